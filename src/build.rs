@@ -1,0 +1,225 @@
+//! The pipeline, end to end: **load → model → render → write**. `build`, `check` and `serve` all run
+//! through here; they differ only in the [`Sink`] the files go to.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use crate::config::SiteConfig;
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::model::Site;
+use crate::output::{Sink, Staging};
+use crate::render::Renderer;
+
+/// Time spent per stage, for `--timings` and the benchmark.
+#[derive(Debug, Default, Clone)]
+pub struct Timings(pub Vec<(&'static str, Duration)>);
+
+impl Timings {
+    fn lap(&mut self, name: &'static str, since: &mut Instant) {
+        self.0.push((name, since.elapsed()));
+        *since = Instant::now();
+    }
+}
+
+impl std::fmt::Display for Timings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let parts: Vec<String> = self
+            .0
+            .iter()
+            .map(|(n, d)| format!("{n} {:.0} ms", d.as_secs_f64() * 1000.0))
+            .collect();
+        write!(f, "{}", parts.join(", "))
+    }
+}
+
+/// Load every source and build the model, collecting the problems of all files together.
+pub fn load_site(root: &Path) -> Result<Site, Diagnostics> {
+    let config = SiteConfig::load(root)?;
+    let (content, (data, quizzes)) = rayon::join(
+        || crate::load::content::load_all(root),
+        || {
+            rayon::join(
+                || crate::load::data::load(root),
+                || crate::quiz::load_all(root),
+            )
+        },
+    );
+    let mut diags = Diagnostics::default();
+    let content = content.map_err(|d| diags.extend(d)).ok();
+    let data = data.map_err(|d| diags.extend(d)).ok();
+    let quizzes = quizzes.map_err(|d| diags.extend(d)).ok();
+    let (Some(content), Some(data), Some(quizzes)) = (content, data, quizzes) else {
+        return Err(diags.sorted());
+    };
+    let mut site = Site::new(config, data, content)?;
+    site.quizzes = quizzes;
+    crate::quiz::check_references(&site).into_result(())?;
+    Ok(site)
+}
+
+/// Render every page and generated file of `site` into `sink`.
+pub fn render_site(
+    root: &Path,
+    site: &Site,
+    renderer: &Renderer,
+    sink: &dyn Sink,
+) -> Result<usize, Diagnostics> {
+    let mut diags = renderer.check_templates(site);
+    if !diags.is_empty() {
+        return Err(diags.sorted());
+    }
+    let io_err = |what: &str, e: std::io::Error| {
+        Diagnostic::new(what, format!("cannot write: {e}"))
+            .help("check the output folder's permissions and free space")
+    };
+
+    let results: Vec<Diagnostic> = site
+        .pages
+        .par_iter()
+        .filter_map(|page| {
+            let extra = crate::quiz::page_context(site, page);
+            match renderer.render_page(site, page, &extra) {
+                Ok(html) => sink
+                    .put(&page.output_path(), html.as_bytes())
+                    .err()
+                    .map(|e| io_err(&page.output_path(), e)),
+                Err(d) => Some(d),
+            }
+        })
+        .collect();
+    for d in results {
+        diags.push(d);
+    }
+
+    if renderer.has_template("404.html") {
+        match renderer.render_special(site, "404.html", &site.config.base_path) {
+            Ok(html) => {
+                if let Err(e) = sink.put("404.html", html.as_bytes()) {
+                    diags.push(io_err("404.html", e));
+                }
+            }
+            Err(d) => diags.push(d),
+        }
+    }
+    for (name, bytes) in generated_files(site) {
+        if let Err(e) = sink.put(&name, &bytes) {
+            diags.push(io_err(&name, e));
+        }
+    }
+    let theme_static = site.config.theme_dir(root).join("static");
+    for dir in [theme_static, root.join("static")] {
+        if let Err(e) = crate::output::copy_tree(&dir, "", sink) {
+            diags.push(Diagnostic::new(
+                crate::diag::display_path(root, &dir),
+                format!("cannot copy static files: {e}"),
+            ));
+        }
+    }
+    diags.into_result(site.pages.len())
+}
+
+/// Files generated from the whole site rather than from one template.
+fn generated_files(site: &Site) -> Vec<(String, Vec<u8>)> {
+    let mut files = vec![("sitemap.xml".to_string(), sitemap(site).into_bytes())];
+    files.extend(crate::search::index_files(site));
+    files.extend(crate::request::site_files(site));
+    files.extend(crate::quiz::site_files(site));
+    files
+}
+
+fn sitemap(site: &Site) -> String {
+    let base = match &site.config.base_url {
+        Some(u) if u.ends_with('/') => u.clone(),
+        Some(u) => format!("{u}/"),
+        None => site.config.base_path.clone(),
+    };
+    let mut pages: Vec<_> = site.pages.iter().collect();
+    pages.sort_by(|a, b| a.url.cmp(&b.url));
+    let mut s = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for p in pages {
+        s.push_str(&format!(
+            "  <url><loc>{}{}</loc>",
+            crate::markdown::escape_text(&base),
+            crate::markdown::escape_text(&p.url)
+        ));
+        if let Some(d) = p.source.front.revised.or(p.source.front.approved) {
+            s.push_str(&format!("<lastmod>{d}</lastmod>"));
+        }
+        s.push_str("</url>\n");
+    }
+    s.push_str("</urlset>\n");
+    s
+}
+
+pub struct Report {
+    pub pages: usize,
+    pub files: usize,
+    pub bytes: u64,
+    pub timings: Timings,
+}
+
+/// `policysite build`: everything, into a staging folder, swapped in only if all went well.
+pub fn build(root: &Path, output: &Path) -> Result<Report, Diagnostics> {
+    crate::output::check_output_location(root, output)
+        .map_err(|m| Diagnostics::from(Diagnostic::new(output, m)))?;
+    let mut timings = Timings::default();
+    let mut t = Instant::now();
+    let site = load_site(root)?;
+    timings.lap("load+model", &mut t);
+    let renderer = Renderer::new(root, &site)?;
+    let staging = Staging::begin(output).map_err(|e| {
+        Diagnostics::from(
+            Diagnostic::new(output, format!("cannot create the staging folder: {e}"))
+                .help("check permissions on the output's parent folder"),
+        )
+    })?;
+    let pages = match render_site(root, &site, &renderer, &staging) {
+        Ok(n) => n,
+        Err(d) => {
+            staging.abort();
+            return Err(d);
+        }
+    };
+    timings.lap("render+write", &mut t);
+    let files = staging.files.load(std::sync::atomic::Ordering::Relaxed);
+    let bytes = staging.bytes.load(std::sync::atomic::Ordering::Relaxed);
+    staging.commit().map_err(|e| {
+        Diagnostics::from(Diagnostic::new(
+            output,
+            format!("cannot replace the output folder: {e}"),
+        ))
+    })?;
+    timings.lap("swap", &mut t);
+    Ok(Report {
+        pages,
+        files,
+        bytes,
+        timings,
+    })
+}
+
+/// `policysite check`: everything `build` does, nothing written.
+pub fn check(root: &Path) -> Result<Report, Diagnostics> {
+    let mut timings = Timings::default();
+    let mut t = Instant::now();
+    let site = load_site(root)?;
+    timings.lap("load+model", &mut t);
+    let renderer = Renderer::new(root, &site)?;
+    let sink = crate::output::Discard::default();
+    let pages = render_site(root, &site, &renderer, &sink)?;
+    timings.lap("render", &mut t);
+    Ok(Report {
+        pages,
+        files: sink.files.load(std::sync::atomic::Ordering::Relaxed),
+        bytes: sink.bytes.load(std::sync::atomic::Ordering::Relaxed),
+        timings,
+    })
+}
+
+pub fn default_output(root: &Path) -> PathBuf {
+    root.join("public")
+}

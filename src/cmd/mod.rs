@@ -1,0 +1,11 @@
+//! One module per command, each a thin layer over the library.
+
+pub mod build;
+pub mod check;
+
+use crate::diag::Diagnostics;
+
+/// Print every diagnostic to stderr.
+pub fn report(diags: &Diagnostics) {
+    eprintln!("{diags}");
+}

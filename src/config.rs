@@ -1,0 +1,139 @@
+//! `site.yaml`: the site-wide settings an admin edits.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::diag::Diagnostic;
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteConfig {
+    /// Shown in the header and in every `<title>`.
+    pub title: String,
+    /// e.g. "Tacoma Public Schools".
+    pub district: String,
+    #[serde(default)]
+    pub description: String,
+    /// Language of the content, for `<html lang>`.
+    #[serde(default = "default_language")]
+    pub language: String,
+    /// Where the site lives on its host ("/" or "/policies/social-media/"). Pages link relatively and work
+    /// anywhere; only `404.html`, which is served at arbitrary paths, needs to know this.
+    #[serde(default = "default_base_path")]
+    pub base_path: String,
+    /// Absolute URL of the published site, for `sitemap.xml`. Optional: without it the sitemap lists
+    /// root-relative paths under `base_path`.
+    #[serde(default)]
+    pub base_url: Option<String>,
+    /// Domains staff email addresses must be in (e.g. `tacoma.k12.wa.us`).
+    pub email_domains: Vec<String>,
+    pub communications: Contact,
+    /// Link pattern for policies this site does not publish, with `{number}` in it,
+    /// e.g. `https://www.example.org/policies/{number}`.
+    #[serde(default)]
+    pub policy_url: Option<String>,
+    /// How many days a training completion code stays valid.
+    #[serde(default = "default_validity")]
+    pub code_validity_days: u32,
+    /// Theme folder below `themes/`.
+    #[serde(default = "default_theme")]
+    pub theme: String,
+    #[serde(default)]
+    pub directory: DirectorySettings,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Contact {
+    pub name: String,
+    pub email: String,
+    #[serde(default)]
+    pub phone: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct DirectorySettings {
+    /// Show account managers' names on `/directory/` (an intranet build) or hide them (a public build).
+    #[serde(default)]
+    pub show_managers: bool,
+}
+
+fn default_language() -> String {
+    "en".into()
+}
+fn default_base_path() -> String {
+    "/".into()
+}
+fn default_validity() -> u32 {
+    365
+}
+fn default_theme() -> String {
+    "default".into()
+}
+
+pub const CONFIG_FILE: &str = "site.yaml";
+
+impl SiteConfig {
+    pub fn load(root: &Path) -> Result<SiteConfig, Diagnostic> {
+        let path = root.join(CONFIG_FILE);
+        let text = crate::load::read_text(&path, root)?;
+        let mut cfg: SiteConfig = crate::yaml::parse(&text, Path::new(CONFIG_FILE), 1)?;
+        cfg.normalise();
+        cfg.validate(&text)?;
+        Ok(cfg)
+    }
+
+    fn normalise(&mut self) {
+        if !self.base_path.starts_with('/') {
+            self.base_path.insert(0, '/');
+        }
+        if !self.base_path.ends_with('/') {
+            self.base_path.push('/');
+        }
+        for d in &mut self.email_domains {
+            *d = d.trim().trim_start_matches('@').to_ascii_lowercase();
+        }
+    }
+
+    fn validate(&self, text: &str) -> Result<(), Diagnostic> {
+        let at = |key: &str| crate::yaml::key_line(text, key, 1).unwrap_or(1);
+        if self.email_domains.is_empty() {
+            return Err(Diagnostic::new(CONFIG_FILE, "`email_domains` is empty")
+                .at(at("email_domains"), None)
+                .help(
+                    "list the district's email domain(s), e.g. `email_domains: [tacoma.k12.wa.us]`",
+                ));
+        }
+        if let Some(p) = &self.policy_url
+            && !p.contains("{number}")
+        {
+            return Err(
+                Diagnostic::new(CONFIG_FILE, "`policy_url` has no `{number}` placeholder")
+                    .at(at("policy_url"), None)
+                    .help("write it like `https://example.org/policies/{number}`"),
+            );
+        }
+        if !self.communications.email.contains('@') {
+            return Err(Diagnostic::new(
+                CONFIG_FILE,
+                "`communications.email` is not an email address",
+            )
+            .at(at("communications"), None));
+        }
+        Ok(())
+    }
+
+    /// True when `email` belongs to one of the district's domains.
+    pub fn is_district_email(&self, email: &str) -> bool {
+        let email = email.trim().to_ascii_lowercase();
+        email.rsplit_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty() && self.email_domains.iter().any(|d| d == domain)
+        })
+    }
+
+    pub fn theme_dir(&self, root: &Path) -> PathBuf {
+        root.join("themes").join(&self.theme)
+    }
+}

@@ -1,0 +1,21 @@
+//! policysite: a static site generator for a school district's social media regulation and the
+//! training staff must pass before they run an official account.
+//!
+//! The pipeline is `load → model → render → write` (see ARCHITECTURE.md). The quiz/completion-code
+//! logic ([`quiz`]) and the account request logic ([`request`]) are modules of their own that both the
+//! CLI and the templates call.
+
+pub mod build;
+pub mod cmd;
+pub mod config;
+pub mod date;
+pub mod diag;
+pub mod load;
+pub mod markdown;
+pub mod model;
+pub mod output;
+pub mod quiz;
+pub mod render;
+pub mod request;
+pub mod search;
+pub mod yaml;

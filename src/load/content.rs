@@ -1,0 +1,92 @@
+//! Load `content/**/*.md`.
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use super::frontmatter::{self, FrontMatter};
+use crate::diag::{Diagnostic, Diagnostics, display_path};
+
+/// A Markdown file as read from disk: parsed front matter, raw body.
+#[derive(Debug, Clone)]
+pub struct SourcePage {
+    /// Path below `content/`, with `/` separators: `regulation/6973-1r.md`.
+    pub rel: String,
+    /// Path as shown in messages: `content/regulation/6973-1r.md`.
+    pub file: PathBuf,
+    pub front: FrontMatter,
+    /// Raw front matter, kept to find the line of a key for errors found later.
+    pub front_text: String,
+    pub front_line: usize,
+    pub body: String,
+    pub body_line: usize,
+}
+
+impl SourcePage {
+    /// Line of a front-matter key, or the first line of the front matter.
+    pub fn key_line(&self, key: &str) -> usize {
+        crate::yaml::key_line(&self.front_text, key, self.front_line).unwrap_or(1)
+    }
+
+    pub fn is_section_index(&self) -> bool {
+        self.rel == "_index.md" || self.rel.ends_with("/_index.md")
+    }
+}
+
+pub const CONTENT_DIR: &str = "content";
+
+/// All Markdown files below `root/content`, sorted by path, drafts dropped.
+pub fn load_all(root: &Path) -> Result<Vec<SourcePage>, Diagnostics> {
+    let dir = root.join(CONTENT_DIR);
+    let mut files = Vec::new();
+    let mut diags = Diagnostics::default();
+    for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
+        match entry {
+            Ok(e) if e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "md") => {
+                files.push(e.into_path())
+            }
+            Ok(_) => {}
+            Err(e) => {
+                let p = e
+                    .path()
+                    .map(|p| display_path(root, p))
+                    .unwrap_or_else(|| dir.clone());
+                diags.push(Diagnostic::new(p, format!("cannot read: {e}")));
+            }
+        }
+    }
+    let results: Vec<Result<SourcePage, Diagnostic>> =
+        files.par_iter().map(|p| load_one(root, &dir, p)).collect();
+    let mut pages = Vec::with_capacity(results.len());
+    for r in results {
+        match r {
+            Ok(p) if p.front.draft => {}
+            Ok(p) => pages.push(p),
+            Err(d) => diags.push(d),
+        }
+    }
+    diags.into_result(pages)
+}
+
+pub fn load_one(root: &Path, content_dir: &Path, path: &Path) -> Result<SourcePage, Diagnostic> {
+    let file = display_path(root, path);
+    let text = super::read_text(path, root)?;
+    let split = frontmatter::split(&text, &file)?;
+    let front: FrontMatter = crate::yaml::parse(split.yaml, &file, split.yaml_line)?;
+    let rel = path
+        .strip_prefix(content_dir)
+        .unwrap_or(path)
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/");
+    Ok(SourcePage {
+        rel,
+        file,
+        front_text: split.yaml.to_string(),
+        front_line: split.yaml_line,
+        body: split.body.to_string(),
+        body_line: split.body_line,
+        front,
+    })
+}

@@ -1,0 +1,340 @@
+//! Stage 2, **model**: turn loaded files into a site: URLs, sections, ordering, cross-reference targets,
+//! rendered Markdown, and a check of every internal link and anchor.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::config::SiteConfig;
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::load::content::SourcePage;
+use crate::load::data::{Data, join_and};
+use crate::markdown::{self, PendingAnchor, Rendered, Resolver, TextSection, TocEntry};
+
+/// A page ready for templating.
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub source: SourcePage,
+    /// URL directory below the site root, `""` for the home page, else ending in `/`.
+    pub url: String,
+    /// `../` once per level of `url`, to make every link relative (works from `file://` and sub-paths).
+    pub root: String,
+    pub html: String,
+    pub toc: Vec<TocEntry>,
+    pub anchors: HashSet<String>,
+    pub sections: Vec<TextSection>,
+    /// For `_index.md`: the pages directly in this section, in order (indices into `Site::pages`).
+    pub children: Vec<usize>,
+    /// Index of the section page this page belongs to.
+    pub parent: Option<usize>,
+}
+
+impl Page {
+    pub fn output_path(&self) -> String {
+        format!("{}index.html", self.url)
+    }
+    pub fn is_section(&self) -> bool {
+        self.source.is_section_index()
+    }
+}
+
+pub struct Site {
+    pub config: SiteConfig,
+    pub data: Data,
+    pub pages: Vec<Page>,
+    /// `content/` path → index in `pages`.
+    pub by_rel: HashMap<String, usize>,
+    /// Quizzes by id, attached after loading.
+    pub quizzes: BTreeMap<String, crate::quiz::Quiz>,
+}
+
+/// URL directory for a content path: `a/b.md` → `a/b/`, `a/_index.md` → `a/`, `_index.md` → ``.
+pub fn url_for(src: &SourcePage) -> String {
+    let rel = src.rel.as_str();
+    let (dir, file) = match rel.rsplit_once('/') {
+        Some((d, f)) => (format!("{d}/"), f),
+        None => (String::new(), rel),
+    };
+    if file == "_index.md" {
+        return dir;
+    }
+    let stem = file.strip_suffix(".md").unwrap_or(file);
+    let last = src.front.slug.as_deref().unwrap_or(stem);
+    format!("{dir}{last}/")
+}
+
+pub fn root_for(url: &str) -> String {
+    "../".repeat(url.matches('/').count())
+}
+
+struct SiteResolver<'a> {
+    urls: &'a HashMap<String, String>,
+    numbers: &'a HashMap<String, String>,
+    config: &'a SiteConfig,
+    data: &'a Data,
+}
+
+impl Resolver for SiteResolver<'_> {
+    fn page_url(&self, rel: &str) -> Option<String> {
+        self.urls.get(rel).cloned()
+    }
+    fn policy_href(&self, number: &str, root: &str) -> Option<String> {
+        policy_href(self.numbers, self.config, number, root)
+    }
+    fn shortcode(&self, name: &str) -> Option<String> {
+        let p = &self.data.platforms;
+        match name {
+            "platforms.approved_sentence" => Some(p.approved_sentence()),
+            "platforms.approved_list" => Some(join_and(
+                &p.approved
+                    .iter()
+                    .map(|x| x.name.as_str())
+                    .collect::<Vec<_>>(),
+            )),
+            "platforms.barred_statement" => Some(p.barred_statement.trim().to_string()),
+            "communications.email" => Some(self.config.communications.email.clone()),
+            "communications.name" => Some(self.config.communications.name.clone()),
+            _ => None,
+        }
+    }
+}
+
+/// Where "Policy N" points: this site's page for N, else the district's policy URL pattern.
+pub fn policy_href(
+    numbers: &HashMap<String, String>,
+    config: &SiteConfig,
+    number: &str,
+    root: &str,
+) -> Option<String> {
+    if let Some(url) = numbers.get(&number.to_ascii_uppercase()) {
+        return Some(format!("{root}{url}index.html"));
+    }
+    config
+        .policy_url
+        .as_ref()
+        .map(|p| p.replace("{number}", number))
+}
+
+impl Site {
+    /// Build the model. Reports every problem found, not just the first.
+    pub fn new(
+        config: SiteConfig,
+        data: Data,
+        sources: Vec<SourcePage>,
+    ) -> Result<Site, Diagnostics> {
+        let mut diags = Diagnostics::default();
+
+        // URLs, and no two pages writing the same file.
+        let mut urls: HashMap<String, String> = HashMap::new();
+        let mut owners: BTreeMap<String, &SourcePage> = BTreeMap::new();
+        for src in &sources {
+            let url = url_for(src);
+            if let Some(first) = owners.get(&url) {
+                diags.push(
+                    Diagnostic::new(
+                        &src.file,
+                        format!(
+                            "two pages write the same output `{}index.html`; the other is {}",
+                            url,
+                            first.file.display()
+                        ),
+                    )
+                    .at(
+                        if src.front.slug.is_some() {
+                            src.key_line("slug")
+                        } else {
+                            1
+                        },
+                        None,
+                    )
+                    .help("rename one of the files or give it a different `slug`"),
+                );
+                continue;
+            }
+            for reserved in ["404.html", "sitemap.xml", "assets/"] {
+                if url == reserved {
+                    diags.push(Diagnostic::new(
+                        &src.file,
+                        format!("`{url}` is reserved for the generator"),
+                    ));
+                }
+            }
+            owners.insert(url.clone(), src);
+            urls.insert(src.rel.clone(), url);
+        }
+
+        // Policy numbers published here.
+        let mut numbers: HashMap<String, String> = HashMap::new();
+        for src in &sources {
+            if let Some(n) = &src.front.number {
+                numbers.insert(
+                    n.to_ascii_uppercase(),
+                    urls.get(&src.rel).cloned().unwrap_or_default(),
+                );
+            }
+        }
+
+        // Render Markdown in parallel.
+        let resolver = SiteResolver {
+            urls: &urls,
+            numbers: &numbers,
+            config: &config,
+            data: &data,
+        };
+        let rendered: Vec<(SourcePage, Rendered)> = sources
+            .into_par_iter()
+            .filter(|s| urls.contains_key(&s.rel))
+            .map(|src| {
+                let url = &urls[&src.rel];
+                let root = root_for(url);
+                let r = markdown::render(
+                    &markdown::Source {
+                        file: &src.file,
+                        rel: &src.rel,
+                        body: &src.body,
+                        first_line: src.body_line,
+                        root: &root,
+                    },
+                    &resolver,
+                );
+                (src, r)
+            })
+            .collect();
+
+        let mut pages = Vec::with_capacity(rendered.len());
+        let mut pending: Vec<(usize, PendingAnchor)> = Vec::new();
+        for (mut src, r) in rendered {
+            for d in r.diagnostics {
+                diags.push(d);
+            }
+            let idx = pages.len();
+            pending.extend(r.pending.into_iter().map(|p| (idx, p)));
+            let url = urls[&src.rel].clone();
+            src.body = String::new(); // rendered; the source text is no longer needed
+            pages.push(Page {
+                root: root_for(&url),
+                url,
+                html: r.html,
+                toc: r.toc,
+                anchors: r.anchors.into_iter().collect(),
+                sections: r.sections,
+                children: Vec::new(),
+                parent: None,
+                source: src,
+            });
+        }
+        let by_rel: HashMap<String, usize> = pages
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.source.rel.clone(), i))
+            .collect();
+
+        // Anchors, now that every page's headings are known.
+        for (from, link) in pending {
+            let page = &pages[from];
+            let ok = by_rel
+                .get(&link.target)
+                .is_some_and(|&t| pages[t].anchors.contains(&link.anchor));
+            if !ok {
+                let mut known: Vec<&String> = by_rel
+                    .get(&link.target)
+                    .map(|&t| pages[t].anchors.iter().collect())
+                    .unwrap_or_default();
+                known.sort();
+                known.truncate(12);
+                diags.push(
+                    Diagnostic::new(
+                        &page.source.file,
+                        format!(
+                            "link to a missing anchor `#{}` in {}",
+                            link.anchor, link.target
+                        ),
+                    )
+                    .at(link.line, Some(link.column))
+                    .help(format!(
+                        "anchors there: {}",
+                        known
+                            .iter()
+                            .map(|s| s.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )),
+                );
+            }
+        }
+
+        // Sections: each page belongs to the `_index.md` of its folder (a section's own parent is the
+        // folder above).
+        for i in 0..pages.len() {
+            let rel = pages[i].source.rel.clone();
+            let mut dir = rel
+                .rsplit_once('/')
+                .map(|(d, _)| d.to_string())
+                .unwrap_or_default();
+            if pages[i].is_section() {
+                if rel == "_index.md" {
+                    continue;
+                }
+                dir = dir
+                    .rsplit_once('/')
+                    .map(|(d, _)| d.to_string())
+                    .unwrap_or_default();
+            }
+            let parent_rel = if dir.is_empty() {
+                "_index.md".to_string()
+            } else {
+                format!("{dir}/_index.md")
+            };
+            if let Some(&p) = by_rel.get(&parent_rel) {
+                pages[i].parent = Some(p);
+                pages[p].children.push(i);
+            }
+        }
+        let keys: Vec<(i64, String)> = pages
+            .iter()
+            .map(|p| (p.source.front.weight, p.source.front.title.clone()))
+            .collect();
+        for p in &mut pages {
+            p.children.sort_by(|&a, &b| keys[a].cmp(&keys[b]));
+        }
+
+        diags.into_result(Site {
+            config,
+            data,
+            pages,
+            by_rel,
+            quizzes: BTreeMap::new(),
+        })
+    }
+
+    pub fn page(&self, rel: &str) -> Option<&Page> {
+        self.by_rel.get(rel).map(|&i| &self.pages[i])
+    }
+
+    pub fn home(&self) -> Option<&Page> {
+        self.page("_index.md")
+    }
+
+    pub fn policy_numbers(&self) -> HashMap<String, String> {
+        self.pages
+            .iter()
+            .filter_map(|p| {
+                p.source
+                    .front
+                    .number
+                    .as_ref()
+                    .map(|n| (n.to_ascii_uppercase(), p.url.clone()))
+            })
+            .collect()
+    }
+}
+
+/// A link for templates: title and relative href.
+#[derive(Debug, Clone, Serialize)]
+pub struct Link {
+    pub title: String,
+    pub href: String,
+    pub description: String,
+    pub current: bool,
+}

@@ -1,0 +1,381 @@
+//! Stage 3, **render**: Tera templates from the theme (overridable by the site's own `templates/`),
+//! fed with a context built from the model. Template errors point at the template file and line.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use tera::{Context, ErrorKind, Tera};
+
+use crate::diag::{Diagnostic, Diagnostics, display_path};
+use crate::model::{Link, Page, Site};
+
+pub const SITE_TEMPLATES: &str = "templates";
+
+pub struct Renderer {
+    tera: Tera,
+    /// Template name → the file it came from, for error messages.
+    files: BTreeMap<String, PathBuf>,
+    /// Context shared by every page (site settings, data files).
+    globals: Context,
+}
+
+/// Every template file: the theme's, then the site's own `templates/` with the same names replacing them.
+pub fn template_sources(
+    root: &Path,
+    theme_dir: &Path,
+) -> Result<BTreeMap<String, (PathBuf, String)>, Diagnostics> {
+    let mut out = BTreeMap::new();
+    let mut diags = Diagnostics::default();
+    for dir in [theme_dir.join("templates"), root.join(SITE_TEMPLATES)] {
+        if !dir.is_dir() {
+            continue;
+        }
+        for entry in walkdir::WalkDir::new(&dir)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_map(Result::ok)
+        {
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let name = entry
+                .path()
+                .strip_prefix(&dir)
+                .unwrap_or(entry.path())
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            match crate::load::read_text(entry.path(), root) {
+                Ok(text) => {
+                    out.insert(name, (display_path(root, entry.path()), text));
+                }
+                Err(d) => diags.push(d),
+            }
+        }
+    }
+    diags.into_result(out)
+}
+
+fn tera_diagnostic(
+    e: &tera::Error,
+    files: &BTreeMap<String, PathBuf>,
+    fallback: &Path,
+) -> Diagnostic {
+    match e.kind() {
+        ErrorKind::SyntaxError(r) | ErrorKind::RenderingError(r) => {
+            let file = files
+                .get(r.filename())
+                .cloned()
+                .unwrap_or_else(|| PathBuf::from(r.filename()));
+            Diagnostic::new(file, format!("template error: {}", r.message()))
+                .at(r.span().start_line, Some(r.span().start_col + 1))
+        }
+        ErrorKind::TemplateNotFound(name) => {
+            Diagnostic::new(fallback, format!("template `{name}` not found"))
+                .help("templates live in themes/<theme>/templates/ or the site's templates/")
+        }
+        ErrorKind::MissingParent { current, parent } => {
+            let file = files
+                .get(current)
+                .cloned()
+                .unwrap_or_else(|| PathBuf::from(current));
+            Diagnostic::new(file, format!("extends `{parent}`, which does not exist"))
+                .help("check the name in `{% extends %}` against the theme's templates")
+        }
+        other => {
+            let mut msg = other.to_string();
+            let mut src = std::error::Error::source(e);
+            while let Some(s) = src {
+                msg.push_str(&format!(": {s}"));
+                src = s.source();
+            }
+            Diagnostic::new(fallback, format!("template error: {msg}"))
+        }
+    }
+}
+
+impl Renderer {
+    pub fn new(site_root: &Path, site: &Site) -> Result<Renderer, Diagnostics> {
+        let theme_dir = site.config.theme_dir(site_root);
+        if !theme_dir.is_dir() {
+            return Err(Diagnostic::new(
+                crate::config::CONFIG_FILE,
+                format!(
+                    "theme folder `{}` does not exist",
+                    display_path(site_root, &theme_dir).display()
+                ),
+            )
+            .help("set `theme:` in site.yaml to a folder below themes/")
+            .into());
+        }
+        let sources = template_sources(site_root, &theme_dir)?;
+        let files: BTreeMap<String, PathBuf> = sources
+            .iter()
+            .map(|(n, (f, _))| (n.clone(), f.clone()))
+            .collect();
+
+        // Parse each template alone first so every syntax error is reported, not only the first.
+        let mut diags = Diagnostics::default();
+        for (name, (file, text)) in &sources {
+            let mut t = Tera::new();
+            if let Err(e) = t.add_raw_template(name, text)
+                && !matches!(e.kind(), ErrorKind::MissingParent { .. })
+            {
+                diags.push(tera_diagnostic(&e, &files, file));
+            }
+        }
+        if !diags.is_empty() {
+            return Err(diags.sorted());
+        }
+        let mut tera = Tera::new();
+        tera.autoescape_on(vec![".html", ".xml"]);
+        if let Err(e) =
+            tera.add_raw_templates(sources.iter().map(|(n, (_, t))| (n.as_str(), t.as_str())))
+        {
+            return Err(tera_diagnostic(&e, &files, &theme_dir).into());
+        }
+
+        let mut globals = Context::new();
+        globals.insert("site", &site.config);
+        globals.insert("data", &site.data.all);
+        globals.insert("platforms", &site.data.platforms);
+        Ok(Renderer {
+            tera,
+            files,
+            globals,
+        })
+    }
+
+    pub fn has_template(&self, name: &str) -> bool {
+        self.tera.contains_template(name)
+    }
+
+    /// Which template a page uses.
+    pub fn template_for(page: &Page) -> String {
+        if let Some(t) = &page.source.front.template {
+            return t.clone();
+        }
+        if page.source.rel == "_index.md" {
+            "index.html".into()
+        } else if page.is_section() {
+            "section.html".into()
+        } else {
+            "page.html".into()
+        }
+    }
+
+    /// Check up front that every page's template exists, so a typo is reported at the front matter.
+    pub fn check_templates(&self, site: &Site) -> Diagnostics {
+        let mut diags = Diagnostics::default();
+        for p in &site.pages {
+            let t = Self::template_for(p);
+            if !self.tera.contains_template(&t) {
+                let available: Vec<&str> = self
+                    .files
+                    .keys()
+                    .map(String::as_str)
+                    .filter(|n| !n.starts_with('_') && *n != "base.html")
+                    .collect();
+                diags.push(
+                    Diagnostic::new(&p.source.file, format!("template `{t}` not found"))
+                        .at(p.source.key_line("template"), None)
+                        .help(format!("available templates: {}", available.join(", "))),
+                );
+            }
+        }
+        diags
+    }
+
+    pub fn render_page(
+        &self,
+        site: &Site,
+        page: &Page,
+        extra: &[(&'static str, tera::Value)],
+    ) -> Result<String, Diagnostic> {
+        let template = Self::template_for(page);
+        let mut ctx = self.globals.clone();
+        ctx.insert("root", &page.root);
+        ctx.insert("page", &PageContext::new(site, page));
+        ctx.insert("nav", &nav(site, page));
+        ctx.insert("breadcrumbs", &breadcrumbs(site, page));
+        ctx.insert(
+            "children",
+            &page
+                .children
+                .iter()
+                .map(|&i| link(&site.pages[i], &page.root, false))
+                .collect::<Vec<_>>(),
+        );
+        for (k, v) in extra {
+            ctx.insert_value(*k, v.clone());
+        }
+        self.tera.render(&template, &ctx).map_err(|e| {
+            let mut d = tera_diagnostic(&e, &self.files, &page.source.file);
+            d.message = format!("{} (rendering {})", d.message, page.source.file.display());
+            d
+        })
+    }
+
+    /// Render a template that is not a content page (404, sitemap) with the given root.
+    pub fn render_special(
+        &self,
+        site: &Site,
+        template: &str,
+        root: &str,
+    ) -> Result<String, Diagnostic> {
+        let mut ctx = self.globals.clone();
+        ctx.insert("root", root);
+        let home = site.home();
+        ctx.insert(
+            "nav",
+            &home.map(|h| nav_from(site, h, root)).unwrap_or_default(),
+        );
+        let pages: Vec<SitemapEntry> = site
+            .pages
+            .iter()
+            .map(|p| SitemapEntry {
+                url: p.url.clone(),
+                lastmod: p
+                    .source
+                    .front
+                    .revised
+                    .or(p.source.front.approved)
+                    .map(|d| d.to_string()),
+            })
+            .collect();
+        ctx.insert("pages", &pages);
+        self.tera
+            .render(template, &ctx)
+            .map_err(|e| tera_diagnostic(&e, &self.files, Path::new(template)))
+    }
+}
+
+#[derive(Serialize)]
+struct SitemapEntry {
+    url: String,
+    lastmod: Option<String>,
+}
+
+#[derive(Serialize)]
+struct PageContext<'a> {
+    title: &'a str,
+    description: &'a str,
+    content: &'a str,
+    toc: &'a [crate::markdown::TocEntry],
+    url: &'a str,
+    source: String,
+    number: Option<&'a str>,
+    approved: Option<DateCtx>,
+    revised: Option<DateCtx>,
+    related: Vec<Related>,
+    keywords: &'a [String],
+    history: Vec<History<'a>>,
+    quiz: Option<&'a str>,
+    sources: &'a [String],
+    is_section: bool,
+}
+
+#[derive(Serialize)]
+struct DateCtx {
+    iso: String,
+    long: String,
+}
+
+#[derive(Serialize)]
+struct Related {
+    number: String,
+    href: Option<String>,
+}
+
+#[derive(Serialize)]
+struct History<'a> {
+    date: DateCtx,
+    note: &'a str,
+}
+
+fn date_ctx(d: crate::date::Date) -> DateCtx {
+    DateCtx {
+        iso: d.to_string(),
+        long: d.long(),
+    }
+}
+
+impl<'a> PageContext<'a> {
+    fn new(site: &'a Site, page: &'a Page) -> Self {
+        let f = &page.source.front;
+        let numbers = site.policy_numbers();
+        PageContext {
+            title: &f.title,
+            description: &f.description,
+            content: &page.html,
+            toc: &page.toc,
+            url: &page.url,
+            source: page.source.file.display().to_string(),
+            number: f.number.as_deref(),
+            approved: f.approved.map(date_ctx),
+            revised: f.revised.map(date_ctx),
+            related: f
+                .related
+                .iter()
+                .map(|n| Related {
+                    number: n.clone(),
+                    href: crate::model::policy_href(&numbers, &site.config, n, &page.root),
+                })
+                .collect(),
+            keywords: &f.keywords,
+            history: f
+                .history
+                .iter()
+                .map(|h| History {
+                    date: date_ctx(h.date),
+                    note: &h.note,
+                })
+                .collect(),
+            quiz: f.quiz.as_deref(),
+            sources: &f.sources,
+            is_section: page.is_section(),
+        }
+    }
+}
+
+fn link(target: &Page, root: &str, current: bool) -> Link {
+    Link {
+        title: target.source.front.title.clone(),
+        href: format!("{root}{}index.html", target.url),
+        description: target.source.front.description.clone(),
+        current,
+    }
+}
+
+/// Top navigation: the home page's children that are sections or pages, unless `in_nav: false`.
+fn nav(site: &Site, page: &Page) -> Vec<Link> {
+    nav_from(site, page, &page.root)
+}
+
+fn nav_from(site: &Site, page: &Page, root: &str) -> Vec<Link> {
+    let Some(home) = site.home() else {
+        return Vec::new();
+    };
+    home.children
+        .iter()
+        .map(|&i| &site.pages[i])
+        .filter(|p| p.source.front.in_nav.unwrap_or(true))
+        .map(|p| {
+            let current = page.url.starts_with(&p.url) && !p.url.is_empty();
+            link(p, root, current)
+        })
+        .collect()
+}
+
+fn breadcrumbs(site: &Site, page: &Page) -> Vec<Link> {
+    let mut crumbs = Vec::new();
+    let mut at = page.parent;
+    while let Some(i) = at {
+        crumbs.push(link(&site.pages[i], &page.root, false));
+        at = site.pages[i].parent;
+    }
+    crumbs.reverse();
+    crumbs
+}

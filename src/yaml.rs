@@ -1,0 +1,60 @@
+//! The one place YAML is parsed, so every YAML problem carries file, line and column.
+//!
+//! We use `serde-saphyr` (pure Rust, no unsafe, budgets against hostile input) rather than the archived
+//! `serde_yaml` or the unsound `serde_yml`.
+
+use std::path::Path;
+
+use serde::de::DeserializeOwned;
+
+use crate::diag::Diagnostic;
+
+/// Parse `text` (which starts at line `first_line` of `file`) into `T`.
+pub fn parse<T: DeserializeOwned>(
+    text: &str,
+    file: &Path,
+    first_line: usize,
+) -> Result<T, Diagnostic> {
+    serde_saphyr::from_str::<T>(text).map_err(|e| {
+        let plain = e.without_snippet().to_string();
+        let message = match plain.rfind(" at line ") {
+            Some(i) => plain[..i].to_string(),
+            None => plain,
+        };
+        let help = hint_for(&message);
+        let mut d = Diagnostic::new(file, message);
+        if let Some(loc) = e.location() {
+            let line = loc.line() as usize + first_line - 1;
+            d = d.at(line, Some(loc.column() as usize));
+        }
+        match help {
+            Some(h) => d.help(h),
+            None => d,
+        }
+    })
+}
+
+fn hint_for(message: &str) -> Option<String> {
+    if message.starts_with("unknown field") {
+        Some(
+            "this key is not recognised (a typo?); the README's authoring guide lists the keys"
+                .into(),
+        )
+    } else if message.starts_with("missing field") {
+        Some("add the required key".into())
+    } else if message.contains("duplicate mapping key") {
+        Some("remove one of the two entries".into())
+    } else {
+        None
+    }
+}
+
+/// The 1-based line of `key:` at the top level of a YAML block, for errors found after parsing.
+pub fn key_line(text: &str, key: &str, first_line: usize) -> Option<usize> {
+    text.lines()
+        .position(|l| {
+            l.strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with(':'))
+        })
+        .map(|i| i + first_line)
+}
