@@ -93,6 +93,16 @@ pub fn render_site(
         diags.push(d);
     }
 
+    if renderer.has_template("search.html") {
+        match renderer.render_special(site, "search.html", "../") {
+            Ok(html) => {
+                if let Err(e) = sink.put("search/index.html", html.as_bytes()) {
+                    diags.push(io_err("search/index.html", e));
+                }
+            }
+            Err(d) => diags.push(d),
+        }
+    }
     if renderer.has_template("404.html") {
         match renderer.render_special(site, "404.html", &site.config.base_path) {
             Ok(html) => {
@@ -194,6 +204,12 @@ pub fn build(root: &Path, output: &Path) -> Result<Report, Diagnostics> {
         ))
     })?;
     timings.lap("swap", &mut t);
+    crate::quiz::record_lock(root, &site.quizzes).map_err(|e| {
+        Diagnostics::from(Diagnostic::new(
+            crate::quiz::LOCK_FILE,
+            format!("cannot record the new quiz revisions: {e}"),
+        ))
+    })?;
     Ok(Report {
         pages,
         files,

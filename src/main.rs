@@ -27,6 +27,25 @@ enum Command {
     },
     /// Do everything `build` does and report problems, but write nothing.
     Check,
+    /// Check training completion codes for a staff member, offline.
+    Verify {
+        /// The staff member's district email address the codes were issued to.
+        #[arg(long)]
+        email: String,
+        /// One or more completion codes (dashes and case do not matter).
+        #[arg(required = true)]
+        codes: Vec<String>,
+        /// Print JSON for scripts.
+        #[arg(long)]
+        json: bool,
+        /// Check as of this date (YYYY-MM-DD) instead of today.
+        #[arg(long, value_parser = parse_date)]
+        today: Option<policysite::date::Date>,
+    },
+}
+
+fn parse_date(s: &str) -> Result<policysite::date::Date, String> {
+    policysite::date::Date::parse(s).ok_or_else(|| format!("`{s}` is not a date; write YYYY-MM-DD"))
 }
 
 fn main() {
@@ -36,6 +55,12 @@ fn main() {
             policysite::cmd::build::run(&cli.root, output.as_deref(), *timings)
         }
         Command::Check => policysite::cmd::check::run(&cli.root),
+        Command::Verify {
+            email,
+            codes,
+            json,
+            today,
+        } => policysite::cmd::verify::run(&cli.root, email, codes, *json, *today),
     };
     std::process::exit(code);
 }

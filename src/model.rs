@@ -46,7 +46,7 @@ pub struct Site {
     /// `content/` path → index in `pages`.
     pub by_rel: HashMap<String, usize>,
     /// Quizzes by id, attached after loading.
-    pub quizzes: BTreeMap<String, crate::quiz::Quiz>,
+    pub quizzes: crate::quiz::Quizzes,
 }
 
 /// URL directory for a content path: `a/b.md` → `a/b/`, `a/_index.md` → `a/`, `_index.md` → ``.
@@ -304,7 +304,7 @@ impl Site {
             data,
             pages,
             by_rel,
-            quizzes: BTreeMap::new(),
+            quizzes: Default::default(),
         })
     }
 

@@ -177,3 +177,24 @@ pub fn copy_tree(from: &Path, prefix: &str, sink: &dyn Sink) -> io::Result<usize
     })?;
     Ok(files.len())
 }
+
+/// Write a file so that it is never seen half-written: write a temporary file beside it, flush it to
+/// disk, then rename it over the original.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    use std::io::Write;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = path.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
+    let result = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}

@@ -1,0 +1,64 @@
+//! `policysite verify --email ADDRESS CODE...`: check completion codes offline, from the site's sources.
+
+use std::path::Path;
+
+use crate::config::SiteConfig;
+use crate::date::Date;
+use crate::quiz::verify::{Verdict, verify};
+
+pub fn run(root: &Path, email: &str, codes: &[String], json: bool, today: Option<Date>) -> i32 {
+    let config = match SiteConfig::load(root) {
+        Ok(c) => c,
+        Err(d) => {
+            eprintln!("{d}");
+            return 2;
+        }
+    };
+    let quizzes = match crate::quiz::load_all(root) {
+        Ok(q) => q,
+        Err(d) => {
+            super::report(&d);
+            return 2;
+        }
+    };
+    let today = today.unwrap_or_else(Date::today_utc);
+    let verdicts: Vec<Verdict> = codes
+        .iter()
+        .map(|c| verify(&quizzes, email, c, today, config.code_validity_days))
+        .collect();
+    let all_valid = verdicts.iter().all(|v| v.valid);
+    if json {
+        let out = serde_json::json!({ "email": crate::quiz::code::normalize_email(email), "checked_on": today, "all_valid": all_valid, "codes": verdicts });
+        println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+    } else {
+        for v in &verdicts {
+            println!("{}", describe(v));
+        }
+        if !config.is_district_email(email) {
+            eprintln!(
+                "note: {email} is not an address in the district's domains ({})",
+                config.email_domains.join(", ")
+            );
+        }
+    }
+    if all_valid { 0 } else { 1 }
+}
+
+/// One line a person can read: what the code is for and whether it holds.
+pub fn describe(v: &Verdict) -> String {
+    let mut parts = vec![v.code.clone()];
+    if let Some(q) = &v.quiz {
+        parts.push(format!("quiz {q}"));
+    }
+    if let Some(r) = v.revision {
+        parts.push(format!("revision {r}"));
+    }
+    if let Some(d) = v.completed {
+        parts.push(format!("completed {d}"));
+    }
+    let verdict = match &v.problem {
+        None => "VALID".to_string(),
+        Some(p) => format!("INVALID ({p})"),
+    };
+    format!("{}: {verdict}", parts.join(", "))
+}
