@@ -25,11 +25,8 @@ impl Timings {
 
 impl std::fmt::Display for Timings {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let parts: Vec<String> = self
-            .0
-            .iter()
-            .map(|(n, d)| format!("{n} {:.0} ms", d.as_secs_f64() * 1000.0))
-            .collect();
+        let parts: Vec<String> =
+            self.0.iter().map(|(n, d)| format!("{n} {:.0} ms", d.as_secs_f64() * 1000.0)).collect();
         write!(f, "{}", parts.join(", "))
     }
 }
@@ -39,40 +36,39 @@ pub fn load_site(root: &Path) -> Result<Site, Diagnostics> {
     let config = SiteConfig::load(root)?;
     let (content, (data, quizzes)) = rayon::join(
         || crate::load::content::load_all(root),
-        || {
-            rayon::join(
-                || crate::load::data::load(root),
-                || crate::quiz::load_all(root),
-            )
-        },
+        || rayon::join(|| crate::load::data::load(root), || crate::quiz::load_all(root)),
     );
-    let mut diags = Diagnostics::default();
-    let content = content.map_err(|d| diags.extend(d)).ok();
+    let mut diags = content.diagnostics;
     let data = data.map_err(|d| diags.extend(d)).ok();
     let quizzes = quizzes.map_err(|d| diags.extend(d)).ok();
-    let (Some(content), Some(data), Some(quizzes)) = (content, data, quizzes) else {
+    let Some(data) = data else {
         return Err(diags.sorted());
     };
-    let mut site = Site::new(config, data, content)?;
-    site.quizzes = quizzes;
-    crate::quiz::check_references(&site).into_result(())?;
-    Ok(site)
+    // Go on to the model even if some pages failed to load, so their neighbours' problems are
+    // reported in the same run.
+    let site = Site::new(config, data, content.pages, &content.failed);
+    let mut site = match site {
+        Ok(s) => s,
+        Err(d) => {
+            diags.extend(d);
+            return Err(diags.sorted());
+        }
+    };
+    if let Some(q) = quizzes {
+        site.quizzes = q;
+        diags.extend(crate::quiz::check_references(&site));
+    }
+    diags.into_result(site)
 }
 
 /// Render every page and generated file of `site` into `sink`.
-pub fn render_site(
-    root: &Path,
-    site: &Site,
-    renderer: &Renderer,
-    sink: &dyn Sink,
-) -> Result<usize, Diagnostics> {
+pub fn render_site(root: &Path, site: &Site, renderer: &Renderer, sink: &dyn Sink) -> Result<usize, Diagnostics> {
     let mut diags = renderer.check_templates(site);
     if !diags.is_empty() {
         return Err(diags.sorted());
     }
     let io_err = |what: &str, e: std::io::Error| {
-        Diagnostic::new(what, format!("cannot write: {e}"))
-            .help("check the output folder's permissions and free space")
+        Diagnostic::new(what, format!("cannot write: {e}")).help("check the output folder's permissions and free space")
     };
 
     let results: Vec<Diagnostic> = site
@@ -81,10 +77,9 @@ pub fn render_site(
         .filter_map(|page| {
             let extra = crate::quiz::page_context(site, page);
             match renderer.render_page(site, page, &extra) {
-                Ok(html) => sink
-                    .put(&page.output_path(), html.as_bytes())
-                    .err()
-                    .map(|e| io_err(&page.output_path(), e)),
+                Ok(html) => {
+                    sink.put(&page.output_path(), html.as_bytes()).err().map(|e| io_err(&page.output_path(), e))
+                }
                 Err(d) => Some(d),
             }
         })
@@ -121,10 +116,8 @@ pub fn render_site(
     let theme_static = site.config.theme_dir(root).join("static");
     for dir in [theme_static, root.join("static")] {
         if let Err(e) = crate::output::copy_tree(&dir, "", sink) {
-            diags.push(Diagnostic::new(
-                crate::diag::display_path(root, &dir),
-                format!("cannot copy static files: {e}"),
-            ));
+            diags
+                .push(Diagnostic::new(crate::diag::display_path(root, &dir), format!("cannot copy static files: {e}")));
         }
     }
     diags.into_result(site.pages.len())
@@ -174,8 +167,7 @@ pub struct Report {
 
 /// `policysite build`: everything, into a staging folder, swapped in only if all went well.
 pub fn build(root: &Path, output: &Path) -> Result<Report, Diagnostics> {
-    crate::output::check_output_location(root, output)
-        .map_err(|m| Diagnostics::from(Diagnostic::new(output, m)))?;
+    crate::output::check_output_location(root, output).map_err(|m| Diagnostics::from(Diagnostic::new(output, m)))?;
     let mut timings = Timings::default();
     let mut t = Instant::now();
     let site = load_site(root)?;
@@ -197,25 +189,14 @@ pub fn build(root: &Path, output: &Path) -> Result<Report, Diagnostics> {
     timings.lap("render+write", &mut t);
     let files = staging.files.load(std::sync::atomic::Ordering::Relaxed);
     let bytes = staging.bytes.load(std::sync::atomic::Ordering::Relaxed);
-    staging.commit().map_err(|e| {
-        Diagnostics::from(Diagnostic::new(
-            output,
-            format!("cannot replace the output folder: {e}"),
-        ))
-    })?;
+    staging
+        .commit()
+        .map_err(|e| Diagnostics::from(Diagnostic::new(output, format!("cannot replace the output folder: {e}"))))?;
     timings.lap("swap", &mut t);
     crate::quiz::record_lock(root, &site.quizzes).map_err(|e| {
-        Diagnostics::from(Diagnostic::new(
-            crate::quiz::LOCK_FILE,
-            format!("cannot record the new quiz revisions: {e}"),
-        ))
+        Diagnostics::from(Diagnostic::new(crate::quiz::LOCK_FILE, format!("cannot record the new quiz revisions: {e}")))
     })?;
-    Ok(Report {
-        pages,
-        files,
-        bytes,
-        timings,
-    })
+    Ok(Report { pages, files, bytes, timings })
 }
 
 /// `policysite check`: everything `build` does, nothing written.

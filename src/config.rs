@@ -102,25 +102,18 @@ impl SiteConfig {
         if self.email_domains.is_empty() {
             return Err(Diagnostic::new(CONFIG_FILE, "`email_domains` is empty")
                 .at(at("email_domains"), None)
-                .help(
-                    "list the district's email domain(s), e.g. `email_domains: [tacoma.k12.wa.us]`",
-                ));
+                .help("list the district's email domain(s), e.g. `email_domains: [tacoma.k12.wa.us]`"));
         }
         if let Some(p) = &self.policy_url
             && !p.contains("{number}")
         {
-            return Err(
-                Diagnostic::new(CONFIG_FILE, "`policy_url` has no `{number}` placeholder")
-                    .at(at("policy_url"), None)
-                    .help("write it like `https://example.org/policies/{number}`"),
-            );
+            return Err(Diagnostic::new(CONFIG_FILE, "`policy_url` has no `{number}` placeholder")
+                .at(at("policy_url"), None)
+                .help("write it like `https://example.org/policies/{number}`"));
         }
         if !self.communications.email.contains('@') {
-            return Err(Diagnostic::new(
-                CONFIG_FILE,
-                "`communications.email` is not an email address",
-            )
-            .at(at("communications"), None));
+            return Err(Diagnostic::new(CONFIG_FILE, "`communications.email` is not an email address")
+                .at(at("communications"), None));
         }
         Ok(())
     }
@@ -128,9 +121,9 @@ impl SiteConfig {
     /// True when `email` belongs to one of the district's domains.
     pub fn is_district_email(&self, email: &str) -> bool {
         let email = email.trim().to_ascii_lowercase();
-        email.rsplit_once('@').is_some_and(|(local, domain)| {
-            !local.is_empty() && self.email_domains.iter().any(|d| d == domain)
-        })
+        email
+            .rsplit_once('@')
+            .is_some_and(|(local, domain)| !local.is_empty() && self.email_domains.iter().any(|d| d == domain))
     }
 
     pub fn theme_dir(&self, root: &Path) -> PathBuf {

@@ -21,16 +21,9 @@ impl Date {
         if y.len() != 4 || m.len() != 2 || d.len() != 2 {
             return None;
         }
-        let date = Date {
-            year: y.parse().ok()?,
-            month: m.parse().ok()?,
-            day: d.parse().ok()?,
-        };
-        (date.month >= 1
-            && date.month <= 12
-            && date.day >= 1
-            && date.day <= days_in_month(date.year, date.month))
-        .then_some(date)
+        let date = Date { year: y.parse().ok()?, month: m.parse().ok()?, day: d.parse().ok()? };
+        (date.month >= 1 && date.month <= 12 && date.day >= 1 && date.day <= days_in_month(date.year, date.month))
+            .then_some(date)
     }
 
     /// Days since 1970-01-01 (Howard Hinnant's `days_from_civil`).
@@ -59,9 +52,7 @@ impl Date {
 
     /// Today in UTC, from the system clock.
     pub fn today_utc() -> Date {
-        let secs = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs());
+        let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
         Date::from_days((secs / 86_400) as i64)
     }
 
@@ -81,12 +72,7 @@ impl Date {
             "November",
             "December",
         ];
-        format!(
-            "{} {}, {}",
-            MONTHS[(self.month - 1) as usize],
-            self.day,
-            self.year
-        )
+        format!("{} {}, {}", MONTHS[(self.month - 1) as usize], self.day, self.year)
     }
 }
 
@@ -114,9 +100,7 @@ impl Serialize for Date {
 impl<'de> Deserialize<'de> for Date {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
         let s = String::deserialize(d)?;
-        Date::parse(&s).ok_or_else(|| {
-            serde::de::Error::custom(format!("`{s}` is not a date: write it as YYYY-MM-DD"))
-        })
+        Date::parse(&s).ok_or_else(|| serde::de::Error::custom(format!("`{s}` is not a date: write it as YYYY-MM-DD")))
     }
 }
 
@@ -130,22 +114,12 @@ mod tests {
             assert_eq!(Date::from_days(days).to_days(), days);
         }
         assert_eq!(Date::parse("1970-01-01").map(Date::to_days), Some(0));
-        assert_eq!(
-            Date::parse("2016-04-12").map(|d| d.long()),
-            Some("April 12, 2016".to_string())
-        );
+        assert_eq!(Date::parse("2016-04-12").map(|d| d.long()), Some("April 12, 2016".to_string()));
     }
 
     #[test]
     fn rejects_impossible_dates() {
-        for bad in [
-            "2026-02-30",
-            "2026-13-01",
-            "26-01-01",
-            "2026-1-01",
-            "yesterday",
-            "2025-02-29",
-        ] {
+        for bad in ["2026-02-30", "2026-13-01", "26-01-01", "2026-1-01", "yesterday", "2025-02-29"] {
             assert_eq!(Date::parse(bad), None, "{bad}");
         }
         assert!(Date::parse("2024-02-29").is_some());

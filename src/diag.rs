@@ -22,13 +22,7 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn new(file: impl Into<PathBuf>, message: impl Into<String>) -> Self {
-        Diagnostic {
-            file: file.into(),
-            line: None,
-            column: None,
-            message: message.into(),
-            help: None,
-        }
+        Diagnostic { file: file.into(), line: None, column: None, message: message.into(), help: None }
     }
 
     pub fn at(mut self, line: usize, column: Option<usize>) -> Self {
@@ -86,19 +80,13 @@ impl Diagnostics {
         self.0.iter()
     }
     pub fn sorted(mut self) -> Self {
-        self.0.sort_by(|a, b| {
-            (&a.file, a.line, a.column, &a.message).cmp(&(&b.file, b.line, b.column, &b.message))
-        });
+        self.0.sort_by(|a, b| (&a.file, a.line, a.column, &a.message).cmp(&(&b.file, b.line, b.column, &b.message)));
         self.0.dedup();
         self
     }
     /// `Ok(value)` if nothing was reported, otherwise every problem.
     pub fn into_result<T>(self, value: T) -> Result<T, Diagnostics> {
-        if self.is_empty() {
-            Ok(value)
-        } else {
-            Err(self.sorted())
-        }
+        if self.is_empty() { Ok(value) } else { Err(self.sorted()) }
     }
 }
 
@@ -137,9 +125,7 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
 
 /// A path shown relative to `root` when it lies below it, so messages stay short and clickable.
 pub fn display_path(root: &Path, path: &Path) -> PathBuf {
-    path.strip_prefix(root)
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|_| path.to_path_buf())
+    path.strip_prefix(root).map(Path::to_path_buf).unwrap_or_else(|_| path.to_path_buf())
 }
 
 #[cfg(test)]
@@ -157,12 +143,7 @@ mod tests {
 
     #[test]
     fn display_names_location_and_help() {
-        let d = Diagnostic::new("content/a.md", "unknown key `titel`")
-            .at(3, Some(1))
-            .help("did you mean `title`?");
-        assert_eq!(
-            d.to_string(),
-            "error: content/a.md:3:1: unknown key `titel`\n  help: did you mean `title`?"
-        );
+        let d = Diagnostic::new("content/a.md", "unknown key `titel`").at(3, Some(1)).help("did you mean `title`?");
+        assert_eq!(d.to_string(), "error: content/a.md:3:1: unknown key `titel`\n  help: did you mean `title`?");
     }
 }

@@ -51,16 +51,11 @@ fn parse_date(s: &str) -> Result<policysite::date::Date, String> {
 fn main() {
     let cli = Cli::parse();
     let code = match &cli.command {
-        Command::Build { output, timings } => {
-            policysite::cmd::build::run(&cli.root, output.as_deref(), *timings)
-        }
+        Command::Build { output, timings } => policysite::cmd::build::run(&cli.root, output.as_deref(), *timings),
         Command::Check => policysite::cmd::check::run(&cli.root),
-        Command::Verify {
-            email,
-            codes,
-            json,
-            today,
-        } => policysite::cmd::verify::run(&cli.root, email, codes, *json, *today),
+        Command::Verify { email, codes, json, today } => {
+            policysite::cmd::verify::run(&cli.root, email, codes, *json, *today)
+        }
     };
     std::process::exit(code);
 }

@@ -86,12 +86,10 @@ pub struct Source<'a> {
     pub root: &'a str,
 }
 
-static SHORTCODE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\{\{\s*([A-Za-z0-9_.]+)\s*\}\}").unwrap_or_else(|e| panic!("bad regex: {e}"))
-});
+static SHORTCODE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\{\{\s*([A-Za-z0-9_.]+)\s*\}\}").unwrap_or_else(|e| panic!("bad regex: {e}")));
 static POLICY_REF: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(Policy|Regulation)\s+(\d{4}(?:\.\d+)?R?)\b")
-        .unwrap_or_else(|e| panic!("bad regex: {e}"))
+    Regex::new(r"\b(Policy|Regulation)\s+(\d{4}(?:\.\d+)?R?)\b").unwrap_or_else(|e| panic!("bad regex: {e}"))
 });
 
 pub fn render(src: &Source<'_>, resolver: &dyn Resolver) -> Rendered {
@@ -107,11 +105,7 @@ pub fn render(src: &Source<'_>, resolver: &dyn Resolver) -> Rendered {
     let mut footnotes = Footnotes::default();
     let mut in_link = 0usize;
     let mut heading: Option<HeadingBuf<'_>> = None;
-    let mut current_section = TextSection {
-        id: String::new(),
-        heading: String::new(),
-        text: String::new(),
-    };
+    let mut current_section = TextSection { id: String::new(), heading: String::new(), text: String::new() };
 
     let parser = Parser::new_ext(&body, options()).into_offset_iter();
     for (event, range) in parser {
@@ -128,12 +122,7 @@ pub fn render(src: &Source<'_>, resolver: &dyn Resolver) -> Rendered {
             _ => {}
         }
         let event = match event {
-            Event::Start(Tag::Heading {
-                level,
-                id,
-                classes,
-                attrs,
-            }) => {
+            Event::Start(Tag::Heading { level, id, classes, attrs }) => {
                 heading = Some(HeadingBuf {
                     level,
                     explicit_id: id.map(|s| s.to_string()),
@@ -146,33 +135,19 @@ pub fn render(src: &Source<'_>, resolver: &dyn Resolver) -> Rendered {
             }
             Event::End(TagEnd::Heading(_)) => {
                 let Some(h) = heading.take() else { continue };
-                let id = unique_id(
-                    &mut ids,
-                    h.explicit_id.clone().unwrap_or_else(|| slug(&h.text)),
-                );
+                let id = unique_id(&mut ids, h.explicit_id.clone().unwrap_or_else(|| slug(&h.text)));
                 let mut inner = String::new();
                 html::push_html(&mut inner, h.inner.into_iter());
                 let lvl = h.level as u8;
-                let class = if h.classes.is_empty() {
-                    String::new()
-                } else {
-                    format!(" class=\"{}\"", h.classes.join(" "))
-                };
+                let class =
+                    if h.classes.is_empty() { String::new() } else { format!(" class=\"{}\"", h.classes.join(" ")) };
                 let _ = h.attrs;
                 let title = h.text.trim().to_string();
                 if (2..=3).contains(&lvl) {
-                    out.toc.push(TocEntry {
-                        level: lvl,
-                        id: id.clone(),
-                        title: title.clone(),
-                    });
+                    out.toc.push(TocEntry { level: lvl, id: id.clone(), title: title.clone() });
                 }
                 flush_section(&mut out.sections, &mut current_section);
-                current_section = TextSection {
-                    id: id.clone(),
-                    heading: title.clone(),
-                    text: String::new(),
-                };
+                current_section = TextSection { id: id.clone(), heading: title.clone(), text: String::new() };
                 out.anchors.push(id.clone());
                 let html = format!(
                     "<h{lvl} id=\"{id}\"{class}>{inner} <a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section: {}\">#</a></h{lvl}>\n",
@@ -180,20 +155,10 @@ pub fn render(src: &Source<'_>, resolver: &dyn Resolver) -> Rendered {
                 );
                 Event::Html(html.into())
             }
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
                 in_link += 1;
                 let dest = rewrite_link(src, resolver, &dest_url, location(range.start), &mut out);
-                Event::Start(Tag::Link {
-                    link_type,
-                    dest_url: dest,
-                    title,
-                    id,
-                })
+                Event::Start(Tag::Link { link_type, dest_url: dest, title, id })
             }
             Event::End(TagEnd::Link) => {
                 in_link = in_link.saturating_sub(1);
@@ -201,11 +166,7 @@ pub fn render(src: &Source<'_>, resolver: &dyn Resolver) -> Rendered {
             }
             Event::FootnoteReference(label) => {
                 let (n, nth) = footnotes.reference(&label);
-                let ref_id = if nth == 1 {
-                    format!("fnref-{label}")
-                } else {
-                    format!("fnref-{label}-{nth}")
-                };
+                let ref_id = if nth == 1 { format!("fnref-{label}") } else { format!("fnref-{label}-{nth}") };
                 Event::Html(
                     format!("<sup class=\"footnote-ref\"><a href=\"#fn-{label}\" id=\"{ref_id}\" aria-label=\"Footnote {n}\">{n}</a></sup>")
                         .into(),
@@ -216,12 +177,7 @@ pub fn render(src: &Source<'_>, resolver: &dyn Resolver) -> Rendered {
                 Event::Start(Tag::Table(a))
             }
             Event::End(TagEnd::Table) => {
-                push(
-                    &mut events,
-                    &mut heading,
-                    &mut footnotes,
-                    Event::End(TagEnd::Table),
-                );
+                push(&mut events, &mut heading, &mut footnotes, Event::End(TagEnd::Table));
                 Event::Html("</div>".into())
             }
             Event::Text(text) => {
@@ -291,21 +247,13 @@ fn push<'a>(
 fn flush_section(sections: &mut Vec<TextSection>, s: &mut TextSection) {
     let text = s.text.split_whitespace().collect::<Vec<_>>().join(" ");
     if !text.is_empty() || !s.heading.is_empty() {
-        sections.push(TextSection {
-            id: std::mem::take(&mut s.id),
-            heading: std::mem::take(&mut s.heading),
-            text,
-        });
+        sections.push(TextSection { id: std::mem::take(&mut s.id), heading: std::mem::take(&mut s.heading), text });
     }
     s.text.clear();
 }
 
 /// Replace `{{ name }}` with the resolver's expansion; unknown names are errors at their position.
-fn expand_shortcodes(
-    src: &Source<'_>,
-    resolver: &dyn Resolver,
-    diags: &mut Vec<Diagnostic>,
-) -> String {
+fn expand_shortcodes(src: &Source<'_>, resolver: &dyn Resolver, diags: &mut Vec<Diagnostic>) -> String {
     if !src.body.contains("{{") {
         return src.body.to_string();
     }
@@ -342,12 +290,7 @@ fn rewrite_link<'a>(
     out: &mut Rendered,
 ) -> CowStr<'a> {
     if let Some(anchor) = dest.strip_prefix('#') {
-        out.pending.push(PendingAnchor {
-            target: src.rel.to_string(),
-            anchor: anchor.to_string(),
-            line,
-            column,
-        });
+        out.pending.push(PendingAnchor { target: src.rel.to_string(), anchor: anchor.to_string(), line, column });
         return dest.clone();
     }
     let Some(internal) = dest.strip_prefix("@/") else {
@@ -360,12 +303,7 @@ fn rewrite_link<'a>(
     match resolver.page_url(path) {
         Some(url) => {
             if let Some(a) = anchor {
-                out.pending.push(PendingAnchor {
-                    target: path.to_string(),
-                    anchor: a.to_string(),
-                    line,
-                    column,
-                });
+                out.pending.push(PendingAnchor { target: path.to_string(), anchor: a.to_string(), line, column });
             }
             let frag = anchor.map(|a| format!("#{a}")).unwrap_or_default();
             format!("{}{}index.html{}", src.root, url, frag).into()
@@ -396,12 +334,8 @@ fn link_policies<'a>(text: &str, resolver: &dyn Resolver, root: &str) -> Vec<Eve
             events.push(Event::Text(text[last..whole.start()].to_string().into()));
         }
         events.push(Event::Html(
-            format!(
-                "<a class=\"policy-ref\" href=\"{}\">{}</a>",
-                escape_attr(&href),
-                escape_text(whole.as_str())
-            )
-            .into(),
+            format!("<a class=\"policy-ref\" href=\"{}\">{}</a>", escape_attr(&href), escape_text(whole.as_str()))
+                .into(),
         ));
         last = whole.end();
     }
@@ -458,11 +392,8 @@ impl<'a> Footnotes<'a> {
             match numbers.get(&label) {
                 Some((n, _)) => defs.push((*n, label, events)),
                 None => diags.push(
-                    Diagnostic::new(
-                        src.file,
-                        format!("footnote `[^{label}]` is defined but never referenced"),
-                    )
-                    .help("reference it in the text with [^label], or remove the definition"),
+                    Diagnostic::new(src.file, format!("footnote `[^{label}]` is defined but never referenced"))
+                        .help("reference it in the text with [^label], or remove the definition"),
                 ),
             }
         }
@@ -478,9 +409,7 @@ impl<'a> Footnotes<'a> {
                 Some(i) => inner.insert_str(i, &back),
                 None => inner.push_str(&back),
             }
-            html_out.push_str(&format!(
-                "<li id=\"fn-{label}\" value=\"{n}\">{inner}</li>\n"
-            ));
+            html_out.push_str(&format!("<li id=\"fn-{label}\" value=\"{n}\">{inner}</li>\n"));
             anchors.push(format!("fn-{label}"));
             anchors.push(format!("fnref-{label}"));
         }
@@ -488,11 +417,8 @@ impl<'a> Footnotes<'a> {
         for (label, _) in numbers.iter() {
             if !anchors.iter().any(|a| a == &format!("fn-{label}")) {
                 diags.push(
-                    Diagnostic::new(
-                        src.file,
-                        format!("footnote `[^{label}]` is referenced but never defined"),
-                    )
-                    .help(format!("add a line `[^{label}]: text` to the page")),
+                    Diagnostic::new(src.file, format!("footnote `[^{label}]` is referenced but never defined"))
+                        .help(format!("add a line `[^{label}]: text` to the page")),
                 );
             }
         }
@@ -507,8 +433,7 @@ pub fn slug(text: &str) -> String {
         if c.is_alphanumeric() {
             s.extend(c.to_lowercase());
             dash = false;
-        } else if (c.is_whitespace() || c == '-' || c == '_' || c == '/') && !dash && !s.is_empty()
-        {
+        } else if (c.is_whitespace() || c == '-' || c == '_' || c == '/') && !dash && !s.is_empty() {
             s.push('-');
             dash = true;
         }
@@ -532,16 +457,11 @@ fn unique_id(ids: &mut HashMap<String, usize>, base: String) -> String {
 }
 
 pub fn escape_attr(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('"', "&quot;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
+    s.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;").replace('>', "&gt;")
 }
 
 pub fn escape_text(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
 }
 
 #[cfg(test)]
@@ -562,24 +482,12 @@ mod tests {
     }
 
     fn r(body: &str) -> Rendered {
-        render(
-            &Source {
-                file: Path::new("content/a.md"),
-                rel: "a.md",
-                body,
-                first_line: 5,
-                root: "../",
-            },
-            &R,
-        )
+        render(&Source { file: Path::new("content/a.md"), rel: "a.md", body, first_line: 5, root: "../" }, &R)
     }
 
     #[test]
     fn slugs_are_stable_and_unique() {
-        assert_eq!(
-            slug("Public Records Act/Retention"),
-            "public-records-act-retention"
-        );
+        assert_eq!(slug("Public Records Act/Retention"), "public-records-act-retention");
         assert_eq!(slug("  Student Work & Photos  "), "student-work-photos");
         let out = r("# A\n\n## A\n\n## A\n");
         assert_eq!(out.anchors, vec!["a", "a-1", "a-2"]);
@@ -588,17 +496,8 @@ mod tests {
     #[test]
     fn footnotes_have_backlinks() {
         let out = r("Text[^1].\n\n[^1]: Note.\n");
-        assert!(
-            out.html.contains("href=\"#fn-1\" id=\"fnref-1\""),
-            "{}",
-            out.html
-        );
-        assert!(
-            out.html
-                .contains("<li id=\"fn-1\" value=\"1\"><p>Note. <a href=\"#fnref-1\""),
-            "{}",
-            out.html
-        );
+        assert!(out.html.contains("href=\"#fn-1\" id=\"fnref-1\""), "{}", out.html);
+        assert!(out.html.contains("<li id=\"fn-1\" value=\"1\"><p>Note. <a href=\"#fnref-1\""), "{}", out.html);
     }
 
     #[test]
@@ -613,9 +512,7 @@ mod tests {
     fn policy_refs_link_outside_links_only() {
         let out = r("Policy 5243 and Policy 9999. [Policy 5243](x)\n");
         assert!(
-            out.html.contains(
-                "<a class=\"policy-ref\" href=\"../p/5243\">Policy 5243</a> and Policy 9999."
-            ),
+            out.html.contains("<a class=\"policy-ref\" href=\"../p/5243\">Policy 5243</a> and Policy 9999."),
             "{}",
             out.html
         );

@@ -86,12 +86,9 @@ impl Resolver for SiteResolver<'_> {
         let p = &self.data.platforms;
         match name {
             "platforms.approved_sentence" => Some(p.approved_sentence()),
-            "platforms.approved_list" => Some(join_and(
-                &p.approved
-                    .iter()
-                    .map(|x| x.name.as_str())
-                    .collect::<Vec<_>>(),
-            )),
+            "platforms.approved_list" => {
+                Some(join_and(&p.approved.iter().map(|x| x.name.as_str()).collect::<Vec<_>>()))
+            }
             "platforms.barred_statement" => Some(p.barred_statement.trim().to_string()),
             "communications.email" => Some(self.config.communications.email.clone()),
             "communications.name" => Some(self.config.communications.name.clone()),
@@ -101,27 +98,21 @@ impl Resolver for SiteResolver<'_> {
 }
 
 /// Where "Policy N" points: this site's page for N, else the district's policy URL pattern.
-pub fn policy_href(
-    numbers: &HashMap<String, String>,
-    config: &SiteConfig,
-    number: &str,
-    root: &str,
-) -> Option<String> {
+pub fn policy_href(numbers: &HashMap<String, String>, config: &SiteConfig, number: &str, root: &str) -> Option<String> {
     if let Some(url) = numbers.get(&number.to_ascii_uppercase()) {
         return Some(format!("{root}{url}index.html"));
     }
-    config
-        .policy_url
-        .as_ref()
-        .map(|p| p.replace("{number}", number))
+    config.policy_url.as_ref().map(|p| p.replace("{number}", number))
 }
 
 impl Site {
     /// Build the model. Reports every problem found, not just the first.
+    /// `failed` lists content paths that exist but did not load; links to them are not reported again.
     pub fn new(
         config: SiteConfig,
         data: Data,
         sources: Vec<SourcePage>,
+        failed: &[String],
     ) -> Result<Site, Diagnostics> {
         let mut diags = Diagnostics::default();
 
@@ -140,48 +131,39 @@ impl Site {
                             first.file.display()
                         ),
                     )
-                    .at(
-                        if src.front.slug.is_some() {
-                            src.key_line("slug")
-                        } else {
-                            1
-                        },
-                        None,
-                    )
+                    .at(if src.front.slug.is_some() { src.key_line("slug") } else { 1 }, None)
                     .help("rename one of the files or give it a different `slug`"),
                 );
                 continue;
             }
             for reserved in ["404.html", "sitemap.xml", "assets/"] {
                 if url == reserved {
-                    diags.push(Diagnostic::new(
-                        &src.file,
-                        format!("`{url}` is reserved for the generator"),
-                    ));
+                    diags.push(Diagnostic::new(&src.file, format!("`{url}` is reserved for the generator")));
                 }
             }
             owners.insert(url.clone(), src);
             urls.insert(src.rel.clone(), url);
         }
 
+        let mut link_targets = urls.clone();
+        for rel in failed {
+            let stem = rel
+                .strip_suffix("/_index.md")
+                .map(|d| format!("{d}/"))
+                .unwrap_or_else(|| format!("{}/", rel.trim_end_matches(".md")));
+            link_targets.entry(rel.clone()).or_insert(stem);
+        }
+
         // Policy numbers published here.
         let mut numbers: HashMap<String, String> = HashMap::new();
         for src in &sources {
             if let Some(n) = &src.front.number {
-                numbers.insert(
-                    n.to_ascii_uppercase(),
-                    urls.get(&src.rel).cloned().unwrap_or_default(),
-                );
+                numbers.insert(n.to_ascii_uppercase(), urls.get(&src.rel).cloned().unwrap_or_default());
             }
         }
 
         // Render Markdown in parallel.
-        let resolver = SiteResolver {
-            urls: &urls,
-            numbers: &numbers,
-            config: &config,
-            data: &data,
-        };
+        let resolver = SiteResolver { urls: &urls, numbers: &numbers, config: &config, data: &data };
         let rendered: Vec<(SourcePage, Rendered)> = sources
             .into_par_iter()
             .filter(|s| urls.contains_key(&s.rel))
@@ -224,41 +206,27 @@ impl Site {
                 source: src,
             });
         }
-        let by_rel: HashMap<String, usize> = pages
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p.source.rel.clone(), i))
-            .collect();
+        let by_rel: HashMap<String, usize> = pages.iter().enumerate().map(|(i, p)| (p.source.rel.clone(), i)).collect();
 
         // Anchors, now that every page's headings are known.
         for (from, link) in pending {
             let page = &pages[from];
-            let ok = by_rel
-                .get(&link.target)
-                .is_some_and(|&t| pages[t].anchors.contains(&link.anchor));
+            let ok = failed.contains(&link.target)
+                || by_rel.get(&link.target).is_some_and(|&t| pages[t].anchors.contains(&link.anchor));
             if !ok {
-                let mut known: Vec<&String> = by_rel
-                    .get(&link.target)
-                    .map(|&t| pages[t].anchors.iter().collect())
-                    .unwrap_or_default();
+                let mut known: Vec<&String> =
+                    by_rel.get(&link.target).map(|&t| pages[t].anchors.iter().collect()).unwrap_or_default();
                 known.sort();
                 known.truncate(12);
                 diags.push(
                     Diagnostic::new(
                         &page.source.file,
-                        format!(
-                            "link to a missing anchor `#{}` in {}",
-                            link.anchor, link.target
-                        ),
+                        format!("link to a missing anchor `#{}` in {}", link.anchor, link.target),
                     )
                     .at(link.line, Some(link.column))
                     .help(format!(
                         "anchors there: {}",
-                        known
-                            .iter()
-                            .map(|s| s.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
+                        known.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
                     )),
                 );
             }
@@ -268,44 +236,26 @@ impl Site {
         // folder above).
         for i in 0..pages.len() {
             let rel = pages[i].source.rel.clone();
-            let mut dir = rel
-                .rsplit_once('/')
-                .map(|(d, _)| d.to_string())
-                .unwrap_or_default();
+            let mut dir = rel.rsplit_once('/').map(|(d, _)| d.to_string()).unwrap_or_default();
             if pages[i].is_section() {
                 if rel == "_index.md" {
                     continue;
                 }
-                dir = dir
-                    .rsplit_once('/')
-                    .map(|(d, _)| d.to_string())
-                    .unwrap_or_default();
+                dir = dir.rsplit_once('/').map(|(d, _)| d.to_string()).unwrap_or_default();
             }
-            let parent_rel = if dir.is_empty() {
-                "_index.md".to_string()
-            } else {
-                format!("{dir}/_index.md")
-            };
+            let parent_rel = if dir.is_empty() { "_index.md".to_string() } else { format!("{dir}/_index.md") };
             if let Some(&p) = by_rel.get(&parent_rel) {
                 pages[i].parent = Some(p);
                 pages[p].children.push(i);
             }
         }
-        let keys: Vec<(i64, String)> = pages
-            .iter()
-            .map(|p| (p.source.front.weight, p.source.front.title.clone()))
-            .collect();
+        let keys: Vec<(i64, String)> =
+            pages.iter().map(|p| (p.source.front.weight, p.source.front.title.clone())).collect();
         for p in &mut pages {
             p.children.sort_by(|&a, &b| keys[a].cmp(&keys[b]));
         }
 
-        diags.into_result(Site {
-            config,
-            data,
-            pages,
-            by_rel,
-            quizzes: Default::default(),
-        })
+        diags.into_result(Site { config, data, pages, by_rel, quizzes: Default::default() })
     }
 
     pub fn page(&self, rel: &str) -> Option<&Page> {
@@ -319,13 +269,7 @@ impl Site {
     pub fn policy_numbers(&self) -> HashMap<String, String> {
         self.pages
             .iter()
-            .filter_map(|p| {
-                p.source
-                    .front
-                    .number
-                    .as_ref()
-                    .map(|n| (n.to_ascii_uppercase(), p.url.clone()))
-            })
+            .filter_map(|p| p.source.front.number.as_ref().map(|n| (n.to_ascii_uppercase(), p.url.clone())))
             .collect()
     }
 }

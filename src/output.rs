@@ -37,10 +37,7 @@ pub struct Staging {
 }
 
 fn sibling(output: &Path, suffix: &str) -> PathBuf {
-    let name = output
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "public".into());
+    let name = output.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
     output.with_file_name(format!(".{name}.{suffix}"))
 }
 
@@ -54,12 +51,7 @@ impl Staging {
             std::fs::create_dir_all(parent)?;
         }
         std::fs::create_dir(&staging)?;
-        Ok(Staging {
-            output: output.to_path_buf(),
-            staging,
-            files: AtomicUsize::new(0),
-            bytes: AtomicU64::new(0),
-        })
+        Ok(Staging { output: output.to_path_buf(), staging, files: AtomicUsize::new(0), bytes: AtomicU64::new(0) })
     }
 
     pub fn path(&self) -> &Path {
@@ -110,16 +102,9 @@ impl Sink for Staging {
 
 /// Remove a tree using both cores: deleting 10,000 files one by one is as slow as writing them.
 pub fn remove_tree(dir: &Path) -> io::Result<()> {
-    let entries: Vec<PathBuf> = std::fs::read_dir(dir)?
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .collect();
+    let entries: Vec<PathBuf> = std::fs::read_dir(dir)?.filter_map(Result::ok).map(|e| e.path()).collect();
     entries.par_iter().try_for_each(|p| {
-        if p.is_dir() && !p.is_symlink() {
-            std::fs::remove_dir_all(p)
-        } else {
-            std::fs::remove_file(p)
-        }
+        if p.is_dir() && !p.is_symlink() { std::fs::remove_dir_all(p) } else { std::fs::remove_file(p) }
     })?;
     std::fs::remove_dir(dir)
 }
@@ -134,15 +119,7 @@ pub fn check_output_location(root: &Path, output: &Path) -> Result<(), String> {
             output.display()
         ));
     }
-    for src in [
-        "content",
-        "themes",
-        "quizzes",
-        "data",
-        "templates",
-        "static",
-        "src",
-    ] {
+    for src in ["content", "themes", "quizzes", "data", "templates", "static", "src"] {
         if out.starts_with(root.join(src)) {
             return Err(format!(
                 "the output folder `{}` is inside `{src}/`; choose another --output",
@@ -167,11 +144,7 @@ pub fn copy_tree(from: &Path, prefix: &str, sink: &dyn Sink) -> io::Result<usize
         .collect();
     files.par_iter().try_for_each(|f| {
         let rel = f.strip_prefix(from).unwrap_or(f);
-        let rel = rel
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/");
+        let rel = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
         let bytes = std::fs::read(f)?;
         sink.put(&format!("{prefix}{rel}"), &bytes)
     })?;
@@ -182,10 +155,7 @@ pub fn copy_tree(from: &Path, prefix: &str, sink: &dyn Sink) -> io::Result<usize
 /// disk, then rename it over the original.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     use std::io::Write;
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let tmp = path.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;

@@ -12,6 +12,10 @@ use crate::model::{Link, Page, Site};
 
 pub const SITE_TEMPLATES: &str = "templates";
 
+static REPORT_LOCATION: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"-->\s+(\S+?):(\d+):(\d+)").unwrap_or_else(|e| panic!("bad regex: {e}"))
+});
+
 pub struct Renderer {
     tera: Tera,
     /// Template name → the file it came from, for error messages.
@@ -21,21 +25,14 @@ pub struct Renderer {
 }
 
 /// Every template file: the theme's, then the site's own `templates/` with the same names replacing them.
-pub fn template_sources(
-    root: &Path,
-    theme_dir: &Path,
-) -> Result<BTreeMap<String, (PathBuf, String)>, Diagnostics> {
+pub fn template_sources(root: &Path, theme_dir: &Path) -> Result<BTreeMap<String, (PathBuf, String)>, Diagnostics> {
     let mut out = BTreeMap::new();
     let mut diags = Diagnostics::default();
     for dir in [theme_dir.join("templates"), root.join(SITE_TEMPLATES)] {
         if !dir.is_dir() {
             continue;
         }
-        for entry in walkdir::WalkDir::new(&dir)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_map(Result::ok)
-        {
+        for entry in walkdir::WalkDir::new(&dir).sort_by_file_name().into_iter().filter_map(Result::ok) {
             if !entry.file_type().is_file() {
                 continue;
             }
@@ -58,29 +55,17 @@ pub fn template_sources(
     diags.into_result(out)
 }
 
-fn tera_diagnostic(
-    e: &tera::Error,
-    files: &BTreeMap<String, PathBuf>,
-    fallback: &Path,
-) -> Diagnostic {
+fn tera_diagnostic(e: &tera::Error, files: &BTreeMap<String, PathBuf>, fallback: &Path) -> Diagnostic {
     match e.kind() {
         ErrorKind::SyntaxError(r) | ErrorKind::RenderingError(r) => {
-            let file = files
-                .get(r.filename())
-                .cloned()
-                .unwrap_or_else(|| PathBuf::from(r.filename()));
+            let file = files.get(r.filename()).cloned().unwrap_or_else(|| PathBuf::from(r.filename()));
             Diagnostic::new(file, format!("template error: {}", r.message()))
                 .at(r.span().start_line, Some(r.span().start_col + 1))
         }
-        ErrorKind::TemplateNotFound(name) => {
-            Diagnostic::new(fallback, format!("template `{name}` not found"))
-                .help("templates live in themes/<theme>/templates/ or the site's templates/")
-        }
+        ErrorKind::TemplateNotFound(name) => Diagnostic::new(fallback, format!("template `{name}` not found"))
+            .help("templates live in themes/<theme>/templates/ or the site's templates/"),
         ErrorKind::MissingParent { current, parent } => {
-            let file = files
-                .get(current)
-                .cloned()
-                .unwrap_or_else(|| PathBuf::from(current));
+            let file = files.get(current).cloned().unwrap_or_else(|| PathBuf::from(current));
             Diagnostic::new(file, format!("extends `{parent}`, which does not exist"))
                 .help("check the name in `{% extends %}` against the theme's templates")
         }
@@ -90,6 +75,16 @@ fn tera_diagnostic(
             while let Some(s) = src {
                 msg.push_str(&format!(": {s}"));
                 src = s.source();
+            }
+            // Checks Tera runs across templates (blocks, includes) come back as text reports:
+            // `error: MESSAGE` then ` --> NAME:LINE:COL`. Point at that file and line.
+            if let Some(c) = REPORT_LOCATION.captures(&msg)
+                && let Some(file) = files.get(&c[1])
+            {
+                let first = msg.lines().next().unwrap_or_default().trim_start_matches("error: ").to_string();
+                let line = c[2].parse().unwrap_or(1);
+                let col = c[3].parse::<usize>().unwrap_or(0) + 1;
+                return Diagnostic::new(file, format!("template error: {first}")).at(line, Some(col));
             }
             Diagnostic::new(fallback, format!("template error: {msg}"))
         }
@@ -102,19 +97,13 @@ impl Renderer {
         if !theme_dir.is_dir() {
             return Err(Diagnostic::new(
                 crate::config::CONFIG_FILE,
-                format!(
-                    "theme folder `{}` does not exist",
-                    display_path(site_root, &theme_dir).display()
-                ),
+                format!("theme folder `{}` does not exist", display_path(site_root, &theme_dir).display()),
             )
             .help("set `theme:` in site.yaml to a folder below themes/")
             .into());
         }
         let sources = template_sources(site_root, &theme_dir)?;
-        let files: BTreeMap<String, PathBuf> = sources
-            .iter()
-            .map(|(n, (f, _))| (n.clone(), f.clone()))
-            .collect();
+        let files: BTreeMap<String, PathBuf> = sources.iter().map(|(n, (f, _))| (n.clone(), f.clone())).collect();
 
         // Parse each template alone first so every syntax error is reported, not only the first.
         let mut diags = Diagnostics::default();
@@ -131,9 +120,7 @@ impl Renderer {
         }
         let mut tera = Tera::new();
         tera.autoescape_on(vec![".html", ".xml"]);
-        if let Err(e) =
-            tera.add_raw_templates(sources.iter().map(|(n, (_, t))| (n.as_str(), t.as_str())))
-        {
+        if let Err(e) = tera.add_raw_templates(sources.iter().map(|(n, (_, t))| (n.as_str(), t.as_str()))) {
             return Err(tera_diagnostic(&e, &files, &theme_dir).into());
         }
 
@@ -141,11 +128,7 @@ impl Renderer {
         globals.insert("site", &site.config);
         globals.insert("data", &site.data.all);
         globals.insert("platforms", &site.data.platforms);
-        Ok(Renderer {
-            tera,
-            files,
-            globals,
-        })
+        Ok(Renderer { tera, files, globals })
     }
 
     pub fn has_template(&self, name: &str) -> bool {
@@ -202,11 +185,7 @@ impl Renderer {
         ctx.insert("breadcrumbs", &breadcrumbs(site, page));
         ctx.insert(
             "children",
-            &page
-                .children
-                .iter()
-                .map(|&i| link(&site.pages[i], &page.root, false))
-                .collect::<Vec<_>>(),
+            &page.children.iter().map(|&i| link(&site.pages[i], &page.root, false)).collect::<Vec<_>>(),
         );
         for (k, v) in extra {
             ctx.insert_value(*k, v.clone());
@@ -219,36 +198,21 @@ impl Renderer {
     }
 
     /// Render a template that is not a content page (404, sitemap) with the given root.
-    pub fn render_special(
-        &self,
-        site: &Site,
-        template: &str,
-        root: &str,
-    ) -> Result<String, Diagnostic> {
+    pub fn render_special(&self, site: &Site, template: &str, root: &str) -> Result<String, Diagnostic> {
         let mut ctx = self.globals.clone();
         ctx.insert("root", root);
         let home = site.home();
-        ctx.insert(
-            "nav",
-            &home.map(|h| nav_from(site, h, root)).unwrap_or_default(),
-        );
+        ctx.insert("nav", &home.map(|h| nav_from(site, h, root)).unwrap_or_default());
         let pages: Vec<SitemapEntry> = site
             .pages
             .iter()
             .map(|p| SitemapEntry {
                 url: p.url.clone(),
-                lastmod: p
-                    .source
-                    .front
-                    .revised
-                    .or(p.source.front.approved)
-                    .map(|d| d.to_string()),
+                lastmod: p.source.front.revised.or(p.source.front.approved).map(|d| d.to_string()),
             })
             .collect();
         ctx.insert("pages", &pages);
-        self.tera
-            .render(template, &ctx)
-            .map_err(|e| tera_diagnostic(&e, &self.files, Path::new(template)))
+        self.tera.render(template, &ctx).map_err(|e| tera_diagnostic(&e, &self.files, Path::new(template)))
     }
 }
 
@@ -296,10 +260,7 @@ struct History<'a> {
 }
 
 fn date_ctx(d: crate::date::Date) -> DateCtx {
-    DateCtx {
-        iso: d.to_string(),
-        long: d.long(),
-    }
+    DateCtx { iso: d.to_string(), long: d.long() }
 }
 
 impl<'a> PageContext<'a> {
@@ -325,14 +286,7 @@ impl<'a> PageContext<'a> {
                 })
                 .collect(),
             keywords: &f.keywords,
-            history: f
-                .history
-                .iter()
-                .map(|h| History {
-                    date: date_ctx(h.date),
-                    note: &h.note,
-                })
-                .collect(),
+            history: f.history.iter().map(|h| History { date: date_ctx(h.date), note: &h.note }).collect(),
             quiz: f.quiz.as_deref(),
             sources: &f.sources,
             is_section: page.is_section(),

@@ -33,54 +33,31 @@ fn excerpt(text: &str) -> String {
 
 /// Words as the search box splits them: letters and digits, lower case.
 pub fn words(text: &str) -> impl Iterator<Item = String> + '_ {
-    text.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
+    text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase)
 }
 
 pub fn build_index(site: &Site) -> String {
     let mut pages: Vec<_> = site.pages.iter().collect();
     pages.sort_by(|a, b| a.url.cmp(&b.url));
-    let mut index = Index {
-        pages: Vec::with_capacity(pages.len()),
-        sections: Vec::new(),
-    };
+    let mut index = Index { pages: Vec::with_capacity(pages.len()), sections: Vec::new() };
     for (i, p) in pages.iter().enumerate() {
         index.pages.push((&p.source.front.title, &p.url));
         for s in &p.sections {
-            let mut set: BTreeSet<String> = words(&s.text)
-                .chain(words(&s.heading))
-                .filter(|w| w.len() > 1)
-                .collect();
+            let mut set: BTreeSet<String> = words(&s.text).chain(words(&s.heading)).filter(|w| w.len() > 1).collect();
             if i == 0 || !p.source.front.description.is_empty() {
                 set.extend(words(&p.source.front.description).filter(|w| w.len() > 1));
             }
             if set.is_empty() {
                 continue;
             }
-            let heading = if s.heading.is_empty() {
-                p.source.front.title.as_str()
-            } else {
-                s.heading.as_str()
-            };
-            index.sections.push((
-                i,
-                heading,
-                &s.id,
-                excerpt(&s.text),
-                set.into_iter().collect::<Vec<_>>().join(" "),
-            ));
+            let heading = if s.heading.is_empty() { p.source.front.title.as_str() } else { s.heading.as_str() };
+            index.sections.push((i, heading, &s.id, excerpt(&s.text), set.into_iter().collect::<Vec<_>>().join(" ")));
         }
     }
-    let json = serde_json::to_string(&index)
-        .unwrap_or_default()
-        .replace("</", "<\\/");
+    let json = serde_json::to_string(&index).unwrap_or_default().replace("</", "<\\/");
     format!("window.POLICYSITE_SEARCH = {json};\n")
 }
 
 pub fn index_files(site: &Site) -> Vec<(String, Vec<u8>)> {
-    vec![(
-        "assets/search-index.js".into(),
-        build_index(site).into_bytes(),
-    )]
+    vec![("assets/search-index.js".into(), build_index(site).into_bytes())]
 }

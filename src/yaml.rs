@@ -10,11 +10,7 @@ use serde::de::DeserializeOwned;
 use crate::diag::Diagnostic;
 
 /// Parse `text` (which starts at line `first_line` of `file`) into `T`.
-pub fn parse<T: DeserializeOwned>(
-    text: &str,
-    file: &Path,
-    first_line: usize,
-) -> Result<T, Diagnostic> {
+pub fn parse<T: DeserializeOwned>(text: &str, file: &Path, first_line: usize) -> Result<T, Diagnostic> {
     serde_saphyr::from_str::<T>(text).map_err(|e| {
         let plain = e.without_snippet().to_string();
         let message = match plain.rfind(" at line ") {
@@ -36,10 +32,7 @@ pub fn parse<T: DeserializeOwned>(
 
 fn hint_for(message: &str) -> Option<String> {
     if message.starts_with("unknown field") {
-        Some(
-            "this key is not recognised (a typo?); the README's authoring guide lists the keys"
-                .into(),
-        )
+        Some("this key is not recognised (a typo?); the README's authoring guide lists the keys".into())
     } else if message.starts_with("missing field") {
         Some("add the required key".into())
     } else if message.contains("duplicate mapping key") {
@@ -52,9 +45,6 @@ fn hint_for(message: &str) -> Option<String> {
 /// The 1-based line of `key:` at the top level of a YAML block, for errors found after parsing.
 pub fn key_line(text: &str, key: &str, first_line: usize) -> Option<usize> {
     text.lines()
-        .position(|l| {
-            l.strip_prefix(key)
-                .is_some_and(|rest| rest.trim_start().starts_with(':'))
-        })
+        .position(|l| l.strip_prefix(key).is_some_and(|rest| rest.trim_start().starts_with(':')))
         .map(|i| i + first_line)
 }

@@ -9,31 +9,16 @@ use sha2::Digest;
 const FILE: &str = "tests/vectors/codes.json";
 
 fn generate() -> Value {
-    let texts = [
-        "",
-        "abc",
-        "policysite",
-        "é🙂 unicode",
-        &"a".repeat(1000),
-        &"b".repeat(55),
-        &"c".repeat(56),
-        &"d".repeat(64),
-    ];
-    let sha: Vec<Value> = texts
-        .iter()
-        .map(|t| json!({ "input": t, "sha256": keys::hex(&sha2::Sha256::digest(t.as_bytes())) }))
-        .collect();
-    let hmac_cases = [
-        ("Jefe", "what do ya want for nothing?"),
-        ("k", ""),
-        (&"K".repeat(100) as &str, "long key"),
-    ];
+    let texts =
+        ["", "abc", "policysite", "é🙂 unicode", &"a".repeat(1000), &"b".repeat(55), &"c".repeat(56), &"d".repeat(64)];
+    let sha: Vec<Value> =
+        texts.iter().map(|t| json!({ "input": t, "sha256": keys::hex(&sha2::Sha256::digest(t.as_bytes())) })).collect();
+    let hmac_cases = [("Jefe", "what do ya want for nothing?"), ("k", ""), (&"K".repeat(100) as &str, "long key")];
     let hmac: Vec<Value> = hmac_cases
         .iter()
         .map(|(k, m)| {
             use hmac::{KeyInit, Mac};
-            let mut h =
-                hmac::Hmac::<sha2::Sha256>::new_from_slice(k.as_bytes()).expect("any key length");
+            let mut h = hmac::Hmac::<sha2::Sha256>::new_from_slice(k.as_bytes()).expect("any key length");
             h.update(m.as_bytes());
             json!({ "key": k, "message": m, "hmac": keys::hex(&h.finalize().into_bytes()) })
         })
@@ -50,9 +35,7 @@ fn generate() -> Value {
         let qkey_a = keys::question_key(quiz, *rev, "q1", "0,2");
         let qkey_b = keys::question_key(quiz, *rev, "q2", "true");
         let quiz_key = keys::quiz_key(quiz, *rev, &[qkey_a, qkey_b]);
-        let explanation = format!(
-            "<p>Explanation {i} — with “quotes” and more than thirty-two bytes of text.</p>"
-        );
+        let explanation = format!("<p>Explanation {i} — with “quotes” and more than thirty-two bytes of text.</p>");
         codes.push(json!({
             "quiz": quiz, "revision": rev, "email": email, "day": day,
             "tag": code::quiz_tag(quiz),
@@ -72,36 +55,20 @@ fn generate() -> Value {
 fn rust_matches_the_shared_vectors() {
     let fresh = generate();
     if std::env::var_os("UPDATE_VECTORS").is_some() {
-        std::fs::write(
-            FILE,
-            serde_json::to_string_pretty(&fresh).expect("json") + "\n",
-        )
-        .expect("write vectors");
+        std::fs::write(FILE, serde_json::to_string_pretty(&fresh).expect("json") + "\n").expect("write vectors");
     }
-    let stored: Value = serde_json::from_str(&std::fs::read_to_string(FILE).expect("vectors file"))
-        .expect("valid json");
-    assert_eq!(
-        stored, fresh,
-        "the code scheme changed; if intended, regenerate with UPDATE_VECTORS=1"
-    );
+    let stored: Value =
+        serde_json::from_str(&std::fs::read_to_string(FILE).expect("vectors file")).expect("valid json");
+    assert_eq!(stored, fresh, "the code scheme changed; if intended, regenerate with UPDATE_VECTORS=1");
 }
 
 #[test]
 fn primitives_match_published_standards() {
     // FIPS 180-2 and RFC 4231 test case 2, so the vectors are anchored to the standards, not only to us.
-    let stored: Value = serde_json::from_str(&std::fs::read_to_string(FILE).expect("vectors file"))
-        .expect("valid json");
+    let stored: Value =
+        serde_json::from_str(&std::fs::read_to_string(FILE).expect("vectors file")).expect("valid json");
     let sha = &stored["sha256"];
-    assert_eq!(
-        sha[0]["sha256"],
-        "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
-    );
-    assert_eq!(
-        sha[1]["sha256"],
-        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
-    );
-    assert_eq!(
-        stored["hmac_sha256"][0]["hmac"],
-        "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
-    );
+    assert_eq!(sha[0]["sha256"], "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    assert_eq!(sha[1]["sha256"], "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    assert_eq!(stored["hmac_sha256"][0]["hmac"], "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
 }

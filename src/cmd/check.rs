@@ -5,10 +5,7 @@ use crate::build;
 pub fn run(root: &Path) -> i32 {
     match build::check(root) {
         Ok(r) => {
-            eprintln!(
-                "checked {} pages ({} files): no problems found",
-                r.pages, r.files
-            );
+            eprintln!("checked {} pages ({} files): no problems found", r.pages, r.files);
             0
         }
         Err(d) => {

@@ -22,10 +22,8 @@ pub fn run(root: &Path, email: &str, codes: &[String], json: bool, today: Option
         }
     };
     let today = today.unwrap_or_else(Date::today_utc);
-    let verdicts: Vec<Verdict> = codes
-        .iter()
-        .map(|c| verify(&quizzes, email, c, today, config.code_validity_days))
-        .collect();
+    let verdicts: Vec<Verdict> =
+        codes.iter().map(|c| verify(&quizzes, email, c, today, config.code_validity_days)).collect();
     let all_valid = verdicts.iter().all(|v| v.valid);
     if json {
         let out = serde_json::json!({ "email": crate::quiz::code::normalize_email(email), "checked_on": today, "all_valid": all_valid, "codes": verdicts });

@@ -35,37 +35,63 @@ impl SourcePage {
 
 pub const CONTENT_DIR: &str = "content";
 
-/// All Markdown files below `root/content`, sorted by path, drafts dropped.
-pub fn load_all(root: &Path) -> Result<Vec<SourcePage>, Diagnostics> {
+/// What loading `content/` produced: the pages that loaded, and the problems with the others.
+pub struct Loaded {
+    pub pages: Vec<SourcePage>,
+    /// Paths (below `content/`) of Markdown files that could not be loaded. Links to them are not
+    /// reported as broken, since the real problem is already reported.
+    pub failed: Vec<String>,
+    pub diagnostics: Diagnostics,
+}
+
+/// All Markdown files below `root/content`, sorted by path, drafts dropped. Problems with some files
+/// do not stop the others from loading, so one build reports them all.
+pub fn load_all(root: &Path) -> Loaded {
     let dir = root.join(CONTENT_DIR);
     let mut files = Vec::new();
     let mut diags = Diagnostics::default();
-    for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
+    let mut failed = Vec::new();
+    for entry in walkdir::WalkDir::new(&dir).follow_links(true).sort_by_file_name() {
         match entry {
             Ok(e) if e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "md") => {
                 files.push(e.into_path())
             }
             Ok(_) => {}
             Err(e) => {
-                let p = e
-                    .path()
-                    .map(|p| display_path(root, p))
-                    .unwrap_or_else(|| dir.clone());
-                diags.push(Diagnostic::new(p, format!("cannot read: {e}")));
+                let p = e.path().map(|p| display_path(root, p)).unwrap_or_else(|| dir.clone());
+                if let Some(path) = e.path() {
+                    failed.push(rel_path(&dir, path));
+                }
+                let reason = e.io_error().map_or_else(|| e.to_string(), ToString::to_string);
+                diags.push(
+                    Diagnostic::new(p, format!("cannot read: {reason}"))
+                        .help("fix or remove the file (a broken link, or missing permissions?)"),
+                );
             }
         }
     }
-    let results: Vec<Result<SourcePage, Diagnostic>> =
-        files.par_iter().map(|p| load_one(root, &dir, p)).collect();
+    let results: Vec<Result<SourcePage, Diagnostic>> = files.par_iter().map(|p| load_one(root, &dir, p)).collect();
     let mut pages = Vec::with_capacity(results.len());
-    for r in results {
+    for (r, path) in results.into_iter().zip(&files) {
         match r {
             Ok(p) if p.front.draft => {}
             Ok(p) => pages.push(p),
-            Err(d) => diags.push(d),
+            Err(d) => {
+                failed.push(rel_path(&dir, path));
+                diags.push(d);
+            }
         }
     }
-    diags.into_result(pages)
+    Loaded { pages, failed, diagnostics: diags }
+}
+
+fn rel_path(content_dir: &Path, path: &Path) -> String {
+    path.strip_prefix(content_dir)
+        .unwrap_or(path)
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 pub fn load_one(root: &Path, content_dir: &Path, path: &Path) -> Result<SourcePage, Diagnostic> {
@@ -73,15 +99,8 @@ pub fn load_one(root: &Path, content_dir: &Path, path: &Path) -> Result<SourcePa
     let text = super::read_text(path, root)?;
     let split = frontmatter::split(&text, &file)?;
     let front: FrontMatter = crate::yaml::parse(split.yaml, &file, split.yaml_line)?;
-    let rel = path
-        .strip_prefix(content_dir)
-        .unwrap_or(path)
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/");
     Ok(SourcePage {
-        rel,
+        rel: rel_path(content_dir, path),
         file,
         front_text: split.yaml.to_string(),
         front_line: split.yaml_line,

@@ -53,11 +53,7 @@ impl Platform {
 impl Platforms {
     /// Footnote 1 as the regulation words it: "…: Facebook, Twitter, … Flickr and blogs."
     pub fn approved_sentence(&self) -> String {
-        let names: Vec<&str> = self
-            .approved
-            .iter()
-            .map(Platform::regulation_name)
-            .collect();
+        let names: Vec<&str> = self.approved.iter().map(Platform::regulation_name).collect();
         format!("{} {}.", self.approved_intro.trim_end(), join_and(&names))
     }
 
@@ -74,30 +70,18 @@ impl Platforms {
         let mut seen = std::collections::BTreeSet::new();
         for p in self.approved.iter().chain(&self.barred) {
             if !seen.insert(p.id.as_str()) {
-                let line = text
-                    .lines()
-                    .position(|l| l.contains(&format!("id: {}", p.id)))
-                    .map_or(1, |i| i + 1);
-                return Err(Diagnostic::new(
-                    PLATFORMS_FILE,
-                    format!("platform id `{}` appears twice", p.id),
-                )
-                .at(line, None)
-                .help("each platform needs its own id"));
+                let line = text.lines().position(|l| l.contains(&format!("id: {}", p.id))).map_or(1, |i| i + 1);
+                return Err(Diagnostic::new(PLATFORMS_FILE, format!("platform id `{}` appears twice", p.id))
+                    .at(line, None)
+                    .help("each platform needs its own id"));
             }
         }
         for p in &self.barred {
             if p.reason.is_none() {
-                let line = text
-                    .lines()
-                    .position(|l| l.contains(&format!("id: {}", p.id)))
-                    .map_or(1, |i| i + 1);
-                return Err(Diagnostic::new(
-                    PLATFORMS_FILE,
-                    format!("barred platform `{}` has no `reason`", p.id),
-                )
-                .at(line, None)
-                .help("say why, in the regulation's words; staff see it on the request form"));
+                let line = text.lines().position(|l| l.contains(&format!("id: {}", p.id))).map_or(1, |i| i + 1);
+                return Err(Diagnostic::new(PLATFORMS_FILE, format!("barred platform `{}` has no `reason`", p.id))
+                    .at(line, None)
+                    .help("say why, in the regulation's words; staff see it on the request form"));
             }
         }
         Ok(())
@@ -131,11 +115,9 @@ pub fn load(root: &Path) -> Result<Data, Diagnostics> {
     let mut entries: Vec<_> = match std::fs::read_dir(&dir) {
         Ok(rd) => rd.filter_map(Result::ok).map(|e| e.path()).collect(),
         Err(e) => {
-            return Err(
-                Diagnostic::new(DATA_DIR, format!("cannot read the data folder: {e}"))
-                    .help("create `data/` with at least `platforms.yaml`")
-                    .into(),
-            );
+            return Err(Diagnostic::new(DATA_DIR, format!("cannot read the data folder: {e}"))
+                .help("create `data/` with at least `platforms.yaml`")
+                .into());
         }
     };
     entries.sort();
@@ -145,10 +127,7 @@ pub fn load(root: &Path) -> Result<Data, Diagnostics> {
             continue;
         }
         let shown = display_path(root, &path);
-        let stem = path
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
+        let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
         let text = match super::read_text(&path, root) {
             Ok(t) => t,
             Err(d) => {
@@ -186,9 +165,5 @@ pub fn load(root: &Path) -> Result<Data, Diagnostics> {
         }
         return Err(diags.sorted());
     };
-    diags.into_result(Data {
-        platforms,
-        directory,
-        all,
-    })
+    diags.into_result(Data { platforms, directory, all })
 }

@@ -86,12 +86,7 @@ pub fn split<'a>(text: &'a str, file: &Path) -> Result<Split<'a>, Diagnostic> {
     for (i, line) in rest.split_inclusive('\n').enumerate() {
         if line.trim_end() == "---" {
             let body_start = offset + line.len();
-            return Ok(Split {
-                yaml: &rest[..offset],
-                yaml_line: 2,
-                body: &rest[body_start..],
-                body_line: i + 3,
-            });
+            return Ok(Split { yaml: &rest[..offset], yaml_line: 2, body: &rest[body_start..], body_line: i + 3 });
         }
         offset += line.len();
     }
@@ -106,8 +101,7 @@ mod tests {
 
     #[test]
     fn splits_and_counts_lines() {
-        let s = split("---\ntitle: A\n---\nBody\n", Path::new("a.md"))
-            .unwrap_or_else(|e| panic!("{e}"));
+        let s = split("---\ntitle: A\n---\nBody\n", Path::new("a.md")).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(s.yaml, "title: A\n");
         assert_eq!(s.body, "Body\n");
         assert_eq!(s.body_line, 4);

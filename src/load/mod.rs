@@ -13,8 +13,7 @@ use crate::diag::{Diagnostic, display_path};
 pub fn read_text(path: &Path, root: &Path) -> Result<String, Diagnostic> {
     let shown = display_path(root, path);
     let bytes = std::fs::read(path).map_err(|e| {
-        Diagnostic::new(&shown, format!("cannot read file: {e}"))
-            .help("check that the file exists and is readable")
+        Diagnostic::new(&shown, format!("cannot read file: {e}")).help("check that the file exists and is readable")
     })?;
     String::from_utf8(bytes).map_err(|e| {
         let offset = e.utf8_error().valid_up_to();

@@ -40,9 +40,7 @@ pub struct Fields {
 pub enum DecodeError {
     #[error("a code has {CODE_SYMBOLS} letters and digits; this one has {0}")]
     Length(usize),
-    #[error(
-        "`{0}` is not used in codes (codes use digits and the letters A-Z except I, L, O and U)"
-    )]
+    #[error("`{0}` is not used in codes (codes use digits and the letters A-Z except I, L, O and U)")]
     Symbol(char),
     #[error("the code has a typo (its check symbol does not match): compare it with the original")]
     Check,
@@ -59,19 +57,11 @@ pub fn quiz_tag(quiz_id: &str) -> u16 {
 }
 
 pub fn mac(key: &[u8; 32], email: &str, tag: u16, revision: u8, day: u16) -> u64 {
-    let mut m = hmac::Hmac::<Sha256>::new_from_slice(key)
-        .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"));
-    m.update(
-        format!(
-            "policysite/code/v1\n{}\n{tag}\n{revision}\n{day}",
-            normalize_email(email)
-        )
-        .as_bytes(),
-    );
+    let mut m =
+        hmac::Hmac::<Sha256>::new_from_slice(key).unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"));
+    m.update(format!("policysite/code/v1\n{}\n{tag}\n{revision}\n{day}", normalize_email(email)).as_bytes());
     let out = m.finalize().into_bytes();
-    out[..7]
-        .iter()
-        .fold(0u64, |acc, b| (acc << 8) | u64::from(*b))
+    out[..7].iter().fold(0u64, |acc, b| (acc << 8) | u64::from(*b))
 }
 
 /// Multiply by x in GF(2^5) with the polynomial x^5 + x^2 + 1.
@@ -95,20 +85,10 @@ pub fn encode(f: Fields) -> String {
         | (u128::from(f.revision) << 72)
         | (u128::from(f.day) << 56)
         | u128::from(f.mac & ((1u64 << 56) - 1));
-    let mut values: Vec<u8> = (0..DATA_SYMBOLS)
-        .rev()
-        .map(|i| ((bits >> (5 * i)) & 31) as u8)
-        .collect();
+    let mut values: Vec<u8> = (0..DATA_SYMBOLS).rev().map(|i| ((bits >> (5 * i)) & 31) as u8).collect();
     values.push(check_value(&values));
-    let symbols: Vec<char> = values
-        .iter()
-        .map(|&v| ALPHABET[v as usize] as char)
-        .collect();
-    symbols
-        .chunks(5)
-        .map(|c| c.iter().collect::<String>())
-        .collect::<Vec<_>>()
-        .join("-")
+    let symbols: Vec<char> = values.iter().map(|&v| ALPHABET[v as usize] as char).collect();
+    symbols.chunks(5).map(|c| c.iter().collect::<String>()).collect::<Vec<_>>().join("-")
 }
 
 /// Read a code as a person typed it: any case, with or without dashes or spaces; `I`/`L` read as `1`
@@ -124,10 +104,7 @@ pub fn decode(input: &str) -> Result<Fields, DecodeError> {
             'O' => '0',
             other => other,
         };
-        let v = ALPHABET
-            .iter()
-            .position(|&a| a as char == c)
-            .ok_or(DecodeError::Symbol(c))?;
+        let v = ALPHABET.iter().position(|&a| a as char == c).ok_or(DecodeError::Symbol(c))?;
         values.push(v as u8);
     }
     if values.len() != CODE_SYMBOLS {
@@ -136,9 +113,7 @@ pub fn decode(input: &str) -> Result<Fields, DecodeError> {
     if !damm_valid(&values) {
         return Err(DecodeError::Check);
     }
-    let bits = values[..DATA_SYMBOLS]
-        .iter()
-        .fold(0u128, |acc, &v| (acc << 5) | u128::from(v));
+    let bits = values[..DATA_SYMBOLS].iter().fold(0u128, |acc, &v| (acc << 5) | u128::from(v));
     Ok(Fields {
         tag: ((bits >> 80) & 0x3ff) as u16,
         revision: ((bits >> 72) & 0xff) as u8,
@@ -151,12 +126,7 @@ pub fn decode(input: &str) -> Result<Fields, DecodeError> {
 pub fn issue(key: &[u8; 32], quiz_id: &str, revision: u32, email: &str, day: u16) -> String {
     let tag = quiz_tag(quiz_id);
     let rev = (revision % 256) as u8;
-    encode(Fields {
-        tag,
-        revision: rev,
-        day,
-        mac: mac(key, email, tag, rev, day),
-    })
+    encode(Fields { tag, revision: rev, day, mac: mac(key, email, tag, rev, day) })
 }
 
 pub fn day_of(date: crate::date::Date) -> Option<u16> {
@@ -172,13 +142,7 @@ mod tests {
     use super::*;
 
     fn sample() -> String {
-        issue(
-            &[7u8; 32],
-            "public-records",
-            3,
-            "Pat.Doe@tacoma.k12.wa.us",
-            2400,
-        )
+        issue(&[7u8; 32], "public-records", 3, "Pat.Doe@tacoma.k12.wa.us", 2400)
     }
 
     #[test]
@@ -189,10 +153,7 @@ mod tests {
         assert_eq!(f.tag, quiz_tag("public-records"));
         assert_eq!(f.revision, 3);
         assert_eq!(f.day, 2400);
-        assert_eq!(
-            f.mac,
-            mac(&[7u8; 32], "pat.doe@tacoma.k12.wa.us", f.tag, 3, 2400)
-        );
+        assert_eq!(f.mac, mac(&[7u8; 32], "pat.doe@tacoma.k12.wa.us", f.tag, 3, 2400));
         // typed sloppily: lower case, no dashes, spaces
         assert_eq!(decode(&code.to_lowercase().replace('-', " ")), Ok(f));
     }
@@ -217,16 +178,10 @@ mod tests {
     #[test]
     fn every_adjacent_swap_is_caught_by_the_check() {
         for seed in 0..50u16 {
-            let code: Vec<char> = issue(
-                &[seed as u8; 32],
-                "ferpa",
-                u32::from(seed),
-                "a@b.c",
-                seed * 7,
-            )
-            .chars()
-            .filter(|c| *c != '-')
-            .collect();
+            let code: Vec<char> = issue(&[seed as u8; 32], "ferpa", u32::from(seed), "a@b.c", seed * 7)
+                .chars()
+                .filter(|c| *c != '-')
+                .collect();
             for i in 0..code.len() - 1 {
                 if code[i] == code[i + 1] {
                     continue;
@@ -257,9 +212,6 @@ mod tests {
     #[test]
     fn bad_input_is_explained() {
         assert_eq!(decode("ABC"), Err(DecodeError::Length(3)));
-        assert_eq!(
-            decode("UUUUU-UUUUU-UUUUU-UUUU"),
-            Err(DecodeError::Symbol('U'))
-        );
+        assert_eq!(decode("UUUUU-UUUUU-UUUUU-UUUU"), Err(DecodeError::Symbol('U')));
     }
 }

@@ -26,11 +26,7 @@ pub fn answer_string(answer: &Answer) -> String {
 }
 
 pub fn question_key(quiz_id: &str, revision: u32, question_id: &str, answer: &str) -> [u8; 32] {
-    Sha256::digest(
-        format!("policysite/question/v1\n{quiz_id}\n{revision}\n{question_id}\n{answer}")
-            .as_bytes(),
-    )
-    .into()
+    Sha256::digest(format!("policysite/question/v1\n{quiz_id}\n{revision}\n{question_id}\n{answer}").as_bytes()).into()
 }
 
 /// Lets the page tell a right answer from a wrong one without holding the answer.
@@ -60,11 +56,7 @@ pub fn seal(question_key: &[u8; 32], data: &[u8]) -> Vec<u8> {
             h.update(b"explain");
             h.update((i as u32).to_be_bytes());
             let block = h.finalize();
-            chunk
-                .iter()
-                .zip(block)
-                .map(|(a, b)| a ^ b)
-                .collect::<Vec<u8>>()
+            chunk.iter().zip(block).map(|(a, b)| a ^ b).collect::<Vec<u8>>()
         })
         .collect()
 }
@@ -75,8 +67,5 @@ pub fn hex(bytes: &[u8]) -> String {
 
 /// Keys of every question of a quiz, in order, from its correct answers.
 pub fn all_question_keys(quiz_id: &str, revision: u32, questions: &[Question]) -> Vec<[u8; 32]> {
-    questions
-        .iter()
-        .map(|q| question_key(quiz_id, revision, &q.id, &answer_string(&q.answer)))
-        .collect()
+    questions.iter().map(|q| question_key(quiz_id, revision, &q.id, &answer_string(&q.answer))).collect()
 }

@@ -126,20 +126,16 @@ fn line_after(text: &str, from_line: usize, key: &str) -> usize {
     text.lines()
         .enumerate()
         .skip(from_line.saturating_sub(1))
-        .find(|(_, l)| {
-            l.trim_start()
-                .trim_start_matches("- ")
-                .starts_with(&format!("{key}:"))
-        })
+        .find(|(_, l)| l.trim_start().trim_start_matches("- ").starts_with(&format!("{key}:")))
         .map_or(from_line, |(i, _)| i + 1)
 }
 
 fn validate_questions(file: &Path, text: &str, qf: &QuizFile, diags: &mut Diagnostics) {
     if qf.questions.is_empty() {
-        diags.push(Diagnostic::new(file, "the quiz has no questions").at(
-            crate::yaml::key_line(text, "questions", 1).unwrap_or(1),
-            None,
-        ));
+        diags.push(
+            Diagnostic::new(file, "the quiz has no questions")
+                .at(crate::yaml::key_line(text, "questions", 1).unwrap_or(1), None),
+        );
     }
     let mut seen = BTreeMap::new();
     for sq in &qf.questions {
@@ -148,85 +144,49 @@ fn validate_questions(file: &Path, text: &str, qf: &QuizFile, diags: &mut Diagno
         let at = |key: &str| line_after(text, line, key);
         if let Some(first) = seen.insert(q.id.clone(), line) {
             diags.push(
-                Diagnostic::new(
-                    file,
-                    format!(
-                        "question id `{}` is used twice (first on line {first})",
-                        q.id
-                    ),
-                )
-                .at(at("id"), None)
-                .help("give each question its own id"),
+                Diagnostic::new(file, format!("question id `{}` is used twice (first on line {first})", q.id))
+                    .at(at("id"), None)
+                    .help("give each question its own id"),
             );
         }
         if q.explanation.trim().is_empty() {
             diags.push(
-                Diagnostic::new(
-                    file,
-                    format!("question `{}` has an empty explanation", q.id),
-                )
-                .at(at("explanation"), None)
-                .help("explain why the answer is right, citing the module"),
+                Diagnostic::new(file, format!("question `{}` has an empty explanation", q.id))
+                    .at(at("explanation"), None)
+                    .help("explain why the answer is right, citing the module"),
             );
         }
         let n = q.options.len();
         let problem = match (q.kind, &q.answer) {
             (Kind::TrueFalse, Answer::Bool(_)) if n == 0 => None,
-            (Kind::TrueFalse, Answer::Bool(_)) => Some((
-                "true_false questions take no `options`".to_string(),
-                "options",
-            )),
-            (Kind::TrueFalse, _) => Some((
-                "a true_false question's answer is `true` or `false`".into(),
-                "answer",
-            )),
-            (_, _) if n < 2 => Some((
-                format!("question `{}` needs at least two options", q.id),
-                "options",
-            )),
-            (Kind::Single, Answer::Index(i)) if *i >= n => Some((
-                format!(
-                    "answer {i} is out of range: options are numbered 0 to {}",
-                    n - 1
-                ),
-                "answer",
-            )),
+            (Kind::TrueFalse, Answer::Bool(_)) => {
+                Some(("true_false questions take no `options`".to_string(), "options"))
+            }
+            (Kind::TrueFalse, _) => Some(("a true_false question's answer is `true` or `false`".into(), "answer")),
+            (_, _) if n < 2 => Some((format!("question `{}` needs at least two options", q.id), "options")),
+            (Kind::Single, Answer::Index(i)) if *i >= n => {
+                Some((format!("answer {i} is out of range: options are numbered 0 to {}", n - 1), "answer"))
+            }
             (Kind::Single, Answer::Index(_)) => None,
-            (Kind::Single, _) => Some((
-                "a single-choice answer is one option number, counting from 0".into(),
-                "answer",
-            )),
-            (Kind::Multiple, Answer::Indices(v)) if v.is_empty() => Some((
-                "no correct answer: list at least one option number".into(),
-                "answer",
-            )),
+            (Kind::Single, _) => {
+                Some(("a single-choice answer is one option number, counting from 0".into(), "answer"))
+            }
+            (Kind::Multiple, Answer::Indices(v)) if v.is_empty() => {
+                Some(("no correct answer: list at least one option number".into(), "answer"))
+            }
             (Kind::Multiple, Answer::Indices(v)) => v
                 .iter()
                 .find(|&&i| i >= n)
-                .map(|i| {
-                    (
-                        format!(
-                            "answer {i} is out of range: options are numbered 0 to {}",
-                            n - 1
-                        ),
-                        "answer",
-                    )
-                })
+                .map(|i| (format!("answer {i} is out of range: options are numbered 0 to {}", n - 1), "answer"))
                 .or_else(|| {
                     let mut s = v.clone();
                     s.sort_unstable();
                     s.dedup();
-                    (s.len() != v.len()).then(|| {
-                        (
-                            "an option is listed twice in `answer`".to_string(),
-                            "answer",
-                        )
-                    })
+                    (s.len() != v.len()).then(|| ("an option is listed twice in `answer`".to_string(), "answer"))
                 }),
-            (Kind::Multiple, _) => Some((
-                "a multiple-select answer is a list of option numbers, e.g. `[0, 2]`".into(),
-                "answer",
-            )),
+            (Kind::Multiple, _) => {
+                Some(("a multiple-select answer is a list of option numbers, e.g. `[0, 2]`".into(), "answer"))
+            }
         };
         if let Some((msg, key)) = problem {
             diags.push(Diagnostic::new(file, msg).at(at(key), None));
@@ -271,30 +231,17 @@ pub fn load_all(root: &Path) -> Result<Quizzes, Diagnostics> {
         let id_line = crate::yaml::key_line(&text, "id", 1).unwrap_or(1);
         if let Some(other) = quizzes.by_id.get(&qf.id) {
             diags.push(
-                Diagnostic::new(
-                    &file,
-                    format!(
-                        "quiz id `{}` is already used by {}",
-                        qf.id,
-                        other.file.display()
-                    ),
-                )
-                .at(id_line, None),
+                Diagnostic::new(&file, format!("quiz id `{}` is already used by {}", qf.id, other.file.display()))
+                    .at(id_line, None),
             );
             continue;
         }
         let tag = code::quiz_tag(&qf.id);
         if let Some(other) = tags.insert(tag, qf.id.clone()) {
             diags.push(
-                Diagnostic::new(
-                    &file,
-                    format!(
-                        "quiz ids `{}` and `{other}` share a completion-code tag",
-                        qf.id
-                    ),
-                )
-                .at(id_line, None)
-                .help("rename one of the two quizzes"),
+                Diagnostic::new(&file, format!("quiz ids `{}` and `{other}` share a completion-code tag", qf.id))
+                    .at(id_line, None)
+                    .help("rename one of the two quizzes"),
             );
         }
         if diags.len() > before {
@@ -305,24 +252,36 @@ pub fn load_all(root: &Path) -> Result<Quizzes, Diagnostics> {
         let revision_line = crate::yaml::key_line(&text, "revision", 1).unwrap_or(1);
         match lock.get(&(qf.id.clone(), qf.revision)) {
             Some(locked) if *locked != fp => diags.push(
-                Diagnostic::new(&file, format!("the questions or answers of quiz `{}` changed, but its revision is still {}", qf.id, qf.revision))
-                    .at(revision_line, None)
-                    .help(format!("set `revision: {}`: codes issued for the old questions must stop counting as current", qf.revision + 1)),
+                Diagnostic::new(
+                    &file,
+                    format!(
+                        "the questions or answers of quiz `{}` changed, but its revision is still {}",
+                        qf.id, qf.revision
+                    ),
+                )
+                .at(revision_line, None)
+                .help(format!(
+                    "set `revision: {}`: codes issued for the old questions must stop counting as current",
+                    qf.revision + 1
+                )),
             ),
             Some(_) => {}
             None => {
                 let newest = lock.keys().filter(|(id, _)| *id == qf.id).map(|(_, r)| *r).max();
                 if let Some(newest) = newest.filter(|n| *n > qf.revision) {
-                    diags.push(Diagnostic::new(&file, format!("revision {} is older than revision {newest}, already published", qf.revision)).at(revision_line, None).help(format!("use a revision above {newest}")));
+                    diags.push(
+                        Diagnostic::new(
+                            &file,
+                            format!("revision {} is older than revision {newest}, already published", qf.revision),
+                        )
+                        .at(revision_line, None)
+                        .help(format!("use a revision above {newest}")),
+                    );
                 }
                 quizzes.new_lock_entries.push(format!("{} {} {fp}", qf.id, qf.revision));
             }
         }
-        let key = keys::quiz_key(
-            &qf.id,
-            qf.revision,
-            &keys::all_question_keys(&qf.id, qf.revision, &questions),
-        );
+        let key = keys::quiz_key(&qf.id, qf.revision, &keys::all_question_keys(&qf.id, qf.revision, &questions));
         quizzes.by_id.insert(
             qf.id.clone(),
             Quiz {
@@ -351,10 +310,7 @@ fn read_lock(root: &Path) -> BTreeMap<(String, u32), String> {
         .filter(|l| !l.trim_start().starts_with('#'))
         .filter_map(|l| {
             let mut parts = l.split_whitespace();
-            Some((
-                (parts.next()?.to_string(), parts.next()?.parse().ok()?),
-                parts.next()?.to_string(),
-            ))
+            Some(((parts.next()?.to_string(), parts.next()?.parse().ok()?), parts.next()?.to_string()))
         })
         .collect()
 }
@@ -388,11 +344,7 @@ pub fn check_references(site: &Site) -> Diagnostics {
                     .at(p.source.key_line("quiz"), None)
                     .help(format!(
                         "quizzes in quizzes/: {}",
-                        if known.is_empty() {
-                            "none".into()
-                        } else {
-                            known.join(", ")
-                        }
+                        if known.is_empty() { "none".into() } else { known.join(", ") }
                     )),
             );
         }
@@ -400,12 +352,9 @@ pub fn check_references(site: &Site) -> Diagnostics {
     for q in site.quizzes.by_id.values() {
         if site.page(&q.module).is_none() {
             diags.push(
-                Diagnostic::new(
-                    &q.file,
-                    format!("module page `content/{}` does not exist", q.module),
-                )
-                .at(q.module_line, None)
-                .help("`module` is the module's path below content/"),
+                Diagnostic::new(&q.file, format!("module page `content/{}` does not exist", q.module))
+                    .at(q.module_line, None)
+                    .help("`module` is the module's path below content/"),
             );
         }
     }
@@ -415,10 +364,7 @@ pub fn check_references(site: &Site) -> Diagnostics {
 /// Render a short Markdown text (a prompt or an option) without a wrapping paragraph.
 fn inline_html(md: &str) -> String {
     let mut html = String::new();
-    pulldown_cmark::html::push_html(
-        &mut html,
-        pulldown_cmark::Parser::new_ext(md, crate::markdown::options()),
-    );
+    pulldown_cmark::html::push_html(&mut html, pulldown_cmark::Parser::new_ext(md, crate::markdown::options()));
     let t = html.trim();
     match t.strip_prefix("<p>").and_then(|s| s.strip_suffix("</p>")) {
         Some(inner) if !inner.contains("<p>") => inner.to_string(),
@@ -464,13 +410,7 @@ struct QuestionScript<'a> {
 
 /// Extra template context for a training module page: its quiz, ready to render.
 pub fn page_context(site: &Site, page: &Page) -> Vec<(&'static str, tera::Value)> {
-    let Some(quiz) = page
-        .source
-        .front
-        .quiz
-        .as_ref()
-        .and_then(|id| site.quizzes.get(id))
-    else {
+    let Some(quiz) = page.source.front.quiz.as_ref().and_then(|id| site.quizzes.get(id)) else {
         return Vec::new();
     };
     let qkeys = keys::all_question_keys(&quiz.id, quiz.revision, &quiz.questions);
@@ -483,30 +423,17 @@ pub fn page_context(site: &Site, page: &Page) -> Vec<(&'static str, tera::Value)
             number: i + 1,
             kind: q.kind,
             prompt: inline_html(&q.prompt),
-            input: if q.kind == Kind::Multiple {
-                "checkbox"
-            } else {
-                "radio"
-            },
+            input: if q.kind == Kind::Multiple { "checkbox" } else { "radio" },
             options: match q.kind {
                 Kind::TrueFalse => vec![
-                    OptionView {
-                        value: "true".into(),
-                        html: "True".into(),
-                    },
-                    OptionView {
-                        value: "false".into(),
-                        html: "False".into(),
-                    },
+                    OptionView { value: "true".into(), html: "True".into() },
+                    OptionView { value: "false".into(), html: "False".into() },
                 ],
                 _ => q
                     .options
                     .iter()
                     .enumerate()
-                    .map(|(j, o)| OptionView {
-                        value: j.to_string(),
-                        html: inline_html(o),
-                    })
+                    .map(|(j, o)| OptionView { value: j.to_string(), html: inline_html(o) })
                     .collect(),
             },
         })
@@ -537,9 +464,7 @@ pub fn page_context(site: &Site, page: &Page) -> Vec<(&'static str, tera::Value)
             .collect(),
     };
     // `</` cannot appear in JSON we emit inside <script>: escape it.
-    let json = serde_json::to_string(&script)
-        .unwrap_or_default()
-        .replace("</", "<\\/");
+    let json = serde_json::to_string(&script).unwrap_or_default().replace("</", "<\\/");
     let view = serde_json::json!({
         "id": quiz.id,
         "title": quiz.title,
@@ -548,9 +473,7 @@ pub fn page_context(site: &Site, page: &Page) -> Vec<(&'static str, tera::Value)
         "questions": questions,
         "script_data": json,
     });
-    tera::Value::try_from_serializable(&view)
-        .map(|v| vec![("quiz", v)])
-        .unwrap_or_default()
+    tera::Value::try_from_serializable(&view).map(|v| vec![("quiz", v)]).unwrap_or_default()
 }
 
 /// Site-wide quiz facts for the request form's in-page checks: which quizzes exist, their tags and
@@ -569,11 +492,7 @@ pub fn site_files(site: &Site) -> Vec<(String, Vec<u8>)> {
         "communications": site.config.communications,
         "platforms": site.data.platforms,
     });
-    let js = format!(
-        "window.POLICYSITE = {};\n",
-        serde_json::to_string(&config)
-            .unwrap_or_default()
-            .replace("</", "<\\/")
-    );
+    let js =
+        format!("window.POLICYSITE = {};\n", serde_json::to_string(&config).unwrap_or_default().replace("</", "<\\/"));
     vec![("assets/site-data.js".into(), js.into_bytes())]
 }

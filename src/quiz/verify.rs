@@ -36,18 +36,11 @@ impl std::fmt::Display for Invalid {
                     "outdated revision: the quiz has been revised (now revision {current}); retake it for a new code"
                 )
             }
-            Invalid::WrongPersonOrQuiz => write!(
-                f,
-                "wrong person or quiz: this code was not issued to this email address for this quiz"
-            ),
-            Invalid::Expired { valid_until } => write!(
-                f,
-                "expired on {valid_until}: retake the quiz for a new code"
-            ),
-            Invalid::Future => write!(
-                f,
-                "dated in the future: check the computer's clock and retake the quiz"
-            ),
+            Invalid::WrongPersonOrQuiz => {
+                write!(f, "wrong person or quiz: this code was not issued to this email address for this quiz")
+            }
+            Invalid::Expired { valid_until } => write!(f, "expired on {valid_until}: retake the quiz for a new code"),
+            Invalid::Future => write!(f, "dated in the future: check the computer's clock and retake the quiz"),
         }
     }
 }
@@ -65,13 +58,7 @@ pub struct Verdict {
     pub problem: Option<Invalid>,
 }
 
-pub fn verify(
-    quizzes: &Quizzes,
-    email: &str,
-    input: &str,
-    today: Date,
-    validity_days: u32,
-) -> Verdict {
+pub fn verify(quizzes: &Quizzes, email: &str, input: &str, today: Date, validity_days: u32) -> Verdict {
     let mut v = Verdict {
         code: input.trim().to_string(),
         quiz: None,
@@ -85,10 +72,7 @@ pub fn verify(
         Ok(f) => f,
         Err(e) => {
             let detail = match e {
-                DecodeError::Check => {
-                    "the check symbol does not match; compare the code with the original"
-                        .to_string()
-                }
+                DecodeError::Check => "the check symbol does not match; compare the code with the original".to_string(),
                 other => other.to_string(),
             };
             v.problem = Some(Invalid::Typo { detail });
@@ -106,9 +90,7 @@ pub fn verify(
     if u32::from(fields.revision) != quiz.revision % 256 {
         // Report the revision the code claims, as best we can: the low 8 bits.
         v.revision = Some(u32::from(fields.revision));
-        v.problem = Some(Invalid::OutdatedRevision {
-            current: quiz.revision,
-        });
+        v.problem = Some(Invalid::OutdatedRevision { current: quiz.revision });
         return v;
     }
     v.revision = Some(quiz.revision);
@@ -128,4 +110,82 @@ pub fn verify(
     }
     v.valid = true;
     v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::quiz::{Quiz, code};
+
+    fn quizzes() -> Quizzes {
+        let mut q = Quizzes::default();
+        for (id, rev, key) in [("public-records", 2u32, [1u8; 32]), ("ferpa-student-records", 1, [2u8; 32])] {
+            q.by_id.insert(
+                id.into(),
+                Quiz {
+                    id: id.into(),
+                    title: id.into(),
+                    module: String::new(),
+                    revision: rev,
+                    description: String::new(),
+                    shuffle_questions: false,
+                    shuffle_options: false,
+                    questions: Vec::new(),
+                    file: Default::default(),
+                    revision_line: 1,
+                    module_line: 1,
+                    key,
+                    fingerprint: String::new(),
+                },
+            );
+        }
+        q
+    }
+
+    fn day(s: &str) -> u16 {
+        code::day_of(Date::parse(s).expect("date")).expect("in range")
+    }
+
+    const EMAIL: &str = "pat@tacoma.k12.wa.us";
+
+    #[test]
+    fn a_fresh_code_is_valid_for_its_owner_only() {
+        let q = quizzes();
+        let today = Date::parse("2026-11-28").expect("date");
+        let c = code::issue(&[1u8; 32], "public-records", 2, EMAIL, day("2026-11-28"));
+        let v = verify(&q, " PAT@tacoma.k12.wa.us ", &c, today, 365);
+        assert!(v.valid, "{v:?}");
+        assert_eq!(v.quiz.as_deref(), Some("public-records"));
+        assert_eq!(v.revision, Some(2));
+        assert_eq!(v.completed, Date::parse("2026-11-28"));
+        assert_eq!(verify(&q, "lee@tacoma.k12.wa.us", &c, today, 365).problem, Some(Invalid::WrongPersonOrQuiz));
+    }
+
+    #[test]
+    fn each_reason_is_reported() {
+        let q = quizzes();
+        let today = Date::parse("2026-11-28").expect("date");
+        // made with the FERPA key but claiming the public-records tag: wrong quiz
+        let forged = code::issue(&[2u8; 32], "public-records", 2, EMAIL, day("2026-11-01"));
+        assert_eq!(verify(&q, EMAIL, &forged, today, 365).problem, Some(Invalid::WrongPersonOrQuiz));
+        let old = code::issue(&[1u8; 32], "public-records", 1, EMAIL, day("2026-11-01"));
+        assert_eq!(verify(&q, EMAIL, &old, today, 365).problem, Some(Invalid::OutdatedRevision { current: 2 }));
+        let expired = code::issue(&[1u8; 32], "public-records", 2, EMAIL, day("2025-11-27"));
+        assert_eq!(
+            verify(&q, EMAIL, &expired, today, 365).problem,
+            Some(Invalid::Expired { valid_until: Date::parse("2026-11-27").expect("date") })
+        );
+        let last_day = code::issue(&[1u8; 32], "public-records", 2, EMAIL, day("2025-11-28"));
+        assert!(verify(&q, EMAIL, &last_day, today, 365).valid);
+        let future = code::issue(&[1u8; 32], "public-records", 2, EMAIL, day("2026-12-01"));
+        assert_eq!(verify(&q, EMAIL, &future, today, 365).problem, Some(Invalid::Future));
+        let unknown = code::issue(&[1u8; 32], "no-such-quiz", 2, EMAIL, day("2026-11-01"));
+        assert_eq!(verify(&q, EMAIL, &unknown, today, 365).problem, Some(Invalid::UnknownQuiz));
+        let mut typo: Vec<char> = last_day.chars().collect();
+        typo[3] = if typo[3] == 'A' { 'B' } else { 'A' };
+        assert!(matches!(
+            verify(&q, EMAIL, &typo.iter().collect::<String>(), today, 365).problem,
+            Some(Invalid::Typo { .. })
+        ));
+    }
 }

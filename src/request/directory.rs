@@ -58,18 +58,14 @@ pub struct Manager {
 /// Handles compare without case, a leading `@` or a trailing `/`: `@TacomaSchools` and
 /// `tacomaschools` are the same account.
 pub fn normalise_handle(handle: &str) -> String {
-    handle
-        .trim()
-        .trim_start_matches('@')
-        .trim_end_matches('/')
-        .to_lowercase()
+    handle.trim().trim_start_matches('@').trim_end_matches('/').to_lowercase()
 }
 
 impl Directory {
     pub fn find_active(&self, platform: &str, handle: &str) -> Option<&Account> {
         let h = normalise_handle(handle);
-        self.accounts.iter().find(|a| {
-            a.status == Status::Active && a.platform == platform && normalise_handle(&a.handle) == h
-        })
+        self.accounts
+            .iter()
+            .find(|a| a.status == Status::Active && a.platform == platform && normalise_handle(&a.handle) == h)
     }
 }

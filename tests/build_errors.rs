@@ -1,0 +1,182 @@
+//! One fixture per kind of bad input: the message, its location, exit status 1, and the previous output
+//! left exactly as it was.
+mod common;
+
+use common::{TestSite, snapshot};
+
+/// Build a good site, break it with `breakage`, and check the failed build's report and the output.
+fn fails_with(breakage: impl FnOnce(&TestSite), expected: &[&str]) -> String {
+    let site = TestSite::minimal();
+    site.build_ok();
+    let before = snapshot(&site.out());
+    breakage(&site);
+    let stderr = site.build_err();
+    for e in expected {
+        assert!(stderr.contains(e), "expected `{e}` in:\n{stderr}");
+    }
+    assert!(stderr.contains("the previous output"), "{stderr}");
+    assert_eq!(before, snapshot(&site.out()), "a failed build changed the previous output");
+    let staging: Vec<_> = std::fs::read_dir(site.path())
+        .expect("ls")
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().contains(".building"))
+        .collect();
+    assert!(staging.is_empty(), "staging folder left behind");
+    stderr
+}
+
+#[test]
+fn malformed_yaml() {
+    fails_with(
+        |s| s.write("content/policy/two.md", "---\ntitle: [unclosed\n---\nx\n"),
+        &["error: content/policy/two.md:2:8:"],
+    );
+}
+
+#[test]
+fn unknown_front_matter_key() {
+    fails_with(
+        |s| s.write("content/policy/two.md", "---\ntitle: Two\ntemplat: page.html\n---\nx\n"),
+        &["content/policy/two.md:3:1: unknown field `templat`", "help: this key is not recognised"],
+    );
+}
+
+#[test]
+fn mistyped_front_matter_value() {
+    fails_with(
+        |s| s.write("content/policy/two.md", "---\ntitle: Two\nweight: heavy\n---\nx\n"),
+        &["content/policy/two.md:3:9:"],
+    );
+    fails_with(
+        |s| s.write("content/policy/two.md", "---\ntitle: Two\napproved: 2016-02-30\n---\nx\n"),
+        &["content/policy/two.md:3", "is not a date"],
+    );
+}
+
+#[test]
+fn missing_front_matter() {
+    fails_with(
+        |s| s.write("content/policy/two.md", "# no front matter\n"),
+        &["content/policy/two.md:1:1: missing front matter"],
+    );
+}
+
+#[test]
+fn missing_template() {
+    fails_with(
+        |s| s.write("content/policy/two.md", "---\ntitle: Two\ntemplate: nope.html\n---\nx\n"),
+        &["content/policy/two.md:3: template `nope.html` not found", "available templates:"],
+    );
+}
+
+#[test]
+fn template_syntax_error() {
+    fails_with(
+        |s| {
+            s.write(
+                "templates/section.html",
+                "{% extends \"base.html\" %}\n{% block content %}\n{{ page.title \n{% endblock content %}\n",
+            )
+        },
+        &["templates/section.html:4:1: template error"],
+    );
+}
+
+#[test]
+fn template_render_error() {
+    fails_with(
+        |s| {
+            s.write("templates/section.html", "{% extends \"base.html\" %}\n{% block content %}\n{{ page.no_such_field.deeper }}\n{% endblock content %}\n")
+        },
+        &["templates/section.html:3:", "rendering content/"],
+    );
+}
+
+#[test]
+fn duplicate_output_path() {
+    fails_with(
+        |s| s.write("content/policy/three.md", "---\ntitle: Three\nslug: two\n---\nx\n"),
+        &[
+            "content/policy/two.md",
+            "two pages write the same output `policy/two/index.html`",
+            "content/policy/three.md",
+        ],
+    );
+}
+
+#[test]
+fn broken_internal_link() {
+    fails_with(
+        |s| s.write("content/policy/two.md", "---\ntitle: Two\n---\n\nLine one.\n\nSee [gone](@/policy/gone.md).\n"),
+        &["content/policy/two.md:7:5: link to a page that does not exist: `@/policy/gone.md`"],
+    );
+}
+
+#[test]
+fn broken_anchor() {
+    fails_with(
+        |s| s.write("content/policy/two.md", "---\ntitle: Two\n---\n\nSee [x](@/policy/one.md#third-part).\n"),
+        &[
+            "content/policy/two.md:5:5: link to a missing anchor `#third-part` in policy/one.md",
+            "anchors there:",
+            "second-part",
+        ],
+    );
+}
+
+#[test]
+fn unknown_shortcode() {
+    fails_with(
+        |s| s.write("content/policy/two.md", "---\ntitle: Two\n---\n\nA {{ platforms.nope }}\n"),
+        &["content/policy/two.md:5:3: unknown shortcode"],
+    );
+}
+
+#[test]
+fn non_utf8_file() {
+    fails_with(
+        |s| std::fs::write(s.path().join("content/policy/two.md"), b"---\ntitle: Two\n---\ncaf\xe9\n").expect("write"),
+        &["content/policy/two.md:4:4: file is not valid UTF-8", "save the file as UTF-8"],
+    );
+}
+
+#[test]
+fn unreadable_file() {
+    fails_with(
+        |s| {
+            std::os::unix::fs::symlink("/nonexistent/target.md", s.path().join("content/policy/broken.md"))
+                .expect("symlink")
+        },
+        &["content/policy/broken.md", "cannot read"],
+    );
+}
+
+#[test]
+fn malformed_data_file() {
+    fails_with(
+        |s| s.write("data/platforms.yaml", "approved_intro: x\napproved:\n  - id: a\n    nmae: A\n"),
+        &["data/platforms.yaml:4:5: unknown field `nmae`"],
+    );
+}
+
+#[test]
+fn all_errors_of_a_build_are_reported_together() {
+    let stderr = fails_with(
+        |s| {
+            s.write("content/policy/two.md", "---\ntitle: Two\ncolour: red\n---\n");
+            s.write("content/policy/three.md", "---\ntitle: Three\n---\n[x](@/nowhere.md)\n");
+            s.write("content/four.md", "---\ntitle: Four\n---\n[y](@/policy/one.md#nope)\n");
+        },
+        &["content/policy/two.md:3:1", "content/policy/three.md:4:1", "content/four.md:4:1", "3 errors found"],
+    );
+    assert_eq!(stderr.matches("error: ").count(), 3, "{stderr}");
+}
+
+#[test]
+fn output_that_would_replace_the_sources_is_refused() {
+    let site = TestSite::minimal();
+    let o = site.run(&["build", "--output", site.path().join("content").to_str().expect("utf8")]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("choose another --output"));
+    assert!(site.path().join("content/_index.md").exists());
+}

@@ -1,0 +1,122 @@
+//! Test sites built in temporary folders with the real `policysite` binary.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub const REPO: &str = env!("CARGO_MANIFEST_DIR");
+
+pub struct TestSite {
+    pub dir: tempfile::TempDir,
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.expect("walk");
+        let rel = entry.path().strip_prefix(from).expect("prefix");
+        let dest = to.join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).expect("mkdir");
+        } else {
+            std::fs::copy(entry.path(), &dest).expect("copy");
+        }
+    }
+}
+
+impl TestSite {
+    /// A copy of the bundled site (content, data, quizzes, theme, site.yaml).
+    pub fn bundled() -> TestSite {
+        let dir = tempfile::tempdir().expect("tempdir");
+        for d in ["content", "data", "quizzes", "themes"] {
+            copy_dir(&Path::new(REPO).join(d), &dir.path().join(d));
+        }
+        std::fs::copy(Path::new(REPO).join("site.yaml"), dir.path().join("site.yaml")).expect("site.yaml");
+        TestSite { dir }
+    }
+
+    /// A small site: the bundled theme, data and quizzes, and a few pages written for the test.
+    pub fn minimal() -> TestSite {
+        let site = TestSite::bundled();
+        std::fs::remove_dir_all(site.path().join("content")).expect("rm content");
+        std::fs::remove_dir_all(site.path().join("quizzes")).expect("rm quizzes");
+        site.write(
+            "content/_index.md",
+            "---\ntitle: Home\n---\nWelcome. See [the policy](@/policy/one.md#second-part).\n",
+        );
+        site.write("content/policy/_index.md", "---\ntitle: Policies\n---\n");
+        site.write(
+            "content/policy/one.md",
+            "---\ntitle: Policy One\nnumber: \"1234\"\nweight: 2\n---\n\n## First part\n\nText[^a] citing Policy 9999 and Regulation 5678R.\n\n## Second part\n\n## Second part\n\n### Deeper\n\nBack to [home](@/_index.md) and [platforms](@/platforms.md).\n\n[^a]: A footnote.\n",
+        );
+        site.write(
+            "content/policy/two.md",
+            "---\ntitle: Policy Two\nweight: 1\n---\n\nSee Policy 1234, section [first](@/policy/one.md#first-part).\n",
+        );
+        site.write("content/platforms.md", "---\ntitle: Platforms\ntemplate: platforms.html\n---\n\nFootnote text: {{ platforms.approved_sentence }}\n");
+        site
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+    pub fn out(&self) -> PathBuf {
+        self.path().join("public")
+    }
+
+    pub fn write(&self, rel: &str, text: &str) {
+        let p = self.path().join(rel);
+        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+        std::fs::write(p, text).expect("write");
+    }
+
+    pub fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.path().join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+    }
+
+    pub fn run(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_policysite"))
+            .arg("--root")
+            .arg(self.path())
+            .args(args)
+            .output()
+            .expect("run policysite")
+    }
+
+    pub fn build(&self) -> Output {
+        self.run(&["build", "--output", self.out().to_str().expect("utf8 path")])
+    }
+
+    /// Build and require success; returns stderr.
+    pub fn build_ok(&self) -> String {
+        let o = self.build();
+        let err = String::from_utf8_lossy(&o.stderr).into_owned();
+        assert!(o.status.success(), "build failed:\n{err}");
+        err
+    }
+
+    /// Build and require failure (exit 1); returns stderr.
+    pub fn build_err(&self) -> String {
+        let o = self.build();
+        let err = String::from_utf8_lossy(&o.stderr).into_owned();
+        assert_eq!(o.status.code(), Some(1), "expected exit 1, got {:?}:\n{err}", o.status.code());
+        err
+    }
+
+    pub fn html(&self, rel: &str) -> String {
+        self.read(&format!("public/{rel}"))
+    }
+}
+
+/// Every file below `dir` with its bytes, for comparing whole outputs.
+pub fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            (e.path().strip_prefix(dir).expect("prefix").display().to_string(), std::fs::read(e.path()).expect("read"))
+        })
+        .collect();
+    files.sort();
+    files
+}
