@@ -56,7 +56,7 @@ pub fn load_site(root: &Path) -> Result<Site, Diagnostics> {
     };
     if let Some(q) = quizzes {
         site.quizzes = q;
-        diags.extend(crate::quiz::check_references(&site));
+        diags.extend(crate::quiz::check_references(root, &site));
     }
     diags.into_result(site)
 }

@@ -41,6 +41,9 @@ pub struct SiteConfig {
     pub theme: String,
     #[serde(default)]
     pub directory: DirectorySettings,
+    /// Quiz ids every account administrator needs a current completion code for.
+    #[serde(default)]
+    pub required_training: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

@@ -42,6 +42,42 @@ enum Command {
         #[arg(long, value_parser = parse_date)]
         today: Option<policysite::date::Date>,
     },
+    /// Check, approve or retire Social Media Account Requests (the Communications Department's tools).
+    Request {
+        #[command(subcommand)]
+        action: RequestAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum RequestAction {
+    /// Check request files; prints every problem. Exit 0 only if every request is acceptable.
+    Check {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Print JSON for scripts.
+        #[arg(long)]
+        json: bool,
+        /// Check as of this date (YYYY-MM-DD) instead of today.
+        #[arg(long, value_parser = parse_date)]
+        today: Option<policysite::date::Date>,
+    },
+    /// Add the account of an acceptable request to data/directory.yaml.
+    Approve {
+        file: PathBuf,
+        #[arg(long, value_parser = parse_date)]
+        today: Option<policysite::date::Date>,
+    },
+    /// Mark an account closed (kept in the directory file as history).
+    Revoke {
+        /// The request id, or platform:handle (e.g. instagram:@stadiumtigers).
+        key: String,
+        /// Why the account was closed.
+        #[arg(long, default_value = "")]
+        reason: String,
+        #[arg(long, value_parser = parse_date)]
+        today: Option<policysite::date::Date>,
+    },
 }
 
 fn parse_date(s: &str) -> Result<policysite::date::Date, String> {
@@ -53,6 +89,15 @@ fn main() {
     let code = match &cli.command {
         Command::Build { output, timings } => policysite::cmd::build::run(&cli.root, output.as_deref(), *timings),
         Command::Check => policysite::cmd::check::run(&cli.root),
+        Command::Request { action } => match action {
+            RequestAction::Check { files, json, today } => {
+                policysite::cmd::request::check(&cli.root, files, *json, *today)
+            }
+            RequestAction::Approve { file, today } => policysite::cmd::request::approve(&cli.root, file, *today),
+            RequestAction::Revoke { key, reason, today } => {
+                policysite::cmd::request::revoke(&cli.root, key, reason, *today)
+            }
+        },
         Command::Verify { email, codes, json, today } => {
             policysite::cmd::verify::run(&cli.root, email, codes, *json, *today)
         }

@@ -128,6 +128,20 @@ impl Renderer {
         globals.insert("site", &site.config);
         globals.insert("data", &site.data.all);
         globals.insert("platforms", &site.data.platforms);
+        globals.insert("directory", &crate::request::directory_view(site));
+        let account_types: Vec<serde_json::Value> = crate::request::schema::ACCOUNT_TYPES
+            .iter()
+            .map(|(id, label)| serde_json::json!({ "id": id, "label": label }))
+            .collect();
+        globals.insert("account_types", &account_types);
+        let required: Vec<serde_json::Value> = site
+            .config
+            .required_training
+            .iter()
+            .filter_map(|id| site.quizzes.get(id))
+            .map(|q| serde_json::json!({ "id": q.id, "title": q.title, "revision": q.revision, "href": site.page(&q.module).map(|p| p.url.clone()) }))
+            .collect();
+        globals.insert("required_training", &required);
         Ok(Renderer { tera, files, globals })
     }
 

@@ -2,6 +2,7 @@
 
 pub mod build;
 pub mod check;
+pub mod request;
 pub mod verify;
 
 use crate::diag::Diagnostics;

@@ -332,8 +332,22 @@ pub fn record_lock(root: &Path, quizzes: &Quizzes) -> std::io::Result<()> {
 }
 
 /// Module pages must name quizzes that exist; quizzes must name module pages that exist.
-pub fn check_references(site: &Site) -> Diagnostics {
+pub fn check_references(root: &Path, site: &Site) -> Diagnostics {
     let mut diags = Diagnostics::default();
+    for id in &site.config.required_training {
+        if site.quizzes.get(id).is_none() {
+            let text = std::fs::read_to_string(root.join(crate::config::CONFIG_FILE)).unwrap_or_default();
+            let line = crate::yaml::key_line(&text, "required_training", 1).unwrap_or(1);
+            diags.push(
+                Diagnostic::new(
+                    crate::config::CONFIG_FILE,
+                    format!("`required_training` names quiz `{id}`, which does not exist"),
+                )
+                .at(line, None)
+                .help("list quiz ids from quizzes/"),
+            );
+        }
+    }
     for p in &site.pages {
         if let Some(id) = &p.source.front.quiz
             && site.quizzes.get(id).is_none()
@@ -488,6 +502,7 @@ pub fn site_files(site: &Site) -> Vec<(String, Vec<u8>)> {
     let config = serde_json::json!({
         "quizzes": quizzes,
         "validity_days": site.config.code_validity_days,
+        "required_training": site.config.required_training,
         "email_domains": site.config.email_domains,
         "communications": site.config.communications,
         "platforms": site.data.platforms,

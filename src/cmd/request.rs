@@ -1,0 +1,168 @@
+//! `policysite request check|approve|revoke`: the Communications Department's side of the account
+//! request process, run offline against the site's sources.
+
+use std::path::{Path, PathBuf};
+
+use crate::config::SiteConfig;
+use crate::date::Date;
+use crate::diag::Diagnostics;
+use crate::load::data::Data;
+use crate::quiz::Quizzes;
+use crate::request::check::{self, Context, Problem};
+use crate::request::directory::{Approval, DIRECTORY_FILE};
+use crate::request::schema::Request;
+
+struct Sources {
+    config: SiteConfig,
+    data: Data,
+    quizzes: Quizzes,
+}
+
+fn load(root: &Path) -> Result<Sources, Diagnostics> {
+    let config = SiteConfig::load(root)?;
+    let data = crate::load::data::load(root)?;
+    let quizzes = crate::quiz::load_all(root)?;
+    Ok(Sources { config, data, quizzes })
+}
+
+/// A request file's verdict.
+#[derive(serde::Serialize)]
+struct FileReport {
+    file: String,
+    acceptable: bool,
+    summary: Option<String>,
+    problems: Vec<Problem>,
+}
+
+fn check_file(path: &Path, src: &Sources, today: Date) -> (FileReport, Option<Request>) {
+    let file = path.display().to_string();
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) => {
+            let p = Problem { field: "file".into(), message: format!("cannot read: {e}") };
+            return (FileReport { file, acceptable: false, summary: None, problems: vec![p] }, None);
+        }
+    };
+    let req = match check::parse(&text) {
+        Ok(r) => r,
+        Err(p) => return (FileReport { file, acceptable: false, summary: None, problems: vec![p] }, None),
+    };
+    let cx = Context { config: &src.config, data: &src.data, quizzes: &src.quizzes, today };
+    let problems = check::check(&req, &cx);
+    let platform =
+        src.data.platforms.find(&req.account.platform).map_or(req.account.platform.as_str(), |(p, _)| p.name.as_str());
+    let summary = format!(
+        "{} {} for {} ({} administrator{})",
+        platform,
+        req.account.handle,
+        req.account.unit,
+        req.administrators.len(),
+        if req.administrators.len() == 1 { "" } else { "s" }
+    );
+    (FileReport { file, acceptable: problems.is_empty(), summary: Some(summary), problems }, Some(req))
+}
+
+fn print_report(r: &FileReport) {
+    match (&r.summary, r.acceptable) {
+        (Some(s), true) => println!("{}: ACCEPTABLE: {s}", r.file),
+        (summary, false) => {
+            let n = r.problems.len();
+            println!(
+                "{}: NOT ACCEPTABLE, {n} problem{}{}",
+                r.file,
+                if n == 1 { "" } else { "s" },
+                summary.as_ref().map(|s| format!(" ({s})")).unwrap_or_default()
+            );
+            for p in &r.problems {
+                println!("  - {}: {}", p.field, p.message);
+            }
+        }
+        (None, true) => println!("{}: ACCEPTABLE", r.file),
+    }
+}
+
+pub fn check(root: &Path, files: &[PathBuf], json: bool, today: Option<Date>) -> i32 {
+    let src = match load(root) {
+        Ok(s) => s,
+        Err(d) => {
+            super::report(&d);
+            return 2;
+        }
+    };
+    let today = today.unwrap_or_else(Date::today_utc);
+    let reports: Vec<FileReport> = files.iter().map(|f| check_file(f, &src, today).0).collect();
+    if json {
+        println!("{}", serde_json::to_string_pretty(&reports).unwrap_or_default());
+    } else {
+        reports.iter().for_each(print_report);
+    }
+    if reports.iter().all(|r| r.acceptable) { 0 } else { 1 }
+}
+
+pub fn approve(root: &Path, file: &Path, today: Option<Date>) -> i32 {
+    let mut src = match load(root) {
+        Ok(s) => s,
+        Err(d) => {
+            super::report(&d);
+            return 2;
+        }
+    };
+    let today = today.unwrap_or_else(Date::today_utc);
+    let (report, req) = check_file(file, &src, today);
+    let Some(req) = req.filter(|_| report.acceptable) else {
+        print_report(&report);
+        eprintln!("not approved: `policysite request check` must accept the request first");
+        return 1;
+    };
+    match src.data.directory.approve(&req, today) {
+        Ok(Approval::AlreadyApproved) => {
+            println!("{}: already approved (request {}); the directory is unchanged", file.display(), req.id);
+            0
+        }
+        Ok(Approval::Added) => match src.data.directory.save(root) {
+            Ok(()) => {
+                println!("approved: {} added to {DIRECTORY_FILE}", report.summary.unwrap_or_default());
+                println!("rebuild the site to publish it on /directory/");
+                0
+            }
+            Err(e) => {
+                eprintln!("error: {DIRECTORY_FILE}: cannot write: {e}; the directory file was not changed");
+                1
+            }
+        },
+        Err(why) => {
+            eprintln!("error: not approved: {why}");
+            1
+        }
+    }
+}
+
+pub fn revoke(root: &Path, key: &str, reason: &str, today: Option<Date>) -> i32 {
+    let mut src = match load(root) {
+        Ok(s) => s,
+        Err(d) => {
+            super::report(&d);
+            return 2;
+        }
+    };
+    let today = today.unwrap_or_else(Date::today_utc);
+    let summary = match src.data.directory.revoke(key, reason, today) {
+        Ok(a) => format!("{} {} ({})", a.platform, a.handle, a.unit),
+        Err(why) => {
+            eprintln!("error: {why}");
+            return 1;
+        }
+    };
+    match src.data.directory.save(root) {
+        Ok(()) => {
+            println!(
+                "retired: {summary}; it stays in {DIRECTORY_FILE} as history and leaves /directory/ on the next build"
+            );
+            0
+        }
+        Err(e) => {
+            eprintln!("error: {DIRECTORY_FILE}: cannot write: {e}; the directory file was not changed");
+            1
+        }
+    }
+}

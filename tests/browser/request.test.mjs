@@ -1,0 +1,130 @@
+// The account request, end to end: codes from the real quiz flow go into the form, the downloaded file
+// passes `request check`, `request approve` adds it, and a rebuild shows it on /directory/.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { assertAccessible, buildBundledSite, cli, launch, newPage, quizAnswers, serveStatic } from './harness.mjs';
+
+let site, server, browser;
+before(async () => {
+  site = buildBundledSite();
+  server = await serveStatic(site.out);
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+  site?.cleanup();
+});
+
+async function passQuiz(page, id, email) {
+  const quiz = quizAnswers(site.dir, id);
+  await page.goto(server.base + `training/${id}/index.html`);
+  for (const q of quiz.questions) {
+    const fs = page.locator(`fieldset[data-question="${q.id}"]`);
+    const values = q.type === 'multiple' ? q.answer.map(String) : [String(q.answer)];
+    for (const v of values) await fs.locator(`input[data-option="${v}"]`).check();
+  }
+  await page.getByRole('button', { name: 'Check answers' }).click();
+  await page.locator('[data-completion-email]').fill(email);
+  await page.locator('[data-completion-submit]').click();
+  return (await page.locator('[data-completion-code]').textContent()).trim();
+}
+
+test('request form: validation, codes from the quiz, download, check, approve, directory', async () => {
+  const page = await newPage(browser);
+  const email = 'coach.kim@tacoma.k12.wa.us';
+  const pra = await passQuiz(page, 'public-records', email);
+  const ferpa = await passQuiz(page, 'ferpa-student-records', email);
+
+  await page.goto(server.base + 'request/index.html');
+  await assertAccessible(assert, page, 'request form, empty');
+  // Barred platforms are not offered, and the page says why.
+  const options = await page.locator('#account-platform option').allTextContents();
+  assert.ok(options.includes('Instagram'));
+  assert.ok(!options.some((o) => /snap/i.test(o)), options.join());
+  assert.match(await page.locator('[data-barred-platforms]').textContent(), /Snap Chat/);
+
+  // Submit empty: an error summary takes focus, each error is tied to its field.
+  await page.getByRole('button', { name: 'Check and prepare my request' }).click();
+  const summary = page.locator('[data-error-summary]');
+  assert.equal(await summary.isVisible(), true);
+  assert.equal(await page.evaluate(() => document.activeElement.hasAttribute('data-error-summary')), true);
+  assert.match(await summary.locator('h2').textContent(), /There are \d+ problems to fix/);
+  assert.equal(await page.locator('#requester-email').getAttribute('aria-invalid'), 'true');
+  assert.match(await page.locator('#requester-email-error').textContent(), /District email/);
+  await assertAccessible(assert, page, 'request form, errors');
+
+  // Fill in, with a wrong-quiz code first.
+  await page.locator('#requester-name').fill('Kim Coach');
+  await page.locator('#requester-email').fill('someone@gmail.com');
+  await page.locator('#account-type').selectOption('sports_team');
+  await page.locator('#account-unit').fill('Stadium High School');
+  await page.locator('#account-name').fill('Stadium Tigers Football');
+  await page.locator('#purpose-educational').check();
+  await page.locator('#account-description').fill('Game schedules and team news for families.');
+  await page.locator('#account-platform').selectOption('instagram');
+  await page.locator('#account-handle').fill('@stadiumtigersfb');
+  const admin = page.locator('[data-admin]').first();
+  await admin.locator('[data-admin-field="name"]').fill('Kim Coach');
+  await admin.locator('[data-admin-field="email"]').fill(email);
+  await admin.locator('[data-admin-field="flsa_exempt"]').check();
+  await admin.locator('[data-admin-code="public-records"]').fill(ferpa);
+  await admin.locator('[data-admin-code="ferpa-student-records"]').fill(ferpa.slice(0, -1) + (ferpa.endsWith('0') ? '1' : '0'));
+  for (const id of ['privacy-tag', 'privacy-approve', 'ack-policies', 'ack-deletion', 'ack-privacy']) await page.locator('#' + id).check();
+  await page.getByRole('button', { name: 'Check and prepare my request' }).click();
+  const errors = await page.locator('[data-error-list] li').allTextContents();
+  assert.ok(errors.some((e) => /District email/.test(e)), errors.join('\n'));
+  assert.ok(errors.some((e) => /is for “FERPA and student records”, not “Public Records Act/.test(e)), errors.join('\n'));
+  assert.ok(errors.some((e) => /typo/.test(e)), errors.join('\n'));
+  assert.ok(errors.some((e) => /principal’s approval/.test(e)), errors.join('\n'));
+
+  // A half-filled form survives a reload.
+  await page.reload();
+  assert.equal(await page.locator('#account-handle').inputValue(), '@stadiumtigersfb');
+  assert.equal(await page.locator('[data-admin] [data-admin-field="email"]').first().inputValue(), email);
+
+  await page.locator('#requester-email').fill('kim.coach@tacoma.k12.wa.us');
+  await admin.locator('[data-admin-code="public-records"]').fill(pra);
+  await admin.locator('[data-admin-code="ferpa-student-records"]').fill(ferpa);
+  await page.locator('#principal-name').fill('Pat Principal');
+  await page.locator('#principal-email').fill('pat.principal@tacoma.k12.wa.us');
+  await page.locator('#principal-approved').check();
+  await page.getByRole('button', { name: 'Check and prepare my request' }).click();
+  const resultSection = page.locator('[data-request-result]');
+  assert.equal(await resultSection.isVisible(), true, (await page.locator('[data-error-list]').allTextContents()).join('\n'));
+  assert.match(await page.locator('[data-mailto]').getAttribute('href'), /^mailto:communications@tacoma\.k12\.wa\.us\?subject=/);
+  await assertAccessible(assert, page, 'request form, completed');
+
+  const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-download]').click()]);
+  const file = join(site.dir, 'request.json');
+  await download.saveAs(file);
+  const req = JSON.parse(readFileSync(file, 'utf8'));
+  assert.equal(req.schema, 'policysite/account-request');
+  assert.equal(req.administrators[0].codes['public-records'], pra);
+  assert.equal(await page.evaluate(() => localStorage.getItem('policysite.request-draft')), null, 'draft cleared after download');
+  assert.deepEqual(page.thirdParty, []);
+  assert.deepEqual(page.errors, []);
+
+  const check = cli(['--root', site.dir, 'request', 'check', file]);
+  assert.equal(check.status, 0, check.stdout + check.stderr);
+  assert.match(check.stdout, /ACCEPTABLE: Instagram @stadiumtigersfb for Stadium High School/);
+  const approve = cli(['--root', site.dir, 'request', 'approve', file]);
+  assert.equal(approve.status, 0, approve.stdout + approve.stderr);
+  const again = cli(['--root', site.dir, 'request', 'approve', file]);
+  assert.equal(again.status, 0);
+  assert.match(again.stdout, /already approved/);
+
+  const rebuilt = cli(['--root', site.dir, 'build', '--output', site.out]);
+  assert.equal(rebuilt.status, 0, rebuilt.stderr);
+  await page.goto(server.base + 'directory/index.html');
+  const row = page.locator('tr[data-account="instagram:@stadiumtigersfb"]');
+  assert.equal(await row.count(), 1);
+  assert.match(await row.textContent(), /Stadium Tigers Football/);
+  assert.doesNotMatch(await page.content(), /Kim Coach/, 'managers hidden on a public build');
+  await assertAccessible(assert, page, 'directory');
+  const exported = JSON.parse(readFileSync(join(site.out, 'directory/accounts.json'), 'utf8'));
+  assert.equal(exported.accounts[0].handle, '@stadiumtigersfb');
+  await page.close();
+});

@@ -1,0 +1,237 @@
+//! `policysite request check|approve|revoke` on request files: acceptance, and every rejection with
+//! its reason.
+mod common;
+
+use common::TestSite;
+use policysite::date::Date;
+use policysite::quiz::{self, code};
+use serde_json::{Value, json};
+
+const TODAY: &str = "2026-11-28";
+const ADMIN: &str = "kim.coach@tacoma.k12.wa.us";
+
+fn code_for(site: &TestSite, quiz_id: &str, email: &str, on: &str, revision: Option<u32>) -> String {
+    let quizzes = quiz::load_all(site.path()).expect("quizzes load");
+    let q = quizzes.get(quiz_id).expect("quiz");
+    let day = code::day_of(Date::parse(on).expect("date")).expect("day");
+    code::issue(&q.key, quiz_id, revision.unwrap_or(q.revision), email, day)
+}
+
+fn good_request(site: &TestSite) -> Value {
+    json!({
+        "schema": "policysite/account-request", "version": 1, "id": "req-20261128-abcdef01", "submitted": TODAY,
+        "requester": { "name": "Kim Coach", "email": ADMIN },
+        "account": { "type": "sports_team", "unit": "Stadium High School", "name": "Stadium Tigers Football", "purpose": "educational",
+                     "description": "Schedules and team news.", "platform": "instagram", "handle": "@stadiumtigersfb", "url": null },
+        "administrators": [{ "name": "Kim Coach", "email": ADMIN, "flsa_exempt": true, "codes": {
+            "public-records": code_for(site, "public-records", ADMIN, "2026-11-20", None),
+            "ferpa-student-records": code_for(site, "ferpa-student-records", ADMIN, "2026-11-21", None) } }],
+        "principal_approval": { "name": "Pat Principal", "email": "pat@tacoma.k12.wa.us", "approved": true },
+        "privacy_settings": { "notify_on_tag": true, "approve_posts_by_others": true },
+        "acknowledgements": { "policies": true, "no_deletion": true, "student_privacy": true }
+    })
+}
+
+fn check(site: &TestSite, req: &Value) -> (i32, String) {
+    site.write("req.json", &serde_json::to_string_pretty(req).expect("json"));
+    let o = site.run(&["request", "check", "--today", TODAY, site.path().join("req.json").to_str().expect("utf8")]);
+    (
+        o.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr),
+    )
+}
+
+fn rejected(mutate: impl FnOnce(&TestSite, &mut Value), expected: &str) {
+    let site = TestSite::bundled();
+    let mut req = good_request(&site);
+    mutate(&site, &mut req);
+    let (status, out) = check(&site, &req);
+    assert_eq!(status, 1, "{out}");
+    assert!(out.contains(expected), "expected `{expected}` in:\n{out}");
+}
+
+#[test]
+fn a_good_request_is_acceptable() {
+    let site = TestSite::bundled();
+    let (status, out) = check(&site, &good_request(&site));
+    assert_eq!(status, 0, "{out}");
+    assert!(out.contains("ACCEPTABLE: Instagram @stadiumtigersfb for Stadium High School (1 administrator)"), "{out}");
+}
+
+#[test]
+fn barred_platform() {
+    rejected(
+        |_, r| r["account"]["platform"] = json!("snapchat"),
+        "account.platform: Snapchat is not allowed: The District does not allow Snap Chat accounts",
+    );
+}
+
+#[test]
+fn code_for_another_email() {
+    rejected(
+        |s, r| {
+            r["administrators"][0]["codes"]["public-records"] =
+                json!(code_for(s, "public-records", "other@tacoma.k12.wa.us", "2026-11-20", None))
+        },
+        "administrators[0].codes.public-records: code",
+    );
+    rejected(
+        |s, r| {
+            r["administrators"][0]["codes"]["public-records"] =
+                json!(code_for(s, "public-records", "other@tacoma.k12.wa.us", "2026-11-20", None))
+        },
+        "wrong person or quiz",
+    );
+}
+
+#[test]
+fn code_for_the_wrong_quiz() {
+    rejected(
+        |s, r| {
+            r["administrators"][0]["codes"]["public-records"] =
+                json!(code_for(s, "professional-boundaries", ADMIN, "2026-11-20", None))
+        },
+        "is for `professional-boundaries`, not `public-records`",
+    );
+}
+
+#[test]
+fn outdated_revision() {
+    rejected(
+        |s, r| {
+            r["administrators"][0]["codes"]["ferpa-student-records"] =
+                json!(code_for(s, "ferpa-student-records", ADMIN, "2026-11-20", Some(0)))
+        },
+        "outdated revision",
+    );
+}
+
+#[test]
+fn expired_code() {
+    rejected(
+        |s, r| {
+            r["administrators"][0]["codes"]["public-records"] =
+                json!(code_for(s, "public-records", ADMIN, "2025-01-02", None))
+        },
+        "expired on 2026-01-02",
+    );
+}
+
+#[test]
+fn non_district_email() {
+    rejected(
+        |_, r| r["requester"]["email"] = json!("kim@gmail.com"),
+        "requester.email: `kim@gmail.com` is not a District email address",
+    );
+}
+
+#[test]
+fn missing_flsa_attestation() {
+    rejected(
+        |_, r| r["administrators"][0]["flsa_exempt"] = json!(false),
+        "administrators[0].flsa_exempt: the administrator must be Fair Labor Standards Act exempt",
+    );
+}
+
+#[test]
+fn missing_principal_approval_for_a_school_account() {
+    rejected(
+        |_, r| r["principal_approval"] = Value::Null,
+        "principal_approval: an account in a school's name needs the principal's approval",
+    );
+    // A department account does not need it.
+    let site = TestSite::bundled();
+    let mut req = good_request(&site);
+    req["account"]["type"] = json!("department");
+    req["principal_approval"] = Value::Null;
+    assert_eq!(check(&site, &req).0, 0);
+}
+
+#[test]
+fn malformed_json() {
+    let site = TestSite::bundled();
+    site.write("req.json", "{\n  \"schema\": \"policysite/account-request\",\n  \"version\": 1,\n  oops\n}");
+    let o = site.run(&["request", "check", site.path().join("req.json").to_str().expect("utf8")]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("line 4, column 3: not a valid request file"), "{out}");
+}
+
+#[test]
+fn every_problem_is_listed_not_just_the_first() {
+    rejected(
+        |_, r| {
+            r["account"]["platform"] = json!("whisper");
+            r["acknowledgements"]["no_deletion"] = json!(false);
+            r["privacy_settings"]["notify_on_tag"] = json!(false);
+        },
+        "NOT ACCEPTABLE, 3 problems",
+    );
+}
+
+#[test]
+fn approve_adds_once_refuses_duplicates_and_revoke_keeps_history() {
+    let site = TestSite::bundled();
+    let req = good_request(&site);
+    site.write("req.json", &serde_json::to_string(&req).expect("json"));
+    let file = site.path().join("req.json");
+    let run = |args: &[&str]| {
+        let o = site.run(args);
+        (
+            o.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr),
+        )
+    };
+    let f = file.to_str().expect("utf8");
+    let (s, out) = run(&["request", "approve", "--today", TODAY, f]);
+    assert_eq!(s, 0, "{out}");
+    let dir = site.read("data/directory.yaml");
+    assert!(dir.contains("handle: \"@stadiumtigersfb\"") || dir.contains("handle: '@stadiumtigersfb'"), "{dir}");
+    // Idempotent
+    let (s, out) = run(&["request", "approve", "--today", TODAY, f]);
+    assert_eq!((s, out.contains("already approved")), (0, true), "{out}");
+    assert_eq!(dir, site.read("data/directory.yaml"));
+    // A different request for the same platform and handle is a duplicate.
+    let mut dup = req.clone();
+    dup["id"] = json!("req-20261128-00000002");
+    dup["account"]["handle"] = json!("StadiumTigersFB");
+    site.write("dup.json", &serde_json::to_string(&dup).expect("json"));
+    let (s, out) = run(&["request", "check", "--today", TODAY, site.path().join("dup.json").to_str().expect("utf8")]);
+    assert_eq!(s, 1);
+    assert!(out.contains("is already an official account"), "{out}");
+    let (s, _) = run(&["request", "approve", "--today", TODAY, site.path().join("dup.json").to_str().expect("utf8")]);
+    assert_eq!(s, 1);
+    // The directory page shows it after a rebuild.
+    site.build_ok();
+    assert!(site.html("directory/index.html").contains("data-account=\"instagram:@stadiumtigersfb\""));
+    // Revoke keeps it in the file as history and takes it off the page.
+    let (s, out) =
+        run(&["request", "revoke", "--today", TODAY, "--reason", "Team merged", "instagram:@stadiumtigersfb"]);
+    assert_eq!(s, 0, "{out}");
+    let dir = site.read("data/directory.yaml");
+    assert!(dir.contains("status: retired") && dir.contains("Team merged"), "{dir}");
+    site.build_ok();
+    assert!(!site.html("directory/index.html").contains("stadiumtigersfb"));
+    // Now the duplicate can be approved.
+    let (s, out) = run(&["request", "approve", "--today", TODAY, site.path().join("dup.json").to_str().expect("utf8")]);
+    assert_eq!(s, 0, "{out}");
+}
+
+#[test]
+fn managers_show_only_on_an_intranet_build() {
+    let site = TestSite::bundled();
+    site.write("req.json", &serde_json::to_string(&good_request(&site)).expect("json"));
+    assert!(
+        site.run(&["request", "approve", "--today", TODAY, site.path().join("req.json").to_str().expect("utf8")])
+            .status
+            .success()
+    );
+    site.build_ok();
+    assert!(!site.html("directory/index.html").contains("Kim Coach"));
+    assert!(!site.html("directory/accounts.json").contains("Kim Coach"));
+    let cfg = site.read("site.yaml").replace("show_managers: false", "show_managers: true");
+    site.write("site.yaml", &cfg);
+    site.build_ok();
+    assert!(site.html("directory/index.html").contains("<td>Kim Coach</td>"));
+    assert!(site.html("directory/accounts.json").contains("Kim Coach"));
+}
