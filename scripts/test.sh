@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Run every test of policysite: Rust unit and integration tests, the shared code vectors in Node, and
+# the browser and accessibility tests in Debian's headless Chromium. Installs what it needs on a fresh
+# Debian machine (Chromium, poppler-utils, the npm packages from the lockfile). Fails loudly, never
+# skips, when something is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_apt=()
+command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+command -v pdftotext >/dev/null 2>&1 || need_apt+=(poppler-utils)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  echo "==> installing ${need_apt[*]} (Debian packages)"
+  sudo_cmd=""
+  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+command -v chromium >/dev/null 2>&1 || { echo "error: chromium is not installed and could not be installed" >&2; exit 1; }
+command -v node >/dev/null 2>&1 || { echo "error: node is required for the browser tests" >&2; exit 1; }
+
+echo "==> npm packages (from tests/browser/package-lock.json)"
+(cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
+
+echo "==> cargo fmt --check, clippy"
+cargo fmt --all -- --check
+cargo clippy --all-targets --quiet -- -D warnings
+
+echo "==> cargo test"
+cargo build --quiet
+cargo test --quiet 2>&1 | tee /tmp/policysite-cargo-test.log | grep -E '^(test result|running|error|failures|---- )' || true
+if grep -qE 'test result: FAILED|error(\[|:)' /tmp/policysite-cargo-test.log; then
+  cat /tmp/policysite-cargo-test.log
+  exit 1
+fi
+cargo_pass=$(grep -oE 'test result: ok\. [0-9]+ passed' /tmp/policysite-cargo-test.log | awk '{s+=$4} END {print s+0}')
+
+echo "==> browser, accessibility and JavaScript tests (headless Chromium)"
+export POLICYSITE_BIN="$PWD/target/debug/policysite"
+(cd tests/browser && node --test --test-concurrency=1 ./*.test.mjs) 2>&1 | tee /tmp/policysite-node-test.log
+node_pass=$(grep -E '^# pass ' /tmp/policysite-node-test.log | awk '{print $3}')
+node_fail=$(grep -E '^# fail ' /tmp/policysite-node-test.log | awk '{print $3}')
+
+echo
+echo "rust: ${cargo_pass} passed; node: ${node_pass} passed, ${node_fail} failed"
+echo "$((cargo_pass + node_pass)) passed, ${node_fail} failed"
+[ "${node_fail}" = "0" ]
