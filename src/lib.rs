@@ -18,4 +18,5 @@ pub mod quiz;
 pub mod render;
 pub mod request;
 pub mod search;
+pub mod serve;
 pub mod yaml;

@@ -27,6 +27,26 @@ enum Command {
     },
     /// Do everything `build` does and report problems, but write nothing.
     Check,
+    /// Build, serve on loopback, and rebuild and reload the browser on every change.
+    Serve {
+        /// Output folder (default: public/).
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+        #[arg(long, default_value_t = 8000)]
+        port: u16,
+        /// Address to listen on. Anything but loopback exposes the preview to the network.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: String,
+        /// Open the site in the default browser.
+        #[arg(long)]
+        open: bool,
+        /// Poll for changes instead of using file-system events (network drives, WSL).
+        #[arg(long)]
+        poll: bool,
+        /// Quiet time, in milliseconds, before a burst of file events becomes one rebuild.
+        #[arg(long, default_value_t = 50)]
+        debounce_ms: u64,
+    },
     /// Check training completion codes for a staff member, offline.
     Verify {
         /// The staff member's district email address the codes were issued to.
@@ -89,6 +109,9 @@ fn main() {
     let code = match &cli.command {
         Command::Build { output, timings } => policysite::cmd::build::run(&cli.root, output.as_deref(), *timings),
         Command::Check => policysite::cmd::check::run(&cli.root),
+        Command::Serve { output, port, bind, open, poll, debounce_ms } => {
+            policysite::cmd::serve::run(&cli.root, output.as_deref(), bind, *port, *open, *poll, *debounce_ms)
+        }
         Command::Request { action } => match action {
             RequestAction::Check { files, json, today } => {
                 policysite::cmd::request::check(&cli.root, files, *json, *today)

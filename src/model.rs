@@ -28,6 +28,8 @@ pub struct Page {
     pub children: Vec<usize>,
     /// Index of the section page this page belongs to.
     pub parent: Option<usize>,
+    /// Links from this page that name an anchor, kept so an edit of the target can re-check them.
+    pub links: Vec<PendingAnchor>,
 }
 
 impl Page {
@@ -185,13 +187,10 @@ impl Site {
             .collect();
 
         let mut pages = Vec::with_capacity(rendered.len());
-        let mut pending: Vec<(usize, PendingAnchor)> = Vec::new();
         for (mut src, r) in rendered {
             for d in r.diagnostics {
                 diags.push(d);
             }
-            let idx = pages.len();
-            pending.extend(r.pending.into_iter().map(|p| (idx, p)));
             let url = urls[&src.rel].clone();
             src.body = String::new(); // rendered; the source text is no longer needed
             pages.push(Page {
@@ -203,32 +202,18 @@ impl Site {
                 sections: r.sections,
                 children: Vec::new(),
                 parent: None,
+                links: r.pending,
                 source: src,
             });
         }
         let by_rel: HashMap<String, usize> = pages.iter().enumerate().map(|(i, p)| (p.source.rel.clone(), i)).collect();
 
         // Anchors, now that every page's headings are known.
-        for (from, link) in pending {
-            let page = &pages[from];
-            let ok = failed.contains(&link.target)
-                || by_rel.get(&link.target).is_some_and(|&t| pages[t].anchors.contains(&link.anchor));
-            if !ok {
-                let mut known: Vec<&String> =
-                    by_rel.get(&link.target).map(|&t| pages[t].anchors.iter().collect()).unwrap_or_default();
-                known.sort();
-                known.truncate(12);
-                diags.push(
-                    Diagnostic::new(
-                        &page.source.file,
-                        format!("link to a missing anchor `#{}` in {}", link.anchor, link.target),
-                    )
-                    .at(link.line, Some(link.column))
-                    .help(format!(
-                        "anchors there: {}",
-                        known.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
-                    )),
-                );
+        for (i, page) in pages.iter().enumerate() {
+            for link in &page.links {
+                if let Some(d) = check_anchor(&pages, &by_rel, failed, i, link) {
+                    diags.push(d);
+                }
             }
         }
 
@@ -258,6 +243,55 @@ impl Site {
         diags.into_result(Site { config, data, pages, by_rel, quizzes: Default::default() })
     }
 
+    /// Replace the body of one page whose front matter did not change, re-rendering only its Markdown.
+    /// Links from the page, and links from other pages into it, are checked again. On error the site
+    /// is left as it was. Used by `serve` for fast rebuilds.
+    pub fn replace_body(&mut self, idx: usize, mut src: SourcePage) -> Result<(), Diagnostics> {
+        let urls: HashMap<String, String> = self.pages.iter().map(|p| (p.source.rel.clone(), p.url.clone())).collect();
+        let numbers = self.policy_numbers();
+        let resolver = SiteResolver { urls: &urls, numbers: &numbers, config: &self.config, data: &self.data };
+        let page = &self.pages[idx];
+        let r = markdown::render(
+            &markdown::Source {
+                file: &src.file,
+                rel: &src.rel,
+                body: &src.body,
+                first_line: src.body_line,
+                root: &page.root,
+            },
+            &resolver,
+        );
+        let mut diags = Diagnostics::default();
+        r.diagnostics.into_iter().for_each(|d| diags.push(d));
+        // Check against a copy of the page with its new anchors.
+        let anchors: HashSet<String> = r.anchors.into_iter().collect();
+        let old_anchors = std::mem::replace(&mut self.pages[idx].anchors, anchors);
+        for link in &r.pending {
+            if let Some(d) = check_anchor(&self.pages, &self.by_rel, &[], idx, link) {
+                diags.push(d);
+            }
+        }
+        for (i, p) in self.pages.iter().enumerate() {
+            for link in p.links.iter().filter(|l| l.target == src.rel && i != idx) {
+                if let Some(d) = check_anchor(&self.pages, &self.by_rel, &[], i, link) {
+                    diags.push(d);
+                }
+            }
+        }
+        if !diags.is_empty() {
+            self.pages[idx].anchors = old_anchors;
+            return Err(diags.sorted());
+        }
+        src.body = String::new();
+        let page = &mut self.pages[idx];
+        page.html = r.html;
+        page.toc = r.toc;
+        page.sections = r.sections;
+        page.links = r.pending;
+        page.source = src;
+        Ok(())
+    }
+
     pub fn page(&self, rel: &str) -> Option<&Page> {
         self.by_rel.get(rel).map(|&i| &self.pages[i])
     }
@@ -272,6 +306,34 @@ impl Site {
             .filter_map(|p| p.source.front.number.as_ref().map(|n| (n.to_ascii_uppercase(), p.url.clone())))
             .collect()
     }
+}
+
+/// A diagnostic if `link` (from page `from`) names an anchor its target does not have.
+fn check_anchor(
+    pages: &[Page],
+    by_rel: &HashMap<String, usize>,
+    failed: &[String],
+    from: usize,
+    link: &PendingAnchor,
+) -> Option<Diagnostic> {
+    if failed.contains(&link.target) {
+        return None;
+    }
+    let target = by_rel.get(&link.target).map(|&t| &pages[t]);
+    if target.is_some_and(|t| t.anchors.contains(&link.anchor)) {
+        return None;
+    }
+    let mut known: Vec<&String> = target.map(|t| t.anchors.iter().collect()).unwrap_or_default();
+    known.sort();
+    known.truncate(12);
+    Some(
+        Diagnostic::new(
+            &pages[from].source.file,
+            format!("link to a missing anchor `#{}` in {}", link.anchor, link.target),
+        )
+        .at(link.line, Some(link.column))
+        .help(format!("anchors there: {}", known.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", "))),
+    )
 }
 
 /// A link for templates: title and relative href.

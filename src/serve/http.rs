@@ -1,0 +1,340 @@
+//! The preview server: static files from the output folder, live-reload events, and nothing else.
+//!
+//! It is a small HTTP/1.1 server on `std::net` with a thread per connection and read timeouts. We
+//! started on tiny_http 0.12, but its task pool can queue a new connection behind connections that
+//! never finish (idle keep-alive browsers, or a slow client), so one slow client blocked others; the
+//! `a_slow_client_does_not_block_others` test shows it.
+//!
+//! Safety: GET and HEAD only; no directory listings; paths are decoded, and any `..`, backslash, NUL or
+//! absolute path is refused before touching the disk; the resolved file must still lie inside the
+//! output folder after symlinks are followed.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, mpsc};
+use std::time::Duration;
+
+pub const EVENTS_PATH: &str = "/__policysite/events";
+pub const SCRIPT_PATH: &str = "/__policysite/livereload.js";
+const LIVERELOAD_JS: &str = include_str!("livereload.js");
+const SCRIPT_TAG: &str = "<script src=\"/__policysite/livereload.js\"></script>";
+
+/// Fans build events out to every connected browser. Remembers the last status so a page opened while
+/// the build is broken shows the error at once.
+#[derive(Default)]
+pub struct Hub {
+    clients: Mutex<Vec<mpsc::Sender<String>>>,
+    status: Mutex<Option<String>>,
+}
+
+impl Hub {
+    /// Send an SSE event (`event` name and JSON `data`) to every browser.
+    pub fn broadcast(&self, event: &str, data: &str) {
+        let msg = format!("event: {event}\ndata: {data}\n\n");
+        if event == "error" || event == "ok" {
+            *self.status.lock().unwrap_or_else(|e| e.into_inner()) = Some(msg.clone());
+        }
+        self.clients.lock().unwrap_or_else(|e| e.into_inner()).retain(|c| c.send(msg.clone()).is_ok());
+    }
+
+    /// Report a good build, telling browsers only if the previous one had failed.
+    pub fn set_ok(&self) {
+        let was_error = self
+            .status
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .as_deref()
+            .is_some_and(|s| s.starts_with("event: error"));
+        if was_error {
+            self.broadcast("ok", "{}");
+        }
+    }
+
+    fn subscribe(&self) -> (mpsc::Receiver<String>, Option<String>) {
+        let (tx, rx) = mpsc::channel();
+        self.clients.lock().unwrap_or_else(|e| e.into_inner()).push(tx);
+        (rx, self.status.lock().unwrap_or_else(|e| e.into_inner()).clone())
+    }
+}
+
+pub fn content_type(path: &Path) -> &'static str {
+    match path.extension().and_then(|e| e.to_str()).unwrap_or("") {
+        "html" | "htm" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "json" => "application/json",
+        "xml" => "application/xml",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "ico" => "image/x-icon",
+        "pdf" => "application/pdf",
+        "txt" | "lock" => "text/plain; charset=utf-8",
+        "woff2" => "font/woff2",
+        "woff" => "font/woff",
+        "webmanifest" => "application/manifest+json",
+        _ => "application/octet-stream",
+    }
+}
+
+fn percent_decode(s: &str) -> Option<Vec<u8>> {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' {
+            let hex = std::str::from_utf8(b.get(i + 1..i + 3)?).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    Some(out)
+}
+
+/// Map a request path to a file below `root`, or `None` for anything that could escape it.
+pub fn resolve(root: &Path, url_path: &str) -> Option<PathBuf> {
+    let path = url_path.split(['?', '#']).next().unwrap_or("");
+    let decoded = String::from_utf8(percent_decode(path)?).ok()?;
+    if !decoded.starts_with('/') || decoded.contains('\\') || decoded.contains('\0') {
+        return None;
+    }
+    let mut out = root.to_path_buf();
+    for seg in decoded.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => return None,
+            s if s.contains(':') => return None, // drive letters and other oddities
+            s => out.push(s),
+        }
+    }
+    Some(out)
+}
+
+/// A parsed request: method, target, and whether the client wants the connection kept open.
+struct Request {
+    method: String,
+    target: String,
+    keep_alive: bool,
+}
+
+/// Read one request head (request line and headers). `None` on timeout, close or garbage.
+fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Request> {
+    let mut line = String::new();
+    let mut total = 0;
+    let mut first: Option<String> = None;
+    let mut keep_alive = true;
+    loop {
+        line.clear();
+        let n = reader.by_ref().take(8192).read_line(&mut line).ok()?;
+        total += n;
+        if n == 0 || total > 32 * 1024 {
+            return None;
+        }
+        let l = line.trim_end_matches(['\r', '\n']);
+        if first.is_none() {
+            if !l.is_empty() {
+                first = Some(l.to_string());
+            }
+            continue;
+        }
+        if l.is_empty() {
+            break;
+        }
+        if let Some((name, value)) = l.split_once(':')
+            && name.eq_ignore_ascii_case("connection")
+        {
+            keep_alive = !value.trim().eq_ignore_ascii_case("close");
+        }
+    }
+    let first = first?;
+    let mut parts = first.split_whitespace();
+    let (method, target, version) = (parts.next()?, parts.next()?, parts.next()?);
+    if version == "HTTP/1.0" {
+        keep_alive = false;
+    }
+    Some(Request { method: method.to_string(), target: target.to_string(), keep_alive })
+}
+
+fn write_response(
+    w: &mut TcpStream,
+    status: u16,
+    headers: &[(&str, String)],
+    body: &[u8],
+    head_only: bool,
+    keep_alive: bool,
+) -> std::io::Result<()> {
+    let reason = match status {
+        200 => "OK",
+        301 => "Moved Permanently",
+        400 => "Bad Request",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        _ => "Error",
+    };
+    let mut head = format!("HTTP/1.1 {status} {reason}\r\nContent-Length: {}\r\n", body.len());
+    for (k, v) in headers {
+        head.push_str(&format!("{k}: {v}\r\n"));
+    }
+    head.push_str(if keep_alive { "Connection: keep-alive\r\n\r\n" } else { "Connection: close\r\n\r\n" });
+    w.write_all(head.as_bytes())?;
+    if !head_only {
+        w.write_all(body)?;
+    }
+    w.flush()
+}
+
+/// Serve one connection: requests one after another while the client keeps it open. Live-reload's
+/// event stream takes the connection over.
+fn connection(stream: TcpStream, root: &Path, hub: &Hub) {
+    // A client that sends nothing for a while loses its connection (and its thread).
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
+    let _ = stream.set_write_timeout(Some(Duration::from_secs(30)));
+    let Ok(mut writer) = stream.try_clone() else { return };
+    let mut reader = BufReader::new(stream);
+    while let Some(req) = read_request(&mut reader) {
+        let keep = req.keep_alive;
+        if req.method != "GET" && req.method != "HEAD" {
+            let allow = [("Allow", "GET, HEAD".to_string())];
+            let _ = write_response(&mut writer, 405, &allow, b"method not allowed\n", false, false);
+            return;
+        }
+        if req.target == EVENTS_PATH {
+            let _ = writer.set_read_timeout(None);
+            event_stream(writer, hub);
+            return;
+        }
+        let head_only = req.method == "HEAD";
+        let (status, headers, body) = respond(&req.target, root);
+        if write_response(&mut writer, status, &headers, &body, head_only, keep).is_err() || !keep {
+            return;
+        }
+    }
+}
+
+/// Status, headers and body for a GET of `target`.
+fn respond(target: &str, root: &Path) -> (u16, Vec<(&'static str, String)>, Vec<u8>) {
+    let text = |s: &str| ("Content-Type", format!("{s}; charset=utf-8"));
+    if target == SCRIPT_PATH {
+        return (200, vec![text("text/javascript")], LIVERELOAD_JS.as_bytes().to_vec());
+    }
+    let Some(mut path) = resolve(root, target) else {
+        return (400, vec![text("text/plain")], b"bad request\n".to_vec());
+    };
+    let url_path = target.split(['?', '#']).next().unwrap_or("");
+    if path.is_dir() {
+        if !url_path.ends_with('/') {
+            return (301, vec![("Location", format!("{url_path}/"))], Vec::new());
+        }
+        path.push("index.html");
+    }
+    let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let inside = path.canonicalize().is_ok_and(|p| p.starts_with(&canonical_root));
+    let (status, file) = if inside && path.is_file() { (200, path) } else { (404, root.join("404.html")) };
+    let (ctype, mut body) = match std::fs::read(&file) {
+        Ok(b) => (content_type(&file), b),
+        Err(_) => ("text/plain; charset=utf-8", b"not found\n".to_vec()),
+    };
+    if ctype.starts_with("text/html") {
+        body = inject_script(body);
+    }
+    let headers = vec![
+        ("Content-Type", ctype.to_string()),
+        ("Cache-Control", "no-store".to_string()),
+        ("X-Content-Type-Options", "nosniff".to_string()),
+    ];
+    (status, headers, body)
+}
+
+/// The reload script goes into served HTML only: `build` output never contains it.
+fn inject_script(body: Vec<u8>) -> Vec<u8> {
+    let text = String::from_utf8_lossy(&body);
+    match text.rfind("</body>") {
+        Some(i) => format!("{}{SCRIPT_TAG}{}", &text[..i], &text[i..]).into_bytes(),
+        None => format!("{text}{SCRIPT_TAG}").into_bytes(),
+    }
+}
+
+/// Server-Sent Events, each written and flushed as it happens.
+fn event_stream(mut w: TcpStream, hub: &Hub) {
+    let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: keep-alive\r\n\r\n";
+    let (rx, status) = hub.subscribe();
+    let first = status.unwrap_or_else(|| "event: ok\ndata: {}\n\n".into());
+    let start = format!("{head}retry: 500\n\n{first}");
+    if w.write_all(start.as_bytes()).and_then(|_| w.flush()).is_err() {
+        return;
+    }
+    loop {
+        let msg = match rx.recv_timeout(Duration::from_secs(15)) {
+            Ok(m) => m,
+            Err(mpsc::RecvTimeoutError::Timeout) => ": keep-alive\n\n".to_string(),
+            Err(mpsc::RecvTimeoutError::Disconnected) => return,
+        };
+        if w.write_all(msg.as_bytes()).and_then(|_| w.flush()).is_err() {
+            return; // the browser went away
+        }
+    }
+}
+
+/// At most this many connections are served at once; more wait in the kernel's accept queue.
+const MAX_CONNECTIONS: usize = 256;
+
+/// Listen and serve, a thread per connection, so a slow or idle client holds only its own thread.
+/// Returns the bound address.
+pub fn start(bind: &str, port: u16, root: PathBuf, hub: Arc<Hub>) -> Result<std::net::SocketAddr, String> {
+    let listener = TcpListener::bind((bind, port)).map_err(|e| format!("cannot listen on {bind}:{port}: {e}"))?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    let active = Arc::new(AtomicUsize::new(0));
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(stream) = stream else { continue };
+            while active.load(Ordering::Acquire) >= MAX_CONNECTIONS {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            active.fetch_add(1, Ordering::AcqRel);
+            let (root, hub, active) = (root.clone(), Arc::clone(&hub), Arc::clone(&active));
+            std::thread::spawn(move || {
+                connection(stream, &root, &hub);
+                active.fetch_sub(1, Ordering::AcqRel);
+            });
+        }
+    });
+    Ok(addr)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn traversal_is_refused() {
+        let root = Path::new("/srv/site");
+        for bad in [
+            "/../etc/passwd",
+            "/%2e%2e/etc/passwd",
+            "/a/%2E%2E/%2e%2e/x",
+            "/..%2fetc",
+            "/a\\..\\b",
+            "/%5c..%5cx",
+            "/c:/windows",
+            "/%00",
+            "relative",
+        ] {
+            assert_eq!(resolve(root, bad), None, "{bad}");
+        }
+        assert_eq!(resolve(root, "/a/b.html?x=1"), Some(PathBuf::from("/srv/site/a/b.html")));
+        assert_eq!(resolve(root, "/a%20b/"), Some(PathBuf::from("/srv/site/a b")));
+    }
+
+    #[test]
+    fn script_is_injected_before_body_end() {
+        let out = String::from_utf8(inject_script(b"<html><body><p>x</p></body></html>".to_vec())).unwrap_or_default();
+        assert!(out.ends_with("<p>x</p><script src=\"/__policysite/livereload.js\"></script></body></html>"));
+    }
+}

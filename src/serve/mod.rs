@@ -1,0 +1,188 @@
+//! `policysite serve`: build, serve the output over loopback, watch the sources, rebuild what changed,
+//! and tell the browser to reload (or swap stylesheets, or show the build error).
+
+pub mod http;
+pub mod state;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use notify_debouncer_full::notify::{self, RecursiveMode};
+use notify_debouncer_full::{DebounceEventResult, NoCache, new_debouncer, new_debouncer_opt};
+
+use crate::diag::Diagnostics;
+use state::{LiveSite, Outcome};
+
+pub struct Options {
+    pub root: PathBuf,
+    pub output: PathBuf,
+    pub bind: String,
+    pub port: u16,
+    pub open: bool,
+    pub poll: bool,
+    /// Quiet time before a burst of file events becomes one rebuild.
+    pub debounce: Duration,
+}
+
+fn errors_json(d: &Diagnostics) -> String {
+    let errors: Vec<serde_json::Value> = d
+        .iter()
+        .map(|e| serde_json::json!({ "location": e.location(), "message": e.message, "help": e.help }))
+        .collect();
+    serde_json::json!({ "errors": errors }).to_string()
+}
+
+fn is_loopback(bind: &str) -> bool {
+    bind == "localhost" || bind.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
+/// Rebuild and tell the browsers. Returns the time the rebuild took.
+fn rebuild(live: &mut LiveSite, hub: &http::Hub, paths: Option<&[PathBuf]>) -> Duration {
+    let t = Instant::now();
+    let result = match paths {
+        Some(p) => live.apply(p),
+        None => live.full(),
+    };
+    let took = t.elapsed();
+    match result {
+        Ok(outcome) => {
+            hub.set_ok();
+            match &outcome {
+                Outcome::Unchanged => {}
+                Outcome::Css(files) => {
+                    hub.broadcast("css", &serde_json::json!({ "files": files }).to_string());
+                    eprintln!("rebuilt in {:.0} ms: stylesheet changed", took.as_secs_f64() * 1000.0);
+                }
+                Outcome::Reload => {
+                    hub.broadcast("reload", "{}");
+                    eprintln!("rebuilt in {:.0} ms", took.as_secs_f64() * 1000.0);
+                }
+            }
+        }
+        Err(d) => {
+            eprintln!("{d}");
+            eprintln!("still serving the last good build; fix the errors above and save again");
+            hub.broadcast("error", &errors_json(&d));
+        }
+    }
+    took
+}
+
+pub fn run(mut opts: Options) -> i32 {
+    // Events arrive with absolute paths; compare like with like.
+    opts.root = std::path::absolute(&opts.root).unwrap_or(opts.root);
+    opts.output = std::path::absolute(&opts.output).unwrap_or(opts.output);
+    if let Err(m) = crate::output::check_output_location(&opts.root, &opts.output) {
+        eprintln!("error: {m}");
+        return 1;
+    }
+    if !is_loopback(&opts.bind) {
+        eprintln!(
+            "warning: serving on {} makes the preview reachable from other machines; use the default 127.0.0.1 unless you mean it",
+            opts.bind
+        );
+    }
+    let hub = Arc::new(http::Hub::default());
+    let mut live = LiveSite::new(&opts.root, &opts.output);
+    rebuild(&mut live, &hub, None);
+
+    let addr = match http::start(&opts.bind, opts.port, opts.output.clone(), Arc::clone(&hub)) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            eprintln!("  help: choose another port with --port");
+            return 1;
+        }
+    };
+    let url = format!("http://{addr}/");
+    eprintln!("serving {} at {url} (Ctrl-C to stop)", opts.output.display());
+    // Tests and scripts read the address from stdout.
+    println!("{url}");
+    if opts.open {
+        let opener = if cfg!(target_os = "macos") { "open" } else { "xdg-open" };
+        let _ = std::process::Command::new(opener).arg(&url).spawn();
+    }
+    let _ = ctrlc::set_handler(|| {
+        eprintln!("\nstopped");
+        std::process::exit(0);
+    });
+
+    let (tx, rx) = mpsc::channel::<DebounceEventResult>();
+    let watch_result = if opts.poll {
+        new_debouncer_opt::<_, notify::PollWatcher, NoCache>(
+            opts.debounce,
+            None,
+            tx,
+            NoCache,
+            notify::Config::default().with_poll_interval(Duration::from_millis(300)),
+        )
+        .map(WatcherBox::Poll)
+    } else {
+        new_debouncer(opts.debounce, None, tx).map(WatcherBox::Native)
+    };
+    let mut watcher = match watch_result {
+        Ok(w) => w,
+        Err(e) => {
+            eprintln!("error: cannot watch files: {e}\n  help: try --poll (network drives, WSL)");
+            return 1;
+        }
+    };
+    if let Err(e) = watcher.watch_sources(&opts.root) {
+        eprintln!("error: cannot watch {}: {e}\n  help: try --poll", opts.root.display());
+        return 1;
+    }
+    for events in rx {
+        let paths: Vec<PathBuf> = match events {
+            // Reads (our own, and the server's) show up as access events: only changes count.
+            Ok(events) => events
+                .into_iter()
+                .filter(|e| {
+                    matches!(
+                        e.event.kind,
+                        notify::EventKind::Create(_) | notify::EventKind::Modify(_) | notify::EventKind::Remove(_)
+                    )
+                })
+                .flat_map(|e| e.event.paths)
+                .collect(),
+            Err(errors) => {
+                for e in errors {
+                    eprintln!("watch error: {e}");
+                }
+                continue;
+            }
+        };
+        if !paths.is_empty() {
+            rebuild(&mut live, &hub, Some(&paths));
+        }
+    }
+    0
+}
+
+enum WatcherBox {
+    Native(notify_debouncer_full::Debouncer<notify::RecommendedWatcher, notify_debouncer_full::RecommendedCache>),
+    Poll(notify_debouncer_full::Debouncer<notify::PollWatcher, NoCache>),
+}
+
+impl WatcherBox {
+    fn watch(&mut self, path: &Path, mode: RecursiveMode) -> notify::Result<()> {
+        match self {
+            WatcherBox::Native(w) => w.watch(path, mode),
+            WatcherBox::Poll(w) => w.watch(path, mode),
+        }
+    }
+
+    /// The site folder itself (for `site.yaml`, which editors replace by renaming) and every source
+    /// folder below it.
+    fn watch_sources(&mut self, root: &Path) -> notify::Result<()> {
+        self.watch(root, RecursiveMode::NonRecursive)?;
+        for dir in ["content", "themes", "quizzes", "data", "templates", "static"] {
+            let p = root.join(dir);
+            if p.is_dir() {
+                self.watch(&p, RecursiveMode::Recursive)?;
+            }
+        }
+        Ok(())
+    }
+}

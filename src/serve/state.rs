@@ -1,0 +1,322 @@
+//! The live site behind `serve`: the model kept in memory, and rebuilds that do only the work a change
+//! needs. The output is always what a clean `build` of the same files would produce (tested).
+
+use std::collections::{HashMap, HashSet};
+use std::hash::{Hash, Hasher};
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use crate::build;
+use crate::diag::Diagnostics;
+use crate::model::Site;
+use crate::output::Sink;
+use crate::render::Renderer;
+
+/// What a rebuild changed, so the browser can do the least disruptive thing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// Nothing in the output changed.
+    Unchanged,
+    /// Only stylesheets changed: swap them without reloading the page.
+    Css(Vec<String>),
+    /// Reload the page.
+    Reload,
+}
+
+/// What kind of source a changed path is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    /// A Markdown page below `content/`, by its path there.
+    Page(String),
+    /// A file below the theme's or the site's `static/`.
+    Static,
+    /// Anything that can affect every page: templates, `site.yaml`, data, quizzes, added or removed pages.
+    Everything,
+    /// Not a source (the output, editor swap files, the quiz lock).
+    Ignore,
+}
+
+pub fn classify(root: &Path, output: &Path, theme: &str, path: &Path) -> Change {
+    let Ok(rel) = path.strip_prefix(root) else { return Change::Ignore };
+    if path.starts_with(output) {
+        return Change::Ignore;
+    }
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    // Editors' temporary and swap files, and files we write ourselves.
+    if name.starts_with(".#")
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+        || name.contains(".tmp-")
+        || name == "4913"
+        || (name.starts_with('.') && name != ".")
+        || rel == Path::new(crate::quiz::LOCK_FILE)
+    {
+        return Change::Ignore;
+    }
+    let mut parts = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned());
+    match parts.next().as_deref() {
+        Some("content") if name.ends_with(".md") => Change::Page(parts.collect::<Vec<_>>().join("/")),
+        Some("content") => Change::Ignore,
+        Some("static") => Change::Static,
+        Some("themes") => {
+            let in_theme_static = rel.starts_with(Path::new("themes").join(theme).join("static"));
+            if in_theme_static {
+                Change::Static
+            } else if rel.starts_with(Path::new("themes").join(theme)) {
+                Change::Everything
+            } else {
+                Change::Ignore
+            }
+        }
+        Some("templates") | Some("data") | Some("quizzes") => Change::Everything,
+        Some("site.yaml") => Change::Everything,
+        _ => Change::Ignore,
+    }
+}
+
+fn hash(bytes: &[u8]) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    bytes.hash(&mut h);
+    h.finish()
+}
+
+/// Writes a file only when its bytes changed, replacing it atomically so the server never serves a
+/// half-written page, and remembers what it wrote.
+struct DiffSink<'a> {
+    output: &'a Path,
+    previous: &'a HashMap<String, u64>,
+    written: Mutex<HashMap<String, u64>>,
+    changed: Mutex<Vec<String>>,
+}
+
+impl Sink for DiffSink<'_> {
+    fn put(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
+        let h = hash(bytes);
+        if self.previous.get(rel) != Some(&h) {
+            let path = self.output.join(rel);
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            replace_file(&path, bytes)?;
+            self.changed.lock().unwrap_or_else(|e| e.into_inner()).push(rel.to_string());
+        }
+        self.written.lock().unwrap_or_else(|e| e.into_inner()).insert(rel.to_string(), h);
+        Ok(())
+    }
+}
+
+fn replace_file(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let tmp = path.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
+    std::fs::write(&tmp, bytes)?;
+    std::fs::rename(&tmp, path)
+}
+
+pub struct LiveSite {
+    pub root: PathBuf,
+    pub output: PathBuf,
+    site: Option<Site>,
+    renderer: Option<Renderer>,
+    /// Output path → hash of the bytes on disk.
+    files: HashMap<String, u64>,
+}
+
+impl LiveSite {
+    pub fn new(root: &Path, output: &Path) -> LiveSite {
+        LiveSite {
+            root: root.to_path_buf(),
+            output: output.to_path_buf(),
+            site: None,
+            renderer: None,
+            files: HashMap::new(),
+        }
+    }
+
+    pub fn theme(&self) -> String {
+        self.site.as_ref().map_or_else(|| "default".into(), |s| s.config.theme.clone())
+    }
+
+    /// Load everything and render everything; write what changed, delete what is gone.
+    pub fn full(&mut self) -> Result<Outcome, Diagnostics> {
+        let site = build::load_site(&self.root)?;
+        let renderer = Renderer::new(&self.root, &site)?;
+        if self.files.is_empty() && self.output.is_dir() {
+            // First build of this session: treat whatever is on disk as unknown, so stale files go.
+            for e in walkdir::WalkDir::new(&self.output)
+                .into_iter()
+                .filter_map(Result::ok)
+                .filter(|e| e.file_type().is_file())
+            {
+                if let Ok(rel) = e.path().strip_prefix(&self.output) {
+                    self.files.insert(rel.to_string_lossy().replace('\\', "/"), 0);
+                }
+            }
+        }
+        std::fs::create_dir_all(&self.output).map_err(|e| {
+            Diagnostics::from(crate::diag::Diagnostic::new(&self.output, format!("cannot create: {e}")))
+        })?;
+        let sink = DiffSink {
+            output: &self.output,
+            previous: &self.files,
+            written: Mutex::default(),
+            changed: Mutex::default(),
+        };
+        build::render_site(&self.root, &site, &renderer, &sink)?;
+        let written = sink.written.into_inner().unwrap_or_else(|e| e.into_inner());
+        let mut changed = sink.changed.into_inner().unwrap_or_else(|e| e.into_inner());
+        let stale: Vec<String> = self.files.keys().filter(|k| !written.contains_key(*k)).cloned().collect();
+        for rel in &stale {
+            let _ = std::fs::remove_file(self.output.join(rel));
+            changed.push(rel.clone());
+        }
+        remove_empty_dirs(&self.output);
+        let _ = crate::quiz::record_lock(&self.root, &site.quizzes);
+        self.files = written;
+        self.site = Some(site);
+        self.renderer = Some(renderer);
+        Ok(outcome(changed))
+    }
+
+    /// Rebuild after `paths` changed, doing only what they require.
+    pub fn apply(&mut self, paths: &[PathBuf]) -> Result<Outcome, Diagnostics> {
+        let theme = self.theme();
+        let changes: Vec<Change> = paths.iter().map(|p| classify(&self.root, &self.output, &theme, p)).collect();
+        let changes: Vec<Change> = changes.into_iter().filter(|c| *c != Change::Ignore).collect();
+        if changes.is_empty() {
+            return Ok(Outcome::Unchanged);
+        }
+        if self.site.is_none() || changes.contains(&Change::Everything) {
+            return self.full();
+        }
+        let mut changed = Vec::new();
+        let pages: HashSet<String> =
+            changes.iter().filter_map(|c| if let Change::Page(r) = c { Some(r.clone()) } else { None }).collect();
+        if !pages.is_empty() {
+            match self.update_pages(&pages)? {
+                Some(mut c) => changed.append(&mut c),
+                None => return self.full(),
+            }
+        }
+        if changes.contains(&Change::Static) {
+            changed.extend(self.copy_static()?);
+        }
+        Ok(outcome(changed))
+    }
+
+    /// Re-render pages whose body alone changed. `None` when something bigger changed (a page added or
+    /// removed, or its front matter edited), which needs a full rebuild.
+    fn update_pages(&mut self, rels: &HashSet<String>) -> Result<Option<Vec<String>>, Diagnostics> {
+        let (Some(site), Some(renderer)) = (self.site.as_mut(), self.renderer.as_ref()) else { return Ok(None) };
+        let content = self.root.join(crate::load::content::CONTENT_DIR);
+        let mut updated = Vec::new();
+        for rel in rels {
+            let path = content.join(rel);
+            let Some(&idx) = site.by_rel.get(rel) else { return Ok(None) };
+            if !path.is_file() {
+                return Ok(None);
+            }
+            let src = crate::load::content::load_one(&self.root, &content, &path).map_err(Diagnostics::from)?;
+            let old = &site.pages[idx].source;
+            if src.front_text != old.front_text || src.front.draft {
+                return Ok(None);
+            }
+            site.replace_body(idx, src)?;
+            updated.push(idx);
+        }
+        let sink = DiffSink {
+            output: &self.output,
+            previous: &self.files,
+            written: Mutex::default(),
+            changed: Mutex::default(),
+        };
+        let mut diags = Diagnostics::default();
+        for idx in updated {
+            let page = &site.pages[idx];
+            let extra = crate::quiz::page_context(site, page);
+            match renderer.render_page(site, page, &extra) {
+                Ok(html) => {
+                    if let Err(e) = sink.put(&page.output_path(), html.as_bytes()) {
+                        diags.push(crate::diag::Diagnostic::new(page.output_path(), format!("cannot write: {e}")));
+                    }
+                }
+                Err(d) => diags.push(d),
+            }
+        }
+        // The search index holds every page's text.
+        for (name, bytes) in crate::search::index_files(site) {
+            if let Err(e) = sink.put(&name, &bytes) {
+                diags.push(crate::diag::Diagnostic::new(name, format!("cannot write: {e}")));
+            }
+        }
+        let written = sink.written.into_inner().unwrap_or_else(|e| e.into_inner());
+        let changed = sink.changed.into_inner().unwrap_or_else(|e| e.into_inner());
+        self.files.extend(written);
+        diags.into_result(Some(changed))
+    }
+
+    /// Copy the static folders again; only changed files are written.
+    fn copy_static(&mut self) -> Result<Vec<String>, Diagnostics> {
+        let Some(site) = self.site.as_ref() else { return Ok(Vec::new()) };
+        let sink = DiffSink {
+            output: &self.output,
+            previous: &self.files,
+            written: Mutex::default(),
+            changed: Mutex::default(),
+        };
+        for dir in [site.config.theme_dir(&self.root).join("static"), self.root.join("static")] {
+            crate::output::copy_tree(&dir, "", &sink)
+                .map_err(|e| Diagnostics::from(crate::diag::Diagnostic::new(&dir, format!("cannot copy: {e}"))))?;
+        }
+        let written = sink.written.into_inner().unwrap_or_else(|e| e.into_inner());
+        let changed = sink.changed.into_inner().unwrap_or_else(|e| e.into_inner());
+        self.files.extend(written);
+        Ok(changed)
+    }
+}
+
+fn outcome(mut changed: Vec<String>) -> Outcome {
+    changed.sort();
+    changed.dedup();
+    if changed.is_empty() {
+        Outcome::Unchanged
+    } else if changed.iter().all(|c| c.ends_with(".css")) {
+        Outcome::Css(changed)
+    } else {
+        Outcome::Reload
+    }
+}
+
+fn remove_empty_dirs(dir: &Path) {
+    for e in walkdir::WalkDir::new(dir).contents_first(true).min_depth(1).into_iter().filter_map(Result::ok) {
+        if e.file_type().is_dir() {
+            let _ = std::fs::remove_dir(e.path()); // fails, harmlessly, when not empty
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classifies_sources_and_ignores_noise() {
+        let root = Path::new("/site");
+        let out = Path::new("/site/public");
+        let c = |p: &str| classify(root, out, "default", Path::new(p));
+        assert_eq!(c("/site/content/regulation/6973-1r.md"), Change::Page("regulation/6973-1r.md".into()));
+        assert_eq!(c("/site/content/.6973-1r.md.swp"), Change::Ignore);
+        assert_eq!(c("/site/content/6973-1r.md~"), Change::Ignore);
+        assert_eq!(c("/site/content/4913"), Change::Ignore);
+        assert_eq!(c("/site/public/index.html"), Change::Ignore);
+        assert_eq!(c("/site/themes/default/static/assets/style.css"), Change::Static);
+        assert_eq!(c("/site/themes/default/templates/page.html"), Change::Everything);
+        assert_eq!(c("/site/themes/other/templates/page.html"), Change::Ignore);
+        assert_eq!(c("/site/site.yaml"), Change::Everything);
+        assert_eq!(c("/site/data/platforms.yaml"), Change::Everything);
+        assert_eq!(c("/site/quizzes/revisions.lock"), Change::Ignore);
+        assert_eq!(c("/site/quizzes/public-records.yaml"), Change::Everything);
+    }
+}

@@ -1,0 +1,304 @@
+//! `policysite serve` as a browser sees it: pages, MIME types, 404, refused traversal, live-reload
+//! events, the error overlay's data, and incremental rebuilds that equal a clean build.
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use common::{TestSite, snapshot};
+
+struct Server {
+    child: Child,
+    addr: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn serve(site: &TestSite) -> Server {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_policysite"))
+        .arg("--root")
+        .arg(site.path())
+        .args(["serve", "--port", "0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start serve");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut line).expect("address line");
+    let addr = line.trim().trim_start_matches("http://").trim_end_matches('/').to_string();
+    assert!(!addr.is_empty(), "serve printed no address");
+    Server { child, addr }
+}
+
+struct Reply {
+    status: u16,
+    headers: String,
+    body: String,
+}
+
+fn request(addr: &str, method: &str, path: &str) -> Reply {
+    let mut s = TcpStream::connect(addr).expect("connect");
+    s.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
+    write!(s, "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").expect("send");
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).expect("read");
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let status = head.split_whitespace().nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
+    Reply { status, headers: head.to_ascii_lowercase(), body: body.to_string() }
+}
+
+fn get(addr: &str, path: &str) -> Reply {
+    request(addr, "GET", path)
+}
+
+/// Live-reload events, as a browser's EventSource receives them.
+fn events(addr: &str) -> mpsc::Receiver<(String, String)> {
+    let (tx, rx) = mpsc::channel();
+    let mut s = TcpStream::connect(addr).expect("connect");
+    write!(s, "GET /__policysite/events HTTP/1.1\r\nHost: {addr}\r\n\r\n").expect("send");
+    std::thread::spawn(move || {
+        let mut r = BufReader::new(s);
+        let mut event = String::new();
+        let mut line = String::new();
+        while r.read_line(&mut line).is_ok_and(|n| n > 0) {
+            let l = line.trim_end().to_string();
+            line.clear();
+            if let Some(e) = l.strip_prefix("event: ") {
+                event = e.to_string();
+            } else if let Some(d) = l.strip_prefix("data: ") {
+                if tx.send((event.clone(), d.to_string())).is_err() {
+                    return;
+                }
+            }
+        }
+    });
+    // The first event tells the current status.
+    let first = rx.recv_timeout(Duration::from_secs(5)).expect("initial status event");
+    assert_eq!(first.0, "ok");
+    rx
+}
+
+fn wait_for(rx: &mpsc::Receiver<(String, String)>, event: &str) -> String {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+        match rx.recv_timeout(left) {
+            Ok((e, d)) if e == event => return d,
+            Ok(_) => {}
+            Err(_) => break,
+        }
+    }
+    panic!("no `{event}` event within 10 s");
+}
+
+#[test]
+fn serves_pages_with_types_404_and_no_escape() {
+    let site = TestSite::bundled();
+    std::fs::write(site.path().join("secret.txt"), "do not serve").expect("write");
+    let srv = serve(&site);
+    let a = &srv.addr;
+    let home = get(a, "/");
+    assert_eq!(home.status, 200);
+    assert!(home.headers.contains("content-type: text/html; charset=utf-8"));
+    assert!(
+        home.body.contains("<script src=\"/__policysite/livereload.js\"></script></body>"),
+        "reload script injected when serving"
+    );
+    assert!(!site.html("index.html").contains("livereload"), "…but never into the built files");
+    assert!(get(a, "/assets/style.css").headers.contains("content-type: text/css"));
+    assert!(get(a, "/assets/quiz.js").headers.contains("content-type: text/javascript"));
+    assert!(get(a, "/sitemap.xml").headers.contains("content-type: application/xml"));
+    assert!(get(a, "/assets/favicon.svg").headers.contains("content-type: image/svg+xml"));
+    let redirect = get(a, "/platforms");
+    assert_eq!(redirect.status, 301);
+    assert!(redirect.headers.contains("location: /platforms/"));
+    assert_eq!(get(a, "/platforms/").status, 200);
+    let missing = get(a, "/no/such/page/");
+    assert_eq!(missing.status, 404);
+    assert!(missing.body.contains("Page not found"), "the site's own 404 page");
+    assert_eq!(get(a, "/assets/").status, 404, "no directory listings");
+    for bad in [
+        "/../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/assets/%2E%2E/%2e%2e/secret.txt",
+        "/..%5csecret.txt",
+        "/%5c..%5csecret.txt",
+    ] {
+        let r = get(a, bad);
+        assert!(r.status == 400 || r.status == 404, "{bad}: {}", r.status);
+        assert!(!r.body.contains("do not serve"), "{bad} escaped the output folder");
+    }
+    // A symlink out of the output folder is refused.
+    std::os::unix::fs::symlink(site.path().join("secret.txt"), site.out().join("link.txt")).expect("symlink");
+    let r = get(a, "/link.txt");
+    assert_eq!(r.status, 404);
+    assert!(!r.body.contains("do not serve"));
+    assert_eq!(request(a, "POST", "/").status, 405);
+    let head = request(a, "HEAD", "/");
+    assert_eq!(head.status, 200);
+    assert!(head.body.is_empty());
+}
+
+#[test]
+fn a_slow_client_does_not_block_others() {
+    let site = TestSite::bundled();
+    let srv = serve(&site);
+    // Open connections that never finish their request.
+    let _slow: Vec<TcpStream> = (0..4)
+        .map(|_| {
+            let mut s = TcpStream::connect(&srv.addr).expect("connect");
+            s.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n").expect("partial");
+            s
+        })
+        .collect();
+    let t = Instant::now();
+    for _ in 0..20 {
+        assert_eq!(get(&srv.addr, "/regulation/6973-1r/").status, 200);
+    }
+    assert!(t.elapsed() < Duration::from_secs(10));
+}
+
+#[test]
+fn edits_reload_errors_show_with_location_and_recovery_works() {
+    let site = TestSite::bundled();
+    let srv = serve(&site);
+    let rx = events(&srv.addr);
+    let page = site.read("content/platforms.md");
+
+    site.write("content/platforms.md", &format!("{page}\nA sentence added while serving.\n"));
+    wait_for(&rx, "reload");
+    assert!(get(&srv.addr, "/platforms/").body.contains("A sentence added while serving."));
+
+    // Break the front matter: error event with file:line, the old page still served.
+    site.write("content/platforms.md", &page.replacen("title: Approved platforms", "title: [broken", 1));
+    let err = wait_for(&rx, "error");
+    assert!(err.contains("\"location\":\"content/platforms.md:2:8\""), "{err}");
+    assert!(
+        get(&srv.addr, "/platforms/").body.contains("A sentence added while serving."),
+        "last good page still served"
+    );
+
+    // Fix it: recovery.
+    site.write("content/platforms.md", &page);
+    wait_for(&rx, "ok");
+    wait_for(&rx, "reload");
+    assert!(!get(&srv.addr, "/platforms/").body.contains("A sentence added while serving."));
+
+    // A CSS-only change swaps the stylesheet instead of reloading.
+    let css = site.read("themes/default/static/assets/style.css");
+    site.write("themes/default/static/assets/style.css", &format!("{css}\n.x {{ color: red; }}\n"));
+    let d = wait_for(&rx, "css");
+    assert!(d.contains("assets/style.css"));
+}
+
+#[test]
+fn incremental_rebuilds_equal_a_clean_build() {
+    let site = TestSite::bundled();
+    let srv = serve(&site);
+    let rx = events(&srv.addr);
+    type Edit = Box<dyn Fn(&TestSite)>;
+    let edits: Vec<(&str, Edit)> = vec![
+        (
+            "page body",
+            Box::new(|s| {
+                let t = s.read("content/training/public-records.md");
+                s.write(
+                    "content/training/public-records.md",
+                    &t.replace("## Penalties", "## Penalties and fees\n\nA new paragraph.\n\n## Penalties"),
+                );
+            }),
+        ),
+        (
+            "front matter title",
+            Box::new(|s| {
+                let t = s.read("content/platforms.md");
+                s.write(
+                    "content/platforms.md",
+                    &t.replacen("title: Approved platforms", "title: Platforms we approve", 1),
+                );
+            }),
+        ),
+        (
+            "template",
+            Box::new(|s| {
+                let t = s.read("themes/default/templates/section.html");
+                s.write(
+                    "themes/default/templates/section.html",
+                    &t.replace("<ul class=\"cards\">", "<ul class=\"cards\" data-edited>"),
+                );
+            }),
+        ),
+        (
+            "data file",
+            Box::new(|s| {
+                let t = s.read("data/platforms.yaml");
+                s.write(
+                    "data/platforms.yaml",
+                    &t.replace("  - id: blog\n", "  - id: mastodon\n    name: Mastodon\n  - id: blog\n"),
+                );
+            }),
+        ),
+        (
+            "site.yaml",
+            Box::new(|s| {
+                let t = s.read("site.yaml");
+                s.write(
+                    "site.yaml",
+                    &t.replace("title: Social Media Regulation and Training", "title: Social Media at TPS"),
+                );
+            }),
+        ),
+        (
+            "new page",
+            Box::new(|s| {
+                s.write("content/training/extra.md", "---\ntitle: Extra\nweight: 99\n---\n\nSee Policy 5243.\n")
+            }),
+        ),
+        ("removed page", Box::new(|s| std::fs::remove_file(s.path().join("content/training/extra.md")).expect("rm"))),
+        (
+            "quiz explanation",
+            Box::new(|s| {
+                let t = s.read("quizzes/ferpa-student-records.yaml");
+                s.write(
+                    "quizzes/ferpa-student-records.yaml",
+                    &t.replace("misnames it twice.", "misnames it twice (see the module)."),
+                );
+            }),
+        ),
+    ];
+    for (what, edit) in edits {
+        edit(&site);
+        let got = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| wait_for(&rx, "reload")));
+        assert!(got.is_ok(), "no reload after editing the {what}");
+        let clean = TestSite { dir: tempfile::tempdir().expect("tmp") };
+        for d in ["content", "data", "quizzes", "themes"] {
+            copy(&site.path().join(d), &clean.path().join(d));
+        }
+        std::fs::copy(site.path().join("site.yaml"), clean.path().join("site.yaml")).expect("copy");
+        clean.build_ok();
+        assert_eq!(
+            snapshot(&site.out()),
+            snapshot(&clean.out()),
+            "after editing the {what}, serve's output differs from a clean build"
+        );
+    }
+}
+
+fn copy(from: &std::path::Path, to: &std::path::Path) {
+    for e in walkdir::WalkDir::new(from).into_iter().filter_map(Result::ok) {
+        let dest = to.join(e.path().strip_prefix(from).expect("prefix"));
+        if e.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).expect("mkdir");
+        } else {
+            std::fs::copy(e.path(), &dest).expect("copy");
+        }
+    }
+}
