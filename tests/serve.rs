@@ -74,10 +74,10 @@ fn events(addr: &str) -> mpsc::Receiver<(String, String)> {
             line.clear();
             if let Some(e) = l.strip_prefix("event: ") {
                 event = e.to_string();
-            } else if let Some(d) = l.strip_prefix("data: ") {
-                if tx.send((event.clone(), d.to_string())).is_err() {
-                    return;
-                }
+            } else if let Some(d) = l.strip_prefix("data: ")
+                && tx.send((event.clone(), d.to_string())).is_err()
+            {
+                return;
             }
         }
     });
