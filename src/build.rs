@@ -199,22 +199,20 @@ pub fn build(root: &Path, output: &Path) -> Result<Report, Diagnostics> {
     Ok(Report { pages, files, bytes, timings })
 }
 
-/// `policysite check`: everything `build` does, nothing written.
-pub fn check(root: &Path) -> Result<Report, Diagnostics> {
+/// `policysite check`: everything `build` does, nothing written, and then every internal link and
+/// anchor of the rendered pages (templates included) is checked.
+pub fn check(root: &Path) -> Result<(Report, crate::links::LinkIndex), Diagnostics> {
     let mut timings = Timings::default();
     let mut t = Instant::now();
     let site = load_site(root)?;
     timings.lap("load+model", &mut t);
     let renderer = Renderer::new(root, &site)?;
-    let sink = crate::output::Discard::default();
-    let pages = render_site(root, &site, &renderer, &sink)?;
+    let index = crate::links::LinkIndex::default();
+    let pages = render_site(root, &site, &renderer, &index)?;
     timings.lap("render", &mut t);
-    Ok(Report {
-        pages,
-        files: sink.files.load(std::sync::atomic::Ordering::Relaxed),
-        bytes: sink.bytes.load(std::sync::atomic::Ordering::Relaxed),
-        timings,
-    })
+    index.check_internal(&site.config.base_path, &crate::links::sources_by_output(&site)).into_result(())?;
+    timings.lap("links", &mut t);
+    Ok((Report { pages, files: 0, bytes: 0, timings }, index))
 }
 
 pub fn default_output(root: &Path) -> PathBuf {

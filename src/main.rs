@@ -25,8 +25,21 @@ enum Command {
         #[arg(long)]
         timings: bool,
     },
-    /// Do everything `build` does and report problems, but write nothing.
-    Check,
+    /// Do everything `build` does, check every link of the rendered pages, and write nothing.
+    Check {
+        /// Also fetch external links (HEAD, then GET), with a timeout, a per-host rate limit and a cache.
+        #[arg(long)]
+        external: bool,
+        /// Timeout per external request, in milliseconds.
+        #[arg(long, default_value_t = 10_000)]
+        timeout_ms: u64,
+        /// Minimum time between two requests to the same host, in milliseconds.
+        #[arg(long, default_value_t = 1_000)]
+        per_host_ms: u64,
+        /// Reuse external results younger than this many hours (cache in .policysite-cache/).
+        #[arg(long, default_value_t = 24)]
+        cache_hours: u64,
+    },
     /// Build, serve on loopback, and rebuild and reload the browser on every change.
     Serve {
         /// Output folder (default: public/).
@@ -108,7 +121,15 @@ fn main() {
     let cli = Cli::parse();
     let code = match &cli.command {
         Command::Build { output, timings } => policysite::cmd::build::run(&cli.root, output.as_deref(), *timings),
-        Command::Check => policysite::cmd::check::run(&cli.root),
+        Command::Check { external, timeout_ms, per_host_ms, cache_hours } => policysite::cmd::check::run(
+            &cli.root,
+            &policysite::cmd::check::ExternalArgs {
+                enabled: *external,
+                timeout_ms: *timeout_ms,
+                per_host_ms: *per_host_ms,
+                cache_hours: *cache_hours,
+            },
+        ),
         Command::Serve { output, port, bind, open, poll, debounce_ms } => {
             policysite::cmd::serve::run(&cli.root, output.as_deref(), bind, *port, *open, *poll, *debounce_ms)
         }

@@ -1,16 +1,41 @@
 use std::path::Path;
+use std::time::Duration;
 
 use crate::build;
+use crate::links::{self, ExternalOptions};
 
-pub fn run(root: &Path) -> i32 {
-    match build::check(root) {
-        Ok(r) => {
-            eprintln!("checked {} pages ({} files): no problems found", r.pages, r.files);
-            0
-        }
+pub struct ExternalArgs {
+    pub enabled: bool,
+    pub timeout_ms: u64,
+    pub per_host_ms: u64,
+    pub cache_hours: u64,
+}
+
+pub fn run(root: &Path, external: &ExternalArgs) -> i32 {
+    let (report, index) = match build::check(root) {
+        Ok(r) => r,
         Err(d) => {
             super::report(&d);
-            1
+            return 1;
         }
+    };
+    eprintln!("checked {} pages and their links: no problems found", report.pages);
+    if !external.enabled {
+        return 0;
+    }
+    let urls = index.external();
+    let opts = ExternalOptions {
+        timeout: Duration::from_millis(external.timeout_ms),
+        per_host_interval: Duration::from_millis(external.per_host_ms),
+        cache_ttl: Duration::from_secs(external.cache_hours * 3600),
+        cache_file: links::default_cache(root),
+    };
+    let (diags, fetched, cached) = links::check_external(&urls, &opts);
+    eprintln!("external links: {} distinct, {fetched} fetched, {cached} from the cache", urls.len());
+    if diags.is_empty() {
+        0
+    } else {
+        super::report(&diags);
+        1
     }
 }
