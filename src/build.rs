@@ -14,19 +14,32 @@ use crate::render::Renderer;
 
 /// Time spent per stage, for `--timings` and the benchmark.
 #[derive(Debug, Default, Clone)]
-pub struct Timings(pub Vec<(&'static str, Duration)>);
+pub struct Timings(pub Vec<(&'static str, Duration, Option<u64>)>);
 
 impl Timings {
     fn lap(&mut self, name: &'static str, since: &mut Instant) {
-        self.0.push((name, since.elapsed()));
+        self.0.push((name, since.elapsed(), peak_rss_kib()));
         *since = Instant::now();
     }
 }
 
+/// The process's peak resident memory so far (Linux), for `--timings`.
+fn peak_rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
 impl std::fmt::Display for Timings {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let parts: Vec<String> =
-            self.0.iter().map(|(n, d)| format!("{n} {:.0} ms", d.as_secs_f64() * 1000.0)).collect();
+        let parts: Vec<String> = self
+            .0
+            .iter()
+            .map(|(n, d, m)| {
+                let mem = m.map(|k| format!(" (peak {} MiB)", k / 1024)).unwrap_or_default();
+                format!("{n} {:.0} ms{mem}", d.as_secs_f64() * 1000.0)
+            })
+            .collect();
         write!(f, "{}", parts.join(", "))
     }
 }
@@ -76,7 +89,11 @@ pub fn render_site(root: &Path, site: &Site, renderer: &Renderer, sink: &dyn Sin
         .par_iter()
         .filter_map(|page| {
             let extra = crate::quiz::page_context(site, page);
-            match renderer.render_page(site, page, &extra) {
+            let html = match site.markdown_html(root, page) {
+                Ok(h) => h,
+                Err(d) => return Some(d),
+            };
+            match renderer.render_page(site, page, &html, &extra) {
                 Ok(html) => {
                     sink.put(&page.output_path(), html.as_bytes()).err().map(|e| io_err(&page.output_path(), e))
                 }

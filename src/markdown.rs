@@ -55,13 +55,8 @@ pub struct PendingAnchor {
     pub column: usize,
 }
 
-/// The plain text under one heading, for the search index.
-#[derive(Debug, Clone, Serialize)]
-pub struct TextSection {
-    pub id: String,
-    pub heading: String,
-    pub text: String,
-}
+/// What the search index keeps of the text under one heading (see [`crate::search`]).
+pub use crate::search::TextSection;
 
 #[derive(Debug, Default)]
 pub struct Rendered {
@@ -84,6 +79,9 @@ pub struct Source<'a> {
     pub first_line: usize,
     /// `../` repeated once per directory level of the page's URL.
     pub root: &'a str,
+    /// False to collect headings, links and text only: the model's first pass over every page, which
+    /// must not hold every page's HTML at once.
+    pub want_html: bool,
 }
 
 static SHORTCODE: LazyLock<Regex> =
@@ -105,7 +103,7 @@ pub fn render(src: &Source<'_>, resolver: &dyn Resolver) -> Rendered {
     let mut footnotes = Footnotes::default();
     let mut in_link = 0usize;
     let mut heading: Option<HeadingBuf<'_>> = None;
-    let mut current_section = TextSection { id: String::new(), heading: String::new(), text: String::new() };
+    let mut current_section = SectionText::default();
 
     let parser = Parser::new_ext(&body, options()).into_offset_iter();
     for (event, range) in parser {
@@ -147,7 +145,7 @@ pub fn render(src: &Source<'_>, resolver: &dyn Resolver) -> Rendered {
                     out.toc.push(TocEntry { level: lvl, id: id.clone(), title: title.clone() });
                 }
                 flush_section(&mut out.sections, &mut current_section);
-                current_section = TextSection { id: id.clone(), heading: title.clone(), text: String::new() };
+                current_section = SectionText { id: id.clone(), heading: title.clone(), text: String::new() };
                 out.anchors.push(id.clone());
                 let html = format!(
                     "<h{lvl} id=\"{id}\"{class}>{inner} <a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section: {}\">#</a></h{lvl}>\n",
@@ -213,8 +211,11 @@ pub fn render(src: &Source<'_>, resolver: &dyn Resolver) -> Rendered {
     }
     flush_section(&mut out.sections, &mut current_section);
 
-    let mut html_out = String::with_capacity(body.len() * 3 / 2);
-    html::push_html(&mut html_out, events.into_iter());
+    let mut html_out = String::new();
+    if src.want_html {
+        html_out.reserve(body.len() * 3 / 2);
+        html::push_html(&mut html_out, events.into_iter());
+    }
     footnotes.render(&mut html_out, &mut out.anchors, src, &mut out.diagnostics);
     out.html = html_out;
     out
@@ -244,10 +245,17 @@ fn push<'a>(
     }
 }
 
-fn flush_section(sections: &mut Vec<TextSection>, s: &mut TextSection) {
-    let text = s.text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if !text.is_empty() || !s.heading.is_empty() {
-        sections.push(TextSection { id: std::mem::take(&mut s.id), heading: std::mem::take(&mut s.heading), text });
+/// Text collected under the current heading while rendering.
+#[derive(Default)]
+struct SectionText {
+    id: String,
+    heading: String,
+    text: String,
+}
+
+fn flush_section(sections: &mut Vec<TextSection>, s: &mut SectionText) {
+    if !s.text.trim().is_empty() || !s.heading.is_empty() {
+        sections.push(TextSection::new(std::mem::take(&mut s.id), std::mem::take(&mut s.heading), &s.text));
     }
     s.text.clear();
 }
@@ -482,7 +490,10 @@ mod tests {
     }
 
     fn r(body: &str) -> Rendered {
-        render(&Source { file: Path::new("content/a.md"), rel: "a.md", body, first_line: 5, root: "../" }, &R)
+        render(
+            &Source { file: Path::new("content/a.md"), rel: "a.md", body, first_line: 5, root: "../", want_html: true },
+            &R,
+        )
     }
 
     #[test]

@@ -1,5 +1,9 @@
 //! Stage 2, **model**: turn loaded files into a site: URLs, sections, ordering, cross-reference targets,
-//! rendered Markdown, and a check of every internal link and anchor.
+//! and a check of every internal link and anchor.
+//!
+//! Markdown is processed twice: here, to learn every page's headings, anchors, links and search text
+//! (no HTML kept), and again when the page's template is rendered ([`Site::markdown_html`]). Holding
+//! every page's HTML between the two would cost as much memory as the whole output.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -13,14 +17,13 @@ use crate::load::data::{Data, join_and};
 use crate::markdown::{self, PendingAnchor, Rendered, Resolver, TextSection, TocEntry};
 
 /// A page ready for templating.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Page {
     pub source: SourcePage,
     /// URL directory below the site root, `""` for the home page, else ending in `/`.
     pub url: String,
     /// `../` once per level of `url`, to make every link relative (works from `file://` and sub-paths).
     pub root: String,
-    pub html: String,
     pub toc: Vec<TocEntry>,
     pub anchors: HashSet<String>,
     pub sections: Vec<TextSection>,
@@ -49,6 +52,10 @@ pub struct Site {
     pub by_rel: HashMap<String, usize>,
     /// Quizzes by id, attached after loading.
     pub quizzes: crate::quiz::Quizzes,
+    /// Content path → URL directory, for `@/` links (pages that failed to load included).
+    link_targets: HashMap<String, String>,
+    /// Policy number (upper case) → URL directory of the page publishing it.
+    numbers: HashMap<String, String>,
 }
 
 /// URL directory for a content path: `a/b.md` → `a/b/`, `a/_index.md` → `a/`, `_index.md` → ``.
@@ -169,7 +176,7 @@ impl Site {
         let rendered: Vec<(SourcePage, Rendered)> = sources
             .into_par_iter()
             .filter(|s| urls.contains_key(&s.rel))
-            .map(|src| {
+            .map(|mut src| {
                 let url = &urls[&src.rel];
                 let root = root_for(url);
                 let r = markdown::render(
@@ -179,24 +186,24 @@ impl Site {
                         body: &src.body,
                         first_line: src.body_line,
                         root: &root,
+                        want_html: false,
                     },
                     &resolver,
                 );
+                src.body = String::new(); // read again for the second pass
                 (src, r)
             })
             .collect();
 
         let mut pages = Vec::with_capacity(rendered.len());
-        for (mut src, r) in rendered {
+        for (src, r) in rendered {
             for d in r.diagnostics {
                 diags.push(d);
             }
             let url = urls[&src.rel].clone();
-            src.body = String::new(); // rendered; the source text is no longer needed
             pages.push(Page {
                 root: root_for(&url),
                 url,
-                html: r.html,
                 toc: r.toc,
                 anchors: r.anchors.into_iter().collect(),
                 sections: r.sections,
@@ -240,30 +247,18 @@ impl Site {
             p.children.sort_by(|&a, &b| keys[a].cmp(&keys[b]));
         }
 
-        diags.into_result(Site { config, data, pages, by_rel, quizzes: Default::default() })
+        diags.into_result(Site { config, data, pages, by_rel, quizzes: Default::default(), link_targets, numbers })
     }
 
     /// Replace the body of one page whose front matter did not change, re-rendering only its Markdown.
     /// Links from the page, and links from other pages into it, are checked again. On error the site
     /// is left as it was. Used by `serve` for fast rebuilds.
-    pub fn replace_body(&mut self, idx: usize, mut src: SourcePage) -> Result<(), Diagnostics> {
-        let urls: HashMap<String, String> = self.pages.iter().map(|p| (p.source.rel.clone(), p.url.clone())).collect();
-        let numbers = self.policy_numbers();
-        let resolver = SiteResolver { urls: &urls, numbers: &numbers, config: &self.config, data: &self.data };
+    pub fn replace_body(&mut self, idx: usize, src: SourcePage) -> Result<(), Diagnostics> {
         let page = &self.pages[idx];
-        let r = markdown::render(
-            &markdown::Source {
-                file: &src.file,
-                rel: &src.rel,
-                body: &src.body,
-                first_line: src.body_line,
-                root: &page.root,
-            },
-            &resolver,
-        );
+        let r = self.render_markdown(&src, &page.root, false);
         let mut diags = Diagnostics::default();
         r.diagnostics.into_iter().for_each(|d| diags.push(d));
-        // Check against a copy of the page with its new anchors.
+        // Check against the page with its new anchors.
         let anchors: HashSet<String> = r.anchors.into_iter().collect();
         let old_anchors = std::mem::replace(&mut self.pages[idx].anchors, anchors);
         for link in &r.pending {
@@ -282,14 +277,41 @@ impl Site {
             self.pages[idx].anchors = old_anchors;
             return Err(diags.sorted());
         }
+        let mut src = src;
         src.body = String::new();
         let page = &mut self.pages[idx];
-        page.html = r.html;
         page.toc = r.toc;
         page.sections = r.sections;
         page.links = r.pending;
         page.source = src;
         Ok(())
+    }
+
+    fn render_markdown(&self, src: &SourcePage, root: &str, want_html: bool) -> Rendered {
+        let resolver =
+            SiteResolver { urls: &self.link_targets, numbers: &self.numbers, config: &self.config, data: &self.data };
+        markdown::render(
+            &markdown::Source {
+                file: &src.file,
+                rel: &src.rel,
+                body: &src.body,
+                first_line: src.body_line,
+                root,
+                want_html,
+            },
+            &resolver,
+        )
+    }
+
+    /// The page's Markdown as HTML, for its template (the second pass). `root` is the site folder.
+    pub fn markdown_html(&self, root: &std::path::Path, page: &Page) -> Result<String, Diagnostic> {
+        if page.source.body.is_empty() {
+            let mut src = page.source.clone();
+            src.body = page.source.reload_body(root)?;
+            Ok(self.render_markdown(&src, &page.root, true).html)
+        } else {
+            Ok(self.render_markdown(&page.source, &page.root, true).html)
+        }
     }
 
     pub fn page(&self, rel: &str) -> Option<&Page> {
@@ -300,11 +322,9 @@ impl Site {
         self.page("_index.md")
     }
 
-    pub fn policy_numbers(&self) -> HashMap<String, String> {
-        self.pages
-            .iter()
-            .filter_map(|p| p.source.front.number.as_ref().map(|n| (n.to_ascii_uppercase(), p.url.clone())))
-            .collect()
+    /// Policy number (upper case) → URL directory of the page publishing it.
+    pub fn policy_numbers(&self) -> &HashMap<String, String> {
+        &self.numbers
     }
 }
 

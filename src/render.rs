@@ -185,16 +185,18 @@ impl Renderer {
         diags
     }
 
+    /// Render `page` with its template; `content` is its rendered Markdown ([`Page::take_html`]).
     pub fn render_page(
         &self,
         site: &Site,
         page: &Page,
+        content: &str,
         extra: &[(&'static str, tera::Value)],
     ) -> Result<String, Diagnostic> {
         let template = Self::template_for(page);
         let mut ctx = self.globals.clone();
         ctx.insert("root", &page.root);
-        ctx.insert("page", &PageContext::new(site, page));
+        ctx.insert("page", &PageContext::new(site, page, content));
         ctx.insert("nav", &nav(site, page));
         ctx.insert("breadcrumbs", &breadcrumbs(site, page));
         ctx.insert(
@@ -278,13 +280,13 @@ fn date_ctx(d: crate::date::Date) -> DateCtx {
 }
 
 impl<'a> PageContext<'a> {
-    fn new(site: &'a Site, page: &'a Page) -> Self {
+    fn new(site: &'a Site, page: &'a Page, content: &'a str) -> Self {
         let f = &page.source.front;
         let numbers = site.policy_numbers();
         PageContext {
             title: &f.title,
             description: &f.description,
-            content: &page.html,
+            content,
             toc: &page.toc,
             url: &page.url,
             source: page.source.file.display().to_string(),

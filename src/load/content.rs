@@ -18,14 +18,32 @@ pub struct SourcePage {
     /// Raw front matter, kept to find the line of a key for errors found later.
     pub front_text: String,
     pub front_line: usize,
+    /// The Markdown body. The model empties it after its first pass and reads the file again for the
+    /// second ([`SourcePage::reload_body`]), so a large site's sources are not all held in memory.
     pub body: String,
     pub body_line: usize,
+    /// Hash of the body, to notice a file edited between the two passes.
+    pub body_hash: u64,
 }
 
 impl SourcePage {
     /// Line of a front-matter key, or the first line of the front matter.
     pub fn key_line(&self, key: &str) -> usize {
         crate::yaml::key_line(&self.front_text, key, self.front_line).unwrap_or(1)
+    }
+
+    /// The body again, from disk, checked against the hash taken when the page was loaded.
+    pub fn reload_body(&self, root: &Path) -> Result<String, Diagnostic> {
+        if !self.body.is_empty() || self.body_hash == hash_text("") {
+            return Ok(self.body.clone());
+        }
+        let text = super::read_text(&root.join(&self.file), root)?;
+        let split = frontmatter::split(&text, &self.file)?;
+        if hash_text(split.body) != self.body_hash {
+            return Err(Diagnostic::new(&self.file, "the file changed while the site was being built")
+                .help("build again (or let `serve` rebuild)"));
+        }
+        Ok(split.body.to_string())
     }
 
     pub fn is_section_index(&self) -> bool {
@@ -106,6 +124,14 @@ pub fn load_one(root: &Path, content_dir: &Path, path: &Path) -> Result<SourcePa
         front_line: split.yaml_line,
         body: split.body.to_string(),
         body_line: split.body_line,
+        body_hash: hash_text(split.body),
         front,
     })
+}
+
+pub fn hash_text(s: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    s.hash(&mut h);
+    h.finish()
 }

@@ -236,7 +236,14 @@ impl LiveSite {
         for idx in updated {
             let page = &site.pages[idx];
             let extra = crate::quiz::page_context(site, page);
-            match renderer.render_page(site, page, &extra) {
+            let html = match site.markdown_html(&self.root, page) {
+                Ok(h) => h,
+                Err(d) => {
+                    diags.push(d);
+                    continue;
+                }
+            };
+            match renderer.render_page(site, page, &html, &extra) {
                 Ok(html) => {
                     if let Err(e) = sink.put(&page.output_path(), html.as_bytes()) {
                         diags.push(crate::diag::Diagnostic::new(page.output_path(), format!("cannot write: {e}")));

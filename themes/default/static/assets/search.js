@@ -9,7 +9,11 @@
   if (!index || !input || !list) return;
   var root = document.documentElement.getAttribute('data-root') || '';
 
-  function terms(q) { return q.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(function (t) { return t.length > 0; }); }
+  function terms(q) {
+    return q.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(function (t) {
+      return t.length >= index.min_len && index.stop.indexOf(t) < 0;
+    });
+  }
   function escapeHtml(s) { return s.replace(/[&<>"]/g, function (c) { return { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' }[c]; }); }
 
   function search(q) {
@@ -50,7 +54,7 @@
         '<p>' + highlight(h.section[3], ts) + '</p>';
       list.appendChild(li);
     });
-    status.textContent = q.trim() ? (hits.length ? hits.length + (hits.length === 1 ? ' result' : ' results') + ' for “' + q + '”.' : 'No results for “' + q + '”. Try fewer or different words.') : '';
+    status.textContent = q.trim() ? (hits.length ? hits.length + (hits.length === 1 ? ' result' : ' results') + ' for “' + q + '”.' : 'No results for “' + q + '”. Try fewer or different words (words of three letters or more).') : '';
   }
 
   var q = new URLSearchParams(location.search).get('q') || '';
