@@ -298,7 +298,7 @@ impl<'a> PageContext<'a> {
                 .iter()
                 .map(|n| Related {
                     number: n.clone(),
-                    href: crate::model::policy_href(&numbers, &site.config, n, &page.root),
+                    href: crate::model::policy_href(numbers, &site.config, n, &page.root),
                 })
                 .collect(),
             keywords: &f.keywords,
