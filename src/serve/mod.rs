@@ -84,6 +84,31 @@ pub fn run(mut opts: Options) -> i32 {
             opts.bind
         );
     }
+    // Watch first, so an edit made while the first build runs is not missed.
+    let (tx, rx) = mpsc::channel::<DebounceEventResult>();
+    let watch_result = if opts.poll {
+        new_debouncer_opt::<_, notify::PollWatcher, NoCache>(
+            opts.debounce,
+            None,
+            tx,
+            NoCache,
+            notify::Config::default().with_poll_interval(Duration::from_millis(300)),
+        )
+        .map(WatcherBox::Poll)
+    } else {
+        new_debouncer(opts.debounce, None, tx).map(WatcherBox::Native)
+    };
+    let mut watcher = match watch_result {
+        Ok(w) => w,
+        Err(e) => {
+            eprintln!("error: cannot watch files: {e}\n  help: try --poll (network drives, WSL)");
+            return 1;
+        }
+    };
+    if let Err(e) = watcher.watch_sources(&opts.root) {
+        eprintln!("error: cannot watch {}: {e}\n  help: try --poll", opts.root.display());
+        return 1;
+    }
     let hub = Arc::new(http::Hub::default());
     let mut live = LiveSite::new(&opts.root, &opts.output);
     rebuild(&mut live, &hub, None);
@@ -109,30 +134,6 @@ pub fn run(mut opts: Options) -> i32 {
         std::process::exit(0);
     });
 
-    let (tx, rx) = mpsc::channel::<DebounceEventResult>();
-    let watch_result = if opts.poll {
-        new_debouncer_opt::<_, notify::PollWatcher, NoCache>(
-            opts.debounce,
-            None,
-            tx,
-            NoCache,
-            notify::Config::default().with_poll_interval(Duration::from_millis(300)),
-        )
-        .map(WatcherBox::Poll)
-    } else {
-        new_debouncer(opts.debounce, None, tx).map(WatcherBox::Native)
-    };
-    let mut watcher = match watch_result {
-        Ok(w) => w,
-        Err(e) => {
-            eprintln!("error: cannot watch files: {e}\n  help: try --poll (network drives, WSL)");
-            return 1;
-        }
-    };
-    if let Err(e) = watcher.watch_sources(&opts.root) {
-        eprintln!("error: cannot watch {}: {e}\n  help: try --poll", opts.root.display());
-        return 1;
-    }
     for events in rx {
         let paths: Vec<PathBuf> = match events {
             // Reads (our own, and the server's) show up as access events: only changes count.

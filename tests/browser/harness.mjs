@@ -1,7 +1,7 @@
 // Shared helpers for the browser tests: build a site with the real binary, serve it on loopback,
 // drive Debian's Chromium with playwright-core, and run axe-core and HTML_CodeSniffer in the page.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize, resolve } from 'node:path';
@@ -21,10 +21,12 @@ export function cli(args, opts = {}) {
   return r;
 }
 
-/** Copy the bundled site to a temp folder (so tests may change it) and build it. */
-export function buildBundledSite() {
+/** Copy the bundled site to a temp folder (so tests may change it) and build it; `editConfig` may
+ *  change site.yaml first. */
+export function buildBundledSite(editConfig = (c) => c) {
   const dir = mkdtempSync(join(tmpdir(), 'policysite-site-'));
   for (const f of ['site.yaml', 'content', 'data', 'quizzes', 'themes']) cpSync(join(REPO, f), join(dir, f), { recursive: true });
+  writeFileSync(join(dir, 'site.yaml'), editConfig(readFileSync(join(dir, 'site.yaml'), 'utf8')));
   const out = join(dir, 'public');
   const r = cli(['--root', dir, 'build', '--output', out]);
   if (r.status !== 0) throw new Error(`build failed:\n${r.stderr}`);
