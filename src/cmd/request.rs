@@ -81,13 +81,32 @@ fn print_report(r: &FileReport) {
     }
 }
 
-pub fn check(root: &Path, files: &[PathBuf], json: bool, today: Option<Date>) -> i32 {
-    let src = match load(root) {
-        Ok(s) => s,
-        Err(d) => {
-            super::report(&d);
-            return 2;
+/// Load the site's sources, or print why not (exit status 2: the site itself is broken).
+fn load_or_report(root: &Path) -> Result<Sources, i32> {
+    load(root).map_err(|d| {
+        super::report(&d);
+        2
+    })
+}
+
+/// Save the directory after a change and say what happened.
+fn save_directory(root: &Path, src: &Sources, done: &str) -> i32 {
+    match src.data.directory.save(root) {
+        Ok(()) => {
+            println!("{done}");
+            0
         }
+        Err(e) => {
+            eprintln!("error: {DIRECTORY_FILE}: cannot write: {e}; the directory file was not changed");
+            1
+        }
+    }
+}
+
+pub fn check(root: &Path, files: &[PathBuf], json: bool, today: Option<Date>) -> i32 {
+    let src = match load_or_report(root) {
+        Ok(s) => s,
+        Err(code) => return code,
     };
     let today = today.unwrap_or_else(Date::today_utc);
     let reports: Vec<FileReport> = files.iter().map(|f| check_file(f, &src, today).0).collect();
@@ -100,12 +119,9 @@ pub fn check(root: &Path, files: &[PathBuf], json: bool, today: Option<Date>) ->
 }
 
 pub fn approve(root: &Path, file: &Path, today: Option<Date>) -> i32 {
-    let mut src = match load(root) {
+    let mut src = match load_or_report(root) {
         Ok(s) => s,
-        Err(d) => {
-            super::report(&d);
-            return 2;
-        }
+        Err(code) => return code,
     };
     let today = today.unwrap_or_else(Date::today_utc);
     let (report, req) = check_file(file, &src, today);
@@ -119,17 +135,16 @@ pub fn approve(root: &Path, file: &Path, today: Option<Date>) -> i32 {
             println!("{}: already approved (request {}); the directory is unchanged", file.display(), req.id);
             0
         }
-        Ok(Approval::Added) => match src.data.directory.save(root) {
-            Ok(()) => {
-                println!("approved: {} added to {DIRECTORY_FILE}", report.summary.unwrap_or_default());
-                println!("rebuild the site to publish it on /directory/");
-                0
-            }
-            Err(e) => {
-                eprintln!("error: {DIRECTORY_FILE}: cannot write: {e}; the directory file was not changed");
-                1
-            }
-        },
+        Ok(Approval::Added) => {
+            let summary = report.summary.unwrap_or_default();
+            save_directory(
+                root,
+                &src,
+                &format!(
+                    "approved: {summary} added to {DIRECTORY_FILE}\nrebuild the site to publish it on /directory/"
+                ),
+            )
+        }
         Err(why) => {
             eprintln!("error: not approved: {why}");
             1
@@ -138,12 +153,9 @@ pub fn approve(root: &Path, file: &Path, today: Option<Date>) -> i32 {
 }
 
 pub fn revoke(root: &Path, key: &str, reason: &str, today: Option<Date>) -> i32 {
-    let mut src = match load(root) {
+    let mut src = match load_or_report(root) {
         Ok(s) => s,
-        Err(d) => {
-            super::report(&d);
-            return 2;
-        }
+        Err(code) => return code,
     };
     let today = today.unwrap_or_else(Date::today_utc);
     let summary = match src.data.directory.revoke(key, reason, today) {
@@ -153,16 +165,11 @@ pub fn revoke(root: &Path, key: &str, reason: &str, today: Option<Date>) -> i32 
             return 1;
         }
     };
-    match src.data.directory.save(root) {
-        Ok(()) => {
-            println!(
-                "retired: {summary}; it stays in {DIRECTORY_FILE} as history and leaves /directory/ on the next build"
-            );
-            0
-        }
-        Err(e) => {
-            eprintln!("error: {DIRECTORY_FILE}: cannot write: {e}; the directory file was not changed");
-            1
-        }
-    }
+    save_directory(
+        root,
+        &src,
+        &format!(
+            "retired: {summary}; it stays in {DIRECTORY_FILE} as history and leaves /directory/ on the next build"
+        ),
+    )
 }

@@ -120,3 +120,20 @@ export function today() {
 }
 
 export { execFileSync };
+
+/** The usual fixture: a built copy of the bundled site, a static server for it, and a browser, set up
+ *  before the file's tests and torn down after them. Returns an object filled in by `before`. */
+export function bundledSiteFixture(before, after, { editConfig, prefix } = {}) {
+  const fx = {};
+  before(async () => {
+    fx.site = buildBundledSite(editConfig);
+    fx.server = await serveStatic(fx.site.out, prefix);
+    fx.browser = await launch();
+  });
+  after(async () => {
+    await fx.browser?.close();
+    await fx.server?.close();
+    fx.site?.cleanup();
+  });
+  return fx;
+}

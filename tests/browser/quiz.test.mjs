@@ -2,19 +2,9 @@
 // correct answers get a code that `policysite verify` accepts for that email and rejects for another.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertAccessible, buildBundledSite, cli, launch, newPage, quizAnswers, serveStatic } from './harness.mjs';
+import { assertAccessible, bundledSiteFixture, cli, newPage, quizAnswers } from './harness.mjs';
 
-let site, server, browser;
-before(async () => {
-  site = buildBundledSite();
-  server = await serveStatic(site.out);
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-  site?.cleanup();
-});
+const fx = bundledSiteFixture(before, after);
 
 async function answer(page, quiz, correct) {
   for (const [i, q] of quiz.questions.entries()) {
@@ -34,9 +24,9 @@ async function answer(page, quiz, correct) {
 }
 
 test('quiz: wrong answer gives feedback and no code; right answers give a code verify accepts', async () => {
-  const quiz = quizAnswers(site.dir, 'public-records');
-  const page = await newPage(browser);
-  await page.goto(server.base + 'training/public-records/index.html');
+  const quiz = quizAnswers(fx.site.dir, 'public-records');
+  const page = await newPage(fx.browser);
+  await page.goto(fx.server.base + 'training/public-records/index.html');
   assert.equal(await page.locator('fieldset[data-question]').count(), quiz.questions.length);
   await assertAccessible(assert, page, 'module page, initial state');
 
@@ -77,26 +67,26 @@ test('quiz: wrong answer gives feedback and no code; right answers give a code v
   assert.deepEqual(page.thirdParty, []);
   assert.deepEqual(page.errors, []);
 
-  const ok = cli(['--root', site.dir, 'verify', '--email', 'pat.doe@tacoma.k12.wa.us', code]);
+  const ok = cli(['--root', fx.site.dir, 'verify', '--email', 'pat.doe@tacoma.k12.wa.us', code]);
   assert.equal(ok.status, 0, ok.stdout + ok.stderr);
   assert.match(ok.stdout, /quiz public-records, revision 1, completed \d{4}-\d\d-\d\d: VALID/);
-  const other = cli(['--root', site.dir, 'verify', '--email', 'someone.else@tacoma.k12.wa.us', code]);
+  const other = cli(['--root', fx.site.dir, 'verify', '--email', 'someone.else@tacoma.k12.wa.us', code]);
   assert.equal(other.status, 1);
   assert.match(other.stdout, /wrong person or quiz/);
   await page.close();
 });
 
 test('quiz works from file:// too (no fetch, no server)', async () => {
-  const quiz = quizAnswers(site.dir, 'ferpa-student-records');
-  const page = await newPage(browser);
-  await page.goto('file://' + site.out + '/training/ferpa-student-records/index.html');
+  const quiz = quizAnswers(fx.site.dir, 'ferpa-student-records');
+  const page = await newPage(fx.browser);
+  await page.goto('file://' + fx.site.out + '/training/ferpa-student-records/index.html');
   await answer(page, quiz, true);
   await page.getByRole('button', { name: 'Check answers' }).click();
   assert.equal(await page.locator('[data-quiz-status]').getAttribute('data-state'), 'passed');
   await page.locator('[data-completion-email]').fill('lee@tacoma.k12.wa.us');
   await page.locator('[data-completion-submit]').click();
   const code = (await page.locator('[data-completion-code]').textContent()).trim();
-  const ok = cli(['--root', site.dir, 'verify', '--email', 'lee@tacoma.k12.wa.us', '--json', code]);
+  const ok = cli(['--root', fx.site.dir, 'verify', '--email', 'lee@tacoma.k12.wa.us', '--json', code]);
   assert.equal(ok.status, 0, ok.stdout);
   const report = JSON.parse(ok.stdout);
   assert.equal(report.codes[0].quiz, 'ferpa-student-records');

@@ -4,23 +4,13 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { assertAccessible, buildBundledSite, cli, launch, newPage, quizAnswers, serveStatic } from './harness.mjs';
+import { assertAccessible, bundledSiteFixture, cli, newPage, quizAnswers } from './harness.mjs';
 
-let site, server, browser;
-before(async () => {
-  site = buildBundledSite();
-  server = await serveStatic(site.out);
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-  site?.cleanup();
-});
+const fx = bundledSiteFixture(before, after);
 
 async function passQuiz(page, id, email) {
-  const quiz = quizAnswers(site.dir, id);
-  await page.goto(server.base + `training/${id}/index.html`);
+  const quiz = quizAnswers(fx.site.dir, id);
+  await page.goto(fx.server.base + `training/${id}/index.html`);
   for (const q of quiz.questions) {
     const fs = page.locator(`fieldset[data-question="${q.id}"]`);
     const values = q.type === 'multiple' ? q.answer.map(String) : [String(q.answer)];
@@ -33,12 +23,12 @@ async function passQuiz(page, id, email) {
 }
 
 test('request form: validation, codes from the quiz, download, check, approve, directory', async () => {
-  const page = await newPage(browser);
+  const page = await newPage(fx.browser);
   const email = 'coach.kim@tacoma.k12.wa.us';
   const pra = await passQuiz(page, 'public-records', email);
   const ferpa = await passQuiz(page, 'ferpa-student-records', email);
 
-  await page.goto(server.base + 'request/index.html');
+  await page.goto(fx.server.base + 'request/index.html');
   await assertAccessible(assert, page, 'request form, empty');
   // Barred platforms are not offered, and the page says why.
   const options = await page.locator('#account-platform option').allTextContents();
@@ -98,7 +88,7 @@ test('request form: validation, codes from the quiz, download, check, approve, d
   await assertAccessible(assert, page, 'request form, completed');
 
   const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-download]').click()]);
-  const file = join(site.dir, 'request.json');
+  const file = join(fx.site.dir, 'request.json');
   await download.saveAs(file);
   const req = JSON.parse(readFileSync(file, 'utf8'));
   assert.equal(req.schema, 'policysite/account-request');
@@ -107,24 +97,24 @@ test('request form: validation, codes from the quiz, download, check, approve, d
   assert.deepEqual(page.thirdParty, []);
   assert.deepEqual(page.errors, []);
 
-  const check = cli(['--root', site.dir, 'request', 'check', file]);
+  const check = cli(['--root', fx.site.dir, 'request', 'check', file]);
   assert.equal(check.status, 0, check.stdout + check.stderr);
   assert.match(check.stdout, /ACCEPTABLE: Instagram @stadiumtigersfb for Stadium High School/);
-  const approve = cli(['--root', site.dir, 'request', 'approve', file]);
+  const approve = cli(['--root', fx.site.dir, 'request', 'approve', file]);
   assert.equal(approve.status, 0, approve.stdout + approve.stderr);
-  const again = cli(['--root', site.dir, 'request', 'approve', file]);
+  const again = cli(['--root', fx.site.dir, 'request', 'approve', file]);
   assert.equal(again.status, 0);
   assert.match(again.stdout, /already approved/);
 
-  const rebuilt = cli(['--root', site.dir, 'build', '--output', site.out]);
+  const rebuilt = cli(['--root', fx.site.dir, 'build', '--output', fx.site.out]);
   assert.equal(rebuilt.status, 0, rebuilt.stderr);
-  await page.goto(server.base + 'directory/index.html');
+  await page.goto(fx.server.base + 'directory/index.html');
   const row = page.locator('tr[data-account="instagram:@stadiumtigersfb"]');
   assert.equal(await row.count(), 1);
   assert.match(await row.textContent(), /Stadium Tigers Football/);
   assert.doesNotMatch(await page.content(), /Kim Coach/, 'managers hidden on a public build');
   await assertAccessible(assert, page, 'directory');
-  const exported = JSON.parse(readFileSync(join(site.out, 'directory/accounts.json'), 'utf8'));
+  const exported = JSON.parse(readFileSync(join(fx.site.out, 'directory/accounts.json'), 'utf8'));
   assert.equal(exported.accounts[0].handle, '@stadiumtigersfb');
   await page.close();
 });

@@ -7,37 +7,34 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { REPO, assertAccessible, buildBundledSite, launch, newPage, serveStatic } from './harness.mjs';
+import { REPO, assertAccessible, bundledSiteFixture, newPage } from './harness.mjs';
 
-let site, server, browser, pages;
-before(async () => {
+const fx = bundledSiteFixture(before, after, {
   // Published under a sub-path, like an intranet host; base_path tells 404.html where that is.
-  site = buildBundledSite((cfg) => cfg.replace('base_path: /', 'base_path: /policies/social-media/'));
-  server = await serveStatic(site.out, '/policies/social-media/');
-  browser = await launch();
+  editConfig: (cfg) => cfg.replace('base_path: /', 'base_path: /policies/social-media/'),
+  prefix: '/policies/social-media/',
+});
+/** Every HTML file of the built site, relative to its root. */
+function builtPages() {
   const walk = (d) => readdirSync(d).flatMap((f) => (statSync(join(d, f)).isDirectory() ? walk(join(d, f)) : [join(d, f)]));
-  pages = walk(site.out).filter((f) => f.endsWith('.html')).map((f) => relative(site.out, f)).sort();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-  site?.cleanup();
-});
+  return walk(fx.site.out).filter((f) => f.endsWith('.html')).map((f) => relative(fx.site.out, f)).sort();
+}
 
 test('every page: zero axe-core and HTML_CodeSniffer problems, desktop and phone', async () => {
+  const pages = builtPages();
   assert.ok(pages.length >= 12, pages.join());
   for (const viewport of [{ width: 1280, height: 900 }, { width: 375, height: 740 }]) {
-    const page = await newPage(browser, { viewport });
+    const page = await newPage(fx.browser, { viewport });
     for (const p of pages) {
       if (p === '404.html') continue; // served at arbitrary paths; checked below
-      await page.goto(server.base + p);
+      await page.goto(fx.server.base + p);
       await assertAccessible(assert, page, `${p} at ${viewport.width}px`);
       // Nothing overflows sideways on a phone.
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       assert.ok(overflow <= 1, `${p} scrolls sideways by ${overflow}px at ${viewport.width}px`);
     }
     assert.deepEqual(page.errors, []);
-    const response = await page.goto(server.base + 'no/such/page/');
+    const response = await page.goto(fx.server.base + 'no/such/page/');
     assert.equal(response.status(), 404);
     await assertAccessible(assert, page, `404 at ${viewport.width}px`);
     assert.deepEqual(page.thirdParty, [], 'no request leaves the machine');
@@ -48,9 +45,9 @@ test('every page: zero axe-core and HTML_CodeSniffer problems, desktop and phone
 });
 
 test('text resizes to 200% without loss', async () => {
-  const page = await newPage(browser, { viewport: { width: 1280, height: 900 } });
+  const page = await newPage(fx.browser, { viewport: { width: 1280, height: 900 } });
   for (const p of ['index.html', 'regulation/6973-1r/index.html', 'request/index.html']) {
-    await page.goto(server.base + p);
+    await page.goto(fx.server.base + p);
     await page.addStyleTag({ content: 'html { font-size: 200% !important; }' });
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     assert.ok(overflow <= 1, `${p} at 200% text scrolls sideways by ${overflow}px`);
@@ -65,8 +62,8 @@ test('text resizes to 200% without loss', async () => {
 });
 
 test('keyboard only: skip link, every link and control in order, visible focus, quiz and form usable', async () => {
-  const page = await newPage(browser, { viewport: { width: 1280, height: 900 } });
-  await page.goto(server.base + 'index.html');
+  const page = await newPage(fx.browser, { viewport: { width: 1280, height: 900 } });
+  await page.goto(fx.server.base + 'index.html');
   await page.keyboard.press('Tab');
   const skip = await page.evaluate(() => ({ text: document.activeElement.textContent, top: document.activeElement.getBoundingClientRect().top }));
   assert.equal(skip.text, 'Skip to main content');
@@ -76,7 +73,7 @@ test('keyboard only: skip link, every link and control in order, visible focus, 
 
   // Walk every page with Tab: each focusable element is reached once, in document order, visibly.
   for (const p of ['index.html', 'regulation/6973-1r/index.html', 'platforms/index.html', 'training/public-records/index.html', 'request/index.html']) {
-    await page.goto(server.base + p);
+    await page.goto(fx.server.base + p);
     const expected = await page.evaluate(() => [...document.querySelectorAll('a[href], button, input, select, textarea, summary, [tabindex]:not([tabindex="-1"])')]
       .filter((el) => !el.disabled && el.checkVisibility({ visibilityProperty: true }))
       .filter((el) => !(el.type === 'radio' && !el.checked && document.querySelector(`input[type=radio][name="${el.name}"]`) !== el))
@@ -101,7 +98,7 @@ test('keyboard only: skip link, every link and control in order, visible focus, 
   }
 
   // The quiz, by keyboard alone: arrows choose radio options, Space ticks boxes, Enter submits.
-  await page.goto(server.base + 'training/professional-boundaries/index.html');
+  await page.goto(fx.server.base + 'training/professional-boundaries/index.html');
   const fs = page.locator('fieldset[data-question="snapchat"]');
   await fs.locator('input').first().focus();
   await page.keyboard.press('Space');
@@ -110,7 +107,7 @@ test('keyboard only: skip link, every link and control in order, visible focus, 
   assert.notEqual(await fs.locator('[data-feedback]').getAttribute('data-state'), 'unanswered');
 
   // The request form, by keyboard alone: type into a field, submit with Enter, focus lands on the summary.
-  await page.goto(server.base + 'request/index.html');
+  await page.goto(fx.server.base + 'request/index.html');
   await page.locator('#requester-name').focus();
   await page.keyboard.type('Kim');
   await page.keyboard.press('Enter');
@@ -136,11 +133,11 @@ async function searchWorks(page, base, checkA11y) {
 }
 
 test('search works over http under a sub-path and from file://, typing and the header box', async () => {
-  const page = await newPage(browser);
-  await searchWorks(page, server.base, true);
-  await searchWorks(page, 'file://' + site.out + '/', false);
+  const page = await newPage(fx.browser);
+  await searchWorks(page, fx.server.base, true);
+  await searchWorks(page, 'file://' + fx.site.out + '/', false);
   // The header search box leads to the search page with the query.
-  await page.goto(server.base + 'platforms/index.html');
+  await page.goto(fx.server.base + 'platforms/index.html');
   await page.locator('#site-search-input').fill('Snapchat');
   await page.locator('#site-search-input').press('Enter');
   await page.locator('[data-search-result]').first().waitFor({ timeout: 5000 });
@@ -149,14 +146,14 @@ test('search works over http under a sub-path and from file://, typing and the h
   await page.waitForFunction(() => /No results/.test(document.querySelector('[data-search-status]').textContent));
   assert.deepEqual(page.thirdParty, []);
   assert.deepEqual(page.errors.filter((e) => !/favicon/.test(e)), []);
-  const size = statSync(join(site.out, 'assets/search-index.js')).size;
+  const size = statSync(join(fx.site.out, 'assets/search-index.js')).size;
   console.log(`# search index for the bundled site: ${size} bytes`);
   await page.close();
 });
 
 function pdfText(page) {
   return page.pdf({ format: 'Letter', printBackground: false }).then((pdf) => {
-    const file = join(site.dir, 'print.pdf');
+    const file = join(fx.site.dir, 'print.pdf');
     writeFileSync(file, pdf);
     return execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
   });
@@ -165,8 +162,8 @@ function pdfText(page) {
 const words = (s) => s.replace(/[“”"’'‘]/g, '').split(/[^\p{L}\p{N}]+/u).filter(Boolean);
 
 test('the regulation prints in full, without navigation, with footnotes and link targets', async () => {
-  const page = await newPage(browser);
-  await page.goto(server.base + 'regulation/6973-1r/index.html');
+  const page = await newPage(fx.browser);
+  await page.goto(fx.server.base + 'regulation/6973-1r/index.html');
   const text = await pdfText(page);
   // Printed link targets "(https://…)" sit between words of the text: leave them out when comparing.
   const flat = words(text.replace(/\(https?:\/\/[^)]*\)/gs, ' ')).join(' ');
@@ -186,9 +183,9 @@ test('the regulation prints in full, without navigation, with footnotes and link
 });
 
 test('each training module prints without navigation or quiz controls', async () => {
-  const page = await newPage(browser);
+  const page = await newPage(fx.browser);
   for (const m of ['public-records', 'ferpa-student-records', 'professional-boundaries']) {
-    await page.goto(server.base + `training/${m}/index.html`);
+    await page.goto(fx.server.base + `training/${m}/index.html`);
     const text = await pdfText(page);
     const h1 = await page.locator('h1').textContent();
     assert.ok(words(text).join(' ').includes(words(h1).join(' ')), `${m}: title`);
