@@ -120,6 +120,7 @@ fn main() {
         errors.load(Ordering::Relaxed)
     );
     let _ = child.kill();
+    let _ = child.wait();
 }
 
 /// Read one response; true if it was a 200 with its whole body.
