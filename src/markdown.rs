@@ -144,7 +144,7 @@ pub fn render(src: &Source<'_>, resolver: &dyn Resolver) -> Rendered {
                 if (2..=3).contains(&lvl) {
                     out.toc.push(TocEntry { level: lvl, id: id.clone(), title: title.clone() });
                 }
-                flush_section(&mut out.sections, &mut current_section);
+                flush_section(&mut out.sections, &mut current_section, !src.want_html);
                 current_section = SectionText { id: id.clone(), heading: title.clone(), text: String::new() };
                 out.anchors.push(id.clone());
                 let html = format!(
@@ -209,7 +209,7 @@ pub fn render(src: &Source<'_>, resolver: &dyn Resolver) -> Rendered {
         };
         push(&mut events, &mut heading, &mut footnotes, event);
     }
-    flush_section(&mut out.sections, &mut current_section);
+    flush_section(&mut out.sections, &mut current_section, !src.want_html);
 
     let mut html_out = String::new();
     if src.want_html {
@@ -253,8 +253,8 @@ struct SectionText {
     text: String,
 }
 
-fn flush_section(sections: &mut Vec<TextSection>, s: &mut SectionText) {
-    if !s.text.trim().is_empty() || !s.heading.is_empty() {
+fn flush_section(sections: &mut Vec<TextSection>, s: &mut SectionText, wanted: bool) {
+    if wanted && (!s.text.trim().is_empty() || !s.heading.is_empty()) {
         sections.push(TextSection::new(std::mem::take(&mut s.id), std::mem::take(&mut s.heading), &s.text));
     }
     s.text.clear();

@@ -5,7 +5,8 @@
 //! section, a short excerpt and the section's distinct words (no stop words), not its full text; the
 //! Markdown layer reduces each section to that as it renders, so full texts are never held in memory.
 
-use std::collections::BTreeSet;
+use std::collections::HashSet;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::io::Write;
 
 use serde::Serialize;
@@ -13,6 +14,24 @@ use serde::Serialize;
 use crate::model::Site;
 
 const EXCERPT_CHARS: usize = 140;
+
+/// FNV-1a: a fast hash for short words (SipHash's DoS resistance is not needed for our own text).
+#[derive(Default)]
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        for b in bytes {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
 
 /// Words too common to be worth indexing.
 const STOP_WORDS: &[&str] = &[
@@ -34,29 +53,42 @@ pub struct TextSection {
 
 impl TextSection {
     pub fn new(id: String, heading: String, text: &str) -> TextSection {
-        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
-        let words: BTreeSet<String> = words(&text)
-            .chain(words(&heading))
-            .filter(|w| w.chars().count() > 2 && !STOP_WORDS.contains(&w.as_str()))
-            .collect();
-        TextSection { id, heading, excerpt: excerpt(&text), words: words.into_iter().collect::<Vec<_>>().join(" ") }
+        // One lower-cased copy of the text, then slices of it: no allocation per word.
+        let both = format!("{text} {heading}");
+        let lower = if both.is_ascii() { both.to_ascii_lowercase() } else { both.to_lowercase() };
+        // Distinct first (cheap hash), then the costlier checks on the few distinct words.
+        let mut unique: HashSet<&str, BuildHasherDefault<Fnv>> = HashSet::default();
+        unique.extend(lower.split(|c: char| !c.is_alphanumeric()).filter(|w| w.len() > 2));
+        let mut set: Vec<&str> =
+            unique.into_iter().filter(|w| w.chars().count() > 2 && !STOP_WORDS.contains(w)).collect();
+        set.sort_unstable();
+        TextSection { id, heading, excerpt: excerpt(text), words: set.join(" ") }
     }
 }
 
+/// The first [`EXCERPT_CHARS`] characters of `text`, white space folded, cut at a word.
 fn excerpt(text: &str) -> String {
-    if text.chars().count() <= EXCERPT_CHARS {
-        return text.to_string();
+    let mut out = String::with_capacity(EXCERPT_CHARS + 4);
+    let mut chars = 0;
+    for word in text.split_whitespace() {
+        let n = word.chars().count();
+        if chars > 0 && chars + n + 1 > EXCERPT_CHARS {
+            out.push('…');
+            return out;
+        }
+        if chars > 0 {
+            out.push(' ');
+            chars += 1;
+        }
+        if n > EXCERPT_CHARS {
+            out.extend(word.chars().take(EXCERPT_CHARS));
+            out.push('…');
+            return out;
+        }
+        out.push_str(word);
+        chars += n;
     }
-    let cut: String = text.chars().take(EXCERPT_CHARS).collect();
-    match cut.rfind(' ') {
-        Some(i) => format!("{}…", &cut[..i]),
-        None => format!("{cut}…"),
-    }
-}
-
-/// Words as the search box splits them: letters and digits, lower case.
-pub fn words(text: &str) -> impl Iterator<Item = String> + '_ {
-    text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase)
+    out
 }
 
 #[derive(Serialize)]

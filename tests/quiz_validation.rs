@@ -95,14 +95,14 @@ fn module_naming_a_missing_quiz() {
 fn forgotten_revision_bump_is_caught() {
     let site = TestSite::bundled();
     site.build_ok();
-    // Change an answer, keep revision 1.
+    // Change an answer, keep the revision.
     let quiz = site
         .read("quizzes/public-records.yaml")
         .replace("    answer: 1\n    explanation: Texts", "    answer: 0\n    explanation: Texts");
     site.write("quizzes/public-records.yaml", &quiz);
     let stderr = site.build_err();
-    assert!(stderr.contains("quizzes/public-records.yaml:6: the questions or answers of quiz `public-records` changed, but its revision is still 1"), "{stderr}");
-    assert!(stderr.contains("set `revision: 2`"));
+    assert!(stderr.contains("quizzes/public-records.yaml:6: the questions or answers of quiz `public-records` changed, but its revision is still 2"), "{stderr}");
+    assert!(stderr.contains("set `revision: 3`"));
     // Editing only an explanation needs no bump.
     let site2 = TestSite::bundled();
     let quiz = site2
@@ -111,10 +111,10 @@ fn forgotten_revision_bump_is_caught() {
     site2.write("quizzes/public-records.yaml", &quiz);
     site2.build_ok();
     // Bumping the revision records it in the lock.
-    let quiz = site.read("quizzes/public-records.yaml").replace("revision: 1", "revision: 2");
+    let quiz = site.read("quizzes/public-records.yaml").replace("revision: 2", "revision: 3");
     site.write("quizzes/public-records.yaml", &quiz);
     site.build_ok();
-    assert!(site.read("quizzes/revisions.lock").contains("\npublic-records 2 "));
+    assert!(site.read("quizzes/revisions.lock").contains("\npublic-records 3 "));
 }
 
 #[test]

@@ -69,7 +69,7 @@ test('quiz: wrong answer gives feedback and no code; right answers give a code v
 
   const ok = cli(['--root', fx.site.dir, 'verify', '--email', 'pat.doe@tacoma.k12.wa.us', code]);
   assert.equal(ok.status, 0, ok.stdout + ok.stderr);
-  assert.match(ok.stdout, /quiz public-records, revision 1, completed \d{4}-\d\d-\d\d: VALID/);
+  assert.match(ok.stdout, /quiz public-records, revision 2, completed \d{4}-\d\d-\d\d: VALID/);
   const other = cli(['--root', fx.site.dir, 'verify', '--email', 'someone.else@tacoma.k12.wa.us', code]);
   assert.equal(other.status, 1);
   assert.match(other.stdout, /wrong person or quiz/);
