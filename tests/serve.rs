@@ -341,3 +341,27 @@ fn ctrl_c_stops_cleanly_and_non_loopback_binding_warns() {
         .collect();
     assert!(leftovers.is_empty());
 }
+
+#[test]
+fn an_editor_save_and_a_burst_of_writes_give_one_rebuild() {
+    let site = TestSite::bundled();
+    let srv = serve(&site);
+    let rx = events(&srv.addr);
+    let page = site.read("content/platforms.md");
+    let path = site.path().join("content/platforms.md");
+    // What editors do: a swap file, a temporary file renamed over the original, a backup file.
+    std::fs::write(site.path().join("content/.platforms.md.swp"), "swap").expect("swap");
+    let tmp = site.path().join("content/.platforms.md.tmp-1234");
+    std::fs::write(&tmp, format!("{page}\nSaved by renaming.\n")).expect("tmp");
+    std::fs::rename(&tmp, &path).expect("rename");
+    std::fs::write(site.path().join("content/platforms.md~"), &page).expect("backup");
+    for i in 0..5 {
+        std::fs::write(&path, format!("{page}\nSaved by renaming.\nBurst {i}.\n")).expect("write");
+    }
+    wait_for(&rx, "reload");
+    // No second rebuild follows for the same burst.
+    let extra: Vec<(String, String)> =
+        std::iter::from_fn(|| rx.recv_timeout(Duration::from_millis(800)).ok()).collect();
+    assert!(extra.iter().all(|(e, _)| e != "reload"), "more than one reload for one save: {extra:?}");
+    assert!(get(&srv.addr, "/platforms/").body.contains("Burst 4."));
+}
