@@ -23,10 +23,15 @@ impl Drop for Server {
 }
 
 fn serve(site: &TestSite) -> Server {
+    serve_with(site, &[])
+}
+
+fn serve_with(site: &TestSite, extra: &[&str]) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_policysite"))
         .arg("--root")
         .arg(site.path())
         .args(["serve", "--port", "0"])
+        .args(extra)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -345,7 +350,8 @@ fn ctrl_c_stops_cleanly_and_non_loopback_binding_warns() {
 #[test]
 fn an_editor_save_and_a_burst_of_writes_give_one_rebuild() {
     let site = TestSite::bundled();
-    let srv = serve(&site);
+    // A debounce in the 100–300 ms range editors need; the burst below takes a few milliseconds.
+    let srv = serve_with(&site, &["--debounce-ms", "200"]);
     let rx = events(&srv.addr);
     let page = site.read("content/platforms.md");
     let path = site.path().join("content/platforms.md");
