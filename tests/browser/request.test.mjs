@@ -93,7 +93,7 @@ test('request form: validation, codes from the quiz, download, check, approve, d
   const req = JSON.parse(readFileSync(file, 'utf8'));
   assert.equal(req.schema, 'policysite/account-request');
   assert.equal(req.administrators[0].codes['public-records'], pra);
-  assert.equal(await page.evaluate(() => localStorage.getItem('policysite.request-draft')), null, 'draft cleared after download');
+  await page.waitForFunction(() => localStorage.getItem('policysite.request-draft') === null, null, { timeout: 5000 });
   assert.deepEqual(page.thirdParty, []);
   assert.deepEqual(page.errors, []);
 

@@ -233,7 +233,7 @@
     result.querySelector('h2').focus();
   });
   result.querySelector('[data-download]').addEventListener('click', function () {
-    setTimeout(function () { try { localStorage.removeItem(DRAFT); } catch (e) { /* ignore */ } }, 0);
+    try { localStorage.removeItem(DRAFT); } catch (e) { /* storage off: nothing to clear */ }
   });
   result.querySelector('[data-print]').addEventListener('click', function () { window.print(); });
 
