@@ -19,15 +19,27 @@ mkdir -p "$WORK"
 # median of a list of numbers
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
-# run CMD RUNS times; print "median_seconds peak_kib"
-measure() {
-  local times=() mems=()
-  for _ in $(seq "$RUNS"); do
-    /usr/bin/time -f '%e %M' -o "$WORK/time.txt" "$@" >/dev/null 2>"$WORK/stderr.txt" || { cat "$WORK/stderr.txt"; exit 1; }
-    read -r t m < "$WORK/time.txt"
-    times+=("$t"); mems+=("$m")
+# time one run of a command: prints "seconds peak_kib"
+once() {
+  /usr/bin/time -f '%e %M' -o "$WORK/time.txt" "$@" >/dev/null 2>"$WORK/stderr.txt" || { cat "$WORK/stderr.txt" >&2; exit 1; }
+  cat "$WORK/time.txt"
+}
+
+# The tools run in turn (A B C, A B C, …) so that drift in the machine's load affects each alike.
+# Sets MED_<key> (median seconds) and MEM_<key> (max peak KiB) for each key.
+interleave() {
+  local keys=("$@") k i
+  for k in "${keys[@]}"; do : > "$WORK/t.$k"; : > "$WORK/m.$k"; done
+  for i in $(seq "$RUNS"); do
+    for k in "${keys[@]}"; do
+      read -r t m < <(once ${CMD[$k]})
+      echo "$t" >> "$WORK/t.$k"; echo "$m" >> "$WORK/m.$k"
+    done
   done
-  echo "$(printf '%s\n' "${times[@]}" | median) $(printf '%s\n' "${mems[@]}" | sort -n | tail -1)"
+  for k in "${keys[@]}"; do
+    printf -v "MED_$k" '%s' "$(median < "$WORK/t.$k")"
+    printf -v "MEM_$k" '%s' "$(sort -n "$WORK/m.$k" | tail -1)"
+  done
 }
 
 for n in "${SIZES[@]}"; do
@@ -35,20 +47,27 @@ for n in "${SIZES[@]}"; do
   python3 bench/gen_site.py "$n" "$WORK/site-$n"
   site=$WORK/site-$n/policysite
   "$BIN" --root "$site" build --output "$WORK/out-$n" >/dev/null 2>&1   # warm the page cache
-  read -r ps pm < <(measure "$BIN" --root "$site" build --output "$WORK/out-$n")
-  read -r bs bm < <(measure "$BARE" "$site/content" "$WORK/bare-$n")
-  echo "policysite build: median ${ps}s, peak ${pm} KiB"
-  echo "bare pulldown-cmark render+write: median ${bs}s, peak ${bm} KiB"
-  echo "ratio policysite/bare: $(echo "$ps $bs" | awk '{printf "%.2f", $1/$2}')"
-  "$BIN" --root "$site" build --output "$WORK/out-$n" --timings 2>&1 | tail -1
-  # The swap: removing a previous output of this size.
-  cp -r "$WORK/out-$n" "$WORK/rm-$n"
-  read -r rs _ < <(RUNS=1 measure rm -rf "$WORK/rm-$n")
-  echo "removing a previous output tree (rm -rf, for scale): ${rs}s"
+  declare -A CMD=(
+    [ps]="$BIN --root $site build --output $WORK/out-$n"
+    [bare]="$BARE $site/content $WORK/bare-$n"
+  )
+  keys=(ps bare)
   if command -v hugo >/dev/null 2>&1; then
-    read -r hs hm < <(measure hugo --quiet --source "$WORK/site-$n/hugo" --destination "$WORK/hugo-out-$n")
-    echo "hugo: median ${hs}s, peak ${hm} KiB; hugo/policysite: $(echo "$hs $ps" | awk '{printf "%.2f", $1/$2}')"
+    CMD[hugo]="hugo --quiet --source $WORK/site-$n/hugo --destination $WORK/hugo-out-$n"
+    keys+=(hugo)
   fi
+  interleave "${keys[@]}"
+  echo "policysite build: median ${MED_ps}s, peak ${MEM_ps} KiB"
+  echo "bare pulldown-cmark render+write: median ${MED_bare}s, peak ${MEM_bare} KiB"
+  echo "ratio policysite/bare: $(echo "$MED_ps $MED_bare" | awk '{printf "%.2f", $1/$2}')"
+  if [ -n "${MED_hugo:-}" ]; then
+    echo "hugo $(hugo version | awk '{print $2}'): median ${MED_hugo}s, peak ${MEM_hugo} KiB; hugo/policysite: $(echo "$MED_hugo $MED_ps" | awk '{printf "%.2f", $1/$2}')"
+  fi
+  "$BIN" --root "$site" build --output "$WORK/out-$n" --timings 2>&1 | tail -1
+  # The swap: removing a previous output of this size (policysite does it in the next build's background).
+  cp -r "$WORK/out-$n" "$WORK/rm-$n"
+  read -r rs _ < <(once rm -rf "$WORK/rm-$n")
+  echo "removing a previous output tree (rm -rf, for scale): ${rs}s"
   if command -v mdbook >/dev/null 2>&1; then
     echo "mdbook installed but not compared: its input is a SUMMARY.md book, not this layout"
   fi

@@ -125,6 +125,7 @@ async function searchWorks(page, base, checkA11y) {
   const hrefs = await results.evaluateAll((as) => as.map((a) => a.getAttribute('href')));
   assert.ok(hrefs.some((h) => /training\/public-records\/index\.html#retention-keep-by-content-not-by-platform/.test(h)), hrefs.join('\n'));
   assert.match(await page.locator('[data-search-status]').textContent(), /results? for/);
+  assert.match((await page.locator('[data-search-result] mark').first().textContent()).toLowerCase(), /retention|schedule/, 'query words are marked');
   // (The checkers read stylesheets with XHR, which file:// refuses: check them over http.)
   if (checkA11y) await assertAccessible(assert, page, 'search results');
   await results.filter({ hasText: 'Retention' }).first().click();

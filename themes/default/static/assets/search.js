@@ -32,13 +32,13 @@
     return hits.slice(0, 50);
   }
 
+  /* Mark the query's words in the excerpt: split the raw text on them, escape each piece, so a mark
+   * can never land inside an HTML entity. */
   function highlight(text, ts) {
-    var out = escapeHtml(text);
-    ts.forEach(function (t) {
-      if (t.length < 2) return;
-      out = out.replace(new RegExp('(' + t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') + ')', 'ig'), '<mark>$1</mark>');
-    });
-    return out;
+    var words = ts.filter(function (t) { return t.length > 1; }).map(function (t) { return t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'); });
+    if (!words.length) return escapeHtml(text);
+    var re = new RegExp('(' + words.join('|') + ')', 'ig');
+    return text.split(re).map(function (piece, i) { return i % 2 ? '<mark>' + escapeHtml(piece) + '</mark>' : escapeHtml(piece); }).join('');
   }
 
   function render(q) {
