@@ -76,14 +76,23 @@ pub fn load_site(root: &Path) -> Result<Site, Diagnostics> {
 
 /// Render every page and generated file of `site` into `sink`.
 pub fn render_site(root: &Path, site: &Site, renderer: &Renderer, sink: &dyn Sink) -> Result<usize, Diagnostics> {
-    let mut diags = renderer.check_templates(site);
+    let diags = renderer.check_templates(site);
     if !diags.is_empty() {
         return Err(diags.sorted());
     }
-    let io_err = |what: &str, e: std::io::Error| {
-        Diagnostic::new(what, format!("cannot write: {e}")).help("check the output folder's permissions and free space")
-    };
+    // Pages, and the files made from the whole site (search index, sitemap, …), side by side: the
+    // search index of a large site is a long single-threaded job.
+    let (mut diags, site_files) =
+        rayon::join(|| render_pages(root, site, renderer, sink), || render_site_files(root, site, renderer, sink));
+    diags.extend(site_files);
+    diags.into_result(site.pages.len())
+}
 
+fn io_err(what: &str, e: std::io::Error) -> Diagnostic {
+    Diagnostic::new(what, format!("cannot write: {e}")).help("check the output folder's permissions and free space")
+}
+
+fn render_pages(root: &Path, site: &Site, renderer: &Renderer, sink: &dyn Sink) -> Diagnostics {
     let results: Vec<Diagnostic> = site
         .pages
         .par_iter()
@@ -101,25 +110,21 @@ pub fn render_site(root: &Path, site: &Site, renderer: &Renderer, sink: &dyn Sin
             }
         })
         .collect();
-    for d in results {
-        diags.push(d);
-    }
+    Diagnostics(results)
+}
 
-    if renderer.has_template("search.html") {
-        match renderer.render_special(site, "search.html", "../") {
-            Ok(html) => {
-                if let Err(e) = sink.put("search/index.html", html.as_bytes()) {
-                    diags.push(io_err("search/index.html", e));
-                }
-            }
-            Err(d) => diags.push(d),
+fn render_site_files(root: &Path, site: &Site, renderer: &Renderer, sink: &dyn Sink) -> Diagnostics {
+    let mut diags = Diagnostics::default();
+    for (template, out, page_root) in
+        [("search.html", "search/index.html", "../"), ("404.html", "404.html", site.config.base_path.as_str())]
+    {
+        if !renderer.has_template(template) {
+            continue;
         }
-    }
-    if renderer.has_template("404.html") {
-        match renderer.render_special(site, "404.html", &site.config.base_path) {
+        match renderer.render_special(site, template, page_root) {
             Ok(html) => {
-                if let Err(e) = sink.put("404.html", html.as_bytes()) {
-                    diags.push(io_err("404.html", e));
+                if let Err(e) = sink.put(out, html.as_bytes()) {
+                    diags.push(io_err(out, e));
                 }
             }
             Err(d) => diags.push(d),
@@ -137,7 +142,7 @@ pub fn render_site(root: &Path, site: &Site, renderer: &Renderer, sink: &dyn Sin
                 .push(Diagnostic::new(crate::diag::display_path(root, &dir), format!("cannot copy static files: {e}")));
         }
     }
-    diags.into_result(site.pages.len())
+    diags
 }
 
 /// Files generated from the whole site rather than from one template.

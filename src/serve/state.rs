@@ -172,7 +172,7 @@ impl LiveSite {
             let _ = std::fs::remove_file(self.output.join(rel));
             changed.push(rel.clone());
         }
-        remove_empty_dirs(&self.output);
+        crate::output::remove_empty_dirs(&self.output);
         let _ = crate::quiz::record_lock(&self.root, &site.quizzes);
         self.files = written;
         self.site = Some(site);
@@ -293,14 +293,6 @@ fn outcome(mut changed: Vec<String>) -> Outcome {
         Outcome::Css(changed)
     } else {
         Outcome::Reload
-    }
-}
-
-fn remove_empty_dirs(dir: &Path) {
-    for e in walkdir::WalkDir::new(dir).contents_first(true).min_depth(1).into_iter().filter_map(Result::ok) {
-        if e.file_type().is_dir() {
-            let _ = std::fs::remove_dir(e.path()); // fails, harmlessly, when not empty
-        }
     }
 }
 
