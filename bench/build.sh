@@ -32,6 +32,7 @@ interleave() {
   for k in "${keys[@]}"; do : > "$WORK/t.$k"; : > "$WORK/m.$k"; done
   for i in $(seq "$RUNS"); do
     for k in "${keys[@]}"; do
+      [ -z "${PRE[$k]:-}" ] || eval "${PRE[$k]}"
       read -r t m < <(once ${CMD[$k]})
       echo "$t" >> "$WORK/t.$k"; echo "$m" >> "$WORK/m.$k"
     done
@@ -49,19 +50,23 @@ for n in "${SIZES[@]}"; do
   "$BIN" --root "$site" build --output "$WORK/out-$n" >/dev/null 2>&1   # warm the page cache
   declare -A CMD=(
     [ps]="$BIN --root $site build --output $WORK/out-$n"
+    [clean]="$BIN --root $site build --output $WORK/clean-$n"
     [bare]="$BARE $site/content $WORK/bare-$n"
   )
-  keys=(ps bare)
+  # A clean build starts with no previous output (removed before the timer starts).
+  declare -A PRE=([clean]="rm -rf $WORK/clean-$n $WORK/.clean-$n.old $WORK/.clean-$n.building" [bare]="rm -rf $WORK/bare-$n")
+  keys=(ps clean bare)
   if command -v hugo >/dev/null 2>&1; then
     CMD[hugo]="hugo --quiet --source $WORK/site-$n/hugo --destination $WORK/hugo-out-$n"
     keys+=(hugo)
   fi
   interleave "${keys[@]}"
-  echo "policysite build: median ${MED_ps}s, peak ${MEM_ps} KiB"
-  echo "bare pulldown-cmark render+write: median ${MED_bare}s, peak ${MEM_bare} KiB"
-  echo "ratio policysite/bare: $(echo "$MED_ps $MED_bare" | awk '{printf "%.2f", $1/$2}')"
+  echo "policysite rebuild (previous output present): median ${MED_ps}s, peak ${MEM_ps} KiB"
+  echo "policysite clean build (no previous output): median ${MED_clean}s, peak ${MEM_clean} KiB"
+  echo "bare pulldown-cmark render+write into an empty folder: median ${MED_bare}s, peak ${MEM_bare} KiB"
+  echo "ratio policysite/bare: rebuild $(echo "$MED_ps $MED_bare" | awk '{printf "%.2f", $1/$2}'), clean $(echo "$MED_clean $MED_bare" | awk '{printf "%.2f", $1/$2}')"
   if [ -n "${MED_hugo:-}" ]; then
-    echo "hugo $(hugo version | awk '{print $2}'): median ${MED_hugo}s, peak ${MEM_hugo} KiB; hugo/policysite: $(echo "$MED_hugo $MED_ps" | awk '{printf "%.2f", $1/$2}')"
+    echo "hugo $(hugo version | awk '{print $2}'): median ${MED_hugo}s, peak ${MEM_hugo} KiB; hugo/policysite: rebuild $(echo "$MED_hugo $MED_ps" | awk '{printf "%.2f", $1/$2}'), clean $(echo "$MED_hugo $MED_clean" | awk '{printf "%.2f", $1/$2}')"
   fi
   "$BIN" --root "$site" build --output "$WORK/out-$n" --timings 2>&1 | tail -1
   # The swap: removing a previous output of this size (policysite does it in the next build's background).
