@@ -51,15 +51,6 @@ fn sibling(output: &Path, suffix: &str) -> PathBuf {
     output.with_file_name(format!(".{name}.{suffix}"))
 }
 
-fn rel_string(base: &Path, path: &Path) -> String {
-    path.strip_prefix(base)
-        .unwrap_or(path)
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
-}
-
 impl Staging {
     pub fn begin(output: &Path) -> io::Result<Staging> {
         let staging = sibling(output, "building");
@@ -79,7 +70,7 @@ impl Staging {
                     // Never write through a link planted in the output.
                     std::fs::remove_file(entry.path())?;
                 } else if entry.file_type().is_file() {
-                    existing.insert(rel_string(&staging, entry.path()));
+                    existing.insert(crate::load::slash_path(&staging, entry.path()));
                 }
             }
         } else {
@@ -202,8 +193,7 @@ pub fn copy_tree(from: &Path, prefix: &str, sink: &dyn Sink) -> io::Result<usize
         .map(|e| e.into_path())
         .collect();
     files.par_iter().try_for_each(|f| {
-        let rel = f.strip_prefix(from).unwrap_or(f);
-        let rel = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+        let rel = crate::load::slash_path(from, f);
         let bytes = std::fs::read(f)?;
         sink.put(&format!("{prefix}{rel}"), &bytes)
     })?;

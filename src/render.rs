@@ -36,14 +36,7 @@ pub fn template_sources(root: &Path, theme_dir: &Path) -> Result<BTreeMap<String
             if !entry.file_type().is_file() {
                 continue;
             }
-            let name = entry
-                .path()
-                .strip_prefix(&dir)
-                .unwrap_or(entry.path())
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy())
-                .collect::<Vec<_>>()
-                .join("/");
+            let name = crate::load::slash_path(&dir, entry.path());
             match crate::load::read_text(entry.path(), root) {
                 Ok(text) => {
                     out.insert(name, (display_path(root, entry.path()), text));

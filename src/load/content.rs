@@ -78,7 +78,7 @@ pub fn load_all(root: &Path) -> Loaded {
             Err(e) => {
                 let p = e.path().map(|p| display_path(root, p)).unwrap_or_else(|| dir.clone());
                 if let Some(path) = e.path() {
-                    failed.push(rel_path(&dir, path));
+                    failed.push(super::slash_path(&dir, path));
                 }
                 let reason = e.io_error().map_or_else(|| e.to_string(), ToString::to_string);
                 diags.push(
@@ -95,21 +95,12 @@ pub fn load_all(root: &Path) -> Loaded {
             Ok(p) if p.front.draft => {}
             Ok(p) => pages.push(p),
             Err(d) => {
-                failed.push(rel_path(&dir, path));
+                failed.push(super::slash_path(&dir, path));
                 diags.push(d);
             }
         }
     }
     Loaded { pages, failed, diagnostics: diags }
-}
-
-fn rel_path(content_dir: &Path, path: &Path) -> String {
-    path.strip_prefix(content_dir)
-        .unwrap_or(path)
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
 }
 
 pub fn load_one(root: &Path, content_dir: &Path, path: &Path) -> Result<SourcePage, Diagnostic> {
@@ -118,7 +109,7 @@ pub fn load_one(root: &Path, content_dir: &Path, path: &Path) -> Result<SourcePa
     let split = frontmatter::split(&text, &file)?;
     let front: FrontMatter = crate::yaml::parse(split.yaml, &file, split.yaml_line)?;
     Ok(SourcePage {
-        rel: rel_path(content_dir, path),
+        rel: super::slash_path(content_dir, path),
         file,
         front_text: split.yaml.to_string(),
         front_line: split.yaml_line,

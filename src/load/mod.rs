@@ -25,3 +25,14 @@ pub fn read_text(path: &Path, root: &Path) -> Result<String, Diagnostic> {
             .help("save the file as UTF-8 (most editors: \"Save with encoding\")")
     })
 }
+
+/// `path` below `base` as a `/`-separated string (`regulation/6973-1r.md`), the form used for
+/// content paths, template names and output paths on every platform.
+pub fn slash_path(base: &Path, path: &Path) -> String {
+    path.strip_prefix(base)
+        .unwrap_or(path)
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}

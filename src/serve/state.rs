@@ -150,9 +150,7 @@ impl LiveSite {
                 .filter_map(Result::ok)
                 .filter(|e| e.file_type().is_file())
             {
-                if let Ok(rel) = e.path().strip_prefix(&self.output) {
-                    self.files.insert(rel.to_string_lossy().replace('\\', "/"), 0);
-                }
+                self.files.insert(crate::load::slash_path(&self.output, e.path()), 0);
             }
         }
         std::fs::create_dir_all(&self.output).map_err(|e| {
