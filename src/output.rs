@@ -10,24 +10,10 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 
-/// Where rendered files go. `check` discards them; `build` stages them on disk.
+/// Where rendered files go: `build` stages them on disk, `check` records their links
+/// ([`crate::links::LinkIndex`]), `serve` writes the ones that changed.
 pub trait Sink: Sync {
     fn put(&self, rel: &str, bytes: &[u8]) -> io::Result<()>;
-}
-
-/// Counts what would have been written, writes nothing (`policysite check`).
-#[derive(Default)]
-pub struct Discard {
-    pub files: AtomicUsize,
-    pub bytes: AtomicU64,
-}
-
-impl Sink for Discard {
-    fn put(&self, _rel: &str, bytes: &[u8]) -> io::Result<()> {
-        self.files.fetch_add(1, Ordering::Relaxed);
-        self.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
-        Ok(())
-    }
 }
 
 /// A staging folder that becomes the output on [`Staging::commit`].
@@ -84,10 +70,6 @@ impl Staging {
             files: AtomicUsize::new(0),
             bytes: AtomicU64::new(0),
         })
-    }
-
-    pub fn path(&self) -> &Path {
-        &self.staging
     }
 
     /// Delete what this build did not write, then swap the staging folder in. The old output is moved

@@ -406,7 +406,6 @@ struct OptionView {
 #[derive(Serialize)]
 struct QuizScriptData<'a> {
     quiz: &'a str,
-    title: &'a str,
     revision: u32,
     shuffle_questions: bool,
     shuffle_options: bool,
@@ -454,7 +453,6 @@ pub fn page_context(site: &Site, page: &Page) -> Vec<(&'static str, tera::Value)
         .collect();
     let script = QuizScriptData {
         quiz: &quiz.id,
-        title: &quiz.title,
         revision: quiz.revision,
         shuffle_questions: quiz.shuffle_questions,
         shuffle_options: quiz.shuffle_options,
