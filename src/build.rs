@@ -114,6 +114,24 @@ fn render_pages(root: &Path, site: &Site, renderer: &Renderer, sink: &dyn Sink) 
 }
 
 fn render_site_files(root: &Path, site: &Site, renderer: &Renderer, sink: &dyn Sink) -> Diagnostics {
+    let mut diags = render_special_pages(site, renderer, sink);
+    for (name, bytes) in generated_files(site) {
+        if let Err(e) = sink.put(&name, &bytes) {
+            diags.push(io_err(&name, e));
+        }
+    }
+    let theme_static = site.config.theme_dir(root).join("static");
+    for dir in [theme_static, root.join("static")] {
+        if let Err(e) = crate::output::copy_tree(&dir, "", sink) {
+            diags
+                .push(Diagnostic::new(crate::diag::display_path(root, &dir), format!("cannot copy static files: {e}")));
+        }
+    }
+    diags
+}
+
+/// The pages that are not content pages: the search page and `404.html`.
+pub fn render_special_pages(site: &Site, renderer: &Renderer, sink: &dyn Sink) -> Diagnostics {
     let mut diags = Diagnostics::default();
     for (template, out, page_root) in
         [("search.html", "search/index.html", "../"), ("404.html", "404.html", site.config.base_path.as_str())]
@@ -130,23 +148,11 @@ fn render_site_files(root: &Path, site: &Site, renderer: &Renderer, sink: &dyn S
             Err(d) => diags.push(d),
         }
     }
-    for (name, bytes) in generated_files(site) {
-        if let Err(e) = sink.put(&name, &bytes) {
-            diags.push(io_err(&name, e));
-        }
-    }
-    let theme_static = site.config.theme_dir(root).join("static");
-    for dir in [theme_static, root.join("static")] {
-        if let Err(e) = crate::output::copy_tree(&dir, "", sink) {
-            diags
-                .push(Diagnostic::new(crate::diag::display_path(root, &dir), format!("cannot copy static files: {e}")));
-        }
-    }
     diags
 }
 
 /// Files generated from the whole site rather than from one template.
-fn generated_files(site: &Site) -> Vec<(String, Vec<u8>)> {
+pub fn generated_files(site: &Site) -> Vec<(String, Vec<u8>)> {
     let mut files = vec![("sitemap.xml".to_string(), sitemap(site).into_bytes())];
     files.extend(crate::search::index_files(site));
     files.extend(crate::request::site_files(site));

@@ -67,6 +67,8 @@ pub struct Rendered {
     pub pending: Vec<PendingAnchor>,
     pub sections: Vec<TextSection>,
     pub diagnostics: Vec<Diagnostic>,
+    /// Shortcodes the page uses, so `serve` knows which pages a data-file change affects.
+    pub shortcodes: Vec<String>,
 }
 
 /// Where the Markdown comes from, for error locations and relative links.
@@ -92,7 +94,7 @@ static POLICY_REF: LazyLock<Regex> = LazyLock::new(|| {
 
 pub fn render(src: &Source<'_>, resolver: &dyn Resolver) -> Rendered {
     let mut out = Rendered::default();
-    let body = expand_shortcodes(src, resolver, &mut out.diagnostics);
+    let body = expand_shortcodes(src, resolver, &mut out.diagnostics, &mut out.shortcodes);
     let location = |offset: usize| {
         let (l, c) = line_col(&body, offset);
         (l + src.first_line - 1, c)
@@ -261,7 +263,12 @@ fn flush_section(sections: &mut Vec<TextSection>, s: &mut SectionText, wanted: b
 }
 
 /// Replace `{{ name }}` with the resolver's expansion; unknown names are errors at their position.
-fn expand_shortcodes(src: &Source<'_>, resolver: &dyn Resolver, diags: &mut Vec<Diagnostic>) -> String {
+fn expand_shortcodes(
+    src: &Source<'_>,
+    resolver: &dyn Resolver,
+    diags: &mut Vec<Diagnostic>,
+    used: &mut Vec<String>,
+) -> String {
     if !src.body.contains("{{") {
         return src.body.to_string();
     }
@@ -272,6 +279,7 @@ fn expand_shortcodes(src: &Source<'_>, resolver: &dyn Resolver, diags: &mut Vec<
             continue;
         };
         out.push_str(&src.body[last..whole.start()]);
+        used.push(name.as_str().to_string());
         match resolver.shortcode(name.as_str()) {
             Some(text) => out.push_str(&text),
             None => {

@@ -33,6 +33,8 @@ pub struct Page {
     pub parent: Option<usize>,
     /// Links from this page that name an anchor, kept so an edit of the target can re-check them.
     pub links: Vec<PendingAnchor>,
+    /// Shortcodes in the page's Markdown (`platforms.approved_sentence`, …).
+    pub shortcodes: Vec<String>,
 }
 
 impl Page {
@@ -210,6 +212,7 @@ impl Site {
                 children: Vec::new(),
                 parent: None,
                 links: r.pending,
+                shortcodes: r.shortcodes,
                 source: src,
             });
         }
@@ -283,6 +286,7 @@ impl Site {
         page.toc = r.toc;
         page.sections = r.sections;
         page.links = r.pending;
+        page.shortcodes = r.shortcodes;
         page.source = src;
         Ok(())
     }
@@ -320,6 +324,11 @@ impl Site {
 
     pub fn home(&self) -> Option<&Page> {
         self.page("_index.md")
+    }
+
+    /// Swap in newly loaded data files; returns the old ones.
+    pub fn replace_data(&mut self, data: Data) -> Data {
+        std::mem::replace(&mut self.data, data)
     }
 
     /// Policy number (upper case) → URL directory of the page publishing it.

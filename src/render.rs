@@ -138,6 +138,12 @@ impl Renderer {
         Ok(Renderer { tera, files, globals })
     }
 
+    /// Whether `template` (with its parents and includes) may read any of `vars`. When Tera cannot
+    /// tell, the answer is yes.
+    pub fn template_reads(&self, template: &str, vars: &[&str]) -> bool {
+        self.tera.get_template_variables(template).map_or(true, |used| vars.iter().any(|v| used.contains(v)))
+    }
+
     pub fn has_template(&self, name: &str) -> bool {
         self.tera.contains_template(name)
     }

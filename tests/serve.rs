@@ -252,6 +252,15 @@ fn incremental_rebuilds_equal_a_clean_build() {
             }),
         ),
         (
+            "directory data",
+            Box::new(|s| {
+                s.write(
+                    "data/directory.yaml",
+                    "accounts:\n  - request_id: req-1\n    platform: instagram\n    handle: \"@tigers\"\n    account_type: sports_team\n    unit: Stadium High School\n    approved: 2026-11-28\n    managers: [{name: Kim, email: kim@tacoma.k12.wa.us}]\n",
+                );
+            }),
+        ),
+        (
             "site.yaml",
             Box::new(|s| {
                 let t = s.read("site.yaml");

@@ -57,7 +57,7 @@ fn rebuild(live: &mut LiveSite, hub: &http::Hub, paths: Option<&[PathBuf]>) -> D
                 }
                 Outcome::Reload => {
                     hub.broadcast("reload", "{}");
-                    eprintln!("rebuilt in {:.0} ms", took.as_secs_f64() * 1000.0);
+                    eprintln!("rebuilt in {:.0} ms ({})", took.as_secs_f64() * 1000.0, live.last_scope);
                 }
             }
         }

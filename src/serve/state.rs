@@ -31,6 +31,8 @@ pub enum Change {
     Page(String),
     /// A file below the theme's or the site's `static/`.
     Static,
+    /// A data file: re-render the pages whose templates or shortcodes read it.
+    Data,
     /// Anything that can affect every page: templates, `site.yaml`, data, quizzes, added or removed pages.
     Everything,
     /// Not a source (the output, editor swap files, the quiz lock).
@@ -71,6 +73,7 @@ pub fn classify(root: &Path, output: &Path, theme: &str, path: &Path) -> Change 
                 Change::Ignore
             }
         }
+        Some("data") if name.ends_with(".yaml") || name.ends_with(".yml") => Change::Data,
         Some("templates") | Some("data") | Some("quizzes") => Change::Everything,
         Some("site.yaml") => Change::Everything,
         _ => Change::Ignore,
@@ -122,6 +125,8 @@ pub struct LiveSite {
     renderer: Option<Renderer>,
     /// Output path → hash of the bytes on disk.
     files: HashMap<String, u64>,
+    /// What the last rebuild did, for the terminal ("everything", "2 pages", …).
+    pub last_scope: String,
 }
 
 impl LiveSite {
@@ -132,6 +137,7 @@ impl LiveSite {
             site: None,
             renderer: None,
             files: HashMap::new(),
+            last_scope: String::new(),
         }
     }
 
@@ -175,6 +181,7 @@ impl LiveSite {
         self.files = written;
         self.site = Some(site);
         self.renderer = Some(renderer);
+        self.last_scope = "everything".into();
         Ok(outcome(changed))
     }
 
@@ -190,6 +197,12 @@ impl LiveSite {
             return self.full();
         }
         let mut changed = Vec::new();
+        if changes.contains(&Change::Data) {
+            match self.update_data()? {
+                Some(mut c) => changed.append(&mut c),
+                None => return self.full(),
+            }
+        }
         let pages: HashSet<String> =
             changes.iter().filter_map(|c| if let Change::Page(r) = c { Some(r.clone()) } else { None }).collect();
         if !pages.is_empty() {
@@ -202,6 +215,87 @@ impl LiveSite {
             changed.extend(self.copy_static()?);
         }
         Ok(outcome(changed))
+    }
+
+    /// Reload `data/` and re-render what reads it: pages whose template (with its parents and
+    /// includes) reads `data`, `platforms` or `directory`, pages whose shortcodes draw on it, and the
+    /// site-wide generated files. `None` when a full rebuild is needed instead.
+    fn update_data(&mut self) -> Result<Option<Vec<String>>, Diagnostics> {
+        let data = crate::load::data::load(&self.root)?;
+        let Some(site) = self.site.as_mut() else { return Ok(None) };
+        let old = site.replace_data(data);
+        let changed_files: Vec<&String> =
+            site.data.all.keys().chain(old.all.keys()).filter(|k| site.data.all.get(*k) != old.all.get(*k)).collect();
+        let mut vars = vec!["data"];
+        if changed_files.iter().any(|k| *k == "platforms") {
+            vars.push("platforms");
+        }
+        if changed_files.iter().any(|k| *k == "directory") {
+            vars.push("directory");
+        }
+        let platforms_changed = vars.contains(&"platforms");
+        let renderer = match Renderer::new(&self.root, site) {
+            Ok(r) => r,
+            Err(d) => {
+                site.replace_data(old);
+                return Err(d);
+            }
+        };
+        // Pages whose Markdown expands platform shortcodes: their text changed, so run their first
+        // pass again too.
+        let content = self.root.join(crate::load::content::CONTENT_DIR);
+        let shortcode_pages: Vec<usize> = site
+            .pages
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| platforms_changed && p.shortcodes.iter().any(|s| s.starts_with("platforms.")))
+            .map(|(i, _)| i)
+            .collect();
+        for &i in &shortcode_pages {
+            let path = content.join(&site.pages[i].source.rel);
+            let src = crate::load::content::load_one(&self.root, &content, &path).map_err(Diagnostics::from)?;
+            site.replace_body(i, src)?;
+        }
+        let targets: Vec<usize> = (0..site.pages.len())
+            .filter(|i| {
+                shortcode_pages.contains(i) || renderer.template_reads(&Renderer::template_for(&site.pages[*i]), &vars)
+            })
+            .collect();
+        self.last_scope = format!("data: {} page{}", targets.len(), if targets.len() == 1 { "" } else { "s" });
+        self.renderer = Some(renderer);
+        let Some(renderer) = self.renderer.as_ref() else { return Ok(None) };
+        let site = self.site.as_ref().unwrap_or_else(|| unreachable!("checked above"));
+        let sink = DiffSink {
+            output: &self.output,
+            previous: &self.files,
+            written: Mutex::default(),
+            changed: Mutex::default(),
+        };
+        let mut diags = Diagnostics::default();
+        for i in targets {
+            let page = &site.pages[i];
+            let extra = crate::quiz::page_context(site, page);
+            let result =
+                site.markdown_html(&self.root, page).and_then(|html| renderer.render_page(site, page, &html, &extra));
+            match result {
+                Ok(html) => {
+                    if let Err(e) = sink.put(&page.output_path(), html.as_bytes()) {
+                        diags.push(crate::diag::Diagnostic::new(page.output_path(), format!("cannot write: {e}")));
+                    }
+                }
+                Err(d) => diags.push(d),
+            }
+        }
+        diags.extend(crate::build::render_special_pages(site, renderer, &sink));
+        for (name, bytes) in crate::build::generated_files(site) {
+            if let Err(e) = sink.put(&name, &bytes) {
+                diags.push(crate::diag::Diagnostic::new(name, format!("cannot write: {e}")));
+            }
+        }
+        let written = sink.written.into_inner().unwrap_or_else(|e| e.into_inner());
+        let changed = sink.changed.into_inner().unwrap_or_else(|e| e.into_inner());
+        self.files.extend(written);
+        diags.into_result(Some(changed))
     }
 
     /// Re-render pages whose body alone changed. `None` when something bigger changed (a page added or
@@ -224,6 +318,7 @@ impl LiveSite {
             site.replace_body(idx, src)?;
             updated.push(idx);
         }
+        self.last_scope = format!("{} page{}", updated.len(), if updated.len() == 1 { "" } else { "s" });
         let sink = DiffSink {
             output: &self.output,
             previous: &self.files,
@@ -312,7 +407,7 @@ mod tests {
         assert_eq!(c("/site/themes/default/templates/page.html"), Change::Everything);
         assert_eq!(c("/site/themes/other/templates/page.html"), Change::Ignore);
         assert_eq!(c("/site/site.yaml"), Change::Everything);
-        assert_eq!(c("/site/data/platforms.yaml"), Change::Everything);
+        assert_eq!(c("/site/data/platforms.yaml"), Change::Data);
         assert_eq!(c("/site/quizzes/revisions.lock"), Change::Ignore);
         assert_eq!(c("/site/quizzes/public-records.yaml"), Change::Everything);
     }
