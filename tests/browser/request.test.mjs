@@ -2,6 +2,7 @@
 // passes `request check`, `request approve` adds it, and a rebuild shows it on /directory/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { assertAccessible, bundledSiteFixture, cli, newPage, quizAnswers } from './harness.mjs';
@@ -86,6 +87,13 @@ test('request form: validation, codes from the quiz, download, check, approve, d
   assert.equal(await resultSection.isVisible(), true, (await page.locator('[data-error-list]').allTextContents()).join('\n'));
   assert.match(await page.locator('[data-mailto]').getAttribute('href'), /^mailto:communications@tacoma\.k12\.wa\.us\?subject=/);
   await assertAccessible(assert, page, 'request form, completed');
+  // The print view is the request's summary, without the form.
+  const pdfFile = join(fx.site.dir, 'request.pdf');
+  writeFileSync(pdfFile, await page.pdf({ format: 'Letter' }));
+  const printed = execFileSync('pdftotext', [pdfFile, '-'], { encoding: 'utf8' });
+  assert.match(printed, /Social Media Account Request \(req-\d{8}-[0-9a-f]{8}\)/);
+  assert.match(printed, /Platform: Instagram, handle @stadiumtigersfb/);
+  assert.doesNotMatch(printed, /Check and prepare my request|Your District email/, 'the form itself is not printed');
 
   const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-download]').click()]);
   const file = join(fx.site.dir, 'request.json');
