@@ -81,6 +81,10 @@ pub const CONFIG_FILE: &str = "site.yaml";
 impl SiteConfig {
     pub fn load(root: &Path) -> Result<SiteConfig, Diagnostic> {
         let path = root.join(CONFIG_FILE);
+        if !path.exists() {
+            return Err(Diagnostic::new(CONFIG_FILE, format!("no site.yaml in {}", root.display()))
+                .help("run policysite in the site's folder, or pass --root DIR"));
+        }
         let text = crate::load::read_text(&path, root)?;
         let mut cfg: SiteConfig = crate::yaml::parse(&text, Path::new(CONFIG_FILE), 1)?;
         cfg.normalise();
