@@ -8,7 +8,7 @@ use rayon::prelude::*;
 
 use crate::config::SiteConfig;
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::model::Site;
+use crate::model::{Page, Site};
 use crate::output::{Sink, Staging};
 use crate::render::Renderer;
 
@@ -93,33 +93,39 @@ fn io_err(what: &str, e: std::io::Error) -> Diagnostic {
 }
 
 fn render_pages(root: &Path, site: &Site, renderer: &Renderer, sink: &dyn Sink) -> Diagnostics {
-    let results: Vec<Diagnostic> = site
-        .pages
-        .par_iter()
-        .filter_map(|page| {
-            let extra = crate::quiz::page_context(site, page);
-            let html = match site.markdown_html(root, page) {
-                Ok(h) => h,
-                Err(d) => return Some(d),
-            };
-            match renderer.render_page(site, page, &html, &extra) {
-                Ok(html) => {
-                    sink.put(&page.output_path(), html.as_bytes()).err().map(|e| io_err(&page.output_path(), e))
-                }
-                Err(d) => Some(d),
-            }
-        })
-        .collect();
-    Diagnostics(results)
+    Diagnostics(site.pages.par_iter().filter_map(|page| render_page_to(root, site, renderer, page, sink)).collect())
+}
+
+/// Render one content page (its Markdown, then its template) into `sink`. Used by `build` for every
+/// page and by `serve` for the pages a change touches.
+pub fn render_page_to(
+    root: &Path,
+    site: &Site,
+    renderer: &Renderer,
+    page: &Page,
+    sink: &dyn Sink,
+) -> Option<Diagnostic> {
+    let extra = crate::quiz::page_context(site, page);
+    let html = match site.markdown_html(root, page) {
+        Ok(h) => h,
+        Err(d) => return Some(d),
+    };
+    match renderer.render_page(site, page, &html, &extra) {
+        Ok(html) => sink.put(&page.output_path(), html.as_bytes()).err().map(|e| io_err(&page.output_path(), e)),
+        Err(d) => Some(d),
+    }
+}
+
+/// Write generated files into `sink`, reporting each that cannot be written.
+pub fn put_files(sink: &dyn Sink, files: Vec<(String, Vec<u8>)>) -> Diagnostics {
+    Diagnostics(
+        files.into_iter().filter_map(|(name, bytes)| sink.put(&name, &bytes).err().map(|e| io_err(&name, e))).collect(),
+    )
 }
 
 fn render_site_files(root: &Path, site: &Site, renderer: &Renderer, sink: &dyn Sink) -> Diagnostics {
     let mut diags = render_special_pages(site, renderer, sink);
-    for (name, bytes) in generated_files(site) {
-        if let Err(e) = sink.put(&name, &bytes) {
-            diags.push(io_err(&name, e));
-        }
-    }
+    diags.extend(put_files(sink, generated_files(site)));
     let theme_static = site.config.theme_dir(root).join("static");
     for dir in [theme_static, root.join("static")] {
         if let Err(e) = crate::output::copy_tree(&dir, "", sink) {

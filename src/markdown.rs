@@ -106,6 +106,8 @@ pub fn render(src: &Source<'_>, resolver: &dyn Resolver) -> Rendered {
     let mut in_link = 0usize;
     let mut heading: Option<HeadingBuf<'_>> = None;
     let mut current_section = SectionText::default();
+    // Search text is wanted from the first pass only.
+    let collect_text = !src.want_html;
 
     let parser = Parser::new_ext(&body, options()).into_offset_iter();
     for (event, range) in parser {
@@ -146,7 +148,7 @@ pub fn render(src: &Source<'_>, resolver: &dyn Resolver) -> Rendered {
                 if (2..=3).contains(&lvl) {
                     out.toc.push(TocEntry { level: lvl, id: id.clone(), title: title.clone() });
                 }
-                flush_section(&mut out.sections, &mut current_section, !src.want_html);
+                flush_section(&mut out.sections, &mut current_section, collect_text);
                 current_section = SectionText { id: id.clone(), heading: title.clone(), text: String::new() };
                 out.anchors.push(id.clone());
                 let html = format!(
@@ -183,7 +185,7 @@ pub fn render(src: &Source<'_>, resolver: &dyn Resolver) -> Rendered {
             Event::Text(text) => {
                 if let Some(h) = heading.as_mut() {
                     h.text.push_str(&text);
-                } else if !footnotes.active() {
+                } else if collect_text && !footnotes.active() {
                     current_section.text.push_str(&text);
                     current_section.text.push(' ');
                 }
@@ -198,12 +200,12 @@ pub fn render(src: &Source<'_>, resolver: &dyn Resolver) -> Rendered {
             Event::Code(code) => {
                 if let Some(h) = heading.as_mut() {
                     h.text.push_str(&code);
-                } else {
+                } else if collect_text {
                     current_section.text.push_str(&code);
                 }
                 Event::Code(code)
             }
-            Event::SoftBreak | Event::HardBreak if heading.is_none() => {
+            Event::SoftBreak | Event::HardBreak if heading.is_none() && collect_text => {
                 current_section.text.push(' ');
                 event
             }
@@ -211,7 +213,7 @@ pub fn render(src: &Source<'_>, resolver: &dyn Resolver) -> Rendered {
         };
         push(&mut events, &mut heading, &mut footnotes, event);
     }
-    flush_section(&mut out.sections, &mut current_section, !src.want_html);
+    flush_section(&mut out.sections, &mut current_section, collect_text);
 
     let mut html_out = String::new();
     if src.want_html {

@@ -258,7 +258,7 @@ impl Site {
     /// is left as it was. Used by `serve` for fast rebuilds.
     pub fn replace_body(&mut self, idx: usize, src: SourcePage) -> Result<(), Diagnostics> {
         let page = &self.pages[idx];
-        let r = self.render_markdown(&src, &page.root, false);
+        let r = self.render_markdown(&src, &src.body, &page.root, false);
         let mut diags = Diagnostics::default();
         r.diagnostics.into_iter().for_each(|d| diags.push(d));
         // Check against the page with its new anchors.
@@ -291,31 +291,19 @@ impl Site {
         Ok(())
     }
 
-    fn render_markdown(&self, src: &SourcePage, root: &str, want_html: bool) -> Rendered {
+    fn render_markdown(&self, src: &SourcePage, body: &str, root: &str, want_html: bool) -> Rendered {
         let resolver =
             SiteResolver { urls: &self.link_targets, numbers: &self.numbers, config: &self.config, data: &self.data };
         markdown::render(
-            &markdown::Source {
-                file: &src.file,
-                rel: &src.rel,
-                body: &src.body,
-                first_line: src.body_line,
-                root,
-                want_html,
-            },
+            &markdown::Source { file: &src.file, rel: &src.rel, body, first_line: src.body_line, root, want_html },
             &resolver,
         )
     }
 
     /// The page's Markdown as HTML, for its template (the second pass). `root` is the site folder.
     pub fn markdown_html(&self, root: &std::path::Path, page: &Page) -> Result<String, Diagnostic> {
-        if page.source.body.is_empty() {
-            let mut src = page.source.clone();
-            src.body = page.source.reload_body(root)?;
-            Ok(self.render_markdown(&src, &page.root, true).html)
-        } else {
-            Ok(self.render_markdown(&page.source, &page.root, true).html)
-        }
+        let body = page.source.reload_body(root)?;
+        Ok(self.render_markdown(&page.source, &body, &page.root, true).html)
     }
 
     pub fn page(&self, rel: &str) -> Option<&Page> {

@@ -218,23 +218,8 @@ impl Renderer {
         ctx.insert("root", root);
         let home = site.home();
         ctx.insert("nav", &home.map(|h| nav_from(site, h, root)).unwrap_or_default());
-        let pages: Vec<SitemapEntry> = site
-            .pages
-            .iter()
-            .map(|p| SitemapEntry {
-                url: p.url.clone(),
-                lastmod: p.source.front.revised.or(p.source.front.approved).map(|d| d.to_string()),
-            })
-            .collect();
-        ctx.insert("pages", &pages);
         self.tera.render(template, &ctx).map_err(|e| tera_diagnostic(&e, &self.files, Path::new(template)))
     }
-}
-
-#[derive(Serialize)]
-struct SitemapEntry {
-    url: String,
-    lastmod: Option<String>,
 }
 
 #[derive(Serialize)]

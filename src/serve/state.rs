@@ -95,6 +95,20 @@ struct DiffSink<'a> {
     changed: Mutex<Vec<String>>,
 }
 
+impl<'a> DiffSink<'a> {
+    fn new(output: &'a Path, previous: &'a HashMap<String, u64>) -> Self {
+        DiffSink { output, previous, written: Mutex::default(), changed: Mutex::default() }
+    }
+
+    /// What was written (path → hash) and which paths actually changed on disk.
+    fn finish(self) -> (HashMap<String, u64>, Vec<String>) {
+        (
+            self.written.into_inner().unwrap_or_else(|e| e.into_inner()),
+            self.changed.into_inner().unwrap_or_else(|e| e.into_inner()),
+        )
+    }
+}
+
 impl Sink for DiffSink<'_> {
     fn put(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
         let h = hash(bytes);
@@ -162,15 +176,9 @@ impl LiveSite {
         std::fs::create_dir_all(&self.output).map_err(|e| {
             Diagnostics::from(crate::diag::Diagnostic::new(&self.output, format!("cannot create: {e}")))
         })?;
-        let sink = DiffSink {
-            output: &self.output,
-            previous: &self.files,
-            written: Mutex::default(),
-            changed: Mutex::default(),
-        };
+        let sink = DiffSink::new(&self.output, &self.files);
         build::render_site(&self.root, &site, &renderer, &sink)?;
-        let written = sink.written.into_inner().unwrap_or_else(|e| e.into_inner());
-        let mut changed = sink.changed.into_inner().unwrap_or_else(|e| e.into_inner());
+        let (written, mut changed) = sink.finish();
         let stale: Vec<String> = self.files.keys().filter(|k| !written.contains_key(*k)).cloned().collect();
         for rel in &stale {
             let _ = std::fs::remove_file(self.output.join(rel));
@@ -265,35 +273,16 @@ impl LiveSite {
         self.renderer = Some(renderer);
         let Some(renderer) = self.renderer.as_ref() else { return Ok(None) };
         let site = self.site.as_ref().unwrap_or_else(|| unreachable!("checked above"));
-        let sink = DiffSink {
-            output: &self.output,
-            previous: &self.files,
-            written: Mutex::default(),
-            changed: Mutex::default(),
-        };
-        let mut diags = Diagnostics::default();
-        for i in targets {
-            let page = &site.pages[i];
-            let extra = crate::quiz::page_context(site, page);
-            let result =
-                site.markdown_html(&self.root, page).and_then(|html| renderer.render_page(site, page, &html, &extra));
-            match result {
-                Ok(html) => {
-                    if let Err(e) = sink.put(&page.output_path(), html.as_bytes()) {
-                        diags.push(crate::diag::Diagnostic::new(page.output_path(), format!("cannot write: {e}")));
-                    }
-                }
-                Err(d) => diags.push(d),
-            }
-        }
-        diags.extend(crate::build::render_special_pages(site, renderer, &sink));
-        for (name, bytes) in crate::build::generated_files(site) {
-            if let Err(e) = sink.put(&name, &bytes) {
-                diags.push(crate::diag::Diagnostic::new(name, format!("cannot write: {e}")));
-            }
-        }
-        let written = sink.written.into_inner().unwrap_or_else(|e| e.into_inner());
-        let changed = sink.changed.into_inner().unwrap_or_else(|e| e.into_inner());
+        let sink = DiffSink::new(&self.output, &self.files);
+        let mut diags = Diagnostics(
+            targets
+                .iter()
+                .filter_map(|&i| build::render_page_to(&self.root, site, renderer, &site.pages[i], &sink))
+                .collect(),
+        );
+        diags.extend(build::render_special_pages(site, renderer, &sink));
+        diags.extend(build::put_files(&sink, build::generated_files(site)));
+        let (written, changed) = sink.finish();
         self.files.extend(written);
         diags.into_result(Some(changed))
     }
@@ -319,40 +308,16 @@ impl LiveSite {
             updated.push(idx);
         }
         self.last_scope = format!("{} page{}", updated.len(), if updated.len() == 1 { "" } else { "s" });
-        let sink = DiffSink {
-            output: &self.output,
-            previous: &self.files,
-            written: Mutex::default(),
-            changed: Mutex::default(),
-        };
-        let mut diags = Diagnostics::default();
-        for idx in updated {
-            let page = &site.pages[idx];
-            let extra = crate::quiz::page_context(site, page);
-            let html = match site.markdown_html(&self.root, page) {
-                Ok(h) => h,
-                Err(d) => {
-                    diags.push(d);
-                    continue;
-                }
-            };
-            match renderer.render_page(site, page, &html, &extra) {
-                Ok(html) => {
-                    if let Err(e) = sink.put(&page.output_path(), html.as_bytes()) {
-                        diags.push(crate::diag::Diagnostic::new(page.output_path(), format!("cannot write: {e}")));
-                    }
-                }
-                Err(d) => diags.push(d),
-            }
-        }
+        let sink = DiffSink::new(&self.output, &self.files);
+        let mut diags = Diagnostics(
+            updated
+                .iter()
+                .filter_map(|&i| build::render_page_to(&self.root, site, renderer, &site.pages[i], &sink))
+                .collect(),
+        );
         // The search index holds every page's text.
-        for (name, bytes) in crate::search::index_files(site) {
-            if let Err(e) = sink.put(&name, &bytes) {
-                diags.push(crate::diag::Diagnostic::new(name, format!("cannot write: {e}")));
-            }
-        }
-        let written = sink.written.into_inner().unwrap_or_else(|e| e.into_inner());
-        let changed = sink.changed.into_inner().unwrap_or_else(|e| e.into_inner());
+        diags.extend(build::put_files(&sink, crate::search::index_files(site)));
+        let (written, changed) = sink.finish();
         self.files.extend(written);
         diags.into_result(Some(changed))
     }
@@ -360,18 +325,12 @@ impl LiveSite {
     /// Copy the static folders again; only changed files are written.
     fn copy_static(&mut self) -> Result<Vec<String>, Diagnostics> {
         let Some(site) = self.site.as_ref() else { return Ok(Vec::new()) };
-        let sink = DiffSink {
-            output: &self.output,
-            previous: &self.files,
-            written: Mutex::default(),
-            changed: Mutex::default(),
-        };
+        let sink = DiffSink::new(&self.output, &self.files);
         for dir in [site.config.theme_dir(&self.root).join("static"), self.root.join("static")] {
             crate::output::copy_tree(&dir, "", &sink)
                 .map_err(|e| Diagnostics::from(crate::diag::Diagnostic::new(&dir, format!("cannot copy: {e}"))))?;
         }
-        let written = sink.written.into_inner().unwrap_or_else(|e| e.into_inner());
-        let changed = sink.changed.into_inner().unwrap_or_else(|e| e.into_inner());
+        let (written, changed) = sink.finish();
         self.files.extend(written);
         Ok(changed)
     }
