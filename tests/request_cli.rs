@@ -235,3 +235,28 @@ fn managers_show_only_on_an_intranet_build() {
     assert!(site.html("directory/index.html").contains("<td>Kim Coach</td>"));
     assert!(site.html("directory/accounts.json").contains("Kim Coach"));
 }
+
+#[test]
+fn check_reports_json_for_scripts() {
+    let site = TestSite::bundled();
+    let mut bad = good_request(&site);
+    bad["account"]["platform"] = json!("snapchat");
+    site.write("good.json", &serde_json::to_string(&good_request(&site)).expect("json"));
+    site.write("bad.json", &serde_json::to_string(&bad).expect("json"));
+    let o = site.run(&[
+        "request",
+        "check",
+        "--json",
+        "--today",
+        TODAY,
+        site.path().join("good.json").to_str().expect("utf8"),
+        site.path().join("bad.json").to_str().expect("utf8"),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "one request is not acceptable");
+    let report: Value = serde_json::from_slice(&o.stdout).expect("JSON on stdout");
+    assert_eq!(report[0]["acceptable"], true);
+    assert_eq!(report[0]["problems"], json!([]));
+    assert_eq!(report[1]["acceptable"], false);
+    assert_eq!(report[1]["problems"][0]["field"], "account.platform");
+    assert!(report[1]["problems"][0]["message"].as_str().is_some_and(|m| m.contains("Snapchat is not allowed")));
+}

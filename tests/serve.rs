@@ -13,6 +13,23 @@ use common::{TestSite, snapshot};
 struct Server {
     child: Child,
     addr: String,
+    /// What serve prints to the terminal, line by line.
+    log: mpsc::Receiver<String>,
+}
+
+impl Server {
+    /// The next terminal line that contains `needle`, within 10 s.
+    fn log_line(&self, needle: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+            match self.log.recv_timeout(left) {
+                Ok(l) if l.contains(needle) => return l,
+                Ok(_) => {}
+                Err(_) => break,
+            }
+        }
+        panic!("serve printed no line with `{needle}` within 10 s");
+    }
 }
 
 impl Drop for Server {
@@ -33,14 +50,24 @@ fn serve_with(site: &TestSite, extra: &[&str]) -> Server {
         .args(["serve", "--port", "0"])
         .args(extra)
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(Stdio::piped())
         .spawn()
         .expect("start serve");
+    // Drain the terminal output (a full pipe would block serve) into a channel tests can read.
+    let (tx, log) = mpsc::channel();
+    let stderr = BufReader::new(child.stderr.take().expect("stderr"));
+    std::thread::spawn(move || {
+        for line in stderr.lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                return;
+            }
+        }
+    });
     let mut line = String::new();
     BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut line).expect("address line");
     let addr = line.trim().trim_start_matches("http://").trim_end_matches('/').to_string();
     assert!(!addr.is_empty(), "serve printed no address");
-    Server { child, addr }
+    Server { child, addr, log }
 }
 
 struct Reply {
@@ -379,4 +406,44 @@ fn an_editor_save_and_a_burst_of_writes_give_one_rebuild() {
         std::iter::from_fn(|| rx.recv_timeout(Duration::from_millis(800)).ok()).collect();
     assert!(extra.iter().all(|(e, _)| e != "reload"), "more than one reload for one save: {extra:?}");
     assert!(get(&srv.addr, "/platforms/").body.contains("Burst 4."));
+}
+
+#[test]
+fn polling_watches_too() {
+    // For network drives and WSL, where file-system events do not arrive.
+    let site = TestSite::bundled();
+    let srv = serve_with(&site, &["--poll"]);
+    let rx = events(&srv.addr);
+    let page = site.read("content/platforms.md");
+    site.write("content/platforms.md", &format!("{page}\nSeen by polling.\n"));
+    wait_for(&rx, "reload");
+    assert!(get(&srv.addr, "/platforms/").body.contains("Seen by polling."));
+}
+
+#[test]
+fn edits_rebuild_only_what_they_touch() {
+    let site = TestSite::bundled();
+    let srv = serve(&site);
+    let rx = events(&srv.addr);
+    srv.log_line("(everything)");
+    let page = site.read("content/platforms.md");
+    site.write("content/platforms.md", &format!("{page}\nOne more line.\n"));
+    wait_for(&rx, "reload");
+    assert!(srv.log_line("rebuilt in").ends_with("(1 page)"));
+    // The directory file is read by the directory page alone.
+    site.write(
+        "data/directory.yaml",
+        "accounts:\n  - request_id: r1\n    platform: instagram\n    handle: \"@x\"\n    account_type: club\n    unit: Lincoln\n    approved: 2026-11-28\n    managers: []\n",
+    );
+    wait_for(&rx, "reload");
+    assert!(srv.log_line("rebuilt in").ends_with("(data: 1 page)"));
+    assert!(get(&srv.addr, "/directory/").body.contains("data-account=\"instagram:@x\""));
+    // The platform list feeds the regulation's footnotes, the platform page, the request form and a
+    // training module (through shortcodes and templates), and nothing else.
+    let platforms = site.read("data/platforms.yaml").replace("    name: Flickr\n", "    name: Flickr Photos\n");
+    site.write("data/platforms.yaml", &platforms);
+    wait_for(&rx, "reload");
+    assert!(srv.log_line("rebuilt in").ends_with("(data: 4 pages)"));
+    assert!(get(&srv.addr, "/regulation/6973-1r/").body.contains("Pinterest, Flickr Photos and blogs."));
+    assert!(get(&srv.addr, "/platforms/").body.contains("Flickr Photos"));
 }
