@@ -12,14 +12,14 @@ pub struct ExternalArgs {
 }
 
 pub fn run(root: &Path, external: &ExternalArgs) -> i32 {
-    let (report, index) = match build::check(root) {
+    let (pages, index) = match build::check(root) {
         Ok(r) => r,
         Err(d) => {
             super::report(&d);
             return 1;
         }
     };
-    eprintln!("checked {} pages and their links: no problems found", report.pages);
+    eprintln!("checked {pages} pages and their links: no problems found");
     if !external.enabled {
         return 0;
     }
