@@ -1,9 +1,22 @@
-use std::path::Path;
+//! `policysite build`: render the site into its output folder.
+
+use std::path::{Path, PathBuf};
 
 use crate::build;
 
-pub fn run(root: &Path, output: Option<&Path>, timings: bool) -> i32 {
-    let output = output.map(Path::to_path_buf).unwrap_or_else(|| build::default_output(root));
+#[derive(clap::Args)]
+pub struct Args {
+    /// Output folder.
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+    /// Print how long each stage took.
+    #[arg(long)]
+    pub timings: bool,
+}
+
+pub fn run(root: &Path, args: &Args) -> i32 {
+    let timings = args.timings;
+    let output = args.output.clone().unwrap_or_else(|| build::default_output(root));
     match build::build(root, &output) {
         Ok(r) => {
             eprintln!("built {} pages ({} files, {} KiB) into {}", r.pages, r.files, r.bytes / 1024, output.display());

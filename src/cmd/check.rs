@@ -1,17 +1,28 @@
+//! `policysite check`: build in memory, check every link, write nothing.
+
 use std::path::Path;
 use std::time::Duration;
 
 use crate::build;
 use crate::links::{self, ExternalOptions};
 
-pub struct ExternalArgs {
+#[derive(clap::Args)]
+pub struct Args {
+    /// Also fetch external links (HEAD, then GET), with a timeout, a per-host rate limit and a cache.
+    #[arg(long = "external")]
     pub enabled: bool,
+    /// Timeout per external request, in milliseconds.
+    #[arg(long, default_value_t = 10_000)]
     pub timeout_ms: u64,
+    /// Minimum time between two requests to the same host, in milliseconds.
+    #[arg(long, default_value_t = 1_000)]
     pub per_host_ms: u64,
+    /// Reuse external results younger than this many hours (cache in .policysite-cache/).
+    #[arg(long, default_value_t = 24)]
     pub cache_hours: u64,
 }
 
-pub fn run(root: &Path, external: &ExternalArgs) -> i32 {
+pub fn run(root: &Path, external: &Args) -> i32 {
     let (pages, index) = match build::check(root) {
         Ok(r) => r,
         Err(d) => {

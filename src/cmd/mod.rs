@@ -6,7 +6,13 @@ pub mod request;
 pub mod serve;
 pub mod verify;
 
+use crate::date::Date;
 use crate::diag::Diagnostics;
+
+/// clap value parser for `--today` and other dates.
+pub fn parse_date(s: &str) -> Result<Date, String> {
+    Date::parse(s).ok_or_else(|| format!("`{s}` is not a date; write YYYY-MM-DD"))
+}
 
 /// Print every diagnostic to stderr.
 pub fn report(diags: &Diagnostics) {

@@ -12,6 +12,51 @@ use crate::request::check::{self, Context, Problem};
 use crate::request::directory::{Approval, DIRECTORY_FILE};
 use crate::request::schema::Request;
 
+#[derive(clap::Args)]
+pub struct Args {
+    #[command(subcommand)]
+    pub action: Action,
+}
+
+#[derive(clap::Subcommand)]
+pub enum Action {
+    /// Check request files; prints every problem. Exit 0 only if every request is acceptable.
+    Check {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Print JSON for scripts.
+        #[arg(long)]
+        json: bool,
+        /// Check as of this date (YYYY-MM-DD) instead of today.
+        #[arg(long, value_parser = super::parse_date)]
+        today: Option<Date>,
+    },
+    /// Add the account of an acceptable request to data/directory.yaml.
+    Approve {
+        file: PathBuf,
+        #[arg(long, value_parser = super::parse_date)]
+        today: Option<Date>,
+    },
+    /// Mark an account closed (kept in the directory file as history).
+    Revoke {
+        /// The request id, or platform:handle (e.g. instagram:@stadiumtigers).
+        key: String,
+        /// Why the account was closed.
+        #[arg(long, default_value = "")]
+        reason: String,
+        #[arg(long, value_parser = super::parse_date)]
+        today: Option<Date>,
+    },
+}
+
+pub fn run(root: &Path, args: &Args) -> i32 {
+    match &args.action {
+        Action::Check { files, json, today } => check(root, files, *json, *today),
+        Action::Approve { file, today } => approve(root, file, *today),
+        Action::Revoke { key, reason, today } => revoke(root, key, reason, *today),
+    }
+}
+
 struct Sources {
     config: SiteConfig,
     data: Data,

@@ -1,15 +1,38 @@
-use std::path::Path;
+//! `policysite serve`: build, serve on loopback, rebuild and reload on every change.
+
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-pub fn run(root: &Path, output: Option<&Path>, bind: &str, port: u16, open: bool, poll: bool, debounce_ms: u64) -> i32 {
-    let output = output.map(Path::to_path_buf).unwrap_or_else(|| crate::build::default_output(root));
+#[derive(clap::Args)]
+pub struct Args {
+    /// Output folder (default: public/).
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+    #[arg(long, default_value_t = 8000)]
+    pub port: u16,
+    /// Address to listen on. Anything but loopback exposes the preview to the network.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub bind: String,
+    /// Open the site in the default browser.
+    #[arg(long)]
+    pub open: bool,
+    /// Poll for changes instead of using file-system events (network drives, WSL).
+    #[arg(long)]
+    pub poll: bool,
+    /// Quiet time, in milliseconds, before a burst of file events becomes one rebuild.
+    #[arg(long, default_value_t = 50)]
+    pub debounce_ms: u64,
+}
+
+pub fn run(root: &Path, args: &Args) -> i32 {
+    let output = args.output.clone().unwrap_or_else(|| crate::build::default_output(root));
     crate::serve::run(crate::serve::Options {
         root: root.to_path_buf(),
         output,
-        bind: bind.to_string(),
-        port,
-        open,
-        poll,
-        debounce: Duration::from_millis(debounce_ms),
+        bind: args.bind.clone(),
+        port: args.port,
+        open: args.open,
+        poll: args.poll,
+        debounce: Duration::from_millis(args.debounce_ms),
     })
 }

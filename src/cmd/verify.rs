@@ -2,11 +2,28 @@
 
 use std::path::Path;
 
+#[derive(clap::Args)]
+pub struct Args {
+    /// The staff member's district email address the codes were issued to.
+    #[arg(long)]
+    pub email: String,
+    /// One or more completion codes (dashes and case do not matter).
+    #[arg(required = true)]
+    pub codes: Vec<String>,
+    /// Print JSON for scripts.
+    #[arg(long)]
+    pub json: bool,
+    /// Check as of this date (YYYY-MM-DD) instead of today.
+    #[arg(long, value_parser = super::parse_date)]
+    pub today: Option<Date>,
+}
+
 use crate::config::SiteConfig;
 use crate::date::Date;
 use crate::quiz::verify::{Verdict, verify};
 
-pub fn run(root: &Path, email: &str, codes: &[String], json: bool, today: Option<Date>) -> i32 {
+pub fn run(root: &Path, args: &Args) -> i32 {
+    let (email, codes, json, today) = (args.email.as_str(), &args.codes, args.json, args.today);
     let config = match SiteConfig::load(root) {
         Ok(c) => c,
         Err(d) => {
