@@ -57,9 +57,11 @@ pub fn load_site(root: &Path) -> Result<Site, Diagnostics> {
     let Some(data) = data else {
         return Err(diags.sorted());
     };
+    // Policy revisions (src/policy): the current revision's text, and one archive page per revision.
+    let (pages, policy) = crate::policy::prepare(root, content.pages, crate::policy::build_date(), &mut diags);
     // Go on to the model even if some pages failed to load, so their neighbours' problems are
     // reported in the same run.
-    let site = Site::new(config, data, content.pages, &content.failed);
+    let site = Site::new(config, data, pages, &content.failed);
     let mut site = match site {
         Ok(s) => s,
         Err(d) => {
@@ -71,6 +73,9 @@ pub fn load_site(root: &Path) -> Result<Site, Diagnostics> {
         site.quizzes = q;
         diags.extend(crate::quiz::check_references(root, &site));
     }
+    // Policy revisions (src/policy): attach them, check `teaches:`, warn about modules to review.
+    site.policy = policy;
+    diags.extend(crate::policy::review::check(&mut site));
     diags.into_result(site)
 }
 
@@ -105,7 +110,8 @@ pub fn render_page_to(
     page: &Page,
     sink: &dyn Sink,
 ) -> Option<Diagnostic> {
-    let extra = crate::quiz::page_context(site, page);
+    let mut extra = crate::quiz::page_context(site, page);
+    extra.extend(crate::policy::page_context(site, page)); // policy revisions (src/policy)
     let html = match site.markdown_html(root, page) {
         Ok(h) => h,
         Err(d) => return Some(d),
@@ -126,6 +132,11 @@ pub fn put_files(sink: &dyn Sink, files: Vec<(String, Vec<u8>)>) -> Diagnostics 
 fn render_site_files(root: &Path, site: &Site, renderer: &Renderer, sink: &dyn Sink) -> Diagnostics {
     let mut diags = render_special_pages(site, renderer, sink);
     diags.extend(put_files(sink, generated_files(site)));
+    // Policy revisions (src/policy): compare pages and feed.xml.
+    match crate::policy::site_files(site, renderer) {
+        Ok(files) => diags.extend(put_files(sink, files)),
+        Err(d) => diags.push(d),
+    }
     let theme_static = site.config.theme_dir(root).join("static");
     for dir in [theme_static, root.join("static")] {
         if let Err(e) = crate::output::copy_tree(&dir, "", sink) {

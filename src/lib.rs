@@ -15,6 +15,7 @@ pub mod load;
 pub mod markdown;
 pub mod model;
 pub mod output;
+pub mod policy;
 pub mod quiz;
 pub mod render;
 pub mod request;

@@ -1,0 +1,139 @@
+//! `feed.xml`: an Atom (RFC 4287) feed of what changed: policy revisions, platform-list changes and
+//! quiz revisions, newest first. The same entries make the home page's "What changed" list.
+//!
+//! Entry ids are `tag:` URIs (RFC 4151) minted from the Communications Department's email domain and
+//! the change's date, so they never change when the site moves to another host or path.
+
+use serde::Serialize;
+
+use crate::date::Date;
+use crate::markdown::{escape_attr, escape_text};
+use crate::model::Site;
+
+/// One change, for the feed and the home page.
+#[derive(Debug, Clone, Serialize)]
+pub struct Change {
+    /// Permanent id (`tag:` URI).
+    pub id: String,
+    pub title: String,
+    pub summary: String,
+    pub date: Date,
+    /// Link target below the site root (`regulation/6973-1r/compare/…/index.html`).
+    pub path: String,
+    /// `policy`, `platforms` or `quiz`.
+    pub kind: &'static str,
+}
+
+/// The authority part of `tag:` ids: the domain of the Communications Department's address.
+fn authority(site: &Site) -> String {
+    let email = &site.config.communications.email;
+    email.rsplit_once('@').map(|(_, d)| d.to_ascii_lowercase()).unwrap_or_else(|| "policysite.invalid".into())
+}
+
+/// Every change the site knows of, newest first (ties by id, so the order is stable).
+pub fn changes(site: &Site) -> Vec<Change> {
+    let auth = authority(site);
+    let mut out = Vec::new();
+    for p in &site.policy.pages {
+        let key = p.number.clone().unwrap_or_else(|| p.rel.trim_end_matches(".md").to_string());
+        for (i, r) in p.revisions.iter().enumerate() {
+            let path = if i == 0 {
+                format!("{}index.html", r.url)
+            } else {
+                format!("{}index.html", super::pages::compare_dir(p, i - 1, i))
+            };
+            let when = match r.effective {
+                Some(e) if e != r.date => format!(" Takes effect on {}.", e.long()),
+                _ => String::new(),
+            };
+            out.push(Change {
+                id: format!("tag:{auth},{}:policy/{key}/{}", r.date, r.date),
+                title: format!("{} {} ({})", p.label(), if i == 0 { "adopted" } else { "revised" }, r.date.long()),
+                summary: format!("{}{when}", r.note),
+                date: r.date,
+                path,
+                kind: "policy",
+            });
+        }
+    }
+    out.extend(platform_changes(site));
+    out.extend(quiz_changes(site));
+    out.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.id.cmp(&b.id)));
+    out
+}
+
+/// HOOK for helper "req": dated additions and removals of the approved-platform list
+/// (`data/platforms.yaml` history). Empty until that history is exposed by `crate::load::data`;
+/// each change should become a `Change` with kind `platforms`, path `platforms/index.html` and id
+/// `tag:<authority>,<date>:platforms/<platform id>/<added|removed>`.
+pub fn platform_changes(_site: &Site) -> Vec<Change> {
+    Vec::new()
+}
+
+/// HOOK for helper "quiz": published quiz revisions with their dates. Empty until `crate::quiz`
+/// records when a revision was published (`quizzes/revisions.lock` holds no dates yet); each should
+/// become a `Change` with kind `quiz`, path `<module URL>index.html` and id
+/// `tag:<authority>,<date>:quiz/<id>/<revision>`.
+pub fn quiz_changes(_site: &Site) -> Vec<Change> {
+    Vec::new()
+}
+
+/// The feed's links: absolute under `base_url` when set, else relative to `feed.xml` (the root).
+fn href(site: &Site, path: &str) -> String {
+    match &site.config.base_url {
+        Some(u) => format!("{}/{path}", u.trim_end_matches('/')),
+        None => path.to_string(),
+    }
+}
+
+fn stamp(d: Date) -> String {
+    format!("{d}T00:00:00Z")
+}
+
+/// The Atom document. Deterministic: its `updated` is the newest change's date, not the build time.
+pub fn atom(site: &Site) -> String {
+    let changes = changes(site);
+    // With no recorded change yet, the newest approval or revision date of any page.
+    let updated = changes
+        .iter()
+        .map(|c| c.date)
+        .max()
+        .or_else(|| site.pages.iter().filter_map(|p| p.source.front.revised.or(p.source.front.approved)).max());
+    let updated = updated.unwrap_or(Date::from_days(0));
+    let auth = authority(site);
+    let c = &site.config;
+    let mut s =
+        String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
+    s.push_str(&format!("  <title>{}: what changed</title>\n", escape_text(&c.title)));
+    s.push_str(&format!("  <subtitle>{}</subtitle>\n", escape_text(&c.description)));
+    s.push_str(&format!("  <id>tag:{auth},2016:policysite/feed</id>\n"));
+    s.push_str(&format!("  <updated>{}</updated>\n", stamp(updated)));
+    s.push_str(&format!(
+        "  <author><name>{}</name><email>{}</email></author>\n",
+        escape_text(&c.communications.name),
+        escape_text(&c.communications.email)
+    ));
+    s.push_str(&format!(
+        "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n",
+        escape_attr(&href(site, "feed.xml"))
+    ));
+    s.push_str(&format!(
+        "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
+        escape_attr(&href(site, "index.html"))
+    ));
+    for ch in &changes {
+        s.push_str("  <entry>\n");
+        s.push_str(&format!("    <id>{}</id>\n", escape_text(&ch.id)));
+        s.push_str(&format!("    <title>{}</title>\n", escape_text(&ch.title)));
+        s.push_str(&format!("    <updated>{}</updated>\n", stamp(ch.date)));
+        s.push_str(&format!("    <category term=\"{}\"/>\n", ch.kind));
+        s.push_str(&format!(
+            "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
+            escape_attr(&href(site, &ch.path))
+        ));
+        s.push_str(&format!("    <summary>{}</summary>\n", escape_text(&ch.summary)));
+        s.push_str("  </entry>\n");
+    }
+    s.push_str("</feed>\n");
+    s
+}
