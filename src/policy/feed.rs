@@ -80,7 +80,11 @@ pub fn quiz_changes(_site: &Site) -> Vec<Change> {
 
 /// The feed's links: absolute under `base_url` when set, else relative to `feed.xml` (the root).
 fn href(site: &Site, path: &str) -> String {
-    match &site.config.base_url {
+    link(site.config.base_url.as_deref(), path)
+}
+
+fn link(base_url: Option<&str>, path: &str) -> String {
+    match base_url {
         Some(u) => format!("{}/{path}", u.trim_end_matches('/')),
         None => path.to_string(),
     }
@@ -136,4 +140,15 @@ pub fn atom(site: &Site) -> String {
     }
     s.push_str("</feed>\n");
     s
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn links_are_absolute_under_base_url_and_relative_without() {
+        let p = "regulation/6973-1r/compare/a-to-b/index.html";
+        assert_eq!(super::link(Some("https://example.org/social/"), p), format!("https://example.org/social/{p}"));
+        assert_eq!(super::link(Some("https://example.org/social"), p), format!("https://example.org/social/{p}"));
+        assert_eq!(super::link(None, p), p);
+    }
 }

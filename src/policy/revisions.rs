@@ -138,14 +138,13 @@ pub fn prepare(
             continue;
         }
         let url = crate::model::url_for(page);
-        let revisions = match load_revisions(root, &folder, &url) {
-            Ok(r) if r.is_empty() => continue,
-            Ok(r) => r,
-            Err(d) => {
-                diags.extend(d);
-                continue;
-            }
-        };
+        // Revisions that failed to load are reported; the others still give the page its text, so
+        // links into the page are not reported as broken on top.
+        let (revisions, problems) = load_revisions(root, &folder, &url);
+        diags.extend(problems);
+        if revisions.is_empty() {
+            continue;
+        }
         if !strip_comments(&page.body).trim().is_empty() {
             diags.push(
                 Diagnostic::new(&page.file, "this page has revisions, so its text must live in the revision files")
@@ -155,7 +154,6 @@ pub fn prepare(
                         display_path(root, &folder).display()
                     )),
             );
-            continue;
         }
         let Some(current) = revisions.iter().rposition(|r| r.in_effect_from() <= today) else {
             diags.push(
@@ -213,10 +211,16 @@ fn set_body(page: &mut SourcePage, rev: &Revision) {
     page.body_hash = hash_text(&rev.body);
 }
 
-/// The revision files of one folder, oldest first.
-fn load_revisions(root: &Path, folder: &Path, url: &str) -> Result<Vec<Revision>, Diagnostics> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(folder)
-        .map_err(|e| Diagnostic::new(display_path(root, folder), format!("cannot read the revisions folder: {e}")))?
+/// The revision files of one folder that loaded, oldest first, and the problems with the others.
+fn load_revisions(root: &Path, folder: &Path, url: &str) -> (Vec<Revision>, Diagnostics) {
+    let entries = match std::fs::read_dir(folder) {
+        Ok(e) => e,
+        Err(e) => {
+            let d = Diagnostic::new(display_path(root, folder), format!("cannot read the revisions folder: {e}"));
+            return (Vec::new(), d.into());
+        }
+    };
+    let mut files: Vec<PathBuf> = entries
         .filter_map(Result::ok)
         .map(|e| e.path())
         .filter(|p| p.extension().is_some_and(|x| x == "md"))
@@ -273,5 +277,5 @@ fn load_revisions(root: &Path, folder: &Path, url: &str) -> Result<Vec<Revision>
             url: format!("{url}{date}/"),
         });
     }
-    diags.into_result(out)
+    (out, diags)
 }
