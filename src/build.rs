@@ -73,9 +73,8 @@ pub fn load_site(root: &Path) -> Result<Site, Diagnostics> {
         site.quizzes = q;
         diags.extend(crate::quiz::check_references(root, &site));
     }
-    // Policy revisions (src/policy): attach them, check `teaches:`, warn about modules to review.
-    site.policy = policy;
-    diags.extend(crate::policy::review::check(&mut site));
+    // Policy revisions (src/policy): attach them; check published revisions and `teaches:`.
+    diags.extend(crate::policy::attach(root, &mut site, policy));
     diags.into_result(site)
 }
 

@@ -63,8 +63,12 @@ fn every_revision_has_a_dated_url_with_a_banner_linking_to_the_current_page() {
     build_ok_on(&site, "2026-11-28");
     let old = site.html(&format!("{REG}2016-06-07/index.html"));
     assert!(old.contains("This is not the current version"), "{old}");
-    assert!(old.contains("in effect from <time datetime=\"2016-06-07\">June 7, 2016</time> until <time datetime=\"2025-03-11\">"));
-    assert!(old.contains(r#"<a href="../../../regulation/6973-1r/index.html" data-current-link>Read the current version</a>"#));
+    assert!(old.contains(
+        "in effect from <time datetime=\"2016-06-07\">June 7, 2016</time> until <time datetime=\"2025-03-11\">"
+    ));
+    assert!(old.contains(
+        r#"<a href="../../../regulation/6973-1r/index.html" data-current-link>Read the current version</a>"#
+    ));
     // The old revision keeps its own text: the 2016 footnote with Twitter and Periscope.
     assert!(old.contains("Facebook, Twitter, Instagram, YouTube, LinkedIn, Periscope"));
 
@@ -128,7 +132,9 @@ fn an_upcoming_revision_becomes_current_on_its_effective_date() {
     let page = site.html(&format!("{REG}index.html"));
     assert!(!page.contains(sentence));
     assert!(page.contains("data-upcoming"));
-    assert!(page.contains(r#"<a href="../../regulation/6973-1r/compare/2025-03-11-to-2026-11-17/index.html">See what will change</a>"#));
+    assert!(page.contains(
+        r#"<a href="../../regulation/6973-1r/compare/2025-03-11-to-2026-11-17/index.html">See what will change</a>"#
+    ));
 
     build_ok_on(&site, "2027-07-01");
     let page = site.html(&format!("{REG}index.html"));
@@ -160,7 +166,10 @@ fn the_feed_has_one_entry_per_revision_with_permanent_ids_and_compare_links() {
     assert!(feed.contains(r#"href="regulation/6973-1r/compare/2016-06-07-to-2025-03-11/index.html""#));
     assert!(feed.contains("<updated>2026-11-17T00:00:00Z</updated>"));
     // Every page links to it; the home page lists the changes.
-    assert!(site.html("platforms/index.html").contains(r#"<link rel="alternate" type="application/atom+xml" href="../feed.xml""#));
+    assert!(
+        site.html("platforms/index.html")
+            .contains(r#"<link rel="alternate" type="application/atom+xml" href="../feed.xml""#)
+    );
     let home = site.html("index.html");
     assert!(home.contains("What changed"));
     assert!(home.contains(r#"<a href="regulation/6973-1r/compare/2016-06-07-to-2025-03-11/index.html">"#));
@@ -223,7 +232,8 @@ fn the_oldest_revision_is_the_seed_text_word_for_word() {
         .collect::<Vec<_>>()
         .join("\n");
     let html = site.html(&format!("{REG}2016-06-07/index.html"));
-    let text = &html[html.find("<div class=\"content\">").expect("content")..html.find("data-timeline").expect("timeline")];
+    let text =
+        &html[html.find("<div class=\"content\">").expect("content")..html.find("data-timeline").expect("timeline")];
     let text: String = text.split('<').map(|p| p.split_once('>').map_or(p, |(_, t)| t)).collect::<Vec<_>>().join(" ");
     let got = words(&text.replace("&amp;", "&"));
     let mut it = got.iter();

@@ -13,6 +13,7 @@
 pub mod compare;
 pub mod feed;
 pub mod pages;
+pub mod publish;
 pub mod review;
 pub mod revisions;
 pub mod sections;
@@ -43,6 +44,15 @@ pub fn build_date() -> Date {
         return Date::from_days(secs.div_euclid(86_400));
     }
     Date::today_utc()
+}
+
+/// Attach the revisions to the model, then check them: published revisions unchanged
+/// ([`publish::check`]), `teaches:` naming real sections, and review warnings ([`review::check`]).
+pub fn attach(root: &std::path::Path, site: &mut crate::model::Site, policies: Policies) -> crate::diag::Diagnostics {
+    site.policy = policies;
+    let mut diags = publish::check(root, &site.policy);
+    diags.extend(review::check(site));
+    diags
 }
 
 /// Print a warning (not an error: the build goes on) in the same `file:line` form as errors.

@@ -220,11 +220,8 @@ fn load_revisions(root: &Path, folder: &Path, url: &str) -> (Vec<Revision>, Diag
             return (Vec::new(), d.into());
         }
     };
-    let mut files: Vec<PathBuf> = entries
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "md"))
-        .collect();
+    let mut files: Vec<PathBuf> =
+        entries.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "md")).collect();
     files.sort();
     let mut diags = Diagnostics::default();
     let mut out = Vec::new();
