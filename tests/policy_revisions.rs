@@ -207,11 +207,23 @@ fn revision_source_errors_name_the_file_and_leave_the_output() {
     let rev = site.read("content/regulation/6973-1r/2025-03-11.md");
     site.write("content/regulation/6973-1r/2025-03-11.md", &rev.replacen("note:", "notes:", 1));
     site.write("content/regulation/6973-1r/2025-13-01.md", "---\nnote: x\n---\ntext\n");
+    let first = site.read("content/regulation/6973-1r/2016-06-07.md");
+    site.write(
+        "content/regulation/6973-1r/2016-06-07.md",
+        &first.replacen("Facebook, Twitter,", "{{ platforms.approved_list }},", 1),
+    );
     let (ok, err) = build_on(&site, "2026-11-28");
     assert!(!ok);
     assert!(err.contains("content/regulation/6973-1r.md:"), "{err}");
     assert!(err.contains("this page has revisions, so its text must live in the revision files"), "{err}");
     assert!(err.contains("content/regulation/6973-1r/2025-03-11.md:2"), "{err}");
+    assert!(err.contains("content/regulation/6973-1r/2016-06-07.md:"), "{err}");
+    assert!(err.contains("cannot use `{{ … }}` shortcodes"), "{err}");
+    assert!(
+        err.contains("content/regulation/6973-1r/2025-13-01.md: a revision file must be named by its adoption date"),
+        "{err}"
+    );
+    assert!(!err.contains("missing") && !err.contains("title"), "revision files are not loaded as pages:\n{err}");
     assert_eq!(common::snapshot(&site.out()), before, "a failed build keeps the previous output");
 }
 

@@ -118,7 +118,19 @@ pub fn is_revision_file(path: &Path) -> bool {
         return false;
     };
     let Some(dir) = path.parent() else { return false };
-    Date::parse(stem).is_some() && dir.with_extension("md").is_file()
+    dir.with_extension("md").is_file() && (Date::parse(stem).is_some() || is_revisions_folder(dir))
+}
+
+/// A folder beside a page is its revisions folder when it holds at least one `YYYY-MM-DD.md`; then
+/// every Markdown file in it is a revision (a misnamed one is reported, not published as a page).
+fn is_revisions_folder(dir: &Path) -> bool {
+    std::fs::read_dir(dir).is_ok_and(|entries| {
+        entries.filter_map(Result::ok).any(|e| {
+            let name = e.file_name();
+            let name = name.to_string_lossy();
+            name.strip_suffix(".md").is_some_and(|stem| Date::parse(stem).is_some())
+        })
+    })
 }
 
 /// Give each page that has a revisions folder the text of its revision in effect on `today`, and
@@ -134,7 +146,7 @@ pub fn prepare(
     let mut archives = Vec::new();
     for page in pages.iter_mut().filter(|p| !p.is_section_index()) {
         let folder = content.join(page.rel.trim_end_matches(".md"));
-        if !folder.is_dir() {
+        if !is_revisions_folder(&folder) {
             continue;
         }
         let url = crate::model::url_for(page);
@@ -177,6 +189,10 @@ pub fn prepare(
         }
         set_body(page, &revisions[current]);
         page.front.revised = Some(revisions[current].date);
+        // `serve` re-renders a page alone when only its body changed, reading the body from the
+        // page's file; for this page the text comes from a revision, so mark the front matter as
+        // changed (a trailing YAML comment: no key moves) and `serve` rebuilds everything instead.
+        page.front_text.push_str("\n# text from a revision file\n");
         policies.pages.push(PolicyPage {
             rel: page.rel.clone(),
             url,
@@ -261,6 +277,18 @@ fn load_revisions(root: &Path, folder: &Path, url: &str) -> (Vec<Revision>, Diag
                 Diagnostic::new(&file, "`effective` is before the adoption date (the file name)")
                     .at(crate::yaml::key_line(split.yaml, "effective", split.yaml_line).unwrap_or(1), None)
                     .help("leave `effective` out when the revision applies from its adoption"),
+            );
+        }
+        let in_comment = |at: usize| {
+            let before = &split.body[..at];
+            before.rfind("<!--").is_some_and(|open| !before[open..].contains("-->"))
+        };
+        if let Some((at, _)) = split.body.match_indices("{{").find(|(at, _)| !in_comment(*at)) {
+            let line = split.body_line + split.body[..at].matches('\n').count();
+            diags.push(
+                Diagnostic::new(&file, "a revision holds the adopted text, so it cannot use `{{ … }}` shortcodes")
+                    .at(line, None)
+                    .help("write the text out as adopted (a shortcode would show today's data in every old revision)"),
             );
         }
         out.push(Revision {
