@@ -99,6 +99,32 @@ pub fn static_files(root: &Path, site: &Site) -> BTreeMap<String, PathBuf> {
     files
 }
 
+/// Static files that would land on a page's output (or on a folder of one), named with both sources.
+pub fn static_collisions(root: &Path, site: &Site) -> Diagnostics {
+    let pages: BTreeMap<String, &crate::model::Page> = site.pages.iter().map(|p| (p.output_path(), p)).collect();
+    let mut diags = Diagnostics::default();
+    for (rel, path) in static_files(root, site) {
+        let hit = pages
+            .get(&rel)
+            .or_else(|| pages.iter().find(|(out, _)| out.starts_with(&format!("{rel}/"))).map(|(_, p)| p));
+        if let Some(page) = hit {
+            diags.push(
+                Diagnostic::new(
+                    &page.source.file,
+                    format!(
+                        "this page's output `{}` collides with the static file {}",
+                        page.output_path(),
+                        crate::diag::display_path(root, &path).display()
+                    ),
+                )
+                .at(if page.source.front.slug.is_some() { page.source.key_line("slug") } else { 1 }, None)
+                .help("rename the static file, or give the page another `slug`"),
+            );
+        }
+    }
+    diags
+}
+
 /// Copy the static files through `sink`.
 pub fn copy_static(root: &Path, site: &Site, sink: &dyn Sink) -> Diagnostics {
     use rayon::prelude::*;

@@ -46,6 +46,7 @@ pub fn load_site(root: &Path) -> Result<Site, Diagnostics> {
             return Err(diags.sorted());
         }
     };
+    diags.extend(crate::emit::static_collisions(root, &site));
     if let Some(q) = quizzes {
         site.quizzes = q;
         diags.extend(crate::quiz::check_references(root, &site));

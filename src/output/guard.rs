@@ -133,26 +133,35 @@ impl OutputLock {
             .truncate(false)
             .open(&path)
             .map_err(|e| format!("cannot open the lock file `{}`: {e}", path.display()))?;
-        match file.try_lock() {
-            Ok(()) => {}
-            Err(std::fs::TryLockError::WouldBlock) => {
-                let mut holder = String::new();
-                let _ = file.read_to_string(&mut holder);
-                let holder = holder.trim().to_string();
-                let held_by_build = holder.contains("policysite build");
-                if contention == Contention::WaitForBuild && held_by_build {
-                    eprintln!("waiting for another build of `{}` ({holder}) to finish", output.display());
-                    file.lock().map_err(|e| format!("cannot lock `{}`: {e}", path.display()))?;
-                } else {
+        let mut attempts = 0;
+        loop {
+            match file.try_lock() {
+                Ok(()) => break,
+                Err(std::fs::TryLockError::WouldBlock) => {
+                    let mut holder = String::new();
+                    let _ = file.rewind();
+                    let _ = file.read_to_string(&mut holder);
+                    let holder = holder.trim().to_string();
+                    // The holder writes its name right after locking; give it a moment to.
+                    if holder.is_empty() && attempts < 20 {
+                        attempts += 1;
+                        std::thread::sleep(std::time::Duration::from_millis(50));
+                        continue;
+                    }
+                    if contention == Contention::WaitForBuild && holder.contains("policysite build") {
+                        eprintln!("waiting for another build of `{}` ({holder}) to finish", output.display());
+                        file.lock().map_err(|e| format!("cannot lock `{}`: {e}", path.display()))?;
+                        break;
+                    }
                     return Err(format!(
                         "`{}` is being written by another policysite ({}); stop it, or choose another --output",
                         output.display(),
                         if holder.is_empty() { "unknown process".to_string() } else { holder }
                     ));
                 }
-            }
-            Err(std::fs::TryLockError::Error(e)) => {
-                return Err(format!("cannot lock `{}`: {e}", path.display()));
+                Err(std::fs::TryLockError::Error(e)) => {
+                    return Err(format!("cannot lock `{}`: {e}", path.display()));
+                }
             }
         }
         // Say who holds it, for the message another process shows.
