@@ -459,7 +459,8 @@ fn failed_then_fixed_rebuilds_change_nothing_then_equal_a_clean_build() {
     type Edit = Box<dyn Fn(&TestSite)>;
     let section_only_failure =
         |t: String| t.replace("<main", "{% if page.is_section %}{{ nope.nope }}{% endif %}<main");
-    let cases: Vec<(&str, &str, Box<dyn Fn(String) -> String>, Edit)> = vec![
+    type Breaker = Box<dyn Fn(String) -> String>;
+    let cases: Vec<(&str, &str, Breaker, Edit)> = vec![
         (
             "page body",
             "content/training/public-records.md",
