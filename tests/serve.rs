@@ -630,3 +630,18 @@ fn event_streams_are_capped_on_their_own() {
     assert!(r.headers.contains("retry-after"), "{}", r.headers);
     assert_eq!(get(&srv.addr, "/policy/one/").status, 200);
 }
+
+/// Issue 13: when a save fixes the error and the output is as it was, the terminal says the site is
+/// good again (there is no reload to show it).
+#[test]
+fn fixing_an_error_without_changing_the_output_is_announced() {
+    let site = TestSite::bundled();
+    let srv = serve(&site);
+    let rx = events(&srv.addr);
+    let page = site.read("content/platforms.md");
+    site.write("content/platforms.md", &page.replacen("title: Approved platforms", "title: [broken", 1));
+    wait_for(&rx, "error");
+    site.write("content/platforms.md", &page);
+    wait_for(&rx, "ok");
+    assert!(srv.log_line("builds again").contains("as it was"));
+}

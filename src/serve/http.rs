@@ -54,8 +54,9 @@ impl Hub {
         self.clients.lock().unwrap_or_else(|e| e.into_inner()).retain(|c| c.send(msg.clone()).is_ok());
     }
 
-    /// Report a good build, telling browsers only if the previous one had failed.
-    pub fn set_ok(&self) {
+    /// Report a good build, telling browsers only if the previous one had failed. Returns whether it
+    /// had.
+    pub fn set_ok(&self) -> bool {
         let was_error = self
             .status
             .lock()
@@ -65,6 +66,7 @@ impl Hub {
         if was_error {
             self.broadcast("ok", "{}");
         }
+        was_error
     }
 
     fn subscribe(&self) -> (mpsc::Receiver<String>, Option<String>) {

@@ -49,8 +49,11 @@ fn rebuild(live: &mut Engine, hub: &http::Hub, paths: Option<&[PathBuf]>) -> Dur
     let took = t.elapsed();
     match result {
         Ok(outcome) => {
-            hub.set_ok();
+            let fixed = hub.set_ok();
             match &outcome {
+                Outcome::Unchanged if fixed => {
+                    eprintln!("the site builds again (the output is as it was before the error)");
+                }
                 Outcome::Unchanged => {}
                 Outcome::Css(files) => {
                     hub.broadcast("css", &serde_json::json!({ "files": files }).to_string());
