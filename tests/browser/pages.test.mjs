@@ -116,3 +116,28 @@ test('the directory is a table on a desktop and a list of labelled cards on a ph
     await page.close();
   }
 });
+
+test('rewritten explanations show when the question is answered correctly, desktop and phone', async () => {
+  const { default: YAML } = await import('yaml');
+  const expect = {
+    'public-records': { exemptions: /2023 amendment to RCW 42\.56\.230 \(SSB 5127\).*including correspondence/ },
+    'ferpa-student-records': { 'game-photo': /Student Privacy Policy Office, FAQs on Photos and Videos under FERPA/ },
+  };
+  for (const viewport of VIEWPORTS) {
+    const page = await newPage(fx.browser, { viewport });
+    for (const [quiz, questions] of Object.entries(expect)) {
+      const yaml = YAML.parse(readFileSync(join(fx.site.dir, 'quizzes', `${quiz}.yaml`), 'utf8'));
+      await page.goto(fx.server.base + `training/${quiz}/index.html`);
+      for (const [id, pattern] of Object.entries(questions)) {
+        const q = yaml.questions.find((x) => x.id === id);
+        await page.locator(`fieldset[data-question="${id}"] input[data-option="${q.answer}"]`).check();
+        await page.getByRole('button', { name: 'Check answers' }).click();
+        const feedback = page.locator(`fieldset[data-question="${id}"] [data-feedback]`);
+        assert.equal(await feedback.getAttribute('data-state'), 'correct');
+        assert.match((await feedback.textContent()).replace(/\s+/g, ' '), pattern);
+      }
+    }
+    assert.deepEqual(page.errors, []);
+    await page.close();
+  }
+});
