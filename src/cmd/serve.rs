@@ -26,6 +26,9 @@ pub struct Args {
     /// and upcoming revisions. Default: SOURCE_DATE_EPOCH, else today.
     #[arg(long, value_parser = super::parse_date)]
     pub today: Option<crate::date::Date>,
+    /// Seconds a client has to send a whole request head; slower clients are disconnected.
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub header_timeout: u64,
 }
 
 pub fn run(root: &Path, args: &Args) -> i32 {
@@ -39,5 +42,6 @@ pub fn run(root: &Path, args: &Args) -> i32 {
         open: args.open,
         poll: args.poll,
         debounce: Duration::from_millis(args.debounce_ms),
+        header_timeout: Duration::from_secs(args.header_timeout),
     })
 }
