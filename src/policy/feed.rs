@@ -63,17 +63,19 @@ pub fn changes(site: &Site) -> Vec<Change> {
 }
 
 /// HOOK for helper "req": dated additions and removals of the approved-platform list
-/// (`data/platforms.yaml` history). Empty until that history is exposed by `crate::load::data`;
-/// each change should become a `Change` with kind `platforms`, path `platforms/index.html` and id
-/// `tag:<authority>,<date>:platforms/<platform id>/<added|removed>`.
+/// (`data/platforms.yaml` history). Empty until that history is on main; with req's
+/// `Platforms::changes()` (`PlatformChange { date, added_names, removed_names, note, .. }`) the body
+/// is one `Change` per entry: kind `platforms`, path `platforms/index.html`, id
+/// `tag:<authority>,<date>:platforms/<date>`, title "Platform list changed (<date_long>)", summary
+/// "Added: …. Removed: …." plus the note.
 pub fn platform_changes(_site: &Site) -> Vec<Change> {
     Vec::new()
 }
 
-/// HOOK for helper "quiz": published quiz revisions with their dates. Empty until `crate::quiz`
-/// records when a revision was published (`quizzes/revisions.lock` holds no dates yet); each should
-/// become a `Change` with kind `quiz`, path `<module URL>index.html` and id
-/// `tag:<authority>,<date>:quiz/<id>/<revision>`.
+/// HOOK for helper "quiz": published quiz revisions with their dates. Empty until the quiz
+/// branch's lock (which records a `published` date per revision) is on main and exposed on
+/// `site.quizzes`; each revision then becomes a `Change` with kind `quiz`, path
+/// `<module URL>index.html`, id `tag:<authority>,<published>:quiz/<id>/<revision>`.
 pub fn quiz_changes(_site: &Site) -> Vec<Change> {
     Vec::new()
 }
