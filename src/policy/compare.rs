@@ -167,7 +167,14 @@ pub fn redline(old: &str, new: &str) -> (String, usize, usize) {
                 }
                 continue;
             }
-            let lead = &piece[..piece.len() - piece.trim_start().len()];
+            let mut lead = &piece[..piece.len() - piece.trim_start().len()];
+            // A replacement: keep the deleted and inserted words apart on screen.
+            if tag == ChangeTag::Insert
+                && lead.is_empty()
+                && html.ends_with("</del><span class=\"visually-hidden\">]</span>")
+            {
+                lead = " ";
+            }
             let trail = &piece[piece.trim_end().len()..];
             html.push_str(&escape_text(lead));
             if tag == ChangeTag::Insert {
@@ -206,6 +213,7 @@ mod tests {
         let (html, i, d) = redline("on Twitter and Facebook", "on X and Facebook and Threads");
         assert!(html.contains("<del>Twitter</del>"), "{html}");
         assert!(html.contains("<ins>X</ins>"), "{html}");
+        assert!(html.contains("</span> <span class=\"visually-hidden\">[inserted: </span><ins>X</ins>"), "{html}");
         assert!(html.contains("<ins>and Threads</ins>"), "{html}");
         assert_eq!((i, d), (2, 1));
     }

@@ -59,7 +59,7 @@ test('the redline is announced in words, not by colour alone, and prints struck 
   const footnotes = page.locator('[data-section="footnotes"] .compare-text');
   // What a screen reader reads (visually hidden labels included).
   const spoken = (await footnotes.textContent()).replace(/\s+/g, ' ');
-  assert.match(spoken, /\[deleted: Twitter,\]\[inserted: X \(formerly Twitter\), Threads,\]/);
+  assert.match(spoken, /\[deleted: Twitter,\] \[inserted: X \(formerly Twitter\), Threads,\]/);
   assert.match(spoken, /\[deleted: Periscope,\]/);
   assert.equal(await page.locator('[data-section="authorization"] .compare-status').textContent(), 'Changed: 1 insertion, 0 deletions.');
   await page.emulateMedia({ media: 'print' });
