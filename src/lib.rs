@@ -10,6 +10,7 @@ pub mod cmd;
 pub mod config;
 pub mod date;
 pub mod diag;
+pub mod export;
 pub mod links;
 pub mod load;
 pub mod markdown;
