@@ -122,6 +122,10 @@ for (const version of ['1.2', '2004']) {
     let c = await cmi(page);
     if (is12) assert.equal(c.core.lesson_status, 'incomplete');
     else assert.equal(c.completion_status, 'incomplete');
+    // Other pages open beside the SCO, so the LMS session is not ended by following a link.
+    assert.equal(await frame.locator('nav a[href]').first().getAttribute('target'), '_blank');
+    assert.equal(await frame.locator('form[role="search"]').getAttribute('target'), '_blank');
+    await assertAccessible(assert, frame, `SCORM ${version} launch page in the LMS frame, first launch`);
 
     // Answer everything, the first two wrongly, and check.
     for (const [i, q] of quiz.questions.entries()) await pick(frame, q, i < 2 ? wrongValues(q) : rightValues(q));

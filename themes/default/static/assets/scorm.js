@@ -51,11 +51,13 @@
   var finished = false;
   var passed = false;
 
-  // Links to other pages of the package open beside the SCO, so the LMS session stays open.
+  // Links and the search form lead to other pages of the package: they open beside the SCO, so the
+  // LMS session (which ends when this page goes away) stays open.
   document.querySelectorAll('a[href]').forEach(function (a) {
     var h = a.getAttribute('href');
     if (h.charAt(0) !== '#' && !/^mailto:/i.test(h)) { a.target = '_blank'; a.rel = 'noopener'; }
   });
+  document.querySelectorAll('form[action]').forEach(function (f) { f.target = '_blank'; });
 
   function status() {
     return lms.v === '2004' ? lms.get('cmi.success_status') : lms.get('cmi.core.lesson_status');
