@@ -49,9 +49,11 @@ fn export(site: &TestSite, version: &str, out: &Path, extra: &[&str]) -> std::pr
 #[test]
 fn every_module_becomes_a_valid_self_contained_package_in_both_versions() {
     let site = TestSite::bundled();
-    for (version, set, schemaversion, slug) in
-        [("1.2", "scorm12", "<schemaversion>1.2</schemaversion>", "scorm12"), ("2004", "scorm2004", "<schemaversion>2004 4th Edition</schemaversion>", "scorm2004")]
-    {
+    let loads = regex::Regex::new(r#"<(?:script|link|img)[^>]*(?:src|href)="([^"]+)""#).expect("re");
+    for (version, set, schemaversion, slug) in [
+        ("1.2", "scorm12", "<schemaversion>1.2</schemaversion>", "scorm12"),
+        ("2004", "scorm2004", "<schemaversion>2004 4th Edition</schemaversion>", "scorm2004"),
+    ] {
         let out = site.path().join("packages");
         let o = export(&site, version, &out, &[]);
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
@@ -79,7 +81,7 @@ fn every_module_becomes_a_valid_self_contained_package_in_both_versions() {
             }
             for (name, bytes) in files.iter().filter(|(n, _)| n.ends_with(".html")) {
                 let html = String::from_utf8_lossy(bytes);
-                for cap in regex::Regex::new(r#"<(?:script|link|img)[^>]*(?:src|href)="([^"]+)""#).expect("re").captures_iter(&html) {
+                for cap in loads.captures_iter(&html) {
                     let target = &cap[1];
                     assert!(!target.contains("//"), "{name} loads {target} from another host");
                     let resolved = Path::new(name).parent().expect("dir").join(target);
@@ -98,7 +100,8 @@ fn every_module_becomes_a_valid_self_contained_package_in_both_versions() {
             }
         }
         // The quiz revision is in the manifest (version, titles, launch data).
-        let text = String::from_utf8_lossy(&unzip(&out.join(format!("public-records-{slug}.zip")))["imsmanifest.xml"]).into_owned();
+        let text = String::from_utf8_lossy(&unzip(&out.join(format!("public-records-{slug}.zip")))["imsmanifest.xml"])
+            .into_owned();
         assert!(text.contains("version=\"2\""), "{text}");
         assert!(text.contains("(revision 2)</title>"), "{text}");
         assert!(text.contains("quiz=public-records&amp;revision=2</adlcp:"), "{text}");

@@ -27,12 +27,18 @@ fn href(path: &str) -> String {
 
 /// An xsd:ID (NCName): letters, digits, `-`, `_`, `.`; starts with a letter.
 fn ncname(s: &str) -> String {
-    let body: String = s.chars().map(|c| if c.is_ascii_alphanumeric() || "-_.".contains(c) { c } else { '-' }).collect();
+    let body: String =
+        s.chars().map(|c| if c.is_ascii_alphanumeric() || "-_.".contains(c) { c } else { '-' }).collect();
     format!("policysite-{body}")
 }
 
 /// The manifest of `module`'s package, listing `files` (the rendered site, sorted).
-pub fn manifest<'a>(version: ScormVersion, site_title: &str, module: &Module, files: impl Iterator<Item = &'a str>) -> String {
+pub fn manifest<'a>(
+    version: ScormVersion,
+    site_title: &str,
+    module: &Module,
+    files: impl Iterator<Item = &'a str>,
+) -> String {
     let id = ncname(&format!("{}-r{}", module.quiz, module.revision));
     let title = esc(&format!("{} (revision {})", module.title, module.revision));
     let org_title = esc(&format!("{site_title}: {} (revision {})", module.title, module.revision));
