@@ -147,6 +147,11 @@ fn unknown_module_or_version_is_an_error_that_says_what_to_choose() {
     let o = export(&site, "3", &out, &[]);
     assert!(!o.status.success());
     assert!(String::from_utf8_lossy(&o.stderr).contains("use 1.2 or 2004"));
+    // Never into the site's sources.
+    let o = export(&site, "1.2", &site.path().join("content/packages"), &[]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("inside `content/`"));
+    assert!(!site.path().join("content/packages").exists());
     // A broken site exports nothing.
     site.write("quizzes/public-records.yaml", "id: [");
     let o = export(&site, "1.2", &out, &[]);

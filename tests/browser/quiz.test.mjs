@@ -189,6 +189,18 @@ for (const width of [1280, 375]) {
     assert.equal(await page.locator('[data-completion-email]').inputValue(), 'Pat.Doe@tacoma.k12.wa.us');
     assert.equal(await page.locator('[data-remembered]').isHidden(), true, 'no code for this quiz yet');
 
+    // A code past the validity period is not offered.
+    await page.goto(url);
+    assert.match(await remembered.textContent(), /valid until \d{4}-\d\d-\d\d/);
+    const saved = await page.evaluate(() => localStorage.getItem('policysite.codes.v1'));
+    await page.evaluate((s) => {
+      const c = JSON.parse(s); c['public-records'].earned = '2020-01-02';
+      localStorage.setItem('policysite.codes.v1', JSON.stringify(c));
+    }, saved);
+    await page.reload();
+    assert.equal(await remembered.isHidden(), true, 'an expired code is not shown');
+    await page.evaluate((s) => localStorage.setItem('policysite.codes.v1', s), saved);
+
     // Forget removes the code from this browser.
     await page.goto(url);
     await page.locator('[data-remembered-forget]').click();

@@ -79,7 +79,7 @@
   }
   form.addEventListener('change', function (ev) {
     var list = answers();
-    keepAnswers(list);
+    if (status.getAttribute('data-state') !== 'passed') keepAnswers(list); // passed: nothing to resume
     var fs = ev.target.closest && ev.target.closest('fieldset[data-question]');
     fire('policysite:answers', { answers: list, last: fs ? fs.getAttribute('data-question') : null });
   });
@@ -208,10 +208,16 @@
   var remembered = document.querySelector('[data-remembered]');
   var rememberedStatus = document.querySelector('[data-remembered-status]');
   var mine = load(CODES, {})[data.quiz];
-  if (remembered && mine && mine.revision === data.revision && mine.code) {
+  // Valid until: the completion day plus the site's validity period (an expired code is not offered).
+  var until = null;
+  if (mine && /^\d{4}-\d\d-\d\d$/.test(mine.earned || '') && site.validity_days) {
+    until = new Date(Date.parse(mine.earned + 'T00:00:00Z') + site.validity_days * 86400000).toISOString().slice(0, 10);
+  }
+  var expired = until !== null && until < C.dayToISO(C.today());
+  if (remembered && mine && mine.revision === data.revision && mine.code && !expired) {
     remembered.querySelector('[data-remembered-code]').textContent = mine.code;
     remembered.querySelector('[data-remembered-detail]').textContent =
-      (mine.earned ? ' on ' + mine.earned : '') + (mine.email ? ' for ' + mine.email : '');
+      (mine.earned ? ' on ' + mine.earned : '') + (mine.email ? ' for ' + mine.email : '') + (until ? ' (valid until ' + until + ')' : '');
     remembered.hidden = false;
     remembered.querySelector('[data-remembered-forget]').addEventListener('click', function () {
       var codes = load(CODES, {});
