@@ -105,6 +105,12 @@ fn every_module_becomes_a_valid_self_contained_package_in_both_versions() {
         assert!(text.contains("version=\"2\""), "{text}");
         assert!(text.contains("(revision 2)</title>"), "{text}");
         assert!(text.contains("quiz=public-records&amp;revision=2</adlcp:"), "{text}");
+        if slug == "scorm12" {
+            assert!(
+                text.contains("<imsmd:version><imsmd:langstring xml:lang=\"en\">2</imsmd:langstring></imsmd:version>"),
+                "{text}"
+            );
+        }
     }
 }
 

@@ -2,7 +2,7 @@
 //! one SCO resource (the module page) listing every file of the package.
 //!
 //! The quiz revision is carried where an LMS shows or keeps it: the manifest `version`, the
-//! identifiers, the titles, and the item's launch data (`adlcp:datafromlms` / `adlcp:dataFromLMS`,
+//! identifiers, the titles, the SCORM 1.2 metadata (IMS MD 1.2.1 `lifecycle/version`), and the item's launch data (`adlcp:datafromlms` / `adlcp:dataFromLMS`,
 //! which the SCO reads back as `cmi.launch_data`). No sequencing elements: a single SCO needs only the
 //! LMS's default sequencing, and the SCO reports its own pass/fail.
 
@@ -25,6 +25,11 @@ fn href(path: &str) -> String {
     out
 }
 
+/// SCORM 1.2 titles are at most 200 characters (imscp_rootv1p1p2.xsd).
+fn clip(s: &str) -> String {
+    if s.chars().count() <= 200 { s.to_string() } else { s.chars().take(199).chain(['…']).collect() }
+}
+
 /// An xsd:ID (NCName): letters, digits, `-`, `_`, `.`; starts with a letter.
 fn ncname(s: &str) -> String {
     let body: String =
@@ -36,27 +41,41 @@ fn ncname(s: &str) -> String {
 pub fn manifest<'a>(
     version: ScormVersion,
     site_title: &str,
+    language: &str,
     module: &Module,
     files: impl Iterator<Item = &'a str>,
 ) -> String {
     let id = ncname(&format!("{}-r{}", module.quiz, module.revision));
-    let title = esc(&format!("{} (revision {})", module.title, module.revision));
-    let org_title = esc(&format!("{site_title}: {} (revision {})", module.title, module.revision));
+    let title = esc(&clip(&format!("{} (revision {})", module.title, module.revision)));
+    let org_title = esc(&clip(&format!("{site_title}: {} (revision {})", module.title, module.revision)));
     let launch_data = esc(&format!("quiz={}&revision={}", module.quiz, module.revision));
     let file_list: String = files.map(|f| format!("      <file href=\"{}\"/>\n", esc(&href(f)))).collect();
     let launch = esc(&href(&module.launch));
     let rev = module.revision;
+    let lang = esc(language);
+    let quiz = esc(&module.quiz);
     match version {
         ScormVersion::V12 => format!(
             r#"<?xml version="1.0" encoding="UTF-8"?>
 <manifest identifier="{id}" version="{rev}"
   xmlns="http://www.imsproject.org/xsd/imscp_rootv1p1p2"
   xmlns:adlcp="http://www.adlnet.org/xsd/adlcp_rootv1p2"
+  xmlns:imsmd="http://www.imsglobal.org/xsd/imsmd_rootv1p2p1"
   xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
-  xsi:schemaLocation="http://www.imsproject.org/xsd/imscp_rootv1p1p2 imscp_rootv1p1p2.xsd http://www.adlnet.org/xsd/adlcp_rootv1p2 adlcp_rootv1p2.xsd">
+  xsi:schemaLocation="http://www.imsproject.org/xsd/imscp_rootv1p1p2 imscp_rootv1p1p2.xsd http://www.adlnet.org/xsd/adlcp_rootv1p2 adlcp_rootv1p2.xsd http://www.imsglobal.org/xsd/imsmd_rootv1p2p1 imsmd_rootv1p2p1.xsd">
   <metadata>
     <schema>ADL SCORM</schema>
     <schemaversion>1.2</schemaversion>
+    <imsmd:lom>
+      <imsmd:general>
+        <imsmd:identifier>{id}</imsmd:identifier>
+        <imsmd:title><imsmd:langstring xml:lang="{lang}">{title}</imsmd:langstring></imsmd:title>
+        <imsmd:description><imsmd:langstring xml:lang="{lang}">Training module and quiz {quiz}, revision {rev}. A learner passes by answering every question correctly.</imsmd:langstring></imsmd:description>
+      </imsmd:general>
+      <imsmd:lifecycle>
+        <imsmd:version><imsmd:langstring xml:lang="{lang}">{rev}</imsmd:langstring></imsmd:version>
+      </imsmd:lifecycle>
+    </imsmd:lom>
   </metadata>
   <organizations default="{id}-org">
     <organization identifier="{id}-org">
@@ -114,5 +133,6 @@ mod tests {
         assert_eq!(href("a b/c&d.html"), "a%20b/c%26d.html");
         assert_eq!(ncname("q:1 r2"), "policysite-q-1-r2");
         assert_eq!(esc("a&<\""), "a&amp;&lt;&quot;");
+        assert_eq!(clip(&"x".repeat(300)).chars().count(), 200);
     }
 }

@@ -146,7 +146,7 @@ pub fn export_scorm(
     let mut written = Vec::new();
     let mut diags = Diagnostics::default();
     for m in selected {
-        let xml = manifest(version, &site.config.title, &m, files.keys().map(String::as_str));
+        let xml = manifest(version, &site.config.title, &site.config.language, &m, files.keys().map(String::as_str));
         let bytes = match package::zip(&xml, &files) {
             Ok(b) => b,
             Err(e) => {
