@@ -148,7 +148,9 @@ impl Site {
         }
 
         // Render Markdown in parallel.
-        let resolver = SiteResolver { urls: &urls, numbers: &numbers, config: &config, data: &data };
+        // Links to pages that failed to load resolve (their own error is reported), so one broken
+        // file does not also fail every page that links to it.
+        let resolver = SiteResolver { urls: &link_targets, numbers: &numbers, config: &config, data: &data };
         let rendered: Vec<(SourcePage, Rendered)> = sources
             .into_par_iter()
             .filter(|s| urls.contains_key(&s.rel))
