@@ -3,6 +3,7 @@
 pub mod build;
 pub mod check;
 pub mod request;
+pub mod schema;
 pub mod serve;
 pub mod verify;
 
