@@ -18,6 +18,7 @@ pub mod output;
 pub mod quiz;
 pub mod render;
 pub mod request;
+pub mod scaffold;
 pub mod schema;
 pub mod search;
 pub mod serve;

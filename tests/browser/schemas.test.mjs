@@ -9,6 +9,7 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, write
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { REPO, cli } from './harness.mjs';
+import YAML from 'yaml';
 import { loadSchemas, schemaFilesOf, validateFile } from './schema-validate.mjs';
 
 const validators = loadSchemas(join(REPO, 'schemas'));
@@ -31,6 +32,29 @@ test('every bundled file passes its schema', () => {
   assert.ok(files.length >= 10, `found only ${files.length} files`);
   assert.ok(files.includes('site.yaml') && files.includes('data/platforms.yaml') && files.some((f) => f.startsWith('quizzes/')));
   for (const rel of files) assert.deepEqual(validateFile(validators, rel, readFileSync(join(REPO, rel), 'utf8')), [], rel);
+});
+
+test('every file of a `policysite new` site passes its schema, and names it', () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'policysite-new-'));
+  try {
+    const dir = join(tmp, 'site');
+    const r = cli(['new', dir, '--district', "St. Mary's District (North)", '--domain', 'north.example.org']);
+    assert.equal(r.status, 0, r.stderr);
+    const files = schemaFilesOf(dir, (d) => walk(d).filter((f) => !f.includes(`${join(d, 'themes')}`)));
+    assert.ok(files.includes('site.yaml') && files.includes('quizzes/social-media-basics.yaml') && files.includes('data/directory.yaml'), files.join(' '));
+    const site = YAML.parse(readFileSync(join(dir, 'site.yaml'), 'utf8'));
+    assert.equal(site.district, "St. Mary's District (North)");
+    for (const rel of files) {
+      const text = readFileSync(join(dir, rel), 'utf8');
+      assert.deepEqual(validateFile(loadSchemas(join(dir, 'schemas')), rel, text), [], rel);
+      const schemaLine = text.split('\n').find((l) => l.startsWith('# yaml-language-server: $schema='));
+      assert.ok(schemaLine, `${rel} names no schema`);
+      const target = join(dirname(join(dir, rel)), schemaLine.split('=')[1]);
+      assert.ok(statSync(target).isFile(), `${rel} points at ${target}`);
+    }
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
 });
 
 const QUIZ_HEAD = 'id: public-records\ntitle: T\nmodule: training/public-records.md\nrevision: 1\nquestions:\n';
