@@ -157,3 +157,42 @@ for (const [name, rel, text, expected, schemaValidForOther] of CASES) {
     else assert.ok(problems.length > 0, 'the build rejects this for a key or type problem, so the schema must too');
   });
 }
+
+// What an admin's editor shows: the YAML language server (the engine of VS Code's YAML extension and
+// of other editors' YAML support) finds the schema from the file's first line, with no setup.
+let docVersion = 0;
+async function editorDiagnostics(file) {
+  const { getLanguageService } = await import('yaml-language-server');
+  const { TextDocument } = await import('vscode-languageserver-textdocument');
+  const { pathToFileURL, fileURLToPath } = await import('node:url');
+  const ls = getLanguageService({
+    schemaRequestService: async (uri) => readFileSync(fileURLToPath(uri), 'utf8'),
+    workspaceContext: { resolveRelativePath: (rel, resource) => new URL(rel, resource).href },
+    yamlSettings: {},
+    clientCapabilities: {},
+  });
+  ls.configure({ validate: true, schemas: [] });
+  // A new version each time: the language server caches parsed documents by URI and version.
+  const doc = TextDocument.create(pathToFileURL(file).href, 'yaml', ++docVersion, readFileSync(file, 'utf8'));
+  const diags = await ls.doValidation(doc, false);
+  return diags.map((d) => `${d.range.start.line + 1}:${d.range.start.character + 1} ${d.message}`);
+}
+
+test('the YAML language server validates site.yaml against its schema from the first line', async () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'policysite-editor-'));
+  try {
+    cpSync(join(REPO, 'schemas'), join(tmp, 'schemas'), { recursive: true });
+    writeFileSync(join(tmp, 'site.yaml'), SITE);
+    assert.deepEqual(await editorDiagnostics(join(tmp, 'site.yaml')), []);
+    const typo = SITE.replace('district:', 'distrct:').replace('show_managers:', 'show_manager:');
+    writeFileSync(join(tmp, 'site.yaml'), typo);
+    const lines = typo.split('\n');
+    const at = (s) => lines.findIndex((l) => l.includes(s)) + 1;
+    const shown = await editorDiagnostics(join(tmp, 'site.yaml'));
+    assert.ok(shown.includes(`${at('distrct:')}:1 Property distrct is not allowed.`), shown.join('\n'));
+    assert.ok(shown.includes(`${at('show_manager:')}:3 Property show_manager is not allowed.`), shown.join('\n'));
+    assert.ok(shown.some((s) => s.endsWith('Missing property "district".')), shown.join('\n'));
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+});
