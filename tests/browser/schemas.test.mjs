@@ -22,7 +22,7 @@ function walk(dir) {
 }
 
 /** Errors that are a key or type problem: exactly what a schema can and must catch. */
-const KEY_OR_TYPE = /unknown field|invalid type|missing field|unknown variant|is not a date|unknown account type|not a valid request file|: invalid (?:[iuf]\d+|bool)\b|expected (?:sequence|mapping)|cannot deserialize/;
+const KEY_OR_TYPE = /unknown field|invalid type|missing field|unknown variant|is not a date|unknown account type|not a valid request file|: invalid (?:[iuf]\d+|bool)\b|expected (?:sequence|mapping)|cannot deserialize|expected a whole number|the value has the wrong type/;
 
 test('every bundled file passes its schema', () => {
   const files = schemaFilesOf(REPO, (d) => ['site.yaml', 'content', 'data', 'quizzes'].flatMap((f) => {
