@@ -22,6 +22,8 @@ pub mod policy;
 pub mod quiz;
 pub mod render;
 pub mod request;
+pub mod scaffold;
+pub mod schema;
 pub mod search;
 pub mod serve;
 pub mod yaml;
