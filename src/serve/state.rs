@@ -162,6 +162,7 @@ impl LiveSite {
     /// Load everything and render everything; write what changed, delete what is gone.
     pub fn full(&mut self) -> Result<Outcome, Diagnostics> {
         let site = build::load_site(&self.root)?;
+        site.quizzes.report_warnings(); // quiz helper: unpublished revisions
         let renderer = Renderer::new(&self.root, &site)?;
         if self.files.is_empty() && self.output.is_dir() {
             // First build of this session: treat whatever is on disk as unknown, so stale files go.
@@ -185,7 +186,6 @@ impl LiveSite {
             changed.push(rel.clone());
         }
         crate::output::remove_empty_dirs(&self.output);
-        let _ = crate::quiz::record_lock(&self.root, &site.quizzes);
         self.files = written;
         self.site = Some(site);
         self.renderer = Some(renderer);
