@@ -61,12 +61,19 @@ pub fn publish(root: &Path, quizzes: &Quizzes, today: Date) -> Result<Vec<(Strin
                 }
                 Some(old) => {
                     let same_answers = old.legacy.is_none()
-                        && old.questions.iter().map(|p| (&p.id, &p.answers)).eq(new.questions.iter().map(|p| (&p.id, &p.answers)));
+                        && old
+                            .questions
+                            .iter()
+                            .map(|p| (&p.id, &p.answers))
+                            .eq(new.questions.iter().map(|p| (&p.id, &p.answers)));
                     if old.legacy.is_none() && !same_answers {
                         // Another publish recorded different answers since this run loaded the quizzes.
                         return Err(Diagnostic::new(
                             &quiz.file,
-                            format!("revision {} of quiz `{}` was published with other answers meanwhile", quiz.revision, quiz.id),
+                            format!(
+                                "revision {} of quiz `{}` was published with other answers meanwhile",
+                                quiz.revision, quiz.id
+                            ),
                         )
                         .at(quiz.revision_line, None)
                         .help(super::revision::bump_help(quiz.revision)));
@@ -95,8 +102,9 @@ pub fn publish(root: &Path, quizzes: &Quizzes, today: Date) -> Result<Vec<(Strin
             done.push((quiz.id.clone(), quiz.revision, outcome));
         }
         if done.iter().any(|(_, _, o)| *o != Outcome::Unchanged) {
-            lock::write(root, &lock)
-                .map_err(|e| Diagnostic::new(super::LOCK_FILE, format!("cannot write: {e}")).help("check permissions"))?;
+            lock::write(root, &lock).map_err(|e| {
+                Diagnostic::new(super::LOCK_FILE, format!("cannot write: {e}")).help("check permissions")
+            })?;
         }
         Ok(done)
     })

@@ -52,7 +52,10 @@ fn substantive(quiz: &Quiz, locked: &[QuestionPrint], now: &[QuestionPrint]) -> 
     };
     for (q, p) in quiz.questions.iter().zip(now) {
         match by_id.get(p.id.as_str()) {
-            None => err(q.line, format!("question `{}` was added to quiz `{}`, but revision {r} is already published", q.id, quiz.id)),
+            None => err(
+                q.line,
+                format!("question `{}` was added to quiz `{}`, but revision {r} is already published", q.id, quiz.id),
+            ),
             Some(old) if old.answers != p.answers => err(
                 q.line,
                 format!(
@@ -104,9 +107,12 @@ fn compare_published(quiz: &Quiz, entry: &Published, now: &[QuestionPrint], foun
             );
         } else {
             found.warnings.push(
-                Diagnostic::new(&quiz.file, format!("revision {r} of quiz `{}` is recorded in the old lock format", quiz.id))
-                    .at(quiz.revision_line, None)
-                    .help("run `policysite publish` to record the material that verifies its codes later"),
+                Diagnostic::new(
+                    &quiz.file,
+                    format!("revision {r} of quiz `{}` is recorded in the old lock format", quiz.id),
+                )
+                .at(quiz.revision_line, None)
+                .help("run `policysite publish` to record the material that verifies its codes later"),
             );
         }
         return;

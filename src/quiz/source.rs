@@ -140,9 +140,12 @@ fn validate_editorial(file: &Path, text: &str, qf: &QuizFile, diags: &mut Diagno
         }
         if previous.is_some_and(|p| e.value.date < p) {
             diags.push(
-                Diagnostic::new(file, format!("editorial entry dated {} is older than the one before it", e.value.date))
-                    .at(line, None)
-                    .help("add new editorial entries at the end of the list, oldest first"),
+                Diagnostic::new(
+                    file,
+                    format!("editorial entry dated {} is older than the one before it", e.value.date),
+                )
+                .at(line, None)
+                .help("add new editorial entries at the end of the list, oldest first"),
             );
         }
         previous = Some(e.value.date);
@@ -166,10 +169,7 @@ pub fn load_all(root: &Path) -> Result<Quizzes, Diagnostics> {
     let mut diags = Diagnostics::default();
     let mut quizzes = Quizzes::default();
     let Some(files) = quiz_files(&root.join(QUIZ_DIR)) else { return Ok(quizzes) };
-    let lock = match super::lock::read(root) {
-        Ok(l) => l,
-        Err(d) => return Err(d.into()),
-    };
+    let lock = super::lock::read(root)?;
     let mut tags: BTreeMap<u16, String> = BTreeMap::new();
     for path in files {
         let file = display_path(root, &path);

@@ -107,7 +107,11 @@ fn key_for(quiz: &super::Quiz, code_revision: u32, today: Date) -> Result<([u8; 
     }
     // The revision that replaced the code's: the next one published, or the current one. Its
     // `retrain_by` is the window for codes of the code's revision.
-    let next = quiz.published.iter().filter(|p| p.revision > code_revision && p.revision < quiz.revision).min_by_key(|p| p.revision);
+    let next = quiz
+        .published
+        .iter()
+        .filter(|p| p.revision > code_revision && p.revision < quiz.revision)
+        .min_by_key(|p| p.revision);
     let window = match next {
         Some(p) => p.retrain_by,
         None => quiz.retrain_by,
@@ -240,7 +244,10 @@ mod tests {
         let forged = code::issue(&[2u8; 32], "public-records", 2, EMAIL, day("2026-11-01"));
         assert_eq!(verify(&q, EMAIL, &forged, today, 365).problem, Some(Invalid::WrongPersonOrQuiz));
         let old = code::issue(&[1u8; 32], "public-records", 1, EMAIL, day("2026-11-01"));
-        assert_eq!(verify(&q, EMAIL, &old, today, 365).problem, Some(Invalid::OutdatedRevision { current: 2, retrain_by: None }));
+        assert_eq!(
+            verify(&q, EMAIL, &old, today, 365).problem,
+            Some(Invalid::OutdatedRevision { current: 2, retrain_by: None })
+        );
         let expired = code::issue(&[1u8; 32], "public-records", 2, EMAIL, day("2025-11-27"));
         assert_eq!(
             verify(&q, EMAIL, &expired, today, 365).problem,
@@ -258,5 +265,43 @@ mod tests {
             verify(&q, EMAIL, &typo.iter().collect::<String>(), today, 365).problem,
             Some(Invalid::Typo { .. })
         ));
+    }
+
+    #[test]
+    fn a_superseded_revision_counts_until_the_window_of_the_revision_after_it() {
+        use crate::quiz::lock::Published;
+        let entry = |revision: u32, key: [u8; 32], retrain_by: Option<&str>| Published {
+            revision,
+            published: Date::parse("2026-01-01"),
+            retrain_by: retrain_by.and_then(Date::parse),
+            editorial: 0,
+            key: Some(crate::quiz::keys::hex(&key)),
+            questions: Vec::new(),
+            legacy: None,
+        };
+        let mut q = quizzes();
+        let quiz = q.by_id.get_mut("public-records").expect("quiz");
+        quiz.revision = 3;
+        quiz.key = [3u8; 32];
+        quiz.retrain_by = Date::parse("2027-01-31");
+        // Revision 2 opened a window for revision 1 that closed long ago.
+        quiz.published = vec![
+            entry(1, [9u8; 32], None),
+            entry(2, [1u8; 32], Some("2026-03-01")),
+            entry(3, [3u8; 32], Some("2027-01-31")),
+        ];
+        let on = |d: &str| Date::parse(d).expect("date");
+        let rev2 = code::issue(&[1u8; 32], "public-records", 2, EMAIL, day("2026-11-01"));
+        let v = verify(&q, EMAIL, &rev2, on("2027-01-31"), 365);
+        assert!(v.valid, "{v:?}");
+        assert_eq!(v.status(), "VALID (revision 2 superseded; retraining due by 2027-01-31)");
+        let v = verify(&q, EMAIL, &rev2, on("2027-02-01"), 365);
+        assert_eq!(v.problem, Some(Invalid::OutdatedRevision { current: 3, retrain_by: Date::parse("2027-01-31") }));
+        let rev1 = code::issue(&[9u8; 32], "public-records", 1, EMAIL, day("2026-02-01"));
+        let v = verify(&q, EMAIL, &rev1, on("2026-11-28"), 365);
+        assert_eq!(v.problem, Some(Invalid::OutdatedRevision { current: 3, retrain_by: Date::parse("2026-03-01") }));
+        // Inside the window, expiry still applies.
+        let old = code::issue(&[1u8; 32], "public-records", 2, EMAIL, day("2025-12-01"));
+        assert!(matches!(verify(&q, EMAIL, &old, on("2027-01-15"), 365).problem, Some(Invalid::Expired { .. })));
     }
 }
