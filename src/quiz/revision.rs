@@ -194,6 +194,18 @@ pub fn compare(quiz: &Quiz, now: &[QuestionPrint]) -> Found {
         );
         return found;
     }
+    if let Some(due) = quiz.retrain_by
+        && !quiz.published.iter().any(|p| p.revision < r && p.key.is_some())
+    {
+        found.warnings.push(
+            Diagnostic::new(
+                &quiz.file,
+                format!("`retrain_by: {due}` has no effect: no earlier revision of quiz `{}` is published with the material that verifies its codes", quiz.id),
+            )
+            .at(quiz.revision_line, None)
+            .help("codes of earlier revisions are refused; publish a revision (`policysite publish`) before raising it to keep its codes verifiable"),
+        );
+    }
     match quiz.published.iter().find(|p| p.revision == r) {
         Some(entry) => compare_published(quiz, entry, now, &mut found),
         None => found.warnings.push(
