@@ -248,6 +248,12 @@ fn wording_changes_need_an_editorial_declaration() {
     let (status, out) = verify(&site, &earlier, "2026-12-02");
     assert_eq!(status, 0, "{out}");
     assert!(out.contains("revision 2, completed 2026-11-20: VALID"), "{out}");
+    // An explanation decides no answer: it may change without a declaration.
+    let explained = edit_question(&declared, "personal-phone", |l| {
+        if l.starts_with("    explanation: ") { format!("{l} See the module.") } else { l.to_string() }
+    });
+    site.write(QUIZ, &explained);
+    assert!(!site.build_ok().contains("warning:"));
     // The declaration is used up: the next rewording needs another one.
     site.write(QUIZ, &reword(&declared));
     assert!(site.build_err().contains("no new editorial change is declared"));

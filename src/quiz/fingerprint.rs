@@ -3,8 +3,11 @@
 //! - **answers**: the question id, its type, how many options it has and which are right. This is
 //!   what decides right or wrong (and what the code-signing key is derived from), so a published
 //!   revision may never change it: changing it needs a new revision.
-//! - **text**: the prompt, the options' wording and the explanation. Rewording is an editorial
+//! - **text**: the prompt and the options' wording: what staff answer. Rewording is an editorial
 //!   change: allowed in a published revision when the quiz file declares it (`editorial:`).
+//!
+//! Explanations (shown after a right answer), the title and the description are in neither: changing
+//! them changes no question and no answer, so it needs neither a new revision nor a declaration.
 //!
 //! Question order is part of the answers fingerprint because the quiz key hashes the questions in
 //! order: reordering them would change every code.
@@ -29,7 +32,7 @@ fn short_hash(json: &str) -> String {
 pub fn question(q: &Question) -> QuestionPrint {
     let answers = serde_json::json!([q.id, q.kind, q.options.len(), keys::answer_string(&q.answer)]);
     let options: Vec<&str> = q.options.iter().map(|o| o.trim()).collect();
-    let text = serde_json::json!([q.prompt.trim(), options, q.explanation.trim()]);
+    let text = serde_json::json!([q.prompt.trim(), options]);
     QuestionPrint { id: q.id.clone(), answers: short_hash(&answers.to_string()), text: short_hash(&text.to_string()) }
 }
 
