@@ -123,6 +123,54 @@ fn a_scratch_build_writes_nothing_in_the_site_and_an_unpublished_revision_can_be
     assert_eq!(before, tree_hash(site.path(), None), "…but nothing else did");
 }
 
+/// `serve` into a folder outside the site, with its terminal lines on a channel.
+struct Serve {
+    child: std::process::Child,
+    log: std::sync::mpsc::Receiver<String>,
+}
+
+impl Serve {
+    fn start(site: &TestSite, output: &Path) -> Serve {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_policysite"))
+            .arg("--root")
+            .arg(site.path())
+            .args(["serve", "--port", "0", "--output"])
+            .arg(output)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start serve");
+        let (tx, log) = std::sync::mpsc::channel();
+        let stderr = BufReader::new(child.stderr.take().expect("stderr"));
+        std::thread::spawn(move || {
+            for line in stderr.lines().map_while(Result::ok) {
+                let _ = tx.send(line);
+            }
+        });
+        let mut addr = String::new();
+        BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut addr).expect("address");
+        assert!(!addr.trim().is_empty(), "serve printed no address");
+        Serve { child, log }
+    }
+
+    /// The next terminal line containing `needle` (None after 20 s of silence).
+    fn line(&self, needle: &str) -> Option<String> {
+        while let Ok(line) = self.log.recv_timeout(std::time::Duration::from_secs(20)) {
+            if line.contains(needle) {
+                return Some(line);
+            }
+        }
+        None
+    }
+}
+
+impl Drop for Serve {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 #[test]
 fn serve_writes_nothing_in_the_site() {
     let site = TestSite::bundled();
@@ -130,40 +178,28 @@ fn serve_writes_nothing_in_the_site() {
     site.write(QUIZ, &bumped);
     let scratch = tempfile::tempdir().expect("tempdir");
     let before = tree_hash(site.path(), None);
-    let mut child = Command::new(env!("CARGO_BIN_EXE_policysite"))
-        .arg("--root")
-        .arg(site.path())
-        .args(["serve", "--port", "0", "--output"])
-        .arg(scratch.path().join("out"))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start serve");
-    let (tx, rx) = std::sync::mpsc::channel();
-    let stderr = BufReader::new(child.stderr.take().expect("stderr"));
-    std::thread::spawn(move || {
-        for line in stderr.lines().map_while(Result::ok) {
-            let _ = tx.send(line);
-        }
-    });
-    let mut addr = String::new();
-    BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut addr).expect("address");
-    assert!(!addr.trim().is_empty(), "serve printed no address");
+    let srv = Serve::start(&site, &scratch.path().join("out"));
     // Edit the unpublished revision while serving, and wait for the rebuild.
     site.write(QUIZ, &change_answer(&bumped));
-    let mut rebuilt = false;
-    while let Ok(line) = rx.recv_timeout(std::time::Duration::from_secs(20)) {
-        if line.contains("rebuilt") {
-            rebuilt = true;
-            break;
-        }
-    }
-    let _ = child.kill();
-    let _ = child.wait();
-    assert!(rebuilt, "serve did not rebuild after the quiz edit");
+    assert!(srv.line("rebuilt").is_some(), "serve did not rebuild after the quiz edit");
+    drop(srv);
     // Only the file the test edited differs: put it back and compare.
     site.write(QUIZ, &bumped);
     assert_eq!(before, tree_hash(site.path(), None), "serve changed the site's sources");
+}
+
+#[test]
+fn serve_checks_sections_when_a_module_page_body_changes() {
+    let site = TestSite::bundled();
+    let scratch = tempfile::tempdir().expect("tempdir");
+    let srv = Serve::start(&site, &scratch.path().join("out"));
+    let page = "content/training/public-records.md";
+    let text = site.read(page);
+    site.write(page, &text.replace("## Penalties\n", "## Consequences\n"));
+    let err = srv.line("names section `penalties`").expect("no section error");
+    assert!(err.contains("quizzes/public-records.yaml:"), "{err}");
+    site.write(page, &format!("{text}\nOne more line.\n"));
+    assert!(srv.line("rebuilt").is_some(), "no rebuild after the fix");
 }
 
 #[test]

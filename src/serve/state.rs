@@ -307,6 +307,11 @@ impl LiveSite {
             site.replace_body(idx, src)?;
             updated.push(idx);
         }
+        // quiz helper: a module page's headings are the targets of its quiz's `section:` keys.
+        let refs = crate::quiz_view::check_references(&self.root, site);
+        if !refs.is_empty() {
+            return Err(refs.sorted());
+        }
         self.last_scope = format!("{} page{}", updated.len(), if updated.len() == 1 { "" } else { "s" });
         let sink = DiffSink::new(&self.output, &self.files);
         let mut diags = Diagnostics(
