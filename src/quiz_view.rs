@@ -204,7 +204,15 @@ pub fn site_files(site: &Site) -> Vec<(String, Vec<u8>)> {
         .quizzes
         .by_id
         .values()
-        .map(|q| serde_json::json!({ "id": q.id, "title": q.title, "tag": code::quiz_tag(&q.id), "revision": q.revision, "module": site.page(&q.module).map(|p| p.url.clone()) }))
+        .map(|q| {
+            // Superseded revisions whose codes count until a retraining deadline (no key material).
+            let superseded: Vec<_> = q
+                .retraining_windows()
+                .into_iter()
+                .map(|(revision, due)| serde_json::json!({ "revision": revision, "retrain_by": due }))
+                .collect();
+            serde_json::json!({ "id": q.id, "title": q.title, "tag": code::quiz_tag(&q.id), "revision": q.revision, "superseded": superseded, "module": site.page(&q.module).map(|p| p.url.clone()) })
+        })
         .collect();
     let config = serde_json::json!({
         "quizzes": quizzes,

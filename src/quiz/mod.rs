@@ -109,6 +109,34 @@ pub struct Quiz {
     pub published: Vec<lock::Published>,
 }
 
+impl Quiz {
+    /// Until when codes of an earlier `revision` still count: the `retrain_by` of the revision that
+    /// replaced it (the next one published, or the current one). `None`: they stopped counting.
+    pub fn retrain_by_for(&self, revision: u32) -> Option<Date> {
+        if revision >= self.revision {
+            return None;
+        }
+        let next = self
+            .published
+            .iter()
+            .filter(|p| p.revision > revision && p.revision < self.revision)
+            .min_by_key(|p| p.revision);
+        match next {
+            Some(p) => p.retrain_by,
+            None => self.retrain_by,
+        }
+    }
+
+    /// Superseded revisions whose codes can still be verified, with their retraining deadline.
+    pub fn retraining_windows(&self) -> Vec<(u32, Date)> {
+        self.published
+            .iter()
+            .filter(|p| p.revision < self.revision && p.key_bytes().is_some())
+            .filter_map(|p| self.retrain_by_for(p.revision).map(|d| (p.revision, d)))
+            .collect()
+    }
+}
+
 /// All quizzes, and the warnings a build should show (unpublished revisions, pending editorial changes).
 #[derive(Debug, Clone, Default)]
 pub struct Quizzes {

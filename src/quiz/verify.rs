@@ -105,17 +105,7 @@ fn key_for(quiz: &super::Quiz, code_revision: u32, today: Date) -> Result<([u8; 
     if code_revision > quiz.revision {
         return Err(outdated(None));
     }
-    // The revision that replaced the code's: the next one published, or the current one. Its
-    // `retrain_by` is the window for codes of the code's revision.
-    let next = quiz
-        .published
-        .iter()
-        .filter(|p| p.revision > code_revision && p.revision < quiz.revision)
-        .min_by_key(|p| p.revision);
-    let window = match next {
-        Some(p) => p.retrain_by,
-        None => quiz.retrain_by,
-    };
+    let window = quiz.retrain_by_for(code_revision);
     let material = quiz.published.iter().find(|p| p.revision == code_revision).and_then(|p| p.key_bytes());
     match (window, material) {
         (Some(due), Some(key)) if today <= due => {
