@@ -233,6 +233,15 @@ fn publish_records_every_quiz_and_is_idempotent() {
 }
 
 #[test]
+fn publish_without_quizzes_records_nothing() {
+    let site = TestSite::minimal();
+    let o = site.run(&["publish"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("no quizzes to publish"));
+    assert!(!site.path().join(quiz::LOCK_FILE).exists());
+}
+
+#[test]
 fn a_changed_answer_in_a_published_revision_points_at_the_question() {
     let site = TestSite::bundled();
     let text = change_answer(&site.read(QUIZ));

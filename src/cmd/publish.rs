@@ -34,6 +34,9 @@ pub fn run(root: &Path, args: &Args) -> i32 {
             return 1;
         }
     };
+    if done.is_empty() {
+        println!("no quizzes to publish (quizzes/ has none)");
+    }
     for (id, revision, outcome) in &done {
         let what = match outcome {
             Outcome::Recorded => "recorded as published".to_string(),
