@@ -213,7 +213,10 @@ fn publish_records_every_quiz_and_is_idempotent() {
     site.write(QUIZ, &set_revision(&site.read(QUIZ), "3"));
     let out = publish(&site);
     assert!(out.contains("quiz public-records revision 3: recorded as published"), "{out}");
-    assert!(out.contains("quiz ferpa-student-records revision 1: already published"), "{out}");
+    // The other quizzes are already recorded as they are.
+    let others: Vec<&str> =
+        out.lines().filter(|l| l.starts_with("quiz ") && !l.starts_with("quiz public-records ")).collect();
+    assert!(!others.is_empty() && others.iter().all(|l| l.ends_with(": already published")), "{out}");
     let lock: serde_json::Value = serde_json::from_str(&site.read(quiz::LOCK_FILE)).expect("json lock");
     let revs: Vec<u64> = lock["quizzes"]["public-records"]
         .as_array()

@@ -562,8 +562,10 @@ fn failed_then_fixed_rebuilds_change_nothing_then_equal_a_clean_build() {
         std::fs::copy(site.path().join("site.yaml"), clean.path().join("site.yaml")).expect("copy");
         clean.build_ok();
         let expected = snapshot(&clean.out());
+        // Poll while serve rebuilds: a file may be moved in or out between listing and reading it.
+        let settled = |out: &std::path::Path| std::panic::catch_unwind(|| snapshot(out)).ok();
         let deadline = Instant::now() + Duration::from_secs(10);
-        while snapshot(&site.out()) != expected && Instant::now() < deadline {
+        while settled(&site.out()).as_ref() != Some(&expected) && Instant::now() < deadline {
             std::thread::sleep(Duration::from_millis(100));
         }
         assert!(
