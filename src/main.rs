@@ -31,6 +31,8 @@ enum Command {
     Publish(cmd::publish::Args),
     /// Check, approve or retire Social Media Account Requests (the Communications Department's tools).
     Request(cmd::request::Args),
+    /// Export training modules for other systems: `export scorm` makes SCORM packages for an LMS.
+    Export(cmd::export::Args),
 }
 
 fn main() {
@@ -43,6 +45,7 @@ fn main() {
         Command::Verify(args) => cmd::verify::run(root, args),
         Command::Request(args) => cmd::request::run(root, args),
         Command::Publish(args) => cmd::publish::run(root, args),
+        Command::Export(args) => cmd::export::run(root, args),
     };
     std::process::exit(code);
 }
