@@ -236,6 +236,22 @@ fn publish_records_every_quiz_and_is_idempotent() {
 }
 
 #[test]
+fn publish_refuses_a_site_with_errors_and_a_damaged_lock_is_reported() {
+    let site = TestSite::bundled();
+    let lock = site.read(quiz::LOCK_FILE);
+    site.write(QUIZ, &change_answer(&site.read(QUIZ)));
+    let o = site.run(&["publish"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("already published") && err.contains("nothing was published"), "{err}");
+    assert_eq!(lock, site.read(quiz::LOCK_FILE));
+    site.write(quiz::LOCK_FILE, &lock.replacen("\"quizzes\"", "\"quizzes\" oops", 1));
+    let err = site.build_err();
+    assert!(err.contains("error: quizzes/revisions.lock:") && err.contains("the lock file is damaged"), "{err}");
+    assert!(err.contains("restore it from version control"), "{err}");
+}
+
+#[test]
 fn publish_without_quizzes_records_nothing() {
     let site = TestSite::minimal();
     let o = site.run(&["publish"]);
