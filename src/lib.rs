@@ -20,6 +20,7 @@ pub mod model;
 pub mod output;
 pub mod policy;
 pub mod quiz;
+pub mod quiz_view;
 pub mod render;
 pub mod request;
 pub mod scaffold;

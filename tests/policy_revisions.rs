@@ -161,7 +161,10 @@ fn the_feed_has_one_entry_per_revision_with_permanent_ids_and_compare_links() {
     let site = example();
     build_ok_on(&site, "2026-11-28");
     let feed = site.read("public/feed.xml");
-    assert_eq!(feed.matches("<entry>").count(), 3);
+    // Three policy revisions and the quiz revision recorded by `publish` (the lock's date).
+    assert_eq!(feed.matches("<entry>").count(), 4);
+    assert!(feed.contains("<id>tag:tacoma.k12.wa.us,2025-03-20:quiz/public-records/2</id>"));
+    assert!(feed.contains(r#"href="training/public-records/index.html""#));
     assert!(feed.contains("<id>tag:tacoma.k12.wa.us,2025-03-11:policy/6973.1R/2025-03-11</id>"));
     assert!(feed.contains(r#"href="regulation/6973-1r/compare/2016-06-07-to-2025-03-11/index.html""#));
     assert!(feed.contains("<updated>2026-11-17T00:00:00Z</updated>"));
@@ -255,4 +258,37 @@ fn the_oldest_revision_is_the_seed_text_word_for_word() {
         }
         assert!(it.any(|g| *g == w), "revision text is missing or reordered at word `{w}`");
     }
+}
+
+#[test]
+fn a_published_revision_cannot_change_but_a_new_one_can_be_added() {
+    let site = example();
+    build_ok_on(&site, "2026-11-28");
+    let rev = site.read("content/regulation/6973-1r/2016-06-07.md");
+    site.write(
+        "content/regulation/6973-1r/2016-06-07.md",
+        &rev.replace("Pinterest, Flickr", "Pinterest, TikTok, Flickr"),
+    );
+    let (ok, err) = build_on(&site, "2026-11-28");
+    assert!(!ok);
+    assert!(
+        err.contains("content/regulation/6973-1r/2016-06-07.md: the published revision of 2016-06-07 was changed"),
+        "{err}"
+    );
+    site.write("content/regulation/6973-1r/2016-06-07.md", &rev);
+    // A new revision is not published yet, so it may still change; `publish` records it.
+    let next = site.read("content/regulation/6973-1r/2026-11-17.md");
+    site.write(
+        "content/regulation/6973-1r/2027-01-05.md",
+        &next.replace("effective: 2027-07-01", "effective: 2027-08-01"),
+    );
+    build_ok_on(&site, "2026-11-28");
+    let o = site.run(&["publish", "--today", "2027-01-06"]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{out}{}", String::from_utf8_lossy(&o.stderr));
+    assert!(out.contains("policy revision regulation/6973-1r.md@2027-01-05: recorded as published"), "{out}");
+    assert!(!out.contains("2016-06-07"), "already published revisions are not recorded again: {out}");
+    site.write("content/regulation/6973-1r/2027-01-05.md", &next.replace("two administrators", "three administrators"));
+    let (ok, err) = build_on(&site, "2026-11-28");
+    assert!(!ok && err.contains("the published revision of 2027-01-05 was changed"), "{err}");
 }

@@ -72,12 +72,34 @@ pub fn platform_changes(_site: &Site) -> Vec<Change> {
     Vec::new()
 }
 
-/// HOOK for helper "quiz": published quiz revisions with their dates. Empty until the quiz
-/// branch's lock (which records a `published` date per revision) is on main and exposed on
-/// `site.quizzes`; each revision then becomes a `Change` with kind `quiz`, path
-/// `<module URL>index.html`, id `tag:<authority>,<published>:quiz/<id>/<revision>`.
-pub fn quiz_changes(_site: &Site) -> Vec<Change> {
-    Vec::new()
+/// Published quiz revisions, from `quizzes/revisions.lock` (entries of the old lock format carry no
+/// date and are left out). Each links to the module page, where the quiz is.
+pub fn quiz_changes(site: &Site) -> Vec<Change> {
+    let auth = authority(site);
+    let mut out = Vec::new();
+    for quiz in site.quizzes.by_id.values() {
+        let path = site.page(&quiz.module).map(|p| format!("{}index.html", p.url)).unwrap_or_default();
+        for p in &quiz.published {
+            let Some(date) = p.published else { continue };
+            let window = match p.retrain_by {
+                Some(d) => format!(" Codes of the previous revision count until {}.", d.long()),
+                None if p.revision > 1 => " Codes of the previous revision no longer count.".to_string(),
+                None => String::new(),
+            };
+            out.push(Change {
+                id: format!("tag:{auth},{date}:quiz/{}/{}", quiz.id, p.revision),
+                title: format!("Quiz “{}”: revision {} published ({})", quiz.title, p.revision, date.long()),
+                summary: format!(
+                    "The training quiz was {}.{window}",
+                    if p.revision == 1 { "published" } else { "revised" }
+                ),
+                date,
+                path: path.clone(),
+                kind: "quiz",
+            });
+        }
+    }
+    out
 }
 
 /// The feed's links: absolute under `base_url` when set, else relative to `feed.xml` (the root).

@@ -41,6 +41,12 @@ pub fn check(root: &Path, policies: &Policies) -> Diagnostics {
                 ))
             }
             Some(_) => {}
+            // A file that exists but failed to load is already reported.
+            None if root
+                .join(crate::load::content::CONTENT_DIR)
+                .join(rel.trim_end_matches(".md"))
+                .join(format!("{date}.md"))
+                .is_file() => {}
             None => diags.push(
                 Diagnostic::new(LOCK_FILE, format!("the published revision {date} of content/{rel} is missing"))
                     .help("restore its file: published revisions stay readable at their dated URL"),

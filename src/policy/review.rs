@@ -1,7 +1,7 @@
 //! Keep training in step with the policy: a module names the policy sections it teaches
 //! (`teaches: [heading ids]`); when a revision changes one of them, the build warns that the module
 //! and its quiz need review, until the author records the review (`reviewed: YYYY-MM-DD`, on or
-//! after the revision's adoption).
+//! after the revision's adoption) or publishes a new revision of the module's quiz on or after it.
 
 use std::collections::BTreeSet;
 
@@ -62,7 +62,9 @@ pub fn warnings(site: &Site) -> Vec<Diagnostic> {
                 .collect();
             for page in site.pages.iter().filter(|m| !m.source.front.teaches.is_empty()) {
                 let front = &page.source.front;
-                if front.reviewed.is_some_and(|r| r >= rev.date) {
+                if front.reviewed.is_some_and(|r| r >= rev.date)
+                    || quiz_revised_since(site, front.quiz.as_deref(), rev.date)
+                {
                     continue;
                 }
                 let hit: Vec<&str> =
@@ -83,7 +85,7 @@ pub fn warnings(site: &Site) -> Vec<Diagnostic> {
                     )
                     .at(page.source.key_line("teaches"), None)
                     .help(format!(
-                        "when the module (and quiz, raising its revision if questions change) matches the new text, set `reviewed: {}` or later in its front matter",
+                        "when the module matches the new text, set `reviewed: {}` or later in its front matter (or publish a new revision of its quiz)",
                         rev.date
                     )),
                 );
@@ -91,6 +93,13 @@ pub fn warnings(site: &Site) -> Vec<Diagnostic> {
         }
     }
     out
+}
+
+/// Whether the module's quiz had a revision above 1 published on or after `date` (the author revised
+/// the quiz for the new text).
+fn quiz_revised_since(site: &Site, quiz: Option<&str>, date: crate::date::Date) -> bool {
+    let Some(q) = quiz.and_then(|id| site.quizzes.get(id)) else { return false };
+    q.published.iter().any(|p| p.revision > 1 && p.published.is_some_and(|d| d >= date))
 }
 
 /// Old ids that no longer exist (a removed or renamed section counts as a change to the old id).

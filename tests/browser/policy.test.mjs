@@ -103,7 +103,7 @@ test('links work over http under a sub-path and from file://', async () => {
   await page.close();
 });
 
-test('feed.xml parses as Atom with one entry per revision', async () => {
+test('feed.xml parses as Atom with one entry per policy and quiz revision', async () => {
   const python = process.env.FEEDPARSER_PYTHON || 'python3';
   const script = `
 import json, sys, feedparser
@@ -117,9 +117,11 @@ print(json.dumps({"version": d.version, "bozo": d.bozo, "title": d.feed.get("tit
   assert.equal(feed.bozo, false, 'well-formed XML');
   assert.deepEqual(feed.entries.map((e) => e.id), [
     'tag:tacoma.k12.wa.us,2026-11-17:policy/6973.1R/2026-11-17',
+    'tag:tacoma.k12.wa.us,2025-03-20:quiz/public-records/2',
     'tag:tacoma.k12.wa.us,2025-03-11:policy/6973.1R/2025-03-11',
     'tag:tacoma.k12.wa.us,2016-06-07:policy/6973.1R/2016-06-07',
   ]);
-  assert.equal(feed.entries[1].link, 'regulation/6973-1r/compare/2016-06-07-to-2025-03-11/index.html');
-  assert.equal(feed.entries[1].updated, '2025-03-11T00:00:00Z');
+  assert.equal(feed.entries[2].link, 'regulation/6973-1r/compare/2016-06-07-to-2025-03-11/index.html');
+  assert.equal(feed.entries[2].updated, '2025-03-11T00:00:00Z');
+  assert.equal(feed.entries[1].link, 'training/public-records/index.html');
 });
