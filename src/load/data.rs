@@ -119,6 +119,20 @@ pub fn check_directory(directory: &Directory, platforms: &Platforms, text: &str)
     for a in &directory.accounts {
         let start = line_of(0, "request_id", &a.request_id).saturating_sub(1);
         let platform = platforms.approved.iter().chain(&platforms.barred).find(|p| p.id == a.platform);
+        if platform.is_none() && platforms.removal_of(&a.platform).is_some() {
+            // A platform that has left both lists: its hosts are gone, but the address must still
+            // be a web address (`request audit` reports the account).
+            if let Some(url) = a.url.as_deref()
+                && !url::Url::parse(url.trim()).is_ok_and(|u| matches!(u.scheme(), "https" | "http"))
+            {
+                diags.push(
+                    Diagnostic::new(DIRECTORY_FILE, format!("account {}: `{url}` is not an https: address", a.handle))
+                        .at(line_of(start, "url", url.trim()), None)
+                        .help("correct the address or remove the `url:` line; /directory/ links to it"),
+                );
+            }
+            continue;
+        }
         let Some(platform) = platform else {
             diags.push(
                 Diagnostic::new(DIRECTORY_FILE, format!("`{}` is not a platform id of {PLATFORMS_FILE}", a.platform))

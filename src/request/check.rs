@@ -3,12 +3,12 @@
 
 use serde::Serialize;
 
+use super::email::district_email;
 use super::schema::{self, Request};
 use crate::config::SiteConfig;
 use crate::date::Date;
 use crate::load::data::Data;
 use crate::quiz::Quizzes;
-use crate::quiz::verify::verify;
 
 /// One problem, with the field it concerns (a JSON path such as `administrators[0].codes.public-records`).
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -23,19 +23,36 @@ pub struct Context<'a> {
     pub data: &'a Data,
     pub quizzes: &'a Quizzes,
     pub today: Date,
+    /// The LMS completion report, when `--lms-report` was given.
+    pub lms: Option<&'a super::lms::Report>,
 }
 
-/// Parse a request file; malformed JSON is reported with its line and column.
+/// The result of checking one request.
+#[derive(Debug, Default)]
+pub struct Checked {
+    pub problems: Vec<Problem>,
+    /// Per administrator and required quiz, which evidence was used.
+    pub evidence: Vec<super::training::Evidence>,
+    /// Said about an acceptable request, e.g. that it is already in the directory.
+    pub notes: Vec<String>,
+}
+
+/// Parse a request file; see [`super::file::parse`].
 pub fn parse(text: &str) -> Result<Request, Problem> {
-    serde_json::from_str(text).map_err(|e| Problem {
-        field: format!("line {}, column {}", e.line(), e.column()),
-        message: format!("not a valid request file: {e}"),
-    })
+    super::file::parse(text)
 }
 
-pub fn check(req: &Request, cx: &Context<'_>) -> Vec<Problem> {
+pub fn check(req: &Request, cx: &Context<'_>) -> Checked {
+    let limits = super::file::limits(req);
+    if !limits.is_empty() {
+        // The other checks would read what is over the limit; report the limits alone.
+        return Checked { problems: limits, ..Checked::default() };
+    }
     let mut p = Vec::new();
+    let mut evidence = Vec::new();
+    let mut notes = Vec::new();
     let mut problem = |field: &str, message: String| p.push(Problem { field: field.to_string(), message });
+    let domains = &cx.config.email_domains;
 
     if req.schema != schema::SCHEMA || req.version != schema::VERSION {
         problem(
@@ -61,15 +78,8 @@ pub fn check(req: &Request, cx: &Context<'_>) -> Vec<Problem> {
         }
     };
     required("requester.name", &req.requester.name, "the requester's name", &mut problem);
-    if !cx.config.is_district_email(&req.requester.email) {
-        problem(
-            "requester.email",
-            format!(
-                "`{}` is not a District email address ({})",
-                req.requester.email,
-                cx.config.email_domains.join(", ")
-            ),
-        );
+    if let Err(why) = district_email(&req.requester.email, domains) {
+        problem("requester.email", why);
     }
 
     let a = &req.account;
@@ -83,7 +93,8 @@ pub fn check(req: &Request, cx: &Context<'_>) -> Vec<Problem> {
     if !matches!(a.purpose.as_str(), "educational" | "professional") {
         problem("account.purpose", "the purpose must be educational or professional (Regulation 6973.1R)".into());
     }
-    match cx.data.platforms.find(&a.platform) {
+    let platform = cx.data.platforms.find(&a.platform);
+    match platform {
         Some((_, true)) => {}
         Some((p, false)) => problem(
             "account.platform",
@@ -91,16 +102,33 @@ pub fn check(req: &Request, cx: &Context<'_>) -> Vec<Problem> {
         ),
         None => problem("account.platform", format!("`{}` is not on the approved platform list", a.platform)),
     }
-    if let Some(existing) = cx.data.directory.find_active(&a.platform, &a.handle)
-        && existing.request_id != req.id
+    if let (Some((p, _)), Some(url)) = (platform, a.url.as_deref().filter(|u| !u.trim().is_empty()))
+        && let Err(why) = p.check_account_url(url)
     {
-        problem(
+        problem("account.url", why);
+    }
+    // Aliases ("Blogs", "blog") name one platform: compare by its id.
+    let platform_id = platform.map_or(a.platform.as_str(), |(p, _)| p.id.as_str());
+    match cx.data.directory.find_active(platform_id, &a.handle) {
+        Some(existing) if existing.request_id != req.id => problem(
             "account.handle",
             format!(
                 "{} on {} is already an official account (request {}, approved {})",
                 existing.handle, existing.platform, existing.request_id, existing.approved
             ),
-        );
+        ),
+        Some(existing) => notes.push(format!(
+            "already in the directory: approved {} ({} on {}); approving it again changes nothing",
+            existing.approved, existing.handle, existing.platform
+        )),
+        None => {}
+    }
+    if let Some(a) = cx.data.directory.accounts.iter().find(|x| x.request_id == req.id && x.retired.is_some()) {
+        notes.push(format!(
+            "this request was approved on {} and the account retired on {}",
+            a.approved,
+            a.retired.map(|d| d.to_string()).unwrap_or_default()
+        ));
     }
 
     if req.administrators.is_empty() {
@@ -109,8 +137,8 @@ pub fn check(req: &Request, cx: &Context<'_>) -> Vec<Problem> {
     for (i, admin) in req.administrators.iter().enumerate() {
         let f = |name: &str| format!("administrators[{i}].{name}");
         required(&f("name"), &admin.name, "the administrator's name", &mut problem);
-        if !cx.config.is_district_email(&admin.email) {
-            problem(&f("email"), format!("`{}` is not a District email address", admin.email));
+        if let Err(why) = district_email(&admin.email, domains) {
+            problem(&f("email"), why);
         }
         if !admin.flsa_exempt {
             problem(
@@ -118,30 +146,26 @@ pub fn check(req: &Request, cx: &Context<'_>) -> Vec<Problem> {
                 "the administrator must be Fair Labor Standards Act exempt staff (attestation missing)".into(),
             );
         }
-        for quiz in &cx.config.required_training {
-            let Some(code) = admin.codes.get(quiz) else {
-                problem(&f(&format!("codes.{quiz}")), format!("no completion code for `{quiz}`"));
-                continue;
-            };
-            let v = verify(cx.quizzes, &admin.email, code, cx.today, cx.config.code_validity_days);
-            if let Some(why) = &v.problem {
-                problem(&f(&format!("codes.{quiz}")), format!("code {code}: {why}"));
-            } else if v.quiz.as_deref() != Some(quiz.as_str()) {
-                problem(
-                    &f(&format!("codes.{quiz}")),
-                    format!("code {code} is for `{}`, not `{quiz}`", v.quiz.unwrap_or_default()),
-                );
-            }
-        }
     }
+    let mut training_problems = Vec::new();
+    for (i, admin) in req.administrators.iter().enumerate() {
+        evidence.extend(super::training::check_admin(i, admin, cx, &mut training_problems));
+    }
+    p.extend(training_problems);
+    let mut problem = |field: &str, message: String| p.push(Problem { field: field.to_string(), message });
 
     if schema::needs_principal(&a.kind) {
         match &req.principal_approval {
-            Some(pa) if pa.approved && !pa.name.trim().is_empty() && cx.config.is_district_email(&pa.email) => {}
-            Some(pa) if !cx.config.is_district_email(&pa.email) => {
-                problem("principal_approval.email", format!("`{}` is not a District email address", pa.email))
+            Some(pa) => match district_email(&pa.email, domains) {
+                Err(why) => problem("principal_approval.email", why),
+                Ok(_) if !pa.approved || pa.name.trim().is_empty() => {
+                    problem("principal_approval", "an account in a school's name needs the principal's approval".into())
+                }
+                Ok(_) => {}
+            },
+            None => {
+                problem("principal_approval", "an account in a school's name needs the principal's approval".into())
             }
-            _ => problem("principal_approval", "an account in a school's name needs the principal's approval".into()),
         }
     }
     if !req.privacy_settings.notify_on_tag {
@@ -170,5 +194,5 @@ pub fn check(req: &Request, cx: &Context<'_>) -> Vec<Problem> {
             problem(field, format!("acknowledgement missing: {what}"));
         }
     }
-    p
+    Checked { problems: p, evidence, notes }
 }

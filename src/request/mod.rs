@@ -2,9 +2,15 @@
 //! Communications Department runs on it ([`check`]), and the central directory ([`directory`]).
 //! Both the CLI and the site's templates call into here.
 
+pub mod audit;
 pub mod check;
 pub mod directory;
+pub mod email;
+pub mod file;
+pub mod lms;
 pub mod schema;
+pub mod store;
+pub mod training;
 
 use serde::Serialize;
 
