@@ -10,6 +10,8 @@ pub mod cmd;
 pub mod config;
 pub mod date;
 pub mod diag;
+pub mod emit;
+pub mod engine;
 pub mod links;
 pub mod load;
 pub mod markdown;

@@ -127,34 +127,8 @@ impl Site {
     ) -> Result<Site, Diagnostics> {
         let mut diags = Diagnostics::default();
 
-        // URLs, and no two pages writing the same file.
-        let mut urls: HashMap<String, String> = HashMap::new();
-        let mut owners: BTreeMap<String, &SourcePage> = BTreeMap::new();
-        for src in &sources {
-            let url = url_for(src);
-            if let Some(first) = owners.get(&url) {
-                diags.push(
-                    Diagnostic::new(
-                        &src.file,
-                        format!(
-                            "two pages write the same output `{}index.html`; the other is {}",
-                            url,
-                            first.file.display()
-                        ),
-                    )
-                    .at(if src.front.slug.is_some() { src.key_line("slug") } else { 1 }, None)
-                    .help("rename one of the files or give it a different `slug`"),
-                );
-                continue;
-            }
-            for reserved in ["404.html", "sitemap.xml", "assets/"] {
-                if url == reserved {
-                    diags.push(Diagnostic::new(&src.file, format!("`{url}` is reserved for the generator")));
-                }
-            }
-            owners.insert(url.clone(), src);
-            urls.insert(src.rel.clone(), url);
-        }
+        // URLs, and no two pages (or a page and a generated file) writing the same file.
+        let urls = assign_urls(&sources, &mut diags);
 
         let mut link_targets = urls.clone();
         for rel in failed {
@@ -351,6 +325,67 @@ fn check_anchor(
         .at(link.line, Some(link.column))
         .help(format!("anchors there: {}", known.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", "))),
     )
+}
+
+/// Whether `slug` is one path segment of safe characters: letters, digits, `-`, `_` and `.`, not
+/// starting with `.` (so never `.`, `..` or a hidden file) — anything else could leave the output
+/// folder or hide among generated files.
+pub fn valid_slug(slug: &str) -> bool {
+    let mut chars = slug.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphanumeric())
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+}
+
+/// Each loadable page's URL directory, by content path. A bad slug, two pages on one output file,
+/// or a page on a file the generator writes is reported with the file and line of the `slug` (or of
+/// the file, when it has none) of every source involved.
+fn assign_urls(sources: &[SourcePage], diags: &mut Diagnostics) -> HashMap<String, String> {
+    let mut urls: HashMap<String, String> = HashMap::new();
+    let mut owners: BTreeMap<String, &SourcePage> = BTreeMap::new();
+    let line_of = |src: &SourcePage| if src.front.slug.is_some() { src.key_line("slug") } else { 1 };
+    for src in sources {
+        if let Some(slug) = &src.front.slug
+            && !valid_slug(slug)
+        {
+            diags.push(
+                Diagnostic::new(&src.file, format!("`slug: {slug:?}` is not one plain path segment"))
+                    .at(src.key_line("slug"), None)
+                    .help("use letters, digits, `-`, `_` and `.` (not first), e.g. `slug: social-media`"),
+            );
+            continue;
+        }
+        let url = url_for(src);
+        let out = format!("{url}index.html");
+        if let Some(first) = owners.get(&url) {
+            diags.push(
+                Diagnostic::new(
+                    &src.file,
+                    format!(
+                        "two pages write the same output `{out}`; the other is {}:{}",
+                        first.file.display(),
+                        line_of(first)
+                    ),
+                )
+                .at(line_of(src), None)
+                .help("rename one of the files or give it a different `slug`"),
+            );
+            continue;
+        }
+        if let Some((path, what)) = crate::emit::reserved(&out) {
+            diags.push(
+                Diagnostic::new(
+                    &src.file,
+                    format!("this page's output `{out}` collides with `{path}`, {what}, which the generator writes"),
+                )
+                .at(line_of(src), None)
+                .help("choose another `slug` or file name"),
+            );
+            continue;
+        }
+        owners.insert(url.clone(), src);
+        urls.insert(src.rel.clone(), url);
+    }
+    urls
 }
 
 /// A link for templates: title and relative href.

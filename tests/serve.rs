@@ -447,3 +447,128 @@ fn edits_rebuild_only_what_they_touch() {
     assert!(get(&srv.addr, "/regulation/6973-1r/").body.contains("Pinterest, Flickr Photos and blogs."));
     assert!(get(&srv.addr, "/platforms/").body.contains("Flickr Photos"));
 }
+
+/// Issue 9, defect 6: a rebuild that fails part way changes nothing in the output, and after the fix
+/// the output equals a clean build — for each kind of edit, each first saved broken.
+#[test]
+fn failed_then_fixed_rebuilds_change_nothing_then_equal_a_clean_build() {
+    let site = TestSite::bundled();
+    let srv = serve(&site);
+    let rx = events(&srv.addr);
+    // (file to break, how to break it, the real edit applied once the error showed)
+    type Edit = Box<dyn Fn(&TestSite)>;
+    let section_only_failure =
+        |t: String| t.replace("<main", "{% if page.is_section %}{{ nope.nope }}{% endif %}<main");
+    type Breaker = Box<dyn Fn(String) -> String>;
+    let cases: Vec<(&str, &str, Breaker, Edit)> = vec![
+        (
+            "page body",
+            "content/training/public-records.md",
+            Box::new(|t| format!("{t}\n[broken](@/nowhere.md)\n")),
+            Box::new(|s| {
+                let t = s.read("content/training/public-records.md");
+                s.write(
+                    "content/training/public-records.md",
+                    &t.replace("## Penalties", "## Penalties\n\nNew words.\n"),
+                );
+            }),
+        ),
+        (
+            "front matter",
+            "content/platforms.md",
+            Box::new(|t| t.replacen("title:", "titel:", 1)),
+            Box::new(|s| {
+                let t = s.read("content/platforms.md");
+                s.write(
+                    "content/platforms.md",
+                    &t.replacen("title: Approved platforms", "title: Platforms we approve", 1),
+                );
+            }),
+        ),
+        (
+            "base template, section pages only",
+            "themes/default/templates/base.html",
+            Box::new(section_only_failure),
+            Box::new(|s| {
+                let t = s.read("themes/default/templates/section.html");
+                s.write(
+                    "themes/default/templates/section.html",
+                    &t.replace("<ul class=\"cards\">", "<ul class=\"cards\" data-edited>"),
+                );
+            }),
+        ),
+        (
+            "data file",
+            "data/platforms.yaml",
+            Box::new(|t| t.replace("approved:", "approved: [")),
+            Box::new(|s| {
+                let t = s.read("data/platforms.yaml");
+                s.write(
+                    "data/platforms.yaml",
+                    &t.replace("  - id: blog\n", "  - id: mastodon\n    name: Mastodon\n  - id: blog\n"),
+                );
+            }),
+        ),
+        (
+            "site.yaml",
+            "site.yaml",
+            Box::new(|t| format!("{t}\ncolour: blue\n")),
+            Box::new(|s| {
+                let t = s.read("site.yaml");
+                s.write(
+                    "site.yaml",
+                    &t.replace("title: Social Media Regulation and Training", "title: Social Media at TPS"),
+                );
+            }),
+        ),
+        (
+            "new page",
+            "content/training/extra.md",
+            Box::new(|_| "---\ntitle: Extra\n---\n\n[broken](@/nowhere.md)\n".to_string()),
+            Box::new(|s| {
+                s.write("content/training/extra.md", "---\ntitle: Extra\nweight: 99\n---\n\nSee Policy 5243.\n")
+            }),
+        ),
+        (
+            "quiz",
+            "quizzes/ferpa-student-records.yaml",
+            Box::new(|t| t.replacen("explanation:", "explanation: \"\"\n    x_explanation:", 1)),
+            Box::new(|s| {
+                let t = s.read("quizzes/ferpa-student-records.yaml");
+                s.write(
+                    "quizzes/ferpa-student-records.yaml",
+                    &t.replace("misnames it twice.", "misnames it twice (see the module)."),
+                );
+            }),
+        ),
+    ];
+    for (what, file, break_it, edit) in cases {
+        let before = snapshot(&site.out());
+        let original = std::fs::read_to_string(site.path().join(file)).unwrap_or_default();
+        site.write(file, &break_it(original.clone()));
+        let got = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| wait_for(&rx, "error")));
+        assert!(got.is_ok(), "no error after breaking the {what}");
+        assert!(snapshot(&site.out()) == before, "a failed rebuild ({what}) changed the output");
+        if original.is_empty() {
+            std::fs::remove_file(site.path().join(file)).expect("rm");
+        } else {
+            site.write(file, &original);
+        }
+        edit(&site);
+        let clean = TestSite { dir: tempfile::tempdir().expect("tmp") };
+        for d in ["content", "data", "quizzes", "themes"] {
+            copy(&site.path().join(d), &clean.path().join(d));
+        }
+        std::fs::copy(site.path().join("site.yaml"), clean.path().join("site.yaml")).expect("copy");
+        clean.build_ok();
+        let expected = snapshot(&clean.out());
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while snapshot(&site.out()) != expected && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        assert!(
+            snapshot(&site.out()) == expected,
+            "after fixing the {what}, serve's output differs from a clean build"
+        );
+    }
+}

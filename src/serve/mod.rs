@@ -2,7 +2,6 @@
 //! and tell the browser to reload (or swap stylesheets, or show the build error).
 
 pub mod http;
-pub mod state;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -13,7 +12,7 @@ use notify_debouncer_full::notify::{self, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, NoCache, new_debouncer, new_debouncer_opt};
 
 use crate::diag::Diagnostics;
-use state::{LiveSite, Outcome};
+use crate::engine::{Engine, Outcome};
 
 pub struct Options {
     pub root: PathBuf,
@@ -39,7 +38,7 @@ fn is_loopback(bind: &str) -> bool {
 }
 
 /// Rebuild and tell the browsers. Returns the time the rebuild took.
-fn rebuild(live: &mut LiveSite, hub: &http::Hub, paths: Option<&[PathBuf]>) -> Duration {
+fn rebuild(live: &mut Engine, hub: &http::Hub, paths: Option<&[PathBuf]>) -> Duration {
     let t = Instant::now();
     let result = match paths {
         Some(p) => live.apply(p),
@@ -74,10 +73,13 @@ pub fn run(mut opts: Options) -> i32 {
     // Events arrive with absolute paths; compare like with like.
     opts.root = std::path::absolute(&opts.root).unwrap_or(opts.root);
     opts.output = std::path::absolute(&opts.output).unwrap_or(opts.output);
-    if let Err(m) = crate::output::check_output_location(&opts.root, &opts.output) {
-        eprintln!("error: {m}");
-        return 1;
-    }
+    let mut live = match Engine::open(&opts.root, &opts.output) {
+        Ok(e) => e,
+        Err(d) => {
+            eprintln!("{d}");
+            return 1;
+        }
+    };
     if !is_loopback(&opts.bind) {
         eprintln!(
             "warning: serving on {} makes the preview reachable from other machines; use the default 127.0.0.1 unless you mean it",
@@ -110,7 +112,6 @@ pub fn run(mut opts: Options) -> i32 {
         return 1;
     }
     let hub = Arc::new(http::Hub::default());
-    let mut live = LiveSite::new(&opts.root, &opts.output);
     rebuild(&mut live, &hub, None);
 
     let addr = match http::start(&opts.bind, opts.port, opts.output.clone(), Arc::clone(&hub)) {
