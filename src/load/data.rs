@@ -61,13 +61,13 @@ pub fn load(root: &Path) -> Result<Data, Diagnostics> {
             }
         };
         let parsed: Result<serde_json::Value, Diagnostic> = match stem.as_str() {
-            "platforms" => crate::yaml::parse::<Platforms>(&text, &shown, 1).and_then(|mut p| {
+            "platforms" => crate::yaml::parse::<Platforms>(&text, &shown, 1).map(|mut p| {
                 if let Err(d) = p.validate(&text) {
                     diags.extend(d);
                 }
                 let v = serde_json::to_value(&p).unwrap_or_default();
                 platforms = Some(p);
-                Ok(v)
+                v
             }),
             "directory" => crate::yaml::parse::<Directory>(&text, &shown, 1).map(|d| {
                 let v = serde_json::to_value(&d).unwrap_or_default();

@@ -29,7 +29,7 @@ pub fn district_email(email: &str, domains: &[String]) -> Result<String, String>
         }
     };
     let domain = parsed.domain().to_ascii_lowercase();
-    if !domains.iter().any(|d| *d == domain) {
+    if !domains.contains(&domain) {
         return Err(format!("`{email}` is not a District email address: it must end in {want}"));
     }
     Ok(format!("{}@{domain}", parsed.local_part().to_ascii_lowercase()))
