@@ -99,11 +99,16 @@ fn a_history_that_does_not_match_the_list_fails_the_build_with_its_line() {
     );
     assert!(err.contains("history entry 2016-01-01 removes `myspace`, which is not approved then"), "{err}");
     assert!(err.contains("history entry 2026-12-01 adds nothing, removes nothing and has no note"), "{err}");
-    // An approved platform the history never adds.
-    let text = text.replace("added: [facebook, ", "added: [");
+    // A platform taken off `approved` without a recorded removal.
+    let text = text.replace(
+        "  - id: flickr\n    name: Flickr\n    url: https://www.flickr.com/\n    hosts: [flickr.com, flic.kr]\n",
+        "",
+    );
     site.write("data/platforms.yaml", &text);
     let err = site.build_err();
-    assert!(err.contains("data/platforms.yaml:6: `facebook` is approved, but the history never adds it"), "{err}");
+    assert!(err.contains("data/platforms.yaml:"), "{err}");
+    assert!(err.contains("the history adds `flickr`, but it is not in `approved`"), "{err}");
+    assert!(err.contains("record its removal (`removed: [id]` with the date)"), "{err}");
 }
 
 #[test]
