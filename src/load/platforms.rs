@@ -258,9 +258,3 @@ impl Platforms {
         }
     }
 }
-
-fn line_of_id(text: &str, id: &str) -> usize {
-    text.lines()
-        .position(|l| l.trim_start().trim_start_matches("- ").trim() == format!("id: {id}"))
-        .map_or(1, |i| i + 1)
-}
