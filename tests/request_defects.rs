@@ -124,9 +124,11 @@ fn temp_files_of_a_killed_run_are_cleaned_up() {
     assert!(out.contains("removed 1 temporary file(s)"), "{out}");
     assert!(!site.path().join("data/.directory.yaml.Xk3Pq9.tmp").exists());
     site.write("data/.directory.yaml.Zz.tmp", "x");
+    site.write("data/.directory.yaml.tmp-4242", "x"); // the previous version's temp name
     let (s, out) = run(&site, &["request", "revoke", "--today", TODAY, "instagram:@stadiumtigersfb"]);
     assert_eq!(s, 0, "{out}");
     assert!(!site.path().join("data/.directory.yaml.Zz.tmp").exists());
+    assert!(!site.path().join("data/.directory.yaml.tmp-4242").exists());
 }
 
 /// Item 9: "Blogs" then "blog" with the same handle dodged the duplicate check.

@@ -46,14 +46,15 @@ pub fn lock(root: &Path) -> Result<DirectoryLock, String> {
     Ok(DirectoryLock { _file: file, path, cleaned })
 }
 
-/// Remove `.directory.yaml.*.tmp` files (only while holding the lock).
+/// Remove `.directory.yaml.*.tmp` files (only while holding the lock); returns how many.
 fn clean_temp_files(dir: &Path) -> usize {
     let Ok(entries) = std::fs::read_dir(dir) else { return 0 };
     entries
         .filter_map(Result::ok)
         .filter(|e| {
             let name = e.file_name().to_string_lossy().into_owned();
-            name.starts_with(TEMP_PREFIX) && name.ends_with(TEMP_SUFFIX)
+            // Ours, and the `.directory.yaml.tmp-PID` files of earlier versions.
+            name.starts_with(TEMP_PREFIX) && (name.ends_with(TEMP_SUFFIX) || name.starts_with(".directory.yaml.tmp-"))
         })
         .filter(|e| std::fs::remove_file(e.path()).is_ok())
         .count()
