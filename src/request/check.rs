@@ -42,20 +42,42 @@ pub fn parse(text: &str) -> Result<Request, Problem> {
     super::file::parse(text)
 }
 
+/// Collects problems: `p.add("field", message)`.
+#[derive(Default)]
+struct Problems(Vec<Problem>);
+
+impl Problems {
+    fn add(&mut self, field: &str, message: impl Into<String>) {
+        self.0.push(Problem { field: field.to_string(), message: message.into() });
+    }
+    /// A required text field that is empty.
+    fn required(&mut self, field: &str, value: &str, what: &str) {
+        if value.trim().is_empty() {
+            self.add(field, format!("{what} is missing"));
+        }
+    }
+}
+
+/// Every problem of a request, each administrator's training evidence, and notes such as "already
+/// in the directory".
 pub fn check(req: &Request, cx: &Context<'_>) -> Checked {
     let limits = super::file::limits(req);
     if !limits.is_empty() {
         // The other checks would read what is over the limit; report the limits alone.
         return Checked { problems: limits, ..Checked::default() };
     }
-    let mut p = Vec::new();
-    let mut evidence = Vec::new();
+    let mut p = Problems::default();
     let mut notes = Vec::new();
-    let mut problem = |field: &str, message: String| p.push(Problem { field: field.to_string(), message });
-    let domains = &cx.config.email_domains;
+    check_header(req, &mut p);
+    check_account(req, cx, &mut p, &mut notes);
+    let evidence = check_people(req, cx, &mut p);
+    check_settings(req, &mut p);
+    Checked { problems: p.0, evidence, notes }
+}
 
+fn check_header(req: &Request, p: &mut Problems) {
     if req.schema != schema::SCHEMA || req.version != schema::VERSION {
-        problem(
+        p.add(
             "schema",
             format!(
                 "expected schema `{}` version {}, found `{}` version {}",
@@ -67,50 +89,44 @@ pub fn check(req: &Request, cx: &Context<'_>) -> Checked {
         );
     }
     if req.id.trim().is_empty() {
-        problem("id", "the request has no id".into());
+        p.add("id", "the request has no id");
     }
     if Date::parse(&req.submitted).is_none() {
-        problem("submitted", format!("`{}` is not a date (YYYY-MM-DD)", req.submitted));
+        p.add("submitted", format!("`{}` is not a date (YYYY-MM-DD)", req.submitted));
     }
-    let required = |field: &str, value: &str, what: &str, problem: &mut dyn FnMut(&str, String)| {
-        if value.trim().is_empty() {
-            problem(field, format!("{what} is missing"));
-        }
-    };
-    required("requester.name", &req.requester.name, "the requester's name", &mut problem);
-    if let Err(why) = district_email(&req.requester.email, domains) {
-        problem("requester.email", why);
-    }
+}
 
+/// The account: type, purpose, platform (approved, by id), address on the platform, duplicates.
+fn check_account(req: &Request, cx: &Context<'_>, p: &mut Problems, notes: &mut Vec<String>) {
     let a = &req.account;
     if !schema::ACCOUNT_TYPES.iter().any(|(k, _)| *k == a.kind) {
-        problem("account.type", format!("unknown account type `{}`", a.kind));
+        p.add("account.type", format!("unknown account type `{}`", a.kind));
     }
-    required("account.unit", &a.unit, "the school or department", &mut problem);
-    required("account.name", &a.name, "the account's name", &mut problem);
-    required("account.description", &a.description, "the account's purpose", &mut problem);
-    required("account.handle", &a.handle, "the proposed handle", &mut problem);
+    p.required("account.unit", &a.unit, "the school or department");
+    p.required("account.name", &a.name, "the account's name");
+    p.required("account.description", &a.description, "the account's purpose");
+    p.required("account.handle", &a.handle, "the proposed handle");
     if !matches!(a.purpose.as_str(), "educational" | "professional") {
-        problem("account.purpose", "the purpose must be educational or professional (Regulation 6973.1R)".into());
+        p.add("account.purpose", "the purpose must be educational or professional (Regulation 6973.1R)");
     }
     let platform = cx.data.platforms.find(&a.platform);
     match platform {
         Some((_, true)) => {}
-        Some((p, false)) => problem(
+        Some((pl, false)) => p.add(
             "account.platform",
-            format!("{} is not allowed: {}", p.name, p.reason.as_deref().unwrap_or("barred by Regulation 6973.1R")),
+            format!("{} is not allowed: {}", pl.name, pl.reason.as_deref().unwrap_or("barred by Regulation 6973.1R")),
         ),
-        None => problem("account.platform", format!("`{}` is not on the approved platform list", a.platform)),
+        None => p.add("account.platform", format!("`{}` is not on the approved platform list", a.platform)),
     }
-    if let (Some((p, _)), Some(url)) = (platform, a.url.as_deref().filter(|u| !u.trim().is_empty()))
-        && let Err(why) = p.check_account_url(url)
+    if let (Some((pl, _)), Some(url)) = (platform, a.url.as_deref().filter(|u| !u.trim().is_empty()))
+        && let Err(why) = pl.check_account_url(url)
     {
-        problem("account.url", why);
+        p.add("account.url", why);
     }
     // Aliases ("Blogs", "blog") name one platform: compare by its id.
-    let platform_id = platform.map_or(a.platform.as_str(), |(p, _)| p.id.as_str());
+    let platform_id = platform.map_or(a.platform.as_str(), |(pl, _)| pl.id.as_str());
     match cx.data.directory.find_active(platform_id, &a.handle) {
-        Some(existing) if existing.request_id != req.id => problem(
+        Some(existing) if existing.request_id != req.id => p.add(
             "account.handle",
             format!(
                 "{} on {} is already an official account (request {}, approved {})",
@@ -123,62 +139,66 @@ pub fn check(req: &Request, cx: &Context<'_>) -> Checked {
         )),
         None => {}
     }
-    if let Some(a) = cx.data.directory.accounts.iter().find(|x| x.request_id == req.id && x.retired.is_some()) {
+    if let Some(old) = cx.data.directory.accounts.iter().find(|x| x.request_id == req.id && x.retired.is_some()) {
         notes.push(format!(
             "this request was approved on {} and the account retired on {}",
-            a.approved,
-            a.retired.map(|d| d.to_string()).unwrap_or_default()
+            old.approved,
+            old.retired.map(|d| d.to_string()).unwrap_or_default()
         ));
     }
+}
 
+/// Requester, administrators (names, District emails, FLSA, training) and the principal.
+fn check_people(req: &Request, cx: &Context<'_>, p: &mut Problems) -> Vec<super::training::Evidence> {
+    let domains = &cx.config.email_domains;
+    p.required("requester.name", &req.requester.name, "the requester's name");
+    if let Err(why) = district_email(&req.requester.email, domains) {
+        p.add("requester.email", why);
+    }
     if req.administrators.is_empty() {
-        problem("administrators", "at least one account administrator is required".into());
+        p.add("administrators", "at least one account administrator is required");
     }
     for (i, admin) in req.administrators.iter().enumerate() {
         let f = |name: &str| format!("administrators[{i}].{name}");
-        required(&f("name"), &admin.name, "the administrator's name", &mut problem);
+        p.required(&f("name"), &admin.name, "the administrator's name");
         if let Err(why) = district_email(&admin.email, domains) {
-            problem(&f("email"), why);
+            p.add(&f("email"), why);
         }
         if !admin.flsa_exempt {
-            problem(
+            p.add(
                 &f("flsa_exempt"),
-                "the administrator must be Fair Labor Standards Act exempt staff (attestation missing)".into(),
+                "the administrator must be Fair Labor Standards Act exempt staff (attestation missing)",
             );
         }
     }
-    let mut training_problems = Vec::new();
+    let mut evidence = Vec::new();
     for (i, admin) in req.administrators.iter().enumerate() {
-        evidence.extend(super::training::check_admin(i, admin, cx, &mut training_problems));
+        evidence.extend(super::training::check_admin(i, admin, cx, &mut p.0));
     }
-    p.extend(training_problems);
-    let mut problem = |field: &str, message: String| p.push(Problem { field: field.to_string(), message });
-
-    if schema::needs_principal(&a.kind) {
+    if schema::needs_principal(&req.account.kind) {
+        let missing = "an account in a school's name needs the principal's approval";
         match &req.principal_approval {
             Some(pa) => match district_email(&pa.email, domains) {
-                Err(why) => problem("principal_approval.email", why),
-                Ok(_) if !pa.approved || pa.name.trim().is_empty() => {
-                    problem("principal_approval", "an account in a school's name needs the principal's approval".into())
-                }
+                Err(why) => p.add("principal_approval.email", why),
+                Ok(_) if !pa.approved || pa.name.trim().is_empty() => p.add("principal_approval", missing),
                 Ok(_) => {}
             },
-            None => {
-                problem("principal_approval", "an account in a school's name needs the principal's approval".into())
-            }
+            None => p.add("principal_approval", missing),
         }
     }
+    evidence
+}
+
+/// Privacy settings and acknowledgements the regulation requires.
+fn check_settings(req: &Request, p: &mut Problems) {
     if !req.privacy_settings.notify_on_tag {
-        problem(
+        p.add(
             "privacy_settings.notify_on_tag",
-            "the administrator must be notified when the account is tagged or mentioned".into(),
+            "the administrator must be notified when the account is tagged or mentioned",
         );
     }
     if !req.privacy_settings.approve_posts_by_others {
-        problem(
-            "privacy_settings.approve_posts_by_others",
-            "posts by others must require the administrator's approval".into(),
-        );
+        p.add("privacy_settings.approve_posts_by_others", "posts by others must require the administrator's approval");
     }
     let ack = &req.acknowledgements;
     for (ok, field, what) in [
@@ -191,8 +211,7 @@ pub fn check(req: &Request, cx: &Context<'_>) -> Checked {
         (ack.student_privacy, "acknowledgements.student_privacy", "the student photo, video and privacy restrictions"),
     ] {
         if !ok {
-            problem(field, format!("acknowledgement missing: {what}"));
+            p.add(field, format!("acknowledgement missing: {what}"));
         }
     }
-    Checked { problems: p, evidence, notes }
 }
