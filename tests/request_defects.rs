@@ -131,6 +131,50 @@ fn temp_files_of_a_killed_run_are_cleaned_up() {
     assert!(!site.path().join("data/.directory.yaml.tmp-4242").exists());
 }
 
+/// Defect 4, for real: `kill -9` between writing the temporary file and renaming it. The directory
+/// is intact, the lock died with the process, and the next run removes the leftover file.
+#[cfg(unix)]
+#[test]
+fn a_run_killed_with_sigkill_loses_nothing_and_its_temp_file_is_removed() {
+    let site = TestSite::bundled();
+    let (s, out) = approve(&site, "first.json", &good_request(&site));
+    assert_eq!(s, 0, "{out}");
+    let before = site.read("data/directory.yaml");
+    let mut second = good_request(&site);
+    second["id"] = json!("req-20261128-00000002");
+    second["account"]["handle"] = json!("@second");
+    let f = write_request(&site, "second.json", &second);
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_policysite"))
+        .args(["--root", site.path().to_str().expect("utf8"), "request", "approve", "--today", TODAY, &f])
+        .env("POLICYSITE_TEST_HOLD_BEFORE_RENAME", "1")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn");
+    let temp_files = || -> Vec<String> {
+        std::fs::read_dir(site.path().join("data"))
+            .expect("data")
+            .filter_map(Result::ok)
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".tmp"))
+            .collect()
+    };
+    // Wait for the temporary file (the child holds there until killed).
+    while temp_files().is_empty() {
+        assert!(child.try_wait().expect("try_wait").is_none(), "the approval ended before writing");
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    child.kill().expect("SIGKILL"); // Child::kill sends SIGKILL on Unix
+    child.wait().expect("wait");
+    assert_eq!(site.read("data/directory.yaml"), before, "the directory is the last complete one");
+    assert_eq!(temp_files().len(), 1);
+    let (s, out) = run(&site, &["request", "approve", "--today", TODAY, &f]);
+    assert_eq!(s, 0, "the lock died with the killed process: {out}");
+    assert!(out.contains("removed 1 temporary file(s)"), "{out}");
+    assert!(temp_files().is_empty());
+    assert!(site.read("data/directory.yaml").contains("@second"));
+}
+
 /// Item 9: "Blogs" then "blog" with the same handle dodged the duplicate check.
 #[test]
 fn platform_aliases_do_not_dodge_the_duplicate_check() {

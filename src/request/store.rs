@@ -72,7 +72,19 @@ impl DirectoryLock {
         let mut tmp = tempfile::Builder::new().prefix(TEMP_PREFIX).suffix(TEMP_SUFFIX).tempfile_in(dir)?;
         tmp.write_all(text.as_bytes())?;
         tmp.as_file().sync_all()?;
+        hold_for_kill_test();
         tmp.persist(&self.path).map_err(|e| e.error)?;
         Ok(())
+    }
+}
+
+/// For the regression test of a run killed between writing and renaming: with
+/// `POLICYSITE_TEST_HOLD_BEFORE_RENAME` set, wait here (holding the lock, temp file written) until
+/// the test kills the process with SIGKILL. Without the variable it does nothing.
+fn hold_for_kill_test() {
+    if std::env::var_os("POLICYSITE_TEST_HOLD_BEFORE_RENAME").is_some() {
+        loop {
+            std::thread::park();
+        }
     }
 }
