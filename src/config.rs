@@ -165,6 +165,14 @@ impl SiteConfig {
 
     fn validate(&self, text: &str) -> Result<(), Diagnostic> {
         let at = |key: &str| crate::yaml::key_line(text, key, 1).unwrap_or(1);
+        if !crate::model::valid_slug(&self.theme) {
+            return Err(Diagnostic::new(
+                CONFIG_FILE,
+                format!("`theme: {}` is not a folder name below themes/", self.theme),
+            )
+            .at(at("theme"), None)
+            .help("give the name of one folder in themes/, e.g. `theme: default`"));
+        }
         if self.email_domains.is_empty() {
             return Err(Diagnostic::new(CONFIG_FILE, "`email_domains` is empty")
                 .at(at("email_domains"), None)

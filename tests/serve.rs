@@ -562,8 +562,10 @@ fn failed_then_fixed_rebuilds_change_nothing_then_equal_a_clean_build() {
         std::fs::copy(site.path().join("site.yaml"), clean.path().join("site.yaml")).expect("copy");
         clean.build_ok();
         let expected = snapshot(&clean.out());
+        // Poll while serve rebuilds: a file may be moved in or out between listing and reading it.
+        let settled = |out: &std::path::Path| std::panic::catch_unwind(|| snapshot(out)).ok();
         let deadline = Instant::now() + Duration::from_secs(10);
-        while snapshot(&site.out()) != expected && Instant::now() < deadline {
+        while settled(&site.out()).as_ref() != Some(&expected) && Instant::now() < deadline {
             std::thread::sleep(Duration::from_millis(100));
         }
         assert!(
@@ -571,4 +573,77 @@ fn failed_then_fixed_rebuilds_change_nothing_then_equal_a_clean_build() {
             "after fixing the {what}, serve's output differs from a clean build"
         );
     }
+}
+
+/// Issue 9, defect 8: a thousand clients trickling request heads a byte at a time do not hold up a
+/// normal request, and a client slower than the header deadline is disconnected.
+#[test]
+fn a_thousand_trickling_clients_do_not_block_a_request() {
+    let site = TestSite::minimal();
+    let srv = serve_with(&site, &["--header-timeout", "2"]);
+    let mut slow: Vec<TcpStream> = (0..1000)
+        .map(|_| {
+            let mut s = TcpStream::connect(&srv.addr).expect("connect");
+            s.write_all(b"G").expect("first byte");
+            s
+        })
+        .collect();
+    for round in 0..4 {
+        for s in &mut slow {
+            let _ = s.write_all(b"E");
+        }
+        let t = Instant::now();
+        let r = get(&srv.addr, "/policy/one/");
+        assert_eq!(r.status, 200, "round {round}");
+        assert!(t.elapsed() < Duration::from_secs(1), "round {round}: a request took {:?}", t.elapsed());
+        std::thread::sleep(Duration::from_millis(300));
+    }
+    // Past the 2 s deadline the trickling clients have been cut off: a read sees the close.
+    std::thread::sleep(Duration::from_millis(1500));
+    let s = &mut slow[0];
+    s.set_read_timeout(Some(Duration::from_secs(5))).expect("timeout");
+    let mut buf = [0u8; 64];
+    let closed = matches!(s.read(&mut buf), Ok(0) | Err(_));
+    assert!(closed, "a client slower than the header deadline kept its connection");
+}
+
+/// Issue 9: `GET //training` must not redirect to `//training/`, a host called "training".
+#[test]
+fn redirects_stay_on_this_host() {
+    let site = TestSite::bundled();
+    let srv = serve(&site);
+    let r = get(&srv.addr, "//training");
+    assert_eq!(r.status, 301);
+    assert!(
+        r.headers.contains("location: /training/\r\n") || r.headers.ends_with("location: /training/"),
+        "{}",
+        r.headers
+    );
+}
+
+/// Live-reload streams have their own cap: the 65th is told to retry, and pages are still served.
+#[test]
+fn event_streams_are_capped_on_their_own() {
+    let site = TestSite::minimal();
+    let srv = serve(&site);
+    let _streams: Vec<mpsc::Receiver<(String, String)>> = (0..64).map(|_| events(&srv.addr)).collect();
+    let r = get(&srv.addr, "/__policysite/events");
+    assert_eq!(r.status, 503, "{}", r.headers);
+    assert!(r.headers.contains("retry-after"), "{}", r.headers);
+    assert_eq!(get(&srv.addr, "/policy/one/").status, 200);
+}
+
+/// Issue 13: when a save fixes the error and the output is as it was, the terminal says the site is
+/// good again (there is no reload to show it).
+#[test]
+fn fixing_an_error_without_changing_the_output_is_announced() {
+    let site = TestSite::bundled();
+    let srv = serve(&site);
+    let rx = events(&srv.addr);
+    let page = site.read("content/platforms.md");
+    site.write("content/platforms.md", &page.replacen("title: Approved platforms", "title: [broken", 1));
+    wait_for(&rx, "error");
+    site.write("content/platforms.md", &page);
+    wait_for(&rx, "ok");
+    assert!(srv.log_line("builds again").contains("as it was"));
 }

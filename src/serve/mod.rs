@@ -23,6 +23,8 @@ pub struct Options {
     pub poll: bool,
     /// Quiet time before a burst of file events becomes one rebuild.
     pub debounce: Duration,
+    /// Time a client has to send a whole request head.
+    pub header_timeout: Duration,
 }
 
 fn errors_json(d: &Diagnostics) -> String {
@@ -47,8 +49,11 @@ fn rebuild(live: &mut Engine, hub: &http::Hub, paths: Option<&[PathBuf]>) -> Dur
     let took = t.elapsed();
     match result {
         Ok(outcome) => {
-            hub.set_ok();
+            let fixed = hub.set_ok();
             match &outcome {
+                Outcome::Unchanged if fixed => {
+                    eprintln!("the site builds again (the output is as it was before the error)");
+                }
                 Outcome::Unchanged => {}
                 Outcome::Css(files) => {
                     hub.broadcast("css", &serde_json::json!({ "files": files }).to_string());
@@ -94,7 +99,7 @@ pub fn run(mut opts: Options) -> i32 {
             None,
             tx,
             NoCache,
-            notify::Config::default().with_poll_interval(Duration::from_millis(300)),
+            notify::Config::default().with_poll_interval(Duration::from_millis(300)).with_compare_contents(true),
         )
         .map(WatcherBox::Poll)
     } else {
@@ -114,7 +119,7 @@ pub fn run(mut opts: Options) -> i32 {
     let hub = Arc::new(http::Hub::default());
     rebuild(&mut live, &hub, None);
 
-    let addr = match http::start(&opts.bind, opts.port, opts.output.clone(), Arc::clone(&hub)) {
+    let addr = match http::start(&opts.bind, opts.port, opts.output.clone(), Arc::clone(&hub), opts.header_timeout) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("error: {e}");

@@ -5,7 +5,7 @@
 //! (no HTML kept), and again when the page's template is rendered ([`Site::markdown_html`]). Holding
 //! every page's HTML between the two would cost as much memory as the whole output.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -15,6 +15,11 @@ use crate::diag::{Diagnostic, Diagnostics};
 use crate::load::content::SourcePage;
 use crate::load::data::{Data, join_and};
 use crate::markdown::{self, PendingAnchor, Rendered, Resolver, TextSection, TocEntry};
+
+mod urls;
+
+use urls::assign_urls;
+pub use urls::{root_for, url_for, valid_slug};
 
 /// A page ready for templating.
 #[derive(Debug)]
@@ -58,25 +63,6 @@ pub struct Site {
     link_targets: HashMap<String, String>,
     /// Policy number (upper case) → URL directory of the page publishing it.
     numbers: HashMap<String, String>,
-}
-
-/// URL directory for a content path: `a/b.md` → `a/b/`, `a/_index.md` → `a/`, `_index.md` → ``.
-pub fn url_for(src: &SourcePage) -> String {
-    let rel = src.rel.as_str();
-    let (dir, file) = match rel.rsplit_once('/') {
-        Some((d, f)) => (format!("{d}/"), f),
-        None => (String::new(), rel),
-    };
-    if file == "_index.md" {
-        return dir;
-    }
-    let stem = file.strip_suffix(".md").unwrap_or(file);
-    let last = src.front.slug.as_deref().unwrap_or(stem);
-    format!("{dir}{last}/")
-}
-
-pub fn root_for(url: &str) -> String {
-    "../".repeat(url.matches('/').count())
 }
 
 struct SiteResolver<'a> {
@@ -148,7 +134,9 @@ impl Site {
         }
 
         // Render Markdown in parallel.
-        let resolver = SiteResolver { urls: &urls, numbers: &numbers, config: &config, data: &data };
+        // Links to pages that failed to load resolve (their own error is reported), so one broken
+        // file does not also fail every page that links to it.
+        let resolver = SiteResolver { urls: &link_targets, numbers: &numbers, config: &config, data: &data };
         let rendered: Vec<(SourcePage, Rendered)> = sources
             .into_par_iter()
             .filter(|s| urls.contains_key(&s.rel))
@@ -325,67 +313,6 @@ fn check_anchor(
         .at(link.line, Some(link.column))
         .help(format!("anchors there: {}", known.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", "))),
     )
-}
-
-/// Whether `slug` is one path segment of safe characters: letters, digits, `-`, `_` and `.`, not
-/// starting with `.` (so never `.`, `..` or a hidden file) — anything else could leave the output
-/// folder or hide among generated files.
-pub fn valid_slug(slug: &str) -> bool {
-    let mut chars = slug.chars();
-    chars.next().is_some_and(|c| c.is_ascii_alphanumeric())
-        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
-}
-
-/// Each loadable page's URL directory, by content path. A bad slug, two pages on one output file,
-/// or a page on a file the generator writes is reported with the file and line of the `slug` (or of
-/// the file, when it has none) of every source involved.
-fn assign_urls(sources: &[SourcePage], diags: &mut Diagnostics) -> HashMap<String, String> {
-    let mut urls: HashMap<String, String> = HashMap::new();
-    let mut owners: BTreeMap<String, &SourcePage> = BTreeMap::new();
-    let line_of = |src: &SourcePage| if src.front.slug.is_some() { src.key_line("slug") } else { 1 };
-    for src in sources {
-        if let Some(slug) = &src.front.slug
-            && !valid_slug(slug)
-        {
-            diags.push(
-                Diagnostic::new(&src.file, format!("`slug: {slug:?}` is not one plain path segment"))
-                    .at(src.key_line("slug"), None)
-                    .help("use letters, digits, `-`, `_` and `.` (not first), e.g. `slug: social-media`"),
-            );
-            continue;
-        }
-        let url = url_for(src);
-        let out = format!("{url}index.html");
-        if let Some(first) = owners.get(&url) {
-            diags.push(
-                Diagnostic::new(
-                    &src.file,
-                    format!(
-                        "two pages write the same output `{out}`; the other is {}:{}",
-                        first.file.display(),
-                        line_of(first)
-                    ),
-                )
-                .at(line_of(src), None)
-                .help("rename one of the files or give it a different `slug`"),
-            );
-            continue;
-        }
-        if let Some((path, what)) = crate::emit::reserved(&out) {
-            diags.push(
-                Diagnostic::new(
-                    &src.file,
-                    format!("this page's output `{out}` collides with `{path}`, {what}, which the generator writes"),
-                )
-                .at(line_of(src), None)
-                .help("choose another `slug` or file name"),
-            );
-            continue;
-        }
-        owners.insert(url.clone(), src);
-        urls.insert(src.rel.clone(), url);
-    }
-    urls
 }
 
 /// A link for templates: title and relative href.
