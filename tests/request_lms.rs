@@ -9,7 +9,11 @@ use serde_json::{Value, json};
 /// A Canvas-like export: its own column names, one row per completion.
 const HEADER: &str = "Student Email,Course,Completion Status,Score,Completed At,Quiz Revision\n";
 
-/// The public-records quiz is at revision 2, ferpa-student-records at 1.
+/// The quiz's current revision in the bundled site.
+fn rev(site: &TestSite, quiz: &str) -> u32 {
+    policysite::quiz::load_all(site.path()).expect("quizzes").get(quiz).expect("quiz").revision
+}
+
 fn row(email: &str, quiz: &str, status: &str, date: &str, revision: u32) -> String {
     format!("{email},{quiz},{status},90,{date},{revision}\n")
 }
@@ -48,9 +52,10 @@ fn request_without_code(site: &TestSite) -> Value {
 #[test]
 fn a_passed_row_stands_in_for_a_missing_code() {
     let site = TestSite::bundled();
+    let pr = rev(&site, "public-records");
     let req = request_without_code(&site);
     assert_eq!(check(&site, &req).0, 1, "without the report the request is not acceptable");
-    let csv = format!("{HEADER}{}", row(ADMIN, "public-records", "passed", "2026-11-20", 2));
+    let csv = format!("{HEADER}{}", row(ADMIN, "public-records", "passed", "2026-11-20", pr));
     let (s, out) = with_lms(&site, &req, &csv, FLAGS);
     assert_eq!(s, 0, "{out}");
     assert!(
@@ -63,14 +68,15 @@ fn a_passed_row_stands_in_for_a_missing_code() {
 #[test]
 fn failed_outdated_and_expired_rows_are_rejected() {
     let site = TestSite::bundled();
+    let pr = rev(&site, "public-records");
     let req = request_without_code(&site);
     for (r, why) in [
-        (row(ADMIN, "public-records", "failed", "2026-11-20", 2), "LMS status `failed`, score 90, not a pass"),
+        (row(ADMIN, "public-records", "failed", "2026-11-20", pr), "LMS status `failed`, score 90, not a pass"),
         (
-            row(ADMIN, "public-records", "passed", "2026-11-20", 1),
-            "outdated revision: the LMS completion is for revision 1, the quiz is now revision 2",
+            row(ADMIN, "public-records", "passed", "2026-11-20", pr - 1),
+            &format!("outdated revision: the LMS completion is for revision {}, the quiz is now revision {pr}", pr - 1),
         ),
-        (row(ADMIN, "public-records", "passed", "2025-01-02", 2), "the LMS completion expired on 2026-01-02"),
+        (row(ADMIN, "public-records", "passed", "2025-01-02", pr), "the LMS completion expired on 2026-01-02"),
         (
             row("someone.else@tacoma.k12.wa.us", "public-records", "passed", "2026-11-20", 2),
             "no completion for this email",
@@ -92,9 +98,10 @@ fn failed_outdated_and_expired_rows_are_rejected() {
 #[test]
 fn disagreement_between_code_and_report_is_reported() {
     let site = TestSite::bundled();
+    let pr = rev(&site, "public-records");
     // The code is valid, the report says failed: acceptable on the code, and the disagreement shown.
     let req = good_request(&site);
-    let csv = format!("{HEADER}{}", row(ADMIN, "public-records", "failed", "2026-11-20", 2));
+    let csv = format!("{HEADER}{}", row(ADMIN, "public-records", "failed", "2026-11-20", pr));
     let (s, out) = with_lms(&site, &req, &csv, FLAGS);
     assert_eq!(s, 0, "{out}");
     assert!(out.contains("public-records: completion code\n    disagreement: the code is valid, but the LMS report does not confirm it: LMS status `failed`"), "{out}");
@@ -104,8 +111,8 @@ fn disagreement_between_code_and_report_is_reported() {
         json!(code_for(&site, "public-records", "other@tacoma.k12.wa.us", "2026-11-20", None));
     let csv = format!(
         "{HEADER}{}{}",
-        row(ADMIN, "public-records", "passed", "2026-11-19", 2),
-        row(ADMIN, "ferpa-student-records", "passed", "2026-11-19", 1)
+        row(ADMIN, "public-records", "passed", "2026-11-19", pr),
+        row(ADMIN, "ferpa-student-records", "passed", "2026-11-19", rev(&site, "ferpa-student-records"))
     );
     let (s, out) = with_lms(&site, &req, &csv, FLAGS);
     assert_eq!(s, 0, "{out}");
@@ -142,12 +149,13 @@ fn disagreement_between_code_and_report_is_reported() {
 #[test]
 fn columns_come_from_site_yaml_and_missing_ones_are_named() {
     let site = TestSite::bundled();
+    let pr = rev(&site, "public-records");
     let cfg = site.read("site.yaml")
         + "lms_report:\n  email: Student Email\n  module: Course\n  status: Completion Status\n  completed: Completed At\n  revision: Quiz Revision\n  passed_values: [passed, complete]\n";
     site.write("site.yaml", &cfg);
     let req = request_without_code(&site);
     let csv =
-        format!("{HEADER}{}", row(ADMIN, "Public Records Act and records retention", "complete", "11/20/2026", 2));
+        format!("{HEADER}{}", row(ADMIN, "Public Records Act and records retention", "complete", "11/20/2026", pr));
     let (s, out) = with_lms(&site, &req, &csv, &[]);
     assert_eq!(s, 0, "{out}");
     assert!(out.contains("public-records: LMS report"), "{out}");
