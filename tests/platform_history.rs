@@ -8,12 +8,15 @@ use common::TestSite;
 use request_common::*;
 use serde_json::json;
 
-/// Remove Periscope from the approved list on 2026-12-01, as an admin would.
+/// Remove Periscope from the approved list on 2026-12-01, as an admin would: its entry moves to
+/// `former:` and the history records the removal.
 fn remove_periscope(site: &TestSite) {
     let text = site.read("data/platforms.yaml");
     let start = text.find("  - id: periscope\n").expect("periscope entry");
     let end = start + text[start..].find("  - id: pinterest\n").expect("next entry");
+    let entry = &text[start..end];
     let mut text = format!("{}{}", &text[..start], &text[end..]);
+    text = text.replace("history:\n", &format!("former:\n{entry}history:\n"));
     text.push_str("  - date: 2026-12-01\n    removed: [periscope]\n    note: Periscope was discontinued.\n");
     site.write("data/platforms.yaml", &text);
 }
@@ -58,12 +61,15 @@ fn a_removal_shows_on_the_page_and_request_audit_lists_its_accounts() {
     site.build_ok();
     let page = site.html("platforms/index.html");
     assert!(page.contains("<tr data-change=\"2026-12-01\">"), "{page}");
-    assert!(page.contains("<span data-removed>Removed: periscope</span>"), "{page}");
+    assert!(page.contains("<span data-removed>Removed: Periscope</span>"), "{page}");
     let (s, out) = run(&site, &["request", "audit"]);
     assert_eq!(s, 1, "{out}");
     assert!(out.contains("1 active account(s) on platforms that are not approved"), "{out}");
     assert!(out.contains("periscope:@stadiumlive (Stadium High School; request req-20261128-abcdef01"), "{out}");
-    assert!(out.contains("removed from the list on 2026-12-01: Periscope was discontinued."), "{out}");
+    assert!(
+        out.contains("Periscope is not approved, removed from the list on 2026-12-01: Periscope was discontinued."),
+        "{out}"
+    );
     assert!(!out.contains("stadiumtigersfb"), "{out}");
     let o = site.run(&["request", "audit", "--json"]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
@@ -74,7 +80,12 @@ fn a_removal_shows_on_the_page_and_request_audit_lists_its_accounts() {
     again["id"] = json!("req-20261202-00000003");
     let (s, out) = check(&site, &again);
     assert_eq!(s, 1, "{out}");
-    assert!(out.contains("`periscope` is not on the approved platform list"), "{out}");
+    assert!(
+        out.contains(
+            "account.platform: Periscope is no longer approved: removed from the list on 2026-12-01 (Periscope was discontinued.)"
+        ),
+        "{out}"
+    );
     // Retiring the account clears the audit.
     let (s, out) = run(&site, &["request", "revoke", "--reason", "Platform removed", "periscope:@stadiumlive"]);
     assert_eq!(s, 0, "{out}");
@@ -109,6 +120,16 @@ fn a_history_that_does_not_match_the_list_fails_the_build_with_its_line() {
     assert!(err.contains("data/platforms.yaml:"), "{err}");
     assert!(err.contains("the history adds `flickr`, but it is not in `approved`"), "{err}");
     assert!(err.contains("record its removal (`removed: [id]` with the date)"), "{err}");
+}
+
+#[test]
+fn a_former_platform_needs_a_recorded_removal() {
+    let site = TestSite::bundled();
+    let text =
+        site.read("data/platforms.yaml").replace("history:\n", "former:\n  - id: vine\n    name: Vine\nhistory:\n");
+    site.write("data/platforms.yaml", &text);
+    let err = site.build_err();
+    assert!(err.contains("former platform `vine` has no removal in `history`"), "{err}");
 }
 
 #[test]

@@ -316,7 +316,11 @@ pub fn revoke(root: &Path, key: &str, reason: &str, today: Option<Date>) -> i32 
     };
     let today = today.unwrap_or_else(Date::today_utc);
     // `Blogs:@x` and `blog:@x` name one account: use the platform's id.
-    let key = match key.split_once(':').and_then(|(p, h)| Some((src.data.platforms.find(p)?.0.id.clone(), h))) {
+    let canonical = |p: &str| {
+        let pl = &src.data.platforms;
+        pl.find(p).map(|(x, _)| x.id.clone()).or_else(|| pl.find_former(p).map(|x| x.id.clone()))
+    };
+    let key = match key.split_once(':').and_then(|(p, h)| Some((canonical(p)?, h))) {
         Some((id, handle)) => format!("{id}:{handle}"),
         None => key.to_string(),
     };

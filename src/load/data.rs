@@ -118,7 +118,7 @@ pub fn check_directory(directory: &Directory, platforms: &Platforms, text: &str)
     };
     for a in &directory.accounts {
         let start = line_of(0, "request_id", &a.request_id).saturating_sub(1);
-        let platform = platforms.approved.iter().chain(&platforms.barred).find(|p| p.id == a.platform);
+        let platform = platforms.by_id(&a.platform);
         if platform.is_none() && platforms.removal_of(&a.platform).is_some() {
             // A platform that has left both lists: its hosts are gone, but the address must still
             // be a web address (`request audit` reports the account).

@@ -25,6 +25,10 @@ pub struct Platforms {
     /// Footnote 2, the reason certain platforms are barred, in the regulation's words.
     pub barred_statement: String,
     pub barred: Vec<Platform>,
+    /// Platforms that have left the approved list (recorded in `history`), kept with their name and
+    /// hosts so the history, old directory entries and `request audit` still name them.
+    #[serde(default)]
+    pub former: Vec<Platform>,
     /// Dated additions to and removals from the approved list, oldest first.
     #[serde(default)]
     pub history: Vec<PlatformChange>,
@@ -146,6 +150,21 @@ impl Platforms {
         })
     }
 
+    /// Any platform of the file by its exact id: approved, barred or former.
+    pub fn by_id(&self, id: &str) -> Option<&Platform> {
+        self.approved.iter().chain(&self.barred).chain(&self.former).find(|p| p.id == id)
+    }
+
+    /// A former platform by id, name or the regulation's spelling.
+    pub fn find_former(&self, id: &str) -> Option<&Platform> {
+        let id = id.trim();
+        self.former.iter().find(|p| {
+            p.id.eq_ignore_ascii_case(id)
+                || p.name.eq_ignore_ascii_case(id)
+                || p.as_written.as_deref().is_some_and(|w| w.eq_ignore_ascii_case(id))
+        })
+    }
+
     /// The dated changes of the approved list, oldest first (for the change feed and `/platforms/`).
     pub fn changes(&self) -> &[PlatformChange] {
         &self.history
@@ -158,7 +177,7 @@ impl Platforms {
 
     /// Display name for an id, also for platforms that have left both lists.
     pub fn name_of(&self, id: &str) -> String {
-        self.find(id).map_or_else(|| id.to_string(), |(p, _)| p.name.clone())
+        self.by_id(id).map_or_else(|| id.to_string(), |p| p.name.clone())
     }
 
     /// Check the list and fill in the history's display fields. Every problem is reported.
@@ -169,7 +188,7 @@ impl Platforms {
             Diagnostic::new(PLATFORMS_FILE, msg).at(line, None).help(help.to_string())
         };
         let mut seen = BTreeSet::new();
-        for p in self.approved.iter().chain(&self.barred) {
+        for p in self.approved.iter().chain(&self.barred).chain(&self.former) {
             if !seen.insert(p.id.as_str()) {
                 diags.push(err(
                     line_of(&format!("id: {}", p.id)),
@@ -184,6 +203,15 @@ impl Platforms {
                     line_of(&format!("id: {}", p.id)),
                     format!("barred platform `{}` has no `reason`", p.id),
                     "say why, in the regulation's words; staff see it on the request form",
+                ));
+            }
+        }
+        for p in &self.former {
+            if self.removal_of(&p.id).is_none() {
+                diags.push(err(
+                    line_of(&format!("id: {}", p.id)),
+                    format!("former platform `{}` has no removal in `history`", p.id),
+                    "add `- date: YYYY-MM-DD` with `removed: [id]` to the history for the day it left the list",
                 ));
             }
         }

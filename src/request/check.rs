@@ -116,7 +116,21 @@ fn check_account(req: &Request, cx: &Context<'_>, p: &mut Problems, notes: &mut 
             "account.platform",
             format!("{} is not allowed: {}", pl.name, pl.reason.as_deref().unwrap_or("barred by Regulation 6973.1R")),
         ),
-        None => p.add("account.platform", format!("`{}` is not on the approved platform list", a.platform)),
+        None => match cx.data.platforms.find_former(&a.platform) {
+            Some(former) => {
+                let when = cx.data.platforms.removal_of(&former.id);
+                p.add(
+                    "account.platform",
+                    format!(
+                        "{} is no longer approved{}{}",
+                        former.name,
+                        when.map(|c| format!(": removed from the list on {}", c.date)).unwrap_or_default(),
+                        when.and_then(|c| c.note.as_deref()).map(|n| format!(" ({n})")).unwrap_or_default()
+                    ),
+                )
+            }
+            None => p.add("account.platform", format!("`{}` is not on the approved platform list", a.platform)),
+        },
     }
     if let (Some((pl, _)), Some(url)) = (platform, a.url.as_deref().filter(|u| !u.trim().is_empty()))
         && let Err(why) = pl.check_account_url(url)
