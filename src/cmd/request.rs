@@ -8,11 +8,11 @@ use crate::date::Date;
 use crate::diag::Diagnostics;
 use crate::load::data::Data;
 use crate::quiz::Quizzes;
-use crate::request::check::{self, Context, Problem};
+use crate::request::check::Context;
 use crate::request::directory::{Approval, DIRECTORY_FILE};
+use crate::request::report::{self, FileReport};
 use crate::request::schema::Request;
-use crate::request::training::Evidence;
-use crate::request::{file as request_file, lms, store};
+use crate::request::{lms, store};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -136,75 +136,13 @@ fn load(root: &Path) -> Result<Sources, Diagnostics> {
     Ok(Sources { config, data, quizzes })
 }
 
-/// A request file's verdict.
-#[derive(serde::Serialize)]
-struct FileReport {
-    file: String,
-    acceptable: bool,
-    summary: Option<String>,
-    problems: Vec<Problem>,
-    /// E.g. "already in the directory: approved …".
-    notes: Vec<String>,
-    /// Per administrator and required quiz: which evidence was used, and disagreements.
-    evidence: Vec<Evidence>,
-}
-
-impl FileReport {
-    fn failed(file: String, p: Problem) -> FileReport {
-        FileReport { file, acceptable: false, summary: None, problems: vec![p], notes: vec![], evidence: vec![] }
-    }
-}
-
 fn check_file(path: &Path, src: &Sources, today: Date, lms: Option<&lms::Report>) -> (FileReport, Option<Request>) {
-    let file = path.display().to_string();
-    let req = match request_file::read(path).and_then(|text| check::parse(&text)) {
-        Ok(r) => r,
-        Err(p) => return (FileReport::failed(file, p), None),
-    };
     let cx = Context { config: &src.config, data: &src.data, quizzes: &src.quizzes, today, lms };
-    let check::Checked { problems, evidence, notes } = check::check(&req, &cx);
-    let platform =
-        src.data.platforms.find(&req.account.platform).map_or(req.account.platform.as_str(), |(p, _)| p.name.as_str());
-    let summary = format!(
-        "{} {} for {} ({} administrator{})",
-        platform,
-        req.account.handle,
-        req.account.unit,
-        req.administrators.len(),
-        if req.administrators.len() == 1 { "" } else { "s" }
-    );
-    let acceptable = problems.is_empty();
-    (FileReport { file, acceptable, summary: Some(summary), problems, notes, evidence }, Some(req))
+    report::check_file(path, &cx)
 }
 
 fn print_report(r: &FileReport, with_evidence: bool) {
-    match (&r.summary, r.acceptable) {
-        (Some(s), true) => println!("{}: ACCEPTABLE: {s}", r.file),
-        (summary, false) => {
-            let n = r.problems.len();
-            println!(
-                "{}: NOT ACCEPTABLE, {n} problem{}{}",
-                r.file,
-                if n == 1 { "" } else { "s" },
-                summary.as_ref().map(|s| format!(" ({s})")).unwrap_or_default()
-            );
-            for p in &r.problems {
-                println!("  - {}: {}", p.field, p.message);
-            }
-        }
-        (None, true) => println!("{}: ACCEPTABLE", r.file),
-    }
-    for n in &r.notes {
-        println!("  note: {n}");
-    }
-    if with_evidence {
-        for e in &r.evidence {
-            println!("  evidence: {} <{}> {}: {}", e.administrator, e.email, e.quiz, e.used.label());
-            if let Some(d) = &e.disagreement {
-                println!("    disagreement: {d}");
-            }
-        }
-    }
+    r.print(with_evidence);
 }
 
 /// Load the site's sources, or print why not (exit status 2: the site itself is broken).

@@ -8,6 +8,7 @@ pub mod directory;
 pub mod email;
 pub mod file;
 pub mod lms;
+pub mod report;
 pub mod schema;
 pub mod store;
 pub mod training;
