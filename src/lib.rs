@@ -12,6 +12,7 @@ pub mod date;
 pub mod diag;
 pub mod emit;
 pub mod engine;
+pub mod export;
 pub mod links;
 pub mod load;
 pub mod markdown;

@@ -242,8 +242,10 @@ pub fn check_external(
                             let wait = opts.per_host_interval.saturating_sub(t.elapsed());
                             std::thread::sleep(wait);
                         }
-                        last = Some(Instant::now());
                         let (ok, status) = fetch(agent, url);
+                        // Spaced from the end of the previous request, so the host sees the gap
+                        // whatever the network's delays.
+                        last = Some(Instant::now());
                         results
                             .lock()
                             .unwrap_or_else(|e| e.into_inner())

@@ -28,6 +28,8 @@ enum Command {
     Verify(cmd::verify::Args),
     /// Check, approve or retire Social Media Account Requests (the Communications Department's tools).
     Request(cmd::request::Args),
+    /// Export training modules for other systems: `export scorm` makes SCORM packages for an LMS.
+    Export(cmd::export::Args),
 }
 
 fn main() {
@@ -39,6 +41,7 @@ fn main() {
         Command::Serve(args) => cmd::serve::run(root, args),
         Command::Verify(args) => cmd::verify::run(root, args),
         Command::Request(args) => cmd::request::run(root, args),
+        Command::Export(args) => cmd::export::run(root, args),
     };
     std::process::exit(code);
 }

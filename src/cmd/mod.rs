@@ -2,6 +2,7 @@
 
 pub mod build;
 pub mod check;
+pub mod export;
 pub mod request;
 pub mod serve;
 pub mod verify;
