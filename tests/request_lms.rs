@@ -168,3 +168,27 @@ fn columns_come_from_site_yaml_and_missing_ones_are_named() {
     );
     assert!(out.contains("its columns are: email, module"), "{out}");
 }
+
+/// The course name `policysite export scorm` gives a package, "<quiz title> (revision N)", carries
+/// the revision when the report has no revision column.
+#[test]
+fn a_scorm_package_title_names_quiz_and_revision() {
+    let site = TestSite::bundled();
+    let pr = rev(&site, "public-records");
+    let req = request_without_code(&site);
+    let header = "Student Email,Course,Completion Status,Completed At\n";
+    let flags = &FLAGS[..8];
+    let title = "Public Records Act and records retention";
+    let (s, out) =
+        with_lms(&site, &req, &format!("{header}{ADMIN},{title} (revision {pr}),passed,2026-11-20\n"), flags);
+    assert_eq!(s, 0, "{out}");
+    assert!(out.contains("public-records: LMS report"), "{out}");
+    let old = pr - 1;
+    let (s, out) =
+        with_lms(&site, &req, &format!("{header}{ADMIN},{title} (revision {old}),passed,2026-11-20\n"), flags);
+    assert_eq!(s, 1, "{out}");
+    assert!(out.contains(&format!("the LMS completion is for revision {old}")), "{out}");
+    let (s, out) = with_lms(&site, &req, &format!("{header}{ADMIN},{title},passed,2026-11-20\n"), flags);
+    assert_eq!(s, 1, "{out}");
+    assert!(out.contains("does not say which quiz revision was passed"), "{out}");
+}
