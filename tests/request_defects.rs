@@ -32,8 +32,11 @@ fn javascript_url_is_rejected_by_check_and_approve() {
 fn url_must_be_on_the_platforms_host() {
     let site = TestSite::bundled();
     for (url, why) in [
-        ("https://evil.example/stadiumtigersfb", "`evil.example` is not a Instagram address (expected instagram.com)"),
-        ("https://instagram.com.evil.example/x", "is not a Instagram address"),
+        (
+            "https://evil.example/stadiumtigersfb",
+            "`evil.example` is not an address on Instagram (expected instagram.com or a subdomain)",
+        ),
+        ("https://instagram.com.evil.example/x", "`instagram.com.evil.example` is not an address on Instagram"),
         ("https://www.instagram.com@evil.example/x", "user name or password"),
         ("data:text/html,<script>alert(1)</script>", "`data:` addresses are not allowed"),
         ("ftp://instagram.com/x", "`ftp:` addresses are not allowed"),

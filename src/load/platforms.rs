@@ -127,7 +127,7 @@ impl Platform {
         if hosts.iter().any(|h| host == *h || host.ends_with(&format!(".{h}"))) {
             Ok(u.to_string())
         } else {
-            Err(format!("`{host}` is not a {} address (expected {})", self.name, hosts.join(", ")))
+            Err(format!("`{host}` is not an address on {} (expected {} or a subdomain)", self.name, hosts.join(", ")))
         }
     }
 }
