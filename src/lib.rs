@@ -21,6 +21,8 @@ pub mod output;
 pub mod quiz;
 pub mod render;
 pub mod request;
+pub mod scaffold;
+pub mod schema;
 pub mod search;
 pub mod serve;
 pub mod yaml;

@@ -30,6 +30,10 @@ enum Command {
     Request(cmd::request::Args),
     /// Export training modules for other systems: `export scorm` makes SCORM packages for an LMS.
     Export(cmd::export::Args),
+    /// Start a new site for a district in a new folder (builds and serves at once).
+    New(cmd::new::Args),
+    /// Write JSON Schemas for site.yaml, front matter, quizzes, data files and request files.
+    Schema(cmd::schema::Args),
 }
 
 fn main() {
@@ -42,6 +46,8 @@ fn main() {
         Command::Verify(args) => cmd::verify::run(root, args),
         Command::Request(args) => cmd::request::run(root, args),
         Command::Export(args) => cmd::export::run(root, args),
+        Command::New(args) => cmd::new::run(root, args),
+        Command::Schema(args) => cmd::schema::run(root, args),
     };
     std::process::exit(code);
 }

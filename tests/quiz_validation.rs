@@ -73,7 +73,7 @@ fn duplicate_quiz_ids() {
     site.write("quizzes/copy.yaml", &text);
     let stderr = site.build_err();
     assert!(
-        stderr.contains("quizzes/public-records.yaml:3: quiz id `public-records` is already used by quizzes/copy.yaml"),
+        stderr.contains("quizzes/public-records.yaml:4: quiz id `public-records` is already used by quizzes/copy.yaml"),
         "{stderr}"
     );
 }
@@ -104,7 +104,7 @@ fn forgotten_revision_bump_is_caught() {
         .replace("    answer: 1\n    explanation: Texts", "    answer: 0\n    explanation: Texts");
     site.write("quizzes/public-records.yaml", &quiz);
     let stderr = site.build_err();
-    assert!(stderr.contains("quizzes/public-records.yaml:6: the questions or answers of quiz `public-records` changed, but its revision is still 2"), "{stderr}");
+    assert!(stderr.contains("quizzes/public-records.yaml:7: the questions or answers of quiz `public-records` changed, but its revision is still 2"), "{stderr}");
     assert!(stderr.contains("set `revision: 3`"));
     // Editing only an explanation needs no bump.
     let site2 = TestSite::bundled();

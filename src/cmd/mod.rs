@@ -3,7 +3,9 @@
 pub mod build;
 pub mod check;
 pub mod export;
+pub mod new;
 pub mod request;
+pub mod schema;
 pub mod serve;
 pub mod verify;
 

@@ -16,14 +16,16 @@ use crate::diag::{Diagnostic, Diagnostics};
 pub const PLATFORMS_FILE: &str = "data/platforms.yaml";
 
 /// The platform list. Unknown keys are errors (a typo would otherwise silently drop a setting).
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Platforms {
     /// Footnote 1's sentence before the list.
     pub approved_intro: String,
+    /// Approved platforms (footnote 1), in the regulation's order.
     pub approved: Vec<Platform>,
     /// Footnote 2, the reason certain platforms are barred, in the regulation's words.
     pub barred_statement: String,
+    /// Platforms that may not be used for District accounts (footnote 2); each needs a `reason`.
     pub barred: Vec<Platform>,
     /// Platforms that have left the approved list (recorded in `history`), kept with their name and
     /// hosts so the history, old directory entries and `request audit` still name them.
@@ -34,21 +36,25 @@ pub struct Platforms {
     pub history: Vec<PlatformChange>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+/// One platform of the list, approved, barred or former.
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Platform {
     /// Stable id used in request files and the directory, e.g. `facebook`.
     pub id: String,
+    /// The platform's name as staff know it, e.g. `Facebook`.
     pub name: String,
     /// How the regulation writes it ("blogs", "Snap Chat"), when that differs from `name`.
     #[serde(default)]
     pub as_written: Option<String>,
+    /// The platform's home page.
     #[serde(default)]
     pub url: Option<String>,
     /// Hosts an account's address may be on (`instagram.com` also allows `www.instagram.com`).
     /// Without it, the host of `url` (less a leading `www.`) is the only one.
     #[serde(default)]
     pub hosts: Vec<String>,
+    /// A remark shown with the platform on the `/platforms/` page.
     #[serde(default)]
     pub note: Option<String>,
     /// Barred platforms: why, citing the regulation.
@@ -58,9 +64,10 @@ pub struct Platform {
 
 /// One dated change of the approved list. `added_names`, `removed_names` and `date_long` are
 /// filled in after loading, for templates; they cannot be written in the file.
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PlatformChange {
+    /// The day the approved list changed (YYYY-MM-DD).
     pub date: Date,
     /// Platform ids that joined the approved list on `date`.
     #[serde(default)]
@@ -68,13 +75,17 @@ pub struct PlatformChange {
     /// Platform ids that left the approved list on `date`.
     #[serde(default)]
     pub removed: Vec<String>,
+    /// Why the list changed, shown on `/platforms/` and in the change feed.
     #[serde(default)]
     pub note: Option<String>,
     #[serde(skip_deserializing)]
+    #[schemars(skip)]
     pub added_names: Vec<String>,
     #[serde(skip_deserializing)]
+    #[schemars(skip)]
     pub removed_names: Vec<String>,
     #[serde(skip_deserializing)]
+    #[schemars(skip)]
     pub date_long: String,
 }
 

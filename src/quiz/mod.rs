@@ -16,39 +16,54 @@ use crate::model::{Page, Site};
 pub const QUIZ_DIR: &str = "quizzes";
 pub const LOCK_FILE: &str = "quizzes/revisions.lock";
 
-#[derive(Debug, Clone, Deserialize)]
+/// A quiz file, `quizzes/<id>.yaml`: the questions that end one training module.
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct QuizFile {
+pub(crate) struct QuizFile {
+    /// The quiz's id, used in completion codes and request files, e.g. `public-records`.
     id: String,
+    /// The quiz's title, shown above the questions.
     title: String,
     /// The module page, as a path below `content/`.
     module: String,
+    /// Raise it whenever questions, options or answers change: codes of an older revision stop verifying.
     revision: u32,
+    /// Markdown shown before the first question.
     #[serde(default)]
     description: String,
+    /// Show the questions in a random order.
     #[serde(default)]
     shuffle_questions: bool,
+    /// Show each question's options in a random order.
     #[serde(default)]
     shuffle_options: bool,
+    /// The questions, in order. Every one must be answered correctly to get a completion code.
+    #[schemars(with = "Vec<Question>")]
     questions: Vec<serde_saphyr::Spanned<Question>>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+/// One quiz question.
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Question {
+    /// Unique within the quiz, e.g. `five-days`.
     pub id: String,
+    /// `single` (one correct option), `multiple` (several) or `true_false`.
     #[serde(rename = "type")]
     pub kind: Kind,
-    /// Markdown.
+    /// The question, in Markdown.
     pub prompt: String,
+    /// The choices, in Markdown (not for `true_false`).
     #[serde(default)]
     pub options: Vec<String>,
+    /// `single`: the correct option's number, from 0; `multiple`: a list of numbers; `true_false`: true or false.
     pub answer: Answer,
     /// Markdown, shown once the question is answered correctly.
     pub explanation: String,
 }
 
-#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
+/// The kind of question.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
     /// One correct option: `answer: 2`.
@@ -59,7 +74,8 @@ pub enum Kind {
     TrueFalse,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+/// The correct answer: an option number, a list of option numbers, or true/false.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, schemars::JsonSchema)]
 #[serde(untagged)]
 pub enum Answer {
     Bool(bool),

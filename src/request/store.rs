@@ -66,7 +66,7 @@ impl DirectoryLock {
     pub fn save(&self, directory: &Directory) -> std::io::Result<()> {
         let yaml = serde_saphyr::to_string(directory).map_err(|e| std::io::Error::other(e.to_string()))?;
         let text = format!(
-            "# The central directory of official social media accounts, kept by the Communications Department.\n# Edit with `policysite request approve FILE` and `policysite request revoke ...`, not by hand.\n{yaml}"
+            "# yaml-language-server: $schema=../schemas/directory.schema.json\n# The central directory of official social media accounts, kept by the Communications Department.\n# Edit with `policysite request approve FILE` and `policysite request revoke ...`, not by hand.\n{yaml}"
         );
         let dir = self.path.parent().unwrap_or(Path::new("."));
         let mut tmp = tempfile::Builder::new().prefix(TEMP_PREFIX).suffix(TEMP_SUFFIX).tempfile_in(dir)?;
