@@ -19,6 +19,7 @@ pub mod markdown;
 pub mod model;
 pub mod output;
 pub mod quiz;
+pub mod quiz_view;
 pub mod render;
 pub mod request;
 pub mod scaffold;

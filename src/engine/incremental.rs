@@ -112,5 +112,10 @@ fn update_pages(root: &Path, site: &mut Site, rels: &HashSet<&String>) -> Result
         site.replace_body(idx, src)?;
         updated.push(idx);
     }
+    // quiz helper: a module page's headings are the targets of its quiz's `section:` keys.
+    let refs = crate::quiz_view::check_references(root, site);
+    if !refs.is_empty() {
+        return Err(refs.sorted());
+    }
     Ok(Some(updated))
 }

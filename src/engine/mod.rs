@@ -49,7 +49,8 @@ pub fn load_site(root: &Path) -> Result<Site, Diagnostics> {
     diags.extend(crate::emit::static_collisions(root, &site));
     if let Some(q) = quizzes {
         site.quizzes = q;
-        diags.extend(crate::quiz::check_references(root, &site));
+        // quiz helper: quiz views and checks live in quiz_view (callers show `site.quizzes.warnings`).
+        diags.extend(crate::quiz_view::check_references(root, &site));
     }
     diags.into_result(site)
 }
@@ -80,7 +81,7 @@ pub fn render_page_to(
     page: &Page,
     sink: &dyn Sink,
 ) -> Option<Diagnostic> {
-    let extra = crate::quiz::page_context(site, page);
+    let extra = crate::quiz_view::page_context(site, page);
     let html = match site.markdown_html(root, page) {
         Ok(h) => h,
         Err(d) => return Some(d),
@@ -146,6 +147,7 @@ pub fn build(root: &Path, output: &Path) -> Result<Report, Diagnostics> {
     let mut timings = Timings::default();
     let mut t = Instant::now();
     let site = load_site(root)?;
+    site.quizzes.report_warnings(); // quiz helper: unpublished revisions
     timings.lap("load+model", &mut t);
     let renderer = Renderer::new(root, &site)?;
     let staging = Staging::begin(output).map_err(|e| {
@@ -168,9 +170,6 @@ pub fn build(root: &Path, output: &Path) -> Result<Report, Diagnostics> {
         .commit()
         .map_err(|e| Diagnostics::from(Diagnostic::new(output, format!("cannot replace the output folder: {e}"))))?;
     timings.lap("swap", &mut t);
-    crate::quiz::record_lock(root, &site.quizzes).map_err(|e| {
-        Diagnostics::from(Diagnostic::new(crate::quiz::LOCK_FILE, format!("cannot record the new quiz revisions: {e}")))
-    })?;
     Ok(Report { pages, files, bytes, timings })
 }
 
@@ -178,6 +177,7 @@ pub fn build(root: &Path, output: &Path) -> Result<Report, Diagnostics> {
 /// anchor of the rendered pages (templates included). Returns the page count and the links found.
 pub fn check(root: &Path) -> Result<(usize, crate::links::LinkIndex), Diagnostics> {
     let site = load_site(root)?;
+    site.quizzes.report_warnings(); // quiz helper: unpublished revisions
     let renderer = Renderer::new(root, &site)?;
     let index = crate::links::LinkIndex::default();
     let pages = render_site(root, &site, &renderer, &index)?;
@@ -229,6 +229,7 @@ impl Engine {
         self.site = None;
         self.renderer = None;
         let site = load_site(&self.root)?;
+        site.quizzes.report_warnings(); // quiz helper: unpublished revisions
         let renderer = Renderer::new(&self.root, &site)?;
         let previous = std::mem::take(&mut self.files);
         let result = match Overlay::begin(&self.output, &previous) {

@@ -70,7 +70,7 @@ pub fn check(req: &Request, cx: &Context<'_>) -> Checked {
     let mut notes = Vec::new();
     check_header(req, &mut p);
     check_account(req, cx, &mut p, &mut notes);
-    let evidence = check_people(req, cx, &mut p);
+    let evidence = check_people(req, cx, &mut p, &mut notes);
     check_settings(req, &mut p);
     Checked { problems: p.0, evidence, notes }
 }
@@ -163,7 +163,12 @@ fn check_account(req: &Request, cx: &Context<'_>, p: &mut Problems, notes: &mut 
 }
 
 /// Requester, administrators (names, District emails, FLSA, training) and the principal.
-fn check_people(req: &Request, cx: &Context<'_>, p: &mut Problems) -> Vec<super::training::Evidence> {
+fn check_people(
+    req: &Request,
+    cx: &Context<'_>,
+    p: &mut Problems,
+    notes: &mut Vec<String>,
+) -> Vec<super::training::Evidence> {
     let domains = &cx.config.email_domains;
     p.required("requester.name", &req.requester.name, "the requester's name");
     if let Err(why) = district_email(&req.requester.email, domains) {
@@ -187,7 +192,7 @@ fn check_people(req: &Request, cx: &Context<'_>, p: &mut Problems) -> Vec<super:
     }
     let mut evidence = Vec::new();
     for (i, admin) in req.administrators.iter().enumerate() {
-        evidence.extend(super::training::check_admin(i, admin, cx, &mut p.0));
+        evidence.extend(super::training::check_admin(i, admin, cx, &mut p.0, notes));
     }
     if schema::needs_principal(&req.account.kind) {
         let missing = "an account in a school's name needs the principal's approval";

@@ -43,7 +43,14 @@ pub struct Report {
 #[serde(tag = "result", rename_all = "snake_case")]
 pub enum Finding {
     /// A row that counts.
-    Passed { line: u64, completed: Date, revision: u32 },
+    Passed {
+        line: u64,
+        completed: Date,
+        revision: u32,
+        /// Set when `revision` is superseded and counts only until this retraining deadline.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        retrain_by: Option<Date>,
+    },
     /// Rows exist, but none counts; `why` is about the most recent one.
     NotAccepted { line: u64, why: String },
     /// No row for this email and quiz.
@@ -54,8 +61,11 @@ impl Finding {
     /// Human text, naming the report's file and line.
     pub fn describe(&self, file: &str) -> String {
         match self {
-            Finding::Passed { line, completed, revision } => {
-                format!("passed revision {revision} on {completed} ({file}, line {line})")
+            Finding::Passed { line, completed, revision, retrain_by } => {
+                let window = retrain_by
+                    .map(|d| format!(", revision {revision} superseded; retraining due by {d}"))
+                    .unwrap_or_default();
+                format!("passed revision {revision} on {completed}{window} ({file}, line {line})")
             }
             Finding::NotAccepted { line, why } => format!("{why} ({file}, line {line})"),
             Finding::Missing => format!("no completion for this email in {file}"),
@@ -186,7 +196,7 @@ impl Report {
                     .into(),
             );
         };
-        revision_counts(quiz, revision)?;
+        let retrain_by = revision_counts(quiz, revision, today)?;
         if completed.to_days() > today.to_days() + 1 {
             return Err(format!("the LMS completion is dated in the future ({completed})"));
         }
@@ -194,19 +204,24 @@ impl Report {
         if today > valid_until {
             return Err(format!("the LMS completion expired on {valid_until}"));
         }
-        Ok(Finding::Passed { line: r.line, completed, revision })
+        Ok(Finding::Passed { line: r.line, completed, revision, retrain_by })
     }
 }
 
-/// Whether a completion of `revision` still counts: today, only the current revision. This is the
-/// one place to honour a retraining window (`Quiz::retrain_by_for`, from the quiz lifecycle work)
-/// once it is on main: accept an earlier revision while `today <= retrain_by`.
-fn revision_counts(quiz: &Quiz, revision: u32) -> Result<(), String> {
+/// Whether a completion of `revision` still counts: the current revision, or an earlier one inside
+/// its retraining window (`retrain_by` of the revision that replaced it), the rule codes follow.
+/// `Ok(Some(deadline))` for a superseded revision that still counts.
+fn revision_counts(quiz: &Quiz, revision: u32, today: Date) -> Result<Option<Date>, String> {
     if revision == quiz.revision {
-        return Ok(());
+        return Ok(None);
     }
-    Err(format!(
+    let outdated = format!(
         "outdated revision: the LMS completion is for revision {revision}, the quiz is now revision {}",
         quiz.revision
-    ))
+    );
+    match quiz.retrain_by_for(revision) {
+        Some(due) if today <= due => Ok(Some(due)),
+        Some(due) => Err(format!("{outdated}; retraining was due by {due}")),
+        None => Err(outdated),
+    }
 }

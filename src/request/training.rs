@@ -49,8 +49,23 @@ pub struct Evidence {
     pub disagreement: Option<String>,
 }
 
-/// Check one administrator's training; problems go to `problems`, the evidence is returned.
-pub fn check_admin(i: usize, admin: &Administrator, cx: &Context<'_>, problems: &mut Vec<Problem>) -> Vec<Evidence> {
+/// Check one administrator's training; problems go to `problems`, notes (codes that count only until
+/// a retraining deadline) to `notes`; the evidence is returned.
+pub fn check_admin(
+    i: usize,
+    admin: &Administrator,
+    cx: &Context<'_>,
+    problems: &mut Vec<Problem>,
+    notes: &mut Vec<String>,
+) -> Vec<Evidence> {
+    // Every code still counting inside a retraining window, with verify's verdict text unchanged
+    // ("VALID (revision 2 superseded; retraining due by …)"), so the deadline is seen.
+    for (quiz, code) in &admin.codes {
+        let v = verify(cx.quizzes, &admin.email, code, cx.today, cx.config.code_validity_days);
+        if v.valid && v.superseded.is_some() {
+            notes.push(format!("administrators[{i}].codes.{quiz}: code {code}: {}", v.status()));
+        }
+    }
     let mut out = Vec::new();
     for quiz_id in &cx.config.required_training {
         let field = format!("administrators[{i}].codes.{quiz_id}");
@@ -61,7 +76,8 @@ pub fn check_admin(i: usize, admin: &Administrator, cx: &Context<'_>, problems: 
                 (Some(why), _) => Err(format!("code {code}: {why}")),
                 (None, Some(q)) if q != quiz_id => Err(format!("code {code} is for `{q}`, not `{quiz_id}`")),
                 _ => Ok(format!(
-                    "code {code}: valid (revision {}, completed {})",
+                    "code {code}: {} (revision {}, completed {})",
+                    v.status(),
                     v.revision.unwrap_or_default(),
                     v.completed.map(|d| d.to_string()).unwrap_or_default()
                 )),
