@@ -1,5 +1,6 @@
 //! Issue 11: `request check --lms-report REPORT.csv`: an LMS completion export as training evidence.
 mod common;
+mod quiz_support;
 mod request_common;
 
 use common::TestSite;
@@ -191,4 +192,47 @@ fn a_scorm_package_title_names_quiz_and_revision() {
     let (s, out) = with_lms(&site, &req, &format!("{header}{ADMIN},{title},passed,2026-11-20\n"), flags);
     assert_eq!(s, 1, "{out}");
     assert!(out.contains("does not say which quiz revision was passed"), "{out}");
+}
+
+/// An LMS row for a superseded revision counts until that revision's retraining deadline, as a code
+/// does (`retrain_by` in the quiz, recorded by `policysite publish`).
+#[test]
+fn a_superseded_revision_counts_until_the_retraining_deadline() {
+    let site = TestSite::bundled();
+    let req = request_without_code(&site);
+    let old = rev(&site, "public-records");
+    let text = quiz_support::set_revision(&site.read(quiz_support::QUIZ), &(old + 1).to_string());
+    let text = quiz_support::change_answer(&text)
+        .replace(&format!("revision: {}\n", old + 1), &format!("revision: {}\nretrain_by: 2027-01-31\n", old + 1));
+    site.write(quiz_support::QUIZ, &text);
+    quiz_support::publish(&site);
+    let csv = format!("{HEADER}{}", row(ADMIN, "public-records", "passed", "2026-11-20", old));
+    let run_on = |today: &str| {
+        site.write("report.csv", &csv);
+        let f = write_request(&site, "req.json", &req);
+        let report = site.path().join("report.csv");
+        let mut args = vec!["request", "check", "--today", today, &f, "--lms-report", report.to_str().expect("utf8")];
+        args.extend_from_slice(FLAGS);
+        run(&site, &args)
+    };
+    let (s, out) = run_on("2027-01-31");
+    assert_eq!(s, 0, "{out}");
+    assert!(out.contains("public-records: LMS report"), "{out}");
+    let (s, out) = run_on("2027-02-01");
+    assert_eq!(s, 1, "{out}");
+    assert!(out.contains("retraining was due by 2027-01-31"), "{out}");
+    // The JSON says which deadline the row counted under.
+    site.write("report.csv", &csv);
+    let f = site.path().join("req.json");
+    let report = site.path().join("report.csv");
+    let args: Vec<&str> =
+        ["request", "check", "--json", "--today", "2027-01-15", f.to_str().expect("utf8"), "--lms-report"]
+            .into_iter()
+            .chain([report.to_str().expect("utf8")])
+            .chain(FLAGS.iter().copied())
+            .collect();
+    let o = site.run(&args);
+    let v: Value = serde_json::from_slice(&o.stdout).expect("json");
+    let lms = v[0]["evidence"][0]["lms"].as_str().unwrap_or_default().to_string();
+    assert!(lms.contains(&format!("revision {old} superseded; retraining due by 2027-01-31")), "{v}");
 }
