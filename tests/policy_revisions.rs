@@ -161,8 +161,11 @@ fn the_feed_has_one_entry_per_revision_with_permanent_ids_and_compare_links() {
     let site = example();
     build_ok_on(&site, "2026-11-28");
     let feed = site.read("public/feed.xml");
-    // Three policy revisions and the quiz revision recorded by `publish` (the lock's date).
-    assert_eq!(feed.matches("<entry>").count(), 4);
+    // Three policy revisions, the quiz revision recorded by `publish` (the lock's date) and the two
+    // dated changes of the platform list.
+    assert_eq!(feed.matches("<entry>").count(), 6);
+    assert!(feed.contains("<id>tag:tacoma.k12.wa.us,2025-03-11:platforms/2025-03-11</id>"));
+    assert!(feed.contains("<summary>Added: Threads. Removed: Periscope. EXAMPLE change"));
     assert!(feed.contains("<id>tag:tacoma.k12.wa.us,2025-03-20:quiz/public-records/2</id>"));
     assert!(feed.contains(r#"href="training/public-records/index.html""#));
     assert!(feed.contains("<id>tag:tacoma.k12.wa.us,2025-03-11:policy/6973.1R/2025-03-11</id>"));

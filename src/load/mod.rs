@@ -4,6 +4,7 @@
 pub mod content;
 pub mod data;
 pub mod frontmatter;
+pub mod platforms;
 
 use std::path::Path;
 

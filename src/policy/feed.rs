@@ -62,14 +62,37 @@ pub fn changes(site: &Site) -> Vec<Change> {
     out
 }
 
-/// HOOK for helper "req": dated additions and removals of the approved-platform list
-/// (`data/platforms.yaml` history). Empty until that history is on main; with req's
-/// `Platforms::changes()` (`PlatformChange { date, added_names, removed_names, note, .. }`) the body
-/// is one `Change` per entry: kind `platforms`, path `platforms/index.html`, id
-/// `tag:<authority>,<date>:platforms/<date>`, title "Platform list changed (<date_long>)", summary
-/// "Added: …. Removed: …." plus the note.
-pub fn platform_changes(_site: &Site) -> Vec<Change> {
-    Vec::new()
+/// Dated changes of the approved-platform list (`history:` in `data/platforms.yaml`), each linking
+/// to `/platforms/`.
+pub fn platform_changes(site: &Site) -> Vec<Change> {
+    let auth = authority(site);
+    let page = site.pages.iter().find(|p| p.source.front.template.as_deref() == Some("platforms.html"));
+    let path = page.map(|p| format!("{}index.html", p.url)).unwrap_or_else(|| "index.html".into());
+    site.data
+        .platforms
+        .changes()
+        .iter()
+        .map(|c| {
+            let mut parts = Vec::new();
+            if !c.added_names.is_empty() {
+                parts.push(format!("Added: {}.", c.added_names.join(", ")));
+            }
+            if !c.removed_names.is_empty() {
+                parts.push(format!("Removed: {}.", c.removed_names.join(", ")));
+            }
+            if let Some(n) = &c.note {
+                parts.push(n.clone());
+            }
+            Change {
+                id: format!("tag:{auth},{}:platforms/{}", c.date, c.date),
+                title: format!("Approved platform list changed ({})", c.date.long()),
+                summary: parts.join(" "),
+                date: c.date,
+                path: path.clone(),
+                kind: "platforms",
+            }
+        })
+        .collect()
 }
 
 /// Published quiz revisions, from `quizzes/revisions.lock` (entries of the old lock format carry no

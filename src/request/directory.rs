@@ -97,11 +97,25 @@ pub enum Approval {
 impl Directory {
     /// Add the account of a checked request. Refuses a different request for an account that is
     /// already active; approving the same request twice changes nothing.
-    pub fn approve(&mut self, req: &super::schema::Request, today: Date) -> Result<Approval, String> {
+    /// The platform is stored by its id (never the alias the request used) and the address as the
+    /// `url` crate serializes it, after the same checks `request check` made.
+    pub fn approve(
+        &mut self,
+        req: &super::schema::Request,
+        platforms: &crate::load::data::Platforms,
+        today: Date,
+    ) -> Result<Approval, String> {
         if self.accounts.iter().any(|a| a.request_id == req.id && a.status == Status::Active) {
             return Ok(Approval::AlreadyApproved);
         }
-        let platform = req.account.platform.trim().to_ascii_lowercase();
+        let Some((p, true)) = platforms.find(&req.account.platform) else {
+            return Err(format!("`{}` is not an approved platform", req.account.platform));
+        };
+        let platform = p.id.clone();
+        let url = match req.account.url.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
+            Some(u) => Some(p.check_account_url(u)?),
+            None => None,
+        };
         if let Some(existing) = self.find_active(&platform, &req.account.handle) {
             return Err(format!(
                 "{} on {} is already in the directory (request {}, approved {}); revoke it first if this request replaces it",
@@ -112,7 +126,7 @@ impl Directory {
             request_id: req.id.clone(),
             platform,
             handle: req.account.handle.trim().to_string(),
-            url: req.account.url.clone().filter(|u| !u.trim().is_empty()),
+            url,
             account_type: req.account.kind.clone(),
             unit: req.account.unit.trim().to_string(),
             name: Some(req.account.name.trim().to_string()),
@@ -149,14 +163,5 @@ impl Directory {
         a.retired = Some(today);
         a.retired_reason = Some(reason.to_string()).filter(|r| !r.trim().is_empty());
         Ok(&self.accounts[i])
-    }
-
-    /// Write the directory file atomically, so it is never left half-written.
-    pub fn save(&self, root: &std::path::Path) -> std::io::Result<()> {
-        let yaml = serde_saphyr::to_string(self).map_err(|e| std::io::Error::other(e.to_string()))?;
-        let text = format!(
-            "# yaml-language-server: $schema=../schemas/directory.schema.json\n# The central directory of official social media accounts, kept by the Communications Department.\n# Edit with `policysite request approve FILE` and `policysite request revoke ...`, not by hand.\n{yaml}"
-        );
-        crate::output::write_atomic(&root.join(DIRECTORY_FILE), text.as_bytes())
     }
 }

@@ -2,9 +2,16 @@
 //! Communications Department runs on it ([`check`]), and the central directory ([`directory`]).
 //! Both the CLI and the site's templates call into here.
 
+pub mod audit;
 pub mod check;
 pub mod directory;
+pub mod email;
+pub mod file;
+pub mod lms;
+pub mod report;
 pub mod schema;
+pub mod store;
+pub mod training;
 
 use serde::Serialize;
 
@@ -34,8 +41,7 @@ pub fn directory_view(site: &Site) -> serde_json::Value {
     let show = site.config.directory.show_managers;
     let mut units: std::collections::BTreeMap<String, Vec<AccountView>> = Default::default();
     for a in site.data.directory.accounts.iter().filter(|a| a.status == directory::Status::Active) {
-        let platform_name =
-            site.data.platforms.find(&a.platform).map_or_else(|| a.platform.clone(), |(p, _)| p.name.clone());
+        let platform_name = site.data.platforms.name_of(&a.platform);
         units.entry(a.unit.clone()).or_default().push(AccountView {
             name: a.name.clone().unwrap_or_else(|| a.unit.clone()),
             platform: a.platform.clone(),

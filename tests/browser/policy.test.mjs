@@ -103,7 +103,7 @@ test('links work over http under a sub-path and from file://', async () => {
   await page.close();
 });
 
-test('feed.xml parses as Atom with one entry per policy and quiz revision', async () => {
+test('feed.xml parses as Atom with one entry per policy revision, quiz revision and platform-list change', async () => {
   const python = process.env.FEEDPARSER_PYTHON || 'python3';
   const script = `
 import json, sys, feedparser
@@ -118,10 +118,13 @@ print(json.dumps({"version": d.version, "bozo": d.bozo, "title": d.feed.get("tit
   assert.deepEqual(feed.entries.map((e) => e.id), [
     'tag:tacoma.k12.wa.us,2026-11-17:policy/6973.1R/2026-11-17',
     'tag:tacoma.k12.wa.us,2025-03-20:quiz/public-records/2',
+    'tag:tacoma.k12.wa.us,2025-03-11:platforms/2025-03-11',
     'tag:tacoma.k12.wa.us,2025-03-11:policy/6973.1R/2025-03-11',
     'tag:tacoma.k12.wa.us,2016-06-07:policy/6973.1R/2016-06-07',
+    'tag:tacoma.k12.wa.us,2016-04-12:platforms/2016-04-12',
   ]);
-  assert.equal(feed.entries[2].link, 'regulation/6973-1r/compare/2016-06-07-to-2025-03-11/index.html');
-  assert.equal(feed.entries[2].updated, '2025-03-11T00:00:00Z');
+  assert.equal(feed.entries[3].link, 'regulation/6973-1r/compare/2016-06-07-to-2025-03-11/index.html');
+  assert.equal(feed.entries[3].updated, '2025-03-11T00:00:00Z');
   assert.equal(feed.entries[1].link, 'training/public-records/index.html');
+  assert.equal(feed.entries[2].link, 'platforms/index.html');
 });

@@ -158,7 +158,9 @@
     var quiz = site.quizzes.filter(function (q) { return q.tag === d.fields.tag; })[0];
     if (!quiz) return 'This is not a completion code from this site’s training.';
     if (quiz.id !== quizId) return 'This code is for “' + quiz.title + '”, not “' + quizById(quizId).title + '”.';
-    if (d.fields.revision !== quiz.revision % 256) return 'This code is for an earlier version of the quiz, which has since been revised. Take the quiz again for a new code.';
+    // quiz helper: a superseded revision's codes count until its retraining deadline (`retrain_by`).
+    var win = (quiz.superseded || []).filter(function (s) { return s.revision === d.fields.revision; })[0];
+    if (d.fields.revision !== quiz.revision % 256 && !(win && C.dayToISO(C.today()) <= win.retrain_by)) return 'This code is for an earlier version of the quiz, which has since been revised' + (win ? ' (retraining was due by ' + win.retrain_by + ')' : '') + '. Take the quiz again for a new code.';
     var today = C.today();
     if (d.fields.day > today + 1) return 'This code is dated in the future. Check the computer’s date and take the quiz again.';
     if (today - d.fields.day > site.validity_days) return 'This code expired on ' + C.dayToISO(d.fields.day + site.validity_days) + '. Take the quiz again for a new code.';
