@@ -82,7 +82,7 @@ pub fn special_pages(site: &Site, renderer: &Renderer, sink: &dyn Sink) -> Diagn
 pub fn generated_files(site: &Site) -> Vec<(String, Vec<u8>)> {
     let mut files = vec![("sitemap.xml".to_string(), sitemap(site).into_bytes())];
     files.extend(crate::search::index_files(site));
-    files.extend(crate::request::site_files(site));
+    files.extend(crate::request_view::site_files(site));
     files.extend(crate::quiz_view::site_files(site));
     files
 }

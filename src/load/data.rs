@@ -5,12 +5,12 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use super::directory::Directory;
 use crate::diag::{Diagnostic, Diagnostics, display_path};
-use crate::request::directory::Directory;
 
 pub const DATA_DIR: &str = "data";
+pub use super::directory::DIRECTORY_FILE;
 pub use super::platforms::{PLATFORMS_FILE, Platform, PlatformChange, Platforms};
-pub use crate::request::directory::DIRECTORY_FILE;
 
 /// "a, b and c", the way the regulation lists things.
 pub fn join_and(items: &[&str]) -> String {

@@ -3,6 +3,7 @@
 
 pub mod content;
 pub mod data;
+pub mod directory;
 pub mod frontmatter;
 pub mod platforms;
 
