@@ -126,6 +126,8 @@ pub fn put_files(sink: &dyn Sink, files: Vec<(String, Vec<u8>)>) -> Diagnostics 
 fn render_site_files(root: &Path, site: &Site, renderer: &Renderer, sink: &dyn Sink) -> Diagnostics {
     let mut diags = render_special_pages(site, renderer, sink);
     diags.extend(put_files(sink, generated_files(site)));
+    // The search index is written file by file (search helper): its section texts are large.
+    diags.extend(crate::search::put(site, sink));
     let theme_static = site.config.theme_dir(root).join("static");
     for dir in [theme_static, root.join("static")] {
         if let Err(e) = crate::output::copy_tree(&dir, "", sink) {
@@ -157,10 +159,10 @@ pub fn render_special_pages(site: &Site, renderer: &Renderer, sink: &dyn Sink) -
     diags
 }
 
-/// Files generated from the whole site rather than from one template.
+/// Files generated from the whole site rather than from one template (the search index aside: see
+/// [`crate::search::put`]).
 pub fn generated_files(site: &Site) -> Vec<(String, Vec<u8>)> {
     let mut files = vec![("sitemap.xml".to_string(), sitemap(site).into_bytes())];
-    files.extend(crate::search::index_files(site));
     files.extend(crate::request::site_files(site));
     files.extend(crate::quiz::site_files(site));
     files

@@ -282,6 +282,7 @@ impl LiveSite {
         );
         diags.extend(build::render_special_pages(site, renderer, &sink));
         diags.extend(build::put_files(&sink, build::generated_files(site)));
+        diags.extend(crate::search::put(site, &sink));
         let (written, changed) = sink.finish();
         self.files.extend(written);
         diags.into_result(Some(changed))
@@ -316,7 +317,7 @@ impl LiveSite {
                 .collect(),
         );
         // The search index holds every page's text.
-        diags.extend(build::put_files(&sink, crate::search::index_files(site)));
+        diags.extend(crate::search::put(site, &sink));
         let (written, changed) = sink.finish();
         self.files.extend(written);
         diags.into_result(Some(changed))
