@@ -7,7 +7,7 @@
 //! two alphabets: [`MORE`] for a digit that is followed by more, [`LAST`] for the final one. A common
 //! word (a section in every few) thus costs about one byte per section.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 use std::io::Write;
 
 use serde::Serialize;
@@ -98,51 +98,41 @@ pub fn put(site: &Site, sink: &dyn Sink) -> Diagnostics {
 fn emit_each(site: &Site, out_fn: &mut dyn FnMut(String, Vec<u8>)) {
     let mut pages: Vec<&Page> = site.pages.iter().collect();
     pages.sort_by(|a, b| a.url.cmp(&b.url));
-    let mut postings: BTreeMap<String, Postings> = BTreeMap::new();
-    let mut shown: Vec<Shown<'_>> = Vec::new();
-    let mut synthetic: Vec<TextSection> = Vec::new();
     // Pages whose text starts with a heading get a section of their own for the title (and description).
-    for p in &pages {
-        if p.sections.first().is_none_or(|s| !s.id.is_empty()) {
-            synthetic.push(TextSection::new(String::new(), String::new(), &p.source.front.description));
-        }
-    }
-    let mut synthetic = synthetic.iter();
-    for p in &pages {
-        let title = &p.source.front.title;
-        let title_terms = terms::counts(title);
-        let first: Option<&TextSection> = match p.sections.first() {
+    let synthetic: Vec<Option<TextSection>> = pages
+        .iter()
+        .map(|p| match p.sections.first() {
             Some(s) if s.id.is_empty() => None,
-            _ => synthetic.next(),
-        };
-        for (i, s) in first.into_iter().chain(p.sections.iter()).enumerate() {
+            _ => Some(TextSection::new(String::new(), String::new(), &p.source.front.description)),
+        })
+        .collect();
+    let titles: Vec<Vec<String>> = pages.iter().map(|p| terms::counts(&p.source.front.title).into_keys().collect()).collect();
+    let mut postings: HashMap<&str, Postings> = HashMap::new();
+    let mut add = |t, doc, w| postings.entry(t).or_insert_with(|| Postings { last: None, bytes: Vec::new() }).add(doc, w);
+    let mut shown: Vec<Shown<'_>> = Vec::new();
+    for ((p, extra), title) in pages.iter().zip(&synthetic).zip(&titles) {
+        for (i, s) in extra.iter().chain(p.sections.iter()).enumerate() {
             if i > 0 && s.is_empty() {
                 continue;
             }
             let doc = shown.len() as u32;
-            let mut weights: BTreeMap<&str, u8> = BTreeMap::new();
+            // The section's terms are sorted and distinct; the page's title adds IN_TITLE to its first.
             for pair in s.terms.split(' ').filter(|t| t.len() > 1) {
                 let (t, w) = pair.split_at(pair.len() - 1);
-                weights.insert(t, w.parse().unwrap_or(0));
+                let w: u8 = w.parse().unwrap_or(0);
+                let in_title = i == 0 && title.iter().any(|x| x == t);
+                add(t, doc, if in_title { w | IN_TITLE } else { w });
             }
             if i == 0 {
-                for t in title_terms.keys() {
-                    *weights.entry(t.as_str()).or_default() |= IN_TITLE;
+                for t in title.iter().filter(|t| !s.terms.split(' ').any(|p| p.len() == t.len() + 1 && p.starts_with(t.as_str()))) {
+                    add(t, doc, IN_TITLE);
                 }
             }
-            for (t, w) in weights {
-                match postings.get_mut(t) {
-                    Some(p) => p.add(doc, w),
-                    None => {
-                        let mut p = Postings { last: None, bytes: Vec::new() };
-                        p.add(doc, w);
-                        postings.insert(t.to_string(), p);
-                    }
-                }
-            }
-            shown.push((title, &p.url, &s.heading, &s.id, &s.text));
+            shown.push((&p.source.front.title, &p.url, &s.heading, &s.id, &s.text));
         }
     }
+    let mut postings: Vec<(&str, Postings)> = postings.into_iter().collect();
+    postings.sort_unstable_by(|a, b| a.0.cmp(b.0));
 
     // Shards: terms in order, cut at about SHARD_BYTES.
     let mut firsts: Vec<&str> = Vec::new();
