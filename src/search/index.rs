@@ -106,9 +106,11 @@ fn emit_each(site: &Site, out_fn: &mut dyn FnMut(String, Vec<u8>)) {
             _ => Some(TextSection::new(String::new(), String::new(), &p.source.front.description)),
         })
         .collect();
-    let titles: Vec<Vec<String>> = pages.iter().map(|p| terms::counts(&p.source.front.title).into_keys().collect()).collect();
+    let titles: Vec<Vec<String>> =
+        pages.iter().map(|p| terms::counts(&p.source.front.title).into_keys().collect()).collect();
     let mut postings: HashMap<&str, Postings> = HashMap::new();
-    let mut add = |t, doc, w| postings.entry(t).or_insert_with(|| Postings { last: None, bytes: Vec::new() }).add(doc, w);
+    let mut add =
+        |t, doc, w| postings.entry(t).or_insert_with(|| Postings { last: None, bytes: Vec::new() }).add(doc, w);
     let mut shown: Vec<Shown<'_>> = Vec::new();
     for ((p, extra), title) in pages.iter().zip(&synthetic).zip(&titles) {
         for (i, s) in extra.iter().chain(p.sections.iter()).enumerate() {
@@ -124,7 +126,10 @@ fn emit_each(site: &Site, out_fn: &mut dyn FnMut(String, Vec<u8>)) {
                 add(t, doc, if in_title { w | IN_TITLE } else { w });
             }
             if i == 0 {
-                for t in title.iter().filter(|t| !s.terms.split(' ').any(|p| p.len() == t.len() + 1 && p.starts_with(t.as_str()))) {
+                for t in title
+                    .iter()
+                    .filter(|t| !s.terms.split(' ').any(|p| p.len() == t.len() + 1 && p.starts_with(t.as_str())))
+                {
                     add(t, doc, IN_TITLE);
                 }
             }

@@ -43,28 +43,19 @@ pub struct TextSection {
 
 impl TextSection {
     pub fn new(id: String, heading: String, text: &str) -> TextSection {
-        let body = terms::counts(text);
-        let head = terms::counts(&heading);
-        let mut all: Vec<(&str, u8)> = body.iter().map(|(t, n)| (t.as_str(), tf_bucket(*n))).collect();
-        for t in head.keys() {
-            match body.get(t) {
-                Some(n) => {
-                    if let Some(e) = all.iter_mut().find(|e| e.0 == t) {
-                        e.1 = tf_bucket(*n) | IN_HEADING;
-                    }
-                }
-                None => all.push((t, IN_HEADING)),
-            }
-        }
-        all.sort_unstable();
-        let mut encoded = String::with_capacity(all.len() * 8);
-        for (t, w) in all {
+        let mut encoded = String::new();
+        terms::weighted(text, &heading, |t, n, in_heading| {
             if !encoded.is_empty() {
                 encoded.push(' ');
             }
+            let w = tf_bucket(n) | if in_heading { IN_HEADING } else { 0 };
             let _ = write!(encoded, "{t}{w}");
-        }
-        TextSection { id, heading, text: fold(text, TEXT_CHARS), terms: encoded }
+        });
+        // Held for every section of the site until the index is written: no spare capacity.
+        encoded.shrink_to_fit();
+        let mut text = fold(text, TEXT_CHARS);
+        text.shrink_to_fit();
+        TextSection { id, heading, text, terms: encoded }
     }
 
     /// Whether the section has anything to find.

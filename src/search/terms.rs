@@ -5,6 +5,7 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use rust_stemmers::{Algorithm, Stemmer};
 
@@ -19,35 +20,83 @@ pub const STOP_WORDS: &[&str] = &[
 /// The shortest word (in characters) that is indexed.
 pub const MIN_LEN: usize = 3;
 
-/// Stems already computed on this thread: a page repeats the same few hundred words, and a cache
-/// lookup is several times cheaper than running the stemmer.
+/// FNV-1a: a fast hash for short words (SipHash's DoS resistance is not needed for our own text).
+#[derive(Default)]
+pub struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        for b in bytes {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+type FnvMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
+
+/// Stems already computed on this thread, as small numbers: a site repeats the same few thousand
+/// words, and a lookup is several times cheaper than running the stemmer (and allocates nothing).
 struct Cache {
     stemmer: Stemmer,
-    stems: HashMap<String, String>,
+    /// word → stem number
+    ids: FnvMap<String, u32>,
+    /// stem → stem number, so words with one stem share it
+    by_stem: FnvMap<String, u32>,
+    stems: Vec<String>,
+}
+
+impl Cache {
+    fn id(&mut self, word: &str) -> u32 {
+        if let Some(id) = self.ids.get(word) {
+            return *id;
+        }
+        let stem = if word.bytes().all(|b| b.is_ascii_lowercase()) {
+            self.stemmer.stem(word).into_owned()
+        } else {
+            word.to_string()
+        };
+        let next = self.stems.len() as u32;
+        let id = *self.by_stem.entry(stem.clone()).or_insert(next);
+        if id == next {
+            self.stems.push(stem);
+        }
+        self.ids.insert(word.to_string(), id);
+        id
+    }
+
+    /// Forget everything once the cache is large (called between sections, never inside one).
+    fn bound(&mut self) {
+        if self.ids.len() > 200_000 {
+            self.ids.clear();
+            self.by_stem.clear();
+            self.stems.clear();
+        }
+    }
 }
 
 thread_local! {
-    static CACHE: RefCell<Cache> =
-        RefCell::new(Cache { stemmer: Stemmer::create(Algorithm::English), stems: HashMap::new() });
+    static CACHE: RefCell<Cache> = RefCell::new(Cache {
+        stemmer: Stemmer::create(Algorithm::English),
+        ids: FnvMap::default(),
+        by_stem: FnvMap::default(),
+        stems: Vec::new(),
+    });
 }
 
 /// The stem of one lower-case word. Only plain a–z words are stemmed (the browser's stemmer knows
 /// English only); others are their own term.
 pub fn stem(word: &str) -> String {
-    if !word.bytes().all(|b| b.is_ascii_lowercase()) {
-        return word.to_string();
-    }
     CACHE.with(|c| {
         let mut c = c.borrow_mut();
-        if let Some(s) = c.stems.get(word) {
-            return s.clone();
-        }
-        let s = c.stemmer.stem(word).into_owned();
-        if c.stems.len() > 100_000 {
-            c.stems.clear();
-        }
-        c.stems.insert(word.to_string(), s.clone());
-        s
+        c.bound();
+        let id = c.id(word);
+        c.stems[id as usize].clone()
     })
 }
 
@@ -65,16 +114,39 @@ pub fn lower(text: &str) -> String {
 
 /// Distinct terms of `text`, each with how often it occurs.
 pub fn counts(text: &str) -> HashMap<String, u32> {
-    let lower = lower(text);
-    let mut raw: HashMap<&str, u32> = HashMap::new();
-    for w in words(&lower) {
+    let mut out = HashMap::new();
+    weighted(text, "", |t, n, _| {
+        out.insert(t.to_string(), n);
+    });
+    out
+}
+
+/// Calls `f(term, count in text, in heading)` for each distinct term of `text` and `heading`, in term
+/// order.
+pub fn weighted(text: &str, heading: &str, mut f: impl FnMut(&str, u32, bool)) {
+    let (text, heading) = (lower(text), lower(heading));
+    // Distinct words first (borrowed, cheap hash), then one cache lookup per distinct word.
+    let mut raw: FnvMap<&str, u32> = FnvMap::default();
+    for w in words(&text) {
         *raw.entry(w).or_default() += 1;
     }
-    let mut out: HashMap<String, u32> = HashMap::with_capacity(raw.len());
-    for (w, n) in raw {
-        *out.entry(stem(w)).or_default() += n;
-    }
-    out
+    CACHE.with(|c| {
+        let mut c = c.borrow_mut();
+        c.bound();
+        let mut acc: FnvMap<u32, (u32, bool)> = FnvMap::default();
+        for (w, n) in raw {
+            acc.entry(c.id(w)).or_default().0 += n;
+        }
+        for w in words(&heading) {
+            acc.entry(c.id(w)).or_default().1 = true;
+        }
+        let mut terms: Vec<(&str, u32, bool)> =
+            acc.into_iter().map(|(id, (n, h))| (c.stems[id as usize].as_str(), n, h)).collect();
+        terms.sort_unstable();
+        for (t, n, h) in terms {
+            f(t, n, h);
+        }
+    });
 }
 
 #[cfg(test)]
