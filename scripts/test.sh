@@ -5,10 +5,12 @@
 # skips, when something is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+LOGS=$(mktemp -d)
 
 need_apt=()
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 command -v pdftotext >/dev/null 2>&1 || need_apt+=(poppler-utils)
+command -v xmllint >/dev/null 2>&1 || need_apt+=(libxml2-utils) # SCORM manifest validation (tests/scorm_export.rs)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "==> installing ${need_apt[*]} (Debian packages)"
   sudo_cmd=""
@@ -28,18 +30,18 @@ cargo clippy --all-targets --quiet -- -D warnings
 
 echo "==> cargo test"
 cargo build --quiet
-cargo test --quiet 2>&1 | tee /tmp/policysite-cargo-test.log | grep -E '^(test result|running|error|failures|---- )' || true
-if grep -qE 'test result: FAILED|error(\[|:)' /tmp/policysite-cargo-test.log; then
-  cat /tmp/policysite-cargo-test.log
+cargo test --quiet 2>&1 | tee "$LOGS/cargo-test.log" | grep -E '^(test result|running|error|failures|---- )' || true
+if grep -qE 'test result: FAILED|error(\[|:)' "$LOGS/cargo-test.log"; then
+  cat "$LOGS/cargo-test.log"
   exit 1
 fi
-cargo_pass=$(grep -oE 'test result: ok\. [0-9]+ passed' /tmp/policysite-cargo-test.log | awk '{s+=$4} END {print s+0}')
+cargo_pass=$(grep -oE 'test result: ok\. [0-9]+ passed' "$LOGS/cargo-test.log" | awk '{s+=$4} END {print s+0}')
 
 echo "==> browser, accessibility and JavaScript tests (headless Chromium)"
 export POLICYSITE_BIN="$PWD/target/debug/policysite"
-(cd tests/browser && node --test --test-concurrency=1 ./*.test.mjs) 2>&1 | tee /tmp/policysite-node-test.log
-node_pass=$(grep -E '^# pass ' /tmp/policysite-node-test.log | awk '{print $3}')
-node_fail=$(grep -E '^# fail ' /tmp/policysite-node-test.log | awk '{print $3}')
+(cd tests/browser && node --test --test-concurrency=1 ./*.test.mjs) 2>&1 | tee "$LOGS/node-test.log"
+node_pass=$(grep -E '^# pass ' "$LOGS/node-test.log" | awk '{print $3}')
+node_fail=$(grep -E '^# fail ' "$LOGS/node-test.log" | awk '{print $3}')
 
 echo
 echo "rust: ${cargo_pass} passed; node: ${node_pass} passed, ${node_fail} failed"

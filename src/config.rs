@@ -6,16 +6,18 @@ use serde::{Deserialize, Serialize};
 
 use crate::diag::Diagnostic;
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+/// `site.yaml`: the site-wide settings. Unknown keys are errors (they are nearly always typos).
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SiteConfig {
     /// Shown in the header and in every `<title>`.
     pub title: String,
-    /// e.g. "Tacoma Public Schools".
+    /// The district's name, shown in the header and footer, e.g. "Tacoma Public Schools".
     pub district: String,
+    /// One sentence about the site, for the home page's `<meta name="description">`.
     #[serde(default)]
     pub description: String,
-    /// Language of the content, for `<html lang>`.
+    /// Language of the content as a BCP 47 tag, for `<html lang>` (default `en`).
     #[serde(default = "default_language")]
     pub language: String,
     /// Where the site lives on its host ("/" or "/policies/social-media/"). Pages link relatively and work
@@ -26,19 +28,21 @@ pub struct SiteConfig {
     /// root-relative paths under `base_path`.
     #[serde(default)]
     pub base_url: Option<String>,
-    /// Domains staff email addresses must be in (e.g. `tacoma.k12.wa.us`).
+    /// Domains staff email addresses must be in (e.g. `tacoma.k12.wa.us`), without `@`. At least one.
     pub email_domains: Vec<String>,
+    /// The Communications Department, which receives account requests and keeps the directory.
     pub communications: Contact,
     /// Link pattern for policies this site does not publish, with `{number}` in it,
     /// e.g. `https://www.example.org/policies/{number}`.
     #[serde(default)]
     pub policy_url: Option<String>,
-    /// How many days a training completion code stays valid.
+    /// How many days a training completion code stays valid (default 365).
     #[serde(default = "default_validity")]
     pub code_validity_days: u32,
-    /// Theme folder below `themes/`.
+    /// Theme folder below `themes/` (default `default`).
     #[serde(default = "default_theme")]
     pub theme: String,
+    /// Settings of the `/directory/` page of official accounts.
     #[serde(default)]
     pub directory: DirectorySettings,
     /// Quiz ids every account administrator needs a current completion code for.
@@ -46,16 +50,21 @@ pub struct SiteConfig {
     pub required_training: Vec<String>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+/// A department's contact details.
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Contact {
+    /// Name shown to staff, e.g. "Communications Department".
     pub name: String,
+    /// Email address requests are sent to.
     pub email: String,
+    /// Optional phone number, shown as written.
     #[serde(default)]
     pub phone: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+/// How the directory of official accounts is published.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DirectorySettings {
     /// Show account managers' names on `/directory/` (an intranet build) or hide them (a public build).
@@ -106,6 +115,14 @@ impl SiteConfig {
 
     fn validate(&self, text: &str) -> Result<(), Diagnostic> {
         let at = |key: &str| crate::yaml::key_line(text, key, 1).unwrap_or(1);
+        if !crate::model::valid_slug(&self.theme) {
+            return Err(Diagnostic::new(
+                CONFIG_FILE,
+                format!("`theme: {}` is not a folder name below themes/", self.theme),
+            )
+            .at(at("theme"), None)
+            .help("give the name of one folder in themes/, e.g. `theme: default`"));
+        }
         if self.email_domains.is_empty() {
             return Err(Diagnostic::new(CONFIG_FILE, "`email_domains` is empty")
                 .at(at("email_domains"), None)

@@ -104,6 +104,24 @@ impl<'de> Deserialize<'de> for Date {
     }
 }
 
+/// In JSON Schemas a date is a `YYYY-MM-DD` string (`format: date` also rules out 2026-02-30), written
+/// out at each use so an editor shows the pattern right at the key.
+impl schemars::JsonSchema for Date {
+    fn inline_schema() -> bool {
+        true
+    }
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Date".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "format": "date",
+            "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -195,9 +195,14 @@ fn now_secs() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
 }
 
+/// The host a URL is fetched from, as `url` parses it (user info, ports and case do not split one
+/// host into several, so the per-host spacing holds).
 fn host_of(url: &str) -> String {
-    url.split("://").nth(1).and_then(|r| r.split(['/', '?', '#']).next()).unwrap_or("").to_ascii_lowercase()
+    url::Url::parse(url).ok().and_then(|u| u.host_str().map(str::to_ascii_lowercase)).unwrap_or_default()
 }
+
+/// Hosts checked at once; each host's URLs are still fetched one at a time.
+const MAX_HOST_THREADS: usize = 8;
 
 /// Fetch each external URL once (HEAD, then GET where HEAD is refused), hosts in parallel, one
 /// request at a time per host, spaced by `per_host_interval`.
@@ -225,22 +230,27 @@ pub fn check_external(
         .into();
     let results: Mutex<Vec<(String, CacheEntry)>> = Mutex::default();
     let fetched: usize = by_host.values().map(Vec::len).sum();
+    let queue: Mutex<Vec<&Vec<String>>> = Mutex::new(by_host.values().collect());
     std::thread::scope(|s| {
-        for list in by_host.values() {
-            let (agent, results) = (&agent, &results);
+        for _ in 0..MAX_HOST_THREADS.min(by_host.len()) {
+            let (agent, results, queue) = (&agent, &results, &queue);
             s.spawn(move || {
-                let mut last: Option<Instant> = None;
-                for url in list {
-                    if let Some(t) = last {
-                        let wait = opts.per_host_interval.saturating_sub(t.elapsed());
-                        std::thread::sleep(wait);
+                while let Some(list) = queue.lock().unwrap_or_else(|e| e.into_inner()).pop() {
+                    let mut last: Option<Instant> = None;
+                    for url in list {
+                        if let Some(t) = last {
+                            let wait = opts.per_host_interval.saturating_sub(t.elapsed());
+                            std::thread::sleep(wait);
+                        }
+                        let (ok, status) = fetch(agent, url);
+                        // Spaced from the end of the previous request, so the host sees the gap
+                        // whatever the network's delays.
+                        last = Some(Instant::now());
+                        results
+                            .lock()
+                            .unwrap_or_else(|e| e.into_inner())
+                            .push((url.clone(), CacheEntry { ok, status, checked: now_secs() }));
                     }
-                    last = Some(Instant::now());
-                    let (ok, status) = fetch(agent, url);
-                    results
-                        .lock()
-                        .unwrap_or_else(|e| e.into_inner())
-                        .push((url.clone(), CacheEntry { ok, status, checked: now_secs() }));
                 }
             });
         }

@@ -26,8 +26,17 @@ enum Command {
     Serve(cmd::serve::Args),
     /// Check training completion codes for a staff member, offline.
     Verify(cmd::verify::Args),
+    /// Record the quizzes' current revisions as published (quizzes/revisions.lock), so they cannot
+    /// change silently and their codes can be verified after the next revision.
+    Publish(cmd::publish::Args),
     /// Check, approve or retire Social Media Account Requests (the Communications Department's tools).
     Request(cmd::request::Args),
+    /// Export training modules for other systems: `export scorm` makes SCORM packages for an LMS.
+    Export(cmd::export::Args),
+    /// Start a new site for a district in a new folder (builds and serves at once).
+    New(cmd::new::Args),
+    /// Write JSON Schemas for site.yaml, front matter, quizzes, data files and request files.
+    Schema(cmd::schema::Args),
 }
 
 fn main() {
@@ -39,6 +48,10 @@ fn main() {
         Command::Serve(args) => cmd::serve::run(root, args),
         Command::Verify(args) => cmd::verify::run(root, args),
         Command::Request(args) => cmd::request::run(root, args),
+        Command::Publish(args) => cmd::publish::run(root, args),
+        Command::Export(args) => cmd::export::run(root, args),
+        Command::New(args) => cmd::new::run(root, args),
+        Command::Schema(args) => cmd::schema::run(root, args),
     };
     std::process::exit(code);
 }

@@ -17,6 +17,7 @@ pub fn parse<T: DeserializeOwned>(text: &str, file: &Path, first_line: usize) ->
             Some(i) => plain[..i].to_string(),
             None => plain,
         };
+        let message = plain_words(message);
         let help = hint_for(&message);
         let mut d = Diagnostic::new(file, message);
         if let Some(loc) = e.location() {
@@ -30,16 +31,37 @@ pub fn parse<T: DeserializeOwned>(text: &str, file: &Path, first_line: usize) ->
     })
 }
 
-fn hint_for(message: &str) -> Option<String> {
-    if message.starts_with("unknown field") {
-        Some("this key is not recognised (a typo?); the README's authoring guide lists the keys".into())
-    } else if message.starts_with("missing field") {
-        Some("add the required key".into())
-    } else if message.contains("duplicate mapping key") {
-        Some("remove one of the two entries".into())
-    } else {
-        None
+/// serde's words for number types, said the way an admin would.
+fn plain_words(message: String) -> String {
+    for (rust, plain) in [
+        ("invalid i64", "expected a whole number"),
+        ("invalid u64", "expected a whole number, 0 or more"),
+        ("invalid u32", "expected a whole number, 0 or more"),
+        ("invalid u16", "expected a whole number, 0 or more"),
+    ] {
+        if message.starts_with(rust) {
+            return plain.to_string();
+        }
     }
+    message.replace("expected i64", "expected a whole number").replace("expected u32", "expected a whole number")
+}
+
+/// What to check, for every kind of YAML problem: a type or key problem names the key's fix, anything
+/// else is a syntax problem on this line or the one before.
+fn hint_for(message: &str) -> Option<String> {
+    Some(if message.starts_with("unknown field") {
+        "this key is not recognised (a typo?); the README's authoring guide lists the keys".into()
+    } else if message.starts_with("missing field") {
+        "add the required key".into()
+    } else if message.contains("duplicate mapping key") {
+        "remove one of the two entries".into()
+    } else if message.starts_with("invalid type") || message.starts_with("expected") {
+        "the value has the wrong type here; quote text that looks like a number or date, and write lists as `- item` lines".into()
+    } else if message.starts_with("unknown variant") {
+        "use one of the values listed".into()
+    } else {
+        "YAML syntax: check the quotes, the indentation (spaces only, the same for every key of one block) and the `key: value` shape of this line and the one before it".into()
+    })
 }
 
 /// The 1-based line of `key:` at the top level of a YAML block, for errors found after parsing.

@@ -211,3 +211,55 @@ fn a_link_planted_in_the_old_output_is_not_written_through() {
     assert!(!site.out().join("index.html").is_symlink());
     assert!(site.html("index.html").contains("<html"));
 }
+
+/// Issue 9, defect 7, as reported: the id must not become an `onmouseover` attribute.
+#[test]
+fn heading_attribute_injection() {
+    fails_with(
+        |s| s.write("content/policy/two.md", "---\ntitle: Two\n---\n\n## X {#x\"onmouseover=\"alert(1)}\n"),
+        &["content/policy/two.md:5:1:", "not allowed", "help:"],
+    );
+}
+
+#[test]
+fn yaml_syntax_errors_say_what_to_check() {
+    fails_with(|s| s.write("site.yaml", "title: \"unclosed\n"), &["site.yaml:1:", "help: YAML syntax"]);
+}
+
+#[test]
+fn a_broken_page_does_not_also_break_the_pages_linking_to_it() {
+    let err =
+        fails_with(|s| s.write("content/platforms.md", "---\ntitle: P\nfoo: 1\n---\n"), &["content/platforms.md:3:1"]);
+    assert!(!err.contains("page that does not exist"), "{err}");
+}
+
+#[test]
+fn a_theme_outside_themes_is_refused() {
+    fails_with(
+        |s| {
+            let t = s.read("site.yaml");
+            s.write("site.yaml", &t.replace("theme: default", "theme: ../../../etc"));
+        },
+        &["site.yaml:", "not a folder name below themes/"],
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_content_link_to_outside_the_site_is_refused() {
+    let outside = tempfile::tempdir().expect("tmp");
+    std::fs::write(outside.path().join("secret.md"), "---\ntitle: Secret\n---\nprivate\n").expect("write");
+    let err = fails_with(
+        |s| std::os::unix::fs::symlink(outside.path(), s.path().join("content/linked")).expect("symlink"),
+        &["content/linked/secret.md", "outside the site folder"],
+    );
+    assert!(!err.contains("private"));
+}
+
+#[test]
+fn absurd_numbers_on_the_command_line_are_refused() {
+    let site = TestSite::minimal();
+    let o = site.run(&["check", "--external", "--cache-hours", "18446744073709551615"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--cache-hours"));
+}

@@ -232,7 +232,8 @@ fn managers_show_only_on_an_intranet_build() {
     let cfg = site.read("site.yaml").replace("show_managers: false", "show_managers: true");
     site.write("site.yaml", &cfg);
     site.build_ok();
-    assert!(site.html("directory/index.html").contains("<td>Kim Coach</td>"));
+    // ui (issue 13): directory cells carry role/data-label attributes for the phone-width cards.
+    assert!(site.html("directory/index.html").contains(r#"data-label="Managed by">Kim Coach</td>"#));
     assert!(site.html("directory/accounts.json").contains("Kim Coach"));
 }
 

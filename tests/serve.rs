@@ -447,3 +447,203 @@ fn edits_rebuild_only_what_they_touch() {
     assert!(get(&srv.addr, "/regulation/6973-1r/").body.contains("Pinterest, Flickr Photos and blogs."));
     assert!(get(&srv.addr, "/platforms/").body.contains("Flickr Photos"));
 }
+
+/// Issue 9, defect 6: a rebuild that fails part way changes nothing in the output, and after the fix
+/// the output equals a clean build — for each kind of edit, each first saved broken.
+#[test]
+fn failed_then_fixed_rebuilds_change_nothing_then_equal_a_clean_build() {
+    let site = TestSite::bundled();
+    let srv = serve(&site);
+    let rx = events(&srv.addr);
+    // (file to break, how to break it, the real edit applied once the error showed)
+    type Edit = Box<dyn Fn(&TestSite)>;
+    let section_only_failure =
+        |t: String| t.replace("<main", "{% if page.is_section %}{{ nope.nope }}{% endif %}<main");
+    type Breaker = Box<dyn Fn(String) -> String>;
+    let cases: Vec<(&str, &str, Breaker, Edit)> = vec![
+        (
+            "page body",
+            "content/training/public-records.md",
+            Box::new(|t| format!("{t}\n[broken](@/nowhere.md)\n")),
+            Box::new(|s| {
+                let t = s.read("content/training/public-records.md");
+                s.write(
+                    "content/training/public-records.md",
+                    &t.replace("## Penalties", "## Penalties\n\nNew words.\n"),
+                );
+            }),
+        ),
+        (
+            "front matter",
+            "content/platforms.md",
+            Box::new(|t| t.replacen("title:", "titel:", 1)),
+            Box::new(|s| {
+                let t = s.read("content/platforms.md");
+                s.write(
+                    "content/platforms.md",
+                    &t.replacen("title: Approved platforms", "title: Platforms we approve", 1),
+                );
+            }),
+        ),
+        (
+            "base template, section pages only",
+            "themes/default/templates/base.html",
+            Box::new(section_only_failure),
+            Box::new(|s| {
+                let t = s.read("themes/default/templates/section.html");
+                s.write(
+                    "themes/default/templates/section.html",
+                    &t.replace("<ul class=\"cards\">", "<ul class=\"cards\" data-edited>"),
+                );
+            }),
+        ),
+        (
+            "data file",
+            "data/platforms.yaml",
+            Box::new(|t| t.replace("approved:", "approved: [")),
+            Box::new(|s| {
+                let t = s.read("data/platforms.yaml");
+                s.write(
+                    "data/platforms.yaml",
+                    &t.replace("  - id: blog\n", "  - id: mastodon\n    name: Mastodon\n  - id: blog\n"),
+                );
+            }),
+        ),
+        (
+            "site.yaml",
+            "site.yaml",
+            Box::new(|t| format!("{t}\ncolour: blue\n")),
+            Box::new(|s| {
+                let t = s.read("site.yaml");
+                s.write(
+                    "site.yaml",
+                    &t.replace("title: Social Media Regulation and Training", "title: Social Media at TPS"),
+                );
+            }),
+        ),
+        (
+            "new page",
+            "content/training/extra.md",
+            Box::new(|_| "---\ntitle: Extra\n---\n\n[broken](@/nowhere.md)\n".to_string()),
+            Box::new(|s| {
+                s.write("content/training/extra.md", "---\ntitle: Extra\nweight: 99\n---\n\nSee Policy 5243.\n")
+            }),
+        ),
+        (
+            "quiz",
+            "quizzes/ferpa-student-records.yaml",
+            Box::new(|t| t.replacen("explanation:", "explanation: \"\"\n    x_explanation:", 1)),
+            Box::new(|s| {
+                let t = s.read("quizzes/ferpa-student-records.yaml");
+                s.write(
+                    "quizzes/ferpa-student-records.yaml",
+                    &t.replace("misnames it twice.", "misnames it twice (see the module)."),
+                );
+            }),
+        ),
+    ];
+    for (what, file, break_it, edit) in cases {
+        let before = snapshot(&site.out());
+        let original = std::fs::read_to_string(site.path().join(file)).unwrap_or_default();
+        site.write(file, &break_it(original.clone()));
+        let got = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| wait_for(&rx, "error")));
+        assert!(got.is_ok(), "no error after breaking the {what}");
+        assert!(snapshot(&site.out()) == before, "a failed rebuild ({what}) changed the output");
+        if original.is_empty() {
+            std::fs::remove_file(site.path().join(file)).expect("rm");
+        } else {
+            site.write(file, &original);
+        }
+        edit(&site);
+        let clean = TestSite { dir: tempfile::tempdir().expect("tmp") };
+        for d in ["content", "data", "quizzes", "themes"] {
+            copy(&site.path().join(d), &clean.path().join(d));
+        }
+        std::fs::copy(site.path().join("site.yaml"), clean.path().join("site.yaml")).expect("copy");
+        clean.build_ok();
+        let expected = snapshot(&clean.out());
+        // Poll while serve rebuilds: a file may be moved in or out between listing and reading it.
+        let settled = |out: &std::path::Path| std::panic::catch_unwind(|| snapshot(out)).ok();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while settled(&site.out()).as_ref() != Some(&expected) && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        assert!(
+            snapshot(&site.out()) == expected,
+            "after fixing the {what}, serve's output differs from a clean build"
+        );
+    }
+}
+
+/// Issue 9, defect 8: a thousand clients trickling request heads a byte at a time do not hold up a
+/// normal request, and a client slower than the header deadline is disconnected.
+#[test]
+fn a_thousand_trickling_clients_do_not_block_a_request() {
+    let site = TestSite::minimal();
+    let srv = serve_with(&site, &["--header-timeout", "2"]);
+    let mut slow: Vec<TcpStream> = (0..1000)
+        .map(|_| {
+            let mut s = TcpStream::connect(&srv.addr).expect("connect");
+            s.write_all(b"G").expect("first byte");
+            s
+        })
+        .collect();
+    for round in 0..4 {
+        for s in &mut slow {
+            let _ = s.write_all(b"E");
+        }
+        let t = Instant::now();
+        let r = get(&srv.addr, "/policy/one/");
+        assert_eq!(r.status, 200, "round {round}");
+        assert!(t.elapsed() < Duration::from_secs(1), "round {round}: a request took {:?}", t.elapsed());
+        std::thread::sleep(Duration::from_millis(300));
+    }
+    // Past the 2 s deadline the trickling clients have been cut off: a read sees the close.
+    std::thread::sleep(Duration::from_millis(1500));
+    let s = &mut slow[0];
+    s.set_read_timeout(Some(Duration::from_secs(5))).expect("timeout");
+    let mut buf = [0u8; 64];
+    let closed = matches!(s.read(&mut buf), Ok(0) | Err(_));
+    assert!(closed, "a client slower than the header deadline kept its connection");
+}
+
+/// Issue 9: `GET //training` must not redirect to `//training/`, a host called "training".
+#[test]
+fn redirects_stay_on_this_host() {
+    let site = TestSite::bundled();
+    let srv = serve(&site);
+    let r = get(&srv.addr, "//training");
+    assert_eq!(r.status, 301);
+    assert!(
+        r.headers.contains("location: /training/\r\n") || r.headers.ends_with("location: /training/"),
+        "{}",
+        r.headers
+    );
+}
+
+/// Live-reload streams have their own cap: the 65th is told to retry, and pages are still served.
+#[test]
+fn event_streams_are_capped_on_their_own() {
+    let site = TestSite::minimal();
+    let srv = serve(&site);
+    let _streams: Vec<mpsc::Receiver<(String, String)>> = (0..64).map(|_| events(&srv.addr)).collect();
+    let r = get(&srv.addr, "/__policysite/events");
+    assert_eq!(r.status, 503, "{}", r.headers);
+    assert!(r.headers.contains("retry-after"), "{}", r.headers);
+    assert_eq!(get(&srv.addr, "/policy/one/").status, 200);
+}
+
+/// Issue 13: when a save fixes the error and the output is as it was, the terminal says the site is
+/// good again (there is no reload to show it).
+#[test]
+fn fixing_an_error_without_changing_the_output_is_announced() {
+    let site = TestSite::bundled();
+    let srv = serve(&site);
+    let rx = events(&srv.addr);
+    let page = site.read("content/platforms.md");
+    site.write("content/platforms.md", &page.replacen("title: Approved platforms", "title: [broken", 1));
+    wait_for(&rx, "error");
+    site.write("content/platforms.md", &page);
+    wait_for(&rx, "ok");
+    assert!(srv.log_line("builds again").contains("as it was"));
+}

@@ -12,13 +12,13 @@ pub struct Args {
     #[arg(long = "external")]
     pub enabled: bool,
     /// Timeout per external request, in milliseconds.
-    #[arg(long, default_value_t = 10_000)]
+    #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..=600_000))]
     pub timeout_ms: u64,
     /// Minimum time between two requests to the same host, in milliseconds.
-    #[arg(long, default_value_t = 1_000)]
+    #[arg(long, default_value_t = 1_000, value_parser = clap::value_parser!(u64).range(0..=600_000))]
     pub per_host_ms: u64,
     /// Reuse external results younger than this many hours (cache in .policysite-cache/).
-    #[arg(long, default_value_t = 24)]
+    #[arg(long, default_value_t = 24, value_parser = clap::value_parser!(u64).range(0..=87_600))]
     pub cache_hours: u64,
 }
 

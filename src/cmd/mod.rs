@@ -2,7 +2,11 @@
 
 pub mod build;
 pub mod check;
+pub mod export;
+pub mod new;
+pub mod publish;
 pub mod request;
+pub mod schema;
 pub mod serve;
 pub mod verify;
 

@@ -77,6 +77,27 @@ struct FileReport {
     acceptable: bool,
     summary: Option<String>,
     problems: Vec<Problem>,
+    /// quiz helper: valid codes of a superseded quiz revision, with their verdict text
+    /// ("VALID (revision 2 superseded; retraining due by …)"), so the retraining deadline is seen.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    notes: Vec<Problem>,
+}
+
+/// quiz helper: the verdict of every code still counting inside a retraining window.
+fn retraining_notes(req: &Request, cx: &Context<'_>) -> Vec<Problem> {
+    let mut notes = Vec::new();
+    for (i, admin) in req.administrators.iter().enumerate() {
+        for (quiz, code) in &admin.codes {
+            let v = crate::quiz::verify::verify(cx.quizzes, &admin.email, code, cx.today, cx.config.code_validity_days);
+            if v.valid && v.superseded.is_some() {
+                notes.push(Problem {
+                    field: format!("administrators[{i}].codes.{quiz}"),
+                    message: format!("code {code}: {}", v.status()),
+                });
+            }
+        }
+    }
+    notes
 }
 
 fn check_file(path: &Path, src: &Sources, today: Date) -> (FileReport, Option<Request>) {
@@ -85,15 +106,18 @@ fn check_file(path: &Path, src: &Sources, today: Date) -> (FileReport, Option<Re
         Ok(t) => t,
         Err(e) => {
             let p = Problem { field: "file".into(), message: format!("cannot read: {e}") };
-            return (FileReport { file, acceptable: false, summary: None, problems: vec![p] }, None);
+            return (FileReport { file, acceptable: false, summary: None, problems: vec![p], notes: Vec::new() }, None);
         }
     };
     let req = match check::parse(&text) {
         Ok(r) => r,
-        Err(p) => return (FileReport { file, acceptable: false, summary: None, problems: vec![p] }, None),
+        Err(p) => {
+            return (FileReport { file, acceptable: false, summary: None, problems: vec![p], notes: Vec::new() }, None);
+        }
     };
     let cx = Context { config: &src.config, data: &src.data, quizzes: &src.quizzes, today };
     let problems = check::check(&req, &cx);
+    let notes = retraining_notes(&req, &cx);
     let platform =
         src.data.platforms.find(&req.account.platform).map_or(req.account.platform.as_str(), |(p, _)| p.name.as_str());
     let summary = format!(
@@ -104,7 +128,7 @@ fn check_file(path: &Path, src: &Sources, today: Date) -> (FileReport, Option<Re
         req.administrators.len(),
         if req.administrators.len() == 1 { "" } else { "s" }
     );
-    (FileReport { file, acceptable: problems.is_empty(), summary: Some(summary), problems }, Some(req))
+    (FileReport { file, acceptable: problems.is_empty(), summary: Some(summary), problems, notes }, Some(req))
 }
 
 fn print_report(r: &FileReport) {
@@ -123,6 +147,9 @@ fn print_report(r: &FileReport) {
             }
         }
         (None, true) => println!("{}: ACCEPTABLE", r.file),
+    }
+    for n in &r.notes {
+        println!("  note: {}: {}", n.field, n.message);
     }
 }
 

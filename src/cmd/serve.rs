@@ -22,6 +22,9 @@ pub struct Args {
     /// Quiet time, in milliseconds, before a burst of file events becomes one rebuild.
     #[arg(long, default_value_t = 50)]
     pub debounce_ms: u64,
+    /// Seconds a client has to send a whole request head; slower clients are disconnected.
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub header_timeout: u64,
 }
 
 pub fn run(root: &Path, args: &Args) -> i32 {
@@ -34,5 +37,6 @@ pub fn run(root: &Path, args: &Args) -> i32 {
         open: args.open,
         poll: args.poll,
         debounce: Duration::from_millis(args.debounce_ms),
+        header_timeout: Duration::from_secs(args.header_timeout),
     })
 }

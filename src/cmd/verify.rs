@@ -71,9 +71,5 @@ pub fn describe(v: &Verdict) -> String {
     if let Some(d) = v.completed {
         parts.push(format!("completed {d}"));
     }
-    let verdict = match &v.problem {
-        None => "VALID".to_string(),
-        Some(p) => format!("INVALID ({p})"),
-    };
-    format!("{}: {verdict}", parts.join(", "))
+    format!("{}: {}", parts.join(", "), v.status())
 }

@@ -88,6 +88,24 @@ pub fn load_all(root: &Path) -> Loaded {
             }
         }
     }
+    // A link inside content/ may point anywhere; publishing what lies outside the site folder (a
+    // home folder, /etc) would surprise everyone, so it is refused.
+    let inside = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    files.retain(|p| match p.canonicalize() {
+        Ok(real) if real.starts_with(&inside) => true,
+        Ok(real) => {
+            failed.push(super::slash_path(&dir, p));
+            diags.push(
+                Diagnostic::new(
+                    display_path(root, p),
+                    format!("is a link to {}, outside the site folder", real.display()),
+                )
+                .help("copy the file into content/ instead of linking to it, or remove the link"),
+            );
+            false
+        }
+        Err(_) => true, // reported when it is read
+    });
     let results: Vec<Result<SourcePage, Diagnostic>> = files.par_iter().map(|p| load_one(root, &dir, p)).collect();
     let mut pages = Vec::with_capacity(results.len());
     for (r, path) in results.into_iter().zip(&files) {

@@ -15,28 +15,34 @@ pub const PLATFORMS_FILE: &str = "data/platforms.yaml";
 
 /// The platform list of Regulation 6973.1R, footnotes 1 and 2. One file feeds the regulation's
 /// footnotes, the `/platforms/` page, the request form and `request check`.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Platforms {
     /// Footnote 1's sentence before the list.
     pub approved_intro: String,
+    /// Approved platforms (footnote 1), in the regulation's order.
     pub approved: Vec<Platform>,
     /// Footnote 2, the reason certain platforms are barred, in the regulation's words.
     pub barred_statement: String,
+    /// Platforms that may not be used for District accounts (footnote 2); each needs a `reason`.
     pub barred: Vec<Platform>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+/// One platform of the list, approved or barred.
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Platform {
     /// Stable id used in request files, e.g. `facebook`.
     pub id: String,
+    /// The platform's name as staff know it, e.g. `Facebook`.
     pub name: String,
     /// How the regulation writes it ("blogs", "Snap Chat"), when that differs from `name`.
     #[serde(default)]
     pub as_written: Option<String>,
+    /// The platform's home page.
     #[serde(default)]
     pub url: Option<String>,
+    /// A remark shown with the platform on the `/platforms/` page.
     #[serde(default)]
     pub note: Option<String>,
     /// Barred platforms: why, citing the regulation.

@@ -9,9 +9,10 @@ use crate::diag::Diagnostic;
 
 /// Front matter keys. Unknown keys are errors: they are nearly always typos that would otherwise be
 /// silently ignored.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FrontMatter {
+    /// The page's title: its `<h1>`, `<title>` and link text in listings and navigation. Required.
     pub title: String,
     /// One sentence, used in `<meta name="description">` and in section listings.
     #[serde(default)]
@@ -19,7 +20,8 @@ pub struct FrontMatter {
     /// Order within the section (lower first; ties by title).
     #[serde(default)]
     pub weight: i64,
-    /// Template to render with, instead of `page.html` / `section.html`.
+    /// Template to render with, instead of `page.html` / `section.html`: `regulation.html`,
+    /// `module.html`, `platforms.html`, `request.html`, `directory.html` or one of the site's own.
     #[serde(default)]
     pub template: Option<String>,
     /// Replaces the file name in the URL.
@@ -34,13 +36,16 @@ pub struct FrontMatter {
     /// Policy or regulation number this page publishes, e.g. `6973.1R`. Cross-references to it link here.
     #[serde(default)]
     pub number: Option<String>,
+    /// Policy pages: the day the policy was approved (YYYY-MM-DD).
     #[serde(default)]
     pub approved: Option<Date>,
+    /// Policy pages: the day of the latest revision (YYYY-MM-DD).
     #[serde(default)]
     pub revised: Option<Date>,
     /// Related policy numbers, linked like cross-references.
     #[serde(default)]
     pub related: Vec<String>,
+    /// Policy pages: keywords, shown with the policy and used by search.
     #[serde(default)]
     pub keywords: Vec<String>,
     /// Revision history, newest last.
@@ -54,10 +59,13 @@ pub struct FrontMatter {
     pub sources: Vec<String>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+/// One entry of a policy's revision history.
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct HistoryEntry {
+    /// The day of the revision (YYYY-MM-DD).
     pub date: Date,
+    /// What changed, in one sentence.
     pub note: String,
 }
 

@@ -15,8 +15,13 @@ pub enum Invalid {
     Typo { detail: String },
     /// The code names no quiz of this site.
     UnknownQuiz,
-    /// For an earlier revision of the quiz: the person must take the current one.
-    OutdatedRevision { current: u32 },
+    /// For an earlier revision of the quiz whose retraining window (if any) has closed, or that
+    /// cannot be verified any more: the person must take the current one.
+    OutdatedRevision {
+        current: u32,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        retrain_by: Option<Date>,
+    },
     /// Well-formed, but not made for this email address and quiz (or forged).
     WrongPersonOrQuiz,
     /// Passed longer ago than `code_validity_days`.
@@ -30,12 +35,16 @@ impl std::fmt::Display for Invalid {
         match self {
             Invalid::Typo { detail } => write!(f, "typo: {detail}"),
             Invalid::UnknownQuiz => write!(f, "not a code of any quiz on this site"),
-            Invalid::OutdatedRevision { current } => {
+            Invalid::OutdatedRevision { current, retrain_by: None } => {
                 write!(
                     f,
                     "outdated revision: the quiz has been revised (now revision {current}); retake it for a new code"
                 )
             }
+            Invalid::OutdatedRevision { current, retrain_by: Some(due) } => write!(
+                f,
+                "outdated revision: the quiz has been revised (now revision {current}) and retraining was due by {due}; retake it for a new code"
+            ),
             Invalid::WrongPersonOrQuiz => {
                 write!(f, "wrong person or quiz: this code was not issued to this email address for this quiz")
             }
@@ -54,8 +63,57 @@ pub struct Verdict {
     pub revision: Option<u32>,
     pub completed: Option<Date>,
     pub valid: bool,
+    /// Set when the code is for a superseded revision still inside its retraining window.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub superseded: Option<Superseded>,
     #[serde(flatten)]
     pub problem: Option<Invalid>,
+}
+
+/// A valid code of a revision that has been replaced: it counts until `retrain_by`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Superseded {
+    /// The revision that replaced the code's revision is the current one or an earlier one; this is
+    /// the current revision.
+    pub current: u32,
+    pub retrain_by: Date,
+}
+
+impl Verdict {
+    /// The verdict as people read it, the same in `verify` and `request check`: `VALID`,
+    /// `VALID (revision 2 superseded; retraining due by 2027-01-31)` or `INVALID (reason)`.
+    pub fn status(&self) -> String {
+        match (&self.problem, &self.superseded) {
+            (Some(p), _) => format!("INVALID ({p})"),
+            (None, Some(s)) => format!(
+                "VALID (revision {} superseded; retraining due by {})",
+                self.revision.unwrap_or_default(),
+                s.retrain_by
+            ),
+            (None, None) => "VALID".to_string(),
+        }
+    }
+}
+
+/// The key that checks a code of `code_revision`, and the window it is inside when that revision is
+/// superseded; `Err` with the reason it no longer counts.
+fn key_for(quiz: &super::Quiz, code_revision: u32, today: Date) -> Result<([u8; 32], Option<Superseded>), Invalid> {
+    if code_revision == quiz.revision {
+        return Ok((quiz.key, None));
+    }
+    let outdated = |retrain_by| Invalid::OutdatedRevision { current: quiz.revision, retrain_by };
+    if code_revision > quiz.revision {
+        return Err(outdated(None));
+    }
+    let window = quiz.retrain_by_for(code_revision);
+    let material = quiz.published.iter().find(|p| p.revision == code_revision).and_then(|p| p.key_bytes());
+    match (window, material) {
+        (Some(due), Some(key)) if today <= due => {
+            Ok((key, Some(Superseded { current: quiz.revision, retrain_by: due })))
+        }
+        (Some(due), _) if today > due => Err(outdated(Some(due))),
+        _ => Err(outdated(None)),
+    }
 }
 
 pub fn verify(quizzes: &Quizzes, email: &str, input: &str, today: Date, validity_days: u32) -> Verdict {
@@ -66,6 +124,7 @@ pub fn verify(quizzes: &Quizzes, email: &str, input: &str, today: Date, validity
         revision: None,
         completed: None,
         valid: false,
+        superseded: None,
         problem: None,
     };
     let fields = match code::decode(input) {
@@ -87,14 +146,16 @@ pub fn verify(quizzes: &Quizzes, email: &str, input: &str, today: Date, validity
     };
     v.quiz = Some(quiz.id.clone());
     v.quiz_title = Some(quiz.title.clone());
-    if u32::from(fields.revision) != quiz.revision % 256 {
-        // Report the revision the code claims, as best we can: the low 8 bits.
-        v.revision = Some(u32::from(fields.revision));
-        v.problem = Some(Invalid::OutdatedRevision { current: quiz.revision });
-        return v;
-    }
-    v.revision = Some(quiz.revision);
-    if code::mac(&quiz.key, email, fields.tag, fields.revision, fields.day) != fields.mac {
+    // Revisions are bounded to one byte, so the code names its revision exactly.
+    v.revision = Some(u32::from(fields.revision));
+    let (key, superseded) = match key_for(quiz, u32::from(fields.revision), today) {
+        Ok(found) => found,
+        Err(why) => {
+            v.problem = Some(why);
+            return v;
+        }
+    };
+    if code::mac(&key, email, fields.tag, fields.revision, fields.day) != fields.mac {
         v.problem = Some(Invalid::WrongPersonOrQuiz);
         return v;
     }
@@ -109,6 +170,7 @@ pub fn verify(quizzes: &Quizzes, email: &str, input: &str, today: Date, validity
         return v;
     }
     v.valid = true;
+    v.superseded = superseded;
     v
 }
 
@@ -136,6 +198,9 @@ mod tests {
                     module_line: 1,
                     key,
                     fingerprint: String::new(),
+                    retrain_by: None,
+                    editorial: Vec::new(),
+                    published: Vec::new(),
                 },
             );
         }
@@ -169,7 +234,10 @@ mod tests {
         let forged = code::issue(&[2u8; 32], "public-records", 2, EMAIL, day("2026-11-01"));
         assert_eq!(verify(&q, EMAIL, &forged, today, 365).problem, Some(Invalid::WrongPersonOrQuiz));
         let old = code::issue(&[1u8; 32], "public-records", 1, EMAIL, day("2026-11-01"));
-        assert_eq!(verify(&q, EMAIL, &old, today, 365).problem, Some(Invalid::OutdatedRevision { current: 2 }));
+        assert_eq!(
+            verify(&q, EMAIL, &old, today, 365).problem,
+            Some(Invalid::OutdatedRevision { current: 2, retrain_by: None })
+        );
         let expired = code::issue(&[1u8; 32], "public-records", 2, EMAIL, day("2025-11-27"));
         assert_eq!(
             verify(&q, EMAIL, &expired, today, 365).problem,
@@ -187,5 +255,43 @@ mod tests {
             verify(&q, EMAIL, &typo.iter().collect::<String>(), today, 365).problem,
             Some(Invalid::Typo { .. })
         ));
+    }
+
+    #[test]
+    fn a_superseded_revision_counts_until_the_window_of_the_revision_after_it() {
+        use crate::quiz::lock::Published;
+        let entry = |revision: u32, key: [u8; 32], retrain_by: Option<&str>| Published {
+            revision,
+            published: Date::parse("2026-01-01"),
+            retrain_by: retrain_by.and_then(Date::parse),
+            editorial: 0,
+            key: Some(crate::quiz::keys::hex(&key)),
+            questions: Vec::new(),
+            legacy: None,
+        };
+        let mut q = quizzes();
+        let quiz = q.by_id.get_mut("public-records").expect("quiz");
+        quiz.revision = 3;
+        quiz.key = [3u8; 32];
+        quiz.retrain_by = Date::parse("2027-01-31");
+        // Revision 2 opened a window for revision 1 that closed long ago.
+        quiz.published = vec![
+            entry(1, [9u8; 32], None),
+            entry(2, [1u8; 32], Some("2026-03-01")),
+            entry(3, [3u8; 32], Some("2027-01-31")),
+        ];
+        let on = |d: &str| Date::parse(d).expect("date");
+        let rev2 = code::issue(&[1u8; 32], "public-records", 2, EMAIL, day("2026-11-01"));
+        let v = verify(&q, EMAIL, &rev2, on("2027-01-31"), 365);
+        assert!(v.valid, "{v:?}");
+        assert_eq!(v.status(), "VALID (revision 2 superseded; retraining due by 2027-01-31)");
+        let v = verify(&q, EMAIL, &rev2, on("2027-02-01"), 365);
+        assert_eq!(v.problem, Some(Invalid::OutdatedRevision { current: 3, retrain_by: Date::parse("2027-01-31") }));
+        let rev1 = code::issue(&[9u8; 32], "public-records", 1, EMAIL, day("2026-02-01"));
+        let v = verify(&q, EMAIL, &rev1, on("2026-11-28"), 365);
+        assert_eq!(v.problem, Some(Invalid::OutdatedRevision { current: 3, retrain_by: Date::parse("2026-03-01") }));
+        // Inside the window, expiry still applies.
+        let old = code::issue(&[1u8; 32], "public-records", 2, EMAIL, day("2025-12-01"));
+        assert!(matches!(verify(&q, EMAIL, &old, on("2027-01-15"), 365).problem, Some(Invalid::Expired { .. })));
     }
 }

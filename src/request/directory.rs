@@ -7,40 +7,53 @@ use crate::date::Date;
 
 pub const DIRECTORY_FILE: &str = "data/directory.yaml";
 
-#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+/// `data/directory.yaml`: the official accounts, written by `policysite request approve` and `revoke`.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Directory {
+    /// Every approved account, retired ones included (they stay as history).
     #[serde(default)]
     pub accounts: Vec<Account>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+/// One official account.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Account {
     /// The request's id, so an approval can be traced back to its request file.
     pub request_id: String,
     /// Platform id from `data/platforms.yaml`.
     pub platform: String,
+    /// The account's handle on the platform, e.g. `@TacomaSchools`.
     pub handle: String,
+    /// The account's address on the platform.
     #[serde(default)]
     pub url: Option<String>,
     /// school, sports_team, department, program, club or professional.
+    #[schemars(schema_with = "crate::request::schema::account_type_schema")]
     pub account_type: String,
     /// School or department the account speaks for.
     pub unit: String,
+    /// The account's display name.
     #[serde(default)]
     pub name: Option<String>,
+    /// The day the request was approved (YYYY-MM-DD).
     pub approved: Date,
+    /// The staff who administer the account.
     pub managers: Vec<Manager>,
+    /// `active`, or `retired` once revoked (default `active`).
     #[serde(default)]
     pub status: Status,
+    /// The day the account was retired (YYYY-MM-DD).
     #[serde(default)]
     pub retired: Option<Date>,
+    /// Why the account was retired.
     #[serde(default)]
     pub retired_reason: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, PartialEq, Eq)]
+/// Whether an account is in use.
+#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     #[default]
@@ -48,10 +61,13 @@ pub enum Status {
     Retired,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+/// A staff member who manages an account.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Manager {
+    /// Full name.
     pub name: String,
+    /// District email address.
     pub email: String,
 }
 
@@ -139,7 +155,7 @@ impl Directory {
     pub fn save(&self, root: &std::path::Path) -> std::io::Result<()> {
         let yaml = serde_saphyr::to_string(self).map_err(|e| std::io::Error::other(e.to_string()))?;
         let text = format!(
-            "# The central directory of official social media accounts, kept by the Communications Department.\n# Edit with `policysite request approve FILE` and `policysite request revoke ...`, not by hand.\n{yaml}"
+            "# yaml-language-server: $schema=../schemas/directory.schema.json\n# The central directory of official social media accounts, kept by the Communications Department.\n# Edit with `policysite request approve FILE` and `policysite request revoke ...`, not by hand.\n{yaml}"
         );
         crate::output::write_atomic(&root.join(DIRECTORY_FILE), text.as_bytes())
     }

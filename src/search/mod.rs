@@ -64,6 +64,26 @@ impl TextSection {
     }
 }
 
+/// Whether a Markdown event closes a block, after which the collected search text needs a space
+/// (none is added inside a line, so none lands before punctuation that follows inline markup).
+pub fn ends_block(e: &pulldown_cmark::Event<'_>) -> bool {
+    use pulldown_cmark::{Event, TagEnd};
+    matches!(
+        e,
+        Event::End(
+            TagEnd::Paragraph
+                | TagEnd::Item
+                | TagEnd::TableCell
+                | TagEnd::TableRow
+                | TagEnd::TableHead
+                | TagEnd::BlockQuote(_)
+                | TagEnd::CodeBlock
+                | TagEnd::List(_)
+                | TagEnd::HtmlBlock
+        )
+    )
+}
+
 fn tf_bucket(n: u32) -> u8 {
     match n {
         0 => 0,

@@ -1,20 +1,33 @@
 //! The preview server: static files from the output folder, live-reload events, and nothing else.
 //!
-//! It is a small HTTP/1.1 server on `std::net` with a thread per connection and read timeouts. We
-//! started on tiny_http 0.12, but its task pool can queue a new connection behind connections that
-//! never finish (idle keep-alive browsers, or a slow client), so one slow client blocked others; the
-//! `a_slow_client_does_not_block_others` test shows it.
+//! It is a small HTTP/1.1 server on `std::net`, a thread per connection (with a small stack), and
+//! `httparse` for the request head. We started on tiny_http 0.12, but its task pool can queue a new
+//! connection behind connections that never finish (idle keep-alive browsers, or a slow client), so
+//! one slow client blocked others; the `a_slow_client_does_not_block_others` and
+//! `a_thousand_trickling_clients_do_not_block_a_request` tests show that this server does not.
 //!
-//! Safety: GET and HEAD only; no directory listings; paths are decoded, and any `..`, backslash, NUL or
-//! absolute path is refused before touching the disk; the resolved file must still lie inside the
-//! output folder after symlinks are followed.
+//! Slow clients: each request head must arrive whole within a deadline (`serve --header-timeout`, 10 s by default, like nginx's
+//! `client_header_timeout`), however slowly it trickles, so a client sending a byte every few
+//! seconds loses its connection instead of holding it for hours. Live-reload event streams are
+//! capped on their own ([`MAX_EVENT_STREAMS`]), so they cannot use up the connection slots.
+//!
+//! Safety: GET and HEAD only; no directory listings; paths are percent-decoded, and any `..`,
+//! backslash, NUL or absolute path is refused before touching the disk; the resolved file must still
+//! lie inside the output folder after symlinks are followed; redirects never leave this host.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, mpsc};
-use std::time::Duration;
+use std::time::{Duration, Instant};
+
+/// Live-reload event streams open at once; one more is answered 503 (the browser retries).
+pub const MAX_EVENT_STREAMS: usize = 64;
+/// Connections served at once; one more is closed at once rather than queued behind the others.
+const MAX_CONNECTIONS: usize = 4096;
+/// A request head larger than this is refused.
+const MAX_HEAD: usize = 16 * 1024;
 
 pub const EVENTS_PATH: &str = "/__policysite/events";
 pub const SCRIPT_PATH: &str = "/__policysite/livereload.js";
@@ -27,6 +40,8 @@ const SCRIPT_TAG: &str = "<script src=\"/__policysite/livereload.js\"></script>"
 pub struct Hub {
     clients: Mutex<Vec<mpsc::Sender<String>>>,
     status: Mutex<Option<String>>,
+    /// Event streams open now (see [`MAX_EVENT_STREAMS`]).
+    streams: AtomicUsize,
 }
 
 impl Hub {
@@ -39,8 +54,9 @@ impl Hub {
         self.clients.lock().unwrap_or_else(|e| e.into_inner()).retain(|c| c.send(msg.clone()).is_ok());
     }
 
-    /// Report a good build, telling browsers only if the previous one had failed.
-    pub fn set_ok(&self) {
+    /// Report a good build, telling browsers only if the previous one had failed. Returns whether it
+    /// had.
+    pub fn set_ok(&self) -> bool {
         let was_error = self
             .status
             .lock()
@@ -50,6 +66,7 @@ impl Hub {
         if was_error {
             self.broadcast("ok", "{}");
         }
+        was_error
     }
 
     fn subscribe(&self) -> (mpsc::Receiver<String>, Option<String>) {
@@ -81,27 +98,10 @@ pub fn content_type(path: &Path) -> &'static str {
     }
 }
 
-fn percent_decode(s: &str) -> Option<Vec<u8>> {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' {
-            let hex = std::str::from_utf8(b.get(i + 1..i + 3)?).ok()?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(b[i]);
-            i += 1;
-        }
-    }
-    Some(out)
-}
-
 /// Map a request path to a file below `root`, or `None` for anything that could escape it.
 pub fn resolve(root: &Path, url_path: &str) -> Option<PathBuf> {
     let path = url_path.split(['?', '#']).next().unwrap_or("");
-    let decoded = String::from_utf8(percent_decode(path)?).ok()?;
+    let decoded = percent_encoding::percent_decode_str(path).decode_utf8().ok()?;
     if !decoded.starts_with('/') || decoded.contains('\\') || decoded.contains('\0') {
         return None;
     }
@@ -124,42 +124,52 @@ struct Request {
     keep_alive: bool,
 }
 
-/// Read one request head (request line and headers). `None` on timeout, close or garbage.
-fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Request> {
-    let mut line = String::new();
-    let mut total = 0;
-    let mut first: Option<String> = None;
-    let mut keep_alive = true;
+/// Why no request could be read.
+enum ReadError {
+    /// Closed, timed out, or too slow: drop the connection silently.
+    Gone,
+    /// Not HTTP, or too large: answer 400 and close.
+    Bad,
+}
+
+/// Read one request head within `allowed` (counted from the call: a new connection, or the end of
+/// the previous response on a kept-alive one), however it trickles in, and parse it. Bytes after the
+/// head (a pipelined request) are kept in `buf` for the next call.
+fn read_request(stream: &mut TcpStream, buf: &mut Vec<u8>, allowed: Duration) -> Result<Request, ReadError> {
+    let deadline = Instant::now() + allowed;
+    let mut chunk = [0u8; 4096];
     loop {
-        line.clear();
-        let n = reader.by_ref().take(8192).read_line(&mut line).ok()?;
-        total += n;
-        if n == 0 || total > 32 * 1024 {
-            return None;
-        }
-        let l = line.trim_end_matches(['\r', '\n']);
-        if first.is_none() {
-            if !l.is_empty() {
-                first = Some(l.to_string());
+        if !buf.is_empty() {
+            let mut headers = [httparse::EMPTY_HEADER; 64];
+            let mut req = httparse::Request::new(&mut headers);
+            match req.parse(buf) {
+                Ok(httparse::Status::Complete(len)) => {
+                    let (Some(method), Some(target), Some(version)) = (req.method, req.path, req.version) else {
+                        return Err(ReadError::Bad);
+                    };
+                    let close = req.headers.iter().any(|h| {
+                        h.name.eq_ignore_ascii_case("connection")
+                            && String::from_utf8_lossy(h.value).trim().eq_ignore_ascii_case("close")
+                    });
+                    let request = Request {
+                        method: method.to_string(),
+                        target: target.to_string(),
+                        keep_alive: version == 1 && !close,
+                    };
+                    buf.drain(..len);
+                    return Ok(request);
+                }
+                Ok(httparse::Status::Partial) if buf.len() < MAX_HEAD => {}
+                Ok(httparse::Status::Partial) | Err(_) => return Err(ReadError::Bad),
             }
-            continue;
         }
-        if l.is_empty() {
-            break;
-        }
-        if let Some((name, value)) = l.split_once(':')
-            && name.eq_ignore_ascii_case("connection")
-        {
-            keep_alive = !value.trim().eq_ignore_ascii_case("close");
+        let left = deadline.checked_duration_since(Instant::now()).ok_or(ReadError::Gone)?;
+        stream.set_read_timeout(Some(left.max(Duration::from_millis(1)))).map_err(|_| ReadError::Gone)?;
+        match stream.read(&mut chunk) {
+            Ok(0) | Err(_) => return Err(ReadError::Gone),
+            Ok(n) => buf.extend_from_slice(&chunk[..n]),
         }
     }
-    let first = first?;
-    let mut parts = first.split_whitespace();
-    let (method, target, version) = (parts.next()?, parts.next()?, parts.next()?);
-    if version == "HTTP/1.0" {
-        keep_alive = false;
-    }
-    Some(Request { method: method.to_string(), target: target.to_string(), keep_alive })
 }
 
 fn write_response(
@@ -174,6 +184,7 @@ fn write_response(
         200 => "OK",
         301 => "Moved Permanently",
         400 => "Bad Request",
+        503 => "Service Unavailable",
         404 => "Not Found",
         405 => "Method Not Allowed",
         _ => "Error",
@@ -194,28 +205,33 @@ fn write_response(
 
 /// Serve one connection: requests one after another while the client keeps it open. Live-reload's
 /// event stream takes the connection over.
-fn connection(stream: TcpStream, root: &Path, hub: &Hub) {
-    // A client that sends nothing for a while loses its connection (and its thread).
-    let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
+fn connection(mut stream: TcpStream, root: &Path, hub: &Hub, header_timeout: Duration) {
     let _ = stream.set_nodelay(true);
     let _ = stream.set_write_timeout(Some(Duration::from_secs(30)));
-    let Ok(mut writer) = stream.try_clone() else { return };
-    let mut reader = BufReader::new(stream);
-    while let Some(req) = read_request(&mut reader) {
+    let mut buf = Vec::new();
+    loop {
+        let req = match read_request(&mut stream, &mut buf, header_timeout) {
+            Ok(r) => r,
+            Err(ReadError::Gone) => return,
+            Err(ReadError::Bad) => {
+                let _ = write_response(&mut stream, 400, &[], b"bad request\n", false, false);
+                return;
+            }
+        };
         let keep = req.keep_alive;
         if req.method != "GET" && req.method != "HEAD" {
             let allow = [("Allow", "GET, HEAD".to_string())];
-            let _ = write_response(&mut writer, 405, &allow, b"method not allowed\n", false, false);
+            let _ = write_response(&mut stream, 405, &allow, b"method not allowed\n", false, false);
             return;
         }
         if req.target == EVENTS_PATH {
-            let _ = writer.set_read_timeout(None);
-            event_stream(writer, hub);
+            let _ = stream.set_read_timeout(None);
+            event_stream(stream, hub);
             return;
         }
         let head_only = req.method == "HEAD";
         let (status, headers, body) = respond(&req.target, root);
-        if write_response(&mut writer, status, &headers, &body, head_only, keep).is_err() || !keep {
+        if write_response(&mut stream, status, &headers, &body, head_only, keep).is_err() || !keep {
             return;
         }
     }
@@ -233,7 +249,10 @@ fn respond(target: &str, root: &Path) -> (u16, Vec<(&'static str, String)>, Vec<
     let url_path = target.split(['?', '#']).next().unwrap_or("");
     if path.is_dir() {
         if !url_path.ends_with('/') {
-            return (301, vec![("Location", format!("{url_path}/"))], Vec::new());
+            // One leading slash: `//training` must not become a protocol-relative redirect to a
+            // host called "training".
+            let here = url_path.trim_start_matches('/');
+            return (301, vec![("Location", format!("/{here}/"))], Vec::new());
         }
         path.push("index.html");
     }
@@ -266,6 +285,11 @@ fn inject_script(body: Vec<u8>) -> Vec<u8> {
 
 /// Server-Sent Events, each written and flushed as it happens.
 fn event_stream(mut w: TcpStream, hub: &Hub) {
+    let Some(_slot) = Slot::take(&hub.streams, MAX_EVENT_STREAMS) else {
+        let retry = [("Retry-After", "2".to_string())];
+        let _ = write_response(&mut w, 503, &retry, b"too many live-reload connections\n", false, false);
+        return;
+    };
     let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: keep-alive\r\n\r\n";
     let (rx, status) = hub.subscribe();
     let first = status.unwrap_or_else(|| "event: ok\ndata: {}\n\n".into());
@@ -285,27 +309,50 @@ fn event_stream(mut w: TcpStream, hub: &Hub) {
     }
 }
 
-/// At most this many connections are served at once; more wait in the kernel's accept queue.
-const MAX_CONNECTIONS: usize = 256;
+/// One of a limited number of places, given back when dropped.
+struct Slot<'a>(&'a AtomicUsize);
+
+impl<'a> Slot<'a> {
+    fn take(counter: &'a AtomicUsize, max: usize) -> Option<Slot<'a>> {
+        counter.fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| (n < max).then_some(n + 1)).ok()?;
+        Some(Slot(counter))
+    }
+}
+
+impl Drop for Slot<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
+    }
+}
 
 /// Listen and serve, a thread per connection, so a slow or idle client holds only its own thread.
 /// Returns the bound address.
-pub fn start(bind: &str, port: u16, root: PathBuf, hub: Arc<Hub>) -> Result<std::net::SocketAddr, String> {
+pub fn start(
+    bind: &str,
+    port: u16,
+    root: PathBuf,
+    hub: Arc<Hub>,
+    header_timeout: Duration,
+) -> Result<std::net::SocketAddr, String> {
     let listener = TcpListener::bind((bind, port)).map_err(|e| format!("cannot listen on {bind}:{port}: {e}"))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     let active = Arc::new(AtomicUsize::new(0));
     std::thread::spawn(move || {
         for stream in listener.incoming() {
             let Ok(stream) = stream else { continue };
-            while active.load(Ordering::Acquire) >= MAX_CONNECTIONS {
-                std::thread::sleep(Duration::from_millis(5));
-            }
-            active.fetch_add(1, Ordering::AcqRel);
-            let (root, hub, active) = (root.clone(), Arc::clone(&hub), Arc::clone(&active));
-            std::thread::spawn(move || {
-                connection(stream, &root, &hub);
-                active.fetch_sub(1, Ordering::AcqRel);
+            let Some(slot) = Slot::take(&active, MAX_CONNECTIONS) else {
+                drop(stream); // full: close at once rather than queue behind slow clients
+                continue;
+            };
+            std::mem::forget(slot); // given back by the connection's thread
+            let (root, hub, mine) = (root.clone(), Arc::clone(&hub), Arc::clone(&active));
+            let spawned = std::thread::Builder::new().stack_size(256 * 1024).spawn(move || {
+                let _slot = Slot(&mine);
+                connection(stream, &root, &hub, header_timeout);
             });
+            if spawned.is_err() {
+                active.fetch_sub(1, Ordering::AcqRel); // the thread never ran
+            }
         }
     });
     Ok(addr)

@@ -2,7 +2,6 @@
 //! and tell the browser to reload (or swap stylesheets, or show the build error).
 
 pub mod http;
-pub mod state;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -13,7 +12,7 @@ use notify_debouncer_full::notify::{self, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, NoCache, new_debouncer, new_debouncer_opt};
 
 use crate::diag::Diagnostics;
-use state::{LiveSite, Outcome};
+use crate::engine::{Engine, Outcome};
 
 pub struct Options {
     pub root: PathBuf,
@@ -24,6 +23,8 @@ pub struct Options {
     pub poll: bool,
     /// Quiet time before a burst of file events becomes one rebuild.
     pub debounce: Duration,
+    /// Time a client has to send a whole request head.
+    pub header_timeout: Duration,
 }
 
 fn errors_json(d: &Diagnostics) -> String {
@@ -39,7 +40,7 @@ fn is_loopback(bind: &str) -> bool {
 }
 
 /// Rebuild and tell the browsers. Returns the time the rebuild took.
-fn rebuild(live: &mut LiveSite, hub: &http::Hub, paths: Option<&[PathBuf]>) -> Duration {
+fn rebuild(live: &mut Engine, hub: &http::Hub, paths: Option<&[PathBuf]>) -> Duration {
     let t = Instant::now();
     let result = match paths {
         Some(p) => live.apply(p),
@@ -48,8 +49,11 @@ fn rebuild(live: &mut LiveSite, hub: &http::Hub, paths: Option<&[PathBuf]>) -> D
     let took = t.elapsed();
     match result {
         Ok(outcome) => {
-            hub.set_ok();
+            let fixed = hub.set_ok();
             match &outcome {
+                Outcome::Unchanged if fixed => {
+                    eprintln!("the site builds again (the output is as it was before the error)");
+                }
                 Outcome::Unchanged => {}
                 Outcome::Css(files) => {
                     hub.broadcast("css", &serde_json::json!({ "files": files }).to_string());
@@ -74,10 +78,13 @@ pub fn run(mut opts: Options) -> i32 {
     // Events arrive with absolute paths; compare like with like.
     opts.root = std::path::absolute(&opts.root).unwrap_or(opts.root);
     opts.output = std::path::absolute(&opts.output).unwrap_or(opts.output);
-    if let Err(m) = crate::output::check_output_location(&opts.root, &opts.output) {
-        eprintln!("error: {m}");
-        return 1;
-    }
+    let mut live = match Engine::open(&opts.root, &opts.output) {
+        Ok(e) => e,
+        Err(d) => {
+            eprintln!("{d}");
+            return 1;
+        }
+    };
     if !is_loopback(&opts.bind) {
         eprintln!(
             "warning: serving on {} makes the preview reachable from other machines; use the default 127.0.0.1 unless you mean it",
@@ -92,7 +99,7 @@ pub fn run(mut opts: Options) -> i32 {
             None,
             tx,
             NoCache,
-            notify::Config::default().with_poll_interval(Duration::from_millis(300)),
+            notify::Config::default().with_poll_interval(Duration::from_millis(300)).with_compare_contents(true),
         )
         .map(WatcherBox::Poll)
     } else {
@@ -110,10 +117,9 @@ pub fn run(mut opts: Options) -> i32 {
         return 1;
     }
     let hub = Arc::new(http::Hub::default());
-    let mut live = LiveSite::new(&opts.root, &opts.output);
     rebuild(&mut live, &hub, None);
 
-    let addr = match http::start(&opts.bind, opts.port, opts.output.clone(), Arc::clone(&hub)) {
+    let addr = match http::start(&opts.bind, opts.port, opts.output.clone(), Arc::clone(&hub), opts.header_timeout) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("error: {e}");

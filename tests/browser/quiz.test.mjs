@@ -2,7 +2,7 @@
 // correct answers get a code that `policysite verify` accepts for that email and rejects for another.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertAccessible, bundledSiteFixture, cli, newPage, quizAnswers } from './harness.mjs';
+import { assertAccessible, bundledSiteFixture, cli, newPage, quizAnswers, today } from './harness.mjs';
 
 const fx = bundledSiteFixture(before, after);
 
@@ -94,3 +94,122 @@ test('quiz works from file:// too (no fetch, no server)', async () => {
   assert.deepEqual(page.errors, []);
   await page.close();
 });
+
+// Issue 13: the friction a staff member hits in the quiz, at desktop and phone widths.
+function values(q, right) {
+  if (q.type === 'true_false') return [String(right ? q.answer : !q.answer)];
+  if (q.type === 'multiple') return right ? q.answer.map(String) : [String(q.options.findIndex((_, i) => !q.answer.includes(i)))];
+  return [String(right ? q.answer : (q.answer + 1) % q.options.length)];
+}
+async function choose(page, q, vals) {
+  const fs = page.locator(`fieldset[data-question="${q.id}"]`);
+  for (const box of await fs.locator('input[type=checkbox]').all()) await box.setChecked(false);
+  for (const v of vals) await fs.locator(`input[data-option="${v}"]`).check();
+}
+const inViewport = (page, sel) => page.locator(sel).evaluate((el) => {
+  const r = el.getBoundingClientRect();
+  return r.top >= 0 && r.bottom <= window.innerHeight && r.left >= 0 && r.right <= window.innerWidth;
+});
+
+for (const width of [1280, 375]) {
+  test(`quiz experience at ${width} px: hint once, summary with links, section links, answers kept, Enter, remembered code and email`, async () => {
+    const quiz = quizAnswers(fx.site.dir, 'public-records');
+    const page = await newPage(fx.browser, { viewport: { width, height: 800 } });
+    const url = fx.server.base + 'training/public-records/index.html';
+    await page.goto(url);
+
+    // "(Select all that apply.)" once per multiple-select question.
+    const multiple = page.locator('fieldset[data-kind="multiple"] legend');
+    assert.ok(await multiple.count() > 0);
+    for (const legend of await multiple.all()) {
+      assert.equal(((await legend.textContent()).match(/Select all that apply/g) || []).length, 1);
+    }
+
+    // A failed attempt: the first question wrong, the second unanswered, the rest right.
+    const [q0, q1] = quiz.questions;
+    for (const q of quiz.questions.slice(2)) await choose(page, q, values(q, true));
+    await choose(page, q0, values(q0, false));
+    await page.getByRole('button', { name: 'Check answers' }).click();
+    const status = page.locator('[data-quiz-status]');
+    assert.equal(await status.evaluate((el) => el === document.activeElement), true, 'focus on the summary');
+    assert.match(await status.textContent(), new RegExp(`${quiz.questions.length - 2} of ${quiz.questions.length} correct`));
+    assert.equal(await inViewport(page, '[data-quiz-status]'), true, 'the summary is in view when it takes focus');
+    const links = status.locator('a[data-question-link]');
+    assert.deepEqual((await links.evaluateAll((as) => as.map((a) => a.getAttribute('href')))).sort(), [`#q-${q0.id}`, `#q-${q1.id}`].sort());
+    await assertAccessible(assert, page, `failed summary at ${width} px`);
+    await status.locator(`a[href="#q-${q1.id}"]`).click();
+    assert.equal(await page.evaluate((id) => !!document.activeElement.closest(`fieldset[data-question="${id}"]`), q1.id), true, 'the link moves focus into the question');
+
+    // A wrong answer's feedback links to the module section that teaches it (quiz `section:`).
+    for (const q of [q0, q1].filter((x) => x.section)) {
+      const link = page.locator(`fieldset[data-question="${q.id}"] [data-feedback] a[href="#${q.section}"]`);
+      assert.equal(await link.count(), 1, `${q.id} links to #${q.section}`);
+      assert.equal(await page.locator(`[id="${q.section}"]`).count(), 1);
+    }
+    // Without the build's `section` (before the quiz helper's change), exercise the same path.
+    const heading = await page.locator('main h2[id]').first().getAttribute('id');
+    await page.locator(`fieldset[data-question="${q0.id}"]`).evaluate((fs, id) => { if (!fs.dataset.section) fs.dataset.section = id; }, heading);
+    await page.getByRole('button', { name: 'Check answers' }).click();
+    const section = await page.locator(`fieldset[data-question="${q0.id}"]`).getAttribute('data-section');
+    const review = page.locator(`fieldset[data-question="${q0.id}"] [data-feedback] a[href="#${section}"]`);
+    assert.equal(await review.count(), 1);
+    assert.equal((await review.textContent()).trim(), (await page.locator(`[id="${section}"]`).textContent()).replace(/#\s*$/, '').trim());
+
+    // Answers survive a reload until the quiz is passed.
+    await page.reload();
+    for (const q of [q0, ...quiz.questions.slice(2)]) {
+      const want = q === q0 ? values(q, false) : values(q, true);
+      for (const v of want) assert.equal(await page.locator(`fieldset[data-question="${q.id}"] input[data-option="${v}"]`).isChecked(), true, `${q.id} kept`);
+    }
+    await choose(page, q0, values(q0, true));
+    await choose(page, q1, values(q1, true));
+    await page.getByRole('button', { name: 'Check answers' }).click();
+    assert.equal(await status.getAttribute('data-state'), 'passed');
+
+    // Enter in the email field gets the code.
+    const email = page.locator('[data-completion-email]');
+    await email.fill('Pat.Doe@tacoma.k12.wa.us');
+    await email.press('Enter');
+    const code = (await page.locator('[data-completion-code]').textContent()).trim();
+    assert.match(code, /^[0-9A-Z]{5}-[0-9A-Z]{5}-[0-9A-Z]{5}-[0-9A-Z]{4}$/);
+    const stored = await page.evaluate(() => JSON.parse(localStorage.getItem('policysite.codes.v1')));
+    assert.deepEqual(stored['public-records'], { email: 'pat.doe@tacoma.k12.wa.us', code, earned: today(), revision: 2 });
+
+    // Passed: the saved answers are gone; reopening the module shows the code earned here.
+    await page.reload();
+    assert.equal(await page.locator('form[data-quiz] input:checked').count(), 0, 'answers dropped once passed');
+    const remembered = page.locator('[data-remembered]');
+    assert.equal(await remembered.isVisible(), true);
+    assert.equal((await remembered.locator('[data-remembered-code]').textContent()).trim(), code);
+    assert.match(await remembered.textContent(), /pat\.doe@tacoma\.k12\.wa\.us/);
+    await assertAccessible(assert, page, `remembered code at ${width} px`);
+
+    // The email entered for one quiz pre-fills the next.
+    await page.goto(fx.server.base + 'training/ferpa-student-records/index.html');
+    assert.equal(await page.locator('[data-completion-email]').inputValue(), 'Pat.Doe@tacoma.k12.wa.us');
+    assert.equal(await page.locator('[data-remembered]').isHidden(), true, 'no code for this quiz yet');
+
+    // A code past the validity period is not offered.
+    await page.goto(url);
+    assert.match(await remembered.textContent(), /valid until \d{4}-\d\d-\d\d/);
+    const saved = await page.evaluate(() => localStorage.getItem('policysite.codes.v1'));
+    await page.evaluate((s) => {
+      const c = JSON.parse(s); c['public-records'].earned = '2020-01-02';
+      localStorage.setItem('policysite.codes.v1', JSON.stringify(c));
+    }, saved);
+    await page.reload();
+    assert.equal(await remembered.isHidden(), true, 'an expired code is not shown');
+    await page.evaluate((s) => localStorage.setItem('policysite.codes.v1', s), saved);
+
+    // Forget removes the code from this browser.
+    await page.goto(url);
+    await page.locator('[data-remembered-forget]').click();
+    assert.equal(await remembered.isHidden(), true);
+    assert.equal(await page.evaluate(() => JSON.parse(localStorage.getItem('policysite.codes.v1'))['public-records']), undefined);
+    await page.reload();
+    assert.equal(await remembered.isHidden(), true);
+    assert.deepEqual(page.errors, []);
+    assert.deepEqual(page.thirdParty, []);
+    await page.close();
+  });
+}

@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { assertAccessible, bundledSiteFixture, cli, newPage, quizAnswers } from './harness.mjs';
+import { assertAccessible, bundledSiteFixture, cli, newPage, quizAnswers, REPO } from './harness.mjs';
+import { loadSchemas, validateFile } from './schema-validate.mjs'; // schema helper: see its block below
 
 const fx = bundledSiteFixture(before, after);
 
@@ -113,6 +114,12 @@ test('request form: validation, codes from the quiz, download, check, approve, d
   const again = cli(['--root', fx.site.dir, 'request', 'approve', file]);
   assert.equal(again.status, 0);
   assert.match(again.stdout, /already approved/);
+  // Schema helper (issue 14): the file the form downloads and the directory `approve` writes pass
+  // their JSON Schemas (schemas/), checked with ajv.
+  const schemas = loadSchemas(join(REPO, 'schemas'));
+  assert.deepEqual(validateFile(schemas, 'request.json', readFileSync(file, 'utf8')), []);
+  assert.deepEqual(validateFile(schemas, 'data/directory.yaml', readFileSync(join(fx.site.dir, 'data/directory.yaml'), 'utf8')), []);
+  assert.match(readFileSync(join(fx.site.dir, 'data/directory.yaml'), 'utf8'), /^# yaml-language-server: \$schema=\.\.\/schemas\/directory\.schema\.json\n/);
 
   const rebuilt = cli(['--root', fx.site.dir, 'build', '--output', fx.site.out]);
   assert.equal(rebuilt.status, 0, rebuilt.stderr);

@@ -1,7 +1,10 @@
 /* Social Media Account Request form: in-page validation, request file, mailto and print. Sends nothing.
  * Hooks: form[data-request-form], [data-field="path"], [data-error-for="path"], [data-admin],
  * [data-admin-field], [data-admin-code="quiz-id"], [data-add-admin], [data-error-summary],
- * [data-request-result], [data-download], [data-mailto], [data-print], [data-request-id]. */
+ * [data-request-result], [data-download], [data-mailto], [data-print], [data-request-id],
+ * [data-admin-warning="code-quiz-id"] (a code this browser earned for another email).
+ * Reads the codes earned in this browser from localStorage "policysite.codes.v1" (written by quiz.js:
+ * quiz id → {email, code, earned, revision}); the older "policysite.codes" key is read too. */
 (function () {
   'use strict';
   var C = window.PolicysiteCode, site = window.POLICYSITE;
@@ -21,6 +24,40 @@
     return !!m && site.email_domains.indexOf(m[1]) >= 0;
   }
   function needsPrincipal(type) { return type === 'school' || type === 'sports_team' || type === 'club'; }
+  var DOMAINS = '@' + site.email_domains.join(' or @');
+
+  /** Codes earned in this browser: quiz id → {email, code}. Newer key first; storage off → none. */
+  function earnedCodes() {
+    var out = {};
+    ['policysite.codes', 'policysite.codes.v1'].forEach(function (key) {
+      try {
+        var saved = JSON.parse(localStorage.getItem(key) || '{}') || {};
+        Object.keys(saved).forEach(function (q) {
+          if (saved[q] && typeof saved[q].code === 'string' && typeof saved[q].email === 'string') out[q] = saved[q];
+        });
+      } catch (e) { /* storage off or not JSON: nothing remembered */ }
+    });
+    return out;
+  }
+  function codeKey(code) { return String(code || '').toUpperCase().replace(/[^0-9A-Z]/g, ''); }
+  /** The email a code was issued to in this browser, when that is not `email`; otherwise null. */
+  function issuedToOther(code, quizId, email) {
+    var saved = earnedCodes()[quizId];
+    if (!saved || !code || codeKey(saved.code) !== codeKey(code)) return null;
+    var owner = C.normalizeEmail(saved.email);
+    return owner && owner !== C.normalizeEmail(email || '') ? owner : null;
+  }
+  function mismatchMessage(owner) {
+    return 'This code was issued to ' + owner + ' in this browser. A code only works for the email it was issued to: enter this administrator’s own code, or ' + owner + ' as their email.';
+  }
+  function checkCodeOwners(node) {
+    var email = node.querySelector('[data-admin-field="email"]').value;
+    node.querySelectorAll('[data-admin-code]').forEach(function (input) {
+      var warn = node.querySelector('[data-admin-warning="code-' + input.getAttribute('data-admin-code') + '"]');
+      var owner = issuedToOther(input.value.trim(), input.getAttribute('data-admin-code'), email);
+      warn.textContent = owner && email.trim() ? mismatchMessage(owner) : '';
+    });
+  }
 
   function addAdmin(values) {
     var n = ++adminCounter;
@@ -31,14 +68,21 @@
       input.id = 'admin-' + n + '-' + key;
       var label = node.querySelector('label[data-for="' + key + '"]');
       if (label) label.setAttribute('for', input.id);
+      var described = [];
+      var hint = node.querySelector('[data-admin-hint="' + key + '"]');
+      if (hint) { hint.id = input.id + '-hint'; described.push(hint.id); }
+      var warn = node.querySelector('[data-admin-warning="' + key + '"]');
+      if (warn) { warn.id = input.id + '-warning'; described.push(warn.id); }
       var err = node.querySelector('[data-admin-error="' + key + '"]');
-      if (err) { err.id = input.id + '-error'; input.setAttribute('aria-describedby', err.id); }
+      if (err) { err.id = input.id + '-error'; described.push(err.id); }
+      if (described.length) input.setAttribute('aria-describedby', described.join(' '));
     });
     node.querySelector('[data-remove-admin]').addEventListener('click', function () {
       node.remove(); renumber(); saveDraft();
     });
     var email = node.querySelector('[data-admin-field="email"]');
-    email.addEventListener('change', function () { prefillCodes(node); });
+    email.addEventListener('change', function () { prefillCodes(node); checkCodeOwners(node); });
+    node.addEventListener('input', function () { checkCodeOwners(node); });
     adminList.appendChild(node);
     if (values) {
       node.querySelector('[data-admin-field="name"]').value = values.name || '';
@@ -50,6 +94,7 @@
       });
     }
     renumber();
+    checkCodeOwners(node);
     return node;
   }
   function renumber() {
@@ -60,14 +105,12 @@
     });
   }
   function prefillCodes(node) {
-    try {
-      var saved = JSON.parse(localStorage.getItem('policysite.codes') || '{}');
-      var email = C.normalizeEmail(node.querySelector('[data-admin-field="email"]').value);
-      Object.keys(saved).forEach(function (q) {
-        var input = node.querySelector('[data-admin-code="' + q + '"]');
-        if (input && !input.value && saved[q].email === email) input.value = saved[q].code;
-      });
-    } catch (e) { /* storage off */ }
+    var saved = earnedCodes();
+    var email = C.normalizeEmail(node.querySelector('[data-admin-field="email"]').value);
+    Object.keys(saved).forEach(function (q) {
+      var input = node.querySelector('[data-admin-code="' + q + '"]');
+      if (input && !input.value && C.normalizeEmail(saved[q].email) === email) input.value = saved[q].code;
+    });
   }
 
   function field(path) { return form.querySelector('[data-field="' + path + '"]'); }
@@ -115,7 +158,9 @@
     var quiz = site.quizzes.filter(function (q) { return q.tag === d.fields.tag; })[0];
     if (!quiz) return 'This is not a completion code from this site’s training.';
     if (quiz.id !== quizId) return 'This code is for “' + quiz.title + '”, not “' + quizById(quizId).title + '”.';
-    if (d.fields.revision !== quiz.revision % 256) return 'This code is for an earlier version of the quiz, which has since been revised. Take the quiz again for a new code.';
+    // quiz helper: a superseded revision's codes count until its retraining deadline (`retrain_by`).
+    var win = (quiz.superseded || []).filter(function (s) { return s.revision === d.fields.revision; })[0];
+    if (d.fields.revision !== quiz.revision % 256 && !(win && C.dayToISO(C.today()) <= win.retrain_by)) return 'This code is for an earlier version of the quiz, which has since been revised' + (win ? ' (retraining was due by ' + win.retrain_by + ')' : '') + '. Take the quiz again for a new code.';
     var today = C.today();
     if (d.fields.day > today + 1) return 'This code is dated in the future. Check the computer’s date and take the quiz again.';
     if (today - d.fields.day > site.validity_days) return 'This code expired on ' + C.dayToISO(d.fields.day + site.validity_days) + '. Take the quiz again for a new code.';
@@ -126,7 +171,7 @@
     var errors = [];
     function err(el, msg) { errors.push({ el: el, msg: msg }); }
     if (!req.requester.name) err(field('requester.name'), 'Enter your name.');
-    if (!isDistrictEmail(req.requester.email)) err(field('requester.email'), 'Enter your District email address (ending in @' + site.email_domains.join(' or @') + ').');
+    if (!isDistrictEmail(req.requester.email)) err(field('requester.email'), 'Enter your District email address (ending in ' + DOMAINS + ').');
     if (!req.account.type) err(field('account.type'), 'Choose who the account is for.');
     if (!req.account.unit) err(field('account.unit'), 'Enter the school or department.');
     if (!req.account.name) err(field('account.name'), 'Enter the account’s name.');
@@ -140,16 +185,18 @@
     adminList.querySelectorAll('[data-admin]').forEach(function (a, i) {
       var ad = req.administrators[i], n = i + 1;
       if (!ad.name) err(a.querySelector('[data-admin-field="name"]'), 'Enter administrator ' + n + '’s name.');
-      if (!isDistrictEmail(ad.email)) err(a.querySelector('[data-admin-field="email"]'), 'Enter administrator ' + n + '’s District email address.');
+      if (!isDistrictEmail(ad.email)) err(a.querySelector('[data-admin-field="email"]'), 'Enter administrator ' + n + '’s District email address (ending in ' + DOMAINS + ').');
       if (!ad.flsa_exempt) err(a.querySelector('[data-admin-field="flsa_exempt"]'), 'Administrator ' + n + ' must be Fair Labor Standards Act exempt staff: confirm it, or name another administrator.');
       site.required_training.forEach(function (q) {
         var p = codeProblem(ad.codes[q], q);
+        var owner = p ? null : issuedToOther(ad.codes[q], q, ad.email);
+        if (owner) p = mismatchMessage(owner);
         if (p) err(a.querySelector('[data-admin-code="' + q + '"]'), 'Administrator ' + n + ', ' + quizById(q).title + ': ' + p);
       });
     });
     if (req.principal_approval) {
       if (!req.principal_approval.name) err(field('principal_approval.name'), 'Enter the principal’s name.');
-      if (!isDistrictEmail(req.principal_approval.email)) err(field('principal_approval.email'), 'Enter the principal’s District email address.');
+      if (!isDistrictEmail(req.principal_approval.email)) err(field('principal_approval.email'), 'Enter the principal’s District email address (ending in ' + DOMAINS + ').');
       if (!req.principal_approval.approved) err(field('principal_approval.approved'), 'An account in a school’s name needs the principal’s approval.');
     }
     if (!req.privacy_settings.notify_on_tag) err(field('privacy_settings.notify_on_tag'), 'Confirm that the administrator will be notified of tags and mentions.');
@@ -185,7 +232,10 @@
     });
     summary.querySelector('h2').textContent = errors.length === 1 ? 'There is 1 problem to fix' : 'There are ' + errors.length + ' problems to fix';
     summary.hidden = false;
-    summary.focus();
+    // Focus without the browser's own scroll (which centres a tall summary and can hide its heading on
+    // a phone), then bring the summary's top, with its heading, into view.
+    summary.focus({ preventScroll: true });
+    summary.scrollIntoView({ block: 'start' });
   }
 
   function readable(req) {
@@ -225,9 +275,10 @@
     download.setAttribute('download', 'account-request-' + req.account.platform + '-' + req.account.handle.replace(/[^A-Za-z0-9_-]+/g, '') + '.json');
     result.querySelector('[data-mailto]').href = 'mailto:' + site.communications.email +
       '?subject=' + encodeURIComponent('Social Media Account Request: ' + req.account.name) +
-      '&body=' + encodeURIComponent(text + '\n\nThe request file is attached.');
+      '&body=' + encodeURIComponent(text + '\n\nBefore sending: attach the request file you downloaded (' + download.getAttribute('download') + ') to this email. Email cannot attach it for you.');
     result.querySelector('[data-request-id]').textContent = req.id;
     result.querySelector('[data-request-summary]').textContent = text;
+    result.querySelector('[data-print-principal]').hidden = !req.principal_approval;
     result.hidden = false;
     document.body.classList.add('request-ready');
     result.querySelector('h2').focus();

@@ -5,7 +5,7 @@
 //! (no HTML kept), and again when the page's template is rendered ([`Site::markdown_html`]). Holding
 //! every page's HTML between the two would cost as much memory as the whole output.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -15,6 +15,11 @@ use crate::diag::{Diagnostic, Diagnostics};
 use crate::load::content::SourcePage;
 use crate::load::data::{Data, join_and};
 use crate::markdown::{self, PendingAnchor, Rendered, Resolver, TextSection, TocEntry};
+
+mod urls;
+
+use urls::assign_urls;
+pub use urls::{root_for, url_for, valid_slug};
 
 /// A page ready for templating.
 #[derive(Debug)]
@@ -58,25 +63,6 @@ pub struct Site {
     link_targets: HashMap<String, String>,
     /// Policy number (upper case) → URL directory of the page publishing it.
     numbers: HashMap<String, String>,
-}
-
-/// URL directory for a content path: `a/b.md` → `a/b/`, `a/_index.md` → `a/`, `_index.md` → ``.
-pub fn url_for(src: &SourcePage) -> String {
-    let rel = src.rel.as_str();
-    let (dir, file) = match rel.rsplit_once('/') {
-        Some((d, f)) => (format!("{d}/"), f),
-        None => (String::new(), rel),
-    };
-    if file == "_index.md" {
-        return dir;
-    }
-    let stem = file.strip_suffix(".md").unwrap_or(file);
-    let last = src.front.slug.as_deref().unwrap_or(stem);
-    format!("{dir}{last}/")
-}
-
-pub fn root_for(url: &str) -> String {
-    "../".repeat(url.matches('/').count())
 }
 
 struct SiteResolver<'a> {
@@ -127,34 +113,8 @@ impl Site {
     ) -> Result<Site, Diagnostics> {
         let mut diags = Diagnostics::default();
 
-        // URLs, and no two pages writing the same file.
-        let mut urls: HashMap<String, String> = HashMap::new();
-        let mut owners: BTreeMap<String, &SourcePage> = BTreeMap::new();
-        for src in &sources {
-            let url = url_for(src);
-            if let Some(first) = owners.get(&url) {
-                diags.push(
-                    Diagnostic::new(
-                        &src.file,
-                        format!(
-                            "two pages write the same output `{}index.html`; the other is {}",
-                            url,
-                            first.file.display()
-                        ),
-                    )
-                    .at(if src.front.slug.is_some() { src.key_line("slug") } else { 1 }, None)
-                    .help("rename one of the files or give it a different `slug`"),
-                );
-                continue;
-            }
-            for reserved in ["404.html", "sitemap.xml", "assets/"] {
-                if url == reserved {
-                    diags.push(Diagnostic::new(&src.file, format!("`{url}` is reserved for the generator")));
-                }
-            }
-            owners.insert(url.clone(), src);
-            urls.insert(src.rel.clone(), url);
-        }
+        // URLs, and no two pages (or a page and a generated file) writing the same file.
+        let urls = assign_urls(&sources, &mut diags);
 
         let mut link_targets = urls.clone();
         for rel in failed {
@@ -174,7 +134,9 @@ impl Site {
         }
 
         // Render Markdown in parallel.
-        let resolver = SiteResolver { urls: &urls, numbers: &numbers, config: &config, data: &data };
+        // Links to pages that failed to load resolve (their own error is reported), so one broken
+        // file does not also fail every page that links to it.
+        let resolver = SiteResolver { urls: &link_targets, numbers: &numbers, config: &config, data: &data };
         let rendered: Vec<(SourcePage, Rendered)> = sources
             .into_par_iter()
             .filter(|s| urls.contains_key(&s.rel))

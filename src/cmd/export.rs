@@ -1,0 +1,62 @@
+//! `policysite export scorm`: training modules as SCORM packages for the district's LMS.
+
+use std::path::{Path, PathBuf};
+
+use crate::export::{self, ScormVersion};
+
+#[derive(clap::Args)]
+pub struct Args {
+    #[command(subcommand)]
+    pub what: What,
+}
+
+#[derive(clap::Subcommand)]
+pub enum What {
+    /// One SCORM package (zip) per training module, for upload to an LMS (Canvas, Moodle, …).
+    Scorm(ScormArgs),
+}
+
+#[derive(clap::Args)]
+pub struct ScormArgs {
+    /// SCORM edition: 1.2 or 2004 (4th Edition).
+    #[arg(long, value_parser = parse_version)]
+    pub version: ScormVersionArg,
+    /// Folder for the packages (created if missing); each is `<quiz>-scorm12.zip` or `<quiz>-scorm2004.zip`.
+    #[arg(long, short)]
+    pub output: PathBuf,
+    /// Only this module (its quiz id, or its page name); default: every training module.
+    #[arg(long)]
+    pub module: Option<String>,
+}
+
+#[derive(Clone, Copy)]
+pub struct ScormVersionArg(pub ScormVersion);
+
+fn parse_version(s: &str) -> Result<ScormVersionArg, String> {
+    ScormVersion::parse(s).map(ScormVersionArg).ok_or_else(|| format!("`{s}` is not a SCORM version; use 1.2 or 2004"))
+}
+
+pub fn run(root: &Path, args: &Args) -> i32 {
+    let What::Scorm(a) = &args.what;
+    match export::export_scorm(root, a.version.0, &a.output, a.module.as_deref()) {
+        Ok(written) => {
+            for w in &written {
+                println!(
+                    "{}: {} (revision {}, launch {}, {} files, {} KiB)",
+                    w.module.quiz,
+                    w.path.display(),
+                    w.module.revision,
+                    w.module.launch,
+                    w.files,
+                    w.bytes.div_ceil(1024)
+                );
+            }
+            0
+        }
+        Err(d) => {
+            super::report(&d);
+            eprintln!("export failed; packages already in {} were left as they were", a.output.display());
+            1
+        }
+    }
+}

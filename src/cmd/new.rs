@@ -1,0 +1,45 @@
+//! `policysite new DIR`: start a site for a district: settings from the flags, one policy page, a
+//! training module with its quiz, the platform list, the request form and the directory, the theme and
+//! the JSON Schemas. It builds and serves at once.
+
+use std::path::{Path, PathBuf};
+
+use crate::scaffold;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Folder to create the site in; it must not exist yet or be empty.
+    pub dir: PathBuf,
+    /// The district's name, shown in every page's header.
+    #[arg(long, default_value = "Example School District")]
+    pub district: String,
+    /// The district's email domain: staff addresses must be in it.
+    #[arg(long, default_value = "example.org")]
+    pub domain: String,
+}
+
+pub fn run(_root: &Path, args: &Args) -> i32 {
+    let settings = match (scaffold::check_district(&args.district), scaffold::check_domain(&args.domain)) {
+        (Ok(district), Ok(domain)) => scaffold::Settings { district, domain },
+        (d, m) => {
+            for e in [d.err(), m.err()].into_iter().flatten() {
+                eprintln!("error: {e}");
+            }
+            return 2;
+        }
+    };
+    match scaffold::create(&args.dir, &settings) {
+        Ok(n) => {
+            let dir = args.dir.display();
+            eprintln!("created a site for {} in {dir} ({n} files)", settings.district);
+            eprintln!(
+                "next:\n  cd {dir}\n  policysite serve\nthen edit site.yaml, content/regulation/social-media.md and data/platforms.yaml first (see README.md there)"
+            );
+            0
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            1
+        }
+    }
+}

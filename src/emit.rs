@@ -1,0 +1,187 @@
+//! Files made from the whole site rather than from one content page: the search and 404 pages, the
+//! sitemap, the search index, `site-data.js`, the directory export, and the static files of the theme
+//! and the site. The engine writes them beside the pages; the model asks [`reserved`] which output
+//! paths they take, so a page can never collide with one.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::model::Site;
+use crate::output::Sink;
+use crate::render::Renderer;
+
+/// Output paths the generator writes itself. An entry ending in `/` reserves the whole folder.
+pub const RESERVED: &[(&str, &str)] = &[
+    ("search/", "the search page and its index"),
+    ("assets/", "the theme's scripts and stylesheets"),
+    ("sitemap.xml", "the sitemap"),
+    ("404.html", "the not-found page"),
+    ("feed.xml", "the change feed"),
+    ("directory/accounts.json", "the directory export"),
+];
+
+/// What a page's output path (`x/index.html`) would collide with, if anything.
+pub fn reserved(output_path: &str) -> Option<(&'static str, &'static str)> {
+    RESERVED.iter().copied().find(|(r, _)| {
+        if let Some(dir) = r.strip_suffix('/') {
+            output_path == dir || output_path.starts_with(r)
+        } else {
+            // The page's file itself, or a folder on its path, is the generated file.
+            output_path == *r || output_path.starts_with(&format!("{r}/"))
+        }
+    })
+}
+
+fn io_err(what: &str, e: std::io::Error) -> Diagnostic {
+    Diagnostic::new(what, format!("cannot write: {e}")).help("check the output folder's permissions and free space")
+}
+
+/// Write files into `sink`, reporting each that cannot be written.
+pub fn put_files(sink: &dyn Sink, files: Vec<(String, Vec<u8>)>) -> Diagnostics {
+    Diagnostics(
+        files.into_iter().filter_map(|(name, bytes)| sink.put(&name, &bytes).err().map(|e| io_err(&name, e))).collect(),
+    )
+}
+
+/// Everything that is not a content page: special pages, generated files, static files.
+pub fn site_wide(root: &Path, site: &Site, renderer: &Renderer, sink: &dyn Sink) -> Diagnostics {
+    let mut diags = special_pages(site, renderer, sink);
+    diags.extend(put_files(sink, generated_files(site)));
+    // The search index is written file by file (search helper): its section texts are large.
+    diags.extend(crate::search::put(site, sink));
+    diags.extend(copy_static(root, site, sink));
+    diags
+}
+
+/// The pages that are not content pages: the search page and `404.html`.
+pub fn special_pages(site: &Site, renderer: &Renderer, sink: &dyn Sink) -> Diagnostics {
+    let mut diags = Diagnostics::default();
+    for (template, out, page_root) in
+        [("search.html", "search/index.html", "../"), ("404.html", "404.html", site.config.base_path.as_str())]
+    {
+        if !renderer.has_template(template) {
+            continue;
+        }
+        match renderer.render_special(site, template, page_root) {
+            Ok(html) => {
+                if let Err(e) = sink.put(out, html.as_bytes()) {
+                    diags.push(io_err(out, e));
+                }
+            }
+            Err(d) => diags.push(d),
+        }
+    }
+    diags
+}
+
+/// Files generated from the whole site rather than from one template (the search index aside: see
+/// [`crate::search::put`]).
+pub fn generated_files(site: &Site) -> Vec<(String, Vec<u8>)> {
+    let mut files = vec![("sitemap.xml".to_string(), sitemap(site).into_bytes())];
+    files.extend(crate::request::site_files(site));
+    files.extend(crate::quiz_view::site_files(site));
+    files
+}
+
+/// The static files of the theme and of the site, by output path; the site's own file wins over the
+/// theme's of the same name (so each output path is written once).
+pub fn static_files(root: &Path, site: &Site) -> BTreeMap<String, PathBuf> {
+    let mut files = BTreeMap::new();
+    for dir in [site.config.theme_dir(root).join("static"), root.join("static")] {
+        if !dir.is_dir() {
+            continue;
+        }
+        for e in walkdir::WalkDir::new(&dir).sort_by_file_name().into_iter().filter_map(Result::ok) {
+            if e.file_type().is_file() {
+                files.insert(crate::load::slash_path(&dir, e.path()), e.into_path());
+            }
+        }
+    }
+    files
+}
+
+/// Static files that would land on a page's output (or on a folder of one), named with both sources.
+pub fn static_collisions(root: &Path, site: &Site) -> Diagnostics {
+    let pages: BTreeMap<String, &crate::model::Page> = site.pages.iter().map(|p| (p.output_path(), p)).collect();
+    let mut diags = Diagnostics::default();
+    for (rel, path) in static_files(root, site) {
+        let hit = pages
+            .get(&rel)
+            .or_else(|| pages.iter().find(|(out, _)| out.starts_with(&format!("{rel}/"))).map(|(_, p)| p));
+        if let Some(page) = hit {
+            diags.push(
+                Diagnostic::new(
+                    &page.source.file,
+                    format!(
+                        "this page's output `{}` collides with the static file {}",
+                        page.output_path(),
+                        crate::diag::display_path(root, &path).display()
+                    ),
+                )
+                .at(if page.source.front.slug.is_some() { page.source.key_line("slug") } else { 1 }, None)
+                .help("rename the static file, or give the page another `slug`"),
+            );
+        }
+    }
+    diags
+}
+
+/// Copy the static files through `sink`.
+pub fn copy_static(root: &Path, site: &Site, sink: &dyn Sink) -> Diagnostics {
+    use rayon::prelude::*;
+    let files: Vec<(String, PathBuf)> = static_files(root, site).into_iter().collect();
+    Diagnostics(
+        files
+            .par_iter()
+            .filter_map(|(rel, path)| {
+                let result = std::fs::read(path).and_then(|bytes| sink.put(rel, &bytes));
+                result.err().map(|e| {
+                    Diagnostic::new(crate::diag::display_path(root, path), format!("cannot copy static file: {e}"))
+                })
+            })
+            .collect(),
+    )
+}
+
+fn sitemap(site: &Site) -> String {
+    let base = match &site.config.base_url {
+        Some(u) if u.ends_with('/') => u.clone(),
+        Some(u) => format!("{u}/"),
+        None => site.config.base_path.clone(),
+    };
+    let mut pages: Vec<_> = site.pages.iter().collect();
+    pages.sort_by(|a, b| a.url.cmp(&b.url));
+    let mut s = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for p in pages {
+        s.push_str(&format!(
+            "  <url><loc>{}{}</loc>",
+            crate::markdown::escape_text(&base),
+            crate::markdown::escape_text(&p.url)
+        ));
+        if let Some(d) = p.source.front.revised.or(p.source.front.approved) {
+            s.push_str(&format!("<lastmod>{d}</lastmod>"));
+        }
+        s.push_str("</url>\n");
+    }
+    s.push_str("</urlset>\n");
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::reserved;
+
+    #[test]
+    fn pages_may_not_take_generated_paths() {
+        assert!(reserved("search/index.html").is_some());
+        assert!(reserved("assets/index.html").is_some());
+        assert!(reserved("sitemap.xml/index.html").is_some());
+        assert!(reserved("directory/accounts.json/index.html").is_some());
+        assert!(reserved("directory/index.html").is_none());
+        assert!(reserved("searching/index.html").is_none());
+        assert!(reserved("index.html").is_none());
+    }
+}

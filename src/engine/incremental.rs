@@ -1,0 +1,122 @@
+//! The work an incremental rebuild does for each kind of change. Each step writes into the rebuild's
+//! sink (an overlay that is committed only when every step succeeded) and says what it covered.
+//! `Ok(None)` means the change is bigger than it looked (a page added or removed, front matter
+//! edited) and needs a full rebuild.
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use super::{Change, render_page_to};
+use crate::diag::Diagnostics;
+use crate::model::Site;
+use crate::output::Sink;
+use crate::render::Renderer;
+
+fn plural(n: usize, what: &str) -> String {
+    format!("{n} {what}{}", if n == 1 { "" } else { "s" })
+}
+
+/// Apply `changes` (none of them `Everything`) to `site` and write what they touch into `sink`.
+pub fn apply(
+    root: &Path,
+    site: &mut Site,
+    renderer: &mut Renderer,
+    changes: &[Change],
+    sink: &dyn Sink,
+) -> Result<Option<String>, Diagnostics> {
+    let mut scope = Vec::new();
+    let mut targets: HashSet<usize> = HashSet::new();
+    let mut site_wide = false;
+    if changes.contains(&Change::Data) {
+        let Some(pages) = update_data(root, site, renderer)? else { return Ok(None) };
+        scope.push(format!("data: {}", plural(pages.len(), "page")));
+        targets.extend(pages);
+        site_wide = true;
+    }
+    let rels: HashSet<&String> =
+        changes.iter().filter_map(|c| if let Change::Page(r) = c { Some(r) } else { None }).collect();
+    if !rels.is_empty() {
+        let Some(pages) = update_pages(root, site, &rels)? else { return Ok(None) };
+        scope.push(plural(pages.len(), "page"));
+        targets.extend(pages);
+    }
+    let mut targets: Vec<usize> = targets.into_iter().collect();
+    targets.sort_unstable();
+    let mut diags = Diagnostics(
+        targets.iter().filter_map(|&i| render_page_to(root, site, renderer, &site.pages[i], sink)).collect(),
+    );
+    if site_wide {
+        diags.extend(crate::emit::special_pages(site, renderer, sink));
+        diags.extend(crate::emit::put_files(sink, crate::emit::generated_files(site)));
+        diags.extend(crate::search::put(site, sink));
+    } else if !rels.is_empty() {
+        // The search index holds every page's text (written file by file: search helper).
+        diags.extend(crate::search::put(site, sink));
+    }
+    if changes.contains(&Change::Static) {
+        diags.extend(crate::emit::copy_static(root, site, sink));
+        scope.push("static files".into());
+    }
+    diags.into_result(Some(scope.join(", ")))
+}
+
+/// Reload `data/` into the model and list the pages that read it: pages whose template (with its
+/// parents and includes) reads `data`, `platforms` or `directory`, and pages whose shortcodes draw on
+/// the platform list (their first Markdown pass runs again too).
+fn update_data(root: &Path, site: &mut Site, renderer: &mut Renderer) -> Result<Option<Vec<usize>>, Diagnostics> {
+    let data = crate::load::data::load(root)?;
+    let old = site.replace_data(data);
+    let changed_files: Vec<&String> =
+        site.data.all.keys().chain(old.all.keys()).filter(|k| site.data.all.get(*k) != old.all.get(*k)).collect();
+    let mut vars = vec!["data"];
+    let platforms_changed = changed_files.iter().any(|k| *k == "platforms");
+    if platforms_changed {
+        vars.push("platforms");
+    }
+    if changed_files.iter().any(|k| *k == "directory") {
+        vars.push("directory");
+    }
+    *renderer = Renderer::new(root, site)?;
+    let content = root.join(crate::load::content::CONTENT_DIR);
+    let shortcode_pages: Vec<usize> = (0..site.pages.len())
+        .filter(|&i| platforms_changed && site.pages[i].shortcodes.iter().any(|s| s.starts_with("platforms.")))
+        .collect();
+    for &i in &shortcode_pages {
+        let path = content.join(&site.pages[i].source.rel);
+        let src = crate::load::content::load_one(root, &content, &path).map_err(Diagnostics::from)?;
+        site.replace_body(i, src)?;
+    }
+    Ok(Some(
+        (0..site.pages.len())
+            .filter(|i| {
+                shortcode_pages.contains(i) || renderer.template_reads(&Renderer::template_for(&site.pages[*i]), &vars)
+            })
+            .collect(),
+    ))
+}
+
+/// Re-read pages whose body alone changed.
+fn update_pages(root: &Path, site: &mut Site, rels: &HashSet<&String>) -> Result<Option<Vec<usize>>, Diagnostics> {
+    let content = root.join(crate::load::content::CONTENT_DIR);
+    let mut updated = Vec::new();
+    for rel in rels {
+        let path = content.join(rel);
+        let Some(&idx) = site.by_rel.get(*rel) else { return Ok(None) };
+        if !path.is_file() {
+            return Ok(None);
+        }
+        let src = crate::load::content::load_one(root, &content, &path).map_err(Diagnostics::from)?;
+        let old = &site.pages[idx].source;
+        if src.front_text != old.front_text || src.front.draft {
+            return Ok(None);
+        }
+        site.replace_body(idx, src)?;
+        updated.push(idx);
+    }
+    // quiz helper: a module page's headings are the targets of its quiz's `section:` keys.
+    let refs = crate::quiz_view::check_references(root, site);
+    if !refs.is_empty() {
+        return Err(refs.sorted());
+    }
+    Ok(Some(updated))
+}

@@ -1,0 +1,322 @@
+//! The one engine behind `build`, `check` and `serve`: it owns the site model, the renderer and the
+//! record of what is in the output, and it writes only through transactions. `build` is
+//! [`Engine::build`] (a staging folder swapped in whole); `serve` keeps an [`Engine`] and calls
+//! [`Engine::apply`] with the paths that changed (an overlay moved in only when the whole rebuild
+//! succeeded). There is no second rebuild path: an incremental rebuild runs the same page and
+//! site-wide steps as a full one, on fewer pages.
+
+pub mod changes;
+pub mod incremental;
+pub mod timings;
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use rayon::prelude::*;
+
+pub use changes::{Change, classify};
+pub use timings::Timings;
+
+use crate::config::SiteConfig;
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::model::{Page, Site};
+use crate::output::overlay::FileHashes;
+use crate::output::{Contention, OutputLock, Overlay, Sink, Staging};
+use crate::render::Renderer;
+
+/// Load every source and build the model, collecting the problems of all files together.
+pub fn load_site(root: &Path) -> Result<Site, Diagnostics> {
+    let config = SiteConfig::load(root)?;
+    let (content, (data, quizzes)) = rayon::join(
+        || crate::load::content::load_all(root),
+        || rayon::join(|| crate::load::data::load(root), || crate::quiz::load_all(root)),
+    );
+    let mut diags = content.diagnostics;
+    let data = data.map_err(|d| diags.extend(d)).ok();
+    let quizzes = quizzes.map_err(|d| diags.extend(d)).ok();
+    let Some(data) = data else {
+        return Err(diags.sorted());
+    };
+    // Go on to the model even if some pages failed to load, so their neighbours' problems are
+    // reported in the same run.
+    let mut site = match Site::new(config, data, content.pages, &content.failed) {
+        Ok(s) => s,
+        Err(d) => {
+            diags.extend(d);
+            return Err(diags.sorted());
+        }
+    };
+    diags.extend(crate::emit::static_collisions(root, &site));
+    if let Some(q) = quizzes {
+        site.quizzes = q;
+        // quiz helper: quiz views and checks live in quiz_view (callers show `site.quizzes.warnings`).
+        diags.extend(crate::quiz_view::check_references(root, &site));
+    }
+    diags.into_result(site)
+}
+
+/// Render every page and site-wide file of `site` into `sink`.
+pub fn render_site(root: &Path, site: &Site, renderer: &Renderer, sink: &dyn Sink) -> Result<usize, Diagnostics> {
+    let diags = renderer.check_templates(site);
+    if !diags.is_empty() {
+        return Err(diags.sorted());
+    }
+    // Pages, and the files made from the whole site (search index, sitemap, …), side by side: the
+    // search index of a large site is a long single-threaded job.
+    let (mut diags, site_wide) =
+        rayon::join(|| render_pages(root, site, renderer, sink), || crate::emit::site_wide(root, site, renderer, sink));
+    diags.extend(site_wide);
+    diags.into_result(site.pages.len())
+}
+
+fn render_pages(root: &Path, site: &Site, renderer: &Renderer, sink: &dyn Sink) -> Diagnostics {
+    Diagnostics(site.pages.par_iter().filter_map(|page| render_page_to(root, site, renderer, page, sink)).collect())
+}
+
+/// Render one content page (its Markdown, then its template) into `sink`.
+pub fn render_page_to(
+    root: &Path,
+    site: &Site,
+    renderer: &Renderer,
+    page: &Page,
+    sink: &dyn Sink,
+) -> Option<Diagnostic> {
+    let extra = crate::quiz_view::page_context(site, page);
+    let html = match site.markdown_html(root, page) {
+        Ok(h) => h,
+        Err(d) => return Some(d),
+    };
+    match renderer.render_page(site, page, &html, &extra) {
+        Ok(html) => sink.put(&page.output_path(), html.as_bytes()).err().map(|e| {
+            Diagnostic::new(page.output_path(), format!("cannot write: {e}"))
+                .help("check the output folder's permissions and free space")
+        }),
+        Err(d) => Some(d),
+    }
+}
+
+/// Turn "cannot use this output folder" reasons into diagnostics with advice.
+fn refused(output: &Path, reasons: Vec<String>) -> Diagnostics {
+    Diagnostics(
+        reasons
+            .into_iter()
+            .map(|m| {
+                Diagnostic::new(output, m).help(
+                    "nothing was changed; choose an empty or new --output folder, or move the other files out of it",
+                )
+            })
+            .collect(),
+    )
+}
+
+/// What `build` did.
+pub struct Report {
+    pub pages: usize,
+    pub files: usize,
+    pub bytes: u64,
+    pub timings: Timings,
+}
+
+/// What a `serve` rebuild changed, so the browser can do the least disruptive thing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// Nothing in the output changed.
+    Unchanged,
+    /// Only stylesheets changed: swap them without reloading the page.
+    Css(Vec<String>),
+    /// Reload the page.
+    Reload,
+}
+
+fn outcome(mut changed: Vec<String>) -> Outcome {
+    changed.sort();
+    changed.dedup();
+    if changed.is_empty() {
+        Outcome::Unchanged
+    } else if changed.iter().all(|c| c.ends_with(".css")) {
+        Outcome::Css(changed)
+    } else {
+        Outcome::Reload
+    }
+}
+
+/// `policysite build`: everything, into a staging folder, swapped in only if all went well.
+pub fn build(root: &Path, output: &Path) -> Result<Report, Diagnostics> {
+    let _lock =
+        crate::output::prepare(root, output, "build", Contention::WaitForBuild).map_err(|r| refused(output, r))?;
+    let mut timings = Timings::default();
+    let mut t = Instant::now();
+    let site = load_site(root)?;
+    site.quizzes.report_warnings(); // quiz helper: unpublished revisions
+    timings.lap("load+model", &mut t);
+    let renderer = Renderer::new(root, &site)?;
+    let staging = Staging::begin(output).map_err(|e| {
+        Diagnostics::from(
+            Diagnostic::new(output, format!("cannot create the staging folder: {e}"))
+                .help("check permissions on the output's parent folder"),
+        )
+    })?;
+    let pages = match render_site(root, &site, &renderer, &staging) {
+        Ok(n) => n,
+        Err(d) => {
+            staging.abort();
+            return Err(d);
+        }
+    };
+    timings.lap("render+write", &mut t);
+    let files = staging.files.load(std::sync::atomic::Ordering::Relaxed);
+    let bytes = staging.bytes.load(std::sync::atomic::Ordering::Relaxed);
+    staging
+        .commit()
+        .map_err(|e| Diagnostics::from(Diagnostic::new(output, format!("cannot replace the output folder: {e}"))))?;
+    timings.lap("swap", &mut t);
+    Ok(Report { pages, files, bytes, timings })
+}
+
+/// `policysite check`: everything `build` does, nothing written, and then every internal link and
+/// anchor of the rendered pages (templates included). Returns the page count and the links found.
+pub fn check(root: &Path) -> Result<(usize, crate::links::LinkIndex), Diagnostics> {
+    let site = load_site(root)?;
+    site.quizzes.report_warnings(); // quiz helper: unpublished revisions
+    let renderer = Renderer::new(root, &site)?;
+    let index = crate::links::LinkIndex::default();
+    let pages = render_site(root, &site, &renderer, &index)?;
+    index.check_internal(&site.config.base_path, &crate::links::sources_by_output(&site)).into_result(())?;
+    Ok((pages, index))
+}
+
+pub fn default_output(root: &Path) -> PathBuf {
+    root.join("public")
+}
+
+/// The live site behind `serve`: the model kept in memory between rebuilds, and the output it holds.
+pub struct Engine {
+    pub root: PathBuf,
+    pub output: PathBuf,
+    site: Option<Site>,
+    renderer: Option<Renderer>,
+    /// Every file in the output, with the hash of its bytes (0: written before this session).
+    files: FileHashes,
+    /// What the last rebuild covered, for the terminal ("everything", "2 pages", …).
+    pub last_scope: String,
+    _lock: OutputLock,
+}
+
+impl Engine {
+    /// Take the output folder for a preview session: refused if it holds files policysite did not
+    /// write, or if another policysite is writing it.
+    pub fn open(root: &Path, output: &Path) -> Result<Engine, Diagnostics> {
+        let lock = crate::output::prepare(root, output, "serve", Contention::Refuse).map_err(|r| refused(output, r))?;
+        let files =
+            crate::output::guard::read_manifest(output).unwrap_or_default().into_iter().map(|f| (f, 0)).collect();
+        Ok(Engine {
+            root: root.to_path_buf(),
+            output: output.to_path_buf(),
+            site: None,
+            renderer: None,
+            files,
+            last_scope: String::new(),
+            _lock: lock,
+        })
+    }
+
+    pub fn theme(&self) -> String {
+        self.site.as_ref().map_or_else(|| "default".into(), |s| s.config.theme.clone())
+    }
+
+    /// Load and render everything; the output changes only if all of it succeeded.
+    pub fn full(&mut self) -> Result<Outcome, Diagnostics> {
+        self.site = None;
+        self.renderer = None;
+        let site = load_site(&self.root)?;
+        site.quizzes.report_warnings(); // quiz helper: unpublished revisions
+        let renderer = Renderer::new(&self.root, &site)?;
+        let previous = std::mem::take(&mut self.files);
+        let result = match Overlay::begin(&self.output, &previous) {
+            Ok(overlay) => match render_site(&self.root, &site, &renderer, &overlay) {
+                Ok(_) => overlay.commit(true).map_err(|e| write_failed(&self.output, e)),
+                Err(d) => {
+                    overlay.abort();
+                    Err(d)
+                }
+            },
+            Err(e) => Err(write_failed(&self.output, e)),
+        };
+        match result {
+            Ok(done) => {
+                self.files = done.files;
+                self.site = Some(site);
+                self.renderer = Some(renderer);
+                self.last_scope = "everything".into();
+                Ok(outcome(done.changed))
+            }
+            Err(d) => {
+                self.files = previous;
+                Err(d)
+            }
+        }
+    }
+
+    /// Rebuild after `paths` changed, doing only what they require. All or nothing: when any part
+    /// fails, the output is left as it was and the next change rebuilds everything.
+    pub fn apply(&mut self, paths: &[PathBuf]) -> Result<Outcome, Diagnostics> {
+        let theme = self.theme();
+        let changes: Vec<Change> = paths
+            .iter()
+            .map(|p| classify(&self.root, &self.output, &theme, p))
+            .filter(|c| *c != Change::Ignore)
+            .collect();
+        if changes.is_empty() {
+            return Ok(Outcome::Unchanged);
+        }
+        let (Some(site), Some(renderer)) = (self.site.as_mut(), self.renderer.as_mut()) else { return self.full() };
+        if changes.contains(&Change::Everything) {
+            return self.full();
+        }
+        let previous = std::mem::take(&mut self.files);
+        let overlay = match Overlay::begin(&self.output, &previous) {
+            Ok(o) => o,
+            Err(e) => {
+                self.files = previous;
+                return Err(write_failed(&self.output, e));
+            }
+        };
+        let step = incremental::apply(&self.root, site, renderer, &changes, &overlay);
+        let result = match step {
+            Ok(Some(scope)) => match overlay.commit(false) {
+                Ok(done) => Ok((scope, done)),
+                Err(e) => Err(write_failed(&self.output, e)),
+            },
+            Ok(None) => {
+                overlay.abort();
+                self.files = previous;
+                return self.full();
+            }
+            Err(d) => {
+                overlay.abort();
+                Err(d)
+            }
+        };
+        match result {
+            Ok((scope, done)) => {
+                self.files = done.files;
+                self.last_scope = scope;
+                Ok(outcome(done.changed))
+            }
+            Err(d) => {
+                // The model may hold part of the change; the next rebuild starts from the sources.
+                self.files = previous;
+                self.site = None;
+                self.renderer = None;
+                Err(d)
+            }
+        }
+    }
+}
+
+fn write_failed(output: &Path, e: std::io::Error) -> Diagnostics {
+    Diagnostics::from(
+        Diagnostic::new(output, format!("cannot write the rebuilt files: {e}"))
+            .help("check the output folder's permissions and free space"),
+    )
+}

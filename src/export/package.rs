@@ -1,0 +1,39 @@
+//! The zip container: deterministic (entries sorted by path, fixed 1980-01-01 timestamps, fixed
+//! permissions and host system), so exporting twice gives byte-identical packages and a package's
+//! checksum only changes when its content does.
+
+use std::collections::BTreeMap;
+use std::io::{self, Cursor, Write};
+use std::path::Path;
+
+use zip::write::SimpleFileOptions;
+use zip::{CompressionMethod, DateTime, System, ZipWriter};
+
+/// The package's bytes: `imsmanifest.xml` at the root beside the rendered site.
+pub fn zip(manifest: &str, files: &BTreeMap<String, Vec<u8>>) -> zip::result::ZipResult<Vec<u8>> {
+    let options = SimpleFileOptions::default()
+        .compression_method(CompressionMethod::Deflated)
+        .compression_level(Some(9))
+        .last_modified_time(DateTime::default())
+        .unix_permissions(0o644)
+        .system(System::Unix);
+    let mut entries: BTreeMap<&str, &[u8]> = files.iter().map(|(k, v)| (k.as_str(), v.as_slice())).collect();
+    entries.insert("imsmanifest.xml", manifest.as_bytes());
+    let mut w = ZipWriter::new(Cursor::new(Vec::new()));
+    for (name, bytes) in entries {
+        w.start_file(name, options)?;
+        w.write_all(bytes)?;
+    }
+    Ok(w.finish()?.into_inner())
+}
+
+/// Write through a temporary file in the same folder and rename, so a reader (or an interrupted
+/// export) never sees half a package.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let tmp = path.with_file_name(format!(".{name}.tmp"));
+    std::fs::write(&tmp, bytes)?;
+    std::fs::rename(&tmp, path).inspect_err(|_| {
+        let _ = std::fs::remove_file(&tmp);
+    })
+}

@@ -1,0 +1,319 @@
+//! The Markdown layer: every pulldown-cmark option and every transformation of the event stream lives
+//! here, so the rest of the pipeline only sees "Markdown in, HTML + headings + links out".
+//!
+//! Transformations:
+//! - headings get stable, de-duplicated ids and an anchor link, and feed the table of contents;
+//! - footnotes are collected and rendered as a numbered list with back-links;
+//! - `@/path/page.md#anchor` links become relative URLs (checked later, when all anchors are known);
+//! - "Policy 5243" / "Regulation 5243R" become links to the policy;
+//! - tables are wrapped so they scroll on phones without breaking the layout.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
+use serde::Serialize;
+
+use crate::diag::{Diagnostic, line_col};
+
+mod footnotes;
+mod links;
+mod shortcodes;
+mod text;
+
+use footnotes::Footnotes;
+use links::{POLICY_REF, link_policies, rewrite_link};
+use shortcodes::{expand_shortcodes, original_offset};
+use text::unique_id;
+pub use text::{escape_attr, escape_text, slug, valid_id};
+
+/// The Markdown dialect: GitHub-style tables and footnotes, smart punctuation, `{#id}` on headings.
+pub fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_SMART_PUNCTUATION
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_STRIKETHROUGH
+}
+
+/// What the Markdown layer needs from the rest of the site.
+pub trait Resolver: Sync {
+    /// URL directory of the page at `content/<rel>` (e.g. `platforms/`), if it exists.
+    fn page_url(&self, rel: &str) -> Option<String>;
+    /// Link for a policy or regulation number, relative to the current page's root, if any.
+    fn policy_href(&self, number: &str, root: &str) -> Option<String>;
+    /// Expansion of a `{{ name }}` shortcode, if known.
+    fn shortcode(&self, name: &str) -> Option<String>;
+}
+
+/// One entry of a page's table of contents.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct TocEntry {
+    pub level: u8,
+    pub id: String,
+    pub title: String,
+}
+
+/// A link to another page (or this one) whose anchor can only be checked once every page is rendered.
+#[derive(Debug, Clone)]
+pub struct PendingAnchor {
+    /// Target page, as a path below `content/`.
+    pub target: String,
+    pub anchor: String,
+    pub line: usize,
+    pub column: usize,
+}
+
+/// What the search index keeps of the text under one heading (see [`crate::search`]).
+pub use crate::search::TextSection;
+
+#[derive(Debug, Default)]
+pub struct Rendered {
+    pub html: String,
+    pub toc: Vec<TocEntry>,
+    /// Every id a link may point at: headings and footnotes.
+    pub anchors: Vec<String>,
+    pub pending: Vec<PendingAnchor>,
+    pub sections: Vec<TextSection>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Shortcodes the page uses, so `serve` knows which pages a data-file change affects.
+    pub shortcodes: Vec<String>,
+}
+
+/// Where the Markdown comes from, for error locations and relative links.
+pub struct Source<'a> {
+    pub file: &'a Path,
+    /// Path below `content/`, to resolve same-page anchors.
+    pub rel: &'a str,
+    pub body: &'a str,
+    /// Line of `body`'s first line in the file.
+    pub first_line: usize,
+    /// `../` repeated once per directory level of the page's URL.
+    pub root: &'a str,
+    /// False to collect headings, links and text only: the model's first pass over every page, which
+    /// must not hold every page's HTML at once.
+    pub want_html: bool,
+}
+
+pub fn render(src: &Source<'_>, resolver: &dyn Resolver) -> Rendered {
+    let mut out = Rendered::default();
+    let (body, expansions) = expand_shortcodes(src, resolver, &mut out.diagnostics, &mut out.shortcodes);
+    // Positions are reported in the file as written, not in the text with shortcodes expanded (an
+    // expansion may span several lines).
+    let location = |offset: usize| {
+        let (l, c) = line_col(src.body, original_offset(&expansions, offset));
+        (l + src.first_line - 1, c)
+    };
+
+    let mut events: Vec<Event<'_>> = Vec::new();
+    let mut ids: HashMap<String, usize> = HashMap::new();
+    let mut footnotes = Footnotes::default();
+    let mut in_link = 0usize;
+    let mut heading: Option<HeadingBuf<'_>> = None;
+    let mut current_section = SectionText::default();
+    // Search text is wanted from the first pass only.
+    let collect_text = !src.want_html;
+
+    let parser = Parser::new_ext(&body, options()).into_offset_iter();
+    for (event, range) in parser {
+        // Footnote definitions are diverted into their own buffer.
+        match &event {
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                // An invalid label is reported at its reference; its definition is dropped with it.
+                footnotes.begin(if valid_id(label) { label.to_string() } else { String::new() });
+                continue;
+            }
+            Event::End(TagEnd::FootnoteDefinition) => {
+                footnotes.end();
+                continue;
+            }
+            _ => {}
+        }
+        // Search text (search helper): a space between blocks only, so no stray space lands before
+        // punctuation or inside quotes that follow inline markup.
+        if collect_text && heading.is_none() && crate::search::ends_block(&event) {
+            current_section.text.push(' ');
+        }
+        let event = match event {
+            Event::Start(Tag::Heading { level, id, classes, attrs }) => {
+                heading = Some(HeadingBuf {
+                    level,
+                    explicit_id: id.map(|s| s.to_string()),
+                    classes,
+                    attrs,
+                    inner: Vec::new(),
+                    text: String::new(),
+                    start: range.start,
+                });
+                continue;
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                let Some(h) = heading.take() else { continue };
+                let bad: Vec<&str> = h
+                    .explicit_id
+                    .iter()
+                    .map(String::as_str)
+                    .chain(h.classes.iter().map(|c| c.as_ref()))
+                    .filter(|v| !valid_id(v))
+                    .collect();
+                if !bad.is_empty() || !h.attrs.is_empty() {
+                    let (l, c) = location(h.start);
+                    out.diagnostics.push(
+                        Diagnostic::new(
+                            src.file,
+                            match bad.first() {
+                                Some(b) => format!("heading id or class `{b}` has characters that are not allowed"),
+                                None => "headings take only `{#id}` and `.class`, not other attributes".to_string(),
+                            },
+                        )
+                        .at(l, Some(c))
+                        .help("use letters, digits, `-`, `_`, `.` and `:` (e.g. `{#records-retention}`)"),
+                    );
+                }
+                let explicit = h.explicit_id.clone().filter(|i| valid_id(i));
+                let id = unique_id(&mut ids, explicit.unwrap_or_else(|| slug(&h.text)));
+                let mut inner = String::new();
+                html::push_html(&mut inner, h.inner.into_iter());
+                let lvl = h.level as u8;
+                let classes: Vec<&str> = h.classes.iter().map(|c| c.as_ref()).filter(|c| valid_id(c)).collect();
+                let class = if classes.is_empty() {
+                    String::new()
+                } else {
+                    format!(" class=\"{}\"", escape_attr(&classes.join(" ")))
+                };
+                let id = escape_attr(&id);
+                let title = h.text.trim().to_string();
+                if (2..=3).contains(&lvl) {
+                    out.toc.push(TocEntry { level: lvl, id: id.clone(), title: title.clone() });
+                }
+                flush_section(&mut out.sections, &mut current_section, collect_text);
+                current_section = SectionText { id: id.clone(), heading: title.clone(), text: String::new() };
+                out.anchors.push(id.clone());
+                let html = format!(
+                    "<h{lvl} id=\"{id}\"{class}>{inner} <a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section: {}\">#</a></h{lvl}>\n",
+                    escape_attr(&title)
+                );
+                Event::Html(html.into())
+            }
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                in_link += 1;
+                let dest = rewrite_link(src, resolver, &dest_url, location(range.start), &mut out);
+                Event::Start(Tag::Link { link_type, dest_url: dest, title, id })
+            }
+            Event::End(TagEnd::Link) => {
+                in_link = in_link.saturating_sub(1);
+                Event::End(TagEnd::Link)
+            }
+            Event::FootnoteReference(label) => {
+                if !valid_id(&label) {
+                    let (l, c) = location(range.start);
+                    out.diagnostics.push(
+                        Diagnostic::new(
+                            src.file,
+                            format!("footnote label `{label}` has characters that are not allowed"),
+                        )
+                        .at(l, Some(c))
+                        .help("use letters, digits, `-` and `_`, e.g. `[^1]` or `[^platforms]`"),
+                    );
+                    continue;
+                }
+                let (n, nth) = footnotes.reference(&label);
+                let ref_id = if nth == 1 { format!("fnref-{label}") } else { format!("fnref-{label}-{nth}") };
+                Event::Html(
+                    format!("<sup class=\"footnote-ref\"><a href=\"#fn-{label}\" id=\"{ref_id}\" aria-label=\"Footnote {n}\">{n}</a></sup>")
+                        .into(),
+                )
+            }
+            Event::Start(Tag::Table(a)) => {
+                push(&mut events, &mut heading, &mut footnotes, Event::Html("<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Table (scrolls sideways)\">".into()));
+                Event::Start(Tag::Table(a))
+            }
+            Event::End(TagEnd::Table) => {
+                push(&mut events, &mut heading, &mut footnotes, Event::End(TagEnd::Table));
+                Event::Html("</div>".into())
+            }
+            Event::Text(text) => {
+                if let Some(h) = heading.as_mut() {
+                    h.text.push_str(&text);
+                } else if collect_text && !footnotes.active() {
+                    current_section.text.push_str(&text);
+                }
+                if in_link == 0 && heading.is_none() && POLICY_REF.is_match(&text) {
+                    for e in link_policies(&text, resolver, src.root) {
+                        push(&mut events, &mut heading, &mut footnotes, e);
+                    }
+                    continue;
+                }
+                Event::Text(text)
+            }
+            Event::Code(code) => {
+                if let Some(h) = heading.as_mut() {
+                    h.text.push_str(&code);
+                } else if collect_text {
+                    current_section.text.push_str(&code);
+                }
+                Event::Code(code)
+            }
+            Event::SoftBreak | Event::HardBreak if heading.is_none() && collect_text => {
+                current_section.text.push(' ');
+                event
+            }
+            other => other,
+        };
+        push(&mut events, &mut heading, &mut footnotes, event);
+    }
+    flush_section(&mut out.sections, &mut current_section, collect_text);
+
+    let mut html_out = String::new();
+    if src.want_html {
+        html_out.reserve(body.len() * 3 / 2);
+        html::push_html(&mut html_out, events.into_iter());
+    }
+    footnotes.render(&mut html_out, &mut out.anchors, src, &mut out.diagnostics);
+    out.html = html_out;
+    out
+}
+
+struct HeadingBuf<'a> {
+    level: HeadingLevel,
+    explicit_id: Option<String>,
+    classes: Vec<CowStr<'a>>,
+    attrs: Vec<(CowStr<'a>, Option<CowStr<'a>>)>,
+    inner: Vec<Event<'a>>,
+    text: String,
+    /// Offset of the heading in the expanded body, for error positions.
+    start: usize,
+}
+
+fn push<'a>(
+    events: &mut Vec<Event<'a>>,
+    heading: &mut Option<HeadingBuf<'a>>,
+    footnotes: &mut Footnotes<'a>,
+    e: Event<'a>,
+) {
+    if let Some(h) = heading.as_mut() {
+        h.inner.push(e);
+    } else if let Some(buf) = footnotes.current_buffer() {
+        buf.push(e);
+    } else {
+        events.push(e);
+    }
+}
+
+/// Text collected under the current heading while rendering.
+#[derive(Default)]
+struct SectionText {
+    id: String,
+    heading: String,
+    text: String,
+}
+
+fn flush_section(sections: &mut Vec<TextSection>, s: &mut SectionText, wanted: bool) {
+    if wanted && (!s.text.trim().is_empty() || !s.heading.is_empty()) {
+        sections.push(TextSection::new(std::mem::take(&mut s.id), std::mem::take(&mut s.heading), &s.text));
+    }
+    s.text.clear();
+}
+
+#[cfg(test)]
+mod tests;

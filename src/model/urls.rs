@@ -1,0 +1,87 @@
+//! Where each page goes: its URL directory, and the checks that keep every page on a file of its own
+//! inside the output.
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::load::content::SourcePage;
+
+/// URL directory for a content path: `a/b.md` → `a/b/`, `a/_index.md` → `a/`, `_index.md` → ``.
+pub fn url_for(src: &SourcePage) -> String {
+    let rel = src.rel.as_str();
+    let (dir, file) = match rel.rsplit_once('/') {
+        Some((d, f)) => (format!("{d}/"), f),
+        None => (String::new(), rel),
+    };
+    if file == "_index.md" {
+        return dir;
+    }
+    let stem = file.strip_suffix(".md").unwrap_or(file);
+    let last = src.front.slug.as_deref().unwrap_or(stem);
+    format!("{dir}{last}/")
+}
+
+pub fn root_for(url: &str) -> String {
+    "../".repeat(url.matches('/').count())
+}
+
+/// Whether `slug` is one path segment of safe characters: letters, digits, `-`, `_` and `.`, not
+/// starting with `.` (so never `.`, `..` or a hidden file) — anything else could leave the output
+/// folder or hide among generated files.
+pub fn valid_slug(slug: &str) -> bool {
+    let mut chars = slug.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphanumeric())
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+}
+
+/// Each loadable page's URL directory, by content path. A bad slug, two pages on one output file,
+/// or a page on a file the generator writes is reported with the file and line of the `slug` (or of
+/// the file, when it has none) of every source involved.
+pub(super) fn assign_urls(sources: &[SourcePage], diags: &mut Diagnostics) -> HashMap<String, String> {
+    let mut urls: HashMap<String, String> = HashMap::new();
+    let mut owners: BTreeMap<String, &SourcePage> = BTreeMap::new();
+    let line_of = |src: &SourcePage| if src.front.slug.is_some() { src.key_line("slug") } else { 1 };
+    for src in sources {
+        if let Some(slug) = &src.front.slug
+            && !valid_slug(slug)
+        {
+            diags.push(
+                Diagnostic::new(&src.file, format!("`slug: {slug:?}` is not one plain path segment"))
+                    .at(src.key_line("slug"), None)
+                    .help("use letters, digits, `-`, `_` and `.` (not first), e.g. `slug: social-media`"),
+            );
+            continue;
+        }
+        let url = url_for(src);
+        let out = format!("{url}index.html");
+        if let Some(first) = owners.get(&url) {
+            diags.push(
+                Diagnostic::new(
+                    &src.file,
+                    format!(
+                        "two pages write the same output `{out}`; the other is {}:{}",
+                        first.file.display(),
+                        line_of(first)
+                    ),
+                )
+                .at(line_of(src), None)
+                .help("rename one of the files or give it a different `slug`"),
+            );
+            continue;
+        }
+        if let Some((path, what)) = crate::emit::reserved(&out) {
+            diags.push(
+                Diagnostic::new(
+                    &src.file,
+                    format!("this page's output `{out}` collides with `{path}`, {what}, which the generator writes"),
+                )
+                .at(line_of(src), None)
+                .help("choose another `slug` or file name"),
+            );
+            continue;
+        }
+        owners.insert(url.clone(), src);
+        urls.insert(src.rel.clone(), url);
+    }
+    urls
+}

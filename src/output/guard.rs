@@ -1,0 +1,190 @@
+//! What makes an output folder safe to replace: it is empty or policysite made it, and no other
+//! policysite writes it at the same time.
+//!
+//! A build replaces its output folder wholesale, so pointing `--output` at a folder of one's own
+//! (`www/` with other files, `.git`, `site.yaml`) must be refused before anything is touched. Every
+//! folder policysite writes carries a manifest listing the files it wrote; a file that is not listed
+//! is someone else's, and its folder is never replaced or recycled.
+
+use std::collections::HashSet;
+use std::fs::File;
+use std::io::{self, Read, Seek, Write};
+use std::path::{Path, PathBuf};
+
+/// The list of files a build wrote, at the root of every output folder.
+pub const MANIFEST: &str = ".policysite-manifest";
+/// Marks a staging folder while a build fills it (its files are all ours, the manifest comes last).
+pub const STAGING_MARK: &str = ".policysite-staging";
+
+const MANIFEST_HEADER: &str = "# Written by policysite: the files of this folder that the build wrote, one per line.\n\
+# policysite replaces this folder on every build, and refuses to if it holds any file not listed here.\n";
+
+/// A sibling of the output folder: `.NAME.building`, `.NAME.old`, `.NAME.lock`.
+pub fn sibling(output: &Path, suffix: &str) -> PathBuf {
+    let name = output.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
+    output.with_file_name(format!(".{name}.{suffix}"))
+}
+
+/// The files listed in `dir`'s manifest, or `None` when it has none.
+pub fn read_manifest(dir: &Path) -> Option<HashSet<String>> {
+    let text = std::fs::read_to_string(dir.join(MANIFEST)).ok()?;
+    Some(text.lines().filter(|l| !l.is_empty() && !l.starts_with('#')).map(str::to_string).collect())
+}
+
+/// Write the manifest of `dir` (sorted, so identical builds give identical folders).
+pub fn write_manifest<'a>(dir: &Path, files: impl Iterator<Item = &'a String>) -> io::Result<()> {
+    let mut files: Vec<&String> = files.collect();
+    files.sort();
+    let mut text = String::from(MANIFEST_HEADER);
+    for f in files {
+        text.push_str(f);
+        text.push('\n');
+    }
+    crate::output::write_atomic(&dir.join(MANIFEST), text.as_bytes())
+}
+
+fn is_marker(rel: &str) -> bool {
+    rel == MANIFEST || rel == STAGING_MARK
+}
+
+/// Every file below `dir` (relative, `/`-separated), symbolic links included, markers left out.
+pub fn files_below(dir: &Path) -> io::Result<Vec<String>> {
+    let mut out = Vec::new();
+    for entry in walkdir::WalkDir::new(dir).min_depth(1) {
+        let entry = entry.map_err(io::Error::other)?;
+        if !entry.file_type().is_dir() {
+            let rel = crate::load::slash_path(dir, entry.path());
+            if !is_marker(&rel) {
+                out.push(rel);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Why a folder may not be replaced; `None` when it may (it is missing, empty, or all ours).
+pub fn foreign_files(dir: &Path, shown_as: &str) -> Option<String> {
+    let meta = match std::fs::symlink_metadata(dir) {
+        Ok(m) => m,
+        Err(_) => return None,
+    };
+    if !meta.is_dir() {
+        return Some(format!("`{shown_as}` exists and is not a folder; policysite writes its output into a folder"));
+    }
+    let files = match files_below(dir) {
+        Ok(f) => f,
+        Err(e) => return Some(format!("cannot look inside `{shown_as}`: {e}")),
+    };
+    if dir.join(STAGING_MARK).is_file() {
+        return None; // a staging folder of ours, left by a build that was stopped
+    }
+    let Some(listed) = read_manifest(dir) else {
+        if files.is_empty() && std::fs::read_dir(dir).map(|mut d| d.next().is_none()).unwrap_or(false) {
+            return None;
+        }
+        return Some(format!(
+            "`{shown_as}` is not empty and policysite did not make it (it has no {MANIFEST}); a build replaces \
+             its whole output folder, so it only writes into an empty folder or one it made"
+        ));
+    };
+    let mut foreign: Vec<&String> = files.iter().filter(|f| !listed.contains(*f)).collect();
+    if foreign.is_empty() {
+        return None;
+    }
+    foreign.sort();
+    let n = foreign.len();
+    let shown: Vec<String> = foreign.iter().take(5).map(|f| format!("{shown_as}/{f}")).collect();
+    Some(format!(
+        "{} file{} in `{shown_as}` {} not written by policysite ({}{}); a build would delete {}",
+        n,
+        if n == 1 { "" } else { "s" },
+        if n == 1 { "was" } else { "were" },
+        shown.join(", "),
+        if n > 5 { ", …" } else { "" },
+        if n == 1 { "it" } else { "them" },
+    ))
+}
+
+/// An exclusive hold on an output folder for as long as it lives: a second `build` or `serve` of the
+/// same folder waits (a build) or stops with a clear message (a server), instead of interleaving
+/// files. The lock file stays beside the output; the lock itself dies with the process.
+pub struct OutputLock {
+    _file: File,
+}
+
+/// What to do when another policysite holds the output.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Contention {
+    /// Wait for a build to finish (a server is refused: it would never finish).
+    WaitForBuild,
+    Refuse,
+}
+
+impl OutputLock {
+    pub fn acquire(output: &Path, command: &str, contention: Contention) -> Result<OutputLock, String> {
+        let path = sibling(output, "lock");
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|e| format!("cannot create `{}`: {e}", parent.display()))?;
+        }
+        let mut file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .map_err(|e| format!("cannot open the lock file `{}`: {e}", path.display()))?;
+        let mut attempts = 0;
+        loop {
+            match file.try_lock() {
+                Ok(()) => break,
+                Err(std::fs::TryLockError::WouldBlock) => {
+                    let mut holder = String::new();
+                    let _ = file.rewind();
+                    let _ = file.read_to_string(&mut holder);
+                    let holder = holder.trim().to_string();
+                    // The holder writes its name right after locking; give it a moment to.
+                    if holder.is_empty() && attempts < 20 {
+                        attempts += 1;
+                        std::thread::sleep(std::time::Duration::from_millis(50));
+                        continue;
+                    }
+                    if contention == Contention::WaitForBuild && holder.contains("policysite build") {
+                        eprintln!("waiting for another build of `{}` ({holder}) to finish", output.display());
+                        file.lock().map_err(|e| format!("cannot lock `{}`: {e}", path.display()))?;
+                        break;
+                    }
+                    return Err(format!(
+                        "`{}` is being written by another policysite ({}); stop it, or choose another --output",
+                        output.display(),
+                        if holder.is_empty() { "unknown process".to_string() } else { holder }
+                    ));
+                }
+                Err(std::fs::TryLockError::Error(e)) => {
+                    return Err(format!("cannot lock `{}`: {e}", path.display()));
+                }
+            }
+        }
+        // Say who holds it, for the message another process shows.
+        let _ = file.set_len(0);
+        let _ = file.rewind();
+        let _ = writeln!(file, "policysite {command} (process {})", std::process::id());
+        Ok(OutputLock { _file: file })
+    }
+}
+
+/// Check that `output` and the folders policysite keeps beside it may be replaced, before anything
+/// is written. Returns every reason they may not, together.
+pub fn check_replaceable(output: &Path) -> Result<(), Vec<String>> {
+    let shown = output.display().to_string();
+    let mut problems = Vec::new();
+    for (dir, label) in [
+        (output.to_path_buf(), shown.clone()),
+        (sibling(output, "old"), sibling(output, "old").display().to_string()),
+        (sibling(output, "building"), sibling(output, "building").display().to_string()),
+    ] {
+        if let Some(p) = foreign_files(&dir, &label) {
+            problems.push(p);
+        }
+    }
+    if problems.is_empty() { Ok(()) } else { Err(problems) }
+}

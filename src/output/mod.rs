@@ -1,0 +1,129 @@
+//! Stage 4, **write**: rendered files go to a [`Sink`]. The sinks that write to disk are
+//! transactions: `build`'s [`Staging`] folder is swapped in whole, `serve`'s [`Overlay`] moves its
+//! changed files in; either only when everything succeeded. [`guard`] decides whether a folder may
+//! be written at all (empty, or made by policysite) and keeps two commands out of one folder.
+
+pub mod guard;
+pub mod overlay;
+pub mod staging;
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+pub use guard::{Contention, OutputLock};
+pub use overlay::Overlay;
+pub use staging::Staging;
+
+/// Where rendered files go: `build` stages them on disk, `check` records their links
+/// ([`crate::links::LinkIndex`]), `serve` writes the ones that changed.
+pub trait Sink: Sync {
+    fn put(&self, rel: &str, bytes: &[u8]) -> io::Result<()>;
+}
+
+/// Remove folders left empty, deepest first.
+pub fn remove_empty_dirs(dir: &Path) {
+    for e in walkdir::WalkDir::new(dir).contents_first(true).min_depth(1).into_iter().filter_map(Result::ok) {
+        if e.file_type().is_dir() {
+            let _ = std::fs::remove_dir(e.path()); // fails, harmlessly, when not empty
+        }
+    }
+}
+
+/// Remove a tree using both cores: deleting 10,000 files one by one is as slow as writing them.
+pub fn remove_tree(dir: &Path) -> io::Result<()> {
+    let entries: Vec<PathBuf> = std::fs::read_dir(dir)?.filter_map(Result::ok).map(|e| e.path()).collect();
+    entries.par_iter().try_for_each(|p| {
+        if p.is_dir() && !p.is_symlink() { std::fs::remove_dir_all(p) } else { std::fs::remove_file(p) }
+    })?;
+    std::fs::remove_dir(dir)
+}
+
+/// Refuse outputs that would replace the sources: `--output .`, `--output content`, or a parent folder.
+pub fn check_output_location(root: &Path, output: &Path) -> Result<(), String> {
+    let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    let (root, out) = (abs(root), abs(output));
+    if root.starts_with(&out) {
+        return Err(format!(
+            "the output folder `{}` contains the site's sources; choose another --output",
+            output.display()
+        ));
+    }
+    for src in ["content", "themes", "quizzes", "data", "templates", "static", "src", ".git"] {
+        if out.starts_with(root.join(src)) {
+            return Err(format!(
+                "the output folder `{}` is inside `{src}/`; choose another --output",
+                output.display()
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Copy every file below `from` to `to` (relative paths kept) through the sink.
+pub fn copy_tree(from: &Path, prefix: &str, sink: &dyn Sink) -> io::Result<usize> {
+    if !from.is_dir() {
+        return Ok(0);
+    }
+    let files: Vec<PathBuf> = walkdir::WalkDir::new(from)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.into_path())
+        .collect();
+    files.par_iter().try_for_each(|f| {
+        let rel = crate::load::slash_path(from, f);
+        let bytes = std::fs::read(f)?;
+        sink.put(&format!("{prefix}{rel}"), &bytes)
+    })?;
+    Ok(files.len())
+}
+
+/// Write a file so that it is never seen half-written: a temporary file beside it (removed if
+/// anything fails), flushed to disk, then renamed over the original.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    use std::io::Write;
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let mut tmp = tempfile::Builder::new().prefix(".policysite-").suffix(".tmp").tempfile_in(dir)?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// Refuse an output path that could leave the output folder or hide a marker file. Paths come from
+/// the model, which already refuses such slugs; this is the last line of defence.
+pub(crate) fn check_rel(rel: &str) -> io::Result<()> {
+    let bad = rel.is_empty()
+        || rel.starts_with('/')
+        || rel.contains('\\')
+        || rel.split('/').any(|seg| seg.is_empty() || seg == "." || seg == "..")
+        || rel == guard::MANIFEST
+        || rel == guard::STAGING_MARK;
+    if bad {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("refusing to write `{rel}`: not a plain path inside the output"),
+        ));
+    }
+    Ok(())
+}
+
+pub(crate) fn written_twice(rel: &str) -> io::Error {
+    io::Error::new(
+        io::ErrorKind::AlreadyExists,
+        format!("`{rel}` was written twice in one build (two sources make the same file)"),
+    )
+}
+
+/// Everything that must hold before a command writes `output`: it is not among the sources, it is
+/// empty or made by policysite, and no other policysite writes it. The lock is held as long as the
+/// returned value lives.
+pub fn prepare(root: &Path, output: &Path, command: &str, contention: Contention) -> Result<OutputLock, Vec<String>> {
+    check_output_location(root, output).map_err(|m| vec![m])?;
+    let lock = OutputLock::acquire(output, command, contention).map_err(|m| vec![m])?;
+    guard::check_replaceable(output)?;
+    Ok(lock)
+}

@@ -1,0 +1,108 @@
+//! `serve`'s transaction: a rebuild's changed files go into an overlay folder beside the output and
+//! are moved into the output only when the whole rebuild succeeded. A rebuild that fails halfway
+//! (a template error on some pages) changes nothing the browser sees.
+
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use super::guard::{self, STAGING_MARK, sibling};
+use super::{Sink, check_rel, remove_empty_dirs, remove_tree};
+
+/// Output path → hash of the bytes policysite last wrote there (0 when unknown).
+pub type FileHashes = HashMap<String, u64>;
+
+pub fn hash(bytes: &[u8]) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    bytes.hash(&mut h);
+    h.finish()
+}
+
+pub struct Overlay<'a> {
+    output: PathBuf,
+    dir: PathBuf,
+    previous: &'a FileHashes,
+    written: Mutex<FileHashes>,
+    changed: Mutex<Vec<String>>,
+}
+
+/// What a committed rebuild did to the output.
+pub struct Committed {
+    /// Every file the output now holds (path → hash).
+    pub files: FileHashes,
+    /// Paths whose bytes changed, were added or were removed.
+    pub changed: Vec<String>,
+}
+
+impl<'a> Overlay<'a> {
+    /// Start a rebuild of `output`, whose files are `previous`.
+    pub fn begin(output: &Path, previous: &'a FileHashes) -> io::Result<Overlay<'a>> {
+        let dir = sibling(output, "building");
+        if dir.exists() {
+            remove_tree(&dir)?; // ours: checked by guard::check_replaceable when serve started
+        }
+        std::fs::create_dir_all(&dir)?;
+        std::fs::write(dir.join(STAGING_MARK), "policysite is building here\n")?;
+        Ok(Overlay {
+            output: output.to_path_buf(),
+            dir,
+            previous,
+            written: Mutex::default(),
+            changed: Mutex::default(),
+        })
+    }
+
+    /// Move the changed files into the output. `complete` says the rebuild wrote every file of the
+    /// site, so files it did not write are stale and go.
+    pub fn commit(self, complete: bool) -> io::Result<Committed> {
+        let written = self.written.into_inner().unwrap_or_else(|e| e.into_inner());
+        let mut changed = self.changed.into_inner().unwrap_or_else(|e| e.into_inner());
+        std::fs::create_dir_all(&self.output)?;
+        for rel in &changed {
+            let to = self.output.join(rel);
+            if let Some(parent) = to.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            std::fs::rename(self.dir.join(rel), &to)?;
+        }
+        let mut files = if complete { FileHashes::new() } else { self.previous.clone() };
+        if complete {
+            let stale: Vec<&String> = self.previous.keys().filter(|k| !written.contains_key(*k)).collect();
+            for rel in stale {
+                let _ = std::fs::remove_file(self.output.join(rel));
+                changed.push(rel.clone());
+            }
+            remove_empty_dirs(&self.output);
+        }
+        files.extend(written);
+        guard::write_manifest(&self.output, files.keys())?;
+        remove_tree(&self.dir)?;
+        Ok(Committed { files, changed })
+    }
+
+    /// Drop the rebuild: the output stays as it was.
+    pub fn abort(self) {
+        let _ = remove_tree(&self.dir);
+    }
+}
+
+impl Sink for Overlay<'_> {
+    fn put(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
+        check_rel(rel)?;
+        let h = hash(bytes);
+        if self.written.lock().unwrap_or_else(|e| e.into_inner()).insert(rel.to_string(), h).is_some() {
+            return Err(super::written_twice(rel));
+        }
+        if self.previous.get(rel) != Some(&h) {
+            let path = self.dir.join(rel);
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            std::fs::write(&path, bytes)?;
+            self.changed.lock().unwrap_or_else(|e| e.into_inner()).push(rel.to_string());
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,114 @@
+//! Recording quiz revisions as published: the only writer of `quizzes/revisions.lock`.
+//!
+//! Concurrent `publish` runs must not lose entries: each takes an exclusive lock on the `quizzes/`
+//! folder, re-reads the lock file under it, and writes it atomically before releasing.
+
+use std::path::Path;
+
+use super::lock::{self, Published};
+use super::{QUIZ_DIR, Quiz, Quizzes, fingerprint, keys};
+use crate::date::Date;
+use crate::diag::Diagnostic;
+
+/// What `publish` did to one quiz.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// A revision not in the lock before.
+    Recorded,
+    /// Already recorded; the declared editorial change, new retraining window or verification
+    /// material was added.
+    Updated(String),
+    /// Already recorded as it is.
+    Unchanged,
+}
+
+fn entry_for(quiz: &Quiz, today: Date) -> Published {
+    Published {
+        revision: quiz.revision,
+        published: Some(today),
+        retrain_by: quiz.retrain_by,
+        editorial: quiz.editorial.len(),
+        key: Some(keys::hex(&quiz.key)),
+        questions: fingerprint::questions(&quiz.questions),
+        legacy: None,
+    }
+}
+
+/// Hold an exclusive lock on the `quizzes/` folder while `f` runs.
+fn with_folder_lock<T>(root: &Path, f: impl FnOnce() -> Result<T, Diagnostic>) -> Result<T, Diagnostic> {
+    let dir = std::fs::File::open(root.join(QUIZ_DIR)).map_err(|e| {
+        Diagnostic::new(QUIZ_DIR, format!("cannot open the quizzes folder: {e}")).help("check that it exists")
+    })?;
+    dir.lock().map_err(|e| Diagnostic::new(QUIZ_DIR, format!("cannot lock the quizzes folder: {e}")))?;
+    let result = f();
+    let _ = dir.unlock();
+    result
+}
+
+/// Record the current revision of every quiz. `quizzes` must come from a load without errors.
+pub fn publish(root: &Path, quizzes: &Quizzes, today: Date) -> Result<Vec<(String, u32, Outcome)>, Diagnostic> {
+    if quizzes.by_id.is_empty() {
+        return Ok(Vec::new());
+    }
+    with_folder_lock(root, || {
+        let mut lock = lock::read(root)?;
+        let mut done = Vec::new();
+        for quiz in quizzes.by_id.values() {
+            let new = entry_for(quiz, today);
+            let entries = lock.quizzes.entry(quiz.id.clone()).or_default();
+            let outcome = match entries.iter_mut().find(|p| p.revision == quiz.revision) {
+                None => {
+                    entries.push(new);
+                    entries.sort_by_key(|p| p.revision);
+                    Outcome::Recorded
+                }
+                Some(old) => {
+                    let same_answers = old.legacy.is_none()
+                        && old
+                            .questions
+                            .iter()
+                            .map(|p| (&p.id, &p.answers))
+                            .eq(new.questions.iter().map(|p| (&p.id, &p.answers)));
+                    if old.legacy.is_none() && !same_answers {
+                        // Another publish recorded different answers since this run loaded the quizzes.
+                        return Err(Diagnostic::new(
+                            &quiz.file,
+                            format!(
+                                "revision {} of quiz `{}` was published with other answers meanwhile",
+                                quiz.revision, quiz.id
+                            ),
+                        )
+                        .at(quiz.revision_line, None)
+                        .help(super::revision::bump_help(quiz.revision)));
+                    }
+                    let mut what = Vec::new();
+                    if old.legacy.is_some() {
+                        what.push("verification material added".to_string());
+                    }
+                    if old.legacy.is_none() && old.questions != new.questions {
+                        what.push("editorial change recorded".to_string());
+                    } else if old.editorial != new.editorial {
+                        what.push("editorial note recorded".to_string());
+                    }
+                    if old.retrain_by != new.retrain_by {
+                        what.push("retraining window recorded".to_string());
+                    }
+                    if what.is_empty() {
+                        Outcome::Unchanged
+                    } else {
+                        let published = old.published.or(new.published);
+                        *old = Published { published, ..new };
+                        Outcome::Updated(what.join(", "))
+                    }
+                }
+            };
+            done.push((quiz.id.clone(), quiz.revision, outcome));
+        }
+        if done.iter().any(|(_, _, o)| *o != Outcome::Unchanged) {
+            lock::write(root, &lock).map_err(|e| {
+                Diagnostic::new(super::LOCK_FILE, format!("cannot write: {e}")).help("check permissions")
+            })?;
+        }
+        Ok(done)
+    })
+}

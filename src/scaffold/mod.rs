@@ -1,0 +1,108 @@
+//! `policysite new`: the files of a new, minimal site. The scaffold (`src/scaffold/files/`) and the
+//! default theme (`themes/default/`) are embedded in the binary by `build.rs`, so an installed
+//! `policysite` can start a site anywhere. The theme is copied into the new site because the engine
+//! finds themes in the site's own `themes/` folder (`SiteConfig::theme_dir`).
+
+use std::path::{Path, PathBuf};
+
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
+}
+
+pub use embedded::{DEFAULT_THEME, SCAFFOLD};
+
+/// What the new site is filled in with.
+pub struct Settings {
+    pub district: String,
+    pub domain: String,
+}
+
+/// A district name goes into YAML, Markdown and HTML: letters, digits, spaces and plain punctuation
+/// only, so it cannot turn into markup or a shortcode.
+pub fn check_district(name: &str) -> Result<String, String> {
+    let name = name.trim();
+    let ok = !name.is_empty()
+        && name.chars().count() <= 100
+        && name.chars().all(|c| c.is_alphanumeric() || c == ' ' || ".,'’&()-".contains(c));
+    if ok {
+        Ok(name.to_string())
+    } else {
+        Err(format!(
+            "`{name}` is not a district name policysite can use: use letters, digits, spaces and . , ' & ( ) - (at most 100 characters)"
+        ))
+    }
+}
+
+/// An email domain such as `tacoma.k12.wa.us`: lower-case labels of letters, digits and inner dashes.
+pub fn check_domain(domain: &str) -> Result<String, String> {
+    let d = domain.trim().trim_start_matches('@').to_ascii_lowercase();
+    let labels: Vec<&str> = d.split('.').collect();
+    let ok = d.len() <= 253
+        && labels.len() >= 2
+        && labels.iter().all(|l| {
+            !l.is_empty()
+                && l.len() <= 63
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+                && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        });
+    if ok { Ok(d) } else { Err(format!("`{domain}` is not an email domain: write it like `example.k12.wa.us`")) }
+}
+
+/// The files of the new site: relative path and contents.
+pub fn files(settings: &Settings) -> Vec<(PathBuf, Vec<u8>)> {
+    let quoted_district = serde_json::to_string(&settings.district).unwrap_or_default();
+    let mut out = Vec::new();
+    for (rel, bytes) in SCAFFOLD {
+        let text = String::from_utf8_lossy(bytes);
+        let district = if rel.ends_with(".yaml") { quoted_district.as_str() } else { settings.district.as_str() };
+        let text = text.replace("__DISTRICT__", district).replace("__DOMAIN__", &settings.domain);
+        // Stored without its dot so the embedding does not skip it.
+        let rel = if *rel == "gitignore" { ".gitignore" } else { rel };
+        out.push((PathBuf::from(rel), text.into_bytes()));
+    }
+    for (rel, bytes) in DEFAULT_THEME {
+        out.push((Path::new("themes/default").join(rel), bytes.to_vec()));
+    }
+    for s in crate::schema::all() {
+        out.push((
+            Path::new(crate::schema::SCHEMA_DIR).join(s.file_name),
+            crate::schema::to_text(&s.schema).into_bytes(),
+        ));
+    }
+    out
+}
+
+/// Create the site in `dir`, which must be missing or empty. Everything is written into a sibling
+/// staging folder first and renamed into place, so a failure leaves no half-made site behind.
+pub fn create(dir: &Path, settings: &Settings) -> Result<usize, String> {
+    if dir.exists() {
+        let empty = std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?.next().is_none();
+        if !empty {
+            return Err(format!("{} is not empty: give a new folder name, or an empty folder", dir.display()));
+        }
+    }
+    let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "site".into());
+    let parent = dir.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+    let stage = parent.join(format!(".{name}.new-{}", std::process::id()));
+    let result = (|| {
+        let files = files(settings);
+        for (rel, bytes) in &files {
+            let path = stage.join(rel);
+            if let Some(p) = path.parent() {
+                std::fs::create_dir_all(p).map_err(|e| format!("cannot create {}: {e}", p.display()))?;
+            }
+            std::fs::write(&path, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        }
+        if dir.exists() {
+            std::fs::remove_dir(dir).map_err(|e| format!("cannot replace the empty folder {}: {e}", dir.display()))?;
+        }
+        std::fs::rename(&stage, dir).map_err(|e| format!("cannot move the new site into {}: {e}", dir.display()))?;
+        Ok(files.len())
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_dir_all(&stage);
+    }
+    result
+}

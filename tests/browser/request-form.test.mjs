@@ -1,0 +1,187 @@
+// The request form's friction items of issue 13, each at desktop (1280 px) and phone (375 px) width,
+// in real Chromium: a code earned in this browser for another email is flagged, email errors name the
+// District's domain, the account type explains which to choose for a school team, the error summary's
+// heading is in view when it takes focus, the mailto body asks the person to attach the file, and the
+// print view ends with where to send it and signature/date lines. axe stays clean throughout.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { axe, bundledSiteFixture, newPage, quizAnswers } from './harness.mjs';
+
+const fx = bundledSiteFixture(before, after);
+const VIEWPORTS = [{ width: 1280, height: 900 }, { width: 375, height: 740 }];
+const KIM = 'coach.kim@tacoma.k12.wa.us';
+const codes = {};
+
+async function passQuiz(page, id, email) {
+  const quiz = quizAnswers(fx.site.dir, id);
+  await page.goto(fx.server.base + `training/${id}/index.html`);
+  for (const q of quiz.questions) {
+    const fs = page.locator(`fieldset[data-question="${q.id}"]`);
+    const values = q.type === 'multiple' ? q.answer.map(String) : [String(q.answer)];
+    for (const v of values) await fs.locator(`input[data-option="${v}"]`).check();
+  }
+  await page.getByRole('button', { name: 'Check answers' }).click();
+  await page.locator('[data-completion-email]').fill(email);
+  await page.locator('[data-completion-submit]').click();
+  return (await page.locator('[data-completion-code]').textContent()).trim();
+}
+
+/** Real codes for Kim, earned once through the quizzes (on first use: the fixture's browser is
+ *  launched in its own `before`). */
+async function earnCodes() {
+  if (Object.keys(codes).length) return;
+  const page = await newPage(fx.browser);
+  codes['public-records'] = await passQuiz(page, 'public-records', KIM);
+  codes['ferpa-student-records'] = await passQuiz(page, 'ferpa-student-records', KIM);
+  await page.context().close();
+}
+
+/** A fresh browser at `viewport` whose local storage holds Kim's codes as quiz.js records them
+ *  (localStorage "policysite.codes.v1", the contract in the briefs). */
+async function formPage(viewport) {
+  await earnCodes();
+  const page = await newPage(fx.browser, { viewport });
+  await page.goto(fx.server.base + 'request/index.html');
+  await page.evaluate(([email, c]) => {
+    const v1 = {};
+    for (const [q, code] of Object.entries(c)) v1[q] = { email, code, earned: new Date().toISOString().slice(0, 10), revision: 1 };
+    localStorage.setItem('policysite.codes.v1', JSON.stringify(v1));
+  }, [KIM, codes]);
+  await page.reload();
+  return page;
+}
+
+async function fillValid(page, { type = 'sports_team', adminEmail = KIM } = {}) {
+  await page.locator('#requester-name').fill('Kim Coach');
+  await page.locator('#requester-email').fill(KIM);
+  await page.locator('#account-type').selectOption(type);
+  await page.locator('#account-unit').fill('Stadium High School');
+  await page.locator('#account-name').fill('Stadium Tigers Football');
+  await page.locator('#purpose-educational').check();
+  await page.locator('#account-description').fill('Game schedules and team news for families.');
+  await page.locator('#account-platform').selectOption('instagram');
+  await page.locator('#account-handle').fill('@stadiumtigersfb');
+  const admin = page.locator('[data-admin]').first();
+  await admin.locator('[data-admin-field="name"]').fill('Kim Coach');
+  await admin.locator('[data-admin-field="email"]').fill(adminEmail);
+  await admin.locator('[data-admin-field="flsa_exempt"]').check();
+  for (const [q, code] of Object.entries(codes)) await admin.locator(`[data-admin-code="${q}"]`).fill(code);
+  if (type === 'sports_team' || type === 'school' || type === 'club') {
+    await page.locator('#principal-name').fill('Pat Principal');
+    await page.locator('#principal-email').fill('pat.principal@tacoma.k12.wa.us');
+    await page.locator('#principal-approved').check();
+  }
+  for (const id of ['privacy-tag', 'privacy-approve', 'ack-policies', 'ack-deletion', 'ack-privacy']) await page.locator('#' + id).check();
+}
+
+const submit = (page) => page.getByRole('button', { name: 'Check and prepare my request' }).click();
+
+for (const viewport of VIEWPORTS) {
+  const at = `${viewport.width}px`;
+
+  test(`${at}: a code earned in this browser for another email is flagged: "this code was issued to …"`, async () => {
+    const page = await formPage(viewport);
+    await fillValid(page, { adminEmail: 'lee.assistant@tacoma.k12.wa.us' });
+    const code = page.locator('[data-admin-code="public-records"]').first();
+    const warning = page.locator('[data-admin-warning="code-public-records"]').first();
+    assert.equal(await warning.isVisible(), true, 'the warning shows as soon as the code and email disagree');
+    assert.match(await warning.textContent(), /This code was issued to coach\.kim@tacoma\.k12\.wa\.us/);
+    assert.ok((await code.getAttribute('aria-describedby')).split(' ').includes(await warning.getAttribute('id')), 'the warning is tied to its field');
+    assert.deepEqual(await axe(page), [], `axe with the warning at ${at}`);
+    // Submitting lists it as a problem (the Communications Department would reject the code).
+    await submit(page);
+    const errors = await page.locator('[data-error-list] li').allTextContents();
+    assert.ok(errors.some((e) => /Public Records Act.*This code was issued to coach\.kim@/.test(e)), errors.join('\n'));
+    // The right email clears it.
+    await page.locator('[data-admin] [data-admin-field="email"]').first().fill(KIM);
+    assert.equal(await warning.isVisible(), false);
+    await submit(page);
+    assert.equal(await page.locator('[data-request-result]').isVisible(), true, (await page.locator('[data-error-list]').allTextContents()).join('\n'));
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  });
+
+  test(`${at}: email errors for administrators and the principal name the required domain`, async () => {
+    const page = await formPage(viewport);
+    await page.locator('#account-type').selectOption('sports_team');
+    await page.locator('[data-admin] [data-admin-field="email"]').first().fill('kim@gmail.com');
+    await page.locator('#principal-email').fill('pat@gmail.com');
+    await submit(page);
+    const errors = await page.locator('[data-error-list] li').allTextContents();
+    for (const who of ['your', 'administrator 1’s', 'the principal’s']) {
+      const e = errors.find((x) => x.toLowerCase().includes(`enter ${who} district email`));
+      assert.ok(e, `no email error for ${who}: ${errors.join('\n')}`);
+      assert.match(e, /ending in @tacoma\.k12\.wa\.us/, e);
+    }
+    assert.match(await page.locator('#principal-email-error').textContent(), /@tacoma\.k12\.wa\.us/);
+    assert.match(await page.locator('[data-admin] [data-admin-error="email"]').first().textContent(), /@tacoma\.k12\.wa\.us/);
+    await page.context().close();
+  });
+
+  test(`${at}: the account type says which to choose for a school team`, async () => {
+    const page = await formPage(viewport);
+    const hint = page.locator('#account-type-hint');
+    assert.equal(await hint.isVisible(), true);
+    assert.match(await hint.textContent(), /school’s team, choose “A sports team”/);
+    assert.ok((await page.locator('#account-type').getAttribute('aria-describedby')).split(' ').includes('account-type-hint'));
+    // The label it names is one of the choices.
+    assert.ok((await page.locator('#account-type option').allTextContents()).includes('A sports team'));
+    await page.context().close();
+  });
+
+  test(`${at}: the error summary's heading is in view when the summary takes focus`, async () => {
+    const page = await formPage(viewport);
+    // Submit from the bottom of the page, with every field empty: the longest summary.
+    await page.locator('#ack-privacy').scrollIntoViewIfNeeded();
+    await submit(page);
+    assert.equal(await page.evaluate(() => document.activeElement.hasAttribute('data-error-summary')), true);
+    const box = await page.locator('[data-error-summary] h2').evaluate((h) => {
+      const r = h.getBoundingClientRect();
+      return { top: r.top, bottom: r.bottom, height: innerHeight };
+    });
+    assert.ok(box.top >= 0 && box.bottom <= box.height, `heading at ${box.top}..${box.bottom} of a ${box.height}px viewport`);
+    assert.deepEqual(await axe(page), [], `axe with errors at ${at}`);
+    await page.context().close();
+  });
+
+  test(`${at}: the mailto body asks to attach the downloaded file, never says it "is attached"`, async () => {
+    const page = await formPage(viewport);
+    await fillValid(page);
+    await submit(page);
+    const href = await page.locator('[data-mailto]').getAttribute('href');
+    const body = decodeURIComponent(href.slice(href.indexOf('&body=') + 6));
+    assert.doesNotMatch(body, /is attached/i);
+    const file = await page.locator('[data-download]').getAttribute('download');
+    assert.ok(body.includes(`attach the request file you downloaded (${file})`), body);
+    await page.context().close();
+  });
+
+  test(`${at}: the print view ends with where to send it and signature/date lines`, async () => {
+    const page = await formPage(viewport);
+    for (const [type, principal] of [['sports_team', true], ['department', false]]) {
+      await page.locator('[data-clear-form]').click();
+      await fillValid(page, { type });
+      await submit(page);
+      const pdfFile = join(fx.site.dir, `request-${viewport.width}-${type}.pdf`);
+      writeFileSync(pdfFile, await page.pdf({ format: 'Letter' }));
+      const printed = execFileSync('pdftotext', ['-layout', pdfFile, '-'], { encoding: 'utf8' });
+      const lines = printed.split('\n').map((l) => l.trim()).filter(Boolean);
+      const send = lines.findIndex((l) => /Send this request, with the downloaded request file, to: Communications Department,/.test(l));
+      assert.ok(send >= 0, printed);
+      assert.match(printed.replace(/\s+/g, ' '), /Communications Department, communications@tacoma\.k12\.wa\.us\./, 'the address is printed as text');
+      const tail = lines.slice(send).join('\n');
+      assert.match(tail, /Requester’s signature\s+Date/);
+      if (principal) assert.match(tail, /Principal’s signature\s+Date/);
+      else assert.doesNotMatch(tail, /Principal’s signature/, 'no principal line for a department account');
+      // Only the page footer may follow the signature lines.
+      const last = lines.findLastIndex((l) => /signature/.test(l));
+      assert.ok(lines.slice(last + 1).every((l) => /Questions about social media accounts|Printed from|^\d+\/\d+$|Date|communications@/.test(l)), lines.slice(last + 1).join('\n'));
+      // On screen the sign-off block stays out of the way.
+      assert.equal(await page.locator('[data-print-send]').isVisible(), false);
+    }
+    await page.context().close();
+  });
+}

@@ -1,0 +1,64 @@
+// Retraining windows in the request form: after a quiz's revision is raised with `retrain_by`, a code
+// of the superseded revision is accepted by the form until that day (as `request check` accepts it),
+// and refused with the deadline after it.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { bundledSiteFixture, cli, newPage, quizAnswers } from './harness.mjs';
+
+const fx = bundledSiteFixture(before, after);
+
+async function passQuiz(page, id, email) {
+  const quiz = quizAnswers(fx.site.dir, id);
+  await page.goto(fx.server.base + `training/${id}/index.html`);
+  for (const q of quiz.questions) {
+    const fs = page.locator(`fieldset[data-question="${q.id}"]`);
+    const values = q.type === 'multiple' ? q.answer.map(String) : [String(q.answer)];
+    for (const v of values) await fs.locator(`input[data-option="${v}"]`).check();
+  }
+  await page.getByRole('button', { name: 'Check answers' }).click();
+  await page.locator('[data-completion-email]').fill(email);
+  await page.locator('[data-completion-submit]').click();
+  return (await page.locator('[data-completion-code]').textContent()).trim();
+}
+
+/** Raise public-records to revision 3 (one answer changed) with `retrain_by`, and rebuild. */
+function revise(retrainBy, { publish }) {
+  const file = join(fx.site.dir, 'quizzes', 'public-records.yaml');
+  let text = readFileSync(file, 'utf8').replace(/^revision: \d+\n(retrain_by: .*\n)?/m, `revision: 3\nretrain_by: ${retrainBy}\n`);
+  text = text.replace(/(  - id: personal-phone\n(?:    .*\n|      .*\n)*?)    answer: 1\n/, '$1    answer: 0\n');
+  writeFileSync(file, text);
+  if (publish) {
+    const p = cli(['--root', fx.site.dir, 'publish']);
+    assert.equal(p.status, 0, p.stderr);
+  }
+  const b = cli(['--root', fx.site.dir, 'build', '--output', fx.site.out]);
+  assert.equal(b.status, 0, b.stderr);
+}
+
+async function codeErrors(page, email, code) {
+  await page.goto(fx.server.base + 'request/index.html');
+  const admin = page.locator('[data-admin]').first();
+  await admin.locator('[data-admin-field="email"]').fill(email);
+  await admin.locator('[data-admin-code="public-records"]').fill(code);
+  await page.getByRole('button', { name: 'Check and prepare my request' }).click();
+  return (await page.locator('[data-error-list] li').allTextContents()).join('\n');
+}
+
+test('a superseded revision’s code counts in the form until its retraining deadline', async () => {
+  const page = await newPage(fx.browser);
+  const email = 'coach.kim@tacoma.k12.wa.us';
+  const old = await passQuiz(page, 'public-records', email);
+
+  revise('2099-12-31', { publish: true });
+  const inside = await codeErrors(page, email, old);
+  assert.doesNotMatch(inside, /earlier version of the quiz/, inside);
+  const verdict = cli(['--root', fx.site.dir, 'verify', '--email', email, old]);
+  assert.match(verdict.stdout, /VALID \(revision 2 superseded; retraining due by 2099-12-31\)/, verdict.stdout);
+
+  revise('2020-01-02', { publish: false });
+  const afterDue = await codeErrors(page, email, old);
+  assert.match(afterDue, /earlier version of the quiz, which has since been revised \(retraining was due by 2020-01-02\)/, afterDue);
+  assert.deepEqual(page.errors, []);
+});

@@ -1,0 +1,140 @@
+//! Issue 9, defects 1, 2 and 5: a build never deletes what it did not write, never writes outside its
+//! output, never lets a page take a generated file's place, and two builds of one folder never mix.
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use common::{TestSite, snapshot};
+
+fn build_into(site: &TestSite, output: &Path) -> std::process::Output {
+    site.run(&["build", "--output", output.to_str().expect("utf8")])
+}
+
+fn stderr(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn an_output_folder_with_other_files_is_refused_and_left_alone() {
+    let site = TestSite::minimal();
+    let www = site.path().join("www");
+    site.write("www/other/data.txt", "x");
+    for _ in 0..2 {
+        let o = build_into(&site, &www);
+        assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+        assert!(stderr(&o).contains("policysite did not make it"), "{}", stderr(&o));
+        assert!(stderr(&o).contains("choose an empty or new --output"), "{}", stderr(&o));
+    }
+    assert_eq!(site.read("www/other/data.txt"), "x");
+    assert!(!site.path().join(".www.old").exists() && !site.path().join(".www.building").exists());
+}
+
+#[test]
+fn a_file_added_to_a_built_output_is_never_deleted() {
+    let site = TestSite::minimal();
+    site.build_ok();
+    site.write("public/notes.txt", "mine");
+    let err = site.build_err();
+    assert!(err.contains("public/notes.txt") && err.contains("not written by policysite"), "{err}");
+    assert_eq!(site.read("public/notes.txt"), "mine");
+    // The same when it sits in the output before last, which a build recycles.
+    std::fs::remove_file(site.out().join("notes.txt")).expect("rm");
+    site.build_ok();
+    site.write(".public.old/keep.txt", "mine");
+    let err = site.build_err();
+    assert!(err.contains("keep.txt"), "{err}");
+    assert_eq!(site.read(".public.old/keep.txt"), "mine");
+}
+
+#[test]
+fn git_folders_and_files_are_never_outputs() {
+    let site = TestSite::minimal();
+    site.write(".git/objects/ab/cdef", "blob");
+    let elsewhere = tempfile::tempdir().expect("tmp");
+    std::fs::create_dir_all(elsewhere.path().join("repo/.git/objects")).expect("mkdir");
+    std::fs::write(elsewhere.path().join("repo/.git/objects/x"), "blob").expect("write");
+    for _ in 0..2 {
+        assert_eq!(build_into(&site, &site.path().join(".git")).status.code(), Some(1));
+        assert_eq!(build_into(&site, &elsewhere.path().join("repo/.git")).status.code(), Some(1));
+        let o = build_into(&site, &site.path().join("site.yaml"));
+        assert_eq!(o.status.code(), Some(1));
+        assert!(stderr(&o).contains("not a folder") || stderr(&o).contains("contains the site"), "{}", stderr(&o));
+    }
+    assert_eq!(site.read(".git/objects/ab/cdef"), "blob");
+    assert_eq!(std::fs::read_to_string(elsewhere.path().join("repo/.git/objects/x")).expect("read"), "blob");
+    assert!(site.path().join("site.yaml").is_file());
+}
+
+#[test]
+fn an_empty_folder_is_a_fine_output_and_rebuilds_keep_working() {
+    let site = TestSite::minimal();
+    std::fs::create_dir(site.out()).expect("mkdir");
+    site.build_ok();
+    site.build_ok();
+    site.build_ok();
+    assert!(site.out().join(".policysite-manifest").is_file());
+    assert!(site.html("index.html").contains("Welcome"));
+}
+
+#[test]
+fn slugs_are_one_safe_segment() {
+    for slug in ["/tmp/x", "../../etc", ".", "\"\"", "a/b", ".hidden"] {
+        let site = TestSite::minimal();
+        site.write("content/policy/two.md", &format!("---\ntitle: Policy Two\nslug: {slug}\n---\n\nText.\n"));
+        let err = site.build_err();
+        assert!(err.contains("content/policy/two.md:3"), "slug {slug}: {err}");
+        assert!(err.contains("not one plain path segment"), "slug {slug}: {err}");
+        assert!(!Path::new("/tmp/x/index.html").exists());
+    }
+}
+
+#[test]
+fn a_page_cannot_take_a_generated_file_or_another_page() {
+    let site = TestSite::minimal();
+    site.write("content/finder.md", "---\ntitle: Finder\nslug: search\n---\n\nText.\n");
+    site.write("content/map.md", "---\ntitle: Map\nslug: sitemap.xml\n---\n\nText.\n");
+    site.write("content/a.md", "---\ntitle: A\nslug: same\n---\n");
+    site.write("content/b.md", "---\ntitle: B\n\nslug: same\n---\n");
+    let err = site.build_err();
+    assert!(err.contains("content/finder.md:3") && err.contains("search page"), "{err}");
+    assert!(err.contains("content/map.md:3") && err.contains("sitemap"), "{err}");
+    assert!(err.contains("content/b.md:4") && err.contains("content/a.md:3"), "{err}");
+    let site = TestSite::minimal();
+    site.write("static/policy/one/index.html", "static");
+    let err = site.build_err();
+    assert!(err.contains("content/policy/one.md") && err.contains("static/policy/one/index.html"), "{err}");
+}
+
+#[test]
+fn two_builds_at_once_leave_one_complete_site() {
+    let site = TestSite::bundled();
+    site.build_ok();
+    let expected = snapshot(&site.out());
+    for _ in 0..3 {
+        let spawn = || {
+            Command::new(env!("CARGO_BIN_EXE_policysite"))
+                .arg("--root")
+                .arg(site.path())
+                .args(["build", "--output"])
+                .arg(site.out())
+                .stderr(Stdio::piped())
+                .spawn()
+                .expect("spawn")
+        };
+        let (a, b) = (spawn(), spawn());
+        let (a, b) = (a.wait_with_output().expect("a"), b.wait_with_output().expect("b"));
+        assert!(a.status.success() && b.status.success(), "{}\n{}", stderr(&a), stderr(&b));
+        assert_eq!(snapshot(&site.out()), expected, "two concurrent builds changed the output");
+    }
+}
+
+#[test]
+fn serve_refuses_an_output_another_policysite_is_writing_and_a_foreign_folder() {
+    let site = TestSite::minimal();
+    site.write("www/mine.txt", "x");
+    let o = site.run(&["serve", "--port", "0", "--output", site.path().join("www").to_str().expect("utf8")]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("policysite did not make it"), "{}", stderr(&o));
+    assert_eq!(site.read("www/mine.txt"), "x");
+}

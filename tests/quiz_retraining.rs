@@ -1,0 +1,86 @@
+//! Retraining windows: codes of a superseded quiz revision count until its `retrain_by` day, in
+//! `verify` and in `request check`, and are refused after it.
+mod common;
+mod quiz_support;
+
+use common::TestSite;
+use policysite::date::Date;
+use policysite::quiz::{self, code};
+use quiz_support::*;
+
+/// Revision 2's code, then revision 3 (a changed answer) with `retrain_by`, published.
+fn superseded_site(retrain_by: Option<&str>) -> (TestSite, String) {
+    let site = TestSite::bundled();
+    let old_code = code_now(&site, ADMIN, "2026-11-20");
+    let mut text = change_answer(&set_revision(&site.read(QUIZ), "3"));
+    if let Some(d) = retrain_by {
+        text = text.replace("revision: 3\n", &format!("revision: 3\nretrain_by: {d}\n"));
+    }
+    site.write(QUIZ, &text);
+    publish(&site);
+    (site, old_code)
+}
+
+#[test]
+fn old_codes_count_until_the_retraining_deadline_in_verify() {
+    let (site, old_code) = superseded_site(Some("2027-01-31"));
+    let (status, out) = verify(&site, &old_code, "2027-01-31");
+    assert_eq!(status, 0, "{out}");
+    assert!(
+        out.contains("quiz public-records, revision 2, completed 2026-11-20: VALID (revision 2 superseded; retraining due by 2027-01-31)"),
+        "{out}"
+    );
+    let (status, out) = verify(&site, &old_code, "2027-02-01");
+    assert_eq!(status, 1, "{out}");
+    assert!(out.contains("INVALID (outdated revision: the quiz has been revised (now revision 3) and retraining was due by 2027-01-31"), "{out}");
+    // Another person's code is not made valid by the window.
+    let o = site.run(&["verify", "--email", "lee@tacoma.k12.wa.us", "--today", "2027-01-15", &old_code]);
+    assert!(String::from_utf8_lossy(&o.stdout).contains("wrong person or quiz"));
+    // New codes of revision 3 are valid as usual.
+    let (status, out) = verify(&site, &code_now(&site, ADMIN, "2027-01-10"), "2027-02-01");
+    assert_eq!(status, 0, "{out}");
+    // Without `retrain_by`, old codes stop counting at once.
+    let (site, old_code) = superseded_site(None);
+    let (status, out) = verify(&site, &old_code, "2026-12-02");
+    assert_eq!(status, 1, "{out}");
+    assert!(out.contains("outdated revision: the quiz has been revised (now revision 3); retake it"), "{out}");
+}
+
+#[test]
+fn old_codes_count_until_the_retraining_deadline_in_request_check() {
+    let (site, old_code) = superseded_site(Some("2027-01-31"));
+    let ferpa = {
+        let quizzes = quiz::load_all(site.path()).expect("load");
+        let q = quizzes.get("ferpa-student-records").expect("ferpa");
+        code::issue(&q.key, &q.id, q.revision, ADMIN, code::day_of(Date::parse("2026-11-21").expect("d")).expect("day"))
+    };
+    let req = serde_json::json!({
+        "schema": "policysite/account-request", "version": 1, "id": "req-20261128-abcdef01", "submitted": "2026-11-28",
+        "requester": { "name": "Kim Coach", "email": ADMIN },
+        "account": { "type": "sports_team", "unit": "Stadium High School", "name": "Stadium Tigers Football", "purpose": "educational",
+                     "description": "Schedules and team news.", "platform": "instagram", "handle": "@stadiumtigersfb", "url": null },
+        "administrators": [{ "name": "Kim Coach", "email": ADMIN, "flsa_exempt": true,
+                             "codes": { "public-records": old_code, "ferpa-student-records": ferpa } }],
+        "principal_approval": { "name": "Pat Principal", "email": "pat@tacoma.k12.wa.us", "approved": true },
+        "privacy_settings": { "notify_on_tag": true, "approve_posts_by_others": true },
+        "acknowledgements": { "policies": true, "no_deletion": true, "student_privacy": true }
+    });
+    site.write("req.json", &req.to_string());
+    let file = site.path().join("req.json");
+    let check = |today: &str| {
+        let o = site.run(&["request", "check", "--today", today, file.to_str().expect("utf8")]);
+        (o.status.code().unwrap_or(-1), String::from_utf8_lossy(&o.stdout).into_owned())
+    };
+    let (status, out) = check("2027-01-15");
+    assert_eq!(status, 0, "{out}");
+    assert!(out.contains("ACCEPTABLE"), "{out}");
+    assert!(
+        out.contains(&format!(
+            "note: administrators[0].codes.public-records: code {old_code}: VALID (revision 2 superseded; retraining due by 2027-01-31)"
+        )),
+        "{out}"
+    );
+    let (status, out) = check("2027-02-01");
+    assert_eq!(status, 1, "{out}");
+    assert!(out.contains("retraining was due by 2027-01-31"), "{out}");
+}

@@ -1,0 +1,88 @@
+//! Helpers shared by the quiz lifecycle tests: edits of a quiz file by question, publishing, codes.
+#![allow(dead_code)]
+
+use std::path::Path;
+
+use crate::common::TestSite;
+use policysite::date::Date;
+use policysite::quiz::{self, code};
+use sha2::{Digest, Sha256};
+
+pub const QUIZ: &str = "quizzes/public-records.yaml";
+pub const ADMIN: &str = "kim.coach@tacoma.k12.wa.us";
+
+/// A hash of every file below `dir` (names and bytes), skipping `skip` (the output folder).
+pub fn tree_hash(dir: &Path, skip: Option<&Path>) -> String {
+    let mut files: Vec<_> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file() && skip.is_none_or(|s| !e.path().starts_with(s)))
+        .map(|e| e.path().to_path_buf())
+        .collect();
+    files.sort();
+    let mut h = Sha256::new();
+    for f in files {
+        h.update(f.strip_prefix(dir).expect("prefix").to_string_lossy().as_bytes());
+        h.update(std::fs::read(&f).expect("read"));
+    }
+    policysite::quiz::keys::hex(&h.finalize())
+}
+
+/// The quiz file with `f` applied to the lines of question `qid` (from its `- id:` to the next one).
+pub fn edit_question(text: &str, qid: &str, f: impl Fn(&str) -> String) -> String {
+    let mut inside = false;
+    let mut out: Vec<String> = Vec::new();
+    for line in text.lines() {
+        if line.starts_with("  - id: ") {
+            inside = line.trim_end() == format!("  - id: {qid}");
+        }
+        out.push(if inside { f(line) } else { line.to_string() });
+    }
+    out.join("\n") + "\n"
+}
+
+pub fn line_of(text: &str, needle: &str) -> usize {
+    text.lines().position(|l| l.trim_end() == needle).expect("line") + 1
+}
+
+pub fn set_revision(text: &str, revision: &str) -> String {
+    text.lines()
+        .map(|l| if l.starts_with("revision:") { format!("revision: {revision}") } else { l.to_string() })
+        .collect::<Vec<_>>()
+        .join("\n")
+        + "\n"
+}
+
+/// Change which answer of single-choice question `personal-phone` is right.
+pub fn change_answer(text: &str) -> String {
+    edit_question(text, "personal-phone", |l| {
+        if l.starts_with("    answer: ") { "    answer: 0".to_string() } else { l.to_string() }
+    })
+}
+
+pub fn reword(text: &str) -> String {
+    edit_question(text, "personal-phone", |l| {
+        if l.starts_with("    prompt: ") { format!("{l} (reworded)") } else { l.to_string() }
+    })
+}
+
+pub fn publish(site: &TestSite) -> String {
+    let o = site.run(&["publish", "--today", "2026-12-01"]);
+    let out = String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "publish failed:\n{out}");
+    out
+}
+
+pub fn code_now(site: &TestSite, email: &str, on: &str) -> String {
+    let quizzes = quiz::load_all(site.path()).expect("quizzes load");
+    let q = quizzes.get("public-records").expect("quiz");
+    code::issue(&q.key, "public-records", q.revision, email, code::day_of(Date::parse(on).expect("date")).expect("day"))
+}
+
+pub fn verify(site: &TestSite, code: &str, today: &str) -> (i32, String) {
+    let o = site.run(&["verify", "--email", ADMIN, "--today", today, code]);
+    (
+        o.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr),
+    )
+}

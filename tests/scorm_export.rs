@@ -1,0 +1,167 @@
+//! `policysite export scorm`: an admin exports the training modules and uploads them to the LMS.
+//! The packages must be valid SCORM (manifests checked against the ADL/IMS schemas in tests/xsd/ with
+//! xmllint), self-contained, and byte-identical from one export to the next.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::Path;
+use std::process::Command;
+
+use common::TestSite;
+
+fn unzip(path: &Path) -> BTreeMap<String, Vec<u8>> {
+    let file = std::fs::File::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut zip = zip::ZipArchive::new(file).expect("a zip file");
+    let mut out = BTreeMap::new();
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).expect("entry");
+        let mut bytes = Vec::new();
+        f.read_to_end(&mut bytes).expect("read entry");
+        out.insert(f.name().expect("utf-8 entry name").to_string(), bytes);
+    }
+    out
+}
+
+/// Validate with xmllint against tests/xsd/<set>/driver.xsd; returns (ok, output).
+fn xmllint(set: &str, xml: &[u8]) -> (bool, String) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("imsmanifest.xml");
+    std::fs::write(&file, xml).expect("write manifest");
+    let schema = Path::new(common::REPO).join("tests/xsd").join(set).join("driver.xsd");
+    let out = Command::new("xmllint")
+        .arg("--noout")
+        .arg("--schema")
+        .arg(&schema)
+        .arg(&file)
+        .output()
+        .expect("xmllint is required (Debian package libxml2-utils; scripts/test.sh installs it)");
+    (out.status.success(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+fn export(site: &TestSite, version: &str, out: &Path, extra: &[&str]) -> std::process::Output {
+    let mut args = vec!["export", "scorm", "--version", version, "--output", out.to_str().expect("utf8")];
+    args.extend_from_slice(extra);
+    site.run(&args)
+}
+
+#[test]
+fn every_module_becomes_a_valid_self_contained_package_in_both_versions() {
+    let site = TestSite::bundled();
+    let loads = regex::Regex::new(r#"<(?:script|link|img)[^>]*(?:src|href)="([^"]+)""#).expect("re");
+    for (version, set, schemaversion, slug) in [
+        ("1.2", "scorm12", "<schemaversion>1.2</schemaversion>", "scorm12"),
+        ("2004", "scorm2004", "<schemaversion>2004 4th Edition</schemaversion>", "scorm2004"),
+    ] {
+        let out = site.path().join("packages");
+        let o = export(&site, version, &out, &[]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let stdout = String::from_utf8_lossy(&o.stdout);
+        for quiz in ["ferpa-student-records", "professional-boundaries", "public-records"] {
+            let zip_path = out.join(format!("{quiz}-{slug}.zip"));
+            assert!(stdout.contains(&format!("{quiz}: ")), "{stdout}");
+            let files = unzip(&zip_path);
+            let manifest = files.get("imsmanifest.xml").expect("imsmanifest.xml at the package root");
+            let text = String::from_utf8_lossy(manifest);
+            assert!(text.contains(schemaversion), "{text}");
+            let (ok, report) = xmllint(set, manifest);
+            assert!(ok, "{quiz} {version} manifest does not validate:\n{report}\n{text}");
+            assert!(report.contains("validates"), "{report}");
+
+            // The SCO launches the module page, which has the quiz and the SCORM runtime.
+            let launch = format!("training/{quiz}/index.html");
+            assert!(text.contains(&format!("href=\"{launch}\"")), "{text}");
+            let page = String::from_utf8_lossy(files.get(&launch).expect("launch page in the package"));
+            assert!(page.contains(&format!("data-quiz=\"{quiz}\"")));
+            assert!(page.contains("assets/scorm.js"));
+            // Every file is listed, and everything the pages load is inside the package.
+            for name in files.keys().filter(|n| *n != "imsmanifest.xml") {
+                assert!(text.contains(&format!("<file href=\"{name}\"/>")), "{name} not listed");
+            }
+            for (name, bytes) in files.iter().filter(|(n, _)| n.ends_with(".html")) {
+                let html = String::from_utf8_lossy(bytes);
+                for cap in loads.captures_iter(&html) {
+                    let target = &cap[1];
+                    assert!(!target.contains("//"), "{name} loads {target} from another host");
+                    let resolved = Path::new(name).parent().expect("dir").join(target);
+                    let mut parts: Vec<String> = Vec::new();
+                    for c in resolved.components() {
+                        match c {
+                            std::path::Component::ParentDir => {
+                                parts.pop();
+                            }
+                            std::path::Component::Normal(s) => parts.push(s.to_string_lossy().into_owned()),
+                            _ => {}
+                        }
+                    }
+                    assert!(files.contains_key(&parts.join("/")), "{name} loads {target}, not in the package");
+                }
+            }
+        }
+        // The quiz revision is in the manifest (version, titles, launch data).
+        let text = String::from_utf8_lossy(&unzip(&out.join(format!("public-records-{slug}.zip")))["imsmanifest.xml"])
+            .into_owned();
+        assert!(text.contains("version=\"2\""), "{text}");
+        assert!(text.contains("(revision 2)</title>"), "{text}");
+        assert!(text.contains("quiz=public-records&amp;revision=2</adlcp:"), "{text}");
+        if slug == "scorm12" {
+            assert!(
+                text.contains("<imsmd:version><imsmd:langstring xml:lang=\"en\">2</imsmd:langstring></imsmd:version>"),
+                "{text}"
+            );
+        }
+    }
+}
+
+#[test]
+fn two_exports_are_byte_identical() {
+    let site = TestSite::bundled();
+    let (a, b) = (site.path().join("a"), site.path().join("b"));
+    for dir in [&a, &b] {
+        let o = export(&site, "2004", dir, &["--module", "public-records"]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+    let bytes_a = std::fs::read(a.join("public-records-scorm2004.zip")).expect("a");
+    let bytes_b = std::fs::read(b.join("public-records-scorm2004.zip")).expect("b");
+    assert!(bytes_a == bytes_b, "two exports differ");
+    // Only the selected module was exported.
+    assert_eq!(std::fs::read_dir(&a).expect("dir").count(), 1);
+}
+
+#[test]
+fn the_schemas_reject_a_broken_manifest() {
+    // The validation can fail: a misspelled ADL attribute is refused.
+    let site = TestSite::bundled();
+    let out = site.path().join("p");
+    assert!(export(&site, "2004", &out, &["--module", "public-records"]).status.success());
+    let files = unzip(&out.join("public-records-scorm2004.zip"));
+    let broken = String::from_utf8_lossy(&files["imsmanifest.xml"]).replace("adlcp:scormType", "adlcp:scormtype");
+    let (ok, report) = xmllint("scorm2004", broken.as_bytes());
+    assert!(!ok, "{report}");
+}
+
+#[test]
+fn unknown_module_or_version_is_an_error_that_says_what_to_choose() {
+    let site = TestSite::bundled();
+    let out = site.path().join("p");
+    let o = export(&site, "1.2", &out, &["--module", "nope"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("no training module `nope`") && err.contains("public-records"), "{err}");
+    assert!(!out.join("nope-scorm12.zip").exists());
+    let o = export(&site, "3", &out, &[]);
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("use 1.2 or 2004"));
+    // Never into the site's sources.
+    let o = export(&site, "1.2", &site.path().join("content/packages"), &[]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("inside `content/`"));
+    assert!(!site.path().join("content/packages").exists());
+    // A broken site exports nothing.
+    site.write("quizzes/public-records.yaml", "id: [");
+    let o = export(&site, "1.2", &out, &[]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("quizzes/public-records.yaml"));
+    assert!(!out.join("ferpa-student-records-scorm12.zip").exists());
+}
