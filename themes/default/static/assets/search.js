@@ -50,8 +50,8 @@
     return lo;
   }
 
-  /* Rank sections: those with more of the query's words first; then a title match, then a heading
-   * match, then how often the words occur, each weighted by how rare the word is. A word the index
+  /* Rank the sections that hold every word of the query: a title match first, then a heading match,
+   * then how often the words occur, each weighted by how rare the word is. A word the index
    * holds only as the start of longer words (a prefix) counts half. */
   function rank(terms) {
     var docs = entry.docs, score = new Float64Array(docs), found = new Uint8Array(docs), seen = [], idfs = [];
@@ -76,13 +76,10 @@
       });
     });
     var count = function (d) { var n = 0, f = found[d]; while (f) { n += f & 1; f >>= 1; } return n; };
-    // Sections with every word, if there are any; otherwise those with some of them.
-    var most = 0;
-    seen.forEach(function (d) { most = Math.max(most, count(d)); });
-    var hits = seen.filter(function (d) { return count(d) === most; });
-    hits.partial = most < terms.length;
+    // Only sections with every word of the query (as a whole word, a stem or a word's start).
+    var hits = seen.filter(function (d) { return count(d) === terms.length; });
     hits.idf = idfs;
-    hits.sort(function (a, b) { return count(b) - count(a) || score[b] - score[a] || a - b; });
+    hits.sort(function (a, b) { return score[b] - score[a] || a - b; });
     return hits;
   }
 
@@ -153,8 +150,7 @@
       c.hits = rank(c.terms);
       var all = c.hits.length;
       if (!all) { say('No results for “' + q + '”. Try fewer or different words.'); return; }
-      say(all + (all === 1 ? ' result' : ' results') + ' for “' + q + '”' +
-        (c.hits.partial ? ', with some of the words (none has all of them).' : '.'));
+      say(all + (all === 1 ? ' result' : ' results') + ' for “' + q + '”.');
       return showMore();
     }).catch(function (err) {
       if (c === current) say('Search could not load its index (' + err.message + '). Rebuild the site, or use the navigation.');
