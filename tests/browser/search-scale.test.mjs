@@ -31,16 +31,18 @@ after(async () => {
  *  and assets/ with its size in bytes. */
 async function search(base, q) {
   const page = await newPage(fx.browser);
-  const loaded = [];
-  page.on('response', async (r) => {
-    const url = r.url();
-    const m = /\/((?:search|assets)\/[^?#]*)/.exec(url);
-    if (m) loaded.push({ path: m[1], bytes: (await r.body()).length });
-  });
+  const responses = [];
+  page.on('response', (r) => responses.push(r));
   await page.goto(base + 'search/index.html?q=' + encodeURIComponent(q));
   await page.waitForFunction(() => /result/.test(document.querySelector('[data-search-status]').textContent));
   await page.locator('[data-search-result]').first().waitFor();
   await page.waitForLoadState('networkidle');
+  const loaded = [];
+  for (const r of responses.splice(0)) {
+    const m = /\/((?:search|assets)\/[^?#]*)/.exec(r.url());
+    if (m) loaded.push({ path: m[1], bytes: (await r.body()).length });
+  }
+  page.removeAllListeners('response');
   const results = await page.$$eval('[data-search-result]', (ls) => ls.map((l) => ({
     href: l.querySelector('a').href, title: l.querySelector('a').textContent, html: l.innerHTML,
   })));
