@@ -48,6 +48,65 @@ pub struct SiteConfig {
     /// Quiz ids every account administrator needs a current completion code for.
     #[serde(default)]
     pub required_training: Vec<String>,
+    /// (req) Column names of the learning management system's completion report (CSV), read by
+    /// `policysite request check --lms-report FILE`. Flags override single columns.
+    #[serde(default)]
+    pub lms_report: LmsReportColumns,
+}
+
+/// (req) Which columns of an LMS completion export hold what; Canvas, Moodle and the others name
+/// them differently. Column names compare without case.
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LmsReportColumns {
+    /// The learner's email address (default `email`).
+    #[serde(default = "lms_email")]
+    pub email: String,
+    /// The module or course: the quiz id, or its title (default `module`).
+    #[serde(default = "lms_module")]
+    pub module: String,
+    /// Completion status (default `status`); see `passed_values`.
+    #[serde(default = "lms_status")]
+    pub status: String,
+    /// Completion date, `YYYY-MM-DD` (a time may follow) or `MM/DD/YYYY` (default `completed`).
+    #[serde(default = "lms_completed")]
+    pub completed: String,
+    /// Optional score column, shown when a row is not a pass.
+    #[serde(default)]
+    pub score: Option<String>,
+    /// Optional quiz revision column; without it the module name must say "revision N".
+    #[serde(default)]
+    pub revision: Option<String>,
+    /// Status values that mean passed (default `passed`, `pass`).
+    #[serde(default)]
+    pub passed_values: Vec<String>,
+}
+
+impl Default for LmsReportColumns {
+    fn default() -> Self {
+        LmsReportColumns {
+            email: lms_email(),
+            module: lms_module(),
+            status: lms_status(),
+            completed: lms_completed(),
+            score: None,
+            revision: None,
+            passed_values: Vec::new(),
+        }
+    }
+}
+
+fn lms_email() -> String {
+    "email".into()
+}
+fn lms_module() -> String {
+    "module".into()
+}
+fn lms_status() -> String {
+    "status".into()
+}
+fn lms_completed() -> String {
+    "completed".into()
 }
 
 /// A department's contact details.

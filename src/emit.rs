@@ -79,7 +79,7 @@ pub fn special_pages(site: &Site, renderer: &Renderer, sink: &dyn Sink) -> Diagn
 /// [`crate::search::put`]).
 pub fn generated_files(site: &Site) -> Vec<(String, Vec<u8>)> {
     let mut files = vec![("sitemap.xml".to_string(), sitemap(site).into_bytes())];
-    files.extend(crate::request::site_files(site));
+    files.extend(crate::request_view::site_files(site));
     files.extend(crate::quiz_view::site_files(site));
     files
 }

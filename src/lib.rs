@@ -22,6 +22,7 @@ pub mod quiz;
 pub mod quiz_view;
 pub mod render;
 pub mod request;
+pub mod request_view;
 pub mod scaffold;
 pub mod schema;
 pub mod search;

@@ -121,7 +121,7 @@ impl Renderer {
         globals.insert("site", &site.config);
         globals.insert("data", &site.data.all);
         globals.insert("platforms", &site.data.platforms);
-        globals.insert("directory", &crate::request::directory_view(site));
+        globals.insert("directory", &crate::request_view::directory_view(site));
         let account_types: Vec<serde_json::Value> = crate::request::schema::ACCOUNT_TYPES
             .iter()
             .map(|(id, label)| serde_json::json!({ "id": id, "label": label }))

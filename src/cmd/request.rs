@@ -8,9 +8,11 @@ use crate::date::Date;
 use crate::diag::Diagnostics;
 use crate::load::data::Data;
 use crate::quiz::Quizzes;
-use crate::request::check::{self, Context, Problem};
+use crate::request::check::Context;
 use crate::request::directory::{Approval, DIRECTORY_FILE};
+use crate::request::report::{self, FileReport};
 use crate::request::schema::Request;
+use crate::request::{lms, store};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -30,6 +32,14 @@ pub enum Action {
         /// Check as of this date (YYYY-MM-DD) instead of today.
         #[arg(long, value_parser = super::parse_date)]
         today: Option<Date>,
+        #[command(flatten)]
+        lms: LmsArgs,
+    },
+    /// List the directory's active accounts on platforms that are no longer approved (exit 1 if any).
+    Audit {
+        /// Print JSON for scripts.
+        #[arg(long)]
+        json: bool,
     },
     /// Add the account of an acceptable request to data/directory.yaml.
     Approve {
@@ -49,9 +59,65 @@ pub enum Action {
     },
 }
 
+/// An LMS completion report as training evidence; columns default to `site.yaml` `lms_report:`.
+#[derive(clap::Args, Default)]
+pub struct LmsArgs {
+    /// LMS completion export (CSV); a passed, current, in-validity row stands in for a code.
+    #[arg(long, value_name = "REPORT.csv")]
+    pub lms_report: Option<PathBuf>,
+    /// Column with the learner's email address.
+    #[arg(long, value_name = "NAME")]
+    pub lms_email_column: Option<String>,
+    /// Column with the module or course (quiz id or title).
+    #[arg(long, value_name = "NAME")]
+    pub lms_module_column: Option<String>,
+    /// Column with the completion status.
+    #[arg(long, value_name = "NAME")]
+    pub lms_status_column: Option<String>,
+    /// Column with the completion date.
+    #[arg(long, value_name = "NAME")]
+    pub lms_date_column: Option<String>,
+    /// Column with the score (optional).
+    #[arg(long, value_name = "NAME")]
+    pub lms_score_column: Option<String>,
+    /// Column with the quiz revision (optional; otherwise the module name must say "revision N").
+    #[arg(long, value_name = "NAME")]
+    pub lms_revision_column: Option<String>,
+    /// A status value that means passed (repeat for several; default: passed, pass).
+    #[arg(long, value_name = "VALUE")]
+    pub lms_passed: Vec<String>,
+}
+
+impl LmsArgs {
+    /// The column mapping: `site.yaml` `lms_report:`, with each flag given replacing its column.
+    fn columns(&self, config: &SiteConfig) -> crate::config::LmsReportColumns {
+        let mut c = config.lms_report.clone();
+        let set = |slot: &mut String, flag: &Option<String>| {
+            if let Some(v) = flag {
+                *slot = v.clone();
+            }
+        };
+        set(&mut c.email, &self.lms_email_column);
+        set(&mut c.module, &self.lms_module_column);
+        set(&mut c.status, &self.lms_status_column);
+        set(&mut c.completed, &self.lms_date_column);
+        if self.lms_score_column.is_some() {
+            c.score.clone_from(&self.lms_score_column);
+        }
+        if self.lms_revision_column.is_some() {
+            c.revision.clone_from(&self.lms_revision_column);
+        }
+        if !self.lms_passed.is_empty() {
+            c.passed_values.clone_from(&self.lms_passed);
+        }
+        c
+    }
+}
+
 pub fn run(root: &Path, args: &Args) -> i32 {
     match &args.action {
-        Action::Check { files, json, today } => check(root, files, *json, *today),
+        Action::Check { files, json, today, lms } => check(root, files, *json, *today, lms),
+        Action::Audit { json } => audit(root, *json),
         Action::Approve { file, today } => approve(root, file, *today),
         Action::Revoke { key, reason, today } => revoke(root, key, reason, *today),
     }
@@ -70,87 +136,13 @@ fn load(root: &Path) -> Result<Sources, Diagnostics> {
     Ok(Sources { config, data, quizzes })
 }
 
-/// A request file's verdict.
-#[derive(serde::Serialize)]
-struct FileReport {
-    file: String,
-    acceptable: bool,
-    summary: Option<String>,
-    problems: Vec<Problem>,
-    /// quiz helper: valid codes of a superseded quiz revision, with their verdict text
-    /// ("VALID (revision 2 superseded; retraining due by …)"), so the retraining deadline is seen.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    notes: Vec<Problem>,
+fn check_file(path: &Path, src: &Sources, today: Date, lms: Option<&lms::Report>) -> (FileReport, Option<Request>) {
+    let cx = Context { config: &src.config, data: &src.data, quizzes: &src.quizzes, today, lms };
+    report::check_file(path, &cx)
 }
 
-/// quiz helper: the verdict of every code still counting inside a retraining window.
-fn retraining_notes(req: &Request, cx: &Context<'_>) -> Vec<Problem> {
-    let mut notes = Vec::new();
-    for (i, admin) in req.administrators.iter().enumerate() {
-        for (quiz, code) in &admin.codes {
-            let v = crate::quiz::verify::verify(cx.quizzes, &admin.email, code, cx.today, cx.config.code_validity_days);
-            if v.valid && v.superseded.is_some() {
-                notes.push(Problem {
-                    field: format!("administrators[{i}].codes.{quiz}"),
-                    message: format!("code {code}: {}", v.status()),
-                });
-            }
-        }
-    }
-    notes
-}
-
-fn check_file(path: &Path, src: &Sources, today: Date) -> (FileReport, Option<Request>) {
-    let file = path.display().to_string();
-    let text = match std::fs::read_to_string(path) {
-        Ok(t) => t,
-        Err(e) => {
-            let p = Problem { field: "file".into(), message: format!("cannot read: {e}") };
-            return (FileReport { file, acceptable: false, summary: None, problems: vec![p], notes: Vec::new() }, None);
-        }
-    };
-    let req = match check::parse(&text) {
-        Ok(r) => r,
-        Err(p) => {
-            return (FileReport { file, acceptable: false, summary: None, problems: vec![p], notes: Vec::new() }, None);
-        }
-    };
-    let cx = Context { config: &src.config, data: &src.data, quizzes: &src.quizzes, today };
-    let problems = check::check(&req, &cx);
-    let notes = retraining_notes(&req, &cx);
-    let platform =
-        src.data.platforms.find(&req.account.platform).map_or(req.account.platform.as_str(), |(p, _)| p.name.as_str());
-    let summary = format!(
-        "{} {} for {} ({} administrator{})",
-        platform,
-        req.account.handle,
-        req.account.unit,
-        req.administrators.len(),
-        if req.administrators.len() == 1 { "" } else { "s" }
-    );
-    (FileReport { file, acceptable: problems.is_empty(), summary: Some(summary), problems, notes }, Some(req))
-}
-
-fn print_report(r: &FileReport) {
-    match (&r.summary, r.acceptable) {
-        (Some(s), true) => println!("{}: ACCEPTABLE: {s}", r.file),
-        (summary, false) => {
-            let n = r.problems.len();
-            println!(
-                "{}: NOT ACCEPTABLE, {n} problem{}{}",
-                r.file,
-                if n == 1 { "" } else { "s" },
-                summary.as_ref().map(|s| format!(" ({s})")).unwrap_or_default()
-            );
-            for p in &r.problems {
-                println!("  - {}: {}", p.field, p.message);
-            }
-        }
-        (None, true) => println!("{}: ACCEPTABLE", r.file),
-    }
-    for n in &r.notes {
-        println!("  note: {}: {}", n.field, n.message);
-    }
+fn print_report(r: &FileReport, with_evidence: bool) {
+    r.print(with_evidence);
 }
 
 /// Load the site's sources, or print why not (exit status 2: the site itself is broken).
@@ -161,9 +153,9 @@ fn load_or_report(root: &Path) -> Result<Sources, i32> {
     })
 }
 
-/// Save the directory after a change and say what happened.
-fn save_directory(root: &Path, src: &Sources, done: &str) -> i32 {
-    match src.data.directory.save(root) {
+/// Save the directory after a change (under the lock) and say what happened.
+fn save_directory(lock: &store::DirectoryLock, src: &Sources, done: &str) -> i32 {
+    match lock.save(&src.data.directory) {
         Ok(()) => {
             println!("{done}");
             0
@@ -175,34 +167,61 @@ fn save_directory(root: &Path, src: &Sources, done: &str) -> i32 {
     }
 }
 
-pub fn check(root: &Path, files: &[PathBuf], json: bool, today: Option<Date>) -> i32 {
+pub fn check(root: &Path, files: &[PathBuf], json: bool, today: Option<Date>, lms_args: &LmsArgs) -> i32 {
     let src = match load_or_report(root) {
         Ok(s) => s,
         Err(code) => return code,
     };
+    let report = match &lms_args.lms_report {
+        Some(path) => match lms::load(path, &lms_args.columns(&src.config)) {
+            Ok(r) => Some(r),
+            Err(why) => {
+                eprintln!("error: {why}");
+                return 2;
+            }
+        },
+        None => None,
+    };
     let today = today.unwrap_or_else(Date::today_utc);
-    let reports: Vec<FileReport> = files.iter().map(|f| check_file(f, &src, today).0).collect();
+    let reports: Vec<FileReport> = files.iter().map(|f| check_file(f, &src, today, report.as_ref()).0).collect();
     if json {
         println!("{}", serde_json::to_string_pretty(&reports).unwrap_or_default());
     } else {
-        reports.iter().for_each(print_report);
+        reports.iter().for_each(|r| print_report(r, report.is_some()));
     }
     if reports.iter().all(|r| r.acceptable) { 0 } else { 1 }
 }
 
+/// Take the directory lock, or say why not.
+fn lock_or_report(root: &Path) -> Result<store::DirectoryLock, i32> {
+    let lock = store::lock(root).map_err(|why| {
+        eprintln!("error: {why}; the directory file was not changed");
+        1
+    })?;
+    if lock.cleaned > 0 {
+        eprintln!("note: removed {} temporary file(s) an interrupted run left in data/", lock.cleaned);
+    }
+    Ok(lock)
+}
+
 pub fn approve(root: &Path, file: &Path, today: Option<Date>) -> i32 {
+    // Lock first, then read everything: a parallel approval cannot be overwritten.
+    let lock = match lock_or_report(root) {
+        Ok(l) => l,
+        Err(code) => return code,
+    };
     let mut src = match load_or_report(root) {
         Ok(s) => s,
         Err(code) => return code,
     };
     let today = today.unwrap_or_else(Date::today_utc);
-    let (report, req) = check_file(file, &src, today);
+    let (report, req) = check_file(file, &src, today, None);
     let Some(req) = req.filter(|_| report.acceptable) else {
-        print_report(&report);
+        print_report(&report, false);
         eprintln!("not approved: `policysite request check` must accept the request first");
         return 1;
     };
-    match src.data.directory.approve(&req, today) {
+    match src.data.directory.approve(&req, &src.data.platforms, today) {
         Ok(Approval::AlreadyApproved) => {
             println!("{}: already approved (request {}); the directory is unchanged", file.display(), req.id);
             0
@@ -210,7 +229,7 @@ pub fn approve(root: &Path, file: &Path, today: Option<Date>) -> i32 {
         Ok(Approval::Added) => {
             let summary = report.summary.unwrap_or_default();
             save_directory(
-                root,
+                &lock,
                 &src,
                 &format!(
                     "approved: {summary} added to {DIRECTORY_FILE}\nrebuild the site to publish it on /directory/"
@@ -225,12 +244,25 @@ pub fn approve(root: &Path, file: &Path, today: Option<Date>) -> i32 {
 }
 
 pub fn revoke(root: &Path, key: &str, reason: &str, today: Option<Date>) -> i32 {
+    let lock = match lock_or_report(root) {
+        Ok(l) => l,
+        Err(code) => return code,
+    };
     let mut src = match load_or_report(root) {
         Ok(s) => s,
         Err(code) => return code,
     };
     let today = today.unwrap_or_else(Date::today_utc);
-    let summary = match src.data.directory.revoke(key, reason, today) {
+    // `Blogs:@x` and `blog:@x` name one account: use the platform's id.
+    let canonical = |p: &str| {
+        let pl = &src.data.platforms;
+        pl.find(p).map(|(x, _)| x.id.clone()).or_else(|| pl.find_former(p).map(|x| x.id.clone()))
+    };
+    let key = match key.split_once(':').and_then(|(p, h)| Some((canonical(p)?, h))) {
+        Some((id, handle)) => format!("{id}:{handle}"),
+        None => key.to_string(),
+    };
+    let summary = match src.data.directory.revoke(&key, reason, today) {
         Ok(a) => format!("{} {} ({})", a.platform, a.handle, a.unit),
         Err(why) => {
             eprintln!("error: {why}");
@@ -238,10 +270,37 @@ pub fn revoke(root: &Path, key: &str, reason: &str, today: Option<Date>) -> i32 
         }
     };
     save_directory(
-        root,
+        &lock,
         &src,
         &format!(
             "retired: {summary}; it stays in {DIRECTORY_FILE} as history and leaves /directory/ on the next build"
         ),
     )
+}
+
+/// `request audit`: accounts on platforms that are no longer approved.
+pub fn audit(root: &Path, json: bool) -> i32 {
+    let src = match load_or_report(root) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let found = crate::request::audit::audit(&src.data);
+    if json {
+        println!("{}", serde_json::to_string_pretty(&found).unwrap_or_default());
+    } else if found.is_empty() {
+        println!("every active account in {DIRECTORY_FILE} is on an approved platform");
+    } else {
+        println!("{} active account(s) on platforms that are not approved:", found.len());
+        for f in &found {
+            let when = f.removed_on.map(|d| format!(", removed from the list on {d}")).unwrap_or_default();
+            println!(
+                "  - {}:{} ({}; request {}, approved {}): {} is not approved{when}: {}",
+                f.platform, f.handle, f.unit, f.request_id, f.approved, f.platform_name, f.why
+            );
+        }
+        println!(
+            "retire each with `policysite request revoke PLATFORM:HANDLE --reason …`, or move it to an approved platform"
+        );
+    }
+    if found.is_empty() { 0 } else { 1 }
 }

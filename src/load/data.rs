@@ -5,94 +5,12 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use serde::{Deserialize, Serialize};
-
+use super::directory::Directory;
 use crate::diag::{Diagnostic, Diagnostics, display_path};
-use crate::request::directory::Directory;
 
 pub const DATA_DIR: &str = "data";
-pub const PLATFORMS_FILE: &str = "data/platforms.yaml";
-
-/// The platform list of Regulation 6973.1R, footnotes 1 and 2. One file feeds the regulation's
-/// footnotes, the `/platforms/` page, the request form and `request check`.
-#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Platforms {
-    /// Footnote 1's sentence before the list.
-    pub approved_intro: String,
-    /// Approved platforms (footnote 1), in the regulation's order.
-    pub approved: Vec<Platform>,
-    /// Footnote 2, the reason certain platforms are barred, in the regulation's words.
-    pub barred_statement: String,
-    /// Platforms that may not be used for District accounts (footnote 2); each needs a `reason`.
-    pub barred: Vec<Platform>,
-}
-
-/// One platform of the list, approved or barred.
-#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Platform {
-    /// Stable id used in request files, e.g. `facebook`.
-    pub id: String,
-    /// The platform's name as staff know it, e.g. `Facebook`.
-    pub name: String,
-    /// How the regulation writes it ("blogs", "Snap Chat"), when that differs from `name`.
-    #[serde(default)]
-    pub as_written: Option<String>,
-    /// The platform's home page.
-    #[serde(default)]
-    pub url: Option<String>,
-    /// A remark shown with the platform on the `/platforms/` page.
-    #[serde(default)]
-    pub note: Option<String>,
-    /// Barred platforms: why, citing the regulation.
-    #[serde(default)]
-    pub reason: Option<String>,
-}
-
-impl Platform {
-    pub fn regulation_name(&self) -> &str {
-        self.as_written.as_deref().unwrap_or(&self.name)
-    }
-}
-
-impl Platforms {
-    /// Footnote 1 as the regulation words it: "…: Facebook, Twitter, … Flickr and blogs."
-    pub fn approved_sentence(&self) -> String {
-        let names: Vec<&str> = self.approved.iter().map(Platform::regulation_name).collect();
-        format!("{} {}.", self.approved_intro.trim_end(), join_and(&names))
-    }
-
-    pub fn find(&self, id: &str) -> Option<(&Platform, bool)> {
-        let id = id.trim().to_ascii_lowercase();
-        self.approved
-            .iter()
-            .map(|p| (p, true))
-            .chain(self.barred.iter().map(|p| (p, false)))
-            .find(|(p, _)| p.id == id || p.name.eq_ignore_ascii_case(&id))
-    }
-
-    fn validate(&self, text: &str) -> Result<(), Diagnostic> {
-        let mut seen = std::collections::BTreeSet::new();
-        for p in self.approved.iter().chain(&self.barred) {
-            if !seen.insert(p.id.as_str()) {
-                let line = text.lines().position(|l| l.contains(&format!("id: {}", p.id))).map_or(1, |i| i + 1);
-                return Err(Diagnostic::new(PLATFORMS_FILE, format!("platform id `{}` appears twice", p.id))
-                    .at(line, None)
-                    .help("each platform needs its own id"));
-            }
-        }
-        for p in &self.barred {
-            if p.reason.is_none() {
-                let line = text.lines().position(|l| l.contains(&format!("id: {}", p.id))).map_or(1, |i| i + 1);
-                return Err(Diagnostic::new(PLATFORMS_FILE, format!("barred platform `{}` has no `reason`", p.id))
-                    .at(line, None)
-                    .help("say why, in the regulation's words; staff see it on the request form"));
-            }
-        }
-        Ok(())
-    }
-}
+pub use super::directory::DIRECTORY_FILE;
+pub use super::platforms::{PLATFORMS_FILE, Platform, PlatformChange, Platforms};
 
 /// "a, b and c", the way the regulation lists things.
 pub fn join_and(items: &[&str]) -> String {
@@ -118,6 +36,7 @@ pub fn load(root: &Path) -> Result<Data, Diagnostics> {
     let mut all = BTreeMap::new();
     let mut platforms = None;
     let mut directory = Directory::default();
+    let mut directory_text = String::new();
     let mut entries: Vec<_> = match std::fs::read_dir(&dir) {
         Ok(rd) => rd.filter_map(Result::ok).map(|e| e.path()).collect(),
         Err(e) => {
@@ -142,15 +61,18 @@ pub fn load(root: &Path) -> Result<Data, Diagnostics> {
             }
         };
         let parsed: Result<serde_json::Value, Diagnostic> = match stem.as_str() {
-            "platforms" => crate::yaml::parse::<Platforms>(&text, &shown, 1).and_then(|p| {
-                p.validate(&text)?;
+            "platforms" => crate::yaml::parse::<Platforms>(&text, &shown, 1).map(|mut p| {
+                if let Err(d) = p.validate(&text) {
+                    diags.extend(d);
+                }
                 let v = serde_json::to_value(&p).unwrap_or_default();
                 platforms = Some(p);
-                Ok(v)
+                v
             }),
             "directory" => crate::yaml::parse::<Directory>(&text, &shown, 1).map(|d| {
                 let v = serde_json::to_value(&d).unwrap_or_default();
                 directory = d;
+                directory_text = text.clone();
                 v
             }),
             _ => crate::yaml::parse::<serde_json::Value>(&text, &shown, 1),
@@ -171,5 +93,66 @@ pub fn load(root: &Path) -> Result<Data, Diagnostics> {
         }
         return Err(diags.sorted());
     };
+    diags.extend(check_directory(&directory, &platforms, &directory_text));
     diags.into_result(Data { platforms, directory, all })
+}
+
+/// Check what the directory publishes, also after a hand edit: every account's platform is a
+/// platform id of the list, and every address is an `https:` (or `http:`) URL on that platform's
+/// hosts. The `/directory/` page links to these addresses, so a `javascript:` URL would be stored
+/// cross-site scripting.
+pub fn check_directory(directory: &Directory, platforms: &Platforms, text: &str) -> Diagnostics {
+    let mut diags = Diagnostics::default();
+    let lines: Vec<&str> = text.lines().collect();
+    // The line of `key:` that holds `value` within the account that starts after `from`.
+    let line_of = |from: usize, key: &str, value: &str| {
+        lines
+            .iter()
+            .enumerate()
+            .skip(from)
+            .find(|(_, l)| {
+                let l = l.trim_start().trim_start_matches("- ");
+                l.starts_with(&format!("{key}:")) && l.contains(value)
+            })
+            .map_or(from.max(1), |(i, _)| i + 1)
+    };
+    for a in &directory.accounts {
+        let start = line_of(0, "request_id", &a.request_id).saturating_sub(1);
+        let platform = platforms.by_id(&a.platform);
+        if platform.is_none() && platforms.removal_of(&a.platform).is_some() {
+            // A platform that has left both lists: its hosts are gone, but the address must still
+            // be a web address (`request audit` reports the account).
+            if let Some(url) = a.url.as_deref()
+                && !url::Url::parse(url.trim()).is_ok_and(|u| matches!(u.scheme(), "https" | "http"))
+            {
+                diags.push(
+                    Diagnostic::new(DIRECTORY_FILE, format!("account {}: `{url}` is not an https: address", a.handle))
+                        .at(line_of(start, "url", url.trim()), None)
+                        .help("correct the address or remove the `url:` line; /directory/ links to it"),
+                );
+            }
+            continue;
+        }
+        let Some(platform) = platform else {
+            diags.push(
+                Diagnostic::new(DIRECTORY_FILE, format!("`{}` is not a platform id of {PLATFORMS_FILE}", a.platform))
+                    .at(line_of(start, "platform", &a.platform), None)
+                    .help(match platforms.find(&a.platform) {
+                        Some((p, _)) => format!("write the platform's id, `{}`", p.id),
+                        None => "use a platform id from data/platforms.yaml".to_string(),
+                    }),
+            );
+            continue;
+        };
+        if let Some(url) = a.url.as_deref()
+            && let Err(why) = platform.check_account_url(url)
+        {
+            diags.push(
+                Diagnostic::new(DIRECTORY_FILE, format!("account {} ({}): {why}", a.handle, a.request_id))
+                    .at(line_of(start, "url", url.trim()), None)
+                    .help("correct the address or remove the `url:` line; /directory/ links to it"),
+            );
+        }
+    }
+    diags
 }

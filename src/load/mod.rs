@@ -3,7 +3,9 @@
 
 pub mod content;
 pub mod data;
+pub mod directory;
 pub mod frontmatter;
+pub mod platforms;
 
 use std::path::Path;
 

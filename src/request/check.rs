@@ -3,12 +3,12 @@
 
 use serde::Serialize;
 
+use super::email::district_email;
 use super::schema::{self, Request};
 use crate::config::SiteConfig;
 use crate::date::Date;
 use crate::load::data::Data;
 use crate::quiz::Quizzes;
-use crate::quiz::verify::verify;
 
 /// One problem, with the field it concerns (a JSON path such as `administrators[0].codes.public-records`).
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -23,22 +23,61 @@ pub struct Context<'a> {
     pub data: &'a Data,
     pub quizzes: &'a Quizzes,
     pub today: Date,
+    /// The LMS completion report, when `--lms-report` was given.
+    pub lms: Option<&'a super::lms::Report>,
 }
 
-/// Parse a request file; malformed JSON is reported with its line and column.
+/// The result of checking one request.
+#[derive(Debug, Default)]
+pub struct Checked {
+    pub problems: Vec<Problem>,
+    /// Per administrator and required quiz, which evidence was used.
+    pub evidence: Vec<super::training::Evidence>,
+    /// Said about an acceptable request, e.g. that it is already in the directory.
+    pub notes: Vec<String>,
+}
+
+/// Parse a request file; see [`super::file::parse`].
 pub fn parse(text: &str) -> Result<Request, Problem> {
-    serde_json::from_str(text).map_err(|e| Problem {
-        field: format!("line {}, column {}", e.line(), e.column()),
-        message: format!("not a valid request file: {e}"),
-    })
+    super::file::parse(text)
 }
 
-pub fn check(req: &Request, cx: &Context<'_>) -> Vec<Problem> {
-    let mut p = Vec::new();
-    let mut problem = |field: &str, message: String| p.push(Problem { field: field.to_string(), message });
+/// Collects problems: `p.add("field", message)`.
+#[derive(Default)]
+struct Problems(Vec<Problem>);
 
+impl Problems {
+    fn add(&mut self, field: &str, message: impl Into<String>) {
+        self.0.push(Problem { field: field.to_string(), message: message.into() });
+    }
+    /// A required text field that is empty.
+    fn required(&mut self, field: &str, value: &str, what: &str) {
+        if value.trim().is_empty() {
+            self.add(field, format!("{what} is missing"));
+        }
+    }
+}
+
+/// Every problem of a request, each administrator's training evidence, and notes such as "already
+/// in the directory".
+pub fn check(req: &Request, cx: &Context<'_>) -> Checked {
+    let limits = super::file::limits(req);
+    if !limits.is_empty() {
+        // The other checks would read what is over the limit; report the limits alone.
+        return Checked { problems: limits, ..Checked::default() };
+    }
+    let mut p = Problems::default();
+    let mut notes = Vec::new();
+    check_header(req, &mut p);
+    check_account(req, cx, &mut p, &mut notes);
+    let evidence = check_people(req, cx, &mut p, &mut notes);
+    check_settings(req, &mut p);
+    Checked { problems: p.0, evidence, notes }
+}
+
+fn check_header(req: &Request, p: &mut Problems) {
     if req.schema != schema::SCHEMA || req.version != schema::VERSION {
-        problem(
+        p.add(
             "schema",
             format!(
                 "expected schema `{}` version {}, found `{}` version {}",
@@ -50,111 +89,135 @@ pub fn check(req: &Request, cx: &Context<'_>) -> Vec<Problem> {
         );
     }
     if req.id.trim().is_empty() {
-        problem("id", "the request has no id".into());
+        p.add("id", "the request has no id");
     }
     if Date::parse(&req.submitted).is_none() {
-        problem("submitted", format!("`{}` is not a date (YYYY-MM-DD)", req.submitted));
+        p.add("submitted", format!("`{}` is not a date (YYYY-MM-DD)", req.submitted));
     }
-    let required = |field: &str, value: &str, what: &str, problem: &mut dyn FnMut(&str, String)| {
-        if value.trim().is_empty() {
-            problem(field, format!("{what} is missing"));
-        }
-    };
-    required("requester.name", &req.requester.name, "the requester's name", &mut problem);
-    if !cx.config.is_district_email(&req.requester.email) {
-        problem(
-            "requester.email",
-            format!(
-                "`{}` is not a District email address ({})",
-                req.requester.email,
-                cx.config.email_domains.join(", ")
-            ),
-        );
-    }
+}
 
+/// The account: type, purpose, platform (approved, by id), address on the platform, duplicates.
+fn check_account(req: &Request, cx: &Context<'_>, p: &mut Problems, notes: &mut Vec<String>) {
     let a = &req.account;
     if !schema::ACCOUNT_TYPES.iter().any(|(k, _)| *k == a.kind) {
-        problem("account.type", format!("unknown account type `{}`", a.kind));
+        p.add("account.type", format!("unknown account type `{}`", a.kind));
     }
-    required("account.unit", &a.unit, "the school or department", &mut problem);
-    required("account.name", &a.name, "the account's name", &mut problem);
-    required("account.description", &a.description, "the account's purpose", &mut problem);
-    required("account.handle", &a.handle, "the proposed handle", &mut problem);
+    p.required("account.unit", &a.unit, "the school or department");
+    p.required("account.name", &a.name, "the account's name");
+    p.required("account.description", &a.description, "the account's purpose");
+    p.required("account.handle", &a.handle, "the proposed handle");
     if !matches!(a.purpose.as_str(), "educational" | "professional") {
-        problem("account.purpose", "the purpose must be educational or professional (Regulation 6973.1R)".into());
+        p.add("account.purpose", "the purpose must be educational or professional (Regulation 6973.1R)");
     }
-    match cx.data.platforms.find(&a.platform) {
+    let platform = cx.data.platforms.find(&a.platform);
+    match platform {
         Some((_, true)) => {}
-        Some((p, false)) => problem(
+        Some((pl, false)) => p.add(
             "account.platform",
-            format!("{} is not allowed: {}", p.name, p.reason.as_deref().unwrap_or("barred by Regulation 6973.1R")),
+            format!("{} is not allowed: {}", pl.name, pl.reason.as_deref().unwrap_or("barred by Regulation 6973.1R")),
         ),
-        None => problem("account.platform", format!("`{}` is not on the approved platform list", a.platform)),
+        None => match cx.data.platforms.find_former(&a.platform) {
+            Some(former) => {
+                let when = cx.data.platforms.removal_of(&former.id);
+                p.add(
+                    "account.platform",
+                    format!(
+                        "{} is no longer approved{}{}",
+                        former.name,
+                        when.map(|c| format!(": removed from the list on {}", c.date)).unwrap_or_default(),
+                        when.and_then(|c| c.note.as_deref()).map(|n| format!(" ({n})")).unwrap_or_default()
+                    ),
+                )
+            }
+            None => p.add("account.platform", format!("`{}` is not on the approved platform list", a.platform)),
+        },
     }
-    if let Some(existing) = cx.data.directory.find_active(&a.platform, &a.handle)
-        && existing.request_id != req.id
+    if let (Some((pl, _)), Some(url)) = (platform, a.url.as_deref().filter(|u| !u.trim().is_empty()))
+        && let Err(why) = pl.check_account_url(url)
     {
-        problem(
+        p.add("account.url", why);
+    }
+    // Aliases ("Blogs", "blog") name one platform: compare by its id.
+    let platform_id = platform.map_or(a.platform.as_str(), |(pl, _)| pl.id.as_str());
+    match cx.data.directory.find_active(platform_id, &a.handle) {
+        Some(existing) if existing.request_id != req.id => p.add(
             "account.handle",
             format!(
                 "{} on {} is already an official account (request {}, approved {})",
                 existing.handle, existing.platform, existing.request_id, existing.approved
             ),
-        );
+        ),
+        Some(existing) => notes.push(format!(
+            "already in the directory: approved {} ({} on {}); approving it again changes nothing",
+            existing.approved, existing.handle, existing.platform
+        )),
+        None => {}
     }
+    if let Some(old) = cx.data.directory.accounts.iter().find(|x| x.request_id == req.id && x.retired.is_some()) {
+        notes.push(format!(
+            "this request was approved on {} and the account retired on {}",
+            old.approved,
+            old.retired.map(|d| d.to_string()).unwrap_or_default()
+        ));
+    }
+}
 
+/// Requester, administrators (names, District emails, FLSA, training) and the principal.
+fn check_people(
+    req: &Request,
+    cx: &Context<'_>,
+    p: &mut Problems,
+    notes: &mut Vec<String>,
+) -> Vec<super::training::Evidence> {
+    let domains = &cx.config.email_domains;
+    p.required("requester.name", &req.requester.name, "the requester's name");
+    if let Err(why) = district_email(&req.requester.email, domains) {
+        p.add("requester.email", why);
+    }
     if req.administrators.is_empty() {
-        problem("administrators", "at least one account administrator is required".into());
+        p.add("administrators", "at least one account administrator is required");
     }
     for (i, admin) in req.administrators.iter().enumerate() {
         let f = |name: &str| format!("administrators[{i}].{name}");
-        required(&f("name"), &admin.name, "the administrator's name", &mut problem);
-        if !cx.config.is_district_email(&admin.email) {
-            problem(&f("email"), format!("`{}` is not a District email address", admin.email));
+        p.required(&f("name"), &admin.name, "the administrator's name");
+        if let Err(why) = district_email(&admin.email, domains) {
+            p.add(&f("email"), why);
         }
         if !admin.flsa_exempt {
-            problem(
+            p.add(
                 &f("flsa_exempt"),
-                "the administrator must be Fair Labor Standards Act exempt staff (attestation missing)".into(),
+                "the administrator must be Fair Labor Standards Act exempt staff (attestation missing)",
             );
         }
-        for quiz in &cx.config.required_training {
-            let Some(code) = admin.codes.get(quiz) else {
-                problem(&f(&format!("codes.{quiz}")), format!("no completion code for `{quiz}`"));
-                continue;
-            };
-            let v = verify(cx.quizzes, &admin.email, code, cx.today, cx.config.code_validity_days);
-            if let Some(why) = &v.problem {
-                problem(&f(&format!("codes.{quiz}")), format!("code {code}: {why}"));
-            } else if v.quiz.as_deref() != Some(quiz.as_str()) {
-                problem(
-                    &f(&format!("codes.{quiz}")),
-                    format!("code {code} is for `{}`, not `{quiz}`", v.quiz.unwrap_or_default()),
-                );
-            }
-        }
     }
-
-    if schema::needs_principal(&a.kind) {
+    let mut evidence = Vec::new();
+    for (i, admin) in req.administrators.iter().enumerate() {
+        evidence.extend(super::training::check_admin(i, admin, cx, &mut p.0, notes));
+    }
+    if schema::needs_principal(&req.account.kind) {
+        let missing = "an account in a school's name needs the principal's approval";
         match &req.principal_approval {
-            Some(pa) if pa.approved && !pa.name.trim().is_empty() && cx.config.is_district_email(&pa.email) => {}
-            Some(pa) if !cx.config.is_district_email(&pa.email) => {
-                problem("principal_approval.email", format!("`{}` is not a District email address", pa.email))
-            }
-            _ => problem("principal_approval", "an account in a school's name needs the principal's approval".into()),
+            Some(pa) => match district_email(&pa.email, domains) {
+                Err(why) => p.add("principal_approval.email", why),
+                Ok(_) if !pa.approved || pa.name.trim().is_empty() => p.add("principal_approval", missing),
+                Ok(_) => {}
+            },
+            None => p.add("principal_approval", missing),
         }
     }
+    evidence
+}
+
+/// Privacy settings and acknowledgements the regulation requires.
+fn check_settings(req: &Request, p: &mut Problems) {
     if !req.privacy_settings.notify_on_tag {
-        problem(
+        p.add(
             "privacy_settings.notify_on_tag",
-            "the administrator must be notified when the account is tagged or mentioned".into(),
+            "the administrator must be notified when the account is tagged or mentioned",
         );
     }
     if !req.privacy_settings.approve_posts_by_others {
-        problem(
-            "privacy_settings.approve_posts_by_others",
-            "posts by others must require the administrator's approval".into(),
-        );
+        p.add("privacy_settings.approve_posts_by_others", "posts by others must require the administrator's approval");
     }
     let ack = &req.acknowledgements;
     for (ok, field, what) in [
@@ -167,8 +230,7 @@ pub fn check(req: &Request, cx: &Context<'_>) -> Vec<Problem> {
         (ack.student_privacy, "acknowledgements.student_privacy", "the student photo, video and privacy restrictions"),
     ] {
         if !ok {
-            problem(field, format!("acknowledgement missing: {what}"));
+            p.add(field, format!("acknowledgement missing: {what}"));
         }
     }
-    p
 }

@@ -1,90 +1,10 @@
 //! The central directory of official accounts (`data/directory.yaml`), kept by the Communications
-//! Department with `policysite request approve` / `revoke` and published on `/directory/`.
+//! Department with `policysite request approve` / `revoke` and published on `/directory/`. The data
+//! types live in [`crate::load::directory`], so loading the site never depends on this module.
 
-use serde::{Deserialize, Serialize};
+pub use crate::load::directory::*;
 
 use crate::date::Date;
-
-pub const DIRECTORY_FILE: &str = "data/directory.yaml";
-
-/// `data/directory.yaml`: the official accounts, written by `policysite request approve` and `revoke`.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq, schemars::JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Directory {
-    /// Every approved account, retired ones included (they stay as history).
-    #[serde(default)]
-    pub accounts: Vec<Account>,
-}
-
-/// One official account.
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, schemars::JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Account {
-    /// The request's id, so an approval can be traced back to its request file.
-    pub request_id: String,
-    /// Platform id from `data/platforms.yaml`.
-    pub platform: String,
-    /// The account's handle on the platform, e.g. `@TacomaSchools`.
-    pub handle: String,
-    /// The account's address on the platform.
-    #[serde(default)]
-    pub url: Option<String>,
-    /// school, sports_team, department, program, club or professional.
-    #[schemars(schema_with = "crate::request::schema::account_type_schema")]
-    pub account_type: String,
-    /// School or department the account speaks for.
-    pub unit: String,
-    /// The account's display name.
-    #[serde(default)]
-    pub name: Option<String>,
-    /// The day the request was approved (YYYY-MM-DD).
-    pub approved: Date,
-    /// The staff who administer the account.
-    pub managers: Vec<Manager>,
-    /// `active`, or `retired` once revoked (default `active`).
-    #[serde(default)]
-    pub status: Status,
-    /// The day the account was retired (YYYY-MM-DD).
-    #[serde(default)]
-    pub retired: Option<Date>,
-    /// Why the account was retired.
-    #[serde(default)]
-    pub retired_reason: Option<String>,
-}
-
-/// Whether an account is in use.
-#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, PartialEq, Eq, schemars::JsonSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum Status {
-    #[default]
-    Active,
-    Retired,
-}
-
-/// A staff member who manages an account.
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, schemars::JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Manager {
-    /// Full name.
-    pub name: String,
-    /// District email address.
-    pub email: String,
-}
-
-/// Handles compare without case, a leading `@` or a trailing `/`: `@TacomaSchools` and
-/// `tacomaschools` are the same account.
-pub fn normalise_handle(handle: &str) -> String {
-    handle.trim().trim_start_matches('@').trim_end_matches('/').to_lowercase()
-}
-
-impl Directory {
-    pub fn find_active(&self, platform: &str, handle: &str) -> Option<&Account> {
-        let h = normalise_handle(handle);
-        self.accounts
-            .iter()
-            .find(|a| a.status == Status::Active && a.platform == platform && normalise_handle(&a.handle) == h)
-    }
-}
 
 /// What `approve` did.
 #[derive(Debug, PartialEq)]
@@ -97,11 +17,25 @@ pub enum Approval {
 impl Directory {
     /// Add the account of a checked request. Refuses a different request for an account that is
     /// already active; approving the same request twice changes nothing.
-    pub fn approve(&mut self, req: &super::schema::Request, today: Date) -> Result<Approval, String> {
+    /// The platform is stored by its id (never the alias the request used) and the address as the
+    /// `url` crate serializes it, after the same checks `request check` made.
+    pub fn approve(
+        &mut self,
+        req: &super::schema::Request,
+        platforms: &crate::load::data::Platforms,
+        today: Date,
+    ) -> Result<Approval, String> {
         if self.accounts.iter().any(|a| a.request_id == req.id && a.status == Status::Active) {
             return Ok(Approval::AlreadyApproved);
         }
-        let platform = req.account.platform.trim().to_ascii_lowercase();
+        let Some((p, true)) = platforms.find(&req.account.platform) else {
+            return Err(format!("`{}` is not an approved platform", req.account.platform));
+        };
+        let platform = p.id.clone();
+        let url = match req.account.url.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
+            Some(u) => Some(p.check_account_url(u)?),
+            None => None,
+        };
         if let Some(existing) = self.find_active(&platform, &req.account.handle) {
             return Err(format!(
                 "{} on {} is already in the directory (request {}, approved {}); revoke it first if this request replaces it",
@@ -112,7 +46,7 @@ impl Directory {
             request_id: req.id.clone(),
             platform,
             handle: req.account.handle.trim().to_string(),
-            url: req.account.url.clone().filter(|u| !u.trim().is_empty()),
+            url,
             account_type: req.account.kind.clone(),
             unit: req.account.unit.trim().to_string(),
             name: Some(req.account.name.trim().to_string()),
@@ -149,14 +83,5 @@ impl Directory {
         a.retired = Some(today);
         a.retired_reason = Some(reason.to_string()).filter(|r| !r.trim().is_empty());
         Ok(&self.accounts[i])
-    }
-
-    /// Write the directory file atomically, so it is never left half-written.
-    pub fn save(&self, root: &std::path::Path) -> std::io::Result<()> {
-        let yaml = serde_saphyr::to_string(self).map_err(|e| std::io::Error::other(e.to_string()))?;
-        let text = format!(
-            "# yaml-language-server: $schema=../schemas/directory.schema.json\n# The central directory of official social media accounts, kept by the Communications Department.\n# Edit with `policysite request approve FILE` and `policysite request revoke ...`, not by hand.\n{yaml}"
-        );
-        crate::output::write_atomic(&root.join(DIRECTORY_FILE), text.as_bytes())
     }
 }

@@ -1,0 +1,299 @@
+//! `data/platforms.yaml`: the platform list of Regulation 6973.1R (footnotes 1 and 2), the hosts an
+//! account address may use on each platform, and the dated history of the approved list.
+//!
+//! One file feeds the regulation's footnotes, the `/platforms/` page, the request form, `request check`
+//! (is the platform approved, is the account's address on it) and `request audit` (accounts on
+//! platforms that have left the list). The history is also what the change feed reads
+//! ([`Platforms::changes`]).
+
+use std::collections::BTreeSet;
+
+use serde::{Deserialize, Serialize};
+
+use crate::date::Date;
+use crate::diag::{Diagnostic, Diagnostics};
+
+pub const PLATFORMS_FILE: &str = "data/platforms.yaml";
+
+/// The platform list. Unknown keys are errors (a typo would otherwise silently drop a setting).
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Platforms {
+    /// Footnote 1's sentence before the list.
+    pub approved_intro: String,
+    /// Approved platforms (footnote 1), in the regulation's order.
+    pub approved: Vec<Platform>,
+    /// Footnote 2, the reason certain platforms are barred, in the regulation's words.
+    pub barred_statement: String,
+    /// Platforms that may not be used for District accounts (footnote 2); each needs a `reason`.
+    pub barred: Vec<Platform>,
+    /// Platforms that have left the approved list (recorded in `history`), kept with their name and
+    /// hosts so the history, old directory entries and `request audit` still name them.
+    #[serde(default)]
+    pub former: Vec<Platform>,
+    /// Dated additions to and removals from the approved list, oldest first.
+    #[serde(default)]
+    pub history: Vec<PlatformChange>,
+}
+
+/// One platform of the list, approved, barred or former.
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Platform {
+    /// Stable id used in request files and the directory, e.g. `facebook`.
+    pub id: String,
+    /// The platform's name as staff know it, e.g. `Facebook`.
+    pub name: String,
+    /// How the regulation writes it ("blogs", "Snap Chat"), when that differs from `name`.
+    #[serde(default)]
+    pub as_written: Option<String>,
+    /// The platform's home page.
+    #[serde(default)]
+    pub url: Option<String>,
+    /// Hosts an account's address may be on (`instagram.com` also allows `www.instagram.com`).
+    /// Without it, the host of `url` (less a leading `www.`) is the only one.
+    #[serde(default)]
+    pub hosts: Vec<String>,
+    /// A remark shown with the platform on the `/platforms/` page.
+    #[serde(default)]
+    pub note: Option<String>,
+    /// Barred platforms: why, citing the regulation.
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+/// One dated change of the approved list. `added_names`, `removed_names` and `date_long` are
+/// filled in after loading, for templates; they cannot be written in the file.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PlatformChange {
+    /// The day the approved list changed (YYYY-MM-DD).
+    pub date: Date,
+    /// Platform ids that joined the approved list on `date`.
+    #[serde(default)]
+    pub added: Vec<String>,
+    /// Platform ids that left the approved list on `date`.
+    #[serde(default)]
+    pub removed: Vec<String>,
+    /// Why the list changed, shown on `/platforms/` and in the change feed.
+    #[serde(default)]
+    pub note: Option<String>,
+    #[serde(skip_deserializing)]
+    #[schemars(skip)]
+    pub added_names: Vec<String>,
+    #[serde(skip_deserializing)]
+    #[schemars(skip)]
+    pub removed_names: Vec<String>,
+    #[serde(skip_deserializing)]
+    #[schemars(skip)]
+    pub date_long: String,
+}
+
+impl Platform {
+    pub fn regulation_name(&self) -> &str {
+        self.as_written.as_deref().unwrap_or(&self.name)
+    }
+
+    /// The hosts an account address on this platform may use.
+    pub fn account_hosts(&self) -> Vec<String> {
+        if !self.hosts.is_empty() {
+            return self.hosts.iter().map(|h| h.trim().trim_end_matches('.').to_ascii_lowercase()).collect();
+        }
+        let from_url = self.url.as_deref().and_then(|u| url::Url::parse(u).ok());
+        let host = from_url.as_ref().and_then(|u| u.host_str()).map(|h| h.trim_start_matches("www.").to_string());
+        host.into_iter().collect()
+    }
+
+    /// Check an account's address: an `https:` (or `http:`) URL on one of this platform's hosts,
+    /// with no user name, password or port. Returns the URL as the `url` crate serializes it
+    /// (percent-encoded), which is what the directory stores and the page links to.
+    pub fn check_account_url(&self, raw: &str) -> Result<String, String> {
+        let raw = raw.trim();
+        let example = self.account_hosts().first().map(|h| format!("https://www.{h}/…")).unwrap_or_default();
+        let u = url::Url::parse(raw)
+            .map_err(|e| format!("`{raw}` is not a web address ({e}); paste the account's address, e.g. {example}"))?;
+        if !matches!(u.scheme(), "https" | "http") {
+            return Err(format!(
+                "`{}:` addresses are not allowed; the account's address must start with https:// (e.g. {example})",
+                u.scheme()
+            ));
+        }
+        if !u.username().is_empty() || u.password().is_some() {
+            return Err(format!("`{raw}` contains a user name or password before the host; remove it"));
+        }
+        if u.port().is_some() {
+            return Err(format!("`{raw}` names a port; use the platform's ordinary address ({example})"));
+        }
+        let Some(url::Host::Domain(host)) = u.host() else {
+            return Err(format!("`{raw}` has no host name; use the platform's address ({example})"));
+        };
+        let host = host.trim_end_matches('.').to_ascii_lowercase();
+        let hosts = self.account_hosts();
+        if hosts.is_empty() {
+            return Err(format!(
+                "no hosts are listed for {} in {PLATFORMS_FILE}; add `hosts:` there, or leave the address empty",
+                self.name
+            ));
+        }
+        if hosts.iter().any(|h| host == *h || host.ends_with(&format!(".{h}"))) {
+            Ok(u.to_string())
+        } else {
+            Err(format!("`{host}` is not an address on {} (expected {} or a subdomain)", self.name, hosts.join(", ")))
+        }
+    }
+}
+
+impl Platforms {
+    /// Footnote 1 as the regulation words it: "…: Facebook, Twitter, … Flickr and blogs."
+    pub fn approved_sentence(&self) -> String {
+        let names: Vec<&str> = self.approved.iter().map(Platform::regulation_name).collect();
+        format!("{} {}.", self.approved_intro.trim_end(), super::data::join_and(&names))
+    }
+
+    /// A platform by id, name or the regulation's spelling ("Blogs", "blog", "Snap Chat"), and
+    /// whether it is approved. Callers store `platform.id`, never what the user typed.
+    pub fn find(&self, id: &str) -> Option<(&Platform, bool)> {
+        let id = id.trim();
+        self.approved.iter().map(|p| (p, true)).chain(self.barred.iter().map(|p| (p, false))).find(|(p, _)| {
+            p.id.eq_ignore_ascii_case(id)
+                || p.name.eq_ignore_ascii_case(id)
+                || p.as_written.as_deref().is_some_and(|w| w.eq_ignore_ascii_case(id))
+        })
+    }
+
+    /// Any platform of the file by its exact id: approved, barred or former.
+    pub fn by_id(&self, id: &str) -> Option<&Platform> {
+        self.approved.iter().chain(&self.barred).chain(&self.former).find(|p| p.id == id)
+    }
+
+    /// A former platform by id, name or the regulation's spelling.
+    pub fn find_former(&self, id: &str) -> Option<&Platform> {
+        let id = id.trim();
+        self.former.iter().find(|p| {
+            p.id.eq_ignore_ascii_case(id)
+                || p.name.eq_ignore_ascii_case(id)
+                || p.as_written.as_deref().is_some_and(|w| w.eq_ignore_ascii_case(id))
+        })
+    }
+
+    /// The dated changes of the approved list, oldest first (for the change feed and `/platforms/`).
+    pub fn changes(&self) -> &[PlatformChange] {
+        &self.history
+    }
+
+    /// The most recent history entry that removed `id`, if any.
+    pub fn removal_of(&self, id: &str) -> Option<&PlatformChange> {
+        self.history.iter().rev().find(|c| c.removed.iter().any(|r| r == id))
+    }
+
+    /// Display name for an id, also for platforms that have left both lists.
+    pub fn name_of(&self, id: &str) -> String {
+        self.by_id(id).map_or_else(|| id.to_string(), |p| p.name.clone())
+    }
+
+    /// Check the list and fill in the history's display fields. Every problem is reported.
+    pub(crate) fn validate(&mut self, text: &str) -> Result<(), Diagnostics> {
+        let mut diags = Diagnostics::default();
+        let line_of = |needle: &str| text.lines().position(|l| l.contains(needle)).map_or(1, |i| i + 1);
+        let err = |line: usize, msg: String, help: &str| {
+            Diagnostic::new(PLATFORMS_FILE, msg).at(line, None).help(help.to_string())
+        };
+        let mut seen = BTreeSet::new();
+        for p in self.approved.iter().chain(&self.barred).chain(&self.former) {
+            if !seen.insert(p.id.as_str()) {
+                diags.push(err(
+                    line_of(&format!("id: {}", p.id)),
+                    format!("platform id `{}` appears twice", p.id),
+                    "each platform needs its own id",
+                ));
+            }
+        }
+        for p in &self.barred {
+            if p.reason.is_none() {
+                diags.push(err(
+                    line_of(&format!("id: {}", p.id)),
+                    format!("barred platform `{}` has no `reason`", p.id),
+                    "say why, in the regulation's words; staff see it on the request form",
+                ));
+            }
+        }
+        for p in &self.former {
+            if self.removal_of(&p.id).is_none() {
+                diags.push(err(
+                    line_of(&format!("id: {}", p.id)),
+                    format!("former platform `{}` has no removal in `history`", p.id),
+                    "add `- date: YYYY-MM-DD` with `removed: [id]` to the history for the day it left the list",
+                ));
+            }
+        }
+        self.validate_history(text, &mut diags);
+        diags.into_result(())
+    }
+
+    /// History rules: dates in order, each entry changes something or says why it is there, nothing
+    /// is added twice or removed while not approved, and every platform the history added that is
+    /// no longer approved has a recorded removal.
+    fn validate_history(&mut self, text: &str, diags: &mut Diagnostics) {
+        if self.history.is_empty() {
+            return;
+        }
+        let history_start = crate::yaml::key_line(text, "history", 1).unwrap_or(1);
+        let entry_line = |i: usize| {
+            text.lines()
+                .enumerate()
+                .skip(history_start)
+                .filter(|(_, l)| l.trim_start().starts_with("- date:"))
+                .nth(i)
+                .map_or(history_start, |(n, _)| n + 1)
+        };
+        let help = "the history lists, oldest first, each date the approved list changed: `- date: YYYY-MM-DD`, `added: [id]`, `removed: [id]`, `note: …`";
+        let mut listed: BTreeSet<String> = BTreeSet::new();
+        let mut previous: Option<Date> = None;
+        for (i, c) in self.history.iter().enumerate() {
+            let at = |msg: String| Diagnostic::new(PLATFORMS_FILE, msg).at(entry_line(i), None).help(help);
+            if previous.is_some_and(|p| c.date < p) {
+                diags.push(at(format!("history entry {} is dated before the one above it", c.date)));
+            }
+            previous = Some(c.date);
+            if c.added.is_empty() && c.removed.is_empty() && c.note.as_deref().is_none_or(|n| n.trim().is_empty()) {
+                diags.push(at(format!("history entry {} adds nothing, removes nothing and has no note", c.date)));
+            }
+            for id in &c.added {
+                if !listed.insert(id.clone()) {
+                    diags.push(at(format!("history entry {} adds `{id}`, which is already approved then", c.date)));
+                }
+            }
+            for id in &c.removed {
+                if !listed.remove(id) {
+                    diags.push(at(format!("history entry {} removes `{id}`, which is not approved then", c.date)));
+                }
+            }
+        }
+        // A platform approved but never added is taken as approved before the recorded history
+        // (adding one without a history entry stays possible). A platform the history added that is
+        // no longer approved must have its removal recorded: `request audit` and the feed rely on it.
+        let approved: BTreeSet<String> = self.approved.iter().map(|p| p.id.clone()).collect();
+        for id in listed.difference(&approved) {
+            diags.push(
+                Diagnostic::new(PLATFORMS_FILE, format!("the history adds `{id}`, but it is not in `approved`"))
+                    .at(history_start, None)
+                    .help("record its removal (`removed: [id]` with the date), or put it back in `approved`"),
+            );
+        }
+        let names: Vec<(Vec<String>, Vec<String>)> = self
+            .history
+            .iter()
+            .map(|c| {
+                (
+                    c.added.iter().map(|id| self.name_of(id)).collect(),
+                    c.removed.iter().map(|id| self.name_of(id)).collect(),
+                )
+            })
+            .collect();
+        for (c, (added, removed)) in self.history.iter_mut().zip(names) {
+            c.added_names = added;
+            c.removed_names = removed;
+            c.date_long = c.date.long();
+        }
+    }
+}
