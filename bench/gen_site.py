@@ -2,7 +2,10 @@
 """Generate a synthetic policy manual of N pages (~8 KB of Markdown each: headings, lists, a table,
 footnotes, links between pages) as a policysite site, plus the same pages as a Hugo site.
 
-usage: gen_site.py N OUT_DIR
+usage: gen_site.py N OUT_DIR [--flat]
+
+--flat puts every page at the top level (content/pNNNNN.md) instead of in sections of 100, to check
+that the output still grows linearly with the number of pages (the main navigation is bounded).
 """
 import os, random, shutil, sys
 
@@ -14,7 +17,10 @@ WORDS = ("policy staff student record district account social media training pub
 def para(r, n):
     return " ".join(r.choice(WORDS) for _ in range(n)).capitalize() + "."
 
-def page(r, i, n_pages, per_section):
+def target_path(target, per_section, flat):
+    return f"p{target:05}.md" if flat else f"s{target // per_section:03}/p{target:05}.md"
+
+def page(r, i, n_pages, per_section, flat=False):
     lines = []
     sec = i // per_section
     for h in range(6):
@@ -22,8 +28,7 @@ def page(r, i, n_pages, per_section):
         lines.append(para(r, 48) + f" See Policy {1000 + (i * 7 + h) % 9000}.[^n{h}]\n")
         lines.append("- " + para(r, 12) + "\n- " + para(r, 12) + "\n- " + para(r, 12) + "\n")
         target = r.randrange(n_pages)
-        tsec = target // per_section
-        lines.append(f"Related: [page {target}](@/s{tsec:03}/p{target:05}.md#part-{h + 1}-of-policy-{target}).\n")
+        lines.append(f"Related: [page {target}](@/{target_path(target, per_section, flat)}#part-{h + 1}-of-policy-{target}).\n")
         if h == 2:
             lines.append("| Item | Owner | Retention |\n|---|---|---|\n" + "".join(
                 f"| {r.choice(WORDS)} | {r.choice(WORDS)} | {r.randrange(1, 10)} years |\n" for _ in range(6)))
@@ -34,6 +39,7 @@ def page(r, i, n_pages, per_section):
 
 def main():
     n, out = int(sys.argv[1]), sys.argv[2]
+    flat = "--flat" in sys.argv[3:]
     shutil.rmtree(out, ignore_errors=True)
     r = random.Random(42)
     per_section = 100
@@ -46,6 +52,7 @@ def main():
     os.makedirs(os.path.join(site, "content"))
     open(os.path.join(site, "content", "_index.md"), "w").write("---\ntitle: Manual\n---\nA synthetic manual.\n")
     os.makedirs(os.path.join(hugo, "layouts", "_default"))
+    os.makedirs(os.path.join(hugo, "content"))
     open(os.path.join(hugo, "hugo.toml"), "w").write('baseURL = "http://example.org/"\ntitle = "Manual"\ndisableKinds = ["taxonomy", "term", "RSS"]\n')
     open(os.path.join(hugo, "layouts", "_default", "single.html"), "w").write(
         "<!DOCTYPE html><html><head><title>{{ .Title }}</title></head><body><h1>{{ .Title }}</h1>{{ .TableOfContents }}{{ .Content }}</body></html>\n")
@@ -54,12 +61,12 @@ def main():
     total = 0
     for i in range(n):
         sec = i // per_section
-        body = page(r, i, n, per_section)
+        body = page(r, i, n, per_section, flat)
         text = f"---\ntitle: Policy {i}\nweight: {i}\n---\n\n" + body
         total += len(text)
         for root in (os.path.join(site, "content"), os.path.join(hugo, "content")):
-            d = os.path.join(root, f"s{sec:03}")
-            if i % per_section == 0:
+            d = root if flat else os.path.join(root, f"s{sec:03}")
+            if i % per_section == 0 and not flat:
                 os.makedirs(d, exist_ok=True)
                 open(os.path.join(d, "_index.md"), "w").write(f"---\ntitle: Section {sec}\nweight: {sec}\n---\n")
             open(os.path.join(d, f"p{i:05}.md"), "w").write(text)

@@ -53,6 +53,8 @@ pub fn site_wide(root: &Path, site: &Site, renderer: &Renderer, sink: &dyn Sink)
         Ok(files) => diags.extend(put_files(sink, files)),
         Err(d) => diags.push(d),
     }
+    // The search index is written file by file (search helper): its section texts are large.
+    diags.extend(crate::search::put(site, sink));
     diags.extend(copy_static(root, site, sink));
     diags
 }
@@ -78,10 +80,10 @@ pub fn special_pages(site: &Site, renderer: &Renderer, sink: &dyn Sink) -> Diagn
     diags
 }
 
-/// Files generated from the whole site rather than from one template.
+/// Files generated from the whole site rather than from one template (the search index aside: see
+/// [`crate::search::put`]).
 pub fn generated_files(site: &Site) -> Vec<(String, Vec<u8>)> {
     let mut files = vec![("sitemap.xml".to_string(), sitemap(site).into_bytes())];
-    files.extend(crate::search::index_files(site));
     files.extend(crate::request_view::site_files(site));
     files.extend(crate::quiz_view::site_files(site));
     files

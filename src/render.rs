@@ -197,6 +197,7 @@ impl Renderer {
         ctx.insert("root", &page.root);
         ctx.insert("page", &PageContext::new(site, page, content));
         ctx.insert("nav", &nav(site, page));
+        ctx.insert("nav_truncated", &(page.url.is_empty() && nav_truncated(site)));
         ctx.insert("breadcrumbs", &breadcrumbs(site, page));
         ctx.insert(
             "children",
@@ -324,19 +325,43 @@ fn link(target: &Page, root: &str, current: bool) -> Link {
     }
 }
 
-/// Top navigation: the home page's children that are sections or pages, unless `in_nav: false`.
+/// The most entries the main navigation shows. A site with more top-level sections and pages lists
+/// its sections first, then as many top-level pages as fit, and the home page lists them all: a list
+/// that grows with the site on every page would make the output grow with the square of its size.
+pub const NAV_MAX: usize = 12;
+
+/// Top navigation: the home page's children that are sections or pages, unless `in_nav: false`, at
+/// most [`NAV_MAX`] of them (search helper).
 fn nav(site: &Site, page: &Page) -> Vec<Link> {
     nav_from(site, page, &page.root)
+}
+
+/// Whether the main navigation leaves out some top-level entries (the home page then lists them).
+fn nav_truncated(site: &Site) -> bool {
+    site.home().is_some_and(|h| nav_entries(site, h).len() > NAV_MAX)
+}
+
+fn nav_entries<'a>(site: &'a Site, home: &'a Page) -> Vec<&'a Page> {
+    home.children.iter().map(|&i| &site.pages[i]).filter(|p| p.source.front.in_nav.unwrap_or(true)).collect()
 }
 
 fn nav_from(site: &Site, page: &Page, root: &str) -> Vec<Link> {
     let Some(home) = site.home() else {
         return Vec::new();
     };
-    home.children
-        .iter()
-        .map(|&i| &site.pages[i])
-        .filter(|p| p.source.front.in_nav.unwrap_or(true))
+    let mut entries = nav_entries(site, home);
+    if entries.len() > NAV_MAX {
+        let sections = entries.iter().filter(|p| p.is_section()).count().min(NAV_MAX);
+        let (mut room_sections, mut room_pages) = (sections, NAV_MAX - sections);
+        entries.retain(|p| {
+            let room = if p.is_section() { &mut room_sections } else { &mut room_pages };
+            let keep = *room > 0;
+            *room = room.saturating_sub(1);
+            keep
+        });
+    }
+    entries
+        .into_iter()
         .map(|p| {
             let current = page.url.starts_with(&p.url) && !p.url.is_empty();
             link(p, root, current)

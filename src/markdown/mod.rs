@@ -129,6 +129,11 @@ pub fn render(src: &Source<'_>, resolver: &dyn Resolver) -> Rendered {
             }
             _ => {}
         }
+        // Search text (search helper): a space between blocks only, so no stray space lands before
+        // punctuation or inside quotes that follow inline markup.
+        if collect_text && heading.is_none() && crate::search::ends_block(&event) {
+            current_section.text.push(' ');
+        }
         let event = match event {
             Event::Start(Tag::Heading { level, id, classes, attrs }) => {
                 heading = Some(HeadingBuf {
@@ -232,7 +237,6 @@ pub fn render(src: &Source<'_>, resolver: &dyn Resolver) -> Rendered {
                     h.text.push_str(&text);
                 } else if collect_text && !footnotes.active() {
                     current_section.text.push_str(&text);
-                    current_section.text.push(' ');
                 }
                 if in_link == 0 && heading.is_none() && POLICY_REF.is_match(&text) {
                     for e in link_policies(&text, resolver, src.root) {

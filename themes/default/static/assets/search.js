@@ -1,70 +1,172 @@
-/* Offline search over assets/search-index.js. Hooks: [data-search-page-input], [data-search-status],
- * [data-search-results] (each result li[data-search-result] with its link). */
+/* The search page: loads search/entry.js, then only the index shards the query's terms live in, then
+ * the text chunks of the results shown, each as a <script> (fetch is refused on file://). Needs
+ * assets/search-core.js. Hooks: [data-search-page-form], [data-search-page-input], [data-search-status]
+ * (a live region), [data-search-results] (each result li[data-search-result]), [data-search-more]. */
 (function () {
   'use strict';
-  var index = window.POLICYSITE_SEARCH;
+  var core = window.POLICYSITE_SEARCH_CORE;
+  var form = document.querySelector('[data-search-page-form]');
   var input = document.querySelector('[data-search-page-input]');
   var list = document.querySelector('[data-search-results]');
   var status = document.querySelector('[data-search-status]');
-  if (!index || !input || !list) return;
+  var more = document.querySelector('[data-search-more]');
+  if (!core || !form || !input || !list || !status) return;
   var root = document.documentElement.getAttribute('data-root') || '';
+  var base = root + 'search/';
+  var PAGE = 10;
 
-  function terms(q) {
-    return q.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(function (t) {
-      return t.length >= index.min_len && index.stop.indexOf(t) < 0;
-    });
+  /* Scripts call back into these; each load resolves when its script has run. */
+  var entry = null, shards = {}, texts = {}, have = {}, waiting = {}, pending = {};
+  function loaded(key, value) {
+    have[key] = value;
+    (waiting[key] || []).forEach(function (resolve) { resolve(value); });
+    delete waiting[key];
   }
-  function escapeHtml(s) { return s.replace(/[&<>"]/g, function (c) { return { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' }[c]; }); }
+  window.POLICYSITE_SEARCH = {
+    entry: function (e) { entry = e; loaded('entry', e); },
+    shard: function (n, terms) { shards[n] = terms; loaded('s' + n, terms); },
+    text: function (n, rows) { texts[n] = rows; loaded('x' + n, rows); }
+  };
+  function load(key, path) {
+    if (have[key] !== undefined) return Promise.resolve(have[key]);
+    if (pending[key]) return pending[key];
+    pending[key] = new Promise(function (resolve, reject) {
+      (waiting[key] = waiting[key] || []).push(resolve);
+      var s = document.createElement('script');
+      s.src = base + path;
+      s.onerror = function () { delete pending[key]; reject(new Error('could not load ' + s.src)); };
+      document.head.appendChild(s);
+    });
+    return pending[key];
+  }
 
-  function search(q) {
-    var ts = terms(q), hits = [];
-    if (!ts.length) return hits;
-    index.sections.forEach(function (s) {
-      var page = index.pages[s[0]], words = ' ' + s[4], head = (page[0] + ' ' + s[1]).toLowerCase(), score = 0;
-      for (var i = 0; i < ts.length; i++) {
-        var t = ts[i], inWords = words.indexOf(' ' + t) >= 0, inHead = head.indexOf(t) >= 0;
-        if (!inWords && !inHead) return;
-        score += (inHead ? 5 : 0) + (words.indexOf(' ' + t + ' ') >= 0 || words.endsWith(' ' + t) ? 2 : 1);
+  /* The shard a term lives in: the last whose first term is <= it. */
+  function shardOf(term) {
+    var lo = 0, hi = entry.shards.length - 1;
+    while (lo < hi) {
+      var mid = (lo + hi + 1) >> 1;
+      if (entry.shards[mid] <= term) lo = mid; else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  /* Rank the sections that hold every word of the query: a title match first, then a heading match,
+   * then how often the words occur, each weighted by how rare the word is. A word the index
+   * holds only as the start of longer words (a prefix) counts half. */
+  function rank(terms) {
+    var docs = entry.docs, score = new Float64Array(docs), found = new Uint8Array(docs), seen = [], idfs = [];
+    terms.forEach(function (t, qi) {
+      var shard = shards[shardOf(t)] || {};
+      var lists = [];
+      Object.keys(shard).forEach(function (k) {
+        if (k === t) lists.push([shard[k], 1]);
+        else if (t.length >= 3 && k.lastIndexOf(t, 0) === 0) lists.push([shard[k], 0.5]);
+      });
+      var bit = 1 << qi, df = 0;
+      lists.forEach(function (l) { df += l[0].length; });
+      var idf = Math.log(1 + docs / Math.max(1, df));
+      idfs.push(idf);
+      lists.forEach(function (l) {
+        core.decode(l[0], function (doc, w) {
+          var s = ((w & 8) ? 24 : 0) + ((w & 4) ? 12 : 0) + (w & 3);
+          if (!found[doc]) seen.push(doc);
+          found[doc] |= bit;
+          score[doc] += s * idf * l[1];
+        });
+      });
+    });
+    var count = function (d) { var n = 0, f = found[d]; while (f) { n += f & 1; f >>= 1; } return n; };
+    // Only sections with every word of the query (as a whole word, a stem or a word's start).
+    var hits = seen.filter(function (d) { return count(d) === terms.length; });
+    hits.idf = idfs;
+    hits.sort(function (a, b) { return score[b] - score[a] || a - b; });
+    return hits;
+  }
+
+  var current = { q: null, hits: [], shown: 0, terms: [] };
+  /* The excerpt's weight of an index term: the rarity of the query term it matches, 0 for none. */
+  function matcher(terms, idf) {
+    return function (term) {
+      for (var i = 0; i < terms.length; i++) {
+        var t = terms[i];
+        if (term === t || (t.length >= 3 && term.lastIndexOf(t, 0) === 0)) return idf[i];
       }
-      hits.push({ score: score, page: page, section: s });
+      return 0;
+    };
+  }
+
+  function showMore() {
+    var c = current, slice = c.hits.slice(c.shown, c.shown + PAGE);
+    var chunks = Array.from(new Set(slice.map(function (d) { return Math.floor(d / entry.chunk); })));
+    return Promise.all(chunks.map(function (n) { return load('x' + n, 'x/' + n + '.js'); })).then(function () {
+      if (c !== current) return;
+      var match = matcher(c.terms, c.hits.idf);
+      slice.forEach(function (d) {
+        var row = texts[Math.floor(d / entry.chunk)][d % entry.chunk];
+        var title = row[0], url = row[1], heading = row[2], anchor = row[3], text = row[4];
+        var li = document.createElement('li');
+        li.setAttribute('data-search-result', '');
+        var a = document.createElement('a');
+        a.href = root + url + 'index.html' + (anchor ? '#' + anchor : '');
+        a.textContent = heading || title;
+        var h = document.createElement('h2');
+        h.appendChild(a);
+        li.appendChild(h);
+        if (heading) {
+          var where = document.createElement('p');
+          where.className = 'where';
+          where.textContent = 'in ' + title;
+          li.appendChild(where);
+        }
+        if (text) {
+          var p = document.createElement('p');
+          p.innerHTML = core.excerpt(text, entry, match);
+          li.appendChild(p);
+        }
+        list.appendChild(li);
+      });
+      c.shown += slice.length;
+      if (more) more.hidden = c.shown >= c.hits.length;
     });
-    hits.sort(function (a, b) { return b.score - a.score; });
-    return hits.slice(0, 50);
   }
 
-  /* Mark the query's words in the excerpt: split the raw text on them, escape each piece, so a mark
-   * can never land inside an HTML entity. */
-  function highlight(text, ts) {
-    var words = ts.filter(function (t) { return t.length > 1; }).map(function (t) { return t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'); });
-    if (!words.length) return escapeHtml(text);
-    var re = new RegExp('(' + words.join('|') + ')', 'ig');
-    return text.split(re).map(function (piece, i) { return i % 2 ? '<mark>' + escapeHtml(piece) + '</mark>' : escapeHtml(piece); }).join('');
-  }
+  function say(text) { status.textContent = text; }
 
-  function render(q) {
-    var hits = search(q), ts = terms(q);
+  function run(q) {
+    q = q.trim();
+    var c = { q: q, hits: [], shown: 0, terms: [] };
+    current = c;
     list.innerHTML = '';
-    hits.forEach(function (h) {
-      var li = document.createElement('li');
-      li.setAttribute('data-search-result', '');
-      var href = root + h.page[1] + 'index.html' + (h.section[2] ? '#' + h.section[2] : '');
-      var title = h.section[1] === h.page[0] ? h.page[0] : h.section[1];
-      li.innerHTML = '<a href="' + escapeHtml(href) + '">' + escapeHtml(title) + '</a>' +
-        (h.section[1] !== h.page[0] ? ' <span class="where">in ' + escapeHtml(h.page[0]) + '</span>' : '') +
-        '<p>' + highlight(h.section[3], ts) + '</p>';
-      list.appendChild(li);
+    if (more) more.hidden = true;
+    if (!q) { say(''); return Promise.resolve(); }
+    return load('entry', 'entry.js').then(function () {
+      c.terms = core.queryTerms(q, entry);
+      if (!c.terms.length) return null;
+      var need = Array.from(new Set(c.terms.map(shardOf)));
+      return Promise.all(need.map(function (n) { return load('s' + n, 's/' + n + '.js'); }));
+    }).then(function () {
+      if (c !== current) return;
+      if (!c.terms.length) { say('No results for “' + q + '”. Use words of ' + entry.min + ' letters or more.'); return; }
+      c.hits = rank(c.terms);
+      var all = c.hits.length;
+      if (!all) { say('No results for “' + q + '”. Try fewer or different words.'); return; }
+      say(all + (all === 1 ? ' result' : ' results') + ' for “' + q + '”.');
+      return showMore();
+    }).catch(function (err) {
+      if (c === current) say('Search could not load its index (' + err.message + '). Rebuild the site, or use the navigation.');
     });
-    status.textContent = q.trim() ? (hits.length ? hits.length + (hits.length === 1 ? ' result' : ' results') + ' for “' + q + '”.' : 'No results for “' + q + '”. Try fewer or different words (words of three letters or more).') : '';
   }
 
   var q = new URLSearchParams(location.search).get('q') || '';
   input.value = q;
-  if (q) render(q);
+  if (q) run(q);
   var timer;
-  input.addEventListener('input', function () { clearTimeout(timer); timer = setTimeout(function () { render(input.value); }, 150); });
-  document.querySelector('[data-search-page-form]').addEventListener('submit', function (e) {
+  input.addEventListener('input', function () { clearTimeout(timer); timer = setTimeout(function () { run(input.value); }, 200); });
+  form.addEventListener('submit', function (e) {
     e.preventDefault();
-    render(input.value);
+    clearTimeout(timer);
+    run(input.value);
     try { history.replaceState(null, '', '?q=' + encodeURIComponent(input.value)); } catch (err) { /* file:// may refuse */ }
   });
+  if (more) more.addEventListener('click', function () { showMore(); });
 })();

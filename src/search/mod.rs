@@ -1,0 +1,131 @@
+//! The offline search, built for sites of any size: a sharded index that the search page loads piece by
+//! piece, as scripts (so it works from `file://`, where `fetch` is refused).
+//!
+//! What the build writes (see [`emit`], the one entry point the build calls):
+//! - `search/entry.js`: a few hundred bytes: how many sections there are and which term each index shard
+//!   starts with.
+//! - `search/s/N.js`: index shards: terms (stemmed, [`terms`]) in sorted order, each with its postings
+//!   (sections and a weight) compactly encoded ([`index`]). A query loads only the shards of its words.
+//! - `search/x/N.js`: the text of eight sections each, for the excerpts of the results shown.
+//!
+//! The Markdown layer reduces the text under each heading to a [`TextSection`] as it renders (first
+//! pass), so the full Markdown of every page is never held.
+
+mod index;
+pub mod terms;
+
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+pub use index::{emit, put};
+
+/// Longest text kept per section for excerpts, in characters (a section is rarely longer; a match
+/// further down shows the section's start).
+const TEXT_CHARS: usize = 2000;
+
+/// Weight flag: the term is in the section's heading.
+pub(crate) const IN_HEADING: u8 = 4;
+/// Weight flag: the term is in the page's title (set on the page's first section only).
+pub(crate) const IN_TITLE: u8 = 8;
+
+/// What the index keeps of one section.
+#[derive(Debug, Clone, Serialize)]
+pub struct TextSection {
+    pub id: String,
+    pub heading: String,
+    /// The section's text, white space folded, at most [`TEXT_CHARS`] characters.
+    pub text: String,
+    /// Distinct terms, sorted, space-separated, each followed by one weight digit: [`IN_HEADING`] plus
+    /// 0–3 for how often it occurs in the text (0: never, 1: once, 2: two or three times, 3: more).
+    pub terms: String,
+}
+
+impl TextSection {
+    pub fn new(id: String, heading: String, text: &str) -> TextSection {
+        let mut encoded = String::new();
+        terms::weighted(text, &heading, |t, n, in_heading| {
+            if !encoded.is_empty() {
+                encoded.push(' ');
+            }
+            let w = tf_bucket(n) | if in_heading { IN_HEADING } else { 0 };
+            let _ = write!(encoded, "{t}{w}");
+        });
+        // Held for every section of the site until the index is written: no spare capacity.
+        encoded.shrink_to_fit();
+        let mut text = fold(text, TEXT_CHARS);
+        text.shrink_to_fit();
+        TextSection { id, heading, text, terms: encoded }
+    }
+
+    /// Whether the section has anything to find.
+    pub fn is_empty(&self) -> bool {
+        self.terms.is_empty()
+    }
+}
+
+/// Whether a Markdown event closes a block, after which the collected search text needs a space
+/// (none is added inside a line, so none lands before punctuation that follows inline markup).
+pub fn ends_block(e: &pulldown_cmark::Event<'_>) -> bool {
+    use pulldown_cmark::{Event, TagEnd};
+    matches!(
+        e,
+        Event::End(
+            TagEnd::Paragraph
+                | TagEnd::Item
+                | TagEnd::TableCell
+                | TagEnd::TableRow
+                | TagEnd::TableHead
+                | TagEnd::BlockQuote(_)
+                | TagEnd::CodeBlock
+                | TagEnd::List(_)
+                | TagEnd::HtmlBlock
+        )
+    )
+}
+
+fn tf_bucket(n: u32) -> u8 {
+    match n {
+        0 => 0,
+        1 => 1,
+        2 | 3 => 2,
+        _ => 3,
+    }
+}
+
+/// `text` with white space folded, cut at a word after at most `max` characters.
+fn fold(text: &str, max: usize) -> String {
+    let mut out = String::with_capacity(text.len().min(max * 2));
+    let mut chars = 0;
+    for word in text.split_whitespace() {
+        let n = word.chars().count();
+        if chars > 0 && chars + n + 1 > max {
+            out.push('…');
+            break;
+        }
+        if chars > 0 {
+            out.push(' ');
+            chars += 1;
+        }
+        out.extend(word.chars().take(max));
+        chars += n;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sections_keep_folded_text_and_weighted_terms() {
+        let s = TextSection::new("a".into(), "Public Records".into(), "The  records, the RECORDS\nand a <b> tag");
+        assert_eq!(s.terms, "public4 record6 tag1");
+        assert_eq!(s.text, "The records, the RECORDS and a <b> tag");
+    }
+
+    #[test]
+    fn long_text_is_cut_at_a_word() {
+        assert_eq!(fold("alpha beta gamma", 11), "alpha beta…");
+    }
+}

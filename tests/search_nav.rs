@@ -1,0 +1,48 @@
+//! Output that grows linearly with the site: the main navigation is bounded (sections first, then as
+//! many top-level pages as fit), so a site of many top-level pages does not repeat a list of all of them
+//! on every page; the home page lists them all instead. The bundled site's navigation is unchanged.
+mod common;
+
+use common::TestSite;
+
+/// The links of the main navigation of a built page.
+fn nav_links(html: &str) -> Vec<String> {
+    let nav = html.split("aria-label=\"Main\"").nth(1).and_then(|s| s.split("</nav>").next()).unwrap_or("");
+    nav.split("<a href=\"").skip(1).map(|s| s.split('"').next().unwrap_or("").to_string()).collect()
+}
+
+#[test]
+fn many_top_level_pages_give_a_bounded_navigation_and_a_complete_home_page() {
+    let site = TestSite::minimal();
+    for i in 0..40 {
+        site.write(&format!("content/p{i:02}.md"), &format!("---\ntitle: Page {i:02}\nweight: {i}\n---\nText {i}.\n"));
+    }
+    site.build_ok();
+    let page = site.html("p39/index.html");
+    let nav = nav_links(&page);
+    assert_eq!(nav.len(), 12, "{nav:?}");
+    // The section comes first whatever its weight; then the first pages in order.
+    assert!(nav.contains(&"../policy/index.html".to_string()), "{nav:?}");
+    assert!(nav.contains(&"../p00/index.html".to_string()), "{nav:?}");
+    assert!(!nav.contains(&"../p39/index.html".to_string()), "{nav:?}");
+    // The home page lists every top-level page.
+    let home = site.html("index.html");
+    assert!(home.contains("id=\"all-pages\""), "{home}");
+    for i in 0..40 {
+        assert!(home.contains(&format!("href=\"p{i:02}/index.html\"")), "page {i} missing from the home page");
+    }
+    // Other pages do not.
+    assert!(!page.contains("id=\"all-pages\""));
+}
+
+#[test]
+fn the_bundled_site_keeps_its_navigation() {
+    let site = TestSite::bundled();
+    site.build_ok();
+    let nav = nav_links(&site.html("index.html"));
+    assert!(nav.len() <= 12 && nav.len() >= 4, "{nav:?}");
+    for want in ["regulation/index.html", "platforms/index.html", "training/index.html", "request/index.html"] {
+        assert!(nav.iter().any(|h| h.ends_with(want)), "{want} missing from {nav:?}");
+    }
+    assert!(!site.html("index.html").contains("id=\"all-pages\""));
+}
