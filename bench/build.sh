@@ -47,14 +47,16 @@ for n in "${SIZES[@]}"; do
   echo "== $n pages"
   python3 bench/gen_site.py "$n" "$WORK/site-$n"
   site=$WORK/site-$n/policysite
-  "$BIN" --root "$site" build --output "$WORK/out-$n" >/dev/null 2>&1   # warm the page cache
+  # Start from outputs this script made (older versions wrote no manifest, which a build now refuses).
+  rm -rf "$WORK/out-$n" "$WORK/.out-$n".* "$WORK/clean-$n" "$WORK/.clean-$n".*
+  "$BIN" --root "$site" build --output "$WORK/out-$n" >/dev/null   # warm the page cache
   declare -A CMD=(
     [ps]="$BIN --root $site build --output $WORK/out-$n"
     [clean]="$BIN --root $site build --output $WORK/clean-$n"
     [bare]="$BARE $site/content $WORK/bare-$n"
   )
   # A clean build starts with no previous output (removed before the timer starts).
-  declare -A PRE=([clean]="rm -rf $WORK/clean-$n $WORK/.clean-$n.old $WORK/.clean-$n.building" [bare]="rm -rf $WORK/bare-$n")
+  declare -A PRE=([clean]="rm -rf $WORK/clean-$n $WORK/.clean-$n.old $WORK/.clean-$n.building $WORK/.clean-$n.lock" [bare]="rm -rf $WORK/bare-$n")
   keys=(ps clean bare)
   if command -v hugo >/dev/null 2>&1; then
     CMD[hugo]="hugo --quiet --source $WORK/site-$n/hugo --destination $WORK/hugo-out-$n"
