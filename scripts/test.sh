@@ -24,6 +24,12 @@ command -v node >/dev/null 2>&1 || { echo "error: node is required for the brows
 echo "==> npm packages (from tests/browser/package-lock.json)"
 (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
 
+echo "==> Python feedparser (policy revisions: feed.xml is parsed as Atom in tests/browser/policy.test.mjs)"
+command -v python3 >/dev/null 2>&1 || { echo "error: python3 is required to validate feed.xml" >&2; exit 1; }
+[ -x target/feedparser-venv/bin/python ] || python3 -m venv target/feedparser-venv
+target/feedparser-venv/bin/pip install --quiet --disable-pip-version-check feedparser==6.0.14
+export FEEDPARSER_PYTHON="$PWD/target/feedparser-venv/bin/python"
+
 echo "==> cargo fmt --check, clippy"
 cargo fmt --all -- --check
 cargo clippy --all-targets --quiet -- -D warnings

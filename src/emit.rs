@@ -48,6 +48,11 @@ pub fn put_files(sink: &dyn Sink, files: Vec<(String, Vec<u8>)>) -> Diagnostics 
 pub fn site_wide(root: &Path, site: &Site, renderer: &Renderer, sink: &dyn Sink) -> Diagnostics {
     let mut diags = special_pages(site, renderer, sink);
     diags.extend(put_files(sink, generated_files(site)));
+    // Policy revisions (src/policy): compare pages and feed.xml.
+    match crate::policy::site_files(site, renderer) {
+        Ok(files) => diags.extend(put_files(sink, files)),
+        Err(d) => diags.push(d),
+    }
     // The search index is written file by file (search helper): its section texts are large.
     diags.extend(crate::search::put(site, sink));
     diags.extend(copy_static(root, site, sink));

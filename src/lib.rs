@@ -18,6 +18,7 @@ pub mod load;
 pub mod markdown;
 pub mod model;
 pub mod output;
+pub mod policy;
 pub mod quiz;
 pub mod quiz_view;
 pub mod render;

@@ -213,6 +213,27 @@ impl Renderer {
         })
     }
 
+    /// Policy revisions (src/policy): render a generated page (compare views) with its own context
+    /// on top of the shared one.
+    pub fn render_generated(
+        &self,
+        site: &Site,
+        template: &str,
+        root: &str,
+        extra: &serde_json::Value,
+    ) -> Result<String, Diagnostic> {
+        let mut ctx = self.globals.clone();
+        ctx.insert("root", root);
+        let home = site.home();
+        ctx.insert("nav", &home.map(|h| nav_from(site, h, root)).unwrap_or_default());
+        if let serde_json::Value::Object(map) = extra {
+            for (k, v) in map {
+                ctx.insert(k.clone(), v);
+            }
+        }
+        self.tera.render(template, &ctx).map_err(|e| tera_diagnostic(&e, &self.files, Path::new(template)))
+    }
+
     /// Render a template that is not a content page (404, sitemap) with the given root.
     pub fn render_special(&self, site: &Site, template: &str, root: &str) -> Result<String, Diagnostic> {
         let mut ctx = self.globals.clone();

@@ -226,3 +226,20 @@ fn check_writes_nothing() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(!site.out().exists());
 }
+
+/// With `base_url` set, every page (the search and 404 pages too) builds, and the feed and sitemap
+/// use absolute links.
+#[test]
+fn a_base_url_build_gives_absolute_feed_and_sitemap_links() {
+    let site = TestSite::bundled();
+    let cfg = site.read("site.yaml").replacen(
+        "base_path: /",
+        "base_path: /\nbase_url: https://intranet.example.org/social/",
+        1,
+    );
+    site.write("site.yaml", &cfg);
+    site.build_ok();
+    assert!(site.html("feed.xml").contains("href=\"https://intranet.example.org/social/feed.xml\""));
+    assert!(site.html("sitemap.xml").contains("<loc>https://intranet.example.org/social/regulation/6973-1r/</loc>"));
+    assert!(site.html("404.html").contains("https://intranet.example.org/social/"));
+}

@@ -12,9 +12,14 @@ pub struct Args {
     /// Print how long each stage took.
     #[arg(long)]
     pub timings: bool,
+    /// Policy revisions (src/policy): build as of this date (YYYY-MM-DD), which decides the current
+    /// and upcoming revisions. Default: SOURCE_DATE_EPOCH, else today.
+    #[arg(long, value_parser = super::parse_date)]
+    pub today: Option<crate::date::Date>,
 }
 
 pub fn run(root: &Path, args: &Args) -> i32 {
+    crate::policy::set_build_date(args.today); // policy revisions (src/policy)
     let timings = args.timings;
     let output = args.output.clone().unwrap_or_else(|| build::default_output(root));
     match build::build(root, &output) {

@@ -45,9 +45,25 @@ pub fn run(root: &Path, args: &Args) -> i32 {
         };
         println!("quiz {id} revision {revision}: {what}");
     }
-    // Policy revisions (the policy helper) are recorded here too, by one call.
     if done.iter().any(|(_, _, o)| *o != Outcome::Unchanged) {
         println!("{} updated: commit it with the site's sources", crate::quiz::LOCK_FILE);
+    }
+    // Policy revisions (src/policy) are recorded here too, by one call.
+    match crate::policy::publish::record(root, &site.policy) {
+        Ok(added) if !added.is_empty() => {
+            for a in &added {
+                println!("policy revision {a}: recorded as published");
+            }
+            println!("{} updated: commit it with the site's sources", crate::policy::publish::LOCK_FILE);
+        }
+        Ok(_) => {}
+        Err(e) => {
+            eprintln!(
+                "error: {}: cannot record the published policy revisions: {e}",
+                crate::policy::publish::LOCK_FILE
+            );
+            return 1;
+        }
     }
     0
 }

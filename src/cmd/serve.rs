@@ -22,12 +22,17 @@ pub struct Args {
     /// Quiet time, in milliseconds, before a burst of file events becomes one rebuild.
     #[arg(long, default_value_t = 50)]
     pub debounce_ms: u64,
+    /// Policy revisions (src/policy): build as of this date (YYYY-MM-DD), which decides the current
+    /// and upcoming revisions. Default: SOURCE_DATE_EPOCH, else today.
+    #[arg(long, value_parser = super::parse_date)]
+    pub today: Option<crate::date::Date>,
     /// Seconds a client has to send a whole request head; slower clients are disconnected.
     #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub header_timeout: u64,
 }
 
 pub fn run(root: &Path, args: &Args) -> i32 {
+    crate::policy::set_build_date(args.today); // policy revisions (src/policy)
     let output = args.output.clone().unwrap_or_else(|| crate::build::default_output(root));
     crate::serve::run(crate::serve::Options {
         root: root.to_path_buf(),

@@ -37,9 +37,11 @@ pub fn load_site(root: &Path) -> Result<Site, Diagnostics> {
     let Some(data) = data else {
         return Err(diags.sorted());
     };
+    // Policy revisions (src/policy): the current revision's text, and one archive page per revision.
+    let (pages, policy) = crate::policy::prepare(root, content.pages, crate::policy::build_date(), &mut diags);
     // Go on to the model even if some pages failed to load, so their neighbours' problems are
     // reported in the same run.
-    let mut site = match Site::new(config, data, content.pages, &content.failed) {
+    let mut site = match Site::new(config, data, pages, &content.failed) {
         Ok(s) => s,
         Err(d) => {
             diags.extend(d);
@@ -52,6 +54,8 @@ pub fn load_site(root: &Path) -> Result<Site, Diagnostics> {
         // quiz helper: quiz views and checks live in quiz_view (callers show `site.quizzes.warnings`).
         diags.extend(crate::quiz_view::check_references(root, &site));
     }
+    // Policy revisions (src/policy): attach them; check published revisions and `teaches:`.
+    diags.extend(crate::policy::attach(root, &mut site, policy));
     diags.into_result(site)
 }
 
@@ -81,7 +85,8 @@ pub fn render_page_to(
     page: &Page,
     sink: &dyn Sink,
 ) -> Option<Diagnostic> {
-    let extra = crate::quiz_view::page_context(site, page);
+    let mut extra = crate::quiz_view::page_context(site, page);
+    extra.extend(crate::policy::page_context(site, page)); // policy revisions (src/policy)
     let html = match site.markdown_html(root, page) {
         Ok(h) => h,
         Err(d) => return Some(d),

@@ -71,6 +71,8 @@ pub fn load_all(root: &Path) -> Loaded {
     let mut failed = Vec::new();
     for entry in walkdir::WalkDir::new(&dir).follow_links(true).sort_by_file_name() {
         match entry {
+            // Revision files (`page/YYYY-MM-DD.md` beside `page.md`) are read by src/policy instead.
+            Ok(e) if crate::policy::revisions::is_revision_file(e.path()) => {}
             Ok(e) if e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "md") => {
                 files.push(e.into_path())
             }

@@ -57,6 +57,15 @@ pub struct FrontMatter {
     /// Training modules: sources cited, shown at the end of the module.
     #[serde(default)]
     pub sources: Vec<String>,
+    /// Training modules: heading ids of the policy sections the module teaches (`[authorization]`).
+    /// When a newer revision of a policy page changes one of them, the build warns that the module
+    /// and its quiz need review (src/policy/review.rs).
+    #[serde(default)]
+    pub teaches: Vec<String>,
+    /// Training modules: the day an author last checked the module against the policy. Silences the
+    /// review warning for policy revisions adopted on or before it.
+    #[serde(default)]
+    pub reviewed: Option<Date>,
 }
 
 /// One entry of a policy's revision history.

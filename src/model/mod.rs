@@ -59,6 +59,8 @@ pub struct Site {
     pub by_rel: HashMap<String, usize>,
     /// Quizzes by id, attached after loading.
     pub quizzes: crate::quiz::Quizzes,
+    /// Policy pages with revisions (src/policy), attached after loading.
+    pub policy: crate::policy::Policies,
     /// Content path → URL directory, for `@/` links (pages that failed to load included).
     link_targets: HashMap<String, String>,
     /// Policy number (upper case) → URL directory of the page publishing it.
@@ -212,7 +214,16 @@ impl Site {
             p.children.sort_by(|&a, &b| keys[a].cmp(&keys[b]));
         }
 
-        diags.into_result(Site { config, data, pages, by_rel, quizzes: Default::default(), link_targets, numbers })
+        diags.into_result(Site {
+            config,
+            data,
+            pages,
+            by_rel,
+            quizzes: Default::default(),
+            policy: Default::default(),
+            link_targets,
+            numbers,
+        })
     }
 
     /// Replace the body of one page whose front matter did not change, re-rendering only its Markdown.

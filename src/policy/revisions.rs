@@ -1,0 +1,306 @@
+//! Revisions of a policy page: the source layout and which revision is in effect.
+//!
+//! Layout (works without git, keeps the page's URL): the page stays where it is,
+//! `content/regulation/6973-1r.md`, holding the front matter that does not change between revisions
+//! (title, number, related policies, template) and no text. Beside it, a folder with the page's
+//! name holds one file per revision, named by its adoption date:
+//!
+//! ```text
+//! content/regulation/6973-1r.md              title, number, template, … (no body)
+//! content/regulation/6973-1r/2016-04-12.md   note: Approved.            + the full text
+//! content/regulation/6973-1r/2016-06-07.md   note: …                    + the full text
+//! content/regulation/6973-1r/2027-07-01.md   note: …, effective: 2027-09-01
+//! ```
+//!
+//! Each revision file is complete (no patches), so any revision can be read, printed or compared on
+//! its own and checked word for word against the adopted text. The page shows the newest revision in
+//! effect on the build date; each revision is also published at `<page URL><YYYY-MM-DD>/`.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::date::Date;
+use crate::diag::{Diagnostic, Diagnostics, display_path};
+use crate::load::content::{CONTENT_DIR, SourcePage, hash_text};
+
+/// Front matter of a revision file. The adoption date is the file name.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RevisionFront {
+    /// What changed, one or two sentences (shown in the timeline and the feed).
+    note: String,
+    /// The day the revision takes effect, when later than its adoption.
+    #[serde(default)]
+    effective: Option<Date>,
+}
+
+/// One revision of a policy page.
+#[derive(Debug, Clone)]
+pub struct Revision {
+    /// Adoption date (the file name): also its permanent URL.
+    pub date: Date,
+    pub effective: Option<Date>,
+    pub note: String,
+    /// The revision file as shown in messages.
+    pub file: PathBuf,
+    /// The revision's Markdown text (kept for compare views; policy pages are few and short).
+    pub body: String,
+    pub body_line: usize,
+    /// Content path of its archive page (`regulation/6973-1r/2016-06-07.revision.md`).
+    pub archive_rel: String,
+    /// URL directory of its archive page (`regulation/6973-1r/2016-06-07/`).
+    pub url: String,
+}
+
+impl Revision {
+    /// The first day this revision applies.
+    pub fn in_effect_from(&self) -> Date {
+        self.effective.unwrap_or(self.date)
+    }
+}
+
+/// A policy page with its revisions, oldest first.
+#[derive(Debug, Clone)]
+pub struct PolicyPage {
+    /// Content path of the page (`regulation/6973-1r.md`).
+    pub rel: String,
+    /// URL directory of the page (`regulation/6973-1r/`).
+    pub url: String,
+    pub title: String,
+    pub number: Option<String>,
+    pub revisions: Vec<Revision>,
+    /// Index of the revision in effect on the build date.
+    pub current: usize,
+}
+
+impl PolicyPage {
+    /// Revisions adopted but not yet in effect on the build date.
+    pub fn upcoming(&self) -> &[Revision] {
+        &self.revisions[self.current + 1..]
+    }
+    /// "Regulation 6973.1R" or the title.
+    pub fn label(&self) -> String {
+        match &self.number {
+            Some(n) if n.ends_with('R') => format!("Regulation {n}"),
+            Some(n) => format!("Policy {n}"),
+            None => self.title.clone(),
+        }
+    }
+}
+
+/// Every policy page with revisions, and the build date they were resolved for.
+#[derive(Debug, Clone)]
+pub struct Policies {
+    pub pages: Vec<PolicyPage>,
+    pub today: Date,
+    /// Archive page content path → (policy, revision).
+    pub archive: HashMap<String, (usize, usize)>,
+}
+
+impl Default for Policies {
+    fn default() -> Self {
+        Policies { pages: Vec::new(), today: Date::from_days(0), archive: HashMap::new() }
+    }
+}
+
+impl Policies {
+    pub fn by_rel(&self, rel: &str) -> Option<&PolicyPage> {
+        self.pages.iter().find(|p| p.rel == rel)
+    }
+}
+
+/// Whether `path` (below `content/`) is a revision file: `X/YYYY-MM-DD.md` beside a page `X.md`.
+/// The content loader skips these; [`prepare`] reads them.
+pub fn is_revision_file(path: &Path) -> bool {
+    let Some(stem) = path.file_name().and_then(|n| n.to_str()).and_then(|n| n.strip_suffix(".md")) else {
+        return false;
+    };
+    let Some(dir) = path.parent() else { return false };
+    dir.with_extension("md").is_file() && (Date::parse(stem).is_some() || is_revisions_folder(dir))
+}
+
+/// A folder beside a page is its revisions folder when it holds at least one `YYYY-MM-DD.md`; then
+/// every Markdown file in it is a revision (a misnamed one is reported, not published as a page).
+fn is_revisions_folder(dir: &Path) -> bool {
+    std::fs::read_dir(dir).is_ok_and(|entries| {
+        entries.filter_map(Result::ok).any(|e| {
+            let name = e.file_name();
+            let name = name.to_string_lossy();
+            name.strip_suffix(".md").is_some_and(|stem| Date::parse(stem).is_some())
+        })
+    })
+}
+
+/// Give each page that has a revisions folder the text of its revision in effect on `today`, and
+/// add one archive page per revision. Problems go to `diags`; the pages are returned either way.
+pub fn prepare(
+    root: &Path,
+    mut pages: Vec<SourcePage>,
+    today: Date,
+    diags: &mut Diagnostics,
+) -> (Vec<SourcePage>, Policies) {
+    let content = root.join(CONTENT_DIR);
+    let mut policies = Policies { today, ..Default::default() };
+    let mut archives = Vec::new();
+    for page in pages.iter_mut().filter(|p| !p.is_section_index()) {
+        let folder = content.join(page.rel.trim_end_matches(".md"));
+        if !is_revisions_folder(&folder) {
+            continue;
+        }
+        let url = crate::model::url_for(page);
+        // Revisions that failed to load are reported; the others still give the page its text, so
+        // links into the page are not reported as broken on top.
+        let (revisions, problems) = load_revisions(root, &folder, &url);
+        diags.extend(problems);
+        if revisions.is_empty() {
+            continue;
+        }
+        if !strip_comments(&page.body).trim().is_empty() {
+            diags.push(
+                Diagnostic::new(&page.file, "this page has revisions, so its text must live in the revision files")
+                    .at(page.body_line, Some(1))
+                    .help(format!(
+                        "move the text into {} (one file per revision) and leave only the front matter here",
+                        display_path(root, &folder).display()
+                    )),
+            );
+        }
+        let Some(current) = revisions.iter().rposition(|r| r.in_effect_from() <= today) else {
+            diags.push(
+                Diagnostic::new(&page.file, format!("no revision of this page is in effect on {today}"))
+                    .help("check the revisions' `effective` dates, or build with a later --today"),
+            );
+            continue;
+        };
+        for (i, rev) in revisions.iter().enumerate() {
+            let mut a = page.clone();
+            a.rel = rev.archive_rel.clone();
+            a.front.slug = Some(rev.date.to_string());
+            a.front.template = Some("revision.html".into());
+            a.front.number = None; // cross-references keep pointing at the current page
+            a.front.in_nav = Some(false);
+            a.front.history.clear();
+            a.front.revised = Some(rev.date);
+            set_body(&mut a, rev);
+            archives.push(a);
+            policies.archive.insert(rev.archive_rel.clone(), (policies.pages.len(), i));
+        }
+        set_body(page, &revisions[current]);
+        page.front.revised = Some(revisions[current].date);
+        // `serve` re-renders a page alone when only its body changed, reading the body from the
+        // page's file; for this page the text comes from a revision, so mark the front matter as
+        // changed (a trailing YAML comment: no key moves) and `serve` rebuilds everything instead.
+        page.front_text.push_str("\n# text from a revision file\n");
+        policies.pages.push(PolicyPage {
+            rel: page.rel.clone(),
+            url,
+            title: page.front.title.clone(),
+            number: page.front.number.clone(),
+            revisions,
+            current,
+        });
+    }
+    pages.extend(archives);
+    (pages, policies)
+}
+
+/// The text without HTML comments (a page with revisions may keep a comment for its editors).
+fn strip_comments(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("<!--") {
+        out.push_str(&rest[..start]);
+        match rest[start..].find("-->") {
+            Some(end) => rest = &rest[start + end + 3..],
+            None => return out + &rest[start..],
+        }
+    }
+    out + rest
+}
+
+fn set_body(page: &mut SourcePage, rev: &Revision) {
+    page.file = rev.file.clone();
+    page.body = rev.body.clone();
+    page.body_line = rev.body_line;
+    page.body_hash = hash_text(&rev.body);
+}
+
+/// The revision files of one folder that loaded, oldest first, and the problems with the others.
+fn load_revisions(root: &Path, folder: &Path, url: &str) -> (Vec<Revision>, Diagnostics) {
+    let entries = match std::fs::read_dir(folder) {
+        Ok(e) => e,
+        Err(e) => {
+            let d = Diagnostic::new(display_path(root, folder), format!("cannot read the revisions folder: {e}"));
+            return (Vec::new(), d.into());
+        }
+    };
+    let mut files: Vec<PathBuf> =
+        entries.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "md")).collect();
+    files.sort();
+    let mut diags = Diagnostics::default();
+    let mut out = Vec::new();
+    for path in files {
+        let file = display_path(root, &path);
+        let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        let Some(date) = Date::parse(&stem) else {
+            diags.push(
+                Diagnostic::new(&file, "a revision file must be named by its adoption date")
+                    .help("rename it to YYYY-MM-DD.md, e.g. 2026-07-01.md"),
+            );
+            continue;
+        };
+        let text = match crate::load::read_text(&path, root) {
+            Ok(t) => t,
+            Err(d) => {
+                diags.push(d);
+                continue;
+            }
+        };
+        let split = match crate::load::frontmatter::split(&text, &file) {
+            Ok(s) => s,
+            Err(d) => {
+                diags.push(d.help("start the revision file with `---`, `note: what changed`, `---`"));
+                continue;
+            }
+        };
+        let front: RevisionFront = match crate::yaml::parse(split.yaml, &file, split.yaml_line) {
+            Ok(f) => f,
+            Err(d) => {
+                diags.push(d);
+                continue;
+            }
+        };
+        if front.effective.is_some_and(|e| e < date) {
+            diags.push(
+                Diagnostic::new(&file, "`effective` is before the adoption date (the file name)")
+                    .at(crate::yaml::key_line(split.yaml, "effective", split.yaml_line).unwrap_or(1), None)
+                    .help("leave `effective` out when the revision applies from its adoption"),
+            );
+        }
+        let in_comment = |at: usize| {
+            let before = &split.body[..at];
+            before.rfind("<!--").is_some_and(|open| !before[open..].contains("-->"))
+        };
+        if let Some((at, _)) = split.body.match_indices("{{").find(|(at, _)| !in_comment(*at)) {
+            let line = split.body_line + split.body[..at].matches('\n').count();
+            diags.push(
+                Diagnostic::new(&file, "a revision holds the adopted text, so it cannot use `{{ … }}` shortcodes")
+                    .at(line, None)
+                    .help("write the text out as adopted (a shortcode would show today's data in every old revision)"),
+            );
+        }
+        out.push(Revision {
+            date,
+            effective: front.effective,
+            note: front.note.trim().to_string(),
+            file,
+            body: split.body.to_string(),
+            body_line: split.body_line,
+            archive_rel: format!("{url}{date}.revision.md"),
+            url: format!("{url}{date}/"),
+        });
+    }
+    (out, diags)
+}
