@@ -1,5 +1,5 @@
 //! Benchmark helper for `bench/search.sh` (not a test): loads a site, then times making its search
-//! index (`policysite::search::emit`: postings, shards, text chunks) and reports its size.
+//! index (`policysite::search_index::emit`: postings, shards, text chunks) and reports its size.
 //! The terms of each section are found earlier, in the model's Markdown pass, which this leaves out;
 //! the time of a whole build is reported beside it by the script.
 //!
@@ -21,7 +21,7 @@ fn main() {
         }
     };
     let t = Instant::now();
-    let files = policysite::search::emit(&site);
+    let files = policysite::search_index::emit(&site);
     let ms = t.elapsed().as_secs_f64() * 1000.0;
     let bytes: usize = files.iter().map(|(_, b)| b.len()).sum();
     println!("{ms:.0} {} {bytes}", files.len());

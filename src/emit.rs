@@ -54,7 +54,7 @@ pub fn site_wide(root: &Path, site: &Site, renderer: &Renderer, sink: &dyn Sink)
         Err(d) => diags.push(d),
     }
     // The search index is written file by file (search helper): its section texts are large.
-    diags.extend(crate::search::put(site, sink));
+    diags.extend(crate::search_index::put(site, sink));
     diags.extend(copy_static(root, site, sink));
     diags
 }
@@ -81,7 +81,7 @@ pub fn special_pages(site: &Site, renderer: &Renderer, sink: &dyn Sink) -> Diagn
 }
 
 /// Files generated from the whole site rather than from one template (the search index aside: see
-/// [`crate::search::put`]).
+/// [`crate::search_index::put`]).
 pub fn generated_files(site: &Site) -> Vec<(String, Vec<u8>)> {
     let mut files = vec![("sitemap.xml".to_string(), sitemap(site).into_bytes())];
     files.extend(crate::request_view::site_files(site));

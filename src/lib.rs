@@ -27,5 +27,6 @@ pub mod request_view;
 pub mod scaffold;
 pub mod schema;
 pub mod search;
+pub mod search_index;
 pub mod serve;
 pub mod yaml;

@@ -48,10 +48,10 @@ pub fn apply(
     if site_wide {
         diags.extend(crate::emit::special_pages(site, renderer, sink));
         diags.extend(crate::emit::put_files(sink, crate::emit::generated_files(site)));
-        diags.extend(crate::search::put(site, sink));
+        diags.extend(crate::search_index::put(site, sink));
     } else if !rels.is_empty() {
         // The search index holds every page's text (written file by file: search helper).
-        diags.extend(crate::search::put(site, sink));
+        diags.extend(crate::search_index::put(site, sink));
     }
     if changes.contains(&Change::Static) {
         diags.extend(crate::emit::copy_static(root, site, sink));

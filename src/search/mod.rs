@@ -1,24 +1,25 @@
 //! The offline search, built for sites of any size: a sharded index that the search page loads piece by
 //! piece, as scripts (so it works from `file://`, where `fetch` is refused).
 //!
-//! What the build writes (see [`emit`], the one entry point the build calls):
+//! This module is the text side, with no knowledge of the site: the Markdown layer reduces the text
+//! under each heading to a [`TextSection`] (terms stemmed by [`terms`]). The index files are made
+//! from the site model by [`crate::search_index`] (`emit`, `put`), which the build calls.
+//!
+//! What the build writes:
 //! - `search/entry.js`: a few hundred bytes: how many sections there are and which term each index shard
 //!   starts with.
 //! - `search/s/N.js`: index shards: terms (stemmed, [`terms`]) in sorted order, each with its postings
-//!   (sections and a weight) compactly encoded ([`index`]). A query loads only the shards of its words.
+//!   (sections and a weight) compactly encoded. A query loads only the shards of its words.
 //! - `search/x/N.js`: the text of eight sections each, for the excerpts of the results shown.
 //!
 //! The Markdown layer reduces the text under each heading to a [`TextSection`] as it renders (first
 //! pass), so the full Markdown of every page is never held.
 
-mod index;
 pub mod terms;
 
 use std::fmt::Write as _;
 
 use serde::Serialize;
-
-pub use index::{emit, put};
 
 /// Longest text kept per section for excerpts, in characters (a section is rarely longer; a match
 /// further down shows the section's start).

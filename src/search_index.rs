@@ -12,11 +12,11 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use super::terms::{self, MIN_LEN, STOP_WORDS};
-use super::{IN_TITLE, TextSection};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::{Page, Site};
 use crate::output::Sink;
+use crate::search::terms::{self, MIN_LEN, STOP_WORDS};
+use crate::search::{IN_TITLE, TextSection};
 
 /// Sections per text chunk (`search/x/N.js`): about a page of text, so showing ten results loads
 /// at most ten small files.
