@@ -192,17 +192,38 @@ impl Renderer {
         content: &str,
         extra: &[(&'static str, tera::Value)],
     ) -> Result<String, Diagnostic> {
+        let part = ListPart::whole(page);
+        self.render_page_part(site, page, content, extra, &part)
+    }
+
+    /// Render one part of a page: the page itself, or one of the extra pages of a long section list
+    /// ([`list_parts`]), each with its own `../` prefix, slice of children and pager.
+    pub fn render_page_part(
+        &self,
+        site: &Site,
+        page: &Page,
+        content: &str,
+        extra: &[(&'static str, tera::Value)],
+        part: &ListPart,
+    ) -> Result<String, Diagnostic> {
         let template = Self::template_for(page);
+        let root = part.root.as_str();
         let mut ctx = self.globals.clone();
-        ctx.insert("root", &page.root);
+        ctx.insert("root", root);
         ctx.insert("page", &PageContext::new(site, page, content));
-        ctx.insert("nav", &nav(site, page));
+        ctx.insert("nav", &nav_from(site, page, root));
         ctx.insert("nav_truncated", &(page.url.is_empty() && nav_truncated(site)));
-        ctx.insert("breadcrumbs", &breadcrumbs(site, page));
+        ctx.insert("breadcrumbs", &breadcrumbs(site, page, root));
         ctx.insert(
             "children",
-            &page.children.iter().map(|&i| link(&site.pages[i], &page.root, false)).collect::<Vec<_>>(),
+            &page.children[part.children.clone()]
+                .iter()
+                .map(|&i| link(&site.pages[i], root, false))
+                .collect::<Vec<_>>(),
         );
+        if let Some(pager) = &part.pager {
+            ctx.insert("pager", pager);
+        }
         for (k, v) in extra {
             ctx.insert_value(*k, v.clone());
         }
@@ -325,6 +346,67 @@ fn link(target: &Page, root: &str, current: bool) -> Link {
     }
 }
 
+/// Children a section's page lists at most; a longer section continues on `page/2/`, `page/3/`, …, so
+/// no page carries a list that grows with the whole site.
+pub const LIST_PAGE_SIZE: usize = 200;
+
+/// One page of a section's list of children.
+pub struct ListPart {
+    /// Output path of this part (`x/index.html`, `x/page/2/index.html`).
+    pub output: String,
+    /// `../` prefix from this part to the site root.
+    pub root: String,
+    pub children: std::ops::Range<usize>,
+    /// `{number, total, prev, next, pages: [{number, href, current}]}` when the list is split.
+    pub pager: Option<serde_json::Value>,
+}
+
+impl ListPart {
+    fn whole(page: &Page) -> ListPart {
+        ListPart { output: page.output_path(), root: page.root.clone(), children: 0..page.children.len(), pager: None }
+    }
+}
+
+/// The parts a page renders to: one, or for a section with more than [`LIST_PAGE_SIZE`] children,
+/// one per slice of them. Links between parts are relative to each part.
+pub fn list_parts(page: &Page) -> Vec<ListPart> {
+    let n = page.children.len();
+    if n <= LIST_PAGE_SIZE {
+        return vec![ListPart::whole(page)];
+    }
+    let total = n.div_ceil(LIST_PAGE_SIZE);
+    let href_from = |from: usize, to: usize| -> String {
+        // Part 1 is the section's own page; part k > 1 is `page/k/`, two levels below it.
+        let up = if from == 1 { String::new() } else { "../../".to_string() };
+        if to == 1 { format!("{up}index.html") } else { format!("{up}page/{to}/index.html") }
+    };
+    (1..=total)
+        .map(|k| {
+            let pages: Vec<serde_json::Value> = (1..=total)
+                .map(|j| serde_json::json!({ "number": j, "href": href_from(k, j), "current": j == k }))
+                .collect();
+            let pager = serde_json::json!({
+                "number": k,
+                "total": total,
+                "prev": (k > 1).then(|| href_from(k, k - 1)),
+                "next": (k < total).then(|| href_from(k, k + 1)),
+                "pages": pages,
+            });
+            let (output, root) = if k == 1 {
+                (page.output_path(), page.root.clone())
+            } else {
+                (format!("{}page/{k}/index.html", page.url), format!("{}../../", page.root))
+            };
+            ListPart {
+                output,
+                root,
+                children: (k - 1) * LIST_PAGE_SIZE..(k * LIST_PAGE_SIZE).min(n),
+                pager: Some(pager),
+            }
+        })
+        .collect()
+}
+
 /// The most entries the main navigation shows. A site with more top-level sections and pages lists
 /// its sections first, then as many top-level pages as fit, and the home page lists them all: a list
 /// that grows with the site on every page would make the output grow with the square of its size.
@@ -332,10 +414,6 @@ pub const NAV_MAX: usize = 12;
 
 /// Top navigation: the home page's children that are sections or pages, unless `in_nav: false`, at
 /// most [`NAV_MAX`] of them (search helper).
-fn nav(site: &Site, page: &Page) -> Vec<Link> {
-    nav_from(site, page, &page.root)
-}
-
 /// Whether the main navigation leaves out some top-level entries (the home page then lists them).
 fn nav_truncated(site: &Site) -> bool {
     site.home().is_some_and(|h| nav_entries(site, h).len() > NAV_MAX)
@@ -369,11 +447,11 @@ fn nav_from(site: &Site, page: &Page, root: &str) -> Vec<Link> {
         .collect()
 }
 
-fn breadcrumbs(site: &Site, page: &Page) -> Vec<Link> {
+fn breadcrumbs(site: &Site, page: &Page, root: &str) -> Vec<Link> {
     let mut crumbs = Vec::new();
     let mut at = page.parent;
     while let Some(i) = at {
-        crumbs.push(link(&site.pages[i], &page.root, false));
+        crumbs.push(link(&site.pages[i], root, false));
         at = site.pages[i].parent;
     }
     crumbs.reverse();

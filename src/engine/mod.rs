@@ -91,13 +91,22 @@ pub fn render_page_to(
         Ok(h) => h,
         Err(d) => return Some(d),
     };
-    match renderer.render_page(site, page, &html, &extra) {
-        Ok(html) => sink.put(&page.output_path(), html.as_bytes()).err().map(|e| {
-            Diagnostic::new(page.output_path(), format!("cannot write: {e}"))
-                .help("check the output folder's permissions and free space")
-        }),
-        Err(d) => Some(d),
+    // A long section's list continues on further pages (`page/2/`, …); the page's own text is on the
+    // first only.
+    for (k, part) in crate::render::list_parts(page).iter().enumerate() {
+        let text = if k == 0 { html.as_str() } else { "" };
+        let written = match renderer.render_page_part(site, page, text, &extra, part) {
+            Ok(out) => sink.put(&part.output, out.as_bytes()).err().map(|e| {
+                Diagnostic::new(&part.output, format!("cannot write: {e}"))
+                    .help("check the output folder's permissions and free space")
+            }),
+            Err(d) => Some(d),
+        };
+        if written.is_some() {
+            return written;
+        }
     }
+    None
 }
 
 /// Turn "cannot use this output folder" reasons into diagnostics with advice.
