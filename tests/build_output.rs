@@ -1,7 +1,7 @@
 //! What a reader gets: the HTML of built fixture sites.
 mod common;
 
-use common::{TestSite, snapshot};
+use common::{TestSite, snapshot, strip_tags};
 
 #[test]
 fn headings_get_stable_unique_ids_anchor_links_and_a_toc() {
@@ -150,23 +150,6 @@ fn regulation_page_shows_dates_history_and_verbatim_text() {
     for w in &expected {
         assert!(it.any(|g| g == w), "regulation text is missing or reordered at word `{w}`");
     }
-}
-
-fn strip_tags(html: &str) -> String {
-    let mut out = String::new();
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => {
-                in_tag = false;
-                out.push(' ');
-            }
-            _ if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    out.replace("&amp;", "&").replace("&quot;", "\"").replace("&#39;", "'")
 }
 
 #[test]

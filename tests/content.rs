@@ -19,27 +19,7 @@ fn site() -> &'static TestSite {
 
 /// A built page as plain text: no tags, straight quotes, single spaces.
 fn text(rel: &str) -> String {
-    let html = site().html(rel);
-    let mut out = String::new();
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => {
-                in_tag = false;
-                out.push(' ');
-            }
-            _ if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    let out = out
-        .replace("&amp;", "&")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&#x27;", "'")
-        .replace(['’', '‘'], "'")
-        .replace(['“', '”'], "\"");
+    let out = common::strip_tags(&site().html(rel)).replace(['’', '‘'], "'").replace(['“', '”'], "\"");
     out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 

@@ -1,36 +1,11 @@
 //! `policysite request check|approve|revoke` on request files: acceptance, and every rejection with
 //! its reason.
 mod common;
+mod request_common;
 
 use common::TestSite;
-use policysite::date::Date;
-use policysite::quiz::{self, code};
+use request_common::{ADMIN, TODAY, code_for, good_request};
 use serde_json::{Value, json};
-
-const TODAY: &str = "2026-11-28";
-const ADMIN: &str = "kim.coach@tacoma.k12.wa.us";
-
-fn code_for(site: &TestSite, quiz_id: &str, email: &str, on: &str, revision: Option<u32>) -> String {
-    let quizzes = quiz::load_all(site.path()).expect("quizzes load");
-    let q = quizzes.get(quiz_id).expect("quiz");
-    let day = code::day_of(Date::parse(on).expect("date")).expect("day");
-    code::issue(&q.key, quiz_id, revision.unwrap_or(q.revision), email, day)
-}
-
-fn good_request(site: &TestSite) -> Value {
-    json!({
-        "schema": "policysite/account-request", "version": 1, "id": "req-20261128-abcdef01", "submitted": TODAY,
-        "requester": { "name": "Kim Coach", "email": ADMIN },
-        "account": { "type": "sports_team", "unit": "Stadium High School", "name": "Stadium Tigers Football", "purpose": "educational",
-                     "description": "Schedules and team news.", "platform": "instagram", "handle": "@stadiumtigersfb", "url": null },
-        "administrators": [{ "name": "Kim Coach", "email": ADMIN, "flsa_exempt": true, "codes": {
-            "public-records": code_for(site, "public-records", ADMIN, "2026-11-20", None),
-            "ferpa-student-records": code_for(site, "ferpa-student-records", ADMIN, "2026-11-21", None) } }],
-        "principal_approval": { "name": "Pat Principal", "email": "pat@tacoma.k12.wa.us", "approved": true },
-        "privacy_settings": { "notify_on_tag": true, "approve_posts_by_others": true },
-        "acknowledgements": { "policies": true, "no_deletion": true, "student_privacy": true }
-    })
-}
 
 fn check(site: &TestSite, req: &Value) -> (i32, String) {
     site.write("req.json", &serde_json::to_string_pretty(req).expect("json"));
