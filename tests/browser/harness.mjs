@@ -108,6 +108,22 @@ export async function assertAccessible(assert, page, label) {
   assert.deepEqual(h, [], `HTML_CodeSniffer errors on ${label}`);
 }
 
+/** Pass quiz `id` on the fixture's served site as a staff member who knows the answers, and get the
+ *  completion code for `email`. */
+export async function passQuizAs(page, fx, id, email) {
+  const quiz = quizAnswers(fx.site.dir, id);
+  await page.goto(fx.server.base + `training/${id}/index.html`);
+  for (const q of quiz.questions) {
+    const fs = page.locator(`fieldset[data-question="${q.id}"]`);
+    const values = q.type === 'multiple' ? q.answer.map(String) : [String(q.answer)];
+    for (const v of values) await fs.locator(`input[data-option="${v}"]`).check();
+  }
+  await page.getByRole('button', { name: 'Check answers' }).click();
+  await page.locator('[data-completion-email]').fill(email);
+  await page.locator('[data-completion-submit]').click();
+  return (await page.locator('[data-completion-code]').textContent()).trim();
+}
+
 /** The quizzes' answers, read from the YAML sources (the test plays a staff member who knows them). */
 export function quizAnswers(siteDir, id) {
   const YAML = require('yaml');

@@ -5,24 +5,12 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { assertAccessible, bundledSiteFixture, cli, newPage, quizAnswers, REPO } from './harness.mjs';
+import { assertAccessible, bundledSiteFixture, cli, newPage, passQuizAs, REPO } from './harness.mjs';
 import { loadSchemas, validateFile } from './schema-validate.mjs'; // schema helper: see its block below
 
 const fx = bundledSiteFixture(before, after);
 
-async function passQuiz(page, id, email) {
-  const quiz = quizAnswers(fx.site.dir, id);
-  await page.goto(fx.server.base + `training/${id}/index.html`);
-  for (const q of quiz.questions) {
-    const fs = page.locator(`fieldset[data-question="${q.id}"]`);
-    const values = q.type === 'multiple' ? q.answer.map(String) : [String(q.answer)];
-    for (const v of values) await fs.locator(`input[data-option="${v}"]`).check();
-  }
-  await page.getByRole('button', { name: 'Check answers' }).click();
-  await page.locator('[data-completion-email]').fill(email);
-  await page.locator('[data-completion-submit]').click();
-  return (await page.locator('[data-completion-code]').textContent()).trim();
-}
+const passQuiz = (page, id, email) => passQuizAs(page, fx, id, email);
 
 test('request form: validation, codes from the quiz, download, check, approve, directory', async () => {
   const page = await newPage(fx.browser);

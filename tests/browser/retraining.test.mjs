@@ -5,23 +5,11 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { bundledSiteFixture, cli, newPage, quizAnswers } from './harness.mjs';
+import { bundledSiteFixture, cli, newPage, passQuizAs } from './harness.mjs';
 
 const fx = bundledSiteFixture(before, after);
 
-async function passQuiz(page, id, email) {
-  const quiz = quizAnswers(fx.site.dir, id);
-  await page.goto(fx.server.base + `training/${id}/index.html`);
-  for (const q of quiz.questions) {
-    const fs = page.locator(`fieldset[data-question="${q.id}"]`);
-    const values = q.type === 'multiple' ? q.answer.map(String) : [String(q.answer)];
-    for (const v of values) await fs.locator(`input[data-option="${v}"]`).check();
-  }
-  await page.getByRole('button', { name: 'Check answers' }).click();
-  await page.locator('[data-completion-email]').fill(email);
-  await page.locator('[data-completion-submit]').click();
-  return (await page.locator('[data-completion-code]').textContent()).trim();
-}
+const passQuiz = (page, id, email) => passQuizAs(page, fx, id, email);
 
 /** Raise public-records to revision 3 (one answer changed) with `retrain_by`, and rebuild. */
 function revise(retrainBy, { publish }) {
