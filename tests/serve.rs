@@ -542,16 +542,20 @@ fn failed_then_fixed_rebuilds_change_nothing_then_equal_a_clean_build() {
             }),
         ),
     ];
-    // The output once no rebuild is moving files: two reads 300 ms apart that agree.
-    let stable = |out: &std::path::Path| loop {
-        let a = std::panic::catch_unwind(|| snapshot(out)).ok();
-        std::thread::sleep(Duration::from_millis(300));
-        let b = std::panic::catch_unwind(|| snapshot(out)).ok();
-        if let (Some(a), Some(b)) = (a, b)
-            && a == b
-        {
-            return a;
+    // The output once no rebuild is moving files: two reads 300 ms apart that agree (within 10 s).
+    let stable = |out: &std::path::Path| {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            let a = std::panic::catch_unwind(|| snapshot(out)).ok();
+            std::thread::sleep(Duration::from_millis(300));
+            let b = std::panic::catch_unwind(|| snapshot(out)).ok();
+            if let (Some(a), Some(b)) = (a, b)
+                && a == b
+            {
+                return a;
+            }
         }
+        panic!("serve's output did not settle within 10 s");
     };
     for (what, file, break_it, edit) in cases {
         let before = stable(&site.out());

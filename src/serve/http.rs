@@ -312,10 +312,14 @@ fn event_stream(mut w: TcpStream, hub: &Hub) {
 /// One of a limited number of places, given back when dropped.
 struct Slot<'a>(&'a AtomicUsize);
 
+/// Count one more user of `counter` if fewer than `max` are counted.
+fn reserve(counter: &AtomicUsize, max: usize) -> bool {
+    counter.fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| (n < max).then_some(n + 1)).is_ok()
+}
+
 impl<'a> Slot<'a> {
     fn take(counter: &'a AtomicUsize, max: usize) -> Option<Slot<'a>> {
-        counter.fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| (n < max).then_some(n + 1)).ok()?;
-        Some(Slot(counter))
+        reserve(counter, max).then_some(Slot(counter))
     }
 }
 
@@ -340,14 +344,13 @@ pub fn start(
     std::thread::spawn(move || {
         for stream in listener.incoming() {
             let Ok(stream) = stream else { continue };
-            let Some(slot) = Slot::take(&active, MAX_CONNECTIONS) else {
+            if !reserve(&active, MAX_CONNECTIONS) {
                 drop(stream); // full: close at once rather than queue behind slow clients
                 continue;
-            };
-            std::mem::forget(slot); // given back by the connection's thread
+            }
             let (root, hub, mine) = (root.clone(), Arc::clone(&hub), Arc::clone(&active));
             let spawned = std::thread::Builder::new().stack_size(256 * 1024).spawn(move || {
-                let _slot = Slot(&mine);
+                let _slot = Slot(&mine); // gives the place back when the connection ends
                 connection(stream, &root, &hub, header_timeout);
             });
             if spawned.is_err() {
