@@ -321,7 +321,7 @@ fn incremental_rebuilds_equal_a_clean_build() {
         assert!(got.is_ok(), "no reload after editing the {what}");
         let clean = TestSite { dir: tempfile::tempdir().expect("tmp") };
         for d in ["content", "data", "quizzes", "themes"] {
-            copy(&site.path().join(d), &clean.path().join(d));
+            common::copy_dir(&site.path().join(d), &clean.path().join(d));
         }
         std::fs::copy(site.path().join("site.yaml"), clean.path().join("site.yaml")).expect("copy");
         clean.build_ok();
@@ -330,17 +330,6 @@ fn incremental_rebuilds_equal_a_clean_build() {
             snapshot(&clean.out()),
             "after editing the {what}, serve's output differs from a clean build"
         );
-    }
-}
-
-fn copy(from: &std::path::Path, to: &std::path::Path) {
-    for e in walkdir::WalkDir::new(from).into_iter().filter_map(Result::ok) {
-        let dest = to.join(e.path().strip_prefix(from).expect("prefix"));
-        if e.file_type().is_dir() {
-            std::fs::create_dir_all(&dest).expect("mkdir");
-        } else {
-            std::fs::copy(e.path(), &dest).expect("copy");
-        }
     }
 }
 
@@ -572,7 +561,7 @@ fn failed_then_fixed_rebuilds_change_nothing_then_equal_a_clean_build() {
         edit(&site);
         let clean = TestSite { dir: tempfile::tempdir().expect("tmp") };
         for d in ["content", "data", "quizzes", "themes"] {
-            copy(&site.path().join(d), &clean.path().join(d));
+            common::copy_dir(&site.path().join(d), &clean.path().join(d));
         }
         std::fs::copy(site.path().join("site.yaml"), clean.path().join("site.yaml")).expect("copy");
         clean.build_ok();
@@ -661,4 +650,48 @@ fn fixing_an_error_without_changing_the_output_is_announced() {
     site.write("content/platforms.md", &page);
     wait_for(&rx, "ok");
     assert!(srv.log_line("builds again").contains("as it was"));
+}
+
+/// A policy page's text comes from its revision files: text in the page's own body is refused while
+/// serving as it is by a build, and editing the current revision gives what a clean build gives.
+#[test]
+fn edits_of_a_policy_with_revisions_equal_a_clean_build() {
+    let site = TestSite { dir: tempfile::tempdir().expect("tmp") };
+    let repo = std::path::Path::new(common::REPO);
+    common::copy_dir(&repo.join("examples/revised-site"), site.path());
+    common::copy_dir(&repo.join("themes"), &site.path().join("themes"));
+    // Work on revisions that are not published yet (a published one may not change at all).
+    std::fs::remove_file(site.path().join("policy-revisions.lock")).expect("rm lock");
+    let srv = serve_with(&site, &["--today", "2026-11-28"]);
+    let rx = events(&srv.addr);
+    let page = "content/regulation/6973-1r.md";
+    let current = "content/regulation/6973-1r/2025-03-11.md";
+    let before = snapshot(&site.out());
+    let original = site.read(page);
+    site.write(page, &format!("{original}\nA sentence that is not the regulation's.\n"));
+    let err = wait_for(&rx, "error");
+    assert!(err.contains("content/regulation/6973-1r.md"), "{err}");
+    assert!(snapshot(&site.out()) == before, "text in a policy page's own body changed the output");
+    site.write(page, &original);
+    let text = site.read(current);
+    site.write(current, &text.replacen("Social media", "Social media (edited)", 1));
+    wait_for(&rx, "reload");
+    let clean = TestSite { dir: tempfile::tempdir().expect("tmp") };
+    common::copy_dir(&repo.join("examples/revised-site"), clean.path());
+    common::copy_dir(&site.path().join("content"), &clean.path().join("content"));
+    std::fs::remove_file(clean.path().join("policy-revisions.lock")).expect("rm lock");
+    common::copy_dir(&repo.join("themes"), &clean.path().join("themes"));
+    let o = clean.run(&["build", "--today", "2026-11-28", "--output", clean.out().to_str().expect("utf8")]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let expected = snapshot(&clean.out());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while std::panic::catch_unwind(|| snapshot(&site.out())).ok().as_ref() != Some(&expected)
+        && Instant::now() < deadline
+    {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(
+        snapshot(&site.out()) == expected,
+        "after editing the current revision, serve's output differs from a clean build"
+    );
 }

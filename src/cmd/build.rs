@@ -19,10 +19,9 @@ pub struct Args {
 }
 
 pub fn run(root: &Path, args: &Args) -> i32 {
-    crate::policy::set_build_date(args.today); // policy revisions (src/policy)
     let timings = args.timings;
     let output = args.output.clone().unwrap_or_else(|| build::default_output(root));
-    match build::build(root, &output) {
+    match build::build(root, &output, crate::policy::build_date(args.today)) {
         Ok(r) => {
             eprintln!("built {} pages ({} files, {} KiB) into {}", r.pages, r.files, r.bytes / 1024, output.display());
             if timings {

@@ -32,7 +32,6 @@ pub struct Args {
 }
 
 pub fn run(root: &Path, args: &Args) -> i32 {
-    crate::policy::set_build_date(args.today); // policy revisions (src/policy)
     let output = args.output.clone().unwrap_or_else(|| crate::build::default_output(root));
     crate::serve::run(crate::serve::Options {
         root: root.to_path_buf(),
@@ -43,5 +42,6 @@ pub fn run(root: &Path, args: &Args) -> i32 {
         poll: args.poll,
         debounce: Duration::from_millis(args.debounce_ms),
         header_timeout: Duration::from_secs(args.header_timeout),
+        today: crate::policy::build_date(args.today),
     })
 }

@@ -102,6 +102,10 @@ fn update_pages(root: &Path, site: &mut Site, rels: &HashSet<&String>) -> Result
     for rel in rels {
         let path = content.join(rel);
         let Some(&idx) = site.by_rel.get(*rel) else { return Ok(None) };
+        // A policy page's text comes from its revision files, not from its own body: rebuild all.
+        if site.policy.by_rel(rel).is_some() {
+            return Ok(None);
+        }
         if !path.is_file() {
             return Ok(None);
         }

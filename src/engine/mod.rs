@@ -18,6 +18,7 @@ pub use changes::{Change, classify};
 pub use timings::Timings;
 
 use crate::config::SiteConfig;
+use crate::date::Date;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::{Page, Site};
 use crate::output::overlay::FileHashes;
@@ -25,7 +26,8 @@ use crate::output::{Contention, OutputLock, Overlay, Sink, Staging};
 use crate::render::Renderer;
 
 /// Load every source and build the model, collecting the problems of all files together.
-pub fn load_site(root: &Path) -> Result<Site, Diagnostics> {
+/// `today` decides which policy revisions are current and which upcoming ([`crate::policy::build_date`]).
+pub fn load_site(root: &Path, today: Date) -> Result<Site, Diagnostics> {
     let config = SiteConfig::load(root)?;
     let (content, (data, quizzes)) = rayon::join(
         || crate::load::content::load_all(root),
@@ -38,7 +40,7 @@ pub fn load_site(root: &Path) -> Result<Site, Diagnostics> {
         return Err(diags.sorted());
     };
     // Policy revisions (src/policy): the current revision's text, and one archive page per revision.
-    let (pages, policy) = crate::policy::prepare(root, content.pages, crate::policy::build_date(), &mut diags);
+    let (pages, policy) = crate::policy::prepare(root, content.pages, today, &mut diags);
     // Go on to the model even if some pages failed to load, so their neighbours' problems are
     // reported in the same run.
     let mut site = match Site::new(config, data, pages, &content.failed) {
@@ -155,12 +157,12 @@ fn outcome(mut changed: Vec<String>) -> Outcome {
 }
 
 /// `policysite build`: everything, into a staging folder, swapped in only if all went well.
-pub fn build(root: &Path, output: &Path) -> Result<Report, Diagnostics> {
+pub fn build(root: &Path, output: &Path, today: Date) -> Result<Report, Diagnostics> {
     let _lock =
         crate::output::prepare(root, output, "build", Contention::WaitForBuild).map_err(|r| refused(output, r))?;
     let mut timings = Timings::default();
     let mut t = Instant::now();
-    let site = load_site(root)?;
+    let site = load_site(root, today)?;
     site.quizzes.report_warnings(); // quiz helper: unpublished revisions
     timings.lap("load+model", &mut t);
     let renderer = Renderer::new(root, &site)?;
@@ -190,7 +192,7 @@ pub fn build(root: &Path, output: &Path) -> Result<Report, Diagnostics> {
 /// `policysite check`: everything `build` does, nothing written, and then every internal link and
 /// anchor of the rendered pages (templates included). Returns the page count and the links found.
 pub fn check(root: &Path) -> Result<(usize, crate::links::LinkIndex), Diagnostics> {
-    let site = load_site(root)?;
+    let site = load_site(root, crate::policy::build_date(None))?;
     site.quizzes.report_warnings(); // quiz helper: unpublished revisions
     let renderer = Renderer::new(root, &site)?;
     let index = crate::links::LinkIndex::default();
@@ -213,13 +215,15 @@ pub struct Engine {
     files: FileHashes,
     /// What the last rebuild covered, for the terminal ("everything", "2 pages", …).
     pub last_scope: String,
+    /// The build date (`--today`), fixed for the session.
+    today: Date,
     _lock: OutputLock,
 }
 
 impl Engine {
     /// Take the output folder for a preview session: refused if it holds files policysite did not
     /// write, or if another policysite is writing it.
-    pub fn open(root: &Path, output: &Path) -> Result<Engine, Diagnostics> {
+    pub fn open(root: &Path, output: &Path, today: Date) -> Result<Engine, Diagnostics> {
         let lock = crate::output::prepare(root, output, "serve", Contention::Refuse).map_err(|r| refused(output, r))?;
         let files =
             crate::output::guard::read_manifest(output).unwrap_or_default().into_iter().map(|f| (f, 0)).collect();
@@ -230,6 +234,7 @@ impl Engine {
             renderer: None,
             files,
             last_scope: String::new(),
+            today,
             _lock: lock,
         })
     }
@@ -242,7 +247,7 @@ impl Engine {
     pub fn full(&mut self) -> Result<Outcome, Diagnostics> {
         self.site = None;
         self.renderer = None;
-        let site = load_site(&self.root)?;
+        let site = load_site(&self.root, self.today)?;
         site.quizzes.report_warnings(); // quiz helper: unpublished revisions
         let renderer = Renderer::new(&self.root, &site)?;
         let previous = std::mem::take(&mut self.files);

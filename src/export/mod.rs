@@ -127,7 +127,7 @@ pub fn export_scorm(
     module: Option<&str>,
 ) -> Result<Vec<Written>, Diagnostics> {
     crate::output::check_output_location(root, output).map_err(|m| Diagnostics::from(Diagnostic::new(output, m)))?;
-    let site = crate::build::load_site(root)?;
+    let site = crate::build::load_site(root, crate::policy::build_date(None))?;
     let selected = select(&site, module).map_err(Diagnostics::from)?;
     let renderer = crate::render::Renderer::new(root, &site)?;
     let sink = MemorySink::default();

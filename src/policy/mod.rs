@@ -18,26 +18,15 @@ pub mod review;
 pub mod revisions;
 pub mod sections;
 
-use std::sync::Mutex;
-
 use crate::date::Date;
 
 pub use pages::{page_context, site_files};
 pub use revisions::{Policies, PolicyPage, Revision, prepare};
 
-/// The build date set by `--today` (build and serve), if any.
-static TODAY: Mutex<Option<Date>> = Mutex::new(None);
-
-/// Set the build date from `--today`. Without it, [`build_date`] uses `SOURCE_DATE_EPOCH`, then the
-/// system clock.
-pub fn set_build_date(date: Option<Date>) {
-    *TODAY.lock().unwrap_or_else(|e| e.into_inner()) = date;
-}
-
 /// The date a build treats as "today": decides which revision is current and which are upcoming.
 /// `--today`, else `SOURCE_DATE_EPOCH` (seconds, for reproducible builds), else today in UTC.
-pub fn build_date() -> Date {
-    if let Some(d) = *TODAY.lock().unwrap_or_else(|e| e.into_inner()) {
+pub fn build_date(today: Option<Date>) -> Date {
+    if let Some(d) = today {
         return d;
     }
     if let Some(secs) = std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|s| s.trim().parse::<i64>().ok()) {

@@ -189,10 +189,6 @@ pub fn prepare(
         }
         set_body(page, &revisions[current]);
         page.front.revised = Some(revisions[current].date);
-        // `serve` re-renders a page alone when only its body changed, reading the body from the
-        // page's file; for this page the text comes from a revision, so mark the front matter as
-        // changed (a trailing YAML comment: no key moves) and `serve` rebuilds everything instead.
-        page.front_text.push_str("\n# text from a revision file\n");
         policies.pages.push(PolicyPage {
             rel: page.rel.clone(),
             url,

@@ -25,6 +25,8 @@ pub struct Options {
     pub debounce: Duration,
     /// Time a client has to send a whole request head.
     pub header_timeout: Duration,
+    /// The build date (decides current and upcoming policy revisions).
+    pub today: crate::date::Date,
 }
 
 fn errors_json(d: &Diagnostics) -> String {
@@ -78,7 +80,7 @@ pub fn run(mut opts: Options) -> i32 {
     // Events arrive with absolute paths; compare like with like.
     opts.root = std::path::absolute(&opts.root).unwrap_or(opts.root);
     opts.output = std::path::absolute(&opts.output).unwrap_or(opts.output);
-    let mut live = match Engine::open(&opts.root, &opts.output) {
+    let mut live = match Engine::open(&opts.root, &opts.output, opts.today) {
         Ok(e) => e,
         Err(d) => {
             eprintln!("{d}");
