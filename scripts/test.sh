@@ -6,11 +6,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 LOGS=$(mktemp -d)
+# Free disk before the build, so a run that fails with "No space left on device" says how much there was.
+echo "==> disk: $(df -h . | awk 'NR==2 {print $4 " free of " $2}')"
 
 need_apt=()
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 command -v pdftotext >/dev/null 2>&1 || need_apt+=(poppler-utils)
-command -v xmllint >/dev/null 2>&1 || need_apt+=(libxml2-utils) # SCORM manifest validation (tests/scorm_export.rs)
+command -v xmllint >/dev/null 2>&1 || need_apt+=(libxml2-utils) # SCORM manifest validation (tests/integration/scorm_export.rs)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "==> installing ${need_apt[*]} (Debian packages)"
   sudo_cmd=""

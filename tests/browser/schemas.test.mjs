@@ -81,12 +81,12 @@ const request = (edit) => { const r = structuredClone(REQUEST); edit(r); return 
 // quoted "no" as booleans, 5243 into a text field, "3" into a number. The schema follows YAML 1.2 and
 // flags them; see the README).
 const CASES = [
-  // tests/common/mod.rs TestSite::minimal(): its pages are good front matter.
+  // tests/integration/common.rs TestSite::minimal(): its pages are good front matter.
   ['minimal: home page', 'content/_index.md', '---\ntitle: Home\n---\nWelcome.\n', 'ok'],
   ['minimal: policy one', 'content/policy/one.md', '---\ntitle: Policy One\nnumber: "1234"\nweight: 2\n---\n\n## First part\n\nText[^a].\n\n[^a]: A footnote.\n', 'ok'],
   ['minimal: platforms page', 'content/platforms.md', '---\ntitle: Platforms\ntemplate: platforms.html\n---\n\nFootnote text: {{ platforms.approved_sentence }}\n', 'ok'],
   ['minimal: site.yaml without required_training', 'site.yaml', SITE.split('required_training:')[0], 'ok'],
-  // tests/build_errors.rs
+  // tests/integration/build_errors.rs
   ['build_errors::unknown_front_matter_key', 'content/policy/two.md', '---\ntitle: Two\ntemplat: page.html\n---\nx\n', 'key-type'],
   ['build_errors::mistyped_front_matter_value (weight)', 'content/policy/two.md', '---\ntitle: Two\nweight: heavy\n---\nx\n', 'key-type'],
   ['build_errors::mistyped_front_matter_value (date)', 'content/policy/two.md', '---\ntitle: Two\napproved: 2016-02-30\n---\nx\n', 'key-type'],
@@ -94,13 +94,13 @@ const CASES = [
   ['build_errors::malformed_data_file', 'data/platforms.yaml', 'approved_intro: x\napproved:\n  - id: a\n    nmae: A\n', 'key-type'],
   ['build_errors::malformed_yaml', 'content/policy/two.md', '---\ntitle: [unclosed\n---\nx\n', 'other', false],
   ['build_errors::missing_template (not a schema matter)', 'content/policy/two.md', '---\ntitle: Two\ntemplate: nope.html\n---\nx\n', 'other', true],
-  // tests/quiz_validation.rs
+  // tests/integration/quiz_validation.rs
   ['quiz_validation::unknown_key', 'quizzes/public-records.yaml', `${QUIZ_HEAD}  - id: a\n    type: true_false\n    prompt: P\n    answer: true\n    explanation: E\n    hint: nope\n`, 'key-type'],
   ['quiz_validation::missing_explanation', 'quizzes/public-records.yaml', `${QUIZ_HEAD}  - id: a\n    type: true_false\n    prompt: P\n    answer: true\n`, 'key-type'],
   ['quiz_validation::no_correct_answer', 'quizzes/public-records.yaml', `${QUIZ_HEAD}  - id: a\n    type: multiple\n    prompt: P\n    options: [x, y]\n    answer: []\n    explanation: E\n`, 'other', true],
   ['quiz_validation::answer_out_of_range', 'quizzes/public-records.yaml', `${QUIZ_HEAD}  - id: a\n    type: single\n    prompt: P\n    options: [x, y]\n    answer: 2\n    explanation: E\n`, 'other', true],
   ['quiz_validation::duplicate_question_ids', 'quizzes/public-records.yaml', `${QUIZ_HEAD}${TF}${TF}`, 'other', true],
-  // tests/request_cli.rs: a well-formed request (its codes are not real, so `request check` objects to them only).
+  // tests/integration/request_cli.rs: a well-formed request (its codes are not real, so `request check` objects to them only).
   ['request_cli::good_request shape', 'req.json', request(() => {}), 'other', true],
   ['request_cli::school account without principal (not a schema matter)', 'req.json', request((r) => { r.account.type = 'school'; r.principal_approval = null; }), 'other', true],
   // Typos an admin makes.

@@ -1,7 +1,7 @@
 //! The browser's stemmer (`assets/search-core.js`) must give the same stems as the build's
 //! (rust-stemmers' Snowball English), or a query would miss words the index holds. Both are held to
 //! `tests/vectors/stems.json`: this test checks the Rust side, `tests/browser/search.test.mjs` the
-//! JavaScript side. `UPDATE_STEMS=1 cargo test --test search_stems` rewrites the file from the words of
+//! JavaScript side. `UPDATE_STEMS=1 cargo test --test integration search_stems::` rewrites the file from the words of
 //! the bundled content plus Snowball's hard cases.
 
 use std::collections::BTreeMap;

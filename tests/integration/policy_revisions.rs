@@ -2,7 +2,7 @@
 //! build date, the Atom feed's entries, `teaches:` review warnings and source errors, all on a copy
 //! of examples/revised-site built with the real binary.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

@@ -1,6 +1,6 @@
 //! Issue 12: a section's index lists at most 200 of its pages and continues on `page/2/`, … so no
 //! page carries a list that grows with the whole site; every page stays reachable.
-mod common;
+use crate::common;
 
 use common::TestSite;
 

@@ -1,6 +1,6 @@
 //! Quiz sources are validated at build time with file:line, and the revision lock catches a quiz
 //! edited without a revision bump (the lifecycle itself is in quiz_lifecycle.rs).
-mod common;
+use crate::common;
 
 use common::TestSite;
 

@@ -1,7 +1,7 @@
 //! Previewing never writes the site's sources: a build into a scratch folder and `serve` leave every
 //! file under the site root byte-identical, so an unpublished revision can be edited again and again.
-mod common;
-mod quiz_support;
+use crate::common;
+use crate::quiz_support;
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;

@@ -1,7 +1,7 @@
 //! Output that grows linearly with the site: the main navigation is bounded (sections first, then as
 //! many top-level pages as fit), so a site of many top-level pages does not repeat a list of all of them
 //! on every page; the home page lists them all instead. The bundled site's navigation is unchanged.
-mod common;
+use crate::common;
 
 use common::TestSite;
 

@@ -1,6 +1,6 @@
 //! `policysite serve` as a browser sees it: pages, MIME types, 404, refused traversal, live-reload
 //! events, the error overlay's data, and incremental rebuilds that equal a clean build.
-mod common;
+use crate::common;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;

@@ -2,7 +2,7 @@
 //! The packages must be valid SCORM (manifests checked against the ADL/IMS schemas in tests/xsd/ with
 //! xmllint), self-contained, and byte-identical from one export to the next.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::io::Read;

@@ -1,6 +1,6 @@
 //! `policysite check` checks the rendered pages' links (templates included); `--external` fetches
 //! external links with a timeout, a per-host rate limit and a cache (against a local server only).
-mod common;
+use crate::common;
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;

@@ -1,8 +1,8 @@
 //! Issue 10: the platform list's dated history, shown on /platforms/, read by `request audit`; and
 //! issue 13: "Twitter is now X and Periscope was discontinued" wherever the list is shown, while the
 //! regulation's footnote stays verbatim.
-mod common;
-mod request_common;
+use crate::common;
+use crate::request_common;
 
 use common::TestSite;
 use request_common::*;

@@ -1,7 +1,7 @@
 //! Issue 9's request defects (3, 4 and the request side of 9) and issue 13's request friction, each
 //! reproduced as the issue describes it.
-mod common;
-mod request_common;
+use crate::common;
+use crate::request_common;
 
 use common::TestSite;
 use request_common::*;

@@ -1,6 +1,6 @@
 //! One fixture per kind of bad input: the message, its location, exit status 1, and the previous output
 //! left exactly as it was.
-mod common;
+use crate::common;
 
 use common::{TestSite, snapshot};
 

@@ -2,7 +2,7 @@
 //! source it rests on (see /work/shared/reference/domain-facts.md). Text is compared after removing
 //! tags and folding typographic quotes and whitespace, as a reader sees it.
 
-mod common;
+use crate::common;
 
 use common::TestSite;
 use std::sync::OnceLock;

@@ -1,6 +1,6 @@
 //! Shared test vectors for the completion-code scheme. The same file is checked by the Node test of the
 //! shipped JavaScript (tests/browser/code-vectors.test.mjs), so Rust and the browser cannot drift apart.
-//! Regenerate with `UPDATE_VECTORS=1 cargo test --test code_vectors` after an intended change.
+//! Regenerate with `UPDATE_VECTORS=1 cargo test --test integration code_vectors::` after an intended change.
 
 use policysite::quiz::{code, keys};
 use serde_json::{Value, json};

@@ -1,8 +1,8 @@
 //! A published quiz revision never changes silently: `policysite publish` records it; after that, a
 //! change to what decides right or wrong needs a new revision, and a wording change needs an
 //! editorial declaration. Revisions are bounded; older locks are read and upgraded.
-mod common;
-mod quiz_support;
+use crate::common;
+use crate::quiz_support;
 
 use common::TestSite;
 use policysite::quiz;

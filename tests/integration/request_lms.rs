@@ -1,7 +1,7 @@
 //! Issue 11: `request check --lms-report REPORT.csv`: an LMS completion export as training evidence.
-mod common;
-mod quiz_support;
-mod request_common;
+use crate::common;
+use crate::quiz_support;
+use crate::request_common;
 
 use common::TestSite;
 use request_common::*;

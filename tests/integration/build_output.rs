@@ -1,5 +1,5 @@
 //! What a reader gets: the HTML of built fixture sites.
-mod common;
+use crate::common;
 
 use common::{TestSite, snapshot, strip_tags};
 

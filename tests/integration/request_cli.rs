@@ -1,7 +1,7 @@
 //! `policysite request check|approve|revoke` on request files: acceptance, and every rejection with
 //! its reason.
-mod common;
-mod request_common;
+use crate::common;
+use crate::request_common;
 
 use common::TestSite;
 use request_common::{ADMIN, TODAY, code_for, good_request};

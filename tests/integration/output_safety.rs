@@ -1,6 +1,6 @@
 //! Issue 9, defects 1, 2 and 5: a build never deletes what it did not write, never writes outside its
 //! output, never lets a page take a generated file's place, and two builds of one folder never mix.
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::{Command, Stdio};

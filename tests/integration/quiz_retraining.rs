@@ -1,7 +1,7 @@
 //! Retraining windows: codes of a superseded quiz revision count until its `retrain_by` day, in
 //! `verify` and in `request check`, and are refused after it.
-mod common;
-mod quiz_support;
+use crate::common;
+use crate::quiz_support;
 
 use common::TestSite;
 use policysite::date::Date;

@@ -1,14 +1,14 @@
 //! The committed `schemas/` folder is what `policysite schema` writes today, and the bundled files
 //! point editors at it. (Validation of files against the schemas, with an independent validator, is in
 //! tests/browser/schemas.test.mjs.)
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::Command;
 
 use common::REPO;
 
-const HOW: &str = "regenerate with `cargo run -- schema` (or `POLICYSITE_UPDATE_SCHEMAS=1 cargo test --test schemas`) and commit schemas/";
+const HOW: &str = "regenerate with `cargo run -- schema` (or `POLICYSITE_UPDATE_SCHEMAS=1 cargo test --test integration schemas::`) and commit schemas/";
 
 fn names(dir: &Path) -> Vec<String> {
     let mut v: Vec<String> = std::fs::read_dir(dir)

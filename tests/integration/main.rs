@@ -1,0 +1,29 @@
+//! Every Rust integration test, in one binary: one link of the library and its dependencies instead of one
+//! per file keeps a clean build small (CI once ran out of disk linking 22 test binaries). Each module is
+//! one area; `cargo test --test integration AREA::` runs one of them.
+
+mod build_errors;
+mod build_output;
+mod code_vectors;
+mod common;
+mod content;
+mod link_check;
+mod output_safety;
+mod platform_history;
+mod policy_revisions;
+mod quiz_lifecycle;
+mod quiz_preview;
+mod quiz_retraining;
+mod quiz_support;
+mod quiz_validation;
+mod request_cli;
+mod request_common;
+mod request_defects;
+mod request_lms;
+mod scaffold;
+mod schemas;
+mod scorm_export;
+mod search_nav;
+mod search_stems;
+mod section_pages;
+mod serve;
