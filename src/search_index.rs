@@ -6,11 +6,16 @@
 //! term's frequency bucket (0–3). Numbers are written in base 32, most significant digit first, with
 //! two alphabets: [`MORE`] for a digit that is followed by more, [`LAST`] for the final one. A common
 //! word (a section in every few) thus costs about one byte per section.
+//!
+//! Every file carries the index's version, a hash of its contents, and the search page asks for shards
+//! and chunks with `?v=` that version: a browser or proxy that kept an older `entry.js` or shard across
+//! a rebuild is noticed (the versions differ) and the page reloads the index instead of mixing two.
 
 use std::collections::HashMap;
 use std::io::Write;
 
 use serde::Serialize;
+use sha2::{Digest, Sha256};
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::{Page, Site};
@@ -63,6 +68,8 @@ type Shown<'a> = (&'a str, &'a str, &'a str, &'a str, &'a str);
 
 #[derive(Serialize)]
 struct Entry<'a> {
+    /// The index's version; every shard and chunk names it too.
+    v: &'a str,
     /// Sections in the index, and how many share a text chunk.
     docs: usize,
     chunk: usize,
@@ -138,6 +145,7 @@ fn emit_each(site: &Site, out_fn: &mut dyn FnMut(String, Vec<u8>)) {
     }
     let mut postings: Vec<(&str, Postings)> = postings.into_iter().collect();
     postings.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    let version = version_of(&postings, &shown);
 
     // Shards: terms in order, cut at about SHARD_BYTES.
     let mut firsts: Vec<&str> = Vec::new();
@@ -147,7 +155,7 @@ fn emit_each(site: &Site, out_fn: &mut dyn FnMut(String, Vec<u8>)) {
     let mut flush = |current: &mut Vec<(&str, &[u8])>| {
         let n = shard_count;
         shard_count += 1;
-        let mut out = format!("POLICYSITE_SEARCH.shard({n},{{").into_bytes();
+        let mut out = format!("POLICYSITE_SEARCH.shard({n},\"{version}\",{{").into_bytes();
         for (i, (t, p)) in current.iter().enumerate() {
             if i > 0 {
                 out.push(b',');
@@ -182,17 +190,37 @@ fn emit_each(site: &Site, out_fn: &mut dyn FnMut(String, Vec<u8>)) {
     }
 
     for (n, chunk) in shown.chunks(CHUNK).enumerate() {
-        let mut out = format!("POLICYSITE_SEARCH.text({n},").into_bytes();
+        let mut out = format!("POLICYSITE_SEARCH.text({n},\"{version}\",").into_bytes();
         let _ = serde_json::to_writer(ScriptSafe(&mut out), chunk);
         out.extend_from_slice(b");\n");
         out_fn(format!("search/x/{n}.js"), out);
     }
 
-    let entry = Entry { docs: shown.len(), chunk: CHUNK, min: MIN_LEN, stop: STOP_WORDS, shards: firsts };
+    let entry = Entry { v: &version, docs: shown.len(), chunk: CHUNK, min: MIN_LEN, stop: STOP_WORDS, shards: firsts };
     let mut out = b"POLICYSITE_SEARCH.entry(".to_vec();
     let _ = serde_json::to_writer(ScriptSafe(&mut out), &entry);
     out.extend_from_slice(b");\n");
     out_fn("search/entry.js".into(), out);
+}
+
+/// The index's version: a hash of everything its files hold, so an unchanged index keeps its version
+/// (and the browser's cached copy) across rebuilds, and any change gives a new one.
+fn version_of(postings: &[(&str, Postings)], shown: &[Shown<'_>]) -> String {
+    let mut hash = Sha256::new();
+    hash.update(format!("{CHUNK} {MIN_LEN} {}\0", STOP_WORDS.join(" ")));
+    for (term, p) in postings {
+        hash.update(term.as_bytes());
+        hash.update([0]);
+        hash.update(&p.bytes);
+        hash.update([0]);
+    }
+    for (title, url, heading, anchor, text) in shown {
+        for field in [title, url, heading, anchor, text] {
+            hash.update(field.as_bytes());
+            hash.update([0]);
+        }
+    }
+    hash.finalize().iter().take(6).map(|b| format!("{b:02x}")).collect()
 }
 
 /// Escapes `<` inside the JSON (it can only occur in strings) so `</script>` can never appear.

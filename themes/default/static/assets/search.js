@@ -15,17 +15,20 @@
   var base = root + 'search/';
   var PAGE = 10;
 
-  /* Scripts call back into these; each load resolves when its script has run. */
-  var entry = null, shards = {}, texts = {}, have = {}, waiting = {}, pending = {};
+  /* Scripts call back into these; each load resolves when its script has run. Shards and text chunks
+   * name the index version they belong to (entry.v) and are asked for with ?v=: a file from another
+   * build (a cache kept an old entry.js or shard across a rebuild) never answers a load, which then
+   * fails as stale, and the query runs once more on a freshly loaded index. */
+  var entry = null, have = {}, waiting = {}, pending = {}, bust = '';
   function loaded(key, value) {
     have[key] = value;
     (waiting[key] || []).forEach(function (resolve) { resolve(value); });
     delete waiting[key];
   }
   window.POLICYSITE_SEARCH = {
-    entry: function (e) { entry = e; loaded('entry', e); },
-    shard: function (n, terms) { shards[n] = terms; loaded('s' + n, terms); },
-    text: function (n, rows) { texts[n] = rows; loaded('x' + n, rows); }
+    entry: function (e) { loaded('entry', e); },
+    shard: function (n, v, terms) { loaded('s' + n + '@' + v, terms); },
+    text: function (n, v, rows) { loaded('x' + n + '@' + v, rows); }
   };
   function load(key, path) {
     if (have[key] !== undefined) return Promise.resolve(have[key]);
@@ -34,10 +37,29 @@
       (waiting[key] = waiting[key] || []).push(resolve);
       var s = document.createElement('script');
       s.src = base + path;
+      s.onload = function () {
+        if (have[key] !== undefined) return;
+        delete pending[key];
+        var err = new Error(s.src + ' is from another build of the site');
+        err.stale = true;
+        reject(err);
+      };
       s.onerror = function () { delete pending[key]; reject(new Error('could not load ' + s.src)); };
       document.head.appendChild(s);
     });
     return pending[key];
+  }
+  function loadEntry() {
+    return load('entry', 'entry.js' + (bust ? '?' + bust : '')).then(function (e) { entry = e; return e; });
+  }
+  /* A shard (kind 's') or text chunk ('x') of the loaded entry's version. */
+  function loadPart(kind, n) {
+    return load(kind + n + '@' + entry.v, kind + '/' + n + '.js?v=' + encodeURIComponent(entry.v) + (bust ? '&' + bust : ''));
+  }
+  /* Forget the loaded index: the site was rebuilt while this page was open, or a cache is stale. */
+  function reload() {
+    entry = null; have = {}; waiting = {}; pending = {};
+    bust = 'r=' + Date.now();
   }
 
   /* The shard a term lives in: the last whose first term is <= it. */
@@ -56,7 +78,7 @@
   function rank(terms) {
     var docs = entry.docs, score = new Float64Array(docs), found = new Uint8Array(docs), seen = [], idfs = [];
     terms.forEach(function (t, qi) {
-      var shard = shards[shardOf(t)] || {};
+      var shard = have['s' + shardOf(t) + '@' + entry.v] || {};
       var lists = [];
       Object.keys(shard).forEach(function (k) {
         if (k === t) lists.push([shard[k], 1]);
@@ -98,11 +120,11 @@
   function showMore() {
     var c = current, slice = c.hits.slice(c.shown, c.shown + PAGE);
     var chunks = Array.from(new Set(slice.map(function (d) { return Math.floor(d / entry.chunk); })));
-    return Promise.all(chunks.map(function (n) { return load('x' + n, 'x/' + n + '.js'); })).then(function () {
+    return Promise.all(chunks.map(function (n) { return loadPart('x', n); })).then(function () {
       if (c !== current) return;
       var match = matcher(c.terms, c.hits.idf);
       slice.forEach(function (d) {
-        var row = texts[Math.floor(d / entry.chunk)][d % entry.chunk];
+        var row = have['x' + Math.floor(d / entry.chunk) + '@' + entry.v][d % entry.chunk];
         var title = row[0], url = row[1], heading = row[2], anchor = row[3], text = row[4];
         var li = document.createElement('li');
         li.setAttribute('data-search-result', '');
@@ -132,18 +154,13 @@
 
   function say(text) { status.textContent = text; }
 
-  function run(q) {
-    q = q.trim();
-    var c = { q: q, hits: [], shown: 0, terms: [] };
-    current = c;
-    list.innerHTML = '';
-    if (more) more.hidden = true;
-    if (!q) { say(''); return Promise.resolve(); }
-    return load('entry', 'entry.js').then(function () {
+  function find(c) {
+    var q = c.q;
+    return loadEntry().then(function () {
       c.terms = core.queryTerms(q, entry);
       if (!c.terms.length) return null;
       var need = Array.from(new Set(c.terms.map(shardOf)));
-      return Promise.all(need.map(function (n) { return load('s' + n, 's/' + n + '.js'); }));
+      return Promise.all(need.map(function (n) { return loadPart('s', n); }));
     }).then(function () {
       if (c !== current) return;
       if (!c.terms.length) { say('No results for “' + q + '”. Use words of ' + entry.min + ' letters or more.'); return; }
@@ -152,9 +169,27 @@
       if (!all) { say('No results for “' + q + '”. Try fewer or different words.'); return; }
       say(all + (all === 1 ? ' result' : ' results') + ' for “' + q + '”.');
       return showMore();
-    }).catch(function (err) {
-      if (c === current) say('Search could not load its index (' + err.message + '). Rebuild the site, or use the navigation.');
     });
+  }
+
+  function failed(c, err) {
+    if (c === current) say('Search could not load its index (' + err.message + '). Rebuild the site, or use the navigation.');
+  }
+
+  function run(q) {
+    q = q.trim();
+    var c = { q: q, hits: [], shown: 0, terms: [] };
+    current = c;
+    list.innerHTML = '';
+    if (more) more.hidden = true;
+    if (!q) { say(''); return Promise.resolve(); }
+    return find(c).catch(function (err) {
+      if (!err.stale || c !== current) throw err;
+      reload();
+      list.innerHTML = '';
+      c.shown = 0;
+      return find(c);
+    }).catch(function (err) { failed(c, err); });
   }
 
   var q = new URLSearchParams(location.search).get('q') || '';
@@ -168,5 +203,8 @@
     run(input.value);
     try { history.replaceState(null, '', '?q=' + encodeURIComponent(input.value)); } catch (err) { /* file:// may refuse */ }
   });
-  if (more) more.addEventListener('click', function () { showMore(); });
+  if (more) more.addEventListener('click', function () {
+    var c = current;
+    showMore().catch(function (err) { if (err.stale) { reload(); run(c.q); } else failed(c, err); });
+  });
 })();
