@@ -20,10 +20,14 @@ pub struct Args {
     /// Reuse external results younger than this many hours (cache in .policysite-cache/).
     #[arg(long, default_value_t = 24, value_parser = clap::value_parser!(u64).range(0..=87_600))]
     pub cache_hours: u64,
+    /// Check the site as `build --today DATE` would build it (policy revisions: which one is current,
+    /// which are upcoming). Default: SOURCE_DATE_EPOCH, else today.
+    #[arg(long, value_parser = super::parse_date)]
+    pub today: Option<crate::date::Date>,
 }
 
 pub fn run(root: &Path, external: &Args) -> i32 {
-    let (pages, index) = match build::check(root) {
+    let (pages, index) = match build::check(root, crate::policy::build_date(external.today)) {
         Ok(r) => r,
         Err(d) => {
             super::report(&d);

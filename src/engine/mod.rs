@@ -191,8 +191,8 @@ pub fn build(root: &Path, output: &Path, today: Date) -> Result<Report, Diagnost
 
 /// `policysite check`: everything `build` does, nothing written, and then every internal link and
 /// anchor of the rendered pages (templates included). Returns the page count and the links found.
-pub fn check(root: &Path) -> Result<(usize, crate::links::LinkIndex), Diagnostics> {
-    let site = load_site(root, crate::policy::build_date(None))?;
+pub fn check(root: &Path, today: Date) -> Result<(usize, crate::links::LinkIndex), Diagnostics> {
+    let site = load_site(root, today)?;
     site.quizzes.report_warnings(); // quiz helper: unpublished revisions
     let renderer = Renderer::new(root, &site)?;
     let index = crate::links::LinkIndex::default();

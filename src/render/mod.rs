@@ -134,6 +134,14 @@ impl Renderer {
             .map(|q| serde_json::json!({ "id": q.id, "title": q.title, "revision": q.revision, "href": site.page(&q.module).map(|p| p.url.clone()) }))
             .collect();
         globals.insert("required_training", &required);
+        // The account request form's address, when the site has one (a site without it, such as
+        // examples/revised-site, names the form without a link instead of a broken one).
+        let request_href = site
+            .pages
+            .iter()
+            .find(|p| p.source.front.template.as_deref() == Some("request.html"))
+            .map(|p| p.url.clone());
+        globals.insert("request_href", &request_href);
         Ok(Renderer { tera, files, globals })
     }
 

@@ -105,6 +105,8 @@ fn moderating_comments_is_an_optional_module_with_its_sources() {
     assert!(required_at < optional_at, "{training}");
     assert!(!training[required_at..optional_at].contains("Moderating comments"), "{training}");
     assert!(training[optional_at..].contains("Moderating comments on official accounts"), "{training}");
+    // The required group links to the request form (the site has one; see request_href in render).
+    assert!(site().html("training/index.html").contains(r#"<a href="../request/index.html">account request</a>"#));
 }
 
 #[test]

@@ -300,3 +300,21 @@ fn a_published_revision_cannot_change_but_a_new_one_can_be_added() {
     let (ok, err) = build_on(&site, "2026-11-28");
     assert!(!ok && err.contains("the published revision of 2027-01-05 was changed"), "{err}");
 }
+
+#[test]
+fn check_takes_the_build_date_too() {
+    let site = example();
+    let o = site.run(&["check", "--today", "2026-11-28"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    // The example has no request form: its training page names the form without a broken link.
+    build_ok_on(&site, "2026-11-28");
+    let training = site.html("training/index.html");
+    assert!(training.contains("account request") && !training.contains("request/index.html"), "{training}");
+    // Before the first revision took effect there is no current text: `check` says so as `build` would.
+    let o = site.run(&["check", "--today", "2010-01-01"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success());
+    assert!(err.contains("no revision of this page is in effect on 2010-01-01"), "{err}");
+    let (ok, build_err) = build_on(&site, "2010-01-01");
+    assert!(!ok && build_err.contains("no revision of this page is in effect on 2010-01-01"), "{build_err}");
+}
