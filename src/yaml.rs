@@ -43,6 +43,12 @@ fn plain_words(message: String) -> String {
             return plain.to_string();
         }
     }
+    // serde-saphyr's advice on a repeated key is for programmers ("set DuplicateKeyPolicy in Options"),
+    // not for someone editing the file: the help line says what to do instead.
+    let message = match message.split_once(", set DuplicateKeyPolicy") {
+        Some((head, _)) => head.replace("duplicate mapping key: ", "the key `") + "` appears twice",
+        None => message,
+    };
     message.replace("expected i64", "expected a whole number").replace("expected u32", "expected a whole number")
 }
 
@@ -53,7 +59,7 @@ fn hint_for(message: &str) -> Option<String> {
         "this key is not recognised (a typo?); the README's authoring guide lists the keys".into()
     } else if message.starts_with("missing field") {
         "add the required key".into()
-    } else if message.contains("duplicate mapping key") {
+    } else if message.ends_with("` appears twice") {
         "remove one of the two entries".into()
     } else if message.starts_with("invalid type") || message.starts_with("expected") {
         "the value has the wrong type here; quote text that looks like a number or date, and write lists as `- item` lines".into()

@@ -36,6 +36,15 @@ fn unknown_front_matter_key() {
 }
 
 #[test]
+fn repeated_front_matter_key() {
+    let err = fails_with(
+        |s| s.write("content/policy/two.md", "---\ntitle: Two\ndescription: a\ntitle: Again\n---\nx\n"),
+        &["content/policy/two.md:4:1: the key `title` appears twice", "help: remove one of the two entries"],
+    );
+    assert!(!err.contains("DuplicateKeyPolicy"), "no advice meant for programmers: {err}");
+}
+
+#[test]
 fn mistyped_front_matter_value() {
     fails_with(
         |s| s.write("content/policy/two.md", "---\ntitle: Two\nweight: heavy\n---\nx\n"),

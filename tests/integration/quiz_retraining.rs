@@ -84,3 +84,24 @@ fn old_codes_count_until_the_retraining_deadline_in_request_check() {
     assert_eq!(status, 1, "{out}");
     assert!(out.contains("retraining was due by 2027-01-31"), "{out}");
 }
+
+/// The bundled quizzes were revised a day after revision 1 was published: staff who passed revision 1
+/// keep a valid code until 2027-02-26 (each quiz's `retrain_by`, recorded in quizzes/revisions.lock).
+#[test]
+fn the_bundled_revision_1_codes_count_until_the_window_closes() {
+    let site = TestSite::bundled();
+    let lock = quiz::lock::read(site.path()).expect("lock");
+    for id in ["public-records", "ferpa-student-records", "professional-boundaries"] {
+        let first = lock.entries(id).iter().find(|p| p.revision == 1).expect("revision 1 published");
+        let key = first.key_bytes().expect("revision 1 key kept");
+        let day = code::day_of(Date::parse("2026-11-27").expect("date")).expect("day");
+        let old = code::issue(&key, id, 1, ADMIN, day);
+        let o = site.run(&["verify", "--email", ADMIN, "--today", "2026-12-01", &old]);
+        let out = String::from_utf8_lossy(&o.stdout);
+        assert!(o.status.success(), "{id}: {out}");
+        assert!(out.contains("VALID (revision 1 superseded; retraining due by 2027-02-26)"), "{id}: {out}");
+        let o = site.run(&["verify", "--email", ADMIN, "--today", "2027-02-27", &old]);
+        let out = String::from_utf8_lossy(&o.stdout);
+        assert!(!o.status.success() && out.contains("retraining was due by 2027-02-26"), "{id}: {out}");
+    }
+}

@@ -45,12 +45,28 @@ pub fn line_of(text: &str, needle: &str) -> usize {
     text.lines().position(|l| l.trim_end() == needle).expect("line") + 1
 }
 
+/// The quiz with `revision:` set, and without the retraining window of the previous revision (as an
+/// admin raising the revision would start; a test that wants a window adds its own).
 pub fn set_revision(text: &str, revision: &str) -> String {
-    text.lines()
+    without_retrain_by(text)
+        .lines()
         .map(|l| if l.starts_with("revision:") { format!("revision: {revision}") } else { l.to_string() })
         .collect::<Vec<_>>()
         .join("\n")
         + "\n"
+}
+
+/// Take the retraining window off quiz `id` and publish that, so codes and LMS completions of its
+/// previous revision stop counting at once (the bundled quizzes give revision 1 a window).
+pub fn close_retraining_window(site: &TestSite, id: &str) {
+    let file = format!("quizzes/{id}.yaml");
+    site.write(&file, &without_retrain_by(&site.read(&file)));
+    assert!(publish(site).contains(&format!("quiz {id} revision")), "published");
+}
+
+/// The quiz without its `retrain_by:` line.
+pub fn without_retrain_by(text: &str) -> String {
+    text.lines().filter(|l| !l.starts_with("retrain_by:")).map(|l| format!("{l}\n")).collect()
 }
 
 /// Change which answer of single-choice question `personal-phone` is right.

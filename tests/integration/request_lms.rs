@@ -69,6 +69,7 @@ fn a_passed_row_stands_in_for_a_missing_code() {
 #[test]
 fn failed_outdated_and_expired_rows_are_rejected() {
     let site = TestSite::bundled();
+    quiz_support::close_retraining_window(&site, "public-records");
     let pr = rev(&site, "public-records");
     let req = request_without_code(&site);
     for (r, why) in [
@@ -175,6 +176,7 @@ fn columns_come_from_site_yaml_and_missing_ones_are_named() {
 #[test]
 fn a_scorm_package_title_names_quiz_and_revision() {
     let site = TestSite::bundled();
+    quiz_support::close_retraining_window(&site, "public-records");
     let pr = rev(&site, "public-records");
     let req = request_without_code(&site);
     let header = "Student Email,Course,Completion Status,Completed At\n";
