@@ -14,7 +14,7 @@ const passQuiz = (page, id, email) => passQuizAs(page, fx, id, email);
 /** Raise public-records to revision 3 (one answer changed) with `retrain_by`, and rebuild. */
 function revise(retrainBy, { publish }) {
   const file = join(fx.site.dir, 'quizzes', 'public-records.yaml');
-  let text = readFileSync(file, 'utf8').replace(/^revision: \d+\n(retrain_by: .*\n)?/m, `revision: 3\nretrain_by: ${retrainBy}\n`);
+  let text = readFileSync(file, 'utf8').replace(/^retrain_by: .*\n/m, '').replace(/^revision: \d+\n/m, `revision: 3\nretrain_by: ${retrainBy}\n`);
   text = text.replace(/(  - id: personal-phone\n(?:    .*\n|      .*\n)*?)    answer: 1\n/, '$1    answer: 0\n');
   writeFileSync(file, text);
   if (publish) {
