@@ -194,9 +194,23 @@ impl SiteConfig {
                 .at(at("policy_url"), None)
                 .help("write it like `https://example.org/policies/{number}`"));
         }
-        if !self.communications.email.contains('@') {
-            return Err(Diagnostic::new(CONFIG_FILE, "`communications.email` is not an email address")
-                .at(at("communications"), None));
+        // Both become links on every page that cites a policy or is shared: only web addresses.
+        for (key, value) in [("policy_url", &self.policy_url), ("base_url", &self.base_url)] {
+            if let Some(v) = value
+                && !is_web_url(&v.replace("{number}", "1000"))
+            {
+                return Err(Diagnostic::new(CONFIG_FILE, format!("`{key}` is not an http or https address: `{v}`"))
+                    .at(at(key), None)
+                    .help("write a full web address, e.g. `https://example.org/policies/{number}`"));
+            }
+        }
+        if self.communications.email.parse::<email_address::EmailAddress>().is_err() {
+            return Err(Diagnostic::new(
+                CONFIG_FILE,
+                format!("`communications.email` is not an email address: `{}`", self.communications.email),
+            )
+            .at(at("communications"), None)
+            .help("write the department's address, e.g. `communications@tacoma.k12.wa.us`"));
         }
         Ok(())
     }
@@ -212,4 +226,9 @@ impl SiteConfig {
     pub fn theme_dir(&self, root: &Path) -> PathBuf {
         root.join("themes").join(&self.theme)
     }
+}
+
+/// An absolute `http:` or `https:` address with a host.
+fn is_web_url(text: &str) -> bool {
+    url::Url::parse(text).is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
 }

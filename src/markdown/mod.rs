@@ -18,6 +18,7 @@ use crate::diag::{Diagnostic, line_col};
 
 mod footnotes;
 mod links;
+mod safety;
 mod shortcodes;
 mod text;
 
@@ -134,6 +135,7 @@ pub fn render(src: &Source<'_>, resolver: &dyn Resolver) -> Rendered {
         if collect_text && heading.is_none() && crate::search::ends_block(&event) {
             current_section.text.push(' ');
         }
+        out.diagnostics.extend(safety::check(&event, src.file, location(range.start)));
         let event = match event {
             Event::Start(Tag::Heading { level, id, classes, attrs }) => {
                 heading = Some(HeadingBuf {

@@ -162,6 +162,56 @@ fn malformed_data_file() {
     );
 }
 
+/// Addresses that would run script on a page staff open are refused where they are written, however
+/// they are spelled; every one is reported, and the previous output stays.
+#[test]
+fn links_and_raw_html_that_run_script_are_refused() {
+    let page = "---\ntitle: Two\n---\n\
+[a](javascript:alert(1)) and [b](JaVaScRiPt:alert(1))\n\
+\n\
+[c](&#106;avascript:alert(1)) and ![img](data:image/svg+xml,x)\n\
+\n\
+[r]: vbscript:msgbox(1)\n\
+\n\
+See [r] and <a href=\"java&Tab;script:alert(1)\">d</a> and <img src=x onerror=alert(1)>\n\
+\n\
+<script>alert(1)</script>\n\
+\n\
+Fine: [site](https://www.tacomaschools.org/) and [mail](mailto:a@tacoma.k12.wa.us).\n";
+    let err = fails_with(
+        |s| s.write("content/policy/two.md", page),
+        &[
+            "content/policy/two.md:4:1: a link to a `javascript:` address is not allowed: `javascript:alert(1)`",
+            "content/policy/two.md:4:30: a link to a `javascript:` address is not allowed: `JaVaScRiPt:alert(1)`",
+            "content/policy/two.md:6:1: a link to a `javascript:` address",
+            "content/policy/two.md:6:35: an image from a `data:` address is not allowed",
+            "content/policy/two.md:10:5: a link to a `vbscript:` address",
+            "content/policy/two.md:10:13: raw HTML `<a href=…>` to a `javascript:` address is not allowed",
+            "raw HTML `<img onerror=…>`: event handlers (script) are not allowed",
+            "content/policy/two.md:12:1: raw HTML `<script>` is not allowed on a page",
+            "help: link only to web addresses (https:), email (mailto:), phone numbers (tel:) or pages of the site",
+        ],
+    );
+    assert!(!err.contains("https://www.tacomaschools.org"), "{err}");
+}
+
+#[test]
+fn site_addresses_must_be_web_and_email_addresses() {
+    fails_with(
+        |s| {
+            let cfg: String = s
+                .read("site.yaml")
+                .lines()
+                .map(|l| if l.starts_with("policy_url:") { "policy_url: \"javascript:alert({number})\"" } else { l })
+                .map(|l| format!("{l}\n"))
+                .collect();
+            assert!(cfg.contains("javascript:"), "the minimal site has a policy_url");
+            s.write("site.yaml", &cfg);
+        },
+        &["site.yaml:", "`policy_url` is not an http or https address: `javascript:alert({number})`"],
+    );
+}
+
 #[test]
 fn all_errors_of_a_build_are_reported_together() {
     let stderr = fails_with(
