@@ -31,6 +31,21 @@ pub fn remove_empty_dirs(dir: &Path) {
     }
 }
 
+/// Remove every symbolic link on the way from `output` to `output/rel` (the links only, never what
+/// they point to), so a write or delete below the output cannot land outside it.
+pub fn unlink_planted(output: &Path, rel: &str) -> io::Result<()> {
+    let mut at = output.to_path_buf();
+    for part in rel.split('/') {
+        at.push(part);
+        match std::fs::symlink_metadata(&at) {
+            Ok(m) if m.file_type().is_symlink() => std::fs::remove_file(&at)?,
+            Ok(_) => {}
+            Err(_) => break, // nothing further exists
+        }
+    }
+    Ok(())
+}
+
 /// Remove a tree using both cores: deleting 10,000 files one by one is as slow as writing them.
 pub fn remove_tree(dir: &Path) -> io::Result<()> {
     let entries: Vec<PathBuf> = std::fs::read_dir(dir)?.filter_map(Result::ok).map(|e| e.path()).collect();
@@ -41,10 +56,34 @@ pub fn remove_tree(dir: &Path) -> io::Result<()> {
 }
 
 /// Refuse outputs that would replace the sources: `--output .`, `--output content`, or a parent folder.
+/// Checked both as written and with symbolic links resolved, so `--output link-to-content/x` is refused too.
 pub fn check_output_location(root: &Path, output: &Path) -> Result<(), String> {
     let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
-    let (root, out) = (abs(root), abs(output));
-    if root.starts_with(&out) {
+    check_location(&abs(root), &abs(output), output)?;
+    check_location(&resolved(root), &resolved(output), output)
+}
+
+/// `path` with its longest existing ancestor's symbolic links resolved (the rest may not exist yet).
+fn resolved(path: &Path) -> PathBuf {
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut rest = Vec::new();
+    let mut at = abs.as_path();
+    loop {
+        if let Ok(real) = std::fs::canonicalize(at) {
+            return rest.iter().rev().fold(real, |p, c| p.join(c));
+        }
+        match (at.parent(), at.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_os_string());
+                at = parent;
+            }
+            _ => return abs,
+        }
+    }
+}
+
+fn check_location(root: &Path, out: &Path, output: &Path) -> Result<(), String> {
+    if root.starts_with(out) {
         return Err(format!(
             "the output folder `{}` contains the site's sources; choose another --output",
             output.display()
@@ -122,7 +161,16 @@ pub(crate) fn written_twice(rel: &str) -> io::Error {
 /// empty or made by policysite, and no other policysite writes it. The lock is held as long as the
 /// returned value lives.
 pub fn prepare(root: &Path, output: &Path, command: &str, contention: Contention) -> Result<OutputLock, Vec<String>> {
+    if !root.join("site.yaml").is_file() {
+        return Err(vec![format!(
+            "`{}` has no site.yaml, so it is not a policysite site: run in the site's folder or pass --root (`policysite new DIR` starts one)",
+            root.display()
+        )]);
+    }
     check_output_location(root, output).map_err(|m| vec![m])?;
+    // Checked before the lock too, so a refused output leaves no lock file beside it; and again
+    // under the lock, where it counts.
+    guard::check_replaceable(output)?;
     let lock = OutputLock::acquire(output, command, contention).map_err(|m| vec![m])?;
     guard::check_replaceable(output)?;
     Ok(lock)

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use super::guard::{self, STAGING_MARK, sibling};
-use super::{Sink, check_rel, remove_empty_dirs, remove_tree};
+use super::{Sink, check_rel, remove_empty_dirs, remove_tree, unlink_planted};
 
 /// Output path → hash of the bytes policysite last wrote there (0 when unknown).
 pub type FileHashes = HashMap<String, u64>;
@@ -61,6 +61,7 @@ impl<'a> Overlay<'a> {
         let mut changed = self.changed.into_inner().unwrap_or_else(|e| e.into_inner());
         std::fs::create_dir_all(&self.output)?;
         for rel in &changed {
+            unlink_planted(&self.output, rel)?;
             let to = self.output.join(rel);
             if let Some(parent) = to.parent() {
                 std::fs::create_dir_all(parent)?;
@@ -71,6 +72,7 @@ impl<'a> Overlay<'a> {
         if complete {
             let stale: Vec<&String> = self.previous.keys().filter(|k| !written.contains_key(*k)).collect();
             for rel in stale {
+                unlink_planted(&self.output, rel)?;
                 let _ = std::fs::remove_file(self.output.join(rel));
                 changed.push(rel.clone());
             }

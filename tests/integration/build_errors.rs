@@ -234,6 +234,21 @@ fn output_that_would_replace_the_sources_is_refused() {
     assert!(site.path().join("content/_index.md").exists());
 }
 
+/// The same through a symbolic link: `--output link-to-content/sub` would write below content/.
+#[cfg(unix)]
+#[test]
+fn output_inside_the_sources_through_a_link_is_refused() {
+    let site = TestSite::minimal();
+    std::os::unix::fs::symlink(site.path().join("content"), site.path().join("lnc")).expect("symlink");
+    std::os::unix::fs::symlink(site.path(), site.path().join("lnroot")).expect("symlink");
+    for out in ["lnc/sub", "lnroot/content/y", "lnroot"] {
+        let o = site.run(&["build", "--output", site.path().join(out).to_str().expect("utf8")]);
+        assert_eq!(o.status.code(), Some(1), "{out}");
+        assert!(String::from_utf8_lossy(&o.stderr).contains("choose another --output"), "{out}");
+    }
+    assert!(!site.path().join("content/sub").exists() && !site.path().join("content/y").exists());
+}
+
 #[test]
 fn a_build_after_a_failed_one_equals_a_clean_build() {
     // A failed render leaves a half-written staging folder, which the next build recycles.

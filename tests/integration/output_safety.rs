@@ -28,6 +28,22 @@ fn an_output_folder_with_other_files_is_refused_and_left_alone() {
     }
     assert_eq!(site.read("www/other/data.txt"), "x");
     assert!(!site.path().join(".www.old").exists() && !site.path().join(".www.building").exists());
+    assert!(!site.path().join(".www.lock").exists(), "a refused output leaves no lock file beside it");
+}
+
+#[test]
+fn a_folder_that_is_not_a_site_gets_nothing_written() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let nowhere = dir.path().join("nosuchsite");
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_policysite"))
+        .arg("--root")
+        .arg(&nowhere)
+        .arg("build")
+        .output()
+        .expect("run");
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("has no site.yaml"), "{}", stderr(&o));
+    assert!(!nowhere.exists(), "nothing created");
 }
 
 #[test]

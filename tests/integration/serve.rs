@@ -695,3 +695,35 @@ fn edits_of_a_policy_with_revisions_equal_a_clean_build() {
         "after editing the current revision, serve's output differs from a clean build"
     );
 }
+
+/// A symbolic link planted in the output while serve runs (here `platforms/` → a folder elsewhere)
+/// is removed, never written or deleted through: neither an edit of that page nor a full rebuild
+/// that drops it touches the folder the link pointed to.
+#[cfg(unix)]
+#[test]
+fn a_link_planted_in_the_output_is_never_written_through() {
+    let site = TestSite::bundled();
+    let elsewhere = tempfile::tempdir().expect("tempdir");
+    std::fs::write(elsewhere.path().join("index.html"), "PRECIOUS").expect("write");
+    let srv = serve(&site);
+    let rx = events(&srv.addr);
+    srv.log_line("(everything)");
+    let plant = || {
+        let link = site.out().join("platforms");
+        std::fs::remove_dir_all(&link).or_else(|_| std::fs::remove_file(&link)).expect("remove");
+        std::os::unix::fs::symlink(elsewhere.path(), &link).expect("symlink");
+    };
+    plant();
+    let page = site.read("content/platforms.md");
+    site.write("content/platforms.md", &format!("{page}\nOne more line.\n"));
+    wait_for(&rx, "reload");
+    assert_eq!(std::fs::read_to_string(elsewhere.path().join("index.html")).expect("read"), "PRECIOUS");
+    assert!(!site.out().join("platforms").is_symlink());
+    assert!(site.html("platforms/index.html").contains("One more line."));
+    // A full rebuild in which the page moves deletes its old output, not the file behind a link.
+    plant();
+    site.write("content/platforms.md", &page.replacen("---\n", "---\nslug: platform-list\n", 1));
+    wait_for(&rx, "reload");
+    assert!(site.html("platform-list/index.html").contains("<h1"));
+    assert_eq!(std::fs::read_to_string(elsewhere.path().join("index.html")).expect("read"), "PRECIOUS");
+}
