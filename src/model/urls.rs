@@ -53,6 +53,35 @@ pub(super) fn assign_urls(sources: &[SourcePage], diags: &mut Diagnostics) -> Ha
             continue;
         }
         let url = url_for(src);
+        // A page without `slug` takes its address from its folder and file names: they must be
+        // plain segments too, or links to it break (`#`, `?`, spaces) or climb (`%2e%2e`).
+        if let Some(bad) = url.trim_end_matches('/').split('/').find(|seg| !url.is_empty() && !valid_slug(seg)) {
+            diags.push(
+                Diagnostic::new(
+                    &src.file,
+                    format!("this page's address `{url}` has `{bad}`, which is not a plain path segment"),
+                )
+                .at(line_of(src), None)
+                .help("rename the file or folder (letters, digits, `-`, `_` and `.`, not first), or give the page a `slug`"),
+            );
+            continue;
+        }
+        // `x/index.html/` as a folder would sit where `x/`'s own page file is.
+        if url.trim_end_matches('/').split('/').any(|seg| seg == "index.html") {
+            diags.push(
+                Diagnostic::new(
+                    &src.file,
+                    format!(
+                        "this page's address `{url}` has a folder named `index.html`, where a page's own file goes"
+                    ),
+                )
+                .at(line_of(src), None)
+                .help(
+                    "choose another `slug` or file name; a page's address ends in a folder, e.g. `slug: social-media`",
+                ),
+            );
+            continue;
+        }
         let out = format!("{url}index.html");
         if let Some(first) = owners.get(&url) {
             diags.push(

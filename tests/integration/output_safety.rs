@@ -105,6 +105,29 @@ fn slugs_are_one_safe_segment() {
     }
 }
 
+/// Without `slug`, the address comes from file and folder names, held to the same rule; all such
+/// pages are reported in one build.
+#[test]
+fn file_names_that_make_unsafe_addresses_are_refused() {
+    let site = TestSite::minimal();
+    let names = ["%2e%2e", "x?", "q#", "sp ace", "..", "a\\b", "\"><img src=x>"];
+    for n in names {
+        site.write(&format!("content/{n}.md"), "---\ntitle: T\n---\n\nText.\n");
+    }
+    site.write("content/policy/three.md", "---\ntitle: Three\nslug: index.html\n---\n\nText.\n");
+    let err = site.build_err();
+    for n in names {
+        assert!(err.contains(&format!("error: content/{n}.md:1: this page's address")), "{n}: {err}");
+    }
+    assert!(
+        err.contains(
+            "content/policy/three.md:3: this page's address `policy/index.html/` has a folder named `index.html`"
+        ),
+        "{err}"
+    );
+    assert!(err.contains(&format!("{} errors found", names.len() + 1)), "{err}");
+}
+
 #[test]
 fn a_page_cannot_take_a_generated_file_or_another_page() {
     let site = TestSite::minimal();
