@@ -42,6 +42,14 @@ enum Command {
 fn main() {
     let cli = Cli::parse();
     let root = cli.root.as_path();
+    // Every command but `new` and `schema` works on a site: say so before anything is read or written.
+    if !matches!(cli.command, Command::New(_) | Command::Schema(_)) && !root.join("site.yaml").is_file() {
+        eprintln!(
+            "error: `{}` has no site.yaml, so it is not a policysite site\n  help: run in the site's folder or pass --root DIR; `policysite new DIR` starts a new site",
+            root.display()
+        );
+        std::process::exit(1);
+    }
     let code = match &cli.command {
         Command::Build(args) => cmd::build::run(root, args),
         Command::Check(args) => cmd::check::run(root, args),

@@ -161,12 +161,6 @@ pub(crate) fn written_twice(rel: &str) -> io::Error {
 /// empty or made by policysite, and no other policysite writes it. The lock is held as long as the
 /// returned value lives.
 pub fn prepare(root: &Path, output: &Path, command: &str, contention: Contention) -> Result<OutputLock, Vec<String>> {
-    if !root.join("site.yaml").is_file() {
-        return Err(vec![format!(
-            "`{}` has no site.yaml, so it is not a policysite site: run in the site's folder or pass --root (`policysite new DIR` starts one)",
-            root.display()
-        )]);
-    }
     check_output_location(root, output).map_err(|m| vec![m])?;
     // Checked before the lock too, so a refused output leaves no lock file beside it; and again
     // under the lock, where it counts.

@@ -32,6 +32,7 @@ const MAX_HEAD: usize = 16 * 1024;
 pub const EVENTS_PATH: &str = "/__policysite/events";
 pub const SCRIPT_PATH: &str = "/__policysite/livereload.js";
 const LIVERELOAD_JS: &str = include_str!("livereload.js");
+const NOT_BUILT: &str = "<!DOCTYPE html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\"><title>Not found</title></head>\n<body>\n<main><h1>Not found</h1>\n<p>There is no such page, or the site has not built yet: the terminal running <code>policysite serve</code> lists any errors. This page reloads when the site builds.</p></main>\n</body>\n</html>\n";
 const SCRIPT_TAG: &str = "<script src=\"/__policysite/livereload.js\"></script>";
 
 /// Fans build events out to every connected browser. Remembers the last status so a page opened while
@@ -261,7 +262,9 @@ fn respond(target: &str, root: &Path) -> (u16, Vec<(&'static str, String)>, Vec<
     let (status, file) = if inside && path.is_file() { (200, path) } else { (404, root.join("404.html")) };
     let (ctype, mut body) = match std::fs::read(&file) {
         Ok(b) => (content_type(&file), b),
-        Err(_) => ("text/plain; charset=utf-8", b"not found\n".to_vec()),
+        // No 404.html: the site has not built yet. An HTML page, so the reload script goes in and
+        // the browser shows the build errors, then reloads once they are fixed.
+        Err(_) => ("text/html; charset=utf-8", NOT_BUILT.as_bytes().to_vec()),
     };
     if ctype.starts_with("text/html") {
         body = inject_script(body);

@@ -69,7 +69,13 @@ fn rebuild(live: &mut Engine, hub: &http::Hub, paths: Option<&[PathBuf]>) -> Dur
         }
         Err(d) => {
             eprintln!("{d}");
-            eprintln!("still serving the last good build; fix the errors above and save again");
+            if live.output.join("index.html").is_file() {
+                eprintln!("still serving the last good build; fix the errors above and save again");
+            } else {
+                eprintln!(
+                    "nothing to serve until the site builds; fix the errors above and save again (the browser shows them and reloads)"
+                );
+            }
             hub.broadcast("error", &errors_json(&d));
         }
     }

@@ -94,6 +94,13 @@ fn get(addr: &str, path: &str) -> Reply {
 
 /// Live-reload events, as a browser's EventSource receives them.
 fn events(addr: &str) -> mpsc::Receiver<(String, String)> {
+    let (first, rx) = events_with_status(addr);
+    assert_eq!(first.0, "ok");
+    rx
+}
+
+/// The live-reload stream, and the status event it starts with (`ok` or `error` with the errors).
+fn events_with_status(addr: &str) -> ((String, String), mpsc::Receiver<(String, String)>) {
     let (tx, rx) = mpsc::channel();
     let mut s = TcpStream::connect(addr).expect("connect");
     write!(s, "GET /__policysite/events HTTP/1.1\r\nHost: {addr}\r\n\r\n").expect("send");
@@ -115,8 +122,7 @@ fn events(addr: &str) -> mpsc::Receiver<(String, String)> {
     });
     // The first event tells the current status.
     let first = rx.recv_timeout(Duration::from_secs(5)).expect("initial status event");
-    assert_eq!(first.0, "ok");
-    rx
+    (first, rx)
 }
 
 fn wait_for(rx: &mpsc::Receiver<(String, String)>, event: &str) -> String {
@@ -726,4 +732,25 @@ fn a_link_planted_in_the_output_is_never_written_through() {
     wait_for(&rx, "reload");
     assert!(site.html("platform-list/index.html").contains("<h1"));
     assert_eq!(std::fs::read_to_string(elsewhere.path().join("index.html")).expect("read"), "PRECIOUS");
+}
+
+/// When the very first build fails there is no output yet: every address answers with an HTML page
+/// that carries the reload script, so the browser shows the errors and reloads once they are fixed.
+#[test]
+fn a_site_that_never_built_shows_its_errors_and_reloads_when_fixed() {
+    let site = TestSite::minimal();
+    let good = site.read("content/policy/one.md");
+    site.write("content/policy/one.md", "---\ntitle: [unclosed\n---\nx\n");
+    let srv = serve(&site);
+    assert!(srv.log_line("nothing to serve until the site builds").contains("fix the errors above"));
+    let page = get(&srv.addr, "/");
+    assert_eq!(page.status, 404);
+    assert!(page.body.contains("has not built yet"), "{}", page.body);
+    assert!(page.body.contains("/__policysite/livereload.js"), "the reload script is in: {}", page.body);
+    let (first, rx) = events_with_status(&srv.addr);
+    assert_eq!(first.0, "error");
+    assert!(first.1.contains("content/policy/one.md:2"), "{}", first.1);
+    site.write("content/policy/one.md", &good);
+    wait_for(&rx, "reload");
+    assert_eq!(get(&srv.addr, "/").status, 200);
 }
