@@ -8,7 +8,7 @@ use crate::scaffold;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// Folder to create the site in; it must not exist yet or be empty.
+    /// Folder to create the site in (below --root when relative); it must not exist yet or be empty.
     pub dir: PathBuf,
     /// The district's name, shown in every page's header.
     #[arg(long, default_value = "Example School District")]
@@ -18,7 +18,9 @@ pub struct Args {
     pub domain: String,
 }
 
-pub fn run(_root: &Path, args: &Args) -> i32 {
+pub fn run(root: &Path, args: &Args) -> i32 {
+    // DIR is taken below --root like every other path (with the default `.`, below the current folder).
+    let target = root.join(&args.dir);
     let settings = match (scaffold::check_district(&args.district), scaffold::check_domain(&args.domain)) {
         (Ok(district), Ok(domain)) => scaffold::Settings { district, domain },
         (d, m) => {
@@ -28,9 +30,9 @@ pub fn run(_root: &Path, args: &Args) -> i32 {
             return 2;
         }
     };
-    match scaffold::create(&args.dir, &settings) {
+    match scaffold::create(&target, &settings) {
         Ok(n) => {
-            let dir = args.dir.display();
+            let dir = target.display();
             eprintln!("created a site for {} in {dir} ({n} files)", settings.district);
             eprintln!(
                 "next:\n  cd {dir}\n  policysite serve\nthen edit site.yaml, content/regulation/social-media.md and data/platforms.yaml first (see README.md there)"

@@ -44,6 +44,7 @@ pub enum Action {
     /// Add the account of an acceptable request to data/directory.yaml.
     Approve {
         file: PathBuf,
+        /// Approve as of this date (YYYY-MM-DD): the checks' date and the entry's `approved` date.
         #[arg(long, value_parser = super::parse_date)]
         today: Option<Date>,
     },
@@ -54,6 +55,7 @@ pub enum Action {
         /// Why the account was closed.
         #[arg(long, default_value = "")]
         reason: String,
+        /// The date the account is recorded as closed (YYYY-MM-DD); default today.
         #[arg(long, value_parser = super::parse_date)]
         today: Option<Date>,
     },
