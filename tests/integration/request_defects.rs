@@ -296,3 +296,31 @@ fn check_says_when_a_request_is_already_in_the_directory() {
     let v: Value = serde_json::from_slice(&o.stdout).expect("json");
     assert!(v[0]["notes"][0].as_str().is_some_and(|n| n.starts_with("already in the directory")), "{v}");
 }
+
+/// A handle that only looks like an official one (full-width `＠`, a zero-width space, a right-to-left
+/// override) or carries markup or line breaks is refused by `check` and `approve`, and nothing is stored.
+#[test]
+fn lookalike_and_hostile_handles_are_refused() {
+    let site = TestSite::bundled();
+    let before = site.read("data/directory.yaml");
+    for handle in [
+        "＠stadiumtigersfb",
+        "@stadium\u{200b}tigersfb",
+        "@stadium\u{202e}bfsregit",
+        "@a\nb",
+        "\"><script>x</script>",
+        "{{ communications.email }}",
+        "@team # comment",
+        "@ ",
+    ] {
+        let mut req = good_request(&site);
+        req["account"]["handle"] = json!(handle);
+        assert_rejected(&site, &req, &["account.handle: `", "is not a handle"]);
+        let (s, out) = approve(&site, "req.json", &req);
+        assert_eq!(s, 1, "{handle:?}: {out}");
+    }
+    assert_eq!(site.read("data/directory.yaml"), before, "nothing stored");
+    let mut req = good_request(&site);
+    req["account"]["handle"] = json!("@Stadium.Tigers_FB-2");
+    assert_eq!(check(&site, &req).0, 0, "an ordinary handle passes");
+}
