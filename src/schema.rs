@@ -90,10 +90,29 @@ pub fn to_text(schema: &Value) -> String {
 pub fn write_all(dir: &Path) -> std::io::Result<Vec<std::path::PathBuf>> {
     std::fs::create_dir_all(dir)?;
     let mut written = Vec::new();
-    for s in all() {
+    let schemas = all();
+    // Check every file first: replace only schemas an earlier run wrote, and then all of them.
+    for s in &schemas {
+        let path = dir.join(s.file_name);
+        if path.exists() && !is_ours(&path) {
+            return Err(std::io::Error::other(format!(
+                "`{}` exists and is not a schema policysite wrote; nothing was written",
+                path.display()
+            )));
+        }
+    }
+    for s in schemas {
         let path = dir.join(s.file_name);
         crate::output::write_atomic(&path, to_text(&s.schema).as_bytes())?;
         written.push(path);
     }
     Ok(written)
+}
+
+/// Whether `path` holds a schema this command wrote (JSON with `$schema` and a `policysite …` title).
+fn is_ours(path: &Path) -> bool {
+    std::fs::read(path).ok().and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok()).is_some_and(|v| {
+        v.get("$schema").is_some()
+            && v.get("title").and_then(|t| t.as_str()).is_some_and(|t| t.starts_with("policysite "))
+    })
 }

@@ -155,7 +155,14 @@ pub fn export_scorm(
             }
         };
         let path = output.join(format!("{}-{}.zip", m.quiz, version.slug()));
-        match package::write_atomic(&path, &bytes) {
+        if path.exists() && !package::is_ours(&path) {
+            diags.push(
+                Diagnostic::new(&path, "exists and is not a package policysite exported; it was left as it was")
+                    .help("move it away, or choose another --output folder"),
+            );
+            continue;
+        }
+        match crate::output::write_atomic(&path, &bytes) {
             Ok(()) => written.push(Written { module: m, path, bytes: bytes.len() as u64, files: files.len() + 1 }),
             Err(e) => diags.push(
                 Diagnostic::new(&path, format!("cannot write: {e}")).help("check the output folder's permissions"),

@@ -27,13 +27,12 @@ pub fn zip(manifest: &str, files: &BTreeMap<String, Vec<u8>>) -> zip::result::Zi
     Ok(w.finish()?.into_inner())
 }
 
-/// Write through a temporary file in the same folder and rename, so a reader (or an interrupted
-/// export) never sees half a package.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let tmp = path.with_file_name(format!(".{name}.tmp"));
-    std::fs::write(&tmp, bytes)?;
-    std::fs::rename(&tmp, path).inspect_err(|_| {
-        let _ = std::fs::remove_file(&tmp);
-    })
+/// Whether `path` is a package an earlier export wrote (a zip whose manifest's identifier starts
+/// with `policysite-`), and so may be replaced.
+pub fn is_ours(path: &Path) -> bool {
+    let Ok(file) = std::fs::File::open(path) else { return false };
+    let Ok(mut zip) = zip::ZipArchive::new(file) else { return false };
+    let Ok(mut manifest) = zip.by_name("imsmanifest.xml") else { return false };
+    let mut text = String::new();
+    io::Read::read_to_string(&mut manifest, &mut text).is_ok() && text.contains("<manifest identifier=\"policysite-")
 }

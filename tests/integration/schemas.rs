@@ -93,3 +93,23 @@ fn bundled_files_name_their_schema_on_the_first_line() {
         assert!(target.is_file(), "{file} points at {schema}, which does not exist");
     }
 }
+
+/// `schema --output DIR` replaces the schemas an earlier run wrote, and no other file.
+#[test]
+fn schema_never_overwrites_a_file_it_did_not_write() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let run = || {
+        Command::new(env!("CARGO_BIN_EXE_policysite"))
+            .args(["schema", "--output"])
+            .arg(dir.path())
+            .output()
+            .expect("run")
+    };
+    assert!(run().status.success());
+    assert!(run().status.success(), "its own schemas are replaced");
+    std::fs::write(dir.path().join("site.schema.json"), "{\"mine\": true}").expect("write");
+    let o = run();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("is not a schema policysite wrote"));
+    assert_eq!(std::fs::read_to_string(dir.path().join("site.schema.json")).expect("read"), "{\"mine\": true}");
+}

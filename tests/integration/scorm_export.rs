@@ -165,3 +165,20 @@ fn unknown_module_or_version_is_an_error_that_says_what_to_choose() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("quizzes/public-records.yaml"));
     assert!(!out.join("ferpa-student-records-scorm12.zip").exists());
 }
+
+/// A zip of the same name that an export did not write is left alone (and reported); a package from
+/// an earlier export is replaced.
+#[test]
+fn export_never_overwrites_a_file_it_did_not_write() {
+    let site = TestSite::bundled();
+    let out = site.path().join("packages");
+    let args = ["--module", "public-records"];
+    assert!(export(&site, "1.2", &out, &args).status.success());
+    assert!(export(&site, "1.2", &out, &args).status.success(), "its own package is replaced");
+    let zip = out.join("public-records-scorm12.zip");
+    std::fs::write(&zip, "not ours").expect("write");
+    let o = export(&site, "1.2", &out, &args);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("is not a package policysite exported"));
+    assert_eq!(std::fs::read_to_string(&zip).expect("read"), "not ours");
+}
