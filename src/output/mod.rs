@@ -127,9 +127,26 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let mut tmp = tempfile::Builder::new().prefix(".policysite-").suffix(".tmp").tempfile_in(dir)?;
     tmp.write_all(bytes)?;
+    // The temporary file is private (0600); the file it replaces keeps its permissions, and a new
+    // one gets a regular file's (0644 on Unix), like every other file of the output.
+    if let Some(permissions) = std::fs::metadata(path).ok().map(|m| m.permissions()).or_else(regular_permissions) {
+        tmp.as_file().set_permissions(permissions)?;
+    }
     tmp.as_file().sync_all()?;
     tmp.persist(path).map_err(|e| e.error)?;
     Ok(())
+}
+
+#[cfg(unix)]
+fn regular_permissions() -> Option<std::fs::Permissions> {
+    use std::os::unix::fs::PermissionsExt;
+    Some(std::fs::Permissions::from_mode(0o644))
+}
+
+/// Elsewhere a temporary file is not made private: its default permissions are right.
+#[cfg(not(unix))]
+fn regular_permissions() -> Option<std::fs::Permissions> {
+    None
 }
 
 /// Refuse an output path that could leave the output folder or hide a marker file. Paths come from

@@ -258,7 +258,11 @@ fn respond(target: &str, root: &Path) -> (u16, Vec<(&'static str, String)>, Vec<
         path.push("index.html");
     }
     let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
-    let inside = path.canonicalize().is_ok_and(|p| p.starts_with(&canonical_root));
+    // Hidden files (the build's `.policysite-manifest`, a deploy tool's dotfiles) are not pages.
+    let hidden = path
+        .strip_prefix(root)
+        .is_ok_and(|rel| rel.components().any(|c| c.as_os_str().to_string_lossy().starts_with('.')));
+    let inside = !hidden && path.canonicalize().is_ok_and(|p| p.starts_with(&canonical_root));
     let (status, file) = if inside && path.is_file() { (200, path) } else { (404, root.join("404.html")) };
     let (ctype, mut body) = match std::fs::read(&file) {
         Ok(b) => (content_type(&file), b),

@@ -31,6 +31,22 @@ fn an_output_folder_with_other_files_is_refused_and_left_alone() {
     assert!(!site.path().join(".www.lock").exists(), "a refused output leaves no lock file beside it");
 }
 
+/// Every file of the output, the build's manifest included, is a regular readable file (0644), so a
+/// deploy that copies the folder publishes readable files.
+#[cfg(unix)]
+#[test]
+fn output_files_are_readable_by_the_web_server() {
+    use std::os::unix::fs::PermissionsExt;
+    let site = TestSite::minimal();
+    site.build_ok();
+    for entry in
+        walkdir::WalkDir::new(site.out()).into_iter().filter_map(Result::ok).filter(|e| e.file_type().is_file())
+    {
+        let mode = entry.metadata().expect("metadata").permissions().mode() & 0o777;
+        assert_eq!(mode & 0o444, 0o444, "{} has mode {mode:o}", entry.path().display());
+    }
+}
+
 #[test]
 fn a_folder_that_is_not_a_site_gets_nothing_written() {
     let dir = tempfile::tempdir().expect("tempdir");

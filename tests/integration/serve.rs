@@ -163,6 +163,9 @@ fn serves_pages_with_types_404_and_no_escape() {
     assert_eq!(missing.status, 404);
     assert!(missing.body.contains("Page not found"), "the site's own 404 page");
     assert_eq!(get(a, "/assets/").status, 404, "no directory listings");
+    assert!(site.out().join(".policysite-manifest").is_file());
+    assert_eq!(get(a, "/.policysite-manifest").status, 404, "the build's own record is not a page");
+    assert_eq!(get(a, "/%2epolicysite-manifest").status, 404);
     for bad in [
         "/../secret.txt",
         "/%2e%2e/secret.txt",
