@@ -24,8 +24,8 @@ pub struct SiteConfig {
     /// anywhere; only `404.html`, which is served at arbitrary paths, needs to know this.
     #[serde(default = "default_base_path")]
     pub base_path: String,
-    /// Absolute URL of the published site, for `sitemap.xml`. Optional: without it the sitemap lists
-    /// root-relative paths under `base_path`.
+    /// Absolute URL of the published site, for `sitemap.xml` and the feed's links. Optional: without
+    /// it no sitemap is written (the sitemap protocol takes absolute URLs only).
     #[serde(default)]
     pub base_url: Option<String>,
     /// Domains staff email addresses must be in (e.g. `tacoma.k12.wa.us`), without `@`. At least one.

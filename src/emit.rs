@@ -83,7 +83,9 @@ pub fn special_pages(site: &Site, renderer: &Renderer, sink: &dyn Sink) -> Diagn
 /// Files generated from the whole site rather than from one template (the search index aside: see
 /// [`crate::search_index::put`]).
 pub fn generated_files(site: &Site) -> Vec<(String, Vec<u8>)> {
-    let mut files = vec![("sitemap.xml".to_string(), sitemap(site).into_bytes())];
+    // The sitemap protocol takes absolute URLs only: without `base_url` there is no sitemap.
+    let mut files: Vec<(String, Vec<u8>)> =
+        sitemap(site).map(|s| ("sitemap.xml".to_string(), s.into_bytes())).into_iter().collect();
     files.extend(crate::request_view::site_files(site));
     files.extend(crate::quiz_view::site_files(site));
     files
@@ -149,11 +151,10 @@ pub fn copy_static(root: &Path, site: &Site, sink: &dyn Sink) -> Diagnostics {
     )
 }
 
-fn sitemap(site: &Site) -> String {
-    let base = match &site.config.base_url {
-        Some(u) if u.ends_with('/') => u.clone(),
-        Some(u) => format!("{u}/"),
-        None => site.config.base_path.clone(),
+fn sitemap(site: &Site) -> Option<String> {
+    let base = match site.config.base_url.as_ref()? {
+        u if u.ends_with('/') => u.clone(),
+        u => format!("{u}/"),
     };
     let mut pages: Vec<_> = site.pages.iter().collect();
     pages.sort_by(|a, b| a.url.cmp(&b.url));
@@ -172,7 +173,7 @@ fn sitemap(site: &Site) -> String {
         s.push_str("</url>\n");
     }
     s.push_str("</urlset>\n");
-    s
+    Some(s)
 }
 
 #[cfg(test)]

@@ -153,7 +153,7 @@ fn serves_pages_with_types_404_and_no_escape() {
     assert!(!site.html("index.html").contains("livereload"), "…but never into the built files");
     assert!(get(a, "/assets/style.css").headers.contains("content-type: text/css"));
     assert!(get(a, "/assets/quiz.js").headers.contains("content-type: text/javascript"));
-    assert!(get(a, "/sitemap.xml").headers.contains("content-type: application/xml"));
+    assert!(get(a, "/feed.xml").headers.contains("content-type: application/xml"));
     assert!(get(a, "/assets/favicon.svg").headers.contains("content-type: image/svg+xml"));
     let redirect = get(a, "/platforms");
     assert_eq!(redirect.status, 301);
