@@ -53,64 +53,53 @@ pub(super) fn assign_urls(sources: &[SourcePage], diags: &mut Diagnostics) -> Ha
             continue;
         }
         let url = url_for(src);
-        // A page without `slug` takes its address from its folder and file names: they must be
-        // plain segments too, or links to it break (`#`, `?`, spaces) or climb (`%2e%2e`).
-        if let Some(bad) = url.trim_end_matches('/').split('/').find(|seg| !url.is_empty() && !valid_slug(seg)) {
-            diags.push(
-                Diagnostic::new(
-                    &src.file,
-                    format!("this page's address `{url}` has `{bad}`, which is not a plain path segment"),
-                )
-                .at(line_of(src), None)
-                .help("rename the file or folder (letters, digits, `-`, `_` and `.`, not first), or give the page a `slug`"),
-            );
-            continue;
-        }
-        // `x/index.html/` as a folder would sit where `x/`'s own page file is.
-        if url.trim_end_matches('/').split('/').any(|seg| seg == "index.html") {
-            diags.push(
-                Diagnostic::new(
-                    &src.file,
-                    format!(
-                        "this page's address `{url}` has a folder named `index.html`, where a page's own file goes"
-                    ),
-                )
-                .at(line_of(src), None)
-                .help(
-                    "choose another `slug` or file name; a page's address ends in a folder, e.g. `slug: social-media`",
-                ),
-            );
-            continue;
-        }
-        let out = format!("{url}index.html");
-        if let Some(first) = owners.get(&url) {
-            diags.push(
-                Diagnostic::new(
-                    &src.file,
-                    format!(
-                        "two pages write the same output `{out}`; the other is {}:{}",
-                        first.file.display(),
-                        line_of(first)
-                    ),
-                )
-                .at(line_of(src), None)
-                .help("rename one of the files or give it a different `slug`"),
-            );
-            continue;
-        }
-        if let Some((path, what)) = crate::emit::reserved(&out) {
-            diags.push(
-                Diagnostic::new(
-                    &src.file,
-                    format!("this page's output `{out}` collides with `{path}`, {what}, which the generator writes"),
-                )
-                .at(line_of(src), None)
-                .help("choose another `slug` or file name"),
-            );
+        if let Some((message, help)) = url_problem(&url, &owners, line_of) {
+            diags.push(Diagnostic::new(&src.file, message).at(line_of(src), None).help(help));
             continue;
         }
         owners.insert(url.clone(), src);
         urls.insert(src.rel.clone(), url);
     }
     urls
+}
+
+/// Why a page may not have the address `url`, with what to do; `owners` holds the pages placed so far.
+fn url_problem(
+    url: &str,
+    owners: &BTreeMap<String, &SourcePage>,
+    line_of: impl Fn(&SourcePage) -> usize,
+) -> Option<(String, &'static str)> {
+    let segments = || url.trim_end_matches('/').split('/').filter(|_| !url.is_empty());
+    let out = format!("{url}index.html");
+    // Without `slug` the address comes from folder and file names: plain segments too, or links to
+    // the page break (`#`, `?`, spaces) or climb (`%2e%2e`).
+    if let Some(bad) = segments().find(|seg| !valid_slug(seg)) {
+        return Some((
+            format!("this page's address `{url}` has `{bad}`, which is not a plain path segment"),
+            "rename the file or folder (letters, digits, `-`, `_` and `.`, not first), or give the page a `slug`",
+        ));
+    }
+    // `x/index.html/` as a folder would sit where `x/`'s own page file is.
+    if segments().any(|seg| seg == "index.html") {
+        return Some((
+            format!("this page's address `{url}` has a folder named `index.html`, where a page's own file goes"),
+            "choose another `slug` or file name; a page's address ends in a folder, e.g. `slug: social-media`",
+        ));
+    }
+    if let Some(first) = owners.get(url) {
+        return Some((
+            format!(
+                "two pages write the same output `{out}`; the other is {}:{}",
+                first.file.display(),
+                line_of(first)
+            ),
+            "rename one of the files or give it a different `slug`",
+        ));
+    }
+    crate::emit::reserved(&out).map(|(path, what)| {
+        (
+            format!("this page's output `{out}` collides with `{path}`, {what}, which the generator writes"),
+            "choose another `slug` or file name",
+        )
+    })
 }

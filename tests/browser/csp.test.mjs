@@ -3,26 +3,13 @@
 // file://, and the site's own scripts (search, quiz) still run under it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { buildBundledSite, cli, launch, newPage, serveStatic } from './harness.mjs';
+import { addPageAndRebuild, bundledSiteFixture, newPage } from './harness.mjs';
 
-const fx = {};
-before(async () => {
-  fx.site = buildBundledSite();
-  writeFileSync(join(fx.site.dir, 'content', 'outside.md'),
+const fx = bundledSiteFixture(before, after, {
+  afterBuild: (site) => addPageAndRebuild(site, 'outside',
     '---\ntitle: Outside\ndescription: A page with things from other hosts.\n---\n\n' +
     '<img src="https://thirdparty.test/pixel.png" alt="A pixel from another host">\n\n' +
-    '<audio controls src="https://thirdparty.test/sound.mp3"></audio>\n\nText.\n');
-  const r = cli(['--root', fx.site.dir, 'build', '--output', fx.site.out]);
-  if (r.status !== 0) throw new Error(`build failed:\n${r.stderr}`);
-  fx.server = await serveStatic(fx.site.out, '/');
-  fx.browser = await launch();
-});
-after(async () => {
-  await fx.browser?.close();
-  await fx.server?.close();
-  fx.site?.cleanup();
+    '<audio controls src="https://thirdparty.test/sound.mp3"></audio>\n\nText.\n'),
 });
 
 for (const [where, base] of [['http', () => fx.server.base], ['file://', () => 'file://' + fx.site.out + '/']]) {

@@ -137,12 +137,21 @@ export function today() {
 
 export { execFileSync };
 
+/** Add `content/NAME.md` with `text` to a built site and build it again into the same output. */
+export function addPageAndRebuild(site, name, text) {
+  writeFileSync(join(site.dir, 'content', name + '.md'), text);
+  const r = cli(['--root', site.dir, 'build', '--output', site.out]);
+  if (r.status !== 0) throw new Error(`rebuild failed:\n${r.stderr}`);
+}
+
 /** The usual fixture: a built copy of the bundled site, a static server for it, and a browser, set up
- *  before the file's tests and torn down after them. Returns an object filled in by `before`. */
-export function bundledSiteFixture(before, after, { editConfig, prefix } = {}) {
+ *  before the file's tests and torn down after them. Returns an object filled in by `before`.
+ *  `afterBuild(site)` runs between the build and the server's start (to change and rebuild it). */
+export function bundledSiteFixture(before, after, { editConfig, prefix, afterBuild } = {}) {
   const fx = {};
   before(async () => {
     fx.site = buildBundledSite(editConfig);
+    if (afterBuild) afterBuild(fx.site);
     fx.server = await serveStatic(fx.site.out, prefix);
     fx.browser = await launch();
   });

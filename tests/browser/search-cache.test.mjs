@@ -4,28 +4,21 @@
 // Playwright's routing hands the page the old entry or an old shard, as a stale cache would.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildBundledSite, cli, launch, newPage, serveStatic } from './harness.mjs';
+import { addPageAndRebuild, bundledSiteFixture, cli, newPage } from './harness.mjs';
 
-const fx = {};
 const WORD = 'quokkas';
-before(async () => {
-  fx.site = buildBundledSite();
-  const search = join(fx.site.out, 'search');
-  fx.old = { entry: readFileSync(join(search, 'entry.js')), shards: {} };
-  for (const f of readdirSync(join(search, 's'))) fx.old.shards[f] = readFileSync(join(search, 's', f));
-  writeFileSync(join(fx.site.dir, 'content', 'quokka-notice.md'),
-    '---\ntitle: Quokka notice\ndescription: A page added by a later build.\n---\n\nThe quokkas of the district zoo club have an account.\n');
-  const r = cli(['--root', fx.site.dir, 'build', '--output', fx.site.out]);
-  if (r.status !== 0) throw new Error(`rebuild failed:\n${r.stderr}`);
-  fx.server = await serveStatic(fx.site.out, '/policies/');
-  fx.browser = await launch();
-});
-after(async () => {
-  await fx.browser?.close();
-  await fx.server?.close();
-  fx.site?.cleanup();
+const old = { shards: {} };
+const fx = bundledSiteFixture(before, after, {
+  prefix: '/policies/',
+  afterBuild(site) {
+    const search = join(site.out, 'search');
+    old.entry = readFileSync(join(search, 'entry.js'));
+    for (const f of readdirSync(join(search, 's'))) old.shards[f] = readFileSync(join(search, 's', f));
+    addPageAndRebuild(site, 'quokka-notice',
+      '---\ntitle: Quokka notice\ndescription: A page added by a later build.\n---\n\nThe quokkas of the district zoo club have an account.\n');
+  },
 });
 
 /** The version an index file names: entry.js's "v", a shard's second argument. */
@@ -48,7 +41,7 @@ async function searchWith(route) {
 
 test('every index file names the version of the build it came from', () => {
   const now = readFileSync(join(fx.site.out, 'search/entry.js'));
-  assert.notEqual(versionOf(now), versionOf(fx.old.entry), 'a changed site gives a new index version');
+  assert.notEqual(versionOf(now), versionOf(old.entry), 'a changed site gives a new index version');
   for (const f of readdirSync(join(fx.site.out, 'search/s'))) {
     assert.equal(versionOf(readFileSync(join(fx.site.out, 'search/s', f))), versionOf(now), `search/s/${f}`);
   }
@@ -60,7 +53,7 @@ test('an entry.js cached from the previous build: the page reloads it and finds 
   let served = 0;
   const { results, status, asked } = await searchWith((r) => {
     if (/entry\.js/.test(r.request().url()) && served++ === 0) {
-      return r.fulfill({ status: 200, contentType: 'text/javascript', body: fx.old.entry });
+      return r.fulfill({ status: 200, contentType: 'text/javascript', body: old.entry });
     }
     return r.continue();
   });
@@ -75,7 +68,7 @@ test('a shard from the previous build, served for the new version (a cache that 
   const { results, status, asked } = await searchWith((r) => {
     const m = /\/search\/s\/(\d+\.js)\?v=/.exec(r.request().url());
     if (m && stale++ === 0) {
-      return r.fulfill({ status: 200, contentType: 'text/javascript', body: fx.old.shards[m[1]] ?? fx.old.shards['0.js'] });
+      return r.fulfill({ status: 200, contentType: 'text/javascript', body: old.shards[m[1]] ?? old.shards['0.js'] });
     }
     return r.continue();
   });
