@@ -118,6 +118,13 @@ pub fn check_directory(directory: &Directory, platforms: &Platforms, text: &str)
     };
     for a in &directory.accounts {
         let start = line_of(0, "request_id", &a.request_id).saturating_sub(1);
+        if !super::directory::valid_handle(&a.handle) {
+            diags.push(
+                Diagnostic::new(DIRECTORY_FILE, format!("`{}` is not a handle", a.handle.escape_default()))
+                    .at(line_of(start, "handle", a.handle.trim()), None)
+                    .help("an optional `@`, then ASCII letters, digits, `.`, `_` and `-`, as the platform shows it"),
+            );
+        }
         let platform = platforms.by_id(&a.platform);
         if platform.is_none() && platforms.removal_of(&a.platform).is_some() {
             // A platform that has left both lists: its hosts are gone, but the address must still

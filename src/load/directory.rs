@@ -85,3 +85,12 @@ impl Directory {
             .find(|a| a.status == Status::Active && a.platform == platform && normalise_handle(&a.handle) == h)
     }
 }
+
+/// A handle as platforms write them: an optional `@`, then ASCII letters, digits, `.`, `_` and `-`.
+/// Anything else could look like an existing official account (`＠team1`, `team\u{200b}1`) while
+/// being a different string, and so slip past the duplicate check.
+pub fn valid_handle(handle: &str) -> bool {
+    let name = handle.strip_prefix('@').unwrap_or(handle);
+    (1..=100).contains(&name.len())
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+}

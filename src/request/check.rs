@@ -106,7 +106,7 @@ fn check_account(req: &Request, cx: &Context<'_>, p: &mut Problems, notes: &mut 
     p.required("account.name", &a.name, "the account's name");
     p.required("account.description", &a.description, "the account's purpose");
     p.required("account.handle", &a.handle, "the proposed handle");
-    if !a.handle.trim().is_empty() && !valid_handle(&a.handle) {
+    if !a.handle.trim().is_empty() && !crate::load::directory::valid_handle(&a.handle) {
         p.add(
             "account.handle",
             format!(
@@ -242,13 +242,4 @@ fn check_settings(req: &Request, p: &mut Problems) {
             p.add(field, format!("acknowledgement missing: {what}"));
         }
     }
-}
-
-/// A handle as platforms write them: an optional `@`, then ASCII letters, digits, `.`, `_` and `-`.
-/// Anything else could look like an existing official account (`＠team1`, `team\u{200b}1`) while
-/// being a different string, and so slip past the duplicate check.
-pub fn valid_handle(handle: &str) -> bool {
-    let name = handle.strip_prefix('@').unwrap_or(handle);
-    (1..=100).contains(&name.len())
-        && name.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
 }

@@ -62,7 +62,7 @@ fn hand_edited_directory_url_fails_the_build_with_its_line() {
     let site = TestSite::bundled();
     site.write(
         "data/directory.yaml",
-        "accounts:\n  - request_id: req-1\n    platform: instagram\n    handle: \"@a\"\n    url: \"javascript:alert(document.domain)\"\n    account_type: school\n    unit: Stadium High School\n    approved: 2026-11-01\n    managers: []\n  - request_id: req-2\n    platform: Blogs\n    handle: b\n    account_type: school\n    unit: Stadium High School\n    approved: 2026-11-01\n    managers: []\n",
+        "accounts:\n  - request_id: req-1\n    platform: instagram\n    handle: \"@a\"\n    url: \"javascript:alert(document.domain)\"\n    account_type: school\n    unit: Stadium High School\n    approved: 2026-11-01\n    managers: []\n  - request_id: req-2\n    platform: Blogs\n    handle: b\n    account_type: school\n    unit: Stadium High School\n    approved: 2026-11-01\n    managers: []\n  - request_id: req-3\n    platform: instagram\n    handle: \"\u{ff20}team1\"\n    account_type: club\n    unit: Stadium High School\n    approved: 2026-11-01\n    managers: []\n",
     );
     let err = site.build_err();
     assert!(
@@ -71,6 +71,7 @@ fn hand_edited_directory_url_fails_the_build_with_its_line() {
     );
     assert!(err.contains("data/directory.yaml:11: `Blogs` is not a platform id"), "{err}");
     assert!(err.contains("write the platform's id, `blog`"), "{err}");
+    assert!(err.contains("data/directory.yaml:19: `\\u{ff20}team1` is not a handle"), "{err}");
     assert!(!site.out().join("directory/index.html").exists(), "no site written");
 }
 
