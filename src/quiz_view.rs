@@ -53,6 +53,28 @@ pub fn check_references(root: &Path, site: &Site) -> Diagnostics {
             ),
             Some(page) => diags.extend(check_sections(q, page)),
         }
+        diags.extend(check_text(q));
+    }
+    diags
+}
+
+/// Quiz text becomes HTML on the module page (and in its SCORM package): held to the pages' rules
+/// for links, images and raw HTML (`markdown::problems_in_text`), reported at the question.
+fn check_text(quiz: &Quiz) -> Diagnostics {
+    let mut diags = Diagnostics::default();
+    for q in &quiz.questions {
+        let texts = std::iter::once(("prompt", q.prompt.as_str()))
+            .chain(q.options.iter().map(|o| ("option", o.as_str())))
+            .chain(std::iter::once(("explanation", q.explanation.as_str())));
+        for (what, text) in texts {
+            for problem in crate::markdown::problems_in_text(text) {
+                diags.push(
+                    Diagnostic::new(&quiz.file, format!("question `{}`, {what}: {problem}", q.id))
+                        .at(q.line, None)
+                        .help("quiz text may format words and link to https: pages, but not carry script, forms or images from other hosts"),
+                );
+            }
+        }
     }
     diags
 }

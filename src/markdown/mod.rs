@@ -24,6 +24,7 @@ mod text;
 
 use footnotes::Footnotes;
 use links::{POLICY_REF, link_policies, rewrite_link};
+pub use safety::problems_in_text;
 use shortcodes::{expand_shortcodes, original_offset};
 use text::unique_id;
 pub use text::{escape_attr, escape_text, slug, valid_id};
@@ -110,6 +111,7 @@ pub fn render(src: &Source<'_>, resolver: &dyn Resolver) -> Rendered {
     let mut ids: HashMap<String, usize> = HashMap::new();
     let mut footnotes = Footnotes::default();
     let mut in_link = 0usize;
+    let mut html_block = safety::HtmlBlock::default();
     let mut heading: Option<HeadingBuf<'_>> = None;
     let mut current_section = SectionText::default();
     // Search text is wanted from the first pass only.
@@ -135,7 +137,12 @@ pub fn render(src: &Source<'_>, resolver: &dyn Resolver) -> Rendered {
         if collect_text && heading.is_none() && crate::search::ends_block(&event) {
             current_section.text.push(' ');
         }
-        out.diagnostics.extend(safety::check(&event, src.file, location(range.start)));
+        if let Event::Html(html) = &event {
+            html_block.push(html, location(range.start));
+        } else {
+            out.diagnostics.extend(html_block.finish(src.file));
+            out.diagnostics.extend(safety::check(&event, src.file, location(range.start)));
+        }
         let event = match event {
             Event::Start(Tag::Heading { level, id, classes, attrs }) => {
                 heading = Some(HeadingBuf {
@@ -188,6 +195,7 @@ pub fn render(src: &Source<'_>, resolver: &dyn Resolver) -> Rendered {
                 if (2..=3).contains(&lvl) {
                     out.toc.push(TocEntry { level: lvl, id: id.clone(), title: title.clone() });
                 }
+                out.diagnostics.extend(html_block.finish(src.file));
                 flush_section(&mut out.sections, &mut current_section, collect_text);
                 current_section = SectionText { id: id.clone(), heading: title.clone(), text: String::new() };
                 out.anchors.push(id.clone());

@@ -7,35 +7,31 @@
 //! column, rather than publishing it. Addresses are read the way a browser reads them: Markdown
 //! destinations arrive with entities already decoded by pulldown-cmark; attribute values of raw HTML
 //! are decoded with `htmlize` (the HTML attribute rules), then both are parsed as WHATWG URLs by `url`,
-//! so case, entities, tabs and leading spaces cannot hide a scheme.
+//! so case, entities, tabs and leading spaces cannot hide a scheme. Raw HTML is read by `lol_html`, an
+//! HTML tokenizer, a whole HTML block at a time, so tags split over lines, odd quoting and comments
+//! are seen as a browser sees them. Quiz text goes through the same check (`quiz_view`).
 
-use std::sync::LazyLock;
+use std::cell::RefCell;
 
 use pulldown_cmark::{Event, Tag};
-use regex::Regex;
 
 use crate::diag::Diagnostic;
 
 /// The schemes a page may link to or load from; a relative address (`../x/`, `#a`, `@/page.md`)
 /// has none and is always allowed.
-const SAFE_SCHEMES: &[&str] = &["http", "https", "mailto", "tel"];
+const SAFE_SCHEMES: &[&str] = &["http", "https", "mailto", "tel", "sms"];
 
-/// Raw HTML elements that run code, embed other documents or send data.
-const REFUSED_ELEMENTS: &[&str] =
-    &["script", "iframe", "frame", "frameset", "object", "embed", "applet", "form", "base", "meta", "link"];
+/// Raw HTML elements that run code, embed other documents, send data, load styles or redirect
+/// (`meta http-equiv=refresh`), or rewrite addresses (SVG `animate`/`set` on `href`).
+const REFUSED_ELEMENTS: &[&str] = &[
+    "script", "iframe", "frame", "frameset", "object", "embed", "applet", "form", "base", "meta", "link", "style",
+    "animate", "set", "portal",
+];
 
-/// Attributes of raw HTML whose value is an address.
-const URL_ATTRIBUTES: &[&str] =
-    &["href", "src", "action", "formaction", "xlink:href", "poster", "background", "cite", "data", "ping", "srcset"];
-
-static TAG: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"<\s*([A-Za-z][A-Za-z0-9:-]*)((?:[^>\x22']|\x22[^\x22]*\x22|'[^']*')*)>")
-        .unwrap_or_else(|e| panic!("bad regex: {e}"))
-});
-static ATTRIBUTE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+)))?"#)
-        .unwrap_or_else(|e| panic!("bad regex: {e}"))
-});
+/// Attributes of raw HTML whose value is an address a click follows.
+const LINK_ATTRIBUTES: &[&str] = &["href", "xlink:href", "cite", "action", "formaction"];
+/// Attributes whose address the browser loads by itself: only the site's own files (relative).
+const LOAD_ATTRIBUTES: &[&str] = &["src", "poster", "background", "data", "srcset", "ping", "lowsrc", "dynsrc"];
 
 /// The scheme of `address` when a page may not use it, as the browser would read it.
 pub(crate) fn unsafe_scheme(address: &str) -> Option<String> {
@@ -62,61 +58,139 @@ pub(super) fn check(event: &Event<'_>, file: &std::path::Path, (line, column): (
         "link only to web addresses (https:), email (mailto:), phone numbers (tel:) or pages of the site";
     match event {
         Event::Start(Tag::Link { dest_url, .. }) => unsafe_scheme(dest_url)
-            .map(|s| refused(format!("a link to a `{s}:` address is not allowed: `{}`", shorten(dest_url)), address_help))
-            .into_iter()
-            .collect(),
-        Event::Start(Tag::Image { dest_url, .. }) => unsafe_scheme(dest_url)
             .map(|s| {
-                refused(
-                    format!("an image from a `{s}:` address is not allowed: `{}`", shorten(dest_url)),
-                    "put the image in static/ and refer to it by a relative path, or use an https: address",
-                )
+                refused(format!("a link to a `{s}:` address is not allowed: `{}`", shorten(dest_url)), address_help)
             })
             .into_iter()
             .collect(),
-        Event::Html(html) | Event::InlineHtml(html) => check_html(html)
-            .into_iter()
-            .map(|problem| {
-                refused(
-                    problem,
-                    "raw HTML may format text, but not run script, embed other pages or send forms; write the link in Markdown or remove it",
-                )
-            })
-            .collect(),
+        // The Content-Security-Policy would block an image from another host: say so at build time.
+        Event::Start(Tag::Image { dest_url, .. })
+            if url::Url::parse(dest_url).is_ok() || unsafe_scheme(dest_url).is_some() =>
+        {
+            vec![refused(
+                format!("an image from `{}`: pages show only the site's own images", shorten(dest_url)),
+                "put the image in static/ (e.g. static/images/x.png) and refer to it by a relative path",
+            )]
+        }
+        Event::InlineHtml(html) => html_problems(html, file, (line, column)),
         _ => Vec::new(),
     }
 }
 
-/// What is wrong with a piece of raw HTML, one line per problem.
-fn check_html(html: &str) -> Vec<String> {
+/// The same checks for a short Markdown text that is not a page (a quiz prompt, option or
+/// explanation): its problems, each as a message.
+pub fn problems_in_text(md: &str) -> Vec<String> {
+    let file = std::path::Path::new("");
+    let mut block = HtmlBlock::default();
     let mut problems = Vec::new();
-    for tag in TAG.captures_iter(html) {
-        let name = tag[1].to_ascii_lowercase();
-        if REFUSED_ELEMENTS.contains(&name.as_str()) {
-            problems.push(format!("raw HTML `<{name}>` is not allowed on a page"));
+    for (event, range) in pulldown_cmark::Parser::new_ext(md, super::options()).into_offset_iter() {
+        if let Event::Html(html) = &event {
+            block.push(html, (1, range.start + 1));
+        } else {
+            problems.extend(block.finish(file));
+            problems.extend(check(&event, file, (1, range.start + 1)));
         }
-        for attr in ATTRIBUTE.captures_iter(tag.get(2).map_or("", |m| m.as_str())) {
-            let key = attr[1].to_ascii_lowercase();
-            let raw = attr.get(2).or(attr.get(3)).or(attr.get(4)).map_or("", |m| m.as_str());
-            let value = htmlize::unescape_attribute(raw);
-            if key.starts_with("on") {
-                problems.push(format!("raw HTML `<{name} {key}=…>`: event handlers (script) are not allowed"));
-            } else if key == "style" && value.to_ascii_lowercase().contains("url(") {
-                problems.push(format!("raw HTML `<{name} style=…>`: `url(` in a style loads from an address"));
-            } else if URL_ATTRIBUTES.contains(&key.as_str()) {
-                let addresses: Vec<&str> = if key == "srcset" {
-                    value.split(',').filter_map(|c| c.split_whitespace().next()).collect()
-                } else {
-                    vec![value.as_ref()]
-                };
-                for a in addresses {
-                    if let Some(s) = unsafe_scheme(a) {
-                        problems.push(format!(
-                            "raw HTML `<{name} {key}=…>` to a `{s}:` address is not allowed: `{}`",
-                            shorten(a)
-                        ));
-                    }
-                }
+    }
+    problems.extend(block.finish(file));
+    problems.into_iter().map(|d| d.message).collect()
+}
+
+const HTML_HELP: &str = "raw HTML may format text, but not run script, load from other hosts, embed other pages or send forms; write links and images in Markdown or remove it";
+
+/// The problems of raw HTML that starts at `(line, column)`, each at the line of its tag.
+fn html_problems(html: &str, file: &std::path::Path, (line, column): (usize, usize)) -> Vec<Diagnostic> {
+    check_html(html)
+        .into_iter()
+        .map(|(at, problem)| {
+            let before = &html[..at.min(html.len())];
+            let lines = before.matches('\n').count();
+            let col = if lines == 0 {
+                column + before.chars().count()
+            } else {
+                before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1
+            };
+            Diagnostic::new(file, problem).at(line + lines, Some(col)).help(HTML_HELP.to_string())
+        })
+        .collect()
+}
+
+/// A block of raw HTML, which pulldown-cmark hands over a line at a time: checked whole, so a tag
+/// split over lines is read as the browser reads it.
+#[derive(Default)]
+pub(super) struct HtmlBlock {
+    text: String,
+    start: Option<(usize, usize)>,
+}
+
+impl HtmlBlock {
+    pub(super) fn push(&mut self, html: &str, at: (usize, usize)) {
+        self.start.get_or_insert(at);
+        self.text.push_str(html);
+    }
+
+    /// The block's problems, and an empty block for the next one.
+    pub(super) fn finish(&mut self, file: &std::path::Path) -> Vec<Diagnostic> {
+        let Some(start) = self.start.take() else { return Vec::new() };
+        let problems = html_problems(&self.text, file, start);
+        self.text.clear();
+        problems
+    }
+}
+
+/// What is wrong with a piece of raw HTML: (byte offset of the tag, problem), in order.
+pub(crate) fn check_html(html: &str) -> Vec<(usize, String)> {
+    let problems = RefCell::new(Vec::new());
+    let settings = lol_html::RewriteStrSettings::new().append_element_content_handler(lol_html::element!("*", |el| {
+        let at = el.source_location().bytes().start;
+        let name = el.tag_name();
+        let add = |p: String| problems.borrow_mut().push((at, p));
+        if REFUSED_ELEMENTS.contains(&name.as_str()) {
+            add(format!("raw HTML `<{name}>` is not allowed on a page"));
+        }
+        for attr in el.attributes() {
+            let key = attr.name();
+            let value = htmlize::unescape_attribute(attr.value()).into_owned();
+            for p in attribute_problems(&name, &key, &value) {
+                add(p);
+            }
+        }
+        Ok(())
+    }));
+    if let Err(e) = lol_html::rewrite_str(html, settings) {
+        problems.borrow_mut().push((0, format!("raw HTML that cannot be read: {e}")));
+    }
+    problems.into_inner()
+}
+
+/// What is wrong with one attribute `key="value"` of element `name`.
+fn attribute_problems(name: &str, key: &str, value: &str) -> Vec<String> {
+    let mut problems = Vec::new();
+    if key.starts_with("on") {
+        problems.push(format!("raw HTML `<{name} {key}=…>`: event handlers (script) are not allowed"));
+    } else if key == "style" {
+        let plain: String = value.chars().filter(|c| *c != '\\').collect::<String>().to_ascii_lowercase();
+        if plain.contains("url(") || plain.contains("@import") || plain.contains("image-set(") || value.contains('\\') {
+            problems.push(format!(
+                "raw HTML `<{name} style=…>`: a style may not load from an address (`url(`, `@import`, escapes)"
+            ));
+        }
+    } else if LINK_ATTRIBUTES.contains(&key) {
+        if let Some(s) = unsafe_scheme(value) {
+            problems
+                .push(format!("raw HTML `<{name} {key}=…>` to a `{s}:` address is not allowed: `{}`", shorten(value)));
+        }
+    } else if LOAD_ATTRIBUTES.contains(&key) {
+        let addresses: Vec<&str> = if key == "srcset" {
+            value.split(',').filter_map(|c| c.split_whitespace().next()).collect()
+        } else {
+            vec![value]
+        };
+        for a in addresses {
+            if url::Url::parse(a).is_ok() || unsafe_scheme(a).is_some() {
+                problems.push(format!(
+                    "raw HTML `<{name} {key}=…>` loads `{}`: pages load only the site's own files, by a relative path",
+                    shorten(a)
+                ));
             }
         }
     }
@@ -170,6 +244,14 @@ mod tests {
             "<form action=\"https://example.org\"><button>Go</button></form>",
             "<img srcset=\"a.png 1x, javascript:alert(1) 2x\">",
             "<div style=\"background:url(https://tracker.example/x)\">",
+            "<div>\n<script\nsrc=\"../assets/evil.js\"></script>\n</div>",
+            "<div>\n<meta http-equiv=refresh\ncontent=\"1;url=https://evil.example/\">\n</div>",
+            "<div><img src=x onerror=alert(1) title=a\"b></div>",
+            "<svg><animate attributeName=href values=javascript:alert(1) /></svg>",
+            "<style>@import 'https://evil.example/x.css';</style>",
+            "<p style=\"background-image: u\\rl(https://evil.example/x)\">x</p>",
+            "<a href=\"https://example.org\" ping=\"https://evil.example/p\">x</a>",
+            "<img src=\"https://thirdparty.example/pixel.png\" alt=\"\">",
         ] {
             assert!(!check_html(bad).is_empty(), "{bad}");
         }
@@ -178,8 +260,10 @@ mod tests {
             "<a href=\"https://example.org/?a=1&amp;b=2\" title=\"on the site\">x</a>",
             "<abbr title=\"Family Educational Rights and Privacy Act\">FERPA</abbr>",
             "<img src=\"../assets/logo.png\" alt=\"Logo\">",
+            "<!-- <script>a comment is not a tag</script> -->",
+            "<a href=\"sms:+12535550100\">Text us</a>",
         ] {
-            assert_eq!(check_html(good), Vec::<String>::new(), "{good}");
+            assert_eq!(check_html(good), Vec::<(usize, String)>::new(), "{good}");
         }
     }
 }

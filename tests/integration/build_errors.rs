@@ -177,6 +177,11 @@ See [r] and <a href=\"java&Tab;script:alert(1)\">d</a> and <img src=x onerror=al
 \n\
 <script>alert(1)</script>\n\
 \n\
+<div>\n\
+<meta http-equiv=refresh\n\
+content=\"1;url=https://evil.example/\">\n\
+</div>\n\
+\n\
 Fine: [site](https://www.tacomaschools.org/) and [mail](mailto:a@tacoma.k12.wa.us).\n";
     let err = fails_with(
         |s| s.write("content/policy/two.md", page),
@@ -184,11 +189,13 @@ Fine: [site](https://www.tacomaschools.org/) and [mail](mailto:a@tacoma.k12.wa.u
             "content/policy/two.md:4:1: a link to a `javascript:` address is not allowed: `javascript:alert(1)`",
             "content/policy/two.md:4:30: a link to a `javascript:` address is not allowed: `JaVaScRiPt:alert(1)`",
             "content/policy/two.md:6:1: a link to a `javascript:` address",
-            "content/policy/two.md:6:35: an image from a `data:` address is not allowed",
+            "content/policy/two.md:6:35: an image from `data:image/svg+xml,x`: pages show only the site's own images",
             "content/policy/two.md:10:5: a link to a `vbscript:` address",
             "content/policy/two.md:10:13: raw HTML `<a href=…>` to a `javascript:` address is not allowed",
             "raw HTML `<img onerror=…>`: event handlers (script) are not allowed",
             "content/policy/two.md:12:1: raw HTML `<script>` is not allowed on a page",
+            // A tag split over the lines of an HTML block is read whole, and reported at its line.
+            "content/policy/two.md:15:1: raw HTML `<meta>` is not allowed on a page",
             "help: link only to web addresses (https:), email (mailto:), phone numbers (tel:) or pages of the site",
         ],
     );

@@ -182,3 +182,31 @@ fn bundled_quizzes_have_at_least_ten_questions_each() {
         }
     }
 }
+
+/// Quiz text is held to the pages' rules: a prompt, an option or an explanation that would carry a
+/// script, a redirect or a `javascript:` link onto the module page fails the build at its question.
+#[test]
+fn quiz_text_that_could_run_script_is_refused() {
+    use crate::quiz_support::{QUIZ, edit_question, line_of, set_revision};
+    let site = TestSite::bundled();
+    let text = set_revision(&site.read(QUIZ), "3");
+    let text = edit_question(&text, "personal-phone", |l| {
+        if l.starts_with("    prompt: ") {
+            "    prompt: 'Where? <script src=\"../../assets/evil.js\"></script>'".to_string()
+        } else if l.starts_with("    explanation: ") {
+            "    explanation: \"[More](javascript:alert(1))\\n\\n<div>\\n<meta http-equiv=refresh\\ncontent=\\\"0;url=https://evil.example/\\\">\\n</div>\"".to_string()
+        } else {
+            l.to_string()
+        }
+    });
+    site.write(QUIZ, &text);
+    let err = site.build_err();
+    let at = format!("{QUIZ}:{}", line_of(&text, "  - id: personal-phone"));
+    for e in [
+        format!("{at}: question `personal-phone`, prompt: raw HTML `<script>` is not allowed on a page"),
+        format!("{at}: question `personal-phone`, explanation: a link to a `javascript:` address is not allowed"),
+        format!("{at}: question `personal-phone`, explanation: raw HTML `<meta>` is not allowed on a page"),
+    ] {
+        assert!(err.contains(&e), "expected `{e}` in:\n{err}");
+    }
+}
