@@ -137,11 +137,16 @@ pub fn render(src: &Source<'_>, resolver: &dyn Resolver) -> Rendered {
         if collect_text && heading.is_none() && crate::search::ends_block(&event) {
             current_section.text.push(' ');
         }
-        if let Event::Html(html) = &event {
-            html_block.push(html, location(range.start));
-        } else {
-            out.diagnostics.extend(html_block.finish(src.file));
-            out.diagnostics.extend(safety::check(&event, src.file, location(range.start)));
+        match &event {
+            Event::Html(html) => html_block.push(html, || location(range.start)),
+            // Only these can carry an address or markup; the rest pass without a call (this loop
+            // sees every event of every page twice).
+            Event::Start(Tag::Link { .. } | Tag::Image { .. }) | Event::InlineHtml(_) => {
+                out.diagnostics.extend(html_block.finish(src.file));
+                out.diagnostics.extend(safety::check(&event, src.file, || location(range.start)));
+            }
+            _ if html_block.is_open() => out.diagnostics.extend(html_block.finish(src.file)),
+            _ => {}
         }
         let event = match event {
             Event::Start(Tag::Heading { level, id, classes, attrs }) => {

@@ -35,6 +35,9 @@ const LOAD_ATTRIBUTES: &[&str] = &["src", "poster", "background", "data", "srcse
 
 /// The scheme of `address` when a page may not use it, as the browser would read it.
 pub(crate) fn unsafe_scheme(address: &str) -> Option<String> {
+    if !address.contains(':') {
+        return None; // no scheme without a colon: relative (the common case, kept cheap)
+    }
     match url::Url::parse(address) {
         Ok(u) if !SAFE_SCHEMES.contains(&u.scheme()) => Some(u.scheme().to_string()),
         Ok(_) => None,
@@ -51,9 +54,20 @@ pub(crate) fn unsafe_scheme(address: &str) -> Option<String> {
     }
 }
 
+/// Whether `address` names a scheme (another host or a `data:`/`javascript:` address) rather than a
+/// file of the site by a relative path.
+fn is_absolute(address: &str) -> bool {
+    address.contains(':') && (url::Url::parse(address).is_ok() || unsafe_scheme(address).is_some())
+}
+
 /// Problems of one Markdown event at `(line, column)` of `file`.
-pub(super) fn check(event: &Event<'_>, file: &std::path::Path, (line, column): (usize, usize)) -> Vec<Diagnostic> {
-    let refused = |what: String, help: &str| Diagnostic::new(file, what).at(line, Some(column)).help(help.to_string());
+/// `at` gives the event's position; it is asked only when there is a problem, because finding a line
+/// and column scans the text before it (asked for every event, it made the build twice as slow).
+pub(super) fn check(event: &Event<'_>, file: &std::path::Path, at: impl Fn() -> (usize, usize)) -> Vec<Diagnostic> {
+    let refused = |what: String, help: &str| {
+        let (line, column) = at();
+        Diagnostic::new(file, what).at(line, Some(column)).help(help.to_string())
+    };
     let address_help =
         "link only to web addresses (https:), email (mailto:), phone numbers (tel:) or pages of the site";
     match event {
@@ -72,7 +86,7 @@ pub(super) fn check(event: &Event<'_>, file: &std::path::Path, (line, column): (
                 "put the image in static/ (e.g. static/images/x.png) and refer to it by a relative path",
             )]
         }
-        Event::InlineHtml(html) => html_problems(html, file, (line, column)),
+        Event::InlineHtml(html) => html_problems(html, file, at),
         _ => Vec::new(),
     }
 }
@@ -85,10 +99,10 @@ pub fn problems_in_text(md: &str) -> Vec<String> {
     let mut problems = Vec::new();
     for (event, range) in pulldown_cmark::Parser::new_ext(md, super::options()).into_offset_iter() {
         if let Event::Html(html) = &event {
-            block.push(html, (1, range.start + 1));
+            block.push(html, || (1, range.start + 1));
         } else {
             problems.extend(block.finish(file));
-            problems.extend(check(&event, file, (1, range.start + 1)));
+            problems.extend(check(&event, file, || (1, range.start + 1)));
         }
     }
     problems.extend(block.finish(file));
@@ -98,8 +112,13 @@ pub fn problems_in_text(md: &str) -> Vec<String> {
 const HTML_HELP: &str = "raw HTML may format text, but not run script, load from other hosts, embed other pages or send forms; write links and images in Markdown or remove it";
 
 /// The problems of raw HTML that starts at `(line, column)`, each at the line of its tag.
-fn html_problems(html: &str, file: &std::path::Path, (line, column): (usize, usize)) -> Vec<Diagnostic> {
-    check_html(html)
+fn html_problems(html: &str, file: &std::path::Path, start: impl Fn() -> (usize, usize)) -> Vec<Diagnostic> {
+    let problems = check_html(html);
+    if problems.is_empty() {
+        return Vec::new();
+    }
+    let (line, column) = start();
+    problems
         .into_iter()
         .map(|(at, problem)| {
             let before = &html[..at.min(html.len())];
@@ -123,15 +142,22 @@ pub(super) struct HtmlBlock {
 }
 
 impl HtmlBlock {
-    pub(super) fn push(&mut self, html: &str, at: (usize, usize)) {
-        self.start.get_or_insert(at);
+    pub(super) fn push(&mut self, html: &str, at: impl FnOnce() -> (usize, usize)) {
+        if self.start.is_none() {
+            self.start = Some(at());
+        }
         self.text.push_str(html);
+    }
+
+    /// Whether a block has started and not been checked yet.
+    pub(super) fn is_open(&self) -> bool {
+        self.start.is_some()
     }
 
     /// The block's problems, and an empty block for the next one.
     pub(super) fn finish(&mut self, file: &std::path::Path) -> Vec<Diagnostic> {
         let Some(start) = self.start.take() else { return Vec::new() };
-        let problems = html_problems(&self.text, file, start);
+        let problems = html_problems(&self.text, file, || start);
         self.text.clear();
         problems
     }
@@ -186,7 +212,7 @@ fn attribute_problems(name: &str, key: &str, value: &str) -> Vec<String> {
             vec![value]
         };
         for a in addresses {
-            if url::Url::parse(a).is_ok() || unsafe_scheme(a).is_some() {
+            if is_absolute(a) {
                 problems.push(format!(
                     "raw HTML `<{name} {key}=…>` loads `{}`: pages load only the site's own files, by a relative path",
                     shorten(a)
