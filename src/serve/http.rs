@@ -32,7 +32,7 @@ const MAX_HEAD: usize = 16 * 1024;
 pub const EVENTS_PATH: &str = "/__policysite/events";
 pub const SCRIPT_PATH: &str = "/__policysite/livereload.js";
 const LIVERELOAD_JS: &str = include_str!("livereload.js");
-const NOT_BUILT: &str = "<!DOCTYPE html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\"><title>Not found</title></head>\n<body>\n<main><h1>Not found</h1>\n<p>There is no such page, or the site has not built yet: the terminal running <code>policysite serve</code> lists any errors. This page reloads when the site builds.</p></main>\n</body>\n</html>\n";
+const NOT_BUILT: &str = include_str!("not_built.html"); // a missing page before the first good build
 const SCRIPT_TAG: &str = "<script src=\"/__policysite/livereload.js\"></script>";
 
 /// Fans build events out to every connected browser. Remembers the last status so a page opened while
