@@ -30,11 +30,17 @@ pub fn copy_dir(from: &Path, to: &Path) {
 impl TestSite {
     /// A copy of the bundled site (content, data, quizzes, theme, site.yaml).
     pub fn bundled() -> TestSite {
+        TestSite::copy_of(Path::new(REPO))
+    }
+
+    /// A copy of the sources of the site in `from` (content, data, quizzes, theme, site.yaml), not
+    /// its output: for the clean build a test compares `serve`'s output with.
+    pub fn copy_of(from: &Path) -> TestSite {
         let dir = tempfile::tempdir().expect("tempdir");
         for d in ["content", "data", "quizzes", "themes"] {
-            copy_dir(&Path::new(REPO).join(d), &dir.path().join(d));
+            copy_dir(&from.join(d), &dir.path().join(d));
         }
-        std::fs::copy(Path::new(REPO).join("site.yaml"), dir.path().join("site.yaml")).expect("site.yaml");
+        std::fs::copy(from.join("site.yaml"), dir.path().join("site.yaml")).expect("site.yaml");
         TestSite { dir }
     }
 

@@ -125,6 +125,28 @@ fn events_with_status(addr: &str) -> ((String, String), mpsc::Receiver<(String, 
     (first, rx)
 }
 
+type Edit = Box<dyn Fn(&TestSite)>;
+
+/// An edit that replaces `from` with `to` in the site's file `rel`.
+fn replacing(rel: &'static str, from: &'static str, to: &'static str) -> Edit {
+    Box::new(move |s| s.write(rel, &s.read(rel).replace(from, to)))
+}
+
+/// Whether `out` comes to hold exactly `expected` within 10 s, polled while serve rebuilds (a file
+/// may be moved in or out between listing and reading it, so a failed read is a retry).
+fn settles_to(out: &std::path::Path, expected: &[(String, Vec<u8>)]) -> bool {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        if std::panic::catch_unwind(|| snapshot(out)).ok().as_deref() == Some(expected) {
+            return true;
+        }
+        if Instant::now() > deadline {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
 fn wait_for(rx: &mpsc::Receiver<(String, String)>, event: &str) -> String {
     let deadline = Instant::now() + Duration::from_secs(10);
     while let Some(left) = deadline.checked_duration_since(Instant::now()) {
@@ -245,47 +267,30 @@ fn incremental_rebuilds_equal_a_clean_build() {
     let site = TestSite::bundled();
     let srv = serve(&site);
     let rx = events(&srv.addr);
-    type Edit = Box<dyn Fn(&TestSite)>;
     let edits: Vec<(&str, Edit)> = vec![
         (
             "page body",
-            Box::new(|s| {
-                let t = s.read("content/training/public-records.md");
-                s.write(
-                    "content/training/public-records.md",
-                    &t.replace("## Penalties", "## Penalties and fees\n\nA new paragraph.\n\n## Penalties"),
-                );
-            }),
+            replacing(
+                "content/training/public-records.md",
+                "## Penalties",
+                "## Penalties and fees\n\nA new paragraph.\n\n## Penalties",
+            ),
         ),
         (
             "front matter title",
-            Box::new(|s| {
-                let t = s.read("content/platforms.md");
-                s.write(
-                    "content/platforms.md",
-                    &t.replacen("title: Approved platforms", "title: Platforms we approve", 1),
-                );
-            }),
+            replacing("content/platforms.md", "title: Approved platforms", "title: Platforms we approve"),
         ),
         (
             "template",
-            Box::new(|s| {
-                let t = s.read("themes/default/templates/section.html");
-                s.write(
-                    "themes/default/templates/section.html",
-                    &t.replace("<ul class=\"cards\">", "<ul class=\"cards\" data-edited>"),
-                );
-            }),
+            replacing(
+                "themes/default/templates/section.html",
+                "<ul class=\"cards\">",
+                "<ul class=\"cards\" data-edited>",
+            ),
         ),
         (
             "data file",
-            Box::new(|s| {
-                let t = s.read("data/platforms.yaml");
-                s.write(
-                    "data/platforms.yaml",
-                    &t.replace("  - id: blog\n", "  - id: mastodon\n    name: Mastodon\n  - id: blog\n"),
-                );
-            }),
+            replacing("data/platforms.yaml", "  - id: blog\n", "  - id: mastodon\n    name: Mastodon\n  - id: blog\n"),
         ),
         (
             "directory data",
@@ -298,13 +303,7 @@ fn incremental_rebuilds_equal_a_clean_build() {
         ),
         (
             "site.yaml",
-            Box::new(|s| {
-                let t = s.read("site.yaml");
-                s.write(
-                    "site.yaml",
-                    &t.replace("title: Social Media Regulation and Training", "title: Social Media at TPS"),
-                );
-            }),
+            replacing("site.yaml", "title: Social Media Regulation and Training", "title: Social Media at TPS"),
         ),
         (
             "new page",
@@ -315,24 +314,18 @@ fn incremental_rebuilds_equal_a_clean_build() {
         ("removed page", Box::new(|s| std::fs::remove_file(s.path().join("content/training/extra.md")).expect("rm"))),
         (
             "quiz explanation",
-            Box::new(|s| {
-                let t = s.read("quizzes/ferpa-student-records.yaml");
-                s.write(
-                    "quizzes/ferpa-student-records.yaml",
-                    &t.replace("misnames it twice.", "misnames it twice (see the module)."),
-                );
-            }),
+            replacing(
+                "quizzes/ferpa-student-records.yaml",
+                "misnames it twice.",
+                "misnames it twice (see the module).",
+            ),
         ),
     ];
     for (what, edit) in edits {
         edit(&site);
         let got = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| wait_for(&rx, "reload")));
         assert!(got.is_ok(), "no reload after editing the {what}");
-        let clean = TestSite { dir: tempfile::tempdir().expect("tmp") };
-        for d in ["content", "data", "quizzes", "themes"] {
-            common::copy_dir(&site.path().join(d), &clean.path().join(d));
-        }
-        std::fs::copy(site.path().join("site.yaml"), clean.path().join("site.yaml")).expect("copy");
+        let clean = TestSite::copy_of(site.path());
         clean.build_ok();
         assert_eq!(
             snapshot(&site.out()),
@@ -454,7 +447,6 @@ fn failed_then_fixed_rebuilds_change_nothing_then_equal_a_clean_build() {
     let srv = serve(&site);
     let rx = events(&srv.addr);
     // (file to break, how to break it, the real edit applied once the error showed)
-    type Edit = Box<dyn Fn(&TestSite)>;
     let section_only_failure =
         |t: String| t.replace("<main", "{% if page.is_section %}{{ nope.nope }}{% endif %}<main");
     type Breaker = Box<dyn Fn(String) -> String>;
@@ -463,61 +455,35 @@ fn failed_then_fixed_rebuilds_change_nothing_then_equal_a_clean_build() {
             "page body",
             "content/training/public-records.md",
             Box::new(|t| format!("{t}\n[broken](@/nowhere.md)\n")),
-            Box::new(|s| {
-                let t = s.read("content/training/public-records.md");
-                s.write(
-                    "content/training/public-records.md",
-                    &t.replace("## Penalties", "## Penalties\n\nNew words.\n"),
-                );
-            }),
+            replacing("content/training/public-records.md", "## Penalties", "## Penalties\n\nNew words.\n"),
         ),
         (
             "front matter",
             "content/platforms.md",
             Box::new(|t| t.replacen("title:", "titel:", 1)),
-            Box::new(|s| {
-                let t = s.read("content/platforms.md");
-                s.write(
-                    "content/platforms.md",
-                    &t.replacen("title: Approved platforms", "title: Platforms we approve", 1),
-                );
-            }),
+            replacing("content/platforms.md", "title: Approved platforms", "title: Platforms we approve"),
         ),
         (
             "base template, section pages only",
             "themes/default/templates/base.html",
             Box::new(section_only_failure),
-            Box::new(|s| {
-                let t = s.read("themes/default/templates/section.html");
-                s.write(
-                    "themes/default/templates/section.html",
-                    &t.replace("<ul class=\"cards\">", "<ul class=\"cards\" data-edited>"),
-                );
-            }),
+            replacing(
+                "themes/default/templates/section.html",
+                "<ul class=\"cards\">",
+                "<ul class=\"cards\" data-edited>",
+            ),
         ),
         (
             "data file",
             "data/platforms.yaml",
             Box::new(|t| t.replace("approved:", "approved: [")),
-            Box::new(|s| {
-                let t = s.read("data/platforms.yaml");
-                s.write(
-                    "data/platforms.yaml",
-                    &t.replace("  - id: blog\n", "  - id: mastodon\n    name: Mastodon\n  - id: blog\n"),
-                );
-            }),
+            replacing("data/platforms.yaml", "  - id: blog\n", "  - id: mastodon\n    name: Mastodon\n  - id: blog\n"),
         ),
         (
             "site.yaml",
             "site.yaml",
             Box::new(|t| format!("{t}\ncolour: blue\n")),
-            Box::new(|s| {
-                let t = s.read("site.yaml");
-                s.write(
-                    "site.yaml",
-                    &t.replace("title: Social Media Regulation and Training", "title: Social Media at TPS"),
-                );
-            }),
+            replacing("site.yaml", "title: Social Media Regulation and Training", "title: Social Media at TPS"),
         ),
         (
             "new page",
@@ -531,13 +497,11 @@ fn failed_then_fixed_rebuilds_change_nothing_then_equal_a_clean_build() {
             "quiz",
             "quizzes/ferpa-student-records.yaml",
             Box::new(|t| t.replacen("explanation:", "explanation: \"\"\n    x_explanation:", 1)),
-            Box::new(|s| {
-                let t = s.read("quizzes/ferpa-student-records.yaml");
-                s.write(
-                    "quizzes/ferpa-student-records.yaml",
-                    &t.replace("misnames it twice.", "misnames it twice (see the module)."),
-                );
-            }),
+            replacing(
+                "quizzes/ferpa-student-records.yaml",
+                "misnames it twice.",
+                "misnames it twice (see the module).",
+            ),
         ),
     ];
     // The output once no rebuild is moving files: two reads 300 ms apart that agree (within 10 s).
@@ -568,21 +532,10 @@ fn failed_then_fixed_rebuilds_change_nothing_then_equal_a_clean_build() {
             site.write(file, &original);
         }
         edit(&site);
-        let clean = TestSite { dir: tempfile::tempdir().expect("tmp") };
-        for d in ["content", "data", "quizzes", "themes"] {
-            common::copy_dir(&site.path().join(d), &clean.path().join(d));
-        }
-        std::fs::copy(site.path().join("site.yaml"), clean.path().join("site.yaml")).expect("copy");
+        let clean = TestSite::copy_of(site.path());
         clean.build_ok();
-        let expected = snapshot(&clean.out());
-        // Poll while serve rebuilds: a file may be moved in or out between listing and reading it.
-        let settled = |out: &std::path::Path| std::panic::catch_unwind(|| snapshot(out)).ok();
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while settled(&site.out()).as_ref() != Some(&expected) && Instant::now() < deadline {
-            std::thread::sleep(Duration::from_millis(100));
-        }
         assert!(
-            snapshot(&site.out()) == expected,
+            settles_to(&site.out(), &snapshot(&clean.out())),
             "after fixing the {what}, serve's output differs from a clean build"
         );
     }
@@ -692,15 +645,8 @@ fn edits_of_a_policy_with_revisions_equal_a_clean_build() {
     common::copy_dir(&repo.join("themes"), &clean.path().join("themes"));
     let o = clean.run(&["build", "--today", "2026-11-28", "--output", clean.out().to_str().expect("utf8")]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let expected = snapshot(&clean.out());
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while std::panic::catch_unwind(|| snapshot(&site.out())).ok().as_ref() != Some(&expected)
-        && Instant::now() < deadline
-    {
-        std::thread::sleep(Duration::from_millis(100));
-    }
     assert!(
-        snapshot(&site.out()) == expected,
+        settles_to(&site.out(), &snapshot(&clean.out())),
         "after editing the current revision, serve's output differs from a clean build"
     );
 }
