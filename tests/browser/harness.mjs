@@ -137,6 +137,33 @@ export function today() {
 
 export { execFileSync };
 
+/** Fill the request form with the Stadium Tigers football request: the requester (name Kim Coach,
+ *  `requesterEmail`), the account, one administrator (`adminEmail`, FLSA-exempt, `codes`: quiz id →
+ *  code), the principal's approval when `principal` (by default when `type` needs one), and every
+ *  privacy setting and acknowledgement. */
+export async function fillRequest(page, { type = 'sports_team', requesterEmail, adminEmail, codes = {}, principal } = {}) {
+  await page.locator('#requester-name').fill('Kim Coach');
+  await page.locator('#requester-email').fill(requesterEmail);
+  await page.locator('#account-type').selectOption(type);
+  await page.locator('#account-unit').fill('Stadium High School');
+  await page.locator('#account-name').fill('Stadium Tigers Football');
+  await page.locator('#purpose-educational').check();
+  await page.locator('#account-description').fill('Game schedules and team news for families.');
+  await page.locator('#account-platform').selectOption('instagram');
+  await page.locator('#account-handle').fill('@stadiumtigersfb');
+  const admin = page.locator('[data-admin]').first();
+  await admin.locator('[data-admin-field="name"]').fill('Kim Coach');
+  await admin.locator('[data-admin-field="email"]').fill(adminEmail);
+  await admin.locator('[data-admin-field="flsa_exempt"]').check();
+  for (const [q, code] of Object.entries(codes)) await admin.locator(`[data-admin-code="${q}"]`).fill(code);
+  if (principal ?? ['sports_team', 'school', 'club'].includes(type)) {
+    await page.locator('#principal-name').fill('Pat Principal');
+    await page.locator('#principal-email').fill('pat.principal@tacoma.k12.wa.us');
+    await page.locator('#principal-approved').check();
+  }
+  for (const id of ['privacy-tag', 'privacy-approve', 'ack-policies', 'ack-deletion', 'ack-privacy']) await page.locator('#' + id).check();
+}
+
 /** Add `content/NAME.md` with `text` to a built site and build it again into the same output. */
 export function addPageAndRebuild(site, name, text) {
   writeFileSync(join(site.dir, 'content', name + '.md'), text);

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { axe, bundledSiteFixture, newPage, passQuizAs } from './harness.mjs';
+import { axe, bundledSiteFixture, fillRequest, newPage, passQuizAs } from './harness.mjs';
 
 const fx = bundledSiteFixture(before, after);
 const VIEWPORTS = [{ width: 1280, height: 900 }, { width: 375, height: 740 }];
@@ -42,28 +42,8 @@ async function formPage(viewport) {
   return page;
 }
 
-async function fillValid(page, { type = 'sports_team', adminEmail = KIM } = {}) {
-  await page.locator('#requester-name').fill('Kim Coach');
-  await page.locator('#requester-email').fill(KIM);
-  await page.locator('#account-type').selectOption(type);
-  await page.locator('#account-unit').fill('Stadium High School');
-  await page.locator('#account-name').fill('Stadium Tigers Football');
-  await page.locator('#purpose-educational').check();
-  await page.locator('#account-description').fill('Game schedules and team news for families.');
-  await page.locator('#account-platform').selectOption('instagram');
-  await page.locator('#account-handle').fill('@stadiumtigersfb');
-  const admin = page.locator('[data-admin]').first();
-  await admin.locator('[data-admin-field="name"]').fill('Kim Coach');
-  await admin.locator('[data-admin-field="email"]').fill(adminEmail);
-  await admin.locator('[data-admin-field="flsa_exempt"]').check();
-  for (const [q, code] of Object.entries(codes)) await admin.locator(`[data-admin-code="${q}"]`).fill(code);
-  if (type === 'sports_team' || type === 'school' || type === 'club') {
-    await page.locator('#principal-name').fill('Pat Principal');
-    await page.locator('#principal-email').fill('pat.principal@tacoma.k12.wa.us');
-    await page.locator('#principal-approved').check();
-  }
-  for (const id of ['privacy-tag', 'privacy-approve', 'ack-policies', 'ack-deletion', 'ack-privacy']) await page.locator('#' + id).check();
-}
+const fillValid = (page, { type = 'sports_team', adminEmail = KIM } = {}) =>
+  fillRequest(page, { type, requesterEmail: KIM, adminEmail, codes });
 
 const submit = (page) => page.getByRole('button', { name: 'Check and prepare my request' }).click();
 

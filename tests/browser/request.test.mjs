@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { assertAccessible, bundledSiteFixture, cli, newPage, passQuizAs, REPO } from './harness.mjs';
+import { assertAccessible, bundledSiteFixture, cli, fillRequest, newPage, passQuizAs, REPO } from './harness.mjs';
 import { loadSchemas, validateFile } from './schema-validate.mjs'; // schema helper: see its block below
 
 const fx = bundledSiteFixture(before, after);
@@ -37,22 +37,14 @@ test('request form: validation, codes from the quiz, download, check, approve, d
   await assertAccessible(assert, page, 'request form, errors');
 
   // Fill in, with a wrong-quiz code first.
-  await page.locator('#requester-name').fill('Kim Coach');
-  await page.locator('#requester-email').fill('someone@gmail.com');
-  await page.locator('#account-type').selectOption('sports_team');
-  await page.locator('#account-unit').fill('Stadium High School');
-  await page.locator('#account-name').fill('Stadium Tigers Football');
-  await page.locator('#purpose-educational').check();
-  await page.locator('#account-description').fill('Game schedules and team news for families.');
-  await page.locator('#account-platform').selectOption('instagram');
-  await page.locator('#account-handle').fill('@stadiumtigersfb');
+  const typo = ferpa.slice(0, -1) + (ferpa.endsWith('0') ? '1' : '0');
+  await fillRequest(page, {
+    requesterEmail: 'someone@gmail.com',
+    adminEmail: email,
+    codes: { 'public-records': ferpa, 'ferpa-student-records': typo },
+    principal: false,
+  });
   const admin = page.locator('[data-admin]').first();
-  await admin.locator('[data-admin-field="name"]').fill('Kim Coach');
-  await admin.locator('[data-admin-field="email"]').fill(email);
-  await admin.locator('[data-admin-field="flsa_exempt"]').check();
-  await admin.locator('[data-admin-code="public-records"]').fill(ferpa);
-  await admin.locator('[data-admin-code="ferpa-student-records"]').fill(ferpa.slice(0, -1) + (ferpa.endsWith('0') ? '1' : '0'));
-  for (const id of ['privacy-tag', 'privacy-approve', 'ack-policies', 'ack-deletion', 'ack-privacy']) await page.locator('#' + id).check();
   await page.getByRole('button', { name: 'Check and prepare my request' }).click();
   const errors = await page.locator('[data-error-list] li').allTextContents();
   assert.ok(errors.some((e) => /District email/.test(e)), errors.join('\n'));
