@@ -31,16 +31,25 @@ pub fn remove_empty_dirs(dir: &Path) {
     }
 }
 
-/// Remove every symbolic link on the way from `output` to `output/rel` (the links only, never what
-/// they point to), so a write or delete below the output cannot land outside it.
-pub fn unlink_planted(output: &Path, rel: &str) -> io::Result<()> {
-    let mut at = output.to_path_buf();
-    for part in rel.split('/') {
-        at.push(part);
-        match std::fs::symlink_metadata(&at) {
-            Ok(m) if m.file_type().is_symlink() => std::fs::remove_file(&at)?,
-            Ok(_) => {}
-            Err(_) => break, // nothing further exists
+/// Remove every symbolic link among the folders on the way from `output` to each of `rels` (the links
+/// only, never what they point to; each folder looked at once), so a write or delete below the output
+/// cannot land outside it. The file itself needs no look: a rename over a link or a removal of one
+/// replaces or removes the link.
+pub fn unlink_planted<'a>(output: &Path, rels: impl IntoIterator<Item = &'a String>) -> io::Result<()> {
+    let mut seen = std::collections::HashSet::new();
+    for rel in rels {
+        let mut at = output.to_path_buf();
+        let Some((folders, _file)) = rel.rsplit_once('/') else { continue };
+        for part in folders.split('/') {
+            at.push(part);
+            if !seen.insert(at.clone()) {
+                continue;
+            }
+            match std::fs::symlink_metadata(&at) {
+                Ok(m) if m.file_type().is_symlink() => std::fs::remove_file(&at)?,
+                Ok(_) => {}
+                Err(_) => break, // nothing further exists
+            }
         }
     }
     Ok(())

@@ -60,8 +60,8 @@ impl<'a> Overlay<'a> {
         let written = self.written.into_inner().unwrap_or_else(|e| e.into_inner());
         let mut changed = self.changed.into_inner().unwrap_or_else(|e| e.into_inner());
         std::fs::create_dir_all(&self.output)?;
+        unlink_planted(&self.output, &changed)?;
         for rel in &changed {
-            unlink_planted(&self.output, rel)?;
             let to = self.output.join(rel);
             if let Some(parent) = to.parent() {
                 std::fs::create_dir_all(parent)?;
@@ -71,8 +71,8 @@ impl<'a> Overlay<'a> {
         let mut files = if complete { FileHashes::new() } else { self.previous.clone() };
         if complete {
             let stale: Vec<&String> = self.previous.keys().filter(|k| !written.contains_key(*k)).collect();
+            unlink_planted(&self.output, stale.iter().copied())?;
             for rel in stale {
-                unlink_planted(&self.output, rel)?;
                 let _ = std::fs::remove_file(self.output.join(rel));
                 changed.push(rel.clone());
             }
