@@ -63,7 +63,7 @@ pub fn files_below(dir: &Path) -> io::Result<Vec<String>> {
 }
 
 /// Why a folder may not be replaced; `None` when it may (it is missing, empty, or all ours).
-pub fn foreign_files(dir: &Path, shown_as: &str) -> Option<String> {
+pub fn foreign_files(dir: &Path, shown_as: &str, every_file: bool) -> Option<String> {
     let meta = match std::fs::symlink_metadata(dir) {
         Ok(m) => m,
         Err(_) => return None,
@@ -71,21 +71,25 @@ pub fn foreign_files(dir: &Path, shown_as: &str) -> Option<String> {
     if !meta.is_dir() {
         return Some(format!("`{shown_as}` exists and is not a folder; policysite writes its output into a folder"));
     }
-    let files = match files_below(dir) {
-        Ok(f) => f,
-        Err(e) => return Some(format!("cannot look inside `{shown_as}`: {e}")),
-    };
     if dir.join(STAGING_MARK).is_file() {
         return None; // a staging folder of ours, left by a build that was stopped
     }
     let Some(listed) = read_manifest(dir) else {
-        if files.is_empty() && std::fs::read_dir(dir).map(|mut d| d.next().is_none()).unwrap_or(false) {
-            return None;
-        }
-        return Some(format!(
-            "`{shown_as}` is not empty and policysite did not make it (it has no {MANIFEST}); a build replaces \
-             its whole output folder, so it only writes into an empty folder or one it made"
-        ));
+        return match std::fs::read_dir(dir).map(|mut d| d.next().is_none()) {
+            Ok(true) => None,
+            Ok(false) => Some(format!(
+                "`{shown_as}` is not empty and policysite did not make it (it has no {MANIFEST}); a build replaces \
+                 its whole output folder, so it only writes into an empty folder or one it made"
+            )),
+            Err(e) => Some(format!("cannot look inside `{shown_as}`: {e}")),
+        };
+    };
+    if !every_file {
+        return None;
+    }
+    let files = match files_below(dir) {
+        Ok(f) => f,
+        Err(e) => return Some(format!("cannot look inside `{shown_as}`: {e}")),
     };
     let mut foreign: Vec<&String> = files.iter().filter(|f| !listed.contains(*f)).collect();
     if foreign.is_empty() {
@@ -174,7 +178,9 @@ impl OutputLock {
 
 /// Check that `output` and the folders policysite keeps beside it may be replaced, before anything
 /// is written. Returns every reason they may not, together.
-pub fn check_replaceable(output: &Path) -> Result<(), Vec<String>> {
+/// With `every_file` false only the folders' markers are read (no walk): the quick look `prepare`
+/// takes before it creates a lock file; the full one runs under the lock.
+pub fn check_replaceable(output: &Path, every_file: bool) -> Result<(), Vec<String>> {
     let shown = output.display().to_string();
     let mut problems = Vec::new();
     for (dir, label) in [
@@ -182,7 +188,7 @@ pub fn check_replaceable(output: &Path) -> Result<(), Vec<String>> {
         (sibling(output, "old"), sibling(output, "old").display().to_string()),
         (sibling(output, "building"), sibling(output, "building").display().to_string()),
     ] {
-        if let Some(p) = foreign_files(&dir, &label) {
+        if let Some(p) = foreign_files(&dir, &label, every_file) {
             problems.push(p);
         }
     }

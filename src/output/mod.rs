@@ -188,10 +188,10 @@ pub(crate) fn written_twice(rel: &str) -> io::Error {
 /// returned value lives.
 pub fn prepare(root: &Path, output: &Path, command: &str, contention: Contention) -> Result<OutputLock, Vec<String>> {
     check_output_location(root, output).map_err(|m| vec![m])?;
-    // Checked before the lock too, so a refused output leaves no lock file beside it; and again
-    // under the lock, where it counts.
-    guard::check_replaceable(output)?;
+    // A quick look before the lock, so a folder policysite did not make gets no lock file beside
+    // it; the full check (every file against the manifest) under the lock, where it counts.
+    guard::check_replaceable(output, false)?;
     let lock = OutputLock::acquire(output, command, contention).map_err(|m| vec![m])?;
-    guard::check_replaceable(output)?;
+    guard::check_replaceable(output, true)?;
     Ok(lock)
 }
