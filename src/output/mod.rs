@@ -129,6 +129,23 @@ pub fn copy_tree(from: &Path, prefix: &str, sink: &dyn Sink) -> io::Result<usize
     Ok(files.len())
 }
 
+/// Run `f` holding the exclusive lock of `file` (a source file such as a lock file of published
+/// revisions): the operating system's advisory lock on a sidecar `.NAME.lock` beside it, since an
+/// atomic write replaces `file` itself. Waits for another holder; released when `f` returns or the
+/// process ends.
+pub fn with_file_lock<T>(file: &Path, f: impl FnOnce() -> T) -> io::Result<T> {
+    let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let lock = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(file.with_file_name(format!(".{name}.lock")))?;
+    lock.lock()?;
+    let result = f();
+    let _ = lock.unlock();
+    Ok(result)
+}
+
 /// Write a file so that it is never seen half-written: a temporary file beside it (removed if
 /// anything fails), flushed to disk, then renamed over the original.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {

@@ -13,25 +13,40 @@ use crate::diag::{Diagnostic, Diagnostics};
 pub const LOCK_FILE: &str = "policy-revisions.lock";
 
 fn fingerprint(text: &str) -> String {
-    Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    crate::quiz::keys::hex(&Sha256::digest(text.as_bytes()))
 }
 
-/// `(page content path, adoption date)` → fingerprint, from the lock (missing file: nothing yet).
-fn read(root: &Path) -> BTreeMap<(String, String), String> {
-    let text = std::fs::read_to_string(root.join(LOCK_FILE)).unwrap_or_default();
-    text.lines()
+/// `(page content path, adoption date)` → fingerprint, from the lock. A missing lock holds nothing
+/// yet; one that cannot be read is an error (read as empty, it would let edited revisions pass).
+fn read(root: &Path) -> std::io::Result<BTreeMap<(String, String), String>> {
+    let text = match std::fs::read_to_string(root.join(LOCK_FILE)) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => return Err(e),
+    };
+    Ok(text
+        .lines()
         .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
         .filter_map(|l| {
             let mut f = l.split_whitespace();
             Some(((f.next()?.to_string(), f.next()?.to_string()), f.next()?.to_string()))
         })
-        .collect()
+        .collect())
 }
 
 /// A published revision whose text changed, or whose file is gone, is an error at that file.
 pub fn check(root: &Path, policies: &Policies) -> Diagnostics {
     let mut diags = Diagnostics::default();
-    let lock = read(root);
+    let lock = match read(root) {
+        Ok(l) => l,
+        Err(e) => {
+            diags.push(
+                Diagnostic::new(LOCK_FILE, format!("cannot read: {e}"))
+                    .help("the build checks published revisions against it: make it readable"),
+            );
+            return diags;
+        }
+    };
     for ((rel, date), hash) in &lock {
         let Some(page) = policies.by_rel(rel) else { continue };
         match page.revisions.iter().find(|r| r.date.to_string() == *date) {
@@ -57,9 +72,13 @@ pub fn check(root: &Path, policies: &Policies) -> Diagnostics {
 }
 
 /// Record every revision not yet in the lock; returns `page@date` of each newly recorded one.
-/// Written atomically (temporary file, then rename).
+/// Read and written under the lock file's lock, so two runs at once lose nothing; written atomically.
 pub fn record(root: &Path, policies: &Policies) -> std::io::Result<Vec<String>> {
-    let mut lock = read(root);
+    crate::output::with_file_lock(&root.join(LOCK_FILE), || record_locked(root, policies))?
+}
+
+fn record_locked(root: &Path, policies: &Policies) -> std::io::Result<Vec<String>> {
+    let mut lock = read(root)?;
     let mut added = Vec::new();
     for p in &policies.pages {
         for r in &p.revisions {
@@ -81,9 +100,7 @@ pub fn record(root: &Path, policies: &Policies) -> std::io::Result<Vec<String>> 
     for ((rel, date), hash) in &lock {
         text.push_str(&format!("{rel} {date} {hash}\n"));
     }
-    let tmp = root.join(format!(".{LOCK_FILE}.tmp-{}", std::process::id()));
-    std::fs::write(&tmp, text)?;
-    std::fs::rename(&tmp, root.join(LOCK_FILE))?;
+    crate::output::write_atomic(&root.join(LOCK_FILE), text.as_bytes())?;
     Ok(added)
 }
 
@@ -126,5 +143,14 @@ mod tests {
         assert!(check(dir.path(), &policies("text")).is_empty());
         let d = check(dir.path(), &policies("text, edited"));
         assert!(d.iter().any(|d| d.message.contains("published revision of 2020-01-01 was changed")), "{d}");
+    }
+
+    #[test]
+    fn a_lock_that_cannot_be_read_is_an_error_not_an_empty_lock() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        std::fs::create_dir(dir.path().join(LOCK_FILE)).unwrap_or_else(|e| panic!("{e}"));
+        let diags = check(dir.path(), &policies("edited text"));
+        assert!(diags.0.iter().any(|d| d.message.starts_with("cannot read")), "{diags:?}");
+        assert!(record(dir.path(), &policies("edited text")).is_err(), "nothing recorded over it");
     }
 }

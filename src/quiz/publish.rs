@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use super::lock::{self, Published};
-use super::{QUIZ_DIR, Quiz, Quizzes, fingerprint, keys};
+use super::{Quiz, Quizzes, fingerprint, keys};
 use crate::date::Date;
 use crate::diag::Diagnostic;
 
@@ -34,15 +34,12 @@ fn entry_for(quiz: &Quiz, today: Date) -> Published {
     }
 }
 
-/// Hold an exclusive lock on the `quizzes/` folder while `f` runs.
-fn with_folder_lock<T>(root: &Path, f: impl FnOnce() -> Result<T, Diagnostic>) -> Result<T, Diagnostic> {
-    let dir = std::fs::File::open(root.join(QUIZ_DIR)).map_err(|e| {
-        Diagnostic::new(QUIZ_DIR, format!("cannot open the quizzes folder: {e}")).help("check that it exists")
-    })?;
-    dir.lock().map_err(|e| Diagnostic::new(QUIZ_DIR, format!("cannot lock the quizzes folder: {e}")))?;
-    let result = f();
-    let _ = dir.unlock();
-    result
+/// Hold the exclusive lock of the quiz lock file while `f` reads, changes and writes it.
+fn with_lock<T>(root: &Path, f: impl FnOnce() -> Result<T, Diagnostic>) -> Result<T, Diagnostic> {
+    crate::output::with_file_lock(&root.join(super::LOCK_FILE), f).unwrap_or_else(|e| {
+        Err(Diagnostic::new(super::LOCK_FILE, format!("cannot lock: {e}"))
+            .help("check that quizzes/ exists and is writable"))
+    })
 }
 
 /// Record the current revision of every quiz. `quizzes` must come from a load without errors.
@@ -50,7 +47,7 @@ pub fn publish(root: &Path, quizzes: &Quizzes, today: Date) -> Result<Vec<(Strin
     if quizzes.by_id.is_empty() {
         return Ok(Vec::new());
     }
-    with_folder_lock(root, || {
+    with_lock(root, || {
         let mut lock = lock::read(root)?;
         let mut done = Vec::new();
         for quiz in quizzes.by_id.values() {
