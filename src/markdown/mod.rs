@@ -137,16 +137,18 @@ pub fn render(src: &Source<'_>, resolver: &dyn Resolver) -> Rendered {
         if collect_text && heading.is_none() && crate::search::ends_block(&event) {
             current_section.text.push(' ');
         }
-        match &event {
-            Event::Html(html) => html_block.push(html, || location(range.start)),
-            // Only these can carry an address or markup; the rest pass without a call (this loop
-            // sees every event of every page twice).
-            Event::Start(Tag::Link { .. } | Tag::Image { .. }) | Event::InlineHtml(_) => {
-                out.diagnostics.extend(html_block.finish(src.file));
-                out.diagnostics.extend(safety::check(&event, src.file, || location(range.start)));
+        // The safety check belongs to the first pass, whose problems are reported; the render pass
+        // sees the same text and keeps only its HTML. Only links, images and raw HTML are looked at.
+        if !src.want_html {
+            match &event {
+                Event::Html(html) => html_block.push(html, || location(range.start)),
+                Event::Start(Tag::Link { .. } | Tag::Image { .. }) | Event::InlineHtml(_) => {
+                    out.diagnostics.extend(html_block.finish(src.file));
+                    out.diagnostics.extend(safety::check(&event, src.file, || location(range.start)));
+                }
+                _ if html_block.is_open() => out.diagnostics.extend(html_block.finish(src.file)),
+                _ => {}
             }
-            _ if html_block.is_open() => out.diagnostics.extend(html_block.finish(src.file)),
-            _ => {}
         }
         let event = match event {
             Event::Start(Tag::Heading { level, id, classes, attrs }) => {
