@@ -46,6 +46,14 @@ pub fn put_files(sink: &dyn Sink, files: Vec<(String, Vec<u8>)>) -> Diagnostics 
 
 /// Everything that is not a content page: special pages, generated files, static files.
 pub fn site_wide(root: &Path, site: &Site, renderer: &Renderer, sink: &dyn Sink) -> Diagnostics {
+    let mut diags = generated(site, renderer, sink);
+    diags.extend(copy_static(root, site, sink));
+    diags
+}
+
+/// The files made from the whole site (everything but content pages and static files): what a
+/// change of data files makes again too.
+pub fn generated(site: &Site, renderer: &Renderer, sink: &dyn Sink) -> Diagnostics {
     let mut diags = special_pages(site, renderer, sink);
     diags.extend(put_files(sink, generated_files(site)));
     // Policy revisions (src/policy): compare pages and feed.xml.
@@ -55,7 +63,6 @@ pub fn site_wide(root: &Path, site: &Site, renderer: &Renderer, sink: &dyn Sink)
     }
     // The search index is written file by file (search helper): its section texts are large.
     diags.extend(crate::search_index::put(site, sink));
-    diags.extend(copy_static(root, site, sink));
     diags
 }
 

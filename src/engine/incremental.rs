@@ -46,9 +46,8 @@ pub fn apply(
         targets.iter().filter_map(|&i| render_page_to(root, site, renderer, &site.pages[i], sink)).collect(),
     );
     if site_wide {
-        diags.extend(crate::emit::special_pages(site, renderer, sink));
-        diags.extend(crate::emit::put_files(sink, crate::emit::generated_files(site)));
-        diags.extend(crate::search_index::put(site, sink));
+        // The feed holds the platform list's history, site-data.js the quizzes' facts, …
+        diags.extend(crate::emit::generated(site, renderer, sink));
     } else if !rels.is_empty() {
         // The search index holds every page's text (written file by file: search helper).
         diags.extend(crate::search_index::put(site, sink));
@@ -73,7 +72,8 @@ fn update_data(root: &Path, site: &mut Site, renderer: &mut Renderer) -> Result<
     if platforms_changed {
         vars.push("platforms");
     }
-    if changed_files.iter().any(|k| *k == "directory") {
+    // The directory page names each account's platform from the platform list.
+    if platforms_changed || changed_files.iter().any(|k| *k == "directory") {
         vars.push("directory");
     }
     *renderer = Renderer::new(root, site)?;

@@ -288,8 +288,9 @@ impl Engine {
         if changes.is_empty() {
             return Ok(Outcome::Unchanged);
         }
+        let everything = changes.contains(&Change::Everything) || self.static_set_changed(paths, &theme);
         let (Some(site), Some(renderer)) = (self.site.as_mut(), self.renderer.as_mut()) else { return self.full() };
-        if changes.contains(&Change::Everything) {
+        if everything {
             return self.full();
         }
         let previous = std::mem::take(&mut self.files);
@@ -330,6 +331,18 @@ impl Engine {
                 Err(d)
             }
         }
+    }
+}
+
+impl Engine {
+    /// Whether a static file was added or removed: that changes which files the output holds (and a
+    /// new one may collide with a page, which only a full build checks), so it is not a copy.
+    fn static_set_changed(&self, paths: &[PathBuf], theme: &str) -> bool {
+        let dirs = [self.root.join("static"), self.root.join("themes").join(theme).join("static")];
+        paths.iter().any(|p| {
+            dirs.iter()
+                .any(|d| p.starts_with(d) && (!p.is_file() || !self.files.contains_key(&crate::load::slash_path(d, p))))
+        })
     }
 }
 

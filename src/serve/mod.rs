@@ -168,12 +168,23 @@ pub fn run(mut opts: Options) -> i32 {
                 continue;
             }
         };
+        // A source folder made after serve started (`static/`, say) gets its own watch from now on.
+        for p in paths.iter().filter(|p| p.parent() == Some(opts.root.as_path()) && p.is_dir()) {
+            if p.file_name().is_some_and(|n| SOURCE_DIRS.iter().any(|d| n == *d))
+                && let Err(e) = watcher.watch(p, RecursiveMode::Recursive)
+            {
+                eprintln!("warning: cannot watch {}: {e}", p.display());
+            }
+        }
         if !paths.is_empty() {
             rebuild(&mut live, &hub, Some(&paths));
         }
     }
     0
 }
+
+/// The folders of a site whose files the build reads.
+const SOURCE_DIRS: &[&str] = &["content", "themes", "quizzes", "data", "templates", "static"];
 
 enum WatcherBox {
     Native(notify_debouncer_full::Debouncer<notify::RecommendedWatcher, notify_debouncer_full::RecommendedCache>),
@@ -192,7 +203,7 @@ impl WatcherBox {
     /// folder below it.
     fn watch_sources(&mut self, root: &Path) -> notify::Result<()> {
         self.watch(root, RecursiveMode::NonRecursive)?;
-        for dir in ["content", "themes", "quizzes", "data", "templates", "static"] {
+        for dir in SOURCE_DIRS {
             let p = root.join(dir);
             if p.is_dir() {
                 self.watch(&p, RecursiveMode::Recursive)?;

@@ -33,12 +33,15 @@ impl TestSite {
         TestSite::copy_of(Path::new(REPO))
     }
 
-    /// A copy of the sources of the site in `from` (content, data, quizzes, theme, site.yaml), not
-    /// its output: for the clean build a test compares `serve`'s output with.
+    /// A copy of the sources of the site in `from` (content, data, quizzes, themes, static and
+    /// templates when present, site.yaml), not its output: for the clean build a test compares
+    /// `serve`'s output with.
     pub fn copy_of(from: &Path) -> TestSite {
         let dir = tempfile::tempdir().expect("tempdir");
-        for d in ["content", "data", "quizzes", "themes"] {
-            copy_dir(&from.join(d), &dir.path().join(d));
+        for d in ["content", "data", "quizzes", "themes", "static", "templates"] {
+            if from.join(d).is_dir() {
+                copy_dir(&from.join(d), &dir.path().join(d));
+            }
         }
         std::fs::copy(from.join("site.yaml"), dir.path().join("site.yaml")).expect("site.yaml");
         TestSite { dir }

@@ -301,10 +301,14 @@ fn incremental_rebuilds_equal_a_clean_build() {
                 );
             }),
         ),
+        // The directory page names the account's platform from the list (it was left stale).
+        ("platform renamed", replacing("data/platforms.yaml", "    name: Instagram\n", "    name: Instagram Photos\n")),
         (
             "site.yaml",
             replacing("site.yaml", "title: Social Media Regulation and Training", "title: Social Media at TPS"),
         ),
+        ("static file added", Box::new(|s| s.write("static/notice.txt", "Office hours 8-4.\n"))),
+        ("static file removed", Box::new(|s| std::fs::remove_file(s.path().join("static/notice.txt")).expect("rm"))),
         (
             "new page",
             Box::new(|s| {
@@ -429,12 +433,13 @@ fn edits_rebuild_only_what_they_touch() {
     wait_for(&rx, "reload");
     assert!(srv.log_line("rebuilt in").ends_with("(data: 1 page)"));
     assert!(get(&srv.addr, "/directory/").body.contains("data-account=\"instagram:@x\""));
-    // The platform list feeds the regulation's footnotes, the platform page, the request form and a
-    // training module (through shortcodes and templates), and nothing else.
+    // The platform list feeds the regulation's footnotes, the platform page, the request form, a
+    // training module (through shortcodes and templates) and the directory (platform names), and
+    // nothing else.
     let platforms = site.read("data/platforms.yaml").replace("    name: Flickr\n", "    name: Flickr Photos\n");
     site.write("data/platforms.yaml", &platforms);
     wait_for(&rx, "reload");
-    assert!(srv.log_line("rebuilt in").ends_with("(data: 4 pages)"));
+    assert!(srv.log_line("rebuilt in").ends_with("(data: 5 pages)"));
     assert!(get(&srv.addr, "/regulation/6973-1r/").body.contains("Pinterest, Flickr Photos and blogs."));
     assert!(get(&srv.addr, "/platforms/").body.contains("Flickr Photos"));
 }
