@@ -47,7 +47,10 @@ impl Sink for LinkIndex {
                 entry.links.push((unescape(m.as_str()), line));
             }
         }
-        self.files.lock().unwrap_or_else(|e| e.into_inner()).insert(rel.to_string(), entry);
+        // Like every sink: a second write to one path is an error (`check` must fail where `build` does).
+        if self.files.lock().unwrap_or_else(|e| e.into_inner()).insert(rel.to_string(), entry).is_some() {
+            return Err(crate::output::written_twice(rel));
+        }
         Ok(())
     }
 }

@@ -344,3 +344,15 @@ fn absurd_numbers_on_the_command_line_are_refused() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("--cache-hours"));
 }
+
+/// A static file where the generator writes one (`static/feed.xml`): `check` fails as `build` does.
+#[test]
+fn check_fails_where_build_fails_on_a_file_written_twice() {
+    let site = TestSite::minimal();
+    site.write("static/feed.xml", "<feed/>");
+    assert!(site.build_err().contains("`feed.xml` was written twice"));
+    let o = site.run(&["check"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("`feed.xml` was written twice"), "{err}");
+}
