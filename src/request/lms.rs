@@ -158,12 +158,19 @@ fn parse_revision(s: &str, is_column: bool) -> Option<u32> {
 }
 
 impl Report {
+    /// Whether the row's module names `quiz`: its id as a whole word (also inside a package name such
+    /// as `public-records-scorm12.zip`), or its title, alone or followed by more (" (revision 2)").
+    /// Never a part of a longer id: a row for `ferpa-advanced` is not one for `ferpa`.
     fn is_for(row: &Row, quiz: &Quiz) -> bool {
         let m = row.module.to_lowercase();
-        m == quiz.id
-            || m == quiz.title.to_lowercase()
-            || m.contains(&quiz.id)
-            || m.starts_with(&quiz.title.to_lowercase())
+        let title = quiz.title.to_lowercase();
+        let by_title = m.strip_prefix(&title).is_some_and(|rest| !rest.starts_with(|c: char| c.is_alphanumeric()));
+        let by_id = m.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-')).any(|word| {
+            let word = word.strip_prefix("policysite-").unwrap_or(word);
+            let word = word.strip_suffix("-scorm12").or_else(|| word.strip_suffix("-scorm2004")).unwrap_or(word);
+            word == quiz.id
+        });
+        by_id || by_title
     }
 
     /// Judge every row for `email` and `quiz`: the newest row that counts, else why the newest does not.

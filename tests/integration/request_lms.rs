@@ -238,3 +238,24 @@ fn a_superseded_revision_counts_until_the_retraining_deadline() {
     let lms = v[0]["evidence"][0]["lms"].as_str().unwrap_or_default().to_string();
     assert!(lms.contains(&format!("revision {old} superseded; retraining due by 2027-01-31")), "{v}");
 }
+
+/// A row names the quiz by its id as a whole word (also in a package name) or by its title; a longer
+/// id that starts with the quiz's id is another course and does not count.
+#[test]
+fn a_row_for_another_course_with_a_longer_name_does_not_count() {
+    let site = TestSite::bundled();
+    let pr = rev(&site, "public-records");
+    let req = request_without_code(&site);
+    for module in
+        ["public-records", "public-records-scorm12.zip", "Public Records Act and records retention (revision 2)"]
+    {
+        let (s, out) =
+            with_lms(&site, &req, &format!("{HEADER}{}", row(ADMIN, module, "passed", "2026-11-20", pr)), FLAGS);
+        assert_eq!(s, 0, "{module}: {out}");
+    }
+    for module in ["public-records-advanced", "public-records2", "Public Records Act and records retentionXL"] {
+        let (s, out) =
+            with_lms(&site, &req, &format!("{HEADER}{}", row(ADMIN, module, "passed", "2026-11-20", pr)), FLAGS);
+        assert_eq!(s, 1, "{module} is another course: {out}");
+    }
+}
