@@ -215,14 +215,6 @@ impl SiteConfig {
         Ok(())
     }
 
-    /// True when `email` belongs to one of the district's domains.
-    pub fn is_district_email(&self, email: &str) -> bool {
-        let email = email.trim().to_ascii_lowercase();
-        email
-            .rsplit_once('@')
-            .is_some_and(|(local, domain)| !local.is_empty() && self.email_domains.iter().any(|d| d == domain))
-    }
-
     pub fn theme_dir(&self, root: &Path) -> PathBuf {
         root.join("themes").join(&self.theme)
     }

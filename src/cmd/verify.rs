@@ -49,11 +49,9 @@ pub fn run(root: &Path, args: &Args) -> i32 {
         for v in &verdicts {
             println!("{}", describe(v));
         }
-        if !config.is_district_email(email) {
-            eprintln!(
-                "note: {email} is not an address in the district's domains ({})",
-                config.email_domains.join(", ")
-            );
+        // The same rule `request check` applies to administrators' addresses.
+        if let Err(why) = crate::request::email::district_email(email, &config.email_domains) {
+            eprintln!("note: {why}");
         }
     }
     if all_valid { 0 } else { 1 }

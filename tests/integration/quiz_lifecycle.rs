@@ -189,3 +189,16 @@ fn an_older_lock_is_read_and_upgraded_by_publish() {
     assert!(site.read(quiz::LOCK_FILE).starts_with('{'));
     assert!(!site.build_ok().contains("warning:"));
 }
+
+/// `verify` notes an address `request check` would refuse, by the same rule (a quoted local part
+/// ends in the right domain but is not a plain District address).
+#[test]
+fn verify_notes_an_address_that_is_not_a_district_address() {
+    let site = TestSite::bundled();
+    let code = code_now(&site, ADMIN, "2026-11-20");
+    for (email, noted) in [(ADMIN, false), ("kim@gmail.com", true), ("\"kim coach\"@tacoma.k12.wa.us", true)] {
+        let o = site.run(&["verify", "--email", email, "--today", "2026-11-28", &code]);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(err.contains("note:") && err.contains("@tacoma.k12.wa.us"), noted, "{email}: {err}");
+    }
+}
