@@ -38,8 +38,11 @@ cargo clippy --all-targets --quiet -- -D warnings
 
 echo "==> cargo test"
 cargo build --quiet
-cargo test --quiet 2>&1 | tee "$LOGS/cargo-test.log" | grep -E '^(test result|running|error|failures|---- )' || true
-if grep -qE 'test result: FAILED|error(\[|:)' "$LOGS/cargo-test.log"; then
+set +e
+cargo test --quiet 2>&1 | tee "$LOGS/cargo-test.log" | grep -E '^(test result|running|error|failures|---- )'
+cargo_status=${PIPESTATUS[0]}
+set -e
+if [ "$cargo_status" -ne 0 ] || grep -qE 'test result: FAILED' "$LOGS/cargo-test.log"; then
   cat "$LOGS/cargo-test.log"
   exit 1
 fi
