@@ -13,7 +13,7 @@ fn main() {
         eprintln!("usage: search_index SITE_DIR");
         std::process::exit(2);
     };
-    let site = match policysite::build::load_site(Path::new(&root), policysite::policy::build_date(None)) {
+    let site = match policysite::engine::load_site(Path::new(&root), policysite::policy::build_date(None)) {
         Ok(s) => s,
         Err(d) => {
             eprintln!("{d}");

@@ -75,7 +75,7 @@ pub fn special_pages(site: &Site, renderer: &Renderer, sink: &dyn Sink) -> Diagn
         if !renderer.has_template(template) {
             continue;
         }
-        match renderer.render_special(site, template, page_root) {
+        match renderer.render_generated(site, template, page_root, &serde_json::Value::Null) {
             Ok(html) => {
                 if let Err(e) = sink.put(out, html.as_bytes()) {
                     diags.push(io_err(out, e));

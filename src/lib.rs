@@ -5,7 +5,6 @@
 //! logic ([`quiz`]) and the account request logic ([`request`]) are modules of their own that both the
 //! CLI and the templates call.
 
-pub mod build;
 pub mod cmd;
 pub mod config;
 pub mod date;

@@ -16,7 +16,7 @@ pub const SCHEMA_DIR: &str = "schemas";
 /// One schema: the file it is written to, which files it describes, and the schema itself.
 pub struct SchemaFile {
     pub file_name: &'static str,
-    /// Which site files it describes, for people and for `policysite new`'s comments.
+    /// Which site files it describes, said when `policysite schema` writes it.
     pub describes: &'static str,
     pub schema: Value,
 }
@@ -87,7 +87,7 @@ pub fn to_text(schema: &Value) -> String {
 }
 
 /// Write every schema into `dir` (created if missing); returns the paths written.
-pub fn write_all(dir: &Path) -> std::io::Result<Vec<std::path::PathBuf>> {
+pub fn write_all(dir: &Path) -> std::io::Result<Vec<(std::path::PathBuf, &'static str)>> {
     std::fs::create_dir_all(dir)?;
     let mut written = Vec::new();
     let schemas = all();
@@ -104,7 +104,7 @@ pub fn write_all(dir: &Path) -> std::io::Result<Vec<std::path::PathBuf>> {
     for s in schemas {
         let path = dir.join(s.file_name);
         crate::output::write_atomic(&path, to_text(&s.schema).as_bytes())?;
-        written.push(path);
+        written.push((path, s.describes));
     }
     Ok(written)
 }

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::build;
+use crate::engine as build;
 
 #[derive(clap::Args)]
 pub struct Args {

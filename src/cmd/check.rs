@@ -3,7 +3,7 @@
 use std::path::Path;
 use std::time::Duration;
 
-use crate::build;
+use crate::engine as build;
 use crate::links::{self, ExternalOptions};
 
 #[derive(clap::Args)]

@@ -18,7 +18,7 @@ pub struct Args {
 pub fn run(root: &Path, args: &Args) -> i32 {
     let today = args.today.unwrap_or_else(Date::today_utc);
     // The whole site must load: a revision is published with the site it belongs to.
-    let site = match crate::build::load_site(root, crate::policy::build_date(args.today)) {
+    let site = match crate::engine::load_site(root, crate::policy::build_date(args.today)) {
         Ok(s) => s,
         Err(d) => {
             super::report(&d);

@@ -14,8 +14,8 @@ pub fn run(root: &Path, args: &Args) -> i32 {
     let dir = args.output.clone().unwrap_or_else(|| root.join(crate::schema::SCHEMA_DIR));
     match crate::schema::write_all(&dir) {
         Ok(paths) => {
-            for p in &paths {
-                eprintln!("wrote {}", p.display());
+            for (p, describes) in &paths {
+                eprintln!("wrote {} (for {describes})", p.display());
             }
             eprintln!(
                 "point a YAML file at its schema with a first line such as\n  # yaml-language-server: $schema=schemas/site.schema.json"

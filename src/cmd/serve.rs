@@ -32,7 +32,7 @@ pub struct Args {
 }
 
 pub fn run(root: &Path, args: &Args) -> i32 {
-    let output = args.output.clone().unwrap_or_else(|| crate::build::default_output(root));
+    let output = args.output.clone().unwrap_or_else(|| crate::engine::default_output(root));
     crate::serve::run(crate::serve::Options {
         root: root.to_path_buf(),
         output,

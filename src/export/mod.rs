@@ -2,7 +2,7 @@
 //! LMS (where staff sign in) records who completed which quiz revision — evidence a completion code
 //! cannot give (see README, "Completion codes and their threat model").
 //!
-//! The site is rendered through the normal pipeline ([`crate::build::render_site`]) into memory, so
+//! The site is rendered through the normal pipeline ([`crate::engine::render_site`]) into memory, so
 //! the launch page is exactly the site's module page (same templates, theme and quiz script); the
 //! page's `assets/scorm.js` talks to the LMS when it finds one and does nothing otherwise. Every
 //! rendered file goes into each package, so the module's links to the regulation, the platform list and
@@ -127,11 +127,11 @@ pub fn export_scorm(
     module: Option<&str>,
 ) -> Result<Vec<Written>, Diagnostics> {
     crate::output::check_output_location(root, output).map_err(|m| Diagnostics::from(Diagnostic::new(output, m)))?;
-    let site = crate::build::load_site(root, crate::policy::build_date(None))?;
+    let site = crate::engine::load_site(root, crate::policy::build_date(None))?;
     let selected = select(&site, module).map_err(Diagnostics::from)?;
     let renderer = crate::render::Renderer::new(root, &site)?;
     let sink = MemorySink::default();
-    crate::build::render_site(root, &site, &renderer, &sink)?;
+    crate::engine::render_site(root, &site, &renderer, &sink)?;
     let mut files = sink.0.into_inner().unwrap_or_else(|e| e.into_inner());
     // Only for a site on a web server: a 404 page with absolute links and a sitemap mean nothing in a
     // package.

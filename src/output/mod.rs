@@ -109,26 +109,6 @@ fn check_location(root: &Path, out: &Path, output: &Path) -> Result<(), String> 
     Ok(())
 }
 
-/// Copy every file below `from` to `to` (relative paths kept) through the sink.
-pub fn copy_tree(from: &Path, prefix: &str, sink: &dyn Sink) -> io::Result<usize> {
-    if !from.is_dir() {
-        return Ok(0);
-    }
-    let files: Vec<PathBuf> = walkdir::WalkDir::new(from)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| e.into_path())
-        .collect();
-    files.par_iter().try_for_each(|f| {
-        let rel = crate::load::slash_path(from, f);
-        let bytes = std::fs::read(f)?;
-        sink.put(&format!("{prefix}{rel}"), &bytes)
-    })?;
-    Ok(files.len())
-}
-
 /// Run `f` holding the exclusive lock of `file` (a source file such as a lock file of published
 /// revisions): the operating system's advisory lock on a sidecar `.NAME.lock` beside it, since an
 /// atomic write replaces `file` itself. Waits for another holder; released when `f` returns or the

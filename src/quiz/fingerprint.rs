@@ -40,12 +40,6 @@ pub fn questions(qs: &[Question]) -> Vec<QuestionPrint> {
     qs.iter().map(question).collect()
 }
 
-/// One fingerprint for a whole revision's answers (shown in messages and kept on [`super::Quiz`]).
-pub fn answers_of(quiz_id: &str, prints: &[QuestionPrint]) -> String {
-    let parts: Vec<(&str, &str)> = prints.iter().map(|p| (p.id.as_str(), p.answers.as_str())).collect();
-    keys::hex(&Sha256::digest(serde_json::json!([quiz_id, parts]).to_string().as_bytes()))
-}
-
 /// The fingerprint the first lock format (`id revision fingerprint` lines) used: questions, options,
 /// answers and types, wording included. Only to read a lock written by an older policysite.
 pub fn legacy(id: &str, questions: &[Question]) -> String {

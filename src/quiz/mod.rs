@@ -109,8 +109,6 @@ pub struct Quiz {
     pub module_line: usize,
     /// The key that signs completion codes, derived from the correct answers.
     pub key: [u8; 32],
-    /// Fingerprint of what decides right or wrong (see [`fingerprint`]).
-    pub fingerprint: String,
     /// Until when codes of the previous revision still count (`None`: not at all).
     pub retrain_by: Option<Date>,
     /// Declared editorial changes, oldest first.

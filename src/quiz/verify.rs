@@ -197,7 +197,6 @@ mod tests {
                     revision_line: 1,
                     module_line: 1,
                     key,
-                    fingerprint: String::new(),
                     retrain_by: None,
                     editorial: Vec::new(),
                     published: Vec::new(),

@@ -191,18 +191,6 @@ impl Renderer {
         diags
     }
 
-    /// Render `page` with its template; `content` is its rendered Markdown ([`Page::take_html`]).
-    pub fn render_page(
-        &self,
-        site: &Site,
-        page: &Page,
-        content: &str,
-        extra: &[(&'static str, tera::Value)],
-    ) -> Result<String, Diagnostic> {
-        let part = ListPart::whole(page);
-        self.render_page_part(site, page, content, extra, &part)
-    }
-
     /// Render one part of a page: the page itself, or one of the extra pages of a long section list
     /// ([`list_parts`]), each with its own `../` prefix, slice of children and pager.
     pub fn render_page_part(
@@ -241,8 +229,8 @@ impl Renderer {
         })
     }
 
-    /// Policy revisions (src/policy): render a generated page (compare views) with its own context
-    /// on top of the shared one.
+    /// Render a page that is not a content page (search, 404, compare views) with `extra` (an object,
+    /// or null) on top of the shared context.
     pub fn render_generated(
         &self,
         site: &Site,
@@ -259,15 +247,6 @@ impl Renderer {
                 ctx.insert(k.clone(), v);
             }
         }
-        self.tera.render(template, &ctx).map_err(|e| tera_diagnostic(&e, &self.files, Path::new(template)))
-    }
-
-    /// Render a template that is not a content page (404, sitemap) with the given root.
-    pub fn render_special(&self, site: &Site, template: &str, root: &str) -> Result<String, Diagnostic> {
-        let mut ctx = self.globals.clone();
-        ctx.insert("root", root);
-        let home = site.home();
-        ctx.insert("nav", &home.map(|h| nav_from(site, h, root)).unwrap_or_default());
         self.tera.render(template, &ctx).map_err(|e| tera_diagnostic(&e, &self.files, Path::new(template)))
     }
 }
