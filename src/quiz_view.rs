@@ -62,6 +62,12 @@ pub fn check_references(root: &Path, site: &Site) -> Diagnostics {
 /// for links, images and raw HTML (`markdown::problems_in_text`), reported at the question.
 fn check_text(quiz: &Quiz) -> Diagnostics {
     let mut diags = Diagnostics::default();
+    for problem in crate::markdown::problems_in_text(&quiz.description) {
+        diags.push(
+            Diagnostic::new(&quiz.file, format!("description: {problem}"))
+                .help("quiz text may format words and link to https: pages, but not carry script, forms or images from other hosts"),
+        );
+    }
     for q in &quiz.questions {
         let texts = std::iter::once(("prompt", q.prompt.as_str()))
             .chain(q.options.iter().map(|o| ("option", o.as_str())))
@@ -212,7 +218,7 @@ pub fn page_context(site: &Site, page: &Page) -> Vec<(&'static str, tera::Value)
         "id": quiz.id,
         "title": quiz.title,
         "revision": quiz.revision,
-        "description": quiz.description,
+        "description": block_html(&quiz.description),
         "questions": questions,
         "script_data": json,
     });

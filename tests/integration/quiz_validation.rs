@@ -210,3 +210,18 @@ fn quiz_text_that_could_run_script_is_refused() {
         assert!(err.contains(&e), "expected `{e}` in:\n{err}");
     }
 }
+
+/// A quiz's `description:` is shown above its first question (Markdown), under the pages' rules.
+#[test]
+fn quiz_description_is_shown_and_checked() {
+    use crate::quiz_support::QUIZ;
+    let site = TestSite::bundled();
+    let text = site.read(QUIZ);
+    site.write(QUIZ, &text.replacen("questions:\n", "description: Ten questions on *records*.\nquestions:\n", 1));
+    site.build_ok();
+    let page = site.html("training/public-records/index.html");
+    assert!(page.contains("<div class=\"quiz-description\"><p>Ten questions on <em>records</em>.</p>"), "{page}");
+    site.write(QUIZ, &text.replacen("questions:\n", "description: <script>alert(1)</script>\nquestions:\n", 1));
+    let err = site.build_err();
+    assert!(err.contains(&format!("{QUIZ}: description: raw HTML `<script>` is not allowed on a page")), "{err}");
+}
