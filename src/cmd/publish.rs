@@ -10,15 +10,16 @@ use crate::quiz::publish::Outcome;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// The publication date to record (YYYY-MM-DD) instead of today.
+    /// The publication date to record (YYYY-MM-DD). Default: SOURCE_DATE_EPOCH, else today.
     #[arg(long, value_parser = super::parse_date)]
     pub today: Option<Date>,
 }
 
 pub fn run(root: &Path, args: &Args) -> i32 {
-    let today = args.today.unwrap_or_else(Date::today_utc);
+    // One date for the whole command, as build and serve take it (SOURCE_DATE_EPOCH, else today).
+    let today = crate::policy::build_date(args.today);
     // The whole site must load: a revision is published with the site it belongs to.
-    let site = match crate::engine::load_site(root, crate::policy::build_date(args.today)) {
+    let site = match crate::engine::load_site(root, today) {
         Ok(s) => s,
         Err(d) => {
             super::report(&d);

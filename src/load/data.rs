@@ -117,11 +117,12 @@ pub fn check_directory(directory: &Directory, platforms: &Platforms, text: &str)
             .map_or(from.max(1), |(i, _)| i + 1)
     };
     for a in &directory.accounts {
-        let start = line_of(0, "request_id", &a.request_id).saturating_sub(1);
+        // Where the account starts, found only for an account with a problem (a scan of the file).
+        let start = || line_of(0, "request_id", &a.request_id).saturating_sub(1);
         if !super::directory::valid_handle(&a.handle) {
             diags.push(
                 Diagnostic::new(DIRECTORY_FILE, format!("`{}` is not a handle", a.handle.escape_default()))
-                    .at(line_of(start, "handle", a.handle.trim()), None)
+                    .at(line_of(start(), "handle", a.handle.trim()), None)
                     .help("an optional `@`, then ASCII letters, digits, `.`, `_` and `-`, as the platform shows it"),
             );
         }
@@ -134,7 +135,7 @@ pub fn check_directory(directory: &Directory, platforms: &Platforms, text: &str)
             {
                 diags.push(
                     Diagnostic::new(DIRECTORY_FILE, format!("account {}: `{url}` is not an https: address", a.handle))
-                        .at(line_of(start, "url", url.trim()), None)
+                        .at(line_of(start(), "url", url.trim()), None)
                         .help("correct the address or remove the `url:` line; /directory/ links to it"),
                 );
             }
@@ -143,7 +144,7 @@ pub fn check_directory(directory: &Directory, platforms: &Platforms, text: &str)
         let Some(platform) = platform else {
             diags.push(
                 Diagnostic::new(DIRECTORY_FILE, format!("`{}` is not a platform id of {PLATFORMS_FILE}", a.platform))
-                    .at(line_of(start, "platform", &a.platform), None)
+                    .at(line_of(start(), "platform", &a.platform), None)
                     .help(match platforms.find(&a.platform) {
                         Some((p, _)) => format!("write the platform's id, `{}`", p.id),
                         None => "use a platform id from data/platforms.yaml".to_string(),
@@ -156,7 +157,7 @@ pub fn check_directory(directory: &Directory, platforms: &Platforms, text: &str)
         {
             diags.push(
                 Diagnostic::new(DIRECTORY_FILE, format!("account {} ({}): {why}", a.handle, a.request_id))
-                    .at(line_of(start, "url", url.trim()), None)
+                    .at(line_of(start(), "url", url.trim()), None)
                     .help("correct the address or remove the `url:` line; /directory/ links to it"),
             );
         }
