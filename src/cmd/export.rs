@@ -20,7 +20,7 @@ pub enum What {
 pub struct ScormArgs {
     /// SCORM edition: 1.2 or 2004 (4th Edition).
     #[arg(long, value_parser = parse_version)]
-    pub version: ScormVersionArg,
+    pub version: ScormVersion,
     /// Folder for the packages (created if missing); each is `<quiz>-scorm12.zip` or `<quiz>-scorm2004.zip`.
     #[arg(long, short)]
     pub output: PathBuf,
@@ -29,16 +29,13 @@ pub struct ScormArgs {
     pub module: Option<String>,
 }
 
-#[derive(Clone, Copy)]
-pub struct ScormVersionArg(pub ScormVersion);
-
-fn parse_version(s: &str) -> Result<ScormVersionArg, String> {
-    ScormVersion::parse(s).map(ScormVersionArg).ok_or_else(|| format!("`{s}` is not a SCORM version; use 1.2 or 2004"))
+fn parse_version(s: &str) -> Result<ScormVersion, String> {
+    ScormVersion::parse(s).ok_or_else(|| format!("`{s}` is not a SCORM version; use 1.2 or 2004"))
 }
 
 pub fn run(root: &Path, args: &Args) -> i32 {
     let What::Scorm(a) = &args.what;
-    match export::export_scorm(root, a.version.0, &a.output, a.module.as_deref()) {
+    match export::export_scorm(root, a.version, &a.output, a.module.as_deref()) {
         Ok(written) => {
             for w in &written {
                 println!(
