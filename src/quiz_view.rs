@@ -212,8 +212,7 @@ pub fn page_context(site: &Site, page: &Page) -> Vec<(&'static str, tera::Value)
             })
             .collect(),
     };
-    // `</` cannot appear in JSON we emit inside <script>: escape it.
-    let json = serde_json::to_string(&script).unwrap_or_default().replace("</", "<\\/");
+    let json = crate::search_index::script_json(&script);
     let view = serde_json::json!({
         "id": quiz.id,
         "title": quiz.title,
@@ -250,7 +249,6 @@ pub fn site_files(site: &Site) -> Vec<(String, Vec<u8>)> {
         "communications": site.config.communications,
         "platforms": site.data.platforms,
     });
-    let js =
-        format!("window.POLICYSITE = {};\n", serde_json::to_string(&config).unwrap_or_default().replace("</", "<\\/"));
+    let js = format!("window.POLICYSITE = {};\n", crate::search_index::script_json(&config));
     vec![("assets/site-data.js".into(), js.into_bytes())]
 }

@@ -226,7 +226,8 @@ fn version_of(postings: &[(&str, Postings)], shown: &[Shown<'_>]) -> String {
 }
 
 /// Escapes `<` inside the JSON (it can only occur in strings) so `</script>` can never appear.
-struct ScriptSafe<W: Write>(W);
+/// For any JSON the site puts inside or as a script (the index, the quiz data, `site-data.js`).
+pub(crate) struct ScriptSafe<W: Write>(pub W);
 
 impl<W: Write> Write for ScriptSafe<W> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
@@ -244,6 +245,13 @@ impl<W: Write> Write for ScriptSafe<W> {
     fn flush(&mut self) -> std::io::Result<()> {
         self.0.flush()
     }
+}
+
+/// `value` as JSON that is safe inside a `<script>` (see [`ScriptSafe`]).
+pub(crate) fn script_json<T: Serialize>(value: &T) -> String {
+    let mut out = Vec::new();
+    let _ = serde_json::to_writer(ScriptSafe(&mut out), value);
+    String::from_utf8(out).unwrap_or_default()
 }
 
 #[cfg(test)]
