@@ -192,4 +192,23 @@ fn serve_refuses_an_output_another_policysite_is_writing_and_a_foreign_folder() 
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert!(stderr(&o).contains("policysite did not make it"), "{}", stderr(&o));
     assert_eq!(site.read("www/mine.txt"), "x");
+    // A second serve of an output the first is writing stops at once and names the first.
+    let out = site.path().join("live");
+    let mut first = Command::new(env!("CARGO_BIN_EXE_policysite"))
+        .arg("--root")
+        .arg(site.path())
+        .args(["serve", "--port", "0", "--output"])
+        .arg(&out)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start serve");
+    let mut line = String::new();
+    std::io::BufRead::read_line(&mut std::io::BufReader::new(first.stdout.take().expect("stdout")), &mut line)
+        .expect("address");
+    let o = site.run(&["serve", "--port", "0", "--output", out.to_str().expect("utf8")]);
+    let _ = first.kill();
+    let _ = first.wait();
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("is being written by another policysite (policysite serve"), "{}", stderr(&o));
 }

@@ -46,3 +46,28 @@ fn the_bundled_site_keeps_its_navigation() {
     }
     assert!(!site.html("index.html").contains("id=\"all-pages\""));
 }
+
+/// `draft: true` leaves a page out of the site (no file, no navigation, no search, and a link to it
+/// is an error); `in_nav: false` keeps a top-level page out of the main navigation only.
+#[test]
+fn drafts_are_left_out_and_in_nav_false_stays_out_of_the_navigation() {
+    let site = TestSite::minimal();
+    site.write("content/unfinished.md", "---\ntitle: Unfinished\ndraft: true\n---\nZebrafinch notes.\n");
+    site.write("content/quiet.md", "---\ntitle: Quiet\nin_nav: false\n---\nQuiet page.\n");
+    site.write("content/shown.md", "---\ntitle: Shown\n---\nShown page.\n");
+    site.build_ok();
+    assert!(!site.out().join("unfinished").exists(), "a draft is not built");
+    let nav = nav_links(&site.html("shown/index.html"));
+    assert!(nav.contains(&"../shown/index.html".to_string()), "{nav:?}");
+    assert!(!nav.iter().any(|l| l.contains("unfinished") || l.contains("quiet")), "{nav:?}");
+    assert!(site.html("quiet/index.html").contains("Quiet page."), "in_nav: false is still built");
+    let index: String = walkdir::WalkDir::new(site.out().join("search"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| std::fs::read_to_string(e.path()).unwrap_or_default())
+        .collect();
+    assert!(!index.contains("zebrafinch") && index.contains("quiet"), "the draft is not in the search index");
+    site.write("content/shown.md", "---\ntitle: Shown\n---\nSee [it](@/unfinished.md).\n");
+    assert!(site.build_err().contains("link to a page that does not exist: `@/unfinished.md`"));
+}
