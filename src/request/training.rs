@@ -60,8 +60,15 @@ pub fn check_admin(
 ) -> Vec<Evidence> {
     // Every code still counting inside a retraining window, with verify's verdict text unchanged
     // ("VALID (revision 2 superseded; retraining due by …)"), so the deadline is seen.
-    for (quiz, code) in &admin.codes {
-        let v = verify(cx.quizzes, &admin.email, code, cx.today, cx.config.code_validity_days);
+    // Each code verified once: (quiz key in the request, code, verdict).
+    let verdicts: Vec<_> = admin
+        .codes
+        .iter()
+        .map(|(quiz, code)| {
+            (quiz, code, verify(cx.quizzes, &admin.email, code, cx.today, cx.config.code_validity_days))
+        })
+        .collect();
+    for (quiz, code, v) in &verdicts {
         if v.valid && v.superseded.is_some() {
             notes.push(format!("administrators[{i}].codes.{quiz}: code {code}: {}", v.status()));
         }
@@ -70,9 +77,8 @@ pub fn check_admin(
     for quiz_id in &cx.config.required_training {
         let field = format!("administrators[{i}].codes.{quiz_id}");
         // The code: Ok(text) when it holds, Err(message) when it does not, None when absent.
-        let code = admin.codes.get(quiz_id).map(|code| {
-            let v = verify(cx.quizzes, &admin.email, code, cx.today, cx.config.code_validity_days);
-            match (&v.problem, v.quiz.as_deref()) {
+        let code =
+            verdicts.iter().find(|(q, _, _)| *q == quiz_id).map(|(_, code, v)| match (&v.problem, v.quiz.as_deref()) {
                 (Some(why), _) => Err(format!("code {code}: {why}")),
                 (None, Some(q)) if q != quiz_id => Err(format!("code {code} is for `{q}`, not `{quiz_id}`")),
                 _ => Ok(format!(
@@ -81,8 +87,7 @@ pub fn check_admin(
                     v.revision.unwrap_or_default(),
                     v.completed.map(|d| d.to_string()).unwrap_or_default()
                 )),
-            }
-        });
+            });
         let lms = cx.lms.zip(cx.quizzes.get(quiz_id)).map(|(report, quiz)| {
             let f = report.finding(quiz, &admin.email, cx.today, cx.config.code_validity_days);
             let text = f.describe(&report.file);
