@@ -190,3 +190,15 @@ fn export_never_overwrites_a_file_it_did_not_write() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("is not a package policysite exported"));
     assert_eq!(std::fs::read_to_string(&zip).expect("read"), "not ours");
 }
+
+/// Exporting a quiz revision not yet published warns as `build` does (its codes could not be
+/// verified once the revision is superseded).
+#[test]
+fn exporting_an_unpublished_revision_warns() {
+    let site = TestSite::bundled();
+    let quiz = "quizzes/public-records.yaml";
+    site.write(quiz, &site.read(quiz).replace("revision: 2\n", "revision: 3\n"));
+    let o = export(&site, "1.2", &site.path().join("p"), &["--module", "public-records"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("revision 3 of quiz `public-records` is not published yet"), "{err}");
+}
