@@ -49,28 +49,10 @@ fn old_codes_count_until_the_retraining_deadline_in_verify() {
 #[test]
 fn old_codes_count_until_the_retraining_deadline_in_request_check() {
     let (site, old_code) = superseded_site(Some("2027-01-31"));
-    let ferpa = {
-        let quizzes = quiz::load_all(site.path()).expect("load");
-        let q = quizzes.get("ferpa-student-records").expect("ferpa");
-        code::issue(&q.key, &q.id, q.revision, ADMIN, code::day_of(Date::parse("2026-11-21").expect("d")).expect("day"))
-    };
-    let req = serde_json::json!({
-        "schema": "policysite/account-request", "version": 1, "id": "req-20261128-abcdef01", "submitted": "2026-11-28",
-        "requester": { "name": "Kim Coach", "email": ADMIN },
-        "account": { "type": "sports_team", "unit": "Stadium High School", "name": "Stadium Tigers Football", "purpose": "educational",
-                     "description": "Schedules and team news.", "platform": "instagram", "handle": "@stadiumtigersfb", "url": null },
-        "administrators": [{ "name": "Kim Coach", "email": ADMIN, "flsa_exempt": true,
-                             "codes": { "public-records": old_code, "ferpa-student-records": ferpa } }],
-        "principal_approval": { "name": "Pat Principal", "email": "pat@tacoma.k12.wa.us", "approved": true },
-        "privacy_settings": { "notify_on_tag": true, "approve_posts_by_others": true },
-        "acknowledgements": { "policies": true, "no_deletion": true, "student_privacy": true }
-    });
-    site.write("req.json", &req.to_string());
-    let file = site.path().join("req.json");
-    let check = |today: &str| {
-        let o = site.run(&["request", "check", "--today", today, file.to_str().expect("utf8")]);
-        (o.status.code().unwrap_or(-1), String::from_utf8_lossy(&o.stdout).into_owned())
-    };
+    let mut req = crate::request_common::good_request(&site);
+    req["administrators"][0]["codes"]["public-records"] = serde_json::json!(old_code);
+    let file = crate::request_common::write_request(&site, "req.json", &req);
+    let check = |today: &str| crate::request_common::run(&site, &["request", "check", "--today", today, &file]);
     let (status, out) = check("2027-01-15");
     assert_eq!(status, 0, "{out}");
     assert!(out.contains("ACCEPTABLE"), "{out}");

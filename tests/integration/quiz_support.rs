@@ -4,12 +4,10 @@
 use std::path::Path;
 
 use crate::common::TestSite;
-use policysite::date::Date;
-use policysite::quiz::{self, code};
 use sha2::{Digest, Sha256};
 
 pub const QUIZ: &str = "quizzes/public-records.yaml";
-pub const ADMIN: &str = "kim.coach@tacoma.k12.wa.us";
+pub use crate::request_common::ADMIN;
 
 /// A hash of every file below `dir` (names and bytes), skipping `skip` (the output folder).
 pub fn tree_hash(dir: &Path, skip: Option<&Path>) -> String {
@@ -89,16 +87,11 @@ pub fn publish(site: &TestSite) -> String {
     out
 }
 
+/// A code of the public-records quiz's current revision.
 pub fn code_now(site: &TestSite, email: &str, on: &str) -> String {
-    let quizzes = quiz::load_all(site.path()).expect("quizzes load");
-    let q = quizzes.get("public-records").expect("quiz");
-    code::issue(&q.key, "public-records", q.revision, email, code::day_of(Date::parse(on).expect("date")).expect("day"))
+    crate::request_common::code_for(site, "public-records", email, on, None)
 }
 
 pub fn verify(site: &TestSite, code: &str, today: &str) -> (i32, String) {
-    let o = site.run(&["verify", "--email", ADMIN, "--today", today, code]);
-    (
-        o.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr),
-    )
+    crate::request_common::run(site, &["verify", "--email", ADMIN, "--today", today, code])
 }

@@ -4,17 +4,8 @@ use crate::common;
 use crate::request_common;
 
 use common::TestSite;
-use request_common::{ADMIN, TODAY, code_for, good_request};
+use request_common::{ADMIN, TODAY, check, code_for, good_request};
 use serde_json::{Value, json};
-
-fn check(site: &TestSite, req: &Value) -> (i32, String) {
-    site.write("req.json", &serde_json::to_string_pretty(req).expect("json"));
-    let o = site.run(&["request", "check", "--today", TODAY, site.path().join("req.json").to_str().expect("utf8")]);
-    (
-        o.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr),
-    )
-}
 
 fn rejected(mutate: impl FnOnce(&TestSite, &mut Value), expected: &str) {
     let site = TestSite::bundled();
@@ -150,13 +141,7 @@ fn approve_adds_once_refuses_duplicates_and_revoke_keeps_history() {
     let req = good_request(&site);
     site.write("req.json", &serde_json::to_string(&req).expect("json"));
     let file = site.path().join("req.json");
-    let run = |args: &[&str]| {
-        let o = site.run(args);
-        (
-            o.status.code().unwrap_or(-1),
-            String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr),
-        )
-    };
+    let run = |args: &[&str]| request_common::run(&site, args);
     let f = file.to_str().expect("utf8");
     let (s, out) = run(&["request", "approve", "--today", TODAY, f]);
     assert_eq!(s, 0, "{out}");
