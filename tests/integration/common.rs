@@ -47,6 +47,21 @@ impl TestSite {
         TestSite { dir }
     }
 
+    /// A copy of `examples/revised-site` (a regulation with revisions) with the repository's current
+    /// theme (the example's `themes/` is a link to it) and its `policy-revisions.lock`.
+    pub fn revised_example() -> TestSite {
+        let from = Path::new(REPO).join("examples/revised-site");
+        let dir = tempfile::tempdir().expect("tempdir");
+        for d in ["content", "data", "quizzes"] {
+            copy_dir(&from.join(d), &dir.path().join(d));
+        }
+        copy_dir(&Path::new(REPO).join("themes"), &dir.path().join("themes"));
+        for f in ["site.yaml", "policy-revisions.lock"] {
+            std::fs::copy(from.join(f), dir.path().join(f)).expect(f);
+        }
+        TestSite { dir }
+    }
+
     /// A small site: the bundled theme, data and quizzes, and a few pages written for the test.
     pub fn minimal() -> TestSite {
         let site = TestSite::bundled();

@@ -8,42 +8,6 @@ use std::path::Path;
 
 use common::{REPO, TestSite};
 
-/// A copy of examples/revised-site, with the repository's current theme (so the test checks today's
-/// templates, not the example's snapshot of them).
-fn example() -> TestSite {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let from = Path::new(REPO).join("examples/revised-site");
-    for entry in walkdir::WalkDir::new(&from) {
-        let entry = entry.expect("walk");
-        let rel = entry.path().strip_prefix(&from).expect("prefix");
-        if rel.starts_with("themes") || rel.starts_with("public") {
-            continue;
-        }
-        let dest = dir.path().join(rel);
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&dest).expect("mkdir");
-        } else {
-            std::fs::copy(entry.path(), &dest).expect("copy");
-        }
-    }
-    let site = TestSite { dir };
-    copy_theme(&site);
-    site
-}
-
-fn copy_theme(site: &TestSite) {
-    let from = Path::new(REPO).join("themes/default");
-    for entry in walkdir::WalkDir::new(&from) {
-        let entry = entry.expect("walk");
-        let dest = site.path().join("themes/default").join(entry.path().strip_prefix(&from).expect("prefix"));
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&dest).expect("mkdir");
-        } else {
-            std::fs::copy(entry.path(), &dest).expect("copy");
-        }
-    }
-}
-
 fn build_on(site: &TestSite, today: &str) -> (bool, String) {
     let o = site.run(&["build", "--output", site.out().to_str().expect("utf8"), "--today", today]);
     (o.status.success(), String::from_utf8_lossy(&o.stderr).into_owned())
@@ -59,7 +23,7 @@ const REG: &str = "regulation/6973-1r/";
 
 #[test]
 fn every_revision_has_a_dated_url_with_a_banner_linking_to_the_current_page() {
-    let site = example();
+    let site = TestSite::revised_example();
     build_ok_on(&site, "2026-11-28");
     let old = site.html(&format!("{REG}2016-06-07/index.html"));
     assert!(old.contains("This is not the current version"), "{old}");
@@ -99,7 +63,7 @@ fn every_revision_has_a_dated_url_with_a_banner_linking_to_the_current_page() {
 
 #[test]
 fn compare_pages_mark_the_exact_inserted_and_deleted_words() {
-    let site = example();
+    let site = TestSite::revised_example();
     build_ok_on(&site, "2026-11-28");
     let cmp = site.html(&format!("{REG}compare/2016-06-07-to-2025-03-11/index.html"));
     for needle in [
@@ -131,7 +95,7 @@ fn compare_pages_mark_the_exact_inserted_and_deleted_words() {
 
 #[test]
 fn an_upcoming_revision_becomes_current_on_its_effective_date() {
-    let site = example();
+    let site = TestSite::revised_example();
     let sentence = "Each account should have at least two administrators";
     build_ok_on(&site, "2027-06-30");
     let page = site.html(&format!("{REG}index.html"));
@@ -163,7 +127,7 @@ fn an_upcoming_revision_becomes_current_on_its_effective_date() {
 
 #[test]
 fn the_feed_has_one_entry_per_revision_with_permanent_ids_and_compare_links() {
-    let site = example();
+    let site = TestSite::revised_example();
     build_ok_on(&site, "2026-11-28");
     let feed = site.read("public/feed.xml");
     // Three policy revisions, the quiz revision recorded by `publish` (the lock's date) and the two
@@ -191,7 +155,7 @@ fn the_feed_has_one_entry_per_revision_with_permanent_ids_and_compare_links() {
 
 #[test]
 fn a_module_whose_taught_section_changed_is_flagged_until_reviewed() {
-    let site = example();
+    let site = TestSite::revised_example();
     let err = build_ok_on(&site, "2026-11-28");
     assert!(
         err.contains("warning: content/training/public-records.md:9: 2026-11-17 revision of Regulation 6973.1R changed `public-records-act-retention`"),
@@ -210,7 +174,7 @@ fn a_module_whose_taught_section_changed_is_flagged_until_reviewed() {
 
 #[test]
 fn revision_source_errors_name_the_file_and_leave_the_output() {
-    let site = example();
+    let site = TestSite::revised_example();
     build_ok_on(&site, "2026-11-28");
     let before = common::snapshot(&site.out());
     let page = site.read("content/regulation/6973-1r.md");
@@ -240,7 +204,7 @@ fn revision_source_errors_name_the_file_and_leave_the_output() {
 
 #[test]
 fn the_oldest_revision_is_the_seed_text_word_for_word() {
-    let site = example();
+    let site = TestSite::revised_example();
     build_ok_on(&site, "2026-11-28");
     let seed = std::fs::read_to_string(Path::new(REPO).join("tests/fixtures/regulation-6973.1R.txt")).expect("seed");
     let words = |s: &str| -> Vec<String> {
@@ -270,7 +234,7 @@ fn the_oldest_revision_is_the_seed_text_word_for_word() {
 
 #[test]
 fn a_published_revision_cannot_change_but_a_new_one_can_be_added() {
-    let site = example();
+    let site = TestSite::revised_example();
     build_ok_on(&site, "2026-11-28");
     let rev = site.read("content/regulation/6973-1r/2016-06-07.md");
     site.write(
@@ -303,7 +267,7 @@ fn a_published_revision_cannot_change_but_a_new_one_can_be_added() {
 
 #[test]
 fn check_takes_the_build_date_too() {
-    let site = example();
+    let site = TestSite::revised_example();
     let o = site.run(&["check", "--today", "2026-11-28"]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     // The example has no request form: its training page names the form without a broken link.

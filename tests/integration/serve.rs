@@ -623,10 +623,7 @@ fn fixing_an_error_without_changing_the_output_is_announced() {
 /// serving as it is by a build, and editing the current revision gives what a clean build gives.
 #[test]
 fn edits_of_a_policy_with_revisions_equal_a_clean_build() {
-    let site = TestSite { dir: tempfile::tempdir().expect("tmp") };
-    let repo = std::path::Path::new(common::REPO);
-    common::copy_dir(&repo.join("examples/revised-site"), site.path());
-    common::copy_dir(&repo.join("themes"), &site.path().join("themes"));
+    let site = TestSite::revised_example();
     // Work on revisions that are not published yet (a published one may not change at all).
     std::fs::remove_file(site.path().join("policy-revisions.lock")).expect("rm lock");
     let srv = serve_with(&site, &["--today", "2026-11-28"]);
@@ -643,11 +640,7 @@ fn edits_of_a_policy_with_revisions_equal_a_clean_build() {
     let text = site.read(current);
     site.write(current, &text.replacen("Social media", "Social media (edited)", 1));
     wait_for(&rx, "reload");
-    let clean = TestSite { dir: tempfile::tempdir().expect("tmp") };
-    common::copy_dir(&repo.join("examples/revised-site"), clean.path());
-    common::copy_dir(&site.path().join("content"), &clean.path().join("content"));
-    std::fs::remove_file(clean.path().join("policy-revisions.lock")).expect("rm lock");
-    common::copy_dir(&repo.join("themes"), &clean.path().join("themes"));
+    let clean = TestSite::copy_of(site.path());
     let o = clean.run(&["build", "--today", "2026-11-28", "--output", clean.out().to_str().expect("utf8")]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(
