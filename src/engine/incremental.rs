@@ -76,7 +76,7 @@ fn update_data(root: &Path, site: &mut Site, renderer: &mut Renderer) -> Result<
     if platforms_changed || changed_files.iter().any(|k| *k == "directory") {
         vars.push("directory");
     }
-    *renderer = Renderer::new(root, site)?;
+    renderer.refresh_globals(site);
     let content = root.join(crate::load::content::CONTENT_DIR);
     let shortcode_pages: Vec<usize> = (0..site.pages.len())
         .filter(|&i| platforms_changed && site.pages[i].shortcodes.iter().any(|s| s.starts_with("platforms.")))

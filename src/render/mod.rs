@@ -116,33 +116,13 @@ impl Renderer {
             return Err(tera_diagnostic(&e, &files, &theme_dir).into());
         }
 
-        let mut globals = Context::new();
-        globals.insert("site", &site.config);
-        globals.insert("data", &site.data.all);
-        globals.insert("platforms", &site.data.platforms);
-        globals.insert("directory", &crate::request_view::directory_view(site));
-        let account_types: Vec<serde_json::Value> = crate::request::schema::ACCOUNT_TYPES
-            .iter()
-            .map(|(id, label)| serde_json::json!({ "id": id, "label": label }))
-            .collect();
-        globals.insert("account_types", &account_types);
-        let required: Vec<serde_json::Value> = site
-            .config
-            .required_training
-            .iter()
-            .filter_map(|id| site.quizzes.get(id))
-            .map(|q| serde_json::json!({ "id": q.id, "title": q.title, "revision": q.revision, "href": site.page(&q.module).map(|p| p.url.clone()) }))
-            .collect();
-        globals.insert("required_training", &required);
-        // The account request form's address, when the site has one (a site without it, such as
-        // examples/revised-site, names the form without a link instead of a broken one).
-        let request_href = site
-            .pages
-            .iter()
-            .find(|p| p.source.front.template.as_deref() == Some("request.html"))
-            .map(|p| p.url.clone());
-        globals.insert("request_href", &request_href);
-        Ok(Renderer { tera, files, globals })
+        Ok(Renderer { tera, files, globals: globals(site) })
+    }
+
+    /// Take the variables every template sees from `site` again (after a data file changed): the
+    /// templates themselves are not read again.
+    pub fn refresh_globals(&mut self, site: &Site) {
+        self.globals = globals(site);
     }
 
     /// Whether `template` (with its parents and includes) may read any of `vars`. When Tera cannot
@@ -249,6 +229,34 @@ impl Renderer {
         }
         self.tera.render(template, &ctx).map_err(|e| tera_diagnostic(&e, &self.files, Path::new(template)))
     }
+}
+
+/// The variables every template sees: the site's settings and data, and what the quizzes and pages say.
+fn globals(site: &Site) -> Context {
+    let mut globals = Context::new();
+    globals.insert("site", &site.config);
+    globals.insert("data", &site.data.all);
+    globals.insert("platforms", &site.data.platforms);
+    globals.insert("directory", &crate::request_view::directory_view(site));
+    let account_types: Vec<serde_json::Value> = crate::request::schema::ACCOUNT_TYPES
+        .iter()
+        .map(|(id, label)| serde_json::json!({ "id": id, "label": label }))
+        .collect();
+    globals.insert("account_types", &account_types);
+    let required: Vec<serde_json::Value> = site
+        .config
+        .required_training
+        .iter()
+        .filter_map(|id| site.quizzes.get(id))
+        .map(|q| serde_json::json!({ "id": q.id, "title": q.title, "revision": q.revision, "href": site.page(&q.module).map(|p| p.url.clone()) }))
+        .collect();
+    globals.insert("required_training", &required);
+    // The account request form's address, when the site has one (a site without it, such as
+    // examples/revised-site, names the form without a link instead of a broken one).
+    let request_href =
+        site.pages.iter().find(|p| p.source.front.template.as_deref() == Some("request.html")).map(|p| p.url.clone());
+    globals.insert("request_href", &request_href);
+    globals
 }
 
 mod context;
