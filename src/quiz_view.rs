@@ -248,6 +248,7 @@ pub fn site_files(site: &Site) -> Vec<(String, Vec<u8>)> {
         "email_domains": site.config.email_domains,
         "communications": site.config.communications,
         "platforms": site.data.platforms,
+        "handle_pattern": crate::load::directory::HANDLE_PATTERN,
     });
     let js = format!("window.POLICYSITE = {};\n", crate::search_index::script_json(&config));
     vec![("assets/site-data.js".into(), js.into_bytes())]

@@ -89,8 +89,13 @@ impl Directory {
 /// A handle as platforms write them: an optional `@`, then ASCII letters, digits, `.`, `_` and `-`.
 /// Anything else could look like an existing official account (`＠team1`, `team\u{200b}1`) while
 /// being a different string, and so slip past the duplicate check.
+/// The request form checks the same pattern (`site-data.js` carries it).
 pub fn valid_handle(handle: &str) -> bool {
-    let name = handle.strip_prefix('@').unwrap_or(handle);
-    (1..=100).contains(&name.len())
-        && name.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+    static HANDLE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(HANDLE_PATTERN).unwrap_or_else(|e| panic!("bad handle pattern: {e}"))
+    });
+    HANDLE.is_match(handle)
 }
+
+/// What [`valid_handle`] accepts, as a regular expression both Rust and JavaScript read alike.
+pub const HANDLE_PATTERN: &str = "^@?[A-Za-z0-9._-]{1,100}$";

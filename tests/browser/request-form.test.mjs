@@ -72,6 +72,21 @@ for (const viewport of VIEWPORTS) {
     await page.context().close();
   });
 
+  test(`${at}: a handle with a lookalike character is refused as request check refuses it`, async () => {
+    const page = await formPage(viewport);
+    await fillValid(page);
+    for (const handle of ['＠stadiumtigersfb', '@stadium\u200btigersfb', '@stadium tigers']) {
+      await page.locator('#account-handle').fill(handle);
+      await submit(page);
+      assert.match(await page.locator('#account-handle-error').textContent(), /as the platform shows it/, handle);
+      assert.equal(await page.locator('#account-handle').getAttribute('aria-invalid'), 'true', handle);
+    }
+    await page.locator('#account-handle').fill('@stadiumtigersfb');
+    await submit(page);
+    assert.equal(await page.locator('[data-request-result]').isVisible(), true, (await page.locator('[data-error-list]').allTextContents()).join('\n'));
+    await page.context().close();
+  });
+
   test(`${at}: email errors for administrators and the principal name the required domain`, async () => {
     const page = await formPage(viewport);
     await page.locator('#account-type').selectOption('sports_team');
