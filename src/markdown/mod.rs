@@ -107,7 +107,7 @@ pub fn render(src: &Source<'_>, resolver: &dyn Resolver) -> Rendered {
         (l + src.first_line - 1, c)
     };
 
-    let mut events: Vec<Event<'_>> = Vec::new();
+    let mut events: Option<Vec<Event<'_>>> = src.want_html.then(Vec::new);
     let mut ids: HashMap<String, usize> = HashMap::new();
     let mut footnotes = Footnotes::default();
     let mut in_link = 0usize;
@@ -282,7 +282,7 @@ pub fn render(src: &Source<'_>, resolver: &dyn Resolver) -> Rendered {
     flush_section(&mut out.sections, &mut current_section, collect_text);
 
     let mut html_out = String::new();
-    if src.want_html {
+    if let Some(events) = events {
         html_out.reserve(body.len() * 3 / 2);
         html::push_html(&mut html_out, events.into_iter());
     }
@@ -302,8 +302,10 @@ struct HeadingBuf<'a> {
     start: usize,
 }
 
+/// Route an event to the heading or footnote being collected, else to the page's events, which
+/// only the render pass keeps (`events` is `None` in the first pass: its HTML is never made).
 fn push<'a>(
-    events: &mut Vec<Event<'a>>,
+    events: &mut Option<Vec<Event<'a>>>,
     heading: &mut Option<HeadingBuf<'a>>,
     footnotes: &mut Footnotes<'a>,
     e: Event<'a>,
@@ -312,7 +314,7 @@ fn push<'a>(
         h.inner.push(e);
     } else if let Some(buf) = footnotes.current_buffer() {
         buf.push(e);
-    } else {
+    } else if let Some(events) = events {
         events.push(e);
     }
 }
