@@ -54,3 +54,8 @@ test('every single-symbol change and adjacent swap is caught by the check symbol
     }
   }
 });
+
+test('District email addresses: the form agrees with request check (src/request/email.rs)', () => {
+  const { domains, cases } = V.district_emails;
+  for (const { email, district } of cases) assert.equal(C.isDistrictEmail(email, domains), district, JSON.stringify(email));
+});

@@ -48,7 +48,29 @@ fn generate() -> Value {
             "code": code::issue(&quiz_key, quiz, *rev, email, *day),
         }));
     }
-    json!({ "sha256": sha, "hmac_sha256": hmac, "codes": codes })
+    // Which addresses are District addresses: the request form (JavaScript) must agree with
+    // `request check` (src/request/email.rs).
+    let domains = ["tacoma.k12.wa.us".to_string()];
+    let emails: Vec<Value> = [
+        "kim.coach@tacoma.k12.wa.us",
+        " Kim.Coach@TACOMA.k12.wa.us ",
+        "o'neil+team@tacoma.k12.wa.us",
+        "kim@gmail.com",
+        "kim@evil.tacoma.k12.wa.us",
+        "\"kim\"@tacoma.k12.wa.us",
+        "kim coach@tacoma.k12.wa.us",
+        ".kim@tacoma.k12.wa.us",
+        "kim.@tacoma.k12.wa.us",
+        "kim..coach@tacoma.k12.wa.us",
+        "kim@@tacoma.k12.wa.us",
+        "@tacoma.k12.wa.us",
+        "kïm@tacoma.k12.wa.us",
+        "",
+    ]
+    .iter()
+    .map(|e| json!({ "email": e, "district": policysite::request::email::district_email(e, &domains).is_ok() }))
+    .collect();
+    json!({ "sha256": sha, "hmac_sha256": hmac, "codes": codes, "district_emails": { "domains": domains, "cases": emails } })
 }
 
 #[test]

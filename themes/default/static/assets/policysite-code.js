@@ -81,6 +81,12 @@
   var DATA_SYMBOLS = 18;
 
   function normalizeEmail(e) { return String(e).trim().toLowerCase(); }
+  /* A plain District address, as `request check` reads one (src/request/email.rs): ASCII name
+   * characters without leading, trailing or doubled dots, one @, and a domain of the list. */
+  function isDistrictEmail(e, domains) {
+    var m = /^([A-Za-z0-9!#$%&'*+\/=?^_`{|}~.-]+)@([^@\s]+)$/.exec(normalizeEmail(e || ''));
+    return !!m && !/^\.|\.$|\.\./.test(m[1]) && domains.indexOf(m[2]) >= 0;
+  }
   function quizTag(id) { var h = sha256(utf8('policysite/tag/v1\n' + id)); return (h[0] << 2) | (h[1] >> 6); }
   function mac(key, email, tag, revision, day) {
     var m = hmacSha256(key, utf8('policysite/code/v1\n' + normalizeEmail(email) + '\n' + tag + '\n' + revision + '\n' + day));
@@ -146,7 +152,7 @@
 
   var api = {
     sha256: sha256, hmacSha256: hmacSha256, utf8: utf8, hex: hex, unhex: unhex,
-    normalizeEmail: normalizeEmail, quizTag: quizTag, mac: mac, encode: encode, decode: decode,
+    normalizeEmail: normalizeEmail, isDistrictEmail: isDistrictEmail, quizTag: quizTag, mac: mac, encode: encode, decode: decode,
     checkValue: checkValue, questionKey: questionKey, checkHash: checkHash, quizKey: quizKey, seal: seal,
     issue: issue, today: today, dayToISO: dayToISO, EPOCH_DAYS: EPOCH_DAYS
   };

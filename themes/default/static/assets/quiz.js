@@ -161,10 +161,7 @@
     (fs.querySelector('input:checked') || fs.querySelector('input')).focus();
   });
 
-  function isDistrictEmail(email) {
-    var m = /^[^@\s]+@([^@\s]+)$/.exec(C.normalizeEmail(email));
-    return !!m && site.email_domains.indexOf(m[1]) >= 0;
-  }
+  function isDistrictEmail(email) { return C.isDistrictEmail(email, site.email_domains); }
 
   var emailInput = completion.querySelector('[data-completion-email]');
   var error = completion.querySelector('[data-completion-error]');

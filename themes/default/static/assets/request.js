@@ -19,10 +19,7 @@
   var adminCounter = 0;
 
   function quizById(id) { return site.quizzes.filter(function (q) { return q.id === id; })[0]; }
-  function isDistrictEmail(e) {
-    var m = /^[^@\s]+@([^@\s]+)$/.exec(C.normalizeEmail(e || ''));
-    return !!m && site.email_domains.indexOf(m[1]) >= 0;
-  }
+  function isDistrictEmail(e) { return C.isDistrictEmail(e, site.email_domains); }
   function needsPrincipal(type) { return type === 'school' || type === 'sports_team' || type === 'club'; }
   var DOMAINS = '@' + site.email_domains.join(' or @');
 
