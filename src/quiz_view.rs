@@ -249,6 +249,7 @@ pub fn site_files(site: &Site) -> Vec<(String, Vec<u8>)> {
         "communications": site.config.communications,
         "platforms": site.data.platforms,
         "handle_pattern": crate::load::directory::HANDLE_PATTERN,
+        "needs_principal": crate::request::schema::NEEDS_PRINCIPAL,
     });
     let js = format!("window.POLICYSITE = {};\n", crate::search_index::script_json(&config));
     vec![("assets/site-data.js".into(), js.into_bytes())]

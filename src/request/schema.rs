@@ -136,7 +136,9 @@ pub fn account_type_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schem
 }
 
 /// Accounts in a school's name need the principal's approval (Regulation 6973.1R, Maintenance and
-/// Monitoring Responsibilities).
+/// Monitoring Responsibilities). The request form reads the same list from `site-data.js`.
+pub const NEEDS_PRINCIPAL: &[&str] = &["school", "sports_team", "club"];
+
 pub fn needs_principal(kind: &str) -> bool {
-    matches!(kind, "school" | "sports_team" | "club")
+    NEEDS_PRINCIPAL.contains(&kind)
 }

@@ -20,7 +20,7 @@
 
   function quizById(id) { return site.quizzes.filter(function (q) { return q.id === id; })[0]; }
   function isDistrictEmail(e) { return C.isDistrictEmail(e, site.email_domains); }
-  function needsPrincipal(type) { return type === 'school' || type === 'sports_team' || type === 'club'; }
+  function needsPrincipal(type) { return site.needs_principal.indexOf(type) >= 0; }
   var DOMAINS = '@' + site.email_domains.join(' or @');
 
   /** Codes earned in this browser: quiz id → {email, code}. Newer key first; storage off → none. */
