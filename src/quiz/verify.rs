@@ -116,6 +116,20 @@ fn key_for(quiz: &super::Quiz, code_revision: u32, today: Date) -> Result<([u8; 
     }
 }
 
+/// Whether a completion on `completed` still counts on `today` (a code's date or an LMS report's):
+/// not dated in the future, with one day of grace (a browser west of UTC may already be on the next
+/// UTC day), and not older than `validity_days`.
+pub fn completion_counts(completed: Date, today: Date, validity_days: u32) -> Result<(), Invalid> {
+    if completed.to_days() > today.to_days() + 1 {
+        return Err(Invalid::Future);
+    }
+    let valid_until = Date::from_days(completed.to_days() + i64::from(validity_days));
+    if today > valid_until {
+        return Err(Invalid::Expired { valid_until });
+    }
+    Ok(())
+}
+
 pub fn verify(quizzes: &Quizzes, email: &str, input: &str, today: Date, validity_days: u32) -> Verdict {
     let mut v = Verdict {
         code: input.trim().to_string(),
@@ -159,14 +173,8 @@ pub fn verify(quizzes: &Quizzes, email: &str, input: &str, today: Date, validity
         v.problem = Some(Invalid::WrongPersonOrQuiz);
         return v;
     }
-    // One day of grace: a browser west of UTC may already be on the next UTC day.
-    if completed.to_days() > today.to_days() + 1 {
-        v.problem = Some(Invalid::Future);
-        return v;
-    }
-    let valid_until = Date::from_days(completed.to_days() + i64::from(validity_days));
-    if today > valid_until {
-        v.problem = Some(Invalid::Expired { valid_until });
+    if let Err(why) = completion_counts(completed, today, validity_days) {
+        v.problem = Some(why);
         return v;
     }
     v.valid = true;

@@ -204,12 +204,14 @@ impl Report {
             );
         };
         let retrain_by = revision_counts(quiz, revision, today)?;
-        if completed.to_days() > today.to_days() + 1 {
-            return Err(format!("the LMS completion is dated in the future ({completed})"));
-        }
-        let valid_until = Date::from_days(completed.to_days() + i64::from(validity_days));
-        if today > valid_until {
-            return Err(format!("the LMS completion expired on {valid_until}"));
+        match crate::quiz::verify::completion_counts(completed, today, validity_days) {
+            Err(crate::quiz::verify::Invalid::Future) => {
+                return Err(format!("the LMS completion is dated in the future ({completed})"));
+            }
+            Err(crate::quiz::verify::Invalid::Expired { valid_until }) => {
+                return Err(format!("the LMS completion expired on {valid_until}"));
+            }
+            _ => {}
         }
         Ok(Finding::Passed { line: r.line, completed, revision, retrain_by })
     }
