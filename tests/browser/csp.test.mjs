@@ -7,6 +7,16 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bundledSiteFixture, newPage } from './harness.mjs';
 
+// Polls `cond` until it holds or the deadline passes (no fixed sleeps: a slow machine waits longer,
+// a fast one not at all).
+async function until(cond, what, ms = 5000) {
+  const end = Date.now() + ms;
+  while (!(await cond())) {
+    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 // The build refuses such content (src/markdown/safety.rs), so it is put into a built page directly, as
 // if something had slipped past: the policy is the second line of defence.
 const INJECTED = '<img src="https://thirdparty.test/pixel.png" alt="A pixel from another host">' +
@@ -32,7 +42,11 @@ for (const [where, base] of [['http', () => fx.server.base], ['file://', () => '
     await page.waitForLoadState('load');
     // Chromium reports a blocked request as one that failed with the reason "csp": it never
     // left the browser. Every request to another host must have ended so.
-    await page.waitForTimeout(200);
+    await until(
+      () => ['img-src', 'media-src'].every((d) => violations.some((v) => v.startsWith(d))) &&
+        page.thirdParty.every((u) => failed.some((f) => f.startsWith(u + ' '))),
+      'both injected loads to be blocked and every third-party request to end',
+    );
     for (const u of page.thirdParty) {
       assert.ok(failed.includes(u + ' csp'), `${u} was blocked by the policy: ${failed.join(', ')}`);
     }
@@ -41,8 +55,11 @@ for (const [where, base] of [['http', () => fx.server.base], ['file://', () => '
     // The site's own inline script (allowed by its hash) ran; the injected one and the javascript:
     // link did not.
     assert.match(await page.evaluate(() => document.documentElement.className), /\bjs\b/);
+    const before = violations.length;
     await page.click('#js-link');
-    await page.waitForTimeout(100);
+    // The blocked javascript: navigation is reported as a script-src violation: once it is, the
+    // click has been handled and had its chance to run.
+    await until(() => violations.slice(before).some((v) => v.startsWith('script-src')), 'the javascript: link to be blocked');
     assert.equal(await page.evaluate(() => document.documentElement.getAttribute('data-injected')), null);
     assert.equal(await page.evaluate(() => document.documentElement.getAttribute('data-link')), null);
     await page.close();

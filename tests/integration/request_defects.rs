@@ -163,9 +163,15 @@ fn a_run_killed_with_sigkill_loses_nothing_and_its_temp_file_is_removed() {
             .filter(|n| n.ends_with(".tmp"))
             .collect()
     };
-    // Wait for the temporary file (the child holds there until killed).
+    // Wait for the temporary file (the child holds there until killed), with a deadline so a child
+    // that never gets there fails the test instead of hanging CI.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
     while temp_files().is_empty() {
         assert!(child.try_wait().expect("try_wait").is_none(), "the approval ended before writing");
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("no temporary file after 60 s: the approval never reached its rename");
+        }
         std::thread::sleep(std::time::Duration::from_millis(10));
     }
     child.kill().expect("SIGKILL"); // Child::kill sends SIGKILL on Unix
