@@ -26,8 +26,7 @@ use footnotes::Footnotes;
 use links::{POLICY_REF, link_policies, rewrite_link};
 pub use safety::problems_in_text;
 use shortcodes::{expand_shortcodes, original_offset};
-use text::unique_id;
-pub use text::{escape_attr, escape_text, slug, valid_id};
+pub use text::{escape_attr, escape_text, slug, unique_id, valid_id};
 
 /// The Markdown dialect: GitHub-style tables and footnotes, smart punctuation, `{#id}` on headings.
 pub fn options() -> Options {

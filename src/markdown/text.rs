@@ -21,15 +21,24 @@ pub fn slug(text: &str) -> String {
     if s.is_empty() { "section".into() } else { s }
 }
 
-pub(super) fn unique_id(ids: &mut HashMap<String, usize>, base: String) -> String {
+/// Make a heading id unique on its page: the first `base` is kept, later ones get `-1`, `-2`, … and
+/// a suffix that another heading already took is skipped, so no two headings share an id. The one
+/// rule for every page, archive and compare view (`policy::sections` calls it too), so a link to a
+/// section finds the same heading everywhere.
+pub fn unique_id(ids: &mut HashMap<String, usize>, base: String) -> String {
     let n = ids.entry(base.clone()).or_insert(0);
     *n += 1;
     if *n == 1 {
-        base
-    } else {
-        let candidate = format!("{base}-{}", *n - 1);
-        ids.insert(candidate.clone(), 1);
-        candidate
+        return base;
+    }
+    let mut k = *n - 1;
+    loop {
+        let candidate = format!("{base}-{k}");
+        if !ids.contains_key(&candidate) {
+            ids.insert(candidate.clone(), 1);
+            return candidate;
+        }
+        k += 1;
     }
 }
 

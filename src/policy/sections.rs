@@ -43,9 +43,7 @@ pub fn split(markdown: &str) -> Vec<Section> {
             Event::End(TagEnd::Heading(_)) => {
                 if let Some((level, explicit, title)) = heading.take() {
                     let base = explicit.unwrap_or_else(|| crate::markdown::slug(&title));
-                    let n = seen.entry(base.clone()).or_insert(0);
-                    let id = if *n == 0 { base.clone() } else { format!("{base}-{n}") };
-                    *n += 1;
+                    let id = crate::markdown::unique_id(&mut seen, base);
                     out.push(Section { id, title: title.trim().to_string(), level, text: String::new() });
                 }
             }
@@ -129,5 +127,12 @@ mod tests {
         assert_eq!(s[0].text, "Intro on two lines.[1]\n\nSecond.");
         assert_eq!((s[1].id.as_str(), s[1].text.as_str()), ("r", "a\n\nb"));
         assert_eq!((s[2].id.as_str(), s[2].text.as_str()), (FOOTNOTES, "[1] Note one."));
+    }
+
+    #[test]
+    fn repeated_headings_get_the_ids_the_page_gives_them() {
+        let ids: Vec<String> =
+            split("## Scope\n\na\n\n## Scope\n\nb\n\n## Scope 1\n\nc\n").into_iter().map(|s| s.id).collect();
+        assert_eq!(ids, ["scope", "scope-1", "scope-1-1"]);
     }
 }

@@ -282,3 +282,29 @@ fn check_takes_the_build_date_too() {
     let (ok, build_err) = build_on(&site, "2010-01-01");
     assert!(!ok && build_err.contains("no revision of this page is in effect on 2010-01-01"), "{build_err}");
 }
+
+/// Headings "Scope", "Scope", "Scope 1" get one set of ids on the page, its archive copy and the
+/// compare view (the compare view once gave the third a second `scope-1`).
+#[test]
+fn repeated_headings_have_the_same_ids_on_page_archive_and_compare() {
+    let site = TestSite::revised_example();
+    let last = site.read(&format!("content/{REG}2026-11-17.md"));
+    let body = last.split_once("\n---\n").map_or(last.as_str(), |(_, b)| b);
+    let added = "\n## Scope\n\nFirst.\n\n## Scope\n\nSecond.\n\n## Scope 1\n\nThird.\n";
+    site.write(&format!("content/{REG}2027-08-01.md"), &format!("---\nnote: Scope sections.\n---\n{body}{added}"));
+    build_ok_on(&site, "2027-08-02");
+    let ids = |html: &str, prefix: &str| -> Vec<String> {
+        ["scope", "scope-1", "scope-1-1", "scope-2"]
+            .iter()
+            .filter(|id| html.contains(&format!(r#"id="{prefix}{id}""#)))
+            .map(|id| id.to_string())
+            .collect()
+    };
+    let page = site.html(&format!("{REG}index.html"));
+    let archive = site.html(&format!("{REG}2027-08-01/index.html"));
+    let compare = site.html(&format!("{REG}compare/2026-11-17-to-2027-08-01/index.html"));
+    assert_eq!(ids(&page, ""), ["scope", "scope-1", "scope-1-1"]);
+    assert_eq!(ids(&archive, ""), ["scope", "scope-1", "scope-1-1"]);
+    assert_eq!(ids(&compare, "cmp-"), ["scope", "scope-1", "scope-1-1"]);
+    assert_eq!(compare.matches(r#"id="cmp-scope-1""#).count(), 1, "one section per id");
+}
