@@ -15,6 +15,7 @@ pub mod feed;
 pub mod pages;
 pub mod publish;
 pub mod review;
+pub mod revise;
 pub mod revisions;
 pub mod sections;
 
