@@ -10,6 +10,7 @@
 //!   "What changed" list for the home page;
 //! - [`site_files`] (write): compare pages and `feed.xml`.
 
+pub mod adopted;
 pub mod compare;
 pub mod feed;
 pub mod pages;

@@ -44,6 +44,11 @@ impl TestSite {
             }
         }
         std::fs::copy(from.join("site.yaml"), dir.path().join("site.yaml")).expect("site.yaml");
+        // The published policy revisions, so a test that edits one sees the build refuse it.
+        if from.join("policy-revisions.lock").is_file() {
+            std::fs::copy(from.join("policy-revisions.lock"), dir.path().join("policy-revisions.lock"))
+                .expect("policy-revisions.lock");
+        }
         TestSite { dir }
     }
 

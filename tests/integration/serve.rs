@@ -433,14 +433,16 @@ fn edits_rebuild_only_what_they_touch() {
     wait_for(&rx, "reload");
     assert!(srv.log_line("rebuilt in").ends_with("(data: 1 page)"));
     assert!(get(&srv.addr, "/directory/").body.contains("data-account=\"instagram:@x\""));
-    // The platform list feeds the regulation's footnotes, the platform page, the request form, a
-    // training module (through shortcodes and templates) and the directory (platform names), and
-    // nothing else.
+    // The platform list feeds the regulation's note on its adopted footnote (the page and its
+    // revision's archive page), the platform page, the request form, a training module (through
+    // shortcodes and templates) and the directory (platform names), and nothing else.
     let platforms = site.read("data/platforms.yaml").replace("    name: Flickr\n", "    name: Flickr Photos\n");
     site.write("data/platforms.yaml", &platforms);
     wait_for(&rx, "reload");
-    assert!(srv.log_line("rebuilt in").ends_with("(data: 5 pages)"));
-    assert!(get(&srv.addr, "/regulation/6973-1r/").body.contains("Pinterest, Flickr Photos and blogs."));
+    assert!(srv.log_line("rebuilt in").ends_with("(data: 6 pages)"));
+    let reg = get(&srv.addr, "/regulation/6973-1r/").body;
+    assert!(reg.contains("Pinterest, Flickr and blogs."), "the adopted footnote stays");
+    assert!(reg.contains("data-current-list-note") && reg.contains("Pinterest, Flickr Photos and Blogs."), "{reg}");
     assert!(get(&srv.addr, "/platforms/").body.contains("Flickr Photos"));
 }
 
