@@ -166,6 +166,16 @@ pub fn start(root: &Path, req: &Request) -> Result<Started, Diagnostics> {
             "leave --effective out when the revision applies from its adoption",
         ));
     }
+    let folder = root.join(CONTENT_DIR).join(rel.trim_end_matches(".md"));
+    let new_file = folder.join(format!("{}.md", req.date));
+    let new_shown = display_path(root, &new_file);
+    if new_file.exists() {
+        return Err(refuse(
+            &new_shown,
+            format!("a revision adopted on {} already exists", req.date),
+            "give the date of the new adoption; a revision not yet recorded by `policysite publish` may be edited in place, a published one never changes",
+        ));
+    }
     let site = crate::engine::load_site(root, req.today)?;
     let Some(page) = site.page(&rel) else {
         return Err(refuse(
@@ -179,16 +189,6 @@ pub fn start(root: &Path, req: &Request) -> Result<Started, Diagnostics> {
             &shown,
             "not a policy page: its front matter has no `number:`",
             "`revise` works on policy and regulation pages; add `number: …` if this page is one",
-        ));
-    }
-    let folder = root.join(CONTENT_DIR).join(rel.trim_end_matches(".md"));
-    let new_file = folder.join(format!("{}.md", req.date));
-    let new_shown = display_path(root, &new_file);
-    if new_file.exists() {
-        return Err(refuse(
-            &new_shown,
-            format!("a revision adopted on {} already exists", req.date),
-            "edit that file while it is unpublished, or give the date of the new adoption",
         ));
     }
     let policy = site.policy.by_rel(&rel);

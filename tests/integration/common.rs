@@ -33,6 +33,11 @@ impl TestSite {
         TestSite::copy_of(Path::new(REPO))
     }
 
+    /// An empty temporary folder (for `policysite new`).
+    pub fn empty() -> TestSite {
+        TestSite { dir: tempfile::tempdir().expect("tempdir") }
+    }
+
     /// A copy of the sources of the site in `from` (content, data, quizzes, themes, static and
     /// templates when present, site.yaml), not its output: for the clean build a test compares
     /// `serve`'s output with.
