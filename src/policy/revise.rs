@@ -52,13 +52,15 @@ fn refuse(file: impl AsRef<Path>, message: impl Into<String>, help: impl Into<St
     Diagnostic::new(file.as_ref(), message.into()).help(help.into()).into()
 }
 
-/// Find the page file: `--root`-relative first, then below `content/`. Returns the file and its
+/// Find the page file: `--root`-relative first, then below `content/`, then as given (from the
+/// current folder). Returns the file and its
 /// content path (`regulation/6973-1r.md`).
 fn locate(root: &Path, given: &Path) -> Result<(PathBuf, String), Diagnostics> {
     let content = root.join(CONTENT_DIR);
-    let file = [root.join(given), content.join(given)].into_iter().find(|p| p.is_file()).ok_or_else(|| {
-        refuse(given, "no such page", "give the policy page's file, e.g. content/regulation/6973-1r.md")
-    })?;
+    let file =
+        [root.join(given), content.join(given), given.to_path_buf()].into_iter().find(|p| p.is_file()).ok_or_else(
+            || refuse(given, "no such page", "give the policy page's file, e.g. content/regulation/6973-1r.md"),
+        )?;
     let canon = |p: &Path| p.canonicalize().map_err(|e| refuse(p, format!("cannot read: {e}"), "check the path"));
     let (abs, content_abs) = (canon(&file)?, canon(&content)?);
     let rel = abs
