@@ -703,3 +703,44 @@ fn a_site_that_never_built_shows_its_errors_and_reloads_when_fixed() {
     wait_for(&rx, "reload");
     assert_eq!(get(&srv.addr, "/").status, 200);
 }
+
+/// Issue 24: `policysite revise` while `serve` runs: the new revision's compare view appears with no
+/// change, then shows each edit of the new file as it is saved (what `revise` tells the admin).
+#[test]
+fn revise_while_serving_the_compare_view_follows_the_edits() {
+    let site = TestSite::bundled();
+    let srv = serve_with(&site, &["--today", "2026-12-05"]);
+    let rx = events(&srv.addr);
+    let o = site.run(&[
+        "revise",
+        "content/regulation/6973-1r.md",
+        "--date",
+        "2026-12-01",
+        "--note",
+        "One word.",
+        "--today",
+        "2026-12-05",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let compare = "/regulation/6973-1r/compare/2016-06-07-to-2026-12-01/";
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let mut page = get(&srv.addr, compare);
+    while page.status != 200 && Instant::now() < deadline {
+        let _ = rx.recv_timeout(Duration::from_millis(200));
+        page = get(&srv.addr, compare);
+    }
+    assert_eq!(page.status, 200, "the new revision's compare view is served");
+    assert!(page.body.contains("sections changed: 0 insertions and 0 deletions"), "{}", page.body);
+    let file = "content/regulation/6973-1r/2026-12-01.md";
+    site.write(file, &site.read(file).replacen("an evolving way", "an emerging way", 1));
+    // Poll (with a deadline) rather than wait for one event: the rebuild `revise` caused may still
+    // announce itself after the edit is saved.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let mut page = get(&srv.addr, compare).body;
+    while !page.contains("<ins>emerging</ins>") && Instant::now() < deadline {
+        let _ = rx.recv_timeout(Duration::from_millis(200));
+        page = get(&srv.addr, compare).body;
+    }
+    assert!(page.contains("<del>evolving</del>") && page.contains("<ins>emerging</ins>"), "{page}");
+    assert!(page.contains("1 insertion and 1 deletion"), "{page}");
+}
