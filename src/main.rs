@@ -29,6 +29,8 @@ enum Command {
     /// Record the quizzes' current revisions as published (quizzes/revisions.lock), so they cannot
     /// change silently and their codes can be verified after the next revision.
     Publish(cmd::publish::Args),
+    /// Start a new revision of a policy page (the first time, move its text into revision files).
+    Revise(cmd::revise::Args),
     /// Check, approve or retire Social Media Account Requests (the Communications Department's tools).
     Request(cmd::request::Args),
     /// Export training modules for other systems: `export scorm` makes SCORM packages for an LMS.
@@ -57,6 +59,7 @@ fn main() {
         Command::Verify(args) => cmd::verify::run(root, args),
         Command::Request(args) => cmd::request::run(root, args),
         Command::Publish(args) => cmd::publish::run(root, args),
+        Command::Revise(args) => cmd::revise::run(root, args),
         Command::Export(args) => cmd::export::run(root, args),
         Command::New(args) => cmd::new::run(root, args),
         Command::Schema(args) => cmd::schema::run(root, args),

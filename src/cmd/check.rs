@@ -35,6 +35,12 @@ pub fn run(root: &Path, external: &Args) -> i32 {
         }
     };
     eprintln!("checked {pages} pages and their links: no problems found");
+    // The change feed is how staff hear of a new revision; feed readers need absolute links.
+    if crate::config::SiteConfig::load(root).is_ok_and(|c| c.base_url.is_none()) {
+        eprintln!(
+            "warning: site.yaml: `base_url` is not set, so feed.xml carries relative links, which feed readers cannot follow\n  help: set `base_url:` to the site's public address, e.g. `base_url: https://www.example.org/social-media/`"
+        );
+    }
     if !external.enabled {
         return 0;
     }

@@ -6,6 +6,7 @@ pub mod export;
 pub mod new;
 pub mod publish;
 pub mod request;
+pub mod revise;
 pub mod schema;
 pub mod serve;
 pub mod verify;

@@ -16,15 +16,21 @@ pub struct Args {
     /// The district's email domain: staff addresses must be in it.
     #[arg(long, default_value = "example.org")]
     pub domain: String,
+    /// The site's public address, e.g. https://www.example.org/social-media/ (site.yaml's
+    /// `base_url`: the change feed and the sitemap need absolute links). Without it, site.yaml gets
+    /// a commented `base_url:` line to fill in.
+    #[arg(long)]
+    pub base_url: Option<String>,
 }
 
 pub fn run(root: &Path, args: &Args) -> i32 {
     // DIR is taken below --root like every other path (with the default `.`, below the current folder).
     let target = root.join(&args.dir);
-    let settings = match (scaffold::check_district(&args.district), scaffold::check_domain(&args.domain)) {
-        (Ok(district), Ok(domain)) => scaffold::Settings { district, domain },
-        (d, m) => {
-            for e in [d.err(), m.err()].into_iter().flatten() {
+    let base_url = args.base_url.as_deref().map(scaffold::check_base_url).transpose();
+    let settings = match (scaffold::check_district(&args.district), scaffold::check_domain(&args.domain), base_url) {
+        (Ok(district), Ok(domain), Ok(base_url)) => scaffold::Settings { district, domain, base_url },
+        (d, m, b) => {
+            for e in [d.err(), m.err(), b.err()].into_iter().flatten() {
                 eprintln!("error: {e}");
             }
             return 2;
@@ -35,7 +41,7 @@ pub fn run(root: &Path, args: &Args) -> i32 {
             let dir = target.display();
             eprintln!("created a site for {} in {dir} ({n} files)", settings.district);
             eprintln!(
-                "next:\n  cd {dir}\n  policysite serve\nthen edit site.yaml, content/regulation/social-media.md and data/platforms.yaml first (see README.md there)"
+                "next:\n  cd {dir}\n  policysite serve\nthen edit site.yaml, content/regulation/social-media.md (its text: content/regulation/social-media/2026-01-01.md)\nand data/platforms.yaml first (see README.md there)"
             );
             0
         }

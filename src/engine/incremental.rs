@@ -89,7 +89,11 @@ fn update_data(root: &Path, site: &mut Site, renderer: &mut Renderer) -> Result<
     Ok(Some(
         (0..site.pages.len())
             .filter(|i| {
-                shortcode_pages.contains(i) || renderer.template_reads(&Renderer::template_for(&site.pages[*i]), &vars)
+                shortcode_pages.contains(i)
+                    || renderer.template_reads(&Renderer::template_for(&site.pages[*i]), &vars)
+                    // A policy revision's page notes today's platform list when it differs from the
+                    // adopted footnote (policy::adopted).
+                    || (platforms_changed && crate::policy::adopted::reads_platforms(site, &site.pages[*i]))
             })
             .collect(),
     ))

@@ -90,7 +90,7 @@ pub fn render_page_to(
     let mut extra = crate::quiz_view::page_context(site, page);
     extra.extend(crate::policy::page_context(site, page)); // policy revisions (src/policy)
     let html = match site.markdown_html(root, page) {
-        Ok(h) => h,
+        Ok(h) => crate::policy::adopted::current_list_note(site, page, h), // policy revisions (src/policy)
         Err(d) => return Some(d),
     };
     // A long section's list continues on further pages (`page/2/`, …); the page's own text is on the

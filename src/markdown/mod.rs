@@ -25,6 +25,7 @@ mod text;
 use footnotes::Footnotes;
 use links::{POLICY_REF, link_policies, rewrite_link};
 pub use safety::problems_in_text;
+pub(crate) use shortcodes::SHORTCODE;
 use shortcodes::{expand_shortcodes, original_offset};
 pub use text::{escape_attr, escape_text, slug, unique_id, valid_id};
 

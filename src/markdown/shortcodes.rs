@@ -7,7 +7,7 @@ use regex::Regex;
 use super::{Resolver, Source};
 use crate::diag::{Diagnostic, line_col};
 
-pub(super) static SHORTCODE: LazyLock<Regex> =
+pub(crate) static SHORTCODE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\{\{\s*([A-Za-z0-9_.]+)\s*\}\}").unwrap_or_else(|e| panic!("bad regex: {e}")));
 
 /// One expanded shortcode: its byte range in the expanded text and in the original.

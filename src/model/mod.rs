@@ -292,6 +292,13 @@ impl Site {
         std::mem::replace(&mut self.data, data)
     }
 
+    /// What a `{{ name }}` shortcode renders as today (`policysite revise` writes them out).
+    pub fn shortcode_text(&self, name: &str) -> Option<String> {
+        let resolver =
+            SiteResolver { urls: &self.link_targets, numbers: &self.numbers, config: &self.config, data: &self.data };
+        resolver.shortcode(name)
+    }
+
     /// Policy number (upper case) → URL directory of the page publishing it.
     pub fn policy_numbers(&self) -> &HashMap<String, String> {
         &self.numbers

@@ -10,11 +10,13 @@
 //!   "What changed" list for the home page;
 //! - [`site_files`] (write): compare pages and `feed.xml`.
 
+pub mod adopted;
 pub mod compare;
 pub mod feed;
 pub mod pages;
 pub mod publish;
 pub mod review;
+pub mod revise;
 pub mod revisions;
 pub mod sections;
 

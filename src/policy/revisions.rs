@@ -167,6 +167,16 @@ pub fn prepare(
                     )),
             );
         }
+        if !page.front.history.is_empty() {
+            diags.push(
+                Diagnostic::new(&page.file, "this page has both a front-matter `history:` and revision files")
+                    .at(page.key_line("history"), Some(1))
+                    .help(format!(
+                        "the revision files in {} are the page's history now: move each `history:` note into the `note:` of the revision file of that date (a note is not part of the published text, so this is allowed), then delete `history:`",
+                        display_path(root, &folder).display()
+                    )),
+            );
+        }
         let Some(current) = revisions.iter().rposition(|r| r.in_effect_from() <= today) else {
             diags.push(
                 Diagnostic::new(&page.file, format!("no revision of this page is in effect on {today}"))
@@ -279,12 +289,13 @@ fn load_revisions(root: &Path, folder: &Path, url: &str) -> (Vec<Revision>, Diag
             let before = &split.body[..at];
             before.rfind("<!--").is_some_and(|open| !before[open..].contains("-->"))
         };
-        if let Some((at, _)) = split.body.match_indices("{{").find(|(at, _)| !in_comment(*at)) {
-            let line = split.body_line + split.body[..at].matches('\n').count();
+        // Every shortcode of the file is reported, not only the first: the admin fixes them in one go.
+        for (at, _) in split.body.match_indices("{{").filter(|(at, _)| !in_comment(*at)) {
+            let (l, col) = crate::diag::line_col(split.body, at);
             diags.push(
                 Diagnostic::new(&file, "a revision holds the adopted text, so it cannot use `{{ … }}` shortcodes")
-                    .at(line, None)
-                    .help("write the text out as adopted (a shortcode would show today's data in every old revision)"),
+                    .at(split.body_line + l - 1, Some(col))
+                    .help("write the text out as adopted (a shortcode would show today's data in every old revision); `policysite revise` writes them out when it starts the revision layout"),
             );
         }
         out.push(Revision {

@@ -15,6 +15,25 @@ pub use embedded::{DEFAULT_THEME, SCAFFOLD};
 pub struct Settings {
     pub district: String,
     pub domain: String,
+    /// The site's public address (`site.yaml`'s `base_url`), when known; else a commented line.
+    pub base_url: Option<String>,
+}
+
+/// A site address for `base_url`: an absolute http or https URL with a host, no query or fragment.
+pub fn check_base_url(text: &str) -> Result<String, String> {
+    let t = text.trim();
+    match url::Url::parse(t) {
+        Ok(u)
+            if matches!(u.scheme(), "http" | "https")
+                && u.host().is_some()
+                && u.query().is_none()
+                && u.fragment().is_none()
+                && !t.contains(['"', '\\']) =>
+        {
+            Ok(u.to_string())
+        }
+        _ => Err(format!("`{t}` is not a site address: write it like `https://www.example.org/social-media/`")),
+    }
 }
 
 /// A district name goes into YAML, Markdown and HTML: letters, digits, spaces and plain punctuation
@@ -56,7 +75,14 @@ pub fn files(settings: &Settings) -> Vec<(PathBuf, Vec<u8>)> {
     for (rel, bytes) in SCAFFOLD {
         let text = String::from_utf8_lossy(bytes);
         let district = if rel.ends_with(".yaml") { quoted_district.as_str() } else { settings.district.as_str() };
-        let text = text.replace("__DISTRICT__", district).replace("__DOMAIN__", &settings.domain);
+        let base_url = match &settings.base_url {
+            Some(u) => format!("base_url: \"{u}\""),
+            None => "# base_url: https://www.__DOMAIN__/social-media/".to_string(),
+        };
+        let text = text
+            .replace("__BASE_URL__", &base_url)
+            .replace("__DISTRICT__", district)
+            .replace("__DOMAIN__", &settings.domain);
         // Stored without its dot so the embedding does not skip it.
         let rel = if *rel == "gitignore" { ".gitignore" } else { rel };
         out.push((PathBuf::from(rel), text.into_bytes()));

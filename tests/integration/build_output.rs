@@ -88,7 +88,13 @@ fn platform_list_renders_in_both_places_from_one_file() {
         .replace("  - id: blog\n", "  - id: mastodon\n    name: Mastodon\n  - id: blog\n");
     site.write("data/platforms.yaml", &data);
     site.build_ok();
-    assert!(site.html("regulation/6973-1r/index.html").contains("Flickr, Mastodon and blogs."));
+    // The regulation keeps its footnote as adopted; a marked note after it gives today's list.
+    let reg = site.html("regulation/6973-1r/index.html");
+    assert!(reg.contains("LinkedIn, Periscope, Pinterest, Flickr and blogs."), "{reg}");
+    assert!(!reg.contains("Flickr, Mastodon and blogs."), "the adopted footnote changed with the data");
+    let note = &reg[reg.find("data-current-list-note").expect("the current-list note")..];
+    assert!(note.contains("Note, not part of the adopted text:"), "{note}");
+    assert!(note.contains("Pinterest, Flickr, Mastodon and Blogs."), "{note}");
     assert!(site.html("platforms/index.html").contains(r#"data-platform="mastodon""#));
 }
 
@@ -99,7 +105,9 @@ fn regulation_page_shows_dates_history_and_verbatim_text() {
     let html = site.html("regulation/6973-1r/index.html");
     assert!(html.contains(r#"<time datetime="2016-04-12">April 12, 2016</time>"#));
     assert!(html.contains(r#"<time datetime="2016-06-07">June 7, 2016</time>"#));
-    assert!(html.contains("Revision history"));
+    // The revision files are its history now (issue 24): one adopted revision, current.
+    assert!(html.contains(r#"data-timeline-revision="2016-06-07" data-status="current""#), "{html}");
+    assert!(!html.contains("Revision history"), "the front-matter history is gone");
     // Verbatim: every word of the seed's body (a copy of ../shared/seeds/regulation-6973.1R.txt kept
     // in the repository, so the test reads the same file on every machine) appears in order.
     let seed =
@@ -138,7 +146,7 @@ fn regulation_page_shows_dates_history_and_verbatim_text() {
     }
     expected.retain(|w| w != "2" && w != "1");
     let text = strip_tags(
-        &html[html.find("<div class=\"content\">").expect("content")..html.find("Revision history").expect("history")],
+        &html[html.find("<div class=\"content\">").expect("content")..html.find("data-timeline>").expect("timeline")],
     );
     let mut got = words(&text);
     got.retain(|w| w != "2" && w != "1");

@@ -33,6 +33,11 @@ impl TestSite {
         TestSite::copy_of(Path::new(REPO))
     }
 
+    /// An empty temporary folder (for `policysite new`).
+    pub fn empty() -> TestSite {
+        TestSite { dir: tempfile::tempdir().expect("tempdir") }
+    }
+
     /// A copy of the sources of the site in `from` (content, data, quizzes, themes, static and
     /// templates when present, site.yaml), not its output: for the clean build a test compares
     /// `serve`'s output with.
@@ -44,6 +49,11 @@ impl TestSite {
             }
         }
         std::fs::copy(from.join("site.yaml"), dir.path().join("site.yaml")).expect("site.yaml");
+        // The published policy revisions, so a test that edits one sees the build refuse it.
+        if from.join("policy-revisions.lock").is_file() {
+            std::fs::copy(from.join("policy-revisions.lock"), dir.path().join("policy-revisions.lock"))
+                .expect("policy-revisions.lock");
+        }
         TestSite { dir }
     }
 

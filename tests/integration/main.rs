@@ -20,6 +20,7 @@ mod request_cli;
 mod request_common;
 mod request_defects;
 mod request_lms;
+mod revise;
 mod scaffold;
 mod schemas;
 mod scorm_export;

@@ -433,14 +433,16 @@ fn edits_rebuild_only_what_they_touch() {
     wait_for(&rx, "reload");
     assert!(srv.log_line("rebuilt in").ends_with("(data: 1 page)"));
     assert!(get(&srv.addr, "/directory/").body.contains("data-account=\"instagram:@x\""));
-    // The platform list feeds the regulation's footnotes, the platform page, the request form, a
-    // training module (through shortcodes and templates) and the directory (platform names), and
-    // nothing else.
+    // The platform list feeds the regulation's note on its adopted footnote (the page and its
+    // revision's archive page), the platform page, the request form, a training module (through
+    // shortcodes and templates) and the directory (platform names), and nothing else.
     let platforms = site.read("data/platforms.yaml").replace("    name: Flickr\n", "    name: Flickr Photos\n");
     site.write("data/platforms.yaml", &platforms);
     wait_for(&rx, "reload");
-    assert!(srv.log_line("rebuilt in").ends_with("(data: 5 pages)"));
-    assert!(get(&srv.addr, "/regulation/6973-1r/").body.contains("Pinterest, Flickr Photos and blogs."));
+    assert!(srv.log_line("rebuilt in").ends_with("(data: 6 pages)"));
+    let reg = get(&srv.addr, "/regulation/6973-1r/").body;
+    assert!(reg.contains("Pinterest, Flickr and blogs."), "the adopted footnote stays");
+    assert!(reg.contains("data-current-list-note") && reg.contains("Pinterest, Flickr Photos and Blogs."), "{reg}");
     assert!(get(&srv.addr, "/platforms/").body.contains("Flickr Photos"));
 }
 
@@ -700,4 +702,45 @@ fn a_site_that_never_built_shows_its_errors_and_reloads_when_fixed() {
     site.write("content/policy/one.md", &good);
     wait_for(&rx, "reload");
     assert_eq!(get(&srv.addr, "/").status, 200);
+}
+
+/// Issue 24: `policysite revise` while `serve` runs: the new revision's compare view appears with no
+/// change, then shows each edit of the new file as it is saved (what `revise` tells the admin).
+#[test]
+fn revise_while_serving_the_compare_view_follows_the_edits() {
+    let site = TestSite::bundled();
+    let srv = serve_with(&site, &["--today", "2026-12-05"]);
+    let rx = events(&srv.addr);
+    let o = site.run(&[
+        "revise",
+        "content/regulation/6973-1r.md",
+        "--date",
+        "2026-12-01",
+        "--note",
+        "One word.",
+        "--today",
+        "2026-12-05",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let compare = "/regulation/6973-1r/compare/2016-06-07-to-2026-12-01/";
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let mut page = get(&srv.addr, compare);
+    while page.status != 200 && Instant::now() < deadline {
+        let _ = rx.recv_timeout(Duration::from_millis(200));
+        page = get(&srv.addr, compare);
+    }
+    assert_eq!(page.status, 200, "the new revision's compare view is served");
+    assert!(page.body.contains("sections changed: 0 insertions and 0 deletions"), "{}", page.body);
+    let file = "content/regulation/6973-1r/2026-12-01.md";
+    site.write(file, &site.read(file).replacen("an evolving way", "an emerging way", 1));
+    // Poll (with a deadline) rather than wait for one event: the rebuild `revise` caused may still
+    // announce itself after the edit is saved.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let mut page = get(&srv.addr, compare).body;
+    while !page.contains("<ins>emerging</ins>") && Instant::now() < deadline {
+        let _ = rx.recv_timeout(Duration::from_millis(200));
+        page = get(&srv.addr, compare).body;
+    }
+    assert!(page.contains("<del>evolving</del>") && page.contains("<ins>emerging</ins>"), "{page}");
+    assert!(page.contains("1 insertion and 1 deletion"), "{page}");
 }

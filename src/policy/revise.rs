@@ -1,0 +1,319 @@
+//! `policysite revise`: start a new revision of a policy page.
+//!
+//! The first time, the page's text moves into the revision layout ([`super::revisions`]): the page
+//! keeps its front matter (less `revised:` and `history:`, which the revision files now carry), and
+//! `<page>/<adoption date>.md` gets its text with every `{{ … }}` shortcode written out as it renders
+//! today, which is the text that was adopted. Then the new revision file is written as a copy of the
+//! newest revision, for the admin to edit. Existing revision files are never written: a published
+//! revision stays as published (`policy-revisions.lock`, [`super::publish`]).
+//!
+//! Everything is checked before anything is written, and the site is loaded again afterwards; if it
+//! no longer loads, every file is put back as it was.
+
+use std::path::{Path, PathBuf};
+
+use crate::date::Date;
+use crate::diag::{Diagnostic, Diagnostics, display_path};
+use crate::load::content::CONTENT_DIR;
+use crate::model::Site;
+
+/// What the admin asked for.
+pub struct Request {
+    /// The policy page, as given (below `--root`, or below `content/`).
+    pub page: PathBuf,
+    /// The adoption date of the new revision (its file name).
+    pub date: Date,
+    pub effective: Option<Date>,
+    pub note: String,
+    /// The build date used to load the site (which revision is current).
+    pub today: Date,
+}
+
+/// What `revise` did, for the next-steps message.
+#[derive(Debug)]
+pub struct Started {
+    /// The page as shown in messages (`content/regulation/6973-1r.md`).
+    pub page: String,
+    /// When the page was moved into the revision layout: the first revision file and its date.
+    pub converted: Option<(String, Date)>,
+    /// The new revision file (`content/regulation/6973-1r/2027-01-15.md`).
+    pub created: String,
+    /// The revision it is a copy of.
+    pub copied_from: Date,
+    /// URL directory (below the site root) of the new revision's archive page.
+    pub archive_url: String,
+    /// URL directory of the comparison of the copied revision with the new one.
+    pub compare_url: String,
+    /// URL directory of the page.
+    pub page_url: String,
+}
+
+fn refuse(file: impl AsRef<Path>, message: impl Into<String>, help: impl Into<String>) -> Diagnostics {
+    Diagnostic::new(file.as_ref(), message.into()).help(help.into()).into()
+}
+
+/// Find the page file: `--root`-relative first, then below `content/`, then as given (from the
+/// current folder). Returns the file and its
+/// content path (`regulation/6973-1r.md`).
+fn locate(root: &Path, given: &Path) -> Result<(PathBuf, String), Diagnostics> {
+    let content = root.join(CONTENT_DIR);
+    let file =
+        [root.join(given), content.join(given), given.to_path_buf()].into_iter().find(|p| p.is_file()).ok_or_else(
+            || refuse(given, "no such page", "give the policy page's file, e.g. content/regulation/6973-1r.md"),
+        )?;
+    let canon = |p: &Path| p.canonicalize().map_err(|e| refuse(p, format!("cannot read: {e}"), "check the path"));
+    let (abs, content_abs) = (canon(&file)?, canon(&content)?);
+    let rel = abs
+        .strip_prefix(&content_abs)
+        .map_err(|_| refuse(given, "this file is not below the site's content/ folder", "give a page in content/"))?;
+    let rel = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+    if !rel.ends_with(".md") {
+        return Err(refuse(given, "not a Markdown page", "give the policy page's .md file"));
+    }
+    Ok((file, rel))
+}
+
+/// The page's text with every shortcode outside HTML comments written out as it renders today.
+fn write_out_shortcodes(site: &Site, file: &str, body: &str, first_line: usize) -> Result<String, Diagnostics> {
+    let mut out = String::with_capacity(body.len());
+    let mut diags = Diagnostics::default();
+    let mut last = 0;
+    for cap in crate::markdown::SHORTCODE.captures_iter(body) {
+        let (Some(whole), Some(name)) = (cap.get(0), cap.get(1)) else { continue };
+        let before = &body[..whole.start()];
+        if before.rfind("<!--").is_some_and(|open| !before[open..].contains("-->")) {
+            continue;
+        }
+        out.push_str(&body[last..whole.start()]);
+        match site.shortcode_text(name.as_str()) {
+            Some(text) => out.push_str(&text),
+            None => {
+                let (l, c) = crate::diag::line_col(body, whole.start());
+                diags.push(
+                    Diagnostic::new(file, format!("unknown shortcode `{}`", whole.as_str()))
+                        .at(first_line + l - 1, Some(c))
+                        .help("write the adopted text in its place"),
+                );
+                out.push_str(whole.as_str());
+            }
+        }
+        last = whole.end();
+    }
+    out.push_str(&body[last..]);
+    diags.into_result(out)
+}
+
+/// The page's front matter without the keys the revision files now carry (`revised:`, `history:`),
+/// each with its indented or listed continuation lines.
+fn front_without_history(yaml: &str) -> String {
+    let mut out = String::new();
+    let mut skipping = false;
+    for line in yaml.split_inclusive('\n') {
+        let continuation = line.starts_with([' ', '\t', '-']);
+        if skipping && continuation {
+            continue;
+        }
+        skipping = line.starts_with("history:") || line.starts_with("revised:");
+        if !skipping {
+            out.push_str(line);
+        }
+    }
+    out
+}
+
+/// The first revision's note: the page's `history:` notes with their dates, else its dates.
+fn first_note(site_page: &crate::load::content::SourcePage, adopted: Date) -> String {
+    let f = &site_page.front;
+    if !f.history.is_empty() {
+        return f.history.iter().map(|h| format!("{}: {}", h.date.long(), h.note.trim())).collect::<Vec<_>>().join(" ");
+    }
+    match (f.approved, f.revised) {
+        (Some(a), Some(r)) if a != r => format!("Approved {}, revised {}.", a.long(), r.long()),
+        _ => format!("Adopted {}.", adopted.long()),
+    }
+}
+
+fn revision_text(note: &str, effective: Option<Date>, body: &str) -> String {
+    let note = serde_json::to_string(note.trim()).unwrap_or_default();
+    let effective = effective.map(|e| format!("effective: {e}\n")).unwrap_or_default();
+    format!("---\nnote: {note}\n{effective}---\n{body}")
+}
+
+/// Write `bytes` to a new file; refuses to replace one.
+fn create_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut f = std::fs::OpenOptions::new().write(true).create_new(true).open(path)?;
+    f.write_all(bytes)?;
+    f.sync_all()
+}
+
+/// Start the revision. Refusals and load errors come back as diagnostics; nothing is written then.
+pub fn start(root: &Path, req: &Request) -> Result<Started, Diagnostics> {
+    let (file, rel) = locate(root, &req.page)?;
+    let shown = display_path(root, &file);
+    if super::revisions::is_revision_file(&file) {
+        return Err(refuse(
+            &shown,
+            "this is a revision file, not a policy page",
+            "give the page beside its revisions folder, e.g. content/regulation/6973-1r.md",
+        ));
+    }
+    if req.note.trim().is_empty() {
+        return Err(refuse(&shown, "the new revision needs a note", "say what changed: --note \"…\""));
+    }
+    if let Some(e) = req.effective.filter(|e| *e < req.date) {
+        return Err(refuse(
+            &shown,
+            format!("--effective {e} is before the adoption date {}", req.date),
+            "leave --effective out when the revision applies from its adoption",
+        ));
+    }
+    let folder = root.join(CONTENT_DIR).join(rel.trim_end_matches(".md"));
+    let new_file = folder.join(format!("{}.md", req.date));
+    let new_shown = display_path(root, &new_file);
+    if new_file.exists() {
+        return Err(refuse(
+            &new_shown,
+            format!("a revision adopted on {} already exists", req.date),
+            "give the date of the new adoption; a revision not yet recorded by `policysite publish` may be edited in place, a published one never changes",
+        ));
+    }
+    let site = crate::engine::load_site(root, req.today)?;
+    let Some(page) = site.page(&rel) else {
+        return Err(refuse(
+            &shown,
+            "the site does not publish this page",
+            "give a published policy page (not a draft or a section index)",
+        ));
+    };
+    if page.is_section() || page.source.front.number.is_none() {
+        return Err(refuse(
+            &shown,
+            "not a policy page: its front matter has no `number:`",
+            "`revise` works on policy and regulation pages; add `number: …` if this page is one",
+        ));
+    }
+    let policy = site.policy.by_rel(&rel);
+    let newest = policy.and_then(|p| p.revisions.last());
+    let mut writes: Vec<(PathBuf, String)> = Vec::new();
+    let mut converted = None;
+    let (base_date, base_body) = match newest {
+        Some(r) => (r.date, r.body.clone()),
+        None => {
+            // First time: move the page's text into `<page>/<adoption date>.md`.
+            let Some(adopted) = page.source.front.revised.or(page.source.front.approved) else {
+                return Err(refuse(
+                    &shown,
+                    "the page has no `approved:` or `revised:` date, so its adopted revision has no date",
+                    "set `approved:` (and `revised:` if it was revised) to the adoption date, YYYY-MM-DD",
+                ));
+            };
+            if folder.is_dir() {
+                return Err(refuse(
+                    display_path(root, &folder),
+                    "a folder with the page's name already exists, and the revision files would go there",
+                    "move the files out of it (a revisions folder holds only revision files), then run revise again",
+                ));
+            }
+            let text = crate::load::read_text(&file, root).map_err(Diagnostics::from)?;
+            let split = crate::load::frontmatter::split(&text, &shown)?;
+            let body = write_out_shortcodes(&site, &shown.to_string_lossy(), split.body, split.body_line)?;
+            let name = folder.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let page_text = format!(
+                "---\n{}---\n\n<!-- The text lives in the revision files beside this page: {name}/YYYY-MM-DD.md, one per\n     revision, named by adoption date. Start a new one with `policysite revise`. -->\n",
+                front_without_history(split.yaml)
+            );
+            let first = folder.join(format!("{adopted}.md"));
+            converted = Some((display_path(root, &first).to_string_lossy().into_owned(), adopted));
+            writes.push((first, revision_text(&first_note(&page.source, adopted), None, &body)));
+            writes.push((file.clone(), page_text));
+            (adopted, body)
+        }
+    };
+    if req.date <= base_date {
+        return Err(refuse(
+            &new_shown,
+            format!("{} is not after the newest revision, adopted {base_date}", req.date),
+            "a new revision is adopted after the ones before it; give its adoption date",
+        ));
+    }
+    writes.push((new_file.clone(), revision_text(&req.note, req.effective, &base_body)));
+
+    let original_page =
+        std::fs::read(&file).map_err(|e| refuse(&shown, format!("cannot read: {e}"), "check its permissions"))?;
+    let created_folder = !folder.exists();
+    let undo = || {
+        for (path, _) in &writes {
+            if *path != file {
+                let _ = std::fs::remove_file(path);
+            }
+        }
+        let _ = crate::output::write_atomic(&file, &original_page);
+        if created_folder {
+            let _ = std::fs::remove_dir(&folder);
+        }
+    };
+    let written = (|| -> std::io::Result<()> {
+        std::fs::create_dir_all(&folder)?;
+        for (path, text) in &writes {
+            if *path == file {
+                crate::output::write_atomic(path, text.as_bytes())?;
+            } else {
+                create_new(path, text.as_bytes())?;
+            }
+        }
+        Ok(())
+    })();
+    if let Err(e) = written {
+        undo();
+        return Err(refuse(
+            &new_shown,
+            format!("cannot write the revision: {e}"),
+            "nothing was changed; check the folder's permissions",
+        ));
+    }
+    // The site must still load with the new files; otherwise put everything back.
+    let after = match crate::engine::load_site(root, req.today) {
+        Ok(s) => s,
+        Err(mut d) => {
+            undo();
+            d.push(
+                Diagnostic::new(&new_shown, "the site does not load with the new revision, so nothing was changed")
+                    .help("fix the errors above, then run revise again"),
+            );
+            return Err(d);
+        }
+    };
+    let p = after
+        .policy
+        .by_rel(&rel)
+        .ok_or_else(|| refuse(&shown, "the page has no revisions after all", "report this as a bug"))?;
+    let i = p.revisions.iter().position(|r| r.date == req.date).unwrap_or(p.revisions.len() - 1);
+    let j = p.revisions.iter().position(|r| r.date == base_date).unwrap_or(0);
+    Ok(Started {
+        page: shown.to_string_lossy().into_owned(),
+        converted,
+        created: new_shown.to_string_lossy().into_owned(),
+        copied_from: base_date,
+        archive_url: p.revisions[i].url.clone(),
+        compare_url: super::pages::compare_dir(p, j.min(i), j.max(i)),
+        page_url: p.url.clone(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn history_and_revised_leave_the_front_matter_with_their_lines() {
+        let yaml = "title: T\nrevised: 2016-06-07\nhistory:\n  - date: 2016-04-12\n    note: Approved.\n- date: x\nkeywords: [a]\n";
+        assert_eq!(front_without_history(yaml), "title: T\nkeywords: [a]\n");
+    }
+
+    #[test]
+    fn a_note_is_written_as_a_yaml_string() {
+        let t = revision_text("Says \"X\": yes", Some(Date { year: 2027, month: 9, day: 1 }), "\nBody\n");
+        assert_eq!(t, "---\nnote: \"Says \\\"X\\\": yes\"\neffective: 2027-09-01\n---\n\nBody\n");
+    }
+}
