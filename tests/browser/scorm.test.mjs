@@ -147,14 +147,14 @@ for (const version of ['1.2', '2004']) {
     let items = interactions(c);
     assert.equal(items.length, total, 'one interaction per question');
     for (const [i, q] of quiz.questions.entries()) {
-      assert.equal(items[i].id, `${QUIZ}.r2.${q.id}`, 'the id carries the quiz revision');
+      assert.equal(items[i].id, `${QUIZ}.r${quiz.revision}.${q.id}`, 'the id carries the quiz revision');
       assert.equal(items[i].type, q.type === 'true_false' ? 'true-false' : 'choice');
       assert.equal(items[i].result, i < 2 ? wrongWord : 'correct', q.id);
       assert.notEqual(items[i][is12 ? 'student_response' : 'learner_response'], '');
     }
     const tf = quiz.questions.findIndex((q) => q.type === 'true_false');
     assert.equal(items[tf][is12 ? 'student_response' : 'learner_response'], is12 ? String(!quiz.questions[tf].answer)[0] : String(!quiz.questions[tf].answer));
-    assert.equal(Object.values(c.objectives)[0].id, `${QUIZ}-revision-2`, 'the objective names the revision');
+    assert.equal(Object.values(c.objectives)[0].id, `${QUIZ}-revision-${quiz.revision}`, 'the objective names the revision');
 
     // Change one answer, then leave: the LMS keeps the answers in the suspend data and ends the session.
     await pick(frame, quiz.questions[0], rightValues(quiz.questions[0]));
@@ -162,7 +162,7 @@ for (const version of ['1.2', '2004']) {
     await page.waitForFunction(() => window.lmsApi.isTerminated());
     c = await cmi(page);
     const suspend = JSON.parse(c.suspend_data);
-    assert.equal(suspend.revision, 2);
+    assert.equal(suspend.revision, quiz.revision);
     assert.equal(suspend.answers[quiz.questions[0].id], rightValues(quiz.questions[0]).join(','));
     assert.equal(suspend.answers[quiz.questions[1].id], wrongValues(quiz.questions[1]).join(','));
     if (is12) {

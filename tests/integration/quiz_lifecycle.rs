@@ -13,12 +13,12 @@ fn publish_records_every_quiz_and_is_idempotent() {
     let site = TestSite::bundled();
     let lock = site.read(quiz::LOCK_FILE);
     let out = publish(&site);
-    assert!(out.contains("quiz public-records revision 2: already published"), "{out}");
+    assert!(out.contains(&format!("quiz public-records revision {}: already published", rev())), "{out}");
     assert_eq!(lock, site.read(quiz::LOCK_FILE), "the bundled lock is not up to date: run `policysite publish`");
     assert!(!site.build_ok().contains("warning:"), "the bundled quizzes are all published");
-    site.write(QUIZ, &set_revision(&site.read(QUIZ), "3"));
+    site.write(QUIZ, &set_revision(&site.read(QUIZ), &next()));
     let out = publish(&site);
-    assert!(out.contains("quiz public-records revision 3: recorded as published"), "{out}");
+    assert!(out.contains(&format!("quiz public-records revision {}: recorded as published", next())), "{out}");
     // The other quizzes are already recorded as they are.
     let others: Vec<&str> =
         out.lines().filter(|l| l.starts_with("quiz ") && !l.starts_with("quiz public-records ")).collect();
@@ -30,8 +30,8 @@ fn publish_records_every_quiz_and_is_idempotent() {
         .iter()
         .map(|e| e["revision"].as_u64().expect("revision"))
         .collect();
-    assert_eq!(revs, [1, 2, 3]);
-    assert_eq!(lock["quizzes"]["public-records"][2]["published"], "2026-12-01");
+    assert_eq!(revs, (1..=u64::from(rev()) + 1).collect::<Vec<_>>());
+    assert_eq!(lock["quizzes"]["public-records"][rev() as usize]["published"], "2026-12-01");
     // The verification material stays in the sources: nothing of the lock is published.
     site.build_ok();
     let key = lock["quizzes"]["public-records"][1]["key"].as_str().expect("key").to_string();
@@ -75,11 +75,12 @@ fn a_changed_answer_in_a_published_revision_points_at_the_question() {
     let line = line_of(&text, "  - id: personal-phone");
     assert!(
         err.contains(&format!(
-            "quizzes/public-records.yaml:{line}: the answer, type or number of options of question `personal-phone` changed, but revision 2 of quiz `public-records` is already published"
+            "quizzes/public-records.yaml:{line}: the answer, type or number of options of question `personal-phone` changed, but revision {} of quiz `public-records` is already published",
+            rev()
         )),
         "{err}"
     );
-    assert!(err.contains("set `revision: 3`"), "{err}");
+    assert!(err.contains(&format!("set `revision: {}`", next())), "{err}");
     // Reordering questions changes the key codes are signed with: also refused.
     let site = TestSite::bundled();
     let text = site.read(QUIZ);
@@ -101,7 +102,7 @@ fn wording_changes_need_an_editorial_declaration() {
     let err = site.build_err();
     let line = line_of(&text, "  - id: personal-phone");
     assert!(
-        err.contains(&format!("quizzes/public-records.yaml:{line}: the wording of question `personal-phone` changed, but revision 2 of quiz `public-records` is already published and no new editorial change is declared")),
+        err.contains(&format!("quizzes/public-records.yaml:{line}: the wording of question `personal-phone` changed, but revision {} of quiz `public-records` is already published and no new editorial change is declared", rev())),
         "{err}"
     );
     assert!(err.contains("editorial:"), "{err}");
@@ -112,12 +113,12 @@ fn wording_changes_need_an_editorial_declaration() {
     );
     site.write(QUIZ, &declared);
     let err = site.build_ok();
-    assert!(err.contains("editorial change to revision 2 of quiz `public-records` (2026-12-01: Reworded the personal-phone prompt.) is not published yet; reworded: personal-phone"), "{err}");
-    assert!(publish(&site).contains("quiz public-records revision 2: editorial change recorded"));
+    assert!(err.contains(&format!("editorial change to revision {} of quiz `public-records` (2026-12-01: Reworded the personal-phone prompt.) is not published yet; reworded: personal-phone", rev())), "{err}");
+    assert!(publish(&site).contains(&format!("quiz public-records revision {}: editorial change recorded", rev())));
     assert!(!site.build_ok().contains("warning:"));
     let (status, out) = verify(&site, &earlier, "2026-12-02");
     assert_eq!(status, 0, "{out}");
-    assert!(out.contains("revision 2, completed 2026-11-20: VALID"), "{out}");
+    assert!(out.contains(&format!("revision {}, completed 2026-11-20: VALID", rev())), "{out}");
     // An explanation decides no answer: it may change without a declaration.
     let explained = edit_question(&declared, "personal-phone", |l| {
         if l.starts_with("    explanation: ") { format!("{l} See the module.") } else { l.to_string() }
@@ -180,12 +181,12 @@ fn an_older_lock_is_read_and_upgraded_by_publish() {
     site.write(quiz::LOCK_FILE, &legacy);
     assert!(site.build_ok().contains("is recorded in the old lock format"));
     site.write(QUIZ, &reword(&site.read(QUIZ)));
-    assert!(
-        site.build_err()
-            .contains("the questions or answers of quiz `public-records` changed, but its revision is still 2")
-    );
+    assert!(site.build_err().contains(&format!(
+        "the questions or answers of quiz `public-records` changed, but its revision is still {}",
+        rev()
+    )));
     site.write(QUIZ, &without_retrain_by(&TestSite::bundled().read(QUIZ)));
-    assert!(publish(&site).contains("quiz public-records revision 2: verification material added"));
+    assert!(publish(&site).contains(&format!("quiz public-records revision {}: verification material added", rev())));
     assert!(site.read(quiz::LOCK_FILE).starts_with('{'));
     assert!(!site.build_ok().contains("warning:"));
 }

@@ -8,13 +8,14 @@ use policysite::date::Date;
 use policysite::quiz::{self, code};
 use quiz_support::*;
 
-/// Revision 2's code, then revision 3 (a changed answer) with `retrain_by`, published.
+/// A code of the current revision, then the next revision (a changed answer) with `retrain_by`, published.
 fn superseded_site(retrain_by: Option<&str>) -> (TestSite, String) {
     let site = TestSite::bundled();
     let old_code = code_now(&site, ADMIN, "2026-11-20");
-    let mut text = change_answer(&set_revision(&site.read(QUIZ), "3"));
+    let next = next();
+    let mut text = change_answer(&set_revision(&site.read(QUIZ), &next));
     if let Some(d) = retrain_by {
-        text = text.replace("revision: 3\n", &format!("revision: 3\nretrain_by: {d}\n"));
+        text = text.replace(&format!("revision: {next}\n"), &format!("revision: {next}\nretrain_by: {d}\n"));
     }
     site.write(QUIZ, &text);
     publish(&site);
@@ -27,23 +28,26 @@ fn old_codes_count_until_the_retraining_deadline_in_verify() {
     let (status, out) = verify(&site, &old_code, "2027-01-31");
     assert_eq!(status, 0, "{out}");
     assert!(
-        out.contains("quiz public-records, revision 2, completed 2026-11-20: VALID (revision 2 superseded; retraining due by 2027-01-31)"),
+        out.contains(&format!("quiz public-records, revision {r}, completed 2026-11-20: VALID (revision {r} superseded; retraining due by 2027-01-31)", r = rev())),
         "{out}"
     );
     let (status, out) = verify(&site, &old_code, "2027-02-01");
     assert_eq!(status, 1, "{out}");
-    assert!(out.contains("INVALID (outdated revision: the quiz has been revised (now revision 3) and retraining was due by 2027-01-31"), "{out}");
+    assert!(out.contains(&format!("INVALID (outdated revision: the quiz has been revised (now revision {}) and retraining was due by 2027-01-31", next())), "{out}");
     // Another person's code is not made valid by the window.
     let o = site.run(&["verify", "--email", "lee@tacoma.k12.wa.us", "--today", "2027-01-15", &old_code]);
     assert!(String::from_utf8_lossy(&o.stdout).contains("wrong person or quiz"));
-    // New codes of revision 3 are valid as usual.
+    // New codes of the new revision are valid as usual.
     let (status, out) = verify(&site, &code_now(&site, ADMIN, "2027-01-10"), "2027-02-01");
     assert_eq!(status, 0, "{out}");
     // Without `retrain_by`, old codes stop counting at once.
     let (site, old_code) = superseded_site(None);
     let (status, out) = verify(&site, &old_code, "2026-12-02");
     assert_eq!(status, 1, "{out}");
-    assert!(out.contains("outdated revision: the quiz has been revised (now revision 3); retake it"), "{out}");
+    assert!(
+        out.contains(&format!("outdated revision: the quiz has been revised (now revision {}); retake it", next())),
+        "{out}"
+    );
 }
 
 #[test]
@@ -58,7 +62,8 @@ fn old_codes_count_until_the_retraining_deadline_in_request_check() {
     assert!(out.contains("ACCEPTABLE"), "{out}");
     assert!(
         out.contains(&format!(
-            "note: administrators[0].codes.public-records: code {old_code}: VALID (revision 2 superseded; retraining due by 2027-01-31)"
+            "note: administrators[0].codes.public-records: code {old_code}: VALID (revision {} superseded; retraining due by 2027-01-31)",
+            rev()
         )),
         "{out}"
     );

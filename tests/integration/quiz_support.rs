@@ -7,6 +7,21 @@ use crate::common::TestSite;
 use sha2::{Digest, Sha256};
 
 pub const QUIZ: &str = "quizzes/public-records.yaml";
+
+/// The bundled public-records quiz's current revision. Each training round that changes what the quiz
+/// asks raises it, so tests name revisions relative to it instead of by number.
+pub fn rev() -> u32 {
+    let text = std::fs::read_to_string(Path::new(crate::common::REPO).join(QUIZ)).expect("bundled quiz");
+    text.lines()
+        .find_map(|l| l.strip_prefix("revision: "))
+        .and_then(|n| n.trim().parse().ok())
+        .expect("`revision:` in the bundled quiz")
+}
+
+/// The revision after [`rev`], as text for [`set_revision`].
+pub fn next() -> String {
+    (rev() + 1).to_string()
+}
 pub use crate::request_common::ADMIN;
 
 /// A hash of every file below `dir` (names and bytes), skipping `skip` (the output folder).

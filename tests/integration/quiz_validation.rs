@@ -1,6 +1,7 @@
 //! Quiz sources are validated at build time with file:line, and the revision lock catches a quiz
 //! edited without a revision bump (the lifecycle itself is in quiz_lifecycle.rs).
 use crate::common;
+use crate::quiz_support::{next, rev, set_revision};
 
 use common::TestSite;
 
@@ -88,7 +89,7 @@ fn module_naming_a_missing_quiz() {
     assert!(
         // ui (issue 13): the optional moderating-comments module has its own quiz.
         stderr.contains(
-            "quizzes in quizzes/: ferpa-student-records, moderating-comments, professional-boundaries, public-records"
+            "quizzes in quizzes/: disclosures, ferpa-student-records, moderating-comments, professional-boundaries, public-records, running-an-account"
         ),
         "{stderr}"
     );
@@ -113,14 +114,14 @@ fn forgotten_revision_bump_is_caught_at_the_changed_question() {
     site.write("quizzes/public-records.yaml", &(changed.join("\n") + "\n"));
     let stderr = site.build_err();
     assert!(
-        stderr.contains(&format!("quizzes/public-records.yaml:{id_line}: the answer, type or number of options of question `personal-phone` changed, but revision 2 of quiz `public-records` is already published")),
+        stderr.contains(&format!("quizzes/public-records.yaml:{id_line}: the answer, type or number of options of question `personal-phone` changed, but revision {} of quiz `public-records` is already published", rev())),
         "{stderr}"
     );
-    assert!(stderr.contains("set `revision: 3`"), "{stderr}");
+    assert!(stderr.contains(&format!("set `revision: {}`", next())), "{stderr}");
     // Raising the revision builds, and the build records nothing: publishing is explicit.
     let lock = site.read("quizzes/revisions.lock");
-    site.write("quizzes/public-records.yaml", &(changed.join("\n") + "\n").replace("revision: 2", "revision: 3"));
-    assert!(site.build_ok().contains("revision 3 of quiz `public-records` is not published yet"));
+    site.write("quizzes/public-records.yaml", &set_revision(&(changed.join("\n") + "\n"), &next()));
+    assert!(site.build_ok().contains(&format!("revision {} of quiz `public-records` is not published yet", next())));
     assert_eq!(lock, site.read("quizzes/revisions.lock"));
 }
 
@@ -187,9 +188,9 @@ fn bundled_quizzes_have_at_least_ten_questions_each() {
 /// script, a redirect or a `javascript:` link onto the module page fails the build at its question.
 #[test]
 fn quiz_text_that_could_run_script_is_refused() {
-    use crate::quiz_support::{QUIZ, edit_question, line_of, set_revision};
+    use crate::quiz_support::{QUIZ, edit_question, line_of};
     let site = TestSite::bundled();
-    let text = set_revision(&site.read(QUIZ), "3");
+    let text = set_revision(&site.read(QUIZ), &next());
     let text = edit_question(&text, "personal-phone", |l| {
         if l.starts_with("    prompt: ") {
             "    prompt: 'Where? <script src=\"../../assets/evil.js\"></script>'".to_string()

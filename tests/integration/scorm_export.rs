@@ -110,12 +110,15 @@ fn every_module_becomes_a_valid_self_contained_package_in_both_versions() {
         // The quiz revision is in the manifest (version, titles, launch data).
         let text = String::from_utf8_lossy(&unzip(&out.join(format!("public-records-{slug}.zip")))["imsmanifest.xml"])
             .into_owned();
-        assert!(text.contains("version=\"2\""), "{text}");
-        assert!(text.contains("(revision 2)</title>"), "{text}");
-        assert!(text.contains("quiz=public-records&amp;revision=2</adlcp:"), "{text}");
+        let rev = crate::quiz_support::rev();
+        assert!(text.contains(&format!("version=\"{rev}\"")), "{text}");
+        assert!(text.contains(&format!("(revision {rev})</title>")), "{text}");
+        assert!(text.contains(&format!("quiz=public-records&amp;revision={rev}</adlcp:")), "{text}");
         if slug == "scorm12" {
             assert!(
-                text.contains("<imsmd:version><imsmd:langstring xml:lang=\"en\">2</imsmd:langstring></imsmd:version>"),
+                text.contains(&format!(
+                    "<imsmd:version><imsmd:langstring xml:lang=\"en\">{rev}</imsmd:langstring></imsmd:version>"
+                )),
                 "{text}"
             );
         }
@@ -197,8 +200,9 @@ fn export_never_overwrites_a_file_it_did_not_write() {
 fn exporting_an_unpublished_revision_warns() {
     let site = TestSite::bundled();
     let quiz = "quizzes/public-records.yaml";
-    site.write(quiz, &site.read(quiz).replace("revision: 2\n", "revision: 3\n"));
+    let next = crate::quiz_support::next();
+    site.write(quiz, &crate::quiz_support::set_revision(&site.read(quiz), &next));
     let o = export(&site, "1.2", &site.path().join("p"), &["--module", "public-records"]);
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(err.contains("revision 3 of quiz `public-records` is not published yet"), "{err}");
+    assert!(err.contains(&format!("revision {next} of quiz `public-records` is not published yet")), "{err}");
 }
