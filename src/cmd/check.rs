@@ -21,13 +21,20 @@ pub struct Args {
     #[arg(long, default_value_t = 24, value_parser = clap::value_parser!(u64).range(0..=87_600))]
     pub cache_hours: u64,
     /// Check the site as `build --today DATE` would build it (policy revisions: which one is current,
-    /// which are upcoming). Default: SOURCE_DATE_EPOCH, else today.
+    /// which are upcoming). Default: SOURCE_DATE_EPOCH, else today in the site's `time_zone`.
     #[arg(long, value_parser = super::parse_date)]
     pub today: Option<crate::date::Date>,
 }
 
 pub fn run(root: &Path, external: &Args) -> i32 {
-    let (pages, index) = match build::check(root, crate::policy::build_date(external.today)) {
+    let today = match crate::policy::build_date(root, external.today) {
+        Ok(d) => d,
+        Err(d) => {
+            super::report(&d.into());
+            return 1;
+        }
+    };
+    let (pages, index) = match build::check(root, today) {
         Ok(r) => r,
         Err(d) => {
             super::report(&d);

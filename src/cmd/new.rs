@@ -16,15 +16,23 @@ pub struct Args {
     /// The district's email domain: staff addresses must be in it.
     #[arg(long, default_value = "example.org")]
     pub domain: String,
+    /// The district's time zone (IANA name, e.g. `America/Los_Angeles`), written to site.yaml as
+    /// `time_zone`: "today" for every command is the date there.
+    #[arg(long, default_value = "UTC")]
+    pub time_zone: String,
 }
 
 pub fn run(root: &Path, args: &Args) -> i32 {
     // DIR is taken below --root like every other path (with the default `.`, below the current folder).
     let target = root.join(&args.dir);
-    let settings = match (scaffold::check_district(&args.district), scaffold::check_domain(&args.domain)) {
-        (Ok(district), Ok(domain)) => scaffold::Settings { district, domain },
-        (d, m) => {
-            for e in [d.err(), m.err()].into_iter().flatten() {
+    let settings = match (
+        scaffold::check_district(&args.district),
+        scaffold::check_domain(&args.domain),
+        scaffold::check_time_zone(&args.time_zone),
+    ) {
+        (Ok(district), Ok(domain), Ok(time_zone)) => scaffold::Settings { district, domain, time_zone },
+        (d, m, t) => {
+            for e in [d.err(), m.err(), t.err()].into_iter().flatten() {
                 eprintln!("error: {e}");
             }
             return 2;

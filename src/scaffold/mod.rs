@@ -15,6 +15,16 @@ pub use embedded::{DEFAULT_THEME, SCAFFOLD};
 pub struct Settings {
     pub district: String,
     pub domain: String,
+    /// IANA time zone name, checked by [`check_time_zone`].
+    pub time_zone: String,
+}
+
+/// An IANA time zone name the built-in database knows, e.g. `America/Los_Angeles`.
+pub fn check_time_zone(name: &str) -> Result<String, String> {
+    let name = name.trim();
+    crate::date::time_zone(name).map(|_| name.to_string()).map_err(|e| {
+        format!("--time-zone: {e}; write the district's zone, e.g. `America/Los_Angeles` or `America/New_York`")
+    })
 }
 
 /// A district name goes into YAML, Markdown and HTML: letters, digits, spaces and plain punctuation
@@ -56,7 +66,10 @@ pub fn files(settings: &Settings) -> Vec<(PathBuf, Vec<u8>)> {
     for (rel, bytes) in SCAFFOLD {
         let text = String::from_utf8_lossy(bytes);
         let district = if rel.ends_with(".yaml") { quoted_district.as_str() } else { settings.district.as_str() };
-        let text = text.replace("__DISTRICT__", district).replace("__DOMAIN__", &settings.domain);
+        let text = text
+            .replace("__DISTRICT__", district)
+            .replace("__DOMAIN__", &settings.domain)
+            .replace("__TIME_ZONE__", &settings.time_zone);
         // Stored without its dot so the embedding does not skip it.
         let rel = if *rel == "gitignore" { ".gitignore" } else { rel };
         out.push((PathBuf::from(rel), text.into_bytes()));
