@@ -30,12 +30,20 @@ pub fn parse_all<T: DeserializeOwned>(text: &str, file: &Path) -> Result<T, Diag
             Err(e) => e,
         };
         let d = diagnostic(&e, file, 1);
+        // "unknown field `distrct`, expected one of title, district, …"
         let unknown = d.message.strip_prefix("unknown field `").and_then(|r| r.split_once('`')).map(|(k, rest)| {
-            let expected: Vec<&str> = rest.split('`').skip(1).step_by(2).collect();
+            let expected: Vec<&str> = rest
+                .split_once("expected ")
+                .map(|(_, list)| list.trim_start_matches("one of ").split(", ").map(|k| k.trim_matches('`')).collect())
+                .unwrap_or_default();
             (k.to_string(), nearest(k, &expected).map(str::to_string))
         });
         let (Some((key, near)), Some(loc)) = (unknown, e.location()) else {
-            diags.push(d);
+            // After a key was taken out, another problem may be its consequence (a required key
+            // misspelt is now missing, a block emptied): the next run, with the keys fixed, says.
+            if diags.is_empty() {
+                diags.push(d);
+            }
             return Err(diags);
         };
         let d = match near {
@@ -119,7 +127,9 @@ fn plain_words(message: String) -> String {
 /// What to check, for every kind of YAML problem: a type or key problem names the key's fix, anything
 /// else is a syntax problem on this line or the one before.
 fn hint_for(message: &str) -> Option<String> {
-    Some(if message.starts_with("unknown field") {
+    Some(if message.starts_with("unexpected character") && message.contains("\\u{") {
+        "a control character (often pasted from a word processor or PDF) cannot be in a YAML file; delete it".into()
+    } else if message.starts_with("unknown field") {
         "this key is not recognised (a typo?); the README's authoring guide lists the keys".into()
     } else if message.starts_with("missing field") {
         "add the required key".into()
