@@ -42,6 +42,10 @@ pub fn run(root: &Path, external: &Args) -> i32 {
         }
     };
     eprintln!("checked {pages} pages and their links: no problems found");
+    // Settings that have a default but should be set (the site loaded, so site.yaml does).
+    for note in crate::config::SiteConfig::load(root).map(|c| c.notes()).unwrap_or_default() {
+        eprintln!("note: {note}");
+    }
     if !external.enabled {
         return 0;
     }

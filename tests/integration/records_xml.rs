@@ -155,12 +155,21 @@ fn today_is_the_date_in_the_sites_time_zone() {
     let site = TestSite::revised_example();
     assert!(run_at(&site, epoch, &["build"]).status.success());
     assert!(site.html("regulation/6973-1r/index.html").contains(sentence), "no time_zone: UTC, as before");
+    // `check` says so.
+    let o = run_at(&site, epoch, &["check"]);
+    assert!(o.status.success());
+    assert!(
+        stderr(&o).contains("note: site.yaml has no `time_zone`, so \"today\" is the date in UTC"),
+        "{}",
+        stderr(&o)
+    );
 
     set_config(&site, "language: en\n", "language: en\ntime_zone: America/Los_Angeles\n");
     let o = run_at(&site, epoch, &["build"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let page = site.html("regulation/6973-1r/index.html");
     assert!(!page.contains(sentence) && page.contains("data-upcoming"), "June 30 in Los Angeles");
+    assert!(!stderr(&run_at(&site, epoch, &["check"])).contains("note: site.yaml has no `time_zone`"));
 
     // The example: 2026-12-05T02:00Z is December 4 in Los Angeles, for `verify` too.
     let o = run_at(&site, "1796436000", &["verify", "--json", "--email", "pat@tacoma.k12.wa.us", "X"]);
