@@ -50,7 +50,7 @@ fn set_config(site: &TestSite, from: &str, to: &str) {
 }
 
 #[test]
-fn a_control_character_in_a_revision_note_or_title_is_refused_with_its_line() {
+fn a_control_character_in_a_revision_note_is_refused_with_its_line() {
     let site = TestSite::revised_example();
     let rev = format!("{REG}/2025-03-11.md");
     // Written as a YAML escape: the line of its key.
@@ -60,14 +60,21 @@ fn a_control_character_in_a_revision_note_or_title_is_refused_with_its_line() {
     assert!(err.contains(&format!("{rev}:2: `note` contains the control character U+0001")), "{err}");
     assert!(err.contains("XML cannot carry") && err.contains("remove the control character"), "{err}");
     assert!(!site.out().join("feed.xml").exists(), "nothing is written");
+}
 
+#[test]
+fn a_raw_control_character_in_yaml_is_named_at_its_column() {
     // Raw in the file: YAML refuses it, at the character, saying what it is.
     let site = TestSite::revised_example();
+    let rev = format!("{REG}/2025-03-11.md");
     let text = site.read(&rev).replacen("EXAMPLE revision", "EXAMPLE\u{1}revision", 1);
     site.write(&rev, &text);
     let err = failed_with(&build_on(&site, "2026-11-28"), 1);
     assert!(err.contains(&format!("{rev}:2:15")) && err.contains("a control character"), "{err}");
+}
 
+#[test]
+fn a_control_character_in_a_quiz_title_is_refused_with_its_line() {
     // Written as a YAML escape, in a quiz title: the line of its key.
     let site = TestSite::revised_example();
     let quiz = "quizzes/public-records.yaml";
@@ -80,7 +87,10 @@ fn a_control_character_in_a_revision_note_or_title_is_refused_with_its_line() {
     let err = failed_with(&build_on(&site, "2026-11-28"), 1);
     let line = line_of(&site, quiz, "title:");
     assert!(err.contains(&format!("{quiz}:{line}: `title` contains the control character U+001B")), "{err}");
+}
 
+#[test]
+fn a_control_character_in_the_site_title_is_refused_with_its_line() {
     // In site.yaml (the feed's title), with its line.
     let site = TestSite::revised_example();
     set_config(&site, "title: Social Media Regulation", "title: \"Social\\u0008 Media Regulation");
@@ -106,6 +116,9 @@ fn the_feed_is_well_formed_and_its_dates_never_pass_the_build_date() {
     dates.sort();
     assert_eq!(dates.last().copied(), Some("2026-11-10"), "no date after the build date:\n{feed}");
     assert!(feed.contains("<feed xmlns=\"http://www.w3.org/2005/Atom\">\n  <title>"), "{feed}");
+    // Well-formed for an XML parser (xmllint, as the SCORM tests use).
+    let lint = Command::new("xmllint").arg("--noout").arg(site.out().join("feed.xml")).output().expect("xmllint");
+    assert!(lint.status.success(), "{}", String::from_utf8_lossy(&lint.stderr));
     // The feed's own date is the build date here (the newest change is in the future).
     assert!(feed.contains("  <updated>2026-11-10T00:00:00Z</updated>\n  <author>"), "{feed}");
     // A build after every date: the newest change's date, as before.
@@ -114,27 +127,37 @@ fn the_feed_is_well_formed_and_its_dates_never_pass_the_build_date() {
 }
 
 #[test]
-fn dates_are_strict_everywhere() {
+fn today_flags_take_only_yyyy_mm_dd() {
     let site = TestSite::revised_example();
     // --today: clap refuses with exit 2 and the rule.
     for bad in ["2026-+1-+1", " 2026-01-01", "2026-1-1", "+02026-01-01"] {
         let err = failed_with(&build_on(&site, bad), 2);
         assert!(err.contains("is not a date; write YYYY-MM-DD"), "{bad}: {err}");
     }
+}
+
+#[test]
+fn a_revision_file_named_2016_plus6_plus7_is_not_read_as_a_date() {
     // A revision file whose name only looks like a date.
     let site = TestSite::revised_example();
-    let body = site.read(&format!("{REG}/2016-06-07.md"));
     std::fs::rename(site.path().join(format!("{REG}/2016-06-07.md")), site.path().join(format!("{REG}/2016-+6-+7.md")))
         .expect("rename");
     let err = failed_with(&build_on(&site, "2026-11-28"), 1);
     assert!(err.contains(&format!("{REG}/2016-+6-+7.md")) && err.contains("named by its adoption date"), "{err}");
+}
 
+#[test]
+fn a_revision_file_ending_in_upper_case_md_is_reported() {
     // An upper-case extension is reported, not silently skipped.
     let site = TestSite::revised_example();
+    let body = site.read(&format!("{REG}/2016-06-07.md"));
     site.write(&format!("{REG}/2026-12-01.MD"), &body);
     let err = failed_with(&build_on(&site, "2026-11-28"), 1);
     assert!(err.contains(&format!("{REG}/2026-12-01.MD")) && err.contains("rename it to 2026-12-01.md"), "{err}");
+}
 
+#[test]
+fn source_date_epoch_that_is_not_seconds_is_an_error() {
     // SOURCE_DATE_EPOCH that is not whole seconds is an error, for every command that needs today.
     let site = TestSite::revised_example();
     for args in [&["build"][..], &["check"], &["verify", "--email", "pat@tacoma.k12.wa.us", "X"]] {
@@ -221,38 +244,53 @@ fn new_writes_the_time_zone_and_export_scorm_takes_today() {
     assert!(failed_with(&o, 2).contains("is not a date"));
 }
 
-#[test]
-fn config_that_points_elsewhere_is_refused_with_its_line() {
-    // (replace, with, the line holding, message)
-    let cases: &[(&str, &str, &str, &str)] = &[
-        (
-            "base_path: /",
-            "base_path: //evil.example/",
-            "base_path:",
-            "`base_path: //evil.example/` has an empty segment",
-        ),
-        ("base_path: /", "base_path: /a/../b/", "base_path:", "`base_path: /a/../b/` has a `.` or `..` segment"),
-        (
-            "base_path: /",
-            "base_path: /\nbase_url: https://user:pass@example.org/",
-            "base_url:",
-            "`base_url` carries a user name or password",
-        ),
-        (
-            "  - tacoma.k12.wa.us",
-            "  - tacoma.k12.wa.us\n  - \"evil.example/x\"",
-            "evil.example/x",
-            "`email_domains` entry `evil.example/x` is not a domain name",
-        ),
-    ];
-    for (from, to, at, want) in cases {
-        let site = TestSite::revised_example();
-        set_config(&site, from, to);
-        let err = failed_with(&build_on(&site, "2026-11-28"), 1);
-        let want = format!("site.yaml:{}: {want}", line_of(&site, "site.yaml", at));
-        assert!(err.contains(&want), "{to}: want `{want}` in:\n{err}");
-    }
+/// Replace `from` by `to` in site.yaml: the build fails with `want` at the line holding `at`.
+fn config_refused(from: &str, to: &str, at: &str, want: &str) {
+    let site = TestSite::revised_example();
+    set_config(&site, from, to);
+    let err = failed_with(&build_on(&site, "2026-11-28"), 1);
+    let want = format!("site.yaml:{}: {want}", line_of(&site, "site.yaml", at));
+    assert!(err.contains(&want), "{to}: want `{want}` in:\n{err}");
+}
 
+#[test]
+fn base_path_naming_another_host_is_refused() {
+    config_refused(
+        "base_path: /",
+        "base_path: //evil.example/",
+        "base_path:",
+        "`base_path: //evil.example/` has an empty segment",
+    );
+    config_refused(
+        "base_path: /",
+        "base_path: /a/../b/",
+        "base_path:",
+        "`base_path: /a/../b/` has a `.` or `..` segment",
+    );
+}
+
+#[test]
+fn base_url_with_user_and_password_is_refused() {
+    config_refused(
+        "base_path: /",
+        "base_path: /\nbase_url: https://user:pass@example.org/",
+        "base_url:",
+        "`base_url` carries a user name or password",
+    );
+}
+
+#[test]
+fn email_domains_must_be_domain_names() {
+    config_refused(
+        "  - tacoma.k12.wa.us",
+        "  - tacoma.k12.wa.us\n  - \"evil.example/x\"",
+        "evil.example/x",
+        "`email_domains` entry `evil.example/x` is not a domain name",
+    );
+}
+
+#[test]
+fn platform_urls_must_be_web_addresses() {
     let site = TestSite::revised_example();
     let pl = site.read("data/platforms.yaml").replacen("url: https://x.com/", "url: \"javascript:alert(1)\"", 1);
     site.write("data/platforms.yaml", &pl);
