@@ -200,9 +200,10 @@ impl SiteConfig {
                 "give the name of one folder in themes/, e.g. `theme: default`",
             );
         }
+        let domain_spans = spans.email_domains.as_ref().map(|s| s.value.as_slice()).unwrap_or_default();
         if self.email_domains.is_empty() {
             err(
-                key_at("email_domains"),
+                spans.email_domains.as_ref().map_or_else(|| key_at("email_domains"), |s| s.referenced.line() as usize),
                 "`email_domains` is empty".into(),
                 "list the district's email domain(s), e.g. `email_domains: [tacoma.k12.wa.us]`",
             );
@@ -210,7 +211,7 @@ impl SiteConfig {
         for (i, d) in self.email_domains.iter().enumerate() {
             if crate::scaffold::check_domain(d).is_err() {
                 err(
-                    at(spans.email_domains.get(i), "email_domains"),
+                    at(domain_spans.get(i), "email_domains"),
                     format!("`email_domains` entry `{}` is not a domain name", d.escape_default()),
                     "write the part after `@` of staff addresses, e.g. `tacoma.k12.wa.us`",
                 );
@@ -255,7 +256,7 @@ impl SiteConfig {
         }
         if self.communications.email.parse::<email_address::EmailAddress>().is_err() {
             err(
-                key_at("communications"),
+                at(spans.communications.email.as_ref(), "communications"),
                 format!("`communications.email` is not an email address: `{}`", self.communications.email),
                 "write the department's address, e.g. `communications@tacoma.k12.wa.us`",
             );
@@ -273,7 +274,7 @@ impl SiteConfig {
             (&self.title, "title", spans.title.as_ref()),
             (&self.description, "description", spans.description.as_ref()),
             (&self.district, "district", spans.district.as_ref()),
-            (&self.communications.name, "communications", None),
+            (&self.communications.name, "communications", spans.communications.name.as_ref()),
         ] {
             if let Err(why) = crate::xml::check_text(field.0) {
                 err(at(field.2, field.1), format!("`{}` {why}", field.1), crate::xml::CHAR_HELP);
@@ -329,7 +330,15 @@ struct ConfigSpans {
     policy_url: Option<Spanned<String>>,
     theme: Option<Spanned<String>>,
     time_zone: Option<Spanned<String>>,
-    email_domains: Vec<Spanned<String>>,
+    email_domains: Option<Spanned<Vec<Spanned<String>>>>,
+    communications: CommunicationsSpans,
+}
+
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct CommunicationsSpans {
+    name: Option<Spanned<String>>,
+    email: Option<Spanned<String>>,
 }
 
 /// `base_path` (already starting and ending with `/`) is a path on the site's own host: `404.html`

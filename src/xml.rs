@@ -113,7 +113,7 @@ impl Doc {
 }
 
 /// Every admin-written text of `site` that reaches `feed.xml`, `sitemap.xml` or a SCORM manifest
-/// (page titles and descriptions, revision notes, quiz titles and descriptions, platform names and
+/// (page titles, descriptions and policy numbers, revision notes, quiz titles and descriptions, platform names and
 /// notes), checked with [`check_text`]. Each problem names the file and the line of the character
 /// (or of its key, when the YAML wrote it as an escape such as `"\u0001"`). `site.yaml` is checked
 /// when it loads.
@@ -147,6 +147,7 @@ pub fn check_site(root: &std::path::Path, site: &crate::model::Site) -> crate::d
     for p in &site.pages {
         check(&p.source.file, "title", &p.source.front.title);
         check(&p.source.file, "description", &p.source.front.description);
+        check(&p.source.file, "number", p.source.front.number.as_deref().unwrap_or_default());
     }
     for page in &site.policy.pages {
         for r in &page.revisions {
