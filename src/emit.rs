@@ -170,6 +170,8 @@ fn sitemap(site: &Site) -> Option<String> {
     for p in pages {
         x.ws("  ").open("url", &[]).leaf("loc", &[], &format!("{base}{}", p.url));
         if let Some(d) = p.source.front.revised.or(p.source.front.approved) {
+            // Never after the build date, like the feed's dates.
+            let d = if site.policy.today > crate::date::Date::from_days(0) { d.min(site.policy.today) } else { d };
             x.leaf("lastmod", &[], &d.to_string());
         }
         x.close("url").ws("\n");

@@ -339,3 +339,23 @@ fn site_yaml_reports_every_problem_in_one_run_with_suggestions() {
     assert!(err.contains("did you mean `district`?"), "{err}");
     assert!(err.contains("unknown field `show_manager`") && err.contains("did you mean `show_managers`?"), "{err}");
 }
+
+#[test]
+fn sitemap_dates_never_pass_the_build_date() {
+    let site = TestSite::revised_example();
+    set_config(&site, "base_path: /", "base_path: /\nbase_url: https://example.org/social/");
+    let module = "content/training/public-records.md";
+    let text = site.read(module).replacen("weight: 10\n", "weight: 10\nrevised: 2099-01-01\n", 1);
+    site.write(module, &text);
+    assert!(build_on(&site, "2026-11-28").status.success());
+    let sitemap = site.read("public/sitemap.xml");
+    assert!(
+        sitemap.contains(
+            "<url><loc>https://example.org/social/training/public-records/</loc><lastmod>2026-11-28</lastmod></url>"
+        ),
+        "{sitemap}"
+    );
+    assert!(!sitemap.contains("2099"));
+    let lint = Command::new("xmllint").arg("--noout").arg(site.out().join("sitemap.xml")).output().expect("xmllint");
+    assert!(lint.status.success(), "{}", String::from_utf8_lossy(&lint.stderr));
+}
