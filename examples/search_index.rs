@@ -13,7 +13,11 @@ fn main() {
         eprintln!("usage: search_index SITE_DIR");
         std::process::exit(2);
     };
-    let site = match policysite::engine::load_site(Path::new(&root), policysite::policy::build_date(None)) {
+    let today = policysite::policy::build_date(Path::new(&root), None).unwrap_or_else(|d| {
+        eprintln!("{d}");
+        std::process::exit(1);
+    });
+    let site = match policysite::engine::load_site(Path::new(&root), today) {
         Ok(s) => s,
         Err(d) => {
             eprintln!("{d}");

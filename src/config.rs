@@ -4,7 +4,9 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::diag::Diagnostic;
+use serde_saphyr::Spanned;
+
+use crate::diag::{Diagnostic, Diagnostics};
 
 /// `site.yaml`: the site-wide settings. Unknown keys are errors (they are nearly always typos).
 #[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
@@ -48,6 +50,12 @@ pub struct SiteConfig {
     /// Quiz ids every account administrator needs a current completion code for.
     #[serde(default)]
     pub required_training: Vec<String>,
+    /// The district's time zone, by IANA name (e.g. `America/Los_Angeles`): "today" for every command
+    /// (which policy revision is current, whether a completion code has expired, the date an approval or
+    /// a publication is recorded on) is the date there, so a change dated tomorrow takes effect at local
+    /// midnight. Default `UTC` (sites made before this setting; `check` reminds you to set it).
+    #[serde(default)]
+    pub time_zone: Option<String>,
     /// (req) Column names of the learning management system's completion report (CSV), read by
     /// `policysite request check --lms-report FILE`. Flags override single columns.
     #[serde(default)]
@@ -147,17 +155,19 @@ fn default_theme() -> String {
 pub const CONFIG_FILE: &str = "site.yaml";
 
 impl SiteConfig {
-    pub fn load(root: &Path) -> Result<SiteConfig, Diagnostic> {
+    /// Load and check `site.yaml`. Every problem of the file is reported, not only the first.
+    pub fn load(root: &Path) -> Result<SiteConfig, Diagnostics> {
         let path = root.join(CONFIG_FILE);
         if !path.exists() {
             return Err(Diagnostic::new(CONFIG_FILE, format!("no site.yaml in {}", root.display()))
-                .help("run policysite in the site's folder, or pass --root DIR"));
+                .help("run policysite in the site's folder, or pass --root DIR")
+                .into());
         }
         let text = crate::load::read_text(&path, root)?;
-        let mut cfg: SiteConfig = crate::yaml::parse(&text, Path::new(CONFIG_FILE), 1)?;
+        let mut cfg: SiteConfig = crate::yaml::parse_all(&text, Path::new(CONFIG_FILE))?;
         cfg.normalise();
-        cfg.validate(&text)?;
-        Ok(cfg)
+        let diags = cfg.validate(&text);
+        diags.into_result(cfg)
     }
 
     fn normalise(&mut self) {
@@ -172,47 +182,127 @@ impl SiteConfig {
         }
     }
 
-    fn validate(&self, text: &str) -> Result<(), Diagnostic> {
-        let at = |key: &str| crate::yaml::key_line(text, key, 1).unwrap_or(1);
+    fn validate(&self, text: &str) -> Diagnostics {
+        let mut diags = Diagnostics::default();
+        // Lines from the YAML parser's spans (a second, lenient read of the same text).
+        let spans: ConfigSpans = serde_saphyr::from_str(text).unwrap_or_default();
+        let key_at = |key: &str| crate::yaml::key_line(text, key, 1).unwrap_or(1);
+        let at = |span: Option<&Spanned<String>>, key: &str| {
+            span.map_or_else(|| key_at(key), |s| s.referenced.line() as usize)
+        };
+        let mut err = |line: usize, msg: String, help: &str| {
+            diags.push(Diagnostic::new(CONFIG_FILE, msg).at(line, None).help(help.to_string()));
+        };
         if !crate::model::valid_slug(&self.theme) {
-            return Err(Diagnostic::new(
-                CONFIG_FILE,
+            err(
+                at(spans.theme.as_ref(), "theme"),
                 format!("`theme: {}` is not a folder name below themes/", self.theme),
-            )
-            .at(at("theme"), None)
-            .help("give the name of one folder in themes/, e.g. `theme: default`"));
+                "give the name of one folder in themes/, e.g. `theme: default`",
+            );
         }
+        let domain_spans = spans.email_domains.as_ref().map(|s| s.value.as_slice()).unwrap_or_default();
         if self.email_domains.is_empty() {
-            return Err(Diagnostic::new(CONFIG_FILE, "`email_domains` is empty")
-                .at(at("email_domains"), None)
-                .help("list the district's email domain(s), e.g. `email_domains: [tacoma.k12.wa.us]`"));
+            err(
+                spans.email_domains.as_ref().map_or_else(|| key_at("email_domains"), |s| s.referenced.line() as usize),
+                "`email_domains` is empty".into(),
+                "list the district's email domain(s), e.g. `email_domains: [tacoma.k12.wa.us]`",
+            );
+        }
+        for (i, d) in self.email_domains.iter().enumerate() {
+            if crate::scaffold::check_domain(d).is_err() {
+                err(
+                    at(domain_spans.get(i), "email_domains"),
+                    format!("`email_domains` entry `{}` is not a domain name", d.escape_default()),
+                    "write the part after `@` of staff addresses, e.g. `tacoma.k12.wa.us`",
+                );
+            }
+        }
+        if let Err(why) = check_base_path(&self.base_path) {
+            err(
+                at(spans.base_path.as_ref(), "base_path"),
+                format!("`base_path: {}` {why}", self.base_path.escape_default()),
+                "write the path the site is published under on its own host, e.g. `/` or `/policies/social-media/`",
+            );
         }
         if let Some(p) = &self.policy_url
             && !p.contains("{number}")
         {
-            return Err(Diagnostic::new(CONFIG_FILE, "`policy_url` has no `{number}` placeholder")
-                .at(at("policy_url"), None)
-                .help("write it like `https://example.org/policies/{number}`"));
+            err(
+                at(spans.policy_url.as_ref(), "policy_url"),
+                "`policy_url` has no `{number}` placeholder".into(),
+                "write it like `https://example.org/policies/{number}`",
+            );
         }
         // Both become links on every page that cites a policy or is shared: only web addresses.
-        for (key, value) in [("policy_url", &self.policy_url), ("base_url", &self.base_url)] {
-            if let Some(v) = value
-                && !is_web_url(&v.replace("{number}", "1000"))
-            {
-                return Err(Diagnostic::new(CONFIG_FILE, format!("`{key}` is not an http or https address: `{v}`"))
-                    .at(at(key), None)
-                    .help("write a full web address, e.g. `https://example.org/policies/{number}`"));
+        for (key, value, span) in [
+            ("policy_url", &self.policy_url, spans.policy_url.as_ref()),
+            ("base_url", &self.base_url, spans.base_url.as_ref()),
+        ] {
+            let Some(v) = value else { continue };
+            let parsed = url::Url::parse(&v.replace("{number}", "1000"));
+            if !parsed.as_ref().is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some()) {
+                err(
+                    at(span, key),
+                    format!("`{key}` is not an http or https address: `{v}`"),
+                    "write a full web address, e.g. `https://example.org/policies/{number}`",
+                );
+            } else if parsed.as_ref().is_ok_and(|u| !u.username().is_empty() || u.password().is_some()) {
+                err(
+                    at(span, key),
+                    format!("`{key}` carries a user name or password before the host: `{v}`"),
+                    "remove the `user:password@` part; every reader of the site would see it",
+                );
             }
         }
         if self.communications.email.parse::<email_address::EmailAddress>().is_err() {
-            return Err(Diagnostic::new(
-                CONFIG_FILE,
+            err(
+                at(spans.communications.email.as_ref(), "communications"),
                 format!("`communications.email` is not an email address: `{}`", self.communications.email),
-            )
-            .at(at("communications"), None)
-            .help("write the department's address, e.g. `communications@tacoma.k12.wa.us`"));
+                "write the department's address, e.g. `communications@tacoma.k12.wa.us`",
+            );
         }
-        Ok(())
+        if let Some(tz) = &self.time_zone
+            && let Err(why) = crate::date::time_zone(tz)
+        {
+            err(
+                at(spans.time_zone.as_ref(), "time_zone"),
+                format!("`time_zone`: {why}"),
+                "write the district's zone as the tz database names it, e.g. `America/Los_Angeles` or `America/Chicago`",
+            );
+        }
+        for field in [
+            (&self.title, "title", spans.title.as_ref()),
+            (&self.description, "description", spans.description.as_ref()),
+            (&self.district, "district", spans.district.as_ref()),
+            (&self.communications.name, "communications", spans.communications.name.as_ref()),
+        ] {
+            if let Err(why) = crate::xml::check_text(field.0) {
+                err(at(field.2, field.1), format!("`{}` {why}", field.1), crate::xml::CHAR_HELP);
+            }
+        }
+        diags
+    }
+
+    /// A note for `check` about settings that have a default but should be set.
+    pub fn notes(&self) -> Vec<String> {
+        let mut notes = Vec::new();
+        if self.time_zone.is_none() {
+            notes.push(
+                "site.yaml has no `time_zone`, so \"today\" is the date in UTC (a revision dated tomorrow becomes current in the afternoon of a district in the Americas): add e.g. `time_zone: America/Los_Angeles`".to_string(),
+            );
+        }
+        notes
+    }
+
+    /// The site's time zone (`time_zone`, checked at load; UTC when not set).
+    pub fn tz(&self) -> jiff::tz::TimeZone {
+        self.time_zone.as_deref().and_then(|n| crate::date::time_zone(n).ok()).unwrap_or(jiff::tz::TimeZone::UTC)
+    }
+
+    /// "Today" for this site: `given` (a `--today` flag), else [`crate::date::today`] in the site's
+    /// time zone.
+    pub fn today(&self, given: Option<crate::date::Date>) -> Result<crate::date::Date, Diagnostic> {
+        today_in(&self.tz(), given)
     }
 
     pub fn theme_dir(&self, root: &Path) -> PathBuf {
@@ -220,7 +310,54 @@ impl SiteConfig {
     }
 }
 
-/// An absolute `http:` or `https:` address with a host.
-fn is_web_url(text: &str) -> bool {
-    url::Url::parse(text).is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
+/// [`crate::date::today`] with its error as a diagnostic.
+pub fn today_in(tz: &jiff::tz::TimeZone, given: Option<crate::date::Date>) -> Result<crate::date::Date, Diagnostic> {
+    crate::date::today(given, tz).map_err(|e| {
+        Diagnostic::new("SOURCE_DATE_EPOCH", e).help("reproducible builds set it to whole seconds since 1970")
+    })
+}
+
+/// Where the keys of `site.yaml` are, for errors found after parsing (unknown keys are ignored here;
+/// the typed parse reports them).
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct ConfigSpans {
+    title: Option<Spanned<String>>,
+    district: Option<Spanned<String>>,
+    description: Option<Spanned<String>>,
+    base_path: Option<Spanned<String>>,
+    base_url: Option<Spanned<String>>,
+    policy_url: Option<Spanned<String>>,
+    theme: Option<Spanned<String>>,
+    time_zone: Option<Spanned<String>>,
+    email_domains: Option<Spanned<Vec<Spanned<String>>>>,
+    communications: CommunicationsSpans,
+}
+
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct CommunicationsSpans {
+    name: Option<Spanned<String>>,
+    email: Option<Spanned<String>>,
+}
+
+/// `base_path` (already starting and ending with `/`) is a path on the site's own host: `404.html`
+/// puts it in front of every link, so `//host/` would send them to another host.
+fn check_base_path(p: &str) -> Result<(), String> {
+    let inner = &p[1..p.len().saturating_sub(1).max(1)];
+    if p == "/" {
+        return Ok(());
+    }
+    for seg in inner.split('/') {
+        if seg.is_empty() {
+            return Err("has an empty segment (`//`): a path starting with `//` names another host".into());
+        }
+        if seg == "." || seg == ".." {
+            return Err("has a `.` or `..` segment".into());
+        }
+        if let Some(c) = seg.chars().find(|c| !(c.is_ascii_alphanumeric() || "-._~%!$&'()*+,;=@".contains(*c))) {
+            return Err(format!("contains `{}`, which a URL path cannot hold as written", c.escape_default()));
+        }
+    }
+    Ok(())
 }

@@ -1,5 +1,9 @@
-//! Calendar dates without a time zone: enough for approval dates and completion codes, and no
-//! dependency on a date crate. Days are counted from 1970-01-01 (proleptic Gregorian).
+//! Calendar dates without a time zone: enough for approval dates and completion codes. Days are
+//! counted from 1970-01-01 (proleptic Gregorian).
+//!
+//! Two rules live here and nowhere else: [`Date::parse`], the one strict `YYYY-MM-DD` reader every
+//! file name, front-matter key and `--today` flag goes through, and [`today`], the one notion of
+//! "today" (the site's `time_zone`, via `jiff` and its bundled time-zone database).
 
 use std::fmt;
 
@@ -13,15 +17,17 @@ pub struct Date {
 }
 
 impl Date {
-    /// Parse `YYYY-MM-DD`, rejecting impossible dates such as 2026-02-30.
+    /// Parse exactly `YYYY-MM-DD` (ten characters, ASCII digits and two hyphens: no sign, no
+    /// spaces, no time), rejecting impossible dates such as 2026-02-30.
     pub fn parse(s: &str) -> Option<Date> {
-        let s = s.trim();
-        let mut parts = s.splitn(3, '-');
-        let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
-        if y.len() != 4 || m.len() != 2 || d.len() != 2 {
+        let b = s.as_bytes();
+        let shape = b.len() == 10
+            && b.iter().enumerate().all(|(i, c)| if i == 4 || i == 7 { *c == b'-' } else { c.is_ascii_digit() });
+        if !shape {
             return None;
         }
-        let date = Date { year: y.parse().ok()?, month: m.parse().ok()?, day: d.parse().ok()? };
+        let num = |r: std::ops::Range<usize>| s[r].parse::<u32>().ok();
+        let date = Date { year: i32::try_from(num(0..4)?).ok()?, month: num(5..7)?, day: num(8..10)? };
         (date.month >= 1 && date.month <= 12 && date.day >= 1 && date.day <= days_in_month(date.year, date.month))
             .then_some(date)
     }
@@ -50,10 +56,10 @@ impl Date {
         Date { year, month, day }
     }
 
-    /// Today in UTC, from the system clock.
-    pub fn today_utc() -> Date {
-        let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
-        Date::from_days((secs / 86_400) as i64)
+    /// The calendar date of `instant` in `tz`.
+    fn of(instant: jiff::Timestamp, tz: &jiff::tz::TimeZone) -> Date {
+        let d = instant.to_zoned_datetime(tz.clone()).date();
+        Date { year: i32::from(d.year()), month: d.month() as u32, day: d.day() as u32 }
     }
 
     /// "April 12, 2016", for people.
@@ -74,6 +80,52 @@ impl Date {
         ];
         format!("{} {}, {}", MONTHS[(self.month - 1) as usize], self.day, self.year)
     }
+}
+
+/// A site's time zone, by IANA name (`America/Los_Angeles`), from the time-zone database built into
+/// the program (so it works the same on a machine without `/usr/share/zoneinfo`).
+pub fn time_zone(name: &str) -> Result<jiff::tz::TimeZone, String> {
+    if name == "UTC" {
+        return Ok(jiff::tz::TimeZone::UTC);
+    }
+    // jiff also takes POSIX TZ strings and fixed offsets; a site names a place, so only IANA names.
+    if !name.contains('/') || name.starts_with('/') || name.contains("..") {
+        return Err(format!("`{name}` is not an IANA time zone name"));
+    }
+    jiff::tz::TimeZone::get(name).map_err(|_| format!("`{name}` is not an IANA time zone name"))
+}
+
+/// The one "today" of every command: `--today` when given, else the date of `SOURCE_DATE_EPOCH`
+/// (seconds since 1970, for reproducible builds) in `tz`, else the date of the system clock in `tz`.
+/// A revision or code therefore turns over at local midnight, not at midnight UTC.
+pub fn today(given: Option<Date>, tz: &jiff::tz::TimeZone) -> Result<Date, String> {
+    if let Some(d) = given {
+        return Ok(d);
+    }
+    let epoch = std::env::var_os("SOURCE_DATE_EPOCH");
+    today_at(epoch.as_ref().map(|s| s.to_str().unwrap_or("\u{fffd}")), tz)
+}
+
+/// [`today`] with `SOURCE_DATE_EPOCH` given (for tests).
+pub fn today_at(source_date_epoch: Option<&str>, tz: &jiff::tz::TimeZone) -> Result<Date, String> {
+    let instant = match source_date_epoch {
+        Some(text) => {
+            let bad = || {
+                format!(
+                    "SOURCE_DATE_EPOCH is `{text}`, not a number of seconds since 1970-01-01 (e.g. 1764892800): \
+                     set it to one, or unset it to use the clock (or pass --today YYYY-MM-DD)"
+                )
+            };
+            let secs = if text.bytes().all(|b| b.is_ascii_digit()) && !text.is_empty() {
+                text.parse::<i64>().map_err(|_| bad())?
+            } else {
+                return Err(bad());
+            };
+            jiff::Timestamp::from_second(secs).map_err(|_| bad())?
+        }
+        None => jiff::Timestamp::now(),
+    };
+    Ok(Date::of(instant, tz))
 }
 
 fn days_in_month(y: i32, m: u32) -> u32 {
@@ -137,9 +189,38 @@ mod tests {
 
     #[test]
     fn rejects_impossible_dates() {
-        for bad in ["2026-02-30", "2026-13-01", "26-01-01", "2026-1-01", "yesterday", "2025-02-29"] {
+        for bad in [
+            "2026-02-30",
+            "2026-13-01",
+            "26-01-01",
+            "2026-1-01",
+            "yesterday",
+            "2025-02-29",
+            "2016-+6-+7",
+            "2026-+1-+1",
+            " 2026-01-01",
+            "2026-01-01 ",
+            "+026-01-01",
+            "2026-01-01T00:00",
+            "２０２６-01-01",
+        ] {
             assert_eq!(Date::parse(bad), None, "{bad}");
         }
         assert!(Date::parse("2024-02-29").is_some());
+    }
+
+    #[test]
+    fn today_is_the_date_in_the_sites_time_zone() {
+        let la = time_zone("America/Los_Angeles").expect("bundled tzdb");
+        // 2026-12-05T02:00:00Z is 18:00 on December 4 in Los Angeles.
+        let epoch = "1796436000";
+        assert_eq!(today_at(Some(epoch), &la), Ok(Date { year: 2026, month: 12, day: 4 }));
+        assert_eq!(today_at(Some(epoch), &jiff::tz::TimeZone::UTC), Ok(Date { year: 2026, month: 12, day: 5 }));
+        assert!(today_at(Some("abc"), &la).is_err());
+        assert!(today_at(Some(""), &la).is_err());
+        assert!(today_at(Some("-5"), &la).is_err());
+        for bad in ["Mars/Olympus_Mons", "PST8PDT", "EST", "+05:00", "../etc/passwd", ""] {
+            assert!(time_zone(bad).is_err(), "{bad}");
+        }
     }
 }

@@ -165,22 +165,19 @@ fn sitemap(site: &Site) -> Option<String> {
     };
     let mut pages: Vec<_> = site.pages.iter().collect();
     pages.sort_by(|a, b| a.url.cmp(&b.url));
-    let mut s = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
-    );
+    let mut x = crate::xml::Doc::new("UTF-8");
+    x.open("urlset", &[("xmlns", "http://www.sitemaps.org/schemas/sitemap/0.9")]).ws("\n");
     for p in pages {
-        s.push_str(&format!(
-            "  <url><loc>{}{}</loc>",
-            crate::markdown::escape_text(&base),
-            crate::markdown::escape_text(&p.url)
-        ));
+        x.ws("  ").open("url", &[]).leaf("loc", &[], &format!("{base}{}", p.url));
         if let Some(d) = p.source.front.revised.or(p.source.front.approved) {
-            s.push_str(&format!("<lastmod>{d}</lastmod>"));
+            // Never after the build date, like the feed's dates.
+            let d = if site.policy.today > crate::date::Date::from_days(0) { d.min(site.policy.today) } else { d };
+            x.leaf("lastmod", &[], &d.to_string());
         }
-        s.push_str("</url>\n");
+        x.close("url").ws("\n");
     }
-    s.push_str("</urlset>\n");
-    Some(s)
+    x.close("urlset").ws("\n");
+    Some(x.finish())
 }
 
 #[cfg(test)]

@@ -28,4 +28,5 @@ pub mod schema;
 pub mod search;
 pub mod search_index;
 pub mod serve;
+pub mod xml;
 pub mod yaml;

@@ -13,7 +13,7 @@ pub struct Args {
     #[arg(long)]
     pub timings: bool,
     /// Policy revisions (src/policy): build as of this date (YYYY-MM-DD), which decides the current
-    /// and upcoming revisions. Default: SOURCE_DATE_EPOCH, else today.
+    /// and upcoming revisions. Default: SOURCE_DATE_EPOCH, else today in the site's `time_zone`.
     #[arg(long, value_parser = super::parse_date)]
     pub today: Option<crate::date::Date>,
 }
@@ -21,7 +21,14 @@ pub struct Args {
 pub fn run(root: &Path, args: &Args) -> i32 {
     let timings = args.timings;
     let output = args.output.clone().unwrap_or_else(|| build::default_output(root));
-    match build::build(root, &output, crate::policy::build_date(args.today)) {
+    let today = match crate::policy::build_date(root, args.today) {
+        Ok(d) => d,
+        Err(d) => {
+            super::report(&d.into());
+            return 1;
+        }
+    };
+    match build::build(root, &output, today) {
         Ok(r) => {
             eprintln!("built {} pages ({} files, {} KiB) into {}", r.pages, r.files, r.bytes / 1024, output.display());
             if timings {

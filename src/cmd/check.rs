@@ -21,13 +21,20 @@ pub struct Args {
     #[arg(long, default_value_t = 24, value_parser = clap::value_parser!(u64).range(0..=87_600))]
     pub cache_hours: u64,
     /// Check the site as `build --today DATE` would build it (policy revisions: which one is current,
-    /// which are upcoming). Default: SOURCE_DATE_EPOCH, else today.
+    /// which are upcoming). Default: SOURCE_DATE_EPOCH, else today in the site's `time_zone`.
     #[arg(long, value_parser = super::parse_date)]
     pub today: Option<crate::date::Date>,
 }
 
 pub fn run(root: &Path, external: &Args) -> i32 {
-    let (pages, index) = match build::check(root, crate::policy::build_date(external.today)) {
+    let today = match crate::policy::build_date(root, external.today) {
+        Ok(d) => d,
+        Err(d) => {
+            super::report(&d.into());
+            return 1;
+        }
+    };
+    let (pages, index) = match build::check(root, today) {
         Ok(r) => r,
         Err(d) => {
             super::report(&d);
@@ -35,11 +42,17 @@ pub fn run(root: &Path, external: &Args) -> i32 {
         }
     };
     eprintln!("checked {pages} pages and their links: no problems found");
-    // The change feed is how staff hear of a new revision; feed readers need absolute links.
-    if crate::config::SiteConfig::load(root).is_ok_and(|c| c.base_url.is_none()) {
-        eprintln!(
-            "warning: site.yaml: `base_url` is not set, so feed.xml carries relative links, which feed readers cannot follow\n  help: set `base_url:` to the site's public address, e.g. `base_url: https://www.example.org/social-media/`"
-        );
+    // Settings that have a default but should be set (the site loaded, so site.yaml does), and the
+    // change feed's need for absolute links: it is how staff hear of a new revision.
+    if let Ok(config) = crate::config::SiteConfig::load(root) {
+        for note in config.notes() {
+            eprintln!("note: {note}");
+        }
+        if config.base_url.is_none() {
+            eprintln!(
+                "warning: site.yaml: `base_url` is not set, so feed.xml carries relative links, which feed readers cannot follow\n  help: set `base_url:` to the site's public address, e.g. `base_url: https://www.example.org/social-media/`"
+            );
+        }
     }
     if !external.enabled {
         return 0;

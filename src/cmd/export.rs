@@ -27,6 +27,10 @@ pub struct ScormArgs {
     /// Only this module (its quiz id, or its page name); default: every training module.
     #[arg(long)]
     pub module: Option<String>,
+    /// Export as of this date (YYYY-MM-DD): which policy revision the module pages show. Default:
+    /// SOURCE_DATE_EPOCH, else today in the site's `time_zone`.
+    #[arg(long, value_parser = super::parse_date)]
+    pub today: Option<crate::date::Date>,
 }
 
 fn parse_version(s: &str) -> Result<ScormVersion, String> {
@@ -35,7 +39,7 @@ fn parse_version(s: &str) -> Result<ScormVersion, String> {
 
 pub fn run(root: &Path, args: &Args) -> i32 {
     let What::Scorm(a) = &args.what;
-    match export::export_scorm(root, a.version, &a.output, a.module.as_deref()) {
+    match export::export_scorm(root, a.version, &a.output, a.module.as_deref(), a.today) {
         Ok(written) => {
             for w in &written {
                 println!(

@@ -21,16 +21,27 @@ pub struct Args {
     /// a commented `base_url:` line to fill in.
     #[arg(long)]
     pub base_url: Option<String>,
+    /// The district's time zone (IANA name, e.g. `America/Los_Angeles`), written to site.yaml as
+    /// `time_zone`: "today" for every command is the date there.
+    #[arg(long, default_value = "UTC")]
+    pub time_zone: String,
 }
 
 pub fn run(root: &Path, args: &Args) -> i32 {
     // DIR is taken below --root like every other path (with the default `.`, below the current folder).
     let target = root.join(&args.dir);
     let base_url = args.base_url.as_deref().map(scaffold::check_base_url).transpose();
-    let settings = match (scaffold::check_district(&args.district), scaffold::check_domain(&args.domain), base_url) {
-        (Ok(district), Ok(domain), Ok(base_url)) => scaffold::Settings { district, domain, base_url },
-        (d, m, b) => {
-            for e in [d.err(), m.err(), b.err()].into_iter().flatten() {
+    let settings = match (
+        scaffold::check_district(&args.district),
+        scaffold::check_domain(&args.domain),
+        base_url,
+        scaffold::check_time_zone(&args.time_zone),
+    ) {
+        (Ok(district), Ok(domain), Ok(base_url), Ok(time_zone)) => {
+            scaffold::Settings { district, domain, base_url, time_zone }
+        }
+        (d, m, b, t) => {
+            for e in [d.err(), m.err(), b.err(), t.err()].into_iter().flatten() {
                 eprintln!("error: {e}");
             }
             return 2;

@@ -17,7 +17,13 @@ pub struct Args {
 
 pub fn run(root: &Path, args: &Args) -> i32 {
     // One date for the whole command, as build and serve take it (SOURCE_DATE_EPOCH, else today).
-    let today = crate::policy::build_date(args.today);
+    let today = match crate::policy::build_date(root, args.today) {
+        Ok(d) => d,
+        Err(d) => {
+            super::report(&d.into());
+            return 1;
+        }
+    };
     // The whole site must load: a revision is published with the site it belongs to.
     let site = match crate::engine::load_site(root, today) {
         Ok(s) => s,

@@ -184,7 +184,13 @@ pub fn check(root: &Path, files: &[PathBuf], json: bool, today: Option<Date>, lm
         },
         None => None,
     };
-    let today = today.unwrap_or_else(Date::today_utc);
+    let today = match src.config.today(today) {
+        Ok(d) => d,
+        Err(d) => {
+            eprintln!("{d}");
+            return 2;
+        }
+    };
     let reports: Vec<FileReport> = files.iter().map(|f| check_file(f, &src, today, report.as_ref()).0).collect();
     if json {
         println!("{}", serde_json::to_string_pretty(&reports).unwrap_or_default());
@@ -216,7 +222,13 @@ pub fn approve(root: &Path, file: &Path, today: Option<Date>) -> i32 {
         Ok(s) => s,
         Err(code) => return code,
     };
-    let today = today.unwrap_or_else(Date::today_utc);
+    let today = match src.config.today(today) {
+        Ok(d) => d,
+        Err(d) => {
+            eprintln!("{d}");
+            return 2;
+        }
+    };
     let (report, req) = check_file(file, &src, today, None);
     let Some(req) = req.filter(|_| report.acceptable) else {
         print_report(&report, false);
@@ -254,7 +266,13 @@ pub fn revoke(root: &Path, key: &str, reason: &str, today: Option<Date>) -> i32 
         Ok(s) => s,
         Err(code) => return code,
     };
-    let today = today.unwrap_or_else(Date::today_utc);
+    let today = match src.config.today(today) {
+        Ok(d) => d,
+        Err(d) => {
+            eprintln!("{d}");
+            return 2;
+        }
+    };
     // `Blogs:@x` and `blog:@x` name one account: use the platform's id.
     let canonical = |p: &str| {
         let pl = &src.data.platforms;

@@ -24,12 +24,19 @@ pub struct Args {
 }
 
 pub fn run(root: &std::path::Path, args: &Args) -> i32 {
+    let today = match crate::policy::build_date(root, args.today) {
+        Ok(d) => d,
+        Err(d) => {
+            super::report(&d.into());
+            return 1;
+        }
+    };
     let req = crate::policy::revise::Request {
         page: args.page.clone(),
         date: args.date,
         effective: args.effective,
         note: args.note.clone(),
-        today: crate::policy::build_date(args.today),
+        today,
     };
     let s = match crate::policy::revise::start(root, &req) {
         Ok(s) => s,

@@ -23,7 +23,7 @@ pub struct Args {
     #[arg(long, default_value_t = 50)]
     pub debounce_ms: u64,
     /// Policy revisions (src/policy): build as of this date (YYYY-MM-DD), which decides the current
-    /// and upcoming revisions. Default: SOURCE_DATE_EPOCH, else today.
+    /// and upcoming revisions. Default: SOURCE_DATE_EPOCH, else today in the site's `time_zone`.
     #[arg(long, value_parser = super::parse_date)]
     pub today: Option<crate::date::Date>,
     /// Seconds a client has to send a whole request head; slower clients are disconnected.
@@ -33,6 +33,13 @@ pub struct Args {
 
 pub fn run(root: &Path, args: &Args) -> i32 {
     let output = args.output.clone().unwrap_or_else(|| crate::engine::default_output(root));
+    let today = match crate::policy::build_date(root, args.today) {
+        Ok(d) => d,
+        Err(d) => {
+            super::report(&d.into());
+            return 1;
+        }
+    };
     crate::serve::run(crate::serve::Options {
         root: root.to_path_buf(),
         output,
@@ -42,6 +49,6 @@ pub fn run(root: &Path, args: &Args) -> i32 {
         poll: args.poll,
         debounce: Duration::from_millis(args.debounce_ms),
         header_timeout: Duration::from_secs(args.header_timeout),
-        today: crate::policy::build_date(args.today),
+        today,
     })
 }

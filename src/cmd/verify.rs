@@ -38,7 +38,13 @@ pub fn run(root: &Path, args: &Args) -> i32 {
             return 2;
         }
     };
-    let today = today.unwrap_or_else(Date::today_utc);
+    let today = match config.today(today) {
+        Ok(d) => d,
+        Err(d) => {
+            eprintln!("{d}");
+            return 2;
+        }
+    };
     let verdicts: Vec<Verdict> =
         codes.iter().map(|c| verify(&quizzes, email, c, today, config.code_validity_days)).collect();
     let all_valid = verdicts.iter().all(|v| v.valid);

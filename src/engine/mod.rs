@@ -58,6 +58,8 @@ pub fn load_site(root: &Path, today: Date) -> Result<Site, Diagnostics> {
     }
     // Policy revisions (src/policy): attach them; check published revisions and `teaches:`.
     diags.extend(crate::policy::attach(root, &mut site, policy));
+    // Text that reaches feed.xml, the sitemap or a SCORM manifest: only characters XML can carry.
+    diags.extend(crate::xml::check_site(root, &site));
     diags.into_result(site)
 }
 

@@ -8,10 +8,6 @@
 
 use super::{Module, ScormVersion};
 
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
-}
-
 /// A file path as an `href` (xsd:anyURI): unreserved characters and `/` kept, the rest percent-encoded.
 fn href(path: &str) -> String {
     let mut out = String::new();
@@ -46,82 +42,81 @@ pub fn manifest<'a>(
     files: impl Iterator<Item = &'a str>,
 ) -> String {
     let id = ncname(&format!("{}-r{}", module.quiz, module.revision));
-    let title = esc(&clip(&format!("{} (revision {})", module.title, module.revision)));
-    let org_title = esc(&clip(&format!("{site_title}: {} (revision {})", module.title, module.revision)));
-    let launch_data = esc(&format!("quiz={}&revision={}", module.quiz, module.revision));
-    let file_list: String = files.map(|f| format!("      <file href=\"{}\"/>\n", esc(&href(f)))).collect();
-    let launch = esc(&href(&module.launch));
-    let rev = module.revision;
-    let lang = esc(language);
-    let quiz = esc(&module.quiz);
-    match version {
-        ScormVersion::V12 => format!(
-            r#"<?xml version="1.0" encoding="UTF-8"?>
-<manifest identifier="{id}" version="{rev}"
-  xmlns="http://www.imsproject.org/xsd/imscp_rootv1p1p2"
-  xmlns:adlcp="http://www.adlnet.org/xsd/adlcp_rootv1p2"
-  xmlns:imsmd="http://www.imsglobal.org/xsd/imsmd_rootv1p2p1"
-  xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
-  xsi:schemaLocation="http://www.imsproject.org/xsd/imscp_rootv1p1p2 imscp_rootv1p1p2.xsd http://www.adlnet.org/xsd/adlcp_rootv1p2 adlcp_rootv1p2.xsd http://www.imsglobal.org/xsd/imsmd_rootv1p2p1 imsmd_rootv1p2p1.xsd">
-  <metadata>
-    <schema>ADL SCORM</schema>
-    <schemaversion>1.2</schemaversion>
-    <imsmd:lom>
-      <imsmd:general>
-        <imsmd:identifier>{id}</imsmd:identifier>
-        <imsmd:title><imsmd:langstring xml:lang="{lang}">{title}</imsmd:langstring></imsmd:title>
-        <imsmd:description><imsmd:langstring xml:lang="{lang}">Training module and quiz {quiz}, revision {rev}. A learner passes by answering every question correctly.</imsmd:langstring></imsmd:description>
-      </imsmd:general>
-      <imsmd:lifecycle>
-        <imsmd:version><imsmd:langstring xml:lang="{lang}">{rev}</imsmd:langstring></imsmd:version>
-      </imsmd:lifecycle>
-    </imsmd:lom>
-  </metadata>
-  <organizations default="{id}-org">
-    <organization identifier="{id}-org">
-      <title>{org_title}</title>
-      <item identifier="{id}-item" identifierref="{id}-sco" isvisible="true">
-        <title>{title}</title>
-        <adlcp:datafromlms>{launch_data}</adlcp:datafromlms>
-        <adlcp:masteryscore>100</adlcp:masteryscore>
-      </item>
-    </organization>
-  </organizations>
-  <resources>
-    <resource identifier="{id}-sco" type="webcontent" adlcp:scormtype="sco" href="{launch}">
-{file_list}    </resource>
-  </resources>
-</manifest>
-"#
-        ),
-        ScormVersion::V2004 => format!(
-            r#"<?xml version="1.0" encoding="UTF-8"?>
-<manifest identifier="{id}" version="{rev}"
-  xmlns="http://www.imsglobal.org/xsd/imscp_v1p1"
-  xmlns:adlcp="http://www.adlnet.org/xsd/adlcp_v1p3"
-  xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
-  xsi:schemaLocation="http://www.imsglobal.org/xsd/imscp_v1p1 imscp_v1p1.xsd http://www.adlnet.org/xsd/adlcp_v1p3 adlcp_v1p3.xsd">
-  <metadata>
-    <schema>ADL SCORM</schema>
-    <schemaversion>2004 4th Edition</schemaversion>
-  </metadata>
-  <organizations default="{id}-org">
-    <organization identifier="{id}-org">
-      <title>{org_title}</title>
-      <item identifier="{id}-item" identifierref="{id}-sco">
-        <title>{title}</title>
-        <adlcp:dataFromLMS>{launch_data}</adlcp:dataFromLMS>
-      </item>
-    </organization>
-  </organizations>
-  <resources>
-    <resource identifier="{id}-sco" type="webcontent" adlcp:scormType="sco" href="{launch}">
-{file_list}    </resource>
-  </resources>
-</manifest>
-"#
-        ),
+    let title = clip(&format!("{} (revision {})", module.title, module.revision));
+    let org_title = clip(&format!("{site_title}: {} (revision {})", module.title, module.revision));
+    let launch_data = format!("quiz={}&revision={}", module.quiz, module.revision);
+    let launch = href(&module.launch);
+    let rev = module.revision.to_string();
+    let (org, item, sco) = (format!("{id}-org"), format!("{id}-item"), format!("{id}-sco"));
+    let v12 = matches!(version, ScormVersion::V12);
+    let mut x = crate::xml::Doc::new("UTF-8");
+    let mut root: Vec<(&str, &str)> = vec![("identifier", &id), ("version", &rev)];
+    root.extend(if v12 {
+        [
+            ("xmlns", "http://www.imsproject.org/xsd/imscp_rootv1p1p2"),
+            ("xmlns:adlcp", "http://www.adlnet.org/xsd/adlcp_rootv1p2"),
+            ("xmlns:imsmd", "http://www.imsglobal.org/xsd/imsmd_rootv1p2p1"),
+            ("xmlns:xsi", "http://www.w3.org/2001/XMLSchema-instance"),
+            (
+                "xsi:schemaLocation",
+                "http://www.imsproject.org/xsd/imscp_rootv1p1p2 imscp_rootv1p1p2.xsd http://www.adlnet.org/xsd/adlcp_rootv1p2 adlcp_rootv1p2.xsd http://www.imsglobal.org/xsd/imsmd_rootv1p2p1 imsmd_rootv1p2p1.xsd",
+            ),
+        ]
+        .to_vec()
+    } else {
+        [
+            ("xmlns", "http://www.imsglobal.org/xsd/imscp_v1p1"),
+            ("xmlns:adlcp", "http://www.adlnet.org/xsd/adlcp_v1p3"),
+            ("xmlns:xsi", "http://www.w3.org/2001/XMLSchema-instance"),
+            (
+                "xsi:schemaLocation",
+                "http://www.imsglobal.org/xsd/imscp_v1p1 imscp_v1p1.xsd http://www.adlnet.org/xsd/adlcp_v1p3 adlcp_v1p3.xsd",
+            ),
+        ]
+        .to_vec()
+    });
+    x.open("manifest", &root).ws("\n  ").open("metadata", &[]).ws("\n    ");
+    x.leaf("schema", &[], "ADL SCORM").ws("\n    ");
+    x.leaf("schemaversion", &[], if v12 { "1.2" } else { "2004 4th Edition" }).ws("\n  ");
+    if v12 {
+        let lang = [("xml:lang", language)];
+        let description = format!(
+            "Training module and quiz {}, revision {rev}. A learner passes by answering every question correctly.",
+            module.quiz
+        );
+        x.ws("  ").open("imsmd:lom", &[]).ws("\n      ").open("imsmd:general", &[]).ws("\n        ");
+        x.leaf("imsmd:identifier", &[], &id).ws("\n        ");
+        x.open("imsmd:title", &[]).leaf("imsmd:langstring", &lang, &title).close("imsmd:title").ws("\n        ");
+        x.open("imsmd:description", &[]).leaf("imsmd:langstring", &lang, &description).close("imsmd:description");
+        x.ws("\n      ").close("imsmd:general").ws("\n      ").open("imsmd:lifecycle", &[]).ws("\n        ");
+        x.open("imsmd:version", &[]).leaf("imsmd:langstring", &lang, &rev).close("imsmd:version");
+        x.ws("\n      ").close("imsmd:lifecycle").ws("\n    ").close("imsmd:lom").ws("\n  ");
     }
+    x.close("metadata").ws("\n  ").open("organizations", &[("default", &org)]).ws("\n    ");
+    x.open("organization", &[("identifier", &org)]).ws("\n      ");
+    x.leaf("title", &[], &org_title).ws("\n      ");
+    let mut item_attrs = vec![("identifier", item.as_str()), ("identifierref", sco.as_str())];
+    if v12 {
+        item_attrs.push(("isvisible", "true"));
+    }
+    x.open("item", &item_attrs).ws("\n        ");
+    x.leaf("title", &[], &title).ws("\n        ");
+    if v12 {
+        x.leaf("adlcp:datafromlms", &[], &launch_data).ws("\n        ");
+        x.leaf("adlcp:masteryscore", &[], "100").ws("\n      ");
+    } else {
+        x.leaf("adlcp:dataFromLMS", &[], &launch_data).ws("\n      ");
+    }
+    x.close("item").ws("\n    ").close("organization").ws("\n  ").close("organizations").ws("\n  ");
+    x.open("resources", &[]).ws("\n    ");
+    let scorm_type = if v12 { "adlcp:scormtype" } else { "adlcp:scormType" };
+    x.open("resource", &[("identifier", &sco), ("type", "webcontent"), (scorm_type, "sco"), ("href", &launch)]);
+    x.ws("\n");
+    for f in files {
+        x.ws("      ").empty("file", &[("href", &href(f))]).ws("\n");
+    }
+    x.ws("    ").close("resource").ws("\n  ").close("resources").ws("\n").close("manifest").ws("\n");
+    x.finish()
 }
 
 #[cfg(test)]
@@ -132,7 +127,6 @@ mod tests {
     fn hrefs_and_ids_are_escaped() {
         assert_eq!(href("a b/c&d.html"), "a%20b/c%26d.html");
         assert_eq!(ncname("q:1 r2"), "policysite-q-1-r2");
-        assert_eq!(esc("a&<\""), "a&amp;&lt;&quot;");
         assert_eq!(clip(&"x".repeat(300)).chars().count(), 200);
     }
 }

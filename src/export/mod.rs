@@ -125,9 +125,10 @@ pub fn export_scorm(
     version: ScormVersion,
     output: &Path,
     module: Option<&str>,
+    today: Option<crate::date::Date>,
 ) -> Result<Vec<Written>, Diagnostics> {
     crate::output::check_output_location(root, output).map_err(|m| Diagnostics::from(Diagnostic::new(output, m)))?;
-    let site = crate::engine::load_site(root, crate::policy::build_date(None))?;
+    let site = crate::engine::load_site(root, crate::policy::build_date(root, today)?)?;
     // As build says: a package of a quiz revision not yet published carries codes no lock can verify later.
     site.quizzes.report_warnings();
     let selected = select(&site, module).map_err(Diagnostics::from)?;

@@ -97,6 +97,84 @@ pub fn load(root: &Path) -> Result<Data, Diagnostics> {
     diags.into_result(Data { platforms, directory, all })
 }
 
+/// Where an account's keys are in `data/directory.yaml`, from the YAML parser (a second, lenient read).
+#[derive(Default, serde::Deserialize)]
+#[serde(default)]
+struct AccountSpans {
+    request_id: Option<serde_saphyr::Spanned<String>>,
+    handle: Option<serde_saphyr::Spanned<String>>,
+    account_type: Option<serde_saphyr::Spanned<String>>,
+}
+
+#[derive(Default, serde::Deserialize)]
+#[serde(default)]
+struct DirectorySpans {
+    accounts: Vec<AccountSpans>,
+}
+
+/// Hand edits `request approve` would never write: an account type outside the list, two active
+/// accounts for one platform and handle, two accounts from one request id. Each names its line.
+fn check_directory_entries(directory: &Directory, text: &str) -> Diagnostics {
+    use std::collections::HashMap;
+    let spans: DirectorySpans = serde_saphyr::from_str(text).unwrap_or_default();
+    let line = |i: usize, pick: fn(&AccountSpans) -> Option<&serde_saphyr::Spanned<String>>| {
+        spans.accounts.get(i).and_then(pick).map_or(1, |s| s.referenced.line() as usize)
+    };
+    let mut diags = Diagnostics::default();
+    let mut by_handle: HashMap<(String, String), usize> = HashMap::new();
+    let mut by_id: HashMap<&str, usize> = HashMap::new();
+    let types: Vec<&str> = crate::request::schema::ACCOUNT_TYPES.iter().map(|(k, _)| *k).collect();
+    for (i, a) in directory.accounts.iter().enumerate() {
+        if !types.contains(&a.account_type.as_str()) {
+            diags.push(
+                Diagnostic::new(
+                    DIRECTORY_FILE,
+                    format!(
+                        "account {}: `account_type: {}` is not an account type",
+                        a.handle,
+                        a.account_type.escape_default()
+                    ),
+                )
+                .at(line(i, |s| s.account_type.as_ref()), None)
+                .help(format!("use one of: {}", types.join(", "))),
+            );
+        }
+        if let Some(first) = by_id.insert(a.request_id.as_str(), i) {
+            diags.push(
+                Diagnostic::new(
+                    DIRECTORY_FILE,
+                    format!(
+                        "request id `{}` appears twice (also at line {})",
+                        a.request_id,
+                        line(first, |s| s.request_id.as_ref())
+                    ),
+                )
+                .at(line(i, |s| s.request_id.as_ref()), None)
+                .help("each approved request is one account: remove the copy, or give the entry its own request's id"),
+            );
+        }
+        if a.status == super::directory::Status::Active {
+            let key = (a.platform.clone(), super::directory::normalise_handle(&a.handle));
+            if let Some(first) = by_handle.insert(key, i) {
+                diags.push(
+                    Diagnostic::new(
+                        DIRECTORY_FILE,
+                        format!(
+                            "{} on `{}` is listed twice as active (also at line {})",
+                            a.handle,
+                            a.platform,
+                            line(first, |s| s.handle.as_ref())
+                        ),
+                    )
+                    .at(line(i, |s| s.handle.as_ref()), None)
+                    .help("one account, one entry: remove the copy, or retire one (`policysite request revoke`)"),
+                );
+            }
+        }
+    }
+    diags
+}
+
 /// Check what the directory publishes, also after a hand edit: every account's platform is a
 /// platform id of the list, and every address is an `https:` (or `http:`) URL on that platform's
 /// hosts. The `/directory/` page links to these addresses, so a `javascript:` URL would be stored
@@ -116,6 +194,7 @@ pub fn check_directory(directory: &Directory, platforms: &Platforms, text: &str)
             })
             .map_or(from.max(1), |(i, _)| i + 1)
     };
+    diags.extend(check_directory_entries(directory, text));
     for a in &directory.accounts {
         // Where the account starts, found only for an account with a problem (a scan of the file).
         let start = || line_of(0, "request_id", &a.request_id).saturating_sub(1);

@@ -89,6 +89,21 @@ pub struct PlatformChange {
     pub date_long: String,
 }
 
+/// Where the platforms' keys are, from the YAML parser (a second, lenient read).
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct PlatformSpans {
+    approved: Vec<PlatformSpan>,
+    barred: Vec<PlatformSpan>,
+    former: Vec<PlatformSpan>,
+}
+
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct PlatformSpan {
+    url: Option<serde_saphyr::Spanned<String>>,
+}
+
 impl Platform {
     pub fn regulation_name(&self) -> &str {
         self.as_written.as_deref().unwrap_or(&self.name)
@@ -205,6 +220,34 @@ impl Platforms {
                     line_of(&format!("id: {}", p.id)),
                     format!("platform id `{}` appears twice", p.id),
                     "each platform needs its own id",
+                ));
+            }
+        }
+        // A platform's `url` is a link on /platforms/ and the request form: only web addresses.
+        let spans: PlatformSpans = serde_saphyr::from_str(text).unwrap_or_default();
+        let url_spans = spans.approved.iter().chain(&spans.barred).chain(&spans.former);
+        for (p, span) in self
+            .approved
+            .iter()
+            .chain(&self.barred)
+            .chain(&self.former)
+            .zip(url_spans.map(Some).chain(std::iter::repeat(None)))
+        {
+            let Some(u) = &p.url else { continue };
+            let ok = url::Url::parse(u).is_ok_and(|x| {
+                matches!(x.scheme(), "http" | "https")
+                    && x.host().is_some()
+                    && x.username().is_empty()
+                    && x.password().is_none()
+            });
+            if !ok {
+                let line = span
+                    .and_then(|s| s.url.as_ref())
+                    .map_or_else(|| line_of(&format!("id: {}", p.id)), |s| s.referenced.line() as usize);
+                diags.push(err(
+                    line,
+                    format!("platform `{}`: `url: {}` is not an http or https address", p.id, u.escape_default()),
+                    "write the platform's home page, e.g. `https://www.facebook.com/` (no user name or password)",
                 ));
             }
         }

@@ -7,7 +7,6 @@
 use serde::Serialize;
 
 use crate::date::Date;
-use crate::markdown::{escape_attr, escape_text};
 use crate::model::Site;
 
 /// One change, for the feed and the home page.
@@ -141,52 +140,45 @@ fn stamp(d: Date) -> String {
     format!("{d}T00:00:00Z")
 }
 
-/// The Atom document. Deterministic: its `updated` is the newest change's date, not the build time.
+/// The Atom document. Deterministic: its `updated` is the newest change's date, not the build time,
+/// and no date in it runs past the build date (a revision adopted for a later day is in the feed
+/// already, dated the build date, so readers are not told the feed changed in 2099).
 pub fn atom(site: &Site) -> String {
     let changes = changes(site);
+    let build_date = site.policy.today;
+    let cap = |d: Date| if build_date > Date::from_days(0) { d.min(build_date) } else { d };
     // With no recorded change yet, the newest approval or revision date of any page.
     let updated = changes
         .iter()
         .map(|c| c.date)
         .max()
         .or_else(|| site.pages.iter().filter_map(|p| p.source.front.revised.or(p.source.front.approved)).max());
-    let updated = updated.unwrap_or(Date::from_days(0));
+    let updated = cap(updated.unwrap_or(Date::from_days(0)));
     let auth = authority(site);
     let c = &site.config;
-    let mut s =
-        String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
-    s.push_str(&format!("  <title>{}: what changed</title>\n", escape_text(&c.title)));
-    s.push_str(&format!("  <subtitle>{}</subtitle>\n", escape_text(&c.description)));
-    s.push_str(&format!("  <id>tag:{auth},2016:policysite/feed</id>\n"));
-    s.push_str(&format!("  <updated>{}</updated>\n", stamp(updated)));
-    s.push_str(&format!(
-        "  <author><name>{}</name><email>{}</email></author>\n",
-        escape_text(&c.communications.name),
-        escape_text(&c.communications.email)
-    ));
-    s.push_str(&format!(
-        "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n",
-        escape_attr(&href(site, "feed.xml"))
-    ));
-    s.push_str(&format!(
-        "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
-        escape_attr(&href(site, "index.html"))
-    ));
+    let mut x = crate::xml::Doc::new("utf-8");
+    x.open("feed", &[("xmlns", "http://www.w3.org/2005/Atom")]).ws("\n  ");
+    x.leaf("title", &[], &format!("{}: what changed", c.title)).ws("\n  ");
+    x.leaf("subtitle", &[], &c.description).ws("\n  ");
+    x.leaf("id", &[], &format!("tag:{auth},2016:policysite/feed")).ws("\n  ");
+    x.leaf("updated", &[], &stamp(updated)).ws("\n  ");
+    x.open("author", &[]).leaf("name", &[], &c.communications.name).leaf("email", &[], &c.communications.email);
+    x.close("author").ws("\n  ");
+    x.empty("link", &[("rel", "self"), ("type", "application/atom+xml"), ("href", &href(site, "feed.xml"))]);
+    x.ws("\n  ");
+    x.empty("link", &[("rel", "alternate"), ("type", "text/html"), ("href", &href(site, "index.html"))]);
+    x.ws("\n");
     for ch in &changes {
-        s.push_str("  <entry>\n");
-        s.push_str(&format!("    <id>{}</id>\n", escape_text(&ch.id)));
-        s.push_str(&format!("    <title>{}</title>\n", escape_text(&ch.title)));
-        s.push_str(&format!("    <updated>{}</updated>\n", stamp(ch.date)));
-        s.push_str(&format!("    <category term=\"{}\"/>\n", ch.kind));
-        s.push_str(&format!(
-            "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
-            escape_attr(&href(site, &ch.path))
-        ));
-        s.push_str(&format!("    <summary>{}</summary>\n", escape_text(&ch.summary)));
-        s.push_str("  </entry>\n");
+        x.ws("  ").open("entry", &[]).ws("\n    ");
+        x.leaf("id", &[], &ch.id).ws("\n    ");
+        x.leaf("title", &[], &ch.title).ws("\n    ");
+        x.leaf("updated", &[], &stamp(cap(ch.date))).ws("\n    ");
+        x.empty("category", &[("term", ch.kind)]).ws("\n    ");
+        x.empty("link", &[("rel", "alternate"), ("type", "text/html"), ("href", &href(site, &ch.path))]);
+        x.ws("\n    ").leaf("summary", &[], &ch.summary).ws("\n  ").close("entry").ws("\n");
     }
-    s.push_str("</feed>\n");
-    s
+    x.close("feed").ws("\n");
+    x.finish()
 }
 
 #[cfg(test)]

@@ -25,16 +25,18 @@ use crate::date::Date;
 pub use pages::{page_context, site_files};
 pub use revisions::{Policies, PolicyPage, Revision, prepare};
 
-/// The date a build treats as "today": decides which revision is current and which are upcoming.
-/// `--today`, else `SOURCE_DATE_EPOCH` (seconds, for reproducible builds), else today in UTC.
-pub fn build_date(today: Option<Date>) -> Date {
+/// The date a command on the site in `root` treats as "today" ([`crate::date::today`]): `--today`,
+/// else `SOURCE_DATE_EPOCH`, else the clock, as a date in the site's `time_zone`. For commands that
+/// need the date before the site is loaded; a `site.yaml` that does not load is reported by the load
+/// that follows, and meanwhile counts as UTC.
+pub fn build_date(root: &std::path::Path, today: Option<Date>) -> Result<Date, crate::diag::Diagnostic> {
     if let Some(d) = today {
-        return d;
+        return Ok(d);
     }
-    if let Some(secs) = std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|s| s.trim().parse::<i64>().ok()) {
-        return Date::from_days(secs.div_euclid(86_400));
+    match crate::config::SiteConfig::load(root) {
+        Ok(config) => config.today(None),
+        Err(_) => crate::config::today_in(&jiff::tz::TimeZone::UTC, None),
     }
-    Date::today_utc()
 }
 
 /// Attach the revisions to the model, then check them: published revisions unchanged

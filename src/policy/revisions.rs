@@ -128,7 +128,10 @@ fn is_revisions_folder(dir: &Path) -> bool {
         entries.filter_map(Result::ok).any(|e| {
             let name = e.file_name();
             let name = name.to_string_lossy();
-            name.strip_suffix(".md").is_some_and(|stem| Date::parse(stem).is_some())
+            // `2026-12-01.MD` counts too, so that the loader reports its name instead of skipping it.
+            name.get(..name.len().saturating_sub(3))
+                .filter(|_| name.len() > 3 && name[name.len() - 3..].eq_ignore_ascii_case(".md"))
+                .is_some_and(|stem| Date::parse(stem).is_some())
         })
     })
 }
@@ -242,14 +245,24 @@ fn load_revisions(root: &Path, folder: &Path, url: &str) -> (Vec<Revision>, Diag
             return (Vec::new(), d.into());
         }
     };
-    let mut files: Vec<PathBuf> =
-        entries.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "md")).collect();
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x.eq_ignore_ascii_case("md")))
+        .collect();
     files.sort();
     let mut diags = Diagnostics::default();
     let mut out = Vec::new();
     for path in files {
         let file = display_path(root, &path);
         let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        if path.extension().is_some_and(|x| x != "md") {
+            diags.push(
+                Diagnostic::new(&file, "a revision file's name must end in `.md` (lower case); this one is not read")
+                    .help(format!("rename it to {stem}.md")),
+            );
+            continue;
+        }
         let Some(date) = Date::parse(&stem) else {
             diags.push(
                 Diagnostic::new(&file, "a revision file must be named by its adoption date")

@@ -17,6 +17,8 @@ pub struct Settings {
     pub domain: String,
     /// The site's public address (`site.yaml`'s `base_url`), when known; else a commented line.
     pub base_url: Option<String>,
+    /// IANA time zone name, checked by [`check_time_zone`].
+    pub time_zone: String,
 }
 
 /// A site address for `base_url`: an absolute http or https URL with a host, no query or fragment.
@@ -34,6 +36,15 @@ pub fn check_base_url(text: &str) -> Result<String, String> {
         }
         _ => Err(format!("`{t}` is not a site address: write it like `https://www.example.org/social-media/`")),
     }
+}
+
+
+/// An IANA time zone name the built-in database knows, e.g. `America/Los_Angeles`.
+pub fn check_time_zone(name: &str) -> Result<String, String> {
+    let name = name.trim();
+    crate::date::time_zone(name).map(|_| name.to_string()).map_err(|e| {
+        format!("--time-zone: {e}; write the district's zone, e.g. `America/Los_Angeles` or `America/New_York`")
+    })
 }
 
 /// A district name goes into YAML, Markdown and HTML: letters, digits, spaces and plain punctuation
@@ -82,7 +93,8 @@ pub fn files(settings: &Settings) -> Vec<(PathBuf, Vec<u8>)> {
         let text = text
             .replace("__BASE_URL__", &base_url)
             .replace("__DISTRICT__", district)
-            .replace("__DOMAIN__", &settings.domain);
+            .replace("__DOMAIN__", &settings.domain)
+            .replace("__TIME_ZONE__", &settings.time_zone);
         // Stored without its dot so the embedding does not skip it.
         let rel = if *rel == "gitignore" { ".gitignore" } else { rel };
         out.push((PathBuf::from(rel), text.into_bytes()));
