@@ -27,8 +27,8 @@ fn problem(field: &str, message: String) -> Problem {
     Problem { field: field.to_string(), message }
 }
 
-/// Read a request file, refusing one over [`MAX_FILE_BYTES`] before reading it all.
-pub fn read(path: &Path) -> Result<String, Problem> {
+/// Read a request file's bytes, refusing one over [`MAX_FILE_BYTES`] before reading it all.
+pub fn read_bytes(path: &Path) -> Result<Vec<u8>, Problem> {
     let file = std::fs::File::open(path).map_err(|e| problem("file", format!("cannot read: {e}")))?;
     let mut bytes = Vec::new();
     file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(|e| problem("file", format!("cannot read: {e}")))?;
@@ -41,6 +41,11 @@ pub fn read(path: &Path) -> Result<String, Problem> {
             ),
         ));
     }
+    Ok(bytes)
+}
+
+/// The bytes as UTF-8 text, or what to do about them.
+pub fn utf8(bytes: Vec<u8>) -> Result<String, Problem> {
     String::from_utf8(bytes).map_err(|e| {
         problem(
             "file",
@@ -50,6 +55,11 @@ pub fn read(path: &Path) -> Result<String, Problem> {
             ),
         )
     })
+}
+
+/// Read a request file as UTF-8 text, refusing one over [`MAX_FILE_BYTES`].
+pub fn read(path: &Path) -> Result<String, Problem> {
+    utf8(read_bytes(path)?)
 }
 
 /// Parse a request; malformed JSON is reported with its line and column.

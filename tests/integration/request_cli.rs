@@ -39,7 +39,7 @@ fn code_for_another_email() {
             r["administrators"][0]["codes"]["public-records"] =
                 json!(code_for(s, "public-records", "other@tacoma.k12.wa.us", "2026-11-20", None))
         },
-        "administrators[0].codes.public-records: code",
+        "Administrator 1, codes.public-records: code",
     );
     rejected(
         |s, r| {
@@ -95,7 +95,7 @@ fn non_district_email() {
 fn missing_flsa_attestation() {
     rejected(
         |_, r| r["administrators"][0]["flsa_exempt"] = json!(false),
-        "administrators[0].flsa_exempt: the administrator must be Fair Labor Standards Act exempt",
+        "Administrator 1, flsa_exempt: the administrator must be Fair Labor Standards Act exempt",
     );
 }
 
