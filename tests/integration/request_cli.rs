@@ -193,7 +193,10 @@ fn managers_show_only_on_an_intranet_build() {
     site.write("site.yaml", &cfg);
     site.build_ok();
     // ui (issue 13): directory cells carry role/data-label attributes for the phone-width cards.
-    assert!(site.html("directory/index.html").contains(r#"data-label="Managed by">Kim Coach</td>"#));
+    assert!(
+        site.html("directory/index.html")
+            .contains(r#"data-label="Managed by">Kim Coach (training counts until 2027-11-20)</td>"#)
+    );
     assert!(site.html("directory/accounts.json").contains("Kim Coach"));
 }
 
