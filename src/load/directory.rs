@@ -29,7 +29,7 @@ pub struct Account {
     /// The account's address on the platform.
     #[serde(default)]
     pub url: Option<String>,
-    /// school, sports_team, department, program, club or professional.
+    /// school, classroom, sports_team, department, program, club or professional.
     #[schemars(schema_with = "crate::request::schema::account_type_schema")]
     pub account_type: String,
     /// School or department the account speaks for.

@@ -55,8 +55,8 @@ pub struct Person {
 #[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AccountDetails {
-    /// school, classroom, sports_team, department, program, club, or professional. A school,
-    /// classroom, sports team or club needs the principal's approval.
+    // The account type: its schema description (each type explained, and which need the
+    // principal's approval) comes from `account_type_schema`, so there is no doc comment here.
     #[serde(rename = "type")]
     #[schemars(schema_with = "account_type_schema")]
     pub kind: String,

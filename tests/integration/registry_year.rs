@@ -290,3 +290,23 @@ fn revoking_a_retired_account_says_so() {
     );
     assert_eq!(site.read("data/directory.yaml"), before);
 }
+
+/// A classroom account is in its school's name: without the principal's approval it is refused
+/// (a teacher who picked "program" used to skip it).
+#[test]
+fn a_classroom_account_needs_the_principal() {
+    let site = TestSite::bundled();
+    let mut req = classroom_request(&site);
+    req["principal_approval"] = Value::Null;
+    let (s, out) = check(&site, &req);
+    assert_eq!(s, 1, "{out}");
+    assert!(
+        out.contains("principal_approval: a classroom account is part of its school: it needs the principal's approval (Regulation 6973.1R)"),
+        "{out}"
+    );
+    let schema =
+        std::fs::read_to_string(std::path::Path::new(common::REPO).join("schemas/account-request.schema.json"))
+            .expect("schema");
+    assert!(schema.contains("`classroom`: A teacher's account for one class or subject"), "{schema}");
+    assert!(schema.contains("Needs the principal's approval."), "{schema}");
+}
