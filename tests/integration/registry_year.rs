@@ -310,3 +310,42 @@ fn a_classroom_account_needs_the_principal() {
     assert!(schema.contains("`classroom`: A teacher's account for one class or subject"), "{schema}");
     assert!(schema.contains("Needs the principal's approval."), "{schema}");
 }
+
+/// `renew` with an LMS report (no codes): the rows are checked as `request check` checks them and
+/// recorded with their file and line; an address that leaves `email_domains` is an audit finding.
+#[test]
+fn renew_from_an_lms_report_and_addresses_outside_the_domains() {
+    let site = TestSite::bundled();
+    assert_eq!(approve(&site, "req.json", &good_request(&site)).0, 0);
+    let (pr, fr) = (rev(&site, "public-records"), rev(&site, "ferpa-student-records"));
+    site.write(
+        "lms.csv",
+        &format!(
+            "Student Email,Course,Completion Status,Completed At,Quiz Revision\n{ADMIN},public-records,failed,2027-10-01,{pr}\n{ADMIN},public-records,passed,2027-10-02,{pr}\n{ADMIN},ferpa-student-records,passed,2027-10-02,{fr}\n"
+        ),
+    );
+    site.write("kim.json", &renewal("Kim Coach", ADMIN, json!({})));
+    let lms = path(&site, "lms.csv");
+    let kim = path(&site, "kim.json");
+    let mut args: Vec<&str> = vec!["request", "renew", "--today", "2027-10-05", &kim, "--lms-report", &lms];
+    args.extend_from_slice(LMS_FLAGS);
+    let (s, out) = run(&site, &args);
+    assert_eq!(s, 0, "{out}");
+    assert!(out.contains("public-records: VALID, LMS report lms.csv, line 3: revision"), "{out}");
+    assert!(out.contains("counts until 2028-10-01"), "{out}");
+    let dir = site.read("data/directory.yaml");
+    assert!(dir.contains("line: 3") && dir.contains("kind: lms"), "{dir}");
+    assert_eq!(run(&site, &["request", "audit", "--today", "2027-10-05"]).0, 0);
+    // The district changes its email domain: the old address is a finding.
+    let cfg = site.read("site.yaml").replace("- tacoma.k12.wa.us", "- tacomaschools.org");
+    site.write("site.yaml", &cfg);
+    let (s, out) = run(&site, &["request", "audit", "--today", "2027-10-05"]);
+    assert_eq!(s, 1, "{out}");
+    assert!(out.contains("1 administrators whose email is no longer in email_domains"), "{out}");
+    assert!(
+        out.contains(
+            "Kim Coach <kim.coach@tacoma.k12.wa.us>: `kim.coach@tacoma.k12.wa.us` is not a District email address"
+        ),
+        "{out}"
+    );
+}
