@@ -672,12 +672,12 @@ pub fn audit(root: &Path, format: AuditFormat, within: u32, today: Option<Date>)
             let sections: [(&[Kind], &str); 5] = [
                 (
                     &[Kind::TrainingLapsed, Kind::TrainingLapsing, Kind::TrainingMissing],
-                    "administrators' training lapsed, lapsing or not on record",
+                    "finding(s) of administrators' training lapsed, lapsing or not on record",
                 ),
-                (&[Kind::NoCurrentAdministrator], "accounts with no administrator whose training counts"),
+                (&[Kind::NoCurrentAdministrator], "account(s) with no administrator whose training counts"),
                 (&[Kind::PlatformNotApproved], "active account(s) on platforms that are not approved"),
                 (&[Kind::ReviewDue], "account(s) due for their periodic review"),
-                (&[Kind::EmailNotDistrict], "administrators whose email is no longer in email_domains"),
+                (&[Kind::EmailNotDistrict], "administrator address(es) no longer in email_domains"),
             ];
             for (kinds, title) in sections {
                 let of: Vec<_> = found.iter().filter(|f| kinds.contains(&f.kind)).collect();

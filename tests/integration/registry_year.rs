@@ -137,7 +137,7 @@ fn a_year_in_the_registry() {
     let (s, out) = step(&site, &["request", "audit", "--today", "2027-11-21"]);
     assert_eq!(s, 1, "{out}");
     assert!(out.contains("`public-records` lapsed after 2027-11-20"), "{out}");
-    assert!(out.contains("1 accounts with no administrator whose training counts"), "{out}");
+    assert!(out.contains("1 account(s) with no administrator whose training counts"), "{out}");
 
     // Renewal: a code that is not hers is refused and nothing is recorded; her new codes clear it.
     let wrong = code_for(&site, "public-records", ADMIN, "2027-10-18", None);
@@ -341,11 +341,44 @@ fn renew_from_an_lms_report_and_addresses_outside_the_domains() {
     site.write("site.yaml", &cfg);
     let (s, out) = run(&site, &["request", "audit", "--today", "2027-10-05"]);
     assert_eq!(s, 1, "{out}");
-    assert!(out.contains("1 administrators whose email is no longer in email_domains"), "{out}");
+    assert!(out.contains("1 administrator address(es) no longer in email_domains"), "{out}");
     assert!(
         out.contains(
             "Kim Coach <kim.coach@tacoma.k12.wa.us>: `kim.coach@tacoma.k12.wa.us` is not a District email address"
         ),
         "{out}"
     );
+}
+
+/// An update that keeps an administrator need not repeat their codes while the training on record
+/// still counts; a new handle is recorded and the old one is free of the duplicate check.
+#[test]
+fn an_update_keeps_the_training_on_record_and_changes_the_handle() {
+    let site = TestSite::bundled();
+    assert_eq!(approve(&site, "req.json", &good_request(&site)).0, 0);
+    let mut upd = good_request(&site);
+    upd["id"] = json!("req-20270301-00000002");
+    upd["update_of"] = json!("instagram:@stadiumtigersfb");
+    upd["account"]["handle"] = json!("@stadiumtigers");
+    upd["administrators"][0]["codes"] = json!({});
+    let alex = json!({ "name": "Alex Assistant", "email": ALEX, "flsa_exempt": true, "codes": {
+        "public-records": code_for(&site, "public-records", ALEX, "2027-02-20", None),
+        "ferpa-student-records": code_for(&site, "ferpa-student-records", ALEX, "2027-02-20", None) } });
+    upd["administrators"].as_array_mut().expect("admins").push(alex);
+    let f = write_request(&site, "upd.json", &upd);
+    let (s, out) = run(&site, &["request", "update", "--today", "2027-03-01", &f]);
+    assert_eq!(s, 0, "{out}");
+    assert!(out.contains("public-records: VALID, code "), "{out}");
+    assert!(out.contains("(on record): revision 2, completed 2026-11-20, counts until 2027-11-20"), "{out}");
+    assert!(out.contains("handle @stadiumtigersfb → @stadiumtigers"), "{out}");
+    let (s, out) = run(&site, &["request", "history", "instagram:@stadiumtigers"]);
+    assert_eq!(s, 0, "{out}");
+    assert!(out.contains("updated"), "{out}");
+    // Once the training on record has lapsed, it no longer stands in.
+    upd["update_of"] = json!("req-20261128-abcdef01");
+    let f = write_request(&site, "upd.json", &upd);
+    let (s, out) = run(&site, &["request", "check", "--today", "2027-11-21", &f]);
+    assert_eq!(s, 1, "{out}");
+    assert!(out.contains("Administrator 1, codes.public-records: no completion code"), "{out}");
+    assert!(out.contains("note: update of @stadiumtigers on instagram"), "{out}");
 }
