@@ -226,7 +226,11 @@ fn check_account(req: &Request, cx: &Context<'_>, updated: Option<usize>, p: &mu
     }
     let platform = cx.data.platforms.find(&a.platform);
     match platform {
-        Some((_, true)) => {}
+        Some((pl, true)) => {
+            if let Some(note) = pl.note.as_deref().filter(|n| !n.trim().is_empty()) {
+                notes.push(format!("about {} (data/platforms.yaml): {}", pl.name, note.trim()));
+            }
+        }
         Some((pl, false)) => p.add(
             "account.platform",
             format!("{} is not allowed: {}", pl.name, pl.reason.as_deref().unwrap_or("barred by Regulation 6973.1R")),

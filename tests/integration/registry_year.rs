@@ -382,3 +382,17 @@ fn an_update_keeps_the_training_on_record_and_changes_the_handle() {
     assert!(out.contains("Administrator 1, codes.public-records: no completion code"), "{out}");
     assert!(out.contains("note: update of @stadiumtigers on instagram"), "{out}");
 }
+
+/// A platform's note in data/platforms.yaml (e.g. "ask the Communications Department before
+/// requesting it") is printed by `request check`.
+#[test]
+fn check_prints_the_platform_note() {
+    let site = TestSite::bundled();
+    let mut req = good_request(&site);
+    req["account"]["platform"] = json!("periscope");
+    req["account"]["handle"] = json!("@stadiumlive");
+    let (s, out) = check(&site, &req);
+    assert_eq!(s, 0, "{out}");
+    assert!(out.contains("note: about Periscope (data/platforms.yaml): Periscope was discontinued"), "{out}");
+    assert!(out.contains("ask the Communications Department before requesting it"), "{out}");
+}
