@@ -227,8 +227,17 @@ fn from_email(bytes: &[u8]) -> Result<Extracted, Problem> {
     };
     let raw = String::from_utf8_lossy(bytes);
     let mut last_error = None;
-    for part in msg.text_bodies() {
-        let Some(text) = part.text_contents() else { continue };
+    for i in 0..msg.text_body_count() {
+        let Some(part) = msg.text_part(i as u32) else { continue };
+        let Some(contents) = part.text_contents() else { continue };
+        // An HTML-only email (webmail): one line per block element, entities decoded.
+        let html;
+        let text = if part.is_text_html() {
+            html = html_lines(contents);
+            html.as_str()
+        } else {
+            contents
+        };
         let ct = part.content_type();
         let flowed = ct.and_then(|c| c.attribute("format")).is_some_and(|f| f.eq_ignore_ascii_case("flowed"));
         let delsp = ct.and_then(|c| c.attribute("delsp")).is_some_and(|f| f.eq_ignore_ascii_case("yes"));
@@ -265,6 +274,28 @@ fn from_email(bytes: &[u8]) -> Result<Extracted, Problem> {
             "the email holds no request: no line `{BEGIN}` in its text and no .json file attached; ask the requester to send the email the form opens, or the downloaded request file"
         ),
     ))
+}
+
+/// The text of an HTML body, line by line: `<br>` and the ends of `div`, `p`, `pre` and `li` end a
+/// line, line ends in the source are spaces (outside `<pre>`), other tags go, entities are decoded
+/// (`&nbsp;` becomes a space).
+fn html_lines(html: &str) -> String {
+    static BREAK: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?i)<br\s*/?>|</(div|p|pre|li|tr|h[1-6])\s*>")
+            .unwrap_or_else(|e| panic!("bad pattern: {e}"))
+    });
+    static TAG: std::sync::LazyLock<regex::Regex> =
+        std::sync::LazyLock::new(|| regex::Regex::new(r"<[^>]*>").unwrap_or_else(|e| panic!("bad pattern: {e}")));
+    let body = html.split_once("<body").map_or(html, |(_, b)| b.split_once('>').map_or(b, |(_, rest)| rest));
+    // Line ends in the HTML source are white space, except inside `<pre>`.
+    let body = if body.to_ascii_lowercase().contains("<pre") {
+        body.replace("\r\n", "\n")
+    } else {
+        body.replace("\r\n", " ").replace('\n', " ")
+    };
+    let lines = BREAK.replace_all(&body, "\n");
+    let plain = TAG.replace_all(&lines, "");
+    htmlize::unescape(plain.as_ref()).replace('\u{a0}', " ")
 }
 
 /// When the email was sent without transfer encoding, the block's lines are the file's own lines:

@@ -143,6 +143,22 @@ fn an_emailed_request_gets_the_same_verdict_as_the_file() {
             ),
         ),
     ];
+    // An HTML-only email (each line a <div>, as webmail writes it), quoted-printable.
+    let html: String = text
+        .lines()
+        .map(|l| {
+            let esc = l.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;");
+            format!("<div>{}</div>\r\n", if esc.is_empty() { "<br>".to_string() } else { esc.replace("  ", "&nbsp; ") })
+        })
+        .collect();
+    let cases = cases.into_iter().chain([(
+        "html.eml",
+        email(
+            "text/html; charset=utf-8",
+            "quoted-printable",
+            &quoted_printable(&format!("<html><body>{html}</body></html>")),
+        ),
+    )]);
     for (name, content) in cases {
         let (s, out) = check_file(&site, name, &content);
         assert_eq!(s, 0, "{name}:\n{out}");
