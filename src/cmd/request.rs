@@ -312,7 +312,9 @@ fn locked(
     lms_args: Option<&LmsArgs>,
 ) -> Result<(store::DirectoryLock, Sources, Option<lms::Report>), i32> {
     let lock = lock_or_report(root)?;
-    let src = load_or_report(root)?;
+    let mut src = load_or_report(root)?;
+    // Before any change: an account from before the registry kept history gets its first entry.
+    src.data.directory.migrate();
     let report = match lms_args {
         Some(a) => load_lms(a, &src.config)?,
         None => None,

@@ -265,11 +265,16 @@ fn an_old_directory_is_read_and_migrated_on_write() {
         "{out}"
     );
     assert!(out.contains("periodic review due 2026-09-01"), "{out}");
+    let (s, out) = run(&site, &["request", "review", "req-old", "--by", "Casey Comms", "--today", TODAY]);
+    assert_eq!(s, 0, "{out}");
     let (s, out) = approve(&site, "req.json", &good_request(&site));
     assert_eq!(s, 0, "{out}");
     let (s, out) = run(&site, &["request", "history", "req-old"]);
     assert_eq!(s, 0, "{out}");
-    assert!(out.contains("2025-09-01  recorded  unknown: approved before the directory kept history"), "{out}");
+    assert!(
+        out.contains("  2025-09-01  recorded  unknown: approved before the directory kept history and training evidence; renew each administrator's training (`policysite request renew`) to record it\n  2026-11-28  reviewed  Casey Comms: periodic review\n"),
+        "the record starts before the first change:\n{out}"
+    );
     site.build_ok();
 }
 
@@ -395,4 +400,18 @@ fn check_prints_the_platform_note() {
     assert_eq!(s, 0, "{out}");
     assert!(out.contains("note: about Periscope (data/platforms.yaml): Periscope was discontinued"), "{out}");
     assert!(out.contains("ask the Communications Department before requesting it"), "{out}");
+}
+
+/// Writing the directory keeps its file permissions (the temporary file it is renamed from is
+/// created 0600, which made the directory unreadable to the rest of the department).
+#[cfg(unix)]
+#[test]
+fn writing_the_directory_keeps_its_permissions() {
+    use std::os::unix::fs::PermissionsExt;
+    let site = TestSite::bundled();
+    let file = site.path().join("data/directory.yaml");
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+    assert_eq!(approve(&site, "req.json", &good_request(&site)).0, 0);
+    let mode = std::fs::metadata(&file).expect("stat").permissions().mode() & 0o777;
+    assert_eq!(mode, 0o644);
 }
