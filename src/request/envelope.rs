@@ -43,11 +43,18 @@ pub struct Extracted {
 /// Read and parse a request from a JSON file, a text file holding the email's request block, or
 /// a saved email.
 pub fn load(path: &Path) -> Result<Request, Problem> {
-    let bytes = super::file::read_bytes(path)?;
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    let max = if ext == "json" { super::file::MAX_FILE_BYTES } else { super::file::MAX_EMAIL_BYTES };
+    let bytes = super::file::read_bytes_up_to(path, max)?;
     let extracted = if ext == "eml" || (ext != "json" && looks_like_email(&bytes)) {
         from_email(&bytes)?
     } else {
+        if bytes.len() as u64 > super::file::MAX_FILE_BYTES {
+            // Not an email: the request file's own limit.
+            return Err(super::file::read_bytes(path)
+                .err()
+                .unwrap_or_else(|| problem("file", "the file is too large")));
+        }
         let text = super::file::utf8(bytes)?;
         from_text(&text, "request file")?
     };

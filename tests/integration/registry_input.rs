@@ -245,3 +245,26 @@ fn verify_prints_the_valid_until_date() {
     assert_eq!(s, 0, "{out}");
     assert!(out.contains(": VALID, valid until 2027-11-20"), "{out}");
 }
+
+/// A saved email may be larger than a request file (a signature's logo): it is still read, and the
+/// request in it meets every limit a request file does.
+#[test]
+fn a_large_email_with_an_image_is_read() {
+    let site = TestSite::bundled();
+    let req = long_request(&site);
+    let text = body(&req).replace('\n', "\r\n");
+    let logo = base64(&vec![0x89u8; 400 * 1024]);
+    let mime = format!(
+        "--b1\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n{text}\r\n--b1\r\nContent-Type: image/png; name=logo.png\r\nContent-Disposition: inline; filename=logo.png\r\nContent-Transfer-Encoding: base64\r\n\r\n{logo}--b1--\r\n"
+    );
+    let (s, out) = check_file(&site, "big.eml", &email("multipart/mixed; boundary=b1", "7bit", &mime));
+    assert_eq!(s, 0, "{out}");
+    // The same size as a .json file is refused.
+    let (s, out) = check_file(
+        &site,
+        "big.json",
+        &format!("{}{}", " ".repeat(300 * 1024), serde_json::to_string(&req).expect("json")),
+    );
+    assert_eq!(s, 1, "{out}");
+    assert!(out.contains("larger than 256 KiB"), "{out}");
+}
