@@ -8,7 +8,7 @@ use super::schema::{self, Request};
 use crate::config::SiteConfig;
 use crate::date::Date;
 use crate::load::data::Data;
-use crate::load::directory::{Status, normalise_handle};
+use crate::load::directory::Status;
 use crate::quiz::Quizzes;
 
 /// One problem, with the field it concerns (a JSON path such as `administrators[0].codes.public-records`).
@@ -184,8 +184,7 @@ pub fn describe_update(old: &crate::load::directory::Account, req: &Request) -> 
     if !removed.is_empty() {
         what.push(format!("administrators removed: {}", removed.join(", ")));
     }
-    if normalise_handle(&req.account.handle) != normalise_handle(&old.handle) || req.account.handle.trim() != old.handle
-    {
+    if req.account.handle.trim() != old.handle {
         what.push(format!("handle {} → {}", old.handle, req.account.handle.trim()));
     }
     let url = req.account.url.as_deref().map(str::trim).filter(|u| !u.is_empty());
