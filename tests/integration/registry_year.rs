@@ -341,6 +341,12 @@ fn renew_from_an_lms_report_and_addresses_outside_the_domains() {
     let dir = site.read("data/directory.yaml");
     assert!(dir.contains("line: 3") && dir.contains("kind: lms"), "{dir}");
     assert_eq!(run(&site, &["request", "audit", "--today", "2027-10-05"]).0, 0);
+    // Someone who administers no account has nothing to renew.
+    let codes = json!({ "public-records": code_for(&site, "public-records", LEE, "2027-10-02", None) });
+    site.write("lee.json", &renewal("Lee Teacher", LEE, codes));
+    let (s, out) = run(&site, &["request", "renew", "--today", "2027-10-05", &path(&site, "lee.json")]);
+    assert_eq!(s, 1, "{out}");
+    assert!(out.contains("lee.teacher@tacoma.k12.wa.us administers no active account in data/directory.yaml"), "{out}");
     // The district changes its email domain: the old address is a finding.
     let cfg = site.read("site.yaml").replace("- tacoma.k12.wa.us", "- tacomaschools.org");
     site.write("site.yaml", &cfg);
