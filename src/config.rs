@@ -41,6 +41,10 @@ pub struct SiteConfig {
     /// How many days a training completion code stays valid (default 365).
     #[serde(default = "default_validity")]
     pub code_validity_days: u32,
+    /// (req) Days between periodic reviews of an official account, counted from its approval or last
+    /// review (`policysite request review`); `request audit` lists the accounts due (default 365).
+    #[serde(default = "default_review_every")]
+    pub review_every_days: u32,
     /// Theme folder below `themes/` (default `default`).
     #[serde(default = "default_theme")]
     pub theme: String,
@@ -139,6 +143,9 @@ pub struct DirectorySettings {
     pub show_managers: bool,
 }
 
+fn default_review_every() -> u32 {
+    365
+}
 fn default_language() -> String {
     "en".into()
 }

@@ -250,6 +250,10 @@ pub fn site_files(site: &Site) -> Vec<(String, Vec<u8>)> {
         "platforms": site.data.platforms,
         "handle_pattern": crate::load::directory::HANDLE_PATTERN,
         "needs_principal": crate::request::schema::NEEDS_PRINCIPAL,
+        "account_types": crate::request::schema::ACCOUNT_TYPES,
+        "principal_rule": crate::request::schema::PRINCIPAL_RULE,
+        "classroom_guidance": crate::request::schema::CLASSROOM_GUIDANCE,
+        "request_block": { "begin": crate::request::envelope::BEGIN, "end": crate::request::envelope::END },
     });
     let js = format!("window.POLICYSITE = {};\n", crate::search_index::script_json(&config));
     vec![("assets/site-data.js".into(), js.into_bytes())]

@@ -39,7 +39,7 @@ pub fn directory_view(site: &Site) -> serde_json::Value {
             url: a.url.clone(),
             approved: a.approved.to_string(),
             approved_long: a.approved.long(),
-            managers: if show { a.managers.iter().map(|m| m.name.clone()).collect() } else { Vec::new() },
+            managers: if show { a.managers.iter().map(manager_line).collect() } else { Vec::new() },
         });
     }
     let units: Vec<UnitView> = units
@@ -50,6 +50,16 @@ pub fn directory_view(site: &Site) -> serde_json::Value {
         })
         .collect();
     serde_json::json!({ "units": units, "show_managers": show, "count": units.iter().map(|u| u.accounts.len()).sum::<usize>() })
+}
+
+/// A manager as an intranet build shows them: the name and the status of their training (the last
+/// day all of it counts, a date, so the build does not depend on the day it runs), never the codes
+/// or LMS rows behind it.
+fn manager_line(m: &directory::Manager) -> String {
+    match m.training_until() {
+        Some(d) => format!("{} (training counts until {d})", m.name),
+        None => format!("{} (no training on record)", m.name),
+    }
 }
 
 /// `directory/accounts.json`: the machine-readable export beside the page.
@@ -68,6 +78,12 @@ pub fn site_files(site: &Site) -> Vec<(String, Vec<u8>)> {
             });
             if show {
                 v["managers"] = serde_json::json!(a.managers.iter().map(|m| &m.name).collect::<Vec<_>>());
+                v["manager_training"] = serde_json::json!(
+                    a.managers
+                        .iter()
+                        .map(|m| serde_json::json!({ "name": m.name, "training_counts_until": m.training_until() }))
+                        .collect::<Vec<_>>()
+                );
             }
             v
         })

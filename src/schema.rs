@@ -76,6 +76,11 @@ pub fn all() -> Vec<SchemaFile> {
             "account request files (policysite/account-request, version 1)",
             "policysite account request",
         ),
+        generate::<crate::request::schema::Renewal>(
+            "training-renewal.schema.json",
+            "training renewal files for `policysite request renew` (policysite/training-renewal, version 1)",
+            "policysite training renewal",
+        ),
     ]
 }
 

@@ -53,7 +53,7 @@ pub fn run(root: &Path, args: &Args) -> i32 {
         println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
     } else {
         for v in &verdicts {
-            println!("{}", describe(v));
+            println!("{}", crate::request::text::visible(&describe(v, config.code_validity_days)));
         }
         // The same rule `request check` applies to administrators' addresses.
         if let Err(why) = crate::request::email::district_email(email, &config.email_domains) {
@@ -63,8 +63,9 @@ pub fn run(root: &Path, args: &Args) -> i32 {
     if all_valid { 0 } else { 1 }
 }
 
-/// One line a person can read: what the code is for and whether it holds.
-pub fn describe(v: &Verdict) -> String {
+/// One line a person can read: what the code is for, whether it holds and, when it does, the last
+/// day it counts (completion + `code_validity_days`, or a superseded revision's retraining deadline).
+pub fn describe(v: &Verdict, validity_days: u32) -> String {
     let mut parts = vec![v.code.clone()];
     if let Some(q) = &v.quiz {
         parts.push(format!("quiz {q}"));
@@ -75,5 +76,13 @@ pub fn describe(v: &Verdict) -> String {
     if let Some(d) = v.completed {
         parts.push(format!("completed {d}"));
     }
-    format!("{}: {}", parts.join(", "), v.status())
+    let until = match (v.valid, v.completed) {
+        (true, Some(d)) => {
+            let until =
+                crate::request::training::counts_until(d, validity_days, v.superseded.as_ref().map(|s| s.retrain_by));
+            format!(", valid until {until}")
+        }
+        _ => String::new(),
+    };
+    format!("{}: {}{until}", parts.join(", "), v.status())
 }

@@ -29,7 +29,7 @@ pub struct Account {
     /// The account's address on the platform.
     #[serde(default)]
     pub url: Option<String>,
-    /// school, sports_team, department, program, club or professional.
+    /// school, classroom, sports_team, department, program, club or professional.
     #[schemars(schema_with = "crate::request::schema::account_type_schema")]
     pub account_type: String,
     /// School or department the account speaks for.
@@ -50,6 +50,82 @@ pub struct Account {
     /// Why the account was retired.
     #[serde(default)]
     pub retired_reason: Option<String>,
+    /// Who approved the account (`request approve --by`, or the user who ran it). Absent in
+    /// directories written before the registry kept it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approved_by: Option<String>,
+    /// The day of the last periodic review (`request review`); reviews fall due `review_every_days`
+    /// (site.yaml) after this or, before the first, after `approved`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reviewed: Option<Date>,
+    /// Every change to the account, oldest first: approval, updates, renewed training, reviews,
+    /// retirement (`request history ACCOUNT` shows it). Never published.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub history: Vec<Change>,
+}
+
+/// One change to an account, as `request history` shows it.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Change {
+    /// The day of the change (YYYY-MM-DD).
+    pub date: Date,
+    /// Who made it (`--by`, or the user who ran the command).
+    pub by: String,
+    /// approved, updated, renewed, reviewed, retired, or recorded (an entry written when a directory
+    /// from before the registry kept history was first changed).
+    pub action: String,
+    /// What changed, in words.
+    pub what: String,
+    /// The request or renewal file the change came from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+}
+
+/// The training evidence accepted for one administrator and one required quiz. Kept in
+/// `data/directory.yaml` only: never published (an intranet build shows names and dates only).
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Training {
+    /// The quiz id (from `required_training`).
+    pub quiz: String,
+    /// `code` (a completion code) or `lms` (a row of the LMS completion report).
+    pub kind: EvidenceKind,
+    /// The quiz revision that was passed.
+    pub revision: u32,
+    /// The day the quiz was passed.
+    pub completed: Date,
+    /// The last day it counts: `completed` + `code_validity_days`, or the retraining deadline of a
+    /// superseded revision, whichever is first.
+    pub counts_until: Date,
+    /// The completion code, for `kind: code`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// The LMS report row, for `kind: lms`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lms: Option<LmsRow>,
+    /// The day the evidence was accepted (approval, update or renewal).
+    pub accepted: Date,
+}
+
+/// Which evidence of training was accepted.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum EvidenceKind {
+    Code,
+    Lms,
+}
+
+/// Where in an LMS completion report the accepted row was.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LmsRow {
+    /// The report's file name.
+    pub file: String,
+    /// The row's line in the file (1-based).
+    pub line: u64,
+    /// The learner id the row names (their email address).
+    pub learner: String,
 }
 
 /// Whether an account is in use.
@@ -69,6 +145,17 @@ pub struct Manager {
     pub name: String,
     /// District email address.
     pub email: String,
+    /// The training evidence accepted for each required quiz (approval, update or renewal).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub training: Vec<Training>,
+}
+
+impl Manager {
+    /// The last day all of this manager's recorded training still counts (the earliest
+    /// `counts_until`); `None` without any record.
+    pub fn training_until(&self) -> Option<Date> {
+        self.training.iter().map(|t| t.counts_until).min()
+    }
 }
 
 /// Handles compare without case, a leading `@` or a trailing `/`: `@TacomaSchools` and
@@ -78,6 +165,19 @@ pub fn normalise_handle(handle: &str) -> String {
 }
 
 impl Directory {
+    /// An account by its id (`request_id`) or `platform:handle`, active ones first.
+    pub fn find_by_key(&self, key: &str) -> Option<usize> {
+        let key = key.trim();
+        let matches = |a: &Account| {
+            a.request_id == key
+                || key
+                    .split_once(':')
+                    .is_some_and(|(p, h)| a.platform == p && normalise_handle(&a.handle) == normalise_handle(h))
+        };
+        let active = self.accounts.iter().position(|a| a.status == Status::Active && matches(a));
+        active.or_else(|| self.accounts.iter().position(matches))
+    }
+
     pub fn find_active(&self, platform: &str, handle: &str) -> Option<&Account> {
         let h = normalise_handle(handle);
         self.accounts

@@ -240,7 +240,7 @@ fn globals(site: &Site) -> Context {
     globals.insert("directory", &crate::request_view::directory_view(site));
     let account_types: Vec<serde_json::Value> = crate::request::schema::ACCOUNT_TYPES
         .iter()
-        .map(|(id, label)| serde_json::json!({ "id": id, "label": label }))
+        .map(|t| serde_json::json!({ "id": t.id, "label": t.label, "explanation": t.explanation }))
         .collect();
     globals.insert("account_types", &account_types);
     let required: Vec<serde_json::Value> = site

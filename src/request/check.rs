@@ -8,6 +8,7 @@ use super::schema::{self, Request};
 use crate::config::SiteConfig;
 use crate::date::Date;
 use crate::load::data::Data;
+use crate::load::directory::Status;
 use crate::quiz::Quizzes;
 
 /// One problem, with the field it concerns (a JSON path such as `administrators[0].codes.public-records`).
@@ -69,9 +70,17 @@ pub fn check(req: &Request, cx: &Context<'_>) -> Checked {
     let mut p = Problems::default();
     let mut notes = Vec::new();
     check_header(req, &mut p);
-    check_account(req, cx, &mut p, &mut notes);
-    let evidence = check_people(req, cx, &mut p, &mut notes);
+    let updated = check_update(req, cx, &mut p, &mut notes);
+    check_account(req, cx, updated, &mut p, &mut notes);
+    let recorded = updated.map(|i| &cx.data.directory.accounts[i]);
+    let evidence = check_people(req, cx, recorded, &mut p, &mut notes);
     check_settings(req, &mut p);
+    if schema::needs_principal(&req.account.kind) {
+        notes.push(format!("rule: {}", schema::PRINCIPAL_RULE));
+    }
+    if req.account.kind == "classroom" {
+        notes.push(format!("guidance for classroom accounts: {}", schema::CLASSROOM_GUIDANCE));
+    }
     Checked { problems: p.0, evidence, notes }
 }
 
@@ -96,12 +105,108 @@ fn check_header(req: &Request, p: &mut Problems) {
     }
 }
 
+/// An update request (`update_of`): the active account it changes (its index in the directory), and
+/// notes saying what would change. Platform and type stay: a different one is a new account.
+fn check_update(req: &Request, cx: &Context<'_>, p: &mut Problems, notes: &mut Vec<String>) -> Option<usize> {
+    let key = req.update_of.as_deref()?;
+    let dir = &cx.data.directory;
+    let Some(i) = dir.find_by_key(key) else {
+        p.add(
+            "update_of",
+            format!("no account `{key}` in the directory; use the account's request id (or platform:handle) as `policysite request history` and data/directory.yaml show it"),
+        );
+        return None;
+    };
+    let old = &dir.accounts[i];
+    if old.status != Status::Active {
+        p.add(
+            "update_of",
+            format!(
+                "the account {} on {} was retired on {}; an update cannot reopen it: make a new request",
+                old.handle,
+                old.platform,
+                old.retired.map(|d| d.to_string()).unwrap_or_default()
+            ),
+        );
+        return None;
+    }
+    let platform =
+        cx.data.platforms.find(&req.account.platform).map_or(req.account.platform.as_str(), |(pl, _)| pl.id.as_str());
+    if platform != old.platform {
+        p.add(
+            "account.platform",
+            format!(
+                "an update keeps the platform ({}); for an account on another platform make a new request and retire this one",
+                old.platform
+            ),
+        );
+    }
+    if req.account.kind != old.account_type {
+        p.add(
+            "account.type",
+            format!(
+                "an update keeps the account type ({}); for another kind of account make a new request",
+                old.account_type
+            ),
+        );
+    }
+    let what = describe_update(old, req);
+    notes.push(format!(
+        "update of {} on {} (request {}, approved {}): {}",
+        old.handle,
+        old.platform,
+        old.request_id,
+        old.approved,
+        if what.is_empty() { "nothing changes".to_string() } else { what.join("; ") }
+    ));
+    Some(i)
+}
+
+/// What an update request changes on `old`, in words.
+pub fn describe_update(old: &crate::load::directory::Account, req: &Request) -> Vec<String> {
+    let norm = |e: &str| crate::quiz::code::normalize_email(e);
+    let mut what = Vec::new();
+    let added: Vec<String> = req
+        .administrators
+        .iter()
+        .filter(|a| !old.managers.iter().any(|m| m.email == norm(&a.email)))
+        .map(|a| format!("{} <{}>", a.name.trim(), norm(&a.email)))
+        .collect();
+    let removed: Vec<String> = old
+        .managers
+        .iter()
+        .filter(|m| !req.administrators.iter().any(|a| norm(&a.email) == m.email))
+        .map(|m| format!("{} <{}>", m.name, m.email))
+        .collect();
+    if !added.is_empty() {
+        what.push(format!("administrators added: {}", added.join(", ")));
+    }
+    if !removed.is_empty() {
+        what.push(format!("administrators removed: {}", removed.join(", ")));
+    }
+    if req.account.handle.trim() != old.handle {
+        what.push(format!("handle {} → {}", old.handle, req.account.handle.trim()));
+    }
+    let url = req.account.url.as_deref().map(str::trim).filter(|u| !u.is_empty());
+    if url != old.url.as_deref() && !(url.is_none() && old.url.is_none()) {
+        what.push(format!("address {} → {}", old.url.as_deref().unwrap_or("(none)"), url.unwrap_or("(none)")));
+    }
+    if req.account.unit.trim() != old.unit {
+        what.push(format!("unit {} → {}", old.unit, req.account.unit.trim()));
+    }
+    if Some(req.account.name.trim()) != old.name.as_deref() {
+        what.push(format!("name {} → {}", old.name.as_deref().unwrap_or("(none)"), req.account.name.trim()));
+    }
+    what
+}
+
 /// The account: type, purpose, platform (approved, by id), address on the platform, duplicates.
-fn check_account(req: &Request, cx: &Context<'_>, p: &mut Problems, notes: &mut Vec<String>) {
+fn check_account(req: &Request, cx: &Context<'_>, updated: Option<usize>, p: &mut Problems, notes: &mut Vec<String>) {
     let a = &req.account;
-    if !schema::ACCOUNT_TYPES.iter().any(|(k, _)| *k == a.kind) {
+    if !schema::is_account_type(&a.kind) {
         p.add("account.type", format!("unknown account type `{}`", a.kind));
     }
+
     p.required("account.unit", &a.unit, "the school or department");
     p.required("account.name", &a.name, "the account's name");
     p.required("account.description", &a.description, "the account's purpose");
@@ -120,7 +225,11 @@ fn check_account(req: &Request, cx: &Context<'_>, p: &mut Problems, notes: &mut 
     }
     let platform = cx.data.platforms.find(&a.platform);
     match platform {
-        Some((_, true)) => {}
+        Some((pl, true)) => {
+            if let Some(note) = pl.note.as_deref().filter(|n| !n.trim().is_empty()) {
+                notes.push(format!("about {} (data/platforms.yaml): {}", pl.name, note.trim()));
+            }
+        }
         Some((pl, false)) => p.add(
             "account.platform",
             format!("{} is not allowed: {}", pl.name, pl.reason.as_deref().unwrap_or("barred by Regulation 6973.1R")),
@@ -148,7 +257,16 @@ fn check_account(req: &Request, cx: &Context<'_>, p: &mut Problems, notes: &mut 
     }
     // Aliases ("Blogs", "blog") name one platform: compare by its id.
     let platform_id = platform.map_or(a.platform.as_str(), |(pl, _)| pl.id.as_str());
+    let updating = updated.map(|i| cx.data.directory.accounts[i].request_id.as_str());
     match cx.data.directory.find_active(platform_id, &a.handle) {
+        Some(existing) if Some(existing.request_id.as_str()) == updating => {}
+        Some(existing) if existing.request_id != req.id && updating.is_none() => p.add(
+            "account.handle",
+            format!(
+                "{} on {} is already an official account (request {}, approved {}); to change its administrators, make an update request (`update_of`: {})",
+                existing.handle, existing.platform, existing.request_id, existing.approved, existing.request_id
+            ),
+        ),
         Some(existing) if existing.request_id != req.id => p.add(
             "account.handle",
             format!(
@@ -175,6 +293,7 @@ fn check_account(req: &Request, cx: &Context<'_>, p: &mut Problems, notes: &mut 
 fn check_people(
     req: &Request,
     cx: &Context<'_>,
+    updated: Option<&crate::load::directory::Account>,
     p: &mut Problems,
     notes: &mut Vec<String>,
 ) -> Vec<super::training::Evidence> {
@@ -201,10 +320,18 @@ fn check_people(
     }
     let mut evidence = Vec::new();
     for (i, admin) in req.administrators.iter().enumerate() {
-        evidence.extend(super::training::check_admin(i, admin, cx, &mut p.0, notes));
+        let email = crate::quiz::code::normalize_email(&admin.email);
+        let recorded = updated
+            .and_then(|a| a.managers.iter().find(|m| m.email == email))
+            .map_or(&[][..], |m| m.training.as_slice());
+        evidence.extend(super::training::check_admin(i, admin, cx, recorded, &mut p.0, notes));
     }
     if schema::needs_principal(&req.account.kind) {
-        let missing = "an account in a school's name needs the principal's approval";
+        let missing = if req.account.kind == "classroom" {
+            "a classroom account is part of its school: it needs the principal's approval (Regulation 6973.1R)"
+        } else {
+            "an account in a school's name needs the principal's approval"
+        };
         match &req.principal_approval {
             Some(pa) => match district_email(&pa.email, domains) {
                 Err(why) => p.add("principal_approval.email", why),

@@ -1,9 +1,11 @@
 //! The central directory of official accounts (`data/directory.yaml`), kept by the Communications
-//! Department with `policysite request approve` / `revoke` and published on `/directory/`. The data
-//! types live in [`crate::load::directory`], so loading the site never depends on this module.
+//! Department with `policysite request approve` / `update` / `renew` / `review` / `revoke` and
+//! published on `/directory/`. The data types live in [`crate::load::directory`], so loading the
+//! site never depends on this module. Every change appends to the account's `history`.
 
 pub use crate::load::directory::*;
 
+use super::training::Evidence;
 use crate::date::Date;
 
 /// What `approve` did.
@@ -14,16 +16,59 @@ pub enum Approval {
     AlreadyApproved,
 }
 
+/// Who makes a change, when, and from which file.
+pub struct Actor<'a> {
+    pub by: &'a str,
+    pub today: Date,
+    pub source: Option<String>,
+}
+
+impl Actor<'_> {
+    fn change(&self, action: &str, what: String) -> Change {
+        Change {
+            date: self.today,
+            by: self.by.to_string(),
+            action: action.to_string(),
+            what,
+            source: self.source.clone(),
+        }
+    }
+}
+
+/// The managers of a checked request, each with the training evidence accepted for them.
+fn managers(req: &super::schema::Request, evidence: &[Evidence]) -> Vec<Manager> {
+    req.administrators
+        .iter()
+        .enumerate()
+        .map(|(i, a)| Manager {
+            name: a.name.trim().to_string(),
+            email: crate::quiz::code::normalize_email(&a.email),
+            training: evidence.iter().filter(|e| e.index == i).filter_map(|e| e.accepted.clone()).collect(),
+        })
+        .collect()
+}
+
+/// "public-records code (revision 3, completed 2026-11-20, counts until 2027-11-20)".
+pub fn describe_training(t: &Training) -> String {
+    let kind = match (&t.kind, &t.lms) {
+        (EvidenceKind::Lms, Some(row)) => format!("LMS report {} line {}", row.file, row.line),
+        (EvidenceKind::Lms, None) => "LMS report".to_string(),
+        (EvidenceKind::Code, _) => "code".to_string(),
+    };
+    format!("{} {kind} (revision {}, completed {}, counts until {})", t.quiz, t.revision, t.completed, t.counts_until)
+}
+
 impl Directory {
-    /// Add the account of a checked request. Refuses a different request for an account that is
-    /// already active; approving the same request twice changes nothing.
-    /// The platform is stored by its id (never the alias the request used) and the address as the
-    /// `url` crate serializes it, after the same checks `request check` made.
+    /// Add the account of a checked request with the evidence its check accepted. Refuses a
+    /// different request for an account that is already active; approving the same request twice
+    /// changes nothing. The platform is stored by its id (never the alias the request used) and the
+    /// address as the `url` crate serializes it, after the same checks `request check` made.
     pub fn approve(
         &mut self,
         req: &super::schema::Request,
         platforms: &crate::load::data::Platforms,
-        today: Date,
+        evidence: &[Evidence],
+        actor: &Actor<'_>,
     ) -> Result<Approval, String> {
         if self.accounts.iter().any(|a| a.request_id == req.id && a.status == Status::Active) {
             return Ok(Approval::AlreadyApproved);
@@ -42,6 +87,21 @@ impl Directory {
                 existing.handle, existing.platform, existing.request_id, existing.approved
             ));
         }
+        let managers = managers(req, evidence);
+        let what = format!(
+            "approved {} {} for {} ({}); administrators: {}",
+            platform,
+            req.account.handle.trim(),
+            req.account.unit.trim(),
+            req.account.kind,
+            managers.iter().map(|m| format!("{} <{}>", m.name, m.email)).collect::<Vec<_>>().join(", ")
+        );
+        let mut history = vec![actor.change("approved", what)];
+        for m in &managers {
+            for t in &m.training {
+                history.push(actor.change("evidence", format!("{} <{}>: {}", m.name, m.email, describe_training(t))));
+            }
+        }
         self.accounts.push(Account {
             request_id: req.id.clone(),
             platform,
@@ -50,38 +110,139 @@ impl Directory {
             account_type: req.account.kind.clone(),
             unit: req.account.unit.trim().to_string(),
             name: Some(req.account.name.trim().to_string()),
-            approved: today,
-            managers: req
-                .administrators
-                .iter()
-                .map(|a| Manager {
-                    name: a.name.trim().to_string(),
-                    email: crate::quiz::code::normalize_email(&a.email),
-                })
-                .collect(),
+            approved: actor.today,
+            managers,
             status: Status::Active,
             retired: None,
             retired_reason: None,
+            approved_by: Some(actor.by.to_string()),
+            reviewed: None,
+            history,
         });
         Ok(Approval::Added)
     }
 
+    /// Apply a checked update request to the account at `index`: administrators (the request's list
+    /// replaces the old one), handle, address, unit and name. Returns what changed.
+    pub fn update(
+        &mut self,
+        index: usize,
+        req: &super::schema::Request,
+        platforms: &crate::load::data::Platforms,
+        evidence: &[Evidence],
+        actor: &Actor<'_>,
+    ) -> Result<Vec<String>, String> {
+        let what = super::check::describe_update(&self.accounts[index], req);
+        let platform = self.accounts[index].platform.clone();
+        let url = match req.account.url.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
+            Some(u) => match platforms.find(&platform) {
+                Some((p, _)) => Some(p.check_account_url(u)?),
+                None => Some(u.to_string()),
+            },
+            None => None,
+        };
+        if let Some(other) = self.find_active(&platform, &req.account.handle)
+            && other.request_id != self.accounts[index].request_id
+        {
+            return Err(format!(
+                "{} on {} is already another official account (request {})",
+                other.handle, platform, other.request_id
+            ));
+        }
+        if req.administrators.is_empty() {
+            return Err("an account keeps at least one administrator".into());
+        }
+        let managers = managers(req, evidence);
+        let a = &mut self.accounts[index];
+        a.handle = req.account.handle.trim().to_string();
+        a.url = url;
+        a.unit = req.account.unit.trim().to_string();
+        a.name = Some(req.account.name.trim().to_string());
+        a.managers = managers;
+        let summary =
+            if what.is_empty() { "administrators' training re-recorded".to_string() } else { what.join("; ") };
+        a.history.push(actor.change("updated", format!("{summary} (update request {})", req.id)));
+        let newly: Vec<Change> =
+            a.managers
+                .iter()
+                .flat_map(|m| {
+                    m.training.iter().filter(|t| t.accepted == actor.today).map(|t| {
+                        actor.change("evidence", format!("{} <{}>: {}", m.name, m.email, describe_training(t)))
+                    })
+                })
+                .collect();
+        a.history.extend(newly);
+        Ok(what)
+    }
+
+    /// Record new training evidence for `email` on every active account they administer: each quiz's
+    /// new record replaces the old one. Returns the accounts changed (`platform handle`).
+    pub fn renew(&mut self, email: &str, training: &[Training], actor: &Actor<'_>) -> Vec<String> {
+        let mut changed = Vec::new();
+        for a in self.accounts.iter_mut().filter(|a| a.status == Status::Active) {
+            let Some(m) = a.managers.iter_mut().find(|m| m.email == email) else { continue };
+            for t in training {
+                m.training.retain(|old| old.quiz != t.quiz);
+                m.training.push(t.clone());
+            }
+            m.training.sort_by(|x, y| x.quiz.cmp(&y.quiz));
+            let what = training.iter().map(describe_training).collect::<Vec<_>>().join("; ");
+            let line = format!("{} <{}>: {what}", m.name, m.email);
+            a.history.push(actor.change("renewed", line));
+            changed.push(format!("{} {} ({})", a.platform, a.handle, a.unit));
+        }
+        changed
+    }
+
+    /// Record a periodic review of the account at `index`.
+    pub fn review(&mut self, index: usize, note: &str, actor: &Actor<'_>) {
+        let a = &mut self.accounts[index];
+        a.reviewed = Some(actor.today);
+        let what = if note.trim().is_empty() {
+            "periodic review".to_string()
+        } else {
+            format!("periodic review: {}", note.trim())
+        };
+        a.history.push(actor.change("reviewed", what));
+    }
+
     /// Mark an account closed. It stays in the file as history. `key` is a request id or
-    /// `platform:handle`.
-    pub fn revoke(&mut self, key: &str, reason: &str, today: Date) -> Result<&Account, String> {
-        let found = self.accounts.iter().position(|a| {
-            a.status == Status::Active
-                && (a.request_id == key
-                    || key
-                        .split_once(':')
-                        .is_some_and(|(p, h)| a.platform == p && normalise_handle(&a.handle) == normalise_handle(h)))
-        });
-        let i =
-            found.ok_or_else(|| format!("no active account matches `{key}` (use a request id or platform:handle)"))?;
+    /// `platform:handle`. For an account that is already retired, `Ok(Err(text))` says when.
+    pub fn revoke(&mut self, key: &str, reason: &str, actor: &Actor<'_>) -> Result<Result<&Account, String>, String> {
+        let i = self
+            .find_by_key(key)
+            .ok_or_else(|| format!("no account matches `{key}` (use a request id or platform:handle)"))?;
         let a = &mut self.accounts[i];
+        if a.status == Status::Retired {
+            return Ok(Err(format!(
+                "{} on {} was already retired on {}{}; nothing to do",
+                a.handle,
+                a.platform,
+                a.retired.map(|d| d.to_string()).unwrap_or_else(|| "an unrecorded date".into()),
+                a.retired_reason.as_deref().map(|r| format!(" ({r})")).unwrap_or_default()
+            )));
+        }
         a.status = Status::Retired;
-        a.retired = Some(today);
+        a.retired = Some(actor.today);
         a.retired_reason = Some(reason.to_string()).filter(|r| !r.trim().is_empty());
-        Ok(&self.accounts[i])
+        let what = if reason.trim().is_empty() { "retired".to_string() } else { format!("retired: {}", reason.trim()) };
+        a.history.push(actor.change("retired", what));
+        Ok(Ok(&self.accounts[i]))
+    }
+
+    /// Directories written before the registry kept history: give each account a first history
+    /// entry saying so, so `history` never starts in the middle. Done before every write.
+    pub fn migrate(&mut self) {
+        for a in &mut self.accounts {
+            if a.history.is_empty() {
+                a.history.push(Change {
+                    date: a.approved,
+                    by: a.approved_by.clone().unwrap_or_else(|| "unknown".into()),
+                    action: "recorded".into(),
+                    what: "approved before the directory kept history and training evidence; renew each administrator's training (`policysite request renew`) to record it".into(),
+                    source: None,
+                });
+            }
+        }
     }
 }

@@ -27,12 +27,30 @@ fn problem(field: &str, message: String) -> Problem {
     Problem { field: field.to_string(), message }
 }
 
-/// Read a request file, refusing one over [`MAX_FILE_BYTES`] before reading it all.
-pub fn read(path: &Path) -> Result<String, Problem> {
+/// The largest saved email read (a signature's logo or an attached request file make an email
+/// larger than a request file; the request in it is still held to every other limit).
+pub const MAX_EMAIL_BYTES: u64 = 10 * 1024 * 1024;
+
+/// Read a request file's bytes, refusing one over [`MAX_FILE_BYTES`] before reading it all.
+pub fn read_bytes(path: &Path) -> Result<Vec<u8>, Problem> {
+    read_bytes_up_to(path, MAX_FILE_BYTES)
+}
+
+/// Read at most `max` bytes of a file; a larger file is refused with what to do.
+pub fn read_bytes_up_to(path: &Path, max: u64) -> Result<Vec<u8>, Problem> {
     let file = std::fs::File::open(path).map_err(|e| problem("file", format!("cannot read: {e}")))?;
     let mut bytes = Vec::new();
-    file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(|e| problem("file", format!("cannot read: {e}")))?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
+    file.take(max + 1).read_to_end(&mut bytes).map_err(|e| problem("file", format!("cannot read: {e}")))?;
+    if bytes.len() as u64 > max {
+        if max > MAX_FILE_BYTES {
+            return Err(problem(
+                "file",
+                format!(
+                    "the email is larger than {} MiB; save it without its attachments, or paste its text (with the request block) into a .txt file",
+                    max / 1024 / 1024
+                ),
+            ));
+        }
         return Err(problem(
             "file",
             format!(
@@ -41,6 +59,11 @@ pub fn read(path: &Path) -> Result<String, Problem> {
             ),
         ));
     }
+    Ok(bytes)
+}
+
+/// The bytes as UTF-8 text, or what to do about them.
+pub fn utf8(bytes: Vec<u8>) -> Result<String, Problem> {
     String::from_utf8(bytes).map_err(|e| {
         problem(
             "file",
@@ -50,6 +73,11 @@ pub fn read(path: &Path) -> Result<String, Problem> {
             ),
         )
     })
+}
+
+/// Read a request file as UTF-8 text, refusing one over [`MAX_FILE_BYTES`].
+pub fn read(path: &Path) -> Result<String, Problem> {
+    utf8(read_bytes(path)?)
 }
 
 /// Parse a request; malformed JSON is reported with its line and column.

@@ -31,7 +31,7 @@ impl FileReport {
 /// Read, parse and check one request file.
 pub fn check_file(path: &Path, cx: &Context<'_>) -> (FileReport, Option<Request>) {
     let file = path.display().to_string();
-    let req = match super::file::read(path).and_then(|text| check::parse(&text)) {
+    let req = match super::envelope::load(path) {
         Ok(r) => r,
         Err(p) => return (FileReport::failed(file, p), None),
     };
@@ -50,35 +50,79 @@ pub fn check_file(path: &Path, cx: &Context<'_>) -> (FileReport, Option<Request>
     (FileReport { file, acceptable, summary: Some(summary), problems, notes, evidence }, Some(req))
 }
 
+/// A field path as people read it: `administrators[0].codes.x` is "Administrator 1, codes.x", as
+/// the form numbers administrators.
+pub fn human_field(text: &str) -> String {
+    static ADMIN: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"administrators\[(\d+)\]\.?").unwrap_or_else(|e| panic!("bad pattern: {e}"))
+    });
+    ADMIN
+        .replace_all(text, |c: &regex::Captures<'_>| {
+            let n: usize = c[1].parse().unwrap_or(0);
+            let sep = if c[0].ends_with('.') { ", " } else { "" };
+            format!("Administrator {}{sep}", n + 1)
+        })
+        .into_owned()
+}
+
 impl FileReport {
-    /// The human report; evidence lines when an LMS report was given.
-    pub fn print(&self, with_evidence: bool) {
+    /// The human report: the verdict, every problem, notes, and per administrator and required quiz
+    /// the evidence with its revision, completion date and the last day it counts. Every line is
+    /// printed with control characters made visible.
+    pub fn print(&self) {
         let r = self;
         match (&r.summary, r.acceptable) {
-            (Some(s), true) => println!("{}: ACCEPTABLE: {s}", r.file),
+            (Some(s), true) => crate::say!("{}: ACCEPTABLE: {s}", r.file),
             (summary, false) => {
                 let n = r.problems.len();
-                println!(
+                crate::say!(
                     "{}: NOT ACCEPTABLE, {n} problem{}{}",
                     r.file,
                     if n == 1 { "" } else { "s" },
                     summary.as_ref().map(|s| format!(" ({s})")).unwrap_or_default()
                 );
                 for p in &r.problems {
-                    println!("  - {}: {}", p.field, p.message);
+                    crate::say!("  - {}: {}", human_field(&p.field), human_field(&p.message));
                 }
             }
-            (None, true) => println!("{}: ACCEPTABLE", r.file),
+            (None, true) => crate::say!("{}: ACCEPTABLE", r.file),
         }
         for n in &r.notes {
-            println!("  note: {n}");
+            crate::say!("  note: {}", human_field(n));
         }
-        if with_evidence {
-            for e in &r.evidence {
-                println!("  evidence: {} <{}> {}: {}", e.administrator, e.email, e.quiz, e.used.label());
-                if let Some(d) = &e.disagreement {
-                    println!("    disagreement: {d}");
+        let mut last = None;
+        for e in &r.evidence {
+            if last != Some(e.index) {
+                crate::say!("  Administrator {}: {} <{}>", e.index + 1, e.name, e.email);
+                last = Some(e.index);
+            }
+            match &e.accepted {
+                Some(t) => {
+                    let source = match (&t.lms, &t.code) {
+                        (Some(row), _) => format!("LMS report {}, line {}", row.file, row.line),
+                        (None, Some(code)) => format!("code {code}"),
+                        _ => e.used.label().to_string(),
+                    };
+                    let from = match e.used {
+                        super::training::Used::Recorded => " (on record)",
+                        super::training::Used::Both => " (code and LMS report both hold)",
+                        _ => "",
+                    };
+                    crate::say!(
+                        "    {}: VALID, {source}{from}: revision {}, completed {}, counts until {}",
+                        e.quiz,
+                        t.revision,
+                        t.completed,
+                        t.counts_until
+                    );
                 }
+                None => {
+                    let why = e.code.as_deref().or(e.lms.as_deref()).unwrap_or("no completion code");
+                    crate::say!("    {}: NOT VALID: {why}", e.quiz);
+                }
+            }
+            if let Some(d) = &e.disagreement {
+                crate::say!("      disagreement: {d}");
             }
         }
     }

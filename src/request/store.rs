@@ -71,6 +71,11 @@ impl DirectoryLock {
         let dir = self.path.parent().unwrap_or(Path::new("."));
         let mut tmp = tempfile::Builder::new().prefix(TEMP_PREFIX).suffix(TEMP_SUFFIX).tempfile_in(dir)?;
         tmp.write_all(text.as_bytes())?;
+        // Keep the directory file's permissions: a temporary file is created private (0600), and the
+        // rename would otherwise make the directory unreadable to the rest of the department.
+        if let Ok(meta) = std::fs::metadata(&self.path) {
+            tmp.as_file().set_permissions(meta.permissions())?;
+        }
         tmp.as_file().sync_all()?;
         hold_for_kill_test();
         tmp.persist(&self.path).map_err(|e| e.error)?;

@@ -9,6 +9,8 @@ use serde::Serialize;
 use super::check::{Context, Problem};
 use super::lms::Finding;
 use super::schema::Administrator;
+use crate::date::Date;
+use crate::load::directory::{EvidenceKind, LmsRow, Training};
 use crate::quiz::verify::verify;
 
 /// Which evidence was used for one administrator and quiz.
@@ -18,6 +20,8 @@ pub enum Used {
     Code,
     LmsReport,
     Both,
+    /// An update request: the training already recorded in the directory for this administrator.
+    Recorded,
     /// Neither holds: the request is not acceptable.
     None,
 }
@@ -28,6 +32,7 @@ impl Used {
             Used::Code => "completion code",
             Used::LmsReport => "LMS report",
             Used::Both => "completion code and LMS report",
+            Used::Recorded => "training on record in the directory",
             Used::None => "none",
         }
     }
@@ -38,6 +43,10 @@ impl Used {
 pub struct Evidence {
     /// `administrators[N]`.
     pub administrator: String,
+    /// 0-based position in the request's list ("Administrator 1" is 0).
+    #[serde(skip)]
+    pub index: usize,
+    pub name: String,
     pub email: String,
     pub quiz: String,
     pub used: Used,
@@ -47,14 +56,44 @@ pub struct Evidence {
     pub lms: Option<String>,
     /// Where code and report disagree.
     pub disagreement: Option<String>,
+    /// What `approve` records: the evidence that counts longest. `None` when nothing holds.
+    pub accepted: Option<Training>,
+}
+
+/// The last day a completion of `revision` on `completed` counts: `completed` + `validity_days`, or
+/// a superseded revision's retraining deadline, whichever is first.
+pub fn counts_until(completed: Date, validity_days: u32, retrain_by: Option<Date>) -> Date {
+    let until = Date::from_days(completed.to_days() + i64::from(validity_days));
+    retrain_by.map_or(until, |r| r.min(until))
+}
+
+/// The last day recorded training counts as the quizzes stand today: its recorded date, or earlier
+/// when the quiz has since been revised (the revision's retraining deadline). `Err` when the quiz is
+/// gone or the revision can no longer count at all.
+pub fn still_counts_until(t: &Training, quizzes: &crate::quiz::Quizzes) -> Result<Date, String> {
+    let Some(quiz) = quizzes.get(&t.quiz) else {
+        return Err(format!("the quiz `{}` is no longer on the site", t.quiz));
+    };
+    if t.revision >= quiz.revision {
+        return Ok(t.counts_until);
+    }
+    match quiz.retrain_by_for(t.revision) {
+        Some(due) => Ok(due.min(t.counts_until)),
+        None => {
+            Err(format!("revision {} was replaced by revision {} with no retraining window", t.revision, quiz.revision))
+        }
+    }
 }
 
 /// Check one administrator's training; problems go to `problems`, notes (codes that count only until
-/// a retraining deadline) to `notes`; the evidence is returned.
+/// a retraining deadline) to `notes`; the evidence is returned. `recorded` is the training the
+/// directory already holds for this person on the account an update request changes (empty for a
+/// new request): it stands in for a missing code while it still counts.
 pub fn check_admin(
     i: usize,
     admin: &Administrator,
     cx: &Context<'_>,
+    recorded: &[Training],
     problems: &mut Vec<Problem>,
     notes: &mut Vec<String>,
 ) -> Vec<Evidence> {
@@ -95,12 +134,63 @@ pub fn check_admin(
         });
         let lms_ok = lms.as_ref().map(|(f, _)| matches!(f, Finding::Passed { .. }));
         let code_ok = code.as_ref().map(Result::is_ok);
-        let used = match (code_ok == Some(true), lms_ok == Some(true)) {
+        let validity = cx.config.code_validity_days;
+        let email = admin.email.trim().to_lowercase();
+        let code_record =
+            verdicts.iter().find(|(q, _, v)| *q == quiz_id && v.valid).filter(|_| code_ok == Some(true)).and_then(
+                |(_, code, v)| {
+                    let completed = v.completed?;
+                    Some(Training {
+                        quiz: quiz_id.clone(),
+                        kind: EvidenceKind::Code,
+                        revision: v.revision.unwrap_or_default(),
+                        completed,
+                        counts_until: counts_until(completed, validity, v.superseded.as_ref().map(|s| s.retrain_by)),
+                        code: Some(code.trim().to_string()),
+                        lms: None,
+                        accepted: cx.today,
+                    })
+                },
+            );
+        let lms_record = lms.as_ref().zip(cx.lms).and_then(|((f, _), report)| match f {
+            Finding::Passed { line, completed, revision, retrain_by } => Some(Training {
+                quiz: quiz_id.clone(),
+                kind: EvidenceKind::Lms,
+                revision: *revision,
+                completed: *completed,
+                counts_until: counts_until(*completed, validity, *retrain_by),
+                code: None,
+                lms: Some(LmsRow {
+                    file: std::path::Path::new(&report.file)
+                        .file_name()
+                        .map_or_else(|| report.file.clone(), |n| n.to_string_lossy().into_owned()),
+                    line: *line,
+                    learner: email.clone(),
+                }),
+                accepted: cx.today,
+            }),
+            _ => None,
+        });
+        let on_record = recorded
+            .iter()
+            .filter(|t| t.quiz == *quiz_id)
+            .filter(|t| still_counts_until(t, cx.quizzes).is_ok_and(|d| d >= cx.today))
+            .max_by_key(|t| t.counts_until)
+            .cloned();
+        let mut used = match (code_ok == Some(true), lms_ok == Some(true)) {
             (true, true) => Used::Both,
             (true, false) => Used::Code,
             (false, true) => Used::LmsReport,
             (false, false) => Used::None,
         };
+        let mut accepted = match (code_record, lms_record) {
+            (Some(c), Some(l)) => Some(if l.counts_until > c.counts_until { l } else { c }),
+            (c, l) => c.or(l),
+        };
+        if used == Used::None && on_record.is_some() {
+            used = Used::Recorded;
+            accepted = on_record;
+        }
         let disagreement = match (&code, &lms) {
             (Some(Ok(_)), Some((Finding::NotAccepted { .. }, text))) => {
                 Some(format!("the code is valid, but the LMS report does not confirm it: {text}"))
@@ -122,12 +212,15 @@ pub fn check_admin(
         }
         out.push(Evidence {
             administrator: format!("administrators[{i}]"),
-            email: admin.email.trim().to_lowercase(),
+            index: i,
+            name: admin.name.trim().to_string(),
+            email,
             quiz: quiz_id.clone(),
             used,
             code: code.map(|c| c.unwrap_or_else(|e| e)),
             lms: lms.map(|(_, t)| t),
             disagreement,
+            accepted,
         });
     }
     out

@@ -38,7 +38,6 @@ pub fn check_base_url(text: &str) -> Result<String, String> {
     }
 }
 
-
 /// An IANA time zone name the built-in database knows, e.g. `America/Los_Angeles`.
 pub fn check_time_zone(name: &str) -> Result<String, String> {
     let name = name.trim();

@@ -17,6 +17,8 @@ mod quiz_retraining;
 mod quiz_support;
 mod quiz_validation;
 mod records_xml;
+mod registry_input;
+mod registry_year;
 mod request_cli;
 mod request_common;
 mod request_defects;

@@ -45,7 +45,7 @@ fn platforms_page_shows_the_history_and_the_renamed_and_discontinued_platforms()
 #[test]
 fn a_removal_shows_on_the_page_and_request_audit_lists_its_accounts() {
     let site = TestSite::bundled();
-    let (s, _) = run(&site, &["request", "audit"]);
+    let (s, _) = run(&site, &["request", "audit", "--today", "2026-12-02"]);
     assert_eq!(s, 0, "an empty directory has nothing to audit");
     let mut req = good_request(&site);
     req["account"]["platform"] = json!("periscope");
@@ -55,14 +55,14 @@ fn a_removal_shows_on_the_page_and_request_audit_lists_its_accounts() {
     assert_eq!(s, 0, "{out}");
     let (s, out) = approve(&site, "i.json", &good_request(&site));
     assert_eq!(s, 0, "{out}");
-    let (s, out) = run(&site, &["request", "audit"]);
+    let (s, out) = run(&site, &["request", "audit", "--today", "2026-12-02"]);
     assert_eq!(s, 0, "{out}");
     remove_periscope(&site);
     site.build_ok();
     let page = site.html("platforms/index.html");
     assert!(page.contains("<tr data-change=\"2026-12-01\">"), "{page}");
     assert!(page.contains("<span data-removed>Removed: Periscope</span>"), "{page}");
-    let (s, out) = run(&site, &["request", "audit"]);
+    let (s, out) = run(&site, &["request", "audit", "--today", "2026-12-02"]);
     assert_eq!(s, 1, "{out}");
     assert!(out.contains("1 active account(s) on platforms that are not approved"), "{out}");
     assert!(out.contains("periscope:@stadiumlive (Stadium High School; request req-20261128-abcdef01"), "{out}");
@@ -71,7 +71,7 @@ fn a_removal_shows_on_the_page_and_request_audit_lists_its_accounts() {
         "{out}"
     );
     assert!(!out.contains("stadiumtigersfb"), "{out}");
-    let o = site.run(&["request", "audit", "--json"]);
+    let o = site.run(&["request", "audit", "--json", "--today", "2026-12-02"]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
     assert_eq!(v[0]["platform"], "periscope");
     assert_eq!(v[0]["removed_on"], "2026-12-01");
@@ -89,7 +89,7 @@ fn a_removal_shows_on_the_page_and_request_audit_lists_its_accounts() {
     // Retiring the account clears the audit.
     let (s, out) = run(&site, &["request", "revoke", "--reason", "Platform removed", "periscope:@stadiumlive"]);
     assert_eq!(s, 0, "{out}");
-    assert_eq!(run(&site, &["request", "audit"]).0, 0);
+    assert_eq!(run(&site, &["request", "audit", "--today", "2026-12-02"]).0, 0);
 }
 
 #[test]

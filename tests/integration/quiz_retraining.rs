@@ -62,7 +62,7 @@ fn old_codes_count_until_the_retraining_deadline_in_request_check() {
     assert!(out.contains("ACCEPTABLE"), "{out}");
     assert!(
         out.contains(&format!(
-            "note: administrators[0].codes.public-records: code {old_code}: VALID (revision {} superseded; retraining due by 2027-01-31)",
+            "note: Administrator 1, codes.public-records: code {old_code}: VALID (revision {} superseded; retraining due by 2027-01-31)",
             rev()
         )),
         "{out}"

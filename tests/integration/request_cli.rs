@@ -39,7 +39,7 @@ fn code_for_another_email() {
             r["administrators"][0]["codes"]["public-records"] =
                 json!(code_for(s, "public-records", "other@tacoma.k12.wa.us", "2026-11-20", None))
         },
-        "administrators[0].codes.public-records: code",
+        "Administrator 1, codes.public-records: code",
     );
     rejected(
         |s, r| {
@@ -95,7 +95,7 @@ fn non_district_email() {
 fn missing_flsa_attestation() {
     rejected(
         |_, r| r["administrators"][0]["flsa_exempt"] = json!(false),
-        "administrators[0].flsa_exempt: the administrator must be Fair Labor Standards Act exempt",
+        "Administrator 1, flsa_exempt: the administrator must be Fair Labor Standards Act exempt",
     );
 }
 
@@ -193,7 +193,10 @@ fn managers_show_only_on_an_intranet_build() {
     site.write("site.yaml", &cfg);
     site.build_ok();
     // ui (issue 13): directory cells carry role/data-label attributes for the phone-width cards.
-    assert!(site.html("directory/index.html").contains(r#"data-label="Managed by">Kim Coach</td>"#));
+    assert!(
+        site.html("directory/index.html")
+            .contains(r#"data-label="Managed by">Kim Coach (training counts until 2027-11-20)</td>"#)
+    );
     assert!(site.html("directory/accounts.json").contains("Kim Coach"));
 }
 

@@ -224,7 +224,7 @@ fn email_addresses_are_parsed_and_errors_name_the_domain() {
             &req,
             &[
                 &format!("requester.email: `{bad}` is not a valid email address"),
-                &format!("administrators[0].email: `{bad}` is not a valid email address"),
+                &format!("Administrator 1, email: `{bad}` is not a valid email address"),
                 &format!("principal_approval.email: `{bad}` is not a valid email address"),
                 "use a District address ending in @tacoma.k12.wa.us",
             ],
@@ -237,7 +237,7 @@ fn email_addresses_are_parsed_and_errors_name_the_domain() {
         &site,
         &req,
         &[
-            "administrators[0].email: `kim@gmail.com` is not a District email address: it must end in @tacoma.k12.wa.us",
+            "Administrator 1, email: `kim@gmail.com` is not a District email address: it must end in @tacoma.k12.wa.us",
             "principal_approval.email: `pat@gmail.com` is not a District email address: it must end in @tacoma.k12.wa.us",
         ],
     );

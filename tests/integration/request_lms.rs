@@ -60,10 +60,12 @@ fn a_passed_row_stands_in_for_a_missing_code() {
     let (s, out) = with_lms(&site, &req, &csv, FLAGS);
     assert_eq!(s, 0, "{out}");
     assert!(
-        out.contains("evidence: administrators[0] <kim.coach@tacoma.k12.wa.us> public-records: LMS report"),
+        out.contains(
+            &format!("  Administrator 1: Kim Coach <kim.coach@tacoma.k12.wa.us>\n    public-records: VALID, LMS report report.csv, line 2: revision {pr}, completed 2026-11-20, counts until 2027-11-20")
+        ),
         "{out}"
     );
-    assert!(out.contains("ferpa-student-records: completion code\n"), "{out}");
+    assert!(out.contains("    ferpa-student-records: VALID, code "), "{out}");
 }
 
 #[test]
@@ -88,7 +90,7 @@ fn failed_outdated_and_expired_rows_are_rejected() {
         assert_eq!(s, 1, "{out}");
         assert!(
             out.contains(
-                "administrators[0].codes.public-records: no completion code for `public-records`; LMS report: "
+                "Administrator 1, codes.public-records: no completion code for `public-records`; LMS report: "
             ),
             "{out}"
         );
@@ -106,7 +108,13 @@ fn disagreement_between_code_and_report_is_reported() {
     let csv = format!("{HEADER}{}", row(ADMIN, "public-records", "failed", "2026-11-20", pr));
     let (s, out) = with_lms(&site, &req, &csv, FLAGS);
     assert_eq!(s, 0, "{out}");
-    assert!(out.contains("public-records: completion code\n    disagreement: the code is valid, but the LMS report does not confirm it: LMS status `failed`"), "{out}");
+    assert!(
+        out.contains("public-records: VALID, code ")
+            && out.contains(
+                "\n      disagreement: the code is valid, but the LMS report does not confirm it: LMS status `failed`"
+            ),
+        "{out}"
+    );
     // The code is for another person, the report shows a pass: acceptable on the report, disagreement shown.
     let mut req = good_request(&site);
     req["administrators"][0]["codes"]["public-records"] =
@@ -118,9 +126,10 @@ fn disagreement_between_code_and_report_is_reported() {
     );
     let (s, out) = with_lms(&site, &req, &csv, FLAGS);
     assert_eq!(s, 0, "{out}");
-    assert!(out.contains("public-records: LMS report\n    disagreement: the code does not hold (code "), "{out}");
+    assert!(out.contains("public-records: VALID, LMS report report.csv, line 2: revision "), "{out}");
+    assert!(out.contains("\n      disagreement: the code does not hold (code "), "{out}");
     assert!(out.contains("wrong person or quiz"), "verify's verdict text unchanged:\n{out}");
-    assert!(out.contains("ferpa-student-records: completion code and LMS report"), "{out}");
+    assert!(out.contains("(code and LMS report both hold)"), "{out}");
     // JSON says the same for scripts.
     site.write("report.csv", &csv);
     let f = site.path().join("req.json");
@@ -160,7 +169,7 @@ fn columns_come_from_site_yaml_and_missing_ones_are_named() {
         format!("{HEADER}{}", row(ADMIN, "Public Records Act and records retention", "complete", "11/20/2026", pr));
     let (s, out) = with_lms(&site, &req, &csv, &[]);
     assert_eq!(s, 0, "{out}");
-    assert!(out.contains("public-records: LMS report"), "{out}");
+    assert!(out.contains("public-records: VALID, LMS report report.csv"), "{out}");
     // A report without the mapped columns: every missing one named, with the columns it has.
     let (s, out) = with_lms(&site, &req, "Email,Module\nx,y\n", &[]);
     assert_eq!(s, 2, "{out}");
@@ -185,7 +194,7 @@ fn a_scorm_package_title_names_quiz_and_revision() {
     let (s, out) =
         with_lms(&site, &req, &format!("{header}{ADMIN},{title} (revision {pr}),passed,2026-11-20\n"), flags);
     assert_eq!(s, 0, "{out}");
-    assert!(out.contains("public-records: LMS report"), "{out}");
+    assert!(out.contains("public-records: VALID, LMS report report.csv"), "{out}");
     let old = pr - 1;
     let (s, out) =
         with_lms(&site, &req, &format!("{header}{ADMIN},{title} (revision {old}),passed,2026-11-20\n"), flags);
@@ -219,7 +228,7 @@ fn a_superseded_revision_counts_until_the_retraining_deadline() {
     };
     let (s, out) = run_on("2027-01-31");
     assert_eq!(s, 0, "{out}");
-    assert!(out.contains("public-records: LMS report"), "{out}");
+    assert!(out.contains("public-records: VALID, LMS report report.csv"), "{out}");
     let (s, out) = run_on("2027-02-01");
     assert_eq!(s, 1, "{out}");
     assert!(out.contains("retraining was due by 2027-01-31"), "{out}");
