@@ -45,7 +45,15 @@ pub fn manifest<'a>(
     module: &Module,
     files: impl Iterator<Item = &'a str>,
 ) -> String {
-    let id = ncname(&format!("{}-r{}", module.quiz, module.revision));
+    // Stable across revisions (README, "Replacing a package with the next revision"): an LMS such as
+    // Moodle keeps learners' tracking data only for items whose identifier is unchanged.
+    let id = ncname(&module.quiz);
+    // The SCO's edition, so scorm.js uses this edition's API first (item `parameters`, which the LMS
+    // appends to the launch URL).
+    let edition = match version {
+        ScormVersion::V12 => "?scorm=1.2",
+        ScormVersion::V2004 => "?scorm=2004",
+    };
     let title = esc(&clip(&format!("{} (revision {})", module.title, module.revision)));
     let org_title = esc(&clip(&format!("{site_title}: {} (revision {})", module.title, module.revision)));
     let launch_data = esc(&format!("quiz={}&revision={}", module.quiz, module.revision));
@@ -80,7 +88,7 @@ pub fn manifest<'a>(
   <organizations default="{id}-org">
     <organization identifier="{id}-org">
       <title>{org_title}</title>
-      <item identifier="{id}-item" identifierref="{id}-sco" isvisible="true">
+      <item identifier="{id}-item" identifierref="{id}-sco" isvisible="true" parameters="{edition}">
         <title>{title}</title>
         <adlcp:datafromlms>{launch_data}</adlcp:datafromlms>
         <adlcp:masteryscore>100</adlcp:masteryscore>
@@ -108,7 +116,7 @@ pub fn manifest<'a>(
   <organizations default="{id}-org">
     <organization identifier="{id}-org">
       <title>{org_title}</title>
-      <item identifier="{id}-item" identifierref="{id}-sco">
+      <item identifier="{id}-item" identifierref="{id}-sco" parameters="{edition}">
         <title>{title}</title>
         <adlcp:dataFromLMS>{launch_data}</adlcp:dataFromLMS>
       </item>
