@@ -77,6 +77,7 @@ fn export(site: &TestSite, version: &str, out: &Path, extra: &[&str]) -> std::pr
 #[test]
 fn every_module_becomes_a_valid_self_contained_package_in_both_versions() {
     let site = TestSite::bundled();
+    let named = regex::Regex::new(r"\s(\S+\.xsd)").expect("re");
     let loads = regex::Regex::new(r#"<(?:script|link|img)[^>]*(?:src|href)="([^"]+)""#).expect("re");
     for (version, set, schemaversion, slug) in [
         ("1.2", "scorm12", "<schemaversion>1.2</schemaversion>", "scorm12"),
@@ -114,7 +115,6 @@ fn every_module_becomes_a_valid_self_contained_package_in_both_versions() {
             // Every file is listed, and everything the pages load is inside the package.
             // The schema files the manifest names are at the root (ADL's test suite looks for them),
             // and the manifest validates against those very files.
-            let named = regex::Regex::new(r"\s(\S+\.xsd)").expect("re");
             let location = text
                 .split("xsi:schemaLocation=\"")
                 .nth(1)
