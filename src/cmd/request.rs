@@ -10,9 +10,10 @@ use crate::load::data::Data;
 use crate::quiz::Quizzes;
 use crate::request::check::Context;
 use crate::request::directory::{Approval, DIRECTORY_FILE};
+use crate::request::lms::{self, LmsReportArgs};
 use crate::request::report::{self, FileReport};
 use crate::request::schema::Request;
-use crate::request::{lms, store};
+use crate::request::store;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -33,7 +34,7 @@ pub enum Action {
         #[arg(long, value_parser = super::parse_date)]
         today: Option<Date>,
         #[command(flatten)]
-        lms: LmsArgs,
+        lms: Box<LmsReportArgs>,
     },
     /// List the directory's active accounts on platforms that are no longer approved (exit 1 if any).
     Audit {
@@ -59,61 +60,6 @@ pub enum Action {
         #[arg(long, value_parser = super::parse_date)]
         today: Option<Date>,
     },
-}
-
-/// An LMS completion report as training evidence; columns default to `site.yaml` `lms_report:`.
-#[derive(clap::Args, Default)]
-pub struct LmsArgs {
-    /// LMS completion export (CSV); a passed, current, in-validity row stands in for a code.
-    #[arg(long, value_name = "REPORT.csv")]
-    pub lms_report: Option<PathBuf>,
-    /// Column with the learner's email address.
-    #[arg(long, value_name = "NAME")]
-    pub lms_email_column: Option<String>,
-    /// Column with the module or course (quiz id or title).
-    #[arg(long, value_name = "NAME")]
-    pub lms_module_column: Option<String>,
-    /// Column with the completion status.
-    #[arg(long, value_name = "NAME")]
-    pub lms_status_column: Option<String>,
-    /// Column with the completion date.
-    #[arg(long, value_name = "NAME")]
-    pub lms_date_column: Option<String>,
-    /// Column with the score (optional).
-    #[arg(long, value_name = "NAME")]
-    pub lms_score_column: Option<String>,
-    /// Column with the quiz revision (optional; otherwise the module name must say "revision N").
-    #[arg(long, value_name = "NAME")]
-    pub lms_revision_column: Option<String>,
-    /// A status value that means passed (repeat for several; default: passed, pass).
-    #[arg(long, value_name = "VALUE")]
-    pub lms_passed: Vec<String>,
-}
-
-impl LmsArgs {
-    /// The column mapping: `site.yaml` `lms_report:`, with each flag given replacing its column.
-    fn columns(&self, config: &SiteConfig) -> crate::config::LmsReportColumns {
-        let mut c = config.lms_report.clone();
-        let set = |slot: &mut String, flag: &Option<String>| {
-            if let Some(v) = flag {
-                *slot = v.clone();
-            }
-        };
-        set(&mut c.email, &self.lms_email_column);
-        set(&mut c.module, &self.lms_module_column);
-        set(&mut c.status, &self.lms_status_column);
-        set(&mut c.completed, &self.lms_date_column);
-        if self.lms_score_column.is_some() {
-            c.score.clone_from(&self.lms_score_column);
-        }
-        if self.lms_revision_column.is_some() {
-            c.revision.clone_from(&self.lms_revision_column);
-        }
-        if !self.lms_passed.is_empty() {
-            c.passed_values.clone_from(&self.lms_passed);
-        }
-        c
-    }
 }
 
 pub fn run(root: &Path, args: &Args) -> i32 {
@@ -169,20 +115,17 @@ fn save_directory(lock: &store::DirectoryLock, src: &Sources, done: &str) -> i32
     }
 }
 
-pub fn check(root: &Path, files: &[PathBuf], json: bool, today: Option<Date>, lms_args: &LmsArgs) -> i32 {
+pub fn check(root: &Path, files: &[PathBuf], json: bool, today: Option<Date>, lms_args: &LmsReportArgs) -> i32 {
     let src = match load_or_report(root) {
         Ok(s) => s,
         Err(code) => return code,
     };
-    let report = match &lms_args.lms_report {
-        Some(path) => match lms::load(path, &lms_args.columns(&src.config)) {
-            Ok(r) => Some(r),
-            Err(why) => {
-                eprintln!("error: {why}");
-                return 2;
-            }
-        },
-        None => None,
+    let report = match lms_args.load(&src.config, &src.quizzes) {
+        Ok(r) => r,
+        Err(why) => {
+            eprintln!("error: {why}");
+            return 2;
+        }
     };
     let today = today.unwrap_or_else(Date::today_utc);
     let reports: Vec<FileReport> = files.iter().map(|f| check_file(f, &src, today, report.as_ref()).0).collect();

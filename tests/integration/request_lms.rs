@@ -168,7 +168,7 @@ fn columns_come_from_site_yaml_and_missing_ones_are_named() {
         out.contains("no email column `Student Email`, module column `Course`, status column `Completion Status`"),
         "{out}"
     );
-    assert!(out.contains("its columns are: email, module"), "{out}");
+    assert!(out.contains("its columns are: Email, Module"), "{out}");
 }
 
 /// The course name `policysite export scorm` gives a package, "<quiz title> (revision N)", carries
