@@ -107,7 +107,13 @@ impl LmsReportArgs {
             let (column, quiz) = pair.rsplit_once('=').filter(|(c, q)| !c.trim().is_empty() && !q.trim().is_empty()).ok_or_else(|| {
                 format!("--lms-quiz-column `{pair}`: write COLUMN=QUIZ, e.g. \"Public Records (revision 2) (1234)=public-records\"")
             })?;
-            c.quiz_columns.insert(column.trim().to_string(), quiz.trim().to_string());
+            let (column, quiz) = (column.trim().to_string(), quiz.trim().to_string());
+            if let Some(other) = c.quiz_columns.get(&column).filter(|q| **q != quiz) {
+                return Err(format!(
+                    "the column `{column}` is mapped to both `{other}` and `{quiz}`; one cell never counts for two quizzes: map it once"
+                ));
+            }
+            c.quiz_columns.insert(column, quiz);
         }
         if c.passed_values.iter().any(|v| v.trim().is_empty()) {
             return Err(

@@ -221,7 +221,8 @@ pub fn load(
         };
         let rev_cell = revision.map(cell).filter(|s| !s.is_empty());
         let rev_of = |text: &str| match &rev_cell {
-            Some(r) => parse_revision(r, true),
+            // `2`, `v2`, `Version 2`; or a text that says it ("… (revision 2)", SCORM Cloud's course title).
+            Some(r) => parse_revision(r, true).or_else(|| parse_revision(r, false)),
             None => parse_revision(text, false),
         };
         if wide {
