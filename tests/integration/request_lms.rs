@@ -379,11 +379,22 @@ fn every_vendor_export_reads_to_the_same_evidence() {
         let lms = ev["lms"].as_str().unwrap_or_default();
         assert_eq!(lms, format!("passed revision 2 on 2026-11-20 ({}, line {})", e.file, e.line), "{}", e.file);
         seen.push(lms.split(" (").next().unwrap_or_default().to_string());
-        // José's attempt in the same file is a fail: his request would not be accepted.
-        let mut jose = req.clone();
-        jose["administrators"][0]["email"] = json!("jose.nunez@tacoma.k12.wa.us");
-        let (s, v, _) = check_export(&site, &jose, e, &[]);
-        assert_eq!(s, 1, "{}: {v}", e.file);
+        // José's attempt in the same file is a fail; Pat has no attempt (Moodle lists "Not attempted").
+        for (who, want) in [
+            ("jose.nunez@tacoma.k12.wa.us", "not a pass"),
+            (
+                "pat.doe@tacoma.k12.wa.us",
+                if e.file.starts_with("moodle") { "not a pass" } else { "no completion for this email" },
+            ),
+        ] {
+            let mut other = req.clone();
+            other["administrators"][0]["email"] = json!(who);
+            let (s, v, _) = check_export(&site, &other, e, &[]);
+            assert_eq!(s, 1, "{}: {v}", e.file);
+            let lms = v[0]["evidence"][0]["lms"].as_str().unwrap_or_default();
+            assert!(lms.contains(want), "{} {who}: {lms}", e.file);
+            println!("{} {who}: {lms}", e.file);
+        }
     }
     seen.dedup();
     assert_eq!(seen, vec!["passed revision 2 on 2026-11-20".to_string()]);
