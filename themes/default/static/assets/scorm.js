@@ -52,9 +52,11 @@
     for (var i = 0; i < fns.length; i++) if (typeof o[fns[i]] !== 'function') return false;
     return true;
   }
+  // The functions an object must have to be used as that edition's API (GetErrorString and
+  // GetDiagnostic are used when present).
   var FNS = {
-    '2004': ['Initialize', 'Terminate', 'GetValue', 'SetValue', 'Commit', 'GetLastError', 'GetErrorString', 'GetDiagnostic'],
-    '1.2': ['LMSInitialize', 'LMSFinish', 'LMSGetValue', 'LMSSetValue', 'LMSCommit', 'LMSGetLastError', 'LMSGetErrorString', 'LMSGetDiagnostic']
+    '2004': ['Initialize', 'Terminate', 'GetValue', 'SetValue', 'Commit', 'GetLastError'],
+    '1.2': ['LMSInitialize', 'LMSFinish', 'LMSGetValue', 'LMSSetValue', 'LMSCommit', 'LMSGetLastError']
   };
   var objects = { API_1484_11: discover('API_1484_11'), API: discover('API') };
   // Candidates in order: the packaged edition's name first; each object used as the edition its
