@@ -92,19 +92,21 @@ before(async () => {
     fx.launch[version] = { slug, url: href + params, href };
   }
   fx.server = await serveStatic(join(fx.site.dir, 'lms'));
+  fx.other = await serveStatic(join(fx.site.dir, 'lms')); // another port: another origin
   fx.browser = await launch();
   fx.quiz = quizAnswers(fx.site.dir, QUIZ);
 });
 after(async () => {
   await fx.browser?.close();
   await fx.server?.close();
+  await fx.other?.close();
   fx.site?.cleanup();
 });
 
-async function open(version, expose, { state12, state2004, page } = {}) {
+async function open(version, expose, { state12, state2004, page, url } = {}) {
   page = page || (await newPage(fx.browser));
   await page.goto(`${fx.server.base}${fx.launch[version].slug}/lms.html`);
-  await page.evaluate(([e, u, s12, s04]) => window.launch(e, u, s12, s04), [expose, fx.launch[version].url, state12 || null, state2004 || null]);
+  await page.evaluate(([e, u, s12, s04]) => window.launch(e, u, s12, s04), [expose, url || fx.launch[version].url, state12 || null, state2004 || null]);
   const frame = await (await page.waitForSelector('iframe')).contentFrame();
   await frame.waitForSelector('form[data-quiz]');
   await frame.waitForFunction(() => !!window.PolicysiteQuiz);
@@ -180,6 +182,16 @@ for (const version of ['1.2', '2004']) {
     const code = (await frame.locator('[data-completion-code]').textContent()).trim();
     const ok = cli(['--root', fx.site.dir, 'verify', '--email', 'pat.doe@tacoma.k12.wa.us', code]);
     assert.equal(ok.status, 0, ok.stdout + ok.stderr);
+    assert.deepEqual(page.errors, []);
+    await page.close();
+  });
+
+  test(`SCORM ${version} package served from another origin than the LMS: the notice says so`, async () => {
+    const url = `${fx.other.base}${fx.launch[version].slug}/${fx.launch[version].url}`;
+    assert.notEqual(new URL(url).origin, new URL(fx.server.base).origin);
+    const { page, frame } = await open(version, 'both', { url });
+    assert.match(await frame.locator('[data-lms-notice]').textContent(), /not recording this attempt: this page is served from another address than the LMS/);
+    assert.deepEqual(await page.evaluate(() => window.calls), [], 'no call reached the LMS');
     assert.deepEqual(page.errors, []);
     await page.close();
   });
