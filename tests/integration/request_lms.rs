@@ -183,15 +183,15 @@ fn a_scorm_package_title_names_quiz_and_revision() {
     let flags = &FLAGS[..8];
     let title = "Public Records Act and records retention";
     let (s, out) =
-        with_lms(&site, &req, &format!("{header}{ADMIN},{title} (revision {pr}),passed,2026-11-20\n"), flags);
+        with_lms(&site, &req, &format!("{header}{ADMIN},{title} (revision {pr}),passed,2026-11-28\n"), flags);
     assert_eq!(s, 0, "{out}");
     assert!(out.contains("public-records: LMS report"), "{out}");
     let old = pr - 1;
     let (s, out) =
-        with_lms(&site, &req, &format!("{header}{ADMIN},{title} (revision {old}),passed,2026-11-20\n"), flags);
+        with_lms(&site, &req, &format!("{header}{ADMIN},{title} (revision {old}),passed,2026-11-28\n"), flags);
     assert_eq!(s, 1, "{out}");
     assert!(out.contains(&format!("the LMS completion is for revision {old}")), "{out}");
-    let (s, out) = with_lms(&site, &req, &format!("{header}{ADMIN},{title},passed,2026-11-20\n"), flags);
+    let (s, out) = with_lms(&site, &req, &format!("{header}{ADMIN},{title},passed,2026-11-28\n"), flags);
     assert_eq!(s, 1, "{out}");
     assert!(out.contains("does not say which quiz revision was passed"), "{out}");
 }
@@ -285,7 +285,7 @@ const EXPORTS: &[Export] = &[
     },
     Export {
         file: "canvas-gradebook.csv",
-        flags: &["--lms-mapping", "canvas-mapping.yaml", "--lms-undated-as", "2026-11-20"],
+        flags: &["--lms-mapping", "canvas-mapping.yaml", "--lms-undated-as", "2026-11-28"],
         line: 3,
     },
     Export {
@@ -298,7 +298,7 @@ const EXPORTS: &[Export] = &[
             "--lms-quiz-column",
             "Public Records Act and records retention (revision 2)=public-records",
             "--lms-undated-as",
-            "2026-11-20",
+            "2026-11-28",
         ],
         line: 2,
     },
@@ -364,7 +364,7 @@ fn check_export(site: &TestSite, req: &Value, e: &Export, extra: &[&str]) -> (i3
 }
 
 /// Every export shape reads to the same evidence: Kim passed revision 2 of public-records on
-/// 2026-11-20, at the row or cell where the export says so; the other learners' rows do not count.
+/// 2026-11-28 (the day revision 2 was published in the bundled site), at the row or cell where the export says so; the other learners' rows do not count.
 #[test]
 fn every_vendor_export_reads_to_the_same_evidence() {
     let site = TestSite::bundled();
@@ -377,7 +377,7 @@ fn every_vendor_export_reads_to_the_same_evidence() {
         assert_eq!(ev["quiz"], "public-records", "{}: {v}", e.file);
         assert_eq!(ev["used"], "lms_report", "{}: {v}", e.file);
         let lms = ev["lms"].as_str().unwrap_or_default();
-        assert_eq!(lms, format!("passed revision 2 on 2026-11-20 ({}, line {})", e.file, e.line), "{}", e.file);
+        assert_eq!(lms, format!("passed revision 2 on 2026-11-28 ({}, line {})", e.file, e.line), "{}", e.file);
         seen.push(lms.split(" (").next().unwrap_or_default().to_string());
         // José's attempt in the same file is a fail; Pat has no attempt (Moodle lists "Not attempted").
         for (who, want) in [
@@ -397,7 +397,7 @@ fn every_vendor_export_reads_to_the_same_evidence() {
         }
     }
     seen.dedup();
-    assert_eq!(seen, vec!["passed revision 2 on 2026-11-20".to_string()]);
+    assert_eq!(seen, vec!["passed revision 2 on 2026-11-28".to_string()]);
 }
 
 #[test]
@@ -536,4 +536,37 @@ fn an_lms_pass_of_a_superseded_revision_is_noted_with_its_deadline() {
         )),
         "{out}"
     );
+}
+
+/// After a package replacement that kept learners' tracks (stable identifiers; Moodle), the LMS lists
+/// an attempt of the old revision under the new title. A revision read from a title therefore
+/// yields to the completion date: an attempt dated before revision 2 was published (2026-11-28 in the
+/// bundled site; revision 1: 2026-11-27) is an attempt of revision 1, counted only inside revision 1's retraining window. A
+/// revision value in a revision column is data and is taken as written.
+#[test]
+fn a_title_revision_older_than_its_publication_is_the_revision_current_then() {
+    let site = TestSite::bundled();
+    let req = request_without_code(&site);
+    let header = "Student Email,Course,Completion Status,Completed At\n";
+    let titled = format!("{header}{ADMIN},Public Records Act and records retention (revision 2),passed,2026-11-27\n");
+    let (s, out) = with_lms(&site, &req, &titled, &FLAGS[..8]);
+    assert_eq!(s, 0, "{out}");
+    assert!(
+        out.contains(
+            "LMS report: passed revision 1 on 2026-11-27, revision 1 superseded; retraining due by 2027-02-26"
+        ),
+        "{out}"
+    );
+    let (s, out) =
+        with_lms(&site, &req, &format!("{HEADER}{}", row(ADMIN, "public-records", "passed", "2026-11-20", 2)), FLAGS);
+    assert_eq!(s, 0, "{out}");
+    assert!(!out.contains("retraining due by"), "a revision column is taken as written: {out}");
+    // Older than every published revision: not counted.
+    let (s, out) = with_lms(&site, &req, &titled.replace("2026-11-27", "2026-11-20"), &FLAGS[..8]);
+    assert_eq!(s, 1, "{out}");
+    assert!(out.contains("older than revision 2 (2026-11-28), which the title names"), "{out}");
+    quiz_support::close_retraining_window(&site, "public-records");
+    let (s, out) = with_lms(&site, &req, &titled, &FLAGS[..8]);
+    assert_eq!(s, 1, "{out}");
+    assert!(out.contains("the LMS completion is for revision 1"), "{out}");
 }

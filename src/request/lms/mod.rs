@@ -44,6 +44,9 @@ pub struct Row {
     /// The report gave no date; `completed` is `--lms-undated-as`.
     pub undated: bool,
     pub revision: Option<u32>,
+    /// The revision was read from a title ("… (revision 2)"), not a revision value: an LMS that kept
+    /// attempts across a package replacement shows old attempts under the new title.
+    pub revision_from_title: bool,
     /// The quizzes the row can be for: one, or several when its module names more than one (then it
     /// counts for none).
     pub quizzes: Vec<String>,
@@ -220,10 +223,14 @@ pub fn load(
             (d, _) => (d, false),
         };
         let rev_cell = revision.map(cell).filter(|s| !s.is_empty());
+        // (revision, read from a title?)
         let rev_of = |text: &str| match &rev_cell {
             // `2`, `v2`, `Version 2`; or a text that says it ("… (revision 2)", SCORM Cloud's course title).
-            Some(r) => parse_revision(r, true).or_else(|| parse_revision(r, false)),
-            None => parse_revision(text, false),
+            Some(r) => match parse_revision(r, true) {
+                Some(n) => (Some(n), false),
+                None => (parse_revision(r, false), true),
+            },
+            None => (parse_revision(text, false), true),
         };
         if wide {
             for (i, quiz) in &mapped {
@@ -232,10 +239,12 @@ pub fn load(
                     continue; // no attempt
                 }
                 let header = header_cells[*i].trim().to_string();
+                let (revision, revision_from_title) = rev_of(&header);
                 rows.push(Row {
                     line,
                     email: who.clone(),
-                    revision: rev_of(&header),
+                    revision,
+                    revision_from_title,
                     module: header,
                     status: result.to_lowercase(),
                     score: None,
@@ -247,6 +256,7 @@ pub fn load(
             }
         } else {
             let module_text = cell(module);
+            let (revision, revision_from_title) = rev_of(&module_text);
             let matches: Vec<String> =
                 quizzes.by_id.values().filter(|q| names_quiz(&module_text, q)).map(|q| q.id.clone()).collect();
             rows.push(Row {
@@ -256,7 +266,8 @@ pub fn load(
                 score: score.map(cell).filter(|s| !s.is_empty()),
                 completed: date,
                 undated,
-                revision: rev_of(&module_text),
+                revision,
+                revision_from_title,
                 module: module_text,
                 quizzes: matches,
                 points: None,
@@ -376,11 +387,30 @@ impl Report {
         let Some(completed) = r.completed else {
             return Err("the LMS report gives no completion date (map its date column with --lms-date-column; a report without dates needs --lms-undated-as)".into());
         };
-        let Some(revision) = r.revision else {
+        let Some(claimed) = r.revision else {
             return Err(
                 "the LMS report does not say which quiz revision was passed; map its revision column (--lms-revision-column, or `lms_report.revision` in site.yaml)"
                     .into(),
             );
+        };
+        // A title says the revision of the package the LMS holds now, not of the attempt: after a package
+        // replacement that kept learners' tracks (Moodle, stable identifiers), an attempt made before
+        // the revision was published is listed under the new title. It is an attempt of the revision
+        // that was current on its date.
+        let published = quiz.published.iter().find(|p| p.revision == claimed).and_then(|p| p.published);
+        let revision = match published {
+            Some(p) if r.revision_from_title && completed < p => quiz
+                .published
+                .iter()
+                .filter(|e| e.published.is_some_and(|d| d <= completed))
+                .map(|e| e.revision)
+                .max()
+                .ok_or_else(|| {
+                    format!(
+                        "the LMS completion ({completed}) is older than revision {claimed} ({p}), which the title names, and than every published revision"
+                    )
+                })?,
+            _ => claimed,
         };
         let retrain_by = revision_counts(quiz, revision, today)?;
         match crate::quiz::verify::completion_counts(completed, today, validity_days) {
