@@ -263,19 +263,22 @@ for (const version of ['1.2', '2004']) {
     await page.close();
   });
 
-  test(`SCORM ${version}, review mode: answers shown from the LMS, nothing written about status or score`, async () => {
+  for (const mode of ['review', 'browse']) test(`SCORM ${version}, ${mode} mode: answers shown from the LMS, nothing written about status or score`, async () => {
     const answers = Object.fromEntries(fx.quiz.questions.map((q) => [q.id, right(q).join(',')]));
     const suspend = JSON.stringify({ v: 1, quiz: QUIZ, revision: fx.quiz.revision ?? 2, answers });
     const state = version === '1.2'
-      ? { state12: { suspend_data: suspend, core: { lesson_mode: 'review', lesson_status: 'failed', entry: 'resume' } } }
-      : { state2004: { suspend_data: suspend, mode: 'review', success_status: 'failed', completion_status: 'incomplete', entry: 'resume' } };
+      ? { state12: { suspend_data: suspend, core: { lesson_mode: mode, lesson_status: 'failed', entry: 'resume' } } }
+      : { state2004: { suspend_data: suspend, mode, success_status: 'failed', completion_status: 'incomplete', entry: 'resume' } };
     const { page, frame } = await open(version, version, state);
-    assert.match(await frame.locator('[data-lms-notice]').textContent(), /review mode/);
+    assert.match(await frame.locator('[data-lms-notice]').textContent(), new RegExp(`${mode} mode`));
+    for (const q of fx.quiz.questions) {
+      for (const v of right(q)) assert.equal(await frame.locator(`fieldset[data-question="${q.id}"] input[data-option="${v}"]`).isChecked(), true, `${q.id} shown from the LMS`);
+    }
     await answerAll(frame, 0);
     await page.evaluate(() => window.leave());
     const calls = await page.evaluate(() => window.calls);
     const writes = calls.filter((x) => /SetValue|Commit/.test(x.fn));
-    assert.deepEqual(writes, [], 'review mode writes nothing');
+    assert.deepEqual(writes, [], `${mode} mode writes nothing`);
     const c = await page.evaluate(cmiOf(version) + '()');
     assert.equal(statusOf(version, c), 'failed');
     assert.deepEqual(page.errors, []);
