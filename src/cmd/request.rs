@@ -10,9 +10,10 @@ use crate::load::data::Data;
 use crate::quiz::Quizzes;
 use crate::request::check::Context;
 use crate::request::directory::{Actor, Approval, DIRECTORY_FILE};
+use crate::request::lms::{self, LmsReportArgs};
 use crate::request::report::{self, FileReport};
 use crate::request::schema::Request;
-use crate::request::{lms, store};
+use crate::request::store;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -35,7 +36,7 @@ pub enum Action {
         #[arg(long, value_parser = super::parse_date)]
         today: Option<Date>,
         #[command(flatten)]
-        lms: LmsArgs,
+        lms: Box<LmsReportArgs>,
     },
     /// The registry's health report: lapsed or lapsing training, accounts without a current
     /// administrator, platforms no longer approved, reviews due, addresses outside email_domains.
@@ -65,7 +66,7 @@ pub enum Action {
         #[arg(long, value_name = "NAME")]
         by: Option<String>,
         #[command(flatten)]
-        lms: LmsArgs,
+        lms: Box<LmsReportArgs>,
     },
     /// Apply an update request (`update_of`): new administrators, handle or address, checked like
     /// a new request.
@@ -78,7 +79,7 @@ pub enum Action {
         #[arg(long, value_name = "NAME")]
         by: Option<String>,
         #[command(flatten)]
-        lms: LmsArgs,
+        lms: Box<LmsReportArgs>,
     },
     /// Record an administrator's new training (a policysite/training-renewal file) on every account
     /// they administer, checked as a request's codes are.
@@ -91,7 +92,7 @@ pub enum Action {
         #[arg(long, value_name = "NAME")]
         by: Option<String>,
         #[command(flatten)]
-        lms: LmsArgs,
+        lms: Box<LmsReportArgs>,
     },
     /// Record the periodic review of an account.
     Review {
@@ -137,61 +138,6 @@ pub enum AuditFormat {
     Text,
     Json,
     Csv,
-}
-
-/// An LMS completion report as training evidence; columns default to `site.yaml` `lms_report:`.
-#[derive(clap::Args, Default)]
-pub struct LmsArgs {
-    /// LMS completion export (CSV); a passed, current, in-validity row stands in for a code.
-    #[arg(long, value_name = "REPORT.csv")]
-    pub lms_report: Option<PathBuf>,
-    /// Column with the learner's email address.
-    #[arg(long, value_name = "NAME")]
-    pub lms_email_column: Option<String>,
-    /// Column with the module or course (quiz id or title).
-    #[arg(long, value_name = "NAME")]
-    pub lms_module_column: Option<String>,
-    /// Column with the completion status.
-    #[arg(long, value_name = "NAME")]
-    pub lms_status_column: Option<String>,
-    /// Column with the completion date.
-    #[arg(long, value_name = "NAME")]
-    pub lms_date_column: Option<String>,
-    /// Column with the score (optional).
-    #[arg(long, value_name = "NAME")]
-    pub lms_score_column: Option<String>,
-    /// Column with the quiz revision (optional; otherwise the module name must say "revision N").
-    #[arg(long, value_name = "NAME")]
-    pub lms_revision_column: Option<String>,
-    /// A status value that means passed (repeat for several; default: passed, pass).
-    #[arg(long, value_name = "VALUE")]
-    pub lms_passed: Vec<String>,
-}
-
-impl LmsArgs {
-    /// The column mapping: `site.yaml` `lms_report:`, with each flag given replacing its column.
-    fn columns(&self, config: &SiteConfig) -> crate::config::LmsReportColumns {
-        let mut c = config.lms_report.clone();
-        let set = |slot: &mut String, flag: &Option<String>| {
-            if let Some(v) = flag {
-                *slot = v.clone();
-            }
-        };
-        set(&mut c.email, &self.lms_email_column);
-        set(&mut c.module, &self.lms_module_column);
-        set(&mut c.status, &self.lms_status_column);
-        set(&mut c.completed, &self.lms_date_column);
-        if self.lms_score_column.is_some() {
-            c.score.clone_from(&self.lms_score_column);
-        }
-        if self.lms_revision_column.is_some() {
-            c.revision.clone_from(&self.lms_revision_column);
-        }
-        if !self.lms_passed.is_empty() {
-            c.passed_values.clone_from(&self.lms_passed);
-        }
-        c
-    }
 }
 
 pub fn run(root: &Path, args: &Args) -> i32 {
@@ -247,14 +193,11 @@ fn load_or_report(root: &Path) -> Result<Sources, i32> {
 }
 
 /// The LMS report of `--lms-report`, if given; `Err(2)` (printed) when it cannot be read.
-fn load_lms(args: &LmsArgs, config: &SiteConfig) -> Result<Option<lms::Report>, i32> {
-    match &args.lms_report {
-        Some(path) => lms::load(path, &args.columns(config)).map(Some).map_err(|why| {
-            crate::warn_line!("error: {why}");
-            2
-        }),
-        None => Ok(None),
-    }
+fn load_lms(args: &LmsReportArgs, src: &Sources) -> Result<Option<lms::Report>, i32> {
+    args.load(&src.config, &src.quizzes).map_err(|why| {
+        crate::warn_line!("error: {why}");
+        2
+    })
 }
 
 /// Save the directory after a change (under the lock) and say what happened.
@@ -274,12 +217,12 @@ fn save_directory(lock: &store::DirectoryLock, src: &mut Sources, done: &str) ->
     }
 }
 
-pub fn check(root: &Path, files: &[PathBuf], json: bool, today: Option<Date>, lms_args: &LmsArgs) -> i32 {
+pub fn check(root: &Path, files: &[PathBuf], json: bool, today: Option<Date>, lms_args: &LmsReportArgs) -> i32 {
     let src = match load_or_report(root) {
         Ok(s) => s,
         Err(code) => return code,
     };
-    let report = match load_lms(lms_args, &src.config) {
+    let report = match load_lms(lms_args, &src) {
         Ok(r) => r,
         Err(code) => return code,
     };
@@ -315,20 +258,20 @@ fn lock_or_report(root: &Path) -> Result<store::DirectoryLock, i32> {
 /// overwritten.
 fn locked(
     root: &Path,
-    lms_args: Option<&LmsArgs>,
+    lms_args: Option<&LmsReportArgs>,
 ) -> Result<(store::DirectoryLock, Sources, Option<lms::Report>), i32> {
     let lock = lock_or_report(root)?;
     let mut src = load_or_report(root)?;
     // Before any change: an account from before the registry kept history gets its first entry.
     src.data.directory.migrate();
     let report = match lms_args {
-        Some(a) => load_lms(a, &src.config)?,
+        Some(a) => load_lms(a, &src)?,
         None => None,
     };
     Ok((lock, src, report))
 }
 
-pub fn approve(root: &Path, file: &Path, today: Option<Date>, by: Option<&str>, lms_args: &LmsArgs) -> i32 {
+pub fn approve(root: &Path, file: &Path, today: Option<Date>, by: Option<&str>, lms_args: &LmsReportArgs) -> i32 {
     let (lock, mut src, lms) = match locked(root, Some(lms_args)) {
         Ok(x) => x,
         Err(code) => return code,
@@ -380,7 +323,7 @@ fn file_name(path: &Path) -> String {
     path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
 }
 
-pub fn update(root: &Path, file: &Path, today: Option<Date>, by: Option<&str>, lms_args: &LmsArgs) -> i32 {
+pub fn update(root: &Path, file: &Path, today: Option<Date>, by: Option<&str>, lms_args: &LmsReportArgs) -> i32 {
     let (lock, mut src, lms) = match locked(root, Some(lms_args)) {
         Ok(x) => x,
         Err(code) => return code,
@@ -446,7 +389,7 @@ fn read_renewal(path: &Path) -> Result<crate::request::schema::Renewal, String> 
     Ok(r)
 }
 
-pub fn renew(root: &Path, file: &Path, today: Option<Date>, by: Option<&str>, lms_args: &LmsArgs) -> i32 {
+pub fn renew(root: &Path, file: &Path, today: Option<Date>, by: Option<&str>, lms_args: &LmsReportArgs) -> i32 {
     let (lock, mut src, lms) = match locked(root, Some(lms_args)) {
         Ok(x) => x,
         Err(code) => return code,

@@ -41,7 +41,15 @@ pub fn manifest<'a>(
     module: &Module,
     files: impl Iterator<Item = &'a str>,
 ) -> String {
-    let id = ncname(&format!("{}-r{}", module.quiz, module.revision));
+    // Stable across revisions (README, "Replacing a package with the next revision"): an LMS such as
+    // Moodle keeps learners' tracking data only for items whose identifier is unchanged.
+    let id = ncname(&module.quiz);
+    // The SCO's edition, so scorm.js uses this edition's API first (item `parameters`, which the LMS
+    // appends to the launch URL).
+    let edition = match version {
+        ScormVersion::V12 => "?scorm=1.2",
+        ScormVersion::V2004 => "?scorm=2004",
+    };
     let title = clip(&format!("{} (revision {})", module.title, module.revision));
     let org_title = clip(&format!("{site_title}: {} (revision {})", module.title, module.revision));
     let launch_data = format!("quiz={}&revision={}", module.quiz, module.revision);
@@ -99,6 +107,7 @@ pub fn manifest<'a>(
     if v12 {
         item_attrs.push(("isvisible", "true"));
     }
+    item_attrs.push(("parameters", edition));
     x.open("item", &item_attrs).ws("\n        ");
     x.leaf("title", &[], &title).ws("\n        ");
     if v12 {

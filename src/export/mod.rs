@@ -150,7 +150,8 @@ pub fn export_scorm(
     let mut diags = Diagnostics::default();
     for m in selected {
         let xml = manifest(version, &site.config.title, &site.config.language, &m, files.keys().map(String::as_str));
-        let bytes = match package::zip(&xml, &files) {
+        let schemas = package::schemas(version);
+        let bytes = match package::zip(&xml, &files, schemas) {
             Ok(b) => b,
             Err(e) => {
                 diags.push(Diagnostic::new(output, format!("cannot make the package for `{}`: {e}", m.quiz)));
@@ -166,7 +167,12 @@ pub fn export_scorm(
             continue;
         }
         match crate::output::write_atomic(&path, &bytes) {
-            Ok(()) => written.push(Written { module: m, path, bytes: bytes.len() as u64, files: files.len() + 1 }),
+            Ok(()) => written.push(Written {
+                module: m,
+                path,
+                bytes: bytes.len() as u64,
+                files: files.len() + 1 + schemas.len(),
+            }),
             Err(e) => diags.push(
                 Diagnostic::new(&path, format!("cannot write: {e}")).help("check the output folder's permissions"),
             ),

@@ -9,8 +9,33 @@ use std::path::Path;
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, System, ZipWriter};
 
-/// The package's bytes: `imsmanifest.xml` at the root beside the rendered site.
-pub fn zip(manifest: &str, files: &BTreeMap<String, Vec<u8>>) -> zip::result::ZipResult<Vec<u8>> {
+use super::ScormVersion;
+
+/// The schema files the manifest's `xsi:schemaLocation` names, with the files they import, at the
+/// package root (ADL's conformance test suite looks for them there). Authentic copies, unchanged:
+/// see `src/export/xsd/README.md` for where they come from and their license notes.
+pub fn schemas(version: ScormVersion) -> &'static [(&'static str, &'static [u8])] {
+    match version {
+        ScormVersion::V12 => &[
+            ("adlcp_rootv1p2.xsd", include_bytes!("xsd/scorm12/adlcp_rootv1p2.xsd")),
+            ("ims_xml.xsd", include_bytes!("xsd/scorm12/ims_xml.xsd")),
+            ("imscp_rootv1p1p2.xsd", include_bytes!("xsd/scorm12/imscp_rootv1p1p2.xsd")),
+            ("imsmd_rootv1p2p1.xsd", include_bytes!("xsd/scorm12/imsmd_rootv1p2p1.xsd")),
+        ],
+        ScormVersion::V2004 => &[
+            ("adlcp_v1p3.xsd", include_bytes!("xsd/scorm2004/adlcp_v1p3.xsd")),
+            ("imscp_v1p1.xsd", include_bytes!("xsd/scorm2004/imscp_v1p1.xsd")),
+            ("xml.xsd", include_bytes!("xsd/scorm2004/xml.xsd")),
+        ],
+    }
+}
+
+/// The package's bytes: `imsmanifest.xml` and the schema files at the root beside the rendered site.
+pub fn zip(
+    manifest: &str,
+    files: &BTreeMap<String, Vec<u8>>,
+    schemas: &[(&str, &[u8])],
+) -> zip::result::ZipResult<Vec<u8>> {
     let options = SimpleFileOptions::default()
         .compression_method(CompressionMethod::Deflated)
         .compression_level(Some(9))
@@ -19,6 +44,9 @@ pub fn zip(manifest: &str, files: &BTreeMap<String, Vec<u8>>) -> zip::result::Zi
         .system(System::Unix);
     let mut entries: BTreeMap<&str, &[u8]> = files.iter().map(|(k, v)| (k.as_str(), v.as_slice())).collect();
     entries.insert("imsmanifest.xml", manifest.as_bytes());
+    for (name, bytes) in schemas {
+        entries.insert(name, bytes);
+    }
     let mut w = ZipWriter::new(Cursor::new(Vec::new()));
     for (name, bytes) in entries {
         w.start_file(name, options)?;

@@ -132,6 +132,10 @@ pub fn check_admin(
             let text = f.describe(&report.file);
             (f, text)
         });
+        // An LMS pass of a superseded revision counts only until its retraining deadline: said as for a code.
+        if let Some((Finding::Passed { retrain_by: Some(_), .. }, text)) = &lms {
+            notes.push(format!("{field}: LMS report: {text}"));
+        }
         let lms_ok = lms.as_ref().map(|(f, _)| matches!(f, Finding::Passed { .. }));
         let code_ok = code.as_ref().map(Result::is_ok);
         let validity = cx.config.code_validity_days;

@@ -49,7 +49,7 @@ const FRAME_PAGE = `<!DOCTYPE html>
     if (version === '2004') window.API_1484_11 = api; else window.API = api;
     window.lmsApi = api;
     var f = document.createElement('iframe');
-    f.title = 'Training module'; f.src = '${LAUNCH}'; f.style.width = '100%'; f.style.height = '80vh';
+    f.title = 'Training module'; f.src = '${LAUNCH}?scorm=' + version; f.style.width = '100%'; f.style.height = '80vh';
     document.getElementById('slot').appendChild(f);
   };
   window.leave = function () { document.querySelector('iframe').src = 'about:blank'; };

@@ -177,7 +177,7 @@ fn columns_come_from_site_yaml_and_missing_ones_are_named() {
         out.contains("no email column `Student Email`, module column `Course`, status column `Completion Status`"),
         "{out}"
     );
-    assert!(out.contains("its columns are: email, module"), "{out}");
+    assert!(out.contains("its columns are: Email, Module"), "{out}");
 }
 
 /// The course name `policysite export scorm` gives a package, "<quiz title> (revision N)", carries
@@ -192,15 +192,15 @@ fn a_scorm_package_title_names_quiz_and_revision() {
     let flags = &FLAGS[..8];
     let title = "Public Records Act and records retention";
     let (s, out) =
-        with_lms(&site, &req, &format!("{header}{ADMIN},{title} (revision {pr}),passed,2026-11-20\n"), flags);
+        with_lms(&site, &req, &format!("{header}{ADMIN},{title} (revision {pr}),passed,2026-11-28\n"), flags);
     assert_eq!(s, 0, "{out}");
     assert!(out.contains("public-records: VALID, LMS report report.csv"), "{out}");
     let old = pr - 1;
     let (s, out) =
-        with_lms(&site, &req, &format!("{header}{ADMIN},{title} (revision {old}),passed,2026-11-20\n"), flags);
+        with_lms(&site, &req, &format!("{header}{ADMIN},{title} (revision {old}),passed,2026-11-28\n"), flags);
     assert_eq!(s, 1, "{out}");
     assert!(out.contains(&format!("the LMS completion is for revision {old}")), "{out}");
-    let (s, out) = with_lms(&site, &req, &format!("{header}{ADMIN},{title},passed,2026-11-20\n"), flags);
+    let (s, out) = with_lms(&site, &req, &format!("{header}{ADMIN},{title},passed,2026-11-28\n"), flags);
     assert_eq!(s, 1, "{out}");
     assert!(out.contains("does not say which quiz revision was passed"), "{out}");
 }
@@ -267,4 +267,315 @@ fn a_row_for_another_course_with_a_longer_name_does_not_count() {
             with_lms(&site, &req, &format!("{HEADER}{}", row(ADMIN, module, "passed", "2026-11-20", pr)), FLAGS);
         assert_eq!(s, 1, "{module} is another course: {out}");
     }
+}
+
+// ---- Issue 20: real exports (tests/fixtures/lms/, shapes documented in its README) ----
+
+/// A fixture copied into the site, and the flags its export needs.
+struct Export {
+    file: &'static str,
+    flags: &'static [&'static str],
+    /// The line of Kim's passing row (or cell).
+    line: u64,
+}
+
+const EXPORTS: &[Export] = &[
+    Export {
+        file: "moodle-scorm-report.txt",
+        flags: &[
+            "--lms-email-column",
+            "Email address",
+            "--lms-date-column",
+            "Last accessed on",
+            "--lms-quiz-column",
+            "Public Records Act and records retention (revision 2)=public-records",
+        ],
+        line: 3,
+    },
+    Export {
+        file: "canvas-gradebook.csv",
+        flags: &["--lms-mapping", "canvas-mapping.yaml", "--lms-undated-as", "2026-11-28"],
+        line: 3,
+    },
+    Export {
+        file: "blackboard-grade-center.xls",
+        flags: &[
+            "--lms-email-column",
+            "Username",
+            "--lms-email-domain",
+            "tacoma.k12.wa.us",
+            "--lms-quiz-column",
+            "Public Records Act and records retention (revision 2)=public-records",
+            "--lms-undated-as",
+            "2026-11-28",
+        ],
+        line: 2,
+    },
+    Export {
+        file: "cornerstone-transcript.csv",
+        flags: &[
+            "--lms-email-column",
+            "User Email",
+            "--lms-module-column",
+            "Training Title",
+            "--lms-status-column",
+            "Transcript Status",
+            "--lms-date-column",
+            "Completed Date",
+            "--lms-revision-column",
+            "Training Version",
+            "--lms-score-column",
+            "Score",
+            "--lms-passed",
+            "Completed",
+        ],
+        line: 2,
+    },
+    Export {
+        file: "scorm-cloud-registrations.csv",
+        flags: &[
+            "--lms-email-column",
+            "Learner Email",
+            "--lms-module-column",
+            "Course Id",
+            "--lms-status-column",
+            "Registration Success",
+            "--lms-date-column",
+            "Completed Date",
+            "--lms-revision-column",
+            "Course Title",
+            "--lms-score-column",
+            "Score",
+        ],
+        line: 2,
+    },
+];
+
+/// `request check --json` with one export; returns (exit, JSON or stderr).
+fn check_export(site: &TestSite, req: &Value, e: &Export, extra: &[&str]) -> (i32, Value, String) {
+    let src = std::path::Path::new(common::REPO).join("tests/fixtures/lms");
+    for f in [e.file, "canvas-mapping.yaml"] {
+        std::fs::copy(src.join(f), site.path().join(f)).expect("copy fixture");
+    }
+    let f = write_request(site, "req.json", req);
+    let mut args = vec!["request", "check", "--json", "--today", TODAY, &f, "--lms-report", e.file];
+    args.extend_from_slice(e.flags);
+    args.extend_from_slice(extra);
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_policysite"))
+        .current_dir(site.path())
+        .arg("--root")
+        .arg(site.path())
+        .args(&args)
+        .output()
+        .expect("run");
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap_or(Value::Null);
+    (o.status.code().unwrap_or(-1), v, String::from_utf8_lossy(&o.stderr).into_owned())
+}
+
+/// Every export shape reads to the same evidence: Kim passed revision 2 of public-records on
+/// 2026-11-28 (the day revision 2 was published in the bundled site), at the row or cell where the export says so; the other learners' rows do not count.
+#[test]
+fn every_vendor_export_reads_to_the_same_evidence() {
+    let site = TestSite::bundled();
+    let req = request_without_code(&site);
+    let mut seen = Vec::new();
+    for e in EXPORTS {
+        let (s, v, err) = check_export(&site, &req, e, &[]);
+        assert_eq!(s, 0, "{}: {err}\n{v}", e.file);
+        let ev = &v[0]["evidence"][0];
+        assert_eq!(ev["quiz"], "public-records", "{}: {v}", e.file);
+        assert_eq!(ev["used"], "lms_report", "{}: {v}", e.file);
+        let lms = ev["lms"].as_str().unwrap_or_default();
+        assert_eq!(lms, format!("passed revision 2 on 2026-11-28 ({}, line {})", e.file, e.line), "{}", e.file);
+        seen.push(lms.split(" (").next().unwrap_or_default().to_string());
+        // José's attempt in the same file is a fail; Pat has no attempt (Moodle lists "Not attempted").
+        for (who, want) in [
+            ("jose.nunez@tacoma.k12.wa.us", "not a pass"),
+            (
+                "pat.doe@tacoma.k12.wa.us",
+                if e.file.starts_with("moodle") { "not a pass" } else { "no completion for this email" },
+            ),
+        ] {
+            let mut other = req.clone();
+            other["administrators"][0]["email"] = json!(who);
+            let (s, v, _) = check_export(&site, &other, e, &[]);
+            assert_eq!(s, 1, "{}: {v}", e.file);
+            let lms = v[0]["evidence"][0]["lms"].as_str().unwrap_or_default();
+            assert!(lms.contains(want), "{} {who}: {lms}", e.file);
+            println!("{} {who}: {lms}", e.file);
+        }
+    }
+    seen.dedup();
+    assert_eq!(seen, vec!["passed revision 2 on 2026-11-28".to_string()]);
+}
+
+#[test]
+fn windows_1252_and_utf16_exports_are_decoded() {
+    let site = TestSite::bundled();
+    let cornerstone = &EXPORTS[3];
+    let bytes = std::fs::read(std::path::Path::new(common::REPO).join("tests/fixtures/lms").join(cornerstone.file))
+        .expect("fixture");
+    assert!(std::str::from_utf8(&bytes).is_err(), "the fixture is Windows-1252 (José), not UTF-8");
+    let req = request_without_code(&site);
+    assert_eq!(check_export(&site, &req, cornerstone, &[]).0, 0);
+    // Forcing another encoding is possible, and wrong names are refused.
+    let (s, _, err) = check_export(&site, &req, cornerstone, &["--lms-encoding", "klingon"]);
+    assert_eq!(s, 2);
+    assert!(err.contains("not an encoding name"), "{err}");
+}
+
+#[test]
+fn ambiguous_dates_need_a_format_and_two_digit_years_are_refused() {
+    let site = TestSite::bundled();
+    let req = request_without_code(&site);
+    let csv = format!("{HEADER}{ADMIN},public-records,passed,90,05/11/2026,2\n");
+    let (s, out) = with_lms(&site, &req, &csv, FLAGS);
+    assert_eq!(s, 2, "{out}");
+    assert!(out.contains("report.csv:2: column `Completed At`: `05/11/2026` is ambiguous"), "{out}");
+    assert!(out.contains("--lms-date-format"), "{out}");
+    let with_format = [FLAGS, &["--lms-date-format", "%d/%m/%Y"]].concat();
+    let (s, out) = with_lms(&site, &req, &csv, &with_format);
+    assert_eq!(s, 0, "{out}");
+    assert!(out.contains("LMS report"), "{out}");
+    let (s, out) = with_lms(&site, &req, &format!("{HEADER}{ADMIN},public-records,passed,90,11/20/26,2\n"), FLAGS);
+    assert_eq!(s, 2, "{out}");
+    assert!(out.contains("two-digit year"), "{out}");
+    let with_y = [FLAGS, &["--lms-date-format", "%m/%d/%y"]].concat();
+    let (s, out) = with_lms(&site, &req, &csv, &with_y);
+    assert_eq!(s, 2, "{out}");
+    assert!(out.contains("two-digit year"), "{out}");
+}
+
+#[test]
+fn revision_values_and_a_revision_column_read_by_default() {
+    let site = TestSite::bundled();
+    let req = request_without_code(&site);
+    for value in ["v2", "Version 2", "revision 2", "r2", "2"] {
+        let (s, out) =
+            with_lms(&site, &req, &format!("{HEADER}{ADMIN},public-records,passed,90,2026-11-20,{value}\n"), FLAGS);
+        assert_eq!(s, 0, "{value}: {out}");
+    }
+    // No --lms-revision-column: a column named `revision` is read.
+    let csv = format!(
+        "Student Email,Course,Completion Status,Completed At,Revision\n{ADMIN},public-records,passed,2026-11-20,v2\n"
+    );
+    let (s, out) = with_lms(&site, &req, &csv, &FLAGS[..8]);
+    assert_eq!(s, 0, "{out}");
+}
+
+#[test]
+fn crlf_line_numbers_point_at_the_right_row_and_unbalanced_quotes_are_errors() {
+    let site = TestSite::bundled();
+    let req = request_without_code(&site);
+    let csv = format!(
+        "{}{}{}",
+        HEADER.replace('\n', "\r\n"),
+        row("someone.else@tacoma.k12.wa.us", "public-records", "passed", "2026-11-20", 2).replace('\n', "\r\n"),
+        row(ADMIN, "public-records", "failed", "2026-11-20", 2).replace('\n', "\r\n")
+    );
+    let (s, out) = with_lms(&site, &req, &csv, FLAGS);
+    assert_eq!(s, 1, "{out}");
+    assert!(out.contains("report.csv, line 3)"), "Kim's row is line 3: {out}");
+    let csv = format!(
+        "{HEADER}{ADMIN},\"public-records,passed,90,2026-11-20,2\nother@tacoma.k12.wa.us,x,passed,90,2026-11-20,2\n"
+    );
+    let (s, out) = with_lms(&site, &req, &csv, FLAGS);
+    assert_eq!(s, 2, "{out}");
+    assert!(out.contains("report.csv:2: a quoted field opened here is never closed"), "{out}");
+}
+
+#[test]
+fn a_title_prefix_or_one_cell_for_two_quizzes_does_not_count() {
+    let site = TestSite::bundled();
+    let req = request_without_code(&site);
+    for module in
+        ["Public Records Act and records retention Advanced", "Public Records Act and records retention: refresher"]
+    {
+        let (s, out) =
+            with_lms(&site, &req, &format!("{HEADER}{}", row(ADMIN, module, "passed", "2026-11-20", 2)), FLAGS);
+        assert_eq!(s, 1, "{module}: {out}");
+    }
+    let (s, out) = with_lms(
+        &site,
+        &req,
+        &format!("{HEADER}{}", row(ADMIN, "public-records + ferpa-student-records", "passed", "2026-11-20", 2)),
+        FLAGS,
+    );
+    assert_eq!(s, 1, "{out}");
+    assert!(out.contains("one cell never counts for two quizzes"), "{out}");
+    // A wide mapping cannot send one column to two quizzes.
+    let moodle = &EXPORTS[0];
+    let (s, _, err) = check_export(
+        &site,
+        &req,
+        moodle,
+        &["--lms-quiz-column", "Public Records Act and records retention (revision 2) =ferpa-student-records"],
+    );
+    assert_eq!(s, 2, "{err}");
+    assert!(err.contains("mapped to both"), "{err}");
+}
+
+#[test]
+fn an_empty_passed_value_is_refused() {
+    let site = TestSite::bundled();
+    let req = request_without_code(&site);
+    let csv = format!("{HEADER}{}", row(ADMIN, "public-records", "", "2026-11-20", 2));
+    let (s, out) = with_lms(&site, &req, &csv, &[FLAGS, &["--lms-passed", ""]].concat());
+    assert_eq!(s, 2, "{out}");
+    assert!(out.contains("empty passed value"), "{out}");
+}
+
+/// An LMS pass of a superseded revision inside its window is noted like a code's: "retraining due by".
+#[test]
+fn an_lms_pass_of_a_superseded_revision_is_noted_with_its_deadline() {
+    let site = TestSite::bundled();
+    let req = request_without_code(&site);
+    let old = rev(&site, "public-records");
+    let text = quiz_support::set_revision(&site.read(quiz_support::QUIZ), &(old + 1).to_string());
+    let text = quiz_support::change_answer(&text)
+        .replace(&format!("revision: {}\n", old + 1), &format!("revision: {}\nretrain_by: 2027-01-31\n", old + 1));
+    site.write(quiz_support::QUIZ, &text);
+    quiz_support::publish(&site);
+    let csv = format!("{HEADER}{}", row(ADMIN, "public-records", "passed", "2026-11-20", old));
+    let (s, out) = with_lms(&site, &req, &csv, FLAGS);
+    assert_eq!(s, 0, "{out}");
+    assert!(
+        out.contains(&format!(
+            "administrators[0].codes.public-records: LMS report: passed revision {old} on 2026-11-20, revision {old} superseded; retraining due by 2027-01-31"
+        )),
+        "{out}"
+    );
+}
+
+/// After a package replacement that kept learners' tracks (stable identifiers; Moodle), the LMS lists
+/// an attempt of the old revision under the new title. A revision read from a title therefore
+/// yields to the completion date: an attempt dated before revision 2 was published (2026-11-28 in the
+/// bundled site; revision 1: 2026-11-27) is an attempt of revision 1, counted only inside revision 1's retraining window. A
+/// revision value in a revision column is data and is taken as written.
+#[test]
+fn a_title_revision_older_than_its_publication_is_the_revision_current_then() {
+    let site = TestSite::bundled();
+    let req = request_without_code(&site);
+    let header = "Student Email,Course,Completion Status,Completed At\n";
+    let titled = format!("{header}{ADMIN},Public Records Act and records retention (revision 2),passed,2026-11-27\n");
+    let (s, out) = with_lms(&site, &req, &titled, &FLAGS[..8]);
+    assert_eq!(s, 0, "{out}");
+    assert!(
+        out.contains(
+            "LMS report: passed revision 1 on 2026-11-27, revision 1 superseded; retraining due by 2027-02-26"
+        ),
+        "{out}"
+    );
+    let (s, out) =
+        with_lms(&site, &req, &format!("{HEADER}{}", row(ADMIN, "public-records", "passed", "2026-11-20", 2)), FLAGS);
+    assert_eq!(s, 0, "{out}");
+    assert!(!out.contains("retraining due by"), "a revision column is taken as written: {out}");
+    // Older than every published revision: not counted.
+    let (s, out) = with_lms(&site, &req, &titled.replace("2026-11-27", "2026-11-20"), &FLAGS[..8]);
+    assert_eq!(s, 1, "{out}");
+    assert!(out.contains("older than revision 2 (2026-11-28), which the title names"), "{out}");
+    quiz_support::close_retraining_window(&site, "public-records");
+    let (s, out) = with_lms(&site, &req, &titled, &FLAGS[..8]);
+    assert_eq!(s, 1, "{out}");
+    assert!(out.contains("the LMS completion is for revision 1"), "{out}");
 }

@@ -40,6 +40,34 @@ fn xmllint(set: &str, xml: &[u8]) -> (bool, String) {
     (out.status.success(), String::from_utf8_lossy(&out.stderr).into_owned())
 }
 
+/// Validate the manifest with the schema files carried in the package itself (unpacked to a folder,
+/// with a driver importing each named one).
+fn xmllint_packaged(files: &BTreeMap<String, Vec<u8>>, named: &[&str]) -> (bool, String) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (name, bytes) in files.iter().filter(|(n, _)| n.ends_with(".xsd") || *n == "imsmanifest.xml") {
+        std::fs::write(dir.path().join(name), bytes).expect("write");
+    }
+    let ns = regex::Regex::new(r#"targetNamespace\s*=\s*"([^"]+)""#).expect("re");
+    let imports: String = named
+        .iter()
+        .map(|n| {
+            let text = String::from_utf8_lossy(&files[*n]).into_owned();
+            let target = ns.captures(&text).map(|c| c[1].to_string()).expect("targetNamespace");
+            format!("<xsd:import namespace=\"{target}\" schemaLocation=\"{n}\"/>")
+        })
+        .collect();
+    let driver = format!(
+        r#"<xsd:schema xmlns:xsd="http://www.w3.org/2001/XMLSchema" targetNamespace="urn:driver">{imports}</xsd:schema>"#
+    );
+    std::fs::write(dir.path().join("driver.xsd"), driver).expect("driver");
+    let out = Command::new("xmllint")
+        .current_dir(dir.path())
+        .args(["--noout", "--nonet", "--schema", "driver.xsd", "imsmanifest.xml"])
+        .output()
+        .expect("xmllint");
+    (out.status.success(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
 fn export(site: &TestSite, version: &str, out: &Path, extra: &[&str]) -> std::process::Output {
     let mut args = vec!["export", "scorm", "--version", version, "--output", out.to_str().expect("utf8")];
     args.extend_from_slice(extra);
@@ -49,6 +77,7 @@ fn export(site: &TestSite, version: &str, out: &Path, extra: &[&str]) -> std::pr
 #[test]
 fn every_module_becomes_a_valid_self_contained_package_in_both_versions() {
     let site = TestSite::bundled();
+    let named = regex::Regex::new(r"\s(\S+\.xsd)").expect("re");
     let loads = regex::Regex::new(r#"<(?:script|link|img)[^>]*(?:src|href)="([^"]+)""#).expect("re");
     for (version, set, schemaversion, slug) in [
         ("1.2", "scorm12", "<schemaversion>1.2</schemaversion>", "scorm12"),
@@ -84,7 +113,23 @@ fn every_module_becomes_a_valid_self_contained_package_in_both_versions() {
             assert!(page.contains(&format!("data-quiz=\"{quiz}\"")));
             assert!(page.contains("assets/scorm.js"));
             // Every file is listed, and everything the pages load is inside the package.
-            for name in files.keys().filter(|n| *n != "imsmanifest.xml") {
+            // The schema files the manifest names are at the root (ADL's test suite looks for them),
+            // and the manifest validates against those very files.
+            let location = text
+                .split("xsi:schemaLocation=\"")
+                .nth(1)
+                .and_then(|t| t.split('"').next())
+                .expect("xsi:schemaLocation");
+            let mut names: Vec<&str> =
+                named.captures_iter(location).map(|c| c.get(1).expect("name").as_str()).collect();
+            names.sort();
+            assert!(!names.is_empty(), "{location}");
+            for xsd in &names {
+                assert!(files.contains_key(*xsd), "{xsd} named by xsi:schemaLocation is not in the package");
+            }
+            let (ok, report) = xmllint_packaged(&files, &names);
+            assert!(ok, "{quiz} {version} manifest does not validate against the packaged schemas:\n{report}");
+            for name in files.keys().filter(|n| *n != "imsmanifest.xml" && !n.ends_with(".xsd")) {
                 assert!(text.contains(&format!("<file href=\"{name}\"/>")), "{name} not listed");
             }
             for (name, bytes) in files.iter().filter(|(n, _)| n.ends_with(".html")) {
@@ -205,4 +250,70 @@ fn exporting_an_unpublished_revision_warns() {
     let o = export(&site, "1.2", &site.path().join("p"), &["--module", "public-records"]);
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains(&format!("revision {next} of quiz `public-records` is not published yet")), "{err}");
+}
+
+/// The organization and item identifiers of a manifest, as Moodle's `scorm_get_manifest`
+/// (mod/scorm/datamodels/scormlib.php) collects them: one SCO record per `<organization>` and per
+/// `<item>`, keyed by its `identifier` attribute (and, only when there is no item at all, one per
+/// `<resource>` with an `href`).
+fn moodle_scoes(manifest: &str) -> Vec<String> {
+    let re = regex::Regex::new(r#"<(organization|item|resource)\s[^>]*?\bidentifier="([^"]+)"[^>]*>"#).expect("re");
+    let all: Vec<(String, String)> = re.captures_iter(manifest).map(|c| (c[1].to_string(), c[2].to_string())).collect();
+    let items: Vec<String> = all.iter().filter(|(t, _)| t != "resource").map(|(_, id)| id.clone()).collect();
+    if all.iter().any(|(t, _)| t == "item") { items } else { all.into_iter().map(|(_, id)| id).collect() }
+}
+
+/// What Moodle's `scorm_parse_scorm` does with learners' tracks when an activity's package is
+/// replaced: every new SCO is inserted; an old SCO whose `identifier` equals a new one's hands its
+/// tracks (`scorm_scoes_track`) to the new SCO; every other old SCO is deleted with its tracks.
+/// Returns the old identifiers whose tracks survive.
+fn moodle_tracks_kept(old: &[String], new: &[String]) -> Vec<String> {
+    old.iter().filter(|id| new.contains(id)).cloned().collect()
+}
+
+/// Replacing a Moodle activity's package with the next quiz revision keeps every learner's tracking
+/// data: identifiers do not change with the revision (the revision is in the data: manifest
+/// `version`, titles, launch data, interaction and objective ids, suspend data).
+#[test]
+fn replacing_a_package_with_the_next_revision_keeps_moodle_tracks() {
+    let site = TestSite::bundled();
+    let quiz = "quizzes/public-records.yaml";
+    for version in ["1.2", "2004"] {
+        let before = site.path().join(format!("before-{version}"));
+        assert!(export(&site, version, &before, &["--module", "public-records"]).status.success());
+        let original = site.read(quiz);
+        let (cur, next) = (crate::quiz_support::rev(), crate::quiz_support::rev() + 1);
+        site.write(quiz, &original.replace(&format!("revision: {cur}\n"), &format!("revision: {next}\n")));
+        let after = site.path().join(format!("after-{version}"));
+        let o = export(&site, version, &after, &["--module", "public-records"]);
+        site.write(quiz, &original);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let slug = if version == "1.2" { "scorm12" } else { "scorm2004" };
+        let read = |dir: &Path| {
+            String::from_utf8_lossy(&unzip(&dir.join(format!("public-records-{slug}.zip")))["imsmanifest.xml"])
+                .into_owned()
+        };
+        let (old, new) = (read(&before), read(&after));
+        assert!(
+            old.contains(&format!("version=\"{cur}\"")) && new.contains(&format!("version=\"{next}\"")),
+            "the revision is still carried"
+        );
+        assert!(
+            new.contains(&format!("(revision {next})</title>")) && new.contains(&format!("revision={next}</adlcp:")),
+            "{new}"
+        );
+        let (old_ids, new_ids) = (moodle_scoes(&old), moodle_scoes(&new));
+        assert_eq!(old_ids.len(), 2, "an organization and one item: {old_ids:?}");
+        assert_eq!(
+            moodle_tracks_kept(&old_ids, &new_ids),
+            old_ids,
+            "Moodle would delete tracks of {old_ids:?} -> {new_ids:?}"
+        );
+        // The launch carries the packaged edition for scorm.js.
+        assert!(new.contains(&format!("parameters=\"?scorm={version}\"")), "{new}");
+    }
+    // The model of Moodle's matching can fail: identifiers that embed the revision lose the tracks.
+    let old = vec!["policysite-public-records-r2-org".to_string(), "policysite-public-records-r2-item".to_string()];
+    let new = vec!["policysite-public-records-r3-org".to_string(), "policysite-public-records-r3-item".to_string()];
+    assert!(moodle_tracks_kept(&old, &new).is_empty());
 }

@@ -7,6 +7,9 @@
  *   policysite.codes.v1   quiz id → {email, code, earned, revision}: codes earned here (request.js reads it)
  *   policysite.email.v1   the last email a code was issued for (plain string), to pre-fill the next quiz
  *   policysite.answers.v1 quiz id → {revision, answers}: answers in progress, dropped once passed
+ * Inside an LMS or a SCORM package (assets/scorm.js, loaded first, sets window.PolicysiteLms.storage
+ * to false) nothing is read from or written to browser storage: on a shared computer one learner's
+ * answers, email or code must not reach the next learner; the LMS keeps the state.
  * For an LMS (assets/scorm.js) it exposes window.PolicysiteQuiz and fires events on the form:
  *   policysite:answers {answers, last}, policysite:checked {passed, right, total, results},
  *   policysite:code {code, email}. */
@@ -22,10 +25,13 @@
   var quizKey = null;
   var CODES = 'policysite.codes.v1', EMAIL = 'policysite.email.v1', ANSWERS = 'policysite.answers.v1';
 
+  var storage = !(window.PolicysiteLms && window.PolicysiteLms.storage === false);
   function load(key, fallback) {
+    if (!storage) return fallback;
     try { var v = JSON.parse(localStorage.getItem(key)); return v === null ? fallback : v; } catch (e) { return fallback; }
   }
   function save(key, value) {
+    if (!storage) return;
     try { localStorage.setItem(key, typeof value === 'string' ? value : JSON.stringify(value)); } catch (e) { /* storage off: nothing kept */ }
   }
   function fieldsets() { return Array.prototype.slice.call(form.querySelectorAll('fieldset[data-question]')); }
@@ -166,7 +172,7 @@
   var emailInput = completion.querySelector('[data-completion-email]');
   var error = completion.querySelector('[data-completion-error]');
   var output = completion.querySelector('[data-completion-code]');
-  try { var lastEmail = localStorage.getItem(EMAIL); if (lastEmail && !emailInput.value) emailInput.value = lastEmail; } catch (e) { /* storage off */ }
+  try { var lastEmail = storage ? localStorage.getItem(EMAIL) : null; if (lastEmail && !emailInput.value) emailInput.value = lastEmail; } catch (e) { /* storage off */ }
 
   function issueCode() {
     if (!quizKey) return;
