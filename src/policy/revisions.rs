@@ -34,6 +34,10 @@ struct RevisionFront {
     /// The day the revision takes effect, when later than its adoption.
     #[serde(default)]
     effective: Option<Date>,
+    /// `true`: this revision is dated before a revision already published, on purpose (it was
+    /// adopted then but added late). Without it such a revision is refused (see `policy::publish`).
+    #[serde(default)]
+    backdated: bool,
 }
 
 /// One revision of a policy page.
@@ -48,6 +52,11 @@ pub struct Revision {
     /// The revision's Markdown text (kept for compare views; policy pages are few and short).
     pub body: String,
     pub body_line: usize,
+    /// Lines of its `note:` and `effective:` keys (of `note:` when it has no `effective`).
+    pub note_line: usize,
+    pub effective_line: usize,
+    /// Declared `backdated: true`: dated before a revision already published, on purpose.
+    pub backdated: bool,
     /// Content path of its archive page (`regulation/6973-1r/2016-06-07.revision.md`).
     pub archive_rel: String,
     /// URL directory of its archive page (`regulation/6973-1r/2016-06-07/`).
@@ -287,8 +296,12 @@ fn load_revisions(root: &Path, folder: &Path, url: &str) -> (Vec<Revision>, Diag
                     .help("write the text out as adopted (a shortcode would show today's data in every old revision)"),
             );
         }
+        let note_line = crate::yaml::key_line(split.yaml, "note", split.yaml_line).unwrap_or(1);
         out.push(Revision {
             date,
+            note_line,
+            effective_line: crate::yaml::key_line(split.yaml, "effective", split.yaml_line).unwrap_or(note_line),
+            backdated: front.backdated,
             effective: front.effective,
             note: front.note.trim().to_string(),
             file,
