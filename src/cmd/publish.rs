@@ -80,11 +80,17 @@ pub fn run(root: &Path, args: &Args) -> i32 {
     }
     // Policy revisions (src/policy) are recorded here too, by one call.
     match crate::policy::publish::record(root, &site.policy) {
-        Ok(added) => {
+        Ok((added, upgraded)) => {
             for a in &added {
                 println!("policy revision {a}: recorded as published");
             }
-            if !added.is_empty() {
+            if upgraded {
+                println!(
+                    "{}: upgraded from the first format (each published revision's effective date and note are now recorded too)",
+                    crate::policy::publish::LOCK_FILE
+                );
+            }
+            if !added.is_empty() || upgraded {
                 println!("{} updated: commit it with the site's sources", crate::policy::publish::LOCK_FILE);
             }
         }

@@ -351,9 +351,9 @@ fn write(root: &Path, lock: &Lock) -> Result<(), Diagnostic> {
 }
 
 /// Record every revision not yet in the lock (and migrate a lock of the first format); returns
-/// `page@date` of each newly recorded one. `policies` must come from a load without errors (so the
+/// `page@date` of each newly recorded one, and whether a lock of the first format was upgraded. `policies` must come from a load without errors (so the
 /// recorded revisions are unchanged). Read and written under the lock file's lock, atomically.
-pub fn record(root: &Path, policies: &Policies) -> Result<Vec<String>, Diagnostic> {
+pub fn record(root: &Path, policies: &Policies) -> Result<(Vec<String>, bool), Diagnostic> {
     locked(root, || {
         let original = read(root)?;
         let migrate = original.policies.values().any(|r| r.revisions.iter().any(|e| e.legacy));
@@ -391,10 +391,10 @@ pub fn record(root: &Path, policies: &Policies) -> Result<Vec<String>, Diagnosti
                 .help("the lock is append-only: report this as a bug"));
         }
         if added.is_empty() && !migrate {
-            return Ok(added);
+            return Ok((added, false));
         }
         write(root, &lock)?;
-        Ok(added)
+        Ok((added, migrate))
     })
 }
 
@@ -497,8 +497,11 @@ mod tests {
     fn a_recorded_revision_cannot_change() {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         assert!(check(dir.path(), &policies("text")).is_empty(), "nothing published yet");
-        assert_eq!(record(dir.path(), &policies("text")).unwrap_or_default(), ["p.md@2020-01-01"]);
-        assert!(record(dir.path(), &policies("text")).unwrap_or_default().is_empty(), "recording twice adds nothing");
+        assert_eq!(record(dir.path(), &policies("text")).map(|r| r.0).unwrap_or_default(), ["p.md@2020-01-01"]);
+        assert!(
+            record(dir.path(), &policies("text")).map(|r| r.0).unwrap_or_default().is_empty(),
+            "recording twice adds nothing"
+        );
         assert!(check(dir.path(), &policies("text")).is_empty());
         let d = check(dir.path(), &policies("text, edited"));
         assert!(d.iter().any(|d| d.message.contains("published revision of 2020-01-01 was changed")), "{d}");

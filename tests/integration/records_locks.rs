@@ -17,6 +17,15 @@ fn revision_1_code(site: &TestSite) -> String {
     code::issue(&key, "public-records", 1, ADMIN, code::day_of(Date::parse("2026-11-27").expect("d")).expect("day"))
 }
 
+/// `policy-revisions.lock` of examples/revised-site as the first format wrote it.
+const FIRST_FORMAT_POLICY_LOCK: &str = "# Published policy revisions, written by `policysite publish`. Commit it.\n\
+# One line per revision: page, adoption date, SHA-256 of its text. A build fails if a\n\
+# published revision's text changes.\n\
+regulation/6973-1r.md 2016-06-07 84a282fb61e5c12cbef03f3a14f1784738213ac48878957931c5fb446064d6d5\n\
+regulation/6973-1r.md 2025-03-11 80e6701a65bf2bb3e5d26af8165c387b1e2572c208282ca355b976ef5afd5b1b\n\
+regulation/6973-1r.md 2026-11-17 b42c21ece2c73a3e499a510e7862180d6d093eebd8b60d4317c9bba419409d60\n\
+";
+
 fn conflicted(ours: &str, theirs: &str) -> String {
     format!("<<<<<<< HEAD\n{ours}=======\n{theirs}>>>>>>> other\n")
 }
@@ -142,12 +151,13 @@ fn every_damaged_lock_variant_is_an_error_at_its_line() {
     site.write(quiz::LOCK_FILE, &lock);
     site.build_ok();
 
-    // The policy lock, the same way (the revised example has one).
+    // The policy lock, the same way, in its first format (still read) and its current one.
     let site = TestSite::revised_example();
-    let plock = site.read("policy-revisions.lock");
+    let plock = FIRST_FORMAT_POLICY_LOCK;
+    let json = site.read("policy-revisions.lock");
     for (name, text, expect) in [
         ("empty", String::new(), ":1:1: the lock file is empty"),
-        ("conflict", conflicted(&plock, &plock), "unresolved merge conflict"),
+        ("conflict", conflicted(plock, plock), "unresolved merge conflict"),
         (
             "garbled",
             plock.replacen(" 2016-06-07 ", " 2016-6-7 ", 1),
@@ -155,6 +165,10 @@ fn every_damaged_lock_variant_is_an_error_at_its_line() {
         ),
         ("skipped", format!("{plock}regulation/6973-1r.md\n"), ":7:1: the lock file is damaged: expected"),
         ("bom", format!("\u{feff}{plock}"), "byte-order mark"),
+        ("json conflict", conflicted(&json, &json), ":1:1: the lock file has an unresolved merge conflict"),
+        ("json comment", format!("# x\n{json}"), ":2:1: the lock file is damaged: expected"),
+        ("json no text hash", json.replacen("\"text_sha256\"", "\"text\"", 1), "unknown field `text`"),
+        ("json whitespace", "\n\n".to_string(), "the lock file is empty"),
     ] {
         site.write("policy-revisions.lock", &text);
         let o = site.run(&["build", "--output", site.out().to_str().expect("utf8"), "--today", "2026-11-28"]);
@@ -164,4 +178,242 @@ fn every_damaged_lock_variant_is_an_error_at_its_line() {
         let (status, _) = run(&site, &["publish", "--today", "2026-12-01"]);
         assert_eq!((status, site.read("policy-revisions.lock")), (1, text), "{name}");
     }
+}
+
+/// Change which answer of question `qid` is right (to option `to`).
+fn set_answer(text: &str, qid: &str, to: &str) -> String {
+    edit_question(
+        text,
+        qid,
+        |l| if l.starts_with("    answer: ") { format!("    answer: {to}") } else { l.to_string() },
+    )
+}
+
+fn keys_of(site: &TestSite) -> Vec<(u32, String)> {
+    let lock = quiz::lock::read(site.path()).expect("lock");
+    lock.entries("public-records").iter().map(|p| (p.revision, p.key.clone().expect("key"))).collect()
+}
+
+/// The lock is append-only: answer change → publish → another change → publish keeps every key, and
+/// every code ever issued for a published revision verifies, VALID or with its retraining note, as
+/// its dates say.
+#[test]
+fn a_sequence_of_publishes_keeps_every_code_verifiable() {
+    let site = TestSite::bundled();
+    let mut codes = vec![(1, revision_1_code(&site)), (2, code_now(&site, ADMIN, "2026-11-28"))];
+    let mut keys = keys_of(&site);
+    for (revision, qid, answer, retrain_by) in
+        [(3, "personal-phone", "0", "2027-03-01"), (4, "five-days", "0", "2027-04-01")]
+    {
+        let text = set_answer(&set_revision(&site.read(QUIZ), &revision.to_string()), qid, answer);
+        site.write(
+            QUIZ,
+            &text.replace(
+                &format!("revision: {revision}\n"),
+                &format!("revision: {revision}\nretrain_by: {retrain_by}\n"),
+            ),
+        );
+        publish(&site);
+        let now = keys_of(&site);
+        assert_eq!(now[..keys.len()], keys[..], "publish changed or dropped a key");
+        assert_eq!(now.len(), keys.len() + 1);
+        keys = now;
+        codes.push((revision, code_now(&site, ADMIN, "2026-12-02")));
+    }
+    for (revision, c) in &codes {
+        let (status, out) = verify(&site, c, "2027-01-15");
+        assert_eq!(status, 0, "revision {revision}: {out}");
+        let expect = match revision {
+            4 => "VALID".to_string(),
+            1 => "VALID (revision 1 superseded; retraining due by 2027-02-26)".to_string(),
+            r => format!("VALID (revision {r} superseded; retraining due by 2027-0{}-01)", r + 1),
+        };
+        assert!(out.contains(&format!("revision {revision}, completed")) && out.contains(&expect), "{out}");
+    }
+    // After the windows close, as the dates say.
+    let (status, out) = verify(&site, &codes[1].1, "2027-03-02");
+    assert_eq!(status, 1, "{out}");
+    assert!(out.contains("retraining was due by 2027-03-01"), "{out}");
+}
+
+fn lock_at_revision_3(site: &TestSite, qid: &str) -> String {
+    let before = site.read(quiz::LOCK_FILE);
+    site.write(QUIZ, &set_answer(&set_revision(&site.read(QUIZ), "3"), qid, "0"));
+    publish(site);
+    let after = site.read(quiz::LOCK_FILE);
+    site.write(quiz::LOCK_FILE, &before);
+    after
+}
+
+/// Two branches each published: the conflict keeps both sides' entries; two different revision 3s
+/// (different answers, so different keys) are refused, and nothing is written.
+#[test]
+fn repair_merges_both_sides_and_refuses_two_different_keys_for_one_revision() {
+    let site = TestSite::bundled();
+    let ours = lock_at_revision_3(&site, "personal-phone");
+    // Theirs: another quiz published a new revision.
+    let f = "quizzes/ferpa-student-records.yaml";
+    let ferpa = site.read(f);
+    site.write(f, &set_revision(&ferpa, "3"));
+    publish(&site);
+    let theirs = site.read(quiz::LOCK_FILE);
+    site.write(f, &ferpa);
+    // A line-level conflict as git writes it: the common start, then the differing rest of each.
+    let common = theirs.lines().zip(ours.lines()).take_while(|(a, b)| a == b).count();
+    let head: String = ours.lines().take(common).map(|l| format!("{l}\n")).collect();
+    let tail = |t: &str| t.lines().skip(common).map(|l| format!("{l}\n")).collect::<String>();
+    site.write(quiz::LOCK_FILE, &format!("{head}{}", conflicted(&tail(&ours), &tail(&theirs))));
+    let (status, out) = run(&site, &["publish", "--repair"]);
+    assert_eq!(status, 0, "{out}");
+    let lock = quiz::lock::read(site.path()).expect("repaired lock reads");
+    let revs = |id: &str| lock.entries(id).iter().map(|p| p.revision).collect::<Vec<_>>();
+    assert_eq!((revs("public-records"), revs("ferpa-student-records")), (vec![1, 2, 3], vec![1, 2, 3]));
+
+    // Two branches published different answers as revision 3: refused.
+    let site = TestSite::bundled();
+    let a = lock_at_revision_3(&site, "personal-phone");
+    let b = lock_at_revision_3(&site, "five-days");
+    let damaged = conflicted(&a, &b);
+    site.write(quiz::LOCK_FILE, &damaged);
+    let (status, out) = run(&site, &["publish", "--repair"]);
+    assert_eq!(status, 1, "{out}");
+    assert!(
+        out.contains("cannot repair: the two sides record different keys for revision 3 of quiz `public-records`"),
+        "{out}"
+    );
+    assert_eq!(site.read(quiz::LOCK_FILE), damaged);
+}
+
+/// A killed `publish` leaves `.revisions.lock.*.tmp` (holding quiz keys): the next run removes it, and
+/// the `.gitignore` that `new` writes keeps it out of git.
+#[test]
+fn temporary_files_of_a_stopped_publish_are_removed_and_ignored() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = tmp.path().join("site");
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_policysite"))
+        .args(["new", dir.to_str().expect("utf8")])
+        .output()
+        .expect("new");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let leftovers = [
+        "quizzes/.revisions.lock.Ab12Cd.tmp",
+        "quizzes/.policysite-Xy98Zw.tmp",
+        ".policy-revisions.lock.Qw34Er.tmp",
+        "quizzes/.revisions.lock.lock",
+    ];
+    for f in leftovers {
+        std::fs::write(dir.join(f), "{\"key\": \"secret\"}").expect("write");
+    }
+    let git = |args: &[&str]| std::process::Command::new("git").arg("-C").arg(&dir).args(args).output().expect("git");
+    if git(&["init", "-q"]).status.success() {
+        let o = git(&[&["check-ignore", "--no-index"][..], &leftovers[..]].concat());
+        assert_eq!(String::from_utf8_lossy(&o.stdout).lines().count(), leftovers.len(), "{o:?}");
+    }
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_policysite"))
+        .args(["--root", dir.to_str().expect("utf8"), "publish", "--today", "2026-12-01"])
+        .output()
+        .expect("publish");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("removed 2 temporary file(s)"), "{o:?}");
+    for f in &leftovers[..3] {
+        assert!(!dir.join(f).exists(), "{f} left");
+    }
+}
+
+const REV: &str = "content/regulation/6973-1r/";
+
+fn build_on(site: &TestSite, today: &str) -> (bool, String) {
+    let o = site.run(&["build", "--output", site.out().to_str().expect("utf8"), "--today", today]);
+    (o.status.success(), String::from_utf8_lossy(&o.stderr).into_owned())
+}
+
+fn build_fails_with(site: &TestSite, expect: &[&str]) {
+    let (ok, err) = build_on(site, "2026-11-28");
+    assert!(!ok, "built although {expect:?}");
+    for e in expect {
+        assert!(err.contains(e), "expected {e:?} in\n{err}");
+    }
+}
+
+/// After publication the issue's edits passed silently: a published revision's `effective` date (the
+/// banner then read "in effect from January 1, 2099 until March 11, 2025") or `note`, a backdated
+/// revision between published ones, renaming the page and then editing the text. Each now fails.
+#[test]
+fn the_policy_lock_guards_the_whole_adopted_record() {
+    let site = TestSite::revised_example();
+    let (ok, err) = build_on(&site, "2026-11-28");
+    assert!(ok, "{err}");
+    let first = format!("{REV}2016-06-07.md");
+    let text = site.read(&first);
+    site.write(&first, &text.replacen("---\nnote:", "---\neffective: 2099-01-01\nnote:", 1));
+    build_fails_with(
+        &site,
+        &[&format!(
+            "{first}:2: the `effective` date of the published revision of 2016-06-07 was changed (published: none, now: 2099-01-01)"
+        )],
+    );
+    site.write(&first, &text.replacen("note: \"", "note: \"Edited. ", 1));
+    build_fails_with(&site, &[&format!("{first}:2: the `note` of the published revision of 2016-06-07 was changed")]);
+    site.write(&first, &text);
+
+    // A revision dated between published ones.
+    let late = format!("{REV}2020-01-01.md");
+    let body = site.read(&format!("{REV}2025-03-11.md"));
+    site.write(&late, &body);
+    build_fails_with(
+        &site,
+        &[
+            &format!("{late}:2: this new revision is dated 2020-01-01, before 2026-11-17, the last published revision"),
+            "backdated: true",
+        ],
+    );
+    site.write(&late, &body.replacen("---\n", "---\nbackdated: true\n", 1));
+    let (ok, err) = build_on(&site, "2026-11-28");
+    assert!(ok, "{err}");
+    std::fs::remove_file(site.path().join(&late)).expect("rm");
+
+    // Renamed: the record follows the page's number, so its published text still cannot change.
+    std::fs::rename(
+        site.path().join("content/regulation/6973-1r.md"),
+        site.path().join("content/regulation/social.md"),
+    )
+    .expect("mv");
+    std::fs::rename(site.path().join(REV), site.path().join("content/regulation/social")).expect("mv");
+    for e in walkdir::WalkDir::new(site.path().join("content")).into_iter().filter_map(Result::ok) {
+        if e.file_type().is_file() {
+            let t = std::fs::read_to_string(e.path()).expect("read");
+            std::fs::write(e.path(), t.replace("@/regulation/6973-1r.md", "@/regulation/social.md")).expect("write");
+        }
+    }
+    let moved = "content/regulation/social/2016-06-07.md";
+    site.write(moved, &text.replace("Pinterest, Flickr", "Pinterest, TikTok, Flickr"));
+    build_fails_with(&site, &[&format!("{moved}:4: the published revision of 2016-06-07 was changed")]);
+    site.write(moved, &text);
+    let (ok, err) = build_on(&site, "2026-11-28");
+    assert!(ok, "a renamed page with its published revisions builds: {err}");
+    // Changing the number does not escape either.
+    let page = site.read("content/regulation/social.md");
+    site.write("content/regulation/social.md", &page.replace("number: 6973.1R", "number: 6973.9R"));
+    build_fails_with(
+        &site,
+        &[
+            "error: policy-revisions.lock: policy 6973.1R has published revisions (last at content/regulation/6973-1r.md), but no page with revisions is numbered `6973.1R`",
+        ],
+    );
+}
+
+/// A lock of the first format (page path, date, text hash) still builds and is upgraded by `publish`,
+/// which then records effective dates and notes; published entries are never dropped.
+#[test]
+fn a_first_format_policy_lock_is_read_and_upgraded() {
+    let site = TestSite::revised_example();
+    site.write("policy-revisions.lock", FIRST_FORMAT_POLICY_LOCK);
+    let (ok, err) = build_on(&site, "2026-11-28");
+    assert!(ok, "{err}");
+    let (status, out) = run(&site, &["publish", "--today", "2026-11-28"]);
+    assert_eq!(status, 0, "{out}");
+    assert!(out.contains("policy-revisions.lock: upgraded from the first format"), "{out}");
+    assert_eq!(site.read("policy-revisions.lock"), TestSite::revised_example().read("policy-revisions.lock"));
+    let (status, out) = run(&site, &["publish", "--today", "2026-11-28"]);
+    assert!(status == 0 && !out.contains("policy-revisions.lock"), "a second publish changes nothing: {out}");
 }
