@@ -151,6 +151,7 @@ pub fn prepare(
     diags: &mut Diagnostics,
 ) -> (Vec<SourcePage>, Policies) {
     let content = root.join(CONTENT_DIR);
+    unique_numbers(&pages, diags);
     let mut policies = Policies { today, ..Default::default() };
     let mut archives = Vec::new();
     for page in pages.iter_mut().filter(|p| !p.is_section_index()) {
@@ -209,6 +210,31 @@ pub fn prepare(
     }
     pages.extend(archives);
     (pages, policies)
+}
+
+/// Two pages with one policy `number` would share cross-references, feed entry ids and the record
+/// in `policy-revisions.lock` (which follows a page by its number): refused, naming both.
+fn unique_numbers(pages: &[SourcePage], diags: &mut Diagnostics) {
+    let mut seen: HashMap<&str, &SourcePage> = HashMap::new();
+    for page in pages {
+        let Some(number) = page.front.number.as_deref() else { continue };
+        if let Some(first) = seen.get(number) {
+            diags.push(
+                Diagnostic::new(
+                    &page.file,
+                    format!("`number: {number}` is already the number of {}", first.file.display()),
+                )
+                .at(page.key_line("number"), None)
+                .help(format!(
+                    "each policy has one page: give this page its own number, or remove one of the two ({}:{})",
+                    first.file.display(),
+                    first.key_line("number")
+                )),
+            );
+        } else {
+            seen.insert(number, page);
+        }
+    }
 }
 
 /// The text without HTML comments (a page with revisions may keep a comment for its editors).

@@ -417,3 +417,53 @@ fn a_first_format_policy_lock_is_read_and_upgraded() {
     let (status, out) = run(&site, &["publish", "--today", "2026-11-28"]);
     assert!(status == 0 && !out.contains("policy-revisions.lock"), "a second publish changes nothing: {out}");
 }
+
+/// `id: ../../X` in a quiz made `export scorm` write its package two folders above `--output` (an
+/// absolute id anywhere); a question id with `"` or `\` built and then broke `quiz.js`; an empty id
+/// was accepted. Every id an admin writes now follows one rule, checked at load with file:line.
+#[test]
+fn quiz_and_question_ids_follow_the_identifier_rule() {
+    let site = TestSite::bundled();
+    let text = site.read(QUIZ);
+    let id_line = text.lines().position(|l| l.starts_with("id: ")).expect("id") + 1;
+    let out = site.path().join("nested/out");
+    let escaped = site.path().join("nested/out/../../X-scorm12.zip");
+    let absolute = site.path().join("abs");
+    for bad in ["../../X", absolute.to_str().expect("utf8"), "\"\"", "a\\\\b"] {
+        site.write(QUIZ, &text.replacen("id: public-records\n", &format!("id: {bad}\n"), 1));
+        let (status, err) =
+            run(&site, &["export", "scorm", "--version", "1.2", "--output", out.to_str().expect("utf8")]);
+        assert_eq!(status, 1, "{bad}: {err}");
+        let why = err.contains("is not a plain identifier") || err.contains("is empty");
+        assert!(err.contains(&format!("{QUIZ}:{id_line}: quiz id ")) && why, "{bad}: {err}");
+        assert!(!escaped.exists() && !site.path().join("abs-scorm12.zip").exists(), "{bad}: written outside --output");
+        assert!(!out.exists(), "{bad}: nothing is written on failure");
+    }
+    site.write(QUIZ, &text);
+    for (yaml, shown) in [
+        ("'say \"hi\"'", "\"say \\\"hi\\\"\" is not a plain identifier"),
+        ("'back\\slash'", "\"back\\\\slash\" is not"),
+        ("''", "\"\" is empty"),
+    ] {
+        let edited = text.replacen("  - id: personal-phone\n", &format!("  - id: {yaml}\n"), 1);
+        site.write(QUIZ, &edited);
+        let line = line_of(&edited, &format!("  - id: {yaml}"));
+        let err = site.build_err();
+        assert!(err.contains(&format!("error: {QUIZ}:{line}: question id {shown}")), "{yaml}: {err}");
+    }
+}
+
+/// Two pages with one policy `number` were accepted (with duplicate feed entry ids): refused, naming
+/// both files and lines.
+#[test]
+fn two_pages_with_one_policy_number_are_refused() {
+    let site = TestSite::minimal();
+    site.build_ok();
+    site.write("content/policy/three.md", "---\ntitle: Policy Three\nnumber: \"1234\"\n---\n\nText.\n");
+    let err = site.build_err();
+    assert!(
+        err.contains("error: content/policy/three.md:3: `number: 1234` is already the number of content/policy/one.md"),
+        "{err}"
+    );
+    assert!(err.contains("(content/policy/one.md:3)"), "{err}");
+}
