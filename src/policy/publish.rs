@@ -92,6 +92,7 @@ fn restore_help() -> String {
 
 /// Read the lock: missing → empty; damaged → an error at its line.
 pub fn read(root: &Path) -> Result<Lock, Diagnostic> {
+    crate::load::check_inside(&root.join(LOCK_FILE), root)?;
     match std::fs::read(root.join(LOCK_FILE)) {
         Ok(bytes) => parse_bytes(&bytes),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Lock::default()),

@@ -467,3 +467,67 @@ fn two_pages_with_one_policy_number_are_refused() {
     );
     assert!(err.contains("(content/policy/one.md:3)"), "{err}");
 }
+
+/// One rule for every file the build reads: a link that leaves the site folder is refused with its
+/// path (a policy revision file linked out of the site was published; links under quizzes/, data/
+/// and site.yaml were followed silently). Links inside the site are followed; links in static/ that
+/// are not copied (out of the site, to a folder, to nothing) are errors, no longer dropped silently.
+#[cfg(unix)]
+#[test]
+fn links_out_of_the_site_are_refused_for_every_file_the_build_reads() {
+    use std::os::unix::fs::symlink;
+    let outside = tempfile::tempdir().expect("tmp");
+    let site = TestSite::revised_example();
+    let (ok, err) = build_on(&site, "2026-11-28");
+    assert!(ok, "{err}");
+    let rev = site.read(&format!("{REV}2026-11-17.md"));
+    let put = |name: &str, text: &str| {
+        let p = outside.path().join(name);
+        std::fs::write(&p, text).expect("write");
+        p
+    };
+    let cases: Vec<(String, std::path::PathBuf)> = vec![
+        (format!("{REV}2027-02-01.md"), put("rev.md", &rev)),
+        (
+            "quizzes/extra.yaml".into(),
+            put("quiz.yaml", &site.read("quizzes/public-records.yaml").replace("id: public-records", "id: extra")),
+        ),
+        ("data/extra.yaml".into(), put("data.yaml", "a: 1\n")),
+        ("templates/page.html".into(), put("page.html", "{% extends \"base.html\" %}")),
+        ("static/secret.txt".into(), put("secret.txt", "secret")),
+    ];
+    for (link, target) in &cases {
+        let at = site.path().join(link);
+        std::fs::create_dir_all(at.parent().expect("parent")).expect("mkdir");
+        symlink(target, &at).expect("symlink");
+        let (ok, err) = build_on(&site, "2026-11-28");
+        assert!(!ok, "{link}: built");
+        assert!(
+            err.contains(&format!("error: {link}: is a link to ")) && err.contains("outside the site folder"),
+            "{link}: {err}"
+        );
+        std::fs::remove_file(&at).expect("rm");
+    }
+    // site.yaml and the quiz lock themselves.
+    for file in ["site.yaml", "quizzes/revisions.lock"] {
+        let target = put("linked", &site.read(file));
+        std::fs::remove_file(site.path().join(file)).expect("rm");
+        symlink(&target, site.path().join(file)).expect("symlink");
+        let (ok, err) = build_on(&site, "2026-11-28");
+        assert!(!ok && err.contains(&format!("{file}: is a link to ")), "{file}: {err}");
+        std::fs::remove_file(site.path().join(file)).expect("rm");
+        std::fs::copy(&target, site.path().join(file)).expect("restore");
+    }
+    // Inside the site: a linked static file is copied; a link to a folder or to nothing is an error.
+    site.write("static/real.txt", "real");
+    symlink(site.path().join("static/real.txt"), site.path().join("static/alias.txt")).expect("symlink");
+    let (ok, err) = build_on(&site, "2026-11-28");
+    assert!(ok, "{err}");
+    assert_eq!(site.read("public/alias.txt"), "real");
+    symlink(site.path().join("data"), site.path().join("static/folder")).expect("symlink");
+    symlink(site.path().join("static/missing.txt"), site.path().join("static/dangling.txt")).expect("symlink");
+    let (ok, err) = build_on(&site, "2026-11-28");
+    assert!(!ok, "{err}");
+    assert!(err.contains("error: static/folder: is a link to a folder"), "{err}");
+    assert!(err.contains("error: static/dangling.txt: is a link to nothing"), "{err}");
+}
