@@ -451,6 +451,12 @@ fn quiz_and_question_ids_follow_the_identifier_rule() {
         let err = site.build_err();
         assert!(err.contains(&format!("error: {QUIZ}:{line}: question id {shown}")), "{yaml}: {err}");
     }
+    site.write(QUIZ, &text);
+    // Platform ids follow the same rule.
+    let platforms = site.read("data/platforms.yaml");
+    site.write("data/platforms.yaml", &platforms.replacen("  - id: facebook\n", "  - id: ../fb\n", 1));
+    let err = site.build_err();
+    assert!(err.contains("error: data/platforms.yaml:7: platform id \"../fb\" is not a plain identifier"), "{err}");
 }
 
 /// Two pages with one policy `number` were accepted (with duplicate feed entry ids): refused, naming
@@ -530,4 +536,45 @@ fn links_out_of_the_site_are_refused_for_every_file_the_build_reads() {
     assert!(!ok, "{err}");
     assert!(err.contains("error: static/folder: is a link to a folder"), "{err}");
     assert!(err.contains("error: static/dangling.txt: is a link to nothing"), "{err}");
+}
+
+/// The policy lock's conflict: two branches each published a new revision; `--repair` keeps both,
+/// and refuses when the two sides record one revision differently.
+#[test]
+fn repair_merges_a_conflicted_policy_lock() {
+    let site = TestSite::revised_example();
+    let base = site.read("policy-revisions.lock");
+    let next = site.read(&format!("{REV}2026-11-17.md"));
+    let side = |date: &str, text: &str| {
+        site.write(&format!("{REV}{date}.md"), text);
+        let (status, out) = run(&site, &["publish", "--today", "2027-01-06"]);
+        assert_eq!(status, 0, "{out}");
+        std::fs::remove_file(site.path().join(format!("{REV}{date}.md"))).expect("rm");
+        let lock = site.read("policy-revisions.lock");
+        site.write("policy-revisions.lock", &base);
+        lock
+    };
+    let ours = side("2027-01-05", &next);
+    let theirs = side("2027-02-01", &next);
+    site.write("policy-revisions.lock", &conflicted(&ours, &theirs));
+    let (status, out) = run(&site, &["publish", "--repair"]);
+    assert_eq!(status, 0, "{out}");
+    assert!(out.contains("policy-revisions.lock: merge conflict repaired, 5 entries of both sides kept"), "{out}");
+    let lock: serde_json::Value = serde_json::from_str(&site.read("policy-revisions.lock")).expect("json");
+    let dates: Vec<&str> = lock["policies"]["6973.1R"]["revisions"]
+        .as_array()
+        .expect("revisions")
+        .iter()
+        .filter_map(|e| e["date"].as_str())
+        .collect();
+    assert_eq!(dates, ["2016-06-07", "2025-03-11", "2026-11-17", "2027-01-05", "2027-02-01"]);
+
+    site.write("policy-revisions.lock", &base);
+    let other = side("2027-01-05", &next.replace("two administrators", "three administrators"));
+    let damaged = conflicted(&ours, &other);
+    site.write("policy-revisions.lock", &damaged);
+    let (status, out) = run(&site, &["publish", "--repair"]);
+    assert_eq!(status, 1, "{out}");
+    assert!(out.contains("cannot repair: the two sides record revision 2027-01-05 of 6973.1R differently"), "{out}");
+    assert_eq!(site.read("policy-revisions.lock"), damaged);
 }
