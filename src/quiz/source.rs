@@ -14,7 +14,9 @@ use crate::diag::{Diagnostic, Diagnostics, display_path};
 #[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct QuizFile {
-    /// The quiz's id, used in completion codes and request files, e.g. `public-records`.
+    /// The quiz's id, used in completion codes and request files, e.g. `public-records`: ASCII
+    /// letters, digits, `-`, `_`, `.`, starting with a letter or digit (src/ident.rs).
+    #[schemars(regex(pattern = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$"))]
     id: String,
     /// The quiz's title, shown above the questions.
     title: String,
