@@ -107,12 +107,47 @@ pub fn static_files(root: &Path, site: &Site) -> BTreeMap<String, PathBuf> {
             continue;
         }
         for e in walkdir::WalkDir::new(&dir).sort_by_file_name().into_iter().filter_map(Result::ok) {
-            if e.file_type().is_file() {
+            // A link to a file inside the site is copied as that file; other links are refused by
+            // `static_links` (a build error), never dropped without a word.
+            let linked_file =
+                e.path_is_symlink() && crate::load::check_inside(e.path(), root).is_ok() && e.path().is_file();
+            if e.file_type().is_file() || linked_file {
                 files.insert(crate::load::slash_path(&dir, e.path()), e.into_path());
             }
         }
     }
     files
+}
+
+/// Symbolic links in `static/` (the site's and its theme's) that are not copied: to a folder, to
+/// nothing, or out of the site folder ([`crate::load::check_inside`]). Each is an error naming it.
+pub fn static_links(root: &Path, site: &Site) -> Diagnostics {
+    let mut diags = Diagnostics::default();
+    for dir in [site.config.theme_dir(root).join("static"), root.join("static")] {
+        if !dir.is_dir() {
+            continue;
+        }
+        for e in walkdir::WalkDir::new(&dir).sort_by_file_name().into_iter().filter_map(Result::ok) {
+            if !e.path_is_symlink() {
+                continue;
+            }
+            let shown = crate::diag::display_path(root, e.path());
+            if let Err(d) = crate::load::check_inside(e.path(), root) {
+                diags.push(d.help("static files are copied into the published site: copy the file into static/ instead of linking to it"));
+            } else if e.path().is_dir() {
+                diags.push(
+                    Diagnostic::new(shown, "is a link to a folder: links to folders in static/ are not followed")
+                        .help("copy the folder into static/, or link each file"),
+                );
+            } else if !e.path().is_file() {
+                diags.push(
+                    Diagnostic::new(shown, "is a link to nothing (its target is missing)")
+                        .help("restore the target or remove the link"),
+                );
+            }
+        }
+    }
+    diags
 }
 
 /// Static files that would land on a page's output (or on a folder of one), named with both sources.

@@ -51,6 +51,7 @@ pub fn load_site(root: &Path, today: Date) -> Result<Site, Diagnostics> {
         }
     };
     diags.extend(crate::emit::static_collisions(root, &site));
+    diags.extend(crate::emit::static_links(root, &site));
     if let Some(q) = quizzes {
         site.quizzes = q;
         // quiz helper: quiz views and checks live in quiz_view (callers show `site.quizzes.warnings`).

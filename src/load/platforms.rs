@@ -215,6 +215,10 @@ impl Platforms {
         };
         let mut seen = BTreeSet::new();
         for p in self.approved.iter().chain(&self.barred).chain(&self.former) {
+            let line = line_of(&format!("id: {}", p.id));
+            if let Some(d) = crate::ident::check(&p.id, "platform id", std::path::Path::new(PLATFORMS_FILE), line) {
+                diags.push(d);
+            }
             if !seen.insert(p.id.as_str()) {
                 diags.push(err(
                     line_of(&format!("id: {}", p.id)),

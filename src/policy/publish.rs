@@ -1,107 +1,464 @@
-//! Published policy revisions can never change silently: `policysite publish` records a SHA-256 of
-//! each revision's text in `policy-revisions.lock` (one call, [`record`]), and every build checks the
-//! revision files against it ([`check`]). Builds and `serve` never write the lock.
+//! Published policy revisions can never change silently: `policysite publish` records each adopted
+//! revision in `policy-revisions.lock` ([`record`]), and every build checks the revision files against
+//! it ([`check`]). Builds and `serve` never write the lock.
+//!
+//! What the lock holds, per policy: the page's identity (its `number`; the content path for a page
+//! without one), the content path it was last published at, and per revision everything that defines
+//! the adopted record: the adoption date, the `effective` date, the `note`, a SHA-256 of the text, and
+//! whether it was declared `backdated`. So after publication:
+//!
+//! - changing a published revision's text, `effective` date or `note` is an error at that file;
+//! - removing a published revision's file, or the page, or changing the page's `number`, is an error;
+//! - renaming or moving the page keeps its record (it is found by its `number`);
+//! - a new revision dated before the last published one is an error unless its file says
+//!   `backdated: true` (it was adopted then but added late).
+//!
+//! The lock is JSON (see [`FORMAT`]). The first format (lines `page date sha256-of-text`, `#`
+//! comments) is still read, strictly, and `publish` rewrites it as JSON, recording the `effective`
+//! date and `note` the files have then. A damaged lock (empty, a merge conflict, …) is an error, never
+//! an empty lock ([`crate::lockfile`]); `publish --repair` merges a conflicted one ([`repair`]).
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::revisions::Policies;
+use super::revisions::{Policies, PolicyPage};
+use crate::date::Date;
 use crate::diag::{Diagnostic, Diagnostics};
 
 pub const LOCK_FILE: &str = "policy-revisions.lock";
+pub const FORMAT: &str = "policysite/policy-revisions";
 
 fn fingerprint(text: &str) -> String {
     crate::quiz::keys::hex(&Sha256::digest(text.as_bytes()))
 }
 
-/// `(page content path, adoption date)` → fingerprint, from the lock. A missing lock holds nothing
-/// yet; one that cannot be read is an error (read as empty, it would let edited revisions pass).
-fn read(root: &Path) -> std::io::Result<BTreeMap<(String, String), String>> {
-    let text = match std::fs::read_to_string(root.join(LOCK_FILE)) {
-        Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
-        Err(e) => return Err(e),
-    };
-    Ok(text
-        .lines()
-        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-        .filter_map(|l| {
-            let mut f = l.split_whitespace();
-            Some(((f.next()?.to_string(), f.next()?.to_string()), f.next()?.to_string()))
-        })
-        .collect())
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
-/// A published revision whose text changed, or whose file is gone, is an error at that file.
+/// One published revision.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Entry {
+    /// Adoption date (the revision file's name).
+    pub date: Date,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub effective: Option<Date>,
+    pub note: String,
+    /// SHA-256 of the revision's text (hex).
+    pub text_sha256: String,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub backdated: bool,
+    /// Read from the first format: only the text is recorded.
+    #[serde(skip)]
+    pub legacy: bool,
+}
+
+/// The published revisions of one policy.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Recorded {
+    /// Content path the page was last published at (`regulation/6973-1r.md`); informative, the page
+    /// is found by its identity.
+    pub page: String,
+    /// Oldest first.
+    pub revisions: Vec<Entry>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Lock {
+    pub format: String,
+    #[serde(default)]
+    pub about: Vec<String>,
+    /// Identity (`number`, or `content/<path>` for a page without one) → its record.
+    #[serde(deserialize_with = "crate::quiz::lock::unique_keys")]
+    pub policies: BTreeMap<String, Recorded>,
+}
+
+/// A page's identity in the lock: its policy `number`, else its content path.
+pub fn identity(page: &PolicyPage) -> String {
+    page.number.clone().unwrap_or_else(|| format!("content/{}", page.rel))
+}
+
+fn restore_help() -> String {
+    format!(
+        "restore it from version control (`git checkout -- {LOCK_FILE}`): it is written only by `policysite publish`"
+    )
+}
+
+/// Read the lock: missing → empty; damaged → an error at its line.
+pub fn read(root: &Path) -> Result<Lock, Diagnostic> {
+    crate::load::check_inside(&root.join(LOCK_FILE), root)?;
+    match std::fs::read(root.join(LOCK_FILE)) {
+        Ok(bytes) => parse_bytes(&bytes),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Lock::default()),
+        Err(e) => Err(Diagnostic::new(LOCK_FILE, format!("cannot read: {e}"))
+            .help("the build checks published revisions against it: make it readable")),
+    }
+}
+
+pub fn parse_bytes(bytes: &[u8]) -> Result<Lock, Diagnostic> {
+    let text = crate::lockfile::text(LOCK_FILE, bytes, b"{#")?;
+    let lock = if text.starts_with('#') { parse_legacy(text)? } else { parse_json(text)? };
+    Ok(lock)
+}
+
+fn line_of(text: &str, needle: &str) -> usize {
+    text.lines().position(|l| l.contains(needle)).map_or(1, |i| i + 1)
+}
+
+fn parse_json(text: &str) -> Result<Lock, Diagnostic> {
+    let lock: Lock = serde_json::from_str(text).map_err(|e| {
+        Diagnostic::new(LOCK_FILE, format!("the lock file is damaged: {e}"))
+            .at(e.line().max(1), Some(e.column().max(1)))
+            .help(restore_help())
+    })?;
+    if lock.format != FORMAT {
+        return Err(Diagnostic::new(LOCK_FILE, format!("`format` is {:?}, not {FORMAT:?}", lock.format))
+            .at(line_of(text, "\"format\""), None)
+            .help(restore_help()));
+    }
+    for (id, rec) in &lock.policies {
+        let at = |msg: String| {
+            Diagnostic::new(LOCK_FILE, msg)
+                .at(line_of(text, &format!("{}:", serde_json::Value::String(id.clone()))), None)
+                .help(restore_help())
+        };
+        if rec.revisions.is_empty() {
+            return Err(at(format!("policy {id} has no revisions recorded")));
+        }
+        if let Some(w) = rec.revisions.windows(2).find(|w| w[0].date >= w[1].date) {
+            return Err(at(format!(
+                "policy {id}: revision {} is recorded after {} (each once, oldest first)",
+                w[1].date, w[0].date
+            )));
+        }
+        if let Some(e) = rec.revisions.iter().find(|e| !is_sha256(&e.text_sha256)) {
+            return Err(at(format!("policy {id}: the text_sha256 of revision {} is not 64 hex digits", e.date)));
+        }
+    }
+    Ok(lock)
+}
+
+fn is_sha256(s: &str) -> bool {
+    s.len() == 64 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+/// The first format: `#` comment lines, then `page date sha256` lines, single spaces. Strict: any other
+/// line is an error at its line (a skipped line would be a published revision forgotten).
+fn parse_legacy(text: &str) -> Result<Lock, Diagnostic> {
+    let mut lock = Lock { format: FORMAT.into(), ..Default::default() };
+    if !text.ends_with('\n') {
+        return Err(Diagnostic::new(LOCK_FILE, "the lock file is damaged: the last line is cut short (no line end)")
+            .at(text.lines().count(), None)
+            .help(restore_help()));
+    }
+    for (n, line) in text.lines().enumerate() {
+        let bad = |what: String| {
+            Diagnostic::new(LOCK_FILE, format!("the lock file is damaged: {what}"))
+                .at(n + 1, Some(1))
+                .help(restore_help())
+        };
+        if line.starts_with("# ") || line == "#" {
+            continue;
+        }
+        let parts: Vec<&str> = line.split(' ').collect();
+        let [rel, date, hash] = parts[..] else {
+            return Err(bad("expected `page-path adoption-date sha256`, separated by single spaces".into()));
+        };
+        let safe = rel.ends_with(".md")
+            && !rel.starts_with('/')
+            && rel.split('/').all(|s| !s.is_empty() && s != "." && s != "..");
+        if !safe || rel.contains('\\') {
+            return Err(bad(format!("{rel:?} is not a page path below content/")));
+        }
+        let Some(date) = Date::parse(date).filter(|d| d.to_string() == date) else {
+            return Err(bad(format!("{date:?} is not a date (YYYY-MM-DD)")));
+        };
+        if !is_sha256(hash) {
+            return Err(bad("the SHA-256 is not 64 lower-case hex digits".into()));
+        }
+        let rec = lock
+            .policies
+            .entry(format!("content/{rel}"))
+            .or_insert_with(|| Recorded { page: rel.to_string(), revisions: Vec::new() });
+        if rec.revisions.iter().any(|e| e.date == date) {
+            return Err(bad(format!("revision {date} of content/{rel} is recorded twice")));
+        }
+        rec.revisions.push(Entry {
+            date,
+            effective: None,
+            note: String::new(),
+            text_sha256: hash.to_string(),
+            backdated: false,
+            legacy: true,
+        });
+    }
+    for rec in lock.policies.values_mut() {
+        rec.revisions.sort_by_key(|e| e.date);
+    }
+    Ok(lock)
+}
+
+/// Key records of the first format (by content path) by the identity of the page at that path, so
+/// every record is found by identity.
+fn by_identity(mut lock: Lock, policies: &Policies) -> Lock {
+    let legacy: Vec<String> =
+        lock.policies.iter().filter(|(_, r)| r.revisions.iter().any(|e| e.legacy)).map(|(k, _)| k.clone()).collect();
+    for key in legacy {
+        let Some(page) = policies.by_rel(&lock.policies[&key].page) else { continue };
+        let id = identity(page);
+        if id != key
+            && !lock.policies.contains_key(&id)
+            && let Some(rec) = lock.policies.remove(&key)
+        {
+            lock.policies.insert(id, rec);
+        }
+    }
+    lock
+}
+
+fn revision_missing(root: &Path, rel: &str, date: Date) -> bool {
+    !root.join(crate::load::content::CONTENT_DIR).join(rel.trim_end_matches(".md")).join(format!("{date}.md")).is_file()
+}
+
+/// Every published revision unchanged, present and findable; new revisions not backdated unless declared.
 pub fn check(root: &Path, policies: &Policies) -> Diagnostics {
     let mut diags = Diagnostics::default();
     let lock = match read(root) {
-        Ok(l) => l,
-        Err(e) => {
-            diags.push(
-                Diagnostic::new(LOCK_FILE, format!("cannot read: {e}"))
-                    .help("the build checks published revisions against it: make it readable"),
-            );
+        Ok(l) => by_identity(l, policies),
+        Err(d) => {
+            diags.push(d);
             return diags;
         }
     };
-    for ((rel, date), hash) in &lock {
-        let Some(page) = policies.by_rel(rel) else { continue };
-        match page.revisions.iter().find(|r| r.date.to_string() == *date) {
-            Some(r) if fingerprint(&r.body) != *hash => {
-                diags.push(Diagnostic::new(&r.file, format!("the published revision of {date} was changed")).help(
-                    "put the text back as published and add the change as a new revision file (YYYY-MM-DD.md) instead",
+    let shown = |d: Option<Date>| d.map_or("none".to_string(), |d| d.to_string());
+    for (id, rec) in &lock.policies {
+        let Some(page) = policies.pages.iter().find(|p| identity(p) == *id) else {
+            let what = if id.starts_with("content/") { format!("the page {id}") } else { format!("policy {id}") };
+            diags.push(
+                Diagnostic::new(LOCK_FILE, format!(
+                    "{what} has published revisions (last at content/{}), but no page with revisions is {}",
+                    rec.page,
+                    if id.starts_with("content/") { "at that path".to_string() } else { format!("numbered `{id}`") }
                 ))
+                .help("a published policy stays published: restore the page, its `number` or its revision files (a renamed page keeps its record through its `number`); to retire a policy, add a revision that says so"),
+            );
+            continue;
+        };
+        for e in &rec.revisions {
+            let Some(r) = page.revisions.iter().find(|r| r.date == e.date) else {
+                if revision_missing(root, &page.rel, e.date) {
+                    diags.push(
+                        Diagnostic::new(
+                            LOCK_FILE,
+                            format!("the published revision {} of content/{} is missing", e.date, page.rel),
+                        )
+                        .help("restore its file: published revisions stay readable at their dated URL"),
+                    );
+                }
+                continue; // a file that exists but failed to load is already reported
+            };
+            let put_back =
+                "put it back as published and make the change in a new revision file (YYYY-MM-DD.md) instead";
+            if fingerprint(&r.body) != e.text_sha256 {
+                diags.push(
+                    Diagnostic::new(&r.file, format!("the published revision of {} was changed", e.date))
+                        .at(r.body_line, None)
+                        .help(format!("the text: {put_back}")),
+                );
             }
-            Some(_) => {}
-            // A file that exists but failed to load is already reported.
-            None if root
-                .join(crate::load::content::CONTENT_DIR)
-                .join(rel.trim_end_matches(".md"))
-                .join(format!("{date}.md"))
-                .is_file() => {}
-            None => diags.push(
-                Diagnostic::new(LOCK_FILE, format!("the published revision {date} of content/{rel} is missing"))
-                    .help("restore its file: published revisions stay readable at their dated URL"),
-            ),
+            if e.legacy {
+                continue;
+            }
+            if r.effective != e.effective {
+                diags.push(
+                    Diagnostic::new(
+                        &r.file,
+                        format!(
+                            "the `effective` date of the published revision of {} was changed (published: {}, now: {})",
+                            e.date,
+                            shown(e.effective),
+                            shown(r.effective)
+                        ),
+                    )
+                    .at(r.effective_line, None)
+                    .help(put_back),
+                );
+            }
+            if r.note != e.note {
+                diags.push(
+                    Diagnostic::new(
+                        &r.file,
+                        format!(
+                            "the `note` of the published revision of {} was changed (published: {:?})",
+                            e.date, e.note
+                        ),
+                    )
+                    .at(r.note_line, None)
+                    .help(put_back),
+                );
+            }
+        }
+        if let Some(last) = rec.revisions.iter().map(|e| e.date).max() {
+            for r in page.revisions.iter().filter(|r| r.date < last && !r.backdated) {
+                if rec.revisions.iter().all(|e| e.date != r.date) {
+                    diags.push(
+                        Diagnostic::new(
+                            &r.file,
+                            format!("this new revision is dated {}, before {last}, the last published revision of this page", r.date),
+                        )
+                        .at(r.note_line, None)
+                        .help(format!(
+                            "name the file by its real adoption date (after {last}); if it really was adopted on {} and is only added late, say so with `backdated: true` in its front matter",
+                            r.date
+                        )),
+                    );
+                }
+            }
         }
     }
     diags
 }
 
-/// Record every revision not yet in the lock; returns `page@date` of each newly recorded one.
-/// Read and written under the lock file's lock, so two runs at once lose nothing; written atomically.
-pub fn record(root: &Path, policies: &Policies) -> std::io::Result<Vec<String>> {
-    crate::output::with_file_lock(&root.join(LOCK_FILE), || record_locked(root, policies))?
+/// Hold the lock file's lock while `f` runs, removing temporary files a killed run left.
+fn locked<T>(root: &Path, f: impl FnOnce() -> Result<T, Diagnostic>) -> Result<T, Diagnostic> {
+    let path = root.join(LOCK_FILE);
+    crate::output::with_file_lock(&path, || {
+        crate::lockfile::remove_stale_temps(&path, None);
+        f()
+    })
+    .unwrap_or_else(|e| {
+        Err(Diagnostic::new(LOCK_FILE, format!("cannot lock: {e}")).help("check that the site folder is writable"))
+    })
 }
 
-fn record_locked(root: &Path, policies: &Policies) -> std::io::Result<Vec<String>> {
-    let mut lock = read(root)?;
-    let mut added = Vec::new();
-    for p in &policies.pages {
-        for r in &p.revisions {
-            let key = (p.rel.clone(), r.date.to_string());
-            if let std::collections::btree_map::Entry::Vacant(e) = lock.entry(key) {
-                added.push(format!("{}@{}", p.rel, r.date));
-                e.insert(fingerprint(&r.body));
+fn write(root: &Path, lock: &Lock) -> Result<(), Diagnostic> {
+    let mut lock = lock.clone();
+    lock.format = FORMAT.into();
+    lock.about = vec![
+        "Published policy revisions, written by `policysite publish`. Commit this file; it is never published.".into(),
+        "Per policy (by its number) and adoption date: the effective date, the note and a SHA-256 of the text.".into(),
+        "A build fails if any of them changes. Do not edit it by hand.".into(),
+    ];
+    let mut json = serde_json::to_string_pretty(&lock).map_err(|e| Diagnostic::new(LOCK_FILE, e.to_string()))?;
+    json.push('\n');
+    crate::lockfile::write(&root.join(LOCK_FILE), json.as_bytes())
+        .map_err(|e| Diagnostic::new(LOCK_FILE, format!("cannot write: {e}")).help("check permissions"))
+}
+
+/// Record every revision not yet in the lock (and migrate a lock of the first format); returns
+/// `page@date` of each newly recorded one, and whether a lock of the first format was upgraded. `policies` must come from a load without errors (so the
+/// recorded revisions are unchanged). Read and written under the lock file's lock, atomically.
+pub fn record(root: &Path, policies: &Policies) -> Result<(Vec<String>, bool), Diagnostic> {
+    locked(root, || {
+        let original = read(root)?;
+        let migrate = original.policies.values().any(|r| r.revisions.iter().any(|e| e.legacy));
+        let mut lock = by_identity(original.clone(), policies);
+        let mut added = Vec::new();
+        for p in &policies.pages {
+            let rec = lock
+                .policies
+                .entry(identity(p))
+                .or_insert_with(|| Recorded { page: p.rel.clone(), revisions: Vec::new() });
+            rec.page = p.rel.clone();
+            for r in &p.revisions {
+                let new = Entry {
+                    date: r.date,
+                    effective: r.effective,
+                    note: r.note.clone(),
+                    text_sha256: fingerprint(&r.body),
+                    backdated: r.backdated,
+                    legacy: false,
+                };
+                match rec.revisions.iter_mut().find(|e| e.date == r.date) {
+                    Some(e) if e.legacy && e.text_sha256 == new.text_sha256 => *e = new,
+                    Some(_) => {}
+                    None => {
+                        added.push(format!("{}@{}", p.rel, r.date));
+                        rec.revisions.push(new);
+                    }
+                }
             }
+            rec.revisions.sort_by_key(|e| e.date);
         }
-    }
-    if added.is_empty() {
-        return Ok(added);
-    }
-    let mut text = String::from(
-        "# Published policy revisions, written by `policysite publish`. Commit it.\n\
-         # One line per revision: page, adoption date, SHA-256 of its text. A build fails if a\n\
-         # published revision's text changes.\n",
-    );
-    for ((rel, date), hash) in &lock {
-        text.push_str(&format!("{rel} {date} {hash}\n"));
-    }
-    crate::output::write_atomic(&root.join(LOCK_FILE), text.as_bytes())?;
-    Ok(added)
+        let kept = original.policies.values().flat_map(|r| &r.revisions).count();
+        if lock.policies.values().flat_map(|r| &r.revisions).count() < kept {
+            return Err(Diagnostic::new(LOCK_FILE, "refusing to write the lock: it would lose entries")
+                .help("the lock is append-only: report this as a bug"));
+        }
+        if added.is_empty() && !migrate {
+            return Ok((added, false));
+        }
+        write(root, &lock)?;
+        Ok((added, migrate))
+    })
+}
+
+/// `publish --repair`: when the lock holds a merge conflict, write the entries of both sides; refuse
+/// when the two sides record one revision differently. `Ok(None)`: no conflict.
+pub fn repair(root: &Path) -> Result<Option<usize>, Diagnostic> {
+    locked(root, || {
+        let bytes = match std::fs::read(root.join(LOCK_FILE)) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(Diagnostic::new(LOCK_FILE, format!("cannot read: {e}"))),
+        };
+        let text = String::from_utf8_lossy(&bytes);
+        let Some((ours, theirs)) = crate::lockfile::conflict_sides(LOCK_FILE, &text)? else { return Ok(None) };
+        let side = |t: &str, name: &str| {
+            parse_bytes(t.as_bytes()).map_err(|d| {
+                Diagnostic::new(
+                    LOCK_FILE,
+                    format!("the {name} side of the merge conflict is not a lock `publish` wrote: {}", d.message),
+                )
+                .help("resolve the conflict by hand, keeping every entry of both sides")
+            })
+        };
+        let (a, b) = (side(&ours, "first")?, side(&theirs, "second")?);
+        let mut merged = a;
+        for (id, rec) in b.policies {
+            let mine = merged
+                .policies
+                .entry(id.clone())
+                .or_insert_with(|| Recorded { page: rec.page.clone(), revisions: Vec::new() });
+            for e in rec.revisions {
+                match mine.revisions.iter().find(|m| m.date == e.date) {
+                    None => mine.revisions.push(e),
+                    Some(m) if *m == e => {}
+                    Some(_) => {
+                        return Err(Diagnostic::new(LOCK_FILE, format!("cannot repair: the two sides record revision {} of {id} differently", e.date))
+                            .help("find out which text was adopted; keep that side's entry when you resolve the conflict by hand"));
+                    }
+                }
+            }
+            mine.revisions.sort_by_key(|e| e.date);
+        }
+        let legacy = merged.policies.values().flat_map(|r| &r.revisions).filter(|e| e.legacy).count();
+        if legacy > 0 && legacy < merged.policies.values().map(|r| r.revisions.len()).sum() {
+            return Err(Diagnostic::new(LOCK_FILE, "cannot repair: one side of the conflict is in the first lock format, the other in the current one")
+                .help("take the side in the current format, run `policysite publish` (it records what is missing), and compare with the other side before committing"));
+        }
+        if legacy > 0 {
+            // A conflict between two first-format locks: write it back in the first format, so the
+            // next `publish` migrates it with the files it can check against.
+            let mut out = String::from("# Published policy revisions, written by `policysite publish`. Commit it.\n");
+            for rec in merged.policies.values() {
+                for e in &rec.revisions {
+                    out.push_str(&format!("{} {} {}\n", rec.page, e.date, e.text_sha256));
+                }
+            }
+            crate::lockfile::write(&root.join(LOCK_FILE), out.as_bytes())
+                .map_err(|e| Diagnostic::new(LOCK_FILE, format!("cannot write: {e}")))?;
+        } else {
+            write(root, &merged)?;
+        }
+        Ok(Some(merged.policies.values().map(|r| r.revisions.len()).sum()))
+    })
 }
 
 #[cfg(test)]
@@ -118,6 +475,9 @@ mod tests {
             file: "content/p/2020-01-01.md".into(),
             body: body.into(),
             body_line: 4,
+            note_line: 2,
+            effective_line: 2,
+            backdated: false,
             archive_rel: String::new(),
             url: String::new(),
         };
@@ -138,8 +498,11 @@ mod tests {
     fn a_recorded_revision_cannot_change() {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         assert!(check(dir.path(), &policies("text")).is_empty(), "nothing published yet");
-        assert_eq!(record(dir.path(), &policies("text")).unwrap_or_default(), ["p.md@2020-01-01"]);
-        assert!(record(dir.path(), &policies("text")).unwrap_or_default().is_empty(), "recording twice adds nothing");
+        assert_eq!(record(dir.path(), &policies("text")).map(|r| r.0).unwrap_or_default(), ["p.md@2020-01-01"]);
+        assert!(
+            record(dir.path(), &policies("text")).map(|r| r.0).unwrap_or_default().is_empty(),
+            "recording twice adds nothing"
+        );
         assert!(check(dir.path(), &policies("text")).is_empty());
         let d = check(dir.path(), &policies("text, edited"));
         assert!(d.iter().any(|d| d.message.contains("published revision of 2020-01-01 was changed")), "{d}");

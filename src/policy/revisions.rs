@@ -34,6 +34,10 @@ struct RevisionFront {
     /// The day the revision takes effect, when later than its adoption.
     #[serde(default)]
     effective: Option<Date>,
+    /// `true`: this revision is dated before a revision already published, on purpose (it was
+    /// adopted then but added late). Without it such a revision is refused (see `policy::publish`).
+    #[serde(default)]
+    backdated: bool,
 }
 
 /// One revision of a policy page.
@@ -48,6 +52,11 @@ pub struct Revision {
     /// The revision's Markdown text (kept for compare views; policy pages are few and short).
     pub body: String,
     pub body_line: usize,
+    /// Lines of its `note:` and `effective:` keys (of `note:` when it has no `effective`).
+    pub note_line: usize,
+    pub effective_line: usize,
+    /// Declared `backdated: true`: dated before a revision already published, on purpose.
+    pub backdated: bool,
     /// Content path of its archive page (`regulation/6973-1r/2016-06-07.revision.md`).
     pub archive_rel: String,
     /// URL directory of its archive page (`regulation/6973-1r/2016-06-07/`).
@@ -145,6 +154,7 @@ pub fn prepare(
     diags: &mut Diagnostics,
 ) -> (Vec<SourcePage>, Policies) {
     let content = root.join(CONTENT_DIR);
+    unique_numbers(&pages, diags);
     let mut policies = Policies { today, ..Default::default() };
     let mut archives = Vec::new();
     for page in pages.iter_mut().filter(|p| !p.is_section_index()) {
@@ -213,6 +223,31 @@ pub fn prepare(
     }
     pages.extend(archives);
     (pages, policies)
+}
+
+/// Two pages with one policy `number` would share cross-references, feed entry ids and the record
+/// in `policy-revisions.lock` (which follows a page by its number): refused, naming both.
+fn unique_numbers(pages: &[SourcePage], diags: &mut Diagnostics) {
+    let mut seen: HashMap<&str, &SourcePage> = HashMap::new();
+    for page in pages {
+        let Some(number) = page.front.number.as_deref() else { continue };
+        if let Some(first) = seen.get(number) {
+            diags.push(
+                Diagnostic::new(
+                    &page.file,
+                    format!("`number: {number}` is already the number of {}", first.file.display()),
+                )
+                .at(page.key_line("number"), None)
+                .help(format!(
+                    "each policy has one page: give this page its own number, or remove one of the two ({}:{})",
+                    first.file.display(),
+                    first.key_line("number")
+                )),
+            );
+        } else {
+            seen.insert(number, page);
+        }
+    }
 }
 
 /// The text without HTML comments (a page with revisions may keep a comment for its editors).
@@ -311,8 +346,12 @@ fn load_revisions(root: &Path, folder: &Path, url: &str) -> (Vec<Revision>, Diag
                     .help("write the text out as adopted (a shortcode would show today's data in every old revision); `policysite revise` writes them out when it starts the revision layout"),
             );
         }
+        let note_line = crate::yaml::key_line(split.yaml, "note", split.yaml_line).unwrap_or(1);
         out.push(Revision {
             date,
+            note_line,
+            effective_line: crate::yaml::key_line(split.yaml, "effective", split.yaml_line).unwrap_or(note_line),
+            backdated: front.backdated,
             effective: front.effective,
             note: front.note.trim().to_string(),
             file,

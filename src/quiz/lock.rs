@@ -8,8 +8,9 @@
 //! check codes of that revision once it has been superseded (the answers that derive it are gone from
 //! the quiz file by then).
 //!
-//! The file is JSON. A lock written by an older policysite (lines `id revision fingerprint`) is still
-//! read; `publish` rewrites it in this format.
+//! The file is JSON. A lock written by the first policysite versions (a header, then lines `id
+//! revision fingerprint`) is still read, strictly; `publish` rewrites it in this format. Anything else
+//! is an error ([`crate::lockfile`]), and `publish` never drops an entry ([`dropped`]).
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -70,8 +71,35 @@ pub struct Lock {
     #[serde(default)]
     pub about: Vec<String>,
     /// Quiz id → its published revisions, oldest first.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "unique_keys")]
     pub quizzes: BTreeMap<String, Vec<Published>>,
+}
+
+/// A map whose keys appear once (JSON allows a key twice; a hand-resolved merge may produce it, and
+/// reading the last one only would forget the first one's entries).
+pub(crate) fn unique_keys<'de, D, V>(d: D) -> Result<BTreeMap<String, V>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    V: Deserialize<'de>,
+{
+    struct Visit<V>(std::marker::PhantomData<V>);
+    impl<'de, V: Deserialize<'de>> serde::de::Visitor<'de> for Visit<V> {
+        type Value = BTreeMap<String, V>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a map with each key once")
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut out = BTreeMap::new();
+            while let Some((k, v)) = map.next_entry::<String, V>()? {
+                if out.contains_key(&k) {
+                    return Err(serde::de::Error::custom(format!("`{k}` appears twice")));
+                }
+                out.insert(k, v);
+            }
+            Ok(out)
+        }
+    }
+    d.deserialize_map(Visit(std::marker::PhantomData))
 }
 
 impl Lock {
@@ -80,44 +108,123 @@ impl Lock {
     }
 }
 
-/// Read the lock; a missing lock is an empty one.
+/// The first line the first lock format (written by `policysite build`) began with.
+const LEGACY_HEADER: [&str; 3] = [
+    "# Quiz revision lock, written by `policysite build`. Commit it.",
+    "# One line per published revision: quiz id, revision, fingerprint of its questions and answers.",
+    "# A build fails if a quiz's questions or answers change while its revision stays the same.",
+];
+
+/// Read the lock; a missing lock is an empty one, a damaged one an error (see [`crate::lockfile`]).
 pub fn read(root: &Path) -> Result<Lock, Diagnostic> {
-    let text = match std::fs::read_to_string(root.join(LOCK_FILE)) {
+    crate::load::check_inside(&root.join(LOCK_FILE), root)?;
+    let bytes = match std::fs::read(root.join(LOCK_FILE)) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Lock::default()),
         Err(e) => {
             return Err(Diagnostic::new(LOCK_FILE, format!("cannot read: {e}")).help("check the file's permissions"));
         }
     };
-    parse(&text)
+    parse_bytes(&bytes)
+}
+
+/// Parse a lock's bytes: exactly what `publish` writes (JSON), or the first format, strictly.
+pub fn parse_bytes(bytes: &[u8]) -> Result<Lock, Diagnostic> {
+    parse(crate::lockfile::text(LOCK_FILE, bytes, b"{#")?)
+}
+
+fn restore_help() -> String {
+    format!(
+        "restore it from version control (`git checkout -- {LOCK_FILE}`): it is written only by `policysite publish`"
+    )
+}
+
+/// The line of `"<quiz id>":` in the JSON text (for messages), or 1.
+fn quiz_line(text: &str, id: &str) -> usize {
+    let key = format!("{}:", serde_json::Value::String(id.to_string()));
+    text.lines().position(|l| l.trim_start().starts_with(&key)).map_or(1, |i| i + 1)
 }
 
 pub fn parse(text: &str) -> Result<Lock, Diagnostic> {
-    if text.trim_start().starts_with('{') {
-        let lock: Lock = serde_json::from_str(text).map_err(|e| {
-            Diagnostic::new(LOCK_FILE, format!("the lock file is damaged: {e}"))
-                .at(e.line().max(1), Some(e.column().max(1)))
-                .help("restore it from version control (it is written only by `policysite publish`)")
-        })?;
-        for (id, entries) in &lock.quizzes {
-            if let Some(bad) = entries.iter().find(|p| p.revision == 0 || p.revision > MAX_REVISION) {
-                return Err(Diagnostic::new(LOCK_FILE, format!("quiz `{id}` has revision {} recorded", bad.revision))
-                    .help(format!("revisions go from 1 to {MAX_REVISION}; restore the file from version control")));
-            }
-        }
-        return Ok(lock);
+    if text.starts_with('#') {
+        return parse_legacy(text);
     }
-    Ok(parse_legacy(text))
+    let lock: Lock = serde_json::from_str(text).map_err(|e| {
+        Diagnostic::new(LOCK_FILE, format!("the lock file is damaged: {e}"))
+            .at(e.line().max(1), Some(e.column().max(1)))
+            .help(restore_help())
+    })?;
+    if lock.format != FORMAT {
+        return Err(Diagnostic::new(LOCK_FILE, format!("`format` is {:?}, not {FORMAT:?}", lock.format))
+            .at(text.lines().position(|l| l.contains("\"format\"")).map_or(1, |i| i + 1), None)
+            .help(restore_help()));
+    }
+    for (id, entries) in &lock.quizzes {
+        let at = |msg: String| Diagnostic::new(LOCK_FILE, msg).at(quiz_line(text, id), None).help(restore_help());
+        if !crate::ident::valid(id) {
+            return Err(at(format!("quiz id {id:?} in the lock is not a plain identifier")));
+        }
+        if let Some(bad) = entries.iter().find(|p| p.revision == 0 || p.revision > MAX_REVISION) {
+            return Err(at(format!(
+                "quiz `{id}` has revision {} recorded (revisions go from 1 to {MAX_REVISION})",
+                bad.revision
+            )));
+        }
+        if let Some(w) = entries.windows(2).find(|w| w[0].revision >= w[1].revision) {
+            return Err(at(format!(
+                "quiz `{id}` has revision {} recorded after revision {} (each revision once, oldest first)",
+                w[1].revision, w[0].revision
+            )));
+        }
+        if let Some(bad) = entries.iter().find(|p| p.key.is_some() && p.key_bytes().is_none()) {
+            return Err(at(format!("the key of revision {} of quiz `{id}` is not 64 hex digits", bad.revision)));
+        }
+        if let Some(bad) = entries.iter().find(|p| p.key.is_none() && p.legacy.is_none()) {
+            return Err(at(format!("revision {} of quiz `{id}` has no key", bad.revision)));
+        }
+    }
+    Ok(lock)
 }
 
-/// The first lock format: `id revision fingerprint` per line, `#` comments.
-fn parse_legacy(text: &str) -> Lock {
+/// The first lock format: its header, then `id revision fingerprint` per line. Read strictly: any
+/// other line is an error at its line (a line skipped would be a published revision forgotten).
+fn parse_legacy(text: &str) -> Result<Lock, Diagnostic> {
     let mut lock = Lock::default();
-    for line in text.lines().filter(|l| !l.trim_start().starts_with('#')) {
-        let mut parts = line.split_whitespace();
-        let (Some(id), Some(rev), Some(fp)) = (parts.next(), parts.next(), parts.next()) else { continue };
-        let Ok(revision) = rev.parse::<u32>() else { continue };
-        lock.quizzes.entry(id.to_string()).or_default().push(Published {
+    let bad = |n: usize, what: &str| {
+        Diagnostic::new(LOCK_FILE, format!("the lock file (first format) is damaged: {what}"))
+            .at(n + 1, Some(1))
+            .help(restore_help())
+    };
+    let Some(rest) = text.strip_prefix(LEGACY_HEADER[0]).and_then(|r| r.strip_prefix('\n')) else {
+        return Err(bad(0, "it does not start with the header `policysite build` wrote"));
+    };
+    if !text.ends_with('\n') {
+        return Err(bad(text.lines().count() - 1, "the last line is cut short (no line end)"));
+    }
+    for (n, line) in rest.lines().enumerate().map(|(n, l)| (n + 1, l)) {
+        if LEGACY_HEADER[1..].contains(&line) && n <= 2 {
+            continue;
+        }
+        let parts: Vec<&str> = line.split(' ').collect();
+        let [id, rev, fp] = parts[..] else {
+            return Err(bad(n, "expected `quiz-id revision fingerprint`, separated by single spaces"));
+        };
+        let revision =
+            rev.parse::<u32>().ok().filter(|r| (1..=MAX_REVISION).contains(r) && !rev.starts_with(['0', '+']));
+        let Some(revision) = revision else {
+            return Err(bad(n, &format!("revision {rev:?} is not a number from 1 to {MAX_REVISION}")));
+        };
+        if !crate::ident::valid(id) {
+            return Err(bad(n, &format!("quiz id {id:?} is not a plain identifier")));
+        }
+        if fp.len() != 64 || !fp.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
+            return Err(bad(n, "the fingerprint is not 64 lower-case hex digits"));
+        }
+        let entries = lock.quizzes.entry(id.to_string()).or_default();
+        if entries.iter().any(|p| p.revision == revision) {
+            return Err(bad(n, &format!("revision {revision} of quiz `{id}` is recorded twice")));
+        }
+        entries.push(Published {
             revision,
             published: None,
             retrain_by: None,
@@ -130,7 +237,61 @@ fn parse_legacy(text: &str) -> Lock {
     for entries in lock.quizzes.values_mut() {
         entries.sort_by_key(|p| p.revision);
     }
-    lock
+    Ok(lock)
+}
+
+/// Why `new` would drop or change what `old` recorded, if it does: the lock is append-only.
+pub fn dropped(old: &Lock, new: &Lock) -> Option<String> {
+    for (id, entries) in &old.quizzes {
+        for e in entries {
+            match new.entries(id).iter().find(|n| n.revision == e.revision) {
+                None => return Some(format!("revision {} of quiz `{id}` would be dropped", e.revision)),
+                Some(n) if e.key.is_some() && n.key != e.key => {
+                    return Some(format!("the key of revision {} of quiz `{id}` would change", e.revision));
+                }
+                Some(_) => {}
+            }
+        }
+    }
+    None
+}
+
+/// Merge the two sides of a conflicted lock: every entry of both. Refuses when the two sides hold
+/// different keys for one revision (they published different answers under one revision number).
+/// When they hold the same key but other fields differ (an editorial change or retraining window
+/// recorded on one side), the side with more declared editorial changes wins, then the later one.
+pub fn merge(ours: &Lock, theirs: &Lock) -> Result<Lock, String> {
+    let mut out = ours.clone();
+    for (id, entries) in &theirs.quizzes {
+        let mine = out.quizzes.entry(id.clone()).or_default();
+        for t in entries {
+            match mine.iter_mut().find(|m| m.revision == t.revision) {
+                None => mine.push(t.clone()),
+                Some(m) if m == t => {}
+                Some(m) => {
+                    if m.key.is_some() && t.key.is_some() && m.key != t.key {
+                        return Err(format!(
+                            "the two sides record different keys for revision {} of quiz `{id}`: each published other answers under that revision, and codes of both may exist",
+                            t.revision
+                        ));
+                    }
+                    if m.legacy.is_some() && t.legacy.is_some() && m.legacy != t.legacy {
+                        return Err(format!(
+                            "the two sides record different fingerprints for revision {} of quiz `{id}`",
+                            t.revision
+                        ));
+                    }
+                    let theirs_wins = (m.key.is_none() && t.key.is_some())
+                        || (t.key.is_some() && (t.editorial, t.published) > (m.editorial, m.published));
+                    if theirs_wins {
+                        *m = t.clone();
+                    }
+                }
+            }
+        }
+        mine.sort_by_key(|p| p.revision);
+    }
+    Ok(out)
 }
 
 /// Write the lock atomically (callers hold the publish lock, see [`super::publish`]).
@@ -144,5 +305,5 @@ pub fn write(root: &Path, lock: &Lock) -> std::io::Result<()> {
     ];
     let mut json = serde_json::to_string_pretty(&lock).map_err(std::io::Error::other)?;
     json.push('\n');
-    crate::output::write_atomic(&root.join(LOCK_FILE), json.as_bytes())
+    crate::lockfile::write(&root.join(LOCK_FILE), json.as_bytes())
 }

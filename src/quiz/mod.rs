@@ -37,7 +37,9 @@ pub const MAX_REVISION: u32 = 255;
 #[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Question {
-    /// Unique within the quiz, e.g. `five-days`.
+    /// Unique within the quiz, e.g. `five-days`: ASCII letters, digits, `-`, `_`, `.`, starting with
+    /// a letter or digit (src/ident.rs).
+    #[schemars(regex(pattern = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$"))]
     pub id: String,
     /// The heading id, in the module page, of the section that teaches this question.
     #[serde(default)]

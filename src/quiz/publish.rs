@@ -48,7 +48,9 @@ pub fn publish(root: &Path, quizzes: &Quizzes, today: Date) -> Result<Vec<(Strin
         return Ok(Vec::new());
     }
     with_lock(root, || {
+        remove_stale_temps(root);
         let mut lock = lock::read(root)?;
+        let before = lock.clone();
         let mut done = Vec::new();
         for quiz in quizzes.by_id.values() {
             let new = entry_for(quiz, today);
@@ -101,11 +103,61 @@ pub fn publish(root: &Path, quizzes: &Quizzes, today: Date) -> Result<Vec<(Strin
             };
             done.push((quiz.id.clone(), quiz.revision, outcome));
         }
+        if let Some(why) = lock::dropped(&before, &lock) {
+            // Cannot happen by the rules above; checked so that no future change can lose a key.
+            return Err(Diagnostic::new(super::LOCK_FILE, format!("refusing to write the lock: {why}"))
+                .help("the lock is append-only: report this as a bug"));
+        }
         if done.iter().any(|(_, _, o)| *o != Outcome::Unchanged) {
             lock::write(root, &lock).map_err(|e| {
                 Diagnostic::new(super::LOCK_FILE, format!("cannot write: {e}")).help("check permissions")
             })?;
         }
         Ok(done)
+    })
+}
+
+/// Remove the temporary files a killed `publish` left in `quizzes/` (they hold quiz keys). Only
+/// `publish` writes there, under the lock this is called with; `.policysite-*.tmp` is what versions
+/// before 2026-12 named them.
+fn remove_stale_temps(root: &Path) {
+    let n = crate::lockfile::remove_stale_temps(&root.join(super::LOCK_FILE), Some(".policysite-"));
+    if n > 0 {
+        eprintln!("note: removed {n} temporary file(s) a stopped `policysite publish` left in {}/", super::QUIZ_DIR);
+    }
+}
+
+/// `publish --repair`: when the lock holds a merge conflict, write the entries of both sides (see
+/// [`lock::merge`]). `Ok(None)`: the lock has no conflict (it may still be damaged otherwise).
+pub fn repair(root: &Path) -> Result<Option<usize>, Diagnostic> {
+    with_lock(root, || {
+        remove_stale_temps(root);
+        let bytes = match std::fs::read(root.join(super::LOCK_FILE)) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(Diagnostic::new(super::LOCK_FILE, format!("cannot read: {e}"))),
+        };
+        let text = String::from_utf8_lossy(&bytes);
+        let Some((ours, theirs)) = crate::lockfile::conflict_sides(super::LOCK_FILE, &text)? else {
+            return Ok(None);
+        };
+        let side = |t: &str, name: &str| {
+            lock::parse_bytes(t.as_bytes()).map_err(|d| {
+                Diagnostic::new(
+                    super::LOCK_FILE,
+                    format!("the {name} side of the merge conflict is not a lock `publish` wrote: {}", d.message),
+                )
+                .help("resolve the conflict by hand, keeping every entry of both sides")
+            })
+        };
+        let (a, b) = (side(&ours, "first")?, side(&theirs, "second")?);
+        let merged = lock::merge(&a, &b).map_err(|why| {
+            Diagnostic::new(super::LOCK_FILE, format!("cannot repair: {why}")).help(
+                "find out which answers each branch published; keep one revision number per set of answers (raise `revision` on one branch and publish again), then resolve the conflict by hand",
+            )
+        })?;
+        lock::write(root, &merged)
+            .map_err(|e| Diagnostic::new(super::LOCK_FILE, format!("cannot write: {e}")).help("check permissions"))?;
+        Ok(Some(merged.quizzes.values().map(Vec::len).sum()))
     })
 }

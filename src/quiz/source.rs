@@ -14,7 +14,9 @@ use crate::diag::{Diagnostic, Diagnostics, display_path};
 #[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct QuizFile {
-    /// The quiz's id, used in completion codes and request files, e.g. `public-records`.
+    /// The quiz's id, used in completion codes and request files, e.g. `public-records`: ASCII
+    /// letters, digits, `-`, `_`, `.`, starting with a letter or digit (src/ident.rs).
+    #[schemars(regex(pattern = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$"))]
     id: String,
     /// The quiz's title, shown above the questions.
     title: String,
@@ -97,6 +99,9 @@ fn validate_questions(file: &Path, text: &str, qf: &QuizFile, diags: &mut Diagno
         let q = &sq.value;
         let line = sq.referenced.line() as usize;
         let at = |key: &str| line_after(text, line, key);
+        if let Some(d) = crate::ident::check(&q.id, "question id", file, at("id")) {
+            diags.push(d);
+        }
         if let Some(first) = seen.insert(q.id.clone(), line) {
             diags.push(
                 Diagnostic::new(file, format!("question id `{}` is used twice (first on line {first})", q.id))
@@ -206,6 +211,10 @@ pub fn load_all(root: &Path) -> Result<Quizzes, Diagnostics> {
         let revision_line = crate::yaml::key_line(&text, "revision", 1).unwrap_or(1);
         let revision = bounded_revision(&file, revision_line, qf.revision, &mut diags);
         let id_line = crate::yaml::key_line(&text, "id", 1).unwrap_or(1);
+        if let Some(d) = crate::ident::check(&qf.id, "quiz id", &file, id_line) {
+            diags.push(d);
+            continue;
+        }
         if let Some(other) = quizzes.by_id.get(&qf.id) {
             diags.push(
                 Diagnostic::new(&file, format!("quiz id `{}` is already used by {}", qf.id, other.file.display()))

@@ -32,7 +32,19 @@ pub fn template_sources(root: &Path, theme_dir: &Path) -> Result<BTreeMap<String
             continue;
         }
         for entry in walkdir::WalkDir::new(&dir).sort_by_file_name().into_iter().filter_map(Result::ok) {
-            if !entry.file_type().is_file() {
+            // A linked template is read like any other (a link out of the site is refused there);
+            // a link to a folder or to nothing is reported, not skipped.
+            if entry.path_is_symlink() && !entry.path().is_file() {
+                diags.push(
+                    Diagnostic::new(
+                        display_path(root, entry.path()),
+                        "is a link to a folder or to nothing: templates are read as files",
+                    )
+                    .help("replace the link with the template file, or remove it"),
+                );
+                continue;
+            }
+            if !entry.file_type().is_file() && !entry.path_is_symlink() {
                 continue;
             }
             let name = crate::load::slash_path(&dir, entry.path());

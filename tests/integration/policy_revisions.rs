@@ -244,7 +244,7 @@ fn a_published_revision_cannot_change_but_a_new_one_can_be_added() {
     let (ok, err) = build_on(&site, "2026-11-28");
     assert!(!ok);
     assert!(
-        err.contains("content/regulation/6973-1r/2016-06-07.md: the published revision of 2016-06-07 was changed"),
+        err.contains("content/regulation/6973-1r/2016-06-07.md:4: the published revision of 2016-06-07 was changed"),
         "{err}"
     );
     site.write("content/regulation/6973-1r/2016-06-07.md", &rev);
