@@ -99,7 +99,7 @@ fn check_header(req: &Request, p: &mut Problems) {
 /// The account: type, purpose, platform (approved, by id), address on the platform, duplicates.
 fn check_account(req: &Request, cx: &Context<'_>, p: &mut Problems, notes: &mut Vec<String>) {
     let a = &req.account;
-    if !schema::ACCOUNT_TYPES.iter().any(|(k, _)| *k == a.kind) {
+    if !schema::is_account_type(&a.kind) {
         p.add("account.type", format!("unknown account type `{}`", a.kind));
     }
     p.required("account.unit", &a.unit, "the school or department");
