@@ -250,7 +250,8 @@ test('the printed regulation starts with the district, its address and the date,
   assert.ok(top.startsWith(`Tacoma Public Schools, Central Administration Building, 601 South 8th Street, Tacoma, WA 98405 Social Media Regulation and Training · printed ${date}`), top.slice(0, 300));
   assert.ok(all.includes(`Printed ${date} from Social Media Regulation and Training (Tacoma Public Schools): ${fx.server.base}regulation/6973-1r/index.html.`), all.slice(-400));
   // An internal link shows where it goes (the training page the regulation links to, or the platform list).
-  assert.match(all, /\(http:\/\/127\.0\.0\.1:\d+\/intranet\/policies\/[a-z0-9/-]+\/(#[a-z0-9-]+)?\)/);
+  // (A long address wraps; pdftotext then puts a space where it broke.)
+  assert.match(all.replace(/\s+/g, ''), /\(http:\/\/127\.0\.0\.1:\d+\/intranet\/policies\/(platforms|training|request)\/[a-z0-9/-]*(#[a-z0-9-]+)?\)/);
   assert.doesNotMatch(first, /Skip to main content|On this page/);
   await page.context().close();
 });

@@ -98,10 +98,13 @@
       });
     });
     var count = function (d) { var n = 0, f = found[d]; while (f) { n += f & 1; f >>= 1; } return n; };
-    // Only sections with every word of the query (as a whole word, a stem or a word's start).
-    var hits = seen.filter(function (d) { return count(d) === terms.length; });
+    // Sections with every word of the query (as a whole word, a stem or a word's start) first; then,
+    // for a question of three words or more ("can I delete a rude comment"), sections with at least
+    // half of them, those with more of the words first.
+    var need = terms.length <= 2 ? terms.length : Math.ceil(terms.length / 2);
+    var hits = seen.filter(function (d) { return count(d) >= need; });
     hits.idf = idfs;
-    hits.sort(function (a, b) { return score[b] - score[a] || a - b; });
+    hits.sort(function (a, b) { return count(b) - count(a) || score[b] - score[a] || a - b; });
     return hits;
   }
 
@@ -174,8 +177,13 @@
     out.sort(function (a, b) { return b.key.length - a.key.length; });
     return out;
   })();
-  /* The query with platform names replaced by ids, and the platforms it names. */
+  /* Abbreviations staff type for words the regulation spells out. */
+  var ABBREVIATIONS = { flsa: 'fair labor standards act', pra: 'public records act', pii: 'personally identifiable information', pro: 'public records officer' };
+  /* The query with platform names replaced by ids (and abbreviations spelled out), and the platforms it names. */
   function expand(q) {
+    var words = aliasKey(q).split(' '), spelled = false;
+    words = words.map(function (w) { if (ABBREVIATIONS[w]) { spelled = true; return ABBREVIATIONS[w]; } return w; });
+    if (spelled) q = words.join(' ');
     var text = ' ' + aliasKey(q).replace(/[^\w.\s-]+/g, ' ') + ' ', named = [];
     NAMES.forEach(function (n) {
       var at = text.indexOf(' ' + n.key + ' ');
