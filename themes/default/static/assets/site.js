@@ -19,6 +19,19 @@
     document.querySelectorAll('[data-print-date]').forEach(function (el) { el.textContent = text; el.setAttribute('datetime', iso(d)); });
   }
   printDate();
+  /* Every printed sheet's footer: the page's address and the print date (CSS page-margin boxes, which
+   * take only fixed text, so the text is written into a style element when the page loads and again
+   * before printing). The footer paragraph at the end of the page says the same for other browsers. */
+  function pageFooter() {
+    var style = document.getElementById('policysite-print-footer') || document.head.appendChild(document.createElement('style'));
+    style.id = 'policysite-print-footer';
+    var d = new Date().toLocaleDateString(document.documentElement.lang || 'en', { year: 'numeric', month: 'long', day: 'numeric' });
+    var where = location.href.split('#')[0].replace(/\/index\.html$/, '/');
+    var text = JSON.stringify('Printed ' + d + ' · ' + where);
+    style.textContent = '@page { margin: 12mm 12mm 16mm; @bottom-left { content: ' + text + '; font: 8pt system-ui, sans-serif; } @bottom-right { content: counter(page) " / " counter(pages); font: 8pt system-ui, sans-serif; } }';
+  }
+  pageFooter();
+  window.addEventListener('beforeprint', pageFooter);
   document.querySelectorAll('[data-print-url]').forEach(function (el) { el.textContent = ': ' + location.href.split('#')[0]; });
   window.addEventListener('beforeprint', printDate);
   document.querySelectorAll('main a[href]').forEach(function (a) {
