@@ -250,7 +250,6 @@ test('the printed regulation starts with the district, its address and the date,
   assert.ok(top.startsWith(`Tacoma Public Schools, Central Administration Building, 601 South 8th Street, Tacoma, WA 98405 Social Media Regulation and Training · printed ${date}`), top.slice(0, 300));
   assert.ok(all.includes(`Printed ${date} from Social Media Regulation and Training (Tacoma Public Schools): ${fx.server.base}regulation/6973-1r/index.html.`), all.slice(-400));
   // Every sheet's footer carries the address and the print date.
-  const pages = all.split('\f').length;
   const footers = (execFileSync('pdftotext', [file, '-'], { encoding: 'utf8' }).match(new RegExp(`Printed ${date} · ${fx.server.base.replace(/[.]/g, '\\.')}regulation/6973-1r/`, 'g')) || []).length;
   assert.ok(footers >= 2, `the address and date are in ${footers} sheet footers`);
   // An internal link shows where it goes (the training page the regulation links to, or the platform list).
