@@ -16,6 +16,10 @@ pub struct SiteConfig {
     pub title: String,
     /// The district's name, shown in the header and footer, e.g. "Tacoma Public Schools".
     pub district: String,
+    /// The district's postal address, one line (e.g. "601 South 8th Street, Tacoma, WA 98405"): printed
+    /// with the district's name at the top of every printed page's first sheet. Optional.
+    #[serde(default)]
+    pub district_address: Option<String>,
     /// One sentence about the site, for the home page's `<meta name="description">`.
     #[serde(default)]
     pub description: String,

@@ -254,6 +254,19 @@ pub fn site_files(site: &Site) -> Vec<(String, Vec<u8>)> {
         "principal_rule": crate::request::schema::PRINCIPAL_RULE,
         "classroom_guidance": crate::request::schema::CLASSROOM_GUIDANCE,
         "request_block": { "begin": crate::request::envelope::BEGIN, "end": crate::request::envelope::END },
+        // Active accounts of the directory, for the form's update requests (`update_of`: the request id).
+        // Only what the public /directory/ page shows: no administrators.
+        "accounts": site.data.directory.accounts.iter()
+            .filter(|a| a.status == crate::load::directory::Status::Active)
+            .map(|a| serde_json::json!({
+                "id": a.request_id, "name": a.name, "unit": a.unit, "type": a.account_type,
+                "platform": a.platform, "handle": a.handle, "url": a.url,
+            }))
+            .collect::<Vec<_>>(),
+        // The platform list's address (search links a platform that is not approved to it).
+        "platforms_page": site.pages.iter().find(|p| p.source.front.template.as_deref() == Some("platforms.html")).map(|p| p.url.clone()),
+        // The request form's address below the site's root (progress links "next: request the account").
+        "request": site.pages.iter().find(|p| p.source.front.template.as_deref() == Some("request.html")).map(|p| p.url.clone()),
     });
     let js = format!("window.POLICYSITE = {};\n", crate::search_index::script_json(&config));
     vec![("assets/site-data.js".into(), js.into_bytes())]

@@ -118,9 +118,10 @@ fn emit_each(site: &Site, out_fn: &mut dyn FnMut(String, Vec<u8>)) {
     let mut postings: HashMap<&str, Postings> = HashMap::new();
     let mut add =
         |t, doc, w| postings.entry(t).or_insert_with(|| Postings { last: None, bytes: Vec::new() }).add(doc, w);
+    let data: Vec<Vec<TextSection>> = pages.iter().map(|p| data_sections(site, p)).collect();
     let mut shown: Vec<Shown<'_>> = Vec::new();
-    for ((p, extra), title) in pages.iter().zip(&synthetic).zip(&titles) {
-        for (i, s) in extra.iter().chain(p.sections.iter()).enumerate() {
+    for (((p, extra), title), data) in pages.iter().zip(&synthetic).zip(&titles).zip(&data) {
+        for (i, s) in extra.iter().chain(p.sections.iter()).chain(data.iter()).enumerate() {
             if i > 0 && s.is_empty() {
                 continue;
             }
@@ -201,6 +202,40 @@ fn emit_each(site: &Site, out_fn: &mut dyn FnMut(String, Vec<u8>)) {
     let _ = serde_json::to_writer(ScriptSafe(&mut out), &entry);
     out.extend_from_slice(b");\n");
     out_fn("search/entry.js".into(), out);
+}
+
+/// Sections for what a page shows from `data/` rather than from its Markdown: on the platform list
+/// page (`template: platforms.html`), one section per platform (approved, not allowed, or not on the
+/// list), holding its name, the regulation's spelling, its `aliases` and its note or reason, so
+/// `Snap Chat`, `tiktok` or `twitter` find the platform's entry. Anchors are the page's
+/// `platform-ID` ids.
+fn data_sections(site: &Site, page: &Page) -> Vec<TextSection> {
+    if page.source.front.template.as_deref() != Some("platforms.html") {
+        return Vec::new();
+    }
+    let list = &site.data.platforms;
+    let mut out = Vec::new();
+    let groups: [(&[crate::load::platforms::Platform], &str); 3] = [
+        (&list.approved, "approved platform"),
+        (&list.barred, "not allowed"),
+        (&list.not_listed, "not on the approved list"),
+    ];
+    for (platforms, status) in groups {
+        for p in platforms {
+            let mut text = format!("{}: {status}.", p.name);
+            let mut names: Vec<&str> = p.as_written.iter().map(String::as_str).collect();
+            names.extend(p.aliases.iter().map(String::as_str));
+            if !names.is_empty() {
+                text.push_str(&format!(" Also written {}.", names.join(", ")));
+            }
+            for extra in [&p.note, &p.reason].into_iter().flatten() {
+                text.push(' ');
+                text.push_str(extra);
+            }
+            out.push(TextSection::new(format!("platform-{}", p.id), format!("{} ({status})", p.name), &text));
+        }
+    }
+    out
 }
 
 /// The index's version: a hash of everything its files hold, so an unchanged index keeps its version

@@ -9,6 +9,7 @@ pub mod changes;
 pub mod incremental;
 pub mod timings;
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -120,9 +121,14 @@ fn refused(output: &Path, reasons: Vec<String>) -> Diagnostics {
         reasons
             .into_iter()
             .map(|m| {
-                Diagnostic::new(output, m).help(
-                    "nothing was changed; choose an empty or new --output folder, or move the other files out of it",
-                )
+                // `serve` holds the folder: the folder is fine, only busy; to see whether the sources
+                // build while serve runs, `check` renders everything and writes nothing.
+                let help = if m.contains(crate::output::guard::SERVE_HOLDS) {
+                    "nothing was changed; `serve` already rebuilds this folder on every change. To check the site without writing anything, run `policysite check`"
+                } else {
+                    "nothing was changed; choose an empty or new --output folder, or move the other files out of it"
+                };
+                Diagnostic::new(output, m).help(help)
             })
             .collect(),
     )
@@ -220,6 +226,8 @@ pub struct Engine {
     pub last_scope: String,
     /// The build date (`--today`), fixed for the session.
     today: Date,
+    /// The quiz warnings last shown (each is shown once until it changes).
+    warned: BTreeSet<String>,
     _lock: OutputLock,
 }
 
@@ -238,6 +246,7 @@ impl Engine {
             files,
             last_scope: String::new(),
             today,
+            warned: BTreeSet::new(),
             _lock: lock,
         })
     }
@@ -251,7 +260,13 @@ impl Engine {
         self.site = None;
         self.renderer = None;
         let site = load_site(&self.root, self.today)?;
-        site.quizzes.report_warnings(); // quiz helper: unpublished revisions
+        // Unpublished quiz revisions: each warning once per session until it changes (a rebuild after
+        // every save would otherwise repeat it). One that goes away and comes back is shown again.
+        let warnings: BTreeSet<String> = site.quizzes.warnings.iter().map(crate::quiz::warning_text).collect();
+        for w in warnings.difference(&self.warned) {
+            eprintln!("{w}");
+        }
+        self.warned = warnings;
         let renderer = Renderer::new(&self.root, &site)?;
         let previous = std::mem::take(&mut self.files);
         let result = match Overlay::begin(&self.output, &previous) {

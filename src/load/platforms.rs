@@ -31,6 +31,11 @@ pub struct Platforms {
     /// hosts so the history, old directory entries and `request audit` still name them.
     #[serde(default)]
     pub former: Vec<Platform>,
+    /// Platforms staff ask about that the regulation does not list (TikTok, Threads, …): never
+    /// approved, named so that search can say so ("TikTok is not on the approved list") and point to
+    /// `/platforms/` and the request process. Each may carry `aliases` and a `note`.
+    #[serde(default)]
+    pub not_listed: Vec<Platform>,
     /// Dated additions to and removals from the approved list, oldest first.
     #[serde(default)]
     pub history: Vec<PlatformChange>,
@@ -47,6 +52,10 @@ pub struct Platform {
     /// How the regulation writes it ("blogs", "Snap Chat"), when that differs from `name`.
     #[serde(default)]
     pub as_written: Option<String>,
+    /// Other names people type for it (`snap`, `Snap Chat`, `twitter`, `x`): search finds the
+    /// platform by any of them, case and spacing aside.
+    #[serde(default)]
+    pub aliases: Vec<String>,
     /// The platform's home page.
     #[serde(default)]
     pub url: Option<String>,
@@ -158,6 +167,15 @@ impl Platform {
     }
 }
 
+/// How search compares platform names and aliases: lower case, runs of spaces and hyphens as one space.
+pub fn alias_key(name: &str) -> String {
+    name.to_lowercase()
+        .split(|c: char| c.is_whitespace() || c == '-')
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 impl Platforms {
     /// Footnote 1 as the regulation words it: "…: Facebook, Twitter, … Flickr and blogs."
     pub fn approved_sentence(&self) -> String {
@@ -214,7 +232,12 @@ impl Platforms {
             Diagnostic::new(PLATFORMS_FILE, msg).at(line, None).help(help.to_string())
         };
         let mut seen = BTreeSet::new();
-        for p in self.approved.iter().chain(&self.barred).chain(&self.former) {
+        // A platform that joins the approved (or barred) list needs no other edit: its `not_listed`
+        // entry, now stale, is dropped.
+        let listed: BTreeSet<String> =
+            self.approved.iter().chain(&self.barred).chain(&self.former).map(|p| p.id.clone()).collect();
+        self.not_listed.retain(|p| !listed.contains(&p.id));
+        for p in self.approved.iter().chain(&self.barred).chain(&self.former).chain(&self.not_listed) {
             let line = line_of(&format!("id: {}", p.id));
             if let Some(d) = crate::ident::check(&p.id, "platform id", std::path::Path::new(PLATFORMS_FILE), line) {
                 diags.push(d);
@@ -253,6 +276,22 @@ impl Platforms {
                     format!("platform `{}`: `url: {}` is not an http or https address", p.id, u.escape_default()),
                     "write the platform's home page, e.g. `https://www.facebook.com/` (no user name or password)",
                 ));
+            }
+        }
+        // An alias names one platform: search would otherwise not know which entry a query means.
+        let mut names: std::collections::BTreeMap<String, &str> = std::collections::BTreeMap::new();
+        for p in self.approved.iter().chain(&self.barred).chain(&self.former).chain(&self.not_listed) {
+            for alias in &p.aliases {
+                let key = alias_key(alias);
+                if let Some(other) = names.insert(key, &p.id)
+                    && other != p.id
+                {
+                    diags.push(err(
+                        line_of(alias),
+                        format!("alias `{alias}` is given to both `{other}` and `{}`", p.id),
+                        "give each alias to one platform only",
+                    ));
+                }
             }
         }
         for p in &self.barred {

@@ -30,6 +30,10 @@ impl<'a> Footnotes<'a> {
     pub(super) fn current_buffer(&mut self) -> Option<&mut Vec<Event<'a>>> {
         self.current.as_mut().map(|(_, v)| v)
     }
+    /// The number of a referenced footnote.
+    pub(super) fn number(&self, label: &str) -> Option<usize> {
+        self.numbers.get(label).map(|(n, _)| *n)
+    }
     /// Number of the footnote (by first reference) and how many times it has been referenced.
     pub(super) fn reference(&mut self, label: &str) -> (usize, usize) {
         let next = self.numbers.len() + 1;

@@ -110,6 +110,8 @@ pub fn render(src: &Source<'_>, resolver: &dyn Resolver) -> Rendered {
     let mut events: Option<Vec<Event<'_>>> = src.want_html.then(Vec::new);
     let mut ids: HashMap<String, usize> = HashMap::new();
     let mut footnotes = Footnotes::default();
+    // Search text of each footnote definition (label, text): indexed as sections of their own.
+    let mut footnote_text: Vec<(String, String)> = Vec::new();
     let mut in_link = 0usize;
     let mut html_block = safety::HtmlBlock::default();
     let mut heading: Option<HeadingBuf<'_>> = None;
@@ -124,6 +126,9 @@ pub fn render(src: &Source<'_>, resolver: &dyn Resolver) -> Rendered {
             Event::Start(Tag::FootnoteDefinition(label)) => {
                 // An invalid label is reported at its reference; its definition is dropped with it.
                 footnotes.begin(if valid_id(label) { label.to_string() } else { String::new() });
+                if collect_text && valid_id(label) {
+                    footnote_text.push((label.to_string(), String::new()));
+                }
                 continue;
             }
             Event::End(TagEnd::FootnoteDefinition) => {
@@ -254,6 +259,8 @@ pub fn render(src: &Source<'_>, resolver: &dyn Resolver) -> Rendered {
                     h.text.push_str(&text);
                 } else if collect_text && !footnotes.active() {
                     current_section.text.push_str(&text);
+                } else if collect_text && let Some((_, t)) = footnote_text.last_mut() {
+                    t.push_str(&text);
                 }
                 if in_link == 0 && heading.is_none() && POLICY_REF.is_match(&text) {
                     for e in link_policies(&text, resolver, src.root) {
@@ -280,6 +287,11 @@ pub fn render(src: &Source<'_>, resolver: &dyn Resolver) -> Rendered {
         push(&mut events, &mut heading, &mut footnotes, event);
     }
     flush_section(&mut out.sections, &mut current_section, collect_text);
+    for (label, text) in footnote_text {
+        if let Some(n) = footnotes.number(&label) {
+            out.sections.push(TextSection::new(format!("fn-{label}"), format!("Footnote {n}"), &text));
+        }
+    }
 
     let mut html_out = String::new();
     if let Some(events) = events {

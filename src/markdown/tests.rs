@@ -97,3 +97,24 @@ fn multi_line_shortcodes_keep_later_lines_right() {
     assert_eq!(lines, vec![Some(7), Some(9)], "{:?}", out.diagnostics);
     assert_eq!(out.diagnostics[0].column, Some(5));
 }
+
+/// Issue 19: a footnote's text is searchable, as a section of its own ("Footnote N", `#fn-label`),
+/// and not mixed into the section that references it.
+#[test]
+fn footnotes_are_indexed_as_their_own_sections() {
+    let out = render(
+        &Source {
+            file: Path::new("content/a.md"),
+            rel: "a.md",
+            body: "## Rules\n\nApproved platforms[^p].\n\n[^p]: Facebook and Yik Yak are named here.\n",
+            first_line: 1,
+            root: "../",
+            want_html: false,
+        },
+        &R,
+    );
+    let ids: Vec<(&str, &str)> = out.sections.iter().map(|s| (s.id.as_str(), s.heading.as_str())).collect();
+    assert_eq!(ids, vec![("rules", "Rules"), ("fn-p", "Footnote 1")]);
+    assert!(out.sections[1].text.contains("Yik Yak"));
+    assert!(!out.sections[0].text.contains("Yik Yak"));
+}

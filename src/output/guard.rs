@@ -109,6 +109,10 @@ pub fn foreign_files(dir: &Path, shown_as: &str, every_file: bool) -> Option<Str
     ))
 }
 
+/// What to do when `serve` holds the output a command wants (the reason carries it, so the help
+/// that follows it can be told apart: see `engine::refused`).
+pub const SERVE_HOLDS: &str = "stop `serve` (Ctrl-C in its terminal) to build here, or build into another --output";
+
 /// An exclusive hold on an output folder for as long as it lives: a second `build` or `serve` of the
 /// same folder waits (a build) or stops with a clear message (a server), instead of interleaving
 /// files. The lock file stays beside the output; the lock itself dies with the process.
@@ -156,6 +160,12 @@ impl OutputLock {
                         eprintln!("waiting for another build of `{}` ({holder}) to finish", output.display());
                         file.lock().map_err(|e| format!("cannot lock `{}`: {e}", path.display()))?;
                         break;
+                    }
+                    if holder.contains("policysite serve") {
+                        return Err(format!(
+                            "`{}` is held by {holder}, which rebuilds it whenever a source changes; {SERVE_HOLDS}",
+                            output.display(),
+                        ));
                     }
                     return Err(format!(
                         "`{}` is being written by another policysite ({}); stop it, or choose another --output",

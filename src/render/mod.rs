@@ -252,9 +252,26 @@ fn globals(site: &Site) -> Context {
     globals.insert("directory", &crate::request_view::directory_view(site));
     let account_types: Vec<serde_json::Value> = crate::request::schema::ACCOUNT_TYPES
         .iter()
-        .map(|t| serde_json::json!({ "id": t.id, "label": t.label, "explanation": t.explanation }))
+        .map(|t| {
+            serde_json::json!({
+                "id": t.id, "label": t.label, "explanation": t.explanation,
+                "needs_principal": crate::request::schema::needs_principal(t.id),
+            })
+        })
         .collect();
     globals.insert("account_types", &account_types);
+    globals.insert("classroom_guidance", crate::request::schema::CLASSROOM_GUIDANCE);
+    // "a school, a classroom, a sports team or a club": the account types that need the principal.
+    let principal: Vec<String> = crate::request::schema::ACCOUNT_TYPES
+        .iter()
+        .filter(|t| crate::request::schema::needs_principal(t.id))
+        .map(|t| t.label.to_lowercase())
+        .collect();
+    let principal_types = match principal.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+        _ => principal.join(""),
+    };
+    globals.insert("principal_types", &principal_types);
     let required: Vec<serde_json::Value> = site
         .config
         .required_training
@@ -268,6 +285,15 @@ fn globals(site: &Site) -> Context {
     let request_href =
         site.pages.iter().find(|p| p.source.front.template.as_deref() == Some("request.html")).map(|p| p.url.clone());
     globals.insert("request_href", &request_href);
+    // The regulation's page (the first page with `template: regulation.html`), for the form's links to
+    // its sections; none on a site without one.
+    let regulation = site.pages.iter().find(|p| p.source.front.template.as_deref() == Some("regulation.html"));
+    globals.insert("regulation_href", &regulation.map(|p| p.url.clone()));
+    // Its heading ids, so a template links to a section only when the regulation has it.
+    let mut regulation_anchors: Vec<&str> =
+        regulation.map(|p| p.anchors.iter().map(String::as_str).collect()).unwrap_or_default();
+    regulation_anchors.sort_unstable();
+    globals.insert("regulation_anchors", &regulation_anchors);
     globals
 }
 

@@ -8,7 +8,7 @@
       overlay = document.createElement('div');
       overlay.id = 'policysite-error-overlay';
       overlay.setAttribute('role', 'alert');
-      overlay.style.cssText = 'position:fixed;inset:0;z-index:2147483647;overflow:auto;background:rgba(20,20,20,.94);color:#fff;font:14px/1.5 ui-monospace,monospace;padding:2rem';
+      overlay.style.cssText = 'position:fixed;inset:0;z-index:2147483647;overflow:auto;background:#141414;color:#fff;font:14px/1.5 ui-monospace,monospace;padding:2rem';
       document.body.appendChild(overlay);
     }
     overlay.innerHTML = '';

@@ -156,7 +156,7 @@ export async function fillRequest(page, { type = 'sports_team', requesterEmail, 
   await admin.locator('[data-admin-field="email"]').fill(adminEmail);
   await admin.locator('[data-admin-field="flsa_exempt"]').check();
   for (const [q, code] of Object.entries(codes)) await admin.locator(`[data-admin-code="${q}"]`).fill(code);
-  if (principal ?? ['sports_team', 'school', 'club'].includes(type)) {
+  if (principal ?? ['sports_team', 'school', 'club', 'classroom'].includes(type)) {
     await page.locator('#principal-name').fill('Pat Principal');
     await page.locator('#principal-email').fill('pat.principal@tacoma.k12.wa.us');
     await page.locator('#principal-approved').check();

@@ -57,7 +57,7 @@ test('quiz: wrong answer gives feedback and no code; right answers give a code v
   // Non-district email refused
   await page.locator('[data-completion-email]').fill('someone@gmail.com');
   await page.locator('[data-completion-submit]').click();
-  assert.match(await page.locator('[data-completion-error]').textContent(), /District email/);
+  assert.match(await page.locator('[data-completion-error]').textContent(), /Use your District address, ending in @tacoma\.k12\.wa\.us, not a personal or other address/);
 
   await page.locator('[data-completion-email]').fill('Pat.Doe@tacoma.k12.wa.us');
   await page.locator('[data-completion-submit]').click();

@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { axe, bundledSiteFixture, fillRequest, newPage, passQuizAs } from './harness.mjs';
 
@@ -94,8 +94,9 @@ for (const viewport of VIEWPORTS) {
     await page.locator('#principal-email').fill('pat@gmail.com');
     await submit(page);
     const errors = await page.locator('[data-error-list] li').allTextContents();
-    for (const who of ['your', 'administrator 1’s', 'the principal’s']) {
-      const e = errors.find((x) => x.toLowerCase().includes(`enter ${who} district email`));
+    // Each names its problem: empty (the requester's), or not a District address (the others').
+    for (const [who, problem] of [['your', 'enter your district email'], ['administrator 1’s', 'use administrator 1’s district address'], ['the principal’s', 'use the principal’s district address']]) {
+      const e = errors.find((x) => x.toLowerCase().includes(problem));
       assert.ok(e, `no email error for ${who}: ${errors.join('\n')}`);
       assert.match(e, /ending in @tacoma\.k12\.wa\.us/, e);
     }
@@ -130,20 +131,48 @@ for (const viewport of VIEWPORTS) {
     await page.context().close();
   });
 
-  test(`${at}: the mailto body asks to attach the downloaded file, never says it "is attached"`, async () => {
+  test(`${at}: the mailto body carries the request between the marked lines, or says it is too long and falls back to the file`, async () => {
     const page = await formPage(viewport);
-    await fillValid(page);
+    page.on('dialog', (d) => d.accept());
+    // A department's request (no principal) with one administrator fits in a link of 2,000 characters.
+    await fillValid(page, { type: 'department' });
     await submit(page);
-    const href = await page.locator('[data-mailto]').getAttribute('href');
+    let href = await page.locator('[data-mailto]').getAttribute('href');
+    console.log(`# mailto link, department request, one administrator: ${await page.locator('[data-mailto]').getAttribute('data-mailto-length')} characters`);
+    assert.ok(href.length <= 2000, `mailto link of ${href.length} characters`);
     const body = decodeURIComponent(href.slice(href.indexOf('&body=') + 6));
-    assert.doesNotMatch(body, /is attached/i);
-    const file = await page.locator('[data-download]').getAttribute('download');
-    assert.ok(body.includes(`attach the request file you downloaded (${file})`), body);
+    assert.doesNotMatch(body, /attach/i);
+    const block = body.split('-----BEGIN POLICYSITE REQUEST-----\n')[1].split('\n-----END POLICYSITE REQUEST-----')[0];
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-download]').click()]);
+    const file = readFileSync(await download.path(), 'utf8');
+    assert.equal(block + '\n', file, 'the email carries the same request as the file');
+    assert.match(file, /^\{\n  "schema":"policysite\/account-request",\n/);
+    assert.equal(await page.locator('[data-mailto-too-long]').isVisible(), false);
+    // With the principal's approval and a second administrator it does not fit: the page says so and
+    // the email asks for the downloaded file instead.
+    await page.locator('[data-new-request]').click();
+    await fillValid(page, { type: 'sports_team' });
+    await page.locator('[data-add-admin]').click();
+    const second = page.locator('[data-admin]').nth(1);
+    await second.locator('[data-admin-field="name"]').fill('Lee Assistant');
+    await second.locator('[data-admin-field="email"]').fill(KIM);
+    await second.locator('[data-admin-field="flsa_exempt"]').check();
+    for (const [q, c] of Object.entries(codes)) await second.locator(`[data-admin-code="${q}"]`).fill(c);
+    await submit(page);
+    href = await page.locator('[data-mailto]').getAttribute('href');
+    const full = Number(await page.locator('[data-mailto]').getAttribute('data-mailto-length'));
+    console.log(`# mailto link, sports team request, two administrators: ${full} characters (falls back)`);
+    assert.ok(full > 2000 && href.length <= 2000);
+    assert.equal(await page.locator('[data-mailto-too-long]').isVisible(), true);
+    assert.match(await page.locator('[data-mailto-too-long]').textContent(), /too long to put into an email link \([\d,]+ characters/);
+    assert.match(decodeURIComponent(href), /attached Social Media Account Request/);
+    assert.deepEqual(await axe(page), [], `axe with the fallback at ${at}`);
     await page.context().close();
   });
 
   test(`${at}: the print view ends with where to send it and signature/date lines`, async () => {
     const page = await formPage(viewport);
+    page.on('dialog', (d) => d.accept());
     for (const [type, principal] of [['sports_team', true], ['department', false]]) {
       await page.locator('[data-clear-form]').click();
       await fillValid(page, { type });
@@ -152,7 +181,7 @@ for (const viewport of VIEWPORTS) {
       writeFileSync(pdfFile, await page.pdf({ format: 'Letter' }));
       const printed = execFileSync('pdftotext', ['-layout', pdfFile, '-'], { encoding: 'utf8' });
       const lines = printed.split('\n').map((l) => l.trim()).filter(Boolean);
-      const send = lines.findIndex((l) => /Send this request, with the downloaded request file, to: Communications Department,/.test(l));
+      const send = lines.findIndex((l) => /Send this request to: Communications Department,/.test(l));
       assert.ok(send >= 0, printed);
       assert.match(printed.replace(/\s+/g, ' '), /Communications Department, communications@tacoma\.k12\.wa\.us\./, 'the address is printed as text');
       const tail = lines.slice(send).join('\n');
@@ -161,7 +190,7 @@ for (const viewport of VIEWPORTS) {
       else assert.doesNotMatch(tail, /Principal’s signature/, 'no principal line for a department account');
       // Only the page footer may follow the signature lines.
       const last = lines.findLastIndex((l) => /signature/.test(l));
-      assert.ok(lines.slice(last + 1).every((l) => /Questions about social media accounts|Printed from|^\d+\/\d+$|Date|communications@/.test(l)), lines.slice(last + 1).join('\n'));
+      assert.ok(lines.slice(last + 1).every((l) => /Questions about social media accounts|Printed|\): https?:\/\/|^https?:\/\/|^\d+\/\d+$|Date|communications@/.test(l)), lines.slice(last + 1).join('\n'));
       // On screen the sign-off block stays out of the way.
       assert.equal(await page.locator('[data-print-send]').isVisible(), false);
     }

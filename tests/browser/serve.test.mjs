@@ -38,6 +38,9 @@ test('live reload, error overlay with file:line, recovery', async () => {
   const overlay = page.locator('#policysite-error-overlay');
   await overlay.waitFor({ timeout: 5000 });
   assert.match(await overlay.textContent(), /content\/platforms\.md:2:8/);
+  // Opaque over the whole page: nothing of the header shows through the error text (issue 19).
+  assert.equal(await overlay.evaluate((o) => getComputedStyle(o).backgroundColor), 'rgb(20, 20, 20)');
+  assert.equal(await page.evaluate(() => !!document.elementFromPoint(20, 20).closest('#policysite-error-overlay')), true);
   assert.match(await page.locator('main').textContent(), /Edited while the browser watched\./, 'the last good page stays under the overlay');
 
   await Promise.all([page.waitForEvent('load', { timeout: 5000 }), writeFileSync(file, original)]);

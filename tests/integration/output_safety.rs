@@ -210,5 +210,5 @@ fn serve_refuses_an_output_another_policysite_is_writing_and_a_foreign_folder() 
     let _ = first.kill();
     let _ = first.wait();
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-    assert!(stderr(&o).contains("is being written by another policysite (policysite serve"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("is held by policysite serve (process "), "{}", stderr(&o));
 }

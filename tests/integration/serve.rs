@@ -744,3 +744,52 @@ fn revise_while_serving_the_compare_view_follows_the_edits() {
     assert!(page.contains("<del>evolving</del>") && page.contains("<ins>emerging</ins>"), "{page}");
     assert!(page.contains("1 insertion and 1 deletion"), "{page}");
 }
+
+/// Issue 19: an unpublished quiz revision is reported once while serving, not after every rebuild;
+/// a change to it (an edit that changes the warning) is reported once more.
+#[test]
+fn an_unpublished_quiz_revision_is_reported_once_per_change() {
+    let site = TestSite::bundled();
+    std::fs::remove_file(site.path().join("quizzes/revisions.lock")).expect("remove the lock");
+    let srv = serve(&site);
+    let rx = events(&srv.addr);
+    let config = site.read("site.yaml");
+    // Two rebuilds of everything (site.yaml changes reload the whole site).
+    for n in 1..=2 {
+        site.write("site.yaml", &config.replacen("description: ", &format!("description: Edit {n}. "), 1));
+        wait_for(&rx, "reload");
+    }
+    // Then a change to a quiz's wording: a new warning (an editorial change to publish).
+    let quiz = site.read("quizzes/public-records.yaml");
+    site.write("quizzes/public-records.yaml", &quiz.replacen("title: ", "title: Revised ", 1));
+    wait_for(&rx, "reload");
+    // Read what serve printed until its fourth "rebuilt" line (the first build and three rebuilds).
+    let mut lines = Vec::new();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while lines.iter().filter(|l: &&String| l.starts_with("rebuilt in")).count() < 4 {
+        let left = deadline.checked_duration_since(Instant::now()).expect("serve printed fewer than four rebuilds");
+        lines.push(srv.log.recv_timeout(left).expect("serve's output"));
+    }
+    let about = |needle: &str| lines.iter().filter(|l| l.contains(needle) && l.contains("not published yet")).count();
+    assert_eq!(about("quiz `ferpa-student-records`"), 1, "{}", lines.join("\n"));
+    assert!(about("quiz `public-records`") <= 2, "{}", lines.join("\n"));
+}
+
+/// Issue 19: `build` into the folder `serve` is previewing says that serve holds it and how to check
+/// the site meanwhile, not "choose an empty or new --output folder".
+#[test]
+fn build_while_serving_names_serve_and_suggests_check() {
+    let site = TestSite::bundled();
+    let _srv = serve(&site);
+    let o = Command::new(env!("CARGO_BIN_EXE_policysite"))
+        .arg("--root")
+        .arg(site.path())
+        .arg("build")
+        .output()
+        .expect("run build");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success());
+    assert!(err.contains("is held by policysite serve (process "), "{err}");
+    assert!(err.contains("run `policysite check`"), "{err}");
+    assert!(!err.contains("choose an empty or new --output folder"), "{err}");
+}

@@ -87,6 +87,39 @@
     var m = /^([A-Za-z0-9!#$%&'*+\/=?^_`{|}~.-]+)@([^@\s]+)$/.exec(normalizeEmail(e || ''));
     return !!m && !/^\.|\.$|\.\./.test(m[1]) && domains.indexOf(m[2]) >= 0;
   }
+  /* Which problem an address has, for a message that names it: null (a District address), 'empty',
+   * 'malformed' (not name@domain), 'incomplete' (the domain stops short of a District domain, e.g.
+   * "@tacoma" or "@tacoma.k12"), or 'other-domain' (a personal or another organization's address). */
+  function emailProblem(e, domains) {
+    var v = normalizeEmail(e || '');
+    if (!v) return 'empty';
+    if (isDistrictEmail(v, domains)) return null;
+    var m = /^([^@\s]+)@([^@\s]*)$/.exec(v);
+    if (!m || !/^[A-Za-z0-9!#$%&'*+\/=?^_`{|}~.-]+$/.test(m[1]) || /^\.|\.$|\.\./.test(m[1])) return 'malformed';
+    var d = m[2].replace(/\.$/, '');
+    if (!d || domains.some(function (x) { return x.indexOf(d) === 0 && x !== d && (x.charAt(d.length) === '.' || d.slice(-1) === '.'); })) return 'incomplete';
+    return 'other-domain';
+  }
+  /* The message for emailProblem's answer; `who` names whose address ("your", "administrator 2’s"). */
+  function emailMessage(problem, domains, who) {
+    var ending = '@' + domains.join(' or @');
+    who = who || 'your';
+    switch (problem) {
+      case 'empty': return 'Enter ' + who + ' District email address (ending in ' + ending + ').';
+      case 'malformed': return 'This is not an email address: write ' + who + ' District address as name' + ending + '.';
+      case 'incomplete': return 'The address stops too early: District addresses end in ' + ending + '.';
+      case 'other-domain': return 'Use ' + who + ' District address, ending in ' + ending + ', not a personal or other address.';
+      default: return '';
+    }
+  }
+  /* A code as typed (any case, with or without dashes or spaces) in its groups of five: XXXXX-XXXXX-XXXXX-XXXX.
+   * Anything that is not 19 letters and digits is left as typed, so its error can name the problem. */
+  function groupCode(input) {
+    var raw = String(input || '').trim();
+    var plain = raw.replace(/[\s-]+/g, '').toUpperCase();
+    if (!/^[0-9A-Z]{19}$/.test(plain)) return raw.toUpperCase();
+    return plain.match(/.{1,5}/g).join('-');
+  }
   function quizTag(id) { var h = sha256(utf8('policysite/tag/v1\n' + id)); return (h[0] << 2) | (h[1] >> 6); }
   function mac(key, email, tag, revision, day) {
     var m = hmacSha256(key, utf8('policysite/code/v1\n' + normalizeEmail(email) + '\n' + tag + '\n' + revision + '\n' + day));
@@ -152,7 +185,7 @@
 
   var api = {
     sha256: sha256, hmacSha256: hmacSha256, utf8: utf8, hex: hex, unhex: unhex,
-    normalizeEmail: normalizeEmail, isDistrictEmail: isDistrictEmail, quizTag: quizTag, mac: mac, encode: encode, decode: decode,
+    normalizeEmail: normalizeEmail, isDistrictEmail: isDistrictEmail, emailProblem: emailProblem, emailMessage: emailMessage, groupCode: groupCode, quizTag: quizTag, mac: mac, encode: encode, decode: decode,
     checkValue: checkValue, questionKey: questionKey, checkHash: checkHash, quizKey: quizKey, seal: seal,
     issue: issue, today: today, dayToISO: dayToISO, EPOCH_DAYS: EPOCH_DAYS
   };

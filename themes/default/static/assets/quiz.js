@@ -178,7 +178,7 @@
     if (!quizKey) return;
     var email = emailInput.value.trim();
     if (!isDistrictEmail(email)) {
-      error.textContent = 'Enter your District email address (ending in @' + site.email_domains.join(' or @') + ').';
+      error.textContent = C.emailMessage(C.emailProblem(email, site.email_domains), site.email_domains, 'your');
       emailInput.setAttribute('aria-invalid', 'true');
       emailInput.focus();
       return;
@@ -227,6 +227,7 @@
       delete codes[data.quiz];
       save(CODES, codes);
       remembered.hidden = true;
+      document.dispatchEvent(new CustomEvent('policysite:codes-changed'));
       rememberedStatus.textContent = 'The code was removed from this browser.';
       document.getElementById('quiz-heading').focus();
     });

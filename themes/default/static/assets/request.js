@@ -10,7 +10,13 @@
   var C = window.PolicysiteCode, site = window.POLICYSITE;
   var form = document.querySelector('form[data-request-form]');
   if (!form || !C || !site) return;
-  var DRAFT = 'policysite.request-draft';
+  var DRAFT = 'policysite.request-draft', READY = 'policysite.request-ready';
+  /* The longest mailto: link we hand to the email program. No standard sets one (RFC 6068); measured
+   * limits: Chrome on Windows fails at about 2,000 characters, Outlook with any browser at 2,046, Internet
+   * Explorer at 2,083 (its URL limit) and Gmail at about 1,600 (README, "The hand-off"). Longer requests
+   * fall back to the downloaded file. */
+  var MAILTO_MAX = 2000;
+  var BEGIN = '-----BEGIN POLICYSITE REQUEST-----', END = '-----END POLICYSITE REQUEST-----';
   var adminList = form.querySelector('[data-admin-list]');
   var template = form.querySelector('[data-admin-template]');
   var summary = document.querySelector('[data-error-summary]');
@@ -19,9 +25,17 @@
   var adminCounter = 0;
 
   function quizById(id) { return site.quizzes.filter(function (q) { return q.id === id; })[0]; }
-  function isDistrictEmail(e) { return C.isDistrictEmail(e, site.email_domains); }
   function needsPrincipal(type) { return site.needs_principal.indexOf(type) >= 0; }
-  var DOMAINS = '@' + site.email_domains.join(' or @');
+  function emailError(email, who) { var p = C.emailProblem(email, site.email_domains); return p ? C.emailMessage(p, site.email_domains, who) : null; }
+  function kind() { var r = form.querySelector('[data-request-kind-choice]:checked'); return r ? r.value : 'new'; }
+  var updatePicker = form.querySelector('[data-update-picker]'), updateSelect = form.querySelector('[data-update-of]');
+  (site.accounts || []).forEach(function (a) {
+    var o = document.createElement('option');
+    var pl = site.platforms.approved.concat(site.platforms.former || []).filter(function (p) { return p.id === a.platform; })[0];
+    o.value = a.id;
+    o.textContent = (a.name || a.handle) + ': ' + (pl ? pl.name : a.platform) + ' ' + a.handle + ' (' + a.unit + ')';
+    updateSelect.appendChild(o);
+  });
 
   /** Codes earned in this browser: quiz id → {email, code}. Newer key first; storage off → none. */
   function earnedCodes() {
@@ -80,6 +94,10 @@
     var email = node.querySelector('[data-admin-field="email"]');
     email.addEventListener('change', function () { prefillCodes(node); checkCodeOwners(node); });
     node.addEventListener('input', function () { checkCodeOwners(node); });
+    // A code typed without dashes (or in lower case) is shown, and kept, in its groups.
+    node.querySelectorAll('[data-admin-code]').forEach(function (input) {
+      input.addEventListener('change', function () { input.value = C.groupCode(input.value); saveDraft(); });
+    });
     adminList.appendChild(node);
     if (values) {
       node.querySelector('[data-admin-field="name"]').value = values.name || '';
@@ -129,9 +147,10 @@
         description: value('account.description'), platform: value('account.platform'), handle: value('account.handle'),
         url: value('account.url') || null
       },
+      update_of: kind() === 'update' && updateSelect.value ? updateSelect.value : undefined,
       administrators: Array.prototype.map.call(adminList.querySelectorAll('[data-admin]'), function (a) {
         var codes = {};
-        a.querySelectorAll('[data-admin-code]').forEach(function (i) { codes[i.getAttribute('data-admin-code')] = i.value.trim().toUpperCase(); });
+        a.querySelectorAll('[data-admin-code]').forEach(function (i) { codes[i.getAttribute('data-admin-code')] = C.groupCode(i.value); });
         return {
           name: a.querySelector('[data-admin-field="name"]').value.trim(),
           email: C.normalizeEmail(a.querySelector('[data-admin-field="email"]').value),
@@ -168,7 +187,9 @@
     var errors = [];
     function err(el, msg) { errors.push({ el: el, msg: msg }); }
     if (!req.requester.name) err(field('requester.name'), 'Enter your name.');
-    if (!isDistrictEmail(req.requester.email)) err(field('requester.email'), 'Enter your District email address (ending in ' + DOMAINS + ').');
+    var e0 = emailError(req.requester.email, 'your');
+    if (e0) err(field('requester.email'), e0);
+    if (kind() === 'update' && !req.update_of) err(updateSelect, 'Choose the account to change, or choose “Request a new account”.');
     if (!req.account.type) err(field('account.type'), 'Choose who the account is for.');
     if (!req.account.unit) err(field('account.unit'), 'Enter the school or department.');
     if (!req.account.name) err(field('account.name'), 'Enter the account’s name.');
@@ -183,7 +204,8 @@
     adminList.querySelectorAll('[data-admin]').forEach(function (a, i) {
       var ad = req.administrators[i], n = i + 1;
       if (!ad.name) err(a.querySelector('[data-admin-field="name"]'), 'Enter administrator ' + n + '’s name.');
-      if (!isDistrictEmail(ad.email)) err(a.querySelector('[data-admin-field="email"]'), 'Enter administrator ' + n + '’s District email address (ending in ' + DOMAINS + ').');
+      var ae = emailError(ad.email, 'administrator ' + n + '’s');
+      if (ae) err(a.querySelector('[data-admin-field="email"]'), 'Administrator ' + n + ': ' + ae);
       if (!ad.flsa_exempt) err(a.querySelector('[data-admin-field="flsa_exempt"]'), 'Administrator ' + n + ' must be Fair Labor Standards Act exempt staff: confirm it, or name another administrator.');
       site.required_training.forEach(function (q) {
         var p = codeProblem(ad.codes[q], q);
@@ -194,7 +216,8 @@
     });
     if (req.principal_approval) {
       if (!req.principal_approval.name) err(field('principal_approval.name'), 'Enter the principal’s name.');
-      if (!isDistrictEmail(req.principal_approval.email)) err(field('principal_approval.email'), 'Enter the principal’s District email address (ending in ' + DOMAINS + ').');
+      var pe = emailError(req.principal_approval.email, 'the principal’s');
+      if (pe) err(field('principal_approval.email'), 'Principal: ' + pe);
       if (!req.principal_approval.approved) err(field('principal_approval.approved'), 'An account in a school’s name needs the principal’s approval.');
     }
     if (!req.privacy_settings.notify_on_tag) err(field('privacy_settings.notify_on_tag'), 'Confirm that the administrator will be notified of tags and mentions.');
@@ -241,6 +264,7 @@
     var lines = [
       'Social Media Account Request (' + req.id + ')',
       'Submitted: ' + req.submitted,
+      req.update_of ? 'Change to the official account ' + req.update_of + ' (new administrators, handle or address)' : 'New account',
       'Requester: ' + req.requester.name + ' <' + req.requester.email + '>',
       'Account: ' + req.account.name + ' (' + req.account.type.replace('_', ' ') + ', ' + req.account.unit + ')',
       'Platform: ' + (p ? p.name : req.account.platform) + ', handle ' + req.account.handle + (req.account.url ? ' (' + req.account.url + ')' : ''),
@@ -257,6 +281,47 @@
     return lines.join('\n');
   }
 
+  /* Percent-encoding for a mailto: header value, as short as it can be (README, "The hand-off"): the
+   * characters RFC 6068 lets a header value hold stay as they are (":", ",", "@", ";", "$"), and a line
+   * break is %0A (RFC 6068 asks for %0D%0A; the shorter form saves three characters a line). */
+  function mailtoEncode(text) {
+    return encodeURIComponent(text).replace(/%3A/g, ':').replace(/%2C/g, ',').replace(/%40/g, '@').replace(/%3B/g, ';').replace(/%24/g, '$');
+  }
+  /* The request file: JSON with two-space indentation and no space after a key's colon (the same JSON
+   * to every parser, and about a hundred characters shorter in an email link). */
+  function pretty(req) {
+    return JSON.stringify(req, null, 2).replace(/^(\s*"(?:[^"\\]|\\.)*"): /gm, '$1:') + '\n';
+  }
+  function mailtoFor(ready) {
+    var subject = (ready.update ? 'Account change request: ' : 'Account request: ') + ready.name;
+    var body = 'Social Media Account Request ' + ready.id + ':\n' + BEGIN + '\n' + ready.json.replace(/\n$/, '') + '\n' + END + '\n';
+    var href = 'mailto:' + site.communications.email + '?subject=' + mailtoEncode(subject) + '&body=' + mailtoEncode(body);
+    if (href.length <= MAILTO_MAX) return { href: href, fits: true, length: href.length };
+    var short = 'mailto:' + site.communications.email + '?subject=' + mailtoEncode(subject) +
+      '&body=' + mailtoEncode('Please check the attached Social Media Account Request (' + ready.id + '): ' + ready.file + '.\n');
+    return { href: short, fits: false, length: href.length };
+  }
+  /* Show the ready panel for a prepared request (just made, or kept from before a reload). */
+  function showReady(ready) {
+    var download = result.querySelector('[data-download]');
+    download.href = URL.createObjectURL(new Blob([ready.json], { type: 'application/json' }));
+    download.setAttribute('download', ready.file);
+    var m = mailtoFor(ready);
+    var mailto = result.querySelector('[data-mailto]');
+    mailto.href = m.href;
+    mailto.setAttribute('data-mailto-length', String(m.length));
+    result.querySelector('[data-mailto-note]').textContent = m.fits
+      ? 'opens your email program with the request written into the message: check it and press Send. Nothing needs attaching.'
+      : 'opens an email to attach the downloaded request file to.';
+    result.querySelector('[data-mailto-too-long]').hidden = m.fits;
+    result.querySelector('[data-mailto-size]').textContent = m.length.toLocaleString('en-US');
+    result.querySelector('[data-request-id]').textContent = ready.id;
+    result.querySelector('[data-request-summary]').textContent = ready.text;
+    result.querySelector('[data-print-principal]').hidden = !ready.principal;
+    result.hidden = false;
+    document.body.classList.add('request-ready');
+  }
+
   form.addEventListener('submit', function (ev) {
     ev.preventDefault();
     clearErrors();
@@ -266,34 +331,36 @@
     summary.hidden = true;
     var body = JSON.stringify(req);
     req.id = 'req-' + req.submitted.replace(/-/g, '') + '-' + C.hex(C.sha256(C.utf8(body))).slice(0, 8);
-    var json = JSON.stringify(req, null, 2) + '\n';
-    var text = readable(req);
-    var download = result.querySelector('[data-download]');
-    download.href = URL.createObjectURL(new Blob([json], { type: 'application/json' }));
-    download.setAttribute('download', 'account-request-' + req.account.platform + '-' + req.account.handle.replace(/[^A-Za-z0-9_-]+/g, '') + '.json');
-    result.querySelector('[data-mailto]').href = 'mailto:' + site.communications.email +
-      '?subject=' + encodeURIComponent('Social Media Account Request: ' + req.account.name) +
-      '&body=' + encodeURIComponent(text + '\n\nBefore sending: attach the request file you downloaded (' + download.getAttribute('download') + ') to this email. Email cannot attach it for you.');
-    result.querySelector('[data-request-id]').textContent = req.id;
-    result.querySelector('[data-request-summary]').textContent = text;
-    result.querySelector('[data-print-principal]').hidden = !req.principal_approval;
-    result.hidden = false;
-    document.body.classList.add('request-ready');
+    var ready = {
+      id: req.id, name: req.account.name, update: !!req.update_of, principal: !!req.principal_approval,
+      json: pretty(req), text: readable(req),
+      file: 'account-request-' + req.account.platform + '-' + req.account.handle.replace(/[^A-Za-z0-9_-]+/g, '') + '.json'
+    };
+    try { localStorage.setItem(READY, JSON.stringify(ready)); } catch (e) { /* storage off: the panel lasts until a reload */ }
+    showReady(ready);
     result.querySelector('h2').focus();
   });
+  result.querySelector('[data-print]').addEventListener('click', function () { window.print(); });
+  // Downloaded: the draft is done with (the prepared request itself stays until a new one is started).
   result.querySelector('[data-download]').addEventListener('click', function () {
     try { localStorage.removeItem(DRAFT); } catch (e) { /* storage off: nothing to clear */ }
   });
-  result.querySelector('[data-print]').addEventListener('click', function () { window.print(); });
 
   // Draft: a half-filled form survives a reload.
   function saveDraft() {
-    try { localStorage.setItem(DRAFT, JSON.stringify(gather())); } catch (e) { /* storage off */ }
+    var d = gather();
+    d._requester_admin = requesterAdmin.checked; // the form's own state, never in the request file
+    try { localStorage.setItem(DRAFT, JSON.stringify(d)); } catch (e) { /* storage off */ }
   }
   function restoreDraft() {
     var d;
     try { d = JSON.parse(localStorage.getItem(DRAFT) || 'null'); } catch (e) { d = null; }
     if (!d) { addAdmin(null); return; }
+    if (d.update_of) {
+      form.querySelector('#kind-update').checked = true;
+      updateSelect.value = d.update_of;
+    }
+    form.querySelector('[data-requester-admin]').checked = !!d._requester_admin;
     function set(path, v) {
       var els = form.querySelectorAll('[data-field="' + path + '"]');
       els.forEach(function (el) {
@@ -310,16 +377,66 @@
     (d.administrators && d.administrators.length ? d.administrators : [null]).forEach(addAdmin);
   }
   function updatePrincipal() { principalSet.hidden = !needsPrincipal(value('account.type')); }
+  /* The chosen type's one-line explanation, the regulation's guidance for a classroom account, and the
+   * chosen platform's note from data/platforms.yaml. */
+  var typeExplanation = form.querySelector('[data-account-type-explanation]');
+  var classroomGuidance = form.querySelector('[data-classroom-guidance]');
+  var platformNote = form.querySelector('[data-platform-note]');
+  function updateChoices() {
+    var t = value('account.type');
+    var dd = t && form.querySelector('[data-account-type-explains="' + t + '"]');
+    typeExplanation.textContent = dd ? dd.textContent : '';
+    classroomGuidance.hidden = t !== 'classroom';
+    var p = site.platforms.approved.filter(function (x) { return x.id === value('account.platform'); })[0];
+    platformNote.textContent = p && p.note ? p.name + ': ' + p.note : '';
+    platformNote.hidden = !(p && p.note);
+    updatePicker.hidden = kind() !== 'update';
+  }
+  /* "I will be an administrator": Administrator 1 is the requester, kept in step while it is ticked. */
+  var requesterAdmin = form.querySelector('[data-requester-admin]');
+  function syncRequesterAdmin() {
+    if (!requesterAdmin.checked) return;
+    var first = adminList.querySelector('[data-admin]');
+    if (!first) return;
+    first.querySelector('[data-admin-field="name"]').value = value('requester.name');
+    first.querySelector('[data-admin-field="email"]').value = value('requester.email');
+    prefillCodes(first);
+    checkCodeOwners(first);
+  }
+  requesterAdmin.addEventListener('change', function () { syncRequesterAdmin(); saveDraft(); });
+  field('requester.name').addEventListener('input', syncRequesterAdmin);
+  field('requester.email').addEventListener('input', syncRequesterAdmin);
+  updateSelect.addEventListener('change', function () {
+    var a = (site.accounts || []).filter(function (x) { return x.id === updateSelect.value; })[0];
+    if (!a) return;
+    field('account.type').value = a.type;
+    field('account.unit').value = a.unit;
+    field('account.name').value = a.name || '';
+    field('account.platform').value = a.platform;
+    field('account.handle').value = a.handle;
+    field('account.url').value = a.url || '';
+  });
 
   form.querySelector('[data-add-admin]').addEventListener('click', function () {
     var node = addAdmin(null); node.querySelector('input').focus(); saveDraft();
   });
-  form.querySelector('[data-clear-form]').addEventListener('click', function () {
-    try { localStorage.removeItem(DRAFT); } catch (e) { /* ignore */ }
-    form.reset(); adminList.innerHTML = ''; addAdmin(null); clearErrors(); summary.hidden = true; result.hidden = true; updatePrincipal();
-  });
+  /* Start over (or a new request after one is ready): asks first, then forgets the draft and the prepared request. */
+  function startOver() {
+    if (!window.confirm('Start over? This clears the form' + (result.hidden ? '' : ' and the request you prepared') + ' in this browser. Download or send a prepared request first if you still need it.')) return false;
+    try { localStorage.removeItem(DRAFT); localStorage.removeItem(READY); } catch (e) { /* ignore */ }
+    form.reset(); adminList.innerHTML = ''; addAdmin(null); clearErrors(); summary.hidden = true; result.hidden = true;
+    document.body.classList.remove('request-ready');
+    updatePrincipal(); updateChoices();
+    field('requester.name').focus();
+    return true;
+  }
+  form.querySelector('[data-clear-form]').addEventListener('click', startOver);
+  result.querySelector('[data-new-request]').addEventListener('click', startOver);
   form.addEventListener('input', saveDraft);
-  form.addEventListener('change', function () { updatePrincipal(); saveDraft(); });
+  form.addEventListener('change', function () { updatePrincipal(); updateChoices(); saveDraft(); });
   restoreDraft();
   updatePrincipal();
+  updateChoices();
+  // A request prepared before a reload is shown again until a new one is started.
+  try { var kept = JSON.parse(localStorage.getItem(READY) || 'null'); if (kept && kept.json) showReady(kept); } catch (e) { /* storage off */ }
 })();

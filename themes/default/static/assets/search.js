@@ -98,10 +98,13 @@
       });
     });
     var count = function (d) { var n = 0, f = found[d]; while (f) { n += f & 1; f >>= 1; } return n; };
-    // Only sections with every word of the query (as a whole word, a stem or a word's start).
-    var hits = seen.filter(function (d) { return count(d) === terms.length; });
+    // Sections with every word of the query (as a whole word, a stem or a word's start) first; then,
+    // for a question of three words or more ("can I delete a rude comment"), sections with at least
+    // half of them, those with more of the words first.
+    var need = terms.length <= 2 ? terms.length : Math.ceil(terms.length / 2);
+    var hits = seen.filter(function (d) { return count(d) >= need; });
     hits.idf = idfs;
-    hits.sort(function (a, b) { return score[b] - score[a] || a - b; });
+    hits.sort(function (a, b) { return count(b) - count(a) || score[b] - score[a] || a - b; });
     return hits;
   }
 
@@ -154,20 +157,84 @@
 
   function say(text) { status.textContent = text; }
 
+  /* Platforms by the names people type (data/platforms.yaml: name, the regulation's spelling, id and
+   * `aliases`, via assets/site-data.js): a query naming one searches for the platform's id (so `x`,
+   * `Snap Chat` or `insta` find what `twitter`, `snapchat` or `instagram` find), and a platform that is
+   * not approved is named first, with the way to the list and the request process. */
+  var notice = document.querySelector('[data-search-notice]');
+  function aliasKey(s) { return String(s).toLowerCase().split(/[\s\-]+/).filter(Boolean).join(' '); }
+  var NAMES = (function () {
+    var p = (window.POLICYSITE || {}).platforms, out = [];
+    if (!p) return out;
+    [['approved', p.approved], ['barred', p.barred], ['former', p.former], ['not_listed', p.not_listed]].forEach(function (g) {
+      (g[1] || []).forEach(function (pl) {
+        var names = [pl.id, pl.name, pl.as_written].concat(pl.aliases || []);
+        // "X (formerly Twitter)": the name before a bracket is a name too.
+        if (/\(/.test(pl.name)) names.push(pl.name.replace(/\s*\(.*$/, ''));
+        names.forEach(function (n) { if (n) out.push({ key: aliasKey(n), platform: pl, status: g[0] }); });
+      });
+    });
+    out.sort(function (a, b) { return b.key.length - a.key.length; });
+    return out;
+  })();
+  /* Abbreviations staff type for words the regulation spells out. */
+  var ABBREVIATIONS = { flsa: 'fair labor standards act', pra: 'public records act', pii: 'personally identifiable information', pro: 'public records officer' };
+  /* The query with platform names replaced by ids (and abbreviations spelled out), and the platforms it names. */
+  function expand(q) {
+    var words = aliasKey(q).split(' '), spelled = false;
+    words = words.map(function (w) { if (ABBREVIATIONS[w]) { spelled = true; return ABBREVIATIONS[w]; } return w; });
+    if (spelled) q = words.join(' ');
+    var text = ' ' + aliasKey(q).replace(/[^\w.\s-]+/g, ' ') + ' ', named = [];
+    NAMES.forEach(function (n) {
+      var at = text.indexOf(' ' + n.key + ' ');
+      if (at < 0) return;
+      text = text.slice(0, at) + ' ' + n.platform.id.replace(/-/g, ' ') + ' ' + text.slice(at + n.key.length + 2);
+      if (named.every(function (m) { return m.platform.id !== n.platform.id; })) named.push(n);
+    });
+    return { q: named.length ? text.trim() : q, named: named };
+  }
+  function showNotice(named) {
+    if (!notice) return '';
+    notice.innerHTML = '';
+    var bad = named.filter(function (n) { return n.status !== 'approved'; });
+    bad.forEach(function (n) {
+      var p = document.createElement('p'), why = n.status === 'barred' ? ' Regulation 6973.1R does not allow it for District accounts.'
+        : n.status === 'former' ? ' It has been removed from the list.' : '';
+      var site = window.POLICYSITE || {};
+      p.appendChild(document.createTextNode(n.platform.name + ' is not on the approved list.' + why + ' See the '));
+      var a = document.createElement(site.platforms_page != null ? 'a' : 'span');
+      if (site.platforms_page != null) a.href = root + site.platforms_page + 'index.html#platform-' + n.platform.id;
+      a.textContent = 'approved platforms';
+      p.appendChild(a);
+      if (site.request != null) {
+        p.appendChild(document.createTextNode(' and '));
+        var r = document.createElement('a');
+        r.href = root + site.request + 'index.html';
+        r.textContent = 'how to request an account';
+        p.appendChild(r);
+        p.appendChild(document.createTextNode(' on an approved platform'));
+      }
+      p.appendChild(document.createTextNode('.'));
+      notice.appendChild(p);
+    });
+    notice.hidden = !bad.length;
+    return bad.map(function (n) { return n.platform.name + ' is not on the approved list. '; }).join('');
+  }
+
   function find(c) {
-    var q = c.q;
+    var q = c.q, x = expand(q), first = showNotice(x.named);
     return loadEntry().then(function () {
-      c.terms = core.queryTerms(q, entry);
+      c.terms = core.queryTerms(x.q, entry);
       if (!c.terms.length) return null;
       var need = Array.from(new Set(c.terms.map(shardOf)));
       return Promise.all(need.map(function (n) { return loadPart('s', n); }));
     }).then(function () {
       if (c !== current) return;
-      if (!c.terms.length) { say('No results for “' + q + '”. Use words of ' + entry.min + ' letters or more.'); return; }
+      if (!c.terms.length) { say(first + 'No results for “' + q + '”. Use words of ' + entry.min + ' letters or more.'); return; }
       c.hits = rank(c.terms);
       var all = c.hits.length;
-      if (!all) { say('No results for “' + q + '”. Try fewer or different words.'); return; }
-      say(all + (all === 1 ? ' result' : ' results') + ' for “' + q + '”.');
+      if (!all) { say(first + 'No results for “' + q + '”. Try fewer or different words.'); return; }
+      say(first + all + (all === 1 ? ' result' : ' results') + ' for “' + q + '”.');
       return showMore();
     });
   }
@@ -182,7 +249,7 @@
     current = c;
     list.innerHTML = '';
     if (more) more.hidden = true;
-    if (!q) { say(''); return Promise.resolve(); }
+    if (!q) { say(''); showNotice([]); return Promise.resolve(); }
     return find(c).catch(function (err) {
       if (!err.stale || c !== current) throw err;
       reload();
