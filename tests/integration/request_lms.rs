@@ -298,9 +298,8 @@ fn a_row_for_another_course_with_a_longer_name_does_not_count() {
     let site = TestSite::bundled();
     let pr = rev(&site, "public-records");
     let req = request_without_code(&site);
-    for module in
-        ["public-records", "public-records-scorm12.zip", "Public Records Act and records retention (revision 2)"]
-    {
+    let titled = format!("Public Records Act and records retention (revision {pr})");
+    for module in ["public-records", "public-records-scorm12.zip", &titled] {
         let (s, out) =
             with_lms(&site, &req, &format!("{HEADER}{}", row(ADMIN, module, "passed", "2026-11-20", pr)), FLAGS);
         assert_eq!(s, 0, "{module}: {out}");
@@ -496,7 +495,8 @@ fn windows_1252_and_utf16_exports_are_decoded() {
 fn ambiguous_dates_need_a_format_and_two_digit_years_are_refused() {
     let site = TestSite::bundled();
     let req = request_without_code(&site);
-    let csv = format!("{HEADER}{ADMIN},public-records,passed,90,05/11/2026,2\n");
+    let pr = rev(&site, "public-records");
+    let csv = format!("{HEADER}{ADMIN},public-records,passed,90,05/11/2026,{pr}\n");
     let (s, out) = with_lms(&site, &req, &csv, FLAGS);
     assert_eq!(s, 2, "{out}");
     assert!(out.contains("report.csv:2: column `Completed At`: `05/11/2026` is ambiguous"), "{out}");
@@ -518,17 +518,22 @@ fn ambiguous_dates_need_a_format_and_two_digit_years_are_refused() {
 fn revision_values_and_a_revision_column_read_by_default() {
     let site = TestSite::bundled();
     let req = request_without_code(&site);
-    for value in ["v2", "Version 2", "revision 2", "r2", "2"] {
+    let pr = rev(&site, "public-records");
+    let read = format!("public-records: VALID, LMS report report.csv, line 2: revision {pr}, completed 2026-11-20");
+    for value in [format!("v{pr}"), format!("Version {pr}"), format!("revision {pr}"), format!("r{pr}"), pr.to_string()]
+    {
         let (s, out) =
             with_lms(&site, &req, &format!("{HEADER}{ADMIN},public-records,passed,90,2026-11-20,{value}\n"), FLAGS);
         assert_eq!(s, 0, "{value}: {out}");
+        assert!(out.contains(&read), "{value}: {out}");
     }
     // No --lms-revision-column: a column named `revision` is read.
     let csv = format!(
-        "Student Email,Course,Completion Status,Completed At,Revision\n{ADMIN},public-records,passed,2026-11-20,v2\n"
+        "Student Email,Course,Completion Status,Completed At,Revision\n{ADMIN},public-records,passed,2026-11-20,v{pr}\n"
     );
     let (s, out) = with_lms(&site, &req, &csv, &FLAGS[..8]);
     assert_eq!(s, 0, "{out}");
+    assert!(out.contains(&read), "{out}");
 }
 
 #[test]
