@@ -15,15 +15,53 @@ fn rev(site: &TestSite, quiz: &str) -> u32 {
     policysite::quiz::load_all(site.path()).expect("quizzes").get(quiz).expect("quiz").revision
 }
 
+/// One published revision of `quiz` as the site's `quizzes/revisions.lock` records it (read as JSON,
+/// not through the code under test): its publication date, and the retraining deadline it set for
+/// holders of the revision before it (`retrain_by`).
+struct Published {
+    published: String,
+    retrain_by: Option<String>,
+}
+
+fn lock(site: &TestSite, quiz: &str, revision: u32) -> Published {
+    let text = site.read("quizzes/revisions.lock");
+    let v: Value = serde_json::from_str(&text).expect("quizzes/revisions.lock is JSON");
+    let entry = v["quizzes"][quiz]
+        .as_array()
+        .and_then(|a| a.iter().find(|e| e["revision"] == revision))
+        .unwrap_or_else(|| panic!("quizzes/revisions.lock has no revision {revision} of `{quiz}`"));
+    Published {
+        published: entry["published"].as_str().expect("published").to_string(),
+        retrain_by: entry["retrain_by"].as_str().map(str::to_string),
+    }
+}
+
+/// The date `quiz`'s `revision` was published.
+fn published(site: &TestSite, quiz: &str, revision: u32) -> String {
+    lock(site, quiz, revision).published
+}
+
+/// Until when a completion of `revision` counts once the next revision is out (`retrain_by` of the next).
+fn retraining_due(site: &TestSite, quiz: &str, revision: u32) -> String {
+    lock(site, quiz, revision + 1).retrain_by.unwrap_or_else(|| {
+        panic!("revision {} of `{quiz}` gives revision {revision} no retraining window", revision + 1)
+    })
+}
+
 fn row(email: &str, quiz: &str, status: &str, date: &str, revision: u32) -> String {
     format!("{email},{quiz},{status},90,{date},{revision}\n")
 }
 
 fn with_lms(site: &TestSite, req: &Value, csv: &str, extra: &[&str]) -> (i32, String) {
+    with_lms_on(site, TODAY, req, csv, extra)
+}
+
+/// [`with_lms`] checked on `today`.
+fn with_lms_on(site: &TestSite, today: &str, req: &Value, csv: &str, extra: &[&str]) -> (i32, String) {
     site.write("report.csv", csv);
     let f = write_request(site, "req.json", req);
     let report = site.path().join("report.csv");
-    let mut args = vec!["request", "check", "--today", TODAY, &f, "--lms-report", report.to_str().expect("utf8")];
+    let mut args = vec!["request", "check", "--today", today, &f, "--lms-report", report.to_str().expect("utf8")];
     args.extend_from_slice(extra);
     run(site, &args)
 }
@@ -187,20 +225,25 @@ fn a_scorm_package_title_names_quiz_and_revision() {
     let site = TestSite::bundled();
     quiz_support::close_retraining_window(&site, "public-records");
     let pr = rev(&site, "public-records");
+    // Passed on the day the current revision was published, checked that day.
+    let on = published(&site, "public-records", pr);
     let req = request_without_code(&site);
     let header = "Student Email,Course,Completion Status,Completed At\n";
     let flags = &FLAGS[..8];
     let title = "Public Records Act and records retention";
     let (s, out) =
-        with_lms(&site, &req, &format!("{header}{ADMIN},{title} (revision {pr}),passed,2026-11-28\n"), flags);
+        with_lms_on(&site, &on, &req, &format!("{header}{ADMIN},{title} (revision {pr}),passed,{on}\n"), flags);
     assert_eq!(s, 0, "{out}");
-    assert!(out.contains("public-records: VALID, LMS report report.csv"), "{out}");
+    assert!(
+        out.contains(&format!("public-records: VALID, LMS report report.csv, line 2: revision {pr}, completed {on}")),
+        "{out}"
+    );
     let old = pr - 1;
     let (s, out) =
-        with_lms(&site, &req, &format!("{header}{ADMIN},{title} (revision {old}),passed,2026-11-28\n"), flags);
+        with_lms_on(&site, &on, &req, &format!("{header}{ADMIN},{title} (revision {old}),passed,{on}\n"), flags);
     assert_eq!(s, 1, "{out}");
     assert!(out.contains(&format!("the LMS completion is for revision {old}")), "{out}");
-    let (s, out) = with_lms(&site, &req, &format!("{header}{ADMIN},{title},passed,2026-11-28\n"), flags);
+    let (s, out) = with_lms_on(&site, &on, &req, &format!("{header}{ADMIN},{title},passed,{on}\n"), flags);
     assert_eq!(s, 1, "{out}");
     assert!(out.contains("does not say which quiz revision was passed"), "{out}");
 }
@@ -255,9 +298,8 @@ fn a_row_for_another_course_with_a_longer_name_does_not_count() {
     let site = TestSite::bundled();
     let pr = rev(&site, "public-records");
     let req = request_without_code(&site);
-    for module in
-        ["public-records", "public-records-scorm12.zip", "Public Records Act and records retention (revision 2)"]
-    {
+    let titled = format!("Public Records Act and records retention (revision {pr})");
+    for module in ["public-records", "public-records-scorm12.zip", &titled] {
         let (s, out) =
             with_lms(&site, &req, &format!("{HEADER}{}", row(ADMIN, module, "passed", "2026-11-20", pr)), FLAGS);
         assert_eq!(s, 0, "{module}: {out}");
@@ -271,7 +313,14 @@ fn a_row_for_another_course_with_a_longer_name_does_not_count() {
 
 // ---- Issue 20: real exports (tests/fixtures/lms/, shapes documented in its README) ----
 
-/// A fixture copied into the site, and the flags its export needs.
+/// The public-records revision the fixtures were exported for, and the day it was published (the
+/// bundled lock's current revision). When the bundled quiz moves on, `every_vendor_export_reads_to_the_same_evidence`
+/// says so; move the fixtures with `tests/fixtures/lms/rebase.py` and update these two.
+const FIXTURE_REVISION: u32 = 3;
+const FIXTURE_DATE: &str = "2026-12-05";
+
+/// A fixture copied into the site, and the flags its export needs (`{revision}` and `{date}` stand for
+/// [`FIXTURE_REVISION`] and [`FIXTURE_DATE`]).
 struct Export {
     file: &'static str,
     flags: &'static [&'static str],
@@ -288,13 +337,13 @@ const EXPORTS: &[Export] = &[
             "--lms-date-column",
             "Last accessed on",
             "--lms-quiz-column",
-            "Public Records Act and records retention (revision 2)=public-records",
+            "Public Records Act and records retention (revision {revision})=public-records",
         ],
         line: 3,
     },
     Export {
         file: "canvas-gradebook.csv",
-        flags: &["--lms-mapping", "canvas-mapping.yaml", "--lms-undated-as", "2026-11-28"],
+        flags: &["--lms-mapping", "canvas-mapping.yaml", "--lms-undated-as", "{date}"],
         line: 3,
     },
     Export {
@@ -305,9 +354,9 @@ const EXPORTS: &[Export] = &[
             "--lms-email-domain",
             "tacoma.k12.wa.us",
             "--lms-quiz-column",
-            "Public Records Act and records retention (revision 2)=public-records",
+            "Public Records Act and records retention (revision {revision})=public-records",
             "--lms-undated-as",
-            "2026-11-28",
+            "{date}",
         ],
         line: 2,
     },
@@ -328,6 +377,9 @@ const EXPORTS: &[Export] = &[
             "Score",
             "--lms-passed",
             "Completed",
+            // Excel on a US Windows writes MM/DD/YYYY; 12/05/2026 alone does not settle the order.
+            "--lms-date-format",
+            "%m/%d/%Y",
         ],
         line: 2,
     },
@@ -351,15 +403,21 @@ const EXPORTS: &[Export] = &[
     },
 ];
 
-/// `request check --json` with one export; returns (exit, JSON or stderr).
+/// `request check --json` with one export, on the day it was taken ([`FIXTURE_DATE`]); returns
+/// (exit, JSON, stderr).
 fn check_export(site: &TestSite, req: &Value, e: &Export, extra: &[&str]) -> (i32, Value, String) {
     let src = std::path::Path::new(common::REPO).join("tests/fixtures/lms");
     for f in [e.file, "canvas-mapping.yaml"] {
         std::fs::copy(src.join(f), site.path().join(f)).expect("copy fixture");
     }
     let f = write_request(site, "req.json", req);
-    let mut args = vec!["request", "check", "--json", "--today", TODAY, &f, "--lms-report", e.file];
-    args.extend_from_slice(e.flags);
+    let flags: Vec<String> = e
+        .flags
+        .iter()
+        .map(|a| a.replace("{revision}", &FIXTURE_REVISION.to_string()).replace("{date}", FIXTURE_DATE))
+        .collect();
+    let mut args = vec!["request", "check", "--json", "--today", FIXTURE_DATE, &f, "--lms-report", e.file];
+    args.extend(flags.iter().map(String::as_str));
     args.extend_from_slice(extra);
     let o = std::process::Command::new(env!("CARGO_BIN_EXE_policysite"))
         .current_dir(site.path())
@@ -372,11 +430,20 @@ fn check_export(site: &TestSite, req: &Value, e: &Export, extra: &[&str]) -> (i3
     (o.status.code().unwrap_or(-1), v, String::from_utf8_lossy(&o.stderr).into_owned())
 }
 
-/// Every export shape reads to the same evidence: Kim passed revision 2 of public-records on
-/// 2026-11-28 (the day revision 2 was published in the bundled site), at the row or cell where the export says so; the other learners' rows do not count.
+/// Every export shape reads to the same evidence: Kim passed the current revision of public-records on
+/// the day it was published in the bundled site, at the row or cell where the export says so; the
+/// other learners' rows do not count.
 #[test]
 fn every_vendor_export_reads_to_the_same_evidence() {
     let site = TestSite::bundled();
+    let (pr, on) = (rev(&site, "public-records"), published(&site, "public-records", rev(&site, "public-records")));
+    assert!(
+        pr == FIXTURE_REVISION && on == FIXTURE_DATE,
+        "tests/fixtures/lms/ hold public-records revision {FIXTURE_REVISION} published {FIXTURE_DATE}, but the bundled \
+         quizzes/revisions.lock's current revision is {pr}, published {on}: run \
+         `python3 tests/fixtures/lms/rebase.py {FIXTURE_REVISION} {FIXTURE_DATE} {pr} {on}` and set FIXTURE_REVISION and \
+         FIXTURE_DATE in tests/integration/request_lms.rs (see tests/fixtures/lms/README.md)"
+    );
     let req = request_without_code(&site);
     let mut seen = Vec::new();
     for e in EXPORTS {
@@ -386,7 +453,7 @@ fn every_vendor_export_reads_to_the_same_evidence() {
         assert_eq!(ev["quiz"], "public-records", "{}: {v}", e.file);
         assert_eq!(ev["used"], "lms_report", "{}: {v}", e.file);
         let lms = ev["lms"].as_str().unwrap_or_default();
-        assert_eq!(lms, format!("passed revision 2 on 2026-11-28 ({}, line {})", e.file, e.line), "{}", e.file);
+        assert_eq!(lms, format!("passed revision {pr} on {on} ({}, line {})", e.file, e.line), "{}", e.file);
         seen.push(lms.split(" (").next().unwrap_or_default().to_string());
         // José's attempt in the same file is a fail; Pat has no attempt (Moodle lists "Not attempted").
         for (who, want) in [
@@ -406,7 +473,7 @@ fn every_vendor_export_reads_to_the_same_evidence() {
         }
     }
     seen.dedup();
-    assert_eq!(seen, vec!["passed revision 2 on 2026-11-28".to_string()]);
+    assert_eq!(seen, vec![format!("passed revision {pr} on {on}")]);
 }
 
 #[test]
@@ -428,7 +495,8 @@ fn windows_1252_and_utf16_exports_are_decoded() {
 fn ambiguous_dates_need_a_format_and_two_digit_years_are_refused() {
     let site = TestSite::bundled();
     let req = request_without_code(&site);
-    let csv = format!("{HEADER}{ADMIN},public-records,passed,90,05/11/2026,2\n");
+    let pr = rev(&site, "public-records");
+    let csv = format!("{HEADER}{ADMIN},public-records,passed,90,05/11/2026,{pr}\n");
     let (s, out) = with_lms(&site, &req, &csv, FLAGS);
     assert_eq!(s, 2, "{out}");
     assert!(out.contains("report.csv:2: column `Completed At`: `05/11/2026` is ambiguous"), "{out}");
@@ -450,17 +518,22 @@ fn ambiguous_dates_need_a_format_and_two_digit_years_are_refused() {
 fn revision_values_and_a_revision_column_read_by_default() {
     let site = TestSite::bundled();
     let req = request_without_code(&site);
-    for value in ["v2", "Version 2", "revision 2", "r2", "2"] {
+    let pr = rev(&site, "public-records");
+    let read = format!("public-records: VALID, LMS report report.csv, line 2: revision {pr}, completed 2026-11-20");
+    for value in [format!("v{pr}"), format!("Version {pr}"), format!("revision {pr}"), format!("r{pr}"), pr.to_string()]
+    {
         let (s, out) =
             with_lms(&site, &req, &format!("{HEADER}{ADMIN},public-records,passed,90,2026-11-20,{value}\n"), FLAGS);
         assert_eq!(s, 0, "{value}: {out}");
+        assert!(out.contains(&read), "{value}: {out}");
     }
     // No --lms-revision-column: a column named `revision` is read.
     let csv = format!(
-        "Student Email,Course,Completion Status,Completed At,Revision\n{ADMIN},public-records,passed,2026-11-20,v2\n"
+        "Student Email,Course,Completion Status,Completed At,Revision\n{ADMIN},public-records,passed,2026-11-20,v{pr}\n"
     );
     let (s, out) = with_lms(&site, &req, &csv, &FLAGS[..8]);
     assert_eq!(s, 0, "{out}");
+    assert!(out.contains(&read), "{out}");
 }
 
 #[test]
@@ -509,7 +582,10 @@ fn a_title_prefix_or_one_cell_for_two_quizzes_does_not_count() {
         &site,
         &req,
         moodle,
-        &["--lms-quiz-column", "Public Records Act and records retention (revision 2) =ferpa-student-records"],
+        &[
+            "--lms-quiz-column",
+            &format!("Public Records Act and records retention (revision {FIXTURE_REVISION}) =ferpa-student-records"),
+        ],
     );
     assert_eq!(s, 2, "{err}");
     assert!(err.contains("mapped to both"), "{err}");
@@ -541,7 +617,7 @@ fn an_lms_pass_of_a_superseded_revision_is_noted_with_its_deadline() {
     assert_eq!(s, 0, "{out}");
     assert!(
         out.contains(&format!(
-            "administrators[0].codes.public-records: LMS report: passed revision {old} on 2026-11-20, revision {old} superseded; retraining due by 2027-01-31"
+            "Administrator 1, codes.public-records: LMS report: passed revision {old} on 2026-11-20, revision {old} superseded; retraining due by 2027-01-31"
         )),
         "{out}"
     );
@@ -549,33 +625,55 @@ fn an_lms_pass_of_a_superseded_revision_is_noted_with_its_deadline() {
 
 /// After a package replacement that kept learners' tracks (stable identifiers; Moodle), the LMS lists
 /// an attempt of the old revision under the new title. A revision read from a title therefore
-/// yields to the completion date: an attempt dated before revision 2 was published (2026-11-28 in the
-/// bundled site; revision 1: 2026-11-27) is an attempt of revision 1, counted only inside revision 1's retraining window. A
-/// revision value in a revision column is data and is taken as written.
+/// yields to the completion date: an attempt dated before the current revision N was published (dates
+/// from the bundled `quizzes/revisions.lock`), and on or after revision N-1 was, is an attempt of
+/// revision N-1, counted only inside N-1's retraining window. A revision value in a revision column
+/// is data and is taken as written.
 #[test]
 fn a_title_revision_older_than_its_publication_is_the_revision_current_then() {
     let site = TestSite::bundled();
     let req = request_without_code(&site);
+    let pr = rev(&site, "public-records");
+    let old = pr - 1;
+    // Checked on the day the current revision was published; the attempt is from the day the one before was.
+    let today = published(&site, "public-records", pr);
+    let then = published(&site, "public-records", old);
+    assert!(then < today, "revision {old} ({then}) is published before revision {pr} ({today})");
+    let due = retraining_due(&site, "public-records", old);
     let header = "Student Email,Course,Completion Status,Completed At\n";
-    let titled = format!("{header}{ADMIN},Public Records Act and records retention (revision 2),passed,2026-11-27\n");
-    let (s, out) = with_lms(&site, &req, &titled, &FLAGS[..8]);
+    let titled = format!("{header}{ADMIN},Public Records Act and records retention (revision {pr}),passed,{then}\n");
+    let (s, out) = with_lms_on(&site, &today, &req, &titled, &FLAGS[..8]);
     assert_eq!(s, 0, "{out}");
     assert!(
-        out.contains(
-            "LMS report: passed revision 1 on 2026-11-27, revision 1 superseded; retraining due by 2027-02-26"
-        ),
+        out.contains(&format!(
+            "LMS report: passed revision {old} on {then}, revision {old} superseded; retraining due by {due}"
+        )),
         "{out}"
     );
-    let (s, out) =
-        with_lms(&site, &req, &format!("{HEADER}{}", row(ADMIN, "public-records", "passed", "2026-11-20", 2)), FLAGS);
+    // Before every published revision (revision 1's date from the lock).
+    let before_all = "2026-11-20";
+    assert!(before_all < published(&site, "public-records", 1).as_str(), "{before_all} is before revision 1");
+    let (s, out) = with_lms_on(
+        &site,
+        &today,
+        &req,
+        &format!("{HEADER}{}", row(ADMIN, "public-records", "passed", before_all, pr)),
+        FLAGS,
+    );
     assert_eq!(s, 0, "{out}");
+    assert!(
+        out.contains(&format!(
+            "public-records: VALID, LMS report report.csv, line 2: revision {pr}, completed {before_all}"
+        )),
+        "{out}"
+    );
     assert!(!out.contains("retraining due by"), "a revision column is taken as written: {out}");
     // Older than every published revision: not counted.
-    let (s, out) = with_lms(&site, &req, &titled.replace("2026-11-27", "2026-11-20"), &FLAGS[..8]);
+    let (s, out) = with_lms_on(&site, &today, &req, &titled.replace(&then, before_all), &FLAGS[..8]);
     assert_eq!(s, 1, "{out}");
-    assert!(out.contains("older than revision 2 (2026-11-28), which the title names"), "{out}");
+    assert!(out.contains(&format!("older than revision {pr} ({today}), which the title names")), "{out}");
     quiz_support::close_retraining_window(&site, "public-records");
-    let (s, out) = with_lms(&site, &req, &titled, &FLAGS[..8]);
+    let (s, out) = with_lms_on(&site, &today, &req, &titled, &FLAGS[..8]);
     assert_eq!(s, 1, "{out}");
-    assert!(out.contains("the LMS completion is for revision 1"), "{out}");
+    assert!(out.contains(&format!("the LMS completion is for revision {old}")), "{out}");
 }
