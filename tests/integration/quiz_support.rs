@@ -11,11 +11,17 @@ pub const QUIZ: &str = "quizzes/public-records.yaml";
 /// The bundled public-records quiz's current revision. Each training round that changes what the quiz
 /// asks raises it, so tests name revisions relative to it instead of by number.
 pub fn rev() -> u32 {
-    let text = std::fs::read_to_string(Path::new(crate::common::REPO).join(QUIZ)).expect("bundled quiz");
+    revision_of("public-records")
+}
+
+/// The current revision of bundled quiz `id` (quizzes/{id}.yaml).
+pub fn revision_of(id: &str) -> u32 {
+    let file = format!("quizzes/{id}.yaml");
+    let text = std::fs::read_to_string(Path::new(crate::common::REPO).join(&file)).expect("bundled quiz");
     text.lines()
         .find_map(|l| l.strip_prefix("revision: "))
         .and_then(|n| n.trim().parse().ok())
-        .expect("`revision:` in the bundled quiz")
+        .unwrap_or_else(|| panic!("`revision:` in the bundled {file}"))
 }
 
 /// The revision after [`rev`], as text for [`set_revision`].

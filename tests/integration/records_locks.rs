@@ -10,11 +10,24 @@ use policysite::date::Date;
 use policysite::quiz::{self, code};
 use quiz_support::*;
 
-/// A code of revision 1 of public-records, from the key the lock kept (the bundled quiz is at 2).
+/// A code of revision 1 of public-records, from the key the lock kept (the bundled quiz is past it).
 fn revision_1_code(site: &TestSite) -> String {
+    old_code(site, 1)
+}
+
+/// A code of published revision `revision` of public-records, made from the key the lock kept, on the
+/// day the lock says that revision was published.
+fn old_code(site: &TestSite, revision: u32) -> String {
     let lock = quiz::lock::read(site.path()).expect("lock");
-    let key = lock.entries("public-records")[0].key_bytes().expect("revision 1 key");
-    code::issue(&key, "public-records", 1, ADMIN, code::day_of(Date::parse("2026-11-27").expect("d")).expect("day"))
+    let entry = lock.entries("public-records").iter().find(|p| p.revision == revision).expect("revision in the lock");
+    let key = entry.key_bytes().expect("key of the revision");
+    let day = code::day_of(entry.published.expect("publication date")).expect("day");
+    code::issue(&key, "public-records", revision, ADMIN, day)
+}
+
+/// `days` days after `date`.
+fn plus(date: Date, days: i64) -> Date {
+    Date::from_days(date.to_days() + days)
 }
 
 /// `policy-revisions.lock` of examples/revised-site as the first format wrote it.
@@ -196,15 +209,31 @@ fn keys_of(site: &TestSite) -> Vec<(u32, String)> {
 
 /// The lock is append-only: answer change → publish → another change → publish keeps every key, and
 /// every code ever issued for a published revision verifies, VALID or with its retraining note, as
-/// its dates say.
+/// its dates say. Revisions and dates are relative to the bundled quiz's current revision and the
+/// lock's last publication, so raising the revision does not change what this asserts.
 #[test]
 fn a_sequence_of_publishes_keeps_every_code_verifiable() {
     let site = TestSite::bundled();
-    let mut codes = vec![(1, revision_1_code(&site)), (2, code_now(&site, ADMIN, "2026-11-28"))];
+    let r = rev();
+    let lock = quiz::lock::read(site.path()).expect("lock");
+    let bundled = lock.entries("public-records");
+    assert_eq!(bundled.iter().map(|p| p.revision).collect::<Vec<_>>(), (1..=r).collect::<Vec<_>>());
+    let last = bundled.iter().filter_map(|p| p.published).max().expect("publication dates");
+    // Codes are made on the day after the last publication and verified 40 days later; the test's
+    // retraining windows close after that.
+    let (made, verified) = (plus(last, 1), plus(last, 41));
+    let windows = [plus(verified, 45), plus(verified, 76)];
+    // Until when codes of each revision count: the `retrain_by` of the revision after it.
+    let mut due: Vec<(u32, Date)> = bundled
+        .windows(2)
+        .map(|w| (w[0].revision, w[1].retrain_by.expect("the bundled quiz gives earlier revisions a window")))
+        .collect();
+    let mut codes: Vec<(u32, String)> = (1..r).map(|k| (k, old_code(&site, k))).collect();
+    codes.push((r, code_now(&site, ADMIN, &made.to_string())));
     let mut keys = keys_of(&site);
-    for (revision, qid, answer, retrain_by) in
-        [(3, "personal-phone", "0", "2027-03-01"), (4, "five-days", "0", "2027-04-01")]
-    {
+    for (step, (qid, answer)) in [("personal-phone", "0"), ("five-days", "0")].into_iter().enumerate() {
+        let revision = r + 1 + step as u32;
+        let retrain_by = windows[step];
         let text = set_answer(&set_revision(&site.read(QUIZ), &revision.to_string()), qid, answer);
         site.write(
             QUIZ,
@@ -218,43 +247,67 @@ fn a_sequence_of_publishes_keeps_every_code_verifiable() {
         assert_eq!(now[..keys.len()], keys[..], "publish changed or dropped a key");
         assert_eq!(now.len(), keys.len() + 1);
         keys = now;
-        codes.push((revision, code_now(&site, ADMIN, "2026-12-02")));
+        due.push((revision - 1, retrain_by));
+        codes.push((revision, code_now(&site, ADMIN, &made.to_string())));
     }
+    assert_eq!(codes.len() as u32, r + 2);
+    let mut open_windows = 0;
     for (revision, c) in &codes {
-        let (status, out) = verify(&site, c, "2027-01-15");
-        assert_eq!(status, 0, "revision {revision}: {out}");
-        let expect = match revision {
-            4 => "VALID".to_string(),
-            1 => "VALID (revision 1 superseded; retraining due by 2027-02-26)".to_string(),
-            r => format!("VALID (revision {r} superseded; retraining due by 2027-0{}-01)", r + 1),
-        };
-        assert!(out.contains(&format!("revision {revision}, completed")) && out.contains(&expect), "{out}");
+        let (status, out) = verify(&site, c, &verified.to_string());
+        assert!(out.contains(&format!("revision {revision}, completed")), "{out}");
+        match due.iter().find(|(k, _)| k == revision) {
+            None => {
+                assert_eq!(*revision, r + 2, "only the newest revision has no window");
+                assert_eq!(status, 0, "revision {revision}: {out}");
+                assert!(out.contains(": VALID") && !out.contains("superseded"), "{out}");
+            }
+            Some((_, by)) if *by > verified => {
+                open_windows += 1;
+                assert_eq!(status, 0, "revision {revision}: {out}");
+                let expect = format!("VALID (revision {revision} superseded; retraining due by {by})");
+                assert!(out.contains(&expect), "expected {expect:?} in {out}");
+            }
+            // A window of the bundled lock that a later training round has let close.
+            Some((_, by)) => {
+                assert_eq!(status, 1, "revision {revision}: {out}");
+                assert!(out.contains(&format!("retraining was due by {by}")), "{out}");
+            }
+        }
     }
-    // After the windows close, as the dates say.
-    let (status, out) = verify(&site, &codes[1].1, "2027-03-02");
+    assert!(open_windows >= 2, "the test's own windows are open on {verified}");
+    // After the windows close, as the dates say: the code of revision r counts through its window
+    // (the day before it closes) and not after.
+    let current = &codes[r as usize - 1].1;
+    let (status, out) = verify(&site, current, &plus(windows[0], -1).to_string());
+    assert_eq!(status, 0, "{out}");
+    assert!(out.contains(&format!("retraining due by {}", windows[0])), "{out}");
+    let (status, out) = verify(&site, current, &plus(windows[0], 1).to_string());
     assert_eq!(status, 1, "{out}");
-    assert!(out.contains("retraining was due by 2027-03-01"), "{out}");
+    assert!(out.contains(&format!("retraining was due by {}", windows[0])), "{out}");
 }
 
-fn lock_at_revision_3(site: &TestSite, qid: &str) -> String {
+/// The lock as `publish` writes it once public-records is raised to the next revision with question
+/// `qid`'s answer changed; the site's lock is put back.
+fn lock_at_next_revision(site: &TestSite, qid: &str) -> String {
     let before = site.read(quiz::LOCK_FILE);
-    site.write(QUIZ, &set_answer(&set_revision(&site.read(QUIZ), "3"), qid, "0"));
+    site.write(QUIZ, &set_answer(&set_revision(&site.read(QUIZ), &next()), qid, "0"));
     publish(site);
     let after = site.read(quiz::LOCK_FILE);
     site.write(quiz::LOCK_FILE, &before);
     after
 }
 
-/// Two branches each published: the conflict keeps both sides' entries; two different revision 3s
+/// Two branches each published: the conflict keeps both sides' entries; two different next revisions
 /// (different answers, so different keys) are refused, and nothing is written.
 #[test]
 fn repair_merges_both_sides_and_refuses_two_different_keys_for_one_revision() {
     let site = TestSite::bundled();
-    let ours = lock_at_revision_3(&site, "personal-phone");
+    let ours = lock_at_next_revision(&site, "personal-phone");
     // Theirs: another quiz published a new revision.
+    let ferpa_rev = revision_of("ferpa-student-records");
     let f = "quizzes/ferpa-student-records.yaml";
     let ferpa = site.read(f);
-    site.write(f, &set_revision(&ferpa, "3"));
+    site.write(f, &set_revision(&ferpa, &(ferpa_rev + 1).to_string()));
     publish(&site);
     let theirs = site.read(quiz::LOCK_FILE);
     site.write(f, &ferpa);
@@ -267,20 +320,22 @@ fn repair_merges_both_sides_and_refuses_two_different_keys_for_one_revision() {
     assert_eq!(status, 0, "{out}");
     let lock = quiz::lock::read(site.path()).expect("repaired lock reads");
     let revs = |id: &str| lock.entries(id).iter().map(|p| p.revision).collect::<Vec<_>>();
-    assert_eq!((revs("public-records"), revs("ferpa-student-records")), (vec![1, 2, 3], vec![1, 2, 3]));
+    assert_eq!(
+        (revs("public-records"), revs("ferpa-student-records")),
+        ((1..=rev() + 1).collect(), (1..=ferpa_rev + 1).collect())
+    );
 
-    // Two branches published different answers as revision 3: refused.
+    // Two branches published different answers as the same next revision: refused.
     let site = TestSite::bundled();
-    let a = lock_at_revision_3(&site, "personal-phone");
-    let b = lock_at_revision_3(&site, "five-days");
+    let a = lock_at_next_revision(&site, "personal-phone");
+    let b = lock_at_next_revision(&site, "five-days");
     let damaged = conflicted(&a, &b);
     site.write(quiz::LOCK_FILE, &damaged);
     let (status, out) = run(&site, &["publish", "--repair"]);
     assert_eq!(status, 1, "{out}");
-    assert!(
-        out.contains("cannot repair: the two sides record different keys for revision 3 of quiz `public-records`"),
-        "{out}"
-    );
+    let expect =
+        format!("cannot repair: the two sides record different keys for revision {} of quiz `public-records`", next());
+    assert!(out.contains(&expect), "{out}");
     assert_eq!(site.read(quiz::LOCK_FILE), damaged);
 }
 

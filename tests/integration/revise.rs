@@ -46,8 +46,8 @@ fn new_site(extra: &[&str]) -> TestSite {
 }
 
 /// The walk-through of the README: revise, build (no change), edit one word (exactly that word),
-/// publish (recorded), revise again on the same date (refused).
-fn walk_through(site: &TestSite, page: &str, url: &str, first: &str, word: (&str, &str)) {
+/// publish (recorded under the policy's `number`), revise again on the same date (refused).
+fn walk_through(site: &TestSite, page: &str, number: &str, url: &str, first: &str, word: (&str, &str)) {
     let date = "2026-12-01";
     let o = revise(site, page, date, "Clarifies one word.");
     assert!(o.status.success(), "{}", out(&o));
@@ -80,7 +80,16 @@ fn walk_through(site: &TestSite, page: &str, url: &str, first: &str, word: (&str
     assert!(o.status.success(), "{}", out(&o));
     let rel = page.trim_start_matches("content/");
     assert!(out(&o).contains(&format!("policy revision {rel}@{date}: recorded as published")), "{}", out(&o));
-    assert!(site.read("policy-revisions.lock").contains(&format!("{rel} {date} ")));
+    // The lock records the revision under the policy's number, with its date.
+    let lock: serde_json::Value = serde_json::from_str(&site.read("policy-revisions.lock")).expect("lock is JSON");
+    let recorded = lock["policies"][number]["revisions"]
+        .as_array()
+        .unwrap_or_else(|| panic!("policy {number} in the lock:\n{lock:#}"))
+        .iter()
+        .filter(|r| r["date"] == date)
+        .count();
+    assert_eq!(recorded, 1, "revision {date} of policy {number} recorded once:\n{lock:#}");
+    assert_eq!(lock["policies"][number]["page"], rel, "{lock:#}");
     let feed = site.html("feed.xml");
     assert!(feed.contains("Clarifies one word."), "the feed tells staff: {feed}");
 
@@ -98,6 +107,7 @@ fn revise_build_compare_publish_on_the_bundled_site() {
     walk_through(
         &site,
         "content/regulation/6973-1r.md",
+        "6973.1R",
         "regulation/6973-1r/",
         "2016-06-07",
         ("Social media is an evolving", "Social media is an emerging"),
@@ -121,6 +131,7 @@ fn revise_build_compare_publish_on_a_new_site() {
     walk_through(
         &site,
         "content/regulation/social-media.md",
+        "0000R",
         "regulation/social-media/",
         "2026-01-01",
         ("This page holds", "This page keeps"),
