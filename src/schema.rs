@@ -60,6 +60,11 @@ pub fn all() -> Vec<SchemaFile> {
             "content/**/*.md (the YAML between the --- lines)",
             "policysite page front matter",
         ),
+        generate::<crate::policy::revisions::RevisionFront>(
+            "revision.schema.json",
+            "content/<page>/YYYY-MM-DD.md (a policy revision file's front matter)",
+            "policysite policy revision",
+        ),
         generate::<crate::quiz::QuizFile>("quiz.schema.json", "quizzes/*.yaml", "policysite quiz"),
         generate::<crate::load::data::Platforms>(
             "platforms.schema.json",

@@ -133,10 +133,20 @@ fn first_note(site_page: &crate::load::content::SourcePage, adopted: Date) -> St
     }
 }
 
-fn revision_text(note: &str, effective: Option<Date>, body: &str) -> String {
+/// A revision file's text. `schema`: the path from the file to `schemas/revision.schema.json`, named
+/// on the front matter's first line so editors check `note:` and `effective:` as they are typed.
+fn revision_text(note: &str, effective: Option<Date>, body: &str, schema: Option<&str>) -> String {
     let note = serde_json::to_string(note.trim()).unwrap_or_default();
     let effective = effective.map(|e| format!("effective: {e}\n")).unwrap_or_default();
-    format!("---\nnote: {note}\n{effective}---\n{body}")
+    let schema = schema.map(|s| format!("# yaml-language-server: $schema={s}\n")).unwrap_or_default();
+    format!("---\n{schema}note: {note}\n{effective}---\n{body}")
+}
+
+/// `../` from a revision file to the site root, then `schemas/revision.schema.json`.
+fn schema_path(root: &Path, revision_file: &Path) -> Option<String> {
+    let rel = revision_file.strip_prefix(root).ok()?;
+    let depth = rel.components().count().checked_sub(1)?;
+    Some(format!("{}{}/revision.schema.json", "../".repeat(depth), crate::schema::SCHEMA_DIR))
 }
 
 /// Write `bytes` to a new file; refuses to replace one.
@@ -225,7 +235,8 @@ pub fn start(root: &Path, req: &Request) -> Result<Started, Diagnostics> {
             );
             let first = folder.join(format!("{adopted}.md"));
             converted = Some((display_path(root, &first).to_string_lossy().into_owned(), adopted));
-            writes.push((first, revision_text(&first_note(&page.source, adopted), None, &body)));
+            let schema = schema_path(root, &first);
+            writes.push((first, revision_text(&first_note(&page.source, adopted), None, &body, schema.as_deref())));
             writes.push((file.clone(), page_text));
             (adopted, body)
         }
@@ -237,7 +248,8 @@ pub fn start(root: &Path, req: &Request) -> Result<Started, Diagnostics> {
             "a new revision is adopted after the ones before it; give its adoption date",
         ));
     }
-    writes.push((new_file.clone(), revision_text(&req.note, req.effective, &base_body)));
+    let schema = schema_path(root, &new_file);
+    writes.push((new_file.clone(), revision_text(&req.note, req.effective, &base_body, schema.as_deref())));
 
     let original_page =
         std::fs::read(&file).map_err(|e| refuse(&shown, format!("cannot read: {e}"), "check its permissions"))?;
@@ -313,7 +325,7 @@ mod tests {
 
     #[test]
     fn a_note_is_written_as_a_yaml_string() {
-        let t = revision_text("Says \"X\": yes", Some(Date { year: 2027, month: 9, day: 1 }), "\nBody\n");
+        let t = revision_text("Says \"X\": yes", Some(Date { year: 2027, month: 9, day: 1 }), "\nBody\n", None);
         assert_eq!(t, "---\nnote: \"Says \\\"X\\\": yes\"\neffective: 2027-09-01\n---\n\nBody\n");
     }
 }

@@ -25,14 +25,16 @@ use crate::date::Date;
 use crate::diag::{Diagnostic, Diagnostics, display_path};
 use crate::load::content::{CONTENT_DIR, SourcePage, hash_text};
 
-/// Front matter of a revision file. The adoption date is the file name.
-#[derive(Debug, Deserialize)]
+/// Front matter of a revision file (`content/<page>/YYYY-MM-DD.md`). The adoption date is the file
+/// name; the text below the front matter is the policy as adopted that day.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct RevisionFront {
+pub(crate) struct RevisionFront {
     /// What changed, one or two sentences (shown in the timeline and the feed).
     note: String,
-    /// The day the revision takes effect, when later than its adoption.
+    /// YYYY-MM-DD: the day the revision takes effect, when later than its adoption.
     #[serde(default)]
+    #[schemars(with = "Option<crate::date::Date>")]
     effective: Option<Date>,
     /// `true`: this revision is dated before a revision already published, on purpose (it was
     /// adopted then but added late). Without it such a revision is refused (see `policy::publish`).

@@ -10,6 +10,7 @@ import YAML from 'yaml';
 export const SCHEMA_FILES = {
   site: 'site.schema.json',
   frontMatter: 'front-matter.schema.json',
+  revision: 'revision.schema.json',
   quiz: 'quiz.schema.json',
   platforms: 'platforms.schema.json',
   directory: 'directory.schema.json',
@@ -34,6 +35,8 @@ export function kindOf(rel) {
   if (p === 'data/platforms.yaml') return 'platforms';
   if (p === 'data/directory.yaml') return 'directory';
   if (/^quizzes\/[^/]+\.ya?ml$/.test(p)) return 'quiz';
+  // A policy revision file (`content/<page>/YYYY-MM-DD.md`) has its own front matter.
+  if (/^content\/.+\/\d{4}-\d{2}-\d{2}\.md$/.test(p)) return 'revision';
   if (/^content\/.+\.md$/.test(p)) return 'frontMatter';
   if (p.endsWith('.json')) return 'request';
   return null;

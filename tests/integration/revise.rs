@@ -158,7 +158,9 @@ fn the_first_revise_writes_shortcodes_out_and_moves_the_history_notes() {
     assert!(o.status.success(), "{}", out(&o));
     let adopted = site.read("content/policy/one/2021-02-03.md");
     assert!(
-        adopted.starts_with("---\nnote: \"January 1, 2020: Approved. February 3, 2021: Revised.\"\n---\n"),
+        adopted.starts_with(
+            "---\n# yaml-language-server: $schema=../../../schemas/revision.schema.json\nnote: \"January 1, 2020: Approved. February 3, 2021: Revised.\"\n---\n"
+        ),
         "{adopted}"
     );
     assert!(!adopted.contains("{{"), "{adopted}");
