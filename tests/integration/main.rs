@@ -16,6 +16,7 @@ mod quiz_preview;
 mod quiz_retraining;
 mod quiz_support;
 mod quiz_validation;
+mod records_server;
 mod request_cli;
 mod request_common;
 mod request_defects;
