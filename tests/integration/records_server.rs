@@ -353,3 +353,78 @@ fn large_files_are_streamed_not_read_whole() {
     eprintln!("serve's peak memory grew by {grown_kib} KiB during 4 parallel 64 MiB downloads");
     assert!(grown_kib < 32 * 1024, "peak memory grew by {grown_kib} KiB: the file was read whole");
 }
+
+fn export(site: &TestSite, out: &Path, extra: &[&str]) -> std::process::Output {
+    let mut args = vec!["export", "scorm", "--version", "1.2", "--output", out.to_str().expect("utf8")];
+    args.extend_from_slice(extra);
+    site.run(&args)
+}
+
+fn names_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .map(|d| d.filter_map(Result::ok).map(|e| e.file_name().to_string_lossy().into_owned()).collect())
+        .unwrap_or_default();
+    names.sort();
+    names
+}
+
+/// Issue 17: `export scorm` exited 1 after writing the packages it could, although the README says
+/// nothing is written on failure. A package that cannot be written (a file of someone else's in its
+/// place) now means no package is written, and the other file is left as it was.
+#[test]
+fn a_failed_export_writes_no_package() {
+    let site = TestSite::bundled();
+    let out = site.path().join("lms");
+    std::fs::create_dir_all(&out).expect("mkdir");
+    std::fs::write(out.join("public-records-scorm12.zip"), "someone else's").expect("write");
+    let o = export(&site, &out, &[]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("not a package policysite exported") && err.contains("no package was written"), "{err}");
+    assert_eq!(names_in(&out), ["public-records-scorm12.zip"], "a failed export wrote packages");
+    assert_eq!(std::fs::read_to_string(out.join("public-records-scorm12.zip")).expect("read"), "someone else's");
+}
+
+/// Issue 17: an export that runs out of disk space halfway writes nothing either: no package, no
+/// temporary file, no folder it created; an earlier export's package stays as it was. A real full
+/// disk: a tmpfs with room for about two packages of four (skipped where a tmpfs cannot be mounted).
+#[test]
+fn an_export_that_fills_the_disk_leaves_no_package() {
+    let site = TestSite::bundled();
+    let probe = site.path().join("probe");
+    assert!(export(&site, &probe, &["--module", "public-records"]).status.success());
+    let one = std::fs::metadata(probe.join("public-records-scorm12.zip")).expect("package").len();
+    let Some(disk) = SmallDisk::mount((one * 5 / 2 / 1024).max(64)) else { return };
+    // An earlier export's package, which a failed export must leave byte for byte.
+    let earlier = disk.path().join("earlier");
+    assert!(export(&site, &earlier, &["--module", "public-records"]).status.success());
+    let before = std::fs::read(earlier.join("public-records-scorm12.zip")).expect("earlier package");
+    site.write("content/_index.md", &format!("{}\nA new sentence.\n", site.read("content/_index.md")));
+    let o = export(&site, &earlier, &[]);
+    assert_eq!(o.status.code(), Some(1), "four packages fit on a disk made for two");
+    assert!(String::from_utf8_lossy(&o.stderr).contains("no package was written"));
+    assert_eq!(names_in(&earlier), ["public-records-scorm12.zip"], "the failed export left files behind");
+    assert_eq!(std::fs::read(earlier.join("public-records-scorm12.zip")).expect("read"), before);
+    // Into a folder it creates: the folder goes too.
+    let fresh = disk.path().join("new/lms");
+    assert_eq!(export(&site, &fresh, &[]).status.code(), Some(1));
+    assert!(!disk.path().join("new").exists(), "the failed export left the folders it created");
+}
+
+/// Issue 17: `--module ''` exported every module. An empty (or blank) module is refused and nothing
+/// is written; a partial name no longer matches every page that ends with it.
+#[test]
+fn an_empty_module_is_refused() {
+    let site = TestSite::bundled();
+    let out = site.path().join("lms");
+    for blank in ["", "  "] {
+        let o = export(&site, &out, &["--module", blank]);
+        assert!(!o.status.success(), "--module {blank:?} was accepted");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains("empty --module names no module"), "{err}");
+        assert!(!out.exists(), "--module {blank:?} wrote {:?}", names_in(&out));
+    }
+    let o = export(&site, &out, &["--module", "s"]);
+    assert_eq!(o.status.code(), Some(1), "`--module s` matched pages ending in s");
+    assert!(!out.exists());
+}
