@@ -5,7 +5,7 @@
 # runs, and the same site with the newest revision only; the difference is the cost of the compare
 # pages and the review check. Issue 17's target: under 2 s for 200 sections, 300 words, 20 revisions.
 #
-# usage: bench/compare-sections.sh     (RUNS=5 SECTIONS=200 WORDS_PER=300 REVISIONS=20; BIN=path to
+# usage: bench/compare-sections.sh     (RUNS=5 SECTIONS=200 WORDS_PER=300 REVISIONS=20 EDITS=10; BIN=path to
 #        use a binary already built, else a release build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,6 +13,7 @@ RUNS=${RUNS:-5}
 SECTIONS=${SECTIONS:-200}
 WORDS_PER=${WORDS_PER:-300}
 REVISIONS=${REVISIONS:-20}
+EDITS=${EDITS:-10}   # sentences replaced in each revision (at random sections)
 if [ -z "${BIN:-}" ]; then
   cargo build --release --quiet --bin policysite
   BIN=$PWD/target/release/policysite
@@ -20,9 +21,9 @@ fi
 WORK=${BENCH_DIR:-/tmp/policysite-bench-compare-sections}
 rm -rf "$WORK" && mkdir -p "$WORK"
 
-python3 - "$WORK" "$SECTIONS" "$WORDS_PER" "$REVISIONS" "$PWD" <<'PY'
+python3 - "$WORK" "$SECTIONS" "$WORDS_PER" "$REVISIONS" "$PWD" "$EDITS" <<'PY'
 import os, random, shutil, sys
-work, nsec, per, revs, repo = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
+work, nsec, per, revs, repo, edits = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5], int(sys.argv[6])
 rng = random.Random(17)
 vocab = ("account district staff student record platform policy regulation public training request "
          "school principal communications privacy approval social media post comment message retention "
@@ -41,7 +42,7 @@ for i in range(nsec):
 versions = []
 for r in range(revs):
     if r:
-        for _ in range(10):
+        for _ in range(edits):
             p = rng.choice(rng.choice(sections)); k = rng.randrange(len(p)); p[k] = sentence()
     # Every heading renamed in every revision: ids never match, text must.
     body = "".join(f"## Part {i + 1} ({'abcdefghijklmnopqrstuvwxyz'[r % 26]}{r})\n\n" + "\n\n".join(" ".join(p) for p in ps) + "\n\n"
@@ -78,6 +79,6 @@ done
 pages=$(find "$WORK/revisions/public" -path '*compare/*-to-*' -name index.html | wc -l)
 with=$(median < "$WORK/t.revisions")
 without=$(median < "$WORK/t.newest-only")
-echo "build, ${SECTIONS} renamed sections x ${WORDS_PER} words, ${REVISIONS} revisions (${pages} compare pages): median ${with} s over ${RUNS} runs"
+echo "build, ${SECTIONS} renamed sections x ${WORDS_PER} words, ${REVISIONS} revisions, ${EDITS} edits each (${pages} compare pages): median ${with} s over ${RUNS} runs"
 echo "build, same policy, newest revision only: median ${without} s"
 awk -v a="$with" -v b="$without" 'BEGIN { printf "revisions + compare cost: %.2f s\n", a - b }'
