@@ -9,9 +9,42 @@ use serde::de::DeserializeOwned;
 
 use crate::diag::{Diagnostic, Diagnostics};
 
+/// Most YAML nodes (scalars, mappings, sequences) one file may hold. serde-saphyr's default (250,000)
+/// stopped `data/directory.yaml` at 7,800 to 13,000 accounts (32 nodes an account with a URL, a
+/// name, two managers and a retirement; 19 without). A large district's directory with its history,
+/// 50,000 such accounts (every other one retired), has 1.6 million nodes and 1.8 million parser
+/// events in 24 MB (measured with `bench/gen_directory.py` and the `measure_yaml_budget` test). The
+/// limits allow about 200,000 accounts, and still stop a runaway file before it exhausts memory.
+pub const MAX_NODES: usize = 7_000_000;
+/// Most parser events one file may produce (serde-saphyr's default: 1,000,000; 36 an account).
+pub const MAX_EVENTS: usize = 8_000_000;
+/// Most bytes of scalar text one file may hold (serde-saphyr's default: 64 MiB).
+pub const MAX_SCALAR_BYTES: usize = 256 * 1024 * 1024;
+
+fn options(max_nodes: usize, max_events: usize) -> serde_saphyr::Options {
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_nodes = max_nodes;
+    budget.max_events = max_events;
+    budget.max_total_scalar_bytes = MAX_SCALAR_BYTES;
+    let mut options = serde_saphyr::Options::default();
+    options.budget = Some(budget);
+    options
+}
+
 /// Parse `text` (which starts at line `first_line` of `file`) into `T`.
 pub fn parse<T: DeserializeOwned>(text: &str, file: &Path, first_line: usize) -> Result<T, Diagnostic> {
-    serde_saphyr::from_str::<T>(text).map_err(|e| diagnostic(&e, file, first_line))
+    parse_within::<T>(text, file, first_line, MAX_NODES, MAX_EVENTS)
+}
+
+fn parse_within<T: DeserializeOwned>(
+    text: &str,
+    file: &Path,
+    first_line: usize,
+    max_nodes: usize,
+    max_events: usize,
+) -> Result<T, Diagnostic> {
+    serde_saphyr::from_str_with_options::<T>(text, options(max_nodes, max_events))
+        .map_err(|e| diagnostic_within(&e, file, first_line, max_nodes, max_events))
 }
 
 /// Parse a whole file like [`parse`], but report every unknown key, not only the first, each with
@@ -24,12 +57,12 @@ pub fn parse_all<T: DeserializeOwned>(text: &str, file: &Path) -> Result<T, Diag
     // Each round removes one key; a file has only so many lines.
     for _ in 0..=lines.len() {
         let current = lines.join("\n");
-        let e = match serde_saphyr::from_str::<T>(&current) {
+        let e = match serde_saphyr::from_str_with_options::<T>(&current, options(MAX_NODES, MAX_EVENTS)) {
             Ok(v) if diags.is_empty() => return Ok(v),
             Ok(_) => return Err(diags),
             Err(e) => e,
         };
-        let d = diagnostic(&e, file, 1);
+        let d = diagnostic_within(&e, file, 1, MAX_NODES, MAX_EVENTS);
         // "unknown field `distrct`, expected one of title, district, …"
         let unknown = d.message.strip_prefix("unknown field `").and_then(|r| r.split_once('`')).map(|(k, rest)| {
             let expected: Vec<&str> = rest
@@ -82,7 +115,16 @@ fn nearest<'a>(typed: &str, known: &[&'a str]) -> Option<&'a str> {
         .map(|(_, k)| k)
 }
 
-fn diagnostic(e: &serde_saphyr::Error, file: &Path, first_line: usize) -> Diagnostic {
+fn diagnostic_within(
+    e: &serde_saphyr::Error,
+    file: &Path,
+    first_line: usize,
+    max_nodes: usize,
+    max_events: usize,
+) -> Diagnostic {
+    if let serde_saphyr::Error::Budget { breach, .. } = e.without_snippet() {
+        return too_large(breach, file, max_nodes, max_events);
+    }
     {
         let plain = e.without_snippet().to_string();
         let message = match plain.rfind(" at line ") {
@@ -101,6 +143,26 @@ fn diagnostic(e: &serde_saphyr::Error, file: &Path, first_line: usize) -> Diagno
             None => d,
         }
     }
+}
+
+/// A file over one of the reader's limits: which limit, its value, and what to do.
+fn too_large(
+    breach: &serde_saphyr::budget::BudgetBreach,
+    file: &Path,
+    max_nodes: usize,
+    max_events: usize,
+) -> Diagnostic {
+    use serde_saphyr::budget::BudgetBreach;
+    let limit = match breach {
+        BudgetBreach::Nodes { .. } => format!("{max_nodes} YAML nodes (values, lists and mappings)"),
+        BudgetBreach::Events { .. } => format!("{max_events} YAML parser events"),
+        BudgetBreach::ScalarBytes { .. } => format!("{MAX_SCALAR_BYTES} bytes of text values"),
+        other => format!("the YAML reader's limit ({other:?})"),
+    };
+    Diagnostic::new(file, format!("the file is larger than policysite reads: over the limit of {limit} per file")).help(
+        "this limit allows a directory of about 200,000 accounts; a file this large is probably not what you meant \
+             (look for a repeated or generated block), or split the data into several files under data/",
+    )
 }
 
 /// serde's words for number types, said the way an admin would.
@@ -149,4 +211,79 @@ pub fn key_line(text: &str, key: &str, first_line: usize) -> Option<usize> {
     text.lines()
         .position(|l| l.strip_prefix(key).is_some_and(|rest| rest.trim_start().starts_with(':')))
         .map(|i| i + first_line)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::directory::Directory;
+
+    /// `n` accounts as `request approve` and `revoke` write them (the shape of `bench/gen_directory.py`).
+    fn directory(n: usize) -> String {
+        let mut text = String::from("accounts:\n");
+        for i in 0..n {
+            text.push_str(&format!(
+                "- request_id: req-2026-{i:06}\n  platform: facebook\n  handle: '@district-account-{i:06}'\n  \
+                 url: https://www.facebook.com/district-account-{i:06}\n  account_type: club\n  unit: Lincoln High School\n  \
+                 name: Lincoln High School Account Number {i}\n  approved: 2020-01-15\n  managers:\n  \
+                 - name: Pat Example {i}\n    email: pat.example{i}@example.org\n  - name: Sam Example {i}\n    \
+                 email: sam.example{i}@example.org\n"
+            ));
+            if i % 2 == 1 {
+                text.push_str("  status: retired\n  retired: 2026-01-20\n  retired_reason: The program ended.\n");
+            }
+        }
+        text
+    }
+
+    /// Issue 17: the directory stopped at serde-saphyr's default budget of 250,000 nodes (7,800
+    /// accounts of this shape). 9,000 accounts (288,000 nodes) now read; 50,000 are measured (see
+    /// [`MAX_NODES`]). Kept small: YAML parsing in a debug build is slow.
+    #[test]
+    fn a_directory_over_the_old_limit_is_read() {
+        let text = directory(9_000);
+        let parsed = parse::<Directory>(&text, Path::new("data/directory.yaml"), 1);
+        match parsed {
+            Ok(d) => assert_eq!(d.accounts.len(), 9_000),
+            Err(d) => panic!("{}: {}", d.message, d.help.unwrap_or_default()),
+        }
+    }
+
+    /// Issue 17: a file over a limit says which limit, its value and the file, instead of a bare
+    /// "budget breached".
+    #[test]
+    fn a_file_over_the_limit_names_the_limit() {
+        let text = directory(20);
+        let Err(d) = parse_within::<Directory>(&text, Path::new("data/directory.yaml"), 1, 100, MAX_EVENTS) else {
+            panic!("a file of more than 100 nodes was read with a limit of 100");
+        };
+        assert!(d.message.contains("over the limit of 100 YAML nodes"), "{}", d.message);
+        assert!(d.to_string().contains("data/directory.yaml"), "{d}");
+        assert!(d.help.as_deref().is_some_and(|h| h.contains("200,000 accounts")), "{:?}", d.help);
+        let Err(d) = parse_within::<Directory>(&text, Path::new("data/directory.yaml"), 1, MAX_NODES, 50) else {
+            panic!("a file of more than 50 events was read with a limit of 50");
+        };
+        assert!(d.message.contains("over the limit of 50 YAML parser events"), "{}", d.message);
+    }
+
+    /// Not a test: the nodes and events of a generated directory, for sizing the limits.
+    /// `POLICYSITE_MEASURE_YAML=file cargo test --lib measure_yaml_budget -- --ignored --nocapture`
+    #[test]
+    #[ignore]
+    fn measure_yaml_budget() {
+        let Some(path) = std::env::var_os("POLICYSITE_MEASURE_YAML") else { return };
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        let report = std::sync::Arc::new(std::sync::Mutex::new((0usize, 0usize)));
+        let seen = std::sync::Arc::clone(&report);
+        let options = options(usize::MAX, usize::MAX).with_budget_report(move |r| {
+            *seen.lock().unwrap_or_else(|e| e.into_inner()) = (r.nodes, r.events);
+        });
+        let parsed = serde_saphyr::from_str_with_options::<Directory>(&text, options);
+        let (nodes, events) = *report.lock().unwrap_or_else(|e| e.into_inner());
+        println!(
+            "{} bytes, {} accounts, {nodes} nodes, {events} events",
+            text.len(),
+            parsed.map(|d| d.accounts.len()).unwrap_or(0)
+        );
+    }
 }

@@ -25,12 +25,19 @@ pub struct ScormArgs {
     #[arg(long, short)]
     pub output: PathBuf,
     /// Only this module (its quiz id, or its page name); default: every training module.
-    #[arg(long)]
+    #[arg(long, value_parser = non_empty_module)]
     pub module: Option<String>,
     /// Export as of this date (YYYY-MM-DD): which policy revision the module pages show. Default:
     /// SOURCE_DATE_EPOCH, else today in the site's `time_zone`.
     #[arg(long, value_parser = super::parse_date)]
     pub today: Option<crate::date::Date>,
+}
+
+fn non_empty_module(s: &str) -> Result<String, String> {
+    if s.trim().is_empty() {
+        return Err("an empty --module names no module; give a quiz id or page name, or leave --module out to export every module".into());
+    }
+    Ok(s.to_string())
 }
 
 fn parse_version(s: &str) -> Result<ScormVersion, String> {
@@ -56,7 +63,10 @@ pub fn run(root: &Path, args: &Args) -> i32 {
         }
         Err(d) => {
             super::report(&d);
-            eprintln!("export failed; packages already in {} were left as they were", a.output.display());
+            eprintln!(
+                "export failed; no package was written, and packages already in {} were left as they were",
+                a.output.display()
+            );
             1
         }
     }

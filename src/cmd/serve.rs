@@ -29,6 +29,14 @@ pub struct Args {
     /// Seconds a client has to send a whole request head; slower clients are disconnected.
     #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub header_timeout: u64,
+    /// Seconds a kept-alive connection may wait for its next request before it is closed (idle
+    /// connections are closed at once when the server is near --max-connections).
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub idle_timeout: u64,
+    /// Connections served at once; from three quarters of it, idle kept-alive connections are closed
+    /// to make room for new clients.
+    #[arg(long, default_value_t = crate::serve::http::MAX_CONNECTIONS as u64, value_parser = clap::value_parser!(u64).range(4..=65536))]
+    pub max_connections: u64,
 }
 
 pub fn run(root: &Path, args: &Args) -> i32 {
@@ -48,7 +56,11 @@ pub fn run(root: &Path, args: &Args) -> i32 {
         open: args.open,
         poll: args.poll,
         debounce: Duration::from_millis(args.debounce_ms),
-        header_timeout: Duration::from_secs(args.header_timeout),
+        limits: crate::serve::http::Limits {
+            header_timeout: Duration::from_secs(args.header_timeout),
+            idle_timeout: Duration::from_secs(args.idle_timeout),
+            max_connections: args.max_connections as usize,
+        },
         today,
     })
 }

@@ -10,6 +10,7 @@
 
 mod manifest;
 mod package;
+mod write;
 
 use std::collections::BTreeMap;
 use std::io;
@@ -108,8 +109,19 @@ fn select(site: &Site, wanted: Option<&str>) -> Result<Vec<Module>, Diagnostic> 
         }
         return Ok(all);
     };
-    let hit: Vec<Module> =
-        all.iter().filter(|m| m.quiz == w || m.launch.trim_end_matches("/index.html").ends_with(w)).cloned().collect();
+    if w.trim().is_empty() {
+        return Err(Diagnostic::new("--module", "is empty, which names no module")
+            .help("give a quiz id or page name, or leave --module out to export every module"));
+    }
+    // The quiz id, the page's name, or its path: whole names only (`s` is not every page ending in s).
+    let hit: Vec<Module> = all
+        .iter()
+        .filter(|m| {
+            let page = m.launch.trim_end_matches("/index.html");
+            m.quiz == w || page == w.trim_matches('/') || page.rsplit('/').next() == Some(w)
+        })
+        .cloned()
+        .collect();
     if hit.is_empty() {
         let ids: Vec<&str> = all.iter().map(|m| m.quiz.as_str()).collect();
         return Err(Diagnostic::new("--module", format!("no training module `{w}`"))
@@ -118,8 +130,8 @@ fn select(site: &Site, wanted: Option<&str>) -> Result<Vec<Module>, Diagnostic> 
     Ok(hit)
 }
 
-/// Build the site in memory and write one package per selected module into `output`.
-/// Nothing is written unless the whole site builds; each package is written atomically.
+/// Build the site in memory and write one package per selected module into `output`: all of them or
+/// none (nothing unless the whole site builds and every package can be written).
 pub fn export_scorm(
     root: &Path,
     version: ScormVersion,
@@ -141,12 +153,10 @@ pub fn export_scorm(
     files.remove("404.html");
     files.remove("sitemap.xml");
 
-    std::fs::create_dir_all(output).map_err(|e| {
-        Diagnostics::from(
-            Diagnostic::new(output, format!("cannot create the output folder: {e}")).help("check its permissions"),
-        )
-    })?;
+    // All or nothing: every package is made and checked before any is written, then written
+    // together (src/export/write.rs); on any failure no package of this run remains.
     let mut written = Vec::new();
+    let mut staged = Vec::new();
     let mut diags = Diagnostics::default();
     for m in selected {
         let xml = manifest(version, &site.config.title, &site.config.language, &m, files.keys().map(String::as_str));
@@ -159,24 +169,24 @@ pub fn export_scorm(
             }
         };
         let path = output.join(format!("{}-{}.zip", m.quiz, version.slug()));
-        if path.exists() && !package::is_ours(&path) {
+        if std::fs::symlink_metadata(&path).is_ok() && !package::is_ours(&path) {
             diags.push(
                 Diagnostic::new(&path, "exists and is not a package policysite exported; it was left as it was")
                     .help("move it away, or choose another --output folder"),
             );
             continue;
         }
-        match crate::output::write_atomic(&path, &bytes) {
-            Ok(()) => written.push(Written {
-                module: m,
-                path,
-                bytes: bytes.len() as u64,
-                files: files.len() + 1 + schemas.len(),
-            }),
-            Err(e) => diags.push(
-                Diagnostic::new(&path, format!("cannot write: {e}")).help("check the output folder's permissions"),
-            ),
-        }
+        written.push(Written {
+            module: m,
+            path: path.clone(),
+            bytes: bytes.len() as u64,
+            files: files.len() + 1 + schemas.len(),
+        });
+        staged.push((path, bytes));
     }
-    diags.into_result(written)
+    if !diags.is_empty() {
+        return Err(diags);
+    }
+    write::all_or_none(output, &staged).map_err(Diagnostics::from)?;
+    Ok(written)
 }

@@ -20,6 +20,12 @@ use super::{Sink, check_rel, remove_empty_dirs, remove_tree};
 /// and re-creating the whole tree: on a 10,000-page site that file-system work costs more than
 /// rendering. Only folders whose manifest accounts for every file are recycled
 /// ([`guard::check_replaceable`] runs first); the output itself is not touched until the swap.
+///
+/// A staging folder left by a build that failed or was stopped is never recycled: its files may be
+/// partial, and a file the new build does not write (a large static file since removed, say) would
+/// hold its disk space until the commit, so a build that ran out of space would fail the same way
+/// every time after the cause was removed. It is removed before anything is written ([`Staging::abort`]
+/// removes it already; a killed build leaves it for the next [`Staging::begin`]).
 pub struct Staging {
     output: PathBuf,
     staging: PathBuf,
@@ -37,11 +43,14 @@ impl Staging {
         if let Some(parent) = staging.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent)?;
         }
-        // Recycle, in order of preference: a staging folder left by a stopped build, the old output.
-        if !staging.is_dir() && old.is_dir() {
-            std::fs::rename(&old, &staging)?;
+        // A staging folder left behind (a failed or killed build, or a swap stopped halfway) is
+        // removed whole: only a complete earlier output, `.NAME.old`, is recycled.
+        if std::fs::symlink_metadata(&staging).is_ok() {
+            remove_any(&staging)?;
         }
-        if !staging.is_dir() {
+        if old.is_dir() && !old.is_symlink() {
+            std::fs::rename(&old, &staging)?;
+        } else {
             std::fs::create_dir(&staging)?;
         }
         std::fs::write(staging.join(STAGING_MARK), "policysite is building here\n")?;
@@ -66,8 +75,9 @@ impl Staging {
     }
 
     /// Delete what this build did not write, record what it did, then swap the staging folder in.
-    /// The old output is moved aside first (to be recycled by the next build), so at every moment
-    /// either the old or the new site is complete on disk.
+    /// The swap is one atomic exchange where the system has one ([`swap`]), so a web server serving
+    /// the output always finds a complete site; the old output then becomes `.NAME.old`, to be
+    /// recycled by the next build.
     pub fn commit(self) -> io::Result<()> {
         let written = self.written.into_inner().unwrap_or_else(|e| e.into_inner());
         let stale: Vec<&String> = self.existing.iter().filter(|f| !written.contains(*f)).collect();
@@ -78,28 +88,73 @@ impl Staging {
         guard::write_manifest(&self.staging, written.iter())?;
         std::fs::remove_file(self.staging.join(STAGING_MARK))?;
         let old = sibling(&self.output, "old");
-        if old.exists() {
-            remove_tree(&old)?;
+        if std::fs::symlink_metadata(&old).is_ok() {
+            remove_any(&old)?;
         }
-        let had_output = self.output.exists();
-        if had_output && guard::read_manifest(&self.output).is_none() {
-            // An empty folder the user made for us: nothing in it to keep.
-            std::fs::remove_dir(&self.output)?;
-        } else if had_output {
-            std::fs::rename(&self.output, &old)?;
-        }
-        if let Err(e) = std::fs::rename(&self.staging, &self.output) {
-            if had_output && old.exists() {
-                let _ = std::fs::rename(&old, &self.output);
-            }
-            return Err(e);
-        }
-        Ok(())
+        swap(&self.staging, &self.output, &old)
     }
 
-    /// Give up: the previous output stays exactly as it was. The half-made staging folder (marked as
-    /// ours) is kept for the next build to recycle.
-    pub fn abort(self) {}
+    /// Give up: the previous output stays exactly as it was, and the half-made staging folder is
+    /// removed, so its partial files do not hold disk space (after a full disk, say) until the next
+    /// build. Best effort: what cannot be removed now, the next [`Staging::begin`] removes.
+    pub fn abort(self) {
+        let _ = remove_any(&self.staging);
+    }
+}
+
+/// Remove a folder (or whatever else is at `path`: a link is removed, never followed).
+fn remove_any(path: &Path) -> io::Result<()> {
+    let meta = std::fs::symlink_metadata(path)?;
+    if meta.is_dir() { remove_tree(path) } else { std::fs::remove_file(path) }
+}
+
+/// Put the complete `staging` folder at `output`, and the previous output (if any) at `old`.
+///
+/// With an atomic exchange (Linux's `renameat2(RENAME_EXCHANGE)`, `renameatx_np(RENAME_SWAP)` on
+/// macOS and iOS) `output` names a complete site at every instant. Elsewhere, or on a file system
+/// that refuses the exchange (it answers `EINVAL`/`ENOTSUP`/`ENOSYS`), the previous output is renamed
+/// aside and the new one renamed in: two renames, so `output` is missing for the moment between them
+/// (README, "The output folder").
+pub fn swap(staging: &Path, output: &Path, old: &Path) -> io::Result<()> {
+    let Ok(meta) = std::fs::symlink_metadata(output) else {
+        return std::fs::rename(staging, output); // a first build: nothing to replace
+    };
+    // An empty folder the user made for us has no manifest: nothing in it to keep.
+    let keep_old = !(meta.is_dir() && guard::read_manifest(output).is_none());
+    if exchange(staging, output)? {
+        // `staging` now holds what was the output.
+        return if keep_old { std::fs::rename(staging, old) } else { std::fs::remove_dir(staging) };
+    }
+    if keep_old {
+        std::fs::rename(output, old)?;
+    } else {
+        std::fs::remove_dir(output)?;
+    }
+    if let Err(e) = std::fs::rename(staging, output) {
+        if keep_old {
+            let _ = std::fs::rename(old, output);
+        }
+        return Err(e);
+    }
+    Ok(())
+}
+
+/// Exchange two existing paths atomically. `Ok(false)` when this system or file system has no such
+/// operation (the caller falls back to two renames).
+#[cfg(any(target_os = "linux", target_os = "android", target_vendor = "apple"))]
+fn exchange(a: &Path, b: &Path) -> io::Result<bool> {
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    use rustix::io::Errno;
+    match renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE) {
+        Ok(()) => Ok(true),
+        Err(e) if e == Errno::INVAL || e == Errno::NOSYS || e == Errno::NOTSUP || e == Errno::OPNOTSUPP => Ok(false),
+        Err(e) => Err(io::Error::from(e)),
+    }
+}
+
+#[cfg(not(any(target_os = "linux", target_os = "android", target_vendor = "apple")))]
+fn exchange(_a: &Path, _b: &Path) -> io::Result<bool> {
+    Ok(false)
 }
 
 impl Sink for Staging {
@@ -116,10 +171,97 @@ impl Sink for Staging {
             if let Some(parent) = path.parent() {
                 std::fs::create_dir_all(parent)?;
             }
-            std::fs::write(&path, bytes)?;
+            if let Err(e) = std::fs::write(&path, bytes) {
+                let _ = std::fs::remove_file(&path); // never leave a partial file (a full disk)
+                return Err(e);
+            }
         }
         self.files.fetch_add(1, Ordering::Relaxed);
         self.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+    use std::sync::atomic::AtomicBool;
+
+    fn build(output: &Path, files: &[(&str, &[u8])]) {
+        let s = Staging::begin(output).expect("begin");
+        for (rel, bytes) in files {
+            s.put(rel, bytes).expect("put");
+        }
+        s.commit().expect("commit");
+    }
+
+    /// Issue 17: a build that failed (a full disk) or was killed leaves files in `.NAME.building`
+    /// that the next build would keep, holding their space, until its commit. The next build starts
+    /// without them.
+    #[test]
+    fn a_failed_or_killed_build_leaves_nothing_the_next_one_keeps() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let out = dir.path().join("public");
+        build(&out, &[("index.html", b"one"), ("a/b.html", b"b")]);
+        build(&out, &[("index.html", b"two"), ("a/b.html", b"b")]);
+        let building = sibling(&out, "building");
+        // A build that fails after writing part of a large file.
+        let s = Staging::begin(&out).expect("begin");
+        s.put("big.bin", &vec![7u8; 100_000]).expect("put");
+        s.abort();
+        assert!(!building.exists(), "an aborted build left its staging folder");
+        // A build killed after writing it: the next build's staging folder does not have it.
+        let s = Staging::begin(&out).expect("begin");
+        s.put("big.bin", &vec![7u8; 100_000]).expect("put");
+        drop(s);
+        let s = Staging::begin(&out).expect("begin");
+        assert!(!building.join("big.bin").exists(), "a killed build's file was recycled");
+        assert!(!s.existing.contains("big.bin"));
+        s.put("index.html", b"three").expect("put");
+        s.commit().expect("commit");
+        assert_eq!(std::fs::read(out.join("index.html")).ok().as_deref(), Some(&b"three"[..]));
+        assert!(!out.join("big.bin").exists() && !out.join("a/b.html").exists());
+        // The swap kept the previous output aside for the next build to recycle.
+        assert!(sibling(&out, "old").join("index.html").is_file());
+    }
+
+    /// Issue 17: the swap must not leave a moment when the output path does not exist (a web
+    /// server serving it would answer 404). A reader polls it during 100 builds and then 20,000
+    /// bare swaps (a build's swap is a few microseconds among milliseconds of work, so the bare
+    /// swaps are what make a gap, if there is one, all but certain to be seen).
+    #[cfg(any(target_os = "linux", target_os = "android", target_vendor = "apple"))]
+    #[test]
+    fn the_output_never_disappears_during_a_swap() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let out = dir.path().join("public");
+        build(&out, &[("index.html", b"first")]);
+        let stop = Arc::new(AtomicBool::new(false));
+        let reader = {
+            let (out, stop) = (out.join("index.html"), Arc::clone(&stop));
+            std::thread::spawn(move || {
+                let (mut looks, mut missing) = (0u64, 0u64);
+                while !stop.load(Ordering::Relaxed) {
+                    looks += 1;
+                    if std::fs::symlink_metadata(&out).is_err() {
+                        missing += 1;
+                    }
+                }
+                (looks, missing)
+            })
+        };
+        for i in 0..100 {
+            build(&out, &[("index.html", format!("build {i}").as_bytes())]);
+        }
+        let (staging, old) = (sibling(&out, "building"), sibling(&out, "old"));
+        for _ in 0..20_000 {
+            std::fs::rename(&old, &staging).expect("recycle");
+            swap(&staging, &out, &old).expect("swap");
+        }
+        stop.store(true, Ordering::Relaxed);
+        let (looks, missing) = reader.join().expect("reader");
+        assert!(looks > 0);
+        assert_eq!(missing, 0, "the output was missing {missing} times of {looks} looks");
+        assert_eq!(std::fs::read(out.join("index.html")).ok().as_deref(), Some(&b"build 99"[..]));
     }
 }

@@ -11,6 +11,23 @@
 //! seconds loses its connection instead of holding it for hours. Live-reload event streams are
 //! capped on their own ([`MAX_EVENT_STREAMS`]), so they cannot use up the connection slots.
 //!
+//! Idle keep-alive connections: a kept-alive connection waiting for its next request is closed after
+//! `serve --idle-timeout` (2 s by default), and at once when the server is near its connection cap
+//! (three quarters of `--max-connections`), so idle clients, however many, cannot keep a new client
+//! out; a new client that finds every place taken waits briefly for one to be given back instead of
+//! being dropped.
+//!
+//! Files are streamed: a file larger than [`STREAM_ABOVE`] is sent from the open file (the kernel's
+//! `sendfile` on Linux through `std::io::copy`), never read whole, so parallel downloads of a large
+//! static file cost no memory each. HTML pages (which get the reload script) up to [`MAX_INJECT`] are
+//! read to add it.
+//!
+//! Request bodies follow RFC 9112 §6.3: a GET or HEAD may carry one (`Content-Length` or chunked), which
+//! is read and discarded (up to [`MAX_BODY`]; larger is 413 and the connection closes), so it is never
+//! read as a second request; `Transfer-Encoding` together with `Content-Length`, a transfer coding
+//! other than chunked last, or an invalid or conflicting `Content-Length` is 400 and the connection
+//! closes.
+//!
 //! Safety: GET and HEAD only; no directory listings; paths are percent-decoded, and any `..`,
 //! backslash, NUL or absolute path is refused before touching the disk; the resolved file must still
 //! lie inside the output folder after symlinks are followed; redirects never leave this host.
@@ -24,10 +41,58 @@ use std::time::{Duration, Instant};
 
 /// Live-reload event streams open at once; one more is answered 503 (the browser retries).
 pub const MAX_EVENT_STREAMS: usize = 64;
-/// Connections served at once; one more is closed at once rather than queued behind the others.
-const MAX_CONNECTIONS: usize = 4096;
+/// Connections served at once by default (`serve --max-connections`).
+pub const MAX_CONNECTIONS: usize = 4096;
 /// A request head larger than this is refused.
 const MAX_HEAD: usize = 16 * 1024;
+/// A request body (discarded) larger than this is refused with 413.
+pub const MAX_BODY: u64 = 64 * 1024;
+/// Files larger than this are streamed from disk; smaller ones go out in one write with the head.
+pub const STREAM_ABOVE: u64 = 256 * 1024;
+/// HTML files up to this size get the reload script; larger ones are streamed as they are.
+pub const MAX_INJECT: u64 = 8 * 1024 * 1024;
+/// How often a waiting connection looks whether the server is near its cap.
+const IDLE_SLICE: Duration = Duration::from_millis(100);
+/// A new connection has this long to send its first byte before it counts as idle under pressure.
+const FRESH_GRACE: Duration = Duration::from_secs(1);
+/// How long a new client waits for a place when every place is taken, before it is dropped.
+const WAIT_FOR_PLACE: Duration = Duration::from_secs(2);
+
+/// The server's limits (`serve --header-timeout`, `--idle-timeout`, `--max-connections`).
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Time a client has to send a whole request head.
+    pub header_timeout: Duration,
+    /// Time a kept-alive connection may wait for its next request.
+    pub idle_timeout: Duration,
+    /// Connections served at once.
+    pub max_connections: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            header_timeout: Duration::from_secs(10),
+            idle_timeout: Duration::from_secs(2),
+            max_connections: MAX_CONNECTIONS,
+        }
+    }
+}
+
+/// The connections open now, and the count from which idle ones are closed.
+struct Load {
+    active: AtomicUsize,
+    high: usize,
+}
+
+impl Load {
+    fn new(max: usize) -> Load {
+        Load { active: AtomicUsize::new(0), high: (max - max / 4).max(1) }
+    }
+    fn near_cap(&self) -> bool {
+        self.active.load(Ordering::Acquire) >= self.high
+    }
+}
 
 pub const EVENTS_PATH: &str = "/__policysite/events";
 pub const SCRIPT_PATH: &str = "/__policysite/livereload.js";
@@ -118,11 +183,21 @@ pub fn resolve(root: &Path, url_path: &str) -> Option<PathBuf> {
     Some(out)
 }
 
-/// A parsed request: method, target, and whether the client wants the connection kept open.
+/// A parsed request: method, target, whether the client wants the connection kept open, and how
+/// its body (if any) is framed.
 struct Request {
     method: String,
     target: String,
     keep_alive: bool,
+    body: Framing,
+}
+
+/// How a request's body is delimited (RFC 9112 §6.3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Framing {
+    None,
+    Length(u64),
+    Chunked,
 }
 
 /// Why no request could be read.
@@ -131,13 +206,139 @@ enum ReadError {
     Gone,
     /// Not HTTP, or too large: answer 400 and close.
     Bad,
+    /// Answer this status with this message, and close.
+    Reject(u16, &'static str),
 }
 
-/// Read one request head within `allowed` (counted from the call: a new connection, or the end of
-/// the previous response on a kept-alive one), however it trickles in, and parse it. Bytes after the
-/// head (a pipelined request) are kept in `buf` for the next call.
-fn read_request(stream: &mut TcpStream, buf: &mut Vec<u8>, allowed: Duration) -> Result<Request, ReadError> {
+/// The body framing of a request's headers, or why the request must be refused (and the connection
+/// closed): RFC 9112 §6.1 and §6.3.
+fn framing(headers: &[httparse::Header]) -> Result<Framing, ReadError> {
+    let values = |name: &str| -> Vec<String> {
+        headers
+            .iter()
+            .filter(|h| h.name.eq_ignore_ascii_case(name))
+            .flat_map(|h| {
+                String::from_utf8_lossy(h.value).split(',').map(|v| v.trim().to_ascii_lowercase()).collect::<Vec<_>>()
+            })
+            .collect()
+    };
+    let te = values("transfer-encoding");
+    let cl = values("content-length");
+    if !te.is_empty() {
+        if !cl.is_empty() {
+            // §6.3 item 3: possibly request smuggling; §6.1: the server must close after responding.
+            return Err(ReadError::Reject(400, "both Transfer-Encoding and Content-Length"));
+        }
+        // §6.3 item 4: chunked must be the final coding, or the length cannot be known.
+        return match te.last().map(String::as_str) {
+            Some("chunked") if te.iter().filter(|c| *c == "chunked").count() == 1 => Ok(Framing::Chunked),
+            _ => Err(ReadError::Reject(400, "a transfer coding other than chunked (last, once)")),
+        };
+    }
+    let Some(first) = cl.first() else { return Ok(Framing::None) };
+    // §6.3 item 5: every value must be the same valid length.
+    if first.is_empty() || !first.bytes().all(|b| b.is_ascii_digit()) || cl.iter().any(|v| v != first) {
+        return Err(ReadError::Reject(400, "an invalid Content-Length"));
+    }
+    match first.parse::<u64>() {
+        Ok(0) => Ok(Framing::None),
+        Ok(n) => Ok(Framing::Length(n)),
+        Err(_) => Err(ReadError::Reject(413, "a request body too large")),
+    }
+}
+
+/// Read from `stream` into `buf` until it holds at least `need` bytes, by `deadline`.
+fn fill(stream: &mut TcpStream, buf: &mut Vec<u8>, need: usize, deadline: Instant) -> Result<(), ReadError> {
+    let mut chunk = [0u8; 4096];
+    while buf.len() < need {
+        let left = deadline.checked_duration_since(Instant::now()).ok_or(ReadError::Gone)?;
+        stream.set_read_timeout(Some(left.max(Duration::from_millis(1)))).map_err(|_| ReadError::Gone)?;
+        match stream.read(&mut chunk) {
+            Ok(0) | Err(_) => return Err(ReadError::Gone),
+            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+        }
+    }
+    Ok(())
+}
+
+/// Read and discard a request's body (a GET or HEAD body has no meaning here, RFC 9110 §9.3.1), so
+/// the next request starts where the body ends. At most [`MAX_BODY`] bytes; chunk extensions and
+/// trailers are skipped.
+fn discard_body(stream: &mut TcpStream, buf: &mut Vec<u8>, body: Framing, allowed: Duration) -> Result<(), ReadError> {
     let deadline = Instant::now() + allowed;
+    let too_large = ReadError::Reject(413, "a request body too large");
+    match body {
+        Framing::None => Ok(()),
+        Framing::Length(n) if n > MAX_BODY => Err(too_large),
+        Framing::Length(n) => {
+            let n = n as usize;
+            fill(stream, buf, n, deadline)?;
+            buf.drain(..n);
+            Ok(())
+        }
+        Framing::Chunked => {
+            let mut total = 0u64;
+            loop {
+                let (used, size) = loop {
+                    match httparse::parse_chunk_size(buf) {
+                        Ok(httparse::Status::Complete(c)) => break c,
+                        Ok(httparse::Status::Partial) if buf.len() < MAX_HEAD => {
+                            let need = buf.len() + 1;
+                            fill(stream, buf, need, deadline)?;
+                        }
+                        _ => return Err(ReadError::Reject(400, "a malformed chunked body")),
+                    }
+                };
+                buf.drain(..used);
+                if size == 0 {
+                    break;
+                }
+                total = total.saturating_add(size);
+                if total > MAX_BODY {
+                    return Err(too_large);
+                }
+                let size = size as usize;
+                fill(stream, buf, size + 2, deadline)?;
+                if &buf[size..size + 2] != b"\r\n" {
+                    return Err(ReadError::Reject(400, "a malformed chunked body"));
+                }
+                buf.drain(..size + 2);
+            }
+            // Trailer fields, then the empty line.
+            loop {
+                let line_end = loop {
+                    if let Some(i) = buf.windows(2).position(|w| w == b"\r\n") {
+                        break i;
+                    }
+                    if buf.len() >= MAX_HEAD {
+                        return Err(ReadError::Reject(400, "a malformed chunked body"));
+                    }
+                    let need = buf.len() + 1;
+                    fill(stream, buf, need, deadline)?;
+                };
+                buf.drain(..line_end + 2);
+                if line_end == 0 {
+                    return Ok(());
+                }
+            }
+        }
+    }
+}
+
+/// Read one request head and parse it. A new connection (`fresh`) has `header_timeout` from its
+/// start for the whole head; a kept-alive one may wait `idle_timeout` for the first byte of its next
+/// request and then has `header_timeout` for the rest. While no byte of a request has arrived the
+/// connection is idle, and an idle connection is closed as soon as the server is near its cap (a new
+/// one after [`FRESH_GRACE`]). Bytes after the head (a pipelined request) are kept in `buf`.
+fn read_request(
+    stream: &mut TcpStream,
+    buf: &mut Vec<u8>,
+    limits: &Limits,
+    fresh: bool,
+    load: &Load,
+) -> Result<Request, ReadError> {
+    let start = Instant::now();
+    let mut deadline = (fresh || !buf.is_empty()).then(|| start + limits.header_timeout);
     let mut chunk = [0u8; 4096];
     loop {
         if !buf.is_empty() {
@@ -156,6 +357,7 @@ fn read_request(stream: &mut TcpStream, buf: &mut Vec<u8>, allowed: Duration) ->
                         method: method.to_string(),
                         target: target.to_string(),
                         keep_alive: version == 1 && !close,
+                        body: framing(req.headers)?,
                     };
                     buf.drain(..len);
                     return Ok(request);
@@ -164,12 +366,58 @@ fn read_request(stream: &mut TcpStream, buf: &mut Vec<u8>, allowed: Duration) ->
                 Ok(httparse::Status::Partial) | Err(_) => return Err(ReadError::Bad),
             }
         }
-        let left = deadline.checked_duration_since(Instant::now()).ok_or(ReadError::Gone)?;
+        let now = Instant::now();
+        let idle = buf.is_empty();
+        let idle_for = now - start;
+        if idle && idle_for >= if fresh { FRESH_GRACE } else { Duration::ZERO } && load.near_cap() {
+            return Err(ReadError::Gone); // make room for a client that has something to ask
+        }
+        let until = match deadline {
+            Some(d) => d,
+            None => start + limits.idle_timeout,
+        };
+        let mut left = until.checked_duration_since(now).ok_or(ReadError::Gone)?;
+        if idle {
+            left = left.min(IDLE_SLICE); // look at the load again soon
+        }
         stream.set_read_timeout(Some(left.max(Duration::from_millis(1)))).map_err(|_| ReadError::Gone)?;
         match stream.read(&mut chunk) {
-            Ok(0) | Err(_) => return Err(ReadError::Gone),
-            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+            Ok(0) => return Err(ReadError::Gone),
+            Ok(n) => {
+                buf.extend_from_slice(&chunk[..n]);
+                deadline.get_or_insert_with(|| Instant::now() + limits.header_timeout);
+            }
+            Err(e) if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) => {}
+            Err(_) => return Err(ReadError::Gone),
         }
+    }
+}
+
+/// A response body: bytes in memory, or an open file of a known length streamed from disk.
+enum Body {
+    Bytes(Vec<u8>),
+    File(std::fs::File, u64),
+}
+
+impl Body {
+    fn len(&self) -> u64 {
+        match self {
+            Body::Bytes(b) => b.len() as u64,
+            Body::File(_, n) => *n,
+        }
+    }
+}
+
+fn reason(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        301 => "Moved Permanently",
+        400 => "Bad Request",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        413 => "Content Too Large",
+        503 => "Service Unavailable",
+        _ => "Error",
     }
 }
 
@@ -181,71 +429,117 @@ fn write_response(
     head_only: bool,
     keep_alive: bool,
 ) -> std::io::Result<()> {
-    let reason = match status {
-        200 => "OK",
-        301 => "Moved Permanently",
-        400 => "Bad Request",
-        503 => "Service Unavailable",
-        404 => "Not Found",
-        405 => "Method Not Allowed",
-        _ => "Error",
-    };
-    let mut head = format!("HTTP/1.1 {status} {reason}\r\nContent-Length: {}\r\n", body.len());
+    send(w, status, headers, Body::Bytes(body.to_vec()), head_only, keep_alive)
+}
+
+/// Write a response. A file body is copied from the file in bounded pieces (`std::io::copy`, which is
+/// `sendfile` on Linux); if the file turns out shorter than announced the connection fails (and
+/// closes) rather than carry on out of step.
+fn send(
+    w: &mut TcpStream,
+    status: u16,
+    headers: &[(&str, String)],
+    body: Body,
+    head_only: bool,
+    keep_alive: bool,
+) -> std::io::Result<()> {
+    let mut head = format!("HTTP/1.1 {status} {}\r\nContent-Length: {}\r\n", reason(status), body.len());
     for (k, v) in headers {
         head.push_str(&format!("{k}: {v}\r\n"));
     }
     head.push_str(if keep_alive { "Connection: keep-alive\r\n\r\n" } else { "Connection: close\r\n\r\n" });
-    // One write for head and body: two small writes meet delayed ACKs and cost ~40 ms a response.
     let mut out = head.into_bytes();
-    if !head_only {
-        out.extend_from_slice(body);
+    match body {
+        // One write for head and body: two small writes meet delayed ACKs and cost ~40 ms a response.
+        Body::Bytes(bytes) => {
+            if !head_only {
+                out.extend_from_slice(&bytes);
+            }
+            w.write_all(&out)?;
+        }
+        Body::File(file, len) => {
+            w.write_all(&out)?;
+            if !head_only {
+                let sent = std::io::copy(&mut file.take(len), w)?;
+                if sent != len {
+                    return Err(std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "the file shrank while sent"));
+                }
+            }
+        }
     }
-    w.write_all(&out)?;
     w.flush()
+}
+
+/// Answer an error and close without losing the answer: stop sending, then read what the client
+/// still sends for a moment, so the close does not reset the connection before the answer arrives.
+fn reject(mut stream: TcpStream, status: u16, message: &str) {
+    let body = format!("{message}\n");
+    if write_response(&mut stream, status, &[], body.as_bytes(), false, false).is_err() {
+        return;
+    }
+    let _ = stream.shutdown(std::net::Shutdown::Write);
+    let deadline = Instant::now() + Duration::from_secs(1);
+    let mut sink = [0u8; 8192];
+    let mut drained = 0usize;
+    while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+        let _ = stream.set_read_timeout(Some(left.max(Duration::from_millis(1))));
+        match stream.read(&mut sink) {
+            Ok(n) if n > 0 && drained < 4 * 1024 * 1024 => drained += n,
+            _ => return,
+        }
+    }
 }
 
 /// Serve one connection: requests one after another while the client keeps it open. Live-reload's
 /// event stream takes the connection over.
-fn connection(mut stream: TcpStream, root: &Path, hub: &Hub, header_timeout: Duration) {
+fn connection(mut stream: TcpStream, root: &Path, hub: &Hub, limits: &Limits, load: &Load) {
     let _ = stream.set_nodelay(true);
     let _ = stream.set_write_timeout(Some(Duration::from_secs(30)));
     let mut buf = Vec::new();
+    let mut fresh = true;
     loop {
-        let req = match read_request(&mut stream, &mut buf, header_timeout) {
+        let req = match read_request(&mut stream, &mut buf, limits, fresh, load) {
             Ok(r) => r,
             Err(ReadError::Gone) => return,
-            Err(ReadError::Bad) => {
-                let _ = write_response(&mut stream, 400, &[], b"bad request\n", false, false);
-                return;
-            }
+            Err(ReadError::Bad) => return reject(stream, 400, "bad request"),
+            Err(ReadError::Reject(status, why)) => return reject(stream, status, &format!("refused: {why}")),
         };
-        let keep = req.keep_alive;
+        fresh = false;
         if req.method != "GET" && req.method != "HEAD" {
             let allow = [("Allow", "GET, HEAD".to_string())];
             let _ = write_response(&mut stream, 405, &allow, b"method not allowed\n", false, false);
             return;
+        }
+        // A body is read and discarded before anything else, so it is never taken for a request.
+        match discard_body(&mut stream, &mut buf, req.body, limits.header_timeout) {
+            Ok(()) => {}
+            Err(ReadError::Gone) => return,
+            Err(ReadError::Bad) => return reject(stream, 400, "bad request"),
+            Err(ReadError::Reject(status, why)) => return reject(stream, status, &format!("refused: {why}")),
         }
         if req.target == EVENTS_PATH {
             let _ = stream.set_read_timeout(None);
             event_stream(stream, hub);
             return;
         }
+        // Near the cap, a connection is not kept for a next request: the place goes to a new client.
+        let keep = req.keep_alive && !load.near_cap();
         let head_only = req.method == "HEAD";
         let (status, headers, body) = respond(&req.target, root);
-        if write_response(&mut stream, status, &headers, &body, head_only, keep).is_err() || !keep {
+        if send(&mut stream, status, &headers, body, head_only, keep).is_err() || !keep {
             return;
         }
     }
 }
 
 /// Status, headers and body for a GET of `target`.
-fn respond(target: &str, root: &Path) -> (u16, Vec<(&'static str, String)>, Vec<u8>) {
+fn respond(target: &str, root: &Path) -> (u16, Vec<(&'static str, String)>, Body) {
     let text = |s: &str| ("Content-Type", format!("{s}; charset=utf-8"));
     if target == SCRIPT_PATH {
-        return (200, vec![text("text/javascript")], LIVERELOAD_JS.as_bytes().to_vec());
+        return (200, vec![text("text/javascript")], Body::Bytes(LIVERELOAD_JS.as_bytes().to_vec()));
     }
     let Some(mut path) = resolve(root, target) else {
-        return (400, vec![text("text/plain")], b"bad request\n".to_vec());
+        return (400, vec![text("text/plain")], Body::Bytes(b"bad request\n".to_vec()));
     };
     let url_path = target.split(['?', '#']).next().unwrap_or("");
     if path.is_dir() {
@@ -253,7 +547,7 @@ fn respond(target: &str, root: &Path) -> (u16, Vec<(&'static str, String)>, Vec<
             // One leading slash: `//training` must not become a protocol-relative redirect to a
             // host called "training".
             let here = url_path.trim_start_matches('/');
-            return (301, vec![("Location", format!("/{here}/"))], Vec::new());
+            return (301, vec![("Location", format!("/{here}/"))], Body::Bytes(Vec::new()));
         }
         path.push("index.html");
     }
@@ -264,21 +558,37 @@ fn respond(target: &str, root: &Path) -> (u16, Vec<(&'static str, String)>, Vec<
         .is_ok_and(|rel| rel.components().any(|c| c.as_os_str().to_string_lossy().starts_with('.')));
     let inside = !hidden && path.canonicalize().is_ok_and(|p| p.starts_with(&canonical_root));
     let (status, file) = if inside && path.is_file() { (200, path) } else { (404, root.join("404.html")) };
-    let (ctype, mut body) = match std::fs::read(&file) {
-        Ok(b) => (content_type(&file), b),
+    let (ctype, body) = match open(&file) {
+        Some(opened) => (content_type(&file), opened),
         // No 404.html: the site has not built yet. An HTML page, so the reload script goes in and
         // the browser shows the build errors, then reloads once they are fixed.
-        Err(_) => ("text/html; charset=utf-8", NOT_BUILT.as_bytes().to_vec()),
+        None => ("text/html; charset=utf-8", Body::Bytes(NOT_BUILT.as_bytes().to_vec())),
     };
-    if ctype.starts_with("text/html") {
-        body = inject_script(body);
-    }
+    let body = match body {
+        Body::Bytes(b) if ctype.starts_with("text/html") => Body::Bytes(inject_script(b)),
+        other => other,
+    };
     let headers = vec![
         ("Content-Type", ctype.to_string()),
         ("Cache-Control", "no-store".to_string()),
         ("X-Content-Type-Options", "nosniff".to_string()),
     ];
     (status, headers, body)
+}
+
+/// A file's body: read whole when small (or HTML that gets the reload script), else the open file to
+/// stream. The length is the open file's, so a file replaced meanwhile is sent as it was opened.
+fn open(file: &Path) -> Option<Body> {
+    use std::io::Read as _;
+    let f = std::fs::File::open(file).ok()?;
+    let len = f.metadata().ok()?.len();
+    let html = content_type(file).starts_with("text/html");
+    if len > STREAM_ABOVE && !(html && len <= MAX_INJECT) {
+        return Some(Body::File(f, len));
+    }
+    let mut bytes = Vec::with_capacity(len as usize);
+    f.take(len).read_to_end(&mut bytes).ok()?;
+    Some(Body::Bytes(bytes))
 }
 
 /// The reload script goes into served HTML only: `build` output never contains it.
@@ -343,25 +653,34 @@ pub fn start(
     port: u16,
     root: PathBuf,
     hub: Arc<Hub>,
-    header_timeout: Duration,
+    limits: Limits,
 ) -> Result<std::net::SocketAddr, String> {
     let listener = TcpListener::bind((bind, port)).map_err(|e| format!("cannot listen on {bind}:{port}: {e}"))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
-    let active = Arc::new(AtomicUsize::new(0));
+    let max = limits.max_connections.max(1);
+    let load = Arc::new(Load::new(max));
     std::thread::spawn(move || {
         for stream in listener.incoming() {
             let Ok(stream) = stream else { continue };
-            if !reserve(&active, MAX_CONNECTIONS) {
-                drop(stream); // full: close at once rather than queue behind slow clients
+            // Every place taken: idle connections are closing (they look at the load every
+            // IDLE_SLICE), so wait a moment for one rather than drop a client with a request.
+            let waited = Instant::now();
+            let mut placed = reserve(&load.active, max);
+            while !placed && waited.elapsed() < WAIT_FOR_PLACE {
+                std::thread::sleep(Duration::from_millis(5));
+                placed = reserve(&load.active, max);
+            }
+            if !placed {
+                drop(stream); // still full: close rather than queue behind slow clients
                 continue;
             }
-            let (root, hub, mine) = (root.clone(), Arc::clone(&hub), Arc::clone(&active));
+            let (root, hub, mine) = (root.clone(), Arc::clone(&hub), Arc::clone(&load));
             let spawned = std::thread::Builder::new().stack_size(256 * 1024).spawn(move || {
-                let _slot = Slot(&mine); // gives the place back when the connection ends
-                connection(stream, &root, &hub, header_timeout);
+                let _slot = Slot(&mine.active); // gives the place back when the connection ends
+                connection(stream, &root, &hub, &limits, &mine);
             });
             if spawned.is_err() {
-                active.fetch_sub(1, Ordering::AcqRel); // the thread never ran
+                load.active.fetch_sub(1, Ordering::AcqRel); // the thread never ran
             }
         }
     });

@@ -23,8 +23,8 @@ pub struct Options {
     pub poll: bool,
     /// Quiet time before a burst of file events becomes one rebuild.
     pub debounce: Duration,
-    /// Time a client has to send a whole request head.
-    pub header_timeout: Duration,
+    /// The server's limits: request head deadline, idle keep-alive timeout, connection cap.
+    pub limits: http::Limits,
     /// The build date (decides current and upcoming policy revisions).
     pub today: crate::date::Date,
 }
@@ -127,7 +127,7 @@ pub fn run(mut opts: Options) -> i32 {
     let hub = Arc::new(http::Hub::default());
     rebuild(&mut live, &hub, None);
 
-    let addr = match http::start(&opts.bind, opts.port, opts.output.clone(), Arc::clone(&hub), opts.header_timeout) {
+    let addr = match http::start(&opts.bind, opts.port, opts.output.clone(), Arc::clone(&hub), opts.limits) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("error: {e}");

@@ -17,6 +17,7 @@ mod quiz_retraining;
 mod quiz_support;
 mod quiz_validation;
 mod records_locks;
+mod records_server;
 mod records_xml;
 mod registry_input;
 mod registry_year;
