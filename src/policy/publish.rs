@@ -498,11 +498,11 @@ mod tests {
     fn a_recorded_revision_cannot_change() {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         assert!(check(dir.path(), &policies("text")).is_empty(), "nothing published yet");
-        assert_eq!(record(dir.path(), &policies("text")).map(|r| r.0).unwrap_or_default(), ["p.md@2020-01-01"]);
-        assert!(
-            record(dir.path(), &policies("text")).map(|r| r.0).unwrap_or_default().is_empty(),
-            "recording twice adds nothing"
-        );
+        // `expect`: a `record` that fails must fail the test (an empty default would pass the second check).
+        let first = record(dir.path(), &policies("text")).map(|r| r.0).unwrap_or_else(|e| panic!("record: {e:?}"));
+        assert_eq!(first, ["p.md@2020-01-01"]);
+        let again = record(dir.path(), &policies("text")).map(|r| r.0).unwrap_or_else(|e| panic!("record: {e:?}"));
+        assert!(again.is_empty(), "recording twice adds nothing");
         assert!(check(dir.path(), &policies("text")).is_empty());
         let d = check(dir.path(), &policies("text, edited"));
         assert!(d.iter().any(|d| d.message.contains("published revision of 2020-01-01 was changed")), "{d}");

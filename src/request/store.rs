@@ -85,7 +85,9 @@ impl DirectoryLock {
 
 /// For the regression test of a run killed between writing and renaming: with
 /// `POLICYSITE_TEST_HOLD_BEFORE_RENAME` set, wait here (holding the lock, temp file written) until
-/// the test kills the process with SIGKILL. Without the variable it does nothing.
+/// the test kills the process with SIGKILL. Only in builds with the `test-hooks` feature (the test
+/// suite's: `scripts/test.sh`); a release build has no such hook.
+#[cfg(feature = "test-hooks")]
 fn hold_for_kill_test() {
     if std::env::var_os("POLICYSITE_TEST_HOLD_BEFORE_RENAME").is_some() {
         loop {
@@ -93,3 +95,6 @@ fn hold_for_kill_test() {
         }
     }
 }
+
+#[cfg(not(feature = "test-hooks"))]
+fn hold_for_kill_test() {}

@@ -136,8 +136,9 @@ fn temp_files_of_a_killed_run_are_cleaned_up() {
 }
 
 /// Defect 4, for real: `kill -9` between writing the temporary file and renaming it. The directory
-/// is intact, the lock died with the process, and the next run removes the leftover file.
-#[cfg(unix)]
+/// is intact, the lock died with the process, and the next run removes the leftover file. Needs the
+/// binary's `test-hooks` feature (`cargo test --features test-hooks`, as `scripts/test.sh` runs it).
+#[cfg(all(unix, feature = "test-hooks"))]
 #[test]
 fn a_run_killed_with_sigkill_loses_nothing_and_its_temp_file_is_removed() {
     let site = TestSite::bundled();
