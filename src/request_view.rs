@@ -39,7 +39,11 @@ pub fn directory_view(site: &Site) -> serde_json::Value {
             url: a.url.clone(),
             approved: a.approved.to_string(),
             approved_long: a.approved.long(),
-            managers: if show { a.managers.iter().map(manager_line).collect() } else { Vec::new() },
+            managers: if show {
+                a.managers.iter().map(|m| manager_line(m, &site.quizzes)).collect()
+            } else {
+                Vec::new()
+            },
         });
     }
     let units: Vec<UnitView> = units
@@ -55,11 +59,27 @@ pub fn directory_view(site: &Site) -> serde_json::Value {
 /// A manager as an intranet build shows them: the name and the status of their training (the last
 /// day all of it counts, a date, so the build does not depend on the day it runs), never the codes
 /// or LMS rows behind it.
-fn manager_line(m: &directory::Manager) -> String {
-    match m.training_until() {
-        Some(d) => format!("{} (training counts until {d})", m.name),
-        None => format!("{} (no training on record)", m.name),
+fn manager_line(m: &directory::Manager, quizzes: &crate::quiz::Quizzes) -> String {
+    match training_counts_until(m, quizzes) {
+        Ok(Some(d)) => format!("{} (training counts until {d})", m.name),
+        Ok(None) => format!("{} (no training on record)", m.name),
+        Err(quiz) => format!("{} (training no longer counts: `{quiz}` was revised)", m.name),
     }
+}
+
+/// The last day all of a manager's recorded training counts, judged against the quizzes as they
+/// stand, as `request audit` judges it: a revision published since approval shortens a date to its
+/// `retrain_by`. `Err(quiz)` when a revision ended it; `Ok(None)` when nothing is on record.
+fn training_counts_until(
+    m: &directory::Manager,
+    quizzes: &crate::quiz::Quizzes,
+) -> Result<Option<crate::date::Date>, String> {
+    let mut until: Option<crate::date::Date> = None;
+    for t in &m.training {
+        let d = crate::request::training::still_counts_until(t, quizzes).map_err(|_| t.quiz.clone())?;
+        until = Some(until.map_or(d, |u| u.min(d)));
+    }
+    Ok(until)
 }
 
 /// `directory/accounts.json`: the machine-readable export beside the page.
@@ -81,7 +101,7 @@ pub fn site_files(site: &Site) -> Vec<(String, Vec<u8>)> {
                 v["manager_training"] = serde_json::json!(
                     a.managers
                         .iter()
-                        .map(|m| serde_json::json!({ "name": m.name, "training_counts_until": m.training_until() }))
+                        .map(|m| serde_json::json!({ "name": m.name, "training_counts_until": training_counts_until(m, &site.quizzes).ok().flatten() }))
                         .collect::<Vec<_>>()
                 );
             }

@@ -280,6 +280,24 @@ fn globals(site: &Site) -> Context {
         .map(|q| serde_json::json!({ "id": q.id, "title": q.title, "revision": q.revision, "href": site.page(&q.module).map(|p| p.url.clone()) }))
         .collect();
     globals.insert("required_training", &required);
+    // The modules whose quiz is not in `required_training`, in the order of their pages' weights: the
+    // home page lists them as offered (partials/training-lists.html).
+    let mut offered: Vec<(i64, serde_json::Value)> = site
+        .quizzes
+        .by_id
+        .values()
+        .filter(|q| !site.config.required_training.contains(&q.id))
+        .filter_map(|q| {
+            let page = site.page(&q.module)?;
+            Some((
+                page.source.front.weight,
+                serde_json::json!({ "id": q.id, "title": page.source.front.title, "href": page.url }),
+            ))
+        })
+        .collect();
+    offered.sort_by_key(|(weight, _)| *weight);
+    let offered: Vec<serde_json::Value> = offered.into_iter().map(|(_, q)| q).collect();
+    globals.insert("offered_training", &offered);
     // The account request form's address, when the site has one (a site without it, such as
     // examples/revised-site, names the form without a link instead of a broken one).
     let request_href =

@@ -108,6 +108,43 @@ fn regulation_page_shows_dates_history_and_verbatim_text() {
     // The revision files are its history now (issue 24): one adopted revision, current.
     assert!(html.contains(r#"data-timeline-revision="2016-06-07" data-status="current""#), "{html}");
     assert!(!html.contains("Revision history"), "the front-matter history is gone");
+    assert_regulation_verbatim(&html);
+}
+
+/// Issue 21: the adopted text stays as adopted when the platform list changes. Remove Periscope
+/// through the history (as `former:` plus a history entry), add Mastodon, and reword the barred
+/// statement in data/platforms.yaml: the regulation's page still carries every word of the seed in
+/// order and both footnotes word for word; the change shows only in the marked note.
+#[test]
+fn the_regulation_stays_verbatim_under_a_changed_platform_list() {
+    let site = TestSite::bundled();
+    let text = site.read("data/platforms.yaml");
+    let start = text.find("  - id: periscope\n").expect("periscope");
+    let end = start + text[start..].find("  - id: pinterest\n").expect("next");
+    let entry = text[start..end].to_string();
+    let mut text = format!("{}{}", &text[..start], &text[end..]);
+    text = text.replace("history:\n", &format!("former:\n{entry}history:\n"));
+    text = text.replace("  - id: blog\n", "  - id: mastodon\n    name: Mastodon\n  - id: blog\n");
+    text = text.replace(
+        "barred_statement: \"The District does not allow",
+        "barred_statement: \"Today the District does not allow",
+    );
+    text.push_str("  - date: 2026-12-01\n    removed: [periscope]\n    note: Periscope was discontinued.\n");
+    site.write("data/platforms.yaml", &text);
+    let o = site.run(&["build", "--output", site.out().to_str().expect("utf8"), "--today", "2026-12-05"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    for page in ["regulation/6973-1r/index.html", "regulation/6973-1r/2016-06-07/index.html"] {
+        let html = site.html(page);
+        assert!(html.contains("data-current-list-note"), "{page}: the note gives today's list");
+        assert!(!html.contains("Today the District"), "{page}: footnote 2 followed the data");
+        assert_regulation_verbatim(&html);
+    }
+}
+
+/// Every word of the seed's body (a copy of ../shared/seeds/regulation-6973.1R.txt kept in the
+/// repository, so the test reads the same file on every machine) appears in order on the page, and
+/// footnotes 1 and 2 appear word for word.
+fn assert_regulation_verbatim(html: &str) {
     // Verbatim: every word of the seed's body (a copy of ../shared/seeds/regulation-6973.1R.txt kept
     // in the repository, so the test reads the same file on every machine) appears in order.
     let seed =
@@ -133,7 +170,7 @@ fn regulation_page_shows_dates_history_and_verbatim_text() {
     for f in footnotes {
         let f = &f[2..];
         assert!(
-            strip_tags(&html).split_whitespace().collect::<Vec<_>>().join(" ").contains(f),
+            strip_tags(html).split_whitespace().collect::<Vec<_>>().join(" ").contains(f),
             "footnote not verbatim: {f}"
         );
     }

@@ -466,3 +466,27 @@ fn home_page_says_which_modules_are_required_and_which_are_offered() {
         }
     }
 }
+
+/// The home page's lists follow `required_training`: a District that requires the disclosures module
+/// and drops FERPA sees that on the home page without editing it (they were hand-written before).
+#[test]
+fn home_page_training_lists_follow_required_training() {
+    let site = TestSite::bundled();
+    let config = site.read("site.yaml");
+    let changed = config.replacen("  - ferpa-student-records\n", "  - disclosures\n", 1);
+    assert_ne!(config, changed, "site.yaml lists ferpa-student-records under required_training");
+    site.write("site.yaml", &changed);
+    site.build_ok();
+    let html = site.html("index.html");
+    let part = |attr: &str| -> String {
+        let start = html.find(&format!(r#"data-training="{attr}""#)).unwrap_or_else(|| panic!("{attr} paragraph"));
+        let end = start + html[start..].find("</p>").expect("end");
+        common::strip_tags(&html[start..end]).split_whitespace().collect::<Vec<_>>().join(" ")
+    };
+    let (required, offered) = (part("required"), part("offered"));
+    assert!(required.contains("Public Records Act and records retention and When a student discloses"), "{required}");
+    assert!(!required.contains("FERPA"), "{required}");
+    assert!(offered.contains("FERPA and student records"), "{offered}");
+    assert!(!offered.contains("When a student discloses"), "{offered}");
+    assert!(!html.contains("data-training-lists"), "the marker is replaced");
+}

@@ -425,3 +425,31 @@ fn writing_the_directory_keeps_its_permissions() {
     let mode = std::fs::metadata(&file).expect("stat").permissions().mode() & 0o777;
     assert_eq!(mode, 0o644);
 }
+
+/// The intranet directory judges recorded training as `request audit` does, against the quizzes as
+/// they stand: a quiz revision published after approval shortens "training counts until" to its
+/// retraining deadline, and one with no retraining window ends it (the page kept the date recorded
+/// at approval, so it showed training as counting that the audit reported lapsed).
+#[test]
+fn the_intranet_directory_follows_a_quiz_revision() {
+    let site = TestSite::bundled();
+    assert_eq!(approve(&site, "req.json", &good_request(&site)).0, 0);
+    let cfg = site.read("site.yaml").replace("show_managers: false", "show_managers: true");
+    site.write("site.yaml", &cfg);
+    site.build_ok();
+    let page = site.html("directory/index.html");
+    assert!(page.contains("Kim Coach (training counts until 2027-11-20)"), "{page}");
+    let old = crate::quiz_support::revision_of("public-records");
+    let new = (old + 1).to_string();
+    let text = crate::quiz_support::set_revision(&site.read(crate::quiz_support::QUIZ), &new)
+        .replace(&format!("revision: {new}\n"), &format!("revision: {new}\nretrain_by: 2027-01-31\n"));
+    site.write(crate::quiz_support::QUIZ, &crate::quiz_support::change_answer(&text));
+    crate::quiz_support::publish(&site);
+    site.build_ok();
+    let page = site.html("directory/index.html");
+    assert!(page.contains("Kim Coach (training counts until 2027-01-31)"), "{page}");
+    assert!(site.html("directory/accounts.json").contains("\"training_counts_until\": \"2027-01-31\""));
+    let (s, out) = run(&site, &["request", "audit", "--today", "2027-01-05"]);
+    assert_eq!(s, 1, "{out}");
+    assert!(out.contains("counts until 2027-01-31"), "the audit and the page agree: {out}");
+}
