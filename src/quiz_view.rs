@@ -244,6 +244,9 @@ pub fn site_files(site: &Site) -> Vec<(String, Vec<u8>)> {
     let config = serde_json::json!({
         "quizzes": quizzes,
         "validity_days": site.config.code_validity_days,
+        // site.yaml's `time_zone` (null: UTC): the browser dates completion codes and counts their
+        // validity in it, as every command does (`crate::date::today`).
+        "time_zone": site.config.time_zone,
         "required_training": site.config.required_training,
         "email_domains": site.config.email_domains,
         "communications": site.config.communications,

@@ -131,8 +131,12 @@ export function quizAnswers(siteDir, id) {
   return q;
 }
 
-export function today() {
-  return new Date().toISOString().slice(0, 10);
+/** Today's date, YYYY-MM-DD, in `zone` (default: the bundled site's `time_zone`, as site.yaml names it
+ *  and as the browser's quiz dates codes; pass 'UTC' for a site without one), at `now` (ms, default the clock). */
+export function today(zone = 'America/Los_Angeles', now = Date.now()) {
+  const p = Object.fromEntries(new Intl.DateTimeFormat('en-US', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' })
+    .formatToParts(new Date(now)).map((x) => [x.type, x.value]));
+  return `${p.year}-${p.month}-${p.day}`;
 }
 
 export { execFileSync };

@@ -2,7 +2,7 @@
 // correct answers get a code that `policysite verify` accepts for that email and rejects for another.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertAccessible, bundledSiteFixture, cli, newPage, quizAnswers, today } from './harness.mjs';
+import { assertAccessible, bundledSiteFixture, cli, newPage, passQuizAs, quizAnswers, today } from './harness.mjs';
 
 const fx = bundledSiteFixture(before, after);
 
@@ -210,3 +210,28 @@ for (const width of [1280, 375]) {
     await page.close();
   });
 }
+
+test("a code is dated in the site's time zone (site.yaml time_zone), not in UTC or the browser's own zone", async () => {
+  // 03:00 UTC tomorrow is still today in Tacoma (America/Los_Angeles, the bundled site's zone) and
+  // noon tomorrow in Tokyo (the browser's zone here): the code must carry Tacoma's date, the one
+  // `policysite verify` counts in.
+  const utcToday = new Date().toISOString().slice(0, 10);
+  const at = Date.parse(utcToday + 'T03:00:00Z') + 86400000;
+  assert.equal(today('America/Los_Angeles', at), utcToday);
+  const page = await newPage(fx.browser, { timezoneId: 'Asia/Tokyo' });
+  await page.clock.setFixedTime(at);
+  const code = await passQuizAs(page, fx, 'ferpa-student-records', 'pat.doe@tacoma.k12.wa.us');
+  const stored = await page.evaluate(() => JSON.parse(localStorage.getItem('policysite.codes.v1')));
+  assert.equal(stored['ferpa-student-records'].earned, utcToday, 'earned on Tacoma\'s date');
+  const ok = cli(['--root', fx.site.dir, 'verify', '--email', 'pat.doe@tacoma.k12.wa.us', '--today', utcToday, code]);
+  assert.equal(ok.status, 0, ok.stdout + ok.stderr);
+  assert.match(ok.stdout, new RegExp(`completed ${utcToday}: VALID`));
+  // The progress panel counts the year from that date too.
+  const until = new Date(Date.parse(utcToday + 'T00:00:00Z') + 365 * 86400000).toISOString().slice(0, 10);
+  assert.match(await page.locator('[data-progress="module:ferpa-student-records"] [data-progress-item="ferpa-student-records"]').textContent(), new RegExp(`counts until ${until}`));
+  // A zone the browser does not know falls back to UTC; so does a site without one.
+  assert.equal(await page.evaluate((t) => window.PolicysiteCode.todayISO('Mars/Olympus', t), at), new Date(at).toISOString().slice(0, 10));
+  assert.equal(await page.evaluate((t) => window.PolicysiteCode.todayISO(null, t), at), new Date(at).toISOString().slice(0, 10));
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { axe, bundledSiteFixture, fillRequest, newPage, passQuizAs } from './harness.mjs';
+import { axe, bundledSiteFixture, fillRequest, newPage, passQuizAs, today } from './harness.mjs';
 
 const fx = bundledSiteFixture(before, after);
 const VIEWPORTS = [{ width: 1280, height: 900 }, { width: 375, height: 740 }];
@@ -33,11 +33,11 @@ async function formPage(viewport) {
   await earnCodes();
   const page = await newPage(fx.browser, { viewport });
   await page.goto(fx.server.base + 'request/index.html');
-  await page.evaluate(([email, c]) => {
+  await page.evaluate(([email, c, earned]) => {
     const v1 = {};
-    for (const [q, code] of Object.entries(c)) v1[q] = { email, code, earned: new Date().toISOString().slice(0, 10), revision: 1 };
+    for (const [q, code] of Object.entries(c)) v1[q] = { email, code, earned, revision: 1 };
     localStorage.setItem('policysite.codes.v1', JSON.stringify(v1));
-  }, [KIM, codes]);
+  }, [KIM, codes, today()]);
   await page.reload();
   return page;
 }

@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { assertAccessible, bundledSiteFixture, fillRequest, newPage, passQuizAs } from './harness.mjs';
+import { assertAccessible, bundledSiteFixture, fillRequest, newPage, passQuizAs, today } from './harness.mjs';
 
 const fx = bundledSiteFixture(before, after, { prefix: '/intranet/policies/' });
 const VIEWPORTS = [{ width: 1280, height: 900 }, { width: 375, height: 740 }];
@@ -43,7 +43,7 @@ for (const viewport of VIEWPORTS) {
     const onModule = page.locator('[data-progress="module:public-records"]');
     await onModule.waitFor({ state: 'visible' });
     assert.match(await onModule.locator('[data-progress-summary]').textContent(), /^1 of 2 required modules done; next: FERPA and student records\.$/);
-    const until = new Date(Date.now() + 365 * 86400000).toISOString().slice(0, 10);
+    const until = new Date(Date.parse(today() + 'T00:00:00Z') + 365 * 86400000).toISOString().slice(0, 10);
     assert.match(await onModule.locator('[data-progress-item="public-records"]').textContent(), new RegExp(`done\\. Your code counts until ${until}`));
     assert.equal(await onModule.locator('[data-progress-item="ferpa-student-records"]').getAttribute('data-state'), 'missing');
     // The code stays on one line.
@@ -70,12 +70,14 @@ for (const viewport of VIEWPORTS) {
     await page.goto(fx.server.base + 'request/index.html');
     await page.locator('[data-progress]').waitFor({ state: 'visible' });
     assert.equal(await progressText(page), '1 of 2 required modules done; next: FERPA and student records.');
+    await assertAccessible(assert, page, `request form, one module done, ${at}`);
 
     // Both done: next is the request; an expired code is said to be expired.
     await passQuizAs(page, fx, 'ferpa-student-records', KIM);
     await page.goto(fx.server.base + 'index.html');
     await page.locator('[data-progress]').waitFor({ state: 'visible' });
     assert.equal(await progressText(page), '2 of 2 required modules done; next: request the account.');
+    await assertAccessible(assert, page, `home, both modules done, ${at}`);
     await page.evaluate(() => {
       const c = JSON.parse(localStorage.getItem('policysite.codes.v1'));
       c['public-records'].earned = '2020-01-02';
@@ -85,6 +87,7 @@ for (const viewport of VIEWPORTS) {
     await page.locator('[data-progress]').waitFor({ state: 'visible' });
     assert.equal(await progressText(page), '1 of 2 required modules done; next: Public Records Act and records retention.');
     assert.match(await page.locator('[data-progress-item="public-records"]').textContent(), /no longer counts \(it expired on 2021-01-01\)/);
+    await assertAccessible(assert, page, `home, one code expired, ${at}`);
     assert.deepEqual(page.errors, []);
     assert.deepEqual(page.thirdParty, []);
     await page.context().close();
@@ -256,5 +259,8 @@ test('the printed regulation starts with the district, its address and the date,
   // (A long address wraps; pdftotext then puts a space where it broke.)
   assert.match(all.replace(/\s+/g, ''), /\(http:\/\/127\.0\.0\.1:\d+\/intranet\/policies\/(platforms|training|request)\/[a-z0-9/-]*(#[a-z0-9-]+)?\)/);
   assert.doesNotMatch(first, /Skip to main content|On this page/);
+  // The "Next" box is on the screen, not on paper.
+  assert.equal(await page.locator('[data-next-step]').isVisible(), true);
+  assert.doesNotMatch(all, /Next: complete the training/);
   await page.context().close();
 });

@@ -180,14 +180,32 @@
     var tag = quizTag(quiz), rev = revision % 256;
     return encode({ tag: tag, revision: rev, day: day, mac: mac(key, email, tag, rev, day) });
   }
-  function today() { return Math.floor(Date.now() / 86400000) - EPOCH_DAYS; }
+  /* Today's date, YYYY-MM-DD, in the site's time zone: site.yaml's `time_zone`, which
+   * assets/site-data.js carries as window.POLICYSITE.time_zone (or `zone` when given), so a code is
+   * dated, and expires, at the district's midnight as `policysite verify` counts it. UTC when the site
+   * names no zone or the browser does not know it. `now`: milliseconds since 1970 (default: the clock). */
+  function siteZone() { var s = root && root.POLICYSITE; return s && typeof s.time_zone === 'string' ? s.time_zone : null; }
+  function todayISO(zone, now) {
+    var at = new Date(now == null ? Date.now() : now);
+    if (zone === undefined) zone = siteZone();
+    if (zone && zone !== 'UTC' && typeof Intl !== 'undefined' && Intl.DateTimeFormat) {
+      try {
+        var p = {};
+        new Intl.DateTimeFormat('en-US', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' })
+          .formatToParts(at).forEach(function (part) { p[part.type] = part.value; });
+        if (/^\d{4}$/.test(p.year) && /^\d\d$/.test(p.month) && /^\d\d$/.test(p.day)) return p.year + '-' + p.month + '-' + p.day;
+      } catch (e) { /* a zone this browser does not know: UTC */ }
+    }
+    return at.toISOString().slice(0, 10);
+  }
+  function today(zone, now) { return Math.round(Date.parse(todayISO(zone, now) + 'T00:00:00Z') / 86400000) - EPOCH_DAYS; }
   function dayToISO(day) { return new Date((day + EPOCH_DAYS) * 86400000).toISOString().slice(0, 10); }
 
   var api = {
     sha256: sha256, hmacSha256: hmacSha256, utf8: utf8, hex: hex, unhex: unhex,
     normalizeEmail: normalizeEmail, isDistrictEmail: isDistrictEmail, emailProblem: emailProblem, emailMessage: emailMessage, groupCode: groupCode, quizTag: quizTag, mac: mac, encode: encode, decode: decode,
     checkValue: checkValue, questionKey: questionKey, checkHash: checkHash, quizKey: quizKey, seal: seal,
-    issue: issue, today: today, dayToISO: dayToISO, EPOCH_DAYS: EPOCH_DAYS
+    issue: issue, today: today, todayISO: todayISO, dayToISO: dayToISO, EPOCH_DAYS: EPOCH_DAYS
   };
   if (typeof module !== 'undefined' && module.exports) module.exports = api; else root.PolicysiteCode = api;
 })(this);

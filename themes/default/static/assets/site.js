@@ -10,7 +10,20 @@
   var root = document.documentElement.getAttribute('data-root') || '';
   function iso(d) { return d.toISOString().slice(0, 10); }
   function addDays(day, n) { return iso(new Date(Date.parse(day + 'T00:00:00Z') + n * 86400000)); }
-  function todayISO() { return iso(new Date()); }
+  /* Today in the site's time zone (site.yaml `time_zone`), as quiz.js dates codes and `policysite
+   * verify` counts them; UTC without one (the same rule as PolicysiteCode.todayISO). */
+  function todayISO() {
+    var zone = site && site.time_zone;
+    if (zone && zone !== 'UTC' && window.Intl && Intl.DateTimeFormat) {
+      try {
+        var p = {};
+        new Intl.DateTimeFormat('en-US', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' })
+          .formatToParts(new Date()).forEach(function (part) { p[part.type] = part.value; });
+        if (/^\d{4}$/.test(p.year) && /^\d\d$/.test(p.month) && /^\d\d$/.test(p.day)) return p.year + '-' + p.month + '-' + p.day;
+      } catch (e) { /* a zone this browser does not know: UTC */ }
+    }
+    return iso(new Date());
+  }
 
   /* Print: the date at the top of the first page and in the footer; each internal link's address. */
   function printDate() {
