@@ -139,6 +139,14 @@ fn check_directory_entries(directory: &Directory, text: &str) -> Diagnostics {
                 .help(format!("use one of: {}", types.join(", "))),
             );
         }
+        if let Some(d) = crate::ident::check(
+            &a.request_id,
+            "request id",
+            std::path::Path::new(DIRECTORY_FILE),
+            line(i, |s| s.request_id.as_ref()),
+        ) {
+            diags.push(d);
+        }
         if let Some(first) = by_id.insert(a.request_id.as_str(), i) {
             diags.push(
                 Diagnostic::new(

@@ -99,6 +99,16 @@ fn check_header(req: &Request, p: &mut Problems) {
     }
     if req.id.trim().is_empty() {
         p.add("id", "the request has no id");
+    } else if !crate::ident::valid(&req.id) {
+        // The id becomes the account's key in data/directory.yaml, on the command line
+        // (`request history ID`) and in the form's data: one identifier rule for every id.
+        p.add(
+            "id",
+            format!(
+                "`{}` is not a plain identifier (ASCII letters, digits, `-`, `_`, `.`; the form writes ids like `req-20261128-abcdef01`)",
+                req.id.escape_default()
+            ),
+        );
     }
     if Date::parse(&req.submitted).is_none() {
         p.add("submitted", format!("`{}` is not a date (YYYY-MM-DD)", req.submitted));

@@ -268,3 +268,30 @@ fn a_large_email_with_an_image_is_read() {
     assert_eq!(s, 1, "{out}");
     assert!(out.contains("larger than 256 KiB"), "{out}");
 }
+
+/// Issue 17, identifiers: a request id is the account's key (directory, `request history ID`, the
+/// form's data), so it follows the one identifier rule: refused by `request check` (and so never
+/// approved), and a hand-edited one in data/directory.yaml is an error at its line.
+#[test]
+fn request_ids_follow_the_identifier_rule() {
+    let site = TestSite::bundled();
+    for bad in ["../../x", "req 1", "req\"1", "/etc/passwd"] {
+        let mut req = good_request(&site);
+        req["id"] = json!(bad);
+        let (s, out) = check(&site, &req);
+        assert_eq!(s, 1, "{bad}: {out}");
+        assert!(out.contains("id: ") && out.contains("is not a plain identifier"), "{bad}: {out}");
+    }
+    let (s, out) = approve(&site, "good.json", &good_request(&site));
+    assert_eq!(s, 0, "{out}");
+    let dir = site.read("data/directory.yaml");
+    let id = good_request(&site)["id"].as_str().map(str::to_string).unwrap_or_default();
+    let line = dir.lines().position(|l| l.contains(&format!("request_id: {id}"))).map(|i| i + 1);
+    let Some(line) = line else { panic!("no request_id line in {dir}") };
+    site.write("data/directory.yaml", &dir.replace(&format!("request_id: {id}"), "request_id: ../evil"));
+    let err = site.build_err();
+    assert!(
+        err.contains(&format!("data/directory.yaml:{line}: request id \"../evil\" is not a plain identifier")),
+        "{err}"
+    );
+}
