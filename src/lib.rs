@@ -5,6 +5,7 @@
 //! logic ([`quiz`]) and the account request logic ([`request`]) are modules of their own that both the
 //! CLI and the templates call.
 
+pub mod accounts;
 pub mod cmd;
 pub mod config;
 pub mod date;

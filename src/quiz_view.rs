@@ -252,10 +252,10 @@ pub fn site_files(site: &Site) -> Vec<(String, Vec<u8>)> {
         "communications": site.config.communications,
         "platforms": site.data.platforms,
         "handle_pattern": crate::load::directory::HANDLE_PATTERN,
-        "needs_principal": crate::request::schema::NEEDS_PRINCIPAL,
-        "account_types": crate::request::schema::ACCOUNT_TYPES,
-        "principal_rule": crate::request::schema::PRINCIPAL_RULE,
-        "classroom_guidance": crate::request::schema::CLASSROOM_GUIDANCE,
+        "needs_principal": crate::accounts::NEEDS_PRINCIPAL,
+        "account_types": crate::accounts::ACCOUNT_TYPES,
+        "principal_rule": crate::accounts::PRINCIPAL_RULE,
+        "classroom_guidance": crate::accounts::CLASSROOM_GUIDANCE,
         "request_block": { "begin": crate::request::envelope::BEGIN, "end": crate::request::envelope::END },
         // Active accounts of the directory, for the form's update requests (`update_of`: the request id).
         // Only what the public /directory/ page shows: no administrators.

@@ -123,7 +123,7 @@ fn check_directory_entries(directory: &Directory, text: &str) -> Diagnostics {
     let mut diags = Diagnostics::default();
     let mut by_handle: HashMap<(String, String), usize> = HashMap::new();
     let mut by_id: HashMap<&str, usize> = HashMap::new();
-    let types: Vec<&str> = crate::request::schema::ACCOUNT_TYPES.iter().map(|t| t.id).collect();
+    let types: Vec<&str> = crate::accounts::ACCOUNT_TYPES.iter().map(|t| t.id).collect();
     for (i, a) in directory.accounts.iter().enumerate() {
         if !types.contains(&a.account_type.as_str()) {
             diags.push(

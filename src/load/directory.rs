@@ -30,7 +30,7 @@ pub struct Account {
     #[serde(default)]
     pub url: Option<String>,
     /// school, classroom, sports_team, department, program, club or professional.
-    #[schemars(schema_with = "crate::request::schema::account_type_schema")]
+    #[schemars(schema_with = "crate::accounts::account_type_schema")]
     pub account_type: String,
     /// School or department the account speaks for.
     pub unit: String,

@@ -250,21 +250,21 @@ fn globals(site: &Site) -> Context {
     globals.insert("data", &site.data.all);
     globals.insert("platforms", &site.data.platforms);
     globals.insert("directory", &crate::request_view::directory_view(site));
-    let account_types: Vec<serde_json::Value> = crate::request::schema::ACCOUNT_TYPES
+    let account_types: Vec<serde_json::Value> = crate::accounts::ACCOUNT_TYPES
         .iter()
         .map(|t| {
             serde_json::json!({
                 "id": t.id, "label": t.label, "explanation": t.explanation,
-                "needs_principal": crate::request::schema::needs_principal(t.id),
+                "needs_principal": crate::accounts::needs_principal(t.id),
             })
         })
         .collect();
     globals.insert("account_types", &account_types);
-    globals.insert("classroom_guidance", crate::request::schema::CLASSROOM_GUIDANCE);
+    globals.insert("classroom_guidance", crate::accounts::CLASSROOM_GUIDANCE);
     // "a school, a classroom, a sports team or a club": the account types that need the principal.
-    let principal: Vec<String> = crate::request::schema::ACCOUNT_TYPES
+    let principal: Vec<String> = crate::accounts::ACCOUNT_TYPES
         .iter()
-        .filter(|t| crate::request::schema::needs_principal(t.id))
+        .filter(|t| crate::accounts::needs_principal(t.id))
         .map(|t| t.label.to_lowercase())
         .collect();
     let principal_types = match principal.split_last() {

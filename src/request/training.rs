@@ -139,7 +139,7 @@ pub fn check_admin(
         let lms_ok = lms.as_ref().map(|(f, _)| matches!(f, Finding::Passed { .. }));
         let code_ok = code.as_ref().map(Result::is_ok);
         let validity = cx.config.code_validity_days;
-        let email = admin.email.trim().to_lowercase();
+        let email = crate::quiz::code::normalize_email(&admin.email);
         let code_record =
             verdicts.iter().find(|(q, _, v)| *q == quiz_id && v.valid).filter(|_| code_ok == Some(true)).and_then(
                 |(_, code, v)| {

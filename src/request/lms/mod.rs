@@ -204,7 +204,7 @@ pub fn load(
             points = (0..headers.len()).map(|i| number(&cell(i))).collect();
             continue;
         }
-        let mut who = cell(email).to_lowercase();
+        let mut who = crate::quiz::code::normalize_email(&cell(email));
         if who.is_empty() {
             continue;
         }
@@ -334,7 +334,7 @@ fn names_quiz(module: &str, quiz: &Quiz) -> bool {
 impl Report {
     /// Judge every row for `email` and `quiz`: the newest row that counts, else why the newest does not.
     pub fn finding(&self, quiz: &Quiz, email: &str, today: Date, validity_days: u32) -> Finding {
-        let email = email.trim().to_lowercase();
+        let email = crate::quiz::code::normalize_email(email);
         let mut rows: Vec<&Row> =
             self.rows.iter().filter(|r| r.email == email && r.quizzes.contains(&quiz.id)).collect();
         rows.sort_by_key(|r| (r.completed, r.line));
