@@ -12,7 +12,8 @@
 //!   (sections and a weight) compactly encoded. A query loads only the shards of its words.
 //! - `search/x/N.js`: the text of eight sections each, for the excerpts of the results shown.
 //!
-//! Each names the index version (see [`crate::search_index`]), so the page never mixes two builds.
+//! Each names the index version (a text chunk its block's version, listed in the entry; see
+//! [`crate::search_index`]), so the page never mixes two builds.
 //!
 //! The Markdown layer reduces the text under each heading to a [`TextSection`] as it renders (first
 //! pass), so the full Markdown of every page is never held.
