@@ -116,6 +116,34 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, col)
 }
 
+/// [`line_col`] for many offsets into one text: the line starts are found once, then each position
+/// is a binary search (a page with many links would otherwise scan its text again for each).
+pub struct LineIndex<'a> {
+    text: &'a str,
+    /// Offset of each line's first byte.
+    starts: std::sync::OnceLock<Vec<usize>>,
+}
+
+impl<'a> LineIndex<'a> {
+    pub fn new(text: &'a str) -> Self {
+        LineIndex { text, starts: std::sync::OnceLock::new() }
+    }
+
+    /// Same as `line_col(text, offset)`.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let text = self.text;
+        let offset = floor_char_boundary(text, offset.min(text.len()));
+        let starts = self.starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(text.bytes().enumerate().filter(|(_, b)| *b == b'\n').map(|(i, _)| i + 1))
+                .collect()
+        });
+        let line = starts.partition_point(|&s| s <= offset);
+        let col = text[starts[line - 1]..offset].chars().count() + 1;
+        (line, col)
+    }
+}
+
 fn floor_char_boundary(s: &str, mut i: usize) -> usize {
     while i > 0 && !s.is_char_boundary(i) {
         i -= 1;
@@ -139,6 +167,15 @@ mod tests {
         assert_eq!(line_col(t, 3), (2, 1));
         assert_eq!(line_col(t, 7), (2, 4));
         assert_eq!(line_col(t, 8), (3, 1));
+    }
+
+    #[test]
+    fn line_index_agrees_with_line_col() {
+        let t = "ab\ncdé\n\nf\n";
+        let idx = LineIndex::new(t);
+        for off in 0..=t.len() + 2 {
+            assert_eq!(idx.line_col(off), line_col(t, off), "offset {off}");
+        }
     }
 
     #[test]

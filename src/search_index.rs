@@ -26,6 +26,10 @@ use crate::search::{IN_TITLE, TextSection};
 /// Sections per text chunk (`search/x/N.js`): about a page of text, so showing ten results loads
 /// at most ten small files.
 pub const CHUNK: usize = 8;
+/// Text chunks per text version (`entry.xv`): a chunk names the version of its block of chunks, not
+/// the whole index's, so an edit that leaves the section numbering as it was rewrites one block of
+/// chunks (at most this many files) instead of every chunk of the site (`serve`'s one-page edit).
+pub const BLOCK: usize = 128;
 /// A shard is closed once it holds this many bytes (a single very common term may make one larger).
 const SHARD_BYTES: usize = 32 * 1024;
 
@@ -73,6 +77,9 @@ struct Entry<'a> {
     /// Sections in the index, and how many share a text chunk.
     docs: usize,
     chunk: usize,
+    /// Text chunks per text version, and each block's version (`search/x/N.js` names `xv[N / block]`).
+    block: usize,
+    xv: &'a [String],
     min: usize,
     stop: &'a [&'a str],
     /// The first term of each shard, in order (the first is always "").
@@ -146,7 +153,9 @@ fn emit_each(site: &Site, out_fn: &mut dyn FnMut(String, Vec<u8>)) {
     }
     let mut postings: Vec<(&str, Postings)> = postings.into_iter().collect();
     postings.sort_unstable_by(|a, b| a.0.cmp(b.0));
-    let version = version_of(&postings, &shown);
+    let text_versions: Vec<String> =
+        shown.chunks(CHUNK * BLOCK).enumerate().map(|(b, rows)| block_version(b, rows)).collect();
+    let version = version_of(&postings, &text_versions);
 
     // Shards: terms in order, cut at about SHARD_BYTES.
     let mut firsts: Vec<&str> = Vec::new();
@@ -191,13 +200,22 @@ fn emit_each(site: &Site, out_fn: &mut dyn FnMut(String, Vec<u8>)) {
     }
 
     for (n, chunk) in shown.chunks(CHUNK).enumerate() {
-        let mut out = format!("POLICYSITE_SEARCH.text({n},\"{version}\",").into_bytes();
+        let mut out = format!("POLICYSITE_SEARCH.text({n},\"{}\",", text_versions[n / BLOCK]).into_bytes();
         let _ = serde_json::to_writer(ScriptSafe(&mut out), chunk);
         out.extend_from_slice(b");\n");
         out_fn(format!("search/x/{n}.js"), out);
     }
 
-    let entry = Entry { v: &version, docs: shown.len(), chunk: CHUNK, min: MIN_LEN, stop: STOP_WORDS, shards: firsts };
+    let entry = Entry {
+        v: &version,
+        docs: shown.len(),
+        chunk: CHUNK,
+        block: BLOCK,
+        xv: &text_versions,
+        min: MIN_LEN,
+        stop: STOP_WORDS,
+        shards: firsts,
+    };
     let mut out = b"POLICYSITE_SEARCH.entry(".to_vec();
     let _ = serde_json::to_writer(ScriptSafe(&mut out), &entry);
     out.extend_from_slice(b");\n");
@@ -238,26 +256,39 @@ fn data_sections(site: &Site, page: &Page) -> Vec<TextSection> {
     out
 }
 
-/// The index's version: a hash of everything its files hold, so an unchanged index keeps its version
-/// (and the browser's cached copy) across rebuilds, and any change gives a new one.
+/// The index's version: a hash of everything its files hold (the section texts through their blocks'
+/// versions), so an unchanged index keeps its version (and the browser's cached copy) across
+/// rebuilds, and any change gives a new one.
 /// SipHash (std's), not a cryptographic hash: it only has to change when the index does, and it is
 /// several times faster over the tens of megabytes of a large site's index.
-fn version_of(postings: &[(&str, Postings)], shown: &[Shown<'_>]) -> String {
+fn version_of(postings: &[(&str, Postings)], text_versions: &[String]) -> String {
     let mut hash = std::collections::hash_map::DefaultHasher::new();
-    hash.write(format!("{CHUNK} {MIN_LEN} {}\0", STOP_WORDS.join(" ")).as_bytes());
+    hash.write(format!("{CHUNK} {BLOCK} {MIN_LEN} {}\0", STOP_WORDS.join(" ")).as_bytes());
     for (term, p) in postings {
         hash.write(term.as_bytes());
         hash.write_u8(0);
         hash.write(&p.bytes);
         hash.write_u8(0);
     }
-    for (title, url, heading, anchor, text) in shown {
+    for v in text_versions {
+        hash.write(v.as_bytes());
+    }
+    format!("{:016x}", hash.finish())
+}
+
+/// The version of block `b` of the text chunks: a hash of its sections as shown and of where they
+/// stand, so a chunk kept by a cache from another build is noticed unless its block is unchanged
+/// (then its bytes are the same too). 12 hex digits: the entry lists one per block.
+fn block_version(b: usize, rows: &[Shown<'_>]) -> String {
+    let mut hash = std::collections::hash_map::DefaultHasher::new();
+    hash.write(format!("{CHUNK} {BLOCK} {b}\0").as_bytes());
+    for (title, url, heading, anchor, text) in rows {
         for field in [title, url, heading, anchor, text] {
             hash.write(field.as_bytes());
             hash.write_u8(0);
         }
     }
-    format!("{:016x}", hash.finish())
+    format!("{:012x}", hash.finish() >> 16)
 }
 
 /// Escapes `<` inside the JSON (it can only occur in strings) so `</script>` can never appear.

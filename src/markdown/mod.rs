@@ -14,7 +14,7 @@ use std::path::Path;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 use serde::Serialize;
 
-use crate::diag::{Diagnostic, line_col};
+use crate::diag::{Diagnostic, LineIndex};
 
 mod footnotes;
 mod links;
@@ -102,8 +102,9 @@ pub fn render(src: &Source<'_>, resolver: &dyn Resolver) -> Rendered {
     let (body, expansions) = expand_shortcodes(src, resolver, &mut out.diagnostics, &mut out.shortcodes);
     // Positions are reported in the file as written, not in the text with shortcodes expanded (an
     // expansion may span several lines).
+    let lines = LineIndex::new(src.body);
     let location = |offset: usize| {
-        let (l, c) = line_col(src.body, original_offset(&expansions, offset));
+        let (l, c) = lines.line_col(original_offset(&expansions, offset));
         (l + src.first_line - 1, c)
     };
 

@@ -12,14 +12,13 @@
 //!   (sections and a weight) compactly encoded. A query loads only the shards of its words.
 //! - `search/x/N.js`: the text of eight sections each, for the excerpts of the results shown.
 //!
-//! Each names the index version (see [`crate::search_index`]), so the page never mixes two builds.
+//! Each names the index version (a text chunk its block's version, listed in the entry; see
+//! [`crate::search_index`]), so the page never mixes two builds.
 //!
 //! The Markdown layer reduces the text under each heading to a [`TextSection`] as it renders (first
 //! pass), so the full Markdown of every page is never held.
 
 pub mod terms;
-
-use std::fmt::Write as _;
 
 use serde::Serialize;
 
@@ -52,7 +51,8 @@ impl TextSection {
                 encoded.push(' ');
             }
             let w = tf_bucket(n) | if in_heading { IN_HEADING } else { 0 };
-            let _ = write!(encoded, "{t}{w}");
+            encoded.push_str(t);
+            encoded.push(char::from(b'0' + w)); // one digit: IN_HEADING + 0–3
         });
         // Held for every section of the site until the index is written: no spare capacity.
         encoded.shrink_to_fit();
@@ -101,7 +101,7 @@ fn fold(text: &str, max: usize) -> String {
     let mut out = String::with_capacity(text.len().min(max * 2));
     let mut chars = 0;
     for word in text.split_whitespace() {
-        let n = word.chars().count();
+        let n = if word.is_ascii() { word.len() } else { word.chars().count() };
         if chars > 0 && chars + n + 1 > max {
             out.push('…');
             break;
@@ -110,7 +110,11 @@ fn fold(text: &str, max: usize) -> String {
             out.push(' ');
             chars += 1;
         }
-        out.extend(word.chars().take(max));
+        if n <= max {
+            out.push_str(word);
+        } else {
+            out.extend(word.chars().take(max));
+        }
         chars += n;
     }
     out

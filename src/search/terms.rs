@@ -102,9 +102,31 @@ pub fn stem(word: &str) -> String {
 
 /// Splits `lower` (already lower-cased) into the words that are indexed, stop words removed.
 pub fn words(lower: &str) -> impl Iterator<Item = &str> {
-    lower
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| w.len() >= MIN_LEN && w.chars().count() >= MIN_LEN && !STOP_WORDS.contains(w))
+    lower.split(|c: char| !c.is_alphanumeric()).filter(|w| indexed(w))
+}
+
+/// Whether a word is long enough and not a stop word. A word of [`MIN_LEN`] × 4 bytes or more has at
+/// least [`MIN_LEN`] characters, so only short non-ASCII words are counted character by character.
+fn indexed(w: &str) -> bool {
+    w.len() >= MIN_LEN && (w.len() >= 4 * MIN_LEN || w.is_ascii() || w.chars().count() >= MIN_LEN) && !is_stop_word(w)
+}
+
+/// The stop words packed into integers (at most 8 bytes each), sorted, for a binary search instead
+/// of comparing a word with every stop word.
+static STOP_KEYS: std::sync::LazyLock<Vec<u64>> = std::sync::LazyLock::new(|| {
+    let mut keys: Vec<u64> = STOP_WORDS.iter().filter_map(|w| pack(w)).collect();
+    keys.sort_unstable();
+    keys
+});
+
+fn pack(w: &str) -> Option<u64> {
+    let b = w.as_bytes();
+    (b.len() <= 8).then(|| b.iter().fold(0u64, |k, &c| (k << 8) | u64::from(c)) | ((b.len() as u64) << 60))
+}
+
+/// Whether `w` is one of [`STOP_WORDS`] (all of them ASCII and at most 8 bytes long).
+pub fn is_stop_word(w: &str) -> bool {
+    pack(w).is_some_and(|k| STOP_KEYS.binary_search(&k).is_ok())
 }
 
 /// Lower case, the same way for ASCII and other text.
@@ -125,29 +147,29 @@ pub fn counts(text: &str) -> HashMap<String, u32> {
 /// order.
 pub fn weighted(text: &str, heading: &str, mut f: impl FnMut(&str, u32, bool)) {
     let (text, heading) = (lower(text), lower(heading));
-    // Distinct words first (borrowed, cheap hash), then one cache lookup per distinct word.
-    let mut raw: FnvMap<&str, u32> = FnvMap::default();
-    for w in words(&text) {
-        *raw.entry(w).or_default() += 1;
-    }
     CACHE.with(|c| {
         let mut c = c.borrow_mut();
         c.bound();
-        let mut acc: FnvMap<u32, (u32, bool)> = FnvMap::default();
-        for (w, n) in raw {
-            acc.entry(c.id(w)).or_default().0 += n;
+        // One stem number per word (a cache lookup, no allocation), then counted by sorting: cheaper
+        // than a map per section. Heading words are marked by the high bit.
+        let mut ids: Vec<u32> = words(&text).map(|w| c.id(w)).collect();
+        ids.extend(words(&heading).map(|w| c.id(w) | HEADING_BIT));
+        ids.sort_unstable_by_key(|id| (id & !HEADING_BIT, *id));
+        let mut terms: Vec<(&str, u32, bool)> = Vec::new();
+        for run in ids.chunk_by(|a, b| (a & !HEADING_BIT) == (b & !HEADING_BIT)) {
+            let in_heading = run.last().is_some_and(|id| id & HEADING_BIT != 0);
+            let n = run.iter().filter(|id| *id & HEADING_BIT == 0).count() as u32;
+            terms.push((c.stems[(run[0] & !HEADING_BIT) as usize].as_str(), n, in_heading));
         }
-        for w in words(&heading) {
-            acc.entry(c.id(w)).or_default().1 = true;
-        }
-        let mut terms: Vec<(&str, u32, bool)> =
-            acc.into_iter().map(|(id, (n, h))| (c.stems[id as usize].as_str(), n, h)).collect();
         terms.sort_unstable();
         for (t, n, h) in terms {
             f(t, n, h);
         }
     });
 }
+
+/// Marks a stem number as coming from the heading in [`weighted`] (a site has far fewer stems).
+const HEADING_BIT: u32 = 1 << 31;
 
 #[cfg(test)]
 mod tests {
@@ -168,5 +190,16 @@ mod tests {
         keys.sort();
         assert_eq!(keys, vec!["consent".to_string(), "photo".to_string()]);
         assert_eq!(c["photo"], 2);
+    }
+
+    #[test]
+    fn stop_word_lookup_agrees_with_the_list() {
+        for w in STOP_WORDS {
+            assert!(is_stop_word(w), "{w}");
+        }
+        for w in ["th", "them2", "thee", "records", "andy", "an", "", "été", "shouldst", "whiches"] {
+            assert!(!is_stop_word(w), "{w}");
+        }
+        assert!(!indexed("ab") && indexed("été") && !indexed("éé") && indexed("records") && !indexed("which"));
     }
 }

@@ -71,3 +71,34 @@ fn drafts_are_left_out_and_in_nav_false_stays_out_of_the_navigation() {
     site.write("content/shown.md", "---\ntitle: Shown\n---\nSee [it](@/unfinished.md).\n");
     assert!(site.build_err().contains("link to a page that does not exist: `@/unfinished.md`"));
 }
+
+/// `serve`'s one-page edit, seen in the output: a text edit that keeps the section numbering changes
+/// the text chunks of its own block only (each chunk names its block's version, listed in the entry),
+/// not every chunk of the site, while the entry and the shards take a new version.
+#[test]
+fn a_text_edit_rewrites_one_block_of_search_text_chunks() {
+    let site = TestSite::minimal();
+    let page = |n: usize, extra: &str| {
+        let mut s = format!("---\ntitle: Page {n:03}\n---\n\nIntro {n} text.\n");
+        for h in 0..4 {
+            s.push_str(&format!("\n## Heading {h}\n\nSection {h} of page {n} about records and retention.{extra}\n"));
+        }
+        s
+    };
+    for n in 0..300 {
+        site.write(&format!("content/p{n:03}.md"), &page(n, ""));
+    }
+    site.build_ok();
+    let read = |rel: &str| std::fs::read(site.out().join(rel)).unwrap_or_default();
+    let chunks = std::fs::read_dir(site.out().join("search/x")).map(|d| d.count()).unwrap_or(0);
+    assert!(chunks > 128, "more than one block of chunks: {chunks}");
+    let before: Vec<Vec<u8>> = (0..chunks).map(|n| read(&format!("search/x/{n}.js"))).collect();
+    let entry = read("search/entry.js");
+    site.write("content/p299.md", &page(299, " Quokkas too."));
+    site.build_ok();
+    assert_ne!(read("search/entry.js"), entry, "the entry takes a new version");
+    let changed: Vec<usize> = (0..chunks).filter(|&n| read(&format!("search/x/{n}.js")) != before[n]).collect();
+    assert!(!changed.is_empty(), "the edited page's chunk changed");
+    assert!(changed.iter().all(|&n| n >= 128), "only the last block's chunks changed: {changed:?}");
+    assert!(changed.iter().any(|n| String::from_utf8_lossy(&read(&format!("search/x/{n}.js"))).contains("Quokkas")));
+}

@@ -52,9 +52,15 @@
   function loadEntry() {
     return load('entry', 'entry.js' + (bust ? '?' + bust : '')).then(function (e) { entry = e; return e; });
   }
+  /* The version a part must name: a shard the entry's, a text chunk its block's (entry.xv), so an
+   * edit that keeps the section numbering changes one block of chunks, not all of them. */
+  function versionOf(kind, n) {
+    return kind === 'x' && entry.xv ? entry.xv[Math.floor(n / entry.block)] : entry.v;
+  }
   /* A shard (kind 's') or text chunk ('x') of the loaded entry's version. */
   function loadPart(kind, n) {
-    return load(kind + n + '@' + entry.v, kind + '/' + n + '.js?v=' + encodeURIComponent(entry.v) + (bust ? '&' + bust : ''));
+    var v = versionOf(kind, n);
+    return load(kind + n + '@' + v, kind + '/' + n + '.js?v=' + encodeURIComponent(v) + (bust ? '&' + bust : ''));
   }
   /* Forget the loaded index: the site was rebuilt while this page was open, or a cache is stale. */
   function reload() {
@@ -127,7 +133,7 @@
       if (c !== current) return;
       var match = matcher(c.terms, c.hits.idf);
       slice.forEach(function (d) {
-        var row = have['x' + Math.floor(d / entry.chunk) + '@' + entry.v][d % entry.chunk];
+        var n = Math.floor(d / entry.chunk), row = have['x' + n + '@' + versionOf('x', n)][d % entry.chunk];
         var title = row[0], url = row[1], heading = row[2], anchor = row[3], text = row[4];
         var li = document.createElement('li');
         li.setAttribute('data-search-result', '');

@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Speed benchmark for issue 22 (not a test). In one interleaved run (A B C D, A B C D, …, so drift in a
+# shared machine's load hits each alike), at 1,000 and 10,000 pages of bench/gen_site.py:
+#   floor   – examples/bare_render: rayon + pulldown-cmark render of the same files, written into an
+#             existing folder (its previous output left in place)
+#   rebuild – `policysite build` into an existing output
+#   clean   – `policysite build` after removing the old output (the removal is inside the timer)
+#   hugo    – Hugo with the generator's minimal theme and no search (when installed)
+# Prints medians, peak RSS (/usr/bin/time -v "Maximum resident set size") and the issue's ratios; then
+# the search index on disk beside Pagefind's (PAGEFIND=1, needs `npm ci` in bench/ or the npm registry),
+# and the serve one-page-edit latency at 10,000 pages (examples/serve_bench, EDITS edits).
+#
+# usage: bench/speed.sh [SIZES...]   (default: 1000 10000; RUNS=5 EDITS=20 PAGEFIND=0|1 SERVE=1|0)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RUNS=${RUNS:-5}
+EDITS=${EDITS:-20}
+SIZES=("$@")
+[ $# -gt 0 ] || SIZES=(1000 10000)
+cargo build --release --quiet --bin policysite --example bare_render --example serve_bench
+BIN=$PWD/target/release/policysite
+BARE=$PWD/target/release/examples/bare_render
+WORK=${BENCH_DIR:-/tmp/policysite-bench}
+mkdir -p "$WORK"
+echo "machine: $(nproc) cores, $(awk '/model name/ {sub(/.*: /, ""); print; exit}' /proc/cpuinfo), load $(cut -d' ' -f1-3 /proc/loadavg); $(git rev-parse --short HEAD)"
+
+median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a/b}'; }
+mib() { awk -v k="$1" 'BEGIN {printf "%.0f", k/1024}'; }
+
+# One timed run: "seconds peak_kib". The command is a bash string (so a removal can be inside the timer).
+once() {
+  /usr/bin/time -v -o "$WORK/time.txt" bash -c "$1" >/dev/null 2>"$WORK/stderr.txt" || { cat "$WORK/stderr.txt" >&2; exit 1; }
+  awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2,p,":"); s=0; for(i=1;i<=n;i++) s=s*60+p[i]; t=s}
+              /Maximum resident set size/ {m=$2} END {print t, m}' "$WORK/time.txt"
+}
+
+for n in "${SIZES[@]}"; do
+  echo "== $n pages (medians of $RUNS, interleaved)"
+  python3 bench/gen_site.py "$n" "$WORK/site-$n" >/dev/null
+  site=$WORK/site-$n/policysite
+  rm -rf "$WORK/out-$n" "$WORK/.out-$n".* "$WORK/clean-$n" "$WORK/.clean-$n".*
+  "$BIN" --root "$site" build --output "$WORK/out-$n" >/dev/null 2>&1   # warm the page cache; rebuilds find it
+  "$BARE" "$site/content" "$WORK/bare-$n"                          # the floor writes into an existing folder
+  declare -A CMD=(
+    [floor]="$BARE $site/content $WORK/bare-$n"
+    [rebuild]="$BIN --root $site build --output $WORK/out-$n"
+    [clean]="rm -rf $WORK/clean-$n $WORK/.clean-$n.old $WORK/.clean-$n.building $WORK/.clean-$n.lock; $BIN --root $site build --output $WORK/clean-$n"
+  )
+  keys=(floor rebuild clean)
+  if command -v hugo >/dev/null 2>&1; then
+    CMD[hugo]="hugo --quiet --source $WORK/site-$n/hugo --destination $WORK/hugo-out-$n"
+    keys+=(hugo)
+    [ -d "$WORK/clean-$n" ] || "$BIN" --root "$site" build --output "$WORK/clean-$n" >/dev/null 2>&1
+  fi
+  for k in "${keys[@]}"; do : > "$WORK/t.$k"; : > "$WORK/m.$k"; done
+  for _ in $(seq "$RUNS"); do
+    for k in "${keys[@]}"; do
+      read -r t m < <(once "${CMD[$k]}")
+      echo "$t" >> "$WORK/t.$k"; echo "$m" >> "$WORK/m.$k"
+    done
+  done
+  declare -A MED MEM
+  for k in "${keys[@]}"; do
+    MED[$k]=$(median < "$WORK/t.$k"); MEM[$k]=$(sort -n "$WORK/m.$k" | tail -1)
+    printf '%-8s median %6.2f s  peak %5s MiB   (runs: %s)\n' "$k" "${MED[$k]}" "$(mib "${MEM[$k]}")" "$(tr '\n' ' ' < "$WORK/t.$k")"
+  done
+  echo "rebuild / floor: $(ratio "${MED[rebuild]}" "${MED[floor]}")x   (goal <= 1.5)"
+  if [ -n "${MED[hugo]:-}" ]; then
+    echo "hugo $(hugo version | awk '{print $2}') / rebuild: $(ratio "${MED[hugo]}" "${MED[rebuild]}")x faster   (goal >= 4)"
+    echo "clean / hugo: $(ratio "${MED[clean]}" "${MED[hugo]}")   (goal <= 0.5)"
+  else
+    echo "hugo: not installed (apt-get install -y hugo)"
+  fi
+  echo "peak RSS rebuild: $(mib "${MEM[rebuild]}") MiB   (goal <= 200)"
+  "$BIN" --root "$site" build --output "$WORK/out-$n" --timings 2>&1 | tail -1
+  out=$WORK/out-$n
+  echo "output on disk: policysite $(du -sm --apparent-size "$out" | cut -f1) MiB, floor $(du -sm --apparent-size "$WORK/bare-$n" | cut -f1) MiB"
+  ps_kib=$(du -sk --apparent-size "$out"/search | cut -f1)
+  if [ "${PAGEFIND:-0}" = 1 ] && (cd bench && npm ci --no-audit --no-fund --loglevel=error >/dev/null 2>&1); then
+    pf=$WORK/pf-$n; rm -rf "$pf"; cp -r "$out" "$pf"
+    read -r pft pfm < <(once "npx --prefix bench pagefind --site $pf --output-subdir pagefind")
+    echo "search index on disk: policysite $((ps_kib / 1024)) MiB, pagefind $(( $(du -sk --apparent-size "$pf/pagefind" | cut -f1) / 1024 )) MiB (pagefind indexing ${pft} s, $(mib "$pfm") MiB)"
+    rm -rf "$pf"
+  else
+    echo "search index on disk: policysite $((ps_kib / 1024)) MiB (pagefind not run; PAGEFIND=1)"
+  fi
+  unset CMD MED MEM
+done
+
+if [ "${SERVE:-1}" = 1 ]; then
+  n=${SIZES[-1]}
+  echo "== serve, $n pages: one-page edit to reload event, $EDITS edits"
+  target/release/examples/serve_bench "$WORK/site-$n/policysite" s050/p05000.md "$EDITS" 1 | grep latency
+fi
