@@ -254,30 +254,32 @@ fn lock_or_report(root: &Path) -> Result<store::DirectoryLock, i32> {
     Ok(lock)
 }
 
-/// Take the lock, then read the sources and the LMS report under it: a parallel change cannot be
-/// overwritten.
-fn locked(
-    root: &Path,
-    lms_args: Option<&LmsReportArgs>,
-) -> Result<(store::DirectoryLock, Sources, Option<lms::Report>), i32> {
+/// What a command that changes the directory works with, all read under the directory lock.
+struct Locked {
+    lock: store::DirectoryLock,
+    src: Sources,
+    lms: Option<lms::Report>,
+    today: Date,
+}
+
+/// Take the lock, then read the sources and the LMS report under it (a parallel change cannot be
+/// overwritten), and settle the date the command runs as.
+fn locked(root: &Path, lms_args: Option<&LmsReportArgs>, today: Option<Date>) -> Result<Locked, i32> {
     let lock = lock_or_report(root)?;
     let mut src = load_or_report(root)?;
     // Before any change: an account from before the registry kept history gets its first entry.
     src.data.directory.migrate();
-    let report = match lms_args {
+    let lms = match lms_args {
         Some(a) => load_lms(a, &src)?,
         None => None,
     };
-    Ok((lock, src, report))
+    let today = site_today(&src.config, today)?;
+    Ok(Locked { lock, src, lms, today })
 }
 
 pub fn approve(root: &Path, file: &Path, today: Option<Date>, by: Option<&str>, lms_args: &LmsReportArgs) -> i32 {
-    let (lock, mut src, lms) = match locked(root, Some(lms_args)) {
+    let Locked { lock, mut src, lms, today } = match locked(root, Some(lms_args), today) {
         Ok(x) => x,
-        Err(code) => return code,
-    };
-    let today = match site_today(&src.config, today) {
-        Ok(d) => d,
         Err(code) => return code,
     };
     let (report, req) = check_file(file, &src, today, lms.as_ref());
@@ -324,12 +326,8 @@ fn file_name(path: &Path) -> String {
 }
 
 pub fn update(root: &Path, file: &Path, today: Option<Date>, by: Option<&str>, lms_args: &LmsReportArgs) -> i32 {
-    let (lock, mut src, lms) = match locked(root, Some(lms_args)) {
+    let Locked { lock, mut src, lms, today } = match locked(root, Some(lms_args), today) {
         Ok(x) => x,
-        Err(code) => return code,
-    };
-    let today = match site_today(&src.config, today) {
-        Ok(d) => d,
         Err(code) => return code,
     };
     let (report, req) = check_file(file, &src, today, lms.as_ref());
@@ -390,12 +388,8 @@ fn read_renewal(path: &Path) -> Result<crate::request::schema::Renewal, String> 
 }
 
 pub fn renew(root: &Path, file: &Path, today: Option<Date>, by: Option<&str>, lms_args: &LmsReportArgs) -> i32 {
-    let (lock, mut src, lms) = match locked(root, Some(lms_args)) {
+    let Locked { lock, mut src, lms, today } = match locked(root, Some(lms_args), today) {
         Ok(x) => x,
-        Err(code) => return code,
-    };
-    let today = match site_today(&src.config, today) {
-        Ok(d) => d,
         Err(code) => return code,
     };
     let renewal = match read_renewal(file) {
@@ -477,12 +471,8 @@ fn account_index(src: &Sources, key: &str) -> Result<usize, i32> {
 }
 
 pub fn review(root: &Path, key: &str, by: Option<&str>, note: &str, today: Option<Date>) -> i32 {
-    let (lock, mut src, _) = match locked(root, None) {
+    let Locked { lock, mut src, today, .. } = match locked(root, None, today) {
         Ok(x) => x,
-        Err(code) => return code,
-    };
-    let today = match site_today(&src.config, today) {
-        Ok(d) => d,
         Err(code) => return code,
     };
     let index = match account_index(&src, &canonical_key(&src, key)) {
@@ -550,12 +540,8 @@ fn canonical_key(src: &Sources, key: &str) -> String {
 }
 
 pub fn revoke(root: &Path, key: &str, reason: &str, today: Option<Date>, by: Option<&str>) -> i32 {
-    let (lock, mut src, _) = match locked(root, None) {
+    let Locked { lock, mut src, today, .. } = match locked(root, None, today) {
         Ok(x) => x,
-        Err(code) => return code,
-    };
-    let today = match site_today(&src.config, today) {
-        Ok(d) => d,
         Err(code) => return code,
     };
     let key = canonical_key(&src, key);
