@@ -82,6 +82,30 @@ pub fn text<'a>(file: &str, bytes: &'a [u8], starts: &[u8]) -> Result<&'a str, D
 
 /// The two sides of a conflicted lock (`ours`, `theirs`; a diff3 base section is dropped), or `None`
 /// when it has no conflict markers. An unbalanced or nested conflict is an error at its line.
+/// Parse a JSON lock (`T` carries its `format` field, returned by `format_of`): a syntax error is
+/// reported at its line and column, a lock of another format at its `"format"` line, each with `help`
+/// (how to restore the lock). Shared by the quiz lock and the policy lock.
+pub fn parse_json<T: serde::de::DeserializeOwned>(
+    file: &str,
+    text: &str,
+    expected_format: &str,
+    format_of: impl Fn(&T) -> &str,
+    help: &str,
+) -> Result<T, Diagnostic> {
+    let lock: T = serde_json::from_str(text).map_err(|e| {
+        Diagnostic::new(file, format!("the lock file is damaged: {e}"))
+            .at(e.line().max(1), Some(e.column().max(1)))
+            .help(help)
+    })?;
+    let found = format_of(&lock);
+    if found != expected_format {
+        return Err(Diagnostic::new(file, format!("`format` is {found:?}, not {expected_format:?}"))
+            .at(text.lines().position(|l| l.contains("\"format\"")).map_or(1, |i| i + 1), None)
+            .help(help));
+    }
+    Ok(lock)
+}
+
 pub fn conflict_sides(file: &str, text: &str) -> Result<Option<(String, String)>, Diagnostic> {
     #[derive(PartialEq)]
     enum State {

@@ -112,16 +112,8 @@ fn line_of(text: &str, needle: &str) -> usize {
 }
 
 fn parse_json(text: &str) -> Result<Lock, Diagnostic> {
-    let lock: Lock = serde_json::from_str(text).map_err(|e| {
-        Diagnostic::new(LOCK_FILE, format!("the lock file is damaged: {e}"))
-            .at(e.line().max(1), Some(e.column().max(1)))
-            .help(restore_help())
-    })?;
-    if lock.format != FORMAT {
-        return Err(Diagnostic::new(LOCK_FILE, format!("`format` is {:?}, not {FORMAT:?}", lock.format))
-            .at(line_of(text, "\"format\""), None)
-            .help(restore_help()));
-    }
+    let lock: Lock =
+        crate::lockfile::parse_json(LOCK_FILE, text, FORMAT, |l: &Lock| l.format.as_str(), &restore_help())?;
     for (id, rec) in &lock.policies {
         let at = |msg: String| {
             Diagnostic::new(LOCK_FILE, msg)

@@ -149,16 +149,8 @@ pub fn parse(text: &str) -> Result<Lock, Diagnostic> {
     if text.starts_with('#') {
         return parse_legacy(text);
     }
-    let lock: Lock = serde_json::from_str(text).map_err(|e| {
-        Diagnostic::new(LOCK_FILE, format!("the lock file is damaged: {e}"))
-            .at(e.line().max(1), Some(e.column().max(1)))
-            .help(restore_help())
-    })?;
-    if lock.format != FORMAT {
-        return Err(Diagnostic::new(LOCK_FILE, format!("`format` is {:?}, not {FORMAT:?}", lock.format))
-            .at(text.lines().position(|l| l.contains("\"format\"")).map_or(1, |i| i + 1), None)
-            .help(restore_help()));
-    }
+    let lock: Lock =
+        crate::lockfile::parse_json(LOCK_FILE, text, FORMAT, |l: &Lock| l.format.as_str(), &restore_help())?;
     for (id, entries) in &lock.quizzes {
         let at = |msg: String| Diagnostic::new(LOCK_FILE, msg).at(quiz_line(text, id), None).help(restore_help());
         if !crate::ident::valid(id) {
