@@ -6,6 +6,26 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+/// How serious a diagnostic is: an error fails the command; a warning is shown and the command goes
+/// on (an unpublished quiz revision, a module to review after a policy revision).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    #[default]
+    Error,
+    Warning,
+}
+
+impl Severity {
+    /// The word that starts the printed line (`error: …`, `warning: …`).
+    pub fn word(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
 /// One problem in one place.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Diagnostic {
@@ -18,11 +38,20 @@ pub struct Diagnostic {
     pub message: String,
     /// What to do about it.
     pub help: Option<String>,
+    /// Error (the default) or warning.
+    pub severity: Severity,
 }
 
 impl Diagnostic {
     pub fn new(file: impl Into<PathBuf>, message: impl Into<String>) -> Self {
-        Diagnostic { file: file.into(), line: None, column: None, message: message.into(), help: None }
+        Diagnostic {
+            file: file.into(),
+            line: None,
+            column: None,
+            message: message.into(),
+            help: None,
+            severity: Severity::Error,
+        }
     }
 
     pub fn at(mut self, line: usize, column: Option<usize>) -> Self {
@@ -33,6 +62,12 @@ impl Diagnostic {
 
     pub fn help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
+        self
+    }
+
+    /// The same diagnostic as a warning: shown, and the command goes on.
+    pub fn warning(mut self) -> Self {
+        self.severity = Severity::Warning;
         self
     }
 
@@ -51,7 +86,7 @@ impl Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "error: {}: {}", self.location(), self.message)?;
+        write!(f, "{}: {}: {}", self.severity.word(), self.location(), self.message)?;
         if let Some(help) = &self.help {
             write!(f, "\n  help: {help}")?;
         }
@@ -159,6 +194,15 @@ pub fn display_path(root: &Path, path: &Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_warning_says_so_and_keeps_its_location() {
+        let d = Diagnostic::new("quizzes/q.yaml", "not published yet").at(3, Some(2)).help("run publish");
+        assert_eq!(d.to_string(), "error: quizzes/q.yaml:3:2: not published yet\n  help: run publish");
+        let w = d.warning();
+        assert_eq!(w.severity, Severity::Warning);
+        assert_eq!(w.to_string(), "warning: quizzes/q.yaml:3:2: not published yet\n  help: run publish");
+    }
 
     #[test]
     fn line_col_counts_from_one() {

@@ -50,6 +50,5 @@ pub fn attach(root: &std::path::Path, site: &mut crate::model::Site, policies: P
 
 /// Print a warning (not an error: the build goes on) in the same `file:line` form as errors.
 pub fn warn(d: &crate::diag::Diagnostic) {
-    let text = d.to_string();
-    eprintln!("{}", text.replacen("error:", "warning:", 1));
+    eprintln!("{}", d.clone().warning());
 }

@@ -172,9 +172,5 @@ impl Quizzes {
 
 /// A diagnostic shown as a warning: the build goes on.
 pub fn warning_text(d: &Diagnostic) -> String {
-    let text = d.to_string();
-    match text.strip_prefix("error: ") {
-        Some(rest) => format!("warning: {rest}"),
-        None => text,
-    }
+    d.clone().warning().to_string()
 }
