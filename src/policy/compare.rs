@@ -48,6 +48,12 @@ const WINDOW: usize = 16;
 
 /// Compare `old` with `new`, in the new revision's order; removed sections stay where they were.
 pub fn compare(old: &[Section], new: &[Section]) -> Vec<SectionDiff> {
+    let (old_for_new, used) = match_sections(old, new);
+    lay_out(old, new, &old_for_new, &used)
+}
+
+/// Which old section each new one continues (`None`: added), and which old sections are taken.
+fn match_sections(old: &[Section], new: &[Section]) -> (Vec<Option<usize>>, Vec<bool>) {
     // Match by id (the first old section of that id, as before), then leftover sections by text
     // similarity (a renamed heading).
     let mut first_of_id: HashMap<&str, usize> = HashMap::new();
@@ -60,64 +66,92 @@ pub fn compare(old: &[Section], new: &[Section]) -> Vec<SectionDiff> {
     let free_old: Vec<usize> = (0..old.len()).filter(|&o| !used[o]).collect();
     let free_new: Vec<usize> = (0..new.len()).filter(|&n| old_for_new[n].is_none()).collect();
     if free_old.len() * free_new.len() <= EXACT_PAIRS {
-        // Every pair; the shared tokens bound the diff's ratio from above, so a pair that cannot
-        // reach it skips the diff without changing the result.
-        let old_tokens: Vec<Bag> = free_old.iter().map(|&o| Bag::of(&old[o].text, false)).collect();
-        for &ni in &free_new {
-            let tokens = Bag::of(&new[ni].text, false);
-            let best = (0..free_old.len())
-                .filter(|&c| !used[free_old[c]] && tokens.dice(&old_tokens[c]) >= RENAME_RATIO)
-                .map(|c| (free_old[c], TextDiff::from_words(&old[free_old[c]].text, &new[ni].text).ratio()))
-                .filter(|(_, r)| *r >= RENAME_RATIO)
-                .max_by(|a, b| a.1.total_cmp(&b.1));
-            if let Some((o, _)) = best {
-                used[o] = true;
-                old_for_new[ni] = Some(o);
-            }
-        }
+        match_every_pair(old, new, &free_old, &free_new, &mut old_for_new, &mut used);
     } else {
-        // Most sections of a revision keep their text: an unused old section with the same text is
-        // the match (ratio 1, nothing can do better), without a diff.
-        let mut same_text: HashMap<&str, Vec<usize>> = HashMap::new();
-        for &o in free_old.iter().rev() {
-            same_text.entry(old[o].text.as_str()).or_default().push(o);
-        }
-        let mut old_words: Vec<Option<Bag>> = (0..free_old.len()).map(|_| None).collect();
-        for (k, &ni) in free_new.iter().enumerate() {
-            if let Some(o) = same_text.get_mut(new[ni].text.as_str()).and_then(|v| {
-                while v.last().is_some_and(|&o| used[o]) {
-                    v.pop();
-                }
-                v.pop()
-            }) {
-                used[o] = true;
-                old_for_new[ni] = Some(o);
-                continue;
-            }
-            let at = k * free_old.len() / free_new.len();
-            let (lo, hi) = (at.saturating_sub(WINDOW), (at + WINDOW + 1).min(free_old.len()));
-            let words = Bag::of(&new[ni].text, true);
-            // The most words in common; of equals, the one nearest the aligned place.
-            let mut candidate: Option<(usize, f32)> = None;
-            for c in lo..hi {
-                if used[free_old[c]] {
-                    continue;
-                }
-                let d = words.dice(old_words[c].get_or_insert_with(|| Bag::of(&old[free_old[c]].text, true)));
-                let better = candidate.is_none_or(|(b, bd)| d > bd || (d == bd && c.abs_diff(at) < b.abs_diff(at)));
-                if d >= RENAME_RATIO && better {
-                    candidate = Some((c, d));
-                }
-            }
-            let Some((c, _)) = candidate else { continue };
-            let o = free_old[c];
-            if bigram_dice(&old[o].text, &new[ni].text) >= RENAME_RATIO {
-                used[o] = true;
-                old_for_new[ni] = Some(o);
-            }
+        match_in_window(old, new, &free_old, &free_new, &mut old_for_new, &mut used);
+    }
+    (old_for_new, used)
+}
+
+/// Up to [`EXACT_PAIRS`]: every leftover pair, as before issue 17.
+fn match_every_pair(
+    old: &[Section],
+    new: &[Section],
+    free_old: &[usize],
+    free_new: &[usize],
+    old_for_new: &mut [Option<usize>],
+    used: &mut [bool],
+) {
+    // Every pair; the shared tokens bound the diff's ratio from above, so a pair that cannot
+    // reach it skips the diff without changing the result.
+    let old_tokens: Vec<Bag> = free_old.iter().map(|&o| Bag::of(&old[o].text, false)).collect();
+    for &ni in free_new {
+        let tokens = Bag::of(&new[ni].text, false);
+        let best = (0..free_old.len())
+            .filter(|&c| !used[free_old[c]] && tokens.dice(&old_tokens[c]) >= RENAME_RATIO)
+            .map(|c| (free_old[c], TextDiff::from_words(&old[free_old[c]].text, &new[ni].text).ratio()))
+            .filter(|(_, r)| *r >= RENAME_RATIO)
+            .max_by(|a, b| a.1.total_cmp(&b.1));
+        if let Some((o, _)) = best {
+            used[o] = true;
+            old_for_new[ni] = Some(o);
         }
     }
+}
 
+/// Beyond [`EXACT_PAIRS`]: same text first, then the best candidate within [`WINDOW`] places.
+fn match_in_window(
+    old: &[Section],
+    new: &[Section],
+    free_old: &[usize],
+    free_new: &[usize],
+    old_for_new: &mut [Option<usize>],
+    used: &mut [bool],
+) {
+    // Most sections of a revision keep their text: an unused old section with the same text is
+    // the match (ratio 1, nothing can do better), without a diff.
+    let mut same_text: HashMap<&str, Vec<usize>> = HashMap::new();
+    for &o in free_old.iter().rev() {
+        same_text.entry(old[o].text.as_str()).or_default().push(o);
+    }
+    let mut old_words: Vec<Option<Bag>> = (0..free_old.len()).map(|_| None).collect();
+    for (k, &ni) in free_new.iter().enumerate() {
+        if let Some(o) = same_text.get_mut(new[ni].text.as_str()).and_then(|v| {
+            while v.last().is_some_and(|&o| used[o]) {
+                v.pop();
+            }
+            v.pop()
+        }) {
+            used[o] = true;
+            old_for_new[ni] = Some(o);
+            continue;
+        }
+        let at = k * free_old.len() / free_new.len();
+        let (lo, hi) = (at.saturating_sub(WINDOW), (at + WINDOW + 1).min(free_old.len()));
+        let words = Bag::of(&new[ni].text, true);
+        // The most words in common; of equals, the one nearest the aligned place.
+        let mut candidate: Option<(usize, f32)> = None;
+        for c in lo..hi {
+            if used[free_old[c]] {
+                continue;
+            }
+            let d = words.dice(old_words[c].get_or_insert_with(|| Bag::of(&old[free_old[c]].text, true)));
+            let better = candidate.is_none_or(|(b, bd)| d > bd || (d == bd && c.abs_diff(at) < b.abs_diff(at)));
+            if d >= RENAME_RATIO && better {
+                candidate = Some((c, d));
+            }
+        }
+        let Some((c, _)) = candidate else { continue };
+        let o = free_old[c];
+        if bigram_dice(&old[o].text, &new[ni].text) >= RENAME_RATIO {
+            used[o] = true;
+            old_for_new[ni] = Some(o);
+        }
+    }
+}
+
+/// The compare page's sections in the new revision's order, each removed section where it stood.
+fn lay_out(old: &[Section], new: &[Section], old_for_new: &[Option<usize>], used: &[bool]) -> Vec<SectionDiff> {
     let stay: HashSet<usize> =
         longest_increasing(&old_for_new.iter().flatten().copied().collect::<Vec<_>>()).into_iter().collect();
     let mut out = Vec::new();
@@ -410,26 +444,7 @@ mod tests {
                 *slot = Some(o);
             }
         }
-        let stay = longest_increasing(&old_for_new.iter().flatten().copied().collect::<Vec<_>>());
-        let mut out = Vec::new();
-        let mut emitted_old = 0usize;
-        for (ni, n) in new.iter().enumerate() {
-            if let Some(o) = old_for_new[ni] {
-                for (r, s) in old.iter().enumerate().take(o).skip(emitted_old) {
-                    if !used[r] {
-                        out.push(whole(s, "removed"));
-                    }
-                }
-                emitted_old = emitted_old.max(o + 1);
-                out.push(pair(&old[o], n, !stay.contains(&o)));
-            } else {
-                out.push(whole(n, "added"));
-            }
-        }
-        for s in old.iter().enumerate().skip(emitted_old).filter(|(r, _)| !used[*r]).map(|(_, s)| s) {
-            out.push(whole(s, "removed"));
-        }
-        out
+        lay_out(old, new, &old_for_new, &used)
     }
 
     /// A policy of `n` sections from a small vocabulary, with headings and texts varied by `seed`.
