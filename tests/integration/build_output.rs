@@ -118,12 +118,7 @@ fn regulation_page_shows_dates_history_and_verbatim_text() {
 #[test]
 fn the_regulation_stays_verbatim_under_a_changed_platform_list() {
     let site = TestSite::bundled();
-    let text = site.read("data/platforms.yaml");
-    let start = text.find("  - id: periscope\n").expect("periscope");
-    let end = start + text[start..].find("  - id: pinterest\n").expect("next");
-    let entry = text[start..end].to_string();
-    let mut text = format!("{}{}", &text[..start], &text[end..]);
-    text = text.replace("history:\n", &format!("former:\n{entry}history:\n"));
+    let mut text = common::retire_platform(&site.read("data/platforms.yaml"), "periscope", "pinterest");
     text = text.replace("  - id: blog\n", "  - id: mastodon\n    name: Mastodon\n  - id: blog\n");
     text = text.replace(
         "barred_statement: \"The District does not allow",

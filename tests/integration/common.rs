@@ -181,3 +181,12 @@ pub fn strip_tags(html: &str) -> String {
     }
     out.replace("&amp;", "&").replace("&quot;", "\"").replace("&#39;", "'").replace("&#x27;", "'")
 }
+
+/// `data/platforms.yaml` text with the approved platform `id` (the entry up to the next one, `next`)
+/// moved under `former:`, as an admin retires a platform; the caller adds the history entry.
+pub fn retire_platform(text: &str, id: &str, next: &str) -> String {
+    let start = text.find(&format!("  - id: {id}\n")).expect("the platform's entry");
+    let end = start + text[start..].find(&format!("  - id: {next}\n")).expect("the next entry");
+    let entry = &text[start..end];
+    format!("{}{}", &text[..start], &text[end..]).replace("history:\n", &format!("former:\n{entry}history:\n"))
+}

@@ -12,18 +12,8 @@ use serde_json::{Value, json};
 
 pub const LEE: &str = "lee.teacher@tacoma.k12.wa.us";
 const ALEX: &str = "alex.assistant@tacoma.k12.wa.us";
-const LMS_FLAGS: &[&str] = &[
-    "--lms-email-column",
-    "Student Email",
-    "--lms-module-column",
-    "Course",
-    "--lms-status-column",
-    "Completion Status",
-    "--lms-date-column",
-    "Completed At",
-    "--lms-revision-column",
-    "Quiz Revision",
-];
+/// The LMS report columns of `request_lms` (all but the score column, which this report has not).
+const LMS_FLAGS: &[&str] = crate::request_lms::FLAGS.split_at(10).0;
 
 /// Ms. Lee's classroom account, with her codes of 2026-11-20.
 pub fn classroom_request(site: &TestSite) -> Value {

@@ -66,7 +66,9 @@ fn with_lms_on(site: &TestSite, today: &str, req: &Value, csv: &str, extra: &[&s
     run(site, &args)
 }
 
-const FLAGS: &[&str] = &[
+/// The column flags of the long report these tests write (`HEADER`); `registry_year` uses the
+/// first ten (its report has no score column).
+pub const FLAGS: &[&str] = &[
     "--lms-email-column",
     "Student Email",
     "--lms-module-column",

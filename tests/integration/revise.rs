@@ -254,12 +254,7 @@ fn a_platform_removed_through_the_history_leaves_the_adopted_footnote_and_adds_a
     assert!(reg.contains(adopted));
     assert!(!reg.contains("data-current-list-note"), "today's list is the adopted one: no note");
 
-    let text = site.read("data/platforms.yaml");
-    let start = text.find("  - id: periscope\n").expect("periscope");
-    let end = start + text[start..].find("  - id: pinterest\n").expect("next");
-    let entry = text[start..end].to_string();
-    let mut text = format!("{}{}", &text[..start], &text[end..]);
-    text = text.replace("history:\n", &format!("former:\n{entry}history:\n"));
+    let mut text = common::retire_platform(&site.read("data/platforms.yaml"), "periscope", "pinterest");
     text.push_str("  - date: 2026-12-01\n    removed: [periscope]\n    note: Periscope was discontinued.\n");
     site.write("data/platforms.yaml", &text);
     build_on_today(&site);
