@@ -63,8 +63,12 @@ impl Exporter for Scorm {
         match given.map(ScormVersion::parse) {
             Some(Some(ScormVersion::V12)) => Ok("1.2"),
             Some(Some(ScormVersion::V2004)) => Ok("2004"),
-            Some(None) => Err(format!("`{}` is not a SCORM version; use 1.2 or 2004", given.unwrap_or_default())),
-            None => Err("a SCORM export needs --version; use 1.2 or 2004".into()),
+            Some(None) => Err(format!(
+                "`{}` is not a SCORM version; use {}",
+                given.unwrap_or_default(),
+                self.editions().join(" or ")
+            )),
+            None => Err(format!("a SCORM export needs --version; use {}", self.editions().join(" or "))),
         }
     }
 

@@ -33,10 +33,11 @@ impl Sink for Recorded<'_> {
     }
 }
 
-fn cannot(what: &str, e: impl std::fmt::Display) -> Diagnostics {
+/// A problem with the temporary folder the site is rendered into (nothing was exported).
+fn cannot(at: &Path, what: &str, e: impl std::fmt::Display) -> Diagnostics {
     Diagnostics::from(
-        Diagnostic::new("export", format!("cannot {what}: {e}"))
-            .help("check that the temporary folder (TMPDIR) is writable and has free space"),
+        Diagnostic::new(at, format!("cannot {what}: {e}"))
+            .help("check that the temporary folder (TMPDIR) is writable and has free space, then export again"),
     )
 }
 
@@ -51,11 +52,11 @@ pub fn render(
     let dir = tempfile::Builder::new()
         .prefix("policysite-export-")
         .tempdir()
-        .map_err(|e| cannot("create a temporary folder", e))?;
+        .map_err(|e| cannot(&std::env::temp_dir(), "create a folder to render the site in", e))?;
     let out = dir.path().join("site");
     let _lock = crate::output::prepare(root, &out, "export", Contention::Refuse)
-        .map_err(|r| cannot("render the site", r.join("; ")))?;
-    let staging = Staging::begin(&out).map_err(|e| cannot("create the staging folder", e))?;
+        .map_err(|r| cannot(&out, "render the site", r.join("; ")))?;
+    let staging = Staging::begin(&out).map_err(|e| cannot(&out, "create the staging folder", e))?;
     let sink = Recorded { staging: &staging, reach: Mutex::default() };
     let rendered = crate::engine::render_site(root, site, renderer, &sink);
     let reach = sink.reach.into_inner().unwrap_or_else(|e| e.into_inner());
@@ -63,10 +64,11 @@ pub fn render(
         staging.abort();
         return Err(d);
     }
-    staging.commit().map_err(|e| cannot("finish rendering the site", e))?;
+    staging.commit().map_err(|e| cannot(&out, "finish rendering the site", e))?;
     let mut files = BTreeMap::new();
     for (rel, _) in reach.into_iter().filter(|(_, r)| exporter.takes(*r)) {
-        let bytes = std::fs::read(out.join(&rel)).map_err(|e| cannot(&format!("read back `{rel}`"), e))?;
+        let bytes =
+            std::fs::read(out.join(&rel)).map_err(|e| cannot(&out.join(&rel), "read the rendered file back", e))?;
         files.insert(rel, bytes);
     }
     Ok(files)
