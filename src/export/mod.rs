@@ -81,6 +81,7 @@ pub fn export(root: &Path, req: &Request) -> Result<Vec<Written>, Diagnostics> {
     let package = PackageContext { format: exporter.name(), edition, scripts: exporter.page_scripts() };
     renderer.insert_global("package", &package);
     let files = site::render(root, &site, &renderer, exporter)?;
+    launch_pages_load_the_runtime(exporter, &selected, &files)?;
     let (written, staged) = match exporter.kind() {
         PackageKind::ZipPerModule => zips(exporter, edition, &site, selected, &files, output)?,
     };
@@ -88,6 +89,29 @@ pub fn export(root: &Path, req: &Request) -> Result<Vec<Written>, Diagnostics> {
     // together (src/export/write.rs); on any failure no package of this run remains.
     write::all_or_none(output, &staged).map_err(Diagnostics::from)?;
     Ok(written)
+}
+
+/// Every launch page loads the format's scripts: a theme whose `module.html` does not load
+/// `package.scripts` (README, "Training in an LMS") would make packages that never talk to the LMS.
+fn launch_pages_load_the_runtime(
+    exporter: &dyn Exporter,
+    selected: &[Module],
+    files: &std::collections::BTreeMap<String, Vec<u8>>,
+) -> Result<(), Diagnostics> {
+    let mut diags = Diagnostics::default();
+    for m in selected {
+        let page = files.get(&m.launch).map(|b| String::from_utf8_lossy(b)).unwrap_or_default();
+        for script in exporter.page_scripts() {
+            if !page.contains(&format!("{script}\"")) {
+                diags.push(
+                    Diagnostic::new(&m.launch, format!("the module page of `{}` does not load `{script}`", m.quiz)).help(
+                        "the theme's templates/module.html must load the scripts of `package.scripts` before quiz.js, as themes/default does",
+                    ),
+                );
+            }
+        }
+    }
+    diags.into_result(())
 }
 
 type Staged = (Vec<Written>, Vec<(PathBuf, Vec<u8>)>);

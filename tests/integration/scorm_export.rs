@@ -393,3 +393,25 @@ fn an_unknown_format_lists_the_registered_ones() {
     }
     assert!(!out.exists());
 }
+
+/// A theme whose module page does not load `package.scripts` would make packages that never talk to
+/// the LMS: the export refuses, naming the page and what to add.
+#[test]
+fn a_theme_that_does_not_load_the_runtime_is_refused() {
+    let site = TestSite::bundled();
+    let theme = site.read("themes/default/templates/module.html");
+    let scripts = "{% for script in package.scripts %}<script src=\"{{ root }}{{ script }}\"></script>\n{% endfor %}";
+    assert!(theme.contains(scripts), "{theme}");
+    site.write("templates/module.html", &theme.replace(scripts, ""));
+    let out = site.path().join("p");
+    let o = export(&site, "1.2", &out, &["--module", "public-records"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains(
+            "training/public-records/index.html: the module page of `public-records` does not load `assets/scorm.js`"
+        ) && err.contains("package.scripts"),
+        "{err}"
+    );
+    assert!(!out.exists());
+}
