@@ -94,8 +94,8 @@ pub fn special_pages(site: &Site, renderer: &Renderer, sink: &dyn Sink) -> Diagn
     diags
 }
 
-/// Files generated from the whole site rather than from one template (the search index aside: see
-/// [`crate::search_index::put`]).
+/// Files generated from the whole site rather than from one template (the sitemap, a web server's
+/// file, and the search index aside: see [`generated`] and [`crate::search_index::put`]).
 pub fn generated_files(site: &Site) -> Vec<(String, Vec<u8>)> {
     let mut files = crate::request_view::site_files(site);
     files.extend(crate::quiz_view::site_files(site));
