@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::Site;
-use crate::output::Sink;
+use crate::output::{Reach, Sink};
 use crate::render::Renderer;
 
 /// Output paths the generator writes itself. An entry ending in `/` reserves the whole folder.
@@ -55,6 +55,12 @@ pub fn site_wide(root: &Path, site: &Site, renderer: &Renderer, sink: &dyn Sink)
 /// change of data files makes again too.
 pub fn generated(site: &Site, renderer: &Renderer, sink: &dyn Sink) -> Diagnostics {
     let mut diags = special_pages(site, renderer, sink);
+    // The sitemap protocol takes absolute URLs only: without `base_url` there is no sitemap.
+    if let Some(map) = sitemap(site)
+        && let Err(e) = sink.put_for("sitemap.xml", map.as_bytes(), Reach::WebServer)
+    {
+        diags.push(io_err("sitemap.xml", e));
+    }
     diags.extend(put_files(sink, generated_files(site)));
     // Policy revisions (src/policy): compare pages and feed.xml.
     match crate::policy::site_files(site, renderer) {
@@ -69,15 +75,16 @@ pub fn generated(site: &Site, renderer: &Renderer, sink: &dyn Sink) -> Diagnosti
 /// The pages that are not content pages: the search page and `404.html`.
 pub fn special_pages(site: &Site, renderer: &Renderer, sink: &dyn Sink) -> Diagnostics {
     let mut diags = Diagnostics::default();
-    for (template, out, page_root) in
-        [("search.html", "search/index.html", "../"), ("404.html", "404.html", site.config.base_path.as_str())]
-    {
+    for (template, out, page_root, reach) in [
+        ("search.html", "search/index.html", "../", Reach::Anywhere),
+        ("404.html", "404.html", site.config.base_path.as_str(), Reach::WebServer),
+    ] {
         if !renderer.has_template(template) {
             continue;
         }
         match renderer.render_generated(site, template, page_root, &serde_json::Value::Null) {
             Ok(html) => {
-                if let Err(e) = sink.put(out, html.as_bytes()) {
+                if let Err(e) = sink.put_for(out, html.as_bytes(), reach) {
                     diags.push(io_err(out, e));
                 }
             }
@@ -87,13 +94,10 @@ pub fn special_pages(site: &Site, renderer: &Renderer, sink: &dyn Sink) -> Diagn
     diags
 }
 
-/// Files generated from the whole site rather than from one template (the search index aside: see
-/// [`crate::search_index::put`]).
+/// Files generated from the whole site rather than from one template (the sitemap, a web server's
+/// file, and the search index aside: see [`generated`] and [`crate::search_index::put`]).
 pub fn generated_files(site: &Site) -> Vec<(String, Vec<u8>)> {
-    // The sitemap protocol takes absolute URLs only: without `base_url` there is no sitemap.
-    let mut files: Vec<(String, Vec<u8>)> =
-        sitemap(site).map(|s| ("sitemap.xml".to_string(), s.into_bytes())).into_iter().collect();
-    files.extend(crate::request_view::site_files(site));
+    let mut files = crate::request_view::site_files(site);
     files.extend(crate::quiz_view::site_files(site));
     files
 }

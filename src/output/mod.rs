@@ -20,6 +20,22 @@ pub use staging::Staging;
 /// ([`crate::links::LinkIndex`]), `serve` writes the ones that changed.
 pub trait Sink: Sync {
     fn put(&self, rel: &str, bytes: &[u8]) -> io::Result<()>;
+    /// Write a file that means something only where `reach` says. Every sink that writes a whole
+    /// site takes it as any other; an exporter's records it, to leave it out of its packages.
+    fn put_for(&self, rel: &str, bytes: &[u8], reach: Reach) -> io::Result<()> {
+        let _ = reach;
+        self.put(rel, bytes)
+    }
+}
+
+/// Where a rendered file means something, as its maker declares it (`Sink::put_for`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reach {
+    /// Wherever the site is opened: a web server, a sub-path, `file://`, a package in an LMS.
+    Anywhere,
+    /// Only on a web server at the site's address: the 404 page the server shows for any missing
+    /// path (its links start at the site root) and the sitemap of absolute URLs.
+    WebServer,
 }
 
 /// Remove folders left empty, deepest first.

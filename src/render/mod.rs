@@ -137,6 +137,11 @@ impl Renderer {
         self.globals = globals(site);
     }
 
+    /// Add a variable every template sees: an export's `package` (what its packages add to a page).
+    pub fn insert_global(&mut self, name: &'static str, value: &impl serde::Serialize) {
+        self.globals.insert(name, value);
+    }
+
     /// Whether `template` (with its parents and includes) may read any of `vars`. When Tera cannot
     /// tell, the answer is yes.
     pub fn template_reads(&self, template: &str, vars: &[&str]) -> bool {
