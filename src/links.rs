@@ -264,7 +264,7 @@ pub fn check_external(
     if let Some(dir) = opts.cache_file.parent() {
         let _ = std::fs::create_dir_all(dir);
     }
-    let _ = crate::output::write_atomic(
+    let _ = crate::fsutil::write_atomic(
         &opts.cache_file,
         serde_json::to_string_pretty(&cache).unwrap_or_default().as_bytes(),
     );

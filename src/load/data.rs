@@ -53,7 +53,7 @@ pub fn load(root: &Path) -> Result<Data, Diagnostics> {
         }
         let shown = display_path(root, &path);
         let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-        let text = match super::read_text(&path, root) {
+        let text = match crate::fsutil::read_text(&path, root) {
             Ok(t) => t,
             Err(d) => {
                 diags.push(d);

@@ -98,7 +98,7 @@ fn check_location(root: &Path, out: &Path, output: &Path) -> Result<(), String> 
             output.display()
         ));
     }
-    for src in ["content", "themes", "quizzes", "data", "templates", "static", "src", ".git"] {
+    for src in crate::layout::SOURCE_DIRS.iter().chain(&["src", ".git"]) {
         if out.starts_with(root.join(src)) {
             return Err(format!(
                 "the output folder `{}` is inside `{src}/`; choose another --output",
@@ -109,51 +109,9 @@ fn check_location(root: &Path, out: &Path, output: &Path) -> Result<(), String> 
     Ok(())
 }
 
-/// Run `f` holding the exclusive lock of `file` (a source file such as a lock file of published
-/// revisions): the operating system's advisory lock on a sidecar `.NAME.lock` beside it, since an
-/// atomic write replaces `file` itself. Waits for another holder; released when `f` returns or the
-/// process ends.
-pub fn with_file_lock<T>(file: &Path, f: impl FnOnce() -> T) -> io::Result<T> {
-    let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let lock = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(file.with_file_name(format!(".{name}.lock")))?;
-    lock.lock()?;
-    let result = f();
-    let _ = lock.unlock();
-    Ok(result)
-}
-
-/// Write a file so that it is never seen half-written: a temporary file beside it (removed if
-/// anything fails), flushed to disk, then renamed over the original.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    use std::io::Write;
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let mut tmp = tempfile::Builder::new().prefix(".policysite-").suffix(".tmp").tempfile_in(dir)?;
-    tmp.write_all(bytes)?;
-    // The temporary file is private (0600); the file it replaces keeps its permissions, and a new
-    // one gets a regular file's (0644 on Unix), like every other file of the output.
-    if let Some(permissions) = std::fs::metadata(path).ok().map(|m| m.permissions()).or_else(regular_permissions) {
-        tmp.as_file().set_permissions(permissions)?;
-    }
-    tmp.as_file().sync_all()?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
-}
-
-#[cfg(unix)]
-fn regular_permissions() -> Option<std::fs::Permissions> {
-    use std::os::unix::fs::PermissionsExt;
-    Some(std::fs::Permissions::from_mode(0o644))
-}
-
-/// Elsewhere a temporary file is not made private: its default permissions are right.
-#[cfg(not(unix))]
-fn regular_permissions() -> Option<std::fs::Permissions> {
-    None
-}
+/// Writing a file whole moved to the ground floor ([`crate::fsutil`]); this path stays for callers
+/// written before the move.
+pub use crate::fsutil::write_atomic;
 
 /// Refuse an output path that could leave the output folder or hide a marker file. Paths come from
 /// the model, which already refuses such slugs; this is the last line of defence.

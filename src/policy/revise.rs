@@ -146,7 +146,7 @@ fn revision_text(note: &str, effective: Option<Date>, body: &str, schema: Option
 fn schema_path(root: &Path, revision_file: &Path) -> Option<String> {
     let rel = revision_file.strip_prefix(root).ok()?;
     let depth = rel.components().count().checked_sub(1)?;
-    Some(format!("{}{}/revision.schema.json", "../".repeat(depth), crate::schema::SCHEMA_DIR))
+    Some(format!("{}{}/revision.schema.json", "../".repeat(depth), crate::layout::SCHEMA_DIR))
 }
 
 /// Write `bytes` to a new file; refuses to replace one.
@@ -161,7 +161,7 @@ fn create_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 pub fn start(root: &Path, req: &Request) -> Result<Started, Diagnostics> {
     let (file, rel) = locate(root, &req.page)?;
     let shown = display_path(root, &file);
-    if super::revisions::is_revision_file(&file) {
+    if crate::layout::is_revision_file(&file) {
         return Err(refuse(
             &shown,
             "this is a revision file, not a policy page",
@@ -225,7 +225,7 @@ pub fn start(root: &Path, req: &Request) -> Result<Started, Diagnostics> {
                     "move the files out of it (a revisions folder holds only revision files), then run revise again",
                 ));
             }
-            let text = crate::load::read_text(&file, root).map_err(Diagnostics::from)?;
+            let text = crate::fsutil::read_text(&file, root).map_err(Diagnostics::from)?;
             let split = crate::load::frontmatter::split(&text, &shown)?;
             let body = write_out_shortcodes(&site, &shown.to_string_lossy(), split.body, split.body_line)?;
             let name = folder.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
@@ -260,7 +260,7 @@ pub fn start(root: &Path, req: &Request) -> Result<Started, Diagnostics> {
                 let _ = std::fs::remove_file(path);
             }
         }
-        let _ = crate::output::write_atomic(&file, &original_page);
+        let _ = crate::fsutil::write_atomic(&file, &original_page);
         if created_folder {
             let _ = std::fs::remove_dir(&folder);
         }
@@ -269,7 +269,7 @@ pub fn start(root: &Path, req: &Request) -> Result<Started, Diagnostics> {
         std::fs::create_dir_all(&folder)?;
         for (path, text) in &writes {
             if *path == file {
-                crate::output::write_atomic(path, text.as_bytes())?;
+                crate::fsutil::write_atomic(path, text.as_bytes())?;
             } else {
                 create_new(path, text.as_bytes())?;
             }

@@ -26,7 +26,7 @@ pub struct QuestionPrint {
 }
 
 fn short_hash(json: &str) -> String {
-    keys::hex(&Sha256::digest(json.as_bytes())[..8])
+    crate::encode::hex(&Sha256::digest(json.as_bytes())[..8])
 }
 
 pub fn question(q: &Question) -> QuestionPrint {
@@ -56,5 +56,5 @@ pub fn legacy(id: &str, questions: &[Question]) -> String {
         })
         .collect();
     let json = serde_json::to_string(&(id, canonical)).unwrap_or_default();
-    keys::hex(&Sha256::digest(json.as_bytes()))
+    crate::encode::hex(&Sha256::digest(json.as_bytes()))
 }

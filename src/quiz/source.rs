@@ -191,7 +191,7 @@ pub fn load_all(root: &Path) -> Result<Quizzes, Diagnostics> {
     let mut tags: BTreeMap<u16, String> = BTreeMap::new();
     for path in files {
         let file = display_path(root, &path);
-        let text = match crate::load::read_text(&path, root) {
+        let text = match crate::fsutil::read_text(&path, root) {
             Ok(t) => t,
             Err(d) => {
                 diags.push(d);
