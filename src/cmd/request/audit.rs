@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use super::*;
+use super::steps::*;
 
 /// `request audit --format`.
 #[derive(clap::ValueEnum, Clone, Copy, PartialEq, Eq)]
