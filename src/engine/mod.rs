@@ -319,7 +319,7 @@ impl Engine {
                 return Err(write_failed(&self.output, e));
             }
         };
-        let step = incremental::apply(&self.root, site, renderer, &changes, &overlay);
+        let step = incremental::apply(&self.root, site, renderer, &changes, &overlay, render_page_to);
         let result = match step {
             Ok(Some(scope)) => match overlay.commit(false) {
                 Ok(done) => Ok((scope, done)),

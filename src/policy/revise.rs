@@ -27,6 +27,8 @@ pub struct Request {
     pub note: String,
     /// The build date used to load the site (which revision is current).
     pub today: Date,
+    /// How the site is loaded (the engine's `load_site`, passed in: policy sits below the engine).
+    pub load_site: fn(&Path, Date) -> Result<Site, Diagnostics>,
 }
 
 /// What `revise` did, for the next-steps message.
@@ -188,7 +190,7 @@ pub fn start(root: &Path, req: &Request) -> Result<Started, Diagnostics> {
             "give the date of the new adoption; a revision not yet recorded by `policysite publish` may be edited in place, a published one never changes",
         ));
     }
-    let site = crate::engine::load_site(root, req.today)?;
+    let site = (req.load_site)(root, req.today)?;
     let Some(page) = site.page(&rel) else {
         return Err(refuse(
             &shown,
@@ -285,7 +287,7 @@ pub fn start(root: &Path, req: &Request) -> Result<Started, Diagnostics> {
         ));
     }
     // The site must still load with the new files; otherwise put everything back.
-    let after = match crate::engine::load_site(root, req.today) {
+    let after = match (req.load_site)(root, req.today) {
         Ok(s) => s,
         Err(mut d) => {
             undo();

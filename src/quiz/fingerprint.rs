@@ -15,7 +15,8 @@
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::{Question, keys};
+use super::keys;
+use super::types::Question;
 
 /// The two fingerprints of one question (16 hex digits each: enough to see a change, short in the lock).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -9,7 +9,7 @@
 
 use sha2::{Digest, Sha256};
 
-use super::{Answer, Question};
+use super::types::{Answer, Question};
 
 /// The canonical form of an answer: sorted option indices joined by commas, or `true`/`false`.
 pub fn answer_string(answer: &Answer) -> String {

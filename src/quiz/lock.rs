@@ -18,7 +18,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use super::fingerprint::QuestionPrint;
-use super::{LOCK_FILE, MAX_REVISION};
+use super::types::{LOCK_FILE, MAX_REVISION};
 use crate::date::Date;
 use crate::diag::Diagnostic;
 

@@ -12,7 +12,8 @@ use std::collections::HashMap;
 
 use super::fingerprint::{self, QuestionPrint};
 use super::lock::Published;
-use super::{MAX_REVISION, Quiz};
+use super::quizzes::Quiz;
+use super::types::MAX_REVISION;
 use crate::diag::{Diagnostic, Diagnostics};
 
 #[derive(Debug, Default)]

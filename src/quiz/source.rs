@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use super::{Answer, Editorial, Kind, MAX_REVISION, QUIZ_DIR, Question, Quiz, Quizzes, code, fingerprint, keys};
+use super::quizzes::{Quiz, Quizzes};
+use super::types::{Answer, Editorial, Kind, MAX_REVISION, QUIZ_DIR, Question};
+use super::{code, fingerprint, keys};
 use crate::date::Date;
 use crate::diag::{Diagnostic, Diagnostics, display_path};
 

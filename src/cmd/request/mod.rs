@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use crate::date::Date;
 use crate::request::directory::{Actor, Approval, DIRECTORY_FILE};
-use crate::request::lms::LmsReportArgs;
+use crate::request::lms::args::LmsReportArgs;
 use crate::request::report::FileReport;
 
 mod audit;

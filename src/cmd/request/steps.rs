@@ -11,7 +11,7 @@ pub(super) use crate::load::data::Data;
 pub(super) use crate::quiz::Quizzes;
 pub(super) use crate::request::check::Context;
 pub(super) use crate::request::directory::{Actor, DIRECTORY_FILE};
-pub(super) use crate::request::lms::{self, LmsReportArgs};
+pub(super) use crate::request::lms::{self, args::LmsReportArgs};
 pub(super) use crate::request::report::{self, FileReport};
 pub(super) use crate::request::schema::Request;
 pub(super) use crate::request::store;
