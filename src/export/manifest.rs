@@ -6,7 +6,7 @@
 //! which the SCO reads back as `cmi.launch_data`). No sequencing elements: a single SCO needs only the
 //! LMS's default sequencing, and the SCO reports its own pass/fail.
 
-use super::types::{Module, ScormVersion};
+use super::{Module, ScormVersion};
 
 /// A file path as an `href` (xsd:anyURI): unreserved characters and `/` kept, the rest percent-encoded.
 fn href(path: &str) -> String {

@@ -10,7 +10,6 @@
 
 mod manifest;
 mod package;
-mod types;
 mod write;
 
 use std::collections::BTreeMap;
@@ -23,7 +22,43 @@ use crate::model::Site;
 use crate::output::Sink;
 
 pub use manifest::manifest;
-pub use types::{Module, ScormVersion};
+
+/// The two SCORM editions LMSs import.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScormVersion {
+    /// SCORM 1.2 (Canvas, Moodle and nearly every LMS).
+    V12,
+    /// SCORM 2004 4th Edition.
+    V2004,
+}
+
+impl ScormVersion {
+    pub fn parse(s: &str) -> Option<ScormVersion> {
+        match s {
+            "1.2" | "12" => Some(ScormVersion::V12),
+            "2004" | "2004-4" => Some(ScormVersion::V2004),
+            _ => None,
+        }
+    }
+
+    /// Used in package file names: `scorm12`, `scorm2004`.
+    pub fn slug(self) -> &'static str {
+        match self {
+            ScormVersion::V12 => "scorm12",
+            ScormVersion::V2004 => "scorm2004",
+        }
+    }
+}
+
+/// One training module to package: its quiz and its page.
+#[derive(Debug, Clone)]
+pub struct Module {
+    pub quiz: String,
+    pub title: String,
+    pub revision: u32,
+    /// The launch file inside the package (the module page), e.g. `training/public-records/index.html`.
+    pub launch: String,
+}
 
 /// A package written to disk.
 #[derive(Debug, Clone)]

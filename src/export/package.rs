@@ -9,7 +9,7 @@ use std::path::Path;
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, System, ZipWriter};
 
-use super::types::ScormVersion;
+use super::ScormVersion;
 
 /// The schema files the manifest's `xsi:schemaLocation` names, with the files they import, at the
 /// package root (ADL's conformance test suite looks for them there). Authentic copies, unchanged:
