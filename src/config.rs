@@ -205,7 +205,7 @@ impl SiteConfig {
                 .help("run policysite in the site's folder, or pass --root DIR")
                 .into());
         }
-        let text = crate::load::read_text(&path, root)?;
+        let text = crate::fsutil::read_text(&path, root)?;
         let mut cfg: SiteConfig = crate::yaml::parse_all(&text, Path::new(CONFIG_FILE))?;
         cfg.normalise();
         let diags = cfg.validate(&text);
@@ -235,7 +235,7 @@ impl SiteConfig {
         let mut err = |line: usize, msg: String, help: &str| {
             diags.push(Diagnostic::new(CONFIG_FILE, msg).at(line, None).help(help.to_string()));
         };
-        if !crate::model::valid_slug(&self.theme) {
+        if !crate::layout::valid_slug(&self.theme) {
             err(
                 at(spans.theme.as_ref(), "theme"),
                 format!("`theme: {}` is not a folder name below themes/", self.theme),
@@ -251,7 +251,7 @@ impl SiteConfig {
             );
         }
         for (i, d) in self.email_domains.iter().enumerate() {
-            if crate::scaffold::check_domain(d).is_err() {
+            if crate::layout::check_domain(d).is_err() {
                 err(
                     at(domain_spans.get(i), "email_domains"),
                     format!("`email_domains` entry `{}` is not a domain name", d.escape_default()),

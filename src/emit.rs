@@ -11,27 +11,8 @@ use crate::model::Site;
 use crate::output::{Reach, Sink};
 use crate::render::Renderer;
 
-/// Output paths the generator writes itself. An entry ending in `/` reserves the whole folder.
-pub const RESERVED: &[(&str, &str)] = &[
-    ("search/", "the search page and its index"),
-    ("assets/", "the theme's scripts and stylesheets"),
-    ("sitemap.xml", "the sitemap"),
-    ("404.html", "the not-found page"),
-    ("feed.xml", "the change feed"),
-    ("directory/accounts.json", "the directory export"),
-];
-
-/// What a page's output path (`x/index.html`) would collide with, if anything.
-pub fn reserved(output_path: &str) -> Option<(&'static str, &'static str)> {
-    RESERVED.iter().copied().find(|(r, _)| {
-        if let Some(dir) = r.strip_suffix('/') {
-            output_path == dir || output_path.starts_with(r)
-        } else {
-            // The page's file itself, or a folder on its path, is the generated file.
-            output_path == *r || output_path.starts_with(&format!("{r}/"))
-        }
-    })
-}
+/// The output paths the generator keeps for itself live on the ground floor ([`crate::layout`]).
+pub use crate::layout::{RESERVED, reserved};
 
 fn io_err(what: &str, e: std::io::Error) -> Diagnostic {
     Diagnostic::new(what, format!("cannot write: {e}")).help("check the output folder's permissions and free space")
@@ -114,9 +95,9 @@ pub fn static_files(root: &Path, site: &Site) -> BTreeMap<String, PathBuf> {
             // A link to a file inside the site is copied as that file; other links are refused by
             // `static_links` (a build error), never dropped without a word.
             let linked_file =
-                e.path_is_symlink() && crate::load::check_inside(e.path(), root).is_ok() && e.path().is_file();
+                e.path_is_symlink() && crate::fsutil::check_inside(e.path(), root).is_ok() && e.path().is_file();
             if e.file_type().is_file() || linked_file {
-                files.insert(crate::load::slash_path(&dir, e.path()), e.into_path());
+                files.insert(crate::fsutil::slash_path(&dir, e.path()), e.into_path());
             }
         }
     }
@@ -124,7 +105,7 @@ pub fn static_files(root: &Path, site: &Site) -> BTreeMap<String, PathBuf> {
 }
 
 /// Symbolic links in `static/` (the site's and its theme's) that are not copied: to a folder, to
-/// nothing, or out of the site folder ([`crate::load::check_inside`]). Each is an error naming it.
+/// nothing, or out of the site folder ([`crate::fsutil::check_inside`]). Each is an error naming it.
 pub fn static_links(root: &Path, site: &Site) -> Diagnostics {
     let mut diags = Diagnostics::default();
     for dir in [site.config.theme_dir(root).join("static"), root.join("static")] {
@@ -136,7 +117,7 @@ pub fn static_links(root: &Path, site: &Site) -> Diagnostics {
                 continue;
             }
             let shown = crate::diag::display_path(root, e.path());
-            if let Err(d) = crate::load::check_inside(e.path(), root) {
+            if let Err(d) = crate::fsutil::check_inside(e.path(), root) {
                 diags.push(d.help("static files are copied into the published site: copy the file into static/ instead of linking to it"));
             } else if e.path().is_dir() {
                 diags.push(

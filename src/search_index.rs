@@ -12,12 +12,12 @@
 //! a rebuild is noticed (the versions differ) and the page reloads the index instead of mixing two.
 
 use std::collections::HashMap;
-use std::io::Write;
 
 use serde::Serialize;
 use std::hash::Hasher;
 
 use crate::diag::{Diagnostic, Diagnostics};
+use crate::encode::ScriptSafe;
 use crate::model::{Page, Site};
 use crate::output::Sink;
 use crate::search::terms::{self, MIN_LEN, STOP_WORDS};
@@ -289,35 +289,6 @@ fn block_version(b: usize, rows: &[Shown<'_>]) -> String {
         }
     }
     format!("{:012x}", hash.finish() >> 16)
-}
-
-/// Escapes `<` inside the JSON (it can only occur in strings) so `</script>` can never appear.
-/// For any JSON the site puts inside or as a script (the index, the quiz data, `site-data.js`).
-pub(crate) struct ScriptSafe<W: Write>(pub W);
-
-impl<W: Write> Write for ScriptSafe<W> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        for chunk in buf.split_inclusive(|b| *b == b'<') {
-            match chunk.split_last() {
-                Some((b'<', rest)) => {
-                    self.0.write_all(rest)?;
-                    self.0.write_all(b"\\u003c")?;
-                }
-                _ => self.0.write_all(chunk)?,
-            }
-        }
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.0.flush()
-    }
-}
-
-/// `value` as JSON that is safe inside a `<script>` (see [`ScriptSafe`]).
-pub(crate) fn script_json<T: Serialize>(value: &T) -> String {
-    let mut out = Vec::new();
-    let _ = serde_json::to_writer(ScriptSafe(&mut out), value);
-    String::from_utf8(out).unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -37,6 +37,7 @@ pub fn run(root: &std::path::Path, args: &Args) -> i32 {
         effective: args.effective,
         note: args.note.clone(),
         today,
+        load_site: crate::engine::load_site,
     };
     let s = match crate::policy::revise::start(root, &req) {
         Ok(s) => s,

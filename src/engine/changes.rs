@@ -82,4 +82,20 @@ mod tests {
         assert_eq!(c("/site/quizzes/revisions.lock"), Change::Ignore);
         assert_eq!(c("/site/quizzes/public-records.yaml"), Change::Everything);
     }
+
+    #[test]
+    fn a_change_in_every_source_folder_is_seen() {
+        // The one list of source folders (`layout::SOURCE_DIRS`, what `serve` watches): a file in
+        // each of them is some kind of change, never ignored.
+        let root = Path::new("/site");
+        for dir in crate::layout::SOURCE_DIRS {
+            let file = match *dir {
+                "content" => "a.md",
+                "themes" => "default/templates/page.html",
+                _ => "a.yaml",
+            };
+            let path = root.join(dir).join(file);
+            assert_ne!(classify(root, &root.join("public"), "default", &path), Change::Ignore, "{dir}");
+        }
+    }
 }

@@ -6,9 +6,9 @@
 use std::collections::HashSet;
 use std::path::Path;
 
-use super::{Change, render_page_to};
-use crate::diag::Diagnostics;
-use crate::model::Site;
+use super::changes::Change;
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::model::{Page, Site};
 use crate::output::Sink;
 use crate::render::Renderer;
 
@@ -16,13 +16,19 @@ fn plural(n: usize, what: &str) -> String {
     format!("{n} {what}{}", if n == 1 { "" } else { "s" })
 }
 
-/// Apply `changes` (none of them `Everything`) to `site` and write what they touch into `sink`.
+/// How one content page is rendered into a sink: the engine's own step, passed in (this module sits
+/// below the engine and does not reach up for it).
+pub type RenderPage = fn(&Path, &Site, &Renderer, &Page, &dyn Sink) -> Option<Diagnostic>;
+
+/// Apply `changes` (none of them `Everything`) to `site` and write what they touch into `sink`, each
+/// page with `render_page`.
 pub fn apply(
     root: &Path,
     site: &mut Site,
     renderer: &mut Renderer,
     changes: &[Change],
     sink: &dyn Sink,
+    render_page: RenderPage,
 ) -> Result<Option<String>, Diagnostics> {
     let mut scope = Vec::new();
     let mut targets: HashSet<usize> = HashSet::new();
@@ -42,9 +48,8 @@ pub fn apply(
     }
     let mut targets: Vec<usize> = targets.into_iter().collect();
     targets.sort_unstable();
-    let mut diags = Diagnostics(
-        targets.iter().filter_map(|&i| render_page_to(root, site, renderer, &site.pages[i], sink)).collect(),
-    );
+    let mut diags =
+        Diagnostics(targets.iter().filter_map(|&i| render_page(root, site, renderer, &site.pages[i], sink)).collect());
     if site_wide {
         // The feed holds the platform list's history, site-data.js the quizzes' facts, …
         diags.extend(crate::emit::generated(site, renderer, sink));

@@ -61,7 +61,7 @@ pub fn load_site(root: &Path, today: Date) -> Result<Site, Diagnostics> {
     // Policy revisions (src/policy): attach them; check published revisions and `teaches:`.
     diags.extend(crate::policy::attach(root, &mut site, policy));
     // Text that reaches feed.xml, the sitemap or a SCORM manifest: only characters XML can carry.
-    diags.extend(crate::xml::check_site(root, &site));
+    diags.extend(crate::site_checks::xml_text(root, &site));
     diags.into_result(site)
 }
 
@@ -319,7 +319,7 @@ impl Engine {
                 return Err(write_failed(&self.output, e));
             }
         };
-        let step = incremental::apply(&self.root, site, renderer, &changes, &overlay);
+        let step = incremental::apply(&self.root, site, renderer, &changes, &overlay, render_page_to);
         let result = match step {
             Ok(Some(scope)) => match overlay.commit(false) {
                 Ok(done) => Ok((scope, done)),
@@ -358,8 +358,9 @@ impl Engine {
     fn static_set_changed(&self, paths: &[PathBuf], theme: &str) -> bool {
         let dirs = [self.root.join("static"), self.root.join("themes").join(theme).join("static")];
         paths.iter().any(|p| {
-            dirs.iter()
-                .any(|d| p.starts_with(d) && (!p.is_file() || !self.files.contains_key(&crate::load::slash_path(d, p))))
+            dirs.iter().any(|d| {
+                p.starts_with(d) && (!p.is_file() || !self.files.contains_key(&crate::fsutil::slash_path(d, p)))
+            })
         })
     }
 }

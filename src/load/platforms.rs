@@ -180,7 +180,7 @@ impl Platforms {
     /// Footnote 1 as the regulation words it: "…: Facebook, Twitter, … Flickr and blogs."
     pub fn approved_sentence(&self) -> String {
         let names: Vec<&str> = self.approved.iter().map(Platform::regulation_name).collect();
-        format!("{} {}.", self.approved_intro.trim_end(), super::data::join_and(&names))
+        format!("{} {}.", self.approved_intro.trim_end(), join_and(&names))
     }
 
     /// A platform by id, name or the regulation's spelling ("Blogs", "blog", "Snap Chat"), and
@@ -381,5 +381,14 @@ impl Platforms {
             c.removed_names = removed;
             c.date_long = c.date.long();
         }
+    }
+}
+
+/// "a, b and c", the way the regulation lists things.
+pub fn join_and(items: &[&str]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => (*one).to_string(),
+        [init @ .., last] => format!("{} and {}", init.join(", "), last),
     }
 }

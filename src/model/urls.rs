@@ -25,14 +25,7 @@ pub fn root_for(url: &str) -> String {
     "../".repeat(url.matches('/').count())
 }
 
-/// Whether `slug` is one path segment of safe characters: letters, digits, `-`, `_` and `.`, not
-/// starting with `.` (so never `.`, `..` or a hidden file) — anything else could leave the output
-/// folder or hide among generated files.
-pub fn valid_slug(slug: &str) -> bool {
-    let mut chars = slug.chars();
-    chars.next().is_some_and(|c| c.is_ascii_alphanumeric())
-        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
-}
+pub use crate::layout::valid_slug;
 
 /// Each loadable page's URL directory, by content path. A bad slug, two pages on one output file,
 /// or a page on a file the generator writes is reported with the file and line of the `slug` (or of
@@ -96,7 +89,7 @@ fn url_problem(
             "rename one of the files or give it a different `slug`",
         ));
     }
-    crate::emit::reserved(&out).map(|(path, what)| {
+    crate::layout::reserved(&out).map(|(path, what)| {
         (
             format!("this page's output `{out}` collides with `{path}`, {what}, which the generator writes"),
             "choose another `slug` or file name",

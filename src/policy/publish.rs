@@ -32,7 +32,7 @@ pub const LOCK_FILE: &str = "policy-revisions.lock";
 pub const FORMAT: &str = "policysite/policy-revisions";
 
 fn fingerprint(text: &str) -> String {
-    crate::quiz::keys::hex(&Sha256::digest(text.as_bytes()))
+    crate::encode::hex(&Sha256::digest(text.as_bytes()))
 }
 
 fn is_false(b: &bool) -> bool {
@@ -92,7 +92,7 @@ fn restore_help() -> String {
 
 /// Read the lock: missing → empty; damaged → an error at its line.
 pub fn read(root: &Path) -> Result<Lock, Diagnostic> {
-    crate::load::check_inside(&root.join(LOCK_FILE), root)?;
+    crate::fsutil::check_inside(&root.join(LOCK_FILE), root)?;
     match std::fs::read(root.join(LOCK_FILE)) {
         Ok(bytes) => parse_bytes(&bytes),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Lock::default()),
@@ -320,7 +320,7 @@ pub fn check(root: &Path, policies: &Policies) -> Diagnostics {
 /// Hold the lock file's lock while `f` runs, removing temporary files a killed run left.
 fn locked<T>(root: &Path, f: impl FnOnce() -> Result<T, Diagnostic>) -> Result<T, Diagnostic> {
     let path = root.join(LOCK_FILE);
-    crate::output::with_file_lock(&path, || {
+    crate::fsutil::with_file_lock(&path, "publish", || {
         crate::lockfile::remove_stale_temps(&path, None);
         f()
     })

@@ -27,6 +27,8 @@ pub struct Request {
     pub note: String,
     /// The build date used to load the site (which revision is current).
     pub today: Date,
+    /// How the site is loaded (the engine's `load_site`, passed in: policy sits below the engine).
+    pub load_site: fn(&Path, Date) -> Result<Site, Diagnostics>,
 }
 
 /// What `revise` did, for the next-steps message.
@@ -146,7 +148,7 @@ fn revision_text(note: &str, effective: Option<Date>, body: &str, schema: Option
 fn schema_path(root: &Path, revision_file: &Path) -> Option<String> {
     let rel = revision_file.strip_prefix(root).ok()?;
     let depth = rel.components().count().checked_sub(1)?;
-    Some(format!("{}{}/revision.schema.json", "../".repeat(depth), crate::schema::SCHEMA_DIR))
+    Some(format!("{}{}/revision.schema.json", "../".repeat(depth), crate::layout::SCHEMA_DIR))
 }
 
 /// Write `bytes` to a new file; refuses to replace one.
@@ -161,7 +163,7 @@ fn create_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 pub fn start(root: &Path, req: &Request) -> Result<Started, Diagnostics> {
     let (file, rel) = locate(root, &req.page)?;
     let shown = display_path(root, &file);
-    if super::revisions::is_revision_file(&file) {
+    if crate::layout::is_revision_file(&file) {
         return Err(refuse(
             &shown,
             "this is a revision file, not a policy page",
@@ -188,7 +190,7 @@ pub fn start(root: &Path, req: &Request) -> Result<Started, Diagnostics> {
             "give the date of the new adoption; a revision not yet recorded by `policysite publish` may be edited in place, a published one never changes",
         ));
     }
-    let site = crate::engine::load_site(root, req.today)?;
+    let site = (req.load_site)(root, req.today)?;
     let Some(page) = site.page(&rel) else {
         return Err(refuse(
             &shown,
@@ -225,7 +227,7 @@ pub fn start(root: &Path, req: &Request) -> Result<Started, Diagnostics> {
                     "move the files out of it (a revisions folder holds only revision files), then run revise again",
                 ));
             }
-            let text = crate::load::read_text(&file, root).map_err(Diagnostics::from)?;
+            let text = crate::fsutil::read_text(&file, root).map_err(Diagnostics::from)?;
             let split = crate::load::frontmatter::split(&text, &shown)?;
             let body = write_out_shortcodes(&site, &shown.to_string_lossy(), split.body, split.body_line)?;
             let name = folder.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
@@ -260,7 +262,7 @@ pub fn start(root: &Path, req: &Request) -> Result<Started, Diagnostics> {
                 let _ = std::fs::remove_file(path);
             }
         }
-        let _ = crate::output::write_atomic(&file, &original_page);
+        let _ = crate::fsutil::write_atomic(&file, &original_page);
         if created_folder {
             let _ = std::fs::remove_dir(&folder);
         }
@@ -269,7 +271,7 @@ pub fn start(root: &Path, req: &Request) -> Result<Started, Diagnostics> {
         std::fs::create_dir_all(&folder)?;
         for (path, text) in &writes {
             if *path == file {
-                crate::output::write_atomic(path, text.as_bytes())?;
+                crate::fsutil::write_atomic(path, text.as_bytes())?;
             } else {
                 create_new(path, text.as_bytes())?;
             }
@@ -285,7 +287,7 @@ pub fn start(root: &Path, req: &Request) -> Result<Started, Diagnostics> {
         ));
     }
     // The site must still load with the new files; otherwise put everything back.
-    let after = match crate::engine::load_site(root, req.today) {
+    let after = match (req.load_site)(root, req.today) {
         Ok(s) => s,
         Err(mut d) => {
             undo();

@@ -122,30 +122,8 @@ impl Policies {
     }
 }
 
-/// Whether `path` (below `content/`) is a revision file: `X/YYYY-MM-DD.md` beside a page `X.md`.
-/// The content loader skips these; [`prepare`] reads them.
-pub fn is_revision_file(path: &Path) -> bool {
-    let Some(stem) = path.file_name().and_then(|n| n.to_str()).and_then(|n| n.strip_suffix(".md")) else {
-        return false;
-    };
-    let Some(dir) = path.parent() else { return false };
-    dir.with_extension("md").is_file() && (Date::parse(stem).is_some() || is_revisions_folder(dir))
-}
-
-/// A folder beside a page is its revisions folder when it holds at least one `YYYY-MM-DD.md`; then
-/// every Markdown file in it is a revision (a misnamed one is reported, not published as a page).
-fn is_revisions_folder(dir: &Path) -> bool {
-    std::fs::read_dir(dir).is_ok_and(|entries| {
-        entries.filter_map(Result::ok).any(|e| {
-            let name = e.file_name();
-            let name = name.to_string_lossy();
-            // `2026-12-01.MD` counts too, so that the loader reports its name instead of skipping it.
-            name.get(..name.len().saturating_sub(3))
-                .filter(|_| name.len() > 3 && name[name.len() - 3..].eq_ignore_ascii_case(".md"))
-                .is_some_and(|stem| Date::parse(stem).is_some())
-        })
-    })
-}
+pub use crate::layout::is_revision_file;
+use crate::layout::is_revisions_folder;
 
 /// Give each page that has a revisions folder the text of its revision in effect on `today`, and
 /// add one archive page per revision. Problems go to `diags`; the pages are returned either way.
@@ -307,7 +285,7 @@ fn load_revisions(root: &Path, folder: &Path, url: &str) -> (Vec<Revision>, Diag
             );
             continue;
         };
-        let text = match crate::load::read_text(&path, root) {
+        let text = match crate::fsutil::read_text(&path, root) {
             Ok(t) => t,
             Err(d) => {
                 diags.push(d);

@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use super::{Answer, Editorial, Kind, MAX_REVISION, QUIZ_DIR, Question, Quiz, Quizzes, code, fingerprint, keys};
+use super::quizzes::{Quiz, Quizzes};
+use super::types::{Answer, Editorial, Kind, MAX_REVISION, QUIZ_DIR, Question};
+use super::{code, fingerprint, keys};
 use crate::date::Date;
 use crate::diag::{Diagnostic, Diagnostics, display_path};
 
@@ -191,7 +193,7 @@ pub fn load_all(root: &Path) -> Result<Quizzes, Diagnostics> {
     let mut tags: BTreeMap<u16, String> = BTreeMap::new();
     for path in files {
         let file = display_path(root, &path);
-        let text = match crate::load::read_text(&path, root) {
+        let text = match crate::fsutil::read_text(&path, root) {
             Ok(t) => t,
             Err(d) => {
                 diags.push(d);

@@ -47,8 +47,8 @@ pub fn template_sources(root: &Path, theme_dir: &Path) -> Result<BTreeMap<String
             if !entry.file_type().is_file() && !entry.path_is_symlink() {
                 continue;
             }
-            let name = crate::load::slash_path(&dir, entry.path());
-            match crate::load::read_text(entry.path(), root) {
+            let name = crate::fsutil::slash_path(&dir, entry.path());
+            match crate::fsutil::read_text(entry.path(), root) {
                 Ok(text) => {
                     out.insert(name, (display_path(root, entry.path()), text));
                 }

@@ -1,32 +1,12 @@
 //! `request check`: everything that must hold before the Communications Department approves a request.
 //! Every problem is reported, not just the first.
 
-use serde::Serialize;
-
 use super::email::district_email;
 use super::schema::{self, Request};
-use crate::config::SiteConfig;
 use crate::date::Date;
-use crate::load::data::Data;
 use crate::load::directory::Status;
-use crate::quiz::Quizzes;
 
-/// One problem, with the field it concerns (a JSON path such as `administrators[0].codes.public-records`).
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct Problem {
-    pub field: String,
-    pub message: String,
-}
-
-/// What a check needs from the site's sources.
-pub struct Context<'a> {
-    pub config: &'a SiteConfig,
-    pub data: &'a Data,
-    pub quizzes: &'a Quizzes,
-    pub today: Date,
-    /// The LMS completion report, when `--lms-report` was given.
-    pub lms: Option<&'a super::lms::Report>,
-}
+pub use super::context::{Context, Problem};
 
 /// The result of checking one request.
 #[derive(Debug, Default)]

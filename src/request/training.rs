@@ -6,7 +6,7 @@
 
 use serde::Serialize;
 
-use super::check::{Context, Problem};
+use super::context::{Context, Problem};
 use super::lms::Finding;
 use super::schema::Administrator;
 use crate::date::Date;

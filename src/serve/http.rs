@@ -39,64 +39,21 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, mpsc};
 use std::time::{Duration, Instant};
 
+mod limits;
 mod request;
 
+use limits::Load;
+pub use limits::{Limits, MAX_BODY, MAX_CONNECTIONS};
 use request::{ReadError, discard_body, read_request};
 
 /// Live-reload event streams open at once; one more is answered 503 (the browser retries).
 pub const MAX_EVENT_STREAMS: usize = 64;
-/// Connections served at once by default (`serve --max-connections`).
-pub const MAX_CONNECTIONS: usize = 4096;
-/// A request head larger than this is refused.
-const MAX_HEAD: usize = 16 * 1024;
-/// A request body (discarded) larger than this is refused with 413.
-pub const MAX_BODY: u64 = 64 * 1024;
 /// Files larger than this are streamed from disk; smaller ones go out in one write with the head.
 pub const STREAM_ABOVE: u64 = 256 * 1024;
 /// HTML files up to this size get the reload script; larger ones are streamed as they are.
 pub const MAX_INJECT: u64 = 8 * 1024 * 1024;
-/// How often a waiting connection looks whether the server is near its cap.
-const IDLE_SLICE: Duration = Duration::from_millis(100);
-/// A new connection has this long to send its first byte before it counts as idle under pressure.
-const FRESH_GRACE: Duration = Duration::from_secs(1);
 /// How long a new client waits for a place when every place is taken, before it is dropped.
 const WAIT_FOR_PLACE: Duration = Duration::from_secs(2);
-
-/// The server's limits (`serve --header-timeout`, `--idle-timeout`, `--max-connections`).
-#[derive(Debug, Clone, Copy)]
-pub struct Limits {
-    /// Time a client has to send a whole request head.
-    pub header_timeout: Duration,
-    /// Time a kept-alive connection may wait for its next request.
-    pub idle_timeout: Duration,
-    /// Connections served at once.
-    pub max_connections: usize,
-}
-
-impl Default for Limits {
-    fn default() -> Limits {
-        Limits {
-            header_timeout: Duration::from_secs(10),
-            idle_timeout: Duration::from_secs(2),
-            max_connections: MAX_CONNECTIONS,
-        }
-    }
-}
-
-/// The connections open now, and the count from which idle ones are closed.
-struct Load {
-    active: AtomicUsize,
-    high: usize,
-}
-
-impl Load {
-    fn new(max: usize) -> Load {
-        Load { active: AtomicUsize::new(0), high: (max - max / 4).max(1) }
-    }
-    fn near_cap(&self) -> bool {
-        self.active.load(Ordering::Acquire) >= self.high
-    }
-}
 
 pub const EVENTS_PATH: &str = "/__policysite/events";
 pub const SCRIPT_PATH: &str = "/__policysite/livereload.js";

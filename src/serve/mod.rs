@@ -13,6 +13,7 @@ use notify_debouncer_full::{DebounceEventResult, NoCache, new_debouncer, new_deb
 
 use crate::diag::Diagnostics;
 use crate::engine::{Engine, Outcome};
+use crate::layout::SOURCE_DIRS;
 
 pub struct Options {
     pub root: PathBuf,
@@ -182,9 +183,6 @@ pub fn run(mut opts: Options) -> i32 {
     }
     0
 }
-
-/// The folders of a site whose files the build reads.
-const SOURCE_DIRS: &[&str] = &["content", "themes", "quizzes", "data", "templates", "static"];
 
 enum WatcherBox {
     Native(notify_debouncer_full::Debouncer<notify::RecommendedWatcher, notify_debouncer_full::RecommendedCache>),

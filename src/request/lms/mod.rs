@@ -10,11 +10,9 @@
 //! for the quiz's current revision (or an earlier one inside its retraining window), and within
 //! `code_validity_days` of its completion date, the same rules a code meets.
 
-mod args;
+pub mod args;
 pub mod dates;
 pub mod table;
-
-pub use args::LmsReportArgs;
 
 use std::path::Path;
 use std::sync::OnceLock;
