@@ -13,6 +13,8 @@ pub mod diag;
 pub mod emit;
 pub mod engine;
 pub mod export;
+pub mod feature;
+pub mod features;
 pub mod ident;
 pub mod links;
 pub mod load;

@@ -308,7 +308,7 @@ pub fn start(root: &Path, req: &Request) -> Result<Started, Diagnostics> {
         created: new_shown.to_string_lossy().into_owned(),
         copied_from: base_date,
         archive_url: p.revisions[i].url.clone(),
-        compare_url: super::pages::compare_dir(p, j.min(i), j.max(i)),
+        compare_url: super::revisions::compare_dir(p, j.min(i), j.max(i)),
         page_url: p.url.clone(),
     })
 }

@@ -1,16 +1,107 @@
-//! What revisions add to the site: template context for the policy page, its archive pages and the
-//! home page, and the generated compare pages and feed.
+//! The policy feature: what revisions (the domain, [`crate::policy`]) add to the site. It loads
+//! them into the pages ([`crate::policy::prepare`]: the current revision's text, one archive page per
+//! revision), checks them (published revisions unchanged, `teaches:`, review warnings), gives the
+//! policy page and its archive pages their timeline, notes today's platform list after an adopted
+//! footnote ([`adopted`]), writes the compare pages, and gives the change feed one entry per revision.
+
+pub mod adopted;
+pub mod review;
+
+use std::path::Path;
 
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use super::revisions::{PolicyPage, Revision};
-use crate::model::{Page, Site, root_for};
-use crate::render::Renderer;
+use crate::date::Date;
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::feature::{Change, Feature, Templates, Vars};
+use crate::load::content::SourcePage;
+use crate::model::{FeatureData, Page, Site, root_for};
+use crate::output::Sink;
+use crate::policy::revisions::{PolicyPage, Revision, compare_dir};
 
-/// URL directory of the comparison of revisions `a` and `b` (indices, `a` older).
-pub fn compare_dir(p: &PolicyPage, a: usize, b: usize) -> String {
-    format!("{}compare/{}-to-{}/", p.url, p.revisions[a].date, p.revisions[b].date)
+pub struct Policy;
+
+impl Feature for Policy {
+    fn name(&self) -> &'static str {
+        "policy revisions"
+    }
+
+    fn prepare(
+        &self,
+        root: &Path,
+        today: Date,
+        pages: Vec<SourcePage>,
+        data: &mut FeatureData,
+        diags: &mut Diagnostics,
+    ) -> Vec<SourcePage> {
+        let (pages, policy) = crate::policy::prepare(root, pages, today, diags);
+        data.policy = policy;
+        pages
+    }
+
+    /// Published revisions unchanged ([`crate::policy::publish::check`]), `teaches:` naming real
+    /// sections, and review warnings ([`review::check`]).
+    fn check(&self, root: &Path, site: &mut Site) -> Diagnostics {
+        let mut diags = crate::policy::publish::check(root, &site.policy);
+        diags.extend(review::check(site));
+        diags
+    }
+
+    fn page_context(&self, site: &Site, page: &Page) -> Vars {
+        page_context(site, page)
+    }
+
+    fn page_html(&self, site: &Site, page: &Page, html: String) -> String {
+        adopted::current_list_note(site, page, html)
+    }
+
+    fn changes(&self, site: &Site) -> Vec<Change> {
+        changes(site)
+    }
+
+    fn write(&self, site: &Site, templates: &dyn Templates, sink: &dyn Sink) -> Diagnostics {
+        match compare_pages(site, templates) {
+            Ok(files) => crate::feature::put_files(sink, files),
+            Err(d) => d.into(),
+        }
+    }
+
+    /// A policy page's text comes from its revision files, not from its own body.
+    fn owns_page_text(&self, site: &Site, rel: &str) -> bool {
+        site.policy.by_rel(rel).is_some()
+    }
+
+    /// A policy revision's page notes today's platform list when it differs from the adopted footnote.
+    fn page_reads_data(&self, site: &Site, page: &Page, changed: &[&str]) -> bool {
+        changed.contains(&"platforms") && adopted::reads_platforms(site, page)
+    }
+}
+
+/// One change per revision: its adoption (the first) or its compare page against the one before.
+fn changes(site: &Site) -> Vec<Change> {
+    let auth = crate::features::feed::authority(site);
+    let mut out = Vec::new();
+    for p in &site.policy.pages {
+        let key = p.number.clone().unwrap_or_else(|| p.rel.trim_end_matches(".md").to_string());
+        for (i, r) in p.revisions.iter().enumerate() {
+            let path =
+                if i == 0 { format!("{}index.html", r.url) } else { format!("{}index.html", compare_dir(p, i - 1, i)) };
+            let when = match r.effective {
+                Some(e) if e != r.date => format!(" Takes effect on {}.", e.long()),
+                _ => String::new(),
+            };
+            out.push(Change {
+                id: format!("tag:{auth},{}:policy/{key}/{}", r.date, r.date),
+                title: format!("{} {} ({})", p.label(), if i == 0 { "adopted" } else { "revised" }, r.date.long()),
+                summary: format!("{}{when}", r.note),
+                date: r.date,
+                path,
+                kind: "policy",
+            });
+        }
+    }
+    out
 }
 
 /// The comparisons published for a page: each revision against the one before it, and each
@@ -35,7 +126,7 @@ fn status(p: &PolicyPage, i: usize) -> &'static str {
     }
 }
 
-fn date(d: crate::date::Date) -> Value {
+fn date(d: Date) -> Value {
     json!({ "iso": d.to_string(), "long": d.long() })
 }
 
@@ -72,9 +163,9 @@ fn timeline(p: &PolicyPage, root: &str) -> Value {
 }
 
 /// Extra template context: `revisions` on a policy page with revisions, `revisions` and `revision`
-/// on its archive pages, `changes` (newest first) on the home page. Every page gets each key
-/// (null when it does not apply), so templates can test them plainly.
-pub fn page_context(site: &Site, page: &Page) -> Vec<(&'static str, tera::Value)> {
+/// on its archive pages. Every page gets each key (null when it does not apply), so templates can
+/// test them plainly.
+fn page_context(site: &Site, page: &Page) -> Vars {
     let pol = &site.policy;
     let mut revisions = Value::Null;
     let mut revision = Value::Null;
@@ -85,20 +176,7 @@ pub fn page_context(site: &Site, page: &Page) -> Vec<(&'static str, tera::Value)
         revisions = timeline(p, &page.root);
         revision = revision_view(p, ri, &page.root);
     }
-    let changes = if page.source.rel == "_index.md" {
-        let list: Vec<Value> = super::feed::changes(site)
-            .into_iter()
-            .take(5)
-            .map(|c| json!({ "title": c.title, "summary": c.summary, "date": date(c.date), "href": format!("{}{}", page.root, c.path), "kind": c.kind }))
-            .collect();
-        json!({ "items": list, "feed_href": format!("{}feed.xml", page.root) })
-    } else {
-        Value::Null
-    };
-    [("revisions", revisions), ("revision", revision), ("changes", changes)]
-        .into_iter()
-        .filter_map(|(k, v)| tera::Value::try_from_serializable(&v).ok().map(|v| (k, v)))
-        .collect()
+    crate::feature::vars([("revisions", revisions), ("revision", revision)])
 }
 
 #[derive(Serialize)]
@@ -108,13 +186,13 @@ struct CompareLink {
     current: bool,
 }
 
-/// Compare pages (`<page URL>compare/…/index.html` and the list at `compare/index.html`) and
-/// `feed.xml`, rendered with the `compare.html` and `compare-list.html` templates.
-pub fn site_files(site: &Site, renderer: &Renderer) -> Result<Vec<(String, Vec<u8>)>, crate::diag::Diagnostic> {
-    let mut files = vec![("feed.xml".to_string(), super::feed::atom(site).into_bytes())];
+/// Compare pages (`<page URL>compare/…/index.html` and the list at `compare/index.html`), rendered
+/// with the `compare.html` and `compare-list.html` templates.
+fn compare_pages(site: &Site, templates: &dyn Templates) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
+    let mut files = Vec::new();
     for p in &site.policy.pages {
-        let sections: Vec<Vec<super::sections::Section>> =
-            p.revisions.iter().map(|r| super::sections::split(&r.body)).collect();
+        let sections: Vec<Vec<crate::policy::sections::Section>> =
+            p.revisions.iter().map(|r| crate::policy::sections::split(&r.body)).collect();
         let pairs = pairs(p);
         let list_dir = format!("{}compare/", p.url);
         let links = |root: &str, here: Option<(usize, usize)>| -> Vec<CompareLink> {
@@ -136,7 +214,7 @@ pub fn site_files(site: &Site, renderer: &Renderer) -> Result<Vec<(String, Vec<u
         for &(a, b) in &pairs {
             let dir = compare_dir(p, a, b);
             let root = root_for(&dir);
-            let diff = super::compare::compare(&sections[a], &sections[b]);
+            let diff = crate::policy::compare::compare(&sections[a], &sections[b]);
             let changed = diff.iter().filter(|s| s.status != "unchanged").count();
             let ctx = json!({
                 "page": { "title": format!("{}: {} compared with {}", p.label(), p.revisions[a].date.long(), p.revisions[b].date.long()),
@@ -152,7 +230,7 @@ pub fn site_files(site: &Site, renderer: &Renderer) -> Result<Vec<(String, Vec<u
                 "others": links(&root, Some((a, b))),
                 "list_href": format!("{root}{list_dir}index.html"),
             });
-            let html = renderer.render_generated(site, "compare.html", &root, &ctx)?;
+            let html = templates.render_generated(site, "compare.html", &root, &ctx)?;
             files.push((format!("{dir}index.html"), html.into_bytes()));
         }
         let root = root_for(&list_dir);
@@ -163,7 +241,7 @@ pub fn site_files(site: &Site, renderer: &Renderer) -> Result<Vec<(String, Vec<u
             "policy": timeline(p, &root),
             "others": links(&root, None),
         });
-        let html = renderer.render_generated(site, "compare-list.html", &root, &ctx)?;
+        let html = templates.render_generated(site, "compare-list.html", &root, &ctx)?;
         files.push((format!("{list_dir}index.html"), html.into_bytes()));
     }
     Ok(files)
