@@ -28,6 +28,7 @@ pub mod quiz_view;
 pub mod render;
 pub mod request;
 pub mod request_view;
+pub mod revise;
 pub mod scaffold;
 pub mod schema;
 pub mod search;

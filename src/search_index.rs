@@ -228,7 +228,7 @@ fn emit_each(site: &Site, out_fn: &mut dyn FnMut(String, Vec<u8>)) {
 /// `Snap Chat`, `tiktok` or `twitter` find the platform's entry. Anchors are the page's
 /// `platform-ID` ids.
 fn data_sections(site: &Site, page: &Page) -> Vec<TextSection> {
-    if page.source.front.template.as_deref() != Some("platforms.html") {
+    if page.kind() != crate::model::PageKind::Platforms {
         return Vec::new();
     }
     let list = &site.data.platforms;

@@ -6,7 +6,6 @@
 
 pub mod compare;
 pub mod publish;
-pub mod revise;
 pub mod revisions;
 pub mod sections;
 

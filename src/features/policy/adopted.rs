@@ -70,7 +70,7 @@ pub fn current_list_note(site: &Site, page: &Page, html: String) -> String {
         ),
         None => format!("The approved platforms today are: {list}."),
     };
-    let history = site.pages.iter().find(|p| p.source.front.template.as_deref() == Some("platforms.html")).map(|p| {
+    let history = site.first_of(crate::model::PageKind::Platforms).map(|p| {
         let anchor = if platforms.history.is_empty() { "" } else { "#history-heading" };
         format!(
             " <a href=\"{}\">See the platform list and its history</a>.",
