@@ -157,7 +157,37 @@ fn emit_each(site: &Site, out_fn: &mut dyn FnMut(String, Vec<u8>)) {
         shown.chunks(CHUNK * BLOCK).enumerate().map(|(b, rows)| block_version(b, rows)).collect();
     let version = version_of(&postings, &text_versions);
 
-    // Shards: terms in order, cut at about SHARD_BYTES.
+    let firsts = write_shards(&postings, &version, out_fn);
+    for (n, chunk) in shown.chunks(CHUNK).enumerate() {
+        let mut out = format!("POLICYSITE_SEARCH.text({n},\"{}\",", text_versions[n / BLOCK]).into_bytes();
+        let _ = serde_json::to_writer(ScriptSafe(&mut out), chunk);
+        out.extend_from_slice(b");\n");
+        out_fn(format!("search/x/{n}.js"), out);
+    }
+
+    let entry = Entry {
+        v: &version,
+        docs: shown.len(),
+        chunk: CHUNK,
+        block: BLOCK,
+        xv: &text_versions,
+        min: MIN_LEN,
+        stop: STOP_WORDS,
+        shards: firsts,
+    };
+    let mut out = b"POLICYSITE_SEARCH.entry(".to_vec();
+    let _ = serde_json::to_writer(ScriptSafe(&mut out), &entry);
+    out.extend_from_slice(b");\n");
+    out_fn("search/entry.js".into(), out);
+}
+
+/// The postings in shards (`search/s/N.js`): terms in order, cut at about SHARD_BYTES. Returns the
+/// first term of each shard (`""` for the first), for the entry.
+fn write_shards<'a>(
+    postings: &[(&'a str, Postings)],
+    version: &str,
+    out_fn: &mut dyn FnMut(String, Vec<u8>),
+) -> Vec<&'a str> {
     let mut firsts: Vec<&str> = Vec::new();
     let mut current: Vec<(&str, &[u8])> = Vec::new();
     let mut size = 0;
@@ -180,7 +210,7 @@ fn emit_each(site: &Site, out_fn: &mut dyn FnMut(String, Vec<u8>)) {
         out_fn(format!("search/s/{n}.js"), out);
         current.clear();
     };
-    for (t, p) in &postings {
+    for (t, p) in postings {
         let entry = t.len() + p.bytes.len() + 6;
         if !current.is_empty() && size + entry > SHARD_BYTES {
             flush(&mut current);
@@ -198,28 +228,7 @@ fn emit_each(site: &Site, out_fn: &mut dyn FnMut(String, Vec<u8>)) {
         }
         flush(&mut current);
     }
-
-    for (n, chunk) in shown.chunks(CHUNK).enumerate() {
-        let mut out = format!("POLICYSITE_SEARCH.text({n},\"{}\",", text_versions[n / BLOCK]).into_bytes();
-        let _ = serde_json::to_writer(ScriptSafe(&mut out), chunk);
-        out.extend_from_slice(b");\n");
-        out_fn(format!("search/x/{n}.js"), out);
-    }
-
-    let entry = Entry {
-        v: &version,
-        docs: shown.len(),
-        chunk: CHUNK,
-        block: BLOCK,
-        xv: &text_versions,
-        min: MIN_LEN,
-        stop: STOP_WORDS,
-        shards: firsts,
-    };
-    let mut out = b"POLICYSITE_SEARCH.entry(".to_vec();
-    let _ = serde_json::to_writer(ScriptSafe(&mut out), &entry);
-    out.extend_from_slice(b");\n");
-    out_fn("search/entry.js".into(), out);
+    firsts
 }
 
 /// Sections for what a page shows from `data/` rather than from its Markdown: on the platform list

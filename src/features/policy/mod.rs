@@ -10,11 +10,10 @@ pub mod review;
 use std::path::Path;
 
 use serde::Serialize;
-use serde_json::{Value, json};
 
 use crate::date::Date;
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::feature::{Change, Feature, Templates, Vars};
+use crate::feature::{Change, Feature, Templates, Vars, json};
 use crate::load::content::SourcePage;
 use crate::model::{FeatureData, Page, Site, root_for};
 use crate::output::Sink;
@@ -126,40 +125,71 @@ fn status(p: &PolicyPage, i: usize) -> &'static str {
     }
 }
 
-fn date(d: Date) -> Value {
-    json!({ "iso": d.to_string(), "long": d.long() })
+/// A date as templates show it.
+#[derive(Serialize)]
+struct DateView {
+    iso: String,
+    long: String,
 }
 
-fn revision_view(p: &PolicyPage, i: usize, root: &str) -> Value {
+fn date(d: Date) -> DateView {
+    DateView { iso: d.to_string(), long: d.long() }
+}
+
+/// One revision as templates see it (timeline item, banner, compare page side).
+#[derive(Serialize)]
+struct RevisionView<'a> {
+    date: DateView,
+    effective: DateView,
+    effective_later: bool,
+    /// In effect until the next revision takes over (for past revisions).
+    until: Option<DateView>,
+    note: &'a str,
+    status: &'static str,
+    href: String,
+    compare_previous: Option<String>,
+    compare_current: Option<String>,
+}
+
+fn revision_view<'a>(p: &'a PolicyPage, i: usize, root: &str) -> RevisionView<'a> {
     let r: &Revision = &p.revisions[i];
-    // In effect until the next revision takes over (for past revisions).
-    let until = (i < p.current).then(|| p.revisions[i + 1].in_effect_from()).map(date);
-    json!({
-        "date": date(r.date),
-        "effective": date(r.in_effect_from()),
-        "effective_later": r.effective.is_some_and(|e| e != r.date),
-        "until": until,
-        "note": r.note,
-        "status": status(p, i),
-        "href": format!("{root}{}index.html", r.url),
-        "compare_previous": (i > 0).then(|| format!("{root}{}index.html", compare_dir(p, i - 1, i))),
-        "compare_current": (i != p.current).then(|| {
-            format!("{root}{}index.html", compare_dir(p, i.min(p.current), i.max(p.current)))
-        }),
-    })
+    RevisionView {
+        date: date(r.date),
+        effective: date(r.in_effect_from()),
+        effective_later: r.effective.is_some_and(|e| e != r.date),
+        until: (i < p.current).then(|| date(p.revisions[i + 1].in_effect_from())),
+        note: &r.note,
+        status: status(p, i),
+        href: format!("{root}{}index.html", r.url),
+        compare_previous: (i > 0).then(|| format!("{root}{}index.html", compare_dir(p, i - 1, i))),
+        compare_current: (i != p.current)
+            .then(|| format!("{root}{}index.html", compare_dir(p, i.min(p.current), i.max(p.current)))),
+    }
 }
 
 /// The timeline, the upcoming changes and links, for a policy page or one of its archive pages.
-fn timeline(p: &PolicyPage, root: &str) -> Value {
-    json!({
-        "label": p.label(),
-        "title": p.title,
-        "current_href": format!("{root}{}index.html", p.url),
-        "compare_href": format!("{root}{}compare/index.html", p.url),
-        "items": (0..p.revisions.len()).rev().map(|i| revision_view(p, i, root)).collect::<Vec<_>>(),
-        "current": revision_view(p, p.current, root),
-        "upcoming": (p.current + 1..p.revisions.len()).map(|i| revision_view(p, i, root)).collect::<Vec<_>>(),
-    })
+#[derive(Serialize)]
+struct Timeline<'a> {
+    label: String,
+    title: &'a str,
+    current_href: String,
+    compare_href: String,
+    /// Newest first.
+    items: Vec<RevisionView<'a>>,
+    current: RevisionView<'a>,
+    upcoming: Vec<RevisionView<'a>>,
+}
+
+fn timeline<'a>(p: &'a PolicyPage, root: &str) -> Timeline<'a> {
+    Timeline {
+        label: p.label(),
+        title: &p.title,
+        current_href: format!("{root}{}index.html", p.url),
+        compare_href: format!("{root}{}compare/index.html", p.url),
+        items: (0..p.revisions.len()).rev().map(|i| revision_view(p, i, root)).collect(),
+        current: revision_view(p, p.current, root),
+        upcoming: (p.current + 1..p.revisions.len()).map(|i| revision_view(p, i, root)).collect(),
+    }
 }
 
 /// Extra template context: `revisions` on a policy page with revisions, `revisions` and `revision`
@@ -167,16 +197,16 @@ fn timeline(p: &PolicyPage, root: &str) -> Value {
 /// test them plainly.
 fn page_context(site: &Site, page: &Page) -> Vars {
     let pol = &site.policy;
-    let mut revisions = Value::Null;
-    let mut revision = Value::Null;
+    let mut revisions = None;
+    let mut revision = None;
     if let Some(p) = pol.by_rel(&page.source.rel) {
-        revisions = timeline(p, &page.root);
+        revisions = Some(timeline(p, &page.root));
     } else if let Some(&(pi, ri)) = pol.archive.get(&page.source.rel) {
         let p = &pol.pages[pi];
-        revisions = timeline(p, &page.root);
-        revision = revision_view(p, ri, &page.root);
+        revisions = Some(timeline(p, &page.root));
+        revision = Some(revision_view(p, ri, &page.root));
     }
-    crate::feature::vars([("revisions", revisions), ("revision", revision)])
+    crate::feature::vars([("revisions", json(&revisions)), ("revision", json(&revision))])
 }
 
 #[derive(Serialize)]
@@ -216,7 +246,7 @@ fn compare_pages(site: &Site, templates: &dyn Templates) -> Result<Vec<(String, 
             let root = root_for(&dir);
             let diff = crate::policy::compare::compare(&sections[a], &sections[b]);
             let changed = diff.iter().filter(|s| s.status != "unchanged").count();
-            let ctx = json!({
+            let ctx = serde_json::json!({
                 "page": { "title": format!("{}: {} compared with {}", p.label(), p.revisions[a].date.long(), p.revisions[b].date.long()),
                           "description": format!("What changed in {} between the revisions of {} and {}.", p.label(), p.revisions[a].date, p.revisions[b].date),
                           "url": dir },
@@ -234,7 +264,7 @@ fn compare_pages(site: &Site, templates: &dyn Templates) -> Result<Vec<(String, 
             files.push((format!("{dir}index.html"), html.into_bytes()));
         }
         let root = root_for(&list_dir);
-        let ctx = json!({
+        let ctx = serde_json::json!({
             "page": { "title": format!("{}: compare revisions", p.label()),
                       "description": format!("Every revision of {} compared with the one before it and with the current one.", p.label()),
                       "url": list_dir },
