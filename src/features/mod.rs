@@ -147,3 +147,26 @@ pub fn data_vars(changed: &[&str]) -> Vec<&'static str> {
 pub fn page_reads_data(site: &Site, page: &Page, changed: &[&str]) -> bool {
     all().iter().any(|f| f.page_reads_data(site, page, changed))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The registry is what the engine sees: each feature once, and no two writers of one output path.
+    #[test]
+    fn each_feature_is_registered_once_and_reserves_its_own_paths() {
+        let mut names: Vec<&str> = all().iter().map(|f| f.name()).collect();
+        names.sort_unstable();
+        let before = names.len();
+        names.dedup();
+        assert_eq!(names.len(), before, "a feature registered twice: {names:?}");
+        let paths = crate::emit::reserved_paths();
+        for (i, (a, _)) in paths.iter().enumerate() {
+            for (b, _) in &paths[i + 1..] {
+                assert!(!a.starts_with(b) && !b.starts_with(a), "`{a}` and `{b}` overlap");
+            }
+        }
+        assert!(paths.iter().any(|(p, _)| *p == "feed.xml"), "the change feed reserves feed.xml");
+        assert!(watches().any(|w| w == "quizzes"), "quizzes/ is watched");
+    }
+}
