@@ -28,7 +28,7 @@ pub fn reserved(output_path: &str) -> Option<(&'static str, &'static str)> {
 }
 
 /// Everything that is not a content page: special pages, generated files, static files.
-pub fn site_wide(root: &Path, site: &Site, templates: &dyn Templates, sink: &dyn Sink) -> Diagnostics {
+pub(crate) fn site_wide(root: &Path, site: &Site, templates: &dyn Templates, sink: &dyn Sink) -> Diagnostics {
     let mut diags = generated(site, templates, sink);
     diags.extend(copy_static(root, site, sink));
     diags
@@ -36,7 +36,7 @@ pub fn site_wide(root: &Path, site: &Site, templates: &dyn Templates, sink: &dyn
 
 /// The files made from the whole site (everything but content pages and static files): what a
 /// change of data files makes again too.
-pub fn generated(site: &Site, templates: &dyn Templates, sink: &dyn Sink) -> Diagnostics {
+pub(crate) fn generated(site: &Site, templates: &dyn Templates, sink: &dyn Sink) -> Diagnostics {
     let mut diags = not_found_page(site, templates, sink);
     diags.extend(crate::features::write(site, templates, sink));
     diags

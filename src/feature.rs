@@ -22,15 +22,15 @@ use crate::model::{FeatureData, Page, Site};
 use crate::output::Sink;
 
 /// Template variables a feature adds (`("quiz", value)`).
-pub type Vars = Vec<(&'static str, tera::Value)>;
+pub(crate) type Vars = Vec<(&'static str, tera::Value)>;
 
 /// An output path the generator writes itself, with what it is (for the error when a page would
 /// take it). A path ending in `/` reserves the whole folder.
-pub type Reserved = (&'static str, &'static str);
+pub(crate) type Reserved = (&'static str, &'static str);
 
 /// What a feature may render with: the site's templates (implemented by [`crate::render::Renderer`],
 /// so no feature depends on the renderer).
-pub trait Templates: Sync {
+pub(crate) trait Templates: Sync {
     fn has_template(&self, name: &str) -> bool;
     /// Render `template` with `extra` (an object, or null) on top of the variables every page sees.
     fn render_generated(
@@ -44,7 +44,7 @@ pub trait Templates: Sync {
 
 /// One entry of the change feed (`feed.xml`) and of the home page's "What changed" list.
 #[derive(Debug, Clone, Serialize)]
-pub struct Change {
+pub(crate) struct Change {
     /// Permanent id (`tag:` URI).
     pub id: String,
     pub title: String,
@@ -57,7 +57,7 @@ pub struct Change {
 }
 
 /// A feature of the site. Every hook has a default that does nothing.
-pub trait Feature: Sync {
+pub(crate) trait Feature: Sync {
     /// A short name, for messages.
     fn name(&self) -> &'static str;
 
@@ -153,12 +153,12 @@ pub trait Feature: Sync {
 }
 
 /// A diagnostic for a file that cannot be written.
-pub fn write_error(what: &str, e: std::io::Error) -> Diagnostic {
+pub(crate) fn write_error(what: &str, e: std::io::Error) -> Diagnostic {
     Diagnostic::new(what, format!("cannot write: {e}")).help("check the output folder's permissions and free space")
 }
 
 /// Write files into `sink`, reporting each that cannot be written.
-pub fn put_files(sink: &dyn Sink, files: Vec<(String, Vec<u8>)>) -> Diagnostics {
+pub(crate) fn put_files(sink: &dyn Sink, files: Vec<(String, Vec<u8>)>) -> Diagnostics {
     Diagnostics(
         files
             .into_iter()
@@ -168,11 +168,11 @@ pub fn put_files(sink: &dyn Sink, files: Vec<(String, Vec<u8>)>) -> Diagnostics 
 }
 
 /// Values as template variables (a value that cannot be one is left out).
-pub fn vars<const N: usize>(pairs: [(&'static str, serde_json::Value); N]) -> Vars {
+pub(crate) fn vars<const N: usize>(pairs: [(&'static str, serde_json::Value); N]) -> Vars {
     pairs.into_iter().filter_map(|(k, v)| tera::Value::try_from_serializable(&v).ok().map(|v| (k, v))).collect()
 }
 
 /// `value` as JSON, for [`vars`] (null if it cannot be one).
-pub fn json<T: Serialize + ?Sized>(value: &T) -> serde_json::Value {
+pub(crate) fn json<T: Serialize + ?Sized>(value: &T) -> serde_json::Value {
     serde_json::to_value(value).unwrap_or_default()
 }

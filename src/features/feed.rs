@@ -12,17 +12,17 @@ use crate::feature::{Change, Vars};
 use crate::model::{Page, PageKind, Site};
 
 /// What the feed reserves.
-pub const RESERVED: &[crate::feature::Reserved] = &[("feed.xml", "the change feed")];
+pub(crate) const RESERVED: &[crate::feature::Reserved] = &[("feed.xml", "the change feed")];
 
 /// `changes` (every feature's entries and the platform list's), newest first (ties by id, so the
 /// order is stable).
-pub fn sorted(mut changes: Vec<Change>) -> Vec<Change> {
+pub(crate) fn sorted(mut changes: Vec<Change>) -> Vec<Change> {
     changes.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.id.cmp(&b.id)));
     changes
 }
 
 /// The home page's `changes`: the newest five and the feed's address (null on other pages).
-pub fn home_context(page: &Page, changes: impl FnOnce() -> Vec<Change>) -> Vars {
+pub(crate) fn home_context(page: &Page, changes: impl FnOnce() -> Vec<Change>) -> Vars {
     let changes = if page.source.rel == "_index.md" {
         let list: Vec<serde_json::Value> = changes()
             .into_iter()
@@ -44,7 +44,7 @@ pub(crate) fn authority(site: &Site) -> String {
 
 /// Dated changes of the approved-platform list (`history:` in `data/platforms.yaml`), each linking
 /// to `/platforms/`.
-pub fn platform_changes(site: &Site) -> Vec<Change> {
+pub(crate) fn platform_changes(site: &Site) -> Vec<Change> {
     let auth = authority(site);
     let page = site.first_of(PageKind::Platforms);
     let path = page.map(|p| format!("{}index.html", p.url)).unwrap_or_else(|| "index.html".into());
@@ -95,7 +95,7 @@ fn stamp(d: Date) -> String {
 /// date, not the build time, and no date in it runs past the build date (a revision adopted for a
 /// later day is in the feed already, dated the build date, so readers are not told the feed changed
 /// in 2099).
-pub fn atom(site: &Site, changes: &[Change]) -> String {
+pub(crate) fn atom(site: &Site, changes: &[Change]) -> String {
     let build_date = site.policy.today;
     let cap = |d: Date| if build_date > Date::from_days(0) { d.min(build_date) } else { d };
     // With no recorded change yet, the newest approval or revision date of any page.

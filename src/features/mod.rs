@@ -22,23 +22,23 @@ use crate::model::{FeatureData, Page, Site};
 use crate::output::Sink;
 
 /// Every feature, in the order their hooks run.
-pub fn all() -> &'static [&'static dyn Feature] {
+pub(crate) fn all() -> &'static [&'static dyn Feature] {
     &[&quiz::Quizzes, &policy::Policy, &requests::Requests, &search::Search, &sitemap::Sitemap]
 }
 
 /// The output paths the features (and the change feed) write.
-pub fn reserved() -> Vec<Reserved> {
+pub(crate) fn reserved() -> Vec<Reserved> {
     all().iter().flat_map(|f| f.reserved()).chain(feed::RESERVED).copied().collect()
 }
 
 /// Folders below the site whose change rebuilds everything.
-pub fn watches() -> impl Iterator<Item = &'static str> {
+pub(crate) fn watches() -> impl Iterator<Item = &'static str> {
     all().iter().flat_map(|f| f.watches()).copied()
 }
 
 /// What every feature loads of its own (run beside the content). The names of the features whose
 /// load failed come back too: their checks are skipped (their problems are reported already).
-pub fn load(root: &Path) -> (FeatureData, Diagnostics, Vec<&'static str>) {
+pub(crate) fn load(root: &Path) -> (FeatureData, Diagnostics, Vec<&'static str>) {
     let mut data = FeatureData::default();
     let mut diags = Diagnostics::default();
     let mut failed = Vec::new();
@@ -52,7 +52,7 @@ pub fn load(root: &Path) -> (FeatureData, Diagnostics, Vec<&'static str>) {
 }
 
 /// Every feature's change to the loaded pages, in turn.
-pub fn prepare(
+pub(crate) fn prepare(
     root: &Path,
     today: Date,
     mut pages: Vec<SourcePage>,
@@ -67,7 +67,7 @@ pub fn prepare(
 
 /// Every feature's checks of the model (but of those in `failed`), then the text that reaches
 /// `feed.xml`, the sitemap or a SCORM manifest: only characters XML can carry.
-pub fn check(root: &Path, site: &mut Site, failed: &[&str]) -> Diagnostics {
+pub(crate) fn check(root: &Path, site: &mut Site, failed: &[&str]) -> Diagnostics {
     let mut diags = Diagnostics::default();
     for f in all().iter().filter(|f| !failed.contains(&f.name())) {
         diags.extend(f.check(root, site));
@@ -77,12 +77,12 @@ pub fn check(root: &Path, site: &mut Site, failed: &[&str]) -> Diagnostics {
 }
 
 /// Every feature's warnings, as shown (`warning: file:line: …`).
-pub fn warnings(site: &Site) -> Vec<String> {
+pub(crate) fn warnings(site: &Site) -> Vec<String> {
     all().iter().flat_map(|f| f.warnings(site)).map(|d| d.warning().to_string()).collect()
 }
 
 /// Every feature's checks after `serve` replaced page bodies.
-pub fn recheck(root: &Path, site: &Site) -> Diagnostics {
+pub(crate) fn recheck(root: &Path, site: &Site) -> Diagnostics {
     let mut diags = Diagnostics::default();
     for f in all() {
         diags.extend(f.recheck(root, site));
@@ -91,31 +91,31 @@ pub fn recheck(root: &Path, site: &Site) -> Diagnostics {
 }
 
 /// The variables every template sees, from every feature.
-pub fn globals(site: &Site) -> Vars {
+pub(crate) fn globals(site: &Site) -> Vars {
     all().iter().flat_map(|f| f.globals(site)).collect()
 }
 
 /// The variables `page`'s template sees, from every feature and the change feed.
-pub fn page_context(site: &Site, page: &Page) -> Vars {
+pub(crate) fn page_context(site: &Site, page: &Page) -> Vars {
     let mut vars: Vars = all().iter().flat_map(|f| f.page_context(site, page)).collect();
     vars.extend(feed::home_context(page, || changes(site)));
     vars
 }
 
 /// The page's HTML after every feature has seen it.
-pub fn page_html(site: &Site, page: &Page, html: String) -> String {
+pub(crate) fn page_html(site: &Site, page: &Page, html: String) -> String {
     all().iter().fold(html, |html, f| f.page_html(site, page, html))
 }
 
 /// Every change the site knows of, newest first.
-pub fn changes(site: &Site) -> Vec<Change> {
+pub(crate) fn changes(site: &Site) -> Vec<Change> {
     let mut out: Vec<Change> = all().iter().flat_map(|f| f.changes(site)).collect();
     out.extend(feed::platform_changes(site));
     feed::sorted(out)
 }
 
 /// The files every feature makes from the whole site, and `feed.xml`.
-pub fn write(site: &Site, templates: &dyn Templates, sink: &dyn Sink) -> Diagnostics {
+pub(crate) fn write(site: &Site, templates: &dyn Templates, sink: &dyn Sink) -> Diagnostics {
     let mut diags =
         crate::feature::put_files(sink, vec![("feed.xml".into(), feed::atom(site, &changes(site)).into_bytes())]);
     for f in all() {
@@ -125,7 +125,7 @@ pub fn write(site: &Site, templates: &dyn Templates, sink: &dyn Sink) -> Diagnos
 }
 
 /// The files made from the pages' text (after only page bodies changed).
-pub fn write_page_text(site: &Site, sink: &dyn Sink) -> Diagnostics {
+pub(crate) fn write_page_text(site: &Site, sink: &dyn Sink) -> Diagnostics {
     let mut diags = Diagnostics::default();
     for f in all() {
         diags.extend(f.write_page_text(site, sink));
@@ -134,17 +134,17 @@ pub fn write_page_text(site: &Site, sink: &dyn Sink) -> Diagnostics {
 }
 
 /// Whether a feature supplies the text of the page at `rel` (an edit there rebuilds everything).
-pub fn owns_page_text(site: &Site, rel: &str) -> bool {
+pub(crate) fn owns_page_text(site: &Site, rel: &str) -> bool {
     all().iter().any(|f| f.owns_page_text(site, rel))
 }
 
 /// Template variables of the features that change with the data files `changed`.
-pub fn data_vars(changed: &[&str]) -> Vec<&'static str> {
+pub(crate) fn data_vars(changed: &[&str]) -> Vec<&'static str> {
     all().iter().flat_map(|f| f.data_vars(changed)).collect()
 }
 
 /// Whether a feature shows something of the data files `changed` on `page`.
-pub fn page_reads_data(site: &Site, page: &Page, changed: &[&str]) -> bool {
+pub(crate) fn page_reads_data(site: &Site, page: &Page, changed: &[&str]) -> bool {
     all().iter().any(|f| f.page_reads_data(site, page, changed))
 }
 

@@ -12,7 +12,7 @@ use crate::feature::{Change, Feature, Templates, Vars, json};
 use crate::model::{FeatureData, Page, Site};
 use crate::output::Sink;
 
-pub struct Quizzes;
+pub(crate) struct Quizzes;
 
 impl Feature for Quizzes {
     fn name(&self) -> &'static str {

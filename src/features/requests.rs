@@ -10,7 +10,7 @@ use crate::feature::{Feature, Reserved, Templates, Vars, json};
 use crate::model::{PageKind, Site};
 use crate::output::Sink;
 
-pub struct Requests;
+pub(crate) struct Requests;
 
 /// An account type as the form explains it.
 #[derive(Serialize)]

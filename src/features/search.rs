@@ -6,7 +6,7 @@ use crate::feature::{Feature, Reserved, Templates, write_error};
 use crate::model::Site;
 use crate::output::Sink;
 
-pub struct Search;
+pub(crate) struct Search;
 
 impl Feature for Search {
     fn name(&self) -> &'static str {

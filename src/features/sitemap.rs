@@ -6,7 +6,7 @@ use crate::feature::{Feature, Reserved, Templates, put_files};
 use crate::model::Site;
 use crate::output::Sink;
 
-pub struct Sitemap;
+pub(crate) struct Sitemap;
 
 impl Feature for Sitemap {
     fn name(&self) -> &'static str {

@@ -36,13 +36,13 @@ fn footnotes(body: &str) -> Vec<(String, String)> {
 
 /// Whether the page is a policy revision, whose note depends on `data/platforms.yaml` (for `serve`'s
 /// incremental rebuilds).
-pub fn reads_platforms(site: &Site, page: &Page) -> bool {
+pub(crate) fn reads_platforms(site: &Site, page: &Page) -> bool {
     site.policy.by_rel(&page.source.rel).is_some() || site.policy.archive.contains_key(&page.source.rel)
 }
 
 /// The page's HTML with the note after its platform footnote, when that footnote is not today's
 /// list. Pages that are not policy revisions are returned as they are.
-pub fn current_list_note(site: &Site, page: &Page, html: String) -> String {
+pub(crate) fn current_list_note(site: &Site, page: &Page, html: String) -> String {
     let pol = &site.policy;
     let revision = if let Some(p) = pol.by_rel(&page.source.rel) {
         &p.revisions[p.current]

@@ -19,7 +19,7 @@ use crate::model::{FeatureData, Page, Site, root_for};
 use crate::output::Sink;
 use crate::policy::revisions::{PolicyPage, Revision, compare_dir};
 
-pub struct Policy;
+pub(crate) struct Policy;
 
 impl Feature for Policy {
     fn name(&self) -> &'static str {
@@ -105,7 +105,7 @@ fn changes(site: &Site) -> Vec<Change> {
 
 /// The comparisons published for a page: each revision against the one before it, and each
 /// against the current revision.
-pub fn pairs(p: &PolicyPage) -> Vec<(usize, usize)> {
+pub(crate) fn pairs(p: &PolicyPage) -> Vec<(usize, usize)> {
     let mut out: Vec<(usize, usize)> = (1..p.revisions.len()).map(|i| (i - 1, i)).collect();
     for i in 0..p.revisions.len() {
         if i != p.current {

@@ -11,7 +11,7 @@ use crate::model::Site;
 /// Attach-time checks: archive pages stay out of the search index (outdated text would compete with
 /// the current page), `teaches:` names real sections (an error otherwise), and modules whose
 /// sections changed since their last review are reported as warnings on stderr.
-pub fn check(site: &mut Site) -> Diagnostics {
+pub(crate) fn check(site: &mut Site) -> Diagnostics {
     for (rel, _) in site.policy.archive.iter() {
         if let Some(&i) = site.by_rel.get(rel) {
             site.pages[i].sections.clear();
@@ -48,7 +48,7 @@ pub fn check(site: &mut Site) -> Diagnostics {
 
 /// One warning per module and policy revision that changed a section the module teaches and was
 /// adopted after the module's `reviewed` date.
-pub fn warnings(site: &Site) -> Vec<Diagnostic> {
+pub(crate) fn warnings(site: &Site) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for p in &site.policy.pages {
         let sections: Vec<_> = p.revisions.iter().map(|r| crate::policy::sections::split(&r.body)).collect();
