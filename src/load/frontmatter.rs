@@ -59,7 +59,7 @@ pub struct FrontMatter {
     pub sources: Vec<String>,
     /// Training modules: heading ids of the policy sections the module teaches (`[authorization]`).
     /// When a newer revision of a policy page changes one of them, the build warns that the module
-    /// and its quiz need review (src/features/policy/review.rs).
+    /// and its quiz need review (src/policy/review.rs).
     #[serde(default)]
     pub teaches: Vec<String>,
     /// Training modules: the day an author last checked the module against the policy. Silences the
