@@ -18,6 +18,7 @@ use crate::load::content::SourcePage;
 use crate::model::{FeatureData, Page, Site, root_for};
 use crate::output::Sink;
 use crate::policy::revisions::{PolicyPage, Revision, compare_dir};
+use crate::policy::sections::Section;
 
 pub(crate) struct Policy;
 
@@ -216,62 +217,123 @@ struct CompareLink {
     current: bool,
 }
 
+/// The `page` of a generated page (it has no source).
+#[derive(Serialize)]
+struct GeneratedPage {
+    title: String,
+    description: String,
+    url: String,
+}
+
+/// What `compare.html` sees: two revisions and their sections side by side.
+#[derive(Serialize)]
+struct ComparePage<'a> {
+    page: GeneratedPage,
+    policy: Timeline<'a>,
+    old: RevisionView<'a>,
+    new: RevisionView<'a>,
+    sections: Vec<crate::policy::compare::SectionDiff>,
+    changed: usize,
+    insertions: usize,
+    deletions: usize,
+    others: Vec<CompareLink>,
+    list_href: String,
+}
+
+/// What `compare-list.html` sees: every comparison of one policy page.
+#[derive(Serialize)]
+struct CompareList<'a> {
+    page: GeneratedPage,
+    policy: Timeline<'a>,
+    others: Vec<CompareLink>,
+}
+
+/// The links to every comparison of `p` (`here` marked current), relative to `root`.
+fn compare_links(
+    p: &PolicyPage,
+    pairs: &[(usize, usize)],
+    root: &str,
+    here: Option<(usize, usize)>,
+) -> Vec<CompareLink> {
+    pairs
+        .iter()
+        .map(|&(a, b)| CompareLink {
+            title: format!(
+                "{} ({}) → {} ({})",
+                p.revisions[a].date.long(),
+                status(p, a),
+                p.revisions[b].date.long(),
+                status(p, b)
+            ),
+            href: format!("{root}{}index.html", compare_dir(p, a, b)),
+            current: here == Some((a, b)),
+        })
+        .collect()
+}
+
+/// The comparison of revisions `a` and `b` of `p`, for `compare.html`, at `dir`.
+fn compare_page<'a>(
+    p: &'a PolicyPage,
+    pairs: &[(usize, usize)],
+    sections: &[Vec<Section>],
+    a: usize,
+    b: usize,
+) -> ComparePage<'a> {
+    let dir = compare_dir(p, a, b);
+    let root = root_for(&dir);
+    let diff = crate::policy::compare::compare(&sections[a], &sections[b]);
+    let (old, new) = (&p.revisions[a], &p.revisions[b]);
+    ComparePage {
+        page: GeneratedPage {
+            title: format!("{}: {} compared with {}", p.label(), old.date.long(), new.date.long()),
+            description: format!(
+                "What changed in {} between the revisions of {} and {}.",
+                p.label(),
+                old.date,
+                new.date
+            ),
+            url: dir.clone(),
+        },
+        policy: timeline(p, &root),
+        old: revision_view(p, a, &root),
+        new: revision_view(p, b, &root),
+        changed: diff.iter().filter(|s| s.status != "unchanged").count(),
+        insertions: diff.iter().map(|s| s.insertions).sum(),
+        deletions: diff.iter().map(|s| s.deletions).sum(),
+        sections: diff,
+        others: compare_links(p, pairs, &root, Some((a, b))),
+        list_href: format!("{root}{}compare/index.html", p.url),
+    }
+}
+
 /// Compare pages (`<page URL>compare/…/index.html` and the list at `compare/index.html`), rendered
 /// with the `compare.html` and `compare-list.html` templates.
 fn compare_pages(site: &Site, templates: &dyn Templates) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
     let mut files = Vec::new();
     for p in &site.policy.pages {
-        let sections: Vec<Vec<crate::policy::sections::Section>> =
-            p.revisions.iter().map(|r| crate::policy::sections::split(&r.body)).collect();
+        let sections: Vec<Vec<Section>> = p.revisions.iter().map(|r| crate::policy::sections::split(&r.body)).collect();
         let pairs = pairs(p);
-        let list_dir = format!("{}compare/", p.url);
-        let links = |root: &str, here: Option<(usize, usize)>| -> Vec<CompareLink> {
-            pairs
-                .iter()
-                .map(|&(a, b)| CompareLink {
-                    title: format!(
-                        "{} ({}) → {} ({})",
-                        p.revisions[a].date.long(),
-                        status(p, a),
-                        p.revisions[b].date.long(),
-                        status(p, b)
-                    ),
-                    href: format!("{root}{}index.html", compare_dir(p, a, b)),
-                    current: here == Some((a, b)),
-                })
-                .collect()
-        };
         for &(a, b) in &pairs {
-            let dir = compare_dir(p, a, b);
-            let root = root_for(&dir);
-            let diff = crate::policy::compare::compare(&sections[a], &sections[b]);
-            let changed = diff.iter().filter(|s| s.status != "unchanged").count();
-            let ctx = serde_json::json!({
-                "page": { "title": format!("{}: {} compared with {}", p.label(), p.revisions[a].date.long(), p.revisions[b].date.long()),
-                          "description": format!("What changed in {} between the revisions of {} and {}.", p.label(), p.revisions[a].date, p.revisions[b].date),
-                          "url": dir },
-                "policy": timeline(p, &root),
-                "old": revision_view(p, a, &root),
-                "new": revision_view(p, b, &root),
-                "sections": diff,
-                "changed": changed,
-                "insertions": diff.iter().map(|s| s.insertions).sum::<usize>(),
-                "deletions": diff.iter().map(|s| s.deletions).sum::<usize>(),
-                "others": links(&root, Some((a, b))),
-                "list_href": format!("{root}{list_dir}index.html"),
-            });
-            let html = templates.render_generated(site, "compare.html", &root, &ctx)?;
-            files.push((format!("{dir}index.html"), html.into_bytes()));
+            let ctx = compare_page(p, &pairs, &sections, a, b);
+            let root = root_for(&ctx.page.url);
+            let html = templates.render_generated(site, "compare.html", &root, &json(&ctx))?;
+            files.push((format!("{}index.html", ctx.page.url), html.into_bytes()));
         }
+        let list_dir = format!("{}compare/", p.url);
         let root = root_for(&list_dir);
-        let ctx = serde_json::json!({
-            "page": { "title": format!("{}: compare revisions", p.label()),
-                      "description": format!("Every revision of {} compared with the one before it and with the current one.", p.label()),
-                      "url": list_dir },
-            "policy": timeline(p, &root),
-            "others": links(&root, None),
-        });
-        let html = templates.render_generated(site, "compare-list.html", &root, &ctx)?;
+        let ctx = CompareList {
+            page: GeneratedPage {
+                title: format!("{}: compare revisions", p.label()),
+                description: format!(
+                    "Every revision of {} compared with the one before it and with the current one.",
+                    p.label()
+                ),
+                url: list_dir.clone(),
+            },
+            policy: timeline(p, &root),
+            others: compare_links(p, &pairs, &root, None),
+        };
+        let html = templates.render_generated(site, "compare-list.html", &root, &json(&ctx))?;
         files.push((format!("{list_dir}index.html"), html.into_bytes()));
     }
     Ok(files)
