@@ -5,7 +5,7 @@
 //! Entry ids are `tag:` URIs (RFC 4151) minted from the Communications Department's email domain and
 //! the change's date, so they never change when the site moves to another host or path.
 
-use serde_json::json;
+use serde::Serialize;
 
 use crate::date::Date;
 use crate::feature::{Change, Vars};
@@ -21,19 +21,47 @@ pub(crate) fn sorted(mut changes: Vec<Change>) -> Vec<Change> {
     changes
 }
 
+/// A date as templates show it.
+#[derive(Serialize)]
+struct DateView {
+    iso: String,
+    long: String,
+}
+
+/// One entry of the home page's "What changed".
+#[derive(Serialize)]
+struct ChangeView {
+    title: String,
+    summary: String,
+    date: DateView,
+    href: String,
+    kind: &'static str,
+}
+
+/// The home page's `changes`.
+#[derive(Serialize)]
+struct HomeChanges {
+    items: Vec<ChangeView>,
+    feed_href: String,
+}
+
 /// The home page's `changes`: the newest five and the feed's address (null on other pages).
 pub(crate) fn home_context(page: &Page, changes: impl FnOnce() -> Vec<Change>) -> Vars {
-    let changes = if page.source.rel == "_index.md" {
-        let list: Vec<serde_json::Value> = changes()
+    let changes = (page.source.rel == "_index.md").then(|| HomeChanges {
+        items: changes()
             .into_iter()
             .take(5)
-            .map(|c| json!({ "title": c.title, "summary": c.summary, "date": { "iso": c.date.to_string(), "long": c.date.long() }, "href": format!("{}{}", page.root, c.path), "kind": c.kind }))
-            .collect();
-        json!({ "items": list, "feed_href": format!("{}feed.xml", page.root) })
-    } else {
-        serde_json::Value::Null
-    };
-    crate::feature::vars([("changes", changes)])
+            .map(|c| ChangeView {
+                date: DateView { iso: c.date.to_string(), long: c.date.long() },
+                href: format!("{}{}", page.root, c.path),
+                title: c.title,
+                summary: c.summary,
+                kind: c.kind,
+            })
+            .collect(),
+        feed_href: format!("{}feed.xml", page.root),
+    });
+    crate::feature::vars([("changes", crate::feature::json(&changes))])
 }
 
 /// The authority part of `tag:` ids: the domain of the Communications Department's address.
