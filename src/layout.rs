@@ -14,28 +14,6 @@ pub const SOURCE_DIRS: &[&str] = &["content", "themes", "quizzes", "data", "temp
 /// Where `policysite schema` and `policysite new` put the JSON Schemas.
 pub const SCHEMA_DIR: &str = "schemas";
 
-/// Output paths the generator writes itself. An entry ending in `/` reserves the whole folder.
-pub const RESERVED: &[(&str, &str)] = &[
-    ("search/", "the search page and its index"),
-    ("assets/", "the theme's scripts and stylesheets"),
-    ("sitemap.xml", "the sitemap"),
-    ("404.html", "the not-found page"),
-    ("feed.xml", "the change feed"),
-    ("directory/accounts.json", "the directory export"),
-];
-
-/// What a page's output path (`x/index.html`) would collide with, if anything.
-pub fn reserved(output_path: &str) -> Option<(&'static str, &'static str)> {
-    RESERVED.iter().copied().find(|(r, _)| {
-        if let Some(dir) = r.strip_suffix('/') {
-            output_path == dir || output_path.starts_with(r)
-        } else {
-            // The page's file itself, or a folder on its path, is the generated file.
-            output_path == *r || output_path.starts_with(&format!("{r}/"))
-        }
-    })
-}
-
 /// Whether `slug` is one path segment of safe characters: letters, digits, `-`, `_` and `.`, not
 /// starting with `.` (so never `.`, `..` or a hidden file) — anything else could leave the output
 /// folder or hide among generated files.

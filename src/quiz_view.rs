@@ -267,9 +267,9 @@ pub fn site_files(site: &Site) -> Vec<(String, Vec<u8>)> {
             }))
             .collect::<Vec<_>>(),
         // The platform list's address (search links a platform that is not approved to it).
-        "platforms_page": site.pages.iter().find(|p| p.source.front.template.as_deref() == Some("platforms.html")).map(|p| p.url.clone()),
+        "platforms_page": site.first_of(crate::model::PageKind::Platforms).map(|p| p.url.clone()),
         // The request form's address below the site's root (progress links "next: request the account").
-        "request": site.pages.iter().find(|p| p.source.front.template.as_deref() == Some("request.html")).map(|p| p.url.clone()),
+        "request": site.first_of(crate::model::PageKind::Request).map(|p| p.url.clone()),
     });
     let js = format!("window.POLICYSITE = {};\n", crate::encode::script_json(&config));
     vec![("assets/site-data.js".into(), js.into_bytes())]

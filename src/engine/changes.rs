@@ -54,8 +54,10 @@ pub fn classify(root: &Path, output: &Path, theme: &str, path: &Path) -> Change 
             }
         }
         Some("data") if name.ends_with(".yaml") || name.ends_with(".yml") => Change::Data,
-        Some("templates") | Some("data") | Some("quizzes") => Change::Everything,
+        Some("templates") | Some("data") => Change::Everything,
         Some("site.yaml") => Change::Everything,
+        // A feature's own sources (`quizzes/`).
+        Some(dir) if crate::features::watches().any(|w| w == dir) => Change::Everything,
         _ => Change::Ignore,
     }
 }

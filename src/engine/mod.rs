@@ -28,23 +28,25 @@ use crate::render::Renderer;
 
 /// Load every source and build the model, collecting the problems of all files together.
 /// `today` decides which policy revisions are current and which upcoming ([`crate::policy::build_date`]).
+/// Every feature loads its own sources beside the content, changes the pages before the model is
+/// built, and checks the model ([`crate::features`]).
 pub fn load_site(root: &Path, today: Date) -> Result<Site, Diagnostics> {
     let config = SiteConfig::load(root)?;
-    let (content, (data, quizzes)) = rayon::join(
+    let (content, (data, (mut features, feature_diags, failed))) = rayon::join(
         || crate::load::content::load_all(root),
-        || rayon::join(|| crate::load::data::load(root), || crate::quiz::load_all(root)),
+        || rayon::join(|| crate::load::data::load(root), || crate::features::load(root)),
     );
     let mut diags = content.diagnostics;
     let data = data.map_err(|d| diags.extend(d)).ok();
-    let quizzes = quizzes.map_err(|d| diags.extend(d)).ok();
+    diags.extend(feature_diags);
     let Some(data) = data else {
         return Err(diags.sorted());
     };
-    // Policy revisions (src/policy): the current revision's text, and one archive page per revision.
-    let (pages, policy) = crate::policy::prepare(root, content.pages, today, &mut diags);
+    let pages = crate::features::prepare(root, today, content.pages, &mut features, &mut diags);
     // Go on to the model even if some pages failed to load, so their neighbours' problems are
     // reported in the same run.
-    let mut site = match Site::new(config, data, pages, &content.failed) {
+    let reserved = crate::emit::reserved_paths();
+    let mut site = match Site::new(config, data, pages, &content.failed, features, &reserved) {
         Ok(s) => s,
         Err(d) => {
             diags.extend(d);
@@ -53,15 +55,7 @@ pub fn load_site(root: &Path, today: Date) -> Result<Site, Diagnostics> {
     };
     diags.extend(crate::emit::static_collisions(root, &site));
     diags.extend(crate::emit::static_links(root, &site));
-    if let Some(q) = quizzes {
-        site.quizzes = q;
-        // quiz helper: quiz views and checks live in quiz_view (callers show `site.quizzes.warnings`).
-        diags.extend(crate::quiz_view::check_references(root, &site));
-    }
-    // Policy revisions (src/policy): attach them; check published revisions and `teaches:`.
-    diags.extend(crate::policy::attach(root, &mut site, policy));
-    // Text that reaches feed.xml, the sitemap or a SCORM manifest: only characters XML can carry.
-    diags.extend(crate::site_checks::xml_text(root, &site));
+    diags.extend(crate::features::check(root, &mut site, &failed));
     diags.into_result(site)
 }
 
@@ -91,10 +85,9 @@ pub fn render_page_to(
     page: &Page,
     sink: &dyn Sink,
 ) -> Option<Diagnostic> {
-    let mut extra = crate::quiz_view::page_context(site, page);
-    extra.extend(crate::policy::page_context(site, page)); // policy revisions (src/policy)
+    let extra = crate::features::page_context(site, page);
     let html = match site.markdown_html(root, page) {
-        Ok(h) => crate::policy::adopted::current_list_note(site, page, h), // policy revisions (src/policy)
+        Ok(h) => crate::features::page_html(site, page, h),
         Err(d) => return Some(d),
     };
     // A long section's list continues on further pages (`page/2/`, …); the page's own text is on the
@@ -172,7 +165,7 @@ pub fn build(root: &Path, output: &Path, today: Date) -> Result<Report, Diagnost
     let mut timings = Timings::default();
     let mut t = Instant::now();
     let site = load_site(root, today)?;
-    site.quizzes.report_warnings(); // quiz helper: unpublished revisions
+    report_warnings(&site);
     timings.lap("load+model", &mut t);
     let renderer = Renderer::new(root, &site)?;
     let staging = Staging::begin(output).map_err(|e| {
@@ -202,12 +195,19 @@ pub fn build(root: &Path, output: &Path, today: Date) -> Result<Report, Diagnost
 /// anchor of the rendered pages (templates included). Returns the page count and the links found.
 pub fn check(root: &Path, today: Date) -> Result<(usize, crate::links::LinkIndex), Diagnostics> {
     let site = load_site(root, today)?;
-    site.quizzes.report_warnings(); // quiz helper: unpublished revisions
+    report_warnings(&site);
     let renderer = Renderer::new(root, &site)?;
     let index = crate::links::LinkIndex::default();
     let pages = render_site(root, &site, &renderer, &index)?;
     index.check_internal(&site.config.base_path, &crate::links::sources_by_output(&site)).into_result(())?;
     Ok((pages, index))
+}
+
+/// Show the features' warnings (unpublished quiz revisions): the build goes on.
+fn report_warnings(site: &Site) {
+    for w in crate::features::warnings(site) {
+        eprintln!("{w}");
+    }
 }
 
 pub fn default_output(root: &Path) -> PathBuf {
@@ -260,9 +260,9 @@ impl Engine {
         self.site = None;
         self.renderer = None;
         let site = load_site(&self.root, self.today)?;
-        // Unpublished quiz revisions: each warning once per session until it changes (a rebuild after
+        // Warnings (unpublished quiz revisions): each warning once per session until it changes (a rebuild after
         // every save would otherwise repeat it). One that goes away and comes back is shown again.
-        let warnings: BTreeSet<String> = site.quizzes.warnings.iter().map(crate::quiz::warning_text).collect();
+        let warnings: BTreeSet<String> = crate::features::warnings(&site).into_iter().collect();
         for w in warnings.difference(&self.warned) {
             eprintln!("{w}");
         }

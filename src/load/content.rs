@@ -46,6 +46,21 @@ impl SourcePage {
         Ok(split.body.to_string())
     }
 
+    /// URL directory of the page: `a/b.md` → `a/b/` (or `a/SLUG/`), `a/_index.md` → `a/`,
+    /// `_index.md` → ``.
+    pub fn url_dir(&self) -> String {
+        let rel = self.rel.as_str();
+        let (dir, file) = match rel.rsplit_once('/') {
+            Some((d, f)) => (format!("{d}/"), f),
+            None => (String::new(), rel),
+        };
+        if file == "_index.md" {
+            return dir;
+        }
+        let stem = file.strip_suffix(".md").unwrap_or(file);
+        let last = self.front.slug.as_deref().unwrap_or(stem);
+        format!("{dir}{last}/")
+    }
     pub fn is_section_index(&self) -> bool {
         self.rel == "_index.md" || self.rel.ends_with("/_index.md")
     }

@@ -218,6 +218,80 @@ fn revision_missing(root: &Path, rel: &str, date: Date) -> bool {
     !root.join(crate::load::content::CONTENT_DIR).join(rel.trim_end_matches(".md")).join(format!("{date}.md")).is_file()
 }
 
+/// The published revision `e` of `page`: present, its text, `effective` date and note unchanged.
+fn check_published(root: &Path, page: &PolicyPage, e: &Entry, diags: &mut Diagnostics) {
+    let shown = |d: Option<Date>| d.map_or("none".to_string(), |d| d.to_string());
+    let Some(r) = page.revisions.iter().find(|r| r.date == e.date) else {
+        if revision_missing(root, &page.rel, e.date) {
+            diags.push(
+                Diagnostic::new(
+                    LOCK_FILE,
+                    format!("the published revision {} of content/{} is missing", e.date, page.rel),
+                )
+                .help("restore its file: published revisions stay readable at their dated URL"),
+            );
+        }
+        return; // a file that exists but failed to load is already reported
+    };
+    let put_back = "put it back as published and make the change in a new revision file (YYYY-MM-DD.md) instead";
+    if fingerprint(&r.body) != e.text_sha256 {
+        diags.push(
+            Diagnostic::new(&r.file, format!("the published revision of {} was changed", e.date))
+                .at(r.body_line, None)
+                .help(format!("the text: {put_back}")),
+        );
+    }
+    if e.legacy {
+        return;
+    }
+    if r.effective != e.effective {
+        diags.push(
+            Diagnostic::new(
+                &r.file,
+                format!(
+                    "the `effective` date of the published revision of {} was changed (published: {}, now: {})",
+                    e.date,
+                    shown(e.effective),
+                    shown(r.effective)
+                ),
+            )
+            .at(r.effective_line, None)
+            .help(put_back),
+        );
+    }
+    if r.note != e.note {
+        diags.push(
+            Diagnostic::new(
+                &r.file,
+                format!("the `note` of the published revision of {} was changed (published: {:?})", e.date, e.note),
+            )
+            .at(r.note_line, None)
+            .help(put_back),
+        );
+    }
+}
+
+/// New revisions of `page` dated before its last published one, unless declared `backdated: true`.
+fn check_backdated(page: &PolicyPage, rec: &Recorded, diags: &mut Diagnostics) {
+    if let Some(last) = rec.revisions.iter().map(|e| e.date).max() {
+        for r in page.revisions.iter().filter(|r| r.date < last && !r.backdated) {
+            if rec.revisions.iter().all(|e| e.date != r.date) {
+                diags.push(
+                    Diagnostic::new(
+                        &r.file,
+                        format!("this new revision is dated {}, before {last}, the last published revision of this page", r.date),
+                    )
+                    .at(r.note_line, None)
+                    .help(format!(
+                        "name the file by its real adoption date (after {last}); if it really was adopted on {} and is only added late, say so with `backdated: true` in its front matter",
+                        r.date
+                    )),
+                );
+            }
+        }
+    }
+}
+
 /// Every published revision unchanged, present and findable; new revisions not backdated unless declared.
 pub fn check(root: &Path, policies: &Policies) -> Diagnostics {
     let mut diags = Diagnostics::default();
@@ -228,7 +302,6 @@ pub fn check(root: &Path, policies: &Policies) -> Diagnostics {
             return diags;
         }
     };
-    let shown = |d: Option<Date>| d.map_or("none".to_string(), |d| d.to_string());
     for (id, rec) in &lock.policies {
         let Some(page) = policies.pages.iter().find(|p| identity(p) == *id) else {
             let what = if id.starts_with("content/") { format!("the page {id}") } else { format!("policy {id}") };
@@ -243,76 +316,9 @@ pub fn check(root: &Path, policies: &Policies) -> Diagnostics {
             continue;
         };
         for e in &rec.revisions {
-            let Some(r) = page.revisions.iter().find(|r| r.date == e.date) else {
-                if revision_missing(root, &page.rel, e.date) {
-                    diags.push(
-                        Diagnostic::new(
-                            LOCK_FILE,
-                            format!("the published revision {} of content/{} is missing", e.date, page.rel),
-                        )
-                        .help("restore its file: published revisions stay readable at their dated URL"),
-                    );
-                }
-                continue; // a file that exists but failed to load is already reported
-            };
-            let put_back =
-                "put it back as published and make the change in a new revision file (YYYY-MM-DD.md) instead";
-            if fingerprint(&r.body) != e.text_sha256 {
-                diags.push(
-                    Diagnostic::new(&r.file, format!("the published revision of {} was changed", e.date))
-                        .at(r.body_line, None)
-                        .help(format!("the text: {put_back}")),
-                );
-            }
-            if e.legacy {
-                continue;
-            }
-            if r.effective != e.effective {
-                diags.push(
-                    Diagnostic::new(
-                        &r.file,
-                        format!(
-                            "the `effective` date of the published revision of {} was changed (published: {}, now: {})",
-                            e.date,
-                            shown(e.effective),
-                            shown(r.effective)
-                        ),
-                    )
-                    .at(r.effective_line, None)
-                    .help(put_back),
-                );
-            }
-            if r.note != e.note {
-                diags.push(
-                    Diagnostic::new(
-                        &r.file,
-                        format!(
-                            "the `note` of the published revision of {} was changed (published: {:?})",
-                            e.date, e.note
-                        ),
-                    )
-                    .at(r.note_line, None)
-                    .help(put_back),
-                );
-            }
+            check_published(root, page, e, &mut diags);
         }
-        if let Some(last) = rec.revisions.iter().map(|e| e.date).max() {
-            for r in page.revisions.iter().filter(|r| r.date < last && !r.backdated) {
-                if rec.revisions.iter().all(|e| e.date != r.date) {
-                    diags.push(
-                        Diagnostic::new(
-                            &r.file,
-                            format!("this new revision is dated {}, before {last}, the last published revision of this page", r.date),
-                        )
-                        .at(r.note_line, None)
-                        .help(format!(
-                            "name the file by its real adoption date (after {last}); if it really was adopted on {} and is only added late, say so with `backdated: true` in its front matter",
-                            r.date
-                        )),
-                    );
-                }
-            }
-        }
+        check_backdated(page, rec, &mut diags);
     }
     diags
 }

@@ -72,6 +72,11 @@ impl Revision {
     }
 }
 
+/// URL directory of the comparison of revisions `a` and `b` (indices, `a` older) of `p`.
+pub fn compare_dir(p: &PolicyPage, a: usize, b: usize) -> String {
+    format!("{}compare/{}-to-{}/", p.url, p.revisions[a].date, p.revisions[b].date)
+}
+
 /// A policy page with its revisions, oldest first.
 #[derive(Debug, Clone)]
 pub struct PolicyPage {
@@ -142,7 +147,7 @@ pub fn prepare(
         if !is_revisions_folder(&folder) {
             continue;
         }
-        let url = crate::model::url_for(page);
+        let url = page.url_dir();
         // Revisions that failed to load are reported; the others still give the page its text, so
         // links into the page are not reported as broken on top.
         let (revisions, problems) = load_revisions(root, &folder, &url);

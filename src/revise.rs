@@ -1,11 +1,11 @@
 //! `policysite revise`: start a new revision of a policy page.
 //!
-//! The first time, the page's text moves into the revision layout ([`super::revisions`]): the page
+//! The first time, the page's text moves into the revision layout ([`crate::policy::revisions`]): the page
 //! keeps its front matter (less `revised:` and `history:`, which the revision files now carry), and
 //! `<page>/<adoption date>.md` gets its text with every `{{ … }}` shortcode written out as it renders
 //! today, which is the text that was adopted. Then the new revision file is written as a copy of the
 //! newest revision, for the admin to edit. Existing revision files are never written: a published
-//! revision stays as published (`policy-revisions.lock`, [`super::publish`]).
+//! revision stays as published (`policy-revisions.lock`, [`crate::policy::publish`]).
 //!
 //! Everything is checked before anything is written, and the site is loaded again afterwards; if it
 //! no longer loads, every file is put back as it was.
@@ -310,7 +310,7 @@ pub fn start(root: &Path, req: &Request) -> Result<Started, Diagnostics> {
         created: new_shown.to_string_lossy().into_owned(),
         copied_from: base_date,
         archive_url: p.revisions[i].url.clone(),
-        compare_url: super::pages::compare_dir(p, j.min(i), j.max(i)),
+        compare_url: crate::policy::revisions::compare_dir(p, j.min(i), j.max(i)),
         page_url: p.url.clone(),
     })
 }
