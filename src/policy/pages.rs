@@ -137,7 +137,7 @@ pub fn site_files(site: &Site, renderer: &Renderer) -> Result<Vec<(String, Vec<u
             let dir = compare_dir(p, a, b);
             let root = root_for(&dir);
             let diff = super::compare::compare(&sections[a], &sections[b]);
-            let changed = diff.iter().filter(|s| s.status != "unchanged").count();
+            let changed = diff.iter().filter(|s| s.status != super::compare::Status::Unchanged).count();
             let ctx = json!({
                 "page": { "title": format!("{}: {} compared with {}", p.label(), p.revisions[a].date.long(), p.revisions[b].date.long()),
                           "description": format!("What changed in {} between the revisions of {} and {}.", p.label(), p.revisions[a].date, p.revisions[b].date),
