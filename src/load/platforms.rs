@@ -228,15 +228,35 @@ impl Platforms {
     pub(crate) fn validate(&mut self, text: &str) -> Result<(), Diagnostics> {
         let mut diags = Diagnostics::default();
         let line_of = |needle: &str| text.lines().position(|l| l.contains(needle)).map_or(1, |i| i + 1);
-        let err = |line: usize, msg: String, help: &str| {
-            Diagnostic::new(PLATFORMS_FILE, msg).at(line, None).help(help.to_string())
-        };
-        let mut seen = BTreeSet::new();
         // A platform that joins the approved (or barred) list needs no other edit: its `not_listed`
         // entry, now stale, is dropped.
         let listed: BTreeSet<String> =
             self.approved.iter().chain(&self.barred).chain(&self.former).map(|p| p.id.clone()).collect();
         self.not_listed.retain(|p| !listed.contains(&p.id));
+        self.validate_ids(&line_of, &mut diags);
+        self.validate_urls(text, &line_of, &mut diags);
+        self.validate_aliases(&line_of, &mut diags);
+        for p in self.barred.iter().filter(|p| p.reason.is_none()) {
+            diags.push(err(
+                line_of(&format!("id: {}", p.id)),
+                format!("barred platform `{}` has no `reason`", p.id),
+                "say why, in the regulation's words; staff see it on the request form",
+            ));
+        }
+        for p in self.former.iter().filter(|p| self.removal_of(&p.id).is_none()) {
+            diags.push(err(
+                line_of(&format!("id: {}", p.id)),
+                format!("former platform `{}` has no removal in `history`", p.id),
+                "add `- date: YYYY-MM-DD` with `removed: [id]` to the history for the day it left the list",
+            ));
+        }
+        self.validate_history(text, &mut diags);
+        diags.into_result(())
+    }
+
+    /// Every id a valid identifier, and no id on two entries (of any list).
+    fn validate_ids(&self, line_of: &dyn Fn(&str) -> usize, diags: &mut Diagnostics) {
+        let mut seen = BTreeSet::new();
         for p in self.approved.iter().chain(&self.barred).chain(&self.former).chain(&self.not_listed) {
             let line = line_of(&format!("id: {}", p.id));
             if let Some(d) = crate::ident::check(&p.id, "platform id", std::path::Path::new(PLATFORMS_FILE), line) {
@@ -244,13 +264,17 @@ impl Platforms {
             }
             if !seen.insert(p.id.as_str()) {
                 diags.push(err(
-                    line_of(&format!("id: {}", p.id)),
+                    line,
                     format!("platform id `{}` appears twice", p.id),
                     "each platform needs its own id",
                 ));
             }
         }
-        // A platform's `url` is a link on /platforms/ and the request form: only web addresses.
+    }
+
+    /// A platform's `url` is a link on /platforms/ and the request form: only web addresses, reported
+    /// at the `url:` line when the parser gives it.
+    fn validate_urls(&self, text: &str, line_of: &dyn Fn(&str) -> usize, diags: &mut Diagnostics) {
         let spans: PlatformSpans = serde_saphyr::from_str(text).unwrap_or_default();
         let url_spans = spans.approved.iter().chain(&spans.barred).chain(&spans.former);
         for (p, span) in self
@@ -278,7 +302,10 @@ impl Platforms {
                 ));
             }
         }
-        // An alias names one platform: search would otherwise not know which entry a query means.
+    }
+
+    /// An alias names one platform: search would otherwise not know which entry a query means.
+    fn validate_aliases(&self, line_of: &dyn Fn(&str) -> usize, diags: &mut Diagnostics) {
         let mut names: std::collections::BTreeMap<String, &str> = std::collections::BTreeMap::new();
         for p in self.approved.iter().chain(&self.barred).chain(&self.former).chain(&self.not_listed) {
             for alias in &p.aliases {
@@ -294,26 +321,6 @@ impl Platforms {
                 }
             }
         }
-        for p in &self.barred {
-            if p.reason.is_none() {
-                diags.push(err(
-                    line_of(&format!("id: {}", p.id)),
-                    format!("barred platform `{}` has no `reason`", p.id),
-                    "say why, in the regulation's words; staff see it on the request form",
-                ));
-            }
-        }
-        for p in &self.former {
-            if self.removal_of(&p.id).is_none() {
-                diags.push(err(
-                    line_of(&format!("id: {}", p.id)),
-                    format!("former platform `{}` has no removal in `history`", p.id),
-                    "add `- date: YYYY-MM-DD` with `removed: [id]` to the history for the day it left the list",
-                ));
-            }
-        }
-        self.validate_history(text, &mut diags);
-        diags.into_result(())
     }
 
     /// History rules: dates in order, each entry changes something or says why it is there, nothing
@@ -382,4 +389,9 @@ impl Platforms {
             c.date_long = c.date.long();
         }
     }
+}
+
+/// A problem in `data/platforms.yaml` at `line`, with what to do.
+fn err(line: usize, msg: String, help: &str) -> Diagnostic {
+    Diagnostic::new(PLATFORMS_FILE, msg).at(line, None).help(help.to_string())
 }
