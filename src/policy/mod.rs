@@ -40,10 +40,10 @@ pub fn build_date(root: &std::path::Path, today: Option<Date>) -> Result<Date, c
 }
 
 /// Attach the revisions to the model, then check them: published revisions unchanged
-/// ([`publish::check`]), `teaches:` naming real sections, and review warnings ([`review::check`]).
+/// ([`publish::check::check`]), `teaches:` naming real sections, and review warnings ([`review::check`]).
 pub fn attach(root: &std::path::Path, site: &mut crate::model::Site, policies: Policies) -> crate::diag::Diagnostics {
     site.policy = policies;
-    let mut diags = publish::check(root, &site.policy);
+    let mut diags = publish::check::check(root, &site.policy);
     diags.extend(review::check(site));
     diags
 }

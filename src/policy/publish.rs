@@ -1,6 +1,6 @@
 //! Published policy revisions can never change silently: `policysite publish` records each adopted
 //! revision in `policy-revisions.lock` ([`record`]), and every build checks the revision files against
-//! it ([`check`]). Builds and `serve` never write the lock.
+//! it ([`check::check`]). Builds and `serve` never write the lock.
 //!
 //! What the lock holds, per policy: the page's identity (its `number`; the content path for a page
 //! without one), the content path it was last published at, and per revision everything that defines
@@ -16,7 +16,7 @@
 //! The lock is JSON (see [`FORMAT`]). The first format (lines `page date sha256-of-text`, `#`
 //! comments) is still read, strictly, and `publish` rewrites it as JSON, recording the `effective`
 //! date and `note` the files have then. A damaged lock (empty, a merge conflict, …) is an error, never
-//! an empty lock ([`crate::lockfile`]); `publish --repair` merges a conflicted one ([`repair`]).
+//! an empty lock ([`crate::lockfile`]); `publish --repair` merges a conflicted one ([`repair::repair`]).
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -28,11 +28,8 @@ use super::revisions::{Policies, PolicyPage};
 use crate::date::Date;
 use crate::diag::Diagnostic;
 
-mod check;
-mod repair;
-
-pub use check::check;
-pub use repair::repair;
+pub mod check;
+pub mod repair;
 
 pub const LOCK_FILE: &str = "policy-revisions.lock";
 pub const FORMAT: &str = "policysite/policy-revisions";
@@ -296,6 +293,7 @@ pub fn record(root: &Path, policies: &Policies) -> Result<(Vec<String>, bool), D
 
 #[cfg(test)]
 mod tests {
+    use super::check::check;
     use super::*;
     use crate::date::Date;
     use crate::policy::revisions::{PolicyPage, Revision};

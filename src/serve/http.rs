@@ -43,7 +43,7 @@ mod files;
 mod request;
 
 use files::{Body, respond};
-pub use files::{content_type, resolve};
+pub use files::{MAX_INJECT, SCRIPT_PATH, STREAM_ABOVE, content_type, resolve};
 use request::{ReadError, discard_body, read_request};
 
 /// Live-reload event streams open at once; one more is answered 503 (the browser retries).
@@ -54,10 +54,6 @@ pub const MAX_CONNECTIONS: usize = 4096;
 const MAX_HEAD: usize = 16 * 1024;
 /// A request body (discarded) larger than this is refused with 413.
 pub const MAX_BODY: u64 = 64 * 1024;
-/// Files larger than this are streamed from disk; smaller ones go out in one write with the head.
-pub const STREAM_ABOVE: u64 = 256 * 1024;
-/// HTML files up to this size get the reload script; larger ones are streamed as they are.
-pub const MAX_INJECT: u64 = 8 * 1024 * 1024;
 /// How often a waiting connection looks whether the server is near its cap.
 const IDLE_SLICE: Duration = Duration::from_millis(100);
 /// A new connection has this long to send its first byte before it counts as idle under pressure.
@@ -102,7 +98,6 @@ impl Load {
 }
 
 pub const EVENTS_PATH: &str = "/__policysite/events";
-pub const SCRIPT_PATH: &str = "/__policysite/livereload.js";
 /// Fans build events out to every connected browser. Remembers the last status so a page opened while
 /// the build is broken shows the error at once.
 #[derive(Default)]

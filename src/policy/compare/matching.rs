@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use similar::TextDiff;
 
-use super::Section;
+use crate::policy::sections::Section;
 
 /// Below this similarity, an unmatched old and new section are a removal and an addition, not a
 /// rename.

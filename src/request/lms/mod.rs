@@ -17,52 +17,13 @@ mod read;
 pub mod table;
 
 pub use args::LmsReportArgs;
-pub use read::load;
+pub use read::{Report, Row, load};
 
 use serde::Serialize;
 
 use crate::date::Date;
 use crate::quiz::Quiz;
 use read::number;
-
-/// Status values that mean "passed" when the mapping names none.
-const DEFAULT_PASSED: &[&str] = &["passed", "pass"];
-
-/// One result, as read: a row of a long report, or one mapped cell of a wide one.
-#[derive(Debug, Clone)]
-pub struct Row {
-    /// 1-based line in the file where the row starts.
-    pub line: u64,
-    pub email: String,
-    /// The module text (long reports) or the column header (wide reports).
-    pub module: String,
-    /// The status, or the result cell of a wide report (a status or a score).
-    pub status: String,
-    pub score: Option<String>,
-    pub completed: Option<Date>,
-    /// The report gave no date; `completed` is `--lms-undated-as`.
-    pub undated: bool,
-    pub revision: Option<u32>,
-    /// The revision was read from a title ("… (revision 2)"), not a revision value: an LMS that kept
-    /// attempts across a package replacement shows old attempts under the new title.
-    pub revision_from_title: bool,
-    /// The quizzes the row can be for: one, or several when its module names more than one (then it
-    /// counts for none).
-    pub quizzes: Vec<String>,
-    /// The full marks of the result cell (Canvas's "Points Possible" row).
-    pub points: Option<f64>,
-}
-
-/// A loaded report.
-#[derive(Debug)]
-pub struct Report {
-    pub file: String,
-    pub rows: Vec<Row>,
-    /// How the file was read: encoding and separator ("UTF-16LE, tab").
-    pub read_as: String,
-    passed: Vec<String>,
-    pass_score: f64,
-}
 
 /// What the report says about one person and quiz.
 #[derive(Debug, Clone, PartialEq, Serialize)]

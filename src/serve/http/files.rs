@@ -4,8 +4,11 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{MAX_INJECT, SCRIPT_PATH, STREAM_ABOVE};
-
+/// Files larger than this are streamed from disk; smaller ones go out in one write with the head.
+pub const STREAM_ABOVE: u64 = 256 * 1024;
+/// HTML files up to this size get the reload script; larger ones are streamed as they are.
+pub const MAX_INJECT: u64 = 8 * 1024 * 1024;
+pub const SCRIPT_PATH: &str = "/__policysite/livereload.js";
 const LIVERELOAD_JS: &str = include_str!("../livereload.js");
 const NOT_BUILT: &str = include_str!("../not_built.html"); // a missing page before the first good build
 const SCRIPT_TAG: &str = "<script src=\"/__policysite/livereload.js\"></script>";
