@@ -13,7 +13,14 @@ use serde::{Deserialize, Serialize};
 use crate::date::Date;
 use crate::diag::{Diagnostic, Diagnostics};
 
+mod account_url;
+
 pub const PLATFORMS_FILE: &str = "data/platforms.yaml";
+
+/// A problem in `data/platforms.yaml` at `line`, with what to do.
+fn err(line: usize, msg: String, help: &str) -> Diagnostic {
+    Diagnostic::new(PLATFORMS_FILE, msg).at(line, None).help(help.to_string())
+}
 
 /// The platform list. Unknown keys are errors (a typo would otherwise silently drop a setting).
 #[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
@@ -116,54 +123,6 @@ struct PlatformSpan {
 impl Platform {
     pub fn regulation_name(&self) -> &str {
         self.as_written.as_deref().unwrap_or(&self.name)
-    }
-
-    /// The hosts an account address on this platform may use.
-    pub fn account_hosts(&self) -> Vec<String> {
-        if !self.hosts.is_empty() {
-            return self.hosts.iter().map(|h| h.trim().trim_end_matches('.').to_ascii_lowercase()).collect();
-        }
-        let from_url = self.url.as_deref().and_then(|u| url::Url::parse(u).ok());
-        let host = from_url.as_ref().and_then(|u| u.host_str()).map(|h| h.trim_start_matches("www.").to_string());
-        host.into_iter().collect()
-    }
-
-    /// Check an account's address: an `https:` (or `http:`) URL on one of this platform's hosts,
-    /// with no user name, password or port. Returns the URL as the `url` crate serializes it
-    /// (percent-encoded), which is what the directory stores and the page links to.
-    pub fn check_account_url(&self, raw: &str) -> Result<String, String> {
-        let raw = raw.trim();
-        let example = self.account_hosts().first().map(|h| format!("https://www.{h}/…")).unwrap_or_default();
-        let u = url::Url::parse(raw)
-            .map_err(|e| format!("`{raw}` is not a web address ({e}); paste the account's address, e.g. {example}"))?;
-        if !matches!(u.scheme(), "https" | "http") {
-            return Err(format!(
-                "`{}:` addresses are not allowed; the account's address must start with https:// (e.g. {example})",
-                u.scheme()
-            ));
-        }
-        if !u.username().is_empty() || u.password().is_some() {
-            return Err(format!("`{raw}` contains a user name or password before the host; remove it"));
-        }
-        if u.port().is_some() {
-            return Err(format!("`{raw}` names a port; use the platform's ordinary address ({example})"));
-        }
-        let Some(url::Host::Domain(host)) = u.host() else {
-            return Err(format!("`{raw}` has no host name; use the platform's address ({example})"));
-        };
-        let host = host.trim_end_matches('.').to_ascii_lowercase();
-        let hosts = self.account_hosts();
-        if hosts.is_empty() {
-            return Err(format!(
-                "no hosts are listed for {} in {PLATFORMS_FILE}; add `hosts:` there, or leave the address empty",
-                self.name
-            ));
-        }
-        if hosts.iter().any(|h| host == *h || host.ends_with(&format!(".{h}"))) {
-            Ok(u.to_string())
-        } else {
-            Err(format!("`{host}` is not an address on {} (expected {} or a subdomain)", self.name, hosts.join(", ")))
-        }
     }
 }
 
@@ -389,9 +348,4 @@ impl Platforms {
             c.date_long = c.date.long();
         }
     }
-}
-
-/// A problem in `data/platforms.yaml` at `line`, with what to do.
-fn err(line: usize, msg: String, help: &str) -> Diagnostic {
-    Diagnostic::new(PLATFORMS_FILE, msg).at(line, None).help(help.to_string())
 }
