@@ -274,77 +274,89 @@ fn load_revisions(root: &Path, folder: &Path, url: &str) -> (Vec<Revision>, Diag
     let mut diags = Diagnostics::default();
     let mut out = Vec::new();
     for path in files {
-        let file = display_path(root, &path);
-        let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-        if path.extension().is_some_and(|x| x != "md") {
-            diags.push(
-                Diagnostic::new(&file, "a revision file's name must end in `.md` (lower case); this one is not read")
-                    .help(format!("rename it to {stem}.md")),
-            );
-            continue;
+        if let Some(r) = read_revision(root, &path, url, &mut diags) {
+            out.push(r);
         }
-        let Some(date) = Date::parse(&stem) else {
-            diags.push(
-                Diagnostic::new(&file, "a revision file must be named by its adoption date")
-                    .help("rename it to YYYY-MM-DD.md, e.g. 2026-07-01.md"),
-            );
-            continue;
-        };
-        let text = match crate::fsutil::read_text(&path, root) {
-            Ok(t) => t,
-            Err(d) => {
-                diags.push(d);
-                continue;
-            }
-        };
-        let split = match crate::load::frontmatter::split(&text, &file) {
-            Ok(s) => s,
-            Err(d) => {
-                diags.push(d.help("start the revision file with `---`, `note: what changed`, `---`"));
-                continue;
-            }
-        };
-        let front: RevisionFront = match crate::yaml::parse(split.yaml, &file, split.yaml_line) {
-            Ok(f) => f,
-            Err(d) => {
-                diags.push(d);
-                continue;
-            }
-        };
-        if front.effective.is_some_and(|e| e < date) {
-            diags.push(
-                Diagnostic::new(&file, "`effective` is before the adoption date (the file name)")
-                    .at(crate::yaml::key_line(split.yaml, "effective", split.yaml_line).unwrap_or(1), None)
-                    .help("leave `effective` out when the revision applies from its adoption"),
-            );
-        }
-        let in_comment = |at: usize| {
-            let before = &split.body[..at];
-            before.rfind("<!--").is_some_and(|open| !before[open..].contains("-->"))
-        };
-        // Every shortcode of the file is reported, not only the first: the admin fixes them in one go.
-        for (at, _) in split.body.match_indices("{{").filter(|(at, _)| !in_comment(*at)) {
-            let (l, col) = crate::diag::line_col(split.body, at);
-            diags.push(
-                Diagnostic::new(&file, "a revision holds the adopted text, so it cannot use `{{ … }}` shortcodes")
-                    .at(split.body_line + l - 1, Some(col))
-                    .help("write the text out as adopted (a shortcode would show today's data in every old revision); `policysite revise` writes them out when it starts the revision layout"),
-            );
-        }
-        let note_line = crate::yaml::key_line(split.yaml, "note", split.yaml_line).unwrap_or(1);
-        out.push(Revision {
-            date,
-            note_line,
-            effective_line: crate::yaml::key_line(split.yaml, "effective", split.yaml_line).unwrap_or(note_line),
-            backdated: front.backdated,
-            effective: front.effective,
-            note: front.note.trim().to_string(),
-            file,
-            body: split.body.to_string(),
-            body_line: split.body_line,
-            archive_rel: format!("{url}{date}.revision.md"),
-            url: format!("{url}{date}/"),
-        });
     }
     (out, diags)
+}
+
+/// One revision file: named by its adoption date, front matter (`note`, `effective`, `backdated`)
+/// and the adopted text. `None` when it cannot be read as one; the problem goes to `diags`.
+fn read_revision(root: &Path, path: &Path, url: &str, diags: &mut Diagnostics) -> Option<Revision> {
+    let file = display_path(root, path);
+    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    if path.extension().is_some_and(|x| x != "md") {
+        diags.push(
+            Diagnostic::new(&file, "a revision file's name must end in `.md` (lower case); this one is not read")
+                .help(format!("rename it to {stem}.md")),
+        );
+        return None;
+    }
+    let Some(date) = Date::parse(&stem) else {
+        diags.push(
+            Diagnostic::new(&file, "a revision file must be named by its adoption date")
+                .help("rename it to YYYY-MM-DD.md, e.g. 2026-07-01.md"),
+        );
+        return None;
+    };
+    let text = match crate::fsutil::read_text(path, root) {
+        Ok(t) => t,
+        Err(d) => {
+            diags.push(d);
+            return None;
+        }
+    };
+    let split = match crate::load::frontmatter::split(&text, &file) {
+        Ok(s) => s,
+        Err(d) => {
+            diags.push(d.help("start the revision file with `---`, `note: what changed`, `---`"));
+            return None;
+        }
+    };
+    let front: RevisionFront = match crate::yaml::parse(split.yaml, &file, split.yaml_line) {
+        Ok(f) => f,
+        Err(d) => {
+            diags.push(d);
+            return None;
+        }
+    };
+    if front.effective.is_some_and(|e| e < date) {
+        diags.push(
+            Diagnostic::new(&file, "`effective` is before the adoption date (the file name)")
+                .at(crate::yaml::key_line(split.yaml, "effective", split.yaml_line).unwrap_or(1), None)
+                .help("leave `effective` out when the revision applies from its adoption"),
+        );
+    }
+    shortcodes(&split, &file, diags);
+    let note_line = crate::yaml::key_line(split.yaml, "note", split.yaml_line).unwrap_or(1);
+    Some(Revision {
+        date,
+        note_line,
+        effective_line: crate::yaml::key_line(split.yaml, "effective", split.yaml_line).unwrap_or(note_line),
+        backdated: front.backdated,
+        effective: front.effective,
+        note: front.note.trim().to_string(),
+        file,
+        body: split.body.to_string(),
+        body_line: split.body_line,
+        archive_rel: format!("{url}{date}.revision.md"),
+        url: format!("{url}{date}/"),
+    })
+}
+
+/// Every shortcode of the file is reported, not only the first: the admin fixes them in one go.
+fn shortcodes(split: &crate::load::frontmatter::Split<'_>, file: &Path, diags: &mut Diagnostics) {
+    let in_comment = |at: usize| {
+        let before = &split.body[..at];
+        before.rfind("<!--").is_some_and(|open| !before[open..].contains("-->"))
+    };
+    for (at, _) in split.body.match_indices("{{").filter(|(at, _)| !in_comment(*at)) {
+        let (l, col) = crate::diag::line_col(split.body, at);
+        diags.push(
+            Diagnostic::new(file, "a revision holds the adopted text, so it cannot use `{{ … }}` shortcodes")
+                .at(split.body_line + l - 1, Some(col))
+                .help("write the text out as adopted (a shortcode would show today's data in every old revision); `policysite revise` writes them out when it starts the revision layout"),
+        );
+    }
 }

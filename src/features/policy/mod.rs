@@ -40,10 +40,10 @@ impl Feature for Policy {
         pages
     }
 
-    /// Published revisions unchanged ([`crate::policy::publish::check`]), `teaches:` naming real
+    /// Published revisions unchanged ([`crate::policy::publish::check::check`]), `teaches:` naming real
     /// sections, and review warnings ([`review::check`]).
     fn check(&self, root: &Path, site: &mut Site) -> Diagnostics {
-        let mut diags = crate::policy::publish::check(root, &site.policy);
+        let mut diags = crate::policy::publish::check::check(root, &site.policy);
         diags.extend(review::check(site));
         diags
     }
@@ -297,7 +297,7 @@ fn compare_page<'a>(
         policy: timeline(p, &root),
         old: revision_view(p, a, &root),
         new: revision_view(p, b, &root),
-        changed: diff.iter().filter(|s| s.status != "unchanged").count(),
+        changed: diff.iter().filter(|s| s.status != crate::policy::compare::Status::Unchanged).count(),
         insertions: diff.iter().map(|s| s.insertions).sum(),
         deletions: diff.iter().map(|s| s.deletions).sum(),
         sections: diff,

@@ -56,7 +56,7 @@ pub(crate) fn warnings(site: &Site) -> Vec<Diagnostic> {
             let rev = &p.revisions[i];
             let changed: BTreeSet<String> = crate::policy::compare::compare(&sections[i - 1], &sections[i])
                 .into_iter()
-                .filter(|s| s.status != "unchanged")
+                .filter(|s| s.status != crate::policy::compare::Status::Unchanged)
                 .map(|s| s.id)
                 .chain(removed_or_renamed(&sections[i - 1], &sections[i]))
                 .collect();
