@@ -23,6 +23,7 @@ pub fn apply(
     renderer: &mut Renderer,
     changes: &[Change],
     sink: &dyn Sink,
+    search: &mut crate::search_index::Kept,
 ) -> Result<Option<String>, Diagnostics> {
     let mut scope = Vec::new();
     let mut targets: HashSet<usize> = HashSet::new();
@@ -48,9 +49,10 @@ pub fn apply(
     if site_wide {
         // The feed holds the platform list's history, site-data.js the quizzes' facts, …
         diags.extend(crate::emit::generated(site, renderer, sink));
+        *search = Default::default(); // written whole; what was kept of it is stale (search helper)
     } else if !rels.is_empty() {
-        // The search index holds every page's text (written file by file: search helper).
-        diags.extend(crate::search_index::put(site, sink));
+        // The search index holds every page's text: only what the edited pages touch is written anew.
+        diags.extend(crate::search_index::put_pages(site, &targets, sink, search));
     }
     if changes.contains(&Change::Static) {
         diags.extend(crate::emit::copy_static(root, site, sink));

@@ -228,6 +228,8 @@ pub struct Engine {
     today: Date,
     /// The quiz warnings last shown (each is shown once until it changes).
     warned: BTreeSet<String>,
+    /// What the last incremental rebuild kept of the search index (search helper).
+    search: crate::search_index::Kept,
     _lock: OutputLock,
 }
 
@@ -247,6 +249,7 @@ impl Engine {
             last_scope: String::new(),
             today,
             warned: BTreeSet::new(),
+            search: Default::default(),
             _lock: lock,
         })
     }
@@ -259,6 +262,7 @@ impl Engine {
     pub fn full(&mut self) -> Result<Outcome, Diagnostics> {
         self.site = None;
         self.renderer = None;
+        self.search = Default::default();
         let site = load_site(&self.root, self.today)?;
         // Unpublished quiz revisions: each warning once per session until it changes (a rebuild after
         // every save would otherwise repeat it). One that goes away and comes back is shown again.
@@ -319,7 +323,7 @@ impl Engine {
                 return Err(write_failed(&self.output, e));
             }
         };
-        let step = incremental::apply(&self.root, site, renderer, &changes, &overlay);
+        let step = incremental::apply(&self.root, site, renderer, &changes, &overlay, &mut self.search);
         let result = match step {
             Ok(Some(scope)) => match overlay.commit(false) {
                 Ok(done) => Ok((scope, done)),
