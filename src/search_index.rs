@@ -23,13 +23,16 @@ use crate::output::Sink;
 use crate::search::terms::{self, MIN_LEN, STOP_WORDS};
 use crate::search::{IN_TITLE, TextSection};
 
-/// Sections per text chunk (`search/x/N.js`): about a page of text, so showing ten results loads
-/// at most ten small files.
-pub const CHUNK: usize = 8;
+/// Sections per text chunk (`search/x/N.js`): a few pages of text, deflated to a few kilobytes, so
+/// showing ten results loads at most ten small files.
+pub const CHUNK: usize = 32;
 /// Text chunks per text version (`entry.xv`): a chunk names the version of its block of chunks, not
 /// the whole index's, so an edit that leaves the section numbering as it was rewrites one block of
 /// chunks (at most this many files) instead of every chunk of the site (`serve`'s one-page edit).
-pub const BLOCK: usize = 128;
+pub const BLOCK: usize = 32;
+/// How hard the text chunks are deflated (zlib's scale, 0–9): 6 gives ~4x on a large site's text at
+/// a fraction of the build's time.
+const DEFLATE_LEVEL: u32 = 6;
 /// A shard is closed once it holds this many bytes (a single very common term may make one larger).
 const SHARD_BYTES: usize = 32 * 1024;
 
@@ -66,6 +69,9 @@ impl Postings {
         self.last = Some(doc);
     }
 }
+
+/// A file of the index: path below the output folder, contents.
+type File = (String, Vec<u8>);
 
 /// One section as the search page shows it: [page title, page URL, heading, anchor, text].
 type Shown<'a> = (&'a str, &'a str, &'a str, &'a str, &'a str);
@@ -131,12 +137,8 @@ fn emit_each(site: &Site, out_fn: &mut dyn FnMut(String, Vec<u8>), keep: bool) -
     }
     let mut postings: Vec<(&str, Postings)> = postings.into_iter().collect();
     postings.sort_unstable_by(|a, b| a.0.cmp(b.0));
-    let text_versions: Vec<String> =
-        shown.chunks(CHUNK * BLOCK).enumerate().map(|(b, rows)| block_version(b, rows)).collect();
+    let text_versions = put_text(&shown, out_fn);
     let lists: Vec<(&str, &[u8])> = postings.iter().map(|(t, p)| (*t, p.bytes.as_slice())).collect();
-    for (b, rows) in shown.chunks(CHUNK * BLOCK).enumerate() {
-        put_block(b, rows, &text_versions[b], out_fn);
-    }
     put_shards_and_entry(&lists, &text_versions, shown.len(), out_fn);
     keep.then(|| Kept {
         by_url: kept_pages.iter().enumerate().map(|(i, p)| (p.url.clone(), i)).collect(),
@@ -145,6 +147,33 @@ fn emit_each(site: &Site, out_fn: &mut dyn FnMut(String, Vec<u8>), keep: bool) -
         text_versions,
         docs: shown.len(),
     })
+}
+
+/// Writes every text chunk, deflated on all cores a few blocks at a time (so only those blocks' files
+/// are held at once); returns the blocks' versions.
+fn put_text(shown: &[Shown<'_>], out_fn: &mut dyn FnMut(String, Vec<u8>)) -> Vec<String> {
+    use rayon::prelude::*;
+    let span = CHUNK * BLOCK;
+    let mut versions = Vec::new();
+    for (g, group) in shown.chunks(span * 16).enumerate() {
+        let done: Vec<(String, Vec<File>)> = group
+            .par_chunks(span)
+            .enumerate()
+            .map(|(k, rows)| {
+                let b = g * 16 + k;
+                let v = block_version(b, rows);
+                let files = block_files(b, rows, &v);
+                (v, files)
+            })
+            .collect();
+        for (v, files) in done {
+            versions.push(v);
+            for (name, bytes) in files {
+                out_fn(name, bytes);
+            }
+        }
+    }
+    versions
 }
 
 /// The site's pages in the order of the index's sections (by URL).
@@ -221,13 +250,30 @@ fn page_docs<'a>(p: &'a Page, extra: &'a Extra) -> PageDocs<'a> {
 
 /// Writes the text chunks of block `b` (its rows, whose version is `version`).
 fn put_block(b: usize, rows: &[Shown<'_>], version: &str, out_fn: &mut dyn FnMut(String, Vec<u8>)) {
-    for (k, chunk) in rows.chunks(CHUNK).enumerate() {
-        let n = b * BLOCK + k;
-        let mut out = format!("POLICYSITE_SEARCH.text({n},\"{version}\",").into_bytes();
-        let _ = serde_json::to_writer(ScriptSafe(&mut out), chunk);
-        out.extend_from_slice(b");\n");
-        out_fn(format!("search/x/{n}.js"), out);
+    for (name, bytes) in block_files(b, rows, version) {
+        out_fn(name, bytes);
     }
+}
+
+/// The text chunks of block `b`: each chunk's rows as JSON, deflated (raw DEFLATE, RFC 1951) and
+/// written in Base64 as the string argument of `POLICYSITE_SEARCH.text(n, version, "…")`; the
+/// search page inflates it with the browser's `DecompressionStream`.
+fn block_files(b: usize, rows: &[Shown<'_>], version: &str) -> Vec<File> {
+    use base64::Engine as _;
+    use flate2::{Compression, write::DeflateEncoder};
+    rows.chunks(CHUNK)
+        .enumerate()
+        .map(|(k, chunk)| {
+            let n = b * BLOCK + k;
+            let mut z = DeflateEncoder::new(Vec::new(), Compression::new(DEFLATE_LEVEL));
+            let _ = serde_json::to_writer(&mut z, chunk);
+            let deflated = z.finish().unwrap_or_default();
+            let mut out = format!("POLICYSITE_SEARCH.text({n},\"{version}\",\"");
+            base64::engine::general_purpose::STANDARD.encode_string(&deflated, &mut out);
+            out.push_str("\");\n");
+            (format!("search/x/{n}.js"), out.into_bytes())
+        })
+        .collect()
 }
 
 /// Writes the shards (terms in order, cut at about [`SHARD_BYTES`]) and the entry.
