@@ -3,9 +3,11 @@
 //!
 //! A posting is one number per section holding a term: `(gap − 1) × 16 + weight`, where `gap` is the
 //! distance from the previous section holding it and `weight` is [`IN_TITLE`] + [`IN_HEADING`] + the
-//! term's frequency bucket (0–3). Numbers are written in base 32, most significant digit first, with
-//! two alphabets: [`MORE`] for a digit that is followed by more, [`LAST`] for the final one. A common
-//! word (a section in every few) thus costs about one byte per section.
+//! term's frequency bucket (0–3). A number is written as its last digit in base 64 from [`LAST`],
+//! preceded by the rest (`n / 64`, when not 0) in base 27 from [`MORE`], most significant digit first:
+//! the two alphabets are the printable ASCII characters but `"`, `\` and `<`, so a list is a plain
+//! JavaScript string. A word in every fourth section or more often costs one byte per section; one in
+//! every 1,700 sections, two.
 //!
 //! Every file carries the index's version, a hash of its contents, and the search page asks for shards
 //! and chunks with `?v=` that version: a browser or proxy that kept an older `entry.js` or shard across
@@ -36,24 +38,20 @@ const DEFLATE_LEVEL: u32 = 6;
 /// A shard is closed once it holds this many bytes (a single very common term may make one larger).
 const SHARD_BYTES: usize = 32 * 1024;
 
-const LAST: &[u8; 32] = b"0123456789abcdefghijklmnopqrstuv";
-const MORE: &[u8; 32] = b"wxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_";
+const LAST: &[u8; 64] = b"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_";
+const MORE: &[u8; 27] = b"!#$%&'()*+,./:;=>?@[]^`{|}~";
 
-fn push_number(out: &mut Vec<u8>, mut n: u64) {
-    let mut digits = [0u8; 13];
+fn push_number(out: &mut Vec<u8>, n: u64) {
+    let mut digits = [0u8; 14];
     let mut i = digits.len();
-    loop {
+    let mut rest = n / 64;
+    while rest > 0 {
         i -= 1;
-        digits[i] = (n % 32) as u8;
-        n /= 32;
-        if n == 0 {
-            break;
-        }
+        digits[i] = MORE[(rest % 27) as usize];
+        rest /= 27;
     }
-    let last = digits.len() - 1;
-    for (j, d) in digits.iter().enumerate().skip(i) {
-        out.push(if j == last { LAST[*d as usize] } else { MORE[*d as usize] });
-    }
+    out.extend_from_slice(&digits[i..]);
+    out.push(LAST[(n % 64) as usize]);
 }
 
 /// One term's postings while they are collected.
@@ -461,9 +459,11 @@ fn put_blocks(site: &Site, kept: &mut Kept, blocks: &BTreeSet<u32>, out_fn: &mut
 const DIGITS: [(u8, bool); 256] = {
     let mut t = [(0u8, false); 256];
     let mut i = 0;
-    while i < 32 {
+    while i < 64 {
         t[LAST[i] as usize] = (i as u8, true);
-        t[MORE[i] as usize] = (i as u8, false);
+        if i < 27 {
+            t[MORE[i] as usize] = (i as u8, false);
+        }
         i += 1;
     }
     t
@@ -481,10 +481,11 @@ fn splice(list: &[u8], a: u32, b: u32, new: &[(u32, u8)]) -> Vec<u8> {
     while i < list.len() {
         let (d, last) = DIGITS[list[i] as usize];
         i += 1;
-        n = n * 32 + u64::from(d);
         if !last {
+            n = n * 27 + u64::from(d);
             continue;
         }
+        n = n * 64 + u64::from(d);
         doc += (n / 16) as i64 + 1;
         let (at, w) = (doc as u32, (n % 16) as u8);
         n = 0;
@@ -618,9 +619,19 @@ mod tests {
     }
 
     #[test]
-    fn numbers_use_one_symbol_below_32() {
-        assert_eq!(encode(&[0, 5, 31]), "05v");
-        assert_eq!(encode(&[32, 1025]), "x0xw1");
+    fn numbers_use_one_symbol_below_64() {
+        assert_eq!(encode(&[0, 5, 63]), "05_");
+        assert_eq!(encode(&[64, 1025, 27 * 64]), "#0>1#!0");
+    }
+
+    #[test]
+    fn postings_are_plain_javascript_string_characters() {
+        let all: Vec<u8> = LAST.iter().chain(MORE.iter()).copied().collect();
+        assert!(all.iter().all(|c| c.is_ascii_graphic() && !b"\"\\<".contains(c)));
+        let mut distinct = all.clone();
+        distinct.sort_unstable();
+        distinct.dedup();
+        assert_eq!(distinct.len(), all.len());
     }
 
     fn list(postings: &[(u32, u8)]) -> Vec<u8> {
