@@ -93,7 +93,7 @@ struct Entry<'a> {
 /// Every file of the search index, as (path below the output folder, contents).
 pub fn emit(site: &Site) -> Vec<(String, Vec<u8>)> {
     let mut files = Vec::new();
-    emit_each(site, &mut |name, bytes| files.push((name, bytes)), false);
+    emit_each(site, Some(&mut |name, bytes| files.push((name, bytes))), false);
     files
 }
 
@@ -101,7 +101,7 @@ pub fn emit(site: &Site) -> Vec<(String, Vec<u8>)> {
 /// the index) are never all held twice; returns the files that could not be written.
 pub fn put(site: &Site, sink: &dyn Sink) -> Diagnostics {
     let mut diags = Diagnostics::default();
-    emit_each(site, &mut |name, bytes| put_one(sink, &mut diags, name, &bytes), false);
+    emit_each(site, Some(&mut |name, bytes| put_one(sink, &mut diags, name, &bytes)), false);
     diags
 }
 
@@ -116,7 +116,8 @@ fn put_one(sink: &dyn Sink, diags: &mut Diagnostics, name: String, bytes: &[u8])
 
 /// Makes the index's files one by one and hands each to `out`; with `keep`, also returns what
 /// [`put_pages`] needs to update the index for an edited page.
-fn emit_each(site: &Site, out_fn: &mut dyn FnMut(String, Vec<u8>), keep: bool) -> Option<Kept> {
+/// Without `out_fn`, writes nothing and only works out what is kept (`keep` must be set).
+fn emit_each(site: &Site, out_fn: Option<&mut dyn FnMut(String, Vec<u8>)>, keep: bool) -> Option<Kept> {
     let pages = in_index_order(site);
     let extras: Vec<Extra> = pages.iter().map(|p| Extra::of(site, p)).collect();
     let mut postings: HashMap<&str, Postings> = HashMap::new();
@@ -135,9 +136,15 @@ fn emit_each(site: &Site, out_fn: &mut dyn FnMut(String, Vec<u8>), keep: bool) -
     }
     let mut postings: Vec<(&str, Postings)> = postings.into_iter().collect();
     postings.sort_unstable_by(|a, b| a.0.cmp(b.0));
-    let text_versions = put_text(&shown, out_fn);
-    let lists: Vec<(&str, &[u8])> = postings.iter().map(|(t, p)| (*t, p.bytes.as_slice())).collect();
-    put_shards_and_entry(&lists, &text_versions, shown.len(), out_fn);
+    let text_versions = match out_fn {
+        Some(out_fn) => {
+            let text_versions = put_text(&shown, out_fn);
+            let lists: Vec<(&str, &[u8])> = postings.iter().map(|(t, p)| (*t, p.bytes.as_slice())).collect();
+            put_shards_and_entry(&lists, &text_versions, shown.len(), out_fn);
+            text_versions
+        }
+        None => shown.chunks(CHUNK * BLOCK).enumerate().map(|(b, rows)| block_version(b, rows)).collect(),
+    };
     keep.then(|| Kept {
         by_url: kept_pages.iter().enumerate().map(|(i, p)| (p.url.clone(), i)).collect(),
         pages: kept_pages,
@@ -340,8 +347,9 @@ fn put_shards_and_entry(
 
 /// What `serve` keeps of the index it last wrote, so that an edit of a page's text rewrites what that
 /// page touches (its terms' postings, its block of text chunks, the shards and the entry) instead of
-/// the whole index. Empty until the first [`put_pages`]; the engine drops it on every full rebuild
-/// and on any change of data (which changes data sections), so it never outlives the model it came from.
+/// the whole index. The engine works it out after every full rebuild ([`Kept::of`]) and drops it on
+/// a change of data (which changes data sections; the next page edit then writes the index whole and
+/// keeps it again), so it never outlives the model it came from.
 #[derive(Default)]
 pub struct Kept {
     /// Pages in index order: URL, first section number, section count, distinct terms.
@@ -360,6 +368,14 @@ struct KeptPage {
     terms: Vec<String>,
 }
 
+impl Kept {
+    /// What [`put_pages`] needs of `site`'s index as [`put`] wrote it (nothing is written): `serve`
+    /// works it out after a full rebuild, so its first page edit is as cheap as the next.
+    pub fn of(site: &Site) -> Kept {
+        emit_each(site, None, true).unwrap_or_default()
+    }
+}
+
 /// Writes the index after the pages `changed` (indices into `site.pages`) had their text edited,
 /// updating `kept`: only the files that can differ are handed to `sink` (the text chunks of the
 /// edited pages' blocks, the shards, the entry); the output holds the same bytes as after [`put`].
@@ -369,7 +385,7 @@ pub fn put_pages(site: &Site, changed: &[usize], sink: &dyn Sink, kept: &mut Kep
     let mut diags = Diagnostics::default();
     let mut out = |name: String, bytes: Vec<u8>| put_one(sink, &mut diags, name, &bytes);
     if !update(site, changed, kept, &mut out) {
-        *kept = emit_each(site, &mut out, true).unwrap_or_default();
+        *kept = emit_each(site, Some(&mut out), true).unwrap_or_default();
     }
     diags
 }

@@ -286,6 +286,7 @@ impl Engine {
         match result {
             Ok(done) => {
                 self.files = done.files;
+                self.search = crate::search_index::Kept::of(&site); // search helper: cheap page edits
                 self.site = Some(site);
                 self.renderer = Some(renderer);
                 self.last_scope = "everything".into();
