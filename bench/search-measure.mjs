@@ -21,8 +21,10 @@ const server = createServer((req, res) => {
 await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
 const base = `http://127.0.0.1:${server.address().port}/`;
 
+// Pagefind only when its index is there (bench/speed.sh measures policysite alone unless PAGEFIND=1).
+const tools = existsSync(join(out, 'pagefind')) ? ['policysite', 'pagefind'] : ['policysite'];
 // Pagefind's own page: its JS API, the first ten results' data, as its UI shows them.
-writeFileSync(join(out, 'pagefind-bench.html'), `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>pf</title></head><body>
+if (tools.includes('pagefind')) writeFileSync(join(out, 'pagefind-bench.html'), `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>pf</title></head><body>
 <script type="module">
 const pagefind = await import('./pagefind/pagefind.js');
 window.pfSearch = async (q) => {
@@ -72,7 +74,7 @@ async function measure(tool, q) {
 }
 
 for (const q of queries) {
-  for (const tool of ['policysite', 'pagefind']) {
+  for (const tool of tools) {
     const m = await measure(tool, q);
     console.log([tool, JSON.stringify(q), m.count, m.files, m.bytes, m.ms.toFixed(1)].join('\t'));
   }

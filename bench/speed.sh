@@ -8,9 +8,10 @@
 #   hugo    – Hugo with the generator's minimal theme and no search (when installed)
 # Prints medians, peak RSS (/usr/bin/time -v "Maximum resident set size") and the issue's ratios; then
 # the search index on disk beside Pagefind's (PAGEFIND=1, needs `npm ci` in bench/ or the npm registry),
-# and the serve one-page-edit latency at 10,000 pages (examples/serve_bench, EDITS edits).
+# the bytes one query loads (bench/search-measure.mjs in headless Chromium; QUERY=0 skips it), and the
+# serve one-page-edit latency at 10,000 pages (examples/serve_bench, EDITS edits).
 #
-# usage: bench/speed.sh [SIZES...]   (default: 1000 10000; RUNS=5 EDITS=20 PAGEFIND=0|1 SERVE=1|0)
+# usage: bench/speed.sh [SIZES...]   (default: 1000 10000; RUNS=5 EDITS=20 PAGEFIND=0|1 SERVE=1|0 QUERY=1|0)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-5}
@@ -81,10 +82,17 @@ for n in "${SIZES[@]}"; do
     pf=$WORK/pf-$n; rm -rf "$pf"; cp -r "$out" "$pf"
     read -r pft pfm < <(once "npx --prefix bench pagefind --site $pf --output-subdir pagefind")
     echo "search index on disk: policysite $((ps_kib / 1024)) MiB, pagefind $(( $(du -sk --apparent-size "$pf/pagefind" | cut -f1) / 1024 )) MiB (pagefind indexing ${pft} s, $(mib "$pfm") MiB)"
-    rm -rf "$pf"
   else
     echo "search index on disk: policysite $((ps_kib / 1024)) MiB (pagefind not run; PAGEFIND=1)"
   fi
+  # Bytes one query loads in headless Chromium (every response but the search page's HTML, counted as
+  # served; bench/search-measure.mjs): a common word, a rare one, three words; goal: one word <= 200 KB, three <= 300 KB.
+  if [ "${QUERY:-1}" = 1 ] && [ -d bench/node_modules/playwright-core ]; then
+    printf 'tool\tquery\tresults\tfiles\tbytes\tms-after-load\n'
+    (cd bench && node search-measure.mjs "${pf:-$out}" records "policy 4321" "student records retention") || true
+  fi
+  [ -z "${pf:-}" ] || rm -rf "$pf"
+  pf=
   unset CMD MED MEM
 done
 

@@ -11,6 +11,8 @@
 //! [`Feature::data_vars`], [`Feature::page_reads_data`], [`Feature::recheck`] and
 //! [`Feature::write_page_text`] what a change re-renders.
 
+use std::any::Any;
+use std::collections::HashMap;
 use std::path::Path;
 
 use serde::Serialize;
@@ -131,8 +133,13 @@ pub(crate) trait Feature: Sync {
         Diagnostics::default()
     }
 
-    /// The files made from the pages' text, written again when only page bodies changed.
-    fn write_page_text(&self, _site: &Site, _sink: &dyn Sink) -> Diagnostics {
+    /// What to keep after a full rebuild (in `kept`, under [`Feature::name`]) so that a later edit of
+    /// a page's text can be written in proportion to the page ([`Feature::write_page_text`]).
+    fn keep(&self, _site: &Site, _kept: &mut Kept) {}
+
+    /// The files made from the pages' text, written again when only the bodies of the pages
+    /// `changed` (indices into `site.pages`) changed; `kept` is what [`Feature::keep`] kept.
+    fn write_page_text(&self, _site: &Site, _changed: &[usize], _sink: &dyn Sink, _kept: &mut Kept) -> Diagnostics {
         Diagnostics::default()
     }
 
@@ -149,6 +156,23 @@ pub(crate) trait Feature: Sync {
     /// Whether `page` shows something of the data files `changed` beyond its template variables.
     fn page_reads_data(&self, _site: &Site, _page: &Page, _changed: &[&str]) -> bool {
         false
+    }
+}
+
+/// What the features keep between `serve` rebuilds, each under its own name ([`Feature::keep`]). The
+/// engine holds it without knowing what is inside, and drops it on every full rebuild and on every
+/// change that rewrites the site-wide files, so it never outlives the model it came from.
+#[derive(Default)]
+pub struct Kept(HashMap<&'static str, Box<dyn Any + Send>>);
+
+impl Kept {
+    /// The state kept under `name`: a default one if there is none yet (or one of another type).
+    pub fn entry<T: Default + Send + 'static>(&mut self, name: &'static str) -> &mut T {
+        let slot = self.0.entry(name).or_insert_with(|| Box::new(T::default()));
+        if !slot.is::<T>() {
+            *slot = Box::new(T::default());
+        }
+        slot.downcast_mut::<T>().unwrap_or_else(|| unreachable!("the slot holds a T"))
     }
 }
 

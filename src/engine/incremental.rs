@@ -29,6 +29,7 @@ pub fn apply(
     changes: &[Change],
     sink: &dyn Sink,
     render_page: RenderPage,
+    kept: &mut crate::feature::Kept,
 ) -> Result<Option<String>, Diagnostics> {
     let mut scope = Vec::new();
     let mut targets: HashSet<usize> = HashSet::new();
@@ -53,9 +54,10 @@ pub fn apply(
     if site_wide {
         // The feed holds the platform list's history, site-data.js the quizzes' facts, …
         diags.extend(crate::emit::generated(site, renderer, sink));
+        *kept = Default::default(); // written whole: what the features kept is stale
     } else if !rels.is_empty() {
-        // The search index holds every page's text.
-        diags.extend(crate::features::write_page_text(site, sink));
+        // The search index holds every page's text: only what the edited pages touch is written anew.
+        diags.extend(crate::features::write_page_text(site, &targets, sink, kept));
     }
     if changes.contains(&Change::Static) {
         diags.extend(crate::emit::copy_static(root, site, sink));

@@ -228,6 +228,9 @@ pub struct Engine {
     today: Date,
     /// The quiz warnings last shown (each is shown once until it changes).
     warned: BTreeSet<String>,
+    /// What the features keep between rebuilds so a page edit costs in proportion to the page
+    /// ([`crate::feature::Kept`]).
+    kept: crate::feature::Kept,
     _lock: OutputLock,
 }
 
@@ -247,6 +250,7 @@ impl Engine {
             last_scope: String::new(),
             today,
             warned: BTreeSet::new(),
+            kept: Default::default(),
             _lock: lock,
         })
     }
@@ -259,6 +263,7 @@ impl Engine {
     pub fn full(&mut self) -> Result<Outcome, Diagnostics> {
         self.site = None;
         self.renderer = None;
+        self.kept = Default::default();
         let site = load_site(&self.root, self.today)?;
         // Warnings (unpublished quiz revisions): each warning once per session until it changes (a rebuild after
         // every save would otherwise repeat it). One that goes away and comes back is shown again.
@@ -282,6 +287,7 @@ impl Engine {
         match result {
             Ok(done) => {
                 self.files = done.files;
+                self.kept = crate::features::keep(&site);
                 self.site = Some(site);
                 self.renderer = Some(renderer);
                 self.last_scope = "everything".into();
@@ -319,7 +325,7 @@ impl Engine {
                 return Err(write_failed(&self.output, e));
             }
         };
-        let step = incremental::apply(&self.root, site, renderer, &changes, &overlay, render_page_to);
+        let step = incremental::apply(&self.root, site, renderer, &changes, &overlay, render_page_to, &mut self.kept);
         let result = match step {
             Ok(Some(scope)) => match overlay.commit(false) {
                 Ok(done) => Ok((scope, done)),

@@ -16,7 +16,7 @@ use std::path::Path;
 
 use crate::date::Date;
 use crate::diag::Diagnostics;
-use crate::feature::{Change, Feature, Reserved, Templates, Vars};
+use crate::feature::{Change, Feature, Kept, Reserved, Templates, Vars};
 use crate::load::content::SourcePage;
 use crate::model::{FeatureData, Page, Site};
 use crate::output::Sink;
@@ -124,11 +124,20 @@ pub(crate) fn write(site: &Site, templates: &dyn Templates, sink: &dyn Sink) -> 
     diags
 }
 
-/// The files made from the pages' text (after only page bodies changed).
-pub(crate) fn write_page_text(site: &Site, sink: &dyn Sink) -> Diagnostics {
+/// What every feature keeps after a full rebuild, for cheap page edits in `serve`.
+pub(crate) fn keep(site: &Site) -> Kept {
+    let mut kept = Kept::default();
+    for f in all() {
+        f.keep(site, &mut kept);
+    }
+    kept
+}
+
+/// The files made from the pages' text (after only the bodies of the pages `changed` changed).
+pub(crate) fn write_page_text(site: &Site, changed: &[usize], sink: &dyn Sink, kept: &mut Kept) -> Diagnostics {
     let mut diags = Diagnostics::default();
     for f in all() {
-        diags.extend(f.write_page_text(site, sink));
+        diags.extend(f.write_page_text(site, changed, sink, kept));
     }
     diags
 }

@@ -2,7 +2,7 @@
 //! page's text ([`crate::search_index`]), written again when only page bodies changed.
 
 use crate::diag::Diagnostics;
-use crate::feature::{Feature, Reserved, Templates, write_error};
+use crate::feature::{Feature, Kept, Reserved, Templates, write_error};
 use crate::model::Site;
 use crate::output::Sink;
 
@@ -29,12 +29,17 @@ impl Feature for Search {
                 Err(d) => diags.push(d),
             }
         }
-        diags.extend(self.write_page_text(site, sink));
+        // The index is written file by file: its section texts are large.
+        diags.extend(crate::search_index::put(site, sink));
         diags
     }
 
-    /// The index is written file by file: its section texts are large.
-    fn write_page_text(&self, site: &Site, sink: &dyn Sink) -> Diagnostics {
-        crate::search_index::put(site, sink)
+    /// The index's postings and block versions, so a page edit rewrites only what that page touches.
+    fn keep(&self, site: &Site, kept: &mut Kept) {
+        *kept.entry(self.name()) = crate::search_index::Kept::of(site);
+    }
+
+    fn write_page_text(&self, site: &Site, changed: &[usize], sink: &dyn Sink, kept: &mut Kept) -> Diagnostics {
+        crate::search_index::put_pages(site, changed, sink, kept.entry(self.name()))
     }
 }

@@ -78,8 +78,13 @@ impl<'a> Overlay<'a> {
             }
             remove_empty_dirs(&self.output);
         }
+        // The manifest lists the output's files: written (and synced) again only when that list
+        // changed, not for a rebuild that rewrote files the output already had (serve's page edit).
+        let listed = !complete && written.keys().all(|k| self.previous.contains_key(k));
         files.extend(written);
-        guard::write_manifest(&self.output, files.keys())?;
+        if !listed {
+            guard::write_manifest(&self.output, files.keys())?;
+        }
         remove_tree(&self.dir)?;
         Ok(Committed { files, changed })
     }

@@ -339,6 +339,49 @@ fn incremental_rebuilds_equal_a_clean_build() {
     }
 }
 
+/// Text edits that keep each page's sections: after the first, serve updates the search index in
+/// place (the edited pages' postings, their block of text chunks, the shards and the entry) instead of
+/// writing it whole. Words come and go, a page's term moves between sections, two pages change at
+/// once; after each, the output is the clean build's, byte for byte.
+#[test]
+fn text_edits_update_the_search_index_as_a_clean_build_writes_it() {
+    let site = TestSite::bundled();
+    let srv = serve(&site);
+    let rx = events(&srv.addr);
+    let records = "content/training/public-records.md";
+    let comments = "content/training/moderating-comments.md";
+    let edits: Vec<(&str, Edit)> = vec![
+        (
+            "a new word",
+            replacing(records, "The District bears the burden", "Quokkas aside, the District bears the burden"),
+        ),
+        ("another new word", replacing(records, "there is no minimum daily amount", "there is no wombat minimum")),
+        ("a word removed", replacing(records, "Quokkas aside, the", "The")),
+        ("a heading word", replacing(records, "period ends {#when", "period ends for quokkas {#when")),
+        (
+            "two pages",
+            Box::new(move |s: &TestSite| {
+                s.write(records, &s.read(records).replace("ends for quokkas {", "ends {"));
+                s.write(
+                    comments,
+                    &s.read(comments).replace("most administrators.", "most administrators and wombats."),
+                );
+            }),
+        ),
+    ];
+    for (what, edit) in edits {
+        edit(&site);
+        let got = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| wait_for(&rx, "reload")));
+        assert!(got.is_ok(), "no reload after {what}");
+        let clean = TestSite::copy_of(site.path());
+        clean.build_ok();
+        assert!(
+            settles_to(&site.out(), &snapshot(&clean.out())),
+            "after {what}, serve's output differs from a clean build"
+        );
+    }
+}
+
 #[test]
 fn ctrl_c_stops_cleanly_and_non_loopback_binding_warns() {
     let site = TestSite::bundled();

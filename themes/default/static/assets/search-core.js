@@ -120,15 +120,19 @@
     });
   }
 
-  /* ---- postings (see src/search/index.rs) ---- */
-  var LAST = '0123456789abcdefghijklmnopqrstuv', MORE = 'wxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_';
+  /* ---- postings (see src/search_index.rs) ---- */
+  /* A number: its last digit in base 64 (LAST), after the rest in base 27 (MORE) when not 0. */
+  var LAST = '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_', MORE = "!#$%&'()*+,./:;=>?@[]^`{|}~";
+  var DIGIT = new Int8Array(128).fill(-1), MORE_DIGIT = new Int8Array(128).fill(-1);
+  for (var k = 0; k < LAST.length; k++) DIGIT[LAST.charCodeAt(k)] = k;
+  for (k = 0; k < MORE.length; k++) MORE_DIGIT[MORE.charCodeAt(k)] = k;
   /* Calls fn(doc, weight) for each posting of an encoded list. */
   function decode(s, fn) {
     var n = 0, doc = -1;
     for (var i = 0; i < s.length; i++) {
-      var c = s[i], d = LAST.indexOf(c);
-      if (d < 0) { n = n * 32 + MORE.indexOf(c); continue; }
-      n = n * 32 + d;
+      var c = s.charCodeAt(i) & 127, d = DIGIT[c];
+      if (d < 0) { n = n * 27 + MORE_DIGIT[c]; continue; }
+      n = n * 64 + d;
       doc += Math.floor(n / 16) + 1;
       fn(doc, n % 16);
       n = 0;

@@ -1,5 +1,6 @@
 /* The search page: loads search/entry.js, then only the index shards the query's terms live in, then
- * the text chunks of the results shown, each as a <script> (fetch is refused on file://). Needs
+ * the text chunks of the results shown, each as a <script> (fetch is refused on file://); a text
+ * chunk is Base64 of deflated JSON, inflated by the browser's DecompressionStream. Needs
  * assets/search-core.js. Hooks: [data-search-page-form], [data-search-page-input], [data-search-status]
  * (a live region), [data-search-results] (each result li[data-search-result]), [data-search-more]. */
 (function () {
@@ -28,7 +29,7 @@
   window.POLICYSITE_SEARCH = {
     entry: function (e) { loaded('entry', e); },
     shard: function (n, v, terms) { loaded('s' + n + '@' + v, terms); },
-    text: function (n, v, rows) { loaded('x' + n + '@' + v, rows); }
+    text: function (n, v, deflated) { loaded('x' + n + '@' + v, deflated); }
   };
   function load(key, path) {
     if (have[key] !== undefined) return Promise.resolve(have[key]);
@@ -62,9 +63,24 @@
     var v = versionOf(kind, n);
     return load(kind + n + '@' + v, kind + '/' + n + '.js?v=' + encodeURIComponent(v) + (bust ? '&' + bust : ''));
   }
+  /* A text chunk's rows ([title, url, heading, anchor, text] each): its Base64 string is raw DEFLATE
+   * of their JSON, inflated once by the browser (no network: works from file:// too). */
+  var rows = {};
+  function inflate(b64) {
+    var bin = atob(b64), bytes = new Uint8Array(bin.length);
+    for (var i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('deflate-raw'));
+    return new Response(stream).text().then(JSON.parse);
+  }
+  function loadText(n) {
+    return loadPart('x', n).then(function (deflated) {
+      var key = n + '@' + versionOf('x', n);
+      return rows[key] || (rows[key] = inflate(deflated));
+    });
+  }
   /* Forget the loaded index: the site was rebuilt while this page was open, or a cache is stale. */
   function reload() {
-    entry = null; have = {}; waiting = {}; pending = {};
+    entry = null; have = {}; waiting = {}; pending = {}; rows = {};
     bust = 'r=' + Date.now();
   }
 
@@ -129,11 +145,13 @@
   function showMore() {
     var c = current, slice = c.hits.slice(c.shown, c.shown + PAGE);
     var chunks = Array.from(new Set(slice.map(function (d) { return Math.floor(d / entry.chunk); })));
-    return Promise.all(chunks.map(function (n) { return loadPart('x', n); })).then(function () {
+    return Promise.all(chunks.map(loadText)).then(function (texts) {
       if (c !== current) return;
+      var byChunk = {};
+      chunks.forEach(function (n, i) { byChunk[n] = texts[i]; });
       var match = matcher(c.terms, c.hits.idf);
       slice.forEach(function (d) {
-        var n = Math.floor(d / entry.chunk), row = have['x' + n + '@' + versionOf('x', n)][d % entry.chunk];
+        var row = byChunk[Math.floor(d / entry.chunk)][d % entry.chunk];
         var title = row[0], url = row[1], heading = row[2], anchor = row[3], text = row[4];
         var li = document.createElement('li');
         li.setAttribute('data-search-result', '');
