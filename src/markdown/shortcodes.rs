@@ -11,7 +11,7 @@ pub(crate) static SHORTCODE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\{\{\s*([A-Za-z0-9_.]+)\s*\}\}").unwrap_or_else(|e| panic!("bad regex: {e}")));
 
 /// One expanded shortcode: its byte range in the expanded text and in the original.
-type Expansion = (std::ops::Range<usize>, std::ops::Range<usize>);
+pub(super) type Expansion = (std::ops::Range<usize>, std::ops::Range<usize>);
 
 /// Map an offset in the expanded text back to the original text.
 pub(super) fn original_offset(expansions: &[Expansion], offset: usize) -> usize {
