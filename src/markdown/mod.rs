@@ -1,6 +1,10 @@
 //! The Markdown layer: every pulldown-cmark option and every transformation of the event stream lives
 //! here, so the rest of the pipeline only sees "Markdown in, HTML + headings + links out".
 //!
+//! Two passes over each page: [`model`] (`model.rs`) for the site model — headings, anchors, links,
+//! search text and every problem, no HTML — and [`html`] (`html.rs`) when the page is rendered. They
+//! share heading ids (`Heading`), footnote numbering (`footnotes.rs`) and link resolution (`links.rs`).
+//!
 //! Transformations:
 //! - headings get stable, de-duplicated ids and an anchor link, and feed the table of contents;
 //! - footnotes are collected and rendered as a numbered list with back-links;
