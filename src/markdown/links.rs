@@ -13,19 +13,24 @@ pub(super) static POLICY_REF: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\b(Policy|Regulation)\s+(\d{4}(?:\.\d+)?R?)\b").unwrap_or_else(|e| panic!("bad regex: {e}"))
 });
 
-pub(super) fn rewrite_link<'a>(
-    src: &Source<'_>,
-    resolver: &dyn Resolver,
-    dest: &CowStr<'a>,
-    (line, column): (usize, usize),
-    out: &mut Rendered,
-) -> CowStr<'a> {
+/// Where a link's destination points, read the same way by both passes.
+pub(super) enum Target<'d> {
+    /// `#anchor`: an anchor of this page.
+    Here(&'d str),
+    /// `@/path.md#anchor` to a page that exists: the relative address it becomes.
+    Page { path: &'d str, anchor: Option<&'d str>, href: String },
+    /// `@/path.md` to no page.
+    Missing,
+    /// Anything else, kept as written.
+    Other,
+}
+
+pub(super) fn target<'d>(src: &Source<'_>, resolver: &dyn Resolver, dest: &'d str) -> Target<'d> {
     if let Some(anchor) = dest.strip_prefix('#') {
-        out.pending.push(PendingAnchor { target: src.rel.to_string(), anchor: anchor.to_string(), line, column });
-        return dest.clone();
+        return Target::Here(anchor);
     }
     let Some(internal) = dest.strip_prefix("@/") else {
-        return dest.clone();
+        return Target::Other;
     };
     let (path, anchor) = match internal.split_once('#') {
         Some((p, a)) => (p, Some(a)),
@@ -33,20 +38,43 @@ pub(super) fn rewrite_link<'a>(
     };
     match resolver.page_url(path) {
         Some(url) => {
-            if let Some(a) = anchor {
-                out.pending.push(PendingAnchor { target: path.to_string(), anchor: a.to_string(), line, column });
-            }
             let frag = anchor.map(|a| format!("#{a}")).unwrap_or_default();
-            format!("{}{}index.html{}", src.root, url, frag).into()
+            Target::Page { path, anchor, href: format!("{}{}index.html{}", src.root, url, frag) }
         }
-        None => {
+        None => Target::Missing,
+    }
+}
+
+/// The model pass: remember the anchor a link needs (checked once every page is read), or say
+/// that its page does not exist.
+pub(super) fn check_link(
+    src: &Source<'_>,
+    resolver: &dyn Resolver,
+    dest: &str,
+    (line, column): (usize, usize),
+    out: &mut Rendered,
+) {
+    let (target, anchor) = match self::target(src, resolver, dest) {
+        Target::Here(anchor) => (src.rel, anchor),
+        Target::Page { path, anchor: Some(anchor), .. } => (path, anchor),
+        Target::Page { anchor: None, .. } | Target::Other => return,
+        Target::Missing => {
             out.diagnostics.push(
                 Diagnostic::new(src.file, format!("link to a page that does not exist: `{dest}`"))
                     .at(line, Some(column))
                     .help("internal links are written `@/` + the path below content/, e.g. `@/regulation/6973-1r.md#authorization`"),
             );
-            dest.clone()
+            return;
         }
+    };
+    out.pending.push(PendingAnchor { target: target.to_string(), anchor: anchor.to_string(), line, column });
+}
+
+/// The render pass: the address a link's destination becomes.
+pub(super) fn rewrite_link<'a>(src: &Source<'_>, resolver: &dyn Resolver, dest: CowStr<'a>) -> CowStr<'a> {
+    match target(src, resolver, &dest) {
+        Target::Page { href, .. } => href.into(),
+        _ => dest,
     }
 }
 

@@ -1,5 +1,6 @@
 //! `{{ name }}` shortcodes: expanded before parsing, with a map back to the original positions.
 
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -11,7 +12,7 @@ pub(crate) static SHORTCODE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\{\{\s*([A-Za-z0-9_.]+)\s*\}\}").unwrap_or_else(|e| panic!("bad regex: {e}")));
 
 /// One expanded shortcode: its byte range in the expanded text and in the original.
-type Expansion = (std::ops::Range<usize>, std::ops::Range<usize>);
+pub(super) type Expansion = (std::ops::Range<usize>, std::ops::Range<usize>);
 
 /// Map an offset in the expanded text back to the original text.
 pub(super) fn original_offset(expansions: &[Expansion], offset: usize) -> usize {
@@ -30,15 +31,15 @@ pub(super) fn original_offset(expansions: &[Expansion], offset: usize) -> usize 
 
 /// Replace `{{ name }}` with the resolver's expansion; unknown names are errors at their position.
 /// Returns the text and where each expansion sits, to map positions back.
-pub(super) fn expand_shortcodes(
-    src: &Source<'_>,
+pub(super) fn expand_shortcodes<'b>(
+    src: &Source<'b>,
     resolver: &dyn Resolver,
     diags: &mut Vec<Diagnostic>,
     used: &mut Vec<String>,
-) -> (String, Vec<Expansion>) {
+) -> (Cow<'b, str>, Vec<Expansion>) {
     let mut expansions = Vec::new();
     if !src.body.contains("{{") {
-        return (src.body.to_string(), expansions);
+        return (Cow::Borrowed(src.body), expansions); // most pages: no copy
     }
     let mut out = String::with_capacity(src.body.len());
     let mut last = 0;
@@ -67,5 +68,5 @@ pub(super) fn expand_shortcodes(
         last = whole.end();
     }
     out.push_str(&src.body[last..]);
-    (out, expansions)
+    (Cow::Owned(out), expansions)
 }

@@ -19,11 +19,22 @@ impl Resolver for R {
     }
 }
 
-fn r(body: &str) -> Rendered {
-    render(
-        &Source { file: Path::new("content/a.md"), rel: "a.md", body, first_line: 5, root: "../", want_html: true },
-        &R,
-    )
+/// Both passes over one page: the model pass's findings, and the render pass's HTML.
+struct Both {
+    model: Rendered,
+    html: String,
+}
+
+impl std::ops::Deref for Both {
+    type Target = Rendered;
+    fn deref(&self) -> &Rendered {
+        &self.model
+    }
+}
+
+fn r(body: &str) -> Both {
+    let src = Source { file: Path::new("content/a.md"), rel: "a.md", body, first_line: 5, root: "../" };
+    Both { model: model(&src, &R), html: html(&src, &R) }
 }
 
 #[test]
@@ -102,14 +113,13 @@ fn multi_line_shortcodes_keep_later_lines_right() {
 /// and not mixed into the section that references it.
 #[test]
 fn footnotes_are_indexed_as_their_own_sections() {
-    let out = render(
+    let out = model(
         &Source {
             file: Path::new("content/a.md"),
             rel: "a.md",
             body: "## Rules\n\nApproved platforms[^p].\n\n[^p]: Facebook and Yik Yak are named here.\n",
             first_line: 1,
             root: "../",
-            want_html: false,
         },
         &R,
     );

@@ -1,13 +1,14 @@
-//! What the Markdown layer's parts share: the dialect ([`options`]), what it needs from the site
-//! ([`Resolver`]), what it reads ([`Source`]) and what it gives back ([`Rendered`]). The parts
-//! (`footnotes`, `links`, `safety`, `shortcodes`) import these from here, not from the parent module,
-//! which only re-exports them.
+//! The Markdown layer's types, shared by its two passes ([`super::model`], [`super::html`]) and its
+//! helpers: they live here rather than in `mod.rs`, so the children import a sibling and never
+//! their parent (no import circle).
 
+use std::collections::HashMap;
 use std::path::Path;
 
-use pulldown_cmark::Options;
+use pulldown_cmark::{CowStr, HeadingLevel, Options};
 use serde::Serialize;
 
+use super::text::{escape_attr, slug, unique_id, valid_id};
 use crate::diag::Diagnostic;
 
 /// The Markdown dialect: GitHub-style tables and footnotes, smart punctuation, `{#id}` on headings.
@@ -50,9 +51,9 @@ pub struct PendingAnchor {
 /// What the search index keeps of the text under one heading (see [`crate::search`]).
 pub use crate::search::TextSection;
 
+/// What the model pass ([`model`]) reads from a page's Markdown.
 #[derive(Debug, Default)]
 pub struct Rendered {
-    pub html: String,
     pub toc: Vec<TocEntry>,
     /// Every id a link may point at: headings and footnotes.
     pub anchors: Vec<String>,
@@ -73,7 +74,41 @@ pub struct Source<'a> {
     pub first_line: usize,
     /// `../` repeated once per directory level of the page's URL.
     pub root: &'a str,
-    /// False to collect headings, links and text only: the model's first pass over every page, which
-    /// must not hold every page's HTML at once.
-    pub want_html: bool,
+}
+
+/// A heading being read. Its id comes from its text, which is only known at its end; both passes
+/// give it the same way ([`Heading::id`]). `inner` is what the pass keeps of its content.
+pub(super) struct Heading<'a, I> {
+    pub(super) level: HeadingLevel,
+    pub(super) explicit_id: Option<CowStr<'a>>,
+    pub(super) classes: Vec<CowStr<'a>>,
+    /// Whether it has `key=value` attributes (refused).
+    pub(super) attrs: bool,
+    pub(super) text: String,
+    /// Offset of the heading in the expanded body, for error positions.
+    pub(super) start: usize,
+    pub(super) inner: I,
+}
+
+impl<'a, I: Default> Heading<'a, I> {
+    pub(super) fn new(
+        level: HeadingLevel,
+        id: Option<CowStr<'a>>,
+        classes: Vec<CowStr<'a>>,
+        attrs: bool,
+        start: usize,
+    ) -> Self {
+        Heading { level, explicit_id: id, classes, attrs, text: String::new(), start, inner: I::default() }
+    }
+
+    /// Its id, unique on the page and escaped for an attribute: the valid `{#id}`, else the slug of
+    /// its text.
+    pub(super) fn id(&self, ids: &mut HashMap<String, usize>) -> String {
+        let explicit = self.explicit_id.as_deref().filter(|i| valid_id(i)).map(str::to_string);
+        escape_attr(&unique_id(ids, explicit.unwrap_or_else(|| slug(&self.text))))
+    }
+
+    pub(super) fn title(&self) -> String {
+        self.text.trim().to_string()
+    }
 }

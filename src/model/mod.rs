@@ -160,14 +160,13 @@ fn first_pass(
         .map(|mut src| {
             let url = urls[&src.rel].clone();
             let root = root_for(&url);
-            let r = markdown::render(
+            let r = markdown::model(
                 &markdown::Source {
                     file: &src.file,
                     rel: &src.rel,
                     body: &src.body,
                     first_line: src.body_line,
                     root: &root,
-                    want_html: false,
                 },
                 resolver,
             );
@@ -270,7 +269,7 @@ impl Site {
     /// is left as it was. Used by `serve` for fast rebuilds.
     pub fn replace_body(&mut self, idx: usize, src: SourcePage) -> Result<(), Diagnostics> {
         let page = &self.pages[idx];
-        let r = self.render_markdown(&src, &src.body, &page.root, false);
+        let r = self.markdown_model(&src, &src.body, &page.root);
         let mut diags = Diagnostics::default();
         r.diagnostics.into_iter().for_each(|d| diags.push(d));
         // Check against the page with its new anchors.
@@ -303,11 +302,11 @@ impl Site {
         Ok(())
     }
 
-    fn render_markdown(&self, src: &SourcePage, body: &str, root: &str, want_html: bool) -> Rendered {
+    fn markdown_model(&self, src: &SourcePage, body: &str, root: &str) -> Rendered {
         let resolver =
             SiteResolver { urls: &self.link_targets, numbers: &self.numbers, config: &self.config, data: &self.data };
-        markdown::render(
-            &markdown::Source { file: &src.file, rel: &src.rel, body, first_line: src.body_line, root, want_html },
+        markdown::model(
+            &markdown::Source { file: &src.file, rel: &src.rel, body, first_line: src.body_line, root },
             &resolver,
         )
     }
@@ -315,7 +314,17 @@ impl Site {
     /// The page's Markdown as HTML, for its template (the second pass). `root` is the site folder.
     pub fn markdown_html(&self, root: &std::path::Path, page: &Page) -> Result<String, Diagnostic> {
         let body = page.source.reload_body(root)?;
-        Ok(self.render_markdown(&page.source, &body, &page.root, true).html)
+        let resolver =
+            SiteResolver { urls: &self.link_targets, numbers: &self.numbers, config: &self.config, data: &self.data };
+        let src = &page.source;
+        let md = markdown::Source {
+            file: &src.file,
+            rel: &src.rel,
+            body: &body,
+            first_line: src.body_line,
+            root: &page.root,
+        };
+        Ok(markdown::html(&md, &resolver))
     }
 
     pub fn page(&self, rel: &str) -> Option<&Page> {
