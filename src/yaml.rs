@@ -48,61 +48,98 @@ fn parse_within<T: DeserializeOwned>(
 }
 
 /// Parse a whole file like [`parse`], but report every unknown key, not only the first, each with
-/// the nearest known key ("did you mean `district`?"): after an unknown key the parse goes on
-/// without it (its line and the block below it are blanked, so line numbers stay). The first
-/// problem of another kind ends the search.
+/// the nearest known key ("did you mean `district`?"). See [`parse_fixing_keys`].
 pub fn parse_all<T: DeserializeOwned>(text: &str, file: &Path) -> Result<T, Diagnostics> {
+    let fixed = parse_fixing_keys::<T>(text, file);
+    match fixed.value {
+        Some(v) if fixed.diags.is_empty() => Ok(v),
+        _ => Err(fixed.diags),
+    }
+}
+
+/// What [`parse_fixing_keys`] read.
+pub struct Fixed<T> {
+    /// The value, when the file parses once its unknown keys are fixed: the checks that follow the
+    /// parse can run on it, so one run reports their problems too.
+    pub value: Option<T>,
+    /// The text that gave `value`: each unknown key renamed to its nearest known key, or blanked.
+    /// Its lines are the file's lines.
+    pub text: String,
+    /// One error for each unknown key (or the one problem of another kind that ended the search).
+    pub diags: Diagnostics,
+}
+
+/// Parse a whole file, reporting every unknown key with the nearest known key ("did you mean
+/// `district`?"). After an unknown key the parse goes on: a key near a known one is read as that
+/// key (so a misspelt required key does not hide the rest of the file), any other is left out with
+/// the more indented block under it (blanked, so line numbers stay). The first problem of another
+/// kind ends the search.
+pub fn parse_fixing_keys<T: DeserializeOwned>(text: &str, file: &Path) -> Fixed<T> {
     let mut diags = Diagnostics::default();
     let mut lines: Vec<String> = text.split('\n').map(String::from).collect();
-    // Each round removes one key; a file has only so many lines.
+    // Each round fixes one key; a file has only so many lines.
     for _ in 0..=lines.len() {
         let current = lines.join("\n");
         let e = match serde_saphyr::from_str_with_options::<T>(&current, options(MAX_NODES, MAX_EVENTS)) {
-            Ok(v) if diags.is_empty() => return Ok(v),
-            Ok(_) => return Err(diags),
+            Ok(v) => return Fixed { value: Some(v), text: current, diags },
             Err(e) => e,
         };
         let d = diagnostic_within(&e, file, 1, MAX_NODES, MAX_EVENTS);
-        // "unknown field `distrct`, expected one of title, district, …"
-        let unknown = d.message.strip_prefix("unknown field `").and_then(|r| r.split_once('`')).map(|(k, rest)| {
-            let expected: Vec<&str> = rest
-                .split_once("expected ")
-                .map(|(_, list)| list.trim_start_matches("one of ").split(", ").map(|k| k.trim_matches('`')).collect())
-                .unwrap_or_default();
-            (k.to_string(), nearest(k, &expected).map(str::to_string))
-        });
-        let (Some((key, near)), Some(loc)) = (unknown, e.location()) else {
+        let (Some((key, near)), Some(loc)) = (unknown_key(&d.message), e.location()) else {
             // After a key was taken out, another problem may be its consequence (a required key
             // misspelt is now missing, a block emptied): the next run, with the keys fixed, says.
             if diags.is_empty() {
                 diags.push(d);
             }
-            return Err(diags);
+            return Fixed { value: None, text: current, diags };
         };
-        let d = match near {
+        diags.push(match &near {
             Some(n) => d.help(format!("did you mean `{n}`? (keys are listed in the README's authoring guide)")),
             None => d,
-        };
-        diags.push(d);
-        // Blank the key's line and the more indented block under it, then parse again.
+        });
         let row = (loc.line() as usize).saturating_sub(1);
-        let Some(line) = lines.get(row) else { return Err(diags) };
-        let indent = line.len() - line.trim_start().len();
-        if !line.trim_start().starts_with(key.as_str()) {
-            // A key after `- ` or in a flow mapping: removing it would change the structure.
-            return Err(diags);
-        }
-        lines[row].clear();
-        for l in lines.iter_mut().skip(row + 1) {
-            let t = l.trim_start();
-            if t.is_empty() || t.starts_with('#') || l.len() - t.len() > indent {
-                l.clear();
-            } else {
-                break;
-            }
+        if !fix_key(&mut lines, row, &key, near.as_deref()) {
+            break;
         }
     }
-    Err(diags)
+    Fixed { value: None, text: lines.join("\n"), diags }
+}
+
+/// The unknown key of serde's "unknown field `distrct`, expected one of title, district, …", and the
+/// known key nearest to it.
+fn unknown_key(message: &str) -> Option<(String, Option<String>)> {
+    let (k, rest) = message.strip_prefix("unknown field `").and_then(|r| r.split_once('`'))?;
+    let expected: Vec<&str> = rest
+        .split_once("expected ")
+        .map(|(_, list)| list.trim_start_matches("one of ").split(", ").map(|k| k.trim_matches('`')).collect())
+        .unwrap_or_default();
+    Some((k.to_string(), nearest(k, &expected).map(str::to_string)))
+}
+
+/// Rename the unknown `key` on line `row` to `near`, or blank its line and the more indented block
+/// under it. False when the key is after `- ` or in a flow mapping: changing it there could change
+/// the structure, so the search stops.
+fn fix_key(lines: &mut [String], row: usize, key: &str, near: Option<&str>) -> bool {
+    let Some(line) = lines.get_mut(row) else { return false };
+    let indent = line.len() - line.trim_start().len();
+    let rest = &line[indent..];
+    if !rest.strip_prefix(key).is_some_and(|r| r.trim_start().starts_with(':')) {
+        return false;
+    }
+    if let Some(near) = near {
+        line.replace_range(indent..indent + key.len(), near);
+        return true;
+    }
+    line.clear();
+    for l in lines.iter_mut().skip(row + 1) {
+        let t = l.trim_start();
+        if t.is_empty() || t.starts_with('#') || l.len() - t.len() > indent {
+            l.clear();
+        } else {
+            break;
+        }
+    }
+    true
 }
 
 /// The known key nearest to a mistyped one, when it is near enough to be a typo.
