@@ -35,7 +35,10 @@ pub fn run(root: &Path, external: &Args) -> i32 {
         }
     };
     let (pages, index) = match build::check(root, today) {
-        Ok(r) => r,
+        Ok((pages, index, warnings)) => {
+            super::show(&warnings);
+            (pages, index)
+        }
         Err(d) => {
             super::report(&d);
             return 1;

@@ -47,7 +47,8 @@ fn parse_version(s: &str) -> Result<ScormVersion, String> {
 pub fn run(root: &Path, args: &Args) -> i32 {
     let What::Scorm(a) = &args.what;
     match export::export_scorm(root, a.version, &a.output, a.module.as_deref(), a.today) {
-        Ok(written) => {
+        Ok((written, warnings)) => {
+            super::show(&warnings);
             for w in &written {
                 println!(
                     "{}: {} (revision {}, launch {}, {} files, {} KiB)",

@@ -23,3 +23,10 @@ pub fn parse_date(s: &str) -> Result<Date, String> {
 pub fn report(diags: &Diagnostics) {
     eprintln!("{diags}");
 }
+
+/// Print warnings and notes to stderr, one after the other (the command goes on).
+pub fn show(diags: &[crate::diag::Diagnostic]) {
+    for d in diags {
+        eprintln!("{d}");
+    }
+}

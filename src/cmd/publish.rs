@@ -55,7 +55,10 @@ pub fn run(root: &Path, args: &Args) -> i32 {
     };
     // The whole site must load: a revision is published with the site it belongs to.
     let site = match crate::engine::load_site(root, today) {
-        Ok(s) => s,
+        Ok(s) => {
+            super::show(&s.policy.warnings);
+            s
+        }
         Err(d) => {
             super::report(&d);
             eprintln!("nothing was published: fix the errors above first");

@@ -39,7 +39,10 @@ pub fn run(root: &std::path::Path, args: &Args) -> i32 {
         today,
     };
     let s = match crate::policy::revise::start(root, &req) {
-        Ok(s) => s,
+        Ok(s) => {
+            super::show(&s.warnings);
+            s
+        }
         Err(d) => {
             super::report(&d);
             eprintln!("nothing was changed");

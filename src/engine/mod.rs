@@ -62,7 +62,17 @@ pub fn load_site(root: &Path, today: Date) -> Result<Site, Diagnostics> {
     diags.extend(crate::policy::attach(root, &mut site, policy));
     // Text that reaches feed.xml, the sitemap or a SCORM manifest: only characters XML can carry.
     diags.extend(crate::xml::check_site(root, &site));
-    diags.into_result(site)
+    if !diags.is_empty() {
+        return Err(diags.after_warnings(&site.policy.warnings));
+    }
+    Ok(site)
+}
+
+/// The warnings of a loaded site, for the command to show: modules to review after a policy revision,
+/// then unpublished quiz revisions.
+pub fn warnings(site: &Site) -> Vec<Diagnostic> {
+    let quiz = site.quizzes.warnings.iter().map(|w| w.clone().warning());
+    site.policy.warnings.iter().cloned().chain(quiz).collect()
 }
 
 /// Render every page and site-wide file of `site` into `sink`.
@@ -140,6 +150,8 @@ pub struct Report {
     pub files: usize,
     pub bytes: u64,
     pub timings: Timings,
+    /// For the command to show ([`warnings`]).
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// What a `serve` rebuild changed, so the browser can do the least disruptive thing.
@@ -172,42 +184,46 @@ pub fn build(root: &Path, output: &Path, today: Date) -> Result<Report, Diagnost
     let mut timings = Timings::default();
     let mut t = Instant::now();
     let site = load_site(root, today)?;
-    site.quizzes.report_warnings(); // quiz helper: unpublished revisions
+    let warnings = warnings(&site); // quiz helper: unpublished revisions
+    let warned = |d: Diagnostics| d.after_warnings(&warnings);
     timings.lap("load+model", &mut t);
-    let renderer = Renderer::new(root, &site)?;
+    let renderer = Renderer::new(root, &site).map_err(warned)?;
     let staging = Staging::begin(output).map_err(|e| {
-        Diagnostics::from(
+        warned(Diagnostics::from(
             Diagnostic::new(output, format!("cannot create the staging folder: {e}"))
                 .help("check permissions on the output's parent folder"),
-        )
+        ))
     })?;
     let pages = match render_site(root, &site, &renderer, &staging) {
         Ok(n) => n,
         Err(d) => {
             staging.abort();
-            return Err(d);
+            return Err(warned(d));
         }
     };
     timings.lap("render+write", &mut t);
     let files = staging.files.load(std::sync::atomic::Ordering::Relaxed);
     let bytes = staging.bytes.load(std::sync::atomic::Ordering::Relaxed);
-    staging
-        .commit()
-        .map_err(|e| Diagnostics::from(Diagnostic::new(output, format!("cannot replace the output folder: {e}"))))?;
+    staging.commit().map_err(|e| {
+        warned(Diagnostics::from(Diagnostic::new(output, format!("cannot replace the output folder: {e}"))))
+    })?;
     timings.lap("swap", &mut t);
-    Ok(Report { pages, files, bytes, timings })
+    Ok(Report { pages, files, bytes, timings, warnings })
 }
 
 /// `policysite check`: everything `build` does, nothing written, and then every internal link and
-/// anchor of the rendered pages (templates included). Returns the page count and the links found.
-pub fn check(root: &Path, today: Date) -> Result<(usize, crate::links::LinkIndex), Diagnostics> {
+/// anchor of the rendered pages (templates included). Returns the page count, the links found and
+/// the warnings for the command to show ([`warnings`]).
+pub fn check(root: &Path, today: Date) -> Result<(usize, crate::links::LinkIndex, Vec<Diagnostic>), Diagnostics> {
     let site = load_site(root, today)?;
-    site.quizzes.report_warnings(); // quiz helper: unpublished revisions
-    let renderer = Renderer::new(root, &site)?;
+    let warnings = warnings(&site); // quiz helper: unpublished revisions
+    let warned = |d: Diagnostics| d.after_warnings(&warnings);
+    let renderer = Renderer::new(root, &site).map_err(warned)?;
     let index = crate::links::LinkIndex::default();
-    let pages = render_site(root, &site, &renderer, &index)?;
-    index.check_internal(&site.config.base_path, &crate::links::sources_by_output(&site)).into_result(())?;
-    Ok((pages, index))
+    let pages = render_site(root, &site, &renderer, &index).map_err(warned)?;
+    let links = index.check_internal(&site.config.base_path, &crate::links::sources_by_output(&site));
+    links.into_result(()).map_err(warned)?;
+    Ok((pages, index, warnings))
 }
 
 pub fn default_output(root: &Path) -> PathBuf {
@@ -228,6 +244,8 @@ pub struct Engine {
     today: Date,
     /// The quiz warnings last shown (each is shown once until it changes).
     warned: BTreeSet<String>,
+    /// Warnings of the last rebuilds not yet taken by the session loop ([`Engine::take_warnings`]).
+    unshown: Vec<Diagnostic>,
     _lock: OutputLock,
 }
 
@@ -247,6 +265,7 @@ impl Engine {
             last_scope: String::new(),
             today,
             warned: BTreeSet::new(),
+            unshown: Vec::new(),
             _lock: lock,
         })
     }
@@ -260,13 +279,14 @@ impl Engine {
         self.site = None;
         self.renderer = None;
         let site = load_site(&self.root, self.today)?;
-        // Unpublished quiz revisions: each warning once per session until it changes (a rebuild after
-        // every save would otherwise repeat it). One that goes away and comes back is shown again.
-        let warnings: BTreeSet<String> = site.quizzes.warnings.iter().map(crate::quiz::warning_text).collect();
-        for w in warnings.difference(&self.warned) {
-            eprintln!("{w}");
-        }
-        self.warned = warnings;
+        // Modules to review: after every full rebuild. Unpublished quiz revisions: each warning once
+        // per session until it changes (a rebuild after every save would otherwise repeat it). One that
+        // goes away and comes back is shown again.
+        self.unshown.extend(site.policy.warnings.iter().cloned());
+        let quiz: std::collections::BTreeMap<String, Diagnostic> =
+            site.quizzes.warnings.iter().map(|w| (w.clone().warning().to_string(), w.clone().warning())).collect();
+        self.unshown.extend(quiz.iter().filter(|(text, _)| !self.warned.contains(*text)).map(|(_, w)| w.clone()));
+        self.warned = quiz.into_keys().collect();
         let renderer = Renderer::new(&self.root, &site)?;
         let previous = std::mem::take(&mut self.files);
         let result = match Overlay::begin(&self.output, &previous) {
@@ -353,6 +373,11 @@ impl Engine {
 }
 
 impl Engine {
+    /// The warnings of the rebuilds since the last call, for the session loop to show.
+    pub fn take_warnings(&mut self) -> Vec<Diagnostic> {
+        std::mem::take(&mut self.unshown)
+    }
+
     /// Whether a static file was added or removed: that changes which files the output holds (and a
     /// new one may collide with a page, which only a full build checks), so it is not a copy.
     fn static_set_changed(&self, paths: &[PathBuf], theme: &str) -> bool {

@@ -131,22 +131,24 @@ fn select(site: &Site, wanted: Option<&str>) -> Result<Vec<Module>, Diagnostic> 
 }
 
 /// Build the site in memory and write one package per selected module into `output`: all of them or
-/// none (nothing unless the whole site builds and every package can be written).
+/// none (nothing unless the whole site builds and every package can be written). With the packages
+/// written, the warnings for the command to show ([`crate::engine::warnings`]).
 pub fn export_scorm(
     root: &Path,
     version: ScormVersion,
     output: &Path,
     module: Option<&str>,
     today: Option<crate::date::Date>,
-) -> Result<Vec<Written>, Diagnostics> {
+) -> Result<(Vec<Written>, Vec<Diagnostic>), Diagnostics> {
     crate::output::check_output_location(root, output).map_err(|m| Diagnostics::from(Diagnostic::new(output, m)))?;
     let site = crate::engine::load_site(root, crate::policy::build_date(root, today)?)?;
     // As build says: a package of a quiz revision not yet published carries codes no lock can verify later.
-    site.quizzes.report_warnings();
-    let selected = select(&site, module).map_err(Diagnostics::from)?;
-    let renderer = crate::render::Renderer::new(root, &site)?;
+    let warnings = crate::engine::warnings(&site);
+    let warned = |d: Diagnostics| d.after_warnings(&warnings);
+    let selected = select(&site, module).map_err(|d| warned(d.into()))?;
+    let renderer = crate::render::Renderer::new(root, &site).map_err(warned)?;
     let sink = MemorySink::default();
-    crate::engine::render_site(root, &site, &renderer, &sink)?;
+    crate::engine::render_site(root, &site, &renderer, &sink).map_err(warned)?;
     let mut files = sink.0.into_inner().unwrap_or_else(|e| e.into_inner());
     // Only for a site on a web server: a 404 page with absolute links and a sitemap mean nothing in a
     // package.
@@ -185,8 +187,8 @@ pub fn export_scorm(
         staged.push((path, bytes));
     }
     if !diags.is_empty() {
-        return Err(diags);
+        return Err(warned(diags));
     }
-    write::all_or_none(output, &staged).map_err(Diagnostics::from)?;
-    Ok(written)
+    write::all_or_none(output, &staged).map_err(|d| warned(d.into()))?;
+    Ok((written, warnings))
 }

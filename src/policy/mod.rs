@@ -47,8 +47,3 @@ pub fn attach(root: &std::path::Path, site: &mut crate::model::Site, policies: P
     diags.extend(review::check(site));
     diags
 }
-
-/// Print a warning (not an error: the build goes on) in the same `file:line` form as errors.
-pub fn warn(d: &crate::diag::Diagnostic) {
-    eprintln!("{}", d.clone().warning());
-}

@@ -46,6 +46,8 @@ pub struct Started {
     pub compare_url: String,
     /// URL directory of the page.
     pub page_url: String,
+    /// The warnings of the site before and after, for the command to show.
+    pub warnings: Vec<Diagnostic>,
 }
 
 fn refuse(file: impl AsRef<Path>, message: impl Into<String>, help: impl Into<String>) -> Diagnostics {
@@ -189,6 +191,7 @@ pub fn start(root: &Path, req: &Request) -> Result<Started, Diagnostics> {
         ));
     }
     let site = crate::engine::load_site(root, req.today)?;
+    let mut warnings = site.policy.warnings.clone();
     let Some(page) = site.page(&rel) else {
         return Err(refuse(
             &shown,
@@ -287,8 +290,9 @@ pub fn start(root: &Path, req: &Request) -> Result<Started, Diagnostics> {
     // The site must still load with the new files; otherwise put everything back.
     let after = match crate::engine::load_site(root, req.today) {
         Ok(s) => s,
-        Err(mut d) => {
+        Err(d) => {
             undo();
+            let mut d = d.after_warnings(&warnings);
             d.push(
                 Diagnostic::new(&new_shown, "the site does not load with the new revision, so nothing was changed")
                     .help("fix the errors above, then run revise again"),
@@ -296,6 +300,7 @@ pub fn start(root: &Path, req: &Request) -> Result<Started, Diagnostics> {
             return Err(d);
         }
     };
+    warnings.extend(after.policy.warnings.iter().cloned());
     let p = after
         .policy
         .by_rel(&rel)
@@ -310,6 +315,7 @@ pub fn start(root: &Path, req: &Request) -> Result<Started, Diagnostics> {
         archive_url: p.revisions[i].url.clone(),
         compare_url: super::pages::compare_dir(p, j.min(i), j.max(i)),
         page_url: p.url.clone(),
+        warnings,
     })
 }
 

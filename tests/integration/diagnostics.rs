@@ -67,3 +67,49 @@ fn an_unknown_key_near_nothing_is_reported_without_a_guess() {
     assert!(!err.contains("did you mean"), "{err}");
     assert!(err.contains("`base_path: //evil.example/` has an empty segment"), "{err}");
 }
+
+fn run(site: &TestSite, args: &[&str]) -> (bool, String) {
+    let o = site.run(args);
+    (o.status.success(), String::from_utf8_lossy(&o.stderr).into_owned())
+}
+
+fn count(text: &str, needle: &str) -> usize {
+    text.lines().filter(|l| l.contains(needle)).count()
+}
+
+/// The library carries warnings and the command prints them: `build` and `check` show a module to
+/// review after a policy revision, and an unpublished quiz revision, exactly once each.
+#[test]
+fn build_and_check_show_each_warning_once() {
+    use crate::quiz_support::{QUIZ, next, set_revision};
+    let site = TestSite::revised_example();
+    let unpublished = format!("revision {} of quiz `public-records` is not published yet", next());
+    site.write(QUIZ, &set_revision(&site.read(QUIZ), &next()));
+    let out = site.out();
+    let build = ["build", "--output", out.to_str().expect("utf8"), "--today", "2026-11-28"];
+    for args in [&build[..], &["check", "--today", "2026-11-28"][..]] {
+        let (ok, err) = run(&site, args);
+        assert!(ok, "{args:?}:\n{err}");
+        assert_eq!(count(&err, "warning: content/training/public-records.md:9: 2026-11-17 revision"), 1, "{err}");
+        assert_eq!(count(&err, &format!("warning: {QUIZ}:")), 1, "{err}");
+        assert_eq!(count(&err, &unpublished), 1, "{err}");
+    }
+}
+
+/// A build that fails after the site loaded still shows its warnings, before the errors, and counts
+/// only the errors.
+#[test]
+fn a_failed_build_shows_its_warnings_first_and_counts_only_errors() {
+    let site = TestSite::revised_example();
+    let page = "content/platforms.md";
+    let text = site.read(page);
+    let title = text.lines().find(|l| l.starts_with("title:")).expect("a title").to_string();
+    site.write(page, &text.replacen(&title, &format!("{title} \u{8}"), 1));
+    let out = site.out();
+    let (ok, err) = run(&site, &["build", "--output", out.to_str().expect("utf8"), "--today", "2026-11-28"]);
+    assert!(!ok, "{err}");
+    let warning = err.find("warning: content/training/public-records.md:9:").unwrap_or_else(|| panic!("{err}"));
+    let error = err.find("error: content/platforms.md").unwrap_or_else(|| panic!("{err}"));
+    assert!(warning < error, "{err}");
+    assert!(err.contains("\n1 error found\n"), "{err}");
+}
