@@ -68,6 +68,11 @@ pub struct SiteConfig {
     /// `policysite request check --lms-report FILE`. Flags override single columns.
     #[serde(default)]
     pub lms_report: LmsReportColumns,
+    /// The line of each top-level key, from the parser, for problems found after loading (not in
+    /// the file).
+    #[serde(skip)]
+    #[schemars(skip)]
+    key_lines: std::collections::BTreeMap<String, usize>,
 }
 
 /// (req) Which columns of an LMS completion export hold what; Canvas, Moodle and the others name
@@ -213,7 +218,15 @@ impl SiteConfig {
         let Some(mut cfg) = fixed.value else { return Err(diags.sorted()) };
         cfg.normalise();
         diags.extend(cfg.validate(&fixed.text));
+        if let Some(keys) = crate::yaml::KeyPositions::read(&fixed.text) {
+            cfg.key_lines = keys.top_level().map(|(k, (line, _))| (k.to_string(), line)).collect();
+        }
         diags.into_result(cfg)
+    }
+
+    /// The line of a top-level key of `site.yaml` (1 when it is not there), from the parser.
+    pub fn key_line(&self, key: &str) -> usize {
+        self.key_lines.get(key).copied().unwrap_or(1)
     }
 
     fn normalise(&mut self) {

@@ -243,11 +243,199 @@ fn hint_for(message: &str) -> Option<String> {
     })
 }
 
-/// The 1-based line of `key:` at the top level of a YAML block, for errors found after parsing.
+/// The 1-based line of `key:` at the top level of a YAML block (which starts at line `first_line` of
+/// its file), for errors found after parsing. The line is the parser's (see [`KeyPositions`]), so a
+/// key written in flow style (`{title: A, quiz: q}`) or quoted (`"quiz": q`) is found too.
+///
+/// A text the parser refuses is searched line by line instead: its errors are reported by the parse,
+/// and the checks that ask for a key's line after it rarely run on such a text.
 pub fn key_line(text: &str, key: &str, first_line: usize) -> Option<usize> {
-    text.lines()
-        .position(|l| l.strip_prefix(key).is_some_and(|rest| rest.trim_start().starts_with(':')))
-        .map(|i| i + first_line)
+    match KeyPositions::read(text) {
+        Some(keys) => keys.top(key).map(|(line, _)| line + first_line - 1),
+        None => text
+            .lines()
+            .position(|l| l.strip_prefix(key).is_some_and(|rest| rest.trim_start().starts_with(':')))
+            .map(|i| i + first_line),
+    }
+}
+
+/// Where each key of a YAML text is, as the parser read it: every mapping, with its keys' (line,
+/// column), 1-based.
+#[derive(Debug, Default)]
+pub struct KeyPositions {
+    /// Mappings in the order they start; the first is the document's top level when it is one.
+    maps: Vec<Vec<(String, (usize, usize))>>,
+    /// For each mapping, the mapping and key it is the value of (none for one in a list).
+    parents: Vec<Option<(usize, usize)>>,
+    /// Whether the document itself is a mapping.
+    top_is_map: bool,
+}
+
+impl KeyPositions {
+    /// The keys of `text`, or `None` when it does not parse as YAML.
+    pub fn read(text: &str) -> Option<KeyPositions> {
+        let node = serde_saphyr::from_str_with_options::<Node>(text, options(MAX_NODES, MAX_EVENTS)).ok()?;
+        let mut keys = KeyPositions { top_is_map: matches!(node, Node::Map(_)), ..Default::default() };
+        keys.add(node, None);
+        Some(keys)
+    }
+
+    fn add(&mut self, node: Node, parent: Option<(usize, usize)>) {
+        match node {
+            Node::Map(entries) => {
+                let i = self.maps.len();
+                self.maps.push(Vec::new());
+                self.parents.push(parent);
+                for (k, (key, value)) in entries.into_iter().enumerate() {
+                    let at = (key.referenced.line() as usize, key.referenced.column() as usize);
+                    self.maps[i].push((key.value.0, at));
+                    self.add(value, Some((i, k)));
+                }
+            }
+            Node::Seq(items) => items.into_iter().for_each(|n| self.add(n, None)),
+            Node::Other => {}
+        }
+    }
+
+    /// Position of the key at the end of `path`, each key in the mapping that is the value of the
+    /// one before (`["policies", "6973.1R"]`).
+    pub fn at_path(&self, path: &[&str]) -> Option<(usize, usize)> {
+        let (last, parents) = path.split_last()?;
+        let mut map = 0;
+        if !self.top_is_map {
+            return None;
+        }
+        for key in parents {
+            let k = self.maps[map].iter().position(|(name, _)| name == key)?;
+            map = self.parents.iter().position(|p| *p == Some((map, k)))?;
+        }
+        self.maps[map].iter().find(|(name, _)| name == last).map(|(_, at)| *at)
+    }
+
+    /// Position of a key of the top-level mapping.
+    pub fn top(&self, key: &str) -> Option<(usize, usize)> {
+        self.top_level().find(|(k, _)| *k == key).map(|(_, at)| at)
+    }
+
+    /// The keys of the top-level mapping, with their positions.
+    pub fn top_level(&self) -> impl Iterator<Item = (&str, (usize, usize))> {
+        self.maps.first().filter(|_| self.top_is_map).into_iter().flatten().map(|(k, at)| (k.as_str(), *at))
+    }
+
+    /// Position of `key` in the mapping whose first key is on `line` (a list item such as a quiz
+    /// question, whose line the parser gave).
+    pub fn in_map_at(&self, line: usize, key: &str) -> Option<(usize, usize)> {
+        let map = self.maps.iter().find(|m| m.first().is_some_and(|(_, (l, _))| *l == line))?;
+        map.iter().find(|(k, _)| k == key).map(|(_, at)| *at)
+    }
+}
+
+/// A YAML value, reduced to what [`KeyPositions`] needs: mappings with their keys' places.
+enum Node {
+    Map(Vec<(serde_saphyr::Spanned<KeyText>, Node)>),
+    Seq(Vec<Node>),
+    Other,
+}
+
+/// A mapping key as text (`1`, `true` and `name` alike).
+struct KeyText(String);
+
+impl<'de> serde::Deserialize<'de> for KeyText {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = KeyText;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a key")
+            }
+            fn visit_str<E>(self, v: &str) -> Result<KeyText, E> {
+                Ok(KeyText(v.to_string()))
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<KeyText, E> {
+                Ok(KeyText(v.to_string()))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<KeyText, E> {
+                Ok(KeyText(v.to_string()))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<KeyText, E> {
+                Ok(KeyText(v.to_string()))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<KeyText, E> {
+                Ok(KeyText(v.to_string()))
+            }
+            fn visit_unit<E>(self) -> Result<KeyText, E> {
+                Ok(KeyText(String::new()))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Node {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::{IgnoredAny, MapAccess, SeqAccess, Visitor};
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Node;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("any YAML value")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Node, A::Error> {
+                let mut entries = Vec::new();
+                while let Some(key) = map.next_key()? {
+                    entries.push((key, map.next_value()?));
+                }
+                Ok(Node::Map(entries))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Node, A::Error> {
+                let mut items = Vec::new();
+                while let Some(n) = seq.next_element()? {
+                    items.push(n);
+                }
+                Ok(Node::Seq(items))
+            }
+            fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Node, D::Error> {
+                <Node as serde::Deserialize>::deserialize(d)
+            }
+            fn visit_none<E>(self) -> Result<Node, E> {
+                Ok(Node::Other)
+            }
+            fn visit_unit<E>(self) -> Result<Node, E> {
+                Ok(Node::Other)
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Node, E> {
+                Ok(Node::Other)
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<Node, E> {
+                Ok(Node::Other)
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<Node, E> {
+                Ok(Node::Other)
+            }
+            fn visit_i128<E>(self, _: i128) -> Result<Node, E> {
+                Ok(Node::Other)
+            }
+            fn visit_u128<E>(self, _: u128) -> Result<Node, E> {
+                Ok(Node::Other)
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<Node, E> {
+                Ok(Node::Other)
+            }
+            fn visit_str<E>(self, _: &str) -> Result<Node, E> {
+                Ok(Node::Other)
+            }
+            fn visit_bytes<E>(self, _: &[u8]) -> Result<Node, E> {
+                Ok(Node::Other)
+            }
+            fn visit_enum<A: serde::de::EnumAccess<'de>>(self, e: A) -> Result<Node, A::Error> {
+                use serde::de::VariantAccess;
+                let (IgnoredAny, v) = e.variant::<IgnoredAny>()?;
+                v.newtype_variant::<IgnoredAny>()?;
+                Ok(Node::Other)
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 #[cfg(test)]
@@ -276,6 +464,26 @@ mod tests {
     /// Issue 17: the directory stopped at serde-saphyr's default budget of 250,000 nodes (7,800
     /// accounts of this shape). 9,000 accounts (288,000 nodes) now read; 50,000 are measured (see
     /// [`MAX_NODES`]). Kept small: YAML parsing in a debug build is slow.
+    /// Lines from the parser: a key in flow style, a quoted key and a key after a comment that
+    /// mentions it are found where they are (the line-by-line search found none or the comment).
+    #[test]
+    fn key_lines_come_from_the_parser() {
+        let text = "# no quiz: here\ntitle: A\n\"quiz\": q\nmeta: {teaches: [a], weight: 2}\nlist:\n  - id: x\n    answer: 1\n  - {id: y, answer: 2}\n  - id: z\n    answer: 3\n";
+        assert_eq!(key_line(text, "title", 1), Some(2));
+        assert_eq!(key_line(text, "quiz", 1), Some(3));
+        assert_eq!(key_line(text, "quiz", 10), Some(12));
+        assert_eq!(key_line(text, "teaches", 1), None, "not a top-level key");
+        let keys = KeyPositions::read(text).expect("parses");
+        assert_eq!(keys.in_map_at(4, "weight"), Some((4, 22)));
+        assert_eq!(keys.in_map_at(6, "answer"), Some((7, 5)));
+        assert_eq!(keys.in_map_at(8, "answer"), Some((8, 13)));
+        assert_eq!(keys.in_map_at(9, "answer"), Some((10, 5)));
+        assert_eq!(keys.at_path(&["meta", "weight"]), Some((4, 22)));
+        assert_eq!(keys.at_path(&["list", "id"]), None, "a list is not a mapping");
+        // A flow-style document.
+        assert_eq!(key_line("{title: A,\n teaches: [b]}", "teaches", 5), Some(6));
+    }
+
     #[test]
     fn a_directory_over_the_old_limit_is_read() {
         let text = directory(9_000);

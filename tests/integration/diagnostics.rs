@@ -113,3 +113,34 @@ fn a_failed_build_shows_its_warnings_first_and_counts_only_errors() {
     assert!(warning < error, "{err}");
     assert!(err.contains("\n1 error found\n"), "{err}");
 }
+
+/// A question written in flow style has its `answer` on its own line. The line-by-line search went
+/// on to the next question's `answer:` line (line 8 here, not 6).
+#[test]
+fn a_flow_style_question_is_reported_on_its_own_line() {
+    let site = TestSite::bundled();
+    let head = "id: public-records\ntitle: T\nmodule: training/public-records.md\nrevision: 1\nquestions:\n";
+    let flow = "  - {id: a, type: single, prompt: P, options: [x, y], answer: 2, explanation: E}\n";
+    let block = "  - id: b\n    type: single\n    prompt: P\n    options: [x, y]\n    answer: 0\n    explanation: E\n";
+    site.write("quizzes/public-records.yaml", &format!("{head}{flow}{block}"));
+    let err = site.build_err();
+    assert!(
+        err.contains("quizzes/public-records.yaml:6: answer 2 is out of range: options are numbered 0 to 1"),
+        "{err}"
+    );
+}
+
+/// A front-matter key written quoted, or in a flow mapping, is found where it is: the line-by-line
+/// search found neither and said line 1 (the `---`).
+#[test]
+fn a_quoted_front_matter_key_is_reported_on_its_line() {
+    let site = TestSite::bundled();
+    let page = "content/training/public-records.md";
+    let text = site.read(page);
+    let quiz = text.lines().find(|l| l.starts_with("quiz:")).expect("the module names its quiz").to_string();
+    site.write(page, &text.replacen(&quiz, "\"quiz\": no-such-quiz", 1));
+    let line = line_of(&site, page, "\"quiz\": no-such-quiz");
+    assert!(line > 2, "the key is inside the front matter");
+    let err = site.build_err();
+    assert!(err.contains(&format!("{page}:{line}: quiz `no-such-quiz` does not exist")), "{err}");
+}
