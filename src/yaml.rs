@@ -47,16 +47,6 @@ fn parse_within<T: DeserializeOwned>(
         .map_err(|e| diagnostic_within(&e, file, first_line, max_nodes, max_events))
 }
 
-/// Parse a whole file like [`parse`], but report every unknown key, not only the first, each with
-/// the nearest known key ("did you mean `district`?"). See [`parse_fixing_keys`].
-pub fn parse_all<T: DeserializeOwned>(text: &str, file: &Path) -> Result<T, Diagnostics> {
-    let fixed = parse_fixing_keys::<T>(text, file);
-    match fixed.value {
-        Some(v) if fixed.diags.is_empty() => Ok(v),
-        _ => Err(fixed.diags),
-    }
-}
-
 /// What [`parse_fixing_keys`] read.
 pub struct Fixed<T> {
     /// The value, when the file parses once its unknown keys are fixed: the checks that follow the
@@ -265,10 +255,18 @@ pub fn key_line(text: &str, key: &str, first_line: usize) -> Option<usize> {
 pub struct KeyPositions {
     /// Mappings in the order they start; the first is the document's top level when it is one.
     maps: Vec<Vec<(String, (usize, usize))>>,
-    /// For each mapping, the mapping and key it is the value of (none for one in a list).
-    parents: Vec<Option<(usize, usize)>>,
+    /// Each mapping that is the value of a key (or an item of a list that is), by where it is.
+    children: std::collections::HashMap<Parent, usize>,
     /// Whether the document itself is a mapping.
     top_is_map: bool,
+}
+
+/// Where a mapping is: the value of key `key` of mapping `map`, or item `item` of the list there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct Parent {
+    map: usize,
+    key: usize,
+    item: Option<usize>,
 }
 
 impl KeyPositions {
@@ -280,36 +278,61 @@ impl KeyPositions {
         Some(keys)
     }
 
-    fn add(&mut self, node: Node, parent: Option<(usize, usize)>) {
+    fn add(&mut self, node: Node, parent: Option<Parent>) {
         match node {
             Node::Map(entries) => {
                 let i = self.maps.len();
                 self.maps.push(Vec::new());
-                self.parents.push(parent);
+                if let Some(p) = parent {
+                    self.children.insert(p, i);
+                }
                 for (k, (key, value)) in entries.into_iter().enumerate() {
                     let at = (key.referenced.line() as usize, key.referenced.column() as usize);
                     self.maps[i].push((key.value.0, at));
-                    self.add(value, Some((i, k)));
+                    self.add(value, Some(Parent { map: i, key: k, item: None }));
                 }
             }
-            Node::Seq(items) => items.into_iter().for_each(|n| self.add(n, None)),
+            Node::Seq(items) => {
+                for (j, n) in items.into_iter().enumerate() {
+                    let item = parent.filter(|p| p.item.is_none()).map(|p| Parent { item: Some(j), ..p });
+                    self.add(n, item);
+                }
+            }
             Node::Other => {}
         }
+    }
+
+    /// The mapping at `path`: each key in the mapping that is the value of the one before.
+    fn walk(&self, path: &[&str]) -> Option<usize> {
+        if !self.top_is_map || self.maps.is_empty() {
+            return None;
+        }
+        let mut map = 0;
+        for key in path {
+            let k = self.maps[map].iter().position(|(name, _)| name == key)?;
+            map = *self.children.get(&Parent { map, key: k, item: None })?;
+        }
+        Some(map)
+    }
+
+    fn key_in(&self, map: usize, key: &str) -> Option<(usize, usize)> {
+        self.maps.get(map)?.iter().find(|(name, _)| name == key).map(|(_, at)| *at)
     }
 
     /// Position of the key at the end of `path`, each key in the mapping that is the value of the
     /// one before (`["policies", "6973.1R"]`).
     pub fn at_path(&self, path: &[&str]) -> Option<(usize, usize)> {
         let (last, parents) = path.split_last()?;
-        let mut map = 0;
-        if !self.top_is_map {
-            return None;
-        }
-        for key in parents {
-            let k = self.maps[map].iter().position(|(name, _)| name == key)?;
-            map = self.parents.iter().position(|p| *p == Some((map, k)))?;
-        }
-        self.maps[map].iter().find(|(name, _)| name == last).map(|(_, at)| *at)
+        self.key_in(self.walk(parents)?, last)
+    }
+
+    /// Position of `key` in item `index` of the list at `path` (`["accounts"]`, 3, `"url"`).
+    pub fn item_key(&self, path: &[&str], index: usize, key: &str) -> Option<(usize, usize)> {
+        let (list, parents) = path.split_last()?;
+        let map = self.walk(parents)?;
+        let k = self.maps[map].iter().position(|(name, _)| name == list)?;
+        let item = *self.children.get(&Parent { map, key: k, item: Some(index) })?;
+        self.key_in(item, key)
     }
 
     /// Position of a key of the top-level mapping.
@@ -480,6 +503,9 @@ mod tests {
         assert_eq!(keys.in_map_at(9, "answer"), Some((10, 5)));
         assert_eq!(keys.at_path(&["meta", "weight"]), Some((4, 22)));
         assert_eq!(keys.at_path(&["list", "id"]), None, "a list is not a mapping");
+        assert_eq!(keys.item_key(&["list"], 1, "answer"), Some((8, 13)));
+        assert_eq!(keys.item_key(&["list"], 2, "answer"), Some((10, 5)));
+        assert_eq!(keys.item_key(&["list"], 3, "answer"), None);
         // A flow-style document.
         assert_eq!(key_line("{title: A,\n teaches: [b]}", "teaches", 5), Some(6));
     }

@@ -144,3 +144,20 @@ fn a_quoted_front_matter_key_is_reported_on_its_line() {
     let err = site.build_err();
     assert!(err.contains(&format!("{page}:{line}: quiz `no-such-quiz` does not exist")), "{err}");
 }
+
+/// A directory entry's line comes from the parser, not from a search for its `request_id` text:
+/// `req-1`'s unknown platform is on its own line. The search found `req-1` inside `req-10`, put both
+/// problems on line 3, and the second, now a copy of the first, was dropped.
+#[test]
+fn a_directory_problem_is_reported_on_its_own_account() {
+    let site = TestSite::bundled();
+    let account = |id: &str| {
+        format!(
+            "  - request_id: {id}\n    platform: Blogs\n    handle: b\n    account_type: school\n    unit: Stadium High School\n    approved: 2026-11-01\n    managers: []\n"
+        )
+    };
+    site.write("data/directory.yaml", &format!("accounts:\n{}{}", account("req-10"), account("req-1")));
+    let err = site.build_err();
+    assert!(err.contains("data/directory.yaml:3: `Blogs` is not a platform id"), "{err}");
+    assert!(err.contains("data/directory.yaml:10: `Blogs` is not a platform id"), "{err}");
+}
