@@ -23,6 +23,7 @@ pub struct Args {
 
 fn repair(root: &Path) -> i32 {
     let mut status = 0;
+    stale_temps(root);
     let quiz = crate::quiz::publish::repair(root).map_err(crate::diag::Diagnostics::from);
     let policy = crate::policy::publish::repair(root).map_err(crate::diag::Diagnostics::from);
     for (file, result) in [(crate::quiz::LOCK_FILE, quiz), (crate::policy::publish::LOCK_FILE, policy)] {
@@ -39,6 +40,17 @@ fn repair(root: &Path) -> i32 {
         println!("next: run `policysite build` to check the sources against the locks, then commit the locks");
     }
     status
+}
+
+/// Remove what a stopped `publish` left in quizzes/, and say so. A lock that cannot be taken is
+/// reported by the step that follows, which needs it too.
+fn stale_temps(root: &Path) {
+    if let Ok(n @ 1..) = crate::quiz::publish::remove_stale_temps(root) {
+        eprintln!(
+            "note: removed {n} temporary file(s) a stopped `policysite publish` left in {}/",
+            crate::quiz::QUIZ_DIR
+        );
+    }
 }
 
 pub fn run(root: &Path, args: &Args) -> i32 {
@@ -65,6 +77,9 @@ pub fn run(root: &Path, args: &Args) -> i32 {
             return 1;
         }
     };
+    if !site.quizzes.by_id.is_empty() {
+        stale_temps(root);
+    }
     let done = match crate::quiz::publish::publish(root, &site.quizzes, today) {
         Ok(d) => d,
         Err(d) => {
