@@ -363,6 +363,20 @@ impl SiteConfig {
         notes
     }
 
+    /// Warnings for `check` about settings a part of the site needs: the change feed's absolute links
+    /// (it is how staff hear of a new revision).
+    pub fn warnings(&self) -> Vec<Diagnostic> {
+        let mut out = Vec::new();
+        if self.base_url.is_none() {
+            out.push(
+                Diagnostic::new(CONFIG_FILE, "`base_url` is not set, so feed.xml carries relative links, which feed readers cannot follow")
+                    .help("set `base_url:` to the site's public address, e.g. `base_url: https://www.example.org/social-media/`")
+                    .warning(),
+            );
+        }
+        out
+    }
+
     /// The site's time zone (`time_zone`, checked at load; UTC when not set).
     pub fn tz(&self) -> jiff::tz::TimeZone {
         self.time_zone.as_deref().and_then(|n| crate::date::time_zone(n).ok()).unwrap_or(jiff::tz::TimeZone::UTC)
