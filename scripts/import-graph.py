@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Import graph of src/: which file names which module (`crate::a::b`, `super::x`, `use` lines and
-paths in code), and the import circles (strongly connected components) between files and between
+paths in code, and uses of the crate's exported macros), and the import circles (strongly connected components) between files and between
 top-level modules. Issue 23's yardstick: `python3 scripts/import-graph.py` prints the circles; exit 1
 when there is one. `--edges` lists every edge."""
 import os
@@ -54,8 +54,20 @@ def resolve(mods, here, path):
     return None
 
 
+def exported_macros(mods):
+    """`#[macro_export] macro_rules! name` -> the module defining it: a use of `crate::name!` (or
+    `name!`) depends on that module, whose paths the macro expands to."""
+    out = {}
+    for mod, rel in mods.items():
+        text = open(os.path.join(ROOT, rel), encoding='utf-8').read()
+        for m in re.finditer(r'#\[macro_export\]\s*macro_rules!\s*(\w+)', text):
+            out[m.group(1)] = mod
+    return out
+
+
 def edges(mods):
     result = {}
+    macros = exported_macros(mods)
     for mod, rel in mods.items():
         text = strip_tests(open(os.path.join(ROOT, rel), encoding='utf-8').read())
         text = re.sub(r'//[^\n]*', '', text)
@@ -76,6 +88,9 @@ def edges(mods):
             t = resolve(mods, mod, m.group(1).split('::'))
             if t:
                 targets.add(t)
+        for name, home in macros.items():
+            if re.search(r'(?<![\w:$])(?:crate::)?' + name + r'!', text):
+                targets.add(home)
         # A parent only declaring `mod child;` makes no edge (no path is named); one that uses or
         # re-exports a child's items does.
         result[mod] = {t for t in targets if t != mod}

@@ -82,6 +82,11 @@ impl Date {
     }
 }
 
+/// clap value parser for `--today` and other dates: `YYYY-MM-DD`.
+pub fn parse_arg(s: &str) -> Result<Date, String> {
+    Date::parse(s).ok_or_else(|| format!("`{s}` is not a date; write YYYY-MM-DD"))
+}
+
 /// A site's time zone, by IANA name (`America/Los_Angeles`), from the time-zone database built into
 /// the program (so it works the same on a machine without `/usr/share/zoneinfo`).
 pub fn time_zone(name: &str) -> Result<jiff::tz::TimeZone, String> {

@@ -1,101 +1,63 @@
-//! Files made from the whole site rather than from one content page: the search and 404 pages, the
-//! sitemap, the search index, `site-data.js`, the directory export, and the static files of the theme
-//! and the site. The engine writes them beside the pages; the model asks [`reserved`] which output
-//! paths they take, so a page can never collide with one.
+//! Files made from the whole site rather than from one content page: the 404 page, the static files
+//! of the theme and the site, and every feature's site-wide files ([`crate::features::write`]: the
+//! search page and index, the sitemap, `site-data.js`, the directory export, compare pages, the
+//! feed). The engine writes them beside the pages; the model is given [`reserved_paths`], so a page
+//! can never collide with one.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::diag::{Diagnostic, Diagnostics};
+use crate::feature::{Reserved, Templates, write_error};
 use crate::model::Site;
-use crate::output::Sink;
-use crate::render::Renderer;
+use crate::output::{Reach, Sink};
 
-/// Output paths the generator writes itself. An entry ending in `/` reserves the whole folder.
-pub const RESERVED: &[(&str, &str)] = &[
-    ("search/", "the search page and its index"),
-    ("assets/", "the theme's scripts and stylesheets"),
-    ("sitemap.xml", "the sitemap"),
-    ("404.html", "the not-found page"),
-    ("feed.xml", "the change feed"),
-    ("directory/accounts.json", "the directory export"),
-];
+/// Output paths `emit` writes itself (the features' are theirs: [`crate::feature::Feature::reserved`]).
+/// An entry ending in `/` reserves the whole folder.
+pub const RESERVED: &[Reserved] =
+    &[("assets/", "the theme's scripts and stylesheets"), ("404.html", "the not-found page")];
+
+/// Every output path the generator writes itself: `emit`'s and every feature's.
+pub fn reserved_paths() -> Vec<Reserved> {
+    RESERVED.iter().copied().chain(crate::features::reserved()).collect()
+}
 
 /// What a page's output path (`x/index.html`) would collide with, if anything.
 pub fn reserved(output_path: &str) -> Option<(&'static str, &'static str)> {
-    RESERVED.iter().copied().find(|(r, _)| {
-        if let Some(dir) = r.strip_suffix('/') {
-            output_path == dir || output_path.starts_with(r)
-        } else {
-            // The page's file itself, or a folder on its path, is the generated file.
-            output_path == *r || output_path.starts_with(&format!("{r}/"))
-        }
-    })
-}
-
-fn io_err(what: &str, e: std::io::Error) -> Diagnostic {
-    Diagnostic::new(what, format!("cannot write: {e}")).help("check the output folder's permissions and free space")
-}
-
-/// Write files into `sink`, reporting each that cannot be written.
-pub fn put_files(sink: &dyn Sink, files: Vec<(String, Vec<u8>)>) -> Diagnostics {
-    Diagnostics(
-        files.into_iter().filter_map(|(name, bytes)| sink.put(&name, &bytes).err().map(|e| io_err(&name, e))).collect(),
-    )
+    crate::model::reserved_by(&reserved_paths(), output_path)
 }
 
 /// Everything that is not a content page: special pages, generated files, static files.
-pub fn site_wide(root: &Path, site: &Site, renderer: &Renderer, sink: &dyn Sink) -> Diagnostics {
-    let mut diags = generated(site, renderer, sink);
+pub(crate) fn site_wide(root: &Path, site: &Site, templates: &dyn Templates, sink: &dyn Sink) -> Diagnostics {
+    let mut diags = generated(site, templates, sink);
     diags.extend(copy_static(root, site, sink));
     diags
 }
 
 /// The files made from the whole site (everything but content pages and static files): what a
 /// change of data files makes again too.
-pub fn generated(site: &Site, renderer: &Renderer, sink: &dyn Sink) -> Diagnostics {
-    let mut diags = special_pages(site, renderer, sink);
-    diags.extend(put_files(sink, generated_files(site)));
-    // Policy revisions (src/policy): compare pages and feed.xml.
-    match crate::policy::site_files(site, renderer) {
-        Ok(files) => diags.extend(put_files(sink, files)),
+pub(crate) fn generated(site: &Site, templates: &dyn Templates, sink: &dyn Sink) -> Diagnostics {
+    let mut diags = not_found_page(site, templates, sink);
+    diags.extend(crate::features::write(site, templates, sink));
+    diags
+}
+
+/// `404.html`, when the theme has its template.
+fn not_found_page(site: &Site, templates: &dyn Templates, sink: &dyn Sink) -> Diagnostics {
+    let mut diags = Diagnostics::default();
+    if !templates.has_template("404.html") {
+        return diags;
+    }
+    match templates.render_generated(site, "404.html", site.config.base_path.as_str(), &serde_json::Value::Null) {
+        Ok(html) => {
+            // A web server's file: its links start at the site root, so packages leave it out.
+            if let Err(e) = sink.put_for("404.html", html.as_bytes(), Reach::WebServer) {
+                diags.push(write_error("404.html", e));
+            }
+        }
         Err(d) => diags.push(d),
     }
-    // The search index is written file by file (search helper): its section texts are large.
-    diags.extend(crate::search_index::put(site, sink));
     diags
-}
-
-/// The pages that are not content pages: the search page and `404.html`.
-pub fn special_pages(site: &Site, renderer: &Renderer, sink: &dyn Sink) -> Diagnostics {
-    let mut diags = Diagnostics::default();
-    for (template, out, page_root) in
-        [("search.html", "search/index.html", "../"), ("404.html", "404.html", site.config.base_path.as_str())]
-    {
-        if !renderer.has_template(template) {
-            continue;
-        }
-        match renderer.render_generated(site, template, page_root, &serde_json::Value::Null) {
-            Ok(html) => {
-                if let Err(e) = sink.put(out, html.as_bytes()) {
-                    diags.push(io_err(out, e));
-                }
-            }
-            Err(d) => diags.push(d),
-        }
-    }
-    diags
-}
-
-/// Files generated from the whole site rather than from one template (the search index aside: see
-/// [`crate::search_index::put`]).
-pub fn generated_files(site: &Site) -> Vec<(String, Vec<u8>)> {
-    // The sitemap protocol takes absolute URLs only: without `base_url` there is no sitemap.
-    let mut files: Vec<(String, Vec<u8>)> =
-        sitemap(site).map(|s| ("sitemap.xml".to_string(), s.into_bytes())).into_iter().collect();
-    files.extend(crate::request_view::site_files(site));
-    files.extend(crate::quiz_view::site_files(site));
-    files
 }
 
 /// The static files of the theme and of the site, by output path; the site's own file wins over the
@@ -191,28 +153,6 @@ pub fn copy_static(root: &Path, site: &Site, sink: &dyn Sink) -> Diagnostics {
             })
             .collect(),
     )
-}
-
-fn sitemap(site: &Site) -> Option<String> {
-    let base = match site.config.base_url.as_ref()? {
-        u if u.ends_with('/') => u.clone(),
-        u => format!("{u}/"),
-    };
-    let mut pages: Vec<_> = site.pages.iter().collect();
-    pages.sort_by(|a, b| a.url.cmp(&b.url));
-    let mut x = crate::xml::Doc::new("UTF-8");
-    x.open("urlset", &[("xmlns", "http://www.sitemaps.org/schemas/sitemap/0.9")]).ws("\n");
-    for p in pages {
-        x.ws("  ").open("url", &[]).leaf("loc", &[], &format!("{base}{}", p.url));
-        if let Some(d) = p.source.front.revised.or(p.source.front.approved) {
-            // Never after the build date, like the feed's dates.
-            let d = if site.policy.today > crate::date::Date::from_days(0) { d.min(site.policy.today) } else { d };
-            x.leaf("lastmod", &[], &d.to_string());
-        }
-        x.close("url").ws("\n");
-    }
-    x.close("urlset").ws("\n");
-    Some(x.finish())
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@ pub const MAX_LEN: usize = 100;
 
 /// Whether `id` follows the identifier rule.
 pub fn valid(id: &str) -> bool {
-    id.len() <= MAX_LEN && crate::model::valid_slug(id)
+    id.len() <= MAX_LEN && crate::layout::valid_slug(id)
 }
 
 /// The error for a `what` (e.g. "quiz id") that breaks the rule, at `file:line`; `None` when it is valid.

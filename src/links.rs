@@ -64,9 +64,25 @@ fn unescape(s: &str) -> String {
         .replace("&gt;", ">")
 }
 
-/// Resolve `href` from the file at `from` (a path in the output) to an output path and fragment.
+/// Where an internal link leads.
+#[derive(Debug, PartialEq)]
+enum Target {
+    /// A path in the output (`a/index.html`).
+    File(String),
+    /// An absolute path outside the site's base path (`/other/` when the site is served under
+    /// `/sub/`): nothing the build writes can be there.
+    OutsideBase,
+}
+
+impl From<&str> for Target {
+    fn from(path: &str) -> Target {
+        Target::File(path.to_string())
+    }
+}
+
+/// Resolve `href` from the file at `from` (a path in the output) to its target and fragment.
 /// `None` for links that leave the site (other schemes, external URLs).
-fn resolve(from: &str, href: &str, base_path: &str) -> Option<(String, Option<String>)> {
+fn resolve(from: &str, href: &str, base_path: &str) -> Option<(Target, Option<String>)> {
     let lower = href.to_ascii_lowercase();
     if href.is_empty()
         || lower.starts_with("http://")
@@ -84,10 +100,11 @@ fn resolve(from: &str, href: &str, base_path: &str) -> Option<(String, Option<St
     let mut parts: Vec<&str> = Vec::new();
     let joined;
     if path.is_empty() {
-        return Some((from.to_string(), frag));
+        return Some((from.into(), frag));
     } else if let Some(abs) = path.strip_prefix('/') {
         let under = format!("/{abs}");
-        joined = under.strip_prefix(base_path).map(str::to_string).unwrap_or_else(|| format!("\0{abs}"));
+        let Some(inside) = under.strip_prefix(base_path) else { return Some((Target::OutsideBase, frag)) };
+        joined = inside.to_string();
     } else {
         let dir = from.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
         joined = if dir.is_empty() { path.to_string() } else { format!("{dir}/{path}") };
@@ -105,7 +122,7 @@ fn resolve(from: &str, href: &str, base_path: &str) -> Option<(String, Option<St
     if path.ends_with('/') || target.is_empty() {
         target = if target.is_empty() { "index.html".into() } else { format!("{target}/index.html") };
     }
-    Some((target, frag))
+    Some((Target::File(target), frag))
 }
 
 impl LinkIndex {
@@ -122,14 +139,14 @@ impl LinkIndex {
                 let shown = format!("public/{from}");
                 let origin = sources.get(from).map(|s| format!(" (page from {s})")).unwrap_or_default();
                 let help = "fix the link in the page or in the template that writes it";
-                if target.starts_with('\0') {
+                let Target::File(target) = target else {
                     diags.push(
                         Diagnostic::new(&shown, format!("link `{href}` points outside the site's base path{origin}"))
                             .at(*line, None)
                             .help(help),
                     );
                     continue;
-                }
+                };
                 match files.get(&target) {
                     None => diags.push(
                         Diagnostic::new(&shown, format!("broken link `{href}`: no file `{target}`{origin}"))
@@ -264,7 +281,7 @@ pub fn check_external(
     if let Some(dir) = opts.cache_file.parent() {
         let _ = std::fs::create_dir_all(dir);
     }
-    let _ = crate::output::write_atomic(
+    let _ = crate::fsutil::write_atomic(
         &opts.cache_file,
         serde_json::to_string_pretty(&cache).unwrap_or_default().as_bytes(),
     );
@@ -326,5 +343,12 @@ mod tests {
         assert_eq!(r("index.html", "mailto:a@b.c"), None);
         assert_eq!(r("index.html", "../../etc"), None);
         assert_eq!(resolve("404.html", "/sub/assets/a.css", "/sub/"), Some(("assets/a.css".into(), None)));
+    }
+
+    #[test]
+    fn a_path_outside_the_base_path_stays_outside_after_dot_dot() {
+        // `/elsewhere/../x` is `/x`, outside `/sub/`: it must not resolve to the site's own `x`.
+        assert_eq!(resolve("index.html", "/elsewhere/../x", "/sub/"), Some((Target::OutsideBase, None)));
+        assert_eq!(resolve("index.html", "/other/#top", "/sub/"), Some((Target::OutsideBase, Some("top".into()))));
     }
 }

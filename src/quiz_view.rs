@@ -206,12 +206,12 @@ pub fn page_context(site: &Site, page: &Page) -> Vec<(&'static str, tera::Value)
                 id: &q.id,
                 kind: q.kind,
                 check: keys::check_hash(k),
-                explanation: keys::hex(&keys::seal(k, block_html(&q.explanation).as_bytes())),
+                explanation: crate::encode::hex(&keys::seal(k, block_html(&q.explanation).as_bytes())),
                 section: q.section.as_deref(),
             })
             .collect(),
     };
-    let json = crate::search_index::script_json(&script);
+    let json = crate::encode::script_json(&script);
     let view = serde_json::json!({
         "id": quiz.id,
         "title": quiz.title,
@@ -266,10 +266,10 @@ pub fn site_files(site: &Site) -> Vec<(String, Vec<u8>)> {
             }))
             .collect::<Vec<_>>(),
         // The platform list's address (search links a platform that is not approved to it).
-        "platforms_page": site.pages.iter().find(|p| p.source.front.template.as_deref() == Some("platforms.html")).map(|p| p.url.clone()),
+        "platforms_page": site.first_of(crate::model::PageKind::Platforms).map(|p| p.url.clone()),
         // The request form's address below the site's root (progress links "next: request the account").
-        "request": site.pages.iter().find(|p| p.source.front.template.as_deref() == Some("request.html")).map(|p| p.url.clone()),
+        "request": site.first_of(crate::model::PageKind::Request).map(|p| p.url.clone()),
     });
-    let js = format!("window.POLICYSITE = {};\n", crate::search_index::script_json(&config));
+    let js = format!("window.POLICYSITE = {};\n", crate::encode::script_json(&config));
     vec![("assets/site-data.js".into(), js.into_bytes())]
 }

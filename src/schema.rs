@@ -11,7 +11,7 @@ use schemars::generate::SchemaSettings;
 use serde_json::Value;
 
 /// The folder the bundled site (and every `policysite new` site) keeps its schemas in.
-pub const SCHEMA_DIR: &str = "schemas";
+pub use crate::layout::SCHEMA_DIR;
 
 /// One schema: the file it is written to, which files it describes, and the schema itself.
 pub struct SchemaFile {
@@ -113,7 +113,7 @@ pub fn write_all(dir: &Path) -> std::io::Result<Vec<(std::path::PathBuf, &'stati
     }
     for s in schemas {
         let path = dir.join(s.file_name);
-        crate::output::write_atomic(&path, to_text(&s.schema).as_bytes())?;
+        crate::fsutil::write_atomic(&path, to_text(&s.schema).as_bytes())?;
         written.push((path, s.describes));
     }
     Ok(written)

@@ -12,12 +12,12 @@
 //! a rebuild is noticed (the versions differ) and the page reloads the index instead of mixing two.
 
 use std::collections::HashMap;
-use std::io::Write;
 
 use serde::Serialize;
 use std::hash::Hasher;
 
 use crate::diag::{Diagnostic, Diagnostics};
+use crate::encode::ScriptSafe;
 use crate::model::{Page, Site};
 use crate::output::Sink;
 use crate::search::terms::{self, MIN_LEN, STOP_WORDS};
@@ -157,48 +157,7 @@ fn emit_each(site: &Site, out_fn: &mut dyn FnMut(String, Vec<u8>)) {
         shown.chunks(CHUNK * BLOCK).enumerate().map(|(b, rows)| block_version(b, rows)).collect();
     let version = version_of(&postings, &text_versions);
 
-    // Shards: terms in order, cut at about SHARD_BYTES.
-    let mut firsts: Vec<&str> = Vec::new();
-    let mut current: Vec<(&str, &[u8])> = Vec::new();
-    let mut size = 0;
-    let mut shard_count = 0;
-    let mut flush = |current: &mut Vec<(&str, &[u8])>| {
-        let n = shard_count;
-        shard_count += 1;
-        let mut out = format!("POLICYSITE_SEARCH.shard({n},\"{version}\",{{").into_bytes();
-        for (i, (t, p)) in current.iter().enumerate() {
-            if i > 0 {
-                out.push(b',');
-            }
-            let _ = serde_json::to_writer(ScriptSafe(&mut out), t);
-            out.push(b':');
-            out.push(b'"');
-            out.extend_from_slice(p);
-            out.push(b'"');
-        }
-        out.extend_from_slice(b"});\n");
-        out_fn(format!("search/s/{n}.js"), out);
-        current.clear();
-    };
-    for (t, p) in &postings {
-        let entry = t.len() + p.bytes.len() + 6;
-        if !current.is_empty() && size + entry > SHARD_BYTES {
-            flush(&mut current);
-            size = 0;
-        }
-        if current.is_empty() {
-            firsts.push(if firsts.is_empty() { "" } else { t });
-        }
-        current.push((t, &p.bytes));
-        size += entry;
-    }
-    if !current.is_empty() || firsts.is_empty() {
-        if firsts.is_empty() {
-            firsts.push("");
-        }
-        flush(&mut current);
-    }
-
+    let firsts = write_shards(&postings, &version, out_fn);
     for (n, chunk) in shown.chunks(CHUNK).enumerate() {
         let mut out = format!("POLICYSITE_SEARCH.text({n},\"{}\",", text_versions[n / BLOCK]).into_bytes();
         let _ = serde_json::to_writer(ScriptSafe(&mut out), chunk);
@@ -222,13 +181,63 @@ fn emit_each(site: &Site, out_fn: &mut dyn FnMut(String, Vec<u8>)) {
     out_fn("search/entry.js".into(), out);
 }
 
+/// The postings in shards (`search/s/N.js`): terms in order, cut at about SHARD_BYTES. Returns the
+/// first term of each shard (`""` for the first), for the entry.
+fn write_shards<'a>(
+    postings: &[(&'a str, Postings)],
+    version: &str,
+    out_fn: &mut dyn FnMut(String, Vec<u8>),
+) -> Vec<&'a str> {
+    let mut firsts: Vec<&str> = Vec::new();
+    let mut current: Vec<(&str, &[u8])> = Vec::new();
+    let mut size = 0;
+    let mut shard_count = 0;
+    let mut flush = |current: &mut Vec<(&str, &[u8])>| {
+        let n = shard_count;
+        shard_count += 1;
+        let mut out = format!("POLICYSITE_SEARCH.shard({n},\"{version}\",{{").into_bytes();
+        for (i, (t, p)) in current.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            let _ = serde_json::to_writer(ScriptSafe(&mut out), t);
+            out.push(b':');
+            out.push(b'"');
+            out.extend_from_slice(p);
+            out.push(b'"');
+        }
+        out.extend_from_slice(b"});\n");
+        out_fn(format!("search/s/{n}.js"), out);
+        current.clear();
+    };
+    for (t, p) in postings {
+        let entry = t.len() + p.bytes.len() + 6;
+        if !current.is_empty() && size + entry > SHARD_BYTES {
+            flush(&mut current);
+            size = 0;
+        }
+        if current.is_empty() {
+            firsts.push(if firsts.is_empty() { "" } else { t });
+        }
+        current.push((t, &p.bytes));
+        size += entry;
+    }
+    if !current.is_empty() || firsts.is_empty() {
+        if firsts.is_empty() {
+            firsts.push("");
+        }
+        flush(&mut current);
+    }
+    firsts
+}
+
 /// Sections for what a page shows from `data/` rather than from its Markdown: on the platform list
 /// page (`template: platforms.html`), one section per platform (approved, not allowed, or not on the
 /// list), holding its name, the regulation's spelling, its `aliases` and its note or reason, so
 /// `Snap Chat`, `tiktok` or `twitter` find the platform's entry. Anchors are the page's
 /// `platform-ID` ids.
 fn data_sections(site: &Site, page: &Page) -> Vec<TextSection> {
-    if page.source.front.template.as_deref() != Some("platforms.html") {
+    if page.kind() != crate::model::PageKind::Platforms {
         return Vec::new();
     }
     let list = &site.data.platforms;
@@ -289,35 +298,6 @@ fn block_version(b: usize, rows: &[Shown<'_>]) -> String {
         }
     }
     format!("{:012x}", hash.finish() >> 16)
-}
-
-/// Escapes `<` inside the JSON (it can only occur in strings) so `</script>` can never appear.
-/// For any JSON the site puts inside or as a script (the index, the quiz data, `site-data.js`).
-pub(crate) struct ScriptSafe<W: Write>(pub W);
-
-impl<W: Write> Write for ScriptSafe<W> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        for chunk in buf.split_inclusive(|b| *b == b'<') {
-            match chunk.split_last() {
-                Some((b'<', rest)) => {
-                    self.0.write_all(rest)?;
-                    self.0.write_all(b"\\u003c")?;
-                }
-                _ => self.0.write_all(chunk)?,
-            }
-        }
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.0.flush()
-    }
-}
-
-/// `value` as JSON that is safe inside a `<script>` (see [`ScriptSafe`]).
-pub(crate) fn script_json<T: Serialize>(value: &T) -> String {
-    let mut out = Vec::new();
-    let _ = serde_json::to_writer(ScriptSafe(&mut out), value);
-    String::from_utf8(out).unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -1,26 +1,19 @@
-//! `policysite export scorm`: training modules as SCORM packages for the district's LMS.
+//! `policysite export FORMAT`: training modules as packages for other systems (`scorm`: SCORM
+//! packages for the district's LMS). The formats are the registered exporters (`export::exporters`).
 
 use std::path::{Path, PathBuf};
 
-use crate::export::{self, ScormVersion};
+use crate::export;
 
 #[derive(clap::Args)]
 pub struct Args {
-    #[command(subcommand)]
-    pub what: What,
-}
-
-#[derive(clap::Subcommand)]
-pub enum What {
-    /// One SCORM package (zip) per training module, for upload to an LMS (Canvas, Moodle, …).
-    Scorm(ScormArgs),
-}
-
-#[derive(clap::Args)]
-pub struct ScormArgs {
-    /// SCORM edition: 1.2 or 2004 (4th Edition).
-    #[arg(long, value_parser = parse_version)]
-    pub version: ScormVersion,
+    /// The package format: `scorm` (one SCORM package, a zip, per training module, for upload to an
+    /// LMS such as Canvas or Moodle).
+    #[arg(value_parser = parse_format)]
+    pub format: String,
+    /// The format's edition: for SCORM, 1.2 or 2004 (4th Edition).
+    #[arg(long)]
+    pub version: Option<String>,
     /// Folder for the packages (created if missing); each is `<quiz>-scorm12.zip` or `<quiz>-scorm2004.zip`.
     #[arg(long, short)]
     pub output: PathBuf,
@@ -33,6 +26,10 @@ pub struct ScormArgs {
     pub today: Option<crate::date::Date>,
 }
 
+fn parse_format(s: &str) -> Result<String, String> {
+    export::find(s).map(|e| e.name().to_string())
+}
+
 fn non_empty_module(s: &str) -> Result<String, String> {
     if s.trim().is_empty() {
         return Err("an empty --module names no module; give a quiz id or page name, or leave --module out to export every module".into());
@@ -40,13 +37,22 @@ fn non_empty_module(s: &str) -> Result<String, String> {
     Ok(s.to_string())
 }
 
-fn parse_version(s: &str) -> Result<ScormVersion, String> {
-    ScormVersion::parse(s).ok_or_else(|| format!("`{s}` is not a SCORM version; use 1.2 or 2004"))
-}
-
 pub fn run(root: &Path, args: &Args) -> i32 {
-    let What::Scorm(a) = &args.what;
-    match export::export_scorm(root, a.version, &a.output, a.module.as_deref(), a.today) {
+    let exporter = match export::find(&args.format) {
+        Ok(e) => e,
+        Err(m) => {
+            eprintln!("error: {m}");
+            return 2;
+        }
+    };
+    let request = export::Request {
+        exporter,
+        edition: args.version.as_deref(),
+        output: &args.output,
+        module: args.module.as_deref(),
+        today: args.today,
+    };
+    match export::export(root, &request) {
         Ok((written, warnings)) => {
             super::show(&warnings);
             for w in &written {
@@ -66,7 +72,7 @@ pub fn run(root: &Path, args: &Args) -> i32 {
             super::report(&d);
             eprintln!(
                 "export failed; no package was written, and packages already in {} were left as they were",
-                a.output.display()
+                args.output.display()
             );
             1
         }

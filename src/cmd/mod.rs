@@ -11,13 +11,11 @@ pub mod schema;
 pub mod serve;
 pub mod verify;
 
-use crate::date::Date;
 use crate::diag::Diagnostics;
 
-/// clap value parser for `--today` and other dates.
-pub fn parse_date(s: &str) -> Result<Date, String> {
-    Date::parse(s).ok_or_else(|| format!("`{s}` is not a date; write YYYY-MM-DD"))
-}
+/// clap value parser for `--today` and other dates (on the ground floor, [`crate::date`], so the
+/// library's own argument groups use it without importing the commands).
+pub use crate::date::parse_arg as parse_date;
 
 /// Print every diagnostic to stderr.
 pub fn report(diags: &Diagnostics) {

@@ -25,7 +25,7 @@ fn repair(root: &Path) -> i32 {
     let mut status = 0;
     stale_temps(root);
     let quiz = crate::quiz::publish::repair(root).map_err(crate::diag::Diagnostics::from);
-    let policy = crate::policy::publish::repair(root).map_err(crate::diag::Diagnostics::from);
+    let policy = crate::policy::publish::repair::repair(root).map_err(crate::diag::Diagnostics::from);
     for (file, result) in [(crate::quiz::LOCK_FILE, quiz), (crate::policy::publish::LOCK_FILE, policy)] {
         match result {
             Ok(Some(n)) => println!("{file}: merge conflict repaired, {n} entries of both sides kept"),

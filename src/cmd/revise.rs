@@ -1,5 +1,5 @@
 //! `policysite revise PAGE --date D --note "…"`: start a new revision of a policy page (the logic is
-//! `policy::revise`), then say what to do next.
+//! `crate::revise`), then say what to do next.
 
 use std::path::PathBuf;
 
@@ -31,14 +31,15 @@ pub fn run(root: &std::path::Path, args: &Args) -> i32 {
             return 1;
         }
     };
-    let req = crate::policy::revise::Request {
+    let req = crate::revise::Request {
         page: args.page.clone(),
         date: args.date,
         effective: args.effective,
         note: args.note.clone(),
         today,
+        load_site: crate::engine::load_site,
     };
-    let s = match crate::policy::revise::start(root, &req) {
+    let s = match crate::revise::start(root, &req) {
         Ok(s) => {
             super::show(&s.warnings);
             s

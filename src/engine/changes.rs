@@ -54,8 +54,10 @@ pub fn classify(root: &Path, output: &Path, theme: &str, path: &Path) -> Change 
             }
         }
         Some("data") if name.ends_with(".yaml") || name.ends_with(".yml") => Change::Data,
-        Some("templates") | Some("data") | Some("quizzes") => Change::Everything,
+        Some("templates") | Some("data") => Change::Everything,
         Some("site.yaml") => Change::Everything,
+        // A feature's own sources (`quizzes/`).
+        Some(dir) if crate::features::watches().any(|w| w == dir) => Change::Everything,
         _ => Change::Ignore,
     }
 }
@@ -81,5 +83,21 @@ mod tests {
         assert_eq!(c("/site/data/platforms.yaml"), Change::Data);
         assert_eq!(c("/site/quizzes/revisions.lock"), Change::Ignore);
         assert_eq!(c("/site/quizzes/public-records.yaml"), Change::Everything);
+    }
+
+    #[test]
+    fn a_change_in_every_source_folder_is_seen() {
+        // The one list of source folders (`layout::SOURCE_DIRS`, what `serve` watches): a file in
+        // each of them is some kind of change, never ignored.
+        let root = Path::new("/site");
+        for dir in crate::layout::SOURCE_DIRS {
+            let file = match *dir {
+                "content" => "a.md",
+                "themes" => "default/templates/page.html",
+                _ => "a.yaml",
+            };
+            let path = root.join(dir).join(file);
+            assert_ne!(classify(root, &root.join("public"), "default", &path), Change::Ignore, "{dir}");
+        }
     }
 }

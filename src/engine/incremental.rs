@@ -6,9 +6,9 @@
 use std::collections::HashSet;
 use std::path::Path;
 
-use super::{Change, render_page_to};
-use crate::diag::Diagnostics;
-use crate::model::Site;
+use super::changes::Change;
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::model::{Page, Site};
 use crate::output::Sink;
 use crate::render::Renderer;
 
@@ -16,13 +16,19 @@ fn plural(n: usize, what: &str) -> String {
     format!("{n} {what}{}", if n == 1 { "" } else { "s" })
 }
 
-/// Apply `changes` (none of them `Everything`) to `site` and write what they touch into `sink`.
+/// How one content page is rendered into a sink: the engine's own step, passed in (this module sits
+/// below the engine and does not reach up for it).
+pub type RenderPage = fn(&Path, &Site, &Renderer, &Page, &dyn Sink) -> Option<Diagnostic>;
+
+/// Apply `changes` (none of them `Everything`) to `site` and write what they touch into `sink`, each
+/// page with `render_page`.
 pub fn apply(
     root: &Path,
     site: &mut Site,
     renderer: &mut Renderer,
     changes: &[Change],
     sink: &dyn Sink,
+    render_page: RenderPage,
 ) -> Result<Option<String>, Diagnostics> {
     let mut scope = Vec::new();
     let mut targets: HashSet<usize> = HashSet::new();
@@ -42,15 +48,14 @@ pub fn apply(
     }
     let mut targets: Vec<usize> = targets.into_iter().collect();
     targets.sort_unstable();
-    let mut diags = Diagnostics(
-        targets.iter().filter_map(|&i| render_page_to(root, site, renderer, &site.pages[i], sink)).collect(),
-    );
+    let mut diags =
+        Diagnostics(targets.iter().filter_map(|&i| render_page(root, site, renderer, &site.pages[i], sink)).collect());
     if site_wide {
         // The feed holds the platform list's history, site-data.js the quizzes' facts, …
         diags.extend(crate::emit::generated(site, renderer, sink));
     } else if !rels.is_empty() {
-        // The search index holds every page's text (written file by file: search helper).
-        diags.extend(crate::search_index::put(site, sink));
+        // The search index holds every page's text.
+        diags.extend(crate::features::write_page_text(site, sink));
     }
     if changes.contains(&Change::Static) {
         diags.extend(crate::emit::copy_static(root, site, sink));
@@ -65,17 +70,21 @@ pub fn apply(
 fn update_data(root: &Path, site: &mut Site, renderer: &mut Renderer) -> Result<Option<Vec<usize>>, Diagnostics> {
     let data = crate::load::data::load(root)?;
     let old = site.replace_data(data);
-    let changed_files: Vec<&String> =
-        site.data.all.keys().chain(old.all.keys()).filter(|k| site.data.all.get(*k) != old.all.get(*k)).collect();
+    let changed: Vec<String> = site
+        .data
+        .all
+        .keys()
+        .chain(old.all.keys())
+        .filter(|k| site.data.all.get(*k) != old.all.get(*k))
+        .cloned()
+        .collect();
+    let changed: Vec<&str> = changed.iter().map(String::as_str).collect();
     let mut vars = vec!["data"];
-    let platforms_changed = changed_files.iter().any(|k| *k == "platforms");
+    let platforms_changed = changed.contains(&"platforms");
     if platforms_changed {
         vars.push("platforms");
     }
-    // The directory page names each account's platform from the platform list.
-    if platforms_changed || changed_files.iter().any(|k| *k == "directory") {
-        vars.push("directory");
-    }
+    vars.extend(crate::features::data_vars(&changed));
     renderer.refresh_globals(site);
     let content = root.join(crate::load::content::CONTENT_DIR);
     let shortcode_pages: Vec<usize> = (0..site.pages.len())
@@ -91,9 +100,7 @@ fn update_data(root: &Path, site: &mut Site, renderer: &mut Renderer) -> Result<
             .filter(|i| {
                 shortcode_pages.contains(i)
                     || renderer.template_reads(&Renderer::template_for(&site.pages[*i]), &vars)
-                    // A policy revision's page notes today's platform list when it differs from the
-                    // adopted footnote (policy::adopted).
-                    || (platforms_changed && crate::policy::adopted::reads_platforms(site, &site.pages[*i]))
+                    || crate::features::page_reads_data(site, &site.pages[*i], &changed)
             })
             .collect(),
     ))
@@ -106,8 +113,8 @@ fn update_pages(root: &Path, site: &mut Site, rels: &HashSet<&String>) -> Result
     for rel in rels {
         let path = content.join(rel);
         let Some(&idx) = site.by_rel.get(*rel) else { return Ok(None) };
-        // A policy page's text comes from its revision files, not from its own body: rebuild all.
-        if site.policy.by_rel(rel).is_some() {
+        // A page whose text a feature supplies (a policy page's revision files): rebuild all.
+        if crate::features::owns_page_text(site, rel) {
             return Ok(None);
         }
         if !path.is_file() {
@@ -121,8 +128,8 @@ fn update_pages(root: &Path, site: &mut Site, rels: &HashSet<&String>) -> Result
         site.replace_body(idx, src)?;
         updated.push(idx);
     }
-    // quiz helper: a module page's headings are the targets of its quiz's `section:` keys.
-    let refs = crate::quiz_view::check_references(root, site);
+    // What the features check between pages (a module page's headings are its quiz's targets).
+    let refs = crate::features::recheck(root, site);
     if !refs.is_empty() {
         return Err(refs.sorted());
     }

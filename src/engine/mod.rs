@@ -28,23 +28,25 @@ use crate::render::Renderer;
 
 /// Load every source and build the model, collecting the problems of all files together.
 /// `today` decides which policy revisions are current and which upcoming ([`crate::policy::build_date`]).
+/// Every feature loads its own sources beside the content, changes the pages before the model is
+/// built, and checks the model ([`crate::features`]).
 pub fn load_site(root: &Path, today: Date) -> Result<Site, Diagnostics> {
     let config = SiteConfig::load(root)?;
-    let (content, (data, quizzes)) = rayon::join(
+    let (content, (data, (mut features, feature_diags, failed))) = rayon::join(
         || crate::load::content::load_all(root),
-        || rayon::join(|| crate::load::data::load(root), || crate::quiz::load_all(root)),
+        || rayon::join(|| crate::load::data::load(root), || crate::features::load(root)),
     );
     let mut diags = content.diagnostics;
     let data = data.map_err(|d| diags.extend(d)).ok();
-    let quizzes = quizzes.map_err(|d| diags.extend(d)).ok();
+    diags.extend(feature_diags);
     let Some(data) = data else {
         return Err(diags.sorted());
     };
-    // Policy revisions (src/policy): the current revision's text, and one archive page per revision.
-    let (pages, policy) = crate::policy::prepare(root, content.pages, today, &mut diags);
+    let pages = crate::features::prepare(root, today, content.pages, &mut features, &mut diags);
     // Go on to the model even if some pages failed to load, so their neighbours' problems are
     // reported in the same run.
-    let mut site = match Site::new(config, data, pages, &content.failed) {
+    let reserved = crate::emit::reserved_paths();
+    let mut site = match Site::new(config, data, pages, &content.failed, features, &reserved) {
         Ok(s) => s,
         Err(d) => {
             diags.extend(d);
@@ -53,26 +55,12 @@ pub fn load_site(root: &Path, today: Date) -> Result<Site, Diagnostics> {
     };
     diags.extend(crate::emit::static_collisions(root, &site));
     diags.extend(crate::emit::static_links(root, &site));
-    if let Some(q) = quizzes {
-        site.quizzes = q;
-        // quiz helper: quiz views and checks live in quiz_view (callers show `site.quizzes.warnings`).
-        diags.extend(crate::quiz_view::check_references(root, &site));
-    }
-    // Policy revisions (src/policy): attach them; check published revisions and `teaches:`.
-    diags.extend(crate::policy::attach(root, &mut site, policy));
-    // Text that reaches feed.xml, the sitemap or a SCORM manifest: only characters XML can carry.
-    diags.extend(crate::xml::check_site(root, &site));
+    diags.extend(crate::features::check(root, &mut site, &failed));
+    // A load that fails after the checks still shows the checks' warnings, before its errors.
     if !diags.is_empty() {
-        return Err(diags.after_warnings(&site.policy.warnings));
+        return Err(diags.after_warnings(&crate::features::warnings_split(&site).0));
     }
     Ok(site)
-}
-
-/// The warnings of a loaded site, for the command to show: modules to review after a policy revision,
-/// then unpublished quiz revisions.
-pub fn warnings(site: &Site) -> Vec<Diagnostic> {
-    let quiz = site.quizzes.warnings.iter().map(|w| w.clone().warning());
-    site.policy.warnings.iter().cloned().chain(quiz).collect()
 }
 
 /// Render every page and site-wide file of `site` into `sink`.
@@ -101,10 +89,9 @@ pub fn render_page_to(
     page: &Page,
     sink: &dyn Sink,
 ) -> Option<Diagnostic> {
-    let mut extra = crate::quiz_view::page_context(site, page);
-    extra.extend(crate::policy::page_context(site, page)); // policy revisions (src/policy)
+    let extra = crate::features::page_context(site, page);
     let html = match site.markdown_html(root, page) {
-        Ok(h) => crate::policy::adopted::current_list_note(site, page, h), // policy revisions (src/policy)
+        Ok(h) => crate::features::page_html(site, page, h),
         Err(d) => return Some(d),
     };
     // A long section's list continues on further pages (`page/2/`, …); the page's own text is on the
@@ -150,7 +137,7 @@ pub struct Report {
     pub files: usize,
     pub bytes: u64,
     pub timings: Timings,
-    /// For the command to show ([`warnings`]).
+    /// For the command to show ([`crate::features::warnings`]).
     pub warnings: Vec<Diagnostic>,
 }
 
@@ -184,7 +171,7 @@ pub fn build(root: &Path, output: &Path, today: Date) -> Result<Report, Diagnost
     let mut timings = Timings::default();
     let mut t = Instant::now();
     let site = load_site(root, today)?;
-    let warnings = warnings(&site); // quiz helper: unpublished revisions
+    let warnings = crate::features::warnings(&site);
     let warned = |d: Diagnostics| d.after_warnings(&warnings);
     timings.lap("load+model", &mut t);
     let renderer = Renderer::new(root, &site).map_err(warned)?;
@@ -213,10 +200,10 @@ pub fn build(root: &Path, output: &Path, today: Date) -> Result<Report, Diagnost
 
 /// `policysite check`: everything `build` does, nothing written, and then every internal link and
 /// anchor of the rendered pages (templates included). Returns the page count, the links found and
-/// the warnings for the command to show ([`warnings`]).
+/// the warnings for the command to show ([`crate::features::warnings`]).
 pub fn check(root: &Path, today: Date) -> Result<(usize, crate::links::LinkIndex, Vec<Diagnostic>), Diagnostics> {
     let site = load_site(root, today)?;
-    let warnings = warnings(&site); // quiz helper: unpublished revisions
+    let warnings = crate::features::warnings(&site);
     let warned = |d: Diagnostics| d.after_warnings(&warnings);
     let renderer = Renderer::new(root, &site).map_err(warned)?;
     let index = crate::links::LinkIndex::default();
@@ -242,7 +229,7 @@ pub struct Engine {
     pub last_scope: String,
     /// The build date (`--today`), fixed for the session.
     today: Date,
-    /// The quiz warnings last shown (each is shown once until it changes).
+    /// The once-per-session warnings (unpublished quiz revisions) last shown: each is shown once until it changes.
     warned: BTreeSet<String>,
     /// Warnings of the last rebuilds not yet taken by the session loop ([`Engine::take_warnings`]).
     unshown: Vec<Diagnostic>,
@@ -279,14 +266,15 @@ impl Engine {
         self.site = None;
         self.renderer = None;
         let site = load_site(&self.root, self.today)?;
-        // Modules to review: after every full rebuild. Unpublished quiz revisions: each warning once
-        // per session until it changes (a rebuild after every save would otherwise repeat it). One that
-        // goes away and comes back is shown again.
-        self.unshown.extend(site.policy.warnings.iter().cloned());
-        let quiz: std::collections::BTreeMap<String, Diagnostic> =
-            site.quizzes.warnings.iter().map(|w| (w.clone().warning().to_string(), w.clone().warning())).collect();
-        self.unshown.extend(quiz.iter().filter(|(text, _)| !self.warned.contains(*text)).map(|(_, w)| w.clone()));
-        self.warned = quiz.into_keys().collect();
+        // Warnings of the checks (modules to review): after every full rebuild. The others (unpublished
+        // quiz revisions): each once per session until it changes (a rebuild after every save would
+        // otherwise repeat it). One that goes away and comes back is shown again.
+        let (every, once) = crate::features::warnings_split(&site);
+        self.unshown.extend(every);
+        let once: std::collections::BTreeMap<String, Diagnostic> =
+            once.into_iter().map(|w| (w.to_string(), w)).collect();
+        self.unshown.extend(once.iter().filter(|(text, _)| !self.warned.contains(*text)).map(|(_, w)| w.clone()));
+        self.warned = once.into_keys().collect();
         let renderer = Renderer::new(&self.root, &site)?;
         let previous = std::mem::take(&mut self.files);
         let result = match Overlay::begin(&self.output, &previous) {
@@ -339,7 +327,7 @@ impl Engine {
                 return Err(write_failed(&self.output, e));
             }
         };
-        let step = incremental::apply(&self.root, site, renderer, &changes, &overlay);
+        let step = incremental::apply(&self.root, site, renderer, &changes, &overlay, render_page_to);
         let result = match step {
             Ok(Some(scope)) => match overlay.commit(false) {
                 Ok(done) => Ok((scope, done)),
@@ -383,8 +371,9 @@ impl Engine {
     fn static_set_changed(&self, paths: &[PathBuf], theme: &str) -> bool {
         let dirs = [self.root.join("static"), self.root.join("themes").join(theme).join("static")];
         paths.iter().any(|p| {
-            dirs.iter()
-                .any(|d| p.starts_with(d) && (!p.is_file() || !self.files.contains_key(&crate::load::slash_path(d, p))))
+            dirs.iter().any(|d| {
+                p.starts_with(d) && (!p.is_file() || !self.files.contains_key(&crate::fsutil::slash_path(d, p)))
+            })
         })
     }
 }

@@ -37,7 +37,7 @@ impl SourcePage {
         if !self.body.is_empty() || self.body_hash == hash_text("") {
             return Ok(self.body.clone());
         }
-        let text = super::read_text(&root.join(&self.file), root)?;
+        let text = crate::fsutil::read_text(&root.join(&self.file), root)?;
         let split = frontmatter::split(&text, &self.file)?;
         if hash_text(split.body) != self.body_hash {
             return Err(Diagnostic::new(&self.file, "the file changed while the site was being built")
@@ -46,6 +46,21 @@ impl SourcePage {
         Ok(split.body.to_string())
     }
 
+    /// URL directory of the page: `a/b.md` → `a/b/` (or `a/SLUG/`), `a/_index.md` → `a/`,
+    /// `_index.md` → ``.
+    pub fn url_dir(&self) -> String {
+        let rel = self.rel.as_str();
+        let (dir, file) = match rel.rsplit_once('/') {
+            Some((d, f)) => (format!("{d}/"), f),
+            None => (String::new(), rel),
+        };
+        if file == "_index.md" {
+            return dir;
+        }
+        let stem = file.strip_suffix(".md").unwrap_or(file);
+        let last = self.front.slug.as_deref().unwrap_or(stem);
+        format!("{dir}{last}/")
+    }
     pub fn is_section_index(&self) -> bool {
         self.rel == "_index.md" || self.rel.ends_with("/_index.md")
     }
@@ -72,7 +87,7 @@ pub fn load_all(root: &Path) -> Loaded {
     for entry in walkdir::WalkDir::new(&dir).follow_links(true).sort_by_file_name() {
         match entry {
             // Revision files (`page/YYYY-MM-DD.md` beside `page.md`) are read by src/policy instead.
-            Ok(e) if crate::policy::revisions::is_revision_file(e.path()) => {}
+            Ok(e) if crate::layout::is_revision_file(e.path()) => {}
             Ok(e) if e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "md") => {
                 files.push(e.into_path())
             }
@@ -80,7 +95,7 @@ pub fn load_all(root: &Path) -> Loaded {
             Err(e) => {
                 let p = e.path().map(|p| display_path(root, p)).unwrap_or_else(|| dir.clone());
                 if let Some(path) = e.path() {
-                    failed.push(super::slash_path(&dir, path));
+                    failed.push(crate::fsutil::slash_path(&dir, path));
                 }
                 let reason = e.io_error().map_or_else(|| e.to_string(), ToString::to_string);
                 diags.push(
@@ -96,7 +111,7 @@ pub fn load_all(root: &Path) -> Loaded {
     files.retain(|p| match p.canonicalize() {
         Ok(real) if real.starts_with(&inside) => true,
         Ok(real) => {
-            failed.push(super::slash_path(&dir, p));
+            failed.push(crate::fsutil::slash_path(&dir, p));
             diags.push(
                 Diagnostic::new(
                     display_path(root, p),
@@ -115,7 +130,7 @@ pub fn load_all(root: &Path) -> Loaded {
             Ok(p) if p.front.draft => {}
             Ok(p) => pages.push(p),
             Err(d) => {
-                failed.push(super::slash_path(&dir, path));
+                failed.push(crate::fsutil::slash_path(&dir, path));
                 diags.push(d);
             }
         }
@@ -125,11 +140,11 @@ pub fn load_all(root: &Path) -> Loaded {
 
 pub fn load_one(root: &Path, content_dir: &Path, path: &Path) -> Result<SourcePage, Diagnostic> {
     let file = display_path(root, path);
-    let text = super::read_text(path, root)?;
+    let text = crate::fsutil::read_text(path, root)?;
     let split = frontmatter::split(&text, &file)?;
     let front: FrontMatter = crate::yaml::parse(split.yaml, &file, split.yaml_line)?;
     Ok(SourcePage {
-        rel: super::slash_path(content_dir, path),
+        rel: crate::fsutil::slash_path(content_dir, path),
         file,
         front_text: split.yaml.to_string(),
         front_line: split.yaml_line,

@@ -10,16 +10,7 @@ use crate::diag::{Diagnostic, Diagnostics, display_path};
 
 pub const DATA_DIR: &str = "data";
 pub use super::directory::DIRECTORY_FILE;
-pub use super::platforms::{PLATFORMS_FILE, Platform, PlatformChange, Platforms};
-
-/// "a, b and c", the way the regulation lists things.
-pub fn join_and(items: &[&str]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => (*one).to_string(),
-        [init @ .., last] => format!("{} and {}", init.join(", "), last),
-    }
-}
+pub use super::platforms::{PLATFORMS_FILE, Platform, PlatformChange, Platforms, join_and};
 
 /// Everything in `data/`.
 #[derive(Debug, Clone)]
@@ -53,7 +44,7 @@ pub fn load(root: &Path) -> Result<Data, Diagnostics> {
         }
         let shown = display_path(root, &path);
         let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-        let text = match super::read_text(&path, root) {
+        let text = match crate::fsutil::read_text(&path, root) {
             Ok(t) => t,
             Err(d) => {
                 diags.push(d);

@@ -13,7 +13,14 @@ use serde::{Deserialize, Serialize};
 use crate::date::Date;
 use crate::diag::{Diagnostic, Diagnostics};
 
+mod account_url;
+
 pub const PLATFORMS_FILE: &str = "data/platforms.yaml";
+
+/// A problem in `data/platforms.yaml` at `line`, with what to do.
+fn err(line: usize, msg: String, help: &str) -> Diagnostic {
+    Diagnostic::new(PLATFORMS_FILE, msg).at(line, None).help(help.to_string())
+}
 
 /// The platform list. Unknown keys are errors (a typo would otherwise silently drop a setting).
 #[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
@@ -117,54 +124,6 @@ impl Platform {
     pub fn regulation_name(&self) -> &str {
         self.as_written.as_deref().unwrap_or(&self.name)
     }
-
-    /// The hosts an account address on this platform may use.
-    pub fn account_hosts(&self) -> Vec<String> {
-        if !self.hosts.is_empty() {
-            return self.hosts.iter().map(|h| h.trim().trim_end_matches('.').to_ascii_lowercase()).collect();
-        }
-        let from_url = self.url.as_deref().and_then(|u| url::Url::parse(u).ok());
-        let host = from_url.as_ref().and_then(|u| u.host_str()).map(|h| h.trim_start_matches("www.").to_string());
-        host.into_iter().collect()
-    }
-
-    /// Check an account's address: an `https:` (or `http:`) URL on one of this platform's hosts,
-    /// with no user name, password or port. Returns the URL as the `url` crate serializes it
-    /// (percent-encoded), which is what the directory stores and the page links to.
-    pub fn check_account_url(&self, raw: &str) -> Result<String, String> {
-        let raw = raw.trim();
-        let example = self.account_hosts().first().map(|h| format!("https://www.{h}/…")).unwrap_or_default();
-        let u = url::Url::parse(raw)
-            .map_err(|e| format!("`{raw}` is not a web address ({e}); paste the account's address, e.g. {example}"))?;
-        if !matches!(u.scheme(), "https" | "http") {
-            return Err(format!(
-                "`{}:` addresses are not allowed; the account's address must start with https:// (e.g. {example})",
-                u.scheme()
-            ));
-        }
-        if !u.username().is_empty() || u.password().is_some() {
-            return Err(format!("`{raw}` contains a user name or password before the host; remove it"));
-        }
-        if u.port().is_some() {
-            return Err(format!("`{raw}` names a port; use the platform's ordinary address ({example})"));
-        }
-        let Some(url::Host::Domain(host)) = u.host() else {
-            return Err(format!("`{raw}` has no host name; use the platform's address ({example})"));
-        };
-        let host = host.trim_end_matches('.').to_ascii_lowercase();
-        let hosts = self.account_hosts();
-        if hosts.is_empty() {
-            return Err(format!(
-                "no hosts are listed for {} in {PLATFORMS_FILE}; add `hosts:` there, or leave the address empty",
-                self.name
-            ));
-        }
-        if hosts.iter().any(|h| host == *h || host.ends_with(&format!(".{h}"))) {
-            Ok(u.to_string())
-        } else {
-            Err(format!("`{host}` is not an address on {} (expected {} or a subdomain)", self.name, hosts.join(", ")))
-        }
-    }
 }
 
 /// How search compares platform names and aliases: lower case, runs of spaces and hyphens as one space.
@@ -180,7 +139,7 @@ impl Platforms {
     /// Footnote 1 as the regulation words it: "…: Facebook, Twitter, … Flickr and blogs."
     pub fn approved_sentence(&self) -> String {
         let names: Vec<&str> = self.approved.iter().map(Platform::regulation_name).collect();
-        format!("{} {}.", self.approved_intro.trim_end(), super::data::join_and(&names))
+        format!("{} {}.", self.approved_intro.trim_end(), join_and(&names))
     }
 
     /// A platform by id, name or the regulation's spelling ("Blogs", "blog", "Snap Chat"), and
@@ -228,15 +187,35 @@ impl Platforms {
     pub(crate) fn validate(&mut self, text: &str) -> Result<(), Diagnostics> {
         let mut diags = Diagnostics::default();
         let line_of = |needle: &str| text.lines().position(|l| l.contains(needle)).map_or(1, |i| i + 1);
-        let err = |line: usize, msg: String, help: &str| {
-            Diagnostic::new(PLATFORMS_FILE, msg).at(line, None).help(help.to_string())
-        };
-        let mut seen = BTreeSet::new();
         // A platform that joins the approved (or barred) list needs no other edit: its `not_listed`
         // entry, now stale, is dropped.
         let listed: BTreeSet<String> =
             self.approved.iter().chain(&self.barred).chain(&self.former).map(|p| p.id.clone()).collect();
         self.not_listed.retain(|p| !listed.contains(&p.id));
+        self.validate_ids(&line_of, &mut diags);
+        self.validate_urls(text, &line_of, &mut diags);
+        self.validate_aliases(&line_of, &mut diags);
+        for p in self.barred.iter().filter(|p| p.reason.is_none()) {
+            diags.push(err(
+                line_of(&format!("id: {}", p.id)),
+                format!("barred platform `{}` has no `reason`", p.id),
+                "say why, in the regulation's words; staff see it on the request form",
+            ));
+        }
+        for p in self.former.iter().filter(|p| self.removal_of(&p.id).is_none()) {
+            diags.push(err(
+                line_of(&format!("id: {}", p.id)),
+                format!("former platform `{}` has no removal in `history`", p.id),
+                "add `- date: YYYY-MM-DD` with `removed: [id]` to the history for the day it left the list",
+            ));
+        }
+        self.validate_history(text, &mut diags);
+        diags.into_result(())
+    }
+
+    /// Every id a valid identifier, and no id on two entries (of any list).
+    fn validate_ids(&self, line_of: &dyn Fn(&str) -> usize, diags: &mut Diagnostics) {
+        let mut seen = BTreeSet::new();
         for p in self.approved.iter().chain(&self.barred).chain(&self.former).chain(&self.not_listed) {
             let line = line_of(&format!("id: {}", p.id));
             if let Some(d) = crate::ident::check(&p.id, "platform id", std::path::Path::new(PLATFORMS_FILE), line) {
@@ -244,13 +223,17 @@ impl Platforms {
             }
             if !seen.insert(p.id.as_str()) {
                 diags.push(err(
-                    line_of(&format!("id: {}", p.id)),
+                    line,
                     format!("platform id `{}` appears twice", p.id),
                     "each platform needs its own id",
                 ));
             }
         }
-        // A platform's `url` is a link on /platforms/ and the request form: only web addresses.
+    }
+
+    /// A platform's `url` is a link on /platforms/ and the request form: only web addresses, reported
+    /// at the `url:` line when the parser gives it.
+    fn validate_urls(&self, text: &str, line_of: &dyn Fn(&str) -> usize, diags: &mut Diagnostics) {
         let spans: PlatformSpans = serde_saphyr::from_str(text).unwrap_or_default();
         let url_spans = spans.approved.iter().chain(&spans.barred).chain(&spans.former);
         for (p, span) in self
@@ -278,7 +261,10 @@ impl Platforms {
                 ));
             }
         }
-        // An alias names one platform: search would otherwise not know which entry a query means.
+    }
+
+    /// An alias names one platform: search would otherwise not know which entry a query means.
+    fn validate_aliases(&self, line_of: &dyn Fn(&str) -> usize, diags: &mut Diagnostics) {
         let mut names: std::collections::BTreeMap<String, &str> = std::collections::BTreeMap::new();
         for p in self.approved.iter().chain(&self.barred).chain(&self.former).chain(&self.not_listed) {
             for alias in &p.aliases {
@@ -294,26 +280,6 @@ impl Platforms {
                 }
             }
         }
-        for p in &self.barred {
-            if p.reason.is_none() {
-                diags.push(err(
-                    line_of(&format!("id: {}", p.id)),
-                    format!("barred platform `{}` has no `reason`", p.id),
-                    "say why, in the regulation's words; staff see it on the request form",
-                ));
-            }
-        }
-        for p in &self.former {
-            if self.removal_of(&p.id).is_none() {
-                diags.push(err(
-                    line_of(&format!("id: {}", p.id)),
-                    format!("former platform `{}` has no removal in `history`", p.id),
-                    "add `- date: YYYY-MM-DD` with `removed: [id]` to the history for the day it left the list",
-                ));
-            }
-        }
-        self.validate_history(text, &mut diags);
-        diags.into_result(())
     }
 
     /// History rules: dates in order, each entry changes something or says why it is there, nothing
@@ -381,5 +347,14 @@ impl Platforms {
             c.removed_names = removed;
             c.date_long = c.date.long();
         }
+    }
+}
+
+/// "a, b and c", the way the regulation lists things.
+pub fn join_and(items: &[&str]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => (*one).to_string(),
+        [init @ .., last] => format!("{} and {}", init.join(", "), last),
     }
 }

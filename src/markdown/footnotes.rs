@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use pulldown_cmark::{Event, html};
 
-use super::Source;
+use super::types::Source;
 use crate::diag::Diagnostic;
 
 #[derive(Default)]

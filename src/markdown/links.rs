@@ -5,7 +5,8 @@ use std::sync::LazyLock;
 use pulldown_cmark::{CowStr, Event};
 use regex::Regex;
 
-use super::{PendingAnchor, Rendered, Resolver, Source, escape_attr, escape_text};
+use super::text::{escape_attr, escape_text};
+use super::types::{PendingAnchor, Rendered, Resolver, Source};
 use crate::diag::Diagnostic;
 
 pub(super) static POLICY_REF: LazyLock<Regex> = LazyLock::new(|| {

@@ -97,7 +97,7 @@ pub fn problems_in_text(md: &str) -> Vec<String> {
     let file = std::path::Path::new("");
     let mut block = HtmlBlock::default();
     let mut problems = Vec::new();
-    for (event, range) in pulldown_cmark::Parser::new_ext(md, super::options()).into_offset_iter() {
+    for (event, range) in pulldown_cmark::Parser::new_ext(md, super::types::options()).into_offset_iter() {
         if let Event::Html(html) = &event {
             block.push(html, || (1, range.start + 1));
         } else {

@@ -4,7 +4,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::{Resolver, Source};
+use super::types::{Resolver, Source};
 use crate::diag::{Diagnostic, line_col};
 
 pub(crate) static SHORTCODE: LazyLock<Regex> =

@@ -19,7 +19,28 @@ use crate::markdown::{self, PendingAnchor, Rendered, Resolver, TextSection, TocE
 mod urls;
 
 use urls::assign_urls;
-pub use urls::{root_for, url_for, valid_slug};
+pub use urls::{reserved_by, root_for, url_for, valid_slug};
+
+/// What the features loaded for themselves, given to [`Site::new`] with the pages (typed: a feature
+/// with state of its own adds a field here and fills it in its `load` or `prepare` hook).
+#[derive(Default)]
+pub struct FeatureData {
+    pub quizzes: crate::quiz::Quizzes,
+    pub policy: crate::policy::revisions::Policies,
+}
+
+/// What a page is, for the features that look for one page of a kind (the request form, the
+/// regulation, the platform list). Decided by the page's `template`, here only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageKind {
+    /// `template: request.html`: the account request form.
+    Request,
+    /// `template: regulation.html`: the regulation.
+    Regulation,
+    /// `template: platforms.html`: the approved-platform list.
+    Platforms,
+    Other,
+}
 
 /// A page ready for templating.
 #[derive(Debug)]
@@ -49,6 +70,14 @@ impl Page {
     pub fn is_section(&self) -> bool {
         self.source.is_section_index()
     }
+    pub fn kind(&self) -> PageKind {
+        match self.source.front.template.as_deref() {
+            Some("request.html") => PageKind::Request,
+            Some("regulation.html") => PageKind::Regulation,
+            Some("platforms.html") => PageKind::Platforms,
+            _ => PageKind::Other,
+        }
+    }
 }
 
 pub struct Site {
@@ -57,10 +86,10 @@ pub struct Site {
     pub pages: Vec<Page>,
     /// `content/` path → index in `pages`.
     pub by_rel: HashMap<String, usize>,
-    /// Quizzes by id, attached after loading.
+    /// Quizzes by id (the quiz feature's [`FeatureData`]).
     pub quizzes: crate::quiz::Quizzes,
-    /// Policy pages with revisions (src/policy), attached after loading.
-    pub policy: crate::policy::Policies,
+    /// Policy pages with revisions (the policy feature's [`FeatureData`]).
+    pub policy: crate::policy::revisions::Policies,
     /// Content path → URL directory, for `@/` links (pages that failed to load included).
     link_targets: HashMap<String, String>,
     /// Policy number (upper case) → URL directory of the page publishing it.
@@ -104,71 +133,47 @@ pub fn policy_href(numbers: &HashMap<String, String>, config: &SiteConfig, numbe
     config.policy_url.as_ref().map(|p| p.replace("{number}", number))
 }
 
-impl Site {
-    /// Build the model. Reports every problem found, not just the first.
-    /// `failed` lists content paths that exist but did not load; links to them are not reported again.
-    pub fn new(
-        config: SiteConfig,
-        data: Data,
-        sources: Vec<SourcePage>,
-        failed: &[String],
-    ) -> Result<Site, Diagnostics> {
-        let mut diags = Diagnostics::default();
+/// Every content path → the URL directory a link to it resolves to: the placed pages, and pages that
+/// failed to load (their own error is reported, so links to them are not reported again).
+fn link_targets(urls: &HashMap<String, String>, failed: &[String]) -> HashMap<String, String> {
+    let mut link_targets = urls.clone();
+    for rel in failed {
+        let stem = rel
+            .strip_suffix("/_index.md")
+            .map(|d| format!("{d}/"))
+            .unwrap_or_else(|| format!("{}/", rel.trim_end_matches(".md")));
+        link_targets.entry(rel.clone()).or_insert(stem);
+    }
+    link_targets
+}
 
-        // URLs, and no two pages (or a page and a generated file) writing the same file.
-        let urls = assign_urls(&sources, &mut diags);
-
-        let mut link_targets = urls.clone();
-        for rel in failed {
-            let stem = rel
-                .strip_suffix("/_index.md")
-                .map(|d| format!("{d}/"))
-                .unwrap_or_else(|| format!("{}/", rel.trim_end_matches(".md")));
-            link_targets.entry(rel.clone()).or_insert(stem);
-        }
-
-        // Policy numbers published here.
-        let mut numbers: HashMap<String, String> = HashMap::new();
-        for src in &sources {
-            if let Some(n) = &src.front.number {
-                numbers.insert(n.to_ascii_uppercase(), urls.get(&src.rel).cloned().unwrap_or_default());
-            }
-        }
-
-        // Render Markdown in parallel.
-        // Links to pages that failed to load resolve (their own error is reported), so one broken
-        // file does not also fail every page that links to it.
-        let resolver = SiteResolver { urls: &link_targets, numbers: &numbers, config: &config, data: &data };
-        let rendered: Vec<(SourcePage, Rendered)> = sources
-            .into_par_iter()
-            .filter(|s| urls.contains_key(&s.rel))
-            .map(|mut src| {
-                let url = &urls[&src.rel];
-                let root = root_for(url);
-                let r = markdown::render(
-                    &markdown::Source {
-                        file: &src.file,
-                        rel: &src.rel,
-                        body: &src.body,
-                        first_line: src.body_line,
-                        root: &root,
-                        want_html: false,
-                    },
-                    &resolver,
-                );
-                src.body = String::new(); // read again for the second pass
-                (src, r)
-            })
-            .collect();
-
-        let mut pages = Vec::with_capacity(rendered.len());
-        for (src, r) in rendered {
-            for d in r.diagnostics {
-                diags.push(d);
-            }
+/// The first Markdown pass of every placed page, in parallel: headings, anchors, links, search text;
+/// with the problems it found.
+fn first_pass(
+    sources: Vec<SourcePage>,
+    urls: &HashMap<String, String>,
+    resolver: &SiteResolver,
+) -> (Vec<Page>, Vec<Diagnostic>) {
+    let done: Vec<(Page, Vec<Diagnostic>)> = sources
+        .into_par_iter()
+        .filter(|s| urls.contains_key(&s.rel))
+        .map(|mut src| {
             let url = urls[&src.rel].clone();
-            pages.push(Page {
-                root: root_for(&url),
+            let root = root_for(&url);
+            let r = markdown::render(
+                &markdown::Source {
+                    file: &src.file,
+                    rel: &src.rel,
+                    body: &src.body,
+                    first_line: src.body_line,
+                    root: &root,
+                    want_html: false,
+                },
+                resolver,
+            );
+            src.body = String::new(); // read again for the second pass
+            let page = Page {
+                root,
                 url,
                 toc: r.toc,
                 anchors: r.anchors.into_iter().collect(),
@@ -178,52 +183,86 @@ impl Site {
                 links: r.pending,
                 shortcodes: r.shortcodes,
                 source: src,
-            });
-        }
-        let by_rel: HashMap<String, usize> = pages.iter().enumerate().map(|(i, p)| (p.source.rel.clone(), i)).collect();
+            };
+            (page, r.diagnostics)
+        })
+        .collect();
+    let mut found = Vec::new();
+    let pages = done
+        .into_iter()
+        .map(|(page, d)| {
+            found.extend(d);
+            page
+        })
+        .collect();
+    (pages, found)
+}
 
+/// Sections: each page belongs to the `_index.md` of its folder (a section's own parent is the
+/// folder above); a section's children are sorted by weight, then title.
+fn link_sections(pages: &mut [Page], by_rel: &HashMap<String, usize>) {
+    for i in 0..pages.len() {
+        let rel = pages[i].source.rel.clone();
+        let mut dir = rel.rsplit_once('/').map(|(d, _)| d.to_string()).unwrap_or_default();
+        if pages[i].is_section() {
+            if rel == "_index.md" {
+                continue;
+            }
+            dir = dir.rsplit_once('/').map(|(d, _)| d.to_string()).unwrap_or_default();
+        }
+        let parent_rel = if dir.is_empty() { "_index.md".to_string() } else { format!("{dir}/_index.md") };
+        if let Some(&p) = by_rel.get(&parent_rel) {
+            pages[i].parent = Some(p);
+            pages[p].children.push(i);
+        }
+    }
+    let keys: Vec<(i64, String)> =
+        pages.iter().map(|p| (p.source.front.weight, p.source.front.title.clone())).collect();
+    for p in pages.iter_mut() {
+        p.children.sort_by(|&a, &b| keys[a].cmp(&keys[b]));
+    }
+}
+
+impl Site {
+    /// Build the model. Reports every problem found, not just the first.
+    /// `failed` lists content paths that exist but did not load; links to them are not reported again.
+    /// `features` is what the features loaded; `reserved` the output paths they and the generator
+    /// write ([`crate::features::reserved_paths`]), which no page may take.
+    pub fn new(
+        config: SiteConfig,
+        data: Data,
+        sources: Vec<SourcePage>,
+        failed: &[String],
+        features: FeatureData,
+        reserved: &[(&str, &str)],
+    ) -> Result<Site, Diagnostics> {
+        let mut diags = Diagnostics::default();
+        // URLs, and no two pages (or a page and a generated file) writing the same file.
+        let urls = assign_urls(&sources, reserved, &mut diags);
+        let link_targets = link_targets(&urls, failed);
+        // Policy numbers published here.
+        let numbers: HashMap<String, String> = sources
+            .iter()
+            .filter_map(|src| {
+                let n = src.front.number.as_ref()?;
+                Some((n.to_ascii_uppercase(), urls.get(&src.rel).cloned().unwrap_or_default()))
+            })
+            .collect();
+        // Links to pages that failed to load resolve (their own error is reported), so one broken
+        // file does not also fail every page that links to it.
+        let resolver = SiteResolver { urls: &link_targets, numbers: &numbers, config: &config, data: &data };
+        let (mut pages, found) = first_pass(sources, &urls, &resolver);
+        diags.extend(Diagnostics(found));
+        let by_rel: HashMap<String, usize> = pages.iter().enumerate().map(|(i, p)| (p.source.rel.clone(), i)).collect();
         // Anchors, now that every page's headings are known.
         for (i, page) in pages.iter().enumerate() {
-            for link in &page.links {
-                if let Some(d) = check_anchor(&pages, &by_rel, failed, i, link) {
-                    diags.push(d);
-                }
+            for d in page.links.iter().filter_map(|link| check_anchor(&pages, &by_rel, failed, i, link)) {
+                diags.push(d);
             }
         }
-
-        // Sections: each page belongs to the `_index.md` of its folder (a section's own parent is the
-        // folder above).
-        for i in 0..pages.len() {
-            let rel = pages[i].source.rel.clone();
-            let mut dir = rel.rsplit_once('/').map(|(d, _)| d.to_string()).unwrap_or_default();
-            if pages[i].is_section() {
-                if rel == "_index.md" {
-                    continue;
-                }
-                dir = dir.rsplit_once('/').map(|(d, _)| d.to_string()).unwrap_or_default();
-            }
-            let parent_rel = if dir.is_empty() { "_index.md".to_string() } else { format!("{dir}/_index.md") };
-            if let Some(&p) = by_rel.get(&parent_rel) {
-                pages[i].parent = Some(p);
-                pages[p].children.push(i);
-            }
-        }
-        let keys: Vec<(i64, String)> =
-            pages.iter().map(|p| (p.source.front.weight, p.source.front.title.clone())).collect();
-        for p in &mut pages {
-            p.children.sort_by(|&a, &b| keys[a].cmp(&keys[b]));
-        }
-
-        diags.into_result(Site {
-            config,
-            data,
-            pages,
-            by_rel,
-            quizzes: Default::default(),
-            policy: Default::default(),
-            link_targets,
-            numbers,
-        })
+        link_sections(&mut pages, &by_rel);
+        let FeatureData { quizzes, policy } = features;
+        diags.into_result(Site { config, data, pages, by_rel, quizzes, policy, link_targets, numbers })
     }
 
     /// Replace the body of one page whose front matter did not change, re-rendering only its Markdown.
@@ -285,6 +324,11 @@ impl Site {
 
     pub fn home(&self) -> Option<&Page> {
         self.page("_index.md")
+    }
+
+    /// The first page of `kind` (the request form, the regulation, the platform list), if any.
+    pub fn first_of(&self, kind: PageKind) -> Option<&Page> {
+        self.pages.iter().find(|p| p.kind() == kind)
     }
 
     /// Swap in newly loaded data files; returns the old ones.

@@ -8,36 +8,24 @@ use crate::load::content::SourcePage;
 
 /// URL directory for a content path: `a/b.md` → `a/b/`, `a/_index.md` → `a/`, `_index.md` → ``.
 pub fn url_for(src: &SourcePage) -> String {
-    let rel = src.rel.as_str();
-    let (dir, file) = match rel.rsplit_once('/') {
-        Some((d, f)) => (format!("{d}/"), f),
-        None => (String::new(), rel),
-    };
-    if file == "_index.md" {
-        return dir;
-    }
-    let stem = file.strip_suffix(".md").unwrap_or(file);
-    let last = src.front.slug.as_deref().unwrap_or(stem);
-    format!("{dir}{last}/")
+    src.url_dir()
 }
 
 pub fn root_for(url: &str) -> String {
     "../".repeat(url.matches('/').count())
 }
 
-/// Whether `slug` is one path segment of safe characters: letters, digits, `-`, `_` and `.`, not
-/// starting with `.` (so never `.`, `..` or a hidden file) — anything else could leave the output
-/// folder or hide among generated files.
-pub fn valid_slug(slug: &str) -> bool {
-    let mut chars = slug.chars();
-    chars.next().is_some_and(|c| c.is_ascii_alphanumeric())
-        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
-}
+pub use crate::layout::valid_slug;
 
 /// Each loadable page's URL directory, by content path. A bad slug, two pages on one output file,
 /// or a page on a file the generator writes is reported with the file and line of the `slug` (or of
 /// the file, when it has none) of every source involved.
-pub(super) fn assign_urls(sources: &[SourcePage], diags: &mut Diagnostics) -> HashMap<String, String> {
+/// `reserved` lists the output paths the generator writes ([`reserved_by`]).
+pub(super) fn assign_urls(
+    sources: &[SourcePage],
+    reserved: &[(&str, &str)],
+    diags: &mut Diagnostics,
+) -> HashMap<String, String> {
     let mut urls: HashMap<String, String> = HashMap::new();
     let mut owners: BTreeMap<String, &SourcePage> = BTreeMap::new();
     let line_of = |src: &SourcePage| if src.front.slug.is_some() { src.key_line("slug") } else { 1 };
@@ -53,7 +41,7 @@ pub(super) fn assign_urls(sources: &[SourcePage], diags: &mut Diagnostics) -> Ha
             continue;
         }
         let url = url_for(src);
-        if let Some((message, help)) = url_problem(&url, &owners, line_of) {
+        if let Some((message, help)) = url_problem(&url, &owners, reserved, line_of) {
             diags.push(Diagnostic::new(&src.file, message).at(line_of(src), None).help(help));
             continue;
         }
@@ -67,6 +55,7 @@ pub(super) fn assign_urls(sources: &[SourcePage], diags: &mut Diagnostics) -> Ha
 fn url_problem(
     url: &str,
     owners: &BTreeMap<String, &SourcePage>,
+    reserved: &[(&str, &str)],
     line_of: impl Fn(&SourcePage) -> usize,
 ) -> Option<(String, &'static str)> {
     let segments = || url.trim_end_matches('/').split('/').filter(|_| !url.is_empty());
@@ -96,10 +85,23 @@ fn url_problem(
             "rename one of the files or give it a different `slug`",
         ));
     }
-    crate::emit::reserved(&out).map(|(path, what)| {
+    reserved_by(reserved, &out).map(|(path, what)| {
         (
             format!("this page's output `{out}` collides with `{path}`, {what}, which the generator writes"),
             "choose another `slug` or file name",
         )
+    })
+}
+
+/// Which entry of `reserved` (output path, what it is) a page's output path (`x/index.html`) would
+/// collide with, if any. An entry ending in `/` reserves the whole folder.
+pub fn reserved_by<'a>(reserved: &[(&'a str, &'a str)], output_path: &str) -> Option<(&'a str, &'a str)> {
+    reserved.iter().copied().find(|(r, _)| {
+        if let Some(dir) = r.strip_suffix('/') {
+            output_path == dir || output_path.starts_with(r)
+        } else {
+            // The page's file itself, or a folder on its path, is the generated file.
+            output_path == *r || output_path.starts_with(&format!("{r}/"))
+        }
     })
 }

@@ -7,9 +7,10 @@
 //! is someone else's, and its folder is never replaced or recycled.
 
 use std::collections::HashSet;
-use std::fs::File;
-use std::io::{self, Read, Seek, Write};
+use std::io;
 use std::path::{Path, PathBuf};
+
+use crate::fsutil::FileLock;
 
 /// The list of files a build wrote, at the root of every output folder.
 pub const MANIFEST: &str = ".policysite-manifest";
@@ -40,7 +41,7 @@ pub fn write_manifest<'a>(dir: &Path, files: impl Iterator<Item = &'a String>) -
         text.push_str(f);
         text.push('\n');
     }
-    crate::output::write_atomic(&dir.join(MANIFEST), text.as_bytes())
+    crate::fsutil::write_atomic(&dir.join(MANIFEST), text.as_bytes())
 }
 
 fn is_marker(rel: &str) -> bool {
@@ -53,7 +54,7 @@ pub fn files_below(dir: &Path) -> io::Result<Vec<String>> {
     for entry in walkdir::WalkDir::new(dir).min_depth(1) {
         let entry = entry.map_err(io::Error::other)?;
         if !entry.file_type().is_dir() {
-            let rel = crate::load::slash_path(dir, entry.path());
+            let rel = crate::fsutil::slash_path(dir, entry.path());
             if !is_marker(&rel) {
                 out.push(rel);
             }
@@ -117,7 +118,7 @@ pub const SERVE_HOLDS: &str = "stop `serve` (Ctrl-C in its terminal) to build he
 /// same folder waits (a build) or stops with a clear message (a server), instead of interleaving
 /// files. The lock file stays beside the output; the lock itself dies with the process.
 pub struct OutputLock {
-    _file: File,
+    _lock: FileLock,
 }
 
 /// What to do when another policysite holds the output.
@@ -131,59 +132,44 @@ pub enum Contention {
 impl OutputLock {
     pub fn acquire(output: &Path, command: &str, contention: Contention) -> Result<OutputLock, String> {
         let path = sibling(output, "lock");
-        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent).map_err(|e| format!("cannot create `{}`: {e}", parent.display()))?;
-        }
-        let mut file = std::fs::OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(&path)
-            .map_err(|e| format!("cannot open the lock file `{}`: {e}", path.display()))?;
+        let mut lock = FileLock::open(&path).map_err(|e| match path.parent().filter(|p| !p.exists()) {
+            Some(parent) => format!("cannot create `{}`: {e}", parent.display()),
+            None => format!("cannot open the lock file `{}`: {e}", path.display()),
+        })?;
+        let locked = |e: io::Error| format!("cannot lock `{}`: {e}", path.display());
         let mut attempts = 0;
-        loop {
-            match file.try_lock() {
-                Ok(()) => break,
-                Err(std::fs::TryLockError::WouldBlock) => {
-                    let mut holder = String::new();
-                    let _ = file.rewind();
-                    let _ = file.read_to_string(&mut holder);
-                    let holder = holder.trim().to_string();
-                    // The holder writes its name right after locking; give it a moment to.
-                    if holder.is_empty() && attempts < 20 {
-                        attempts += 1;
-                        std::thread::sleep(std::time::Duration::from_millis(50));
-                        continue;
-                    }
-                    if contention == Contention::WaitForBuild && holder.contains("policysite build") {
-                        eprintln!("waiting for another build of `{}` ({holder}) to finish", output.display());
-                        file.lock().map_err(|e| format!("cannot lock `{}`: {e}", path.display()))?;
-                        break;
-                    }
-                    if holder.contains("policysite serve") {
-                        return Err(format!(
-                            "`{}` is held by {holder}, which rebuilds it whenever a source changes; {SERVE_HOLDS}",
-                            output.display(),
-                        ));
-                    }
-                    return Err(format!(
-                        "`{}` is being written by another policysite ({}); stop it, or choose another --output",
-                        output.display(),
-                        if holder.is_empty() { "unknown process".to_string() } else { holder }
-                    ));
-                }
-                Err(std::fs::TryLockError::Error(e)) => {
-                    return Err(format!("cannot lock `{}`: {e}", path.display()));
-                }
+        while !lock.try_lock(command).map_err(locked)? {
+            let holder = lock.holder();
+            // The holder writes its name right after locking; give it a moment to.
+            if holder.is_empty() && attempts < 20 {
+                attempts += 1;
+                std::thread::sleep(std::time::Duration::from_millis(50));
+                continue;
             }
+            if contention == Contention::WaitForBuild && holder.contains("policysite build") {
+                eprintln!("waiting for another build of `{}` ({holder}) to finish", output.display());
+                lock.lock(command).map_err(locked)?;
+                break;
+            }
+            return Err(held_by(output, &holder));
         }
-        // Say who holds it, for the message another process shows.
-        let _ = file.set_len(0);
-        let _ = file.rewind();
-        let _ = writeln!(file, "policysite {command} (process {})", std::process::id());
-        Ok(OutputLock { _file: file })
+        Ok(OutputLock { _lock: lock })
     }
+}
+
+/// Why `output` cannot be had while `holder` (what its lock file says) holds it.
+fn held_by(output: &Path, holder: &str) -> String {
+    if holder.contains("policysite serve") {
+        return format!(
+            "`{}` is held by {holder}, which rebuilds it whenever a source changes; {SERVE_HOLDS}",
+            output.display(),
+        );
+    }
+    format!(
+        "`{}` is being written by another policysite ({}); stop it, or choose another --output",
+        output.display(),
+        if holder.is_empty() { "unknown process" } else { holder }
+    )
 }
 
 /// Check that `output` and the folders policysite keeps beside it may be replaced, before anything

@@ -5,64 +5,16 @@
 
 pub mod guard;
 pub mod overlay;
+pub mod sink;
 pub mod staging;
 
-use std::io;
 use std::path::{Path, PathBuf};
-
-use rayon::prelude::*;
 
 pub use guard::{Contention, OutputLock};
 pub use overlay::Overlay;
+pub(crate) use sink::written_twice;
+pub use sink::{Reach, Sink, remove_empty_dirs, remove_tree, unlink_planted};
 pub use staging::Staging;
-
-/// Where rendered files go: `build` stages them on disk, `check` records their links
-/// ([`crate::links::LinkIndex`]), `serve` writes the ones that changed.
-pub trait Sink: Sync {
-    fn put(&self, rel: &str, bytes: &[u8]) -> io::Result<()>;
-}
-
-/// Remove folders left empty, deepest first.
-pub fn remove_empty_dirs(dir: &Path) {
-    for e in walkdir::WalkDir::new(dir).contents_first(true).min_depth(1).into_iter().filter_map(Result::ok) {
-        if e.file_type().is_dir() {
-            let _ = std::fs::remove_dir(e.path()); // fails, harmlessly, when not empty
-        }
-    }
-}
-
-/// Remove every symbolic link among the folders on the way from `output` to each of `rels` (the links
-/// only, never what they point to; each folder looked at once), so a write or delete below the output
-/// cannot land outside it. The file itself needs no look: a rename over a link or a removal of one
-/// replaces or removes the link.
-pub fn unlink_planted<'a>(output: &Path, rels: impl IntoIterator<Item = &'a String>) -> io::Result<()> {
-    let mut seen = std::collections::HashSet::new();
-    for rel in rels {
-        let mut at = output.to_path_buf();
-        let Some((folders, _file)) = rel.rsplit_once('/') else { continue };
-        for part in folders.split('/') {
-            at.push(part);
-            if !seen.insert(at.clone()) {
-                continue;
-            }
-            match std::fs::symlink_metadata(&at) {
-                Ok(m) if m.file_type().is_symlink() => std::fs::remove_file(&at)?,
-                Ok(_) => {}
-                Err(_) => break, // nothing further exists
-            }
-        }
-    }
-    Ok(())
-}
-
-/// Remove a tree using both cores: deleting 10,000 files one by one is as slow as writing them.
-pub fn remove_tree(dir: &Path) -> io::Result<()> {
-    let entries: Vec<PathBuf> = std::fs::read_dir(dir)?.filter_map(Result::ok).map(|e| e.path()).collect();
-    entries.par_iter().try_for_each(|p| {
-        if p.is_dir() && !p.is_symlink() { std::fs::remove_dir_all(p) } else { std::fs::remove_file(p) }
-    })?;
-    std::fs::remove_dir(dir)
-}
 
 /// Refuse outputs that would replace the sources: `--output .`, `--output content`, or a parent folder.
 /// Checked both as written and with symbolic links resolved, so `--output link-to-content/x` is refused too.
@@ -98,7 +50,7 @@ fn check_location(root: &Path, out: &Path, output: &Path) -> Result<(), String> 
             output.display()
         ));
     }
-    for src in ["content", "themes", "quizzes", "data", "templates", "static", "src", ".git"] {
+    for src in crate::layout::SOURCE_DIRS.iter().chain(&["src", ".git"]) {
         if out.starts_with(root.join(src)) {
             return Err(format!(
                 "the output folder `{}` is inside `{src}/`; choose another --output",
@@ -109,76 +61,9 @@ fn check_location(root: &Path, out: &Path, output: &Path) -> Result<(), String> 
     Ok(())
 }
 
-/// Run `f` holding the exclusive lock of `file` (a source file such as a lock file of published
-/// revisions): the operating system's advisory lock on a sidecar `.NAME.lock` beside it, since an
-/// atomic write replaces `file` itself. Waits for another holder; released when `f` returns or the
-/// process ends.
-pub fn with_file_lock<T>(file: &Path, f: impl FnOnce() -> T) -> io::Result<T> {
-    let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let lock = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(file.with_file_name(format!(".{name}.lock")))?;
-    lock.lock()?;
-    let result = f();
-    let _ = lock.unlock();
-    Ok(result)
-}
-
-/// Write a file so that it is never seen half-written: a temporary file beside it (removed if
-/// anything fails), flushed to disk, then renamed over the original.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    use std::io::Write;
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let mut tmp = tempfile::Builder::new().prefix(".policysite-").suffix(".tmp").tempfile_in(dir)?;
-    tmp.write_all(bytes)?;
-    // The temporary file is private (0600); the file it replaces keeps its permissions, and a new
-    // one gets a regular file's (0644 on Unix), like every other file of the output.
-    if let Some(permissions) = std::fs::metadata(path).ok().map(|m| m.permissions()).or_else(regular_permissions) {
-        tmp.as_file().set_permissions(permissions)?;
-    }
-    tmp.as_file().sync_all()?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
-}
-
-#[cfg(unix)]
-fn regular_permissions() -> Option<std::fs::Permissions> {
-    use std::os::unix::fs::PermissionsExt;
-    Some(std::fs::Permissions::from_mode(0o644))
-}
-
-/// Elsewhere a temporary file is not made private: its default permissions are right.
-#[cfg(not(unix))]
-fn regular_permissions() -> Option<std::fs::Permissions> {
-    None
-}
-
-/// Refuse an output path that could leave the output folder or hide a marker file. Paths come from
-/// the model, which already refuses such slugs; this is the last line of defence.
-pub(crate) fn check_rel(rel: &str) -> io::Result<()> {
-    let bad = rel.is_empty()
-        || rel.starts_with('/')
-        || rel.contains('\\')
-        || rel.split('/').any(|seg| seg.is_empty() || seg == "." || seg == "..")
-        || rel == guard::MANIFEST
-        || rel == guard::STAGING_MARK;
-    if bad {
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidInput,
-            format!("refusing to write `{rel}`: not a plain path inside the output"),
-        ));
-    }
-    Ok(())
-}
-
-pub(crate) fn written_twice(rel: &str) -> io::Error {
-    io::Error::new(
-        io::ErrorKind::AlreadyExists,
-        format!("`{rel}` was written twice in one build (two sources make the same file)"),
-    )
-}
+/// Writing a file whole moved to the ground floor ([`crate::fsutil`]); this path stays for callers
+/// written before the move.
+pub use crate::fsutil::write_atomic;
 
 /// Everything that must hold before a command writes `output`: it is not among the sources, it is
 /// empty or made by policysite, and no other policysite writes it. The lock is held as long as the

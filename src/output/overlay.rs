@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use super::guard::{self, STAGING_MARK, sibling};
-use super::{Sink, check_rel, remove_empty_dirs, remove_tree, unlink_planted};
+use super::sink::{Sink, check_rel, remove_empty_dirs, remove_tree, unlink_planted};
 
 /// Output path → hash of the bytes policysite last wrote there (0 when unknown).
 pub type FileHashes = HashMap<String, u64>;
@@ -95,7 +95,7 @@ impl Sink for Overlay<'_> {
         check_rel(rel)?;
         let h = hash(bytes);
         if self.written.lock().unwrap_or_else(|e| e.into_inner()).insert(rel.to_string(), h).is_some() {
-            return Err(super::written_twice(rel));
+            return Err(super::sink::written_twice(rel));
         }
         if self.previous.get(rel) != Some(&h) {
             let path = self.dir.join(rel);

@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use rayon::prelude::*;
 
 use super::guard::{self, STAGING_MARK, sibling};
-use super::{Sink, check_rel, remove_empty_dirs, remove_tree};
+use super::sink::{Sink, check_rel, remove_empty_dirs, remove_tree};
 
 /// A staging folder that becomes the output on [`Staging::commit`].
 ///
@@ -161,7 +161,7 @@ impl Sink for Staging {
     fn put(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
         check_rel(rel)?;
         if !self.written.lock().unwrap_or_else(|e| e.into_inner()).insert(rel.to_string()) {
-            return Err(super::written_twice(rel));
+            return Err(super::sink::written_twice(rel));
         }
         let path = self.staging.join(rel);
         let unchanged = self.existing.contains(rel)

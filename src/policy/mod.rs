@@ -1,28 +1,16 @@
-//! A living policy: dated revisions of a policy page, their permanent archive URLs, compare views,
-//! upcoming changes, the Atom change feed and the "module needs review" warning.
-//!
-//! The rest of the pipeline sees revisions only through three small hooks, so the engine does not
-//! need to know about them:
-//!
-//! - [`prepare`] (load): a page with a revisions folder gets the text of the revision in effect on
-//!   the build date, and every revision becomes an archive page of its own;
-//! - [`page_context`] (render): the timeline, banner and upcoming notice for those pages, and the
-//!   "What changed" list for the home page;
-//! - [`site_files`] (write): compare pages and `feed.xml`.
+//! A living policy, the domain: dated revisions of a policy page ([`revisions`]), a revision as
+//! sections ([`sections`]) and the comparison of two ([`compare`]), and the record of published
+//! revisions ([`publish`]). It knows neither the site model nor templates: what revisions add to the
+//! site (archive and compare pages, the page context, the feed entries, the review warnings) is the
+//! policy feature, `crate::features::policy`.
 
-pub mod adopted;
 pub mod compare;
-pub mod feed;
-pub mod pages;
 pub mod publish;
-pub mod review;
-pub mod revise;
 pub mod revisions;
 pub mod sections;
 
 use crate::date::Date;
 
-pub use pages::{page_context, site_files};
 pub use revisions::{Policies, PolicyPage, Revision, prepare};
 
 /// The date a command on the site in `root` treats as "today" ([`crate::date::today`]): `--today`,
@@ -37,13 +25,4 @@ pub fn build_date(root: &std::path::Path, today: Option<Date>) -> Result<Date, c
         Ok(config) => config.today(None),
         Err(_) => crate::config::today_in(&jiff::tz::TimeZone::UTC, None),
     }
-}
-
-/// Attach the revisions to the model, then check them: published revisions unchanged
-/// ([`publish::check`]), `teaches:` naming real sections, and review warnings ([`review::check`]).
-pub fn attach(root: &std::path::Path, site: &mut crate::model::Site, policies: Policies) -> crate::diag::Diagnostics {
-    site.policy = policies;
-    let mut diags = publish::check(root, &site.policy);
-    diags.extend(review::check(site));
-    diags
 }

@@ -1,6 +1,6 @@
 //! Published policy revisions can never change silently: `policysite publish` records each adopted
 //! revision in `policy-revisions.lock` ([`record`]), and every build checks the revision files against
-//! it ([`check`]). Builds and `serve` never write the lock.
+//! it ([`check::check`]). Builds and `serve` never write the lock.
 //!
 //! What the lock holds, per policy: the page's identity (its `number`; the content path for a page
 //! without one), the content path it was last published at, and per revision everything that defines
@@ -16,7 +16,7 @@
 //! The lock is JSON (see [`FORMAT`]). The first format (lines `page date sha256-of-text`, `#`
 //! comments) is still read, strictly, and `publish` rewrites it as JSON, recording the `effective`
 //! date and `note` the files have then. A damaged lock (empty, a merge conflict, …) is an error, never
-//! an empty lock ([`crate::lockfile`]); `publish --repair` merges a conflicted one ([`repair`]).
+//! an empty lock ([`crate::lockfile`]); `publish --repair` merges a conflicted one ([`repair::repair`]).
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -26,13 +26,16 @@ use sha2::{Digest, Sha256};
 
 use super::revisions::{Policies, PolicyPage};
 use crate::date::Date;
-use crate::diag::{Diagnostic, Diagnostics};
+use crate::diag::Diagnostic;
+
+pub mod check;
+pub mod repair;
 
 pub const LOCK_FILE: &str = "policy-revisions.lock";
 pub const FORMAT: &str = "policysite/policy-revisions";
 
 fn fingerprint(text: &str) -> String {
-    crate::quiz::keys::hex(&Sha256::digest(text.as_bytes()))
+    crate::encode::hex(&Sha256::digest(text.as_bytes()))
 }
 
 fn is_false(b: &bool) -> bool {
@@ -92,7 +95,7 @@ fn restore_help() -> String {
 
 /// Read the lock: missing → empty; damaged → an error at its line.
 pub fn read(root: &Path) -> Result<Lock, Diagnostic> {
-    crate::load::check_inside(&root.join(LOCK_FILE), root)?;
+    crate::fsutil::check_inside(&root.join(LOCK_FILE), root)?;
     match std::fs::read(root.join(LOCK_FILE)) {
         Ok(bytes) => parse_bytes(&bytes),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Lock::default()),
@@ -211,113 +214,10 @@ fn by_identity(mut lock: Lock, policies: &Policies) -> Lock {
     lock
 }
 
-fn revision_missing(root: &Path, rel: &str, date: Date) -> bool {
-    !root.join(crate::load::content::CONTENT_DIR).join(rel.trim_end_matches(".md")).join(format!("{date}.md")).is_file()
-}
-
-/// Every published revision unchanged, present and findable; new revisions not backdated unless declared.
-pub fn check(root: &Path, policies: &Policies) -> Diagnostics {
-    let mut diags = Diagnostics::default();
-    let lock = match read(root) {
-        Ok(l) => by_identity(l, policies),
-        Err(d) => {
-            diags.push(d);
-            return diags;
-        }
-    };
-    let shown = |d: Option<Date>| d.map_or("none".to_string(), |d| d.to_string());
-    for (id, rec) in &lock.policies {
-        let Some(page) = policies.pages.iter().find(|p| identity(p) == *id) else {
-            let what = if id.starts_with("content/") { format!("the page {id}") } else { format!("policy {id}") };
-            diags.push(
-                Diagnostic::new(LOCK_FILE, format!(
-                    "{what} has published revisions (last at content/{}), but no page with revisions is {}",
-                    rec.page,
-                    if id.starts_with("content/") { "at that path".to_string() } else { format!("numbered `{id}`") }
-                ))
-                .help("a published policy stays published: restore the page, its `number` or its revision files (a renamed page keeps its record through its `number`); to retire a policy, add a revision that says so"),
-            );
-            continue;
-        };
-        for e in &rec.revisions {
-            let Some(r) = page.revisions.iter().find(|r| r.date == e.date) else {
-                if revision_missing(root, &page.rel, e.date) {
-                    diags.push(
-                        Diagnostic::new(
-                            LOCK_FILE,
-                            format!("the published revision {} of content/{} is missing", e.date, page.rel),
-                        )
-                        .help("restore its file: published revisions stay readable at their dated URL"),
-                    );
-                }
-                continue; // a file that exists but failed to load is already reported
-            };
-            let put_back =
-                "put it back as published and make the change in a new revision file (YYYY-MM-DD.md) instead";
-            if fingerprint(&r.body) != e.text_sha256 {
-                diags.push(
-                    Diagnostic::new(&r.file, format!("the published revision of {} was changed", e.date))
-                        .at(r.body_line, None)
-                        .help(format!("the text: {put_back}")),
-                );
-            }
-            if e.legacy {
-                continue;
-            }
-            if r.effective != e.effective {
-                diags.push(
-                    Diagnostic::new(
-                        &r.file,
-                        format!(
-                            "the `effective` date of the published revision of {} was changed (published: {}, now: {})",
-                            e.date,
-                            shown(e.effective),
-                            shown(r.effective)
-                        ),
-                    )
-                    .at(r.effective_line, None)
-                    .help(put_back),
-                );
-            }
-            if r.note != e.note {
-                diags.push(
-                    Diagnostic::new(
-                        &r.file,
-                        format!(
-                            "the `note` of the published revision of {} was changed (published: {:?})",
-                            e.date, e.note
-                        ),
-                    )
-                    .at(r.note_line, None)
-                    .help(put_back),
-                );
-            }
-        }
-        if let Some(last) = rec.revisions.iter().map(|e| e.date).max() {
-            for r in page.revisions.iter().filter(|r| r.date < last && !r.backdated) {
-                if rec.revisions.iter().all(|e| e.date != r.date) {
-                    diags.push(
-                        Diagnostic::new(
-                            &r.file,
-                            format!("this new revision is dated {}, before {last}, the last published revision of this page", r.date),
-                        )
-                        .at(r.note_line, None)
-                        .help(format!(
-                            "name the file by its real adoption date (after {last}); if it really was adopted on {} and is only added late, say so with `backdated: true` in its front matter",
-                            r.date
-                        )),
-                    );
-                }
-            }
-        }
-    }
-    diags
-}
-
 /// Hold the lock file's lock while `f` runs, removing temporary files a killed run left.
 fn locked<T>(root: &Path, f: impl FnOnce() -> Result<T, Diagnostic>) -> Result<T, Diagnostic> {
     let path = root.join(LOCK_FILE);
-    crate::output::with_file_lock(&path, || {
+    crate::fsutil::with_file_lock(&path, "publish", || {
         crate::lockfile::remove_stale_temps(&path, None);
         f()
     })
@@ -388,70 +288,9 @@ pub fn record(root: &Path, policies: &Policies) -> Result<(Vec<String>, bool), D
     })
 }
 
-/// `publish --repair`: when the lock holds a merge conflict, write the entries of both sides; refuse
-/// when the two sides record one revision differently. `Ok(None)`: no conflict.
-pub fn repair(root: &Path) -> Result<Option<usize>, Diagnostic> {
-    locked(root, || {
-        let bytes = match std::fs::read(root.join(LOCK_FILE)) {
-            Ok(b) => b,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(Diagnostic::new(LOCK_FILE, format!("cannot read: {e}"))),
-        };
-        let text = String::from_utf8_lossy(&bytes);
-        let Some((ours, theirs)) = crate::lockfile::conflict_sides(LOCK_FILE, &text)? else { return Ok(None) };
-        let side = |t: &str, name: &str| {
-            parse_bytes(t.as_bytes()).map_err(|d| {
-                Diagnostic::new(
-                    LOCK_FILE,
-                    format!("the {name} side of the merge conflict is not a lock `publish` wrote: {}", d.message),
-                )
-                .help("resolve the conflict by hand, keeping every entry of both sides")
-            })
-        };
-        let (a, b) = (side(&ours, "first")?, side(&theirs, "second")?);
-        let mut merged = a;
-        for (id, rec) in b.policies {
-            let mine = merged
-                .policies
-                .entry(id.clone())
-                .or_insert_with(|| Recorded { page: rec.page.clone(), revisions: Vec::new() });
-            for e in rec.revisions {
-                match mine.revisions.iter().find(|m| m.date == e.date) {
-                    None => mine.revisions.push(e),
-                    Some(m) if *m == e => {}
-                    Some(_) => {
-                        return Err(Diagnostic::new(LOCK_FILE, format!("cannot repair: the two sides record revision {} of {id} differently", e.date))
-                            .help("find out which text was adopted; keep that side's entry when you resolve the conflict by hand"));
-                    }
-                }
-            }
-            mine.revisions.sort_by_key(|e| e.date);
-        }
-        let legacy = merged.policies.values().flat_map(|r| &r.revisions).filter(|e| e.legacy).count();
-        if legacy > 0 && legacy < merged.policies.values().map(|r| r.revisions.len()).sum() {
-            return Err(Diagnostic::new(LOCK_FILE, "cannot repair: one side of the conflict is in the first lock format, the other in the current one")
-                .help("take the side in the current format, run `policysite publish` (it records what is missing), and compare with the other side before committing"));
-        }
-        if legacy > 0 {
-            // A conflict between two first-format locks: write it back in the first format, so the
-            // next `publish` migrates it with the files it can check against.
-            let mut out = String::from("# Published policy revisions, written by `policysite publish`. Commit it.\n");
-            for rec in merged.policies.values() {
-                for e in &rec.revisions {
-                    out.push_str(&format!("{} {} {}\n", rec.page, e.date, e.text_sha256));
-                }
-            }
-            crate::lockfile::write(&root.join(LOCK_FILE), out.as_bytes())
-                .map_err(|e| Diagnostic::new(LOCK_FILE, format!("cannot write: {e}")))?;
-        } else {
-            write(root, &merged)?;
-        }
-        Ok(Some(merged.policies.values().map(|r| r.revisions.len()).sum()))
-    })
-}
-
 #[cfg(test)]
 mod tests {
+    use super::check::check;
     use super::*;
     use crate::date::Date;
     use crate::policy::revisions::{PolicyPage, Revision};

@@ -72,6 +72,11 @@ impl Revision {
     }
 }
 
+/// URL directory of the comparison of revisions `a` and `b` (indices, `a` older) of `p`.
+pub fn compare_dir(p: &PolicyPage, a: usize, b: usize) -> String {
+    format!("{}compare/{}-to-{}/", p.url, p.revisions[a].date, p.revisions[b].date)
+}
+
 /// A policy page with its revisions, oldest first.
 #[derive(Debug, Clone)]
 pub struct PolicyPage {
@@ -124,30 +129,8 @@ impl Policies {
     }
 }
 
-/// Whether `path` (below `content/`) is a revision file: `X/YYYY-MM-DD.md` beside a page `X.md`.
-/// The content loader skips these; [`prepare`] reads them.
-pub fn is_revision_file(path: &Path) -> bool {
-    let Some(stem) = path.file_name().and_then(|n| n.to_str()).and_then(|n| n.strip_suffix(".md")) else {
-        return false;
-    };
-    let Some(dir) = path.parent() else { return false };
-    dir.with_extension("md").is_file() && (Date::parse(stem).is_some() || is_revisions_folder(dir))
-}
-
-/// A folder beside a page is its revisions folder when it holds at least one `YYYY-MM-DD.md`; then
-/// every Markdown file in it is a revision (a misnamed one is reported, not published as a page).
-fn is_revisions_folder(dir: &Path) -> bool {
-    std::fs::read_dir(dir).is_ok_and(|entries| {
-        entries.filter_map(Result::ok).any(|e| {
-            let name = e.file_name();
-            let name = name.to_string_lossy();
-            // `2026-12-01.MD` counts too, so that the loader reports its name instead of skipping it.
-            name.get(..name.len().saturating_sub(3))
-                .filter(|_| name.len() > 3 && name[name.len() - 3..].eq_ignore_ascii_case(".md"))
-                .is_some_and(|stem| Date::parse(stem).is_some())
-        })
-    })
-}
+pub use crate::layout::is_revision_file;
+use crate::layout::is_revisions_folder;
 
 /// Give each page that has a revisions folder the text of its revision in effect on `today`, and
 /// add one archive page per revision. Problems go to `diags`; the pages are returned either way.
@@ -166,7 +149,7 @@ pub fn prepare(
         if !is_revisions_folder(&folder) {
             continue;
         }
-        let url = crate::model::url_for(page);
+        let url = page.url_dir();
         // Revisions that failed to load are reported; the others still give the page its text, so
         // links into the page are not reported as broken on top.
         let (revisions, problems) = load_revisions(root, &folder, &url);
@@ -293,77 +276,89 @@ fn load_revisions(root: &Path, folder: &Path, url: &str) -> (Vec<Revision>, Diag
     let mut diags = Diagnostics::default();
     let mut out = Vec::new();
     for path in files {
-        let file = display_path(root, &path);
-        let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-        if path.extension().is_some_and(|x| x != "md") {
-            diags.push(
-                Diagnostic::new(&file, "a revision file's name must end in `.md` (lower case); this one is not read")
-                    .help(format!("rename it to {stem}.md")),
-            );
-            continue;
+        if let Some(r) = read_revision(root, &path, url, &mut diags) {
+            out.push(r);
         }
-        let Some(date) = Date::parse(&stem) else {
-            diags.push(
-                Diagnostic::new(&file, "a revision file must be named by its adoption date")
-                    .help("rename it to YYYY-MM-DD.md, e.g. 2026-07-01.md"),
-            );
-            continue;
-        };
-        let text = match crate::load::read_text(&path, root) {
-            Ok(t) => t,
-            Err(d) => {
-                diags.push(d);
-                continue;
-            }
-        };
-        let split = match crate::load::frontmatter::split(&text, &file) {
-            Ok(s) => s,
-            Err(d) => {
-                diags.push(d.help("start the revision file with `---`, `note: what changed`, `---`"));
-                continue;
-            }
-        };
-        let front: RevisionFront = match crate::yaml::parse(split.yaml, &file, split.yaml_line) {
-            Ok(f) => f,
-            Err(d) => {
-                diags.push(d);
-                continue;
-            }
-        };
-        if front.effective.is_some_and(|e| e < date) {
-            diags.push(
-                Diagnostic::new(&file, "`effective` is before the adoption date (the file name)")
-                    .at(crate::yaml::key_line(split.yaml, "effective", split.yaml_line).unwrap_or(1), None)
-                    .help("leave `effective` out when the revision applies from its adoption"),
-            );
-        }
-        let in_comment = |at: usize| {
-            let before = &split.body[..at];
-            before.rfind("<!--").is_some_and(|open| !before[open..].contains("-->"))
-        };
-        // Every shortcode of the file is reported, not only the first: the admin fixes them in one go.
-        for (at, _) in split.body.match_indices("{{").filter(|(at, _)| !in_comment(*at)) {
-            let (l, col) = crate::diag::line_col(split.body, at);
-            diags.push(
-                Diagnostic::new(&file, "a revision holds the adopted text, so it cannot use `{{ … }}` shortcodes")
-                    .at(split.body_line + l - 1, Some(col))
-                    .help("write the text out as adopted (a shortcode would show today's data in every old revision); `policysite revise` writes them out when it starts the revision layout"),
-            );
-        }
-        let note_line = crate::yaml::key_line(split.yaml, "note", split.yaml_line).unwrap_or(1);
-        out.push(Revision {
-            date,
-            note_line,
-            effective_line: crate::yaml::key_line(split.yaml, "effective", split.yaml_line).unwrap_or(note_line),
-            backdated: front.backdated,
-            effective: front.effective,
-            note: front.note.trim().to_string(),
-            file,
-            body: split.body.to_string(),
-            body_line: split.body_line,
-            archive_rel: format!("{url}{date}.revision.md"),
-            url: format!("{url}{date}/"),
-        });
     }
     (out, diags)
+}
+
+/// One revision file: named by its adoption date, front matter (`note`, `effective`, `backdated`)
+/// and the adopted text. `None` when it cannot be read as one; the problem goes to `diags`.
+fn read_revision(root: &Path, path: &Path, url: &str, diags: &mut Diagnostics) -> Option<Revision> {
+    let file = display_path(root, path);
+    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    if path.extension().is_some_and(|x| x != "md") {
+        diags.push(
+            Diagnostic::new(&file, "a revision file's name must end in `.md` (lower case); this one is not read")
+                .help(format!("rename it to {stem}.md")),
+        );
+        return None;
+    }
+    let Some(date) = Date::parse(&stem) else {
+        diags.push(
+            Diagnostic::new(&file, "a revision file must be named by its adoption date")
+                .help("rename it to YYYY-MM-DD.md, e.g. 2026-07-01.md"),
+        );
+        return None;
+    };
+    let text = match crate::fsutil::read_text(path, root) {
+        Ok(t) => t,
+        Err(d) => {
+            diags.push(d);
+            return None;
+        }
+    };
+    let split = match crate::load::frontmatter::split(&text, &file) {
+        Ok(s) => s,
+        Err(d) => {
+            diags.push(d.help("start the revision file with `---`, `note: what changed`, `---`"));
+            return None;
+        }
+    };
+    let front: RevisionFront = match crate::yaml::parse(split.yaml, &file, split.yaml_line) {
+        Ok(f) => f,
+        Err(d) => {
+            diags.push(d);
+            return None;
+        }
+    };
+    if front.effective.is_some_and(|e| e < date) {
+        diags.push(
+            Diagnostic::new(&file, "`effective` is before the adoption date (the file name)")
+                .at(crate::yaml::key_line(split.yaml, "effective", split.yaml_line).unwrap_or(1), None)
+                .help("leave `effective` out when the revision applies from its adoption"),
+        );
+    }
+    shortcodes(&split, &file, diags);
+    let note_line = crate::yaml::key_line(split.yaml, "note", split.yaml_line).unwrap_or(1);
+    Some(Revision {
+        date,
+        note_line,
+        effective_line: crate::yaml::key_line(split.yaml, "effective", split.yaml_line).unwrap_or(note_line),
+        backdated: front.backdated,
+        effective: front.effective,
+        note: front.note.trim().to_string(),
+        file,
+        body: split.body.to_string(),
+        body_line: split.body_line,
+        archive_rel: format!("{url}{date}.revision.md"),
+        url: format!("{url}{date}/"),
+    })
+}
+
+/// Every shortcode of the file is reported, not only the first: the admin fixes them in one go.
+fn shortcodes(split: &crate::load::frontmatter::Split<'_>, file: &Path, diags: &mut Diagnostics) {
+    let in_comment = |at: usize| {
+        let before = &split.body[..at];
+        before.rfind("<!--").is_some_and(|open| !before[open..].contains("-->"))
+    };
+    for (at, _) in split.body.match_indices("{{").filter(|(at, _)| !in_comment(*at)) {
+        let (l, col) = crate::diag::line_col(split.body, at);
+        diags.push(
+            Diagnostic::new(file, "a revision holds the adopted text, so it cannot use `{{ … }}` shortcodes")
+                .at(split.body_line + l - 1, Some(col))
+                .help("write the text out as adopted (a shortcode would show today's data in every old revision); `policysite revise` writes them out when it starts the revision layout"),
+        );
+    }
 }

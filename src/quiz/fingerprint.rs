@@ -15,7 +15,8 @@
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::{Question, keys};
+use super::keys;
+use super::types::Question;
 
 /// The two fingerprints of one question (16 hex digits each: enough to see a change, short in the lock).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -26,7 +27,7 @@ pub struct QuestionPrint {
 }
 
 fn short_hash(json: &str) -> String {
-    keys::hex(&Sha256::digest(json.as_bytes())[..8])
+    crate::encode::hex(&Sha256::digest(json.as_bytes())[..8])
 }
 
 pub fn question(q: &Question) -> QuestionPrint {
@@ -56,5 +57,5 @@ pub fn legacy(id: &str, questions: &[Question]) -> String {
         })
         .collect();
     let json = serde_json::to_string(&(id, canonical)).unwrap_or_default();
-    keys::hex(&Sha256::digest(json.as_bytes()))
+    crate::encode::hex(&Sha256::digest(json.as_bytes()))
 }

@@ -18,7 +18,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use super::fingerprint::QuestionPrint;
-use super::{LOCK_FILE, MAX_REVISION};
+use super::types::{LOCK_FILE, MAX_REVISION};
 use crate::date::Date;
 use crate::diag::Diagnostic;
 
@@ -117,7 +117,7 @@ const LEGACY_HEADER: [&str; 3] = [
 
 /// Read the lock; a missing lock is an empty one, a damaged one an error (see [`crate::lockfile`]).
 pub fn read(root: &Path) -> Result<Lock, Diagnostic> {
-    crate::load::check_inside(&root.join(LOCK_FILE), root)?;
+    crate::fsutil::check_inside(&root.join(LOCK_FILE), root)?;
     let bytes = match std::fs::read(root.join(LOCK_FILE)) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Lock::default()),

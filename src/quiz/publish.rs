@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use super::lock::{self, Published};
-use super::{Quiz, Quizzes, fingerprint, keys};
+use super::{Quiz, Quizzes, fingerprint};
 use crate::date::Date;
 use crate::diag::Diagnostic;
 
@@ -28,7 +28,7 @@ fn entry_for(quiz: &Quiz, today: Date) -> Published {
         published: Some(today),
         retrain_by: quiz.retrain_by,
         editorial: quiz.editorial.len(),
-        key: Some(keys::hex(&quiz.key)),
+        key: Some(crate::encode::hex(&quiz.key)),
         questions: fingerprint::questions(&quiz.questions),
         legacy: None,
     }
@@ -36,7 +36,7 @@ fn entry_for(quiz: &Quiz, today: Date) -> Published {
 
 /// Hold the exclusive lock of the quiz lock file while `f` reads, changes and writes it.
 fn with_lock<T>(root: &Path, f: impl FnOnce() -> Result<T, Diagnostic>) -> Result<T, Diagnostic> {
-    crate::output::with_file_lock(&root.join(super::LOCK_FILE), f).unwrap_or_else(|e| {
+    crate::fsutil::with_file_lock(&root.join(super::LOCK_FILE), "publish", f).unwrap_or_else(|e| {
         Err(Diagnostic::new(super::LOCK_FILE, format!("cannot lock: {e}"))
             .help("check that quizzes/ exists and is writable"))
     })

@@ -12,7 +12,8 @@ use std::collections::HashMap;
 
 use super::fingerprint::{self, QuestionPrint};
 use super::lock::Published;
-use super::{MAX_REVISION, Quiz};
+use super::quizzes::Quiz;
+use super::types::MAX_REVISION;
 use crate::diag::{Diagnostic, Diagnostics};
 
 #[derive(Debug, Default)]
@@ -91,30 +92,8 @@ fn substantive(quiz: &Quiz, locked: &[QuestionPrint], now: &[QuestionPrint]) -> 
 }
 
 fn compare_published(quiz: &Quiz, entry: &Published, now: &[QuestionPrint], found: &mut Found) {
-    let r = quiz.revision;
     if let Some(old) = &entry.legacy {
-        if *old != fingerprint::legacy(&quiz.id, &quiz.questions) {
-            found.errors.push(
-                Diagnostic::new(
-                    &quiz.file,
-                    format!(
-                        "the questions or answers of quiz `{}` changed, but its revision is still {r} (the lock, from an older policysite, cannot tell which question)",
-                        quiz.id
-                    ),
-                )
-                .at(quiz.revision_line, None)
-                .help(bump_help(r)),
-            );
-        } else {
-            found.warnings.push(
-                Diagnostic::new(
-                    &quiz.file,
-                    format!("revision {r} of quiz `{}` is recorded in the old lock format", quiz.id),
-                )
-                .at(quiz.revision_line, None)
-                .help("run `policysite publish` to record the material that verifies its codes later"),
-            );
-        }
+        compare_legacy(quiz, old, found);
         return;
     }
     let subst = substantive(quiz, &entry.questions, now);
@@ -122,6 +101,59 @@ fn compare_published(quiz: &Quiz, entry: &Published, now: &[QuestionPrint], foun
         found.errors.extend(subst);
         return;
     }
+    if !compare_wording(quiz, entry, now, found) {
+        return;
+    }
+    if entry.retrain_by != quiz.retrain_by {
+        let shown = |d: Option<crate::date::Date>| d.map_or("none".to_string(), |d| d.to_string());
+        found.warnings.push(
+            Diagnostic::new(
+                &quiz.file,
+                format!(
+                    "`retrain_by` of quiz `{}` is {}, but {} was published",
+                    quiz.id,
+                    shown(quiz.retrain_by),
+                    shown(entry.retrain_by)
+                ),
+            )
+            .at(quiz.revision_line, None)
+            .help("run `policysite publish` to record the new retraining window"),
+        );
+    }
+}
+
+/// A lock entry of the old format holds one fingerprint of every question: a change is an error
+/// that cannot name the question; no change still wants a `publish` in the new format.
+fn compare_legacy(quiz: &Quiz, old: &str, found: &mut Found) {
+    let r = quiz.revision;
+    if old != fingerprint::legacy(&quiz.id, &quiz.questions) {
+        found.errors.push(
+            Diagnostic::new(
+                &quiz.file,
+                format!(
+                    "the questions or answers of quiz `{}` changed, but its revision is still {r} (the lock, from an older policysite, cannot tell which question)",
+                    quiz.id
+                ),
+            )
+            .at(quiz.revision_line, None)
+            .help(bump_help(r)),
+        );
+    } else {
+        found.warnings.push(
+            Diagnostic::new(
+                &quiz.file,
+                format!("revision {r} of quiz `{}` is recorded in the old lock format", quiz.id),
+            )
+            .at(quiz.revision_line, None)
+            .help("run `policysite publish` to record the material that verifies its codes later"),
+        );
+    }
+}
+
+/// Reworded questions of a published revision: an error unless a new editorial change declares
+/// them (then a warning until it is published). `false` when it found errors.
+fn compare_wording(quiz: &Quiz, entry: &Published, now: &[QuestionPrint], found: &mut Found) -> bool {
+    let r = quiz.revision;
     let locked_text: HashMap<&str, &str> = entry.questions.iter().map(|p| (p.id.as_str(), p.text.as_str())).collect();
     let reworded: Vec<(usize, &str)> = quiz
         .questions
@@ -145,7 +177,7 @@ fn compare_published(quiz: &Quiz, entry: &Published, now: &[QuestionPrint], foun
                 .help(editorial_help(r)),
             );
         }
-        return;
+        return false;
     }
     if declared && let Some(last) = quiz.editorial.last() {
         let ids: Vec<&str> = reworded.iter().map(|(_, id)| *id).collect();
@@ -164,22 +196,7 @@ fn compare_published(quiz: &Quiz, entry: &Published, now: &[QuestionPrint], foun
             .help("run `policysite publish` before publishing the site; existing codes stay valid"),
         );
     }
-    if entry.retrain_by != quiz.retrain_by {
-        let shown = |d: Option<crate::date::Date>| d.map_or("none".to_string(), |d| d.to_string());
-        found.warnings.push(
-            Diagnostic::new(
-                &quiz.file,
-                format!(
-                    "`retrain_by` of quiz `{}` is {}, but {} was published",
-                    quiz.id,
-                    shown(quiz.retrain_by),
-                    shown(entry.retrain_by)
-                ),
-            )
-            .at(quiz.revision_line, None)
-            .help("run `policysite publish` to record the new retraining window"),
-        );
-    }
+    true
 }
 
 /// Compare one loaded quiz (with `quiz.published` from the lock) against its published revisions.

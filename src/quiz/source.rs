@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use super::{Answer, Editorial, Kind, MAX_REVISION, QUIZ_DIR, Question, Quiz, Quizzes, code, fingerprint, keys};
+use super::quizzes::{Quiz, Quizzes};
+use super::types::{Answer, Editorial, Kind, MAX_REVISION, QUIZ_DIR, Question};
+use super::{code, fingerprint, keys};
 use crate::date::Date;
 use crate::diag::{Diagnostic, Diagnostics, display_path};
 
@@ -179,6 +181,25 @@ fn quiz_files(dir: &Path) -> Option<Vec<PathBuf>> {
     Some(files)
 }
 
+/// A quiz file's text and what it says; `None` when it cannot be read or is not a quiz file (the
+/// problem goes to `diags`).
+fn read_quiz_file(root: &Path, path: &Path, file: &Path, diags: &mut Diagnostics) -> Option<(String, QuizFile)> {
+    let text = match crate::fsutil::read_text(path, root) {
+        Ok(t) => t,
+        Err(d) => {
+            diags.push(d);
+            return None;
+        }
+    };
+    match crate::yaml::parse(&text, file, 1) {
+        Ok(qf) => Some((text, qf)),
+        Err(d) => {
+            diags.push(d);
+            None
+        }
+    }
+}
+
 /// Load and validate every quiz, and compare each with the revision lock. Writes nothing: unpublished
 /// revisions and declared editorial changes come back as warnings in [`Quizzes::warnings`].
 pub fn load_all(root: &Path) -> Result<Quizzes, Diagnostics> {
@@ -189,20 +210,7 @@ pub fn load_all(root: &Path) -> Result<Quizzes, Diagnostics> {
     let mut tags: BTreeMap<u16, String> = BTreeMap::new();
     for path in files {
         let file = display_path(root, &path);
-        let text = match crate::load::read_text(&path, root) {
-            Ok(t) => t,
-            Err(d) => {
-                diags.push(d);
-                continue;
-            }
-        };
-        let qf: QuizFile = match crate::yaml::parse(&text, &file, 1) {
-            Ok(q) => q,
-            Err(d) => {
-                diags.push(d);
-                continue;
-            }
-        };
+        let Some((text, qf)) = read_quiz_file(root, &path, &file, &mut diags) else { continue };
         let before = diags.len();
         validate_questions(&file, &text, &qf, &mut diags);
         validate_editorial(&file, &text, &qf, &mut diags);

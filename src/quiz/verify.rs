@@ -272,7 +272,7 @@ mod tests {
             published: Date::parse("2026-01-01"),
             retrain_by: retrain_by.and_then(Date::parse),
             editorial: 0,
-            key: Some(crate::quiz::keys::hex(&key)),
+            key: Some(crate::encode::hex(&key)),
             questions: Vec::new(),
             legacy: None,
         };

@@ -47,8 +47,8 @@ pub fn template_sources(root: &Path, theme_dir: &Path) -> Result<BTreeMap<String
             if !entry.file_type().is_file() && !entry.path_is_symlink() {
                 continue;
             }
-            let name = crate::load::slash_path(&dir, entry.path());
-            match crate::load::read_text(entry.path(), root) {
+            let name = crate::fsutil::slash_path(&dir, entry.path());
+            match crate::fsutil::read_text(entry.path(), root) {
                 Ok(text) => {
                     out.insert(name, (display_path(root, entry.path()), text));
                 }
@@ -135,6 +135,11 @@ impl Renderer {
     /// templates themselves are not read again.
     pub fn refresh_globals(&mut self, site: &Site) {
         self.globals = globals(site);
+    }
+
+    /// Add a variable every template sees: an export's `package` (what its packages add to a page).
+    pub fn insert_global(&mut self, name: &'static str, value: &impl serde::Serialize) {
+        self.globals.insert(name, value);
     }
 
     /// Whether `template` (with its parents and includes) may read any of `vars`. When Tera cannot
@@ -243,76 +248,32 @@ impl Renderer {
     }
 }
 
-/// The variables every template sees: the site's settings and data, and what the quizzes and pages say.
+/// The variables every template sees: the site's settings and data, and every feature's
+/// ([`crate::features::globals`]: the directory, the account types, the training lists, …).
 fn globals(site: &Site) -> Context {
     let mut globals = Context::new();
     globals.insert("site", &site.config);
     globals.insert("data", &site.data.all);
     globals.insert("platforms", &site.data.platforms);
-    globals.insert("directory", &crate::request_view::directory_view(site));
-    let account_types: Vec<serde_json::Value> = crate::accounts::ACCOUNT_TYPES
-        .iter()
-        .map(|t| {
-            serde_json::json!({
-                "id": t.id, "label": t.label, "explanation": t.explanation,
-                "needs_principal": crate::accounts::needs_principal(t.id),
-            })
-        })
-        .collect();
-    globals.insert("account_types", &account_types);
-    globals.insert("classroom_guidance", crate::accounts::CLASSROOM_GUIDANCE);
-    // "a school, a classroom, a sports team or a club": the account types that need the principal.
-    let principal: Vec<String> = crate::accounts::ACCOUNT_TYPES
-        .iter()
-        .filter(|t| crate::accounts::needs_principal(t.id))
-        .map(|t| t.label.to_lowercase())
-        .collect();
-    let principal_types = match principal.split_last() {
-        Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
-        _ => principal.join(""),
-    };
-    globals.insert("principal_types", &principal_types);
-    let required: Vec<serde_json::Value> = site
-        .config
-        .required_training
-        .iter()
-        .filter_map(|id| site.quizzes.get(id))
-        .map(|q| serde_json::json!({ "id": q.id, "title": q.title, "revision": q.revision, "href": site.page(&q.module).map(|p| p.url.clone()) }))
-        .collect();
-    globals.insert("required_training", &required);
-    // The modules whose quiz is not in `required_training`, in the order of their pages' weights: the
-    // home page lists them as offered (partials/training-lists.html).
-    let mut offered: Vec<(i64, serde_json::Value)> = site
-        .quizzes
-        .by_id
-        .values()
-        .filter(|q| !site.config.required_training.contains(&q.id))
-        .filter_map(|q| {
-            let page = site.page(&q.module)?;
-            Some((
-                page.source.front.weight,
-                serde_json::json!({ "id": q.id, "title": page.source.front.title, "href": page.url }),
-            ))
-        })
-        .collect();
-    offered.sort_by_key(|(weight, _)| *weight);
-    let offered: Vec<serde_json::Value> = offered.into_iter().map(|(_, q)| q).collect();
-    globals.insert("offered_training", &offered);
-    // The account request form's address, when the site has one (a site without it, such as
-    // examples/revised-site, names the form without a link instead of a broken one).
-    let request_href =
-        site.pages.iter().find(|p| p.source.front.template.as_deref() == Some("request.html")).map(|p| p.url.clone());
-    globals.insert("request_href", &request_href);
-    // The regulation's page (the first page with `template: regulation.html`), for the form's links to
-    // its sections; none on a site without one.
-    let regulation = site.pages.iter().find(|p| p.source.front.template.as_deref() == Some("regulation.html"));
-    globals.insert("regulation_href", &regulation.map(|p| p.url.clone()));
-    // Its heading ids, so a template links to a section only when the regulation has it.
-    let mut regulation_anchors: Vec<&str> =
-        regulation.map(|p| p.anchors.iter().map(String::as_str).collect()).unwrap_or_default();
-    regulation_anchors.sort_unstable();
-    globals.insert("regulation_anchors", &regulation_anchors);
+    for (k, v) in crate::features::globals(site) {
+        globals.insert_value(k, v);
+    }
     globals
+}
+
+impl crate::feature::Templates for Renderer {
+    fn has_template(&self, name: &str) -> bool {
+        Renderer::has_template(self, name)
+    }
+    fn render_generated(
+        &self,
+        site: &Site,
+        template: &str,
+        root: &str,
+        extra: &serde_json::Value,
+    ) -> Result<String, Diagnostic> {
+        Renderer::render_generated(self, site, template, root, extra)
+    }
 }
 
 mod context;

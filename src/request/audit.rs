@@ -16,6 +16,7 @@ use super::training::still_counts_until;
 use crate::config::SiteConfig;
 use crate::date::Date;
 use crate::load::data::Data;
+use crate::load::directory::Training;
 use crate::quiz::Quizzes;
 
 /// What a finding is about.
@@ -90,98 +91,119 @@ pub fn audit(x: &Inputs<'_>) -> Vec<Finding> {
     let horizon = Date::from_days(x.today.to_days() + i64::from(x.within));
     let mut out = Vec::new();
     for a in x.data.directory.accounts.iter().filter(|a| a.status == Status::Active) {
-        let mut found = Vec::new();
-        let mut current = 0;
-        let mut last_lapse: Option<Date> = None;
-        for m in &a.managers {
-            let mut counts = true;
-            let person = |f: Finding| Finding { person: Some(m.name.clone()), email: Some(m.email.clone()), ..f };
-            for quiz in &x.config.required_training {
-                let best = m
-                    .training
-                    .iter()
-                    .filter(|t| t.quiz == *quiz)
-                    .map(|t| (t, still_counts_until(t, x.quizzes)))
-                    .max_by_key(|(t, r)| (r.as_ref().ok().copied(), t.counts_until));
-                let f = match best {
-                    None => {
-                        counts = false;
-                        Some(finding(
-                            a,
-                            Kind::TrainingMissing,
-                            None,
-                            format!(
-                                "no training evidence on record for `{quiz}`: ask for a current code or LMS row and record it with `policysite request renew`"
-                            ),
-                        ))
-                    }
-                    Some((t, Err(why))) => {
-                        counts = false;
-                        Some(finding(
-                            a,
-                            Kind::TrainingLapsed,
-                            Some(t.counts_until),
-                            format!("`{quiz}` no longer counts: {why}"),
-                        ))
-                    }
-                    Some((t, Ok(until))) if until < x.today => {
-                        counts = false;
-                        last_lapse = last_lapse.max(Some(until));
-                        Some(finding(
-                            a,
-                            Kind::TrainingLapsed,
-                            Some(until),
-                            format!(
-                                "`{quiz}` lapsed after {until} (revision {}, completed {})",
-                                t.revision, t.completed
-                            ),
-                        ))
-                    }
-                    Some((t, Ok(until))) if until <= horizon => Some(finding(
-                        a,
-                        Kind::TrainingLapsing,
-                        Some(until),
-                        format!(
-                            "`{quiz}` counts until {until} (revision {}, completed {}): retake it before then",
-                            t.revision, t.completed
-                        ),
-                    )),
-                    Some(_) => None,
-                };
-                if let Some(f) = f {
-                    found.push(Finding { quiz: Some(quiz.clone()), ..person(f) });
-                }
-            }
-            if counts {
-                current += 1;
-            }
-            if let Err(why) = super::email::district_email(&m.email, &x.config.email_domains) {
-                found.push(person(finding(a, Kind::EmailNotDistrict, None, why)));
-            }
-        }
-        if current == 0 {
-            found.push(finding(
-                a,
-                Kind::NoCurrentAdministrator,
-                last_lapse,
-                "no administrator's training counts: the account has no administrator the regulation allows; renew training or hand the account over (`policysite request update`)".into(),
-            ));
-        }
-        if let Some(f) = platform_finding(a, x.data) {
-            found.push(f);
-        }
-        let since = a.reviewed.unwrap_or(a.approved);
-        let due = Date::from_days(since.to_days() + i64::from(x.config.review_every_days));
-        if due <= horizon {
-            let last = a
-                .reviewed
-                .map_or_else(|| format!("approved {}, never reviewed", a.approved), |r| format!("last reviewed {r}"));
-            found.push(finding(a, Kind::ReviewDue, Some(due), format!("periodic review due {due} ({last})")));
-        }
+        let mut found = account_findings(a, x, horizon);
         found.sort_by_key(|f| f.kind);
         out.extend(found);
     }
     out
+}
+
+/// One active account's findings: each administrator's training and address, then the account's
+/// own (no administrator whose training counts, its platform, its review).
+fn account_findings(a: &Account, x: &Inputs<'_>, horizon: Date) -> Vec<Finding> {
+    let mut found = Vec::new();
+    let mut current = 0;
+    let mut last_lapse: Option<Date> = None;
+    for m in &a.managers {
+        let mut counts = true;
+        let person = |f: Finding| Finding { person: Some(m.name.clone()), email: Some(m.email.clone()), ..f };
+        for quiz in &x.config.required_training {
+            let standing = training_standing(a, &m.training, quiz, x, horizon);
+            counts &= standing.counts;
+            last_lapse = last_lapse.max(standing.lapsed);
+            if let Some(f) = standing.finding {
+                found.push(Finding { quiz: Some(quiz.clone()), ..person(f) });
+            }
+        }
+        if counts {
+            current += 1;
+        }
+        if let Err(why) = super::email::district_email(&m.email, &x.config.email_domains) {
+            found.push(person(finding(a, Kind::EmailNotDistrict, None, why)));
+        }
+    }
+    if current == 0 {
+        found.push(finding(
+            a,
+            Kind::NoCurrentAdministrator,
+            last_lapse,
+            "no administrator's training counts: the account has no administrator the regulation allows; renew training or hand the account over (`policysite request update`)".into(),
+        ));
+    }
+    if let Some(f) = platform_finding(a, x.data) {
+        found.push(f);
+    }
+    let since = a.reviewed.unwrap_or(a.approved);
+    let due = Date::from_days(since.to_days() + i64::from(x.config.review_every_days));
+    if due <= horizon {
+        let last = a
+            .reviewed
+            .map_or_else(|| format!("approved {}, never reviewed", a.approved), |r| format!("last reviewed {r}"));
+        found.push(finding(a, Kind::ReviewDue, Some(due), format!("periodic review due {due} ({last})")));
+    }
+    found
+}
+
+/// One administrator's standing on one required quiz.
+struct Standing {
+    /// Missing, lapsed or lapsing training; `None` when it counts beyond the window.
+    finding: Option<Finding>,
+    /// Whether the training counts today.
+    counts: bool,
+    /// When training that counted by date stopped counting (for the account's "no administrator"
+    /// finding).
+    lapsed: Option<Date>,
+}
+
+/// Judge the recorded training for `quiz` (the evidence that counts longest) as the quizzes stand
+/// today: missing, no longer counting (its revision replaced), lapsed, lapsing within the window.
+fn training_standing(a: &Account, training: &[Training], quiz: &str, x: &Inputs<'_>, horizon: Date) -> Standing {
+    let best = training
+        .iter()
+        .filter(|t| t.quiz == *quiz)
+        .map(|t| (t, still_counts_until(t, x.quizzes)))
+        .max_by_key(|(t, r)| (r.as_ref().ok().copied(), t.counts_until));
+    let not_counting = |f: Finding, lapsed: Option<Date>| Standing { finding: Some(f), counts: false, lapsed };
+    match best {
+        None => not_counting(
+            finding(
+                a,
+                Kind::TrainingMissing,
+                None,
+                format!(
+                    "no training evidence on record for `{quiz}`: ask for a current code or LMS row and record it with `policysite request renew`"
+                ),
+            ),
+            None,
+        ),
+        Some((t, Err(why))) => not_counting(
+            finding(a, Kind::TrainingLapsed, Some(t.counts_until), format!("`{quiz}` no longer counts: {why}")),
+            None,
+        ),
+        Some((t, Ok(until))) if until < x.today => not_counting(
+            finding(
+                a,
+                Kind::TrainingLapsed,
+                Some(until),
+                format!("`{quiz}` lapsed after {until} (revision {}, completed {})", t.revision, t.completed),
+            ),
+            Some(until),
+        ),
+        Some((t, Ok(until))) if until <= horizon => Standing {
+            finding: Some(finding(
+                a,
+                Kind::TrainingLapsing,
+                Some(until),
+                format!(
+                    "`{quiz}` counts until {until} (revision {}, completed {}): retake it before then",
+                    t.revision, t.completed
+                ),
+            )),
+            counts: true,
+            lapsed: None,
+        },
+        Some(_) => Standing { finding: None, counts: true, lapsed: None },
+    }
 }
 
 /// An active account on a platform that is not approved any more.

@@ -1,32 +1,13 @@
 //! `request check`: everything that must hold before the Communications Department approves a request.
 //! Every problem is reported, not just the first.
 
-use serde::Serialize;
-
 use super::email::district_email;
 use super::schema::{self, Request};
-use crate::config::SiteConfig;
 use crate::date::Date;
-use crate::load::data::Data;
 use crate::load::directory::Status;
-use crate::quiz::Quizzes;
+use crate::load::platforms::Platform;
 
-/// One problem, with the field it concerns (a JSON path such as `administrators[0].codes.public-records`).
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct Problem {
-    pub field: String,
-    pub message: String,
-}
-
-/// What a check needs from the site's sources.
-pub struct Context<'a> {
-    pub config: &'a SiteConfig,
-    pub data: &'a Data,
-    pub quizzes: &'a Quizzes,
-    pub today: Date,
-    /// The LMS completion report, when `--lms-report` was given.
-    pub lms: Option<&'a super::lms::Report>,
-}
+pub use super::context::{Context, Problem};
 
 /// The result of checking one request.
 #[derive(Debug, Default)]
@@ -233,6 +214,20 @@ fn check_account(req: &Request, cx: &Context<'_>, updated: Option<usize>, p: &mu
     if !matches!(a.purpose.as_str(), "educational" | "professional") {
         p.add("account.purpose", "the purpose must be educational or professional (Regulation 6973.1R)");
     }
+    let platform = check_platform(a, cx, p, notes);
+    // Aliases ("Blogs", "blog") name one platform: compare by its id.
+    let platform_id = platform.map_or(a.platform.as_str(), |(pl, _)| pl.id.as_str());
+    check_duplicates(req, cx, updated, platform_id, p, notes);
+}
+
+/// The platform: approved (its note, if any, goes to the notes), barred, removed from the list
+/// (said with the date and why), or unknown; and the account's address on it.
+fn check_platform<'d>(
+    a: &schema::AccountDetails,
+    cx: &Context<'d>,
+    p: &mut Problems,
+    notes: &mut Vec<String>,
+) -> Option<(&'d Platform, bool)> {
     let platform = cx.data.platforms.find(&a.platform);
     match platform {
         Some((pl, true)) => {
@@ -265,10 +260,21 @@ fn check_account(req: &Request, cx: &Context<'_>, updated: Option<usize>, p: &mu
     {
         p.add("account.url", why);
     }
-    // Aliases ("Blogs", "blog") name one platform: compare by its id.
-    let platform_id = platform.map_or(a.platform.as_str(), |(pl, _)| pl.id.as_str());
+    platform
+}
+
+/// The account may be in the directory already: as another request's account (refused; an update
+/// request is the way), as the account this update changes, or as this request approved before.
+fn check_duplicates(
+    req: &Request,
+    cx: &Context<'_>,
+    updated: Option<usize>,
+    platform_id: &str,
+    p: &mut Problems,
+    notes: &mut Vec<String>,
+) {
     let updating = updated.map(|i| cx.data.directory.accounts[i].request_id.as_str());
-    match cx.data.directory.find_active(platform_id, &a.handle) {
+    match cx.data.directory.find_active(platform_id, &req.account.handle) {
         Some(existing) if Some(existing.request_id.as_str()) == updating => {}
         Some(existing) if existing.request_id != req.id && updating.is_none() => p.add(
             "account.handle",

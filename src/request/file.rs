@@ -9,7 +9,7 @@
 use std::io::Read;
 use std::path::Path;
 
-use super::check::Problem;
+use super::context::Problem;
 use super::schema::Request;
 
 /// The largest request file read (a real one is a few kilobytes).

@@ -4,6 +4,7 @@
 
 pub mod audit;
 pub mod check;
+pub mod context;
 pub mod directory;
 pub mod email;
 pub mod envelope;

@@ -8,15 +8,15 @@
 //! The lock is on a sidecar file, `data/.directory.yaml.lock`, not on the directory file itself: the
 //! atomic rename replaces the directory file's inode, so a lock held on the old inode would not stop
 //! a process that opens the new one. The lock is the operating system's advisory file lock
-//! (`std::fs::File::lock`, flock/LockFileEx, stable since Rust 1.89, the same calls `fs4` wraps); it is
+//! ([`crate::fsutil::FileLock`], the one lock of policysite: `std::fs::File::lock`, flock/LockFileEx); it is
 //! released when the process ends, also after `kill -9`. Temporary files a killed run left behind
 //! are removed by the next run, under the lock, when no other writer can be using one.
 
-use std::fs::{File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::directory::{DIRECTORY_FILE, Directory};
+use crate::fsutil::FileLock;
 
 const TEMP_PREFIX: &str = ".directory.yaml.";
 const TEMP_SUFFIX: &str = ".tmp";
@@ -24,7 +24,7 @@ const LOCK_NAME: &str = ".directory.yaml.lock";
 
 /// Held while the directory is read, changed and written; dropping it releases the lock.
 pub struct DirectoryLock {
-    _file: File,
+    _lock: FileLock,
     path: PathBuf,
     /// Leftover temporary files removed when the lock was taken.
     pub cleaned: usize,
@@ -35,15 +35,11 @@ pub fn lock(root: &Path) -> Result<DirectoryLock, String> {
     let path = root.join(DIRECTORY_FILE);
     let dir = path.parent().map(Path::to_path_buf).unwrap_or_else(|| root.to_path_buf());
     let lock_path = dir.join(LOCK_NAME);
-    let file = OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&lock_path)
-        .map_err(|e| format!("{}: cannot open the lock file: {e}", lock_path.display()))?;
-    file.lock().map_err(|e| format!("{}: cannot lock: {e}", lock_path.display()))?;
+    let mut lock =
+        FileLock::open(&lock_path).map_err(|e| format!("{}: cannot open the lock file: {e}", lock_path.display()))?;
+    lock.lock("request").map_err(|e| format!("{}: cannot lock: {e}", lock_path.display()))?;
     let cleaned = clean_temp_files(&dir);
-    Ok(DirectoryLock { _file: file, path, cleaned })
+    Ok(DirectoryLock { _lock: lock, path, cleaned })
 }
 
 /// Remove `.directory.yaml.*.tmp` files (only while holding the lock); returns how many.

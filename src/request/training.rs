@@ -6,12 +6,12 @@
 
 use serde::Serialize;
 
-use super::check::{Context, Problem};
-use super::lms::Finding;
+use super::context::{Context, Problem};
+use super::lms::{Finding, Report};
 use super::schema::Administrator;
 use crate::date::Date;
 use crate::load::directory::{EvidenceKind, LmsRow, Training};
-use crate::quiz::verify::verify;
+use crate::quiz::verify::{Verdict, verify};
 
 /// Which evidence was used for one administrator and quiz.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -112,23 +112,29 @@ pub fn check_admin(
             notes.push(format!("administrators[{i}].codes.{quiz}: code {code}: {}", v.status()));
         }
     }
-    let mut out = Vec::new();
-    for quiz_id in &cx.config.required_training {
+    let one = OneAdmin { i, admin, cx, recorded, verdicts };
+    cx.config.required_training.iter().map(|quiz_id| one.evidence(quiz_id, problems, notes)).collect()
+}
+
+/// One administrator's request entry, with each of their codes verified once.
+struct OneAdmin<'a> {
+    i: usize,
+    admin: &'a Administrator,
+    cx: &'a Context<'a>,
+    recorded: &'a [Training],
+    /// (quiz key in the request, code, verdict).
+    verdicts: Vec<(&'a String, &'a String, Verdict)>,
+}
+
+impl OneAdmin<'_> {
+    /// The evidence for one required quiz: the code and the LMS report judged, the one that counts
+    /// longest accepted (or the training on record when neither holds), a problem when nothing does.
+    fn evidence(&self, quiz_id: &String, problems: &mut Vec<Problem>, notes: &mut Vec<String>) -> Evidence {
+        let (i, cx) = (self.i, self.cx);
         let field = format!("administrators[{i}].codes.{quiz_id}");
-        // The code: Ok(text) when it holds, Err(message) when it does not, None when absent.
-        let code =
-            verdicts.iter().find(|(q, _, _)| *q == quiz_id).map(|(_, code, v)| match (&v.problem, v.quiz.as_deref()) {
-                (Some(why), _) => Err(format!("code {code}: {why}")),
-                (None, Some(q)) if q != quiz_id => Err(format!("code {code} is for `{q}`, not `{quiz_id}`")),
-                _ => Ok(format!(
-                    "code {code}: {} (revision {}, completed {})",
-                    v.status(),
-                    v.revision.unwrap_or_default(),
-                    v.completed.map(|d| d.to_string()).unwrap_or_default()
-                )),
-            });
+        let code = self.code(quiz_id);
         let lms = cx.lms.zip(cx.quizzes.get(quiz_id)).map(|(report, quiz)| {
-            let f = report.finding(quiz, &admin.email, cx.today, cx.config.code_validity_days);
+            let f = report.finding(quiz, &self.admin.email, cx.today, cx.config.code_validity_days);
             let text = f.describe(&report.file);
             (f, text)
         });
@@ -138,49 +144,10 @@ pub fn check_admin(
         }
         let lms_ok = lms.as_ref().map(|(f, _)| matches!(f, Finding::Passed { .. }));
         let code_ok = code.as_ref().map(Result::is_ok);
-        let validity = cx.config.code_validity_days;
-        let email = crate::quiz::code::normalize_email(&admin.email);
-        let code_record =
-            verdicts.iter().find(|(q, _, v)| *q == quiz_id && v.valid).filter(|_| code_ok == Some(true)).and_then(
-                |(_, code, v)| {
-                    let completed = v.completed?;
-                    Some(Training {
-                        quiz: quiz_id.clone(),
-                        kind: EvidenceKind::Code,
-                        revision: v.revision.unwrap_or_default(),
-                        completed,
-                        counts_until: counts_until(completed, validity, v.superseded.as_ref().map(|s| s.retrain_by)),
-                        code: Some(code.trim().to_string()),
-                        lms: None,
-                        accepted: cx.today,
-                    })
-                },
-            );
-        let lms_record = lms.as_ref().zip(cx.lms).and_then(|((f, _), report)| match f {
-            Finding::Passed { line, completed, revision, retrain_by } => Some(Training {
-                quiz: quiz_id.clone(),
-                kind: EvidenceKind::Lms,
-                revision: *revision,
-                completed: *completed,
-                counts_until: counts_until(*completed, validity, *retrain_by),
-                code: None,
-                lms: Some(LmsRow {
-                    file: std::path::Path::new(&report.file)
-                        .file_name()
-                        .map_or_else(|| report.file.clone(), |n| n.to_string_lossy().into_owned()),
-                    line: *line,
-                    learner: email.clone(),
-                }),
-                accepted: cx.today,
-            }),
-            _ => None,
-        });
-        let on_record = recorded
-            .iter()
-            .filter(|t| t.quiz == *quiz_id)
-            .filter(|t| still_counts_until(t, cx.quizzes).is_ok_and(|d| d >= cx.today))
-            .max_by_key(|t| t.counts_until)
-            .cloned();
+        let email = crate::quiz::code::normalize_email(&self.admin.email);
+        let code_record = if code_ok == Some(true) { self.code_training(quiz_id) } else { None };
+        let lms_record =
+            lms.as_ref().zip(cx.lms).and_then(|((f, _), report)| lms_training(f, report, quiz_id, &email, cx));
         let mut used = match (code_ok == Some(true), lms_ok == Some(true)) {
             (true, true) => Used::Both,
             (true, false) => Used::Code,
@@ -191,19 +158,11 @@ pub fn check_admin(
             (Some(c), Some(l)) => Some(if l.counts_until > c.counts_until { l } else { c }),
             (c, l) => c.or(l),
         };
+        let on_record = self.on_record(quiz_id);
         if used == Used::None && on_record.is_some() {
             used = Used::Recorded;
             accepted = on_record;
         }
-        let disagreement = match (&code, &lms) {
-            (Some(Ok(_)), Some((Finding::NotAccepted { .. }, text))) => {
-                Some(format!("the code is valid, but the LMS report does not confirm it: {text}"))
-            }
-            (Some(Err(why)), Some((Finding::Passed { .. }, text))) => {
-                Some(format!("the code does not hold ({why}), but the LMS report shows a pass: {text}"))
-            }
-            _ => None,
-        };
         if used == Used::None {
             let mut message = match &code {
                 Some(Err(why)) => why.clone(),
@@ -214,18 +173,94 @@ pub fn check_admin(
             }
             problems.push(Problem { field: field.clone(), message });
         }
-        out.push(Evidence {
+        Evidence {
             administrator: format!("administrators[{i}]"),
             index: i,
-            name: admin.name.trim().to_string(),
+            name: self.admin.name.trim().to_string(),
             email,
             quiz: quiz_id.clone(),
             used,
+            disagreement: disagreement(&code, &lms),
             code: code.map(|c| c.unwrap_or_else(|e| e)),
             lms: lms.map(|(_, t)| t),
-            disagreement,
             accepted,
-        });
+        }
     }
-    out
+
+    /// The code for `quiz_id`: Ok(text) when it holds, Err(message) when it does not, None when absent.
+    fn code(&self, quiz_id: &str) -> Option<Result<String, String>> {
+        self.verdicts.iter().find(|(q, _, _)| *q == quiz_id).map(|(_, code, v)| match (&v.problem, v.quiz.as_deref()) {
+            (Some(why), _) => Err(format!("code {code}: {why}")),
+            (None, Some(q)) if q != quiz_id => Err(format!("code {code} is for `{q}`, not `{quiz_id}`")),
+            _ => Ok(format!(
+                "code {code}: {} (revision {}, completed {})",
+                v.status(),
+                v.revision.unwrap_or_default(),
+                v.completed.map(|d| d.to_string()).unwrap_or_default()
+            )),
+        })
+    }
+
+    /// What `approve` records for a code that holds.
+    fn code_training(&self, quiz_id: &String) -> Option<Training> {
+        let validity = self.cx.config.code_validity_days;
+        let (_, code, v) = self.verdicts.iter().find(|(q, _, v)| *q == quiz_id && v.valid)?;
+        let completed = v.completed?;
+        Some(Training {
+            quiz: quiz_id.clone(),
+            kind: EvidenceKind::Code,
+            revision: v.revision.unwrap_or_default(),
+            completed,
+            counts_until: counts_until(completed, validity, v.superseded.as_ref().map(|s| s.retrain_by)),
+            code: Some(code.trim().to_string()),
+            lms: None,
+            accepted: self.cx.today,
+        })
+    }
+
+    /// The directory's training for `quiz_id` that still counts today, the longest-counting one.
+    fn on_record(&self, quiz_id: &String) -> Option<Training> {
+        self.recorded
+            .iter()
+            .filter(|t| t.quiz == *quiz_id)
+            .filter(|t| still_counts_until(t, self.cx.quizzes).is_ok_and(|d| d >= self.cx.today))
+            .max_by_key(|t| t.counts_until)
+            .cloned()
+    }
+}
+
+/// What `approve` records for an LMS pass: the report's file name and line, and the learner.
+fn lms_training(f: &Finding, report: &Report, quiz_id: &str, email: &str, cx: &Context<'_>) -> Option<Training> {
+    match f {
+        Finding::Passed { line, completed, revision, retrain_by } => Some(Training {
+            quiz: quiz_id.to_string(),
+            kind: EvidenceKind::Lms,
+            revision: *revision,
+            completed: *completed,
+            counts_until: counts_until(*completed, cx.config.code_validity_days, *retrain_by),
+            code: None,
+            lms: Some(LmsRow {
+                file: std::path::Path::new(&report.file)
+                    .file_name()
+                    .map_or_else(|| report.file.clone(), |n| n.to_string_lossy().into_owned()),
+                line: *line,
+                learner: email.to_string(),
+            }),
+            accepted: cx.today,
+        }),
+        _ => None,
+    }
+}
+
+/// Where the code and the LMS report say different things, in words.
+fn disagreement(code: &Option<Result<String, String>>, lms: &Option<(Finding, String)>) -> Option<String> {
+    match (code, lms) {
+        (Some(Ok(_)), Some((Finding::NotAccepted { .. }, text))) => {
+            Some(format!("the code is valid, but the LMS report does not confirm it: {text}"))
+        }
+        (Some(Err(why)), Some((Finding::Passed { .. }, text))) => {
+            Some(format!("the code does not hold ({why}), but the LMS report shows a pass: {text}"))
+        }
+        _ => None,
+    }
 }

@@ -62,21 +62,8 @@ pub fn check_district(name: &str) -> Result<String, String> {
     }
 }
 
-/// An email domain such as `tacoma.k12.wa.us`: lower-case labels of letters, digits and inner dashes.
-pub fn check_domain(domain: &str) -> Result<String, String> {
-    let d = domain.trim().trim_start_matches('@').to_ascii_lowercase();
-    let labels: Vec<&str> = d.split('.').collect();
-    let ok = d.len() <= 253
-        && labels.len() >= 2
-        && labels.iter().all(|l| {
-            !l.is_empty()
-                && l.len() <= 63
-                && !l.starts_with('-')
-                && !l.ends_with('-')
-                && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-        });
-    if ok { Ok(d) } else { Err(format!("`{domain}` is not an email domain: write it like `example.k12.wa.us`")) }
-}
+/// Moved to the ground floor ([`crate::layout`]): `site.yaml` checks it too.
+pub use crate::layout::check_domain;
 
 /// The files of the new site: relative path and contents.
 pub fn files(settings: &Settings) -> Vec<(PathBuf, Vec<u8>)> {
@@ -103,7 +90,7 @@ pub fn files(settings: &Settings) -> Vec<(PathBuf, Vec<u8>)> {
     }
     for s in crate::schema::all() {
         out.push((
-            Path::new(crate::schema::SCHEMA_DIR).join(s.file_name),
+            Path::new(crate::layout::SCHEMA_DIR).join(s.file_name),
             crate::schema::to_text(&s.schema).into_bytes(),
         ));
     }

@@ -13,6 +13,7 @@ use notify_debouncer_full::{DebounceEventResult, NoCache, new_debouncer, new_deb
 
 use crate::diag::Diagnostics;
 use crate::engine::{Engine, Outcome};
+use crate::layout::SOURCE_DIRS;
 
 pub struct Options {
     pub root: PathBuf,
@@ -103,30 +104,10 @@ pub fn run(mut opts: Options) -> i32 {
         );
     }
     // Watch first, so an edit made while the first build runs is not missed.
-    let (tx, rx) = mpsc::channel::<DebounceEventResult>();
-    let watch_result = if opts.poll {
-        new_debouncer_opt::<_, notify::PollWatcher, NoCache>(
-            opts.debounce,
-            None,
-            tx,
-            NoCache,
-            notify::Config::default().with_poll_interval(Duration::from_millis(300)).with_compare_contents(true),
-        )
-        .map(WatcherBox::Poll)
-    } else {
-        new_debouncer(opts.debounce, None, tx).map(WatcherBox::Native)
-    };
-    let mut watcher = match watch_result {
+    let (mut watcher, rx) = match watch(&opts) {
         Ok(w) => w,
-        Err(e) => {
-            eprintln!("error: cannot watch files: {e}\n  help: try --poll (network drives, WSL)");
-            return 1;
-        }
+        Err(code) => return code,
     };
-    if let Err(e) = watcher.watch_sources(&opts.root) {
-        eprintln!("error: cannot watch {}: {e}\n  help: try --poll", opts.root.display());
-        return 1;
-    }
     let hub = Arc::new(http::Hub::default());
     rebuild(&mut live, &hub, None);
 
@@ -152,9 +133,51 @@ pub fn run(mut opts: Options) -> i32 {
     });
 
     for events in rx {
-        let paths: Vec<PathBuf> = match events {
-            // Reads (our own, and the server's) show up as access events: only changes count.
-            Ok(events) => events
+        let Some(paths) = changed_paths(events) else { continue };
+        watcher.watch_new_sources(&opts.root, &paths);
+        if !paths.is_empty() {
+            rebuild(&mut live, &hub, Some(&paths));
+        }
+    }
+    0
+}
+
+/// Start watching the site's sources (natively, or by polling with `--poll`), before the first build.
+/// `Err` is the exit status, after the error is printed.
+fn watch(opts: &Options) -> Result<(WatcherBox, mpsc::Receiver<DebounceEventResult>), i32> {
+    let (tx, rx) = mpsc::channel::<DebounceEventResult>();
+    let watch_result = if opts.poll {
+        new_debouncer_opt::<_, notify::PollWatcher, NoCache>(
+            opts.debounce,
+            None,
+            tx,
+            NoCache,
+            notify::Config::default().with_poll_interval(Duration::from_millis(300)).with_compare_contents(true),
+        )
+        .map(WatcherBox::Poll)
+    } else {
+        new_debouncer(opts.debounce, None, tx).map(WatcherBox::Native)
+    };
+    let mut watcher = match watch_result {
+        Ok(w) => w,
+        Err(e) => {
+            eprintln!("error: cannot watch files: {e}\n  help: try --poll (network drives, WSL)");
+            return Err(1);
+        }
+    };
+    if let Err(e) = watcher.watch_sources(&opts.root) {
+        eprintln!("error: cannot watch {}: {e}\n  help: try --poll", opts.root.display());
+        return Err(1);
+    }
+    Ok((watcher, rx))
+}
+
+/// The paths a batch of watch events changed. Reads (our own, and the server's) show up as access
+/// events: only changes count. `None` for a batch of watch errors, which are printed.
+fn changed_paths(events: DebounceEventResult) -> Option<Vec<PathBuf>> {
+    match events {
+        Ok(events) => Some(
+            events
                 .into_iter()
                 .filter(|e| {
                     matches!(
@@ -164,30 +187,15 @@ pub fn run(mut opts: Options) -> i32 {
                 })
                 .flat_map(|e| e.event.paths)
                 .collect(),
-            Err(errors) => {
-                for e in errors {
-                    eprintln!("watch error: {e}");
-                }
-                continue;
+        ),
+        Err(errors) => {
+            for e in errors {
+                eprintln!("watch error: {e}");
             }
-        };
-        // A source folder made after serve started (`static/`, say) gets its own watch from now on.
-        for p in paths.iter().filter(|p| p.parent() == Some(opts.root.as_path()) && p.is_dir()) {
-            if p.file_name().is_some_and(|n| SOURCE_DIRS.iter().any(|d| n == *d))
-                && let Err(e) = watcher.watch(p, RecursiveMode::Recursive)
-            {
-                eprintln!("warning: cannot watch {}: {e}", p.display());
-            }
-        }
-        if !paths.is_empty() {
-            rebuild(&mut live, &hub, Some(&paths));
+            None
         }
     }
-    0
 }
-
-/// The folders of a site whose files the build reads.
-const SOURCE_DIRS: &[&str] = &["content", "themes", "quizzes", "data", "templates", "static"];
 
 enum WatcherBox {
     Native(notify_debouncer_full::Debouncer<notify::RecommendedWatcher, notify_debouncer_full::RecommendedCache>),
@@ -199,6 +207,17 @@ impl WatcherBox {
         match self {
             WatcherBox::Native(w) => w.watch(path, mode),
             WatcherBox::Poll(w) => w.watch(path, mode),
+        }
+    }
+
+    /// A source folder made after serve started (`static/`, say) gets its own watch from now on.
+    fn watch_new_sources(&mut self, root: &Path, paths: &[PathBuf]) {
+        for p in paths.iter().filter(|p| p.parent() == Some(root) && p.is_dir()) {
+            if p.file_name().is_some_and(|n| SOURCE_DIRS.iter().any(|d| n == *d))
+                && let Err(e) = self.watch(p, RecursiveMode::Recursive)
+            {
+                eprintln!("warning: cannot watch {}: {e}", p.display());
+            }
         }
     }
 

@@ -43,7 +43,7 @@ impl TestSite {
     /// `serve`'s output with.
     pub fn copy_of(from: &Path) -> TestSite {
         let dir = tempfile::tempdir().expect("tempdir");
-        for d in ["content", "data", "quizzes", "themes", "static", "templates"] {
+        for d in policysite::layout::SOURCE_DIRS {
             if from.join(d).is_dir() {
                 copy_dir(&from.join(d), &dir.path().join(d));
             }

@@ -317,3 +317,101 @@ fn replacing_a_package_with_the_next_revision_keeps_moodle_tracks() {
     let new = vec!["policysite-public-records-r3-org".to_string(), "policysite-public-records-r3-item".to_string()];
     assert!(moodle_tracks_kept(&old, &new).is_empty());
 }
+
+/// Issue 23: export renders through `build`'s own sink and checks. A static file that `build`
+/// refuses (it lands on the change feed, or on the output's manifest) is refused by `export` too,
+/// naming the file; before, the export's in-memory sink took either without a word (for
+/// `static/feed.xml`, whichever of the two files came last).
+#[test]
+fn export_refuses_what_build_refuses() {
+    for (rel, says) in [
+        ("static/feed.xml", "`feed.xml` was written twice in one build"),
+        ("static/.policysite-manifest", "refusing to write `.policysite-manifest`"),
+    ] {
+        let site = TestSite::bundled();
+        site.write(rel, "<x/>\n");
+        let err = site.build_err();
+        assert!(err.contains(&format!("{rel}: cannot copy static file")) && err.contains(says), "{rel}: {err}");
+        let out = site.path().join("packages");
+        let o = export(&site, "1.2", &out, &["--module", "public-records"]);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(1), "{rel}: {err}");
+        assert!(err.contains(&format!("{rel}: cannot copy static file")) && err.contains(says), "{rel}: {err}");
+        assert!(!out.exists(), "{rel}: a package was written");
+    }
+}
+
+/// Issue 23: the SCORM runtime ships only in packages. A web build has no `assets/scorm.js` and no
+/// page loads it; the package has it, loaded by the module page before `quiz.js`. Which rendered
+/// files a package leaves out is the files' declared reach, not their names: the server's 404 page
+/// and the sitemap are in the web build, not in the package.
+#[test]
+fn scorm_js_ships_only_in_packages() {
+    let site = TestSite::bundled();
+    // With an address, the site has a sitemap.
+    site.write("site.yaml", &format!("{}\nbase_url: https://www.example.org/social-media/\n", site.read("site.yaml")));
+    site.build_ok();
+    let web = common::snapshot(&site.out());
+    assert!(!web.iter().any(|(name, _)| name.ends_with("scorm.js")), "the web build ships scorm.js");
+    for (name, bytes) in web.iter().filter(|(n, _)| n.ends_with(".html")) {
+        assert!(!String::from_utf8_lossy(bytes).contains("scorm.js"), "{name} loads scorm.js");
+    }
+    assert!(web.iter().any(|(n, _)| n == "404.html") && web.iter().any(|(n, _)| n == "sitemap.xml"));
+    let out = site.path().join("packages");
+    assert!(export(&site, "2004", &out, &["--module", "public-records"]).status.success());
+    let files = unzip(&out.join("public-records-scorm2004.zip"));
+    assert!(files.get("assets/scorm.js").is_some_and(|js| js.starts_with(b"/* SCORM runtime")));
+    let page = String::from_utf8_lossy(&files["training/public-records/index.html"]).into_owned();
+    let scorm = page.find(r#"<script src="../../assets/scorm.js"></script>"#).expect("the page loads scorm.js");
+    let quiz = page.find(r#"<script src="../../assets/quiz.js"></script>"#).expect("the page loads quiz.js");
+    assert!(scorm < quiz, "scorm.js must load before quiz.js");
+    let manifest = String::from_utf8_lossy(&files["imsmanifest.xml"]).into_owned();
+    assert!(manifest.contains(r#"<file href="assets/scorm.js"/>"#), "{manifest}");
+    assert!(!files.contains_key("404.html") && !files.contains_key("sitemap.xml"));
+    // The rest of the web build is in the package, byte for byte.
+    for (name, bytes) in
+        web.iter().filter(|(n, _)| !n.starts_with(".policysite") && n != "404.html" && n != "sitemap.xml")
+    {
+        let packaged = files.get(name).unwrap_or_else(|| panic!("{name} is not in the package"));
+        if !name.starts_with("training/") {
+            assert!(packaged == bytes, "{name} differs from the web build");
+        }
+    }
+}
+
+/// Issue 23: formats are the registered exporters; an unknown one is refused with the list.
+#[test]
+fn an_unknown_format_lists_the_registered_ones() {
+    let site = TestSite::bundled();
+    let out = site.path().join("p");
+    let o = site.run(&["export", "xapi", "--output", out.to_str().expect("utf8")]);
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("`xapi` is not an export format") && err.contains("`scorm`"), "{err}");
+    for e in policysite::export::exporters() {
+        assert!(err.contains(&format!("`{}`", e.name())), "{} is not listed: {err}", e.name());
+    }
+    assert!(!out.exists());
+}
+
+/// A theme whose module page does not load `package.scripts` would make packages that never talk to
+/// the LMS: the export refuses, naming the page and what to add.
+#[test]
+fn a_theme_that_does_not_load_the_runtime_is_refused() {
+    let site = TestSite::bundled();
+    let theme = site.read("themes/default/templates/module.html");
+    let scripts = "{% for script in package.scripts %}<script src=\"{{ root }}{{ script }}\"></script>\n{% endfor %}";
+    assert!(theme.contains(scripts), "{theme}");
+    site.write("templates/module.html", &theme.replace(scripts, ""));
+    let out = site.path().join("p");
+    let o = export(&site, "1.2", &out, &["--module", "public-records"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains(
+            "training/public-records/index.html: the module page of `public-records` does not load `assets/scorm.js`"
+        ) && err.contains("package.scripts"),
+        "{err}"
+    );
+    assert!(!out.exists());
+}

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use super::*;
+use super::steps::*;
 
 pub fn update(root: &Path, file: &Path, today: Option<Date>, by: Option<&str>, lms_args: &LmsReportArgs) -> i32 {
     let Locked { lock, mut src, lms, today } = match locked(root, Some(lms_args), today) {

@@ -60,7 +60,7 @@ pub struct LmsReportArgs {
     pub lms_email_domain: Option<String>,
     /// For a report without completion dates (Canvas's gradebook): take every pass as completed on
     /// this date (YYYY-MM-DD). Give the day the assignment opened, so no pass counts longer than it may.
-    #[arg(long, value_name = "YYYY-MM-DD", value_parser = crate::cmd::parse_date)]
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = crate::date::parse_arg)]
     pub lms_undated_as: Option<Date>,
 }
 

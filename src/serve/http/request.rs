@@ -5,7 +5,7 @@ use std::io::Read;
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
-use super::{FRESH_GRACE, IDLE_SLICE, Limits, Load, MAX_BODY, MAX_HEAD};
+use super::limits::{FRESH_GRACE, IDLE_SLICE, Limits, Load, MAX_BODY, MAX_HEAD};
 
 /// A parsed request: method, target, whether the client wants the connection kept open, and how
 /// its body (if any) is framed.

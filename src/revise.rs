@@ -1,11 +1,11 @@
 //! `policysite revise`: start a new revision of a policy page.
 //!
-//! The first time, the page's text moves into the revision layout ([`super::revisions`]): the page
+//! The first time, the page's text moves into the revision layout ([`crate::policy::revisions`]): the page
 //! keeps its front matter (less `revised:` and `history:`, which the revision files now carry), and
 //! `<page>/<adoption date>.md` gets its text with every `{{ … }}` shortcode written out as it renders
 //! today, which is the text that was adopted. Then the new revision file is written as a copy of the
 //! newest revision, for the admin to edit. Existing revision files are never written: a published
-//! revision stays as published (`policy-revisions.lock`, [`super::publish`]).
+//! revision stays as published (`policy-revisions.lock`, [`crate::policy::publish`]).
 //!
 //! Everything is checked before anything is written, and the site is loaded again afterwards; if it
 //! no longer loads, every file is put back as it was.
@@ -27,6 +27,8 @@ pub struct Request {
     pub note: String,
     /// The build date used to load the site (which revision is current).
     pub today: Date,
+    /// How the site is loaded (the engine's `load_site`, passed in: policy sits below the engine).
+    pub load_site: fn(&Path, Date) -> Result<Site, Diagnostics>,
 }
 
 /// What `revise` did, for the next-steps message.
@@ -148,7 +150,7 @@ fn revision_text(note: &str, effective: Option<Date>, body: &str, schema: Option
 fn schema_path(root: &Path, revision_file: &Path) -> Option<String> {
     let rel = revision_file.strip_prefix(root).ok()?;
     let depth = rel.components().count().checked_sub(1)?;
-    Some(format!("{}{}/revision.schema.json", "../".repeat(depth), crate::schema::SCHEMA_DIR))
+    Some(format!("{}{}/revision.schema.json", "../".repeat(depth), crate::layout::SCHEMA_DIR))
 }
 
 /// Write `bytes` to a new file; refuses to replace one.
@@ -163,23 +165,7 @@ fn create_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 pub fn start(root: &Path, req: &Request) -> Result<Started, Diagnostics> {
     let (file, rel) = locate(root, &req.page)?;
     let shown = display_path(root, &file);
-    if super::revisions::is_revision_file(&file) {
-        return Err(refuse(
-            &shown,
-            "this is a revision file, not a policy page",
-            "give the page beside its revisions folder, e.g. content/regulation/6973-1r.md",
-        ));
-    }
-    if req.note.trim().is_empty() {
-        return Err(refuse(&shown, "the new revision needs a note", "say what changed: --note \"…\""));
-    }
-    if let Some(e) = req.effective.filter(|e| *e < req.date) {
-        return Err(refuse(
-            &shown,
-            format!("--effective {e} is before the adoption date {}", req.date),
-            "leave --effective out when the revision applies from its adoption",
-        ));
-    }
+    check_request(req, &file, &shown)?;
     let folder = root.join(CONTENT_DIR).join(rel.trim_end_matches(".md"));
     let new_file = folder.join(format!("{}.md", req.date));
     let new_shown = display_path(root, &new_file);
@@ -190,57 +176,17 @@ pub fn start(root: &Path, req: &Request) -> Result<Started, Diagnostics> {
             "give the date of the new adoption; a revision not yet recorded by `policysite publish` may be edited in place, a published one never changes",
         ));
     }
-    let site = crate::engine::load_site(root, req.today)?;
+    let site = (req.load_site)(root, req.today)?;
     let mut warnings = site.policy.warnings.clone();
-    let Some(page) = site.page(&rel) else {
-        return Err(refuse(
-            &shown,
-            "the site does not publish this page",
-            "give a published policy page (not a draft or a section index)",
-        ));
-    };
-    if page.is_section() || page.source.front.number.is_none() {
-        return Err(refuse(
-            &shown,
-            "not a policy page: its front matter has no `number:`",
-            "`revise` works on policy and regulation pages; add `number: …` if this page is one",
-        ));
-    }
-    let policy = site.policy.by_rel(&rel);
-    let newest = policy.and_then(|p| p.revisions.last());
+    let page = policy_page(&site, &rel, &shown)?;
+    let newest = site.policy.by_rel(&rel).and_then(|p| p.revisions.last());
     let mut writes: Vec<(PathBuf, String)> = Vec::new();
     let mut converted = None;
     let (base_date, base_body) = match newest {
         Some(r) => (r.date, r.body.clone()),
         None => {
-            // First time: move the page's text into `<page>/<adoption date>.md`.
-            let Some(adopted) = page.source.front.revised.or(page.source.front.approved) else {
-                return Err(refuse(
-                    &shown,
-                    "the page has no `approved:` or `revised:` date, so its adopted revision has no date",
-                    "set `approved:` (and `revised:` if it was revised) to the adoption date, YYYY-MM-DD",
-                ));
-            };
-            if folder.is_dir() {
-                return Err(refuse(
-                    display_path(root, &folder),
-                    "a folder with the page's name already exists, and the revision files would go there",
-                    "move the files out of it (a revisions folder holds only revision files), then run revise again",
-                ));
-            }
-            let text = crate::load::read_text(&file, root).map_err(Diagnostics::from)?;
-            let split = crate::load::frontmatter::split(&text, &shown)?;
-            let body = write_out_shortcodes(&site, &shown.to_string_lossy(), split.body, split.body_line)?;
-            let name = folder.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-            let page_text = format!(
-                "---\n{}---\n\n<!-- The text lives in the revision files beside this page: {name}/YYYY-MM-DD.md, one per\n     revision, named by adoption date. Start a new one with `policysite revise`. -->\n",
-                front_without_history(split.yaml)
-            );
-            let first = folder.join(format!("{adopted}.md"));
-            converted = Some((display_path(root, &first).to_string_lossy().into_owned(), adopted));
-            let schema = schema_path(root, &first);
-            writes.push((first, revision_text(&first_note(&page.source, adopted), None, &body, schema.as_deref())));
-            writes.push((file.clone(), page_text));
+            let (first, adopted, body) = convert(root, &site, page, &file, &folder, &mut writes)?;
+            converted = Some((first, adopted));
             (adopted, body)
         }
     };
@@ -256,31 +202,9 @@ pub fn start(root: &Path, req: &Request) -> Result<Started, Diagnostics> {
 
     let original_page =
         std::fs::read(&file).map_err(|e| refuse(&shown, format!("cannot read: {e}"), "check its permissions"))?;
-    let created_folder = !folder.exists();
-    let undo = || {
-        for (path, _) in &writes {
-            if *path != file {
-                let _ = std::fs::remove_file(path);
-            }
-        }
-        let _ = crate::output::write_atomic(&file, &original_page);
-        if created_folder {
-            let _ = std::fs::remove_dir(&folder);
-        }
-    };
-    let written = (|| -> std::io::Result<()> {
-        std::fs::create_dir_all(&folder)?;
-        for (path, text) in &writes {
-            if *path == file {
-                crate::output::write_atomic(path, text.as_bytes())?;
-            } else {
-                create_new(path, text.as_bytes())?;
-            }
-        }
-        Ok(())
-    })();
-    if let Err(e) = written {
-        undo();
+    let tx = Transaction { page: &file, folder: &folder, writes, original_page, created_folder: !folder.exists() };
+    if let Err(e) = tx.write() {
+        tx.undo();
         return Err(refuse(
             &new_shown,
             format!("cannot write the revision: {e}"),
@@ -288,10 +212,10 @@ pub fn start(root: &Path, req: &Request) -> Result<Started, Diagnostics> {
         ));
     }
     // The site must still load with the new files; otherwise put everything back.
-    let after = match crate::engine::load_site(root, req.today) {
+    let after = match (req.load_site)(root, req.today) {
         Ok(s) => s,
         Err(d) => {
-            undo();
+            tx.undo();
             let mut d = d.after_warnings(&warnings);
             d.push(
                 Diagnostic::new(&new_shown, "the site does not load with the new revision, so nothing was changed")
@@ -313,10 +237,130 @@ pub fn start(root: &Path, req: &Request) -> Result<Started, Diagnostics> {
         created: new_shown.to_string_lossy().into_owned(),
         copied_from: base_date,
         archive_url: p.revisions[i].url.clone(),
-        compare_url: super::pages::compare_dir(p, j.min(i), j.max(i)),
+        compare_url: crate::policy::revisions::compare_dir(p, j.min(i), j.max(i)),
         page_url: p.url.clone(),
         warnings,
     })
+}
+
+/// What can be refused from the request alone, before the site is loaded: a revision file given
+/// for its page, a missing note, an effective date before the adoption.
+fn check_request(req: &Request, file: &Path, shown: &Path) -> Result<(), Diagnostics> {
+    if crate::layout::is_revision_file(file) {
+        return Err(refuse(
+            shown,
+            "this is a revision file, not a policy page",
+            "give the page beside its revisions folder, e.g. content/regulation/6973-1r.md",
+        ));
+    }
+    if req.note.trim().is_empty() {
+        return Err(refuse(shown, "the new revision needs a note", "say what changed: --note \"…\""));
+    }
+    if let Some(e) = req.effective.filter(|e| *e < req.date) {
+        return Err(refuse(
+            shown,
+            format!("--effective {e} is before the adoption date {}", req.date),
+            "leave --effective out when the revision applies from its adoption",
+        ));
+    }
+    Ok(())
+}
+
+/// The loaded page at `rel`, if the site publishes it and it is a policy page (it has a `number:`).
+fn policy_page<'s>(site: &'s Site, rel: &str, shown: &Path) -> Result<&'s crate::model::Page, Diagnostics> {
+    let Some(page) = site.page(rel) else {
+        return Err(refuse(
+            shown,
+            "the site does not publish this page",
+            "give a published policy page (not a draft or a section index)",
+        ));
+    };
+    if page.is_section() || page.source.front.number.is_none() {
+        return Err(refuse(
+            shown,
+            "not a policy page: its front matter has no `number:`",
+            "`revise` works on policy and regulation pages; add `number: …` if this page is one",
+        ));
+    }
+    Ok(page)
+}
+
+/// The first time: plan moving the page's text into `<page>/<adoption date>.md` (shortcodes written
+/// out) and leaving the page its front matter and a pointer to the revision files. Adds both files
+/// to `writes`; returns the first revision file as shown, its date and its text.
+fn convert(
+    root: &Path,
+    site: &Site,
+    page: &crate::model::Page,
+    file: &Path,
+    folder: &Path,
+    writes: &mut Vec<(PathBuf, String)>,
+) -> Result<(String, Date, String), Diagnostics> {
+    let shown = display_path(root, file);
+    let Some(adopted) = page.source.front.revised.or(page.source.front.approved) else {
+        return Err(refuse(
+            &shown,
+            "the page has no `approved:` or `revised:` date, so its adopted revision has no date",
+            "set `approved:` (and `revised:` if it was revised) to the adoption date, YYYY-MM-DD",
+        ));
+    };
+    if folder.is_dir() {
+        return Err(refuse(
+            display_path(root, folder),
+            "a folder with the page's name already exists, and the revision files would go there",
+            "move the files out of it (a revisions folder holds only revision files), then run revise again",
+        ));
+    }
+    let text = crate::fsutil::read_text(file, root).map_err(Diagnostics::from)?;
+    let split = crate::load::frontmatter::split(&text, &shown)?;
+    let body = write_out_shortcodes(site, &shown.to_string_lossy(), split.body, split.body_line)?;
+    let name = folder.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let page_text = format!(
+        "---\n{}---\n\n<!-- The text lives in the revision files beside this page: {name}/YYYY-MM-DD.md, one per\n     revision, named by adoption date. Start a new one with `policysite revise`. -->\n",
+        front_without_history(split.yaml)
+    );
+    let first = folder.join(format!("{adopted}.md"));
+    let first_shown = display_path(root, &first).to_string_lossy().into_owned();
+    let schema = schema_path(root, &first);
+    writes.push((first.clone(), revision_text(&first_note(&page.source, adopted), None, &body, schema.as_deref())));
+    writes.push((file.to_path_buf(), page_text));
+    Ok((first_shown, adopted, body))
+}
+
+/// The files `revise` writes, all or none: new revision files are created (never replacing one),
+/// the page is replaced atomically, and `undo` puts the page back and removes what was created.
+struct Transaction<'a> {
+    page: &'a Path,
+    folder: &'a Path,
+    writes: Vec<(PathBuf, String)>,
+    original_page: Vec<u8>,
+    created_folder: bool,
+}
+
+impl Transaction<'_> {
+    fn write(&self) -> std::io::Result<()> {
+        std::fs::create_dir_all(self.folder)?;
+        for (path, text) in &self.writes {
+            if path == self.page {
+                crate::fsutil::write_atomic(path, text.as_bytes())?;
+            } else {
+                create_new(path, text.as_bytes())?;
+            }
+        }
+        Ok(())
+    }
+
+    fn undo(&self) {
+        for (path, _) in &self.writes {
+            if path != self.page {
+                let _ = std::fs::remove_file(path);
+            }
+        }
+        let _ = crate::fsutil::write_atomic(self.page, &self.original_page);
+        if self.created_folder {
+            let _ = std::fs::remove_dir(self.folder);
+        }
+    }
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@ use crate::model::Site;
 /// the current page), `teaches:` names real sections (an error otherwise), and modules whose
 /// sections changed since their last review are kept as warnings (`site.policy.warnings`) for the
 /// command to show.
-pub fn check(site: &mut Site) -> Diagnostics {
+pub(crate) fn check(site: &mut Site) -> Diagnostics {
     for (rel, _) in site.policy.archive.iter() {
         if let Some(&i) = site.by_rel.get(rel) {
             site.pages[i].sections.clear();
@@ -25,7 +25,7 @@ pub fn check(site: &mut Site) -> Diagnostics {
         .iter()
         .filter(|p| p.source.front.number.is_some())
         .flat_map(|p| p.anchors.iter().map(String::as_str))
-        .chain([super::sections::FOOTNOTES])
+        .chain([crate::policy::sections::FOOTNOTES])
         .collect();
     for page in site.pages.iter().filter(|p| !p.source.front.teaches.is_empty()) {
         for id in page.source.front.teaches.iter().filter(|id| !known.contains(id.as_str())) {
@@ -47,15 +47,15 @@ pub fn check(site: &mut Site) -> Diagnostics {
 
 /// One warning per module and policy revision that changed a section the module teaches and was
 /// adopted after the module's `reviewed` date.
-pub fn warnings(site: &Site) -> Vec<Diagnostic> {
+pub(crate) fn warnings(site: &Site) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for p in &site.policy.pages {
-        let sections: Vec<_> = p.revisions.iter().map(|r| super::sections::split(&r.body)).collect();
+        let sections: Vec<_> = p.revisions.iter().map(|r| crate::policy::sections::split(&r.body)).collect();
         for i in 1..p.revisions.len() {
             let rev = &p.revisions[i];
-            let changed: BTreeSet<String> = super::compare::compare(&sections[i - 1], &sections[i])
+            let changed: BTreeSet<String> = crate::policy::compare::compare(&sections[i - 1], &sections[i])
                 .into_iter()
-                .filter(|s| s.status != "unchanged")
+                .filter(|s| s.status != crate::policy::compare::Status::Unchanged)
                 .map(|s| s.id)
                 .chain(removed_or_renamed(&sections[i - 1], &sections[i]))
                 .collect();
@@ -102,6 +102,9 @@ fn quiz_revised_since(site: &Site, quiz: Option<&str>, date: crate::date::Date) 
 }
 
 /// Old ids that no longer exist (a removed or renamed section counts as a change to the old id).
-fn removed_or_renamed(old: &[super::sections::Section], new: &[super::sections::Section]) -> Vec<String> {
+fn removed_or_renamed(
+    old: &[crate::policy::sections::Section],
+    new: &[crate::policy::sections::Section],
+) -> Vec<String> {
     old.iter().filter(|o| !new.iter().any(|n| n.id == o.id)).map(|o| o.id.clone()).collect()
 }

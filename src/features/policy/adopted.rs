@@ -36,13 +36,13 @@ fn footnotes(body: &str) -> Vec<(String, String)> {
 
 /// Whether the page is a policy revision, whose note depends on `data/platforms.yaml` (for `serve`'s
 /// incremental rebuilds).
-pub fn reads_platforms(site: &Site, page: &Page) -> bool {
+pub(crate) fn reads_platforms(site: &Site, page: &Page) -> bool {
     site.policy.by_rel(&page.source.rel).is_some() || site.policy.archive.contains_key(&page.source.rel)
 }
 
 /// The page's HTML with the note after its platform footnote, when that footnote is not today's
 /// list. Pages that are not policy revisions are returned as they are.
-pub fn current_list_note(site: &Site, page: &Page, html: String) -> String {
+pub(crate) fn current_list_note(site: &Site, page: &Page, html: String) -> String {
     let pol = &site.policy;
     let revision = if let Some(p) = pol.by_rel(&page.source.rel) {
         &p.revisions[p.current]
@@ -70,7 +70,7 @@ pub fn current_list_note(site: &Site, page: &Page, html: String) -> String {
         ),
         None => format!("The approved platforms today are: {list}."),
     };
-    let history = site.pages.iter().find(|p| p.source.front.template.as_deref() == Some("platforms.html")).map(|p| {
+    let history = site.first_of(crate::model::PageKind::Platforms).map(|p| {
         let anchor = if platforms.history.is_empty() { "" } else { "#history-heading" };
         format!(
             " <a href=\"{}\">See the platform list and its history</a>.",

@@ -1,0 +1,194 @@
+//! Ground floor: reading and writing files the way every part of policysite does. It imports only
+//! [`crate::diag`], so any module may use it without depending on the pipeline's stages.
+//!
+//! - [`read_text`]: a site file as UTF-8, refusing a link out of the site folder ([`check_inside`]).
+//! - [`slash_path`]: a path below a folder as a `/`-separated string.
+//! - [`write_atomic`]: a file replaced whole (temporary file, sync, rename).
+//! - [`FileLock`] and [`with_file_lock`]: the one advisory file lock (output folders, published
+//!   records, the account directory), in one lock-file format.
+
+use std::fs::File;
+use std::io::{self, Read, Seek, Write};
+use std::path::{Path, PathBuf};
+
+use crate::diag::{Diagnostic, display_path};
+
+/// The one rule for every file the build reads from the site: a symbolic link (the file or a folder
+/// on its way) that leads out of the site folder is refused with its path, so a build never publishes
+/// what lies elsewhere on the machine (a home folder, /etc). Links that stay inside are followed.
+/// Themes (`themes/`) are shared code and may be linked from elsewhere (examples/revised-site does).
+pub fn check_inside(path: &Path, root: &Path) -> Result<(), Diagnostic> {
+    if path.starts_with(root.join("themes")) {
+        return Ok(());
+    }
+    let Ok(real) = path.canonicalize() else { return Ok(()) }; // a missing file is reported when read
+    let inside = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    if real.starts_with(&inside) {
+        return Ok(());
+    }
+    Err(Diagnostic::new(display_path(root, path), format!("is a link to {}, outside the site folder", real.display()))
+        .help("copy the file into the site folder instead of linking to it, or remove the link"))
+}
+
+/// Read a whole file as UTF-8, with errors that name the file and say what to do. A link out of the
+/// site folder is refused ([`check_inside`]).
+pub fn read_text(path: &Path, root: &Path) -> Result<String, Diagnostic> {
+    let shown = display_path(root, path);
+    check_inside(path, root)?;
+    let bytes = std::fs::read(path).map_err(|e| {
+        Diagnostic::new(&shown, format!("cannot read file: {e}")).help("check that the file exists and is readable")
+    })?;
+    String::from_utf8(bytes).map_err(|e| {
+        let offset = e.utf8_error().valid_up_to();
+        let valid = &e.as_bytes()[..offset];
+        let text = String::from_utf8_lossy(valid);
+        let (line, col) = crate::diag::line_col(&text, offset);
+        Diagnostic::new(&shown, "file is not valid UTF-8")
+            .at(line, Some(col))
+            .help("save the file as UTF-8 (most editors: \"Save with encoding\")")
+    })
+}
+
+/// `path` below `base` as a `/`-separated string (`regulation/6973-1r.md`), the form used for
+/// content paths, template names and output paths on every platform.
+pub fn slash_path(base: &Path, path: &Path) -> String {
+    path.strip_prefix(base)
+        .unwrap_or(path)
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Write a file so that it is never seen half-written: a temporary file beside it (removed if
+/// anything fails), flushed to disk, then renamed over the original.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let mut tmp = tempfile::Builder::new().prefix(".policysite-").suffix(".tmp").tempfile_in(dir)?;
+    tmp.write_all(bytes)?;
+    // The temporary file is private (0600); the file it replaces keeps its permissions, and a new
+    // one gets a regular file's (0644 on Unix), like every other file of the output.
+    if let Some(permissions) = std::fs::metadata(path).ok().map(|m| m.permissions()).or_else(regular_permissions) {
+        tmp.as_file().set_permissions(permissions)?;
+    }
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+#[cfg(unix)]
+fn regular_permissions() -> Option<std::fs::Permissions> {
+    use std::os::unix::fs::PermissionsExt;
+    Some(std::fs::Permissions::from_mode(0o644))
+}
+
+/// Elsewhere a temporary file is not made private: its default permissions are right.
+#[cfg(not(unix))]
+fn regular_permissions() -> Option<std::fs::Permissions> {
+    None
+}
+
+/// The one file lock of policysite: the operating system's advisory lock (`std::fs::File::lock`,
+/// flock/LockFileEx, stable since Rust 1.89) on a lock file, held until the value is dropped and
+/// released by the operating system when the process ends, also after `kill -9`.
+///
+/// One lock-file format: once locked, the file holds one line naming its holder,
+/// `policysite COMMAND (process PID)`, so a process that finds the lock taken can say who holds it
+/// ([`FileLock::holder`]). The file itself stays (removing it would race with a waiting process).
+pub struct FileLock {
+    file: File,
+    path: PathBuf,
+}
+
+impl FileLock {
+    /// Open (creating it, and its folder, if missing) the lock file at `path`, not yet locked.
+    pub fn open(path: &Path) -> io::Result<FileLock> {
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty() && !p.exists()) {
+            std::fs::create_dir_all(parent)?;
+        }
+        let file = std::fs::OpenOptions::new().read(true).write(true).create(true).truncate(false).open(path)?;
+        Ok(FileLock { file, path: path.to_path_buf() })
+    }
+
+    /// The lock file's path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Wait for the lock, then record `command` (`build`, `publish`, …) as its holder.
+    pub fn lock(&mut self, command: &str) -> io::Result<()> {
+        self.file.lock()?;
+        self.claim(command);
+        Ok(())
+    }
+
+    /// Take the lock if it is free (`Ok(true)`, `command` recorded as its holder); `Ok(false)` when
+    /// another process holds it.
+    pub fn try_lock(&mut self, command: &str) -> io::Result<bool> {
+        match self.file.try_lock() {
+            Ok(()) => {
+                self.claim(command);
+                Ok(true)
+            }
+            Err(std::fs::TryLockError::WouldBlock) => Ok(false),
+            Err(std::fs::TryLockError::Error(e)) => Err(e),
+        }
+    }
+
+    /// What the current holder wrote (`policysite build (process 123)`), trimmed; empty when it has
+    /// not written yet.
+    pub fn holder(&mut self) -> String {
+        let mut holder = String::new();
+        let _ = self.file.rewind();
+        let _ = self.file.read_to_string(&mut holder);
+        holder.trim().to_string()
+    }
+
+    /// Say who holds the lock, for the message another process shows.
+    fn claim(&mut self, command: &str) {
+        let _ = self.file.set_len(0);
+        let _ = self.file.rewind();
+        let _ = writeln!(self.file, "policysite {command} (process {})", std::process::id());
+    }
+}
+
+/// The lock file guarding `file` (a source file replaced by atomic writes, such as a lock file of
+/// published revisions): a sidecar `.NAME.lock` beside it, since an atomic write replaces `file`'s
+/// inode and a lock held on the old one would not stop a process that opens the new one.
+pub fn sidecar_lock(file: &Path) -> PathBuf {
+    let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    file.with_file_name(format!(".{name}.lock"))
+}
+
+/// Run `f` holding the exclusive lock of `file` ([`sidecar_lock`], holder `command`). Waits for
+/// another holder; released when `f` returns or the process ends.
+pub fn with_file_lock<T>(file: &Path, command: &str, f: impl FnOnce() -> T) -> io::Result<T> {
+    let mut lock = FileLock::open(&sidecar_lock(file))?;
+    lock.lock(command)?;
+    let result = f();
+    drop(lock);
+    Ok(result)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_held_lock_names_its_holder_and_refuses_a_second_taker() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("sub/.x.lock");
+        let mut first = FileLock::open(&path).expect("open");
+        assert!(first.try_lock("build").expect("lock"));
+        let mut second = FileLock::open(&path).expect("open again");
+        assert!(!second.try_lock("serve").expect("try"));
+        assert_eq!(second.holder(), format!("policysite build (process {})", std::process::id()));
+        drop(first);
+        assert!(second.try_lock("serve").expect("free again"));
+    }
+
+    #[test]
+    fn slash_path_is_relative_and_slashed() {
+        assert_eq!(slash_path(Path::new("/a"), &Path::new("/a").join("b").join("c.md")), "b/c.md");
+    }
+}
