@@ -8,6 +8,10 @@ use serde_saphyr::Spanned;
 
 use crate::diag::{Diagnostic, Diagnostics};
 
+mod lms_report;
+
+pub use lms_report::LmsReportColumns;
+
 /// `site.yaml`: the site-wide settings. Unknown keys are errors (they are nearly always typos).
 #[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -68,92 +72,11 @@ pub struct SiteConfig {
     /// `policysite request check --lms-report FILE`. Flags override single columns.
     #[serde(default)]
     pub lms_report: LmsReportColumns,
-}
-
-/// (req) Which columns of an LMS completion export hold what; Canvas, Moodle and the others name
-/// them differently. Column names compare without case.
-#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct LmsReportColumns {
-    /// The learner's email address (default `email`).
-    #[serde(default = "lms_email")]
-    pub email: String,
-    /// The module or course: the quiz id, or its title (default `module`).
-    #[serde(default = "lms_module")]
-    pub module: String,
-    /// Completion status (default `status`); see `passed_values`.
-    #[serde(default = "lms_status")]
-    pub status: String,
-    /// Completion date (default `completed`): ISO, day/month/year or month/day/year when the values
-    /// settle the order, or named months ("Friday, 20 November 2026, 10:45 AM"); see `date_format`.
-    #[serde(default = "lms_completed")]
-    pub completed: String,
-    /// Optional score column, shown when a row is not a pass.
-    #[serde(default)]
-    pub score: Option<String>,
-    /// Optional quiz revision column (`2`, `r2`, `v2`, `Version 2`); a column named `revision` is
-    /// read without being named. Without one, the module name or column header must say the revision.
-    #[serde(default)]
-    pub revision: Option<String>,
-    /// Status values that mean passed (default `passed`, `pass`).
-    #[serde(default)]
-    pub passed_values: Vec<String>,
-    /// Wide reports (one column per assignment, as Canvas's and Blackboard's gradebooks and Moodle's
-    /// SCORM report): the column holding each quiz's result, column name → quiz id. A column name
-    /// also matches a header that adds the vendor's id to it (Canvas ` (123)`, Blackboard
-    /// ` [Total Pts: 100 Score] |123`). With this set, `module` and `status` are not needed.
-    #[serde(default)]
-    pub quiz_columns: std::collections::BTreeMap<String, String>,
-    /// A result cell that is a score passes at this percentage or above (default 100: every answer
-    /// right, the quiz's own rule). `90/100` and Canvas's "Points Possible" row are understood.
-    #[serde(default)]
-    pub pass_score: Option<f64>,
-    /// The date format (chrono strftime, e.g. `%d/%m/%Y`); needed when dates such as `05/11/2026`
-    /// could be read either way. Two-digit years (`%y`) are refused.
-    #[serde(default)]
-    pub date_format: Option<String>,
-    /// `comma`, `semicolon`, `tab` or `pipe`; detected from the header line when absent.
-    #[serde(default)]
-    pub separator: Option<String>,
-    /// The file's encoding when it has no byte order mark and is not UTF-8 (default windows-1252).
-    #[serde(default)]
-    pub encoding: Option<String>,
-    /// Appended to an email cell without `@` (Blackboard's Username column): `tacoma.k12.wa.us`.
-    #[serde(default)]
-    pub email_domain: Option<String>,
-}
-
-impl Default for LmsReportColumns {
-    fn default() -> Self {
-        LmsReportColumns {
-            email: lms_email(),
-            module: lms_module(),
-            status: lms_status(),
-            completed: lms_completed(),
-            score: None,
-            revision: None,
-            passed_values: Vec::new(),
-            quiz_columns: Default::default(),
-            pass_score: None,
-            date_format: None,
-            separator: None,
-            encoding: None,
-            email_domain: None,
-        }
-    }
-}
-
-fn lms_email() -> String {
-    "email".into()
-}
-fn lms_module() -> String {
-    "module".into()
-}
-fn lms_status() -> String {
-    "status".into()
-}
-fn lms_completed() -> String {
-    "completed".into()
+    /// The line of each top-level key, from the parser, for problems found after loading (not in
+    /// the file).
+    #[serde(skip)]
+    #[schemars(skip)]
+    key_lines: std::collections::BTreeMap<String, usize>,
 }
 
 /// A department's contact details.
@@ -197,7 +120,9 @@ fn default_theme() -> String {
 pub const CONFIG_FILE: &str = "site.yaml";
 
 impl SiteConfig {
-    /// Load and check `site.yaml`. Every problem of the file is reported, not only the first.
+    /// Load and check `site.yaml`. Every problem of the file is reported, not only the first: every
+    /// unknown key (with the known key it is nearest to), and, when the file reads once those are
+    /// fixed, every value the checks after the parse refuse.
     pub fn load(root: &Path) -> Result<SiteConfig, Diagnostics> {
         let path = root.join(CONFIG_FILE);
         if !path.exists() {
@@ -206,10 +131,20 @@ impl SiteConfig {
                 .into());
         }
         let text = crate::fsutil::read_text(&path, root)?;
-        let mut cfg: SiteConfig = crate::yaml::parse_all(&text, Path::new(CONFIG_FILE))?;
+        let fixed = crate::yaml::parse_fixing_keys::<SiteConfig>(&text, Path::new(CONFIG_FILE));
+        let mut diags = fixed.diags;
+        let Some(mut cfg) = fixed.value else { return Err(diags.sorted()) };
         cfg.normalise();
-        let diags = cfg.validate(&text);
+        diags.extend(cfg.validate(&fixed.text));
+        if let Some(keys) = crate::yaml::KeyPositions::read(&fixed.text) {
+            cfg.key_lines = keys.top_level().map(|(k, (line, _))| (k.to_string(), line)).collect();
+        }
         diags.into_result(cfg)
+    }
+
+    /// The line of a top-level key of `site.yaml` (1 when it is not there), from the parser.
+    pub fn key_line(&self, key: &str) -> usize {
+        self.key_lines.get(key).copied().unwrap_or(1)
     }
 
     fn normalise(&mut self) {
@@ -224,53 +159,60 @@ impl SiteConfig {
         }
     }
 
+    /// The checks after the parse, each problem with the line of its value.
     fn validate(&self, text: &str) -> Diagnostics {
-        let mut diags = Diagnostics::default();
         // Lines from the YAML parser's spans (a second, lenient read of the same text).
         let spans: ConfigSpans = serde_saphyr::from_str(text).unwrap_or_default();
-        let key_at = |key: &str| crate::yaml::key_line(text, key, 1).unwrap_or(1);
-        let at = |span: Option<&Spanned<String>>, key: &str| {
-            span.map_or_else(|| key_at(key), |s| s.referenced.line() as usize)
-        };
-        let mut err = |line: usize, msg: String, help: &str| {
-            diags.push(Diagnostic::new(CONFIG_FILE, msg).at(line, None).help(help.to_string()));
-        };
+        let mut out = Found { text, diags: Diagnostics::default() };
+        self.check_folders(&spans, &mut out);
+        self.check_addresses(&spans, &mut out);
+        self.check_text(&spans, &mut out);
+        out.diags
+    }
+
+    /// `theme`, `email_domains` and `base_path`: names and paths.
+    fn check_folders(&self, spans: &ConfigSpans, out: &mut Found) {
         if !crate::layout::valid_slug(&self.theme) {
-            err(
-                at(spans.theme.as_ref(), "theme"),
+            out.err(
+                (spans.theme.as_ref(), "theme"),
                 format!("`theme: {}` is not a folder name below themes/", self.theme),
                 "give the name of one folder in themes/, e.g. `theme: default`",
             );
         }
         let domain_spans = spans.email_domains.as_ref().map(|s| s.value.as_slice()).unwrap_or_default();
         if self.email_domains.is_empty() {
-            err(
-                spans.email_domains.as_ref().map_or_else(|| key_at("email_domains"), |s| s.referenced.line() as usize),
+            let line = spans.email_domains.as_ref().map(|s| s.referenced.line() as usize);
+            out.err_at(
+                line.unwrap_or_else(|| out.key_line("email_domains")),
                 "`email_domains` is empty".into(),
                 "list the district's email domain(s), e.g. `email_domains: [tacoma.k12.wa.us]`",
             );
         }
         for (i, d) in self.email_domains.iter().enumerate() {
             if crate::layout::check_domain(d).is_err() {
-                err(
-                    at(domain_spans.get(i), "email_domains"),
+                out.err(
+                    (domain_spans.get(i), "email_domains"),
                     format!("`email_domains` entry `{}` is not a domain name", d.escape_default()),
                     "write the part after `@` of staff addresses, e.g. `tacoma.k12.wa.us`",
                 );
             }
         }
         if let Err(why) = check_base_path(&self.base_path) {
-            err(
-                at(spans.base_path.as_ref(), "base_path"),
+            out.err(
+                (spans.base_path.as_ref(), "base_path"),
                 format!("`base_path: {}` {why}", self.base_path.escape_default()),
                 "write the path the site is published under on its own host, e.g. `/` or `/policies/social-media/`",
             );
         }
+    }
+
+    /// `policy_url`, `base_url`, `communications.email` and `time_zone`.
+    fn check_addresses(&self, spans: &ConfigSpans, out: &mut Found) {
         if let Some(p) = &self.policy_url
             && !p.contains("{number}")
         {
-            err(
-                at(spans.policy_url.as_ref(), "policy_url"),
+            out.err(
+                (spans.policy_url.as_ref(), "policy_url"),
                 "`policy_url` has no `{number}` placeholder".into(),
                 "write it like `https://example.org/policies/{number}`",
             );
@@ -283,22 +225,22 @@ impl SiteConfig {
             let Some(v) = value else { continue };
             let parsed = url::Url::parse(&v.replace("{number}", "1000"));
             if !parsed.as_ref().is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some()) {
-                err(
-                    at(span, key),
+                out.err(
+                    (span, key),
                     format!("`{key}` is not an http or https address: `{v}`"),
                     "write a full web address, e.g. `https://example.org/policies/{number}`",
                 );
             } else if parsed.as_ref().is_ok_and(|u| !u.username().is_empty() || u.password().is_some()) {
-                err(
-                    at(span, key),
+                out.err(
+                    (span, key),
                     format!("`{key}` carries a user name or password before the host: `{v}`"),
                     "remove the `user:password@` part; every reader of the site would see it",
                 );
             }
         }
         if self.communications.email.parse::<email_address::EmailAddress>().is_err() {
-            err(
-                at(spans.communications.email.as_ref(), "communications"),
+            out.err(
+                (spans.communications.email.as_ref(), "communications"),
                 format!("`communications.email` is not an email address: `{}`", self.communications.email),
                 "write the department's address, e.g. `communications@tacoma.k12.wa.us`",
             );
@@ -306,23 +248,26 @@ impl SiteConfig {
         if let Some(tz) = &self.time_zone
             && let Err(why) = crate::date::time_zone(tz)
         {
-            err(
-                at(spans.time_zone.as_ref(), "time_zone"),
+            out.err(
+                (spans.time_zone.as_ref(), "time_zone"),
                 format!("`time_zone`: {why}"),
                 "write the district's zone as the tz database names it, e.g. `America/Los_Angeles` or `America/Chicago`",
             );
         }
-        for field in [
+    }
+
+    /// Text that reaches feed.xml, the sitemap or a SCORM manifest: only characters XML can carry.
+    fn check_text(&self, spans: &ConfigSpans, out: &mut Found) {
+        for (value, key, span) in [
             (&self.title, "title", spans.title.as_ref()),
             (&self.description, "description", spans.description.as_ref()),
             (&self.district, "district", spans.district.as_ref()),
             (&self.communications.name, "communications", spans.communications.name.as_ref()),
         ] {
-            if let Err(why) = crate::xml::check_text(field.0) {
-                err(at(field.2, field.1), format!("`{}` {why}", field.1), crate::xml::CHAR_HELP);
+            if let Err(why) = crate::xml::check_text(value) {
+                out.err((span, key), format!("`{key}` {why}"), crate::xml::CHAR_HELP);
             }
         }
-        diags
     }
 
     /// A note for `check` about settings that have a default but should be set.
@@ -334,6 +279,20 @@ impl SiteConfig {
             );
         }
         notes
+    }
+
+    /// Warnings for `check` about settings a part of the site needs: the change feed's absolute links
+    /// (it is how staff hear of a new revision).
+    pub fn warnings(&self) -> Vec<Diagnostic> {
+        let mut out = Vec::new();
+        if self.base_url.is_none() {
+            out.push(
+                Diagnostic::new(CONFIG_FILE, "`base_url` is not set, so feed.xml carries relative links, which feed readers cannot follow")
+                    .help("set `base_url:` to the site's public address, e.g. `base_url: https://www.example.org/social-media/`")
+                    .warning(),
+            );
+        }
+        out
     }
 
     /// The site's time zone (`time_zone`, checked at load; UTC when not set).
@@ -357,6 +316,29 @@ pub fn today_in(tz: &jiff::tz::TimeZone, given: Option<crate::date::Date>) -> Re
     crate::date::today(given, tz).map_err(|e| {
         Diagnostic::new("SOURCE_DATE_EPOCH", e).help("reproducible builds set it to whole seconds since 1970")
     })
+}
+
+/// The problems [`SiteConfig::validate`] found, and the text it reads their lines from.
+struct Found<'a> {
+    text: &'a str,
+    diags: Diagnostics,
+}
+
+impl Found<'_> {
+    /// The line of a top-level key, for a value the spans did not cover.
+    fn key_line(&self, key: &str) -> usize {
+        crate::yaml::key_line(self.text, key, 1).unwrap_or(1)
+    }
+
+    /// A problem with the value of `key`, at the line of its span (else of the key).
+    fn err(&mut self, (span, key): (Option<&Spanned<String>>, &str), msg: String, help: &str) {
+        let line = span.map_or_else(|| self.key_line(key), |s| s.referenced.line() as usize);
+        self.err_at(line, msg, help);
+    }
+
+    fn err_at(&mut self, line: usize, msg: String, help: &str) {
+        self.diags.push(Diagnostic::new(CONFIG_FILE, msg).at(line, None).help(help.to_string()));
+    }
 }
 
 /// Where the keys of `site.yaml` are, for errors found after parsing (unknown keys are ignored here;

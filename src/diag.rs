@@ -7,13 +7,18 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 /// How serious a diagnostic is: an error fails the command; a warning is shown and the command goes
-/// on (an unpublished quiz revision, a module to review after a policy revision).
+/// on (an unpublished quiz revision, a module to review after a policy revision); a note is advice
+/// (a setting with a default that should be set).
+///
+/// The library only carries diagnostics; the commands (`src/cmd`, and `serve`'s session loop) print
+/// them.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     #[default]
     Error,
     Warning,
+    Note,
 }
 
 impl Severity {
@@ -22,6 +27,7 @@ impl Severity {
         match self {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Note => "note",
         }
     }
 }
@@ -71,6 +77,16 @@ impl Diagnostic {
         self
     }
 
+    /// The same diagnostic as a note: advice, the command goes on.
+    pub fn note(mut self) -> Self {
+        self.severity = Severity::Note;
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
     /// `file:line:column`, as editors and terminals understand it.
     pub fn location(&self) -> String {
         let mut s = self.file.display().to_string();
@@ -94,7 +110,9 @@ impl fmt::Display for Diagnostic {
     }
 }
 
-/// All problems of one run, in a stable order (file, then line) so output is reproducible.
+/// All problems of one run, in a stable order (file, then line) so output is reproducible. It may
+/// also hold the warnings found before the run failed: they come first, in the order they were found
+/// (as a successful run shows them before its summary), and are not counted as errors.
 #[derive(Debug, Default, Clone, thiserror::Error)]
 pub struct Diagnostics(pub Vec<Diagnostic>);
 
@@ -114,10 +132,25 @@ impl Diagnostics {
     pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
         self.0.iter()
     }
-    pub fn sorted(mut self) -> Self {
-        self.0.sort_by(|a, b| (&a.file, a.line, a.column, &a.message).cmp(&(&b.file, b.line, b.column, &b.message)));
-        self.0.dedup();
-        self
+    /// The errors.
+    pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.0.iter().filter(|d| d.is_error())
+    }
+    pub fn sorted(self) -> Self {
+        let (mut errors, mut other): (Vec<_>, Vec<_>) = self.0.into_iter().partition(Diagnostic::is_error);
+        errors.sort_by(|a, b| (&a.file, a.line, a.column, &a.message).cmp(&(&b.file, b.line, b.column, &b.message)));
+        errors.dedup();
+        other.dedup();
+        other.extend(errors);
+        Diagnostics(other)
+    }
+    /// These problems, after `warnings` found before them (a failed run still shows its warnings,
+    /// first).
+    pub fn after_warnings(self, warnings: &[Diagnostic]) -> Self {
+        let mut all: Vec<Diagnostic> =
+            warnings.iter().map(|w| if w.is_error() { w.clone().warning() } else { w.clone() }).collect();
+        all.extend(self.0);
+        Diagnostics(all).sorted()
     }
     /// `Ok(value)` if nothing was reported, otherwise every problem.
     pub fn into_result<T>(self, value: T) -> Result<T, Diagnostics> {
@@ -136,7 +169,7 @@ impl fmt::Display for Diagnostics {
         for d in &self.0 {
             writeln!(f, "{d}")?;
         }
-        let n = self.0.len();
+        let n = self.errors().count();
         write!(f, "{n} error{} found", if n == 1 { "" } else { "s" })
     }
 }
@@ -202,6 +235,17 @@ mod tests {
         let w = d.warning();
         assert_eq!(w.severity, Severity::Warning);
         assert_eq!(w.to_string(), "warning: quizzes/q.yaml:3:2: not published yet\n  help: run publish");
+    }
+
+    #[test]
+    fn warnings_come_first_in_their_order_and_only_errors_are_counted() {
+        let errors = Diagnostics(vec![Diagnostic::new("b.md", "second"), Diagnostic::new("a.md", "first")]);
+        let warnings = [Diagnostic::new("z.md", "review z"), Diagnostic::new("y.md", "review y").note()];
+        let all = errors.after_warnings(&warnings);
+        assert_eq!(
+            all.to_string(),
+            "warning: z.md: review z\nnote: y.md: review y\nerror: a.md: first\nerror: b.md: second\n2 errors found"
+        );
     }
 
     #[test]

@@ -98,9 +98,16 @@ pub(crate) trait Feature: Sync {
     }
 
     /// Warnings found while loading (the build goes on; the command shows them): unpublished quiz
-    /// revisions.
+    /// revisions, modules to review after a policy revision.
     fn warnings(&self, _site: &Site) -> Vec<Diagnostic> {
         Vec::new()
+    }
+
+    /// Whether the warnings come from the checks, so they are shown first, with the errors of a load
+    /// that fails, and after every `serve` rebuild (modules to review). Otherwise (`false`) `serve`
+    /// shows each once until it changes (unpublished quiz revisions).
+    fn warns_on_every_load(&self) -> bool {
+        false
     }
 
     /// Check again after `serve` replaced page bodies.

@@ -13,12 +13,11 @@ use crate::quiz::{Kind, Quiz, code, keys};
 
 /// Module pages must name quizzes that exist; quizzes must name module pages that exist, and each
 /// question's `section` must be a heading id of its module page.
-pub fn check_references(root: &Path, site: &Site) -> Diagnostics {
+pub fn check_references(_root: &Path, site: &Site) -> Diagnostics {
     let mut diags = Diagnostics::default();
     for id in &site.config.required_training {
         if site.quizzes.get(id).is_none() {
-            let text = std::fs::read_to_string(root.join(crate::config::CONFIG_FILE)).unwrap_or_default();
-            let line = crate::yaml::key_line(&text, "required_training", 1).unwrap_or(1);
+            let line = site.config.key_line("required_training");
             diags.push(
                 Diagnostic::new(
                     crate::config::CONFIG_FILE,

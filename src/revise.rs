@@ -48,6 +48,8 @@ pub struct Started {
     pub compare_url: String,
     /// URL directory of the page.
     pub page_url: String,
+    /// The warnings of the site before and after, for the command to show.
+    pub warnings: Vec<Diagnostic>,
 }
 
 fn refuse(file: impl AsRef<Path>, message: impl Into<String>, help: impl Into<String>) -> Diagnostics {
@@ -175,6 +177,7 @@ pub fn start(root: &Path, req: &Request) -> Result<Started, Diagnostics> {
         ));
     }
     let site = (req.load_site)(root, req.today)?;
+    let mut warnings = site.policy.warnings.clone();
     let page = policy_page(&site, &rel, &shown)?;
     let newest = site.policy.by_rel(&rel).and_then(|p| p.revisions.last());
     let mut writes: Vec<(PathBuf, String)> = Vec::new();
@@ -211,8 +214,9 @@ pub fn start(root: &Path, req: &Request) -> Result<Started, Diagnostics> {
     // The site must still load with the new files; otherwise put everything back.
     let after = match (req.load_site)(root, req.today) {
         Ok(s) => s,
-        Err(mut d) => {
+        Err(d) => {
             tx.undo();
+            let mut d = d.after_warnings(&warnings);
             d.push(
                 Diagnostic::new(&new_shown, "the site does not load with the new revision, so nothing was changed")
                     .help("fix the errors above, then run revise again"),
@@ -220,6 +224,7 @@ pub fn start(root: &Path, req: &Request) -> Result<Started, Diagnostics> {
             return Err(d);
         }
     };
+    warnings.extend(after.policy.warnings.iter().cloned());
     let p = after
         .policy
         .by_rel(&rel)
@@ -234,6 +239,7 @@ pub fn start(root: &Path, req: &Request) -> Result<Started, Diagnostics> {
         archive_url: p.revisions[i].url.clone(),
         compare_url: crate::policy::revisions::compare_dir(p, j.min(i), j.max(i)),
         page_url: p.url.clone(),
+        warnings,
     })
 }
 

@@ -9,27 +9,12 @@ use serde::de::DeserializeOwned;
 
 use crate::diag::{Diagnostic, Diagnostics};
 
-/// Most YAML nodes (scalars, mappings, sequences) one file may hold. serde-saphyr's default (250,000)
-/// stopped `data/directory.yaml` at 7,800 to 13,000 accounts (32 nodes an account with a URL, a
-/// name, two managers and a retirement; 19 without). A large district's directory with its history,
-/// 50,000 such accounts (every other one retired), has 1.6 million nodes and 1.8 million parser
-/// events in 24 MB (measured with `bench/gen_directory.py` and the `measure_yaml_budget` test). The
-/// limits allow about 200,000 accounts, and still stop a runaway file before it exhausts memory.
-pub const MAX_NODES: usize = 7_000_000;
-/// Most parser events one file may produce (serde-saphyr's default: 1,000,000; 36 an account).
-pub const MAX_EVENTS: usize = 8_000_000;
-/// Most bytes of scalar text one file may hold (serde-saphyr's default: 64 MiB).
-pub const MAX_SCALAR_BYTES: usize = 256 * 1024 * 1024;
+mod limits;
+mod positions;
 
-fn options(max_nodes: usize, max_events: usize) -> serde_saphyr::Options {
-    let mut budget = serde_saphyr::Budget::default();
-    budget.max_nodes = max_nodes;
-    budget.max_events = max_events;
-    budget.max_total_scalar_bytes = MAX_SCALAR_BYTES;
-    let mut options = serde_saphyr::Options::default();
-    options.budget = Some(budget);
-    options
-}
+use limits::options;
+pub use limits::{MAX_EVENTS, MAX_NODES, MAX_SCALAR_BYTES};
+pub use positions::KeyPositions;
 
 /// Parse `text` (which starts at line `first_line` of `file`) into `T`.
 pub fn parse<T: DeserializeOwned>(text: &str, file: &Path, first_line: usize) -> Result<T, Diagnostic> {
@@ -47,62 +32,89 @@ fn parse_within<T: DeserializeOwned>(
         .map_err(|e| diagnostic_within(&e, file, first_line, max_nodes, max_events))
 }
 
-/// Parse a whole file like [`parse`], but report every unknown key, not only the first, each with
-/// the nearest known key ("did you mean `district`?"): after an unknown key the parse goes on
-/// without it (its line and the block below it are blanked, so line numbers stay). The first
-/// problem of another kind ends the search.
-pub fn parse_all<T: DeserializeOwned>(text: &str, file: &Path) -> Result<T, Diagnostics> {
+/// What [`parse_fixing_keys`] read.
+pub struct Fixed<T> {
+    /// The value, when the file parses once its unknown keys are fixed: the checks that follow the
+    /// parse can run on it, so one run reports their problems too.
+    pub value: Option<T>,
+    /// The text that gave `value`: each unknown key renamed to its nearest known key, or blanked.
+    /// Its lines are the file's lines.
+    pub text: String,
+    /// One error for each unknown key (or the one problem of another kind that ended the search).
+    pub diags: Diagnostics,
+}
+
+/// Parse a whole file, reporting every unknown key with the nearest known key ("did you mean
+/// `district`?"). After an unknown key the parse goes on: a key near a known one is read as that
+/// key (so a misspelt required key does not hide the rest of the file), any other is left out with
+/// the more indented block under it (blanked, so line numbers stay). The first problem of another
+/// kind ends the search.
+pub fn parse_fixing_keys<T: DeserializeOwned>(text: &str, file: &Path) -> Fixed<T> {
     let mut diags = Diagnostics::default();
     let mut lines: Vec<String> = text.split('\n').map(String::from).collect();
-    // Each round removes one key; a file has only so many lines.
+    // Each round fixes one key; a file has only so many lines.
     for _ in 0..=lines.len() {
         let current = lines.join("\n");
         let e = match serde_saphyr::from_str_with_options::<T>(&current, options(MAX_NODES, MAX_EVENTS)) {
-            Ok(v) if diags.is_empty() => return Ok(v),
-            Ok(_) => return Err(diags),
+            Ok(v) => return Fixed { value: Some(v), text: current, diags },
             Err(e) => e,
         };
         let d = diagnostic_within(&e, file, 1, MAX_NODES, MAX_EVENTS);
-        // "unknown field `distrct`, expected one of title, district, …"
-        let unknown = d.message.strip_prefix("unknown field `").and_then(|r| r.split_once('`')).map(|(k, rest)| {
-            let expected: Vec<&str> = rest
-                .split_once("expected ")
-                .map(|(_, list)| list.trim_start_matches("one of ").split(", ").map(|k| k.trim_matches('`')).collect())
-                .unwrap_or_default();
-            (k.to_string(), nearest(k, &expected).map(str::to_string))
-        });
-        let (Some((key, near)), Some(loc)) = (unknown, e.location()) else {
+        let (Some((key, near)), Some(loc)) = (unknown_key(&d.message), e.location()) else {
             // After a key was taken out, another problem may be its consequence (a required key
             // misspelt is now missing, a block emptied): the next run, with the keys fixed, says.
             if diags.is_empty() {
                 diags.push(d);
             }
-            return Err(diags);
+            return Fixed { value: None, text: current, diags };
         };
-        let d = match near {
+        diags.push(match &near {
             Some(n) => d.help(format!("did you mean `{n}`? (keys are listed in the README's authoring guide)")),
             None => d,
-        };
-        diags.push(d);
-        // Blank the key's line and the more indented block under it, then parse again.
+        });
         let row = (loc.line() as usize).saturating_sub(1);
-        let Some(line) = lines.get(row) else { return Err(diags) };
-        let indent = line.len() - line.trim_start().len();
-        if !line.trim_start().starts_with(key.as_str()) {
-            // A key after `- ` or in a flow mapping: removing it would change the structure.
-            return Err(diags);
-        }
-        lines[row].clear();
-        for l in lines.iter_mut().skip(row + 1) {
-            let t = l.trim_start();
-            if t.is_empty() || t.starts_with('#') || l.len() - t.len() > indent {
-                l.clear();
-            } else {
-                break;
-            }
+        if !fix_key(&mut lines, row, &key, near.as_deref()) {
+            break;
         }
     }
-    Err(diags)
+    Fixed { value: None, text: lines.join("\n"), diags }
+}
+
+/// The unknown key of serde's "unknown field `distrct`, expected one of title, district, …", and the
+/// known key nearest to it.
+fn unknown_key(message: &str) -> Option<(String, Option<String>)> {
+    let (k, rest) = message.strip_prefix("unknown field `").and_then(|r| r.split_once('`'))?;
+    let expected: Vec<&str> = rest
+        .split_once("expected ")
+        .map(|(_, list)| list.trim_start_matches("one of ").split(", ").map(|k| k.trim_matches('`')).collect())
+        .unwrap_or_default();
+    Some((k.to_string(), nearest(k, &expected).map(str::to_string)))
+}
+
+/// Rename the unknown `key` on line `row` to `near`, or blank its line and the more indented block
+/// under it. False when the key is after `- ` or in a flow mapping: changing it there could change
+/// the structure, so the search stops.
+fn fix_key(lines: &mut [String], row: usize, key: &str, near: Option<&str>) -> bool {
+    let Some(line) = lines.get_mut(row) else { return false };
+    let indent = line.len() - line.trim_start().len();
+    let rest = &line[indent..];
+    if !rest.strip_prefix(key).is_some_and(|r| r.trim_start().starts_with(':')) {
+        return false;
+    }
+    if let Some(near) = near {
+        line.replace_range(indent..indent + key.len(), near);
+        return true;
+    }
+    line.clear();
+    for l in lines.iter_mut().skip(row + 1) {
+        let t = l.trim_start();
+        if t.is_empty() || t.starts_with('#') || l.len() - t.len() > indent {
+            l.clear();
+        } else {
+            break;
+        }
+    }
+    true
 }
 
 /// The known key nearest to a mistyped one, when it is near enough to be a typo.
@@ -206,11 +218,20 @@ fn hint_for(message: &str) -> Option<String> {
     })
 }
 
-/// The 1-based line of `key:` at the top level of a YAML block, for errors found after parsing.
+/// The 1-based line of `key:` at the top level of a YAML block (which starts at line `first_line` of
+/// its file), for errors found after parsing. The line is the parser's (see [`KeyPositions`]), so a
+/// key written in flow style (`{title: A, quiz: q}`) or quoted (`"quiz": q`) is found too.
+///
+/// A text the parser refuses is searched line by line instead: its errors are reported by the parse,
+/// and the checks that ask for a key's line after it rarely run on such a text.
 pub fn key_line(text: &str, key: &str, first_line: usize) -> Option<usize> {
-    text.lines()
-        .position(|l| l.strip_prefix(key).is_some_and(|rest| rest.trim_start().starts_with(':')))
-        .map(|i| i + first_line)
+    match KeyPositions::read(text) {
+        Some(keys) => keys.top(key).map(|(line, _)| line + first_line - 1),
+        None => text
+            .lines()
+            .position(|l| l.strip_prefix(key).is_some_and(|rest| rest.trim_start().starts_with(':')))
+            .map(|i| i + first_line),
+    }
 }
 
 #[cfg(test)]
@@ -234,6 +255,29 @@ mod tests {
             }
         }
         text
+    }
+
+    /// Lines from the parser: a key in flow style, a quoted key and a key after a comment that
+    /// mentions it are found where they are (the line-by-line search found none or the comment).
+    #[test]
+    fn key_lines_come_from_the_parser() {
+        let text = "# no quiz: here\ntitle: A\n\"quiz\": q\nmeta: {teaches: [a], weight: 2}\nlist:\n  - id: x\n    answer: 1\n  - {id: y, answer: 2}\n  - id: z\n    answer: 3\n";
+        assert_eq!(key_line(text, "title", 1), Some(2));
+        assert_eq!(key_line(text, "quiz", 1), Some(3));
+        assert_eq!(key_line(text, "quiz", 10), Some(12));
+        assert_eq!(key_line(text, "teaches", 1), None, "not a top-level key");
+        let keys = KeyPositions::read(text).expect("parses");
+        assert_eq!(keys.in_map_at(4, "weight"), Some((4, 22)));
+        assert_eq!(keys.in_map_at(6, "answer"), Some((7, 5)));
+        assert_eq!(keys.in_map_at(8, "answer"), Some((8, 13)));
+        assert_eq!(keys.in_map_at(9, "answer"), Some((10, 5)));
+        assert_eq!(keys.at_path(&["meta", "weight"]), Some((4, 22)));
+        assert_eq!(keys.at_path(&["list", "id"]), None, "a list is not a mapping");
+        assert_eq!(keys.item_key(&["list"], 1, "answer"), Some((8, 13)));
+        assert_eq!(keys.item_key(&["list"], 2, "answer"), Some((10, 5)));
+        assert_eq!(keys.item_key(&["list"], 3, "answer"), None);
+        // A flow-style document.
+        assert_eq!(key_line("{title: A,\n teaches: [b]}", "teaches", 5), Some(6));
     }
 
     /// Issue 17: the directory stopped at serde-saphyr's default budget of 250,000 nodes (7,800

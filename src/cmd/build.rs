@@ -30,6 +30,7 @@ pub fn run(root: &Path, args: &Args) -> i32 {
     };
     match build::build(root, &output, today) {
         Ok(r) => {
+            super::show(&r.warnings);
             eprintln!("built {} pages ({} files, {} KiB) into {}", r.pages, r.files, r.bytes / 1024, output.display());
             if timings {
                 eprintln!("timings: {}", r.timings);

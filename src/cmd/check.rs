@@ -35,7 +35,10 @@ pub fn run(root: &Path, external: &Args) -> i32 {
         }
     };
     let (pages, index) = match build::check(root, today) {
-        Ok(r) => r,
+        Ok((pages, index, warnings)) => {
+            super::show(&warnings);
+            (pages, index)
+        }
         Err(d) => {
             super::report(&d);
             return 1;
@@ -48,11 +51,7 @@ pub fn run(root: &Path, external: &Args) -> i32 {
         for note in config.notes() {
             eprintln!("note: {note}");
         }
-        if config.base_url.is_none() {
-            eprintln!(
-                "warning: site.yaml: `base_url` is not set, so feed.xml carries relative links, which feed readers cannot follow\n  help: set `base_url:` to the site's public address, e.g. `base_url: https://www.example.org/social-media/`"
-            );
-        }
+        super::show(&config.warnings());
     }
     if !external.enabled {
         return 0;

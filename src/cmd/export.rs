@@ -53,7 +53,8 @@ pub fn run(root: &Path, args: &Args) -> i32 {
         today: args.today,
     };
     match export::export(root, &request) {
-        Ok(written) => {
+        Ok((written, warnings)) => {
+            super::show(&warnings);
             for w in &written {
                 println!(
                     "{}: {} (revision {}, launch {}, {} files, {} KiB)",

@@ -21,3 +21,10 @@ pub use crate::date::parse_arg as parse_date;
 pub fn report(diags: &Diagnostics) {
     eprintln!("{diags}");
 }
+
+/// Print warnings and notes to stderr, one after the other (the command goes on).
+pub fn show(diags: &[crate::diag::Diagnostic]) {
+    for d in diags {
+        eprintln!("{d}");
+    }
+}

@@ -23,6 +23,7 @@ pub struct Args {
 
 fn repair(root: &Path) -> i32 {
     let mut status = 0;
+    stale_temps(root);
     let quiz = crate::quiz::publish::repair(root).map_err(crate::diag::Diagnostics::from);
     let policy = crate::policy::publish::repair::repair(root).map_err(crate::diag::Diagnostics::from);
     for (file, result) in [(crate::quiz::LOCK_FILE, quiz), (crate::policy::publish::LOCK_FILE, policy)] {
@@ -41,6 +42,17 @@ fn repair(root: &Path) -> i32 {
     status
 }
 
+/// Remove what a stopped `publish` left in quizzes/, and say so. A lock that cannot be taken is
+/// reported by the step that follows, which needs it too.
+fn stale_temps(root: &Path) {
+    if let Ok(n @ 1..) = crate::quiz::publish::remove_stale_temps(root) {
+        eprintln!(
+            "note: removed {n} temporary file(s) a stopped `policysite publish` left in {}/",
+            crate::quiz::QUIZ_DIR
+        );
+    }
+}
+
 pub fn run(root: &Path, args: &Args) -> i32 {
     if args.repair {
         return repair(root);
@@ -55,13 +67,19 @@ pub fn run(root: &Path, args: &Args) -> i32 {
     };
     // The whole site must load: a revision is published with the site it belongs to.
     let site = match crate::engine::load_site(root, today) {
-        Ok(s) => s,
+        Ok(s) => {
+            super::show(&s.policy.warnings);
+            s
+        }
         Err(d) => {
             super::report(&d);
             eprintln!("nothing was published: fix the errors above first");
             return 1;
         }
     };
+    if !site.quizzes.by_id.is_empty() {
+        stale_temps(root);
+    }
     let done = match crate::quiz::publish::publish(root, &site.quizzes, today) {
         Ok(d) => d,
         Err(d) => {

@@ -40,7 +40,10 @@ pub fn run(root: &std::path::Path, args: &Args) -> i32 {
         load_site: crate::engine::load_site,
     };
     let s = match crate::revise::start(root, &req) {
-        Ok(s) => s,
+        Ok(s) => {
+            super::show(&s.warnings);
+            s
+        }
         Err(d) => {
             super::report(&d);
             eprintln!("nothing was changed");

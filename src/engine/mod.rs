@@ -56,7 +56,11 @@ pub fn load_site(root: &Path, today: Date) -> Result<Site, Diagnostics> {
     diags.extend(crate::emit::static_collisions(root, &site));
     diags.extend(crate::emit::static_links(root, &site));
     diags.extend(crate::features::check(root, &mut site, &failed));
-    diags.into_result(site)
+    // A load that fails after the checks still shows the checks' warnings, before its errors.
+    if !diags.is_empty() {
+        return Err(diags.after_warnings(&crate::features::warnings_split(&site).0));
+    }
+    Ok(site)
 }
 
 /// Render every page and site-wide file of `site` into `sink`.
@@ -133,6 +137,8 @@ pub struct Report {
     pub files: usize,
     pub bytes: u64,
     pub timings: Timings,
+    /// For the command to show ([`crate::features::warnings`]).
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// What a `serve` rebuild changed, so the browser can do the least disruptive thing.
@@ -165,49 +171,46 @@ pub fn build(root: &Path, output: &Path, today: Date) -> Result<Report, Diagnost
     let mut timings = Timings::default();
     let mut t = Instant::now();
     let site = load_site(root, today)?;
-    report_warnings(&site);
+    let warnings = crate::features::warnings(&site);
+    let warned = |d: Diagnostics| d.after_warnings(&warnings);
     timings.lap("load+model", &mut t);
-    let renderer = Renderer::new(root, &site)?;
+    let renderer = Renderer::new(root, &site).map_err(warned)?;
     let staging = Staging::begin(output).map_err(|e| {
-        Diagnostics::from(
+        warned(Diagnostics::from(
             Diagnostic::new(output, format!("cannot create the staging folder: {e}"))
                 .help("check permissions on the output's parent folder"),
-        )
+        ))
     })?;
     let pages = match render_site(root, &site, &renderer, &staging) {
         Ok(n) => n,
         Err(d) => {
             staging.abort();
-            return Err(d);
+            return Err(warned(d));
         }
     };
     timings.lap("render+write", &mut t);
     let files = staging.files.load(std::sync::atomic::Ordering::Relaxed);
     let bytes = staging.bytes.load(std::sync::atomic::Ordering::Relaxed);
-    staging
-        .commit()
-        .map_err(|e| Diagnostics::from(Diagnostic::new(output, format!("cannot replace the output folder: {e}"))))?;
+    staging.commit().map_err(|e| {
+        warned(Diagnostics::from(Diagnostic::new(output, format!("cannot replace the output folder: {e}"))))
+    })?;
     timings.lap("swap", &mut t);
-    Ok(Report { pages, files, bytes, timings })
+    Ok(Report { pages, files, bytes, timings, warnings })
 }
 
 /// `policysite check`: everything `build` does, nothing written, and then every internal link and
-/// anchor of the rendered pages (templates included). Returns the page count and the links found.
-pub fn check(root: &Path, today: Date) -> Result<(usize, crate::links::LinkIndex), Diagnostics> {
+/// anchor of the rendered pages (templates included). Returns the page count, the links found and
+/// the warnings for the command to show ([`crate::features::warnings`]).
+pub fn check(root: &Path, today: Date) -> Result<(usize, crate::links::LinkIndex, Vec<Diagnostic>), Diagnostics> {
     let site = load_site(root, today)?;
-    report_warnings(&site);
-    let renderer = Renderer::new(root, &site)?;
+    let warnings = crate::features::warnings(&site);
+    let warned = |d: Diagnostics| d.after_warnings(&warnings);
+    let renderer = Renderer::new(root, &site).map_err(warned)?;
     let index = crate::links::LinkIndex::default();
-    let pages = render_site(root, &site, &renderer, &index)?;
-    index.check_internal(&site.config.base_path, &crate::links::sources_by_output(&site)).into_result(())?;
-    Ok((pages, index))
-}
-
-/// Show the features' warnings (unpublished quiz revisions): the build goes on.
-fn report_warnings(site: &Site) {
-    for w in crate::features::warnings(site) {
-        eprintln!("{w}");
-    }
+    let pages = render_site(root, &site, &renderer, &index).map_err(warned)?;
+    let links = index.check_internal(&site.config.base_path, &crate::links::sources_by_output(&site));
+    links.into_result(()).map_err(warned)?;
+    Ok((pages, index, warnings))
 }
 
 pub fn default_output(root: &Path) -> PathBuf {
@@ -226,11 +229,13 @@ pub struct Engine {
     pub last_scope: String,
     /// The build date (`--today`), fixed for the session.
     today: Date,
-    /// The quiz warnings last shown (each is shown once until it changes).
+    /// The once-per-session warnings (unpublished quiz revisions) last shown: each is shown once until it changes.
     warned: BTreeSet<String>,
     /// What the features keep between rebuilds so a page edit costs in proportion to the page
     /// ([`crate::feature::Kept`]).
     kept: crate::feature::Kept,
+    /// Warnings of the last rebuilds not yet taken by the session loop ([`Engine::take_warnings`]).
+    unshown: Vec<Diagnostic>,
     _lock: OutputLock,
 }
 
@@ -251,6 +256,7 @@ impl Engine {
             today,
             warned: BTreeSet::new(),
             kept: Default::default(),
+            unshown: Vec::new(),
             _lock: lock,
         })
     }
@@ -265,13 +271,15 @@ impl Engine {
         self.renderer = None;
         self.kept = Default::default();
         let site = load_site(&self.root, self.today)?;
-        // Warnings (unpublished quiz revisions): each warning once per session until it changes (a rebuild after
-        // every save would otherwise repeat it). One that goes away and comes back is shown again.
-        let warnings: BTreeSet<String> = crate::features::warnings(&site).into_iter().collect();
-        for w in warnings.difference(&self.warned) {
-            eprintln!("{w}");
-        }
-        self.warned = warnings;
+        // Warnings of the checks (modules to review): after every full rebuild. The others (unpublished
+        // quiz revisions): each once per session until it changes (a rebuild after every save would
+        // otherwise repeat it). One that goes away and comes back is shown again.
+        let (every, once) = crate::features::warnings_split(&site);
+        self.unshown.extend(every);
+        let once: std::collections::BTreeMap<String, Diagnostic> =
+            once.into_iter().map(|w| (w.to_string(), w)).collect();
+        self.unshown.extend(once.iter().filter(|(text, _)| !self.warned.contains(*text)).map(|(_, w)| w.clone()));
+        self.warned = once.into_keys().collect();
         let renderer = Renderer::new(&self.root, &site)?;
         let previous = std::mem::take(&mut self.files);
         let result = match Overlay::begin(&self.output, &previous) {
@@ -359,6 +367,11 @@ impl Engine {
 }
 
 impl Engine {
+    /// The warnings of the rebuilds since the last call, for the session loop to show.
+    pub fn take_warnings(&mut self) -> Vec<Diagnostic> {
+        std::mem::take(&mut self.unshown)
+    }
+
     /// Whether a static file was added or removed: that changes which files the output holds (and a
     /// new one may collide with a page, which only a full build checks), so it is not a copy.
     fn static_set_changed(&self, paths: &[PathBuf], theme: &str) -> bool {

@@ -67,23 +67,31 @@ struct PackageContext {
 }
 
 /// Build the site and write one package per selected module into `output`: all of them or none
-/// (nothing unless the whole site builds and every package can be written).
-pub fn export(root: &Path, req: &Request) -> Result<Vec<Written>, Diagnostics> {
+/// (nothing unless the whole site builds and every package can be written). With the packages
+/// written, the warnings for the command to show ([`crate::features::warnings`]).
+pub fn export(root: &Path, req: &Request) -> Result<(Vec<Written>, Vec<Diagnostic>), Diagnostics> {
     let exporter = req.exporter;
     let edition = exporter.edition(req.edition).map_err(|m| Diagnostics::from(Diagnostic::new("--version", m)))?;
     let output = req.output;
     crate::output::check_output_location(root, output).map_err(|m| Diagnostics::from(Diagnostic::new(output, m)))?;
     let site = crate::engine::load_site(root, crate::policy::build_date(root, req.today)?)?;
     // As build says: a package of a quiz revision not yet published carries codes no lock can verify later.
-    site.quizzes.report_warnings();
-    let selected = modules::select(&site, req.module).map_err(Diagnostics::from)?;
-    let mut renderer = crate::render::Renderer::new(root, &site)?;
+    let warnings = crate::features::warnings(&site);
+    let written = packages(root, req, edition, &site).map_err(|d| d.after_warnings(&warnings))?;
+    Ok((written, warnings))
+}
+
+/// Render the loaded site and write the packages of the selected modules.
+fn packages(root: &Path, req: &Request, edition: &'static str, site: &Site) -> Result<Vec<Written>, Diagnostics> {
+    let (exporter, output) = (req.exporter, req.output);
+    let selected = modules::select(site, req.module).map_err(Diagnostics::from)?;
+    let mut renderer = crate::render::Renderer::new(root, site)?;
     let package = PackageContext { format: exporter.name(), edition, scripts: exporter.page_scripts() };
     renderer.insert_global("package", &package);
-    let files = site::render(root, &site, &renderer, exporter)?;
+    let files = site::render(root, site, &renderer, exporter)?;
     launch_pages_load_the_runtime(exporter, &selected, &files)?;
     let (written, staged) = match exporter.kind() {
-        PackageKind::ZipPerModule => zips(exporter, edition, &site, selected, &files, output)?,
+        PackageKind::ZipPerModule => zips(exporter, edition, site, selected, &files, output)?,
     };
     // All or nothing: every package is made and checked before any is written, then written
     // together (src/export/write.rs); on any failure no package of this run remains.

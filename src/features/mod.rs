@@ -15,7 +15,7 @@ pub mod sitemap;
 use std::path::Path;
 
 use crate::date::Date;
-use crate::diag::Diagnostics;
+use crate::diag::{Diagnostic, Diagnostics};
 use crate::feature::{Change, Feature, Kept, Reserved, Templates, Vars};
 use crate::load::content::SourcePage;
 use crate::model::{FeatureData, Page, Site};
@@ -76,9 +76,20 @@ pub(crate) fn check(root: &Path, site: &mut Site, failed: &[&str]) -> Diagnostic
     diags
 }
 
-/// Every feature's warnings, as shown (`warning: file:line: …`).
-pub(crate) fn warnings(site: &Site) -> Vec<String> {
-    all().iter().flat_map(|f| f.warnings(site)).map(|d| d.warning().to_string()).collect()
+/// Every feature's warnings, as warnings, in the order they are shown: those of the checks first.
+pub(crate) fn warnings(site: &Site) -> Vec<Diagnostic> {
+    let (every, once) = warnings_split(site);
+    every.into_iter().chain(once).collect()
+}
+
+/// [`warnings`] in two lists: those of the checks, shown on every load
+/// ([`Feature::warns_on_every_load`]), and the others (`serve` shows each once until it changes).
+pub(crate) fn warnings_split(site: &Site) -> (Vec<Diagnostic>, Vec<Diagnostic>) {
+    let of = |every: bool| -> Vec<Diagnostic> {
+        let features = all().iter().filter(|f| f.warns_on_every_load() == every);
+        features.flat_map(|f| f.warnings(site)).map(Diagnostic::warning).collect()
+    };
+    (of(true), of(false))
 }
 
 /// Every feature's checks after `serve` replaced page bodies.

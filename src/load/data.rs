@@ -180,27 +180,20 @@ fn check_directory_entries(directory: &Directory, text: &str) -> Diagnostics {
 /// cross-site scripting.
 pub fn check_directory(directory: &Directory, platforms: &Platforms, text: &str) -> Diagnostics {
     let mut diags = Diagnostics::default();
-    let lines: Vec<&str> = text.lines().collect();
-    // The line of `key:` that holds `value` within the account that starts after `from`.
-    let line_of = |from: usize, key: &str, value: &str| {
-        lines
-            .iter()
-            .enumerate()
-            .skip(from)
-            .find(|(_, l)| {
-                let l = l.trim_start().trim_start_matches("- ");
-                l.starts_with(&format!("{key}:")) && l.contains(value)
-            })
-            .map_or(from.max(1), |(i, _)| i + 1)
+    // The line of `key:` of account `i` (else of its `request_id:`), from the parser: read only when
+    // an account has a problem (a large directory is a long parse).
+    let keys = std::cell::OnceCell::new();
+    let line_of = |i: usize, key: &str| {
+        let keys = keys.get_or_init(|| crate::yaml::KeyPositions::read(text));
+        let at = |k: &str| keys.as_ref().and_then(|keys| keys.item_key(&["accounts"], i, k));
+        at(key).or_else(|| at("request_id")).map_or(1, |(line, _)| line)
     };
     diags.extend(check_directory_entries(directory, text));
-    for a in &directory.accounts {
-        // Where the account starts, found only for an account with a problem (a scan of the file).
-        let start = || line_of(0, "request_id", &a.request_id).saturating_sub(1);
+    for (i, a) in directory.accounts.iter().enumerate() {
         if !super::directory::valid_handle(&a.handle) {
             diags.push(
                 Diagnostic::new(DIRECTORY_FILE, format!("`{}` is not a handle", a.handle.escape_default()))
-                    .at(line_of(start(), "handle", a.handle.trim()), None)
+                    .at(line_of(i, "handle"), None)
                     .help("an optional `@`, then ASCII letters, digits, `.`, `_` and `-`, as the platform shows it"),
             );
         }
@@ -213,7 +206,7 @@ pub fn check_directory(directory: &Directory, platforms: &Platforms, text: &str)
             {
                 diags.push(
                     Diagnostic::new(DIRECTORY_FILE, format!("account {}: `{url}` is not an https: address", a.handle))
-                        .at(line_of(start(), "url", url.trim()), None)
+                        .at(line_of(i, "url"), None)
                         .help("correct the address or remove the `url:` line; /directory/ links to it"),
                 );
             }
@@ -222,7 +215,7 @@ pub fn check_directory(directory: &Directory, platforms: &Platforms, text: &str)
         let Some(platform) = platform else {
             diags.push(
                 Diagnostic::new(DIRECTORY_FILE, format!("`{}` is not a platform id of {PLATFORMS_FILE}", a.platform))
-                    .at(line_of(start(), "platform", &a.platform), None)
+                    .at(line_of(i, "platform"), None)
                     .help(match platforms.find(&a.platform) {
                         Some((p, _)) => format!("write the platform's id, `{}`", p.id),
                         None => "use a platform id from data/platforms.yaml".to_string(),
@@ -235,7 +228,7 @@ pub fn check_directory(directory: &Directory, platforms: &Platforms, text: &str)
         {
             diags.push(
                 Diagnostic::new(DIRECTORY_FILE, format!("account {} ({}): {why}", a.handle, a.request_id))
-                    .at(line_of(start(), "url", url.trim()), None)
+                    .at(line_of(i, "url"), None)
                     .help("correct the address or remove the `url:` line; /directory/ links to it"),
             );
         }

@@ -26,8 +26,3 @@ pub fn build_date(root: &std::path::Path, today: Option<Date>) -> Result<Date, c
         Err(_) => crate::config::today_in(&jiff::tz::TimeZone::UTC, None),
     }
 }
-
-/// Print a warning (not an error: the build goes on) in the same `file:line` form as errors.
-pub fn warn(d: &crate::diag::Diagnostic) {
-    eprintln!("{}", d.clone().warning());
-}

@@ -110,19 +110,16 @@ pub fn parse_bytes(bytes: &[u8]) -> Result<Lock, Diagnostic> {
     Ok(lock)
 }
 
-fn line_of(text: &str, needle: &str) -> usize {
-    text.lines().position(|l| l.contains(needle)).map_or(1, |i| i + 1)
+/// The line of policy `id` in the lock's `policies`, from the parser.
+fn line_of(text: &str, id: &str) -> usize {
+    crate::yaml::KeyPositions::read(text).and_then(|k| k.at_path(&["policies", id])).map_or(1, |(line, _)| line)
 }
 
 fn parse_json(text: &str) -> Result<Lock, Diagnostic> {
     let lock: Lock =
         crate::lockfile::parse_json(LOCK_FILE, text, FORMAT, |l: &Lock| l.format.as_str(), &restore_help())?;
     for (id, rec) in &lock.policies {
-        let at = |msg: String| {
-            Diagnostic::new(LOCK_FILE, msg)
-                .at(line_of(text, &format!("{}:", serde_json::Value::String(id.clone()))), None)
-                .help(restore_help())
-        };
+        let at = |msg: String| Diagnostic::new(LOCK_FILE, msg).at(line_of(text, id), None).help(restore_help());
         if rec.revisions.is_empty() {
             return Err(at(format!("policy {id} has no revisions recorded")));
         }

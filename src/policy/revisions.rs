@@ -113,11 +113,13 @@ pub struct Policies {
     pub today: Date,
     /// Archive page content path → (policy, revision).
     pub archive: HashMap<String, (usize, usize)>,
+    /// Modules to review after a revision ([`super::review::warnings`]), for the command to show.
+    pub warnings: Vec<crate::diag::Diagnostic>,
 }
 
 impl Default for Policies {
     fn default() -> Self {
-        Policies { pages: Vec::new(), today: Date::from_days(0), archive: HashMap::new() }
+        Policies { pages: Vec::new(), today: Date::from_days(0), archive: HashMap::new(), warnings: Vec::new() }
     }
 }
 

@@ -17,7 +17,7 @@ pub mod source;
 pub mod types;
 pub mod verify;
 
-pub use quizzes::{Quiz, Quizzes, warning_text};
+pub use quizzes::{Quiz, Quizzes};
 pub(crate) use source::QuizFile;
 pub use source::load_all;
 pub use types::{Answer, Editorial, Kind, LOCK_FILE, MAX_REVISION, QUIZ_DIR, Question};

@@ -48,7 +48,6 @@ pub fn publish(root: &Path, quizzes: &Quizzes, today: Date) -> Result<Vec<(Strin
         return Ok(Vec::new());
     }
     with_lock(root, || {
-        remove_stale_temps(root);
         let mut lock = lock::read(root)?;
         let before = lock.clone();
         let mut done = Vec::new();
@@ -117,21 +116,18 @@ pub fn publish(root: &Path, quizzes: &Quizzes, today: Date) -> Result<Vec<(Strin
     })
 }
 
-/// Remove the temporary files a killed `publish` left in `quizzes/` (they hold quiz keys). Only
-/// `publish` writes there, under the lock this is called with; `.policysite-*.tmp` is what versions
-/// before 2026-12 named them.
-fn remove_stale_temps(root: &Path) {
-    let n = crate::lockfile::remove_stale_temps(&root.join(super::LOCK_FILE), Some(".policysite-"));
-    if n > 0 {
-        eprintln!("note: removed {n} temporary file(s) a stopped `policysite publish` left in {}/", super::QUIZ_DIR);
-    }
+/// Remove the temporary files a killed `publish` left in `quizzes/` (they hold quiz keys), under the
+/// lock: only `publish` writes there, and only while it holds the lock, so a temporary file found
+/// under it is stale. `.policysite-*.tmp` is what versions before 2026-12 named them. Returns how
+/// many were removed, for the command to say (`publish` and `publish --repair` call this first).
+pub fn remove_stale_temps(root: &Path) -> Result<usize, Diagnostic> {
+    with_lock(root, || Ok(crate::lockfile::remove_stale_temps(&root.join(super::LOCK_FILE), Some(".policysite-"))))
 }
 
 /// `publish --repair`: when the lock holds a merge conflict, write the entries of both sides (see
 /// [`lock::merge`]). `Ok(None)`: the lock has no conflict (it may still be damaged otherwise).
 pub fn repair(root: &Path) -> Result<Option<usize>, Diagnostic> {
     with_lock(root, || {
-        remove_stale_temps(root);
         let bytes = match std::fs::read(root.join(super::LOCK_FILE)) {
             Ok(b) => b,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),

@@ -76,15 +76,4 @@ impl Quizzes {
     pub fn by_tag(&self, tag: u16) -> Option<&Quiz> {
         self.by_id.values().find(|q| code::quiz_tag(&q.id) == tag)
     }
-    /// Print the warnings to stderr (build, check and serve call this once per load).
-    pub fn report_warnings(&self) {
-        for w in &self.warnings {
-            eprintln!("{}", warning_text(w));
-        }
-    }
-}
-
-/// A diagnostic shown as a warning: the build goes on.
-pub fn warning_text(d: &Diagnostic) -> String {
-    d.clone().warning().to_string()
 }

@@ -49,13 +49,11 @@ pub(crate) struct QuizFile {
     questions: Vec<serde_saphyr::Spanned<Question>>,
 }
 
-/// The line of `key:` at or after `from_line` (a question's keys follow its `- id:` line).
+/// The line of `key:` in the mapping that starts on `from_line` (a question, an editorial entry),
+/// from the parser; `from_line` when that mapping has no such key. A question written in flow style
+/// (`- {id: q, answer: 5}`) has its keys on its own line, not on the next question's.
 pub(super) fn line_after(text: &str, from_line: usize, key: &str) -> usize {
-    text.lines()
-        .enumerate()
-        .skip(from_line.saturating_sub(1))
-        .find(|(_, l)| l.trim_start().trim_start_matches("- ").starts_with(&format!("{key}:")))
-        .map_or(from_line, |(i, _)| i + 1)
+    crate::yaml::KeyPositions::read(text).and_then(|k| k.in_map_at(from_line, key)).map_or(from_line, |(line, _)| line)
 }
 
 fn answer_problem(q: &Question) -> Option<(String, &'static str)> {

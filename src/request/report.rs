@@ -66,34 +66,38 @@ pub fn human_field(text: &str) -> String {
 }
 
 impl FileReport {
-    /// The human report: the verdict, every problem, notes, and per administrator and required quiz
-    /// the evidence with its revision, completion date and the last day it counts. Every line is
-    /// printed with control characters made visible.
-    pub fn print(&self) {
+    /// The human report, for the command to print: the verdict, every problem, notes, and per
+    /// administrator and required quiz the evidence with its revision, completion date and the last
+    /// day it counts. Every line has its control characters made visible.
+    pub fn lines(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        macro_rules! say {
+            ($($t:tt)*) => { out.push(super::text::visible(&format!($($t)*))) };
+        }
         let r = self;
         match (&r.summary, r.acceptable) {
-            (Some(s), true) => crate::say!("{}: ACCEPTABLE: {s}", r.file),
+            (Some(s), true) => say!("{}: ACCEPTABLE: {s}", r.file),
             (summary, false) => {
                 let n = r.problems.len();
-                crate::say!(
+                say!(
                     "{}: NOT ACCEPTABLE, {n} problem{}{}",
                     r.file,
                     if n == 1 { "" } else { "s" },
                     summary.as_ref().map(|s| format!(" ({s})")).unwrap_or_default()
                 );
                 for p in &r.problems {
-                    crate::say!("  - {}: {}", human_field(&p.field), human_field(&p.message));
+                    say!("  - {}: {}", human_field(&p.field), human_field(&p.message));
                 }
             }
-            (None, true) => crate::say!("{}: ACCEPTABLE", r.file),
+            (None, true) => say!("{}: ACCEPTABLE", r.file),
         }
         for n in &r.notes {
-            crate::say!("  note: {}", human_field(n));
+            say!("  note: {}", human_field(n));
         }
         let mut last = None;
         for e in &r.evidence {
             if last != Some(e.index) {
-                crate::say!("  Administrator {}: {} <{}>", e.index + 1, e.name, e.email);
+                say!("  Administrator {}: {} <{}>", e.index + 1, e.name, e.email);
                 last = Some(e.index);
             }
             match &e.accepted {
@@ -108,7 +112,7 @@ impl FileReport {
                         super::training::Used::Both => " (code and LMS report both hold)",
                         _ => "",
                     };
-                    crate::say!(
+                    say!(
                         "    {}: VALID, {source}{from}: revision {}, completed {}, counts until {}",
                         e.quiz,
                         t.revision,
@@ -118,12 +122,13 @@ impl FileReport {
                 }
                 None => {
                     let why = e.code.as_deref().or(e.lms.as_deref()).unwrap_or("no completion code");
-                    crate::say!("    {}: NOT VALID: {why}", e.quiz);
+                    say!("    {}: NOT VALID: {why}", e.quiz);
                 }
             }
             if let Some(d) = &e.disagreement {
-                crate::say!("      disagreement: {d}");
+                say!("      disagreement: {d}");
             }
         }
+        out
     }
 }

@@ -32,7 +32,7 @@ pub struct Options {
 
 fn errors_json(d: &Diagnostics) -> String {
     let errors: Vec<serde_json::Value> = d
-        .iter()
+        .errors()
         .map(|e| serde_json::json!({ "location": e.location(), "message": e.message, "help": e.help }))
         .collect();
     serde_json::json!({ "errors": errors }).to_string()
@@ -50,6 +50,9 @@ fn rebuild(live: &mut Engine, hub: &http::Hub, paths: Option<&[PathBuf]>) -> Dur
         None => live.full(),
     };
     let took = t.elapsed();
+    for w in live.take_warnings() {
+        eprintln!("{w}");
+    }
     match result {
         Ok(outcome) => {
             let fixed = hub.set_ok();

@@ -7,6 +7,7 @@ mod build_output;
 mod code_vectors;
 mod common;
 mod content;
+mod diagnostics;
 mod link_check;
 mod output_safety;
 mod platform_history;

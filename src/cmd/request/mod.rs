@@ -153,7 +153,7 @@ pub fn check(root: &Path, files: &[PathBuf], json: bool, today: Option<Date>, lm
     if json {
         println!("{}", serde_json::to_string_pretty(&reports).unwrap_or_default());
     } else {
-        reports.iter().for_each(FileReport::print);
+        reports.iter().for_each(print);
     }
     if reports.iter().all(|r| r.acceptable) { 0 } else { 1 }
 }
@@ -165,7 +165,7 @@ pub fn approve(root: &Path, file: &Path, today: Option<Date>, by: Option<&str>, 
     };
     let (report, req) = check_file(file, &src, today, lms.as_ref());
     let Some(req) = req.filter(|_| report.acceptable) else {
-        report.print();
+        print(&report);
         eprintln!("not approved: `policysite request check` must accept the request first");
         return 1;
     };
@@ -184,7 +184,7 @@ pub fn approve(root: &Path, file: &Path, today: Option<Date>, by: Option<&str>, 
             0
         }
         Ok(Approval::Added) => {
-            report.print();
+            print(&report);
             let summary = report.summary.clone().unwrap_or_default();
             save_directory(
                 &lock,

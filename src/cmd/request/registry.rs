@@ -20,7 +20,7 @@ pub fn update(root: &Path, file: &Path, today: Option<Date>, by: Option<&str>, l
         );
         return 1;
     }
-    report.print();
+    print(&report);
     let Some(req) = req.filter(|_| report.acceptable) else {
         eprintln!("not updated: the update request must pass the same checks as a new request");
         return 1;
@@ -130,7 +130,7 @@ pub fn renew(root: &Path, file: &Path, today: Option<Date>, by: Option<&str>, lm
         notes,
         evidence: evidence.into_iter().filter(|e| e.accepted.is_some() || offered(&e.quiz)).collect(),
     };
-    report.print();
+    print(&report);
     if !report.acceptable {
         eprintln!("not renewed: nothing was recorded");
         return 1;

@@ -16,6 +16,13 @@ pub(super) use crate::request::report::{self, FileReport};
 pub(super) use crate::request::schema::Request;
 pub(super) use crate::request::store;
 
+/// Print a request's report to stdout (the library makes its lines).
+pub(super) fn print(report: &FileReport) {
+    for line in report.lines() {
+        println!("{line}");
+    }
+}
+
 /// `--by`, or the user running the command.
 pub(super) fn who(by: Option<&str>) -> String {
     by.map(str::trim)

@@ -48,6 +48,15 @@ impl Feature for Policy {
         diags
     }
 
+    /// Modules to review after a revision, found by [`review::check`].
+    fn warnings(&self, site: &Site) -> Vec<Diagnostic> {
+        site.policy.warnings.clone()
+    }
+
+    fn warns_on_every_load(&self) -> bool {
+        true
+    }
+
     fn page_context(&self, site: &Site, page: &Page) -> Vars {
         page_context(site, page)
     }

@@ -10,7 +10,8 @@ use crate::model::Site;
 
 /// Attach-time checks: archive pages stay out of the search index (outdated text would compete with
 /// the current page), `teaches:` names real sections (an error otherwise), and modules whose
-/// sections changed since their last review are reported as warnings on stderr.
+/// sections changed since their last review are kept as warnings (`site.policy.warnings`) for the
+/// command to show.
 pub(crate) fn check(site: &mut Site) -> Diagnostics {
     for (rel, _) in site.policy.archive.iter() {
         if let Some(&i) = site.by_rel.get(rel) {
@@ -40,9 +41,7 @@ pub(crate) fn check(site: &mut Site) -> Diagnostics {
             );
         }
     }
-    for w in warnings(site) {
-        crate::policy::warn(&w);
-    }
+    site.policy.warnings = warnings(site).into_iter().map(Diagnostic::warning).collect();
     diags
 }
 
