@@ -38,3 +38,15 @@ pub(crate) fn script_json<T: Serialize>(value: &T) -> String {
     let _ = serde_json::to_writer(ScriptSafe(&mut out), value);
     String::from_utf8(out).unwrap_or_default()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn script_safe_escapes_angle_brackets() {
+        let mut out = Vec::new();
+        let _ = serde_json::to_writer(ScriptSafe(&mut out), &"</script>");
+        assert_eq!(String::from_utf8_lossy(&out), "\"\\u003c/script>\"");
+    }
+}

@@ -15,80 +15,18 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use serde::Serialize;
-use std::hash::Hasher;
-
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::encode::ScriptSafe;
 use crate::model::{Page, Site};
 use crate::output::Sink;
-use crate::search::terms::{self, MIN_LEN, STOP_WORDS};
+use crate::search::terms;
 use crate::search::{IN_TITLE, TextSection};
 
-/// Sections per text chunk (`search/x/N.js`): a few pages of text, deflated to a few kilobytes, so
-/// showing ten results loads at most ten small files.
-pub const CHUNK: usize = 32;
-/// Text chunks per text version (`entry.xv`): a chunk names the version of its block of chunks, not
-/// the whole index's, so an edit that leaves the section numbering as it was rewrites one block of
-/// chunks (at most this many files) instead of every chunk of the site (`serve`'s one-page edit).
-pub const BLOCK: usize = 32;
-/// How hard the text chunks are deflated (zlib's scale, 0–9): 6 gives ~4x on a large site's text at
-/// a fraction of the build's time.
-const DEFLATE_LEVEL: u32 = 6;
-/// A shard is closed once it holds this many bytes (a single very common term may make one larger).
-const SHARD_BYTES: usize = 32 * 1024;
+mod files;
+mod postings;
 
-const LAST: &[u8; 64] = b"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_";
-const MORE: &[u8; 27] = b"!#$%&'()*+,./:;=>?@[]^`{|}~";
-
-fn push_number(out: &mut Vec<u8>, n: u64) {
-    let mut digits = [0u8; 14];
-    let mut i = digits.len();
-    let mut rest = n / 64;
-    while rest > 0 {
-        i -= 1;
-        digits[i] = MORE[(rest % 27) as usize];
-        rest /= 27;
-    }
-    out.extend_from_slice(&digits[i..]);
-    out.push(LAST[(n % 64) as usize]);
-}
-
-/// One term's postings while they are collected.
-struct Postings {
-    last: Option<u32>,
-    bytes: Vec<u8>,
-}
-
-impl Postings {
-    fn add(&mut self, doc: u32, weight: u8) {
-        let gap = self.last.map_or(doc + 1, |l| doc - l);
-        push_number(&mut self.bytes, u64::from(gap - 1) * 16 + u64::from(weight));
-        self.last = Some(doc);
-    }
-}
-
-/// A file of the index: path below the output folder, contents.
-type File = (String, Vec<u8>);
-
-/// One section as the search page shows it: [page title, page URL, heading, anchor, text].
-type Shown<'a> = (&'a str, &'a str, &'a str, &'a str, &'a str);
-
-#[derive(Serialize)]
-struct Entry<'a> {
-    /// The index's version; every shard and chunk names it too.
-    v: &'a str,
-    /// Sections in the index, and how many share a text chunk.
-    docs: usize,
-    chunk: usize,
-    /// Text chunks per text version, and each block's version (`search/x/N.js` names `xv[N / block]`).
-    block: usize,
-    xv: &'a [String],
-    min: usize,
-    stop: &'a [&'a str],
-    /// The first term of each shard, in order (the first is always "").
-    shards: Vec<&'a str>,
-}
+pub use files::{BLOCK, CHUNK};
+use files::{File, Shown, block_files, block_version, put_block, put_shards_and_entry};
+use postings::{Postings, splice};
 
 /// Every file of the search index, as (path below the output folder, contents).
 pub fn emit(site: &Site) -> Vec<(String, Vec<u8>)> {
@@ -253,98 +191,6 @@ fn page_docs<'a>(p: &'a Page, extra: &'a Extra) -> PageDocs<'a> {
     docs
 }
 
-/// Writes the text chunks of block `b` (its rows, whose version is `version`).
-fn put_block(b: usize, rows: &[Shown<'_>], version: &str, out_fn: &mut dyn FnMut(String, Vec<u8>)) {
-    for (name, bytes) in block_files(b, rows, version) {
-        out_fn(name, bytes);
-    }
-}
-
-/// The text chunks of block `b`: each chunk's rows as JSON, deflated (raw DEFLATE, RFC 1951) and
-/// written in Base64 as the string argument of `POLICYSITE_SEARCH.text(n, version, "…")`; the
-/// search page inflates it with the browser's `DecompressionStream`.
-fn block_files(b: usize, rows: &[Shown<'_>], version: &str) -> Vec<File> {
-    use base64::Engine as _;
-    use flate2::{Compression, write::DeflateEncoder};
-    rows.chunks(CHUNK)
-        .enumerate()
-        .map(|(k, chunk)| {
-            let n = b * BLOCK + k;
-            let mut z = DeflateEncoder::new(Vec::new(), Compression::new(DEFLATE_LEVEL));
-            let _ = serde_json::to_writer(&mut z, chunk);
-            let deflated = z.finish().unwrap_or_default();
-            let mut out = format!("POLICYSITE_SEARCH.text({n},\"{version}\",\"");
-            base64::engine::general_purpose::STANDARD.encode_string(&deflated, &mut out);
-            out.push_str("\");\n");
-            (format!("search/x/{n}.js"), out.into_bytes())
-        })
-        .collect()
-}
-
-/// Writes the shards (terms in order, cut at about [`SHARD_BYTES`]) and the entry.
-fn put_shards_and_entry(
-    postings: &[(&str, &[u8])],
-    text_versions: &[String],
-    docs: usize,
-    out_fn: &mut dyn FnMut(String, Vec<u8>),
-) {
-    let version = version_of(postings, text_versions);
-    let mut firsts: Vec<&str> = Vec::new();
-    let mut current: Vec<(&str, &[u8])> = Vec::new();
-    let mut size = 0;
-    let mut shard_count = 0;
-    let mut flush = |current: &mut Vec<(&str, &[u8])>| {
-        let n = shard_count;
-        shard_count += 1;
-        let mut out = format!("POLICYSITE_SEARCH.shard({n},\"{version}\",{{").into_bytes();
-        for (i, (t, p)) in current.iter().enumerate() {
-            if i > 0 {
-                out.push(b',');
-            }
-            let _ = serde_json::to_writer(ScriptSafe(&mut out), t);
-            out.push(b':');
-            out.push(b'"');
-            out.extend_from_slice(p);
-            out.push(b'"');
-        }
-        out.extend_from_slice(b"});\n");
-        out_fn(format!("search/s/{n}.js"), out);
-        current.clear();
-    };
-    for &(t, p) in postings {
-        let entry = t.len() + p.len() + 6;
-        if !current.is_empty() && size + entry > SHARD_BYTES {
-            flush(&mut current);
-            size = 0;
-        }
-        if current.is_empty() {
-            firsts.push(if firsts.is_empty() { "" } else { t });
-        }
-        current.push((t, p));
-        size += entry;
-    }
-    if !current.is_empty() || firsts.is_empty() {
-        if firsts.is_empty() {
-            firsts.push("");
-        }
-        flush(&mut current);
-    }
-    let entry = Entry {
-        v: &version,
-        docs,
-        chunk: CHUNK,
-        block: BLOCK,
-        xv: text_versions,
-        min: MIN_LEN,
-        stop: STOP_WORDS,
-        shards: firsts,
-    };
-    let mut out = b"POLICYSITE_SEARCH.entry(".to_vec();
-    let _ = serde_json::to_writer(ScriptSafe(&mut out), &entry);
-    out.extend_from_slice(b");\n");
-    out_fn("search/entry.js".into(), out);
-}
-
 /// What `serve` keeps of the index it last wrote, so that an edit of a page's text rewrites what that
 /// page touches (its terms' postings, its block of text chunks, the shards and the entry) instead of
 /// the whole index. The engine works it out after every full rebuild ([`Kept::of`]) and drops it on
@@ -471,59 +317,6 @@ fn put_blocks(site: &Site, kept: &mut Kept, blocks: &BTreeSet<u32>, out_fn: &mut
     }
 }
 
-/// Decoding table for the postings' digits: the digit, and whether it is a number's last.
-const DIGITS: [(u8, bool); 256] = {
-    let mut t = [(0u8, false); 256];
-    let mut i = 0;
-    while i < 64 {
-        t[LAST[i] as usize] = (i as u8, true);
-        if i < 27 {
-            t[MORE[i] as usize] = (i as u8, false);
-        }
-        i += 1;
-    }
-    t
-};
-
-/// `list` (one term's encoded postings) with its postings for sections `a..b` replaced by `new`
-/// (sorted, all within `a..b`). The postings before `a` are copied as they are, and those after `b`
-/// too but for the first (its gap is from a new predecessor).
-fn splice(list: &[u8], a: u32, b: u32, new: &[(u32, u8)]) -> Vec<u8> {
-    let mut p = Postings { last: None, bytes: Vec::with_capacity(list.len() + 2 * new.len()) };
-    let (mut n, mut doc, mut start) = (0u64, -1i64, 0usize);
-    let mut i = 0;
-    // Postings before `a`: copied whole.
-    let mut next: Option<(u32, u8, usize)> = None;
-    while i < list.len() {
-        let (d, last) = DIGITS[list[i] as usize];
-        i += 1;
-        if !last {
-            n = n * 27 + u64::from(d);
-            continue;
-        }
-        n = n * 64 + u64::from(d);
-        doc += (n / 16) as i64 + 1;
-        let (at, w) = (doc as u32, (n % 16) as u8);
-        n = 0;
-        if at < a {
-            start = i;
-            p.last = Some(at);
-        } else if at >= b {
-            next = Some((at, w, i));
-            break;
-        }
-    }
-    p.bytes.extend_from_slice(&list[..start]);
-    for &(d, w) in new {
-        p.add(d, w);
-    }
-    if let Some((at, w, end)) = next {
-        p.add(at, w);
-        p.bytes.extend_from_slice(&list[end..]);
-    }
-    p.bytes
-}
-
 /// Sections for what a page shows from `data/` rather than from its Markdown: on the platform list
 /// page (`template: platforms.html`), one section per platform (approved, not allowed, or not on the
 /// list), holding its name, the regulation's spelling, its `aliases` and its note or reason, so
@@ -556,107 +349,4 @@ fn data_sections(site: &Site, page: &Page) -> Vec<TextSection> {
         }
     }
     out
-}
-
-/// The index's version: a hash of everything its files hold (the section texts through their blocks'
-/// versions), so an unchanged index keeps its version (and the browser's cached copy) across
-/// rebuilds, and any change gives a new one.
-/// SipHash (std's), not a cryptographic hash: it only has to change when the index does, and it is
-/// several times faster over the tens of megabytes of a large site's index.
-fn version_of(postings: &[(&str, &[u8])], text_versions: &[String]) -> String {
-    let mut hash = std::collections::hash_map::DefaultHasher::new();
-    hash.write(format!("{CHUNK} {BLOCK} {MIN_LEN} {}\0", STOP_WORDS.join(" ")).as_bytes());
-    for (term, p) in postings {
-        hash.write(term.as_bytes());
-        hash.write_u8(0);
-        hash.write(p);
-        hash.write_u8(0);
-    }
-    for v in text_versions {
-        hash.write(v.as_bytes());
-    }
-    format!("{:016x}", hash.finish())
-}
-
-/// The version of block `b` of the text chunks: a hash of its sections as shown and of where they
-/// stand, so a chunk kept by a cache from another build is noticed unless its block is unchanged
-/// (then its bytes are the same too). 12 hex digits: the entry lists one per block.
-fn block_version(b: usize, rows: &[Shown<'_>]) -> String {
-    let mut hash = std::collections::hash_map::DefaultHasher::new();
-    hash.write(format!("{CHUNK} {BLOCK} {b}\0").as_bytes());
-    for (title, url, heading, anchor, text) in rows {
-        for field in [title, url, heading, anchor, text] {
-            hash.write(field.as_bytes());
-            hash.write_u8(0);
-        }
-    }
-    format!("{:012x}", hash.finish() >> 16)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn encode(ns: &[u64]) -> String {
-        let mut out = Vec::new();
-        for n in ns {
-            push_number(&mut out, *n);
-        }
-        String::from_utf8(out).unwrap_or_default()
-    }
-
-    #[test]
-    fn numbers_use_one_symbol_below_64() {
-        assert_eq!(encode(&[0, 5, 63]), "05_");
-        assert_eq!(encode(&[64, 1025, 27 * 64]), "#0>1#!0");
-    }
-
-    #[test]
-    fn postings_are_plain_javascript_string_characters() {
-        let all: Vec<u8> = LAST.iter().chain(MORE.iter()).copied().collect();
-        assert!(all.iter().all(|c| c.is_ascii_graphic() && !b"\"\\<".contains(c)));
-        let mut distinct = all.clone();
-        distinct.sort_unstable();
-        distinct.dedup();
-        assert_eq!(distinct.len(), all.len());
-    }
-
-    fn list(postings: &[(u32, u8)]) -> Vec<u8> {
-        let mut p = Postings { last: None, bytes: Vec::new() };
-        for &(d, w) in postings {
-            p.add(d, w);
-        }
-        p.bytes
-    }
-
-    #[test]
-    fn splicing_a_range_gives_the_list_made_anew() {
-        let old: Vec<(u32, u8)> = vec![(0, 1), (3, 2), (40, 9), (41, 3), (45, 1), (46, 2), (900, 12), (1200, 1)];
-        type Case<'a> = (u32, u32, &'a [(u32, u8)]);
-        let cases: &[Case<'_>] = &[
-            (40, 46, &[(42, 5)]),
-            (40, 46, &[]),
-            (0, 1, &[(0, 3)]),
-            (0, 4, &[]),
-            (1200, 1300, &[(1250, 1), (1299, 4)]),
-            (5000, 5010, &[(5003, 2)]),
-            (41, 42, &[(41, 3)]),
-            (100, 200, &[(150, 8)]),
-        ];
-        for &(a, b, new) in cases {
-            let mut want: Vec<(u32, u8)> = old.iter().copied().filter(|(d, _)| *d < a || *d >= b).collect();
-            want.extend_from_slice(new);
-            want.sort_unstable();
-            assert_eq!(splice(&list(&old), a, b, new), list(&want), "{a}..{b} ← {new:?}");
-        }
-        assert!(splice(&list(&[(7, 1)]), 7, 8, &[]).is_empty());
-        assert_eq!(splice(&[], 7, 8, &[(7, 1)]), list(&[(7, 1)]));
-    }
-
-    #[test]
-    fn script_safe_escapes_angle_brackets() {
-        let mut out = Vec::new();
-        let _ = serde_json::to_writer(ScriptSafe(&mut out), &"</script>");
-        assert_eq!(String::from_utf8_lossy(&out), "\"\\u003c/script>\"");
-    }
 }

@@ -1,0 +1,171 @@
+//! The index's files: text chunks (deflated, in blocks with their own versions), shards of
+//! postings, and the entry that lists them. A leaf: given what to write, it writes it.
+
+use std::hash::Hasher;
+
+use serde::Serialize;
+
+use crate::encode::ScriptSafe;
+use crate::search::terms::{MIN_LEN, STOP_WORDS};
+
+/// Sections per text chunk (`search/x/N.js`): a few pages of text, deflated to a few kilobytes, so
+/// showing ten results loads at most ten small files.
+pub const CHUNK: usize = 32;
+/// Text chunks per text version (`entry.xv`): a chunk names the version of its block of chunks, not
+/// the whole index's, so an edit that leaves the section numbering as it was rewrites one block of
+/// chunks (at most this many files) instead of every chunk of the site (`serve`'s one-page edit).
+pub const BLOCK: usize = 32;
+/// How hard the text chunks are deflated (zlib's scale, 0–9): 6 gives ~4x on a large site's text at
+/// a fraction of the build's time.
+pub(super) const DEFLATE_LEVEL: u32 = 6;
+/// A shard is closed once it holds this many bytes (a single very common term may make one larger).
+pub(super) const SHARD_BYTES: usize = 32 * 1024;
+
+/// A file of the index: path below the output folder, contents.
+pub(super) type File = (String, Vec<u8>);
+
+/// One section as the search page shows it: [page title, page URL, heading, anchor, text].
+pub(super) type Shown<'a> = (&'a str, &'a str, &'a str, &'a str, &'a str);
+
+#[derive(Serialize)]
+struct Entry<'a> {
+    /// The index's version; every shard and chunk names it too.
+    v: &'a str,
+    /// Sections in the index, and how many share a text chunk.
+    docs: usize,
+    chunk: usize,
+    /// Text chunks per text version, and each block's version (`search/x/N.js` names `xv[N / block]`).
+    block: usize,
+    xv: &'a [String],
+    min: usize,
+    stop: &'a [&'a str],
+    /// The first term of each shard, in order (the first is always "").
+    shards: Vec<&'a str>,
+}
+
+/// Writes the text chunks of block `b` (its rows, whose version is `version`).
+pub(super) fn put_block(b: usize, rows: &[Shown<'_>], version: &str, out_fn: &mut dyn FnMut(String, Vec<u8>)) {
+    for (name, bytes) in block_files(b, rows, version) {
+        out_fn(name, bytes);
+    }
+}
+
+/// The text chunks of block `b`: each chunk's rows as JSON, deflated (raw DEFLATE, RFC 1951) and
+/// written in Base64 as the string argument of `POLICYSITE_SEARCH.text(n, version, "…")`; the
+/// search page inflates it with the browser's `DecompressionStream`.
+pub(super) fn block_files(b: usize, rows: &[Shown<'_>], version: &str) -> Vec<File> {
+    use base64::Engine as _;
+    use flate2::{Compression, write::DeflateEncoder};
+    rows.chunks(CHUNK)
+        .enumerate()
+        .map(|(k, chunk)| {
+            let n = b * BLOCK + k;
+            let mut z = DeflateEncoder::new(Vec::new(), Compression::new(DEFLATE_LEVEL));
+            let _ = serde_json::to_writer(&mut z, chunk);
+            let deflated = z.finish().unwrap_or_default();
+            let mut out = format!("POLICYSITE_SEARCH.text({n},\"{version}\",\"");
+            base64::engine::general_purpose::STANDARD.encode_string(&deflated, &mut out);
+            out.push_str("\");\n");
+            (format!("search/x/{n}.js"), out.into_bytes())
+        })
+        .collect()
+}
+
+/// Writes the shards (terms in order, cut at about [`SHARD_BYTES`]) and the entry.
+pub(super) fn put_shards_and_entry(
+    postings: &[(&str, &[u8])],
+    text_versions: &[String],
+    docs: usize,
+    out_fn: &mut dyn FnMut(String, Vec<u8>),
+) {
+    let version = version_of(postings, text_versions);
+    let mut firsts: Vec<&str> = Vec::new();
+    let mut current: Vec<(&str, &[u8])> = Vec::new();
+    let mut size = 0;
+    let mut shard_count = 0;
+    let mut flush = |current: &mut Vec<(&str, &[u8])>| {
+        let n = shard_count;
+        shard_count += 1;
+        let mut out = format!("POLICYSITE_SEARCH.shard({n},\"{version}\",{{").into_bytes();
+        for (i, (t, p)) in current.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            let _ = serde_json::to_writer(ScriptSafe(&mut out), t);
+            out.push(b':');
+            out.push(b'"');
+            out.extend_from_slice(p);
+            out.push(b'"');
+        }
+        out.extend_from_slice(b"});\n");
+        out_fn(format!("search/s/{n}.js"), out);
+        current.clear();
+    };
+    for &(t, p) in postings {
+        let entry = t.len() + p.len() + 6;
+        if !current.is_empty() && size + entry > SHARD_BYTES {
+            flush(&mut current);
+            size = 0;
+        }
+        if current.is_empty() {
+            firsts.push(if firsts.is_empty() { "" } else { t });
+        }
+        current.push((t, p));
+        size += entry;
+    }
+    if !current.is_empty() || firsts.is_empty() {
+        if firsts.is_empty() {
+            firsts.push("");
+        }
+        flush(&mut current);
+    }
+    let entry = Entry {
+        v: &version,
+        docs,
+        chunk: CHUNK,
+        block: BLOCK,
+        xv: text_versions,
+        min: MIN_LEN,
+        stop: STOP_WORDS,
+        shards: firsts,
+    };
+    let mut out = b"POLICYSITE_SEARCH.entry(".to_vec();
+    let _ = serde_json::to_writer(ScriptSafe(&mut out), &entry);
+    out.extend_from_slice(b");\n");
+    out_fn("search/entry.js".into(), out);
+}
+
+/// The index's version: a hash of everything its files hold (the section texts through their blocks'
+/// versions), so an unchanged index keeps its version (and the browser's cached copy) across
+/// rebuilds, and any change gives a new one.
+/// SipHash (std's), not a cryptographic hash: it only has to change when the index does, and it is
+/// several times faster over the tens of megabytes of a large site's index.
+fn version_of(postings: &[(&str, &[u8])], text_versions: &[String]) -> String {
+    let mut hash = std::collections::hash_map::DefaultHasher::new();
+    hash.write(format!("{CHUNK} {BLOCK} {MIN_LEN} {}\0", STOP_WORDS.join(" ")).as_bytes());
+    for (term, p) in postings {
+        hash.write(term.as_bytes());
+        hash.write_u8(0);
+        hash.write(p);
+        hash.write_u8(0);
+    }
+    for v in text_versions {
+        hash.write(v.as_bytes());
+    }
+    format!("{:016x}", hash.finish())
+}
+
+/// The version of block `b` of the text chunks: a hash of its sections as shown and of where they
+/// stand, so a chunk kept by a cache from another build is noticed unless its block is unchanged
+/// (then its bytes are the same too). 12 hex digits: the entry lists one per block.
+pub(super) fn block_version(b: usize, rows: &[Shown<'_>]) -> String {
+    let mut hash = std::collections::hash_map::DefaultHasher::new();
+    hash.write(format!("{CHUNK} {BLOCK} {b}\0").as_bytes());
+    for (title, url, heading, anchor, text) in rows {
+        for field in [title, url, heading, anchor, text] {
+            hash.write(field.as_bytes());
+            hash.write_u8(0);
+        }
+    }
+    format!("{:012x}", hash.finish() >> 16)
+}
