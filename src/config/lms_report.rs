@@ -40,7 +40,7 @@ pub struct LmsReportColumns {
     /// right, the quiz's own rule). `90/100` and Canvas's "Points Possible" row are understood.
     #[serde(default)]
     pub pass_score: Option<f64>,
-    /// The date format (chrono strftime, e.g. `%d/%m/%Y`); needed when dates such as `05/11/2026`
+    /// The date format (strftime, e.g. `%d/%m/%Y`); needed when dates such as `05/11/2026`
     /// could be read either way. Two-digit years (`%y`) are refused.
     #[serde(default)]
     pub date_format: Option<String>,

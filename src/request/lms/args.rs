@@ -46,7 +46,7 @@ pub struct LmsReportArgs {
     /// A score cell passes at this percentage or above (default 100).
     #[arg(long, value_name = "PERCENT")]
     pub lms_pass_score: Option<f64>,
-    /// The date format, chrono strftime syntax (e.g. %d/%m/%Y); required when dates are ambiguous.
+    /// The date format, strftime syntax (e.g. %d/%m/%Y); required when dates are ambiguous.
     #[arg(long, value_name = "FORMAT")]
     pub lms_date_format: Option<String>,
     /// comma, semicolon, tab or pipe (default: detected from the header line).

@@ -4,12 +4,13 @@
 //! values cannot settle (`05/11/2026`) is refused unless `--lms-date-format` says it; so is a
 //! two-digit year.
 
-use chrono::{NaiveDate, NaiveDateTime};
+use jiff::civil::Date as CivilDate;
+use jiff::fmt::strtime;
 
 use crate::date::Date;
 
-/// Named-month forms tried when no format is given (chrono's `%B`/`%b` and `%A`/`%a` accept full
-/// and abbreviated names in any case).
+/// Named-month forms tried when no format is given (names in any case; a full name's specifier,
+/// `%B` or `%A`, also reads the abbreviated name: see [`with_format`]).
 const NAMED: &[&str] = &[
     "%A, %d %B %Y, %I:%M %p", // Moodle's default (strftimedaydatetime)
     "%A, %d %B %Y",
@@ -25,23 +26,23 @@ const NAMED: &[&str] = &[
     "%b %d %Y",
 ];
 
-fn from_naive(d: NaiveDate) -> Option<Date> {
-    Date::parse(&d.format("%Y-%m-%d").to_string())
+fn from_civil(d: CivilDate) -> Option<Date> {
+    Date::parse(&d.strftime("%Y-%m-%d").to_string())
 }
 
-fn with_format(s: &str, format: &str) -> Option<NaiveDate> {
-    NaiveDateTime::parse_from_str(s, format)
-        .map(|dt| dt.date())
-        .or_else(|_| NaiveDate::parse_from_str(s, format))
-        .ok()
-        .or_else(|| {
-            // A format without a time reads a value that has one ("11/20/2026 10:45 AM").
-            let first = s.split_whitespace().next()?;
-            NaiveDate::parse_from_str(first, format).ok()
-        })
+/// `s` read with the strftime `format` (the date part; a time in the format is read and dropped).
+/// As exports write both, a full month or weekday name's specifier (`%B`, `%A`) reads the
+/// abbreviated name too (`Nov`, `Fri`); a format without a time reads a value that has one
+/// (`11/20/2026 10:45 AM`).
+fn with_format(s: &str, format: &str) -> Option<CivilDate> {
+    let abbreviated = format.replace("%B", "%b").replace("%A", "%a");
+    let read = |text: &str| {
+        [format, abbreviated.as_str()].into_iter().find_map(|f| strtime::parse(f, text).ok()?.to_date().ok())
+    };
+    read(s).or_else(|| read(s.split_whitespace().next()?))
 }
 
-/// Check an explicit `--lms-date-format` (chrono's strftime syntax) before any row is read.
+/// Check an explicit `--lms-date-format` (strftime syntax) before any row is read.
 pub fn check_format(format: &str) -> Result<(), String> {
     if format.trim().is_empty() {
         return Err("--lms-date-format is empty; give a format such as %d/%m/%Y".into());
@@ -99,12 +100,11 @@ pub fn parse(s: &str, format: Option<&str>) -> Result<Option<Date>, String> {
     Err(format!("`{s}` is not a date this reader knows; give its format with --lms-date-format (for example %d.%m.%Y)"))
 }
 
-fn year_ok(s: &str, d: NaiveDate) -> Result<Date, String> {
-    use chrono::Datelike;
+fn year_ok(s: &str, d: CivilDate) -> Result<Date, String> {
     if d.year() < 1000 {
         return Err(format!("`{s}` has a two-digit year; two-digit years are refused: export four-digit years"));
     }
-    from_naive(d).ok_or_else(|| format!("`{s}` is not a date"))
+    from_civil(d).ok_or_else(|| format!("`{s}` is not a date"))
 }
 
 /// `A/B/Y`, `A-B-Y` or `A.B.Y` at the start (a time may follow): the three numbers as written.
@@ -140,6 +140,14 @@ mod tests {
         assert_eq!(parse("20-Nov-2026", None), Ok(d("2026-11-20")));
         assert_eq!(parse("05/05/2026", None), Ok(d("2026-05-05")));
         assert_eq!(parse("", None), Ok(None));
+        // Names in any case, full or abbreviated, under either specifier.
+        assert_eq!(parse("20 nov 2026", None), Ok(d("2026-11-20")));
+        assert_eq!(parse("Fri, 20 Nov 2026", None), Ok(d("2026-11-20")));
+        assert_eq!(parse("FRIDAY, NOVEMBER 20, 2026", None), Ok(d("2026-11-20")));
+        assert_eq!(parse("5 Nov 2026", Some("%d %B %Y")), Ok(d("2026-11-05")));
+        assert_eq!(parse("5.11.2026 08:00", Some("%d.%m.%Y")), Ok(d("2026-11-05")));
+        // A weekday that is not the date's is not a date.
+        assert!(parse("Monday, 20 November 2026", None).is_err());
     }
 
     #[test]
