@@ -178,38 +178,19 @@ pub fn start(root: &Path, req: &Request) -> Result<Started, Diagnostics> {
     }
     let site = (req.load_site)(root, req.today)?;
     let mut warnings = site.policy.warnings.clone();
-    let page = policy_page(&site, &rel, &shown)?;
-    let newest = site.policy.by_rel(&rel).and_then(|p| p.revisions.last());
-    let mut writes: Vec<(PathBuf, String)> = Vec::new();
-    let mut converted = None;
-    let (base_date, base_body) = match newest {
-        Some(r) => (r.date, r.body.clone()),
-        None => {
-            let (first, adopted, body) = convert(root, &site, page, &file, &folder, &mut writes)?;
-            converted = Some((first, adopted));
-            (adopted, body)
-        }
-    };
-    if req.date <= base_date {
-        return Err(refuse(
-            &new_shown,
-            format!("{} is not after the newest revision, adopted {base_date}", req.date),
-            "a new revision is adopted after the ones before it; give its adoption date",
-        ));
-    }
-    let schema = schema_path(root, &new_file);
-    writes.push((new_file.clone(), revision_text(&req.note, req.effective, &base_body, schema.as_deref())));
-
-    let original_page =
-        std::fs::read(&file).map_err(|e| refuse(&shown, format!("cannot read: {e}"), "check its permissions"))?;
+    // A refusal from here on still shows this load's warnings, before the error.
+    let warned = |d: Diagnostics| d.after_warnings(&warnings);
+    let Plan { writes, converted, base_date } = plan(root, req, &site, &rel, &file, &new_file).map_err(warned)?;
+    let original_page = std::fs::read(&file)
+        .map_err(|e| warned(refuse(&shown, format!("cannot read: {e}"), "check its permissions")))?;
     let tx = Transaction { page: &file, folder: &folder, writes, original_page, created_folder: !folder.exists() };
     if let Err(e) = tx.write() {
         tx.undo();
-        return Err(refuse(
+        return Err(warned(refuse(
             &new_shown,
             format!("cannot write the revision: {e}"),
             "nothing was changed; check the folder's permissions",
-        ));
+        )));
     }
     // The site must still load with the new files; otherwise put everything back.
     let after = match (req.load_site)(root, req.today) {
@@ -241,6 +222,44 @@ pub fn start(root: &Path, req: &Request) -> Result<Started, Diagnostics> {
         page_url: p.url.clone(),
         warnings,
     })
+}
+
+/// What the first load decides: the files to write (the new revision, and the page's conversion
+/// to the revision layout the first time), the conversion if any, and the base revision's date.
+struct Plan {
+    writes: Vec<(PathBuf, String)>,
+    converted: Option<(String, Date)>,
+    base_date: Date,
+}
+
+/// Plan the new revision `new_file` of the page `file` (`rel` below content/) on the loaded `site`:
+/// refused when the page is not a policy page or the date is not after its newest revision.
+fn plan(root: &Path, req: &Request, site: &Site, rel: &str, file: &Path, new_file: &Path) -> Result<Plan, Diagnostics> {
+    let shown = display_path(root, file);
+    let new_shown = display_path(root, new_file);
+    let folder = new_file.parent().unwrap_or(root);
+    let page = policy_page(site, rel, &shown)?;
+    let newest = site.policy.by_rel(rel).and_then(|p| p.revisions.last());
+    let mut writes: Vec<(PathBuf, String)> = Vec::new();
+    let mut converted = None;
+    let (base_date, base_body) = match newest {
+        Some(r) => (r.date, r.body.clone()),
+        None => {
+            let (first, adopted, body) = convert(root, site, page, file, folder, &mut writes)?;
+            converted = Some((first, adopted));
+            (adopted, body)
+        }
+    };
+    if req.date <= base_date {
+        return Err(refuse(
+            &new_shown,
+            format!("{} is not after the newest revision, adopted {base_date}", req.date),
+            "a new revision is adopted after the ones before it; give its adoption date",
+        ));
+    }
+    let schema = schema_path(root, new_file);
+    writes.push((new_file.to_path_buf(), revision_text(&req.note, req.effective, &base_body, schema.as_deref())));
+    Ok(Plan { writes, converted, base_date })
 }
 
 /// What can be refused from the request alone, before the site is loaded: a revision file given

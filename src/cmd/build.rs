@@ -28,7 +28,7 @@ pub fn run(root: &Path, args: &Args) -> i32 {
             return 1;
         }
     };
-    match build::build(root, &output, today) {
+    match build::build(root, &output, today, &|w| eprintln!("{w}")) {
         Ok(r) => {
             super::show(&r.warnings);
             eprintln!("built {} pages ({} files, {} KiB) into {}", r.pages, r.files, r.bytes / 1024, output.display());

@@ -56,8 +56,8 @@ pub fn run(root: &Path, args: &Args) -> i32 {
             );
             0
         }
-        Err(e) => {
-            eprintln!("error: {e}");
+        Err(d) => {
+            super::report(&d.into());
             1
         }
     }

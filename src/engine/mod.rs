@@ -23,7 +23,7 @@ use crate::date::Date;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::{Page, Site};
 use crate::output::overlay::FileHashes;
-use crate::output::{Contention, OutputLock, Overlay, Sink, Staging};
+use crate::output::{Contention, OutputLock, Overlay, Sink, Staging, Waiting};
 use crate::render::Renderer;
 
 /// Load every source and build the model, collecting the problems of all files together.
@@ -165,9 +165,10 @@ fn outcome(mut changed: Vec<String>) -> Outcome {
 }
 
 /// `policysite build`: everything, into a staging folder, swapped in only if all went well.
-pub fn build(root: &Path, output: &Path, today: Date) -> Result<Report, Diagnostics> {
-    let _lock =
-        crate::output::prepare(root, output, "build", Contention::WaitForBuild).map_err(|r| refused(output, r))?;
+/// `waiting` is told when another build holds `output` and this one waits for it (the command prints it).
+pub fn build(root: &Path, output: &Path, today: Date, waiting: &dyn Fn(&Waiting<'_>)) -> Result<Report, Diagnostics> {
+    let _lock = crate::output::prepare(root, output, "build", Contention::WaitForBuild(waiting))
+        .map_err(|r| refused(output, r))?;
     let mut timings = Timings::default();
     let mut t = Instant::now();
     let site = load_site(root, today)?;

@@ -140,15 +140,30 @@ pub struct OutputLock {
 }
 
 /// What to do when another policysite holds the output.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub enum Contention {
-    /// Wait for a build to finish (a server is refused: it would never finish).
-    WaitForBuild,
+#[derive(Clone, Copy)]
+pub enum Contention<'a> {
+    /// Wait for a build to finish (a server is refused: it would never finish), first telling the
+    /// command's observer that it waits: the library prints nothing, the command does.
+    WaitForBuild(&'a dyn Fn(&Waiting<'_>)),
     Refuse,
 }
 
+/// Another build holds the output and this one waits for it to finish. Shown (`Display`) as
+/// "waiting for another build of `OUTPUT` (HOLDER) to finish".
+pub struct Waiting<'a> {
+    pub output: &'a Path,
+    /// What the holder's lock file says, e.g. "policysite build (pid 123)".
+    pub holder: &'a str,
+}
+
+impl std::fmt::Display for Waiting<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "waiting for another build of `{}` ({}) to finish", self.output.display(), self.holder)
+    }
+}
+
 impl OutputLock {
-    pub fn acquire(output: &Path, command: &str, contention: Contention) -> Result<OutputLock, String> {
+    pub fn acquire(output: &Path, command: &str, contention: Contention<'_>) -> Result<OutputLock, String> {
         let path = sibling(output, "lock");
         let mut lock = FileLock::open(&path).map_err(|e| match path.parent().filter(|p| !p.exists()) {
             Some(parent) => format!("cannot create `{}`: {e}", parent.display()),
@@ -164,8 +179,10 @@ impl OutputLock {
                 std::thread::sleep(std::time::Duration::from_millis(50));
                 continue;
             }
-            if contention == Contention::WaitForBuild && holder.contains("policysite build") {
-                eprintln!("waiting for another build of `{}` ({holder}) to finish", output.display());
+            if let Contention::WaitForBuild(waiting) = contention
+                && holder.contains("policysite build")
+            {
+                waiting(&Waiting { output, holder: &holder });
                 lock.lock(command).map_err(locked)?;
                 break;
             }
@@ -207,4 +224,31 @@ pub fn check_replaceable(output: &Path, every_file: bool) -> Result<(), Vec<Stri
         }
     }
     if problems.is_empty() { Ok(()) } else { Err(problems) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A build that waits for another build tells the command's observer (which prints it), and
+    /// gets the lock once the other lets go; the library prints nothing itself.
+    #[test]
+    fn a_waiting_build_tells_the_observer() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let output = dir.path().join("site");
+        let mut other = FileLock::open(&sibling(&output, "lock")).expect("open");
+        assert!(other.try_lock("build").expect("lock"));
+        let other = std::cell::RefCell::new(Some(other));
+        let told = std::cell::RefCell::new(Vec::new());
+        let observer = |w: &Waiting<'_>| {
+            told.borrow_mut().push(w.to_string());
+            other.borrow_mut().take(); // the other build finishes
+        };
+        let lock = OutputLock::acquire(&output, "build", Contention::WaitForBuild(&observer));
+        assert!(lock.is_ok());
+        let pid = std::process::id();
+        let expected =
+            format!("waiting for another build of `{}` (policysite build (process {pid})) to finish", output.display());
+        assert_eq!(told.into_inner(), vec![expected]);
+    }
 }

@@ -10,7 +10,7 @@ pub mod staging;
 
 use std::path::{Path, PathBuf};
 
-pub use guard::{Contention, OutputLock};
+pub use guard::{Contention, OutputLock, Waiting};
 pub use overlay::Overlay;
 pub(crate) use sink::written_twice;
 pub use sink::{Reach, Sink, remove_empty_dirs, remove_tree, unlink_planted};
@@ -68,7 +68,12 @@ pub use crate::fsutil::write_atomic;
 /// Everything that must hold before a command writes `output`: it is not among the sources, it is
 /// empty or made by policysite, and no other policysite writes it. The lock is held as long as the
 /// returned value lives.
-pub fn prepare(root: &Path, output: &Path, command: &str, contention: Contention) -> Result<OutputLock, Vec<String>> {
+pub fn prepare(
+    root: &Path,
+    output: &Path,
+    command: &str,
+    contention: Contention<'_>,
+) -> Result<OutputLock, Vec<String>> {
     check_output_location(root, output).map_err(|m| vec![m])?;
     // A quick look before the lock, so a folder policysite did not make gets no lock file beside
     // it; the full check (every file against the manifest) under the lock, where it counts.

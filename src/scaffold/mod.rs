@@ -5,6 +5,8 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::diag::Diagnostic;
+
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
 }
@@ -99,30 +101,40 @@ pub fn files(settings: &Settings) -> Vec<(PathBuf, Vec<u8>)> {
 
 /// Create the site in `dir`, which must be missing or empty. Everything is written into a sibling
 /// staging folder first and renamed into place, so a failure leaves no half-made site behind.
-pub fn create(dir: &Path, settings: &Settings) -> Result<usize, String> {
+/// A refusal names the folder or file it is about and says what to do.
+pub fn create(dir: &Path, settings: &Settings) -> Result<usize, Diagnostic> {
+    const PERMISSIONS: &str = "check the permissions and free space where the site is to be created";
     if dir.exists() {
-        let empty = std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?.next().is_none();
+        let empty = std::fs::read_dir(dir)
+            .map_err(|e| Diagnostic::new(dir, format!("cannot read the folder: {e}")).help(PERMISSIONS))?
+            .next()
+            .is_none();
         if !empty {
-            return Err(format!("{} is not empty: give a new folder name, or an empty folder", dir.display()));
+            return Err(Diagnostic::new(dir, "is not empty: give a new folder name, or an empty folder"));
         }
     }
     let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "site".into());
     let parent = dir.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+    let cannot_create =
+        |p: &Path, e: std::io::Error| Diagnostic::new(p, format!("cannot create the folder: {e}")).help(PERMISSIONS);
+    std::fs::create_dir_all(parent).map_err(|e| cannot_create(parent, e))?;
     let stage = parent.join(format!(".{name}.new-{}", std::process::id()));
     let result = (|| {
         let files = files(settings);
         for (rel, bytes) in &files {
             let path = stage.join(rel);
             if let Some(p) = path.parent() {
-                std::fs::create_dir_all(p).map_err(|e| format!("cannot create {}: {e}", p.display()))?;
+                std::fs::create_dir_all(p).map_err(|e| cannot_create(p, e))?;
             }
-            std::fs::write(&path, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            std::fs::write(&path, bytes)
+                .map_err(|e| Diagnostic::new(&path, format!("cannot write: {e}")).help(PERMISSIONS))?;
         }
         if dir.exists() {
-            std::fs::remove_dir(dir).map_err(|e| format!("cannot replace the empty folder {}: {e}", dir.display()))?;
+            std::fs::remove_dir(dir)
+                .map_err(|e| Diagnostic::new(dir, format!("cannot replace the empty folder: {e}")).help(PERMISSIONS))?;
         }
-        std::fs::rename(&stage, dir).map_err(|e| format!("cannot move the new site into {}: {e}", dir.display()))?;
+        std::fs::rename(&stage, dir)
+            .map_err(|e| Diagnostic::new(dir, format!("cannot move the new site here: {e}")).help(PERMISSIONS))?;
         Ok(files.len())
     })();
     if result.is_err() {

@@ -301,3 +301,16 @@ fn new_takes_a_base_url_and_check_warns_without_one() {
     assert_eq!(o.status.code(), Some(2), "{}", out(&o));
     assert!(out(&o).contains("is not a site address"), "{}", out(&o));
 }
+
+/// A refusal after the site was loaded still shows that load's review warnings, before the error.
+#[test]
+fn a_refusal_after_loading_shows_the_loads_warnings() {
+    let site = TestSite::revised_example();
+    let o =
+        site.run(&["revise", "content/platforms.md", "--date", "2026-12-01", "--note", "x", "--today", "2026-11-28"]);
+    assert_eq!(o.status.code(), Some(1), "{}", out(&o));
+    let text = out(&o);
+    let warning = text.find("warning: content/training/public-records.md:9: 2026-11-17 revision of Regulation 6973.1R");
+    let error = text.find("not a policy page");
+    assert!(warning.is_some() && error.is_some() && warning < error, "{text}");
+}

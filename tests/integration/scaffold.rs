@@ -142,3 +142,23 @@ fn unusable_flags_are_refused_before_anything_is_written() {
     assert!(t.contains("`not a domain` is not an email domain: write it like `example.k12.wa.us`"), "{t}");
     assert!(!dir.exists());
 }
+
+/// `new`'s refusals are diagnostics like every other error: the folder named as the location, and
+/// what to do next on a `help:` line.
+#[test]
+fn new_names_the_folder_and_says_what_to_do() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join("taken");
+    std::fs::create_dir(&dir).expect("mkdir");
+    std::fs::write(dir.join("notes.txt"), "mine").expect("write");
+    let o = policysite(&["new", dir.to_str().expect("utf8")], None);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains(&format!("error: {}: ", dir.display())), "{}", text(&o));
+    // A file where the parent folder should be.
+    let file = tmp.path().join("file");
+    std::fs::write(&file, "x").expect("write");
+    let o = policysite(&["new", file.join("site").to_str().expect("utf8")], None);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains(&format!("error: {}: cannot create the folder", file.display())), "{}", text(&o));
+    assert!(text(&o).contains("\n  help: "), "{}", text(&o));
+}
