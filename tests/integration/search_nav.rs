@@ -105,7 +105,7 @@ fn a_text_edit_rewrites_one_block_of_search_text_chunks() {
 }
 
 /// The JSON of a text chunk (`POLICYSITE_SEARCH.text(n,"version","Base64 of raw DEFLATE")`).
-fn chunk_text(file: &[u8]) -> String {
+pub(crate) fn chunk_text(file: &[u8]) -> String {
     use base64::Engine as _;
     use std::io::Read as _;
     let file = String::from_utf8_lossy(file);
