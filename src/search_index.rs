@@ -9,9 +9,10 @@
 //! JavaScript string. A word in every fourth section or more often costs one byte per section; one in
 //! every 1,700 sections, two.
 //!
-//! Every file carries the index's version, a hash of its contents, and the search page asks for shards
-//! and chunks with `?v=` that version: a browser or proxy that kept an older `entry.js` or shard across
-//! a rebuild is noticed (the versions differ) and the page reloads the index instead of mixing two.
+//! Every shard and every block of text chunks carries its own version, a hash of its contents, listed
+//! in the entry, and the search page asks for shards and chunks with `?v=` that version: a browser or
+//! proxy that kept an older `entry.js` or shard across a rebuild is noticed (the versions differ) and
+//! the page reloads the index instead of mixing two. An edit rewrites only the shards it changes.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 

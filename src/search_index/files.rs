@@ -29,8 +29,12 @@ pub(super) type Shown<'a> = (&'a str, &'a str, &'a str, &'a str, &'a str);
 
 #[derive(Serialize)]
 struct Entry<'a> {
-    /// The index's version; every shard and chunk names it too.
+    /// The index's version (a hash of every file's contents).
     v: &'a str,
+    /// Each shard's version (`search/s/N.js` names `sv[N]`): a hash of that shard alone, so an edit
+    /// rewrites only the shards whose postings changed, and a cached shard from another build is
+    /// still refused unless its bytes are the same.
+    sv: Vec<String>,
     /// Sections in the index, and how many share a text chunk.
     docs: usize,
     chunk: usize,
@@ -80,25 +84,14 @@ pub(super) fn put_shards_and_entry(
 ) {
     let version = version_of(postings, text_versions);
     let mut firsts: Vec<&str> = Vec::new();
+    let mut versions: Vec<String> = Vec::new();
     let mut current: Vec<(&str, &[u8])> = Vec::new();
     let mut size = 0;
-    let mut shard_count = 0;
     let mut flush = |current: &mut Vec<(&str, &[u8])>| {
-        let n = shard_count;
-        shard_count += 1;
-        let mut out = format!("POLICYSITE_SEARCH.shard({n},\"{version}\",{{").into_bytes();
-        for (i, (t, p)) in current.iter().enumerate() {
-            if i > 0 {
-                out.push(b',');
-            }
-            let _ = serde_json::to_writer(ScriptSafe(&mut out), t);
-            out.push(b':');
-            out.push(b'"');
-            out.extend_from_slice(p);
-            out.push(b'"');
-        }
-        out.extend_from_slice(b"});\n");
-        out_fn(format!("search/s/{n}.js"), out);
+        let n = versions.len();
+        let (name, bytes, v) = shard_file(n, current);
+        versions.push(v);
+        out_fn(name, bytes);
         current.clear();
     };
     for &(t, p) in postings {
@@ -121,6 +114,7 @@ pub(super) fn put_shards_and_entry(
     }
     let entry = Entry {
         v: &version,
+        sv: versions,
         docs,
         chunk: CHUNK,
         block: BLOCK,
@@ -133,6 +127,30 @@ pub(super) fn put_shards_and_entry(
     let _ = serde_json::to_writer(ScriptSafe(&mut out), &entry);
     out.extend_from_slice(b");\n");
     out_fn("search/entry.js".into(), out);
+}
+
+/// Shard `n` holding `terms` (with their encoded postings): its file and its version, a hash of
+/// what it holds and where it stands (12 hex digits, like a text block's).
+fn shard_file(n: usize, terms: &[(&str, &[u8])]) -> (String, Vec<u8>, String) {
+    let mut body = Vec::new();
+    for (i, (t, p)) in terms.iter().enumerate() {
+        if i > 0 {
+            body.push(b',');
+        }
+        let _ = serde_json::to_writer(ScriptSafe(&mut body), t);
+        body.push(b':');
+        body.push(b'"');
+        body.extend_from_slice(p);
+        body.push(b'"');
+    }
+    let mut hash = std::collections::hash_map::DefaultHasher::new();
+    hash.write(format!("{CHUNK} {BLOCK} {MIN_LEN} {} {n}\0", STOP_WORDS.join(" ")).as_bytes());
+    hash.write(&body);
+    let v = format!("{:012x}", hash.finish() >> 16);
+    let mut out = format!("POLICYSITE_SEARCH.shard({n},\"{v}\",{{").into_bytes();
+    out.extend_from_slice(&body);
+    out.extend_from_slice(b"});\n");
+    (format!("search/s/{n}.js"), out, v)
 }
 
 /// The index's version: a hash of everything its files hold (the section texts through their blocks'

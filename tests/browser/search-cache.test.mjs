@@ -42,11 +42,12 @@ async function searchWith(route) {
 test('every index file names the version of the build it came from', () => {
   const now = readFileSync(join(fx.site.out, 'search/entry.js'));
   assert.notEqual(versionOf(now), versionOf(old.entry), 'a changed site gives a new index version');
-  for (const f of readdirSync(join(fx.site.out, 'search/s'))) {
-    assert.equal(versionOf(readFileSync(join(fx.site.out, 'search/s', f))), versionOf(now), `search/s/${f}`);
-  }
-  // A text chunk names its block's version, listed in the entry (a block of entry.block chunks).
+  // A shard names its own version, listed in the entry; a text chunk its block's (a block of
+  // entry.block chunks).
   const entry = JSON.parse(/entry\((.*)\);/s.exec(String(now))[1]);
+  for (const f of readdirSync(join(fx.site.out, 'search/s'))) {
+    assert.equal(versionOf(readFileSync(join(fx.site.out, 'search/s', f))), entry.sv[parseInt(f, 10)], `search/s/${f}`);
+  }
   for (const x of readdirSync(join(fx.site.out, 'search/x'))) {
     const n = parseInt(x, 10);
     assert.equal(versionOf(readFileSync(join(fx.site.out, 'search/x', x))), entry.xv[Math.floor(n / entry.block)], `search/x/${x}`);

@@ -17,7 +17,7 @@
   var PAGE = 10;
 
   /* Scripts call back into these; each load resolves when its script has run. Shards and text chunks
-   * name the index version they belong to (entry.v) and are asked for with ?v=: a file from another
+   * name the version they belong to (entry.sv, entry.xv) and are asked for with ?v=: a file from another
    * build (a cache kept an old entry.js or shard across a rebuild) never answers a load, which then
    * fails as stale, and the query runs once more on a freshly loaded index. */
   var entry = null, have = {}, waiting = {}, pending = {}, bust = '';
@@ -53,10 +53,12 @@
   function loadEntry() {
     return load('entry', 'entry.js' + (bust ? '?' + bust : '')).then(function (e) { entry = e; return e; });
   }
-  /* The version a part must name: a shard the entry's, a text chunk its block's (entry.xv), so an
-   * edit that keeps the section numbering changes one block of chunks, not all of them. */
+  /* The version a part must name: a shard its own (entry.sv), a text chunk its block's (entry.xv), so
+   * an edit that keeps the section numbering changes the shards of its terms and one block of chunks,
+   * not all of them. */
   function versionOf(kind, n) {
-    return kind === 'x' && entry.xv ? entry.xv[Math.floor(n / entry.block)] : entry.v;
+    if (kind === 'x') return entry.xv ? entry.xv[Math.floor(n / entry.block)] : entry.v;
+    return entry.sv ? entry.sv[n] : entry.v;
   }
   /* A shard (kind 's') or text chunk ('x') of the loaded entry's version. */
   function loadPart(kind, n) {
@@ -100,7 +102,7 @@
   function rank(terms) {
     var docs = entry.docs, score = new Float64Array(docs), found = new Uint8Array(docs), seen = [], idfs = [];
     terms.forEach(function (t, qi) {
-      var shard = have['s' + shardOf(t) + '@' + entry.v] || {};
+      var n = shardOf(t), shard = have['s' + n + '@' + versionOf('s', n)] || {};
       var lists = [];
       Object.keys(shard).forEach(function (k) {
         if (k === t) lists.push([shard[k], 1]);
