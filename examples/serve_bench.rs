@@ -6,7 +6,9 @@
 //! and errors.
 //!
 //! usage: cargo run --release --example serve_bench -- SITE_DIR PAGE_REL [EDITS] [SECONDS]
-//!   PAGE_REL is a page below content/, e.g. `training/public-records.md`.
+//!   PAGE_REL is a page below content/, e.g. `training/public-records.md`, or a data file
+//!   (`data/platforms.yaml`): then each edit appends a YAML comment (the data is reloaded and what
+//!   reads it rebuilt) and the throughput part is skipped.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -55,14 +57,24 @@ fn main() {
     });
     let _ = rx.recv_timeout(Duration::from_secs(60)); // initial status
 
-    let path = std::path::Path::new(site).join("content").join(page);
+    let data_edit = page.starts_with("data/");
+    let path = if data_edit {
+        std::path::Path::new(site).join(page)
+    } else {
+        std::path::Path::new(site).join("content").join(page)
+    };
     let original = std::fs::read_to_string(&path).expect("page");
     let mut lat = Vec::new();
     for i in 0..edits {
         std::thread::sleep(Duration::from_millis(150));
         while rx.try_recv().is_ok() {}
         let start = Instant::now();
-        std::fs::write(&path, format!("{original}\nEdit number {i} for the benchmark.\n")).expect("write");
+        let edit = if data_edit {
+            format!("\n# Edit number {i} for the benchmark.\n")
+        } else {
+            format!("\nEdit number {i} for the benchmark.\n")
+        };
+        std::fs::write(&path, format!("{original}{edit}")).expect("write");
         loop {
             match rx.recv_timeout(Duration::from_secs(30)) {
                 Ok((e, at)) if e == "reload" => {
@@ -84,6 +96,11 @@ fn main() {
         lat[lat.len() - 1]
     );
 
+    if data_edit {
+        let _ = child.kill();
+        let _ = child.wait();
+        return;
+    }
     // Throughput: bounded load, keep-alive GETs of the page, from 4 client threads.
     std::thread::sleep(Duration::from_millis(500));
     let url = format!("/{}", page.trim_end_matches(".md").trim_end_matches("_index")).replace("//", "/");

@@ -42,6 +42,20 @@ pub(crate) fn generated(site: &Site, templates: &dyn Templates, sink: &dyn Sink)
     diags
 }
 
+/// [`generated`] after a change of `data/` in `serve`: the features write in proportion to the pages
+/// `changed` (those that read the data) where they kept what they need.
+pub(crate) fn generated_after_data(
+    site: &Site,
+    templates: &dyn Templates,
+    sink: &dyn Sink,
+    changed: &[usize],
+    kept: &mut crate::feature::Kept,
+) -> Diagnostics {
+    let mut diags = not_found_page(site, templates, sink);
+    diags.extend(crate::features::write_after_data(site, templates, sink, changed, kept));
+    diags
+}
+
 /// `404.html`, when the theme has its template.
 fn not_found_page(site: &Site, templates: &dyn Templates, sink: &dyn Sink) -> Diagnostics {
     let mut diags = Diagnostics::default();

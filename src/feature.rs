@@ -140,6 +140,20 @@ pub(crate) trait Feature: Sync {
         Diagnostics::default()
     }
 
+    /// [`Feature::write`] again after a change of `data/` in `serve`, where `changed` are the pages that
+    /// read the data (indices into `site.pages`) and `kept` is what [`Feature::keep`] kept. By default
+    /// the same as `write`; a feature that keeps state may write only what those pages touch.
+    fn write_after_data(
+        &self,
+        site: &Site,
+        templates: &dyn Templates,
+        sink: &dyn Sink,
+        _changed: &[usize],
+        _kept: &mut Kept,
+    ) -> Diagnostics {
+        self.write(site, templates, sink)
+    }
+
     /// What to keep after a full rebuild (in `kept`, under [`Feature::name`]) so that a later edit of
     /// a page's text can be written in proportion to the page ([`Feature::write_page_text`]).
     fn keep(&self, _site: &Site, _kept: &mut Kept) {}

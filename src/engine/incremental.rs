@@ -52,9 +52,9 @@ pub fn apply(
     let mut diags =
         Diagnostics(targets.iter().filter_map(|&i| render_page(root, site, renderer, &site.pages[i], sink)).collect());
     if site_wide {
-        // The feed holds the platform list's history, site-data.js the quizzes' facts, …
-        diags.extend(crate::emit::generated(site, renderer, sink));
-        *kept = Default::default(); // written whole: what the features kept is stale
+        // The feed holds the platform list's history, site-data.js the quizzes' facts, …; a feature
+        // that kept state writes only what the pages that read the data (and any edited pages) touch.
+        diags.extend(crate::emit::generated_after_data(site, renderer, sink, &targets, kept));
     } else if !rels.is_empty() {
         // The search index holds every page's text: only what the edited pages touch is written anew.
         diags.extend(crate::features::write_page_text(site, &targets, sink, kept));

@@ -135,6 +135,23 @@ pub(crate) fn write(site: &Site, templates: &dyn Templates, sink: &dyn Sink) -> 
     diags
 }
 
+/// [`write`] after a change of `data/` in `serve` (`changed`: the pages that read the data), each
+/// feature writing in proportion to the change where it kept what it needs.
+pub(crate) fn write_after_data(
+    site: &Site,
+    templates: &dyn Templates,
+    sink: &dyn Sink,
+    changed: &[usize],
+    kept: &mut Kept,
+) -> Diagnostics {
+    let mut diags =
+        crate::feature::put_files(sink, vec![("feed.xml".into(), feed::atom(site, &changes(site)).into_bytes())]);
+    for f in all() {
+        diags.extend(f.write_after_data(site, templates, sink, changed, kept));
+    }
+    diags
+}
+
 /// What every feature keeps after a full rebuild, for cheap page edits in `serve`.
 pub(crate) fn keep(site: &Site) -> Kept {
     let mut kept = Kept::default();

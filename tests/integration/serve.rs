@@ -357,6 +357,13 @@ fn text_edits_update_the_search_index_as_a_clean_build_writes_it() {
         ),
         ("another new word", replacing(records, "there is no minimum daily amount", "there is no wombat minimum")),
         ("a word removed", replacing(records, "Quokkas aside, the", "The")),
+        // The platform list is in the index as sections of its page: a data edit updates them in
+        // place, and the page edits after it start from what the data edit kept.
+        (
+            "a platform's alias",
+            replacing("data/platforms.yaml", "aliases: [insta, ig]", "aliases: [insta, ig, quokkagram]"),
+        ),
+        ("an alias removed", replacing("data/platforms.yaml", "aliases: [fb, meta]", "aliases: [fb]")),
         ("a heading word", replacing(records, "period ends {#when", "period ends for quokkas {#when")),
         (
             "two pages",
