@@ -7,8 +7,8 @@
 //!
 //! usage: cargo run --release --example serve_bench -- SITE_DIR PAGE_REL [EDITS] [SECONDS]
 //!   PAGE_REL is a page below content/, e.g. `training/public-records.md`, or a data file
-//!   (`data/platforms.yaml`): then each edit appends a YAML comment (the data is reloaded and what
-//!   reads it rebuilt) and the throughput part is skipped.
+//!   (`data/platforms.yaml`): then each edit adds a name to the first `aliases: [` list (the data is
+//!   reloaded and what reads it rebuilt) and the throughput part is skipped.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -69,12 +69,14 @@ fn main() {
         std::thread::sleep(Duration::from_millis(150));
         while rx.try_recv().is_ok() {}
         let start = Instant::now();
-        let edit = if data_edit {
-            format!("\n# Edit number {i} for the benchmark.\n")
+        // A data edit must change the data (a comment changes nothing and nothing is rebuilt): the
+        // first alias list gets one more name.
+        let text = if data_edit && original.contains("aliases: [") {
+            original.replacen("aliases: [", &format!("aliases: [bench{i}, "), 1)
         } else {
-            format!("\nEdit number {i} for the benchmark.\n")
+            format!("{original}\nEdit number {i} for the benchmark.\n")
         };
-        std::fs::write(&path, format!("{original}{edit}")).expect("write");
+        std::fs::write(&path, text).expect("write");
         loop {
             match rx.recv_timeout(Duration::from_secs(30)) {
                 Ok((e, at)) if e == "reload" => {
