@@ -148,10 +148,6 @@ impl Renderer {
         self.tera.get_template_variables(template).map_or(true, |used| vars.iter().any(|v| used.contains(v)))
     }
 
-    pub fn has_template(&self, name: &str) -> bool {
-        self.tera.contains_template(name)
-    }
-
     /// Which template a page uses.
     pub fn template_for(page: &Page) -> String {
         if let Some(t) = &page.source.front.template {
@@ -225,10 +221,30 @@ impl Renderer {
             d
         })
     }
+}
+
+/// The variables every template sees: the site's settings and data, and every feature's
+/// ([`crate::features::globals`]: the directory, the account types, the training lists, …).
+fn globals(site: &Site) -> Context {
+    let mut globals = Context::new();
+    globals.insert("site", &site.config);
+    globals.insert("data", &site.data.all);
+    globals.insert("platforms", &site.data.platforms);
+    for (k, v) in crate::features::globals(site) {
+        globals.insert_value(k, v);
+    }
+    globals
+}
+
+/// The templates the features render with (search, 404, compare views): the renderer itself.
+impl crate::feature::Templates for Renderer {
+    fn has_template(&self, name: &str) -> bool {
+        self.tera.contains_template(name)
+    }
 
     /// Render a page that is not a content page (search, 404, compare views) with `extra` (an object,
     /// or null) on top of the shared context.
-    pub fn render_generated(
+    fn render_generated(
         &self,
         site: &Site,
         template: &str,
@@ -245,34 +261,6 @@ impl Renderer {
             }
         }
         self.tera.render(template, &ctx).map_err(|e| tera_diagnostic(&e, &self.files, Path::new(template)))
-    }
-}
-
-/// The variables every template sees: the site's settings and data, and every feature's
-/// ([`crate::features::globals`]: the directory, the account types, the training lists, …).
-fn globals(site: &Site) -> Context {
-    let mut globals = Context::new();
-    globals.insert("site", &site.config);
-    globals.insert("data", &site.data.all);
-    globals.insert("platforms", &site.data.platforms);
-    for (k, v) in crate::features::globals(site) {
-        globals.insert_value(k, v);
-    }
-    globals
-}
-
-impl crate::feature::Templates for Renderer {
-    fn has_template(&self, name: &str) -> bool {
-        Renderer::has_template(self, name)
-    }
-    fn render_generated(
-        &self,
-        site: &Site,
-        template: &str,
-        root: &str,
-        extra: &serde_json::Value,
-    ) -> Result<String, Diagnostic> {
-        Renderer::render_generated(self, site, template, root, extra)
     }
 }
 
