@@ -125,10 +125,14 @@ pub(crate) fn changes(site: &Site) -> Vec<Change> {
     feed::sorted(out)
 }
 
+/// `feed.xml`, from every feature's [`changes`]: the registry writes it, not one feature.
+fn write_feed(site: &Site, sink: &dyn Sink) -> Diagnostics {
+    crate::feature::put_files(sink, vec![("feed.xml".into(), feed::atom(site, &changes(site)).into_bytes())])
+}
+
 /// The files every feature makes from the whole site, and `feed.xml`.
 pub(crate) fn write(site: &Site, templates: &dyn Templates, sink: &dyn Sink) -> Diagnostics {
-    let mut diags =
-        crate::feature::put_files(sink, vec![("feed.xml".into(), feed::atom(site, &changes(site)).into_bytes())]);
+    let mut diags = write_feed(site, sink);
     for f in all() {
         diags.extend(f.write(site, templates, sink));
     }
@@ -144,8 +148,7 @@ pub(crate) fn write_after_data(
     changed: &[usize],
     kept: &mut Kept,
 ) -> Diagnostics {
-    let mut diags =
-        crate::feature::put_files(sink, vec![("feed.xml".into(), feed::atom(site, &changes(site)).into_bytes())]);
+    let mut diags = write_feed(site, sink);
     for f in all() {
         diags.extend(f.write_after_data(site, templates, sink, changed, kept));
     }
