@@ -116,6 +116,22 @@ impl TestSite {
         std::fs::read_to_string(self.path().join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
     }
 
+    /// The 1-based number of the first line of `rel` containing `needle`.
+    pub fn line_of(&self, rel: &str, needle: &str) -> usize {
+        self.read(rel)
+            .lines()
+            .position(|l| l.contains(needle))
+            .map(|i| i + 1)
+            .unwrap_or_else(|| panic!("{needle} in {rel}"))
+    }
+
+    /// Replace the first `from` in `site.yaml` with `to` (which must be there).
+    pub fn set_config(&self, from: &str, to: &str) {
+        let cfg = self.read("site.yaml");
+        assert!(cfg.contains(from), "site.yaml has no `{from}`");
+        self.write("site.yaml", &cfg.replacen(from, to, 1));
+    }
+
     pub fn run(&self, args: &[&str]) -> Output {
         Command::new(env!("CARGO_BIN_EXE_policysite"))
             .arg("--root")

@@ -4,41 +4,26 @@
 
 use crate::common::TestSite;
 
-/// The 1-based line of the first line of `rel` containing `needle`.
-fn line_of(site: &TestSite, rel: &str, needle: &str) -> usize {
-    site.read(rel)
-        .lines()
-        .position(|l| l.contains(needle))
-        .map(|i| i + 1)
-        .unwrap_or_else(|| panic!("{needle} in {rel}"))
-}
-
-fn set_config(site: &TestSite, from: &str, to: &str) {
-    let cfg = site.read("site.yaml");
-    assert!(cfg.contains(from), "site.yaml has no `{from}`");
-    site.write("site.yaml", &cfg.replacen(from, to, 1));
-}
-
 /// Two misspelt keys (one required, one nested) and two bad values: all four in one run, each with
 /// its place, the keys with the key they were meant to be. Before, the bad values waited for the
 /// next run (the misspelt required key stopped the checks after the parse).
 #[test]
 fn site_yaml_reports_unknown_keys_and_bad_values_together() {
     let site = TestSite::bundled();
-    set_config(&site, "district:", "distrct:");
-    set_config(&site, "show_managers:", "show_manager:");
-    set_config(&site, "theme: default", "theme: ../elsewhere");
-    set_config(&site, "time_zone: America/Los_Angeles", "time_zone: America/Tacoma");
+    site.set_config("district:", "distrct:");
+    site.set_config("show_managers:", "show_manager:");
+    site.set_config("theme: default", "theme: ../elsewhere");
+    site.set_config("time_zone: America/Los_Angeles", "time_zone: America/Tacoma");
     let err = site.build_err();
-    let district = line_of(&site, "site.yaml", "distrct:");
-    let managers = line_of(&site, "site.yaml", "show_manager:");
+    let district = site.line_of("site.yaml", "distrct:");
+    let managers = site.line_of("site.yaml", "show_manager:");
     assert!(err.contains(&format!("error: site.yaml:{district}:1: unknown field `distrct`")), "{err}");
     assert!(err.contains("help: did you mean `district`?"), "{err}");
     assert!(err.contains(&format!("error: site.yaml:{managers}:3: unknown field `show_manager`")), "{err}");
     assert!(err.contains("help: did you mean `show_managers`?"), "{err}");
-    let theme = line_of(&site, "site.yaml", "theme: ../elsewhere");
+    let theme = site.line_of("site.yaml", "theme: ../elsewhere");
     assert!(err.contains(&format!("site.yaml:{theme}: `theme: ../elsewhere` is not a folder name")), "{err}");
-    let tz = line_of(&site, "site.yaml", "time_zone: America/Tacoma");
+    let tz = site.line_of("site.yaml", "time_zone: America/Tacoma");
     assert!(err.contains(&format!("site.yaml:{tz}: `time_zone`: `America/Tacoma` is not an IANA")), "{err}");
     assert!(err.contains("\n4 errors found\n"), "{err}");
 }
@@ -48,8 +33,8 @@ fn site_yaml_reports_unknown_keys_and_bad_values_together() {
 #[test]
 fn a_misspelt_block_key_does_not_hide_the_keys_inside_it() {
     let site = TestSite::bundled();
-    set_config(&site, "directory:", "directry:");
-    set_config(&site, "show_managers:", "show_manager:");
+    site.set_config("directory:", "directry:");
+    site.set_config("show_managers:", "show_manager:");
     let err = site.build_err();
     assert!(err.contains("unknown field `directry`") && err.contains("did you mean `directory`?"), "{err}");
     assert!(err.contains("unknown field `show_manager`") && err.contains("did you mean `show_managers`?"), "{err}");
@@ -60,8 +45,8 @@ fn a_misspelt_block_key_does_not_hide_the_keys_inside_it() {
 #[test]
 fn an_unknown_key_near_nothing_is_reported_without_a_guess() {
     let site = TestSite::bundled();
-    set_config(&site, "theme: default", "theme: default\nfavourite_colour: blue");
-    set_config(&site, "base_path: /", "base_path: //evil.example/");
+    site.set_config("theme: default", "theme: default\nfavourite_colour: blue");
+    site.set_config("base_path: /", "base_path: //evil.example/");
     let err = site.build_err();
     assert!(err.contains("unknown field `favourite_colour`"), "{err}");
     assert!(!err.contains("did you mean"), "{err}");
@@ -139,7 +124,7 @@ fn a_quoted_front_matter_key_is_reported_on_its_line() {
     let text = site.read(page);
     let quiz = text.lines().find(|l| l.starts_with("quiz:")).expect("the module names its quiz").to_string();
     site.write(page, &text.replacen(&quiz, "\"quiz\": no-such-quiz", 1));
-    let line = line_of(&site, page, "\"quiz\": no-such-quiz");
+    let line = site.line_of(page, "\"quiz\": no-such-quiz");
     assert!(line > 2, "the key is inside the front matter");
     let err = site.build_err();
     assert!(err.contains(&format!("{page}:{line}: quiz `no-such-quiz` does not exist")), "{err}");

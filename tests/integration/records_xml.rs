@@ -34,21 +34,6 @@ fn run_at(site: &TestSite, epoch: &str, args: &[&str]) -> Output {
         .expect("run policysite")
 }
 
-/// The 1-based line of the first line of `rel` containing `needle`.
-fn line_of(site: &TestSite, rel: &str, needle: &str) -> usize {
-    site.read(rel)
-        .lines()
-        .position(|l| l.contains(needle))
-        .map(|i| i + 1)
-        .unwrap_or_else(|| panic!("{needle} in {rel}"))
-}
-
-fn set_config(site: &TestSite, from: &str, to: &str) {
-    let cfg = site.read("site.yaml");
-    assert!(cfg.contains(from), "site.yaml has no `{from}`");
-    site.write("site.yaml", &cfg.replacen(from, to, 1));
-}
-
 #[test]
 fn a_control_character_in_a_revision_note_is_refused_with_its_line() {
     let site = TestSite::revised_example();
@@ -85,7 +70,7 @@ fn a_control_character_in_a_quiz_title_is_refused_with_its_line() {
     );
     site.write(quiz, &text);
     let err = failed_with(&build_on(&site, "2026-11-28"), 1);
-    let line = line_of(&site, quiz, "title:");
+    let line = site.line_of(quiz, "title:");
     assert!(err.contains(&format!("{quiz}:{line}: `title` contains the control character U+001B")), "{err}");
 }
 
@@ -93,11 +78,11 @@ fn a_control_character_in_a_quiz_title_is_refused_with_its_line() {
 fn a_control_character_in_the_site_title_is_refused_with_its_line() {
     // In site.yaml (the feed's title), with its line.
     let site = TestSite::revised_example();
-    set_config(&site, "title: Social Media Regulation", "title: \"Social\\u0008 Media Regulation");
+    site.set_config("title: Social Media Regulation", "title: \"Social\\u0008 Media Regulation");
     let cfg = site.read("site.yaml").replacen("(revised example)", "(revised example)\"", 1);
     site.write("site.yaml", &cfg);
     let err = failed_with(&build_on(&site, "2026-11-28"), 1);
-    let line = line_of(&site, "site.yaml", "title:");
+    let line = site.line_of("site.yaml", "title:");
     assert!(err.contains(&format!("site.yaml:{line}: `title` contains the control character U+0008")), "{err}");
 }
 
@@ -192,7 +177,7 @@ fn today_is_the_date_in_the_sites_time_zone() {
         stderr(&o)
     );
 
-    set_config(&site, "language: en\n", "language: en\ntime_zone: America/Los_Angeles\n");
+    site.set_config("language: en\n", "language: en\ntime_zone: America/Los_Angeles\n");
     let o = run_at(&site, epoch, &["build"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let page = site.html("regulation/6973-1r/index.html");
@@ -205,9 +190,9 @@ fn today_is_the_date_in_the_sites_time_zone() {
     assert!(out.contains("\"checked_on\": \"2026-12-04\""), "{out}{}", stderr(&o));
 
     // An unknown zone is refused with its line.
-    set_config(&site, "time_zone: America/Los_Angeles", "time_zone: America/Tacoma");
+    site.set_config("time_zone: America/Los_Angeles", "time_zone: America/Tacoma");
     let err = failed_with(&build_on(&site, "2026-11-28"), 1);
-    let line = line_of(&site, "site.yaml", "time_zone:");
+    let line = site.line_of("site.yaml", "time_zone:");
     assert!(
         err.contains(&format!("site.yaml:{line}: `time_zone`: `America/Tacoma` is not an IANA time zone name")),
         "{err}"
@@ -252,9 +237,9 @@ fn new_writes_the_time_zone_and_export_scorm_takes_today() {
 /// Replace `from` by `to` in site.yaml: the build fails with `want` at the line holding `at`.
 fn config_refused(from: &str, to: &str, at: &str, want: &str) {
     let site = TestSite::revised_example();
-    set_config(&site, from, to);
+    site.set_config(from, to);
     let err = failed_with(&build_on(&site, "2026-11-28"), 1);
-    let want = format!("site.yaml:{}: {want}", line_of(&site, "site.yaml", at));
+    let want = format!("site.yaml:{}: {want}", site.line_of("site.yaml", at));
     assert!(err.contains(&want), "{to}: want `{want}` in:\n{err}");
 }
 
@@ -300,7 +285,7 @@ fn platform_urls_must_be_web_addresses() {
     let pl = site.read("data/platforms.yaml").replacen("url: https://x.com/", "url: \"javascript:alert(1)\"", 1);
     site.write("data/platforms.yaml", &pl);
     let err = failed_with(&build_on(&site, "2026-11-28"), 1);
-    let line = line_of(&site, "data/platforms.yaml", "javascript:");
+    let line = site.line_of("data/platforms.yaml", "javascript:");
     assert!(
         err.contains(&format!(
             "data/platforms.yaml:{line}: platform `twitter`: `url: javascript:alert(1)` is not an http"
@@ -335,11 +320,11 @@ fn hand_edited_directory_duplicates_and_unknown_types_are_errors() {
 #[test]
 fn site_yaml_reports_every_problem_in_one_run_with_suggestions() {
     let site = TestSite::revised_example();
-    set_config(&site, "district:", "distrct:");
-    set_config(&site, "show_managers:", "show_manager:");
-    set_config(&site, "base_path: /", "base_path: //evil.example/");
+    site.set_config("district:", "distrct:");
+    site.set_config("show_managers:", "show_manager:");
+    site.set_config("base_path: /", "base_path: //evil.example/");
     let err = failed_with(&build_on(&site, "2026-11-28"), 1);
-    let line = line_of(&site, "site.yaml", "distrct:");
+    let line = site.line_of("site.yaml", "distrct:");
     assert!(err.contains(&format!("site.yaml:{line}:1: unknown field `distrct`")), "{err}");
     assert!(err.contains("did you mean `district`?"), "{err}");
     assert!(err.contains("unknown field `show_manager`") && err.contains("did you mean `show_managers`?"), "{err}");
@@ -348,7 +333,7 @@ fn site_yaml_reports_every_problem_in_one_run_with_suggestions() {
 #[test]
 fn sitemap_dates_never_pass_the_build_date() {
     let site = TestSite::revised_example();
-    set_config(&site, "base_path: /", "base_path: /\nbase_url: https://example.org/social/");
+    site.set_config("base_path: /", "base_path: /\nbase_url: https://example.org/social/");
     let module = "content/training/public-records.md";
     let text = site.read(module).replacen("weight: 10\n", "weight: 10\nrevised: 2099-01-01\n", 1);
     site.write(module, &text);

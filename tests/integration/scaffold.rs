@@ -115,6 +115,8 @@ fn a_folder_with_files_is_refused_and_left_alone() {
     let o = policysite(&["new", dir.to_str().expect("utf8")], None);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     assert!(text(&o).contains("is not empty: give a new folder name, or an empty folder"), "{}", text(&o));
+    // A diagnostic like every other error: the folder is its location.
+    assert!(text(&o).contains(&format!("error: {}: ", dir.display())), "{}", text(&o));
     let left: Vec<_> = std::fs::read_dir(&dir).expect("read").filter_map(Result::ok).map(|e| e.file_name()).collect();
     assert_eq!(left, vec![std::ffi::OsString::from("notes.txt")]);
     assert_eq!(std::fs::read_to_string(dir.join("notes.txt")).expect("read"), "mine");
@@ -143,18 +145,12 @@ fn unusable_flags_are_refused_before_anything_is_written() {
     assert!(!dir.exists());
 }
 
-/// `new`'s refusals are diagnostics like every other error: the folder named as the location, and
-/// what to do next on a `help:` line.
+/// `new`'s refusals are diagnostics like every other error (a refused folder: see
+/// `a_folder_with_files_is_refused_and_left_alone`): a file where the parent folder should be is
+/// named as the location, with what to do next on a `help:` line.
 #[test]
 fn new_names_the_folder_and_says_what_to_do() {
     let tmp = tempfile::tempdir().expect("tempdir");
-    let dir = tmp.path().join("taken");
-    std::fs::create_dir(&dir).expect("mkdir");
-    std::fs::write(dir.join("notes.txt"), "mine").expect("write");
-    let o = policysite(&["new", dir.to_str().expect("utf8")], None);
-    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
-    assert!(text(&o).contains(&format!("error: {}: ", dir.display())), "{}", text(&o));
-    // A file where the parent folder should be.
     let file = tmp.path().join("file");
     std::fs::write(&file, "x").expect("write");
     let o = policysite(&["new", file.join("site").to_str().expect("utf8")], None);
