@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::feature::{Reserved, Templates, write_error};
+use crate::feature::{Kept, Reserved, Templates, write_error};
 use crate::model::Site;
 use crate::output::{Reach, Sink};
 
@@ -28,22 +28,22 @@ pub fn reserved(output_path: &str) -> Option<(&'static str, &'static str)> {
 }
 
 /// Everything that is not a content page: special pages, generated files, static files.
-pub(crate) fn site_wide(root: &Path, site: &Site, templates: &dyn Templates, sink: &dyn Sink) -> Diagnostics {
-    let mut diags = generated(site, templates, sink);
+/// With `kept` (`serve`'s full rebuild), the features keep what their later cheap writes need.
+pub(crate) fn site_wide(
+    root: &Path,
+    site: &Site,
+    templates: &dyn Templates,
+    sink: &dyn Sink,
+    kept: Option<&mut Kept>,
+) -> Diagnostics {
+    let mut diags = not_found_page(site, templates, sink);
+    diags.extend(crate::features::write(site, templates, sink, kept));
     diags.extend(copy_static(root, site, sink));
     diags
 }
 
-/// The files made from the whole site (everything but content pages and static files): what a
-/// change of data files makes again too.
-pub(crate) fn generated(site: &Site, templates: &dyn Templates, sink: &dyn Sink) -> Diagnostics {
-    let mut diags = not_found_page(site, templates, sink);
-    diags.extend(crate::features::write(site, templates, sink));
-    diags
-}
-
-/// [`generated`] after a change of `data/` in `serve`: the features write in proportion to the pages
-/// `changed` (those that read the data) where they kept what they need.
+/// The files made from the whole site again after a change of `data/` in `serve`: the features write
+/// in proportion to the pages `changed` (those that read the data) where they kept what they need.
 pub(crate) fn generated_after_data(
     site: &Site,
     templates: &dyn Templates,

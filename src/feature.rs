@@ -141,7 +141,7 @@ pub(crate) trait Feature: Sync {
     }
 
     /// [`Feature::write`] again after a change of `data/` in `serve`, where `changed` are the pages that
-    /// read the data (indices into `site.pages`) and `kept` is what [`Feature::keep`] kept. By default
+    /// read the data (indices into `site.pages`) and `kept` is what [`Feature::write_keeping`] kept. By default
     /// the same as `write`; a feature that keeps state may write only what those pages touch.
     fn write_after_data(
         &self,
@@ -154,12 +154,15 @@ pub(crate) trait Feature: Sync {
         self.write(site, templates, sink)
     }
 
-    /// What to keep after a full rebuild (in `kept`, under [`Feature::name`]) so that a later edit of
-    /// a page's text can be written in proportion to the page ([`Feature::write_page_text`]).
-    fn keep(&self, _site: &Site, _kept: &mut Kept) {}
+    /// [`Feature::write`] in `serve`'s full rebuild, keeping (in `kept`, under [`Feature::name`]) what a
+    /// later edit needs to be written in proportion to the change ([`Feature::write_page_text`],
+    /// [`Feature::write_after_data`]). By default the same as `write`, keeping nothing.
+    fn write_keeping(&self, site: &Site, templates: &dyn Templates, sink: &dyn Sink, _kept: &mut Kept) -> Diagnostics {
+        self.write(site, templates, sink)
+    }
 
     /// The files made from the pages' text, written again when only the bodies of the pages
-    /// `changed` (indices into `site.pages`) changed; `kept` is what [`Feature::keep`] kept.
+    /// `changed` (indices into `site.pages`) changed; `kept` is what [`Feature::write_keeping`] kept.
     fn write_page_text(&self, _site: &Site, _changed: &[usize], _sink: &dyn Sink, _kept: &mut Kept) -> Diagnostics {
         Diagnostics::default()
     }
@@ -180,7 +183,7 @@ pub(crate) trait Feature: Sync {
     }
 }
 
-/// What the features keep between `serve` rebuilds, each under its own name ([`Feature::keep`]). The
+/// What the features keep between `serve` rebuilds, each under its own name ([`Feature::write_keeping`]). The
 /// engine holds it without knowing what is inside, and drops it on every full rebuild and on every
 /// change that rewrites the site-wide files, so it never outlives the model it came from.
 #[derive(Default)]

@@ -32,7 +32,7 @@ use postings::{Postings, splice};
 /// Every file of the search index, as (path below the output folder, contents).
 pub fn emit(site: &Site) -> Vec<(String, Vec<u8>)> {
     let mut files = Vec::new();
-    emit_each(site, Some(&mut |name, bytes| files.push((name, bytes))), false);
+    emit_each(site, &mut |name, bytes| files.push((name, bytes)), false);
     files
 }
 
@@ -40,8 +40,16 @@ pub fn emit(site: &Site) -> Vec<(String, Vec<u8>)> {
 /// the index) are never all held twice; returns the files that could not be written.
 pub fn put(site: &Site, sink: &dyn Sink) -> Diagnostics {
     let mut diags = Diagnostics::default();
-    emit_each(site, Some(&mut |name, bytes| put_one(sink, &mut diags, name, &bytes)), false);
+    emit_each(site, &mut |name, bytes| put_one(sink, &mut diags, name, &bytes), false);
     diags
+}
+
+/// [`put`], keeping what [`put_pages`] needs for `serve`'s later page edits (in the same pass: the
+/// postings and block versions are worked out once).
+pub fn put_keeping(site: &Site, sink: &dyn Sink) -> (Diagnostics, Kept) {
+    let mut diags = Diagnostics::default();
+    let kept = emit_each(site, &mut |name, bytes| put_one(sink, &mut diags, name, &bytes), true);
+    (diags, kept.unwrap_or_default())
 }
 
 fn put_one(sink: &dyn Sink, diags: &mut Diagnostics, name: String, bytes: &[u8]) {
@@ -53,10 +61,9 @@ fn put_one(sink: &dyn Sink, diags: &mut Diagnostics, name: String, bytes: &[u8])
     }
 }
 
-/// Makes the index's files one by one and hands each to `out`; with `keep`, also returns what
+/// Makes the index's files one by one and hands each to `out_fn`; with `keep`, also returns what
 /// [`put_pages`] needs to update the index for an edited page.
-/// Without `out_fn`, writes nothing and only works out what is kept (`keep` must be set).
-fn emit_each(site: &Site, out_fn: Option<&mut dyn FnMut(String, Vec<u8>)>, keep: bool) -> Option<Kept> {
+fn emit_each(site: &Site, out_fn: &mut dyn FnMut(String, Vec<u8>), keep: bool) -> Option<Kept> {
     let pages = in_index_order(site);
     let extras: Vec<Extra> = pages.iter().map(|p| Extra::of(site, p)).collect();
     let mut postings: HashMap<&str, Postings> = HashMap::new();
@@ -75,15 +82,9 @@ fn emit_each(site: &Site, out_fn: Option<&mut dyn FnMut(String, Vec<u8>)>, keep:
     }
     let mut postings: Vec<(&str, Postings)> = postings.into_iter().collect();
     postings.sort_unstable_by(|a, b| a.0.cmp(b.0));
-    let text_versions = match out_fn {
-        Some(out_fn) => {
-            let text_versions = put_text(&shown, out_fn);
-            let lists: Vec<(&str, &[u8])> = postings.iter().map(|(t, p)| (*t, p.bytes.as_slice())).collect();
-            put_shards_and_entry(&lists, &text_versions, shown.len(), out_fn);
-            text_versions
-        }
-        None => shown.chunks(CHUNK * BLOCK).enumerate().map(|(b, rows)| block_version(b, rows)).collect(),
-    };
+    let text_versions = put_text(&shown, out_fn);
+    let lists: Vec<(&str, &[u8])> = postings.iter().map(|(t, p)| (*t, p.bytes.as_slice())).collect();
+    put_shards_and_entry(&lists, &text_versions, shown.len(), out_fn);
     keep.then(|| Kept {
         by_url: kept_pages.iter().enumerate().map(|(i, p)| (p.url.clone(), i)).collect(),
         pages: kept_pages,
@@ -194,7 +195,7 @@ fn page_docs<'a>(p: &'a Page, extra: &'a Extra) -> PageDocs<'a> {
 
 /// What `serve` keeps of the index it last wrote, so that an edit of a page's text rewrites what that
 /// page touches (its terms' postings, its block of text chunks, the shards and the entry) instead of
-/// the whole index. The engine works it out after every full rebuild ([`Kept::of`]) and drops it on
+/// the whole index. `serve`'s full rebuild keeps it while writing ([`put_keeping`]); the engine drops it on
 /// a change of data (which changes data sections; the next page edit then writes the index whole and
 /// keeps it again), so it never outlives the model it came from.
 #[derive(Default)]
@@ -215,14 +216,6 @@ struct KeptPage {
     terms: Vec<String>,
 }
 
-impl Kept {
-    /// What [`put_pages`] needs of `site`'s index as [`put`] wrote it (nothing is written): `serve`
-    /// works it out after a full rebuild, so its first page edit is as cheap as the next.
-    pub fn of(site: &Site) -> Kept {
-        emit_each(site, None, true).unwrap_or_default()
-    }
-}
-
 /// Writes the index after the pages `changed` (indices into `site.pages`) had their text edited,
 /// updating `kept`: only the files that can differ are handed to `sink` (the text chunks of the
 /// edited pages' blocks, the shards, the entry); the output holds the same bytes as after [`put`].
@@ -232,7 +225,7 @@ pub fn put_pages(site: &Site, changed: &[usize], sink: &dyn Sink, kept: &mut Kep
     let mut diags = Diagnostics::default();
     let mut out = |name: String, bytes: Vec<u8>| put_one(sink, &mut diags, name, &bytes);
     if !update(site, changed, kept, &mut out) {
-        *kept = emit_each(site, Some(&mut out), true).unwrap_or_default();
+        *kept = emit_each(site, &mut out, true).unwrap_or_default();
     }
     diags
 }

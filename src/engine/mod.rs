@@ -63,16 +63,23 @@ pub fn load_site(root: &Path, today: Date) -> Result<Site, Diagnostics> {
     Ok(site)
 }
 
-/// Render every page and site-wide file of `site` into `sink`.
-pub fn render_site(root: &Path, site: &Site, renderer: &Renderer, sink: &dyn Sink) -> Result<usize, Diagnostics> {
+/// Render every page and site-wide file of `site` into `sink`; with `kept` (`serve`'s full rebuild),
+/// the features keep what their later cheap writes need.
+pub fn render_site(
+    root: &Path,
+    site: &Site,
+    renderer: &Renderer,
+    sink: &dyn Sink,
+    kept: Option<&mut crate::feature::Kept>,
+) -> Result<usize, Diagnostics> {
     let diags = renderer.check_templates(site);
     if !diags.is_empty() {
         return Err(diags.sorted());
     }
     // Pages, and the files made from the whole site (search index, sitemap, …), side by side: the
     // search index of a large site is a long single-threaded job.
-    let (mut diags, site_wide) =
-        rayon::join(|| render_pages(root, site, renderer, sink), || crate::emit::site_wide(root, site, renderer, sink));
+    let site_wide = || crate::emit::site_wide(root, site, renderer, sink, kept);
+    let (mut diags, site_wide) = rayon::join(|| render_pages(root, site, renderer, sink), site_wide);
     diags.extend(site_wide);
     diags.into_result(site.pages.len())
 }
@@ -182,7 +189,7 @@ pub fn build(root: &Path, output: &Path, today: Date, waiting: &dyn Fn(&Waiting<
                 .help("check permissions on the output's parent folder"),
         ))
     })?;
-    let pages = match render_site(root, &site, &renderer, &staging) {
+    let pages = match render_site(root, &site, &renderer, &staging, None) {
         Ok(n) => n,
         Err(d) => {
             staging.abort();
@@ -208,7 +215,7 @@ pub fn check(root: &Path, today: Date) -> Result<(usize, crate::links::LinkIndex
     let warned = |d: Diagnostics| d.after_warnings(&warnings);
     let renderer = Renderer::new(root, &site).map_err(warned)?;
     let index = crate::links::LinkIndex::default();
-    let pages = render_site(root, &site, &renderer, &index).map_err(warned)?;
+    let pages = render_site(root, &site, &renderer, &index, None).map_err(warned)?;
     let links = index.check_internal(&site.config.base_path, &crate::links::sources_by_output(&site));
     links.into_result(()).map_err(warned)?;
     Ok((pages, index, warnings))
@@ -284,7 +291,7 @@ impl Engine {
         let renderer = Renderer::new(&self.root, &site)?;
         let previous = std::mem::take(&mut self.files);
         let result = match Overlay::begin(&self.output, &previous) {
-            Ok(overlay) => match render_site(&self.root, &site, &renderer, &overlay) {
+            Ok(overlay) => match render_site(&self.root, &site, &renderer, &overlay, Some(&mut self.kept)) {
                 Ok(_) => overlay.commit(true).map_err(|e| write_failed(&self.output, e)),
                 Err(d) => {
                     overlay.abort();
@@ -296,7 +303,6 @@ impl Engine {
         match result {
             Ok(done) => {
                 self.files = done.files;
-                self.kept = crate::features::keep(&site);
                 self.site = Some(site);
                 self.renderer = Some(renderer);
                 self.last_scope = "everything".into();

@@ -130,11 +130,20 @@ fn write_feed(site: &Site, sink: &dyn Sink) -> Diagnostics {
     crate::feature::put_files(sink, vec![("feed.xml".into(), feed::atom(site, &changes(site)).into_bytes())])
 }
 
-/// The files every feature makes from the whole site, and `feed.xml`.
-pub(crate) fn write(site: &Site, templates: &dyn Templates, sink: &dyn Sink) -> Diagnostics {
+/// The files every feature makes from the whole site, and `feed.xml`; with `kept` (`serve`'s full
+/// rebuild), each feature also keeps what its later cheap writes need.
+pub(crate) fn write(
+    site: &Site,
+    templates: &dyn Templates,
+    sink: &dyn Sink,
+    mut kept: Option<&mut Kept>,
+) -> Diagnostics {
     let mut diags = write_feed(site, sink);
     for f in all() {
-        diags.extend(f.write(site, templates, sink));
+        diags.extend(match kept.as_deref_mut() {
+            Some(kept) => f.write_keeping(site, templates, sink, kept),
+            None => f.write(site, templates, sink),
+        });
     }
     diags
 }
@@ -153,15 +162,6 @@ pub(crate) fn write_after_data(
         diags.extend(f.write_after_data(site, templates, sink, changed, kept));
     }
     diags
-}
-
-/// What every feature keeps after a full rebuild, for cheap page edits in `serve`.
-pub(crate) fn keep(site: &Site) -> Kept {
-    let mut kept = Kept::default();
-    for f in all() {
-        f.keep(site, &mut kept);
-    }
-    kept
 }
 
 /// The files made from the pages' text (after only the bodies of the pages `changed` changed).

@@ -43,9 +43,14 @@ impl Feature for Search {
         diags
     }
 
-    /// The index's postings and block versions, so a page edit rewrites only what that page touches.
-    fn keep(&self, site: &Site, kept: &mut Kept) {
-        *kept.entry(self.name()) = crate::search_index::Kept::of(site);
+    /// Keeps the index's postings and block versions, so a page edit rewrites only what that page
+    /// touches.
+    fn write_keeping(&self, site: &Site, templates: &dyn Templates, sink: &dyn Sink, kept: &mut Kept) -> Diagnostics {
+        let mut diags = search_page(site, templates, sink);
+        let (written, index) = crate::search_index::put_keeping(site, sink);
+        diags.extend(written);
+        *kept.entry(self.name()) = index;
+        diags
     }
 
     fn write_page_text(&self, site: &Site, changed: &[usize], sink: &dyn Sink, kept: &mut Kept) -> Diagnostics {
