@@ -225,12 +225,37 @@ fn hint_for(message: &str) -> Option<String> {
 /// A text the parser refuses is searched line by line instead: its errors are reported by the parse,
 /// and the checks that ask for a key's line after it rarely run on such a text.
 pub fn key_line(text: &str, key: &str, first_line: usize) -> Option<usize> {
-    match KeyPositions::read(text) {
-        Some(keys) => keys.top(key).map(|(line, _)| line + first_line - 1),
-        None => text
-            .lines()
-            .position(|l| l.strip_prefix(key).is_some_and(|rest| rest.trim_start().starts_with(':')))
-            .map(|i| i + first_line),
+    KeyLines::read(text, first_line).top(key)
+}
+
+/// [`key_line`] for several keys of one text: the text is parsed once, not once per key asked.
+pub struct KeyLines<'a> {
+    text: &'a str,
+    first_line: usize,
+    positions: Option<KeyPositions>,
+}
+
+impl<'a> KeyLines<'a> {
+    pub fn read(text: &'a str, first_line: usize) -> KeyLines<'a> {
+        KeyLines { text, first_line, positions: KeyPositions::read(text) }
+    }
+
+    /// The line of top-level `key:`, as [`key_line`] finds it.
+    pub fn top(&self, key: &str) -> Option<usize> {
+        match &self.positions {
+            Some(keys) => keys.top(key).map(|(line, _)| line + self.first_line - 1),
+            None => self
+                .text
+                .lines()
+                .position(|l| l.strip_prefix(key).is_some_and(|rest| rest.trim_start().starts_with(':')))
+                .map(|i| i + self.first_line),
+        }
+    }
+
+    /// The line of `key:` in the mapping that starts on `from_line` (a list item such as a quiz
+    /// question); `from_line` when that mapping has no such key or the text does not parse.
+    pub fn in_map_at(&self, from_line: usize, key: &str) -> usize {
+        self.positions.as_ref().and_then(|k| k.in_map_at(from_line, key)).map_or(from_line, |(line, _)| line)
     }
 }
 

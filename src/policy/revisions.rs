@@ -323,19 +323,20 @@ fn read_revision(root: &Path, path: &Path, url: &str, diags: &mut Diagnostics) -
             return None;
         }
     };
+    let keys = crate::yaml::KeyLines::read(split.yaml, split.yaml_line);
     if front.effective.is_some_and(|e| e < date) {
         diags.push(
             Diagnostic::new(&file, "`effective` is before the adoption date (the file name)")
-                .at(crate::yaml::key_line(split.yaml, "effective", split.yaml_line).unwrap_or(1), None)
+                .at(keys.top("effective").unwrap_or(1), None)
                 .help("leave `effective` out when the revision applies from its adoption"),
         );
     }
     shortcodes(&split, &file, diags);
-    let note_line = crate::yaml::key_line(split.yaml, "note", split.yaml_line).unwrap_or(1);
+    let note_line = keys.top("note").unwrap_or(1);
     Some(Revision {
         date,
         note_line,
-        effective_line: crate::yaml::key_line(split.yaml, "effective", split.yaml_line).unwrap_or(note_line),
+        effective_line: keys.top("effective").unwrap_or(note_line),
         backdated: front.backdated,
         effective: front.effective,
         note: front.note.trim().to_string(),

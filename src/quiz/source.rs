@@ -11,6 +11,7 @@ use super::types::{Answer, Editorial, Kind, MAX_REVISION, QUIZ_DIR, Question};
 use super::{code, fingerprint, keys};
 use crate::date::Date;
 use crate::diag::{Diagnostic, Diagnostics, display_path};
+use crate::yaml::KeyLines;
 
 /// A quiz file, `quizzes/<id>.yaml`: the questions that end one training module.
 #[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
@@ -49,13 +50,6 @@ pub(crate) struct QuizFile {
     questions: Vec<serde_saphyr::Spanned<Question>>,
 }
 
-/// The line of `key:` in the mapping that starts on `from_line` (a question, an editorial entry),
-/// from the parser; `from_line` when that mapping has no such key. A question written in flow style
-/// (`- {id: q, answer: 5}`) has its keys on its own line, not on the next question's.
-pub(super) fn line_after(text: &str, from_line: usize, key: &str) -> usize {
-    crate::yaml::KeyPositions::read(text).and_then(|k| k.in_map_at(from_line, key)).map_or(from_line, |(line, _)| line)
-}
-
 fn answer_problem(q: &Question) -> Option<(String, &'static str)> {
     let n = q.options.len();
     match (q.kind, &q.answer) {
@@ -87,18 +81,17 @@ fn answer_problem(q: &Question) -> Option<(String, &'static str)> {
     }
 }
 
-fn validate_questions(file: &Path, text: &str, qf: &QuizFile, diags: &mut Diagnostics) {
+/// Lines come from `lines` (the file parsed once): a question written in flow style
+/// (`- {id: q, answer: 5}`) has its keys on its own line, not on the next question's.
+fn validate_questions(file: &Path, lines: &KeyLines<'_>, qf: &QuizFile, diags: &mut Diagnostics) {
     if qf.questions.is_empty() {
-        diags.push(
-            Diagnostic::new(file, "the quiz has no questions")
-                .at(crate::yaml::key_line(text, "questions", 1).unwrap_or(1), None),
-        );
+        diags.push(Diagnostic::new(file, "the quiz has no questions").at(lines.top("questions").unwrap_or(1), None));
     }
     let mut seen = BTreeMap::new();
     for sq in &qf.questions {
         let q = &sq.value;
         let line = sq.referenced.line() as usize;
-        let at = |key: &str| line_after(text, line, key);
+        let at = |key: &str| lines.in_map_at(line, key);
         if let Some(d) = crate::ident::check(&q.id, "question id", file, at("id")) {
             diags.push(d);
         }
@@ -146,14 +139,14 @@ fn bounded_revision(file: &Path, line: usize, revision: i64, diags: &mut Diagnos
     }
 }
 
-fn validate_editorial(file: &Path, text: &str, qf: &QuizFile, diags: &mut Diagnostics) {
+fn validate_editorial(file: &Path, lines: &KeyLines<'_>, qf: &QuizFile, diags: &mut Diagnostics) {
     let mut previous: Option<Date> = None;
     for e in &qf.editorial {
         let line = e.referenced.line() as usize;
         if e.value.note.trim().is_empty() {
             diags.push(
                 Diagnostic::new(file, "an editorial entry needs a `note` saying what was reworded")
-                    .at(line_after(text, line, "note"), None),
+                    .at(lines.in_map_at(line, "note"), None),
             );
         }
         if previous.is_some_and(|p| e.value.date < p) {
@@ -212,11 +205,12 @@ pub fn load_all(root: &Path) -> Result<Quizzes, Diagnostics> {
         let file = display_path(root, &path);
         let Some((text, qf)) = read_quiz_file(root, &path, &file, &mut diags) else { continue };
         let before = diags.len();
-        validate_questions(&file, &text, &qf, &mut diags);
-        validate_editorial(&file, &text, &qf, &mut diags);
-        let revision_line = crate::yaml::key_line(&text, "revision", 1).unwrap_or(1);
+        let lines = KeyLines::read(&text, 1);
+        validate_questions(&file, &lines, &qf, &mut diags);
+        validate_editorial(&file, &lines, &qf, &mut diags);
+        let revision_line = lines.top("revision").unwrap_or(1);
         let revision = bounded_revision(&file, revision_line, qf.revision, &mut diags);
-        let id_line = crate::yaml::key_line(&text, "id", 1).unwrap_or(1);
+        let id_line = lines.top("id").unwrap_or(1);
         if let Some(d) = crate::ident::check(&qf.id, "quiz id", &file, id_line) {
             diags.push(d);
             continue;
@@ -244,14 +238,14 @@ pub fn load_all(root: &Path) -> Result<Quizzes, Diagnostics> {
             .into_iter()
             .map(|s| {
                 let line = s.referenced.line() as usize;
-                let section_line = if s.value.section.is_some() { line_after(&text, line, "section") } else { line };
+                let section_line = if s.value.section.is_some() { lines.in_map_at(line, "section") } else { line };
                 Question { line, section_line, ..s.value }
             })
             .collect();
         let prints = fingerprint::questions(&questions);
         let key = keys::quiz_key(&qf.id, revision, &keys::all_question_keys(&qf.id, revision, &questions));
         let mut quiz = Quiz {
-            module_line: crate::yaml::key_line(&text, "module", 1).unwrap_or(1),
+            module_line: lines.top("module").unwrap_or(1),
             id: qf.id,
             title: qf.title,
             module: qf.module,
