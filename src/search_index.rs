@@ -26,13 +26,13 @@ mod files;
 mod postings;
 
 pub use files::{BLOCK, CHUNK};
-use files::{File, Shown, block_files, block_version, put_block, put_shards_and_entry};
+use files::{File, Previous, Shown, block_files, block_version, put_block, put_shards_and_entry};
 use postings::{Postings, splice};
 
 /// Every file of the search index, as (path below the output folder, contents).
 pub fn emit(site: &Site) -> Vec<(String, Vec<u8>)> {
     let mut files = Vec::new();
-    emit_each(site, &mut |name, bytes| files.push((name, bytes)), false);
+    emit_each(site, &mut |name, bytes| files.push((name, bytes)), &|_| None, false);
     files
 }
 
@@ -40,7 +40,7 @@ pub fn emit(site: &Site) -> Vec<(String, Vec<u8>)> {
 /// the index) are never all held twice; returns the files that could not be written.
 pub fn put(site: &Site, sink: &dyn Sink) -> Diagnostics {
     let mut diags = Diagnostics::default();
-    emit_each(site, &mut |name, bytes| put_one(sink, &mut diags, name, &bytes), false);
+    emit_each(site, &mut |name, bytes| put_one(sink, &mut diags, name, &bytes), &|rel| sink.previous(rel), false);
     diags
 }
 
@@ -48,7 +48,8 @@ pub fn put(site: &Site, sink: &dyn Sink) -> Diagnostics {
 /// postings and block versions are worked out once).
 pub fn put_keeping(site: &Site, sink: &dyn Sink) -> (Diagnostics, Kept) {
     let mut diags = Diagnostics::default();
-    let kept = emit_each(site, &mut |name, bytes| put_one(sink, &mut diags, name, &bytes), true);
+    let kept =
+        emit_each(site, &mut |name, bytes| put_one(sink, &mut diags, name, &bytes), &|rel| sink.previous(rel), true);
     (diags, kept.unwrap_or_default())
 }
 
@@ -61,9 +62,10 @@ fn put_one(sink: &dyn Sink, diags: &mut Diagnostics, name: String, bytes: &[u8])
     }
 }
 
-/// Makes the index's files one by one and hands each to `out_fn`; with `keep`, also returns what
-/// [`put_pages`] needs to update the index for an edited page.
-fn emit_each(site: &Site, out_fn: &mut dyn FnMut(String, Vec<u8>), keep: bool) -> Option<Kept> {
+/// Makes the index's files one by one and hands each to `out_fn` (a text chunk `previous` holds
+/// already is kept, see [`block_files`]); with `keep`, also returns what [`put_pages`] needs to
+/// update the index for an edited page.
+fn emit_each(site: &Site, out_fn: &mut dyn FnMut(String, Vec<u8>), previous: Previous<'_>, keep: bool) -> Option<Kept> {
     let pages = in_index_order(site);
     let extras: Vec<Extra> = pages.iter().map(|p| Extra::of(site, p)).collect();
     let mut postings: HashMap<&str, Postings> = HashMap::new();
@@ -82,7 +84,7 @@ fn emit_each(site: &Site, out_fn: &mut dyn FnMut(String, Vec<u8>), keep: bool) -
     }
     let mut postings: Vec<(&str, Postings)> = postings.into_iter().collect();
     postings.sort_unstable_by(|a, b| a.0.cmp(b.0));
-    let text_versions = put_text(&shown, out_fn);
+    let text_versions = put_text(&shown, out_fn, previous);
     let lists: Vec<(&str, &[u8])> = postings.iter().map(|(t, p)| (*t, p.bytes.as_slice())).collect();
     put_shards_and_entry(&lists, &text_versions, shown.len(), out_fn);
     keep.then(|| Kept {
@@ -96,7 +98,7 @@ fn emit_each(site: &Site, out_fn: &mut dyn FnMut(String, Vec<u8>), keep: bool) -
 
 /// Writes every text chunk, deflated on all cores a few blocks at a time (so only those blocks' files
 /// are held at once); returns the blocks' versions.
-fn put_text(shown: &[Shown<'_>], out_fn: &mut dyn FnMut(String, Vec<u8>)) -> Vec<String> {
+fn put_text(shown: &[Shown<'_>], out_fn: &mut dyn FnMut(String, Vec<u8>), previous: Previous<'_>) -> Vec<String> {
     use rayon::prelude::*;
     let span = CHUNK * BLOCK;
     let mut versions = Vec::new();
@@ -107,7 +109,7 @@ fn put_text(shown: &[Shown<'_>], out_fn: &mut dyn FnMut(String, Vec<u8>)) -> Vec
             .map(|(k, rows)| {
                 let b = g * 16 + k;
                 let v = block_version(b, rows);
-                let files = block_files(b, rows, &v);
+                let files = block_files(b, rows, &v, previous);
                 (v, files)
             })
             .collect();
@@ -225,7 +227,7 @@ pub fn put_pages(site: &Site, changed: &[usize], sink: &dyn Sink, kept: &mut Kep
     let mut diags = Diagnostics::default();
     let mut out = |name: String, bytes: Vec<u8>| put_one(sink, &mut diags, name, &bytes);
     if !update(site, changed, kept, &mut out) {
-        *kept = emit_each(site, &mut out, true).unwrap_or_default();
+        *kept = emit_each(site, &mut out, &|rel| sink.previous(rel), true).unwrap_or_default();
     }
     diags
 }

@@ -31,6 +31,10 @@ impl Sink for Recorded<'_> {
         self.reach.lock().unwrap_or_else(|e| e.into_inner()).insert(rel.to_string(), reach);
         Ok(())
     }
+
+    fn previous(&self, rel: &str) -> Option<Vec<u8>> {
+        self.staging.previous(rel)
+    }
 }
 
 /// A problem with the temporary folder the site is rendered into (nothing was exported).

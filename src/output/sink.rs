@@ -19,6 +19,14 @@ pub trait Sink: Sync {
         let _ = reach;
         self.put(rel, bytes)
     }
+    /// What `rel` held in the site this sink replaces, when it writes over one (`build` recycles
+    /// its output before last), so the maker of a costly file (the search index's deflated text
+    /// chunks) can keep one it has checked holds what it would make, instead of making it again.
+    /// `None` by default, for a missing file, and for anything but a plain file the build wrote.
+    fn previous(&self, rel: &str) -> Option<Vec<u8>> {
+        let _ = rel;
+        None
+    }
 }
 
 /// Where a rendered file means something, as its maker declares it (`Sink::put_for`).

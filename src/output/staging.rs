@@ -180,6 +180,16 @@ impl Sink for Staging {
         self.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
         Ok(())
     }
+
+    /// A file of the recycled output, as [`Staging::begin`] found it (links were removed there):
+    /// never one this build has written already.
+    fn previous(&self, rel: &str) -> Option<Vec<u8>> {
+        check_rel(rel).ok()?;
+        if !self.existing.contains(rel) || self.written.lock().unwrap_or_else(|e| e.into_inner()).contains(rel) {
+            return None;
+        }
+        std::fs::read(self.staging.join(rel)).ok()
+    }
 }
 
 #[cfg(test)]

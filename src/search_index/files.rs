@@ -47,9 +47,12 @@ struct Entry<'a> {
     shards: Vec<&'a str>,
 }
 
+/// What a build over an earlier output can reuse: the file a path held there ([`crate::output::Sink::previous`]).
+pub(super) type Previous<'a> = &'a (dyn Fn(&str) -> Option<Vec<u8>> + Sync);
+
 /// Writes the text chunks of block `b` (its rows, whose version is `version`).
 pub(super) fn put_block(b: usize, rows: &[Shown<'_>], version: &str, out_fn: &mut dyn FnMut(String, Vec<u8>)) {
-    for (name, bytes) in block_files(b, rows, version) {
+    for (name, bytes) in block_files(b, rows, version, &|_| None) {
         out_fn(name, bytes);
     }
 }
@@ -57,22 +60,49 @@ pub(super) fn put_block(b: usize, rows: &[Shown<'_>], version: &str, out_fn: &mu
 /// The text chunks of block `b`: each chunk's rows as JSON, deflated (raw DEFLATE, RFC 1951) and
 /// written in Base64 as the string argument of `POLICYSITE_SEARCH.text(n, version, "…")`; the
 /// search page inflates it with the browser's `DecompressionStream`.
-pub(super) fn block_files(b: usize, rows: &[Shown<'_>], version: &str) -> Vec<File> {
+///
+/// Deflating is most of the index's cost, so a chunk the earlier output already holds is kept when
+/// it is the same chunk: same number and version, and its text inflates to exactly the JSON this
+/// build would deflate (checked in full, not trusted from the version: a damaged or hand-edited file
+/// is made again). Inflating and comparing costs a fraction of deflating.
+pub(super) fn block_files(b: usize, rows: &[Shown<'_>], version: &str, previous: Previous<'_>) -> Vec<File> {
     use base64::Engine as _;
     use flate2::{Compression, write::DeflateEncoder};
+    use std::io::Write as _;
     rows.chunks(CHUNK)
         .enumerate()
         .map(|(k, chunk)| {
             let n = b * BLOCK + k;
+            let name = format!("search/x/{n}.js");
+            let head = format!("POLICYSITE_SEARCH.text({n},\"{version}\",\"");
+            let json = serde_json::to_vec(chunk).unwrap_or_default();
+            if let Some(old) = previous(&name).filter(|old| holds(old, &head, &json)) {
+                return (name, old);
+            }
             let mut z = DeflateEncoder::new(Vec::new(), Compression::new(DEFLATE_LEVEL));
-            let _ = serde_json::to_writer(&mut z, chunk);
+            let _ = z.write_all(&json);
             let deflated = z.finish().unwrap_or_default();
-            let mut out = format!("POLICYSITE_SEARCH.text({n},\"{version}\",\"");
+            let mut out = head;
             base64::engine::general_purpose::STANDARD.encode_string(&deflated, &mut out);
             out.push_str("\");\n");
-            (format!("search/x/{n}.js"), out.into_bytes())
+            (name, out.into_bytes())
         })
         .collect()
+}
+
+/// Whether `file` is a text chunk that starts with `head` and whose Base64 text inflates to `json`.
+fn holds(file: &[u8], head: &str, json: &[u8]) -> bool {
+    use base64::Engine as _;
+    use std::io::Read as _;
+    let Some(b64) = file.strip_prefix(head.as_bytes()).and_then(|rest| rest.strip_suffix(b"\");\n")) else {
+        return false;
+    };
+    let Ok(deflated) = base64::engine::general_purpose::STANDARD.decode(b64) else { return false };
+    // One byte more than expected is read, so a longer text is noticed without inflating all of it.
+    let mut text = Vec::with_capacity(json.len() + 1);
+    let inflated =
+        flate2::read::DeflateDecoder::new(deflated.as_slice()).take(json.len() as u64 + 1).read_to_end(&mut text);
+    inflated.is_ok() && text == json
 }
 
 /// Writes the shards (terms in order, cut at about [`SHARD_BYTES`]) and the entry.

@@ -115,3 +115,31 @@ pub(crate) fn chunk_text(file: &[u8]) -> String {
     flate2::read::DeflateDecoder::new(deflated.as_slice()).read_to_string(&mut json).expect("raw DEFLATE");
     json
 }
+
+/// A rebuild keeps the deflated text chunks of the output it recycles only when they hold what it
+/// would write: a chunk whose name and version are right but whose text is another chunk's (or is
+/// cut short) is made again, so the output is the same as a clean build's.
+#[test]
+fn a_rebuild_remakes_a_damaged_search_text_chunk() {
+    let site = TestSite::minimal();
+    for n in 0..80 {
+        site.write(
+            &format!("content/p{n:03}.md"),
+            &format!("---\ntitle: Page {n}\n---\n\n## Part {n}\n\nText {n} about records.\n"),
+        );
+    }
+    site.build_ok();
+    let clean = common::snapshot(&site.out());
+    let path = |n: usize| site.out().join(format!("search/x/{n}.js"));
+    let read = |n: usize| std::fs::read(path(n)).expect("chunk");
+    let (zero, one) = (String::from_utf8(read(0)).expect("utf8"), String::from_utf8(read(1)).expect("utf8"));
+    let head = |s: &str| s[..s.rfind(",\"").expect("head") + 2].to_string();
+    // Chunk 0's name and version with chunk 1's text; chunk 1 cut short.
+    std::fs::write(path(0), format!("{}{}", head(&zero), &one[head(&one).len()..])).expect("write");
+    std::fs::write(path(1), &one[..one.len() - 20]).expect("write");
+    // The damaged output is recycled by the build after next (each build recycles the one before last).
+    site.build_ok();
+    site.build_ok();
+    assert_eq!(common::snapshot(&site.out()), clean, "the damaged chunks were made again");
+    assert!(chunk_text(&read(0)).contains("Page 0"));
+}
