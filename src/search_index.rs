@@ -26,7 +26,7 @@ mod files;
 mod postings;
 
 pub use files::{BLOCK, CHUNK};
-use files::{File, Previous, Shown, block_files, block_version, put_block, put_shards_and_entry};
+use files::{File, Previous, ShardsFrom, Shown, block_files, block_version, put_block, put_shards_and_entry};
 use postings::{Postings, splice};
 
 /// Every file of the search index, as (path below the output folder, contents).
@@ -86,12 +86,14 @@ fn emit_each(site: &Site, out_fn: &mut dyn FnMut(String, Vec<u8>), previous: Pre
     postings.sort_unstable_by(|a, b| a.0.cmp(b.0));
     let text_versions = put_text(&shown, out_fn, previous);
     let lists: Vec<(&str, &[u8])> = postings.iter().map(|(t, p)| (*t, p.bytes.as_slice())).collect();
-    put_shards_and_entry(&lists, &text_versions, shown.len(), out_fn);
+    let shard_versions =
+        put_shards_and_entry(&lists, &text_versions, shown.len(), &ShardsFrom { previous, written: &[] }, out_fn);
     keep.then(|| Kept {
         by_url: kept_pages.iter().enumerate().map(|(i, p)| (p.url.clone(), i)).collect(),
         pages: kept_pages,
         postings: postings.into_iter().map(|(t, p)| (t.to_string(), p.bytes)).collect(),
         text_versions,
+        shard_versions,
         docs: shown.len(),
     })
 }
@@ -208,6 +210,8 @@ pub struct Kept {
     /// Every term's encoded postings, in term order.
     postings: BTreeMap<String, Vec<u8>>,
     text_versions: Vec<String>,
+    /// Each shard's version as written (a page edit writes only the shards whose version changes).
+    shard_versions: Vec<String>,
     docs: usize,
 }
 
@@ -281,7 +285,9 @@ fn update(site: &Site, changed: &[usize], kept: &mut Kept, out_fn: &mut dyn FnMu
     }
     put_blocks(site, kept, &blocks, out_fn);
     let lists: Vec<(&str, &[u8])> = kept.postings.iter().map(|(t, p)| (t.as_str(), p.as_slice())).collect();
-    put_shards_and_entry(&lists, &kept.text_versions, kept.docs, out_fn);
+    let from = ShardsFrom { previous: &|_| None, written: &kept.shard_versions };
+    let versions = put_shards_and_entry(&lists, &kept.text_versions, kept.docs, &from, out_fn);
+    kept.shard_versions = versions;
     true
 }
 

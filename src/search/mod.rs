@@ -9,7 +9,7 @@
 //! - `search/entry.js`: a few hundred bytes: how many sections there are and which term each index shard
 //!   starts with.
 //! - `search/s/N.js`: index shards: terms (stemmed, [`terms`]) in sorted order, each with its postings
-//!   (sections and a weight) compactly encoded. A query loads only the shards of its words.
+//!   (sections and a weight) compactly encoded, deflated. A query loads only the shards of its words.
 //! - `search/x/N.js`: the text of 32 sections each, for the excerpts of the results shown (deflated,
 //!   in Base64).
 //!

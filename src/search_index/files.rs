@@ -66,31 +66,42 @@ pub(super) fn put_block(b: usize, rows: &[Shown<'_>], version: &str, out_fn: &mu
 /// build would deflate (checked in full, not trusted from the version: a damaged or hand-edited file
 /// is made again). Inflating and comparing costs a fraction of deflating.
 pub(super) fn block_files(b: usize, rows: &[Shown<'_>], version: &str, previous: Previous<'_>) -> Vec<File> {
-    use base64::Engine as _;
-    use flate2::{Compression, write::DeflateEncoder};
-    use std::io::Write as _;
     rows.chunks(CHUNK)
         .enumerate()
         .map(|(k, chunk)| {
-            let n = b * BLOCK + k;
-            let name = format!("search/x/{n}.js");
-            let head = format!("POLICYSITE_SEARCH.text({n},\"{version}\",\"");
             let json = serde_json::to_vec(chunk).unwrap_or_default();
-            if let Some(old) = previous(&name).filter(|old| holds(old, &head, &json)) {
-                return (name, old);
-            }
-            let mut z = DeflateEncoder::new(Vec::new(), Compression::new(DEFLATE_LEVEL));
-            let _ = z.write_all(&json);
-            let deflated = z.finish().unwrap_or_default();
-            let mut out = head;
-            base64::engine::general_purpose::STANDARD.encode_string(&deflated, &mut out);
-            out.push_str("\");\n");
-            (name, out.into_bytes())
+            deflated_file("text", "x", b * BLOCK + k, version, &json, previous)
         })
         .collect()
 }
 
-/// Whether `file` is a text chunk that starts with `head` and whose Base64 text inflates to `json`.
+/// A shard or text chunk as the search page loads it, `POLICYSITE_SEARCH.KIND(n,"version","…")`:
+/// the string is the Base64 of its JSON deflated (raw DEFLATE, RFC 1951), which the page inflates
+/// with the browser's `DecompressionStream` (Base64 inside a string needs no escaping in a script).
+///
+/// Deflating is most of the index's cost, so a file the earlier output already holds is kept when
+/// it is the same file: same number and version, and its text inflates to exactly the JSON this
+/// build would deflate (checked in full, not trusted from the version: a damaged or hand-edited file
+/// is made again). Inflating and comparing costs a fraction of deflating.
+fn deflated_file(kind: &str, dir: &str, n: usize, version: &str, json: &[u8], previous: Previous<'_>) -> File {
+    use base64::Engine as _;
+    use flate2::{Compression, write::DeflateEncoder};
+    use std::io::Write as _;
+    let name = format!("search/{dir}/{n}.js");
+    let head = format!("POLICYSITE_SEARCH.{kind}({n},\"{version}\",\"");
+    if let Some(old) = previous(&name).filter(|old| holds(old, &head, json)) {
+        return (name, old);
+    }
+    let mut z = DeflateEncoder::new(Vec::new(), Compression::new(DEFLATE_LEVEL));
+    let _ = z.write_all(json);
+    let deflated = z.finish().unwrap_or_default();
+    let mut out = head;
+    base64::engine::general_purpose::STANDARD.encode_string(&deflated, &mut out);
+    out.push_str("\");\n");
+    (name, out.into_bytes())
+}
+
+/// Whether `file` starts with `head` and its Base64 text inflates to `json`.
 fn holds(file: &[u8], head: &str, json: &[u8]) -> bool {
     use base64::Engine as _;
     use std::io::Read as _;
@@ -105,13 +116,24 @@ fn holds(file: &[u8], head: &str, json: &[u8]) -> bool {
     inflated.is_ok() && text == json
 }
 
-/// Writes the shards (terms in order, cut at about [`SHARD_BYTES`]) and the entry.
+/// Where the shards' files come from besides their postings: the earlier output's files
+/// ([`Previous`], a build), and which shards the output holds already (`serve`'s page edit, which
+/// writes only the shards whose version changed).
+pub(super) struct ShardsFrom<'a> {
+    pub(super) previous: Previous<'a>,
+    /// Each shard's version in the output, when known.
+    pub(super) written: &'a [String],
+}
+
+/// Writes the shards (terms in order, cut at about [`SHARD_BYTES`]) and the entry; returns the
+/// shards' versions.
 pub(super) fn put_shards_and_entry(
     postings: &[(&str, &[u8])],
     text_versions: &[String],
     docs: usize,
+    from: &ShardsFrom<'_>,
     out_fn: &mut dyn FnMut(String, Vec<u8>),
-) {
+) -> Vec<String> {
     let version = version_of(postings, text_versions);
     let mut firsts: Vec<&str> = Vec::new();
     let mut versions: Vec<String> = Vec::new();
@@ -119,9 +141,12 @@ pub(super) fn put_shards_and_entry(
     let mut size = 0;
     let mut flush = |current: &mut Vec<(&str, &[u8])>| {
         let n = versions.len();
-        let (name, bytes, v) = shard_file(n, current);
+        let (json, v) = shard_json(n, current);
+        if from.written.get(n) != Some(&v) {
+            let (name, bytes) = deflated_file("shard", "s", n, &v, &json, from.previous);
+            out_fn(name, bytes);
+        }
         versions.push(v);
-        out_fn(name, bytes);
         current.clear();
     };
     for &(t, p) in postings {
@@ -142,6 +167,7 @@ pub(super) fn put_shards_and_entry(
         }
         flush(&mut current);
     }
+    let entry_versions = versions.clone();
     let entry = Entry {
         v: &version,
         sv: versions,
@@ -157,30 +183,28 @@ pub(super) fn put_shards_and_entry(
     let _ = serde_json::to_writer(ScriptSafe(&mut out), &entry);
     out.extend_from_slice(b");\n");
     out_fn("search/entry.js".into(), out);
+    entry_versions
 }
 
-/// Shard `n` holding `terms` (with their encoded postings): its file and its version, a hash of
-/// what it holds and where it stands (12 hex digits, like a text block's).
-fn shard_file(n: usize, terms: &[(&str, &[u8])]) -> (String, Vec<u8>, String) {
-    let mut body = Vec::new();
+/// The JSON of shard `n` holding `terms` (with their encoded postings: printable ASCII that JSON
+/// need not escape), and its version, a hash of what it holds and where it stands (12 hex digits,
+/// like a text block's).
+fn shard_json(n: usize, terms: &[(&str, &[u8])]) -> (Vec<u8>, String) {
+    let mut json = vec![b'{'];
     for (i, (t, p)) in terms.iter().enumerate() {
         if i > 0 {
-            body.push(b',');
+            json.push(b',');
         }
-        let _ = serde_json::to_writer(ScriptSafe(&mut body), t);
-        body.push(b':');
-        body.push(b'"');
-        body.extend_from_slice(p);
-        body.push(b'"');
+        let _ = serde_json::to_writer(&mut json, t);
+        json.extend_from_slice(b":\"");
+        json.extend_from_slice(p);
+        json.push(b'"');
     }
+    json.push(b'}');
     let mut hash = std::collections::hash_map::DefaultHasher::new();
-    hash.write(format!("{CHUNK} {BLOCK} {MIN_LEN} {} {n}\0", STOP_WORDS.join(" ")).as_bytes());
-    hash.write(&body);
-    let v = format!("{:012x}", hash.finish() >> 16);
-    let mut out = format!("POLICYSITE_SEARCH.shard({n},\"{v}\",{{").into_bytes();
-    out.extend_from_slice(&body);
-    out.extend_from_slice(b"});\n");
-    (format!("search/s/{n}.js"), out, v)
+    hash.write(format!("deflated {CHUNK} {BLOCK} {MIN_LEN} {} {n}\0", STOP_WORDS.join(" ")).as_bytes());
+    hash.write(&json);
+    (json, format!("{:012x}", hash.finish() >> 16))
 }
 
 /// The index's version: a hash of everything its files hold (the section texts through their blocks'

@@ -1,6 +1,6 @@
 /* The search page: loads search/entry.js, then only the index shards the query's terms live in, then
- * the text chunks of the results shown, each as a <script> (fetch is refused on file://); a text
- * chunk is Base64 of deflated JSON, inflated by the browser's DecompressionStream. Needs
+ * the text chunks of the results shown, each as a <script> (fetch is refused on file://); a shard or
+ * text chunk is Base64 of deflated JSON, inflated by the browser's DecompressionStream. Needs
  * assets/search-core.js. Hooks: [data-search-page-form], [data-search-page-input], [data-search-status]
  * (a live region), [data-search-results] (each result li[data-search-result]), [data-search-more]. */
 (function () {
@@ -28,7 +28,7 @@
   }
   window.POLICYSITE_SEARCH = {
     entry: function (e) { loaded('entry', e); },
-    shard: function (n, v, terms) { loaded('s' + n + '@' + v, terms); },
+    shard: function (n, v, deflated) { loaded('s' + n + '@' + v, deflated); },
     text: function (n, v, deflated) { loaded('x' + n + '@' + v, deflated); }
   };
   function load(key, path) {
@@ -65,14 +65,22 @@
     var v = versionOf(kind, n);
     return load(kind + n + '@' + v, kind + '/' + n + '.js?v=' + encodeURIComponent(v) + (bust ? '&' + bust : ''));
   }
-  /* A text chunk's rows ([title, url, heading, anchor, text] each): its Base64 string is raw DEFLATE
-   * of their JSON, inflated once by the browser (no network: works from file:// too). */
-  var rows = {};
+  /* A shard's terms (term → postings) or a text chunk's rows ([title, url, heading, anchor, text]
+   * each): its Base64 string is raw DEFLATE of their JSON, inflated once by the browser (no network:
+   * works from file:// too). */
+  var rows = {}, shardLoads = {}, shards = {};
   function inflate(b64) {
     var bin = atob(b64), bytes = new Uint8Array(bin.length);
     for (var i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
     var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('deflate-raw'));
     return new Response(stream).text().then(JSON.parse);
+  }
+  /* Shard n, inflated; kept in `shards` for rank(), which runs once the query's shards are in. */
+  function loadShard(n) {
+    return loadPart('s', n).then(function (deflated) {
+      var key = n + '@' + versionOf('s', n);
+      return shardLoads[key] || (shardLoads[key] = inflate(deflated).then(function (t) { shards[key] = t; return t; }));
+    });
   }
   function loadText(n) {
     return loadPart('x', n).then(function (deflated) {
@@ -82,7 +90,7 @@
   }
   /* Forget the loaded index: the site was rebuilt while this page was open, or a cache is stale. */
   function reload() {
-    entry = null; have = {}; waiting = {}; pending = {}; rows = {};
+    entry = null; have = {}; waiting = {}; pending = {}; rows = {}; shardLoads = {}; shards = {};
     bust = 'r=' + Date.now();
   }
 
@@ -102,7 +110,7 @@
   function rank(terms) {
     var docs = entry.docs, score = new Float64Array(docs), found = new Uint8Array(docs), seen = [], idfs = [];
     terms.forEach(function (t, qi) {
-      var n = shardOf(t), shard = have['s' + n + '@' + versionOf('s', n)] || {};
+      var n = shardOf(t), shard = shards[n + '@' + versionOf('s', n)] || {};
       var lists = [];
       Object.keys(shard).forEach(function (k) {
         if (k === t) lists.push([shard[k], 1]);
@@ -253,7 +261,7 @@
       c.terms = core.queryTerms(x.q, entry);
       if (!c.terms.length) return null;
       var need = Array.from(new Set(c.terms.map(shardOf)));
-      return Promise.all(need.map(function (n) { return loadPart('s', n); }));
+      return Promise.all(need.map(loadShard));
     }).then(function () {
       if (c !== current) return;
       if (!c.terms.length) { say(first + 'No results for “' + q + '”. Use words of ' + entry.min + ' letters or more.'); return; }
