@@ -98,18 +98,22 @@ fn emit_each(site: &Site, out_fn: &mut dyn FnMut(String, Vec<u8>), previous: Pre
     })
 }
 
+/// Blocks of text chunks made at once (on all cores) before they are written: enough to keep the
+/// cores busy, few enough that their JSON and files held at once stay a few megabytes.
+const GROUP: usize = 4;
+
 /// Writes every text chunk, deflated on all cores a few blocks at a time (so only those blocks' files
 /// are held at once); returns the blocks' versions.
 fn put_text(shown: &[Shown<'_>], out_fn: &mut dyn FnMut(String, Vec<u8>), previous: Previous<'_>) -> Vec<String> {
     use rayon::prelude::*;
     let span = CHUNK * BLOCK;
     let mut versions = Vec::new();
-    for (g, group) in shown.chunks(span * 16).enumerate() {
+    for (g, group) in shown.chunks(span * GROUP).enumerate() {
         let done: Vec<(String, Vec<File>)> = group
             .par_chunks(span)
             .enumerate()
             .map(|(k, rows)| {
-                let b = g * 16 + k;
+                let b = g * GROUP + k;
                 let v = block_version(b, rows);
                 let files = block_files(b, rows, &v, previous);
                 (v, files)
