@@ -112,4 +112,17 @@ impl Sink for Overlay<'_> {
         }
         Ok(())
     }
+
+    /// A file of the output this rebuild replaces: one policysite wrote there (listed in
+    /// `previous`), a plain file (never read through a link), not yet written by this rebuild.
+    fn previous(&self, rel: &str) -> Option<Vec<u8>> {
+        check_rel(rel).ok()?;
+        if !self.previous.contains_key(rel) || self.written.lock().unwrap_or_else(|e| e.into_inner()).contains_key(rel)
+        {
+            return None;
+        }
+        let path = self.output.join(rel);
+        std::fs::symlink_metadata(&path).ok().filter(std::fs::Metadata::is_file)?;
+        std::fs::read(path).ok()
+    }
 }

@@ -389,6 +389,33 @@ fn text_edits_update_the_search_index_as_a_clean_build_writes_it() {
     }
 }
 
+/// `serve` starting on a built output keeps the search index's deflated files that hold what it
+/// would write, and makes a damaged one again (here a shard and a text chunk with the right name and
+/// version but another's text): its output is a clean build's.
+#[test]
+fn serve_remakes_a_damaged_search_file_of_the_output_it_starts_on() {
+    let site = TestSite::minimal();
+    // Enough pages for several text chunks, and enough distinct words for several shards.
+    for n in 0..100 {
+        let words: Vec<String> = (0..40).map(|k| format!("term{n}x{k}")).collect();
+        site.write(&format!("content/p{n:03}.md"), &format!("---\ntitle: Page {n}\n---\n\n{}\n", words.join(" ")));
+    }
+    site.build_ok();
+    let clean = snapshot(&site.out());
+    let swap = |dir: &str| {
+        let read = |n: usize| std::fs::read_to_string(site.out().join(format!("search/{dir}/{n}.js"))).expect("file");
+        let (zero, one) = (read(0), read(1));
+        let head = |s: &str| s[..s.rfind(",\"").expect("head") + 2].to_string();
+        let swapped = format!("{}{}", head(&zero), &one[head(&one).len()..]);
+        std::fs::write(site.out().join(format!("search/{dir}/0.js")), swapped).expect("write");
+    };
+    swap("s");
+    swap("x");
+    assert_ne!(snapshot(&site.out()), clean);
+    let _srv = serve(&site);
+    assert!(settles_to(&site.out(), &clean), "serve's first build remade the damaged files");
+}
+
 #[test]
 fn ctrl_c_stops_cleanly_and_non_loopback_binding_warns() {
     let site = TestSite::bundled();
