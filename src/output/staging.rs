@@ -102,6 +102,28 @@ impl Staging {
     }
 }
 
+/// Whether the file at `path` holds exactly `bytes`: opened once, its length checked first, then
+/// read a piece at a time into one buffer (a rebuild compares every file it writes: nothing is
+/// allocated per file).
+fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
+    use std::io::Read as _;
+    let Ok(mut file) = std::fs::File::open(path) else { return false };
+    if !file.metadata().is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64) {
+        return false;
+    }
+    let mut buf = [0u8; 64 * 1024];
+    let mut rest = bytes;
+    loop {
+        match file.read(&mut buf) {
+            Ok(0) => return rest.is_empty(),
+            Ok(n) if n <= rest.len() && buf[..n] == rest[..n] => rest = &rest[n..],
+            Ok(_) => return false,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(_) => return false,
+        }
+    }
+}
+
 /// Remove a folder (or whatever else is at `path`: a link is removed, never followed).
 fn remove_any(path: &Path) -> io::Result<()> {
     let meta = std::fs::symlink_metadata(path)?;
@@ -164,9 +186,7 @@ impl Sink for Staging {
             return Err(super::sink::written_twice(rel));
         }
         let path = self.staging.join(rel);
-        let unchanged = self.existing.contains(rel)
-            && std::fs::metadata(&path).is_ok_and(|m| m.len() == bytes.len() as u64)
-            && std::fs::read(&path).is_ok_and(|old| old == bytes);
+        let unchanged = self.existing.contains(rel) && same_bytes(&path, bytes);
         if !unchanged {
             if let Some(parent) = path.parent() {
                 std::fs::create_dir_all(parent)?;
