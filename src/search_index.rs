@@ -70,32 +70,68 @@ fn emit_each(site: &Site, out_fn: &mut dyn FnMut(String, Vec<u8>), previous: Pre
     let extras: Vec<Extra> = pages.iter().map(|p| Extra::of(site, p)).collect();
     let mut postings: HashMap<&str, Postings> = HashMap::new();
     let mut kept_pages = Vec::new();
-    let mut shown: Vec<Shown<'_>> = Vec::new();
+    // Each page's first section number and section count, in index order: the rows themselves are
+    // made again block by block when the text is written (holding every section's row at once cost
+    // ~10 MB at 10,000 pages, at the build's peak).
+    let mut spans: Vec<(u32, u32)> = Vec::with_capacity(pages.len());
+    let mut docs_total = 0;
     for (p, extra) in pages.iter().zip(&extras) {
-        let first = shown.len() as u32;
         let docs = page_docs(p, extra);
         for &(t, doc, w) in &docs.postings {
-            postings.entry(t).or_insert_with(|| Postings { last: None, bytes: Vec::new() }).add(first + doc, w);
+            postings.entry(t).or_insert_with(|| Postings { last: None, bytes: Vec::new() }).add(docs_total + doc, w);
         }
+        let count = docs.rows.len() as u32;
         if keep {
-            kept_pages.push(KeptPage { url: p.url.clone(), first, count: docs.rows.len() as u32, terms: docs.terms() });
+            kept_pages.push(KeptPage { url: p.url.clone(), first: docs_total, count, terms: docs.terms() });
         }
-        shown.extend(docs.rows);
+        spans.push((docs_total, count));
+        docs_total += count;
     }
     let mut postings: Vec<(&str, Postings)> = postings.into_iter().collect();
     postings.sort_unstable_by(|a, b| a.0.cmp(b.0));
-    let text_versions = put_text(&shown, out_fn, previous);
+    let text_versions = put_text(&InOrder { pages: &pages, extras: &extras, spans: &spans }, out_fn, previous);
     let lists: Vec<(&str, &[u8])> = postings.iter().map(|(t, p)| (*t, p.bytes.as_slice())).collect();
+    let docs = docs_total as usize;
     let shard_versions =
-        put_shards_and_entry(&lists, &text_versions, shown.len(), &ShardsFrom { previous, written: &[] }, out_fn);
+        put_shards_and_entry(&lists, &text_versions, docs, &ShardsFrom { previous, written: &[] }, out_fn);
     keep.then(|| Kept {
         by_url: kept_pages.iter().enumerate().map(|(i, p)| (p.url.clone(), i)).collect(),
         pages: kept_pages,
         postings: postings.into_iter().map(|(t, p)| (t.to_string(), p.bytes)).collect(),
         text_versions,
         shard_versions,
-        docs: shown.len(),
+        docs,
     })
+}
+
+/// The pages in index order, what the index adds to each, and where each page's sections stand
+/// (first section number, count).
+struct InOrder<'a> {
+    pages: &'a [&'a Page],
+    extras: &'a [Extra],
+    spans: &'a [(u32, u32)],
+}
+
+impl InOrder<'_> {
+    fn docs(&self) -> u32 {
+        self.spans.last().map_or(0, |(first, count)| first + count)
+    }
+
+    /// The rows (sections as shown) numbered `start..end`.
+    fn rows(&self, start: u32, end: u32) -> Vec<Shown<'_>> {
+        let from = self.spans.partition_point(|(first, count)| first + count <= start);
+        let to = self.spans.partition_point(|(first, _)| *first < end);
+        let mut rows = Vec::with_capacity((end - start) as usize);
+        for i in from..to {
+            let first = self.spans[i].0;
+            for (k, row) in page_docs(self.pages[i], &self.extras[i]).rows.into_iter().enumerate() {
+                if (start..end).contains(&(first + k as u32)) {
+                    rows.push(row);
+                }
+            }
+        }
+        rows
+    }
 }
 
 /// Blocks of text chunks made at once (on all cores) before they are written: enough to keep the
@@ -104,18 +140,18 @@ const GROUP: usize = 4;
 
 /// Writes every text chunk, deflated on all cores a few blocks at a time (so only those blocks' files
 /// are held at once); returns the blocks' versions.
-fn put_text(shown: &[Shown<'_>], out_fn: &mut dyn FnMut(String, Vec<u8>), previous: Previous<'_>) -> Vec<String> {
+fn put_text(index: &InOrder<'_>, out_fn: &mut dyn FnMut(String, Vec<u8>), previous: Previous<'_>) -> Vec<String> {
     use rayon::prelude::*;
-    let span = CHUNK * BLOCK;
-    let mut versions = Vec::new();
-    for (g, group) in shown.chunks(span * GROUP).enumerate() {
-        let done: Vec<(String, Vec<File>)> = group
-            .par_chunks(span)
-            .enumerate()
-            .map(|(k, rows)| {
-                let b = g * GROUP + k;
-                let v = block_version(b, rows);
-                let files = block_files(b, rows, &v, previous);
+    let span = (CHUNK * BLOCK) as u32;
+    let blocks = index.docs().div_ceil(span) as usize;
+    let mut versions = Vec::with_capacity(blocks);
+    for g in (0..blocks).step_by(GROUP) {
+        let done: Vec<(String, Vec<File>)> = (g..blocks.min(g + GROUP))
+            .into_par_iter()
+            .map(|b| {
+                let rows = index.rows(b as u32 * span, ((b as u32 + 1) * span).min(index.docs()));
+                let v = block_version(b, &rows);
+                let files = block_files(b, &rows, &v, previous);
                 (v, files)
             })
             .collect();
