@@ -5,9 +5,9 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 
 use rust_stemmers::{Algorithm, Stemmer};
+use rustc_hash::FxHashMap;
 
 /// Words too common to be worth indexing (the search box ignores them too).
 pub const STOP_WORDS: &[&str] = &[
@@ -20,35 +20,26 @@ pub const STOP_WORDS: &[&str] = &[
 /// The shortest word (in characters) that is indexed.
 pub const MIN_LEN: usize = 3;
 
-/// FNV-1a: a fast hash for short words (SipHash's DoS resistance is not needed for our own text).
-#[derive(Default)]
-pub struct Fnv(u64);
-
-impl Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
-        for b in bytes {
-            h ^= u64::from(*b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
-        self.0 = h;
-    }
-}
-
-type FnvMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
+/// A word's entry in [`Cache::ids`] when it is not indexed (a stop word, or too short).
+const SKIP: u32 = u32::MAX;
 
 /// Stems already computed on this thread, as small numbers: a site repeats the same few thousand
-/// words, and a lookup is several times cheaper than running the stemmer (and allocates nothing).
+/// words, and a lookup (FxHash, a few bytes at a time) is several times cheaper than running the
+/// stemmer (and allocates nothing). Stop words are remembered as [`SKIP`], so a word costs one lookup.
 struct Cache {
     stemmer: Stemmer,
-    /// word → stem number
-    ids: FnvMap<String, u32>,
+    /// lower-case word → stem number, or [`SKIP`]
+    ids: FxHashMap<Box<str>, u32>,
     /// stem → stem number, so words with one stem share it
-    by_stem: FnvMap<String, u32>,
-    stems: Vec<String>,
+    by_stem: FxHashMap<Box<str>, u32>,
+    stems: Vec<Box<str>>,
+    /// Per stem number, while a section is counted: its count in the text, plus [`HEADING_BIT`] when
+    /// it is in the heading. All zero between sections.
+    counts: Vec<u32>,
+    /// The stem numbers of the section being counted, in order of first occurrence.
+    seen: Vec<u32>,
+    /// A word lower-cased (reused, so lower-casing allocates nothing).
+    buf: String,
 }
 
 impl Cache {
@@ -56,18 +47,40 @@ impl Cache {
         if let Some(id) = self.ids.get(word) {
             return *id;
         }
-        let stem = if word.bytes().all(|b| b.is_ascii_lowercase()) {
-            self.stemmer.stem(word).into_owned()
-        } else {
-            word.to_string()
-        };
-        let next = self.stems.len() as u32;
-        let id = *self.by_stem.entry(stem.clone()).or_insert(next);
-        if id == next {
-            self.stems.push(stem);
-        }
-        self.ids.insert(word.to_string(), id);
+        let id = if indexed(word) { self.stem_id(word) } else { SKIP };
+        self.ids.insert(word.into(), id);
         id
+    }
+
+    fn stem_id(&mut self, word: &str) -> u32 {
+        let stem = if word.bytes().all(|b| b.is_ascii_lowercase()) {
+            self.stemmer.stem(word)
+        } else {
+            std::borrow::Cow::Borrowed(word)
+        };
+        if let Some(id) = self.by_stem.get(stem.as_ref()) {
+            return *id;
+        }
+        let id = self.stems.len() as u32;
+        self.by_stem.insert(stem.as_ref().into(), id);
+        self.stems.push(stem.as_ref().into());
+        id
+    }
+
+    /// Counts one word of the section (`flag`: 1 for the text, [`HEADING_BIT`] for the heading).
+    fn count(&mut self, word: &str, flag: u32) {
+        let id = self.id(word);
+        if id == SKIP {
+            return;
+        }
+        let i = id as usize;
+        if i >= self.counts.len() {
+            self.counts.resize(self.stems.len().max(i + 1), 0);
+        }
+        if self.counts[i] == 0 {
+            self.seen.push(id);
+        }
+        self.counts[i] = if flag == HEADING_BIT { self.counts[i] | flag } else { self.counts[i] + flag };
     }
 
     /// Forget everything once the cache is large (called between sections, never inside one).
@@ -83,9 +96,12 @@ impl Cache {
 thread_local! {
     static CACHE: RefCell<Cache> = RefCell::new(Cache {
         stemmer: Stemmer::create(Algorithm::English),
-        ids: FnvMap::default(),
-        by_stem: FnvMap::default(),
+        ids: FxHashMap::default(),
+        by_stem: FxHashMap::default(),
         stems: Vec::new(),
+        counts: Vec::new(),
+        seen: Vec::new(),
+        buf: String::new(),
     });
 }
 
@@ -95,14 +111,54 @@ pub fn stem(word: &str) -> String {
     CACHE.with(|c| {
         let mut c = c.borrow_mut();
         c.bound();
-        let id = c.id(word);
-        c.stems[id as usize].clone()
+        let id = c.stem_id(word);
+        c.stems[id as usize].to_string()
     })
 }
 
 /// Splits `lower` (already lower-cased) into the words that are indexed, stop words removed.
 pub fn words(lower: &str) -> impl Iterator<Item = &str> {
     lower.split(|c: char| !c.is_alphanumeric()).filter(|w| indexed(w))
+}
+
+/// Calls `f` with each word of `text` lower-cased (letters and digits; any other character splits),
+/// as [`lower`] and then [`words`] would cut them, short and stop words included. `buf` holds a word
+/// that needs lower-casing: ASCII text is lowered word by word, without a copy of the whole text.
+/// Lower-casing is the same per piece between white space as for the whole text (white space is
+/// neither cased nor case-ignorable, so even Greek final sigma sees the same neighbours), and white
+/// space splits words either way.
+fn each_word(text: &str, buf: &mut String, f: &mut impl FnMut(&str)) {
+    if text.is_ascii() {
+        return ascii_words(text, buf, f);
+    }
+    for piece in text.split(char::is_whitespace) {
+        if piece.is_ascii() {
+            ascii_words(piece, buf, f);
+        } else {
+            piece.to_lowercase().split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).for_each(&mut *f);
+        }
+    }
+}
+
+/// [`each_word`] for ASCII text; words shorter than [`MIN_LEN`] are left out here already.
+fn ascii_words(text: &str, buf: &mut String, f: &mut impl FnMut(&str)) {
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    for end in (0..=bytes.len()).filter(|&i| i == bytes.len() || !bytes[i].is_ascii_alphanumeric()) {
+        let word = &text[start..end];
+        start = end + 1;
+        if word.len() < MIN_LEN {
+            continue;
+        }
+        if word.bytes().any(|b| b.is_ascii_uppercase()) {
+            buf.clear();
+            buf.push_str(word);
+            buf.make_ascii_lowercase();
+            f(buf);
+        } else {
+            f(word);
+        }
+    }
 }
 
 /// Whether a word is long enough and not a stop word. A word of [`MIN_LEN`] × 4 bytes or more has at
@@ -146,29 +202,25 @@ pub fn counts(text: &str) -> HashMap<String, u32> {
 /// Calls `f(term, count in text, in heading)` for each distinct term of `text` and `heading`, in term
 /// order.
 pub fn weighted(text: &str, heading: &str, mut f: impl FnMut(&str, u32, bool)) {
-    let (text, heading) = (lower(text), lower(heading));
     CACHE.with(|c| {
         let mut c = c.borrow_mut();
         c.bound();
-        // One stem number per word (a cache lookup, no allocation), then counted by sorting: cheaper
-        // than a map per section. Heading words are marked by the high bit.
-        let mut ids: Vec<u32> = words(&text).map(|w| c.id(w)).collect();
-        ids.extend(words(&heading).map(|w| c.id(w) | HEADING_BIT));
-        ids.sort_unstable_by_key(|id| (id & !HEADING_BIT, *id));
-        let mut terms: Vec<(&str, u32, bool)> = Vec::new();
-        for run in ids.chunk_by(|a, b| (a & !HEADING_BIT) == (b & !HEADING_BIT)) {
-            let in_heading = run.last().is_some_and(|id| id & HEADING_BIT != 0);
-            let n = run.iter().filter(|id| *id & HEADING_BIT == 0).count() as u32;
-            terms.push((c.stems[(run[0] & !HEADING_BIT) as usize].as_str(), n, in_heading));
+        // One stem number per word (a cache lookup, no allocation), counted in a table by stem number.
+        let mut buf = std::mem::take(&mut c.buf);
+        each_word(text, &mut buf, &mut |w| c.count(w, 1));
+        each_word(heading, &mut buf, &mut |w| c.count(w, HEADING_BIT));
+        c.buf = buf;
+        let Cache { stems, counts, seen, .. } = &mut *c;
+        seen.sort_unstable_by(|a, b| stems[*a as usize].cmp(&stems[*b as usize]));
+        for &id in seen.iter() {
+            let n = std::mem::take(&mut counts[id as usize]);
+            f(&stems[id as usize], n & !HEADING_BIT, n & HEADING_BIT != 0);
         }
-        terms.sort_unstable();
-        for (t, n, h) in terms {
-            f(t, n, h);
-        }
+        seen.clear();
     });
 }
 
-/// Marks a stem number as coming from the heading in [`weighted`] (a site has far fewer stems).
+/// Marks a stem as in the heading in [`Cache::counts`] (no section has 2^31 words).
 const HEADING_BIT: u32 = 1 << 31;
 
 #[cfg(test)]
@@ -190,6 +242,22 @@ mod tests {
         keys.sort();
         assert_eq!(keys, vec!["consent".to_string(), "photo".to_string()]);
         assert_eq!(c["photo"], 2);
+    }
+
+    #[test]
+    fn words_are_cut_as_from_the_whole_text_lower_cased() {
+        for text in [
+            "The RECORDS, of Photos-and consent2026 x ab ABC",
+            "ΟΔΟΣ ΟΔΟΣ'ΟΔΟΣ ΣΑΣ. İstanbul Straße ÉTÉ été — naïve «Quote» ﬁle 12³ a\u{301}bc",
+            "mixed Ünïcode and ASCII\twords\u{2003}EM\u{a0}NBSP",
+        ] {
+            let whole = lower(text);
+            let want: Vec<&str> = whole.split(|c: char| !c.is_alphanumeric()).filter(|w| w.len() >= MIN_LEN).collect();
+            let mut got = Vec::new();
+            each_word(text, &mut String::new(), &mut |w| got.push(w.to_string()));
+            got.retain(|w| w.len() >= MIN_LEN);
+            assert_eq!(got, want, "{text}");
+        }
     }
 
     #[test]
