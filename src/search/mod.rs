@@ -19,7 +19,10 @@
 //! The Markdown layer reduces the text under each heading to a [`TextSection`] as it renders (first
 //! pass), so the full Markdown of every page is never held.
 
+mod stems;
 pub mod terms;
+
+pub use stems::{Names, names};
 
 use serde::Serialize;
 
@@ -39,27 +42,38 @@ pub struct TextSection {
     pub heading: String,
     /// The section's text, white space folded, at most [`TEXT_CHARS`] characters.
     pub text: String,
-    /// Distinct terms, sorted, space-separated, each followed by one weight digit: [`IN_HEADING`] plus
-    /// 0–3 for how often it occurs in the text (0: never, 1: once, 2: two or three times, 3: more).
-    pub terms: String,
+    /// Distinct terms, in order of first occurrence. Held for every section of the site until the
+    /// index is written: 4 bytes a term, allocated at its size.
+    pub terms: Box<[Term]>,
+}
+
+/// One distinct term of a section: its stem's number ([`names`]) and its weight: [`IN_HEADING`] plus
+/// 0–3 for how often it occurs in the text (0: never, 1: once, 2: two or three times, 3: more).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Term(u32);
+
+impl Term {
+    fn new(stem: u32, weight: u8) -> Term {
+        Term((stem << 3) | u32::from(weight))
+    }
+    /// The stem's number ([`names`]).
+    pub fn stem(self) -> u32 {
+        self.0 >> 3
+    }
+    pub fn weight(self) -> u8 {
+        (self.0 & 7) as u8
+    }
 }
 
 impl TextSection {
     pub fn new(id: String, heading: String, text: &str) -> TextSection {
-        let mut encoded = String::new();
-        terms::weighted(text, &heading, |t, n, in_heading| {
-            if !encoded.is_empty() {
-                encoded.push(' ');
-            }
-            let w = tf_bucket(n) | if in_heading { IN_HEADING } else { 0 };
-            encoded.push_str(t);
-            encoded.push(char::from(b'0' + w)); // one digit: IN_HEADING + 0–3
+        let terms = terms::weighted(text, &heading, |stem, n, in_heading| {
+            Term::new(stem, tf_bucket(n) | if in_heading { IN_HEADING } else { 0 })
         });
         // Held for every section of the site until the index is written: no spare capacity.
-        encoded.shrink_to_fit();
         let mut text = fold(text, TEXT_CHARS);
         text.shrink_to_fit();
-        TextSection { id, heading, text, terms: encoded }
+        TextSection { id, heading, text, terms }
     }
 
     /// Whether the section has anything to find.
@@ -128,7 +142,10 @@ mod tests {
     #[test]
     fn sections_keep_folded_text_and_weighted_terms() {
         let s = TextSection::new("a".into(), "Public Records".into(), "The  records, the RECORDS\nand a <b> tag");
-        assert_eq!(s.terms, "public4 record6 tag1");
+        let names = names();
+        let mut terms: Vec<String> = s.terms.iter().map(|t| format!("{}{}", names.get(t.stem()), t.weight())).collect();
+        terms.sort();
+        assert_eq!(terms.join(" "), "public4 record6 tag1");
         assert_eq!(s.text, "The records, the RECORDS and a <b> tag");
     }
 

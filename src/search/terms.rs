@@ -23,16 +23,15 @@ pub const MIN_LEN: usize = 3;
 /// A word's entry in [`Cache::ids`] when it is not indexed (a stop word, or too short).
 const SKIP: u32 = u32::MAX;
 
-/// Stems already computed on this thread, as small numbers: a site repeats the same few thousand
+/// Stems already computed on this thread, as their numbers ([`super::stems`]): a site repeats the same few thousand
 /// words, and a lookup (FxHash, a few bytes at a time) is several times cheaper than running the
 /// stemmer (and allocates nothing). Stop words are remembered as [`SKIP`], so a word costs one lookup.
 struct Cache {
     stemmer: Stemmer,
     /// lower-case word → stem number, or [`SKIP`]
     ids: FxHashMap<Box<str>, u32>,
-    /// stem → stem number, so words with one stem share it
-    by_stem: FxHashMap<Box<str>, u32>,
-    stems: Vec<Box<str>>,
+    /// The same for ASCII words of at most 16 bytes, [`key`]s: no string compared or lower-cased.
+    short: FxHashMap<u128, u32>,
     /// Per stem number, while a section is counted: its count in the text, plus [`HEADING_BIT`] when
     /// it is in the heading. All zero between sections.
     counts: Vec<u32>,
@@ -58,24 +57,44 @@ impl Cache {
         } else {
             std::borrow::Cow::Borrowed(word)
         };
-        if let Some(id) = self.by_stem.get(stem.as_ref()) {
+        super::stems::number(&stem)
+    }
+
+    /// The stem number of a word as [`each_word`] gives it.
+    fn word_id(&mut self, word: Word<'_>) -> u32 {
+        let w = match word {
+            Word::Lower(w) => return self.id(w),
+            Word::Ascii(w) => w,
+        };
+        let key = (w.len() <= 16).then(|| key(w.as_bytes()));
+        if let Some(id) = key.and_then(|k| self.short.get(&k)) {
             return *id;
         }
-        let id = self.stems.len() as u32;
-        self.by_stem.insert(stem.as_ref().into(), id);
-        self.stems.push(stem.as_ref().into());
+        let mut buf = std::mem::take(&mut self.buf);
+        buf.clear();
+        buf.push_str(w);
+        buf.make_ascii_lowercase();
+        let id = match key {
+            Some(k) => {
+                let id = if indexed(&buf) { self.stem_id(&buf) } else { SKIP };
+                self.short.insert(k, id);
+                id
+            }
+            None => self.id(&buf),
+        };
+        self.buf = buf;
         id
     }
 
     /// Counts one word of the section (`flag`: 1 for the text, [`HEADING_BIT`] for the heading).
-    fn count(&mut self, word: &str, flag: u32) {
-        let id = self.id(word);
+    fn count(&mut self, word: Word<'_>, flag: u32) {
+        let id = self.word_id(word);
         if id == SKIP {
             return;
         }
         let i = id as usize;
         if i >= self.counts.len() {
-            self.counts.resize(self.stems.len().max(i + 1), 0);
+            self.counts.resize(i + 1, 0);
         }
         if self.counts[i] == 0 {
             self.seen.push(id);
@@ -83,12 +102,11 @@ impl Cache {
         self.counts[i] = if flag == HEADING_BIT { self.counts[i] | flag } else { self.counts[i] + flag };
     }
 
-    /// Forget everything once the cache is large (called between sections, never inside one).
+    /// Forget the words once there are many (the stems and their numbers stay).
     fn bound(&mut self) {
-        if self.ids.len() > 200_000 {
+        if self.ids.len() + self.short.len() > 200_000 {
             self.ids.clear();
-            self.by_stem.clear();
-            self.stems.clear();
+            self.short.clear();
         }
     }
 }
@@ -97,8 +115,7 @@ thread_local! {
     static CACHE: RefCell<Cache> = RefCell::new(Cache {
         stemmer: Stemmer::create(Algorithm::English),
         ids: FxHashMap::default(),
-        by_stem: FxHashMap::default(),
-        stems: Vec::new(),
+        short: FxHashMap::default(),
         counts: Vec::new(),
         seen: Vec::new(),
         buf: String::new(),
@@ -112,7 +129,7 @@ pub fn stem(word: &str) -> String {
         let mut c = c.borrow_mut();
         c.bound();
         let id = c.stem_id(word);
-        c.stems[id as usize].to_string()
+        super::stems::names().get(id).to_string()
     })
 }
 
@@ -121,43 +138,52 @@ pub fn words(lower: &str) -> impl Iterator<Item = &str> {
     lower.split(|c: char| !c.is_alphanumeric()).filter(|w| indexed(w))
 }
 
-/// Calls `f` with each word of `text` lower-cased (letters and digits; any other character splits),
-/// as [`lower`] and then [`words`] would cut them, short and stop words included. `buf` holds a word
-/// that needs lower-casing: ASCII text is lowered word by word, without a copy of the whole text.
-/// Lower-casing is the same per piece between white space as for the whole text (white space is
-/// neither cased nor case-ignorable, so even Greek final sigma sees the same neighbours), and white
-/// space splits words either way.
-fn each_word(text: &str, buf: &mut String, f: &mut impl FnMut(&str)) {
+/// A word of a text as [`each_word`] cuts it.
+#[derive(Clone, Copy)]
+enum Word<'a> {
+    /// ASCII letters and digits as written (lower-cased when looked up), at least [`MIN_LEN`] long.
+    Ascii(&'a str),
+    /// Lower-cased already.
+    Lower(&'a str),
+}
+
+/// Packs an ASCII word of letters and digits (1–16 bytes) lower-cased into an integer: letters get
+/// bit 5 (0x20) set, which digits and lower-case letters have already; the bytes past the word stay 0.
+fn key(w: &[u8]) -> u128 {
+    let mut k = [0u8; 16];
+    k[..w.len()].copy_from_slice(w);
+    let lower = u128::from_le_bytes([0x20; 16]) >> (8 * (16 - w.len()));
+    u128::from_le_bytes(k) | lower
+}
+
+/// Calls `f` with each word of `text` (letters and digits; any other character splits), as [`lower`]
+/// and then [`words`] would cut them, stop words included. ASCII text is lowered word by word, when
+/// it is looked up, without a copy of the whole text. Lower-casing is the same per piece between
+/// white space as for the whole text (white space is neither cased nor case-ignorable, so even Greek
+/// final sigma sees the same neighbours), and white space splits words either way.
+fn each_word(text: &str, f: &mut impl FnMut(Word<'_>)) {
     if text.is_ascii() {
-        return ascii_words(text, buf, f);
+        return ascii_words(text, f);
     }
     for piece in text.split(char::is_whitespace) {
         if piece.is_ascii() {
-            ascii_words(piece, buf, f);
+            ascii_words(piece, f);
         } else {
-            piece.to_lowercase().split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).for_each(&mut *f);
+            let lower = piece.to_lowercase();
+            lower.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).for_each(|w| f(Word::Lower(w)));
         }
     }
 }
 
 /// [`each_word`] for ASCII text; words shorter than [`MIN_LEN`] are left out here already.
-fn ascii_words(text: &str, buf: &mut String, f: &mut impl FnMut(&str)) {
+fn ascii_words(text: &str, f: &mut impl FnMut(Word<'_>)) {
     let bytes = text.as_bytes();
     let mut start = 0;
     for end in (0..=bytes.len()).filter(|&i| i == bytes.len() || !bytes[i].is_ascii_alphanumeric()) {
-        let word = &text[start..end];
+        if end - start >= MIN_LEN {
+            f(Word::Ascii(&text[start..end]));
+        }
         start = end + 1;
-        if word.len() < MIN_LEN {
-            continue;
-        }
-        if word.bytes().any(|b| b.is_ascii_uppercase()) {
-            buf.clear();
-            buf.push_str(word);
-            buf.make_ascii_lowercase();
-            f(buf);
-        } else {
-            f(word);
-        }
     }
 }
 
@@ -192,32 +218,31 @@ pub fn lower(text: &str) -> String {
 
 /// Distinct terms of `text`, each with how often it occurs.
 pub fn counts(text: &str) -> HashMap<String, u32> {
-    let mut out = HashMap::new();
-    weighted(text, "", |t, n, _| {
-        out.insert(t.to_string(), n);
-    });
-    out
+    let counted = weighted(text, "", |stem, n, _| (stem, n));
+    let names = super::stems::names();
+    counted.iter().map(|&(stem, n)| (names.get(stem).to_string(), n)).collect()
 }
 
-/// Calls `f(term, count in text, in heading)` for each distinct term of `text` and `heading`, in term
-/// order.
-pub fn weighted(text: &str, heading: &str, mut f: impl FnMut(&str, u32, bool)) {
+/// `f(stem number, count in text, in heading)` for each distinct term of `text` and `heading`, in
+/// order of first occurrence (allocated once, at its size).
+pub fn weighted<T>(text: &str, heading: &str, mut f: impl FnMut(u32, u32, bool) -> T) -> Box<[T]> {
     CACHE.with(|c| {
         let mut c = c.borrow_mut();
         c.bound();
         // One stem number per word (a cache lookup, no allocation), counted in a table by stem number.
-        let mut buf = std::mem::take(&mut c.buf);
-        each_word(text, &mut buf, &mut |w| c.count(w, 1));
-        each_word(heading, &mut buf, &mut |w| c.count(w, HEADING_BIT));
-        c.buf = buf;
-        let Cache { stems, counts, seen, .. } = &mut *c;
-        seen.sort_unstable_by(|a, b| stems[*a as usize].cmp(&stems[*b as usize]));
-        for &id in seen.iter() {
-            let n = std::mem::take(&mut counts[id as usize]);
-            f(&stems[id as usize], n & !HEADING_BIT, n & HEADING_BIT != 0);
-        }
+        each_word(text, &mut |w| c.count(w, 1));
+        each_word(heading, &mut |w| c.count(w, HEADING_BIT));
+        let Cache { counts, seen, .. } = &mut *c;
+        let out = seen
+            .iter()
+            .map(|&id| {
+                let n = std::mem::take(&mut counts[id as usize]);
+                f(id, n & !HEADING_BIT, n & HEADING_BIT != 0)
+            })
+            .collect();
         seen.clear();
-    });
+        out
+    })
 }
 
 /// Marks a stem as in the heading in [`Cache::counts`] (no section has 2^31 words).
@@ -254,10 +279,23 @@ mod tests {
             let whole = lower(text);
             let want: Vec<&str> = whole.split(|c: char| !c.is_alphanumeric()).filter(|w| w.len() >= MIN_LEN).collect();
             let mut got = Vec::new();
-            each_word(text, &mut String::new(), &mut |w| got.push(w.to_string()));
+            each_word(text, &mut |w| match w {
+                Word::Ascii(w) => got.push(w.to_ascii_lowercase()),
+                Word::Lower(w) => got.push(w.to_string()),
+            });
             got.retain(|w| w.len() >= MIN_LEN);
             assert_eq!(got, want, "{text}");
         }
+    }
+
+    #[test]
+    fn short_ascii_words_are_keyed_lower_cased() {
+        assert_eq!(key(b"Records"), key(b"records"));
+        assert_eq!(key(b"ABCDEFGHIJKLMNOP"), key(b"abcdefghijklmnop"));
+        assert_ne!(key(b"abc"), key(b"abc0"));
+        assert_ne!(key(b"x42"), key(b"x420"));
+        let c = counts("RETENTION Retention retention 00042 00042 Verylongwordsinatext verylongwordsinatext");
+        assert_eq!((c["retent"], c["00042"], c["verylongwordsinatext"]), (3, 2, 2));
     }
 
     #[test]
