@@ -113,6 +113,11 @@ fn tf_bucket(n: u32) -> u8 {
 
 /// `text` with white space folded, cut at a word after at most `max` characters.
 fn fold(text: &str, max: usize) -> String {
+    if text.is_ascii() { fold_ascii(text, max) } else { fold_chars(text, max) }
+}
+
+/// [`fold`] for any text, a character at a time.
+fn fold_chars(text: &str, max: usize) -> String {
     let mut out = String::with_capacity(text.len().min(max * 2));
     let mut chars = 0;
     for word in text.split_whitespace() {
@@ -135,6 +140,35 @@ fn fold(text: &str, max: usize) -> String {
     out
 }
 
+/// [`fold`] for ASCII text, a byte at a time (a character is a byte; white space is what
+/// `char::is_whitespace` says for ASCII: space, tab, line feed, vertical tab, form feed, return).
+fn fold_ascii(text: &str, max: usize) -> String {
+    let space = |b: u8| b == b' ' || (b'\t'..=b'\r').contains(&b);
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len().min(max + '…'.len_utf8()));
+    let mut i = 0;
+    while i < bytes.len() {
+        if space(bytes[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && !space(bytes[i]) {
+            i += 1;
+        }
+        let n = i - start;
+        if !out.is_empty() && out.len() + n + 1 > max {
+            out.push('…');
+            break;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(&text[start..start + n.min(max)]);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -152,5 +186,14 @@ mod tests {
     #[test]
     fn long_text_is_cut_at_a_word() {
         assert_eq!(fold("alpha beta gamma", 11), "alpha beta…");
+    }
+
+    #[test]
+    fn ascii_text_folds_as_any_other() {
+        for text in ["  a\tb\x0bc\x0cd\r\ne  ", "alpha beta gamma", "averyveryverylongword and more", "", " ", "x"] {
+            for max in [1, 4, 5, 11, 16, 100] {
+                assert_eq!(fold_ascii(text, max), fold_chars(text, max), "{text:?} {max}");
+            }
+        }
     }
 }
