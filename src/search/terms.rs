@@ -30,8 +30,10 @@ struct Cache {
     stemmer: Stemmer,
     /// lower-case word → stem number, or [`SKIP`]
     ids: FxHashMap<Box<str>, u32>,
-    /// The same for ASCII words of at most 16 bytes, [`key`]s: no string compared or lower-cased.
-    short: FxHashMap<u128, u32>,
+    /// The same for ASCII words of at most 8 bytes, by [`key`]: no string compared or lower-cased.
+    short: FxHashMap<u64, u32>,
+    /// The same for ASCII words of 9–16 bytes.
+    middle: FxHashMap<u128, u32>,
     /// Per stem number, while a section is counted: its count in the text, plus [`HEADING_BIT`] when
     /// it is in the heading. All zero between sections.
     counts: Vec<u32>,
@@ -62,12 +64,16 @@ impl Cache {
 
     /// The stem number of a word as [`each_word`] gives it.
     fn word_id(&mut self, word: Word<'_>) -> u32 {
-        let w = match word {
+        let (w, key) = match word {
             Word::Lower(w) => return self.id(w),
-            Word::Ascii(w) => w,
+            Word::Ascii(w, key) => (w, key),
         };
-        let key = (w.len() <= 16).then(|| key(w.as_bytes()));
-        if let Some(id) = key.and_then(|k| self.short.get(&k)) {
+        let known = match key {
+            Some(k) if k >> 64 == 0 => self.short.get(&(k as u64)),
+            Some(k) => self.middle.get(&k),
+            None => None,
+        };
+        if let Some(id) = known {
             return *id;
         }
         let mut buf = std::mem::take(&mut self.buf);
@@ -77,7 +83,11 @@ impl Cache {
         let id = match key {
             Some(k) => {
                 let id = if indexed(&buf) { self.stem_id(&buf) } else { SKIP };
-                self.short.insert(k, id);
+                if k >> 64 == 0 {
+                    self.short.insert(k as u64, id);
+                } else {
+                    self.middle.insert(k, id);
+                }
                 id
             }
             None => self.id(&buf),
@@ -104,9 +114,10 @@ impl Cache {
 
     /// Forget the words once there are many (the stems and their numbers stay).
     fn bound(&mut self) {
-        if self.ids.len() + self.short.len() > 200_000 {
+        if self.ids.len() + self.short.len() + self.middle.len() > 200_000 {
             self.ids.clear();
             self.short.clear();
+            self.middle.clear();
         }
     }
 }
@@ -116,6 +127,7 @@ thread_local! {
         stemmer: Stemmer::create(Algorithm::English),
         ids: FxHashMap::default(),
         short: FxHashMap::default(),
+        middle: FxHashMap::default(),
         counts: Vec::new(),
         seen: Vec::new(),
         buf: String::new(),
@@ -141,19 +153,24 @@ pub fn words(lower: &str) -> impl Iterator<Item = &str> {
 /// A word of a text as [`each_word`] cuts it.
 #[derive(Clone, Copy)]
 enum Word<'a> {
-    /// ASCII letters and digits as written (lower-cased when looked up), at least [`MIN_LEN`] long.
-    Ascii(&'a str),
+    /// ASCII letters and digits as written (lower-cased when looked up), at least [`MIN_LEN`] long,
+    /// with its [`key`] when it is at most 16 bytes long.
+    Ascii(&'a str, Option<u128>),
     /// Lower-cased already.
     Lower(&'a str),
 }
 
-/// Packs an ASCII word of letters and digits (1–16 bytes) lower-cased into an integer: letters get
-/// bit 5 (0x20) set, which digits and lower-case letters have already; the bytes past the word stay 0.
-fn key(w: &[u8]) -> u128 {
+/// Packs the ASCII word `bytes[start..end]` of letters and digits (1–16 bytes) lower-cased into an
+/// integer: letters get bit 5 (0x20) set, which digits and lower-case letters have already; the bytes
+/// past the word are 0. Reads 16 bytes at once where the text has them.
+fn key(bytes: &[u8], start: usize, end: usize) -> u128 {
     let mut k = [0u8; 16];
-    k[..w.len()].copy_from_slice(w);
-    let lower = u128::from_le_bytes([0x20; 16]) >> (8 * (16 - w.len()));
-    u128::from_le_bytes(k) | lower
+    match bytes.get(start..start + 16) {
+        Some(b) => k.copy_from_slice(b),
+        None => k[..end - start].copy_from_slice(&bytes[start..end]),
+    }
+    let shift = 8 * (16 - (end - start)) as u32;
+    (u128::from_le_bytes(k) & (u128::MAX >> shift)) | (u128::from_le_bytes([0x20; 16]) >> shift)
 }
 
 /// Calls `f` with each word of `text` (letters and digits; any other character splits), as [`lower`]
@@ -181,7 +198,7 @@ fn ascii_words(text: &str, f: &mut impl FnMut(Word<'_>)) {
     let mut start = 0;
     for end in (0..=bytes.len()).filter(|&i| i == bytes.len() || !bytes[i].is_ascii_alphanumeric()) {
         if end - start >= MIN_LEN {
-            f(Word::Ascii(&text[start..end]));
+            f(Word::Ascii(&text[start..end], (end - start <= 16).then(|| key(bytes, start, end))));
         }
         start = end + 1;
     }
@@ -280,7 +297,7 @@ mod tests {
             let want: Vec<&str> = whole.split(|c: char| !c.is_alphanumeric()).filter(|w| w.len() >= MIN_LEN).collect();
             let mut got = Vec::new();
             each_word(text, &mut |w| match w {
-                Word::Ascii(w) => got.push(w.to_ascii_lowercase()),
+                Word::Ascii(w, _) => got.push(w.to_ascii_lowercase()),
                 Word::Lower(w) => got.push(w.to_string()),
             });
             got.retain(|w| w.len() >= MIN_LEN);
@@ -290,10 +307,13 @@ mod tests {
 
     #[test]
     fn short_ascii_words_are_keyed_lower_cased() {
+        let key = |w: &[u8]| key(w, 0, w.len());
         assert_eq!(key(b"Records"), key(b"records"));
-        assert_eq!(key(b"ABCDEFGHIJKLMNOP"), key(b"abcdefghijklmnop"));
+        assert_eq!(super::key(b"the Records of a text", 4, 11), key(b"records"));
+        assert_eq!(super::key(b"xx ABCDEFGHIJKLMNOP", 3, 19), key(b"abcdefghijklmnop"));
         assert_ne!(key(b"abc"), key(b"abc0"));
         assert_ne!(key(b"x42"), key(b"x420"));
+        assert_eq!(key(b"abcdefgh") >> 64, 0);
         let c = counts("RETENTION Retention retention 00042 00042 Verylongwordsinatext verylongwordsinatext");
         assert_eq!((c["retent"], c["00042"], c["verylongwordsinatext"]), (3, 2, 2));
     }
