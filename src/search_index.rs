@@ -178,7 +178,8 @@ fn in_index_order(site: &Site) -> Vec<&Page> {
 struct Extra {
     synthetic: Option<TextSection>,
     data: Vec<TextSection>,
-    title: Vec<String>,
+    /// Stem numbers ([`crate::search::names`]).
+    title: Box<[u32]>,
 }
 
 impl Extra {
@@ -187,7 +188,7 @@ impl Extra {
             Some(s) if s.id.is_empty() => None,
             _ => Some(TextSection::new(String::new(), String::new(), &p.source.front.description)),
         };
-        let title = terms::counts(&p.source.front.title).into_keys().collect();
+        let title = terms::weighted(&p.source.front.title, "", |stem, _, _| stem);
         Extra { synthetic, data: data_sections(site, p), title }
     }
 }
@@ -211,25 +212,20 @@ impl PageDocs<'_> {
 
 fn page_docs<'a>(p: &'a Page, extra: &'a Extra) -> PageDocs<'a> {
     let mut docs = PageDocs { rows: Vec::new(), postings: Vec::new() };
+    let names = crate::search::names();
     for (i, s) in extra.synthetic.iter().chain(p.sections.iter()).chain(extra.data.iter()).enumerate() {
         if i > 0 && s.is_empty() {
             continue;
         }
         let doc = docs.rows.len() as u32;
-        // The section's terms are sorted and distinct; the page's title adds IN_TITLE to its first.
-        for pair in s.terms.split(' ').filter(|t| t.len() > 1) {
-            let (t, w) = pair.split_at(pair.len() - 1);
-            let w: u8 = w.parse().unwrap_or(0);
-            let in_title = i == 0 && extra.title.iter().any(|x| x == t);
-            docs.postings.push((t, doc, if in_title { w | IN_TITLE } else { w }));
+        // The section's terms are distinct; the page's title adds IN_TITLE to its first.
+        for t in &s.terms {
+            let in_title = i == 0 && extra.title.contains(&t.stem());
+            docs.postings.push((names.get(t.stem()), doc, if in_title { t.weight() | IN_TITLE } else { t.weight() }));
         }
         if i == 0 {
-            for t in extra
-                .title
-                .iter()
-                .filter(|t| !s.terms.split(' ').any(|p| p.len() == t.len() + 1 && p.starts_with(t.as_str())))
-            {
-                docs.postings.push((t, doc, IN_TITLE));
+            for &t in extra.title.iter().filter(|t| !s.terms.iter().any(|p| p.stem() == **t)) {
+                docs.postings.push((names.get(t), doc, IN_TITLE));
             }
         }
         docs.rows.push((&p.source.front.title, &p.url, &s.heading, &s.id, &s.text));

@@ -5,9 +5,9 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 
 use rust_stemmers::{Algorithm, Stemmer};
+use rustc_hash::FxHashMap;
 
 /// Words too common to be worth indexing (the search box ignores them too).
 pub const STOP_WORDS: &[&str] = &[
@@ -20,35 +20,27 @@ pub const STOP_WORDS: &[&str] = &[
 /// The shortest word (in characters) that is indexed.
 pub const MIN_LEN: usize = 3;
 
-/// FNV-1a: a fast hash for short words (SipHash's DoS resistance is not needed for our own text).
-#[derive(Default)]
-pub struct Fnv(u64);
+/// A word's entry in [`Cache::ids`] when it is not indexed (a stop word, or too short).
+const SKIP: u32 = u32::MAX;
 
-impl Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
-        for b in bytes {
-            h ^= u64::from(*b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
-        self.0 = h;
-    }
-}
-
-type FnvMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
-
-/// Stems already computed on this thread, as small numbers: a site repeats the same few thousand
-/// words, and a lookup is several times cheaper than running the stemmer (and allocates nothing).
+/// Stems already computed on this thread, as their numbers ([`super::stems`]): a site repeats the same few thousand
+/// words, and a lookup (FxHash, a few bytes at a time) is several times cheaper than running the
+/// stemmer (and allocates nothing). Stop words are remembered as [`SKIP`], so a word costs one lookup.
 struct Cache {
     stemmer: Stemmer,
-    /// word → stem number
-    ids: FnvMap<String, u32>,
-    /// stem → stem number, so words with one stem share it
-    by_stem: FnvMap<String, u32>,
-    stems: Vec<String>,
+    /// lower-case word → stem number, or [`SKIP`]
+    ids: FxHashMap<Box<str>, u32>,
+    /// The same for ASCII words of at most 8 bytes, by [`key`]: no string compared or lower-cased.
+    short: FxHashMap<u64, u32>,
+    /// The same for ASCII words of 9–16 bytes.
+    middle: FxHashMap<u128, u32>,
+    /// Per stem number, while a section is counted: its count in the text, plus [`HEADING_BIT`] when
+    /// it is in the heading. All zero between sections.
+    counts: Vec<u32>,
+    /// The stem numbers of the section being counted, in order of first occurrence.
+    seen: Vec<u32>,
+    /// A word lower-cased (reused, so lower-casing allocates nothing).
+    buf: String,
 }
 
 impl Cache {
@@ -56,26 +48,76 @@ impl Cache {
         if let Some(id) = self.ids.get(word) {
             return *id;
         }
-        let stem = if word.bytes().all(|b| b.is_ascii_lowercase()) {
-            self.stemmer.stem(word).into_owned()
-        } else {
-            word.to_string()
-        };
-        let next = self.stems.len() as u32;
-        let id = *self.by_stem.entry(stem.clone()).or_insert(next);
-        if id == next {
-            self.stems.push(stem);
-        }
-        self.ids.insert(word.to_string(), id);
+        let id = if indexed(word) { self.stem_id(word) } else { SKIP };
+        self.ids.insert(word.into(), id);
         id
     }
 
-    /// Forget everything once the cache is large (called between sections, never inside one).
+    fn stem_id(&mut self, word: &str) -> u32 {
+        let stem = if word.bytes().all(|b| b.is_ascii_lowercase()) {
+            self.stemmer.stem(word)
+        } else {
+            std::borrow::Cow::Borrowed(word)
+        };
+        super::stems::number(&stem)
+    }
+
+    /// The stem number of a word as [`each_word`] gives it.
+    fn word_id(&mut self, word: Word<'_>) -> u32 {
+        let (w, key) = match word {
+            Word::Lower(w) => return self.id(w),
+            Word::Ascii(w, key) => (w, key),
+        };
+        let known = match key {
+            Some(k) if k >> 64 == 0 => self.short.get(&(k as u64)),
+            Some(k) => self.middle.get(&k),
+            None => None,
+        };
+        if let Some(id) = known {
+            return *id;
+        }
+        let mut buf = std::mem::take(&mut self.buf);
+        buf.clear();
+        buf.push_str(w);
+        buf.make_ascii_lowercase();
+        let id = match key {
+            Some(k) => {
+                let id = if indexed(&buf) { self.stem_id(&buf) } else { SKIP };
+                if k >> 64 == 0 {
+                    self.short.insert(k as u64, id);
+                } else {
+                    self.middle.insert(k, id);
+                }
+                id
+            }
+            None => self.id(&buf),
+        };
+        self.buf = buf;
+        id
+    }
+
+    /// Counts one word of the section (`flag`: 1 for the text, [`HEADING_BIT`] for the heading).
+    fn count(&mut self, word: Word<'_>, flag: u32) {
+        let id = self.word_id(word);
+        if id == SKIP {
+            return;
+        }
+        let i = id as usize;
+        if i >= self.counts.len() {
+            self.counts.resize(i + 1, 0);
+        }
+        if self.counts[i] == 0 {
+            self.seen.push(id);
+        }
+        self.counts[i] = if flag == HEADING_BIT { self.counts[i] | flag } else { self.counts[i] + flag };
+    }
+
+    /// Forget the words once there are many (the stems and their numbers stay).
     fn bound(&mut self) {
-        if self.ids.len() > 200_000 {
+        if self.ids.len() + self.short.len() + self.middle.len() > 200_000 {
             self.ids.clear();
-            self.by_stem.clear();
-            self.stems.clear();
+            self.short.clear();
+            self.middle.clear();
         }
     }
 }
@@ -83,9 +125,12 @@ impl Cache {
 thread_local! {
     static CACHE: RefCell<Cache> = RefCell::new(Cache {
         stemmer: Stemmer::create(Algorithm::English),
-        ids: FnvMap::default(),
-        by_stem: FnvMap::default(),
-        stems: Vec::new(),
+        ids: FxHashMap::default(),
+        short: FxHashMap::default(),
+        middle: FxHashMap::default(),
+        counts: Vec::new(),
+        seen: Vec::new(),
+        buf: String::new(),
     });
 }
 
@@ -95,14 +140,68 @@ pub fn stem(word: &str) -> String {
     CACHE.with(|c| {
         let mut c = c.borrow_mut();
         c.bound();
-        let id = c.id(word);
-        c.stems[id as usize].clone()
+        let id = c.stem_id(word);
+        super::stems::names().get(id).to_string()
     })
 }
 
 /// Splits `lower` (already lower-cased) into the words that are indexed, stop words removed.
 pub fn words(lower: &str) -> impl Iterator<Item = &str> {
     lower.split(|c: char| !c.is_alphanumeric()).filter(|w| indexed(w))
+}
+
+/// A word of a text as [`each_word`] cuts it.
+#[derive(Clone, Copy)]
+enum Word<'a> {
+    /// ASCII letters and digits as written (lower-cased when looked up), at least [`MIN_LEN`] long,
+    /// with its [`key`] when it is at most 16 bytes long.
+    Ascii(&'a str, Option<u128>),
+    /// Lower-cased already.
+    Lower(&'a str),
+}
+
+/// Packs the ASCII word `bytes[start..end]` of letters and digits (1–16 bytes) lower-cased into an
+/// integer: letters get bit 5 (0x20) set, which digits and lower-case letters have already; the bytes
+/// past the word are 0. Reads 16 bytes at once where the text has them.
+fn key(bytes: &[u8], start: usize, end: usize) -> u128 {
+    let mut k = [0u8; 16];
+    match bytes.get(start..start + 16) {
+        Some(b) => k.copy_from_slice(b),
+        None => k[..end - start].copy_from_slice(&bytes[start..end]),
+    }
+    let shift = 8 * (16 - (end - start)) as u32;
+    (u128::from_le_bytes(k) & (u128::MAX >> shift)) | (u128::from_le_bytes([0x20; 16]) >> shift)
+}
+
+/// Calls `f` with each word of `text` (letters and digits; any other character splits), as [`lower`]
+/// and then [`words`] would cut them, stop words included. ASCII text is lowered word by word, when
+/// it is looked up, without a copy of the whole text. Lower-casing is the same per piece between
+/// white space as for the whole text (white space is neither cased nor case-ignorable, so even Greek
+/// final sigma sees the same neighbours), and white space splits words either way.
+fn each_word(text: &str, f: &mut impl FnMut(Word<'_>)) {
+    if text.is_ascii() {
+        return ascii_words(text, f);
+    }
+    for piece in text.split(char::is_whitespace) {
+        if piece.is_ascii() {
+            ascii_words(piece, f);
+        } else {
+            let lower = piece.to_lowercase();
+            lower.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).for_each(|w| f(Word::Lower(w)));
+        }
+    }
+}
+
+/// [`each_word`] for ASCII text; words shorter than [`MIN_LEN`] are left out here already.
+fn ascii_words(text: &str, f: &mut impl FnMut(Word<'_>)) {
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    for end in (0..=bytes.len()).filter(|&i| i == bytes.len() || !bytes[i].is_ascii_alphanumeric()) {
+        if end - start >= MIN_LEN {
+            f(Word::Ascii(&text[start..end], (end - start <= 16).then(|| key(bytes, start, end))));
+        }
+        start = end + 1;
+    }
 }
 
 /// Whether a word is long enough and not a stop word. A word of [`MIN_LEN`] × 4 bytes or more has at
@@ -136,39 +235,34 @@ pub fn lower(text: &str) -> String {
 
 /// Distinct terms of `text`, each with how often it occurs.
 pub fn counts(text: &str) -> HashMap<String, u32> {
-    let mut out = HashMap::new();
-    weighted(text, "", |t, n, _| {
-        out.insert(t.to_string(), n);
-    });
-    out
+    let counted = weighted(text, "", |stem, n, _| (stem, n));
+    let names = super::stems::names();
+    counted.iter().map(|&(stem, n)| (names.get(stem).to_string(), n)).collect()
 }
 
-/// Calls `f(term, count in text, in heading)` for each distinct term of `text` and `heading`, in term
-/// order.
-pub fn weighted(text: &str, heading: &str, mut f: impl FnMut(&str, u32, bool)) {
-    let (text, heading) = (lower(text), lower(heading));
+/// `f(stem number, count in text, in heading)` for each distinct term of `text` and `heading`, in
+/// order of first occurrence (allocated once, at its size).
+pub fn weighted<T>(text: &str, heading: &str, mut f: impl FnMut(u32, u32, bool) -> T) -> Box<[T]> {
     CACHE.with(|c| {
         let mut c = c.borrow_mut();
         c.bound();
-        // One stem number per word (a cache lookup, no allocation), then counted by sorting: cheaper
-        // than a map per section. Heading words are marked by the high bit.
-        let mut ids: Vec<u32> = words(&text).map(|w| c.id(w)).collect();
-        ids.extend(words(&heading).map(|w| c.id(w) | HEADING_BIT));
-        ids.sort_unstable_by_key(|id| (id & !HEADING_BIT, *id));
-        let mut terms: Vec<(&str, u32, bool)> = Vec::new();
-        for run in ids.chunk_by(|a, b| (a & !HEADING_BIT) == (b & !HEADING_BIT)) {
-            let in_heading = run.last().is_some_and(|id| id & HEADING_BIT != 0);
-            let n = run.iter().filter(|id| *id & HEADING_BIT == 0).count() as u32;
-            terms.push((c.stems[(run[0] & !HEADING_BIT) as usize].as_str(), n, in_heading));
-        }
-        terms.sort_unstable();
-        for (t, n, h) in terms {
-            f(t, n, h);
-        }
-    });
+        // One stem number per word (a cache lookup, no allocation), counted in a table by stem number.
+        each_word(text, &mut |w| c.count(w, 1));
+        each_word(heading, &mut |w| c.count(w, HEADING_BIT));
+        let Cache { counts, seen, .. } = &mut *c;
+        let out = seen
+            .iter()
+            .map(|&id| {
+                let n = std::mem::take(&mut counts[id as usize]);
+                f(id, n & !HEADING_BIT, n & HEADING_BIT != 0)
+            })
+            .collect();
+        seen.clear();
+        out
+    })
 }
 
-/// Marks a stem number as coming from the heading in [`weighted`] (a site has far fewer stems).
+/// Marks a stem as in the heading in [`Cache::counts`] (no section has 2^31 words).
 const HEADING_BIT: u32 = 1 << 31;
 
 #[cfg(test)]
@@ -190,6 +284,38 @@ mod tests {
         keys.sort();
         assert_eq!(keys, vec!["consent".to_string(), "photo".to_string()]);
         assert_eq!(c["photo"], 2);
+    }
+
+    #[test]
+    fn words_are_cut_as_from_the_whole_text_lower_cased() {
+        for text in [
+            "The RECORDS, of Photos-and consent2026 x ab ABC",
+            "ΟΔΟΣ ΟΔΟΣ'ΟΔΟΣ ΣΑΣ. İstanbul Straße ÉTÉ été — naïve «Quote» ﬁle 12³ a\u{301}bc",
+            "mixed Ünïcode and ASCII\twords\u{2003}EM\u{a0}NBSP",
+        ] {
+            let whole = lower(text);
+            let want: Vec<&str> = whole.split(|c: char| !c.is_alphanumeric()).filter(|w| w.len() >= MIN_LEN).collect();
+            let mut got = Vec::new();
+            each_word(text, &mut |w| match w {
+                Word::Ascii(w, _) => got.push(w.to_ascii_lowercase()),
+                Word::Lower(w) => got.push(w.to_string()),
+            });
+            got.retain(|w| w.len() >= MIN_LEN);
+            assert_eq!(got, want, "{text}");
+        }
+    }
+
+    #[test]
+    fn short_ascii_words_are_keyed_lower_cased() {
+        let key = |w: &[u8]| key(w, 0, w.len());
+        assert_eq!(key(b"Records"), key(b"records"));
+        assert_eq!(super::key(b"the Records of a text", 4, 11), key(b"records"));
+        assert_eq!(super::key(b"xx ABCDEFGHIJKLMNOP", 3, 19), key(b"abcdefghijklmnop"));
+        assert_ne!(key(b"abc"), key(b"abc0"));
+        assert_ne!(key(b"x42"), key(b"x420"));
+        assert_eq!(key(b"abcdefgh") >> 64, 0);
+        let c = counts("RETENTION Retention retention 00042 00042 Verylongwordsinatext verylongwordsinatext");
+        assert_eq!((c["retent"], c["00042"], c["verylongwordsinatext"]), (3, 2, 2));
     }
 
     #[test]
