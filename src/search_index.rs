@@ -68,7 +68,7 @@ fn put_one(sink: &dyn Sink, diags: &mut Diagnostics, name: String, bytes: &[u8])
 fn emit_each(site: &Site, out_fn: &mut dyn FnMut(String, Vec<u8>), previous: Previous<'_>, keep: bool) -> Option<Kept> {
     let pages = in_index_order(site);
     let extras: Vec<Extra> = pages.iter().map(|p| Extra::of(site, p)).collect();
-    let mut postings: HashMap<&str, Postings> = HashMap::new();
+    let mut postings: rustc_hash::FxHashMap<&str, Postings> = rustc_hash::FxHashMap::default();
     let mut kept_pages = Vec::new();
     // Each page's first section number and section count, in index order: the rows themselves are
     // made again block by block when the text is written (holding every section's row at once cost
