@@ -202,9 +202,8 @@ impl<'a> LineIndex<'a> {
         let text = self.text;
         let offset = floor_char_boundary(text, offset.min(text.len()));
         let starts = self.starts.get_or_init(|| {
-            std::iter::once(0)
-                .chain(text.bytes().enumerate().filter(|(_, b)| *b == b'\n').map(|(i, _)| i + 1))
-                .collect()
+            // `match_indices` of one byte searches a word at a time, not byte by byte.
+            std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect()
         });
         let line = starts.partition_point(|&s| s <= offset);
         let col = text[starts[line - 1]..offset].chars().count() + 1;

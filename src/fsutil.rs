@@ -33,20 +33,86 @@ pub fn check_inside(path: &Path, root: &Path) -> Result<(), Diagnostic> {
 /// Read a whole file as UTF-8, with errors that name the file and say what to do. A link out of the
 /// site folder is refused ([`check_inside`]).
 pub fn read_text(path: &Path, root: &Path) -> Result<String, Diagnostic> {
-    let shown = display_path(root, path);
     check_inside(path, root)?;
-    let bytes = std::fs::read(path).map_err(|e| {
-        Diagnostic::new(&shown, format!("cannot read file: {e}")).help("check that the file exists and is readable")
-    })?;
-    String::from_utf8(bytes).map_err(|e| {
+    read_text_inside(path, &display_path(root, path)).map(|(text, _)| text)
+}
+
+/// Which file a path named when it was read (device and inode, from the opened file), so a later
+/// read can tell that the path still names that same file. Never equal to another where the system
+/// gives no such identity.
+#[derive(Debug, Clone, Copy)]
+pub struct FileId(Option<(u64, u64)>);
+
+impl FileId {
+    #[cfg(unix)]
+    fn of(meta: &std::fs::Metadata) -> FileId {
+        use std::os::unix::fs::MetadataExt;
+        FileId(Some((meta.dev(), meta.ino())))
+    }
+    #[cfg(not(unix))]
+    fn of(_: &std::fs::Metadata) -> FileId {
+        FileId(None)
+    }
+
+    /// Whether both name one file.
+    pub fn same(self, other: FileId) -> bool {
+        self.0.is_some() && self.0 == other.0
+    }
+}
+
+/// [`read_text`] without [`check_inside`], for a file whose real path the caller has just checked
+/// (`content/`'s files are checked as they are listed), with the identity of the file read. `shown`
+/// is the path as messages show it.
+pub fn read_text_inside(path: &Path, shown: &Path) -> Result<(String, FileId), Diagnostic> {
+    let cannot = |e: io::Error| {
+        Diagnostic::new(shown, format!("cannot read file: {e}")).help("check that the file exists and is readable")
+    };
+    let file = File::open(path).map_err(cannot)?;
+    let meta = file.metadata().map_err(cannot)?;
+    let bytes = read_opened(file, &meta).map_err(cannot)?;
+    let id = FileId::of(&meta);
+    let text = String::from_utf8(bytes).map_err(|e| {
         let offset = e.utf8_error().valid_up_to();
         let valid = &e.as_bytes()[..offset];
         let text = String::from_utf8_lossy(valid);
         let (line, col) = crate::diag::line_col(&text, offset);
-        Diagnostic::new(&shown, "file is not valid UTF-8")
+        Diagnostic::new(shown, "file is not valid UTF-8")
             .at(line, Some(col))
             .help("save the file as UTF-8 (most editors: \"Save with encoding\")")
-    })
+    })?;
+    Ok((text, id))
+}
+
+/// The file at `path` again, if it is still the file `id` names (nothing is read otherwise): a
+/// second read of a file checked by [`check_inside`] when it was first read, without resolving its
+/// path again. `None` also when it cannot be read or is not UTF-8 (the caller reads it the checked
+/// way, which reports why).
+pub fn read_again(path: &Path, id: FileId) -> Option<String> {
+    let file = File::open(path).ok()?;
+    let meta = file.metadata().ok()?;
+    if !FileId::of(&meta).same(id) {
+        return None;
+    }
+    String::from_utf8(read_opened(file, &meta).ok()?).ok()
+}
+
+/// The bytes of an opened file whose metadata is known: one read of the file's size into a buffer
+/// of that size, and one more to find its end (or what was added since). `std::fs::read` asks the
+/// system for the size again, and `read_to_end` alone reads in 8 KiB steps.
+fn read_opened(mut file: File, meta: &std::fs::Metadata) -> io::Result<Vec<u8>> {
+    let mut bytes = vec![0; usize::try_from(meta.len()).unwrap_or(0)];
+    let mut filled = 0;
+    while filled < bytes.len() {
+        match file.read(&mut bytes[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    bytes.truncate(filled);
+    file.take(u64::MAX).read_to_end(&mut bytes)?;
+    Ok(bytes)
 }
 
 /// `path` below `base` as a `/`-separated string (`regulation/6973-1r.md`), the form used for

@@ -35,6 +35,7 @@ pub fn run(root: &Path, args: &Args) -> i32 {
             if timings {
                 eprintln!("timings: {}", r.timings);
             }
+            r.leftover.leave(); // the process ends now
             0
         }
         Err(d) => {

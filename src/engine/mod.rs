@@ -7,6 +7,7 @@
 
 pub mod changes;
 pub mod incremental;
+mod report;
 pub mod timings;
 
 use std::collections::BTreeSet;
@@ -16,6 +17,7 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 pub use changes::{Change, classify};
+pub use report::{Leftover, Report};
 pub use timings::Timings;
 
 use crate::config::SiteConfig;
@@ -138,16 +140,6 @@ fn refused(output: &Path, reasons: Vec<String>) -> Diagnostics {
     )
 }
 
-/// What `build` did.
-pub struct Report {
-    pub pages: usize,
-    pub files: usize,
-    pub bytes: u64,
-    pub timings: Timings,
-    /// For the command to show ([`crate::features::warnings`]).
-    pub warnings: Vec<Diagnostic>,
-}
-
 /// What a `serve` rebuild changed, so the browser can do the least disruptive thing.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
@@ -203,7 +195,7 @@ pub fn build(root: &Path, output: &Path, today: Date, waiting: &dyn Fn(&Waiting<
         warned(Diagnostics::from(Diagnostic::new(output, format!("cannot replace the output folder: {e}"))))
     })?;
     timings.lap("swap", &mut t);
-    Ok(Report { pages, files, bytes, timings, warnings })
+    Ok(Report { pages, files, bytes, timings, warnings, leftover: Leftover::new(site, renderer) })
 }
 
 /// `policysite check`: everything `build` does, nothing written, and then every internal link and

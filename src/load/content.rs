@@ -24,6 +24,17 @@ pub struct SourcePage {
     pub body_line: usize,
     /// Hash of the body, to notice a file edited between the two passes.
     pub body_hash: u64,
+    /// Where the body was read from, for [`SourcePage::reload_body`].
+    origin: Option<Origin>,
+}
+
+/// The file a page was read from (its identity, checked inside the site folder when it was read)
+/// and where its body starts in it.
+#[derive(Debug, Clone)]
+struct Origin {
+    file: PathBuf,
+    id: crate::fsutil::FileId,
+    body_start: usize,
 }
 
 impl SourcePage {
@@ -33,9 +44,20 @@ impl SourcePage {
     }
 
     /// The body again, from disk, checked against the hash taken when the page was loaded.
+    ///
+    /// When the path still names the file it was read from (same device and inode, from the
+    /// opened file) the body is taken where it was, without resolving the path again: that file was
+    /// checked to lie inside the site folder when it was read, and the hash holds its body to what
+    /// was read then. Otherwise (a feature put another file's body in, or the file was replaced) it
+    /// is read the checked way and split again.
     pub fn reload_body(&self, root: &Path) -> Result<String, Diagnostic> {
         if !self.body.is_empty() || self.body_hash == hash_text("") {
             return Ok(self.body.clone());
+        }
+        if let Some(body) = self.origin.as_ref().filter(|o| o.file == self.file).and_then(|o| o.body_again(root))
+            && hash_text(&body) == self.body_hash
+        {
+            return Ok(body);
         }
         let text = crate::fsutil::read_text(&root.join(&self.file), root)?;
         let split = frontmatter::split(&text, &self.file)?;
@@ -66,6 +88,18 @@ impl SourcePage {
     }
 }
 
+impl Origin {
+    /// The body, if the file is still the one read and still that long.
+    fn body_again(&self, root: &Path) -> Option<String> {
+        let mut text = crate::fsutil::read_again(&root.join(&self.file), self.id)?;
+        if !text.is_char_boundary(self.body_start) {
+            return None;
+        }
+        text.drain(..self.body_start);
+        Some(text)
+    }
+}
+
 pub const CONTENT_DIR: &str = "content";
 
 /// What loading `content/` produced: the pages that loaded, and the problems with the others.
@@ -86,8 +120,6 @@ pub fn load_all(root: &Path) -> Loaded {
     let mut failed = Vec::new();
     for entry in walkdir::WalkDir::new(&dir).follow_links(true).sort_by_file_name() {
         match entry {
-            // Revision files (`page/YYYY-MM-DD.md` beside `page.md`) are read by src/policy instead.
-            Ok(e) if crate::layout::is_revision_file(e.path()) => {}
             Ok(e) if e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "md") => {
                 files.push(e.into_path())
             }
@@ -105,31 +137,17 @@ pub fn load_all(root: &Path) -> Loaded {
             }
         }
     }
-    // A link inside content/ may point anywhere; publishing what lies outside the site folder (a
-    // home folder, /etc) would surprise everyone, so it is refused.
+    // Each file in parallel: whether it is a revision, where it really is, then its text.
     let inside = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
-    files.retain(|p| match p.canonicalize() {
-        Ok(real) if real.starts_with(&inside) => true,
-        Ok(real) => {
-            failed.push(crate::fsutil::slash_path(&dir, p));
-            diags.push(
-                Diagnostic::new(
-                    display_path(root, p),
-                    format!("is a link to {}, outside the site folder", real.display()),
-                )
-                .help("copy the file into content/ instead of linking to it, or remove the link"),
-            );
-            false
-        }
-        Err(_) => true, // reported when it is read
-    });
-    let results: Vec<Result<SourcePage, Diagnostic>> = files.par_iter().map(|p| load_one(root, &dir, p)).collect();
+    let results: Vec<Option<Result<SourcePage, Diagnostic>>> =
+        files.par_iter().map(|p| load_listed(root, &dir, &inside, p)).collect();
     let mut pages = Vec::with_capacity(results.len());
     for (r, path) in results.into_iter().zip(&files) {
         match r {
-            Ok(p) if p.front.draft => {}
-            Ok(p) => pages.push(p),
-            Err(d) => {
+            None => {}
+            Some(Ok(p)) if p.front.draft => {}
+            Some(Ok(p)) => pages.push(p),
+            Some(Err(d)) => {
                 failed.push(crate::fsutil::slash_path(&dir, path));
                 diags.push(d);
             }
@@ -138,26 +156,109 @@ pub fn load_all(root: &Path) -> Loaded {
     Loaded { pages, failed, diagnostics: diags }
 }
 
+/// A Markdown file [`load_all`] found: `None` for a revision file (`page/YYYY-MM-DD.md` beside
+/// `page.md`, read by src/policy instead), else the page or why it did not load.
+fn load_listed(root: &Path, dir: &Path, inside: &Path, path: &Path) -> Option<Result<SourcePage, Diagnostic>> {
+    if crate::layout::is_revision_file(path) {
+        return None;
+    }
+    // A link inside content/ may point anywhere; publishing what lies outside the site folder (a
+    // home folder, /etc) would surprise everyone, so it is refused.
+    match path.canonicalize() {
+        Ok(real) if !real.starts_with(inside) => Some(Err(Diagnostic::new(
+            display_path(root, path),
+            format!("is a link to {}, outside the site folder", real.display()),
+        )
+        .help("copy the file into content/ instead of linking to it, or remove the link"))),
+        _ => Some(read_page(root, dir, path)), // a file that cannot be resolved is reported when read
+    }
+}
+
+/// Load one page of `content/`, refusing a link out of the site folder.
 pub fn load_one(root: &Path, content_dir: &Path, path: &Path) -> Result<SourcePage, Diagnostic> {
+    crate::fsutil::check_inside(path, root)?;
+    read_page(root, content_dir, path)
+}
+
+/// [`load_one`] for a file whose real path [`load_all`] has just checked.
+fn read_page(root: &Path, content_dir: &Path, path: &Path) -> Result<SourcePage, Diagnostic> {
     let file = display_path(root, path);
-    let text = crate::fsutil::read_text(path, root)?;
+    let (text, id) = crate::fsutil::read_text_inside(path, &file)?;
     let split = frontmatter::split(&text, &file)?;
     let front: FrontMatter = crate::yaml::parse(split.yaml, &file, split.yaml_line)?;
+    let body_start = split.body.as_ptr() as usize - text.as_ptr() as usize;
     Ok(SourcePage {
         rel: crate::fsutil::slash_path(content_dir, path),
-        file,
         front_text: split.yaml.to_string(),
         front_line: split.yaml_line,
         body: split.body.to_string(),
         body_line: split.body_line,
         body_hash: hash_text(split.body),
         front,
+        origin: Some(Origin { file: file.clone(), id, body_start }),
+        file,
     })
 }
 
+/// A hash of a text, to notice a change (not a defence against a forger: FoldHash, fixed seed).
 pub fn hash_text(s: &str) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    s.hash(&mut h);
-    h.finish()
+    use std::hash::BuildHasher;
+    foldhash::fast::FixedState::default().hash_one(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A site folder with one page, loaded; its body emptied as the model pass leaves it.
+    fn loaded(text: &str) -> (tempfile::TempDir, PathBuf, SourcePage) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let root = dir.path().join("site");
+        std::fs::create_dir_all(root.join("content")).expect("content folder");
+        let path = root.join("content/a.md");
+        std::fs::write(&path, text).expect("write page");
+        let mut page = load_one(&root, &root.join("content"), &path).expect("load");
+        page.body = String::new();
+        (dir, root, page)
+    }
+
+    #[test]
+    fn the_body_is_read_again_as_it_was() {
+        let (_dir, root, page) = loaded("---\ntitle: A\n---\nBody ü\n");
+        assert_eq!(page.reload_body(&root).expect("reload"), "Body ü\n");
+    }
+
+    #[test]
+    fn a_body_edited_between_the_passes_is_refused() {
+        let (_dir, root, page) = loaded("---\ntitle: A\n---\nBody\n");
+        std::fs::write(root.join("content/a.md"), "---\ntitle: A\n---\nBodx\n").expect("edit in place");
+        let e = page.reload_body(&root).expect_err("changed");
+        assert!(e.message.contains("changed while the site was being built"), "{e}");
+    }
+
+    /// An editor that saves by replacing the file (a new file, the same text) changes nothing; a
+    /// longer front matter with the same body neither.
+    #[test]
+    fn a_file_replaced_by_the_same_body_is_read() {
+        let (_dir, root, page) = loaded("---\ntitle: A\n---\nBody\n");
+        let path = root.join("content/a.md");
+        std::fs::write(root.join("content/new.md"), "---\ntitle: A longer title\n---\nBody\n").expect("write");
+        std::fs::rename(root.join("content/new.md"), &path).expect("replace");
+        assert_eq!(page.reload_body(&root).expect("reload"), "Body\n");
+    }
+
+    /// The second read keeps the first's rule: a link out of the site folder is refused, even to the
+    /// same text.
+    #[cfg(unix)]
+    #[test]
+    fn a_page_replaced_by_a_link_out_of_the_site_is_refused() {
+        let (dir, root, page) = loaded("---\ntitle: A\n---\nBody\n");
+        let outside = dir.path().join("outside.md");
+        std::fs::write(&outside, "---\ntitle: A\n---\nBody\n").expect("write outside");
+        let path = root.join("content/a.md");
+        std::fs::remove_file(&path).expect("remove");
+        std::os::unix::fs::symlink(&outside, &path).expect("link");
+        let e = page.reload_body(&root).expect_err("outside");
+        assert!(e.message.contains("outside the site folder"), "{e}");
+    }
 }

@@ -5,6 +5,7 @@
 //! events for the render pass, nothing for the model pass.
 
 use std::collections::BTreeMap;
+use std::fmt::Write;
 
 use pulldown_cmark::{Event, html};
 
@@ -107,15 +108,17 @@ pub(super) fn render<'a>(mut notes: Footnotes<Vec<Event<'a>>>, html_out: &mut St
     let (defs, _) = notes.numbered();
     html_out.push_str("<section class=\"footnotes\" aria-labelledby=\"footnotes-heading\">\n<h2 id=\"footnotes-heading\" class=\"footnotes-heading\">Footnotes</h2>\n<ol>\n");
     for (n, label, events) in defs {
-        let mut inner = String::new();
-        html::push_html(&mut inner, events.into_iter());
+        // Written in place: the item's start, its text, the back-link before its last `</p>`.
+        let _ = write!(html_out, "<li id=\"fn-{label}\" value=\"{n}\">");
+        let start = html_out.len();
+        html::push_html(html_out, events.into_iter());
         let back =
             format!(" <a href=\"#fnref-{label}\" class=\"footnote-back\" aria-label=\"Back to reference {n}\">↩</a>");
-        match inner.rfind("</p>") {
-            Some(i) => inner.insert_str(i, &back),
-            None => inner.push_str(&back),
+        match html_out[start..].rfind("</p>") {
+            Some(i) => html_out.insert_str(start + i, &back),
+            None => html_out.push_str(&back),
         }
-        html_out.push_str(&format!("<li id=\"fn-{label}\" value=\"{n}\">{inner}</li>\n"));
+        html_out.push_str("</li>\n");
     }
     html_out.push_str("</ol>\n</section>\n");
 }

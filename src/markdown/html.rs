@@ -4,13 +4,15 @@
 //! (listed at the end of the page) are held back.
 
 use std::collections::{HashMap, VecDeque};
+use std::fmt::Write;
 
 use pulldown_cmark::{Event, Parser, Tag, TagEnd, html};
+use pulldown_cmark_escape::escape_html;
 
 use super::footnotes::{self, Footnotes};
-use super::links::{POLICY_REF, link_policies, rewrite_link};
+use super::links::{link_policies, rewrite_link};
 use super::shortcodes::expand_shortcodes;
-use super::text::{escape_attr, valid_id};
+use super::text::valid_id;
 use super::types::{Heading, Resolver, Source, options};
 
 pub(super) fn render(src: &Source<'_>, resolver: &dyn Resolver) -> String {
@@ -99,8 +101,10 @@ impl<'a> HtmlPass<'_, 'a> {
             Event::Text(text) => {
                 if let Some(h) = self.heading.as_mut() {
                     h.text.push_str(&text);
-                } else if self.in_link == 0 && POLICY_REF.is_match(&text) {
-                    for e in link_policies(&text, self.resolver, self.src.root) {
+                } else if self.in_link == 0
+                    && let Some(events) = link_policies(&text, self.resolver, self.src.root)
+                {
+                    for e in events {
                         self.push(e);
                     }
                     return;
@@ -129,23 +133,29 @@ impl<'a> HtmlPass<'_, 'a> {
         }
     }
 
-    /// A heading ends: it becomes HTML with its id and an anchor link to it.
+    /// A heading ends: it becomes HTML with its id and an anchor link to it, written into one string.
     fn end_heading(&mut self) -> Option<Event<'a>> {
         let h = self.heading.take()?;
         let id = h.id(&mut self.ids);
-        let title = h.title();
-        let mut inner = String::new();
-        html::push_html(&mut inner, h.inner.into_iter());
         let lvl = h.level as u8;
-        let classes: Vec<&str> = h.classes.iter().map(|c| c.as_ref()).filter(|c| valid_id(c)).collect();
-        let class =
-            if classes.is_empty() { String::new() } else { format!(" class=\"{}\"", escape_attr(&classes.join(" "))) };
-        Some(Event::Html(
-            format!(
-                "<h{lvl} id=\"{id}\"{class}>{inner} <a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section: {}\">#</a></h{lvl}>\n",
-                escape_attr(&title)
-            )
-            .into(),
-        ))
+        let mut out = String::with_capacity(2 * id.len() + 2 * h.text.len() + 100);
+        let _ = write!(out, "<h{lvl} id=\"{id}\"");
+        let mut classes = h.classes.iter().map(|c| c.as_ref()).filter(|c| valid_id(c));
+        if let Some(first) = classes.next() {
+            out.push_str(" class=\"");
+            let _ = escape_html(&mut out, first);
+            for c in classes {
+                out.push(' ');
+                let _ = escape_html(&mut out, c);
+            }
+            out.push('"');
+        }
+        out.push('>');
+        let title = h.text.trim();
+        html::push_html(&mut out, h.inner.into_iter());
+        let _ = write!(out, " <a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section: ");
+        let _ = escape_html(&mut out, title);
+        let _ = writeln!(out, "\">#</a></h{lvl}>");
+        Some(Event::Html(out.into()))
     }
 }

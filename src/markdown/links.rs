@@ -5,7 +5,6 @@ use std::sync::LazyLock;
 use pulldown_cmark::{CowStr, Event};
 use regex::Regex;
 
-use super::text::{escape_attr, escape_text};
 use super::types::{PendingAnchor, Rendered, Resolver, Source};
 use crate::diag::Diagnostic;
 
@@ -17,15 +16,16 @@ pub(super) static POLICY_REF: LazyLock<Regex> = LazyLock::new(|| {
 pub(super) enum Target<'d> {
     /// `#anchor`: an anchor of this page.
     Here(&'d str),
-    /// `@/path.md#anchor` to a page that exists: the relative address it becomes.
-    Page { path: &'d str, anchor: Option<&'d str>, href: String },
+    /// `@/path.md#anchor` to a page that exists at the URL directory `url` (its address is made
+    /// only by the render pass, [`rewrite_link`]).
+    Page { path: &'d str, anchor: Option<&'d str>, url: String },
     /// `@/path.md` to no page.
     Missing,
     /// Anything else, kept as written.
     Other,
 }
 
-pub(super) fn target<'d>(src: &Source<'_>, resolver: &dyn Resolver, dest: &'d str) -> Target<'d> {
+pub(super) fn target<'d>(resolver: &dyn Resolver, dest: &'d str) -> Target<'d> {
     if let Some(anchor) = dest.strip_prefix('#') {
         return Target::Here(anchor);
     }
@@ -37,10 +37,7 @@ pub(super) fn target<'d>(src: &Source<'_>, resolver: &dyn Resolver, dest: &'d st
         None => (internal, None),
     };
     match resolver.page_url(path) {
-        Some(url) => {
-            let frag = anchor.map(|a| format!("#{a}")).unwrap_or_default();
-            Target::Page { path, anchor, href: format!("{}{}index.html{}", src.root, url, frag) }
-        }
+        Some(url) => Target::Page { path, anchor, url },
         None => Target::Missing,
     }
 }
@@ -54,7 +51,7 @@ pub(super) fn check_link(
     (line, column): (usize, usize),
     out: &mut Rendered,
 ) {
-    let (target, anchor) = match self::target(src, resolver, dest) {
+    let (target, anchor) = match self::target(resolver, dest) {
         Target::Here(anchor) => (src.rel, anchor),
         Target::Page { path, anchor: Some(anchor), .. } => (path, anchor),
         Target::Page { anchor: None, .. } | Target::Other => return,
@@ -72,34 +69,59 @@ pub(super) fn check_link(
 
 /// The render pass: the address a link's destination becomes.
 pub(super) fn rewrite_link<'a>(src: &Source<'_>, resolver: &dyn Resolver, dest: CowStr<'a>) -> CowStr<'a> {
-    match target(src, resolver, &dest) {
-        Target::Page { href, .. } => href.into(),
+    match target(resolver, &dest) {
+        Target::Page { anchor, url, .. } => {
+            let mut href = String::with_capacity(src.root.len() + url.len() + 12 + anchor.map_or(0, |a| a.len() + 1));
+            href.push_str(src.root);
+            href.push_str(&url);
+            href.push_str("index.html");
+            if let Some(a) = anchor {
+                href.push('#');
+                href.push_str(a);
+            }
+            href.into()
+        }
         _ => dest,
     }
 }
 
-/// Split a text into text and links around policy references.
-pub(super) fn link_policies<'a>(text: &str, resolver: &dyn Resolver, root: &str) -> Vec<Event<'a>> {
+/// Split a text into text and links around policy references; `None` (and nothing allocated) when
+/// it has none that links anywhere. Each match is found once, by the regex's fast search alone: the
+/// number is what follows the word and its white space (`Policy 5243`, `Regulation 6973.1R`).
+pub(super) fn link_policies<'a>(text: &CowStr<'a>, resolver: &dyn Resolver, root: &str) -> Option<Vec<Event<'a>>> {
     let mut events = Vec::new();
     let mut last = 0;
-    for cap in POLICY_REF.captures_iter(text) {
-        let (Some(whole), Some(number)) = (cap.get(0), cap.get(2)) else {
-            continue;
-        };
-        let Some(href) = resolver.policy_href(number.as_str(), root) else {
+    for whole in POLICY_REF.find_iter(text) {
+        let word = whole.as_str().split(char::is_whitespace).next().unwrap_or_default();
+        let number = whole.as_str()[word.len()..].trim_start();
+        let Some(href) = resolver.policy_href(number, root) else {
             continue;
         };
         if whole.start() > last {
-            events.push(Event::Text(text[last..whole.start()].to_string().into()));
+            events.push(Event::Text(slice(text, last..whole.start())));
         }
-        events.push(Event::Html(
-            format!("<a class=\"policy-ref\" href=\"{}\">{}</a>", escape_attr(&href), escape_text(whole.as_str()))
-                .into(),
-        ));
+        let mut html = String::with_capacity(href.len() + whole.len() + 36);
+        html.push_str("<a class=\"policy-ref\" href=\"");
+        let _ = pulldown_cmark_escape::escape_html(&mut html, &href);
+        html.push_str("\">");
+        let _ = pulldown_cmark_escape::escape_html_body_text(&mut html, whole.as_str());
+        html.push_str("</a>");
+        events.push(Event::Html(html.into()));
         last = whole.end();
     }
-    if last < text.len() {
-        events.push(Event::Text(text[last..].to_string().into()));
+    if events.is_empty() {
+        return None;
     }
-    events
+    if last < text.len() {
+        events.push(Event::Text(slice(text, last..text.len())));
+    }
+    Some(events)
+}
+
+/// Part of a text event's text: borrowed from the source when the text is.
+fn slice<'a>(text: &CowStr<'a>, range: std::ops::Range<usize>) -> CowStr<'a> {
+    match text {
+        CowStr::Borrowed(s) => CowStr::Borrowed(&s[range]),
+        other => other[range].to_string().into(),
+    }
 }

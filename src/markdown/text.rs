@@ -7,7 +7,10 @@ pub fn slug(text: &str) -> String {
     let mut s = String::with_capacity(text.len());
     let mut dash = false;
     for c in text.trim().chars() {
-        if c.is_alphanumeric() {
+        if c.is_ascii_alphanumeric() {
+            s.push(c.to_ascii_lowercase()); // most headings: no case-mapping table looked up
+            dash = false;
+        } else if c.is_alphanumeric() {
             s.extend(c.to_lowercase());
             dash = false;
         } else if (c.is_whitespace() || c == '-' || c == '_' || c == '/') && !dash && !s.is_empty() {

@@ -1,13 +1,16 @@
 //! The lists a page carries: the main navigation (bounded), breadcrumbs, and a section's children,
 //! split into parts of at most [`LIST_PAGE_SIZE`] so no page lists the whole site.
 
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
+
 use crate::model::{Link, Page, Site};
 
-pub(super) fn link(target: &Page, root: &str, current: bool) -> Link {
+pub(super) fn link<'a>(target: &'a Page, root: &str, current: bool) -> Link<'a> {
     Link {
-        title: target.source.front.title.clone(),
+        title: &target.source.front.title,
         href: format!("{root}{}index.html", target.url),
-        description: target.source.front.description.clone(),
+        description: &target.source.front.description,
         current,
     }
 }
@@ -89,10 +92,21 @@ fn nav_entries<'a>(site: &'a Site, home: &'a Page) -> Vec<&'a Page> {
     home.children.iter().map(|&i| &site.pages[i]).filter(|p| p.source.front.in_nav.unwrap_or(true)).collect()
 }
 
-pub(super) fn nav_from(site: &Site, page: &Page, root: &str) -> Vec<Link> {
+pub(super) fn nav_from<'a>(site: &'a Site, page: &Page, root: &str) -> Vec<Link<'a>> {
     let Some(home) = site.home() else {
         return Vec::new();
     };
+    nav_shown(site, home)
+        .into_iter()
+        .map(|p| {
+            let current = is_current(page, p);
+            link(p, root, current)
+        })
+        .collect()
+}
+
+/// The entries the main navigation shows, at most [`NAV_MAX`]: sections first when there are more.
+fn nav_shown<'a>(site: &'a Site, home: &'a Page) -> Vec<&'a Page> {
     let mut entries = nav_entries(site, home);
     if entries.len() > NAV_MAX {
         let sections = entries.iter().filter(|p| p.is_section()).count().min(NAV_MAX);
@@ -105,15 +119,55 @@ pub(super) fn nav_from(site: &Site, page: &Page, root: &str) -> Vec<Link> {
         });
     }
     entries
-        .into_iter()
-        .map(|p| {
-            let current = page.url.starts_with(&p.url) && !p.url.is_empty();
-            link(p, root, current)
-        })
-        .collect()
 }
 
-pub(super) fn breadcrumbs(site: &Site, page: &Page, root: &str) -> Vec<Link> {
+/// Whether the navigation's `entry` is `page` or the section it lies in.
+fn is_current(page: &Page, entry: &Page) -> bool {
+    page.url.starts_with(&entry.url) && !entry.url.is_empty()
+}
+
+/// The main navigation as templates see it ([`nav_from`]), made once for each form it takes: two
+/// pages' navigations differ only by their `../` prefix and which entry is current, so a site of
+/// 10,000 pages has a few dozen. What it is made of (titles, descriptions, `in_nav`, the home page's
+/// children) is front matter, and a change of front matter rebuilds everything with a new renderer;
+/// [`super::Renderer::refresh_globals`] empties it all the same.
+#[derive(Default)]
+pub(super) struct NavCache {
+    /// The entries shown (indices into `site.pages`), found once.
+    shown: OnceLock<Vec<usize>>,
+    /// (prefix, the current entries' positions) → the serialized list.
+    made: Mutex<HashMap<(String, Vec<usize>), tera::Value>>,
+}
+
+impl NavCache {
+    pub(super) fn nav(&self, site: &Site, page: &Page, root: &str) -> tera::Value {
+        let shown = self.shown.get_or_init(|| {
+            let home = site.by_rel.get("_index.md").copied();
+            home.map(|h| nav_shown(site, &site.pages[h]).iter().filter_map(|p| index_of(site, p)).collect())
+                .unwrap_or_default()
+        });
+        let current: Vec<usize> = (0..shown.len()).filter(|&k| is_current(page, &site.pages[shown[k]])).collect();
+        let key = (root.to_string(), current);
+        let mut made = self.made.lock().unwrap_or_else(|e| e.into_inner());
+        made.entry(key)
+            .or_insert_with_key(|(_, current)| {
+                let links: Vec<Link> =
+                    shown.iter().enumerate().map(|(k, &i)| link(&site.pages[i], root, current.contains(&k))).collect();
+                tera::Value::from_serializable(&links)
+            })
+            .clone()
+    }
+
+    pub(super) fn clear(&mut self) {
+        *self = NavCache::default();
+    }
+}
+
+fn index_of(site: &Site, page: &Page) -> Option<usize> {
+    site.by_rel.get(&page.source.rel).copied()
+}
+
+pub(super) fn breadcrumbs<'a>(site: &'a Site, page: &Page, root: &str) -> Vec<Link<'a>> {
     let mut crumbs = Vec::new();
     let mut at = page.parent;
     while let Some(i) = at {

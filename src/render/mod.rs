@@ -21,6 +21,8 @@ pub struct Renderer {
     files: BTreeMap<String, PathBuf>,
     /// Context shared by every page (site settings, data files).
     globals: Context,
+    /// The main navigation in each form pages take ([`NavCache`]).
+    navs: NavCache,
 }
 
 /// Every template file: the theme's, then the site's own `templates/` with the same names replacing them.
@@ -128,13 +130,14 @@ impl Renderer {
             return Err(tera_diagnostic(&e, &files, &theme_dir).into());
         }
 
-        Ok(Renderer { tera, files, globals: globals(site) })
+        Ok(Renderer { tera, files, globals: globals(site), navs: NavCache::default() })
     }
 
     /// Take the variables every template sees from `site` again (after a data file changed): the
     /// templates themselves are not read again.
     pub fn refresh_globals(&mut self, site: &Site) {
         self.globals = globals(site);
+        self.navs.clear();
     }
 
     /// Add a variable every template sees: an export's `package` (what its packages add to a page).
@@ -199,7 +202,7 @@ impl Renderer {
         let mut ctx = self.globals.clone();
         ctx.insert("root", root);
         ctx.insert("page", &PageContext::new(site, page, content));
-        ctx.insert("nav", &nav_from(site, page, root));
+        ctx.insert_value("nav", self.navs.nav(site, page, root));
         ctx.insert("nav_truncated", &(page.url.is_empty() && nav_truncated(site)));
         ctx.insert("breadcrumbs", &breadcrumbs(site, page, root));
         ctx.insert(
@@ -269,4 +272,4 @@ mod lists;
 
 use context::PageContext;
 pub use lists::{LIST_PAGE_SIZE, ListPart, NAV_MAX, list_parts};
-use lists::{breadcrumbs, link, nav_from, nav_truncated};
+use lists::{NavCache, breadcrumbs, link, nav_from, nav_truncated};
