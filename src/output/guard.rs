@@ -55,13 +55,20 @@ fn is_marker(rel: &str) -> bool {
 /// mostly one `open`/`getdents`/`close` per folder, so folders are read in parallel, and each path is
 /// its folder's path plus a name (no per-file path arithmetic).
 pub fn files_below(dir: &Path) -> io::Result<Vec<String>> {
+    Ok(entries_below(dir)?.into_iter().map(|(rel, _)| rel).collect())
+}
+
+/// [`files_below`], each with whether it is a symbolic link (from the folder listing's own entry
+/// types: no `lstat` per file).
+pub fn entries_below(dir: &Path) -> io::Result<Vec<(String, bool)>> {
     let mut out = list_folder(dir, "")?;
-    out.retain(|rel| !is_marker(rel));
+    out.retain(|(rel, _)| !is_marker(rel));
     Ok(out)
 }
 
-/// The files below `dir`, whose relative path (with a trailing `/`, or empty at the top) is `rel`.
-fn list_folder(dir: &Path, rel: &str) -> io::Result<Vec<String>> {
+/// The files below `dir`, whose relative path (with a trailing `/`, or empty at the top) is `rel`,
+/// each with whether it is a link.
+fn list_folder(dir: &Path, rel: &str) -> io::Result<Vec<(String, bool)>> {
     use rayon::prelude::*;
     let mut files = Vec::new();
     let mut folders = Vec::new();
@@ -70,13 +77,15 @@ fn list_folder(dir: &Path, rel: &str) -> io::Result<Vec<String>> {
         let name = entry.file_name();
         let path = format!("{rel}{}", name.to_string_lossy());
         // The entry's own type (a link is a link, not what it points at).
-        if entry.file_type()?.is_dir() {
+        let kind = entry.file_type()?;
+        if kind.is_dir() {
             folders.push((entry.path(), path + "/"));
         } else {
-            files.push(path);
+            files.push((path, kind.is_symlink()));
         }
     }
-    let below: Vec<Vec<String>> = folders.par_iter().map(|(d, r)| list_folder(d, r)).collect::<io::Result<_>>()?;
+    let below: Vec<Vec<(String, bool)>> =
+        folders.par_iter().map(|(d, r)| list_folder(d, r)).collect::<io::Result<_>>()?;
     files.extend(below.into_iter().flatten());
     Ok(files)
 }

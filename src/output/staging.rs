@@ -55,9 +55,9 @@ impl Staging {
         }
         std::fs::write(staging.join(STAGING_MARK), "policysite is building here\n")?;
         let mut existing = HashSet::new();
-        for rel in guard::files_below(&staging)? {
-            let path = staging.join(&rel);
-            if path.is_symlink() {
+        for (rel, is_link) in guard::entries_below(&staging)? {
+            if is_link {
+                let path = staging.join(&rel);
                 // Never write through a link planted in the output.
                 std::fs::remove_file(&path)?;
             } else {
