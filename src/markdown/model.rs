@@ -168,7 +168,8 @@ impl<'a> ModelPass<'_, 'a> {
         }
         self.out.diagnostics.extend(self.html_block.finish(self.src.file));
         flush_section(&mut self.out.sections, &mut self.section);
-        self.section = SectionText { id: id.clone(), heading: title, text: String::new() };
+        // The text buffer is kept (flush_section emptied it): one allocation per page, not per section.
+        (self.section.id, self.section.heading) = (id.clone(), title);
         self.out.anchors.push(id);
     }
 
