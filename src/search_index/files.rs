@@ -85,35 +85,67 @@ pub(super) fn block_files(b: usize, rows: &[Shown<'_>], version: &str, previous:
 /// is made again). Inflating and comparing costs a fraction of deflating.
 fn deflated_file(kind: &str, dir: &str, n: usize, version: &str, json: &[u8], previous: Previous<'_>) -> File {
     use base64::Engine as _;
-    use flate2::{Compression, write::DeflateEncoder};
-    use std::io::Write as _;
     let name = format!("search/{dir}/{n}.js");
     let head = format!("POLICYSITE_SEARCH.{kind}({n},\"{version}\",\"");
     if let Some(old) = previous(&name).filter(|old| holds(old, &head, json)) {
         return (name, old);
     }
-    let mut z = DeflateEncoder::new(Vec::new(), Compression::new(DEFLATE_LEVEL));
-    let _ = z.write_all(json);
-    let deflated = z.finish().unwrap_or_default();
     let mut out = head;
-    base64::engine::general_purpose::STANDARD.encode_string(&deflated, &mut out);
+    base64::engine::general_purpose::STANDARD.encode_string(deflate(json), &mut out);
     out.push_str("\");\n");
     (name, out.into_bytes())
 }
 
-/// Whether `file` starts with `head` and its Base64 text inflates to `json`.
+/// Whether `file` starts with `head` and its Base64 text inflates to `json`, with nothing after the
+/// end of the deflated stream (the browser's `DecompressionStream` refuses trailing bytes).
 fn holds(file: &[u8], head: &str, json: &[u8]) -> bool {
     use base64::Engine as _;
-    use std::io::Read as _;
     let Some(b64) = file.strip_prefix(head.as_bytes()).and_then(|rest| rest.strip_suffix(b"\");\n")) else {
         return false;
     };
     let Ok(deflated) = base64::engine::general_purpose::STANDARD.decode(b64) else { return false };
-    // One byte more than expected is read, so a longer text is noticed without inflating all of it.
-    let mut text = Vec::with_capacity(json.len() + 1);
-    let inflated =
-        flate2::read::DeflateDecoder::new(deflated.as_slice()).take(json.len() as u64 + 1).read_to_end(&mut text);
-    inflated.is_ok() && text == json
+    inflates_to(&deflated, json)
+}
+
+thread_local! {
+    /// One deflater and one inflater per thread, reset between files: a new one allocates (and the
+    /// system zeroes) a few hundred kilobytes of state, for each of thousands of files on a large site.
+    static CODEC: std::cell::RefCell<(flate2::Compress, flate2::Decompress)> = std::cell::RefCell::new((
+        flate2::Compress::new(flate2::Compression::new(DEFLATE_LEVEL), false),
+        flate2::Decompress::new(false),
+    ));
+}
+
+/// `bytes` as raw DEFLATE (RFC 1951); empty if the deflater fails (it cannot on a buffer in memory).
+fn deflate(bytes: &[u8]) -> Vec<u8> {
+    use flate2::{FlushCompress, Status};
+    CODEC.with(|codec| {
+        let z = &mut codec.borrow_mut().0;
+        z.reset();
+        let mut out = Vec::with_capacity(bytes.len() / 3 + 64);
+        loop {
+            let done = z.total_in() as usize;
+            match z.compress_vec(&bytes[done.min(bytes.len())..], &mut out, FlushCompress::Finish) {
+                Ok(Status::StreamEnd) => return out,
+                // The output is full: room for as much again.
+                Ok(Status::Ok | Status::BufError) => out.reserve(out.capacity().max(64)),
+                Err(_) => return Vec::new(),
+            }
+        }
+    })
+}
+
+/// Whether raw DEFLATE `deflated` inflates to exactly `expected`, ending where `deflated` ends.
+fn inflates_to(deflated: &[u8], expected: &[u8]) -> bool {
+    use flate2::{FlushDecompress, Status};
+    CODEC.with(|codec| {
+        let d = &mut codec.borrow_mut().1;
+        d.reset(false);
+        // One byte of room more than expected: a longer text fills it and never reaches its end.
+        let mut out = Vec::with_capacity(expected.len() + 1);
+        let ended = matches!(d.decompress_vec(deflated, &mut out, FlushDecompress::Finish), Ok(Status::StreamEnd));
+        ended && d.total_in() == deflated.len() as u64 && out == expected
+    })
 }
 
 /// Where the shards' files come from besides their postings: the earlier output's files
@@ -240,4 +272,27 @@ pub(super) fn block_version(b: usize, rows: &[Shown<'_>]) -> String {
         }
     }
     format!("{:012x}", hash.finish() >> 16)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The deflater and inflater are reused between files: each file still comes out whole, and a
+    /// file is kept only when it inflates to exactly what would be written.
+    #[test]
+    fn reused_codecs_round_trip_and_refuse_what_differs() {
+        let a = br#"[["Title","a/","Heading","id","some text"]]"#.repeat(40);
+        let b = br#"[["Other","b/","Heading","id","more text"]]"#.repeat(3);
+        let (da, db) = (deflate(&a), deflate(&b));
+        assert!(!da.is_empty() && da.len() < a.len());
+        assert!(inflates_to(&da, &a) && inflates_to(&db, &b), "each inflates to its own text");
+        assert!(!inflates_to(&da, &b) && !inflates_to(&db, &a), "not to another's");
+        assert!(!inflates_to(&da, &a[..a.len() - 1]), "a longer text is refused");
+        assert!(!inflates_to(&da[..da.len() - 2], &a), "a cut stream is refused");
+        let mut junk = da.clone();
+        junk.extend_from_slice(b"junk");
+        assert!(!inflates_to(&junk, &a), "bytes after the stream are refused");
+        assert_eq!(deflate(&a), da, "a reset deflater gives the same bytes again");
+    }
 }
