@@ -268,8 +268,10 @@
       c.hits = rank(c.terms);
       var all = c.hits.length;
       if (!all) { say(first + 'No results for “' + q + '”. Try fewer or different words.'); return; }
-      say(first + all + (all === 1 ? ' result' : ' results') + ' for “' + q + '”.');
-      return showMore();
+      // The count is announced (a live region) once the first results are on the page, not before.
+      return showMore().then(function () {
+        if (c === current) say(first + all + (all === 1 ? ' result' : ' results') + ' for “' + q + '”.');
+      });
     });
   }
 
