@@ -121,16 +121,8 @@ impl InOrder<'_> {
     fn rows(&self, start: u32, end: u32) -> Vec<Shown<'_>> {
         let from = self.spans.partition_point(|(first, count)| first + count <= start);
         let to = self.spans.partition_point(|(first, _)| *first < end);
-        let mut rows = Vec::with_capacity((end - start) as usize);
-        for i in from..to {
-            let first = self.spans[i].0;
-            for (k, row) in page_docs(self.pages[i], &self.extras[i]).rows.into_iter().enumerate() {
-                if (start..end).contains(&(first + k as u32)) {
-                    rows.push(row);
-                }
-            }
-        }
-        rows
+        let pages = (from..to).map(|i| (self.pages[i], &self.extras[i], self.spans[i].0));
+        block_rows(pages, start, end)
     }
 }
 
@@ -210,13 +202,28 @@ impl PageDocs<'_> {
     }
 }
 
+/// The sections of a page the index shows, in order, each with its place in the page's chain (the
+/// title section, the Markdown sections, the data sections): a section with nothing to find is
+/// left out, except the first, which carries the title.
+fn shown_sections<'a>(p: &'a Page, extra: &'a Extra) -> impl Iterator<Item = (usize, &'a TextSection)> {
+    extra
+        .synthetic
+        .iter()
+        .chain(p.sections.iter())
+        .chain(extra.data.iter())
+        .enumerate()
+        .filter(|(i, s)| *i == 0 || !s.is_empty())
+}
+
+/// One section as the search page shows it.
+fn row<'a>(p: &'a Page, s: &'a TextSection) -> Shown<'a> {
+    (&p.source.front.title, &p.url, &s.heading, &s.id, &s.text)
+}
+
 fn page_docs<'a>(p: &'a Page, extra: &'a Extra) -> PageDocs<'a> {
     let mut docs = PageDocs { rows: Vec::new(), postings: Vec::new() };
     let names = crate::search::names();
-    for (i, s) in extra.synthetic.iter().chain(p.sections.iter()).chain(extra.data.iter()).enumerate() {
-        if i > 0 && s.is_empty() {
-            continue;
-        }
+    for (i, s) in shown_sections(p, extra) {
         let doc = docs.rows.len() as u32;
         // The section's terms are distinct; the page's title adds IN_TITLE to its first.
         for t in &s.terms {
@@ -228,9 +235,20 @@ fn page_docs<'a>(p: &'a Page, extra: &'a Extra) -> PageDocs<'a> {
                 docs.postings.push((names.get(t), doc, IN_TITLE));
             }
         }
-        docs.rows.push((&p.source.front.title, &p.url, &s.heading, &s.id, &s.text));
+        docs.rows.push(row(p, s));
     }
     docs
+}
+
+/// The rows numbered `start..end` of the index, from the pages that hold them: each page with what
+/// the index adds to it and the number of its first section.
+fn block_rows<'a>(pages: impl Iterator<Item = (&'a Page, &'a Extra, u32)>, start: u32, end: u32) -> Vec<Shown<'a>> {
+    let mut rows = Vec::with_capacity(end.saturating_sub(start) as usize);
+    for (p, extra, first) in pages {
+        let numbered = (first..).zip(shown_sections(p, extra));
+        rows.extend(numbered.filter(|(doc, _)| (start..end).contains(doc)).map(|(_, (_, s))| row(p, s)));
+    }
+    rows
 }
 
 /// What `serve` keeps of the index it last wrote, so that an edit of a page's text rewrites what that
@@ -340,15 +358,7 @@ fn put_blocks(site: &Site, kept: &mut Kept, blocks: &BTreeSet<u32>, out_fn: &mut
             .iter()
             .filter_map(|kp| by_url.get(kp.url.as_str()).map(|p| (*p, Extra::of(site, p), kp.first)))
             .collect();
-        let mut rows: Vec<Shown<'_>> = Vec::new();
-        for (p, extra, first) in &pages {
-            for (k, row) in page_docs(p, extra).rows.into_iter().enumerate() {
-                let doc = first + k as u32;
-                if doc >= start && doc < end {
-                    rows.push(row);
-                }
-            }
-        }
+        let rows = block_rows(pages.iter().map(|(p, extra, first)| (*p, extra, *first)), start, end);
         let v = block_version(b as usize, &rows);
         put_block(b as usize, &rows, &v, out_fn);
         kept.text_versions[b as usize] = v;
