@@ -34,7 +34,7 @@ struct Entry<'a> {
     /// Each shard's version (`search/s/N.js` names `sv[N]`): a hash of that shard alone, so an edit
     /// rewrites only the shards whose postings changed, and a cached shard from another build is
     /// still refused unless its bytes are the same.
-    sv: Vec<String>,
+    sv: &'a [String],
     /// Sections in the index, and how many share a text chunk.
     docs: usize,
     chunk: usize,
@@ -57,14 +57,8 @@ pub(super) fn put_block(b: usize, rows: &[Shown<'_>], version: &str, out_fn: &mu
     }
 }
 
-/// The text chunks of block `b`: each chunk's rows as JSON, deflated (raw DEFLATE, RFC 1951) and
-/// written in Base64 as the string argument of `POLICYSITE_SEARCH.text(n, version, "…")`; the
-/// search page inflates it with the browser's `DecompressionStream`.
-///
-/// Deflating is most of the index's cost, so a chunk the earlier output already holds is kept when
-/// it is the same chunk: same number and version, and its text inflates to exactly the JSON this
-/// build would deflate (checked in full, not trusted from the version: a damaged or hand-edited file
-/// is made again). Inflating and comparing costs a fraction of deflating.
+/// The text chunks of block `b`: each chunk's rows as JSON, made into a file by [`deflated_file`]
+/// (or kept from `previous`).
 pub(super) fn block_files(b: usize, rows: &[Shown<'_>], version: &str, previous: Previous<'_>) -> Vec<File> {
     rows.chunks(CHUNK)
         .enumerate()
@@ -199,10 +193,9 @@ pub(super) fn put_shards_and_entry(
         }
         flush(&mut current);
     }
-    let entry_versions = versions.clone();
     let entry = Entry {
         v: &version,
-        sv: versions,
+        sv: &versions,
         docs,
         chunk: CHUNK,
         block: BLOCK,
@@ -215,7 +208,7 @@ pub(super) fn put_shards_and_entry(
     let _ = serde_json::to_writer(ScriptSafe(&mut out), &entry);
     out.extend_from_slice(b");\n");
     out_fn("search/entry.js".into(), out);
-    entry_versions
+    versions
 }
 
 /// The JSON of shard `n` holding `terms` (with their encoded postings: printable ASCII that JSON
