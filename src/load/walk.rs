@@ -128,3 +128,130 @@ impl Walk {
         crate::layout::revision_file_rule(path, is_file, |dir| self.folders.is_revisions_folder(dir))
     }
 }
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::symlink;
+
+    /// What the file system says, the way the loader asked it before the walk answered: the real
+    /// path of a file outside the site folder, whether it is a revision file.
+    fn asked(path: &Path, inside: &Path) -> (Option<PathBuf>, bool) {
+        let outside = path.canonicalize().ok().filter(|r| !r.starts_with(inside));
+        (outside, crate::layout::is_revision_file(path))
+    }
+
+    /// Walk `root/content` and compare every answer with the file system's; the files listed, with
+    /// their answers, for the test to check the cases it built.
+    fn walked(root: &Path) -> Vec<(String, Option<PathBuf>, bool)> {
+        let inside = root.canonicalize().expect("root");
+        let walk = Walk::new(&root.join("content"), &inside);
+        let md: HashSet<&Path> = walk.files.iter().map(|f| f.path.as_path()).collect();
+        let mut seen = Vec::new();
+        for f in &walk.files {
+            let answer = (f.outside.clone(), walk.is_revision_file(&f.path, &md));
+            assert_eq!(answer, asked(&f.path, &inside), "{}", f.path.display());
+            let stem = f.path.with_extension("");
+            for folder in [stem.as_path(), f.path.as_path(), f.path.parent().expect("parent")] {
+                assert_eq!(
+                    walk.folders.is_revisions_folder(folder),
+                    crate::layout::is_revisions_folder(folder),
+                    "{}",
+                    folder.display()
+                );
+            }
+            seen.push((crate::fsutil::slash_path(&root.join("content"), &f.path), answer.0, answer.1));
+        }
+        seen
+    }
+
+    fn write(path: &Path, text: &str) {
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, text).expect("write");
+    }
+
+    fn link(target: &Path, at: &Path) {
+        std::fs::create_dir_all(at.parent().expect("parent")).expect("mkdir");
+        symlink(target, at).expect("symlink");
+    }
+
+    /// A site folder (its root reached through a link, as `--root` may be) whose content/ holds every
+    /// kind of link and revision layout the walk tells apart, and a folder outside it.
+    fn tricky() -> (tempfile::TempDir, PathBuf) {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let (real_root, out) = (tmp.path().join("site"), tmp.path().join("outside"));
+        let c = real_root.join("content");
+        for f in ["_index.md", "a.md", "a/2026-01-01.md", "a/notes.md", "b.md", "b/other.md", "c/2026-01-01.md"] {
+            write(&c.join(f), "x");
+        }
+        // A folder counts as revisions folder by the names of its entries of any kind.
+        for f in ["d.md", "d/2026-02-02.MD", "d/x.md", "e.md", "e/2026-03-03.md/inner.md", "e/y.md", "f.md", "f/z.md"] {
+            write(&c.join(f), "x");
+        }
+        link(&c.join("nowhere.md"), &c.join("f/2026-04-04.md"));
+        write(&out.join("secret.md"), "x");
+        write(&out.join("2026-05-05.md"), "x");
+        write(&real_root.join("elsewhere/page.md"), "x");
+        write(&real_root.join("elsewhere/revs/2026-06-06.md"), "x");
+        link(&out.join("secret.md"), &c.join("link-out.md"));
+        link(&out, &c.join("linked-out"));
+        link(&out, &c.join("nested/deeper/link-out"));
+        link(&real_root.join("elsewhere/page.md"), &c.join("inside-link.md"));
+        link(&real_root.join("elsewhere"), &c.join("inside-dir"));
+        link(&out.join("secret.md"), &real_root.join("elsewhere/out.md"));
+        link(&real_root.join("elsewhere"), &out.join("back"));
+        write(&c.join("g.md"), "x");
+        link(&real_root.join("elsewhere/revs"), &c.join("g"));
+        link(&c, &c.join("nested/loop"));
+        // A loop the walk does not follow: asked about, the file system answers (`a/back` shows
+        // `a`'s dated file).
+        write(&c.join("a/back.md"), "x");
+        link(&c.join("a"), &c.join("a/back"));
+        let root = tmp.path().join("root-link");
+        link(&real_root, &root);
+        (tmp, root)
+    }
+
+    #[test]
+    fn the_walk_answers_as_the_file_system_does() {
+        let (tmp, root) = tricky();
+        let seen = walked(&root);
+        let get = |rel: &str| seen.iter().find(|(r, _, _)| r == rel).unwrap_or_else(|| panic!("{rel}: {seen:?}"));
+        let out = tmp.path().join("outside").canonicalize().expect("outside");
+        // Links out of the site folder: a file, a folder, a folder deeper down, a link inside a
+        // linked folder that stays inside, and a link back into the site from a folder outside.
+        assert_eq!(get("link-out.md").1, Some(out.join("secret.md")));
+        assert_eq!(get("linked-out/secret.md").1, Some(out.join("secret.md")));
+        assert_eq!(get("nested/deeper/link-out/secret.md").1, Some(out.join("secret.md")));
+        assert_eq!(get("inside-dir/out.md").1, Some(out.join("secret.md")));
+        for inside in ["inside-link.md", "inside-dir/page.md", "linked-out/back/page.md", "a.md", "b/other.md"] {
+            assert_eq!(get(inside).1, None, "{inside}");
+        }
+        // Revision files: dated, or in a folder holding a dated entry of any kind (a file named in
+        // upper case, a folder, a broken link, through a linked folder); a dated file without its page is
+        // a page, as is a file in a folder named like a revision.
+        for rev in ["a/2026-01-01.md", "a/notes.md", "d/x.md", "e/y.md", "f/z.md"] {
+            assert!(get(rev).2, "{rev}");
+        }
+        assert!(get("g/2026-06-06.md").2);
+        for page in ["b/other.md", "c/2026-01-01.md", "linked-out/2026-05-05.md", "e/2026-03-03.md/inner.md"] {
+            assert!(!get(page).2, "{page}");
+        }
+    }
+
+    /// content/ itself a link: to a folder inside the site (followed), or outside it (every page
+    /// refused).
+    #[test]
+    fn a_linked_content_folder_is_resolved_once() {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let root = tmp.path().join("site");
+        write(&root.join("sources/a.md"), "x");
+        link(&root.join("sources"), &root.join("content"));
+        assert_eq!(walked(&root), vec![("a.md".to_string(), None, false)]);
+        write(&tmp.path().join("outside/a.md"), "x");
+        std::fs::remove_file(root.join("content")).expect("rm");
+        link(&tmp.path().join("outside"), &root.join("content"));
+        let real = tmp.path().join("outside/a.md").canonicalize().expect("real");
+        assert_eq!(walked(&root), vec![("a.md".to_string(), Some(real), false)]);
+    }
+}
