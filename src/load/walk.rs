@@ -6,7 +6,9 @@
 //! open besides.
 //!
 //! Every answer is the file system's own as the walk saw it; where the walk did not see (a folder it
-//! could not list or follow, a path outside `content/`) the question goes to the file system.
+//! could not list or follow, a path outside `content/`) the question goes to the file system. So
+//! does a path the walk did not see but saw in other letter case ([`fold`]): on a file system that
+//! ignores case, `Foo/` is the folder beside `foo.md`.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -29,6 +31,13 @@ pub struct Folders {
     unseen: HashSet<PathBuf>,
     /// Folders holding an entry named like a revision ([`crate::layout::is_revision_name`]).
     revisions: HashSet<PathBuf>,
+    /// [`fold`] of every path in `listed` and `unseen`.
+    folded: HashSet<PathBuf>,
+}
+
+/// A path in lower case, to notice a path the walk saw in other letter case.
+fn fold(path: &Path) -> PathBuf {
+    PathBuf::from(path.to_string_lossy().to_lowercase())
 }
 
 impl Folders {
@@ -37,13 +46,23 @@ impl Folders {
         if self.revisions.contains(dir) {
             return true;
         }
-        if self.saw_place_of(dir) { false } else { crate::layout::is_revisions_folder(dir) }
+        let seen = if self.listed.contains(dir) {
+            !self.unseen.contains(dir)
+        } else {
+            self.saw_place_of(dir) && !self.folded.contains(&fold(dir))
+        };
+        if seen { false } else { crate::layout::is_revisions_folder(dir) }
     }
 
     /// Whether the walk saw every entry of `path`'s folder and did not fail on `path` itself, so that
     /// what it did not list as a folder (or file) is not one.
     fn saw_place_of(&self, path: &Path) -> bool {
         !self.unseen.contains(path) && path.parent().is_some_and(|p| self.listed.contains(p))
+    }
+
+    fn not_listed(&mut self, path: &Path) {
+        self.folded.insert(fold(path));
+        self.unseen.insert(path.to_path_buf());
     }
 }
 
@@ -55,6 +74,8 @@ pub struct Walk {
     /// What went wrong on the way, in walk order.
     pub errors: Vec<walkdir::Error>,
     pub folders: Folders,
+    /// [`fold`] of every entry that is not a folder and whose name ends in `.md` in any case.
+    folded_md: HashSet<PathBuf>,
 }
 
 /// The real path of a folder on the walk's current way, and whether it lies inside the site folder.
@@ -72,7 +93,7 @@ impl Walk {
                 Err(e) => {
                     if let Some(path) = e.path() {
                         walk.named(path);
-                        walk.folders.unseen.insert(path.to_path_buf());
+                        walk.folders.not_listed(path);
                     }
                     walk.errors.push(e);
                 }
@@ -102,8 +123,15 @@ impl Walk {
             let real = real(|_| true);
             way.truncate(depth);
             way.push(real);
+            self.folders.folded.insert(fold(e.path()));
             self.folders.listed.insert(e.into_path());
-        } else if e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "md") {
+            return;
+        }
+        let folded = fold(e.path());
+        if folded.extension().is_some_and(|x| x == "md") {
+            self.folded_md.insert(folded);
+        }
+        if e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "md") {
             // Only a file outside needs its real path (for the message); one whose real path cannot
             // be worked out is read all the same, and the read reports why.
             let outside = real(|ok| !ok).map(|(r, _)| r);
@@ -124,7 +152,17 @@ impl Walk {
     /// [`crate::layout::is_revision_file`] for a file of [`Walk::files`], from the walk. `md` holds
     /// the paths of [`Walk::files`].
     pub fn is_revision_file(&self, path: &Path, md: &HashSet<&Path>) -> bool {
-        let is_file = |p: &Path| md.contains(p) || (!self.folders.saw_place_of(p) && p.is_file());
+        let is_file = |p: &Path| {
+            if md.contains(p) {
+                return true;
+            }
+            // Not there unless the walk missed its place, or saw it in other letter case.
+            let seen = self.folders.saw_place_of(p) && {
+                let folded = fold(p);
+                !self.folded_md.contains(&folded) && !self.folders.folded.contains(&folded)
+            };
+            !seen && p.is_file()
+        };
         crate::layout::revision_file_rule(path, is_file, |dir| self.folders.is_revisions_folder(dir))
     }
 }
@@ -237,6 +275,28 @@ mod tests {
         for page in ["b/other.md", "c/2026-01-01.md", "linked-out/2026-05-05.md", "e/2026-03-03.md/inner.md"] {
             assert!(!get(page).2, "{page}");
         }
+    }
+
+    /// What the walk saw in other letter case is asked of the file system (on one that ignores case,
+    /// `H/` is the folder beside `h.md`). Shown on a case-sensitive one by making the other-case path
+    /// after the walk: the walk's answer would be "not there", the file system's is "there".
+    #[test]
+    fn a_path_seen_in_other_letter_case_is_asked_of_the_file_system() {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let c = tmp.path().join("content");
+        for f in ["h.md", "H/2026-07-07.md", "k.md", "K/notes.md"] {
+            write(&c.join(f), "x");
+        }
+        let walk = Walk::new(&c, tmp.path());
+        let md: HashSet<&Path> = walk.files.iter().map(|f| f.path.as_path()).collect();
+        let (rev, notes) = (c.join("H/2026-07-07.md"), c.join("K/notes.md"));
+        assert!(!walk.is_revision_file(&rev, &md) && !walk.folders.is_revisions_folder(&c.join("h")));
+        write(&c.join("H.md"), "x");
+        write(&c.join("h/2026-08-08.md"), "x");
+        write(&c.join("K.md"), "x");
+        assert!(walk.is_revision_file(&rev, &md), "H.md asked of the file system");
+        assert!(walk.folders.is_revisions_folder(&c.join("h")), "h/ asked of the file system");
+        assert!(!walk.is_revision_file(&notes, &md), "K/ holds no dated file");
     }
 
     /// content/ itself a link: to a folder inside the site (followed), or outside it (every page
