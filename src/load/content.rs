@@ -1,10 +1,13 @@
 //! Load `content/**/*.md`.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
 use super::frontmatter::{self, FrontMatter};
+use super::walk::{Folders, Listed, Walk};
 use crate::diag::{Diagnostic, Diagnostics, display_path};
 
 /// A Markdown file as read from disk: parsed front matter, raw body.
@@ -26,6 +29,9 @@ pub struct SourcePage {
     pub body_hash: u64,
     /// Where the body was read from, for [`SourcePage::reload_body`].
     origin: Option<Origin>,
+    /// What the walk of `content/` that found the page saw of its folders, for
+    /// [`SourcePage::is_revisions_folder`] (`None` for a page loaded on its own).
+    walk: Option<Arc<Folders>>,
 }
 
 /// The file a page was read from (its identity, checked inside the site folder when it was read)
@@ -83,6 +89,15 @@ impl SourcePage {
         let last = self.front.slug.as_deref().unwrap_or(stem);
         format!("{dir}{last}/")
     }
+    /// [`crate::layout::is_revisions_folder`], answered from the walk of `content/` that found this
+    /// page when it saw the folder's place (so loading a large site does not try to open a folder
+    /// beside every page), else from the file system.
+    pub fn is_revisions_folder(&self, dir: &Path) -> bool {
+        match &self.walk {
+            Some(walk) => walk.is_revisions_folder(dir),
+            None => crate::layout::is_revisions_folder(dir),
+        }
+    }
     pub fn is_section_index(&self) -> bool {
         self.rel == "_index.md" || self.rel.ends_with("/_index.md")
     }
@@ -115,40 +130,35 @@ pub struct Loaded {
 /// do not stop the others from loading, so one build reports them all.
 pub fn load_all(root: &Path) -> Loaded {
     let dir = root.join(CONTENT_DIR);
-    let mut files = Vec::new();
     let mut diags = Diagnostics::default();
     let mut failed = Vec::new();
-    for entry in walkdir::WalkDir::new(&dir).follow_links(true).sort_by_file_name() {
-        match entry {
-            Ok(e) if e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "md") => {
-                files.push(e.into_path())
-            }
-            Ok(_) => {}
-            Err(e) => {
-                let p = e.path().map(|p| display_path(root, p)).unwrap_or_else(|| dir.clone());
-                if let Some(path) = e.path() {
-                    failed.push(crate::fsutil::slash_path(&dir, path));
-                }
-                let reason = e.io_error().map_or_else(|| e.to_string(), ToString::to_string);
-                diags.push(
-                    Diagnostic::new(p, format!("cannot read: {reason}"))
-                        .help("fix or remove the file (a broken link, or missing permissions?)"),
-                );
-            }
-        }
-    }
-    // Each file in parallel: whether it is a revision, where it really is, then its text.
     let inside = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let walk = super::walk::Walk::new(&dir, &inside);
+    for e in &walk.errors {
+        let p = e.path().map(|p| display_path(root, p)).unwrap_or_else(|| dir.clone());
+        if let Some(path) = e.path() {
+            failed.push(crate::fsutil::slash_path(&dir, path));
+        }
+        let reason = e.io_error().map_or_else(|| e.to_string(), ToString::to_string);
+        diags.push(
+            Diagnostic::new(p, format!("cannot read: {reason}"))
+                .help("fix or remove the file (a broken link, or missing permissions?)"),
+        );
+    }
+    // Each file in parallel: whether it is a revision, where it really is (both from the walk), then
+    // its text.
+    let md: HashSet<&Path> = walk.files.iter().map(|f| f.path.as_path()).collect();
     let results: Vec<Option<Result<SourcePage, Diagnostic>>> =
-        files.par_iter().map(|p| load_listed(root, &dir, &inside, p)).collect();
+        walk.files.par_iter().map(|f| load_listed(root, &dir, &walk, &md, f)).collect();
+    let folders = Arc::new(walk.folders);
     let mut pages = Vec::with_capacity(results.len());
-    for (r, path) in results.into_iter().zip(&files) {
+    for (r, listed) in results.into_iter().zip(&walk.files) {
         match r {
             None => {}
             Some(Ok(p)) if p.front.draft => {}
-            Some(Ok(p)) => pages.push(p),
+            Some(Ok(p)) => pages.push(SourcePage { walk: Some(Arc::clone(&folders)), ..p }),
             Some(Err(d)) => {
-                failed.push(crate::fsutil::slash_path(&dir, path));
+                failed.push(crate::fsutil::slash_path(&dir, &listed.path));
                 diags.push(d);
             }
         }
@@ -157,20 +167,28 @@ pub fn load_all(root: &Path) -> Loaded {
 }
 
 /// A Markdown file [`load_all`] found: `None` for a revision file (`page/YYYY-MM-DD.md` beside
-/// `page.md`, read by src/policy instead), else the page or why it did not load.
-fn load_listed(root: &Path, dir: &Path, inside: &Path, path: &Path) -> Option<Result<SourcePage, Diagnostic>> {
-    if crate::layout::is_revision_file(path) {
+/// `page.md`, read by src/policy instead), else the page or why it did not load. `md`: the paths of
+/// the walk's files.
+fn load_listed(
+    root: &Path,
+    dir: &Path,
+    walk: &Walk,
+    md: &HashSet<&Path>,
+    file: &Listed,
+) -> Option<Result<SourcePage, Diagnostic>> {
+    if walk.is_revision_file(&file.path, md) {
         return None;
     }
     // A link inside content/ may point anywhere; publishing what lies outside the site folder (a
-    // home folder, /etc) would surprise everyone, so it is refused.
-    match path.canonicalize() {
-        Ok(real) if !real.starts_with(inside) => Some(Err(Diagnostic::new(
-            display_path(root, path),
+    // home folder, /etc) would surprise everyone, so it is refused. The walk worked out where each
+    // file really is, resolving only the links on its way.
+    match &file.outside {
+        Some(real) => Some(Err(Diagnostic::new(
+            display_path(root, &file.path),
             format!("is a link to {}, outside the site folder", real.display()),
         )
         .help("copy the file into content/ instead of linking to it, or remove the link"))),
-        _ => Some(read_page(root, dir, path)), // a file that cannot be resolved is reported when read
+        None => Some(read_page(root, dir, &file.path)), // a file that cannot be resolved is reported when read
     }
 }
 
@@ -197,6 +215,7 @@ fn read_page(root: &Path, content_dir: &Path, path: &Path) -> Result<SourcePage,
         front,
         origin: Some(Origin { file: file.clone(), id, body_start }),
         file,
+        walk: None,
     })
 }
 

@@ -6,6 +6,7 @@ pub mod data;
 pub mod directory;
 pub mod frontmatter;
 pub mod platforms;
+pub mod walk;
 
 /// Reading site files moved to the ground floor ([`crate::fsutil`]); these paths stay for callers
 /// written before the move.

@@ -130,7 +130,6 @@ impl Policies {
 }
 
 pub use crate::layout::is_revision_file;
-use crate::layout::is_revisions_folder;
 
 /// Give each page that has a revisions folder the text of its revision in effect on `today`, and
 /// add one archive page per revision. Problems go to `diags`; the pages are returned either way.
@@ -146,7 +145,7 @@ pub fn prepare(
     let mut archives = Vec::new();
     for page in pages.iter_mut().filter(|p| !p.is_section_index()) {
         let folder = content.join(page.rel.trim_end_matches(".md"));
-        if !is_revisions_folder(&folder) {
+        if !page.is_revisions_folder(&folder) {
             continue;
         }
         let url = page.url_dir();

@@ -337,6 +337,39 @@ fn a_content_link_to_outside_the_site_is_refused() {
     assert!(!err.contains("private"));
 }
 
+/// Links in content/ that stay inside the site folder are followed (a page, a folder); one that leads
+/// out is refused wherever it is met: the page itself, a folder deeper down, a link inside a linked
+/// folder that is itself inside.
+#[cfg(unix)]
+#[test]
+fn content_links_are_followed_inside_the_site_and_refused_out_of_it() {
+    use std::os::unix::fs::symlink;
+    let outside = tempfile::tempdir().expect("tmp");
+    std::fs::write(outside.path().join("secret.md"), "---\ntitle: Secret\n---\nprivate\n").expect("write");
+    let site = TestSite::minimal();
+    site.write("shared/page.md", "---\ntitle: Shared\n---\nShared text\n");
+    symlink(site.path().join("shared/page.md"), site.path().join("content/policy/linked.md")).expect("symlink");
+    symlink(site.path().join("shared"), site.path().join("content/policy/folder")).expect("symlink");
+    site.build_ok();
+    assert!(site.html("policy/linked/index.html").contains("Shared text"));
+    assert!(site.html("policy/folder/page/index.html").contains("Shared text"));
+    let secret = outside.path().join("secret.md");
+    let cases = [
+        ("content/policy/out.md", secret.clone(), "content/policy/out.md"),
+        ("content/policy/deep/er/out", outside.path().to_path_buf(), "content/policy/deep/er/out/secret.md"),
+        ("shared/out.md", secret, "content/policy/folder/out.md"),
+    ];
+    for (at, target, shown) in cases {
+        let at = site.path().join(at);
+        std::fs::create_dir_all(at.parent().expect("parent")).expect("mkdir");
+        symlink(&target, &at).expect("symlink");
+        let err = site.build_err();
+        assert!(err.contains(&format!("{shown}: is a link to ")) && err.contains("outside the site folder"), "{err}");
+        assert!(!err.contains("private"), "{err}");
+        std::fs::remove_file(&at).expect("rm");
+    }
+}
+
 #[test]
 fn absurd_numbers_on_the_command_line_are_refused() {
     let site = TestSite::minimal();

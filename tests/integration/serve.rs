@@ -728,6 +728,37 @@ fn edits_of_a_policy_with_revisions_equal_a_clean_build() {
     );
 }
 
+/// A page without revisions gets its first revision file while serving, in a folder beside it that
+/// was there, empty, when serve started: the dated archive page is served and the output is what a
+/// clean build gives (the loader answers "is this a revisions folder" from its walk of content/,
+/// which said no at the start; each full rebuild walks anew). The folder exists before serve starts
+/// because a file created at once with its folder can be missed by the native watcher.
+#[test]
+fn a_first_revision_added_while_serving_equals_a_clean_build() {
+    let site = TestSite::minimal();
+    std::fs::create_dir(site.path().join("content/policy/two")).expect("mkdir");
+    let srv = serve_with(&site, &["--today", "2026-12-05"]);
+    let rx = events(&srv.addr);
+    site.write("content/policy/two.md", "---\ntitle: Policy Two\nweight: 1\n---\n");
+    wait_for(&rx, "reload");
+    let text = "The adopted text of Policy Two.";
+    site.write("content/policy/two/2026-12-01.md", &format!("---\nnote: First adopted.\n---\n\n{text}\n"));
+    let archive = "/policy/two/2026-12-01/";
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let mut page = get(&srv.addr, archive);
+    while page.status != 200 && Instant::now() < deadline {
+        let _ = rx.recv_timeout(Duration::from_millis(200));
+        page = get(&srv.addr, archive);
+    }
+    let log = || srv.log.try_iter().collect::<Vec<_>>().join("\n");
+    assert_eq!(page.status, 200, "the new revision's archive page is served; serve printed:\n{}", log());
+    assert!(get(&srv.addr, "/policy/two/").body.contains(text));
+    let clean = TestSite::copy_of(site.path());
+    let o = clean.run(&["build", "--today", "2026-12-05", "--output", clean.out().to_str().expect("utf8")]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(settles_to(&site.out(), &snapshot(&clean.out())), "serve's output differs from a clean build");
+}
+
 /// A symbolic link planted in the output while serve runs (here `platforms/` → a folder elsewhere)
 /// is removed, never written or deleted through: neither an edit of that page nor a full rebuild
 /// that drops it touches the folder the link pointed to.
