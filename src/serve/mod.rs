@@ -134,6 +134,7 @@ pub fn run(mut opts: Options) -> i32 {
 
     for events in rx {
         let Some(paths) = changed_paths(events) else { continue };
+        let paths = with_files_below(paths, &opts.root, &opts.output);
         watcher.watch_new_sources(&opts.root, &paths);
         if !paths.is_empty() {
             rebuild(&mut live, &hub, Some(&paths));
@@ -195,6 +196,31 @@ fn changed_paths(events: DebounceEventResult) -> Option<Vec<PathBuf>> {
             None
         }
     }
+}
+
+/// `paths` and, for each source folder among them (not the output), the files below it. A folder
+/// made with its files at once (`policysite revise` starts a page's revisions folder with its first
+/// revision; `mv` or an unzip brings in a whole section) may be reported alone: the native watcher
+/// watches a new folder only once it is told of it, so a file made in the meantime sends no event.
+fn with_files_below(paths: Vec<PathBuf>, root: &Path, output: &Path) -> Vec<PathBuf> {
+    let source = |p: &Path| {
+        !p.starts_with(output)
+            && p.strip_prefix(root).ok().and_then(|r| r.components().next()).is_some_and(|c| {
+                let c = c.as_os_str();
+                SOURCE_DIRS.iter().any(|d| c == *d) || crate::features::watches().any(|w| c == w)
+            })
+    };
+    let mut seen: std::collections::HashSet<PathBuf> = paths.iter().cloned().collect();
+    let mut out = paths.clone();
+    for dir in paths.iter().filter(|p| source(p) && p.is_dir()) {
+        let files = walkdir::WalkDir::new(dir).min_depth(1).into_iter().filter_map(Result::ok);
+        for f in files.filter(|e| e.file_type().is_file()).map(walkdir::DirEntry::into_path) {
+            if seen.insert(f.clone()) {
+                out.push(f);
+            }
+        }
+    }
+    out
 }
 
 enum WatcherBox {

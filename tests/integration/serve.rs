@@ -759,6 +759,29 @@ fn a_first_revision_added_while_serving_equals_a_clean_build() {
     assert!(settles_to(&site.out(), &snapshot(&clean.out())), "serve's output differs from a clean build");
 }
 
+/// A folder made with its file at once while serving (`policysite revise` starts a page's first
+/// revision so; `mv` brings in a whole section so): the native watcher may report only the folder,
+/// since it watches a new folder once told of it. Serve looks inside, so the file is not missed.
+#[test]
+fn a_folder_made_with_its_files_while_serving_is_built() {
+    let site = TestSite::minimal();
+    site.write("content/policy/two.md", "---\ntitle: Policy Two\nweight: 1\n---\n");
+    let srv = serve_with(&site, &["--today", "2026-12-05"]);
+    let rx = events(&srv.addr);
+    let text = "The adopted text of Policy Two.";
+    site.write("content/policy/two/2026-12-01.md", &format!("---\nnote: First adopted.\n---\n\n{text}\n"));
+    site.write("content/extra/moved/in.md", "---\ntitle: Moved In\n---\n\nA page that came with its folders.\n");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let served =
+        || get(&srv.addr, "/policy/two/2026-12-01/").status == 200 && get(&srv.addr, "/extra/moved/in/").status == 200;
+    while !served() && Instant::now() < deadline {
+        let _ = rx.recv_timeout(Duration::from_millis(200));
+    }
+    let log = || srv.log.try_iter().collect::<Vec<_>>().join("\n");
+    assert!(served(), "the revision and the page in new folders are served; serve printed:\n{}", log());
+    assert!(get(&srv.addr, "/policy/two/").body.contains(text));
+}
+
 /// A symbolic link planted in the output while serve runs (here `platforms/` → a folder elsewhere)
 /// is removed, never written or deleted through: neither an edit of that page nor a full rebuild
 /// that drops it touches the folder the link pointed to.
