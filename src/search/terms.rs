@@ -192,16 +192,47 @@ fn each_word(text: &str, f: &mut impl FnMut(Word<'_>)) {
     }
 }
 
-/// [`each_word`] for ASCII text; words shorter than [`MIN_LEN`] are left out here already.
+/// [`each_word`] for ASCII text; words shorter than [`MIN_LEN`] are left out here already. The bytes
+/// that end a word are found 8 at a time ([`splits`]).
 fn ascii_words(text: &str, f: &mut impl FnMut(Word<'_>)) {
     let bytes = text.as_bytes();
     let mut start = 0;
-    for end in (0..=bytes.len()).filter(|&i| i == bytes.len() || !bytes[i].is_ascii_alphanumeric()) {
-        if end - start >= MIN_LEN {
-            f(Word::Ascii(&text[start..end], (end - start <= 16).then(|| key(bytes, start, end))));
+    let mut word = |end: usize, start: &mut usize| {
+        if end - *start >= MIN_LEN {
+            f(Word::Ascii(&text[*start..end], (end - *start <= 16).then(|| key(bytes, *start, end))));
         }
-        start = end + 1;
+        *start = end + 1;
+    };
+    let mut chunks = bytes.chunks_exact(8);
+    let mut base = 0;
+    for chunk in &mut chunks {
+        let mut m = splits(u64::from_le_bytes([
+            chunk[0], chunk[1], chunk[2], chunk[3], chunk[4], chunk[5], chunk[6], chunk[7],
+        ]));
+        while m != 0 {
+            word(base + (m.trailing_zeros() / 8) as usize, &mut start);
+            m &= m - 1;
+        }
+        base += 8;
     }
+    for (i, b) in chunks.remainder().iter().enumerate() {
+        if !b.is_ascii_alphanumeric() {
+            word(base + i, &mut start);
+        }
+    }
+    word(bytes.len(), &mut start);
+}
+
+/// The high bit of each of 8 ASCII bytes that is not a letter or digit. Adding to a byte below 0x80
+/// never carries into the next; `x + (0x80 - n)` has its high bit set when `x >= n`.
+fn splits(w: u64) -> u64 {
+    const ONES: u64 = u64::from_le_bytes([1; 8]);
+    let at_least = |x: u64, n: u64| x + (0x80 - n) * ONES;
+    // Letters with bit 5 set are a–z; no other byte becomes one.
+    let folded = w | (0x20 * ONES);
+    let letter = at_least(folded, 0x61) & !at_least(folded, 0x7B);
+    let digit = at_least(w, 0x30) & !at_least(w, 0x3A);
+    !(letter | digit) & (ONES << 7)
 }
 
 /// Whether a word is long enough and not a stop word. A word of [`MIN_LEN`] × 4 bytes or more has at
@@ -316,6 +347,41 @@ mod tests {
         assert_eq!(key(b"abcdefgh") >> 64, 0);
         let c = counts("RETENTION Retention retention 00042 00042 Verylongwordsinatext verylongwordsinatext");
         assert_eq!((c["retent"], c["00042"], c["verylongwordsinatext"]), (3, 2, 2));
+    }
+
+    #[test]
+    fn ascii_words_split_8_bytes_at_a_time_as_byte_by_byte() {
+        let mut all = String::new();
+        for b in 0u8..0x80 {
+            all.push_str("ab");
+            all.push(b as char);
+        }
+        for text in [
+            "abcdefg hijklmno pqrstuvwx yz 1234567 12345678 123456789",
+            "exactly8 exactly8exactly8",
+            "a-b_c.d/e:f@g[h`i{j~k0l9m",
+            "@AZ[`az{/09:",
+            "ends-in-the-middle-of-a-chunk0",
+            "",
+            "ab",
+            "abc",
+            &all,
+        ] {
+            let mut want = Vec::new();
+            let mut start = 0;
+            for end in (0..=text.len()).filter(|&i| i == text.len() || !text.as_bytes()[i].is_ascii_alphanumeric()) {
+                if end - start >= MIN_LEN {
+                    want.push(text[start..end].to_string());
+                }
+                start = end + 1;
+            }
+            let mut got = Vec::new();
+            ascii_words(text, &mut |w| match w {
+                Word::Ascii(w, _) => got.push(w.to_string()),
+                Word::Lower(w) => got.push(format!("lower: {w}")),
+            });
+            assert_eq!(got, want, "{text:?}");
+        }
     }
 
     #[test]
