@@ -21,6 +21,7 @@
 
 mod stems;
 pub mod terms;
+mod word_table;
 
 pub use stems::{Names, names};
 

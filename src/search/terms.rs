@@ -9,6 +9,8 @@ use std::collections::HashMap;
 use rust_stemmers::{Algorithm, Stemmer};
 use rustc_hash::FxHashMap;
 
+use super::word_table::Table;
+
 /// Words too common to be worth indexing (the search box ignores them too).
 pub const STOP_WORDS: &[&str] = &[
     "the", "and", "for", "are", "but", "not", "you", "all", "any", "can", "her", "was", "one", "our", "out", "has",
@@ -31,9 +33,9 @@ struct Cache {
     /// lower-case word → stem number, or [`SKIP`]
     ids: FxHashMap<Box<str>, u32>,
     /// The same for ASCII words of at most 8 bytes, by [`key`]: no string compared or lower-cased.
-    short: FxHashMap<u64, u32>,
+    short: Table<u64>,
     /// The same for ASCII words of 9–16 bytes.
-    middle: FxHashMap<u128, u32>,
+    middle: Table<u128>,
     /// Per stem number, while a section is counted: its count in the text, plus [`HEADING_BIT`] when
     /// it is in the heading. All zero between sections.
     counts: Vec<u32>,
@@ -69,12 +71,12 @@ impl Cache {
             Word::Ascii(w, key) => (w, key),
         };
         let known = match key {
-            Some(k) if k >> 64 == 0 => self.short.get(&(k as u64)),
-            Some(k) => self.middle.get(&k),
+            Some(k) if k >> 64 == 0 => self.short.get(k as u64),
+            Some(k) => self.middle.get(k),
             None => None,
         };
         if let Some(id) = known {
-            return *id;
+            return id;
         }
         let mut buf = std::mem::take(&mut self.buf);
         buf.clear();
@@ -126,8 +128,8 @@ thread_local! {
     static CACHE: RefCell<Cache> = RefCell::new(Cache {
         stemmer: Stemmer::create(Algorithm::English),
         ids: FxHashMap::default(),
-        short: FxHashMap::default(),
-        middle: FxHashMap::default(),
+        short: Table::default(),
+        middle: Table::default(),
         counts: Vec::new(),
         seen: Vec::new(),
         buf: String::new(),
