@@ -64,20 +64,27 @@ impl Cache {
         super::stems::number(&stem)
     }
 
-    /// The stem number of a word as [`each_word`] gives it.
+    /// The stem number of a word as [`each_word`] gives it. Inlined into the word scan, so the word
+    /// and its key stay in registers (passed in memory, the key's two halves were stored apart and
+    /// read back at once, which stalls the load).
+    #[inline(always)]
     fn word_id(&mut self, word: Word<'_>) -> u32 {
+        if let Word::Ascii(_, Some(k)) = word {
+            let known = if k >> 64 == 0 { self.short.get(k as u64) } else { self.middle.get(k) };
+            if let Some(id) = known {
+                return id;
+            }
+        }
+        self.new_word(word)
+    }
+
+    /// [`Cache::word_id`] for a word not in [`Cache::short`] or [`Cache::middle`].
+    #[inline(never)]
+    fn new_word(&mut self, word: Word<'_>) -> u32 {
         let (w, key) = match word {
             Word::Lower(w) => return self.id(w),
             Word::Ascii(w, key) => (w, key),
         };
-        let known = match key {
-            Some(k) if k >> 64 == 0 => self.short.get(k as u64),
-            Some(k) => self.middle.get(k),
-            None => None,
-        };
-        if let Some(id) = known {
-            return id;
-        }
         let mut buf = std::mem::take(&mut self.buf);
         buf.clear();
         buf.push_str(w);
@@ -99,6 +106,7 @@ impl Cache {
     }
 
     /// Counts one word of the section (`flag`: 1 for the text, [`HEADING_BIT`] for the heading).
+    #[inline(always)]
     fn count(&mut self, word: Word<'_>, flag: u32) {
         let id = self.word_id(word);
         if id == SKIP {

@@ -35,6 +35,7 @@ impl<K: Key> Default for Table<K> {
 }
 
 impl<K: Key> Table<K> {
+    #[inline]
     pub(super) fn get(&self, key: K) -> Option<u32> {
         let mask = self.slots.len() - 1;
         let mut i = (key.hash() >> self.shift) as usize;
