@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use rust_stemmers::{Algorithm, Stemmer};
 use rustc_hash::FxHashMap;
 
-use super::word_table::Table;
+use super::word_table::{Table, key, splits};
 
 /// Words too common to be worth indexing (the search box ignores them too).
 pub const STOP_WORDS: &[&str] = &[
@@ -170,19 +170,6 @@ enum Word<'a> {
     Lower(&'a str),
 }
 
-/// Packs the ASCII word `bytes[start..end]` of letters and digits (1–16 bytes) lower-cased into an
-/// integer: letters get bit 5 (0x20) set, which digits and lower-case letters have already; the bytes
-/// past the word are 0. Reads 16 bytes at once where the text has them.
-fn key(bytes: &[u8], start: usize, end: usize) -> u128 {
-    let mut k = [0u8; 16];
-    match bytes.get(start..start + 16) {
-        Some(b) => k.copy_from_slice(b),
-        None => k[..end - start].copy_from_slice(&bytes[start..end]),
-    }
-    let shift = 8 * (16 - (end - start)) as u32;
-    (u128::from_le_bytes(k) & (u128::MAX >> shift)) | (u128::from_le_bytes([0x20; 16]) >> shift)
-}
-
 /// Calls `f` with each word of `text` (letters and digits; any other character splits), as [`lower`]
 /// and then [`words`] would cut them, stop words included. ASCII text is lowered word by word, when
 /// it is looked up, without a copy of the whole text. Lower-casing is the same per piece between
@@ -231,18 +218,6 @@ fn ascii_words(text: &str, f: &mut impl FnMut(Word<'_>)) {
         }
     }
     word(bytes.len(), &mut start);
-}
-
-/// The high bit of each of 8 ASCII bytes that is not a letter or digit. Adding to a byte below 0x80
-/// never carries into the next; `x + (0x80 - n)` has its high bit set when `x >= n`.
-fn splits(w: u64) -> u64 {
-    const ONES: u64 = u64::from_le_bytes([1; 8]);
-    let at_least = |x: u64, n: u64| x + (0x80 - n) * ONES;
-    // Letters with bit 5 set are a–z; no other byte becomes one.
-    let folded = w | (0x20 * ONES);
-    let letter = at_least(folded, 0x61) & !at_least(folded, 0x7B);
-    let digit = at_least(w, 0x30) & !at_least(w, 0x3A);
-    !(letter | digit) & (ONES << 7)
 }
 
 /// Whether a word is long enough and not a stop word. A word of [`MIN_LEN`] × 4 bytes or more has at

@@ -1,8 +1,9 @@
-//! The word cache's maps from packed ASCII words ([`super::terms`]) to stem numbers: open addressing
-//! with linear probing, keyed by the packed word itself. A lookup is one multiply and, nearly always,
-//! one slot read (a general hash map probes a group of control bytes first).
+//! ASCII words packed into integers for the word cache ([`super::terms`]): where words end, 8 bytes
+//! at a time ([`splits`]), a word's [`key`], and the maps from keys to stem numbers ([`Table`]: open
+//! addressing with linear probing, keyed by the packed word itself; a lookup is one multiply and,
+//! nearly always, one slot read, where a general hash map probes a group of control bytes first).
 
-/// A packed word: never zero (every byte of a word has bit 5 set, [`super::terms`]), so zero marks
+/// A packed word: never zero (every byte of a word has bit 5 set, [`key`]), so zero marks
 /// an empty slot.
 pub(super) trait Key: Copy + Eq + Default {
     fn hash(self) -> u64;
@@ -82,6 +83,31 @@ impl<K: Key> Table<K> {
     pub(super) fn clear(&mut self) {
         *self = Table::default();
     }
+}
+
+/// Packs the ASCII word `bytes[start..end]` of letters and digits (1–16 bytes) lower-cased into an
+/// integer: letters get bit 5 (0x20) set, which digits and lower-case letters have already; the bytes
+/// past the word are 0. Reads 16 bytes at once where the text has them.
+pub(super) fn key(bytes: &[u8], start: usize, end: usize) -> u128 {
+    let mut k = [0u8; 16];
+    match bytes.get(start..start + 16) {
+        Some(b) => k.copy_from_slice(b),
+        None => k[..end - start].copy_from_slice(&bytes[start..end]),
+    }
+    let shift = 8 * (16 - (end - start)) as u32;
+    (u128::from_le_bytes(k) & (u128::MAX >> shift)) | (u128::from_le_bytes([0x20; 16]) >> shift)
+}
+
+/// The high bit of each of 8 ASCII bytes that is not a letter or digit. Adding to a byte below 0x80
+/// never carries into the next; `x + (0x80 - n)` has its high bit set when `x >= n`.
+pub(super) fn splits(w: u64) -> u64 {
+    const ONES: u64 = u64::from_le_bytes([1; 8]);
+    let at_least = |x: u64, n: u64| x + (0x80 - n) * ONES;
+    // Letters with bit 5 set are a–z; no other byte becomes one.
+    let folded = w | (0x20 * ONES);
+    let letter = at_least(folded, 0x61) & !at_least(folded, 0x7B);
+    let digit = at_least(w, 0x30) & !at_least(w, 0x3A);
+    !(letter | digit) & (ONES << 7)
 }
 
 #[cfg(test)]
