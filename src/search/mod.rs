@@ -192,7 +192,8 @@ fn has_second_word(rest: &[u8]) -> bool {
 fn collapse_ascii(bytes: &[u8], want: usize) -> (Vec<u8>, usize) {
     const ONES: u64 = u64::from_le_bytes([1; 8]);
     const HIGH: u64 = ONES << 7;
-    let mut out = Vec::with_capacity(bytes.len().min(want) + 8);
+    // No more than the text: a short section's folded text is held at its allocation's size.
+    let mut out = Vec::with_capacity(bytes.len().min(want + 8));
     let mut i = bytes.iter().position(|&b| !ascii_space(b)).unwrap_or(bytes.len());
     while out.len() < want && i < bytes.len() {
         if let Some(chunk) = bytes.get(i..i + 8) {
