@@ -344,6 +344,9 @@ mod tests {
         for text in [
             "abcdefg hijklmno pqrstuvwx yz 1234567 12345678 123456789",
             "exactly8 exactly8exactly8",
+            "abcdefgh ijklmno",
+            "abcdefg.",
+            "abcdefghi",
             "a-b_c.d/e:f@g[h`i{j~k0l9m",
             "@AZ[`az{/09:",
             "ends-in-the-middle-of-a-chunk0",
