@@ -21,6 +21,7 @@
 
 mod stems;
 pub mod terms;
+mod word_table;
 
 pub use stems::{Names, names};
 
@@ -140,33 +141,88 @@ fn fold_chars(text: &str, max: usize) -> String {
     out
 }
 
-/// [`fold`] for ASCII text, a byte at a time (a character is a byte; white space is what
-/// `char::is_whitespace` says for ASCII: space, tab, line feed, vertical tab, form feed, return).
+/// [`fold`] for ASCII text (a character is a byte; white space is what `char::is_whitespace` says for
+/// ASCII: space, tab, line feed, vertical tab, form feed, return). The text is collapsed to single
+/// spaces until `max` + 2 bytes are out, 8 bytes at a time where they need no change, then cut: the
+/// words that fit whole in `max`, or the first `max` bytes of a longer first word.
 fn fold_ascii(text: &str, max: usize) -> String {
-    let space = |b: u8| b == b' ' || (b'\t'..=b'\r').contains(&b);
-    let bytes = text.as_bytes();
-    let mut out = String::with_capacity(text.len().min(max + '…'.len_utf8()));
-    let mut i = 0;
-    while i < bytes.len() {
-        if space(bytes[i]) {
-            i += 1;
-            continue;
-        }
-        let start = i;
-        while i < bytes.len() && !space(bytes[i]) {
-            i += 1;
-        }
-        let n = i - start;
-        if !out.is_empty() && out.len() + n + 1 > max {
-            out.push('…');
-            break;
-        }
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(&text[start..start + n.min(max)]);
+    if max == 0 {
+        return String::new();
     }
-    out
+    let bytes = text.as_bytes();
+    let (mut out, i) = collapse_ascii(bytes, max + 2);
+    // A space left at the end is followed by a word in the text, or dropped.
+    if out.last() == Some(&b' ') && bytes[i..].iter().all(|&b| ascii_space(b)) {
+        out.pop();
+    }
+    if out.len() > max {
+        match out[..=max].iter().rposition(|&b| b == b' ') {
+            Some(p) => out.truncate(p),
+            None => {
+                let more = out[max..].contains(&b' ') || has_second_word(&bytes[i..]);
+                out.truncate(max);
+                if !more {
+                    return ascii_string(out);
+                }
+            }
+        }
+        out.extend_from_slice("…".as_bytes());
+    }
+    ascii_string(out)
+}
+
+fn ascii_string(out: Vec<u8>) -> String {
+    // The bytes are ASCII from the text and "…": never fails.
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Whether ASCII `b` is white space, as `char::is_whitespace` says.
+fn ascii_space(b: u8) -> bool {
+    b == b' ' || (b'\t'..=b'\r').contains(&b)
+}
+
+/// Whether the rest of a text, which may start inside a word, holds another word after white space.
+fn has_second_word(rest: &[u8]) -> bool {
+    rest.iter().position(|&b| ascii_space(b)).is_some_and(|j| rest[j..].iter().any(|&b| !ascii_space(b)))
+}
+
+/// `bytes` (ASCII) with leading white space left out and every run of white space as one space, until
+/// at least `want` bytes are out or the text ends (the result may end with a space); and where in
+/// `bytes` it stopped.
+fn collapse_ascii(bytes: &[u8], want: usize) -> (Vec<u8>, usize) {
+    const ONES: u64 = u64::from_le_bytes([1; 8]);
+    const HIGH: u64 = ONES << 7;
+    // No more than the text: a short section's folded text is held at its allocation's size.
+    let mut out = Vec::with_capacity(bytes.len().min(want + 8));
+    let mut i = bytes.iter().position(|&b| !ascii_space(b)).unwrap_or(bytes.len());
+    while out.len() < want && i < bytes.len() {
+        if let Some(chunk) = bytes.get(i..i + 8) {
+            let w =
+                u64::from_le_bytes([chunk[0], chunk[1], chunk[2], chunk[3], chunk[4], chunk[5], chunk[6], chunk[7]]);
+            // High bit of each byte below 0x0E (tab to return, and other controls), and of each space
+            // (ASCII bytes: adding never carries into the next byte).
+            let control = !(w + 0x72 * ONES) & HIGH;
+            let spaces = !((w ^ (0x20 * ONES)) + 0x7F * ONES) & HIGH;
+            let after_space = (spaces << 8) | u64::from(out.last() == Some(&b' ')) << 7;
+            if control | (spaces & after_space) == 0 {
+                out.extend_from_slice(chunk);
+                i += 8;
+                continue;
+            }
+        }
+        if ascii_space(bytes[i]) {
+            while i < bytes.len() && ascii_space(bytes[i]) {
+                i += 1;
+            }
+            if out.last() != Some(&b' ') {
+                out.push(b' ');
+            }
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    (out, i)
 }
 
 #[cfg(test)]
@@ -193,6 +249,53 @@ mod tests {
         for text in ["  a\tb\x0bc\x0cd\r\ne  ", "alpha beta gamma", "averyveryverylongword and more", "", " ", "x"] {
             for max in [1, 4, 5, 11, 16, 100] {
                 assert_eq!(fold_ascii(text, max), fold_chars(text, max), "{text:?} {max}");
+            }
+        }
+    }
+
+    #[test]
+    fn ascii_fold_edge_cases_match_the_char_fold() {
+        let long = "word ".repeat(500);
+        let cases = [
+            "abcdefg hijklmno pqrstuvw",       // words of 7, 8, 9 bytes: runs across 8-byte chunks
+            "abcdefgh ijklmnop",               // a space right after a whole chunk
+            "abcdefg  hijklmn\t\t\topq",       // two spaces at a chunk's end, a run of tabs
+            "a\n\n\n\nb\r\n\r\nc\x0b\x0cd   ", // runs of line ends, ending in white space
+            "\t\t leading and trailing \n\n",
+            "thelongestwordofthemall and short", // a first word longer than max
+            "thelongestwordofthemall",
+            "thelongestwordofthemall\n\n",
+            "ends mid run", // the text ends inside an 8-byte run
+            "ctrl\x01char\x1fsplits nothing",
+            &long,
+        ];
+        for text in cases {
+            for max in 1..=40 {
+                assert_eq!(fold_ascii(text, max), fold_chars(text, max), "{text:?} {max}");
+            }
+            // Exactly at the cut: the whole text fits, or it is one byte too long.
+            let folded = fold_chars(text, 1 << 20);
+            for max in [folded.len().max(1) - 1, folded.len(), folded.len() + 1, 2000] {
+                assert_eq!(fold_ascii(text, max.max(1)), fold_chars(text, max.max(1)), "{text:?} {max}");
+            }
+        }
+        // Non-ASCII text takes the character fold.
+        assert_eq!(fold("caf\u{e9}  cr\u{e8}me\u{2003}br\u{fb}l\u{e9}e", 11), "caf\u{e9} cr\u{e8}me\u{2026}");
+    }
+
+    #[test]
+    fn ascii_fold_matches_the_char_fold_on_generated_text() {
+        let alphabet = b"ab  \t\n\r\x0b\x0cX.\x01Zz9";
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        for _ in 0..4000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let len = (seed % 48) as usize;
+            let text: String =
+                (0..len).map(|k| alphabet[((seed >> (k % 56)) as usize + k * 7) % alphabet.len()] as char).collect();
+            for max in [1, 2, 3, 7, 8, 9, 15, 16, 17, (seed % 50) as usize + 1] {
+                assert_eq!(fold_ascii(&text, max), fold_chars(&text, max), "{text:?} {max}");
             }
         }
     }

@@ -9,6 +9,8 @@ use std::collections::HashMap;
 use rust_stemmers::{Algorithm, Stemmer};
 use rustc_hash::FxHashMap;
 
+use super::word_table::{Table, key, splits};
+
 /// Words too common to be worth indexing (the search box ignores them too).
 pub const STOP_WORDS: &[&str] = &[
     "the", "and", "for", "are", "but", "not", "you", "all", "any", "can", "her", "was", "one", "our", "out", "has",
@@ -31,9 +33,9 @@ struct Cache {
     /// lower-case word → stem number, or [`SKIP`]
     ids: FxHashMap<Box<str>, u32>,
     /// The same for ASCII words of at most 8 bytes, by [`key`]: no string compared or lower-cased.
-    short: FxHashMap<u64, u32>,
+    short: Table<u64>,
     /// The same for ASCII words of 9–16 bytes.
-    middle: FxHashMap<u128, u32>,
+    middle: Table<u128>,
     /// Per stem number, while a section is counted: its count in the text, plus [`HEADING_BIT`] when
     /// it is in the heading. All zero between sections.
     counts: Vec<u32>,
@@ -62,20 +64,27 @@ impl Cache {
         super::stems::number(&stem)
     }
 
-    /// The stem number of a word as [`each_word`] gives it.
+    /// The stem number of a word as [`each_word`] gives it. Inlined into the word scan, so the word
+    /// and its key stay in registers (passed in memory, the key's two halves were stored apart and
+    /// read back at once, which stalls the load).
+    #[inline(always)]
     fn word_id(&mut self, word: Word<'_>) -> u32 {
+        if let Word::Ascii(_, Some(k)) = word {
+            let known = if k >> 64 == 0 { self.short.get(k as u64) } else { self.middle.get(k) };
+            if let Some(id) = known {
+                return id;
+            }
+        }
+        self.new_word(word)
+    }
+
+    /// [`Cache::word_id`] for a word not in [`Cache::short`] or [`Cache::middle`].
+    #[inline(never)]
+    fn new_word(&mut self, word: Word<'_>) -> u32 {
         let (w, key) = match word {
             Word::Lower(w) => return self.id(w),
             Word::Ascii(w, key) => (w, key),
         };
-        let known = match key {
-            Some(k) if k >> 64 == 0 => self.short.get(&(k as u64)),
-            Some(k) => self.middle.get(&k),
-            None => None,
-        };
-        if let Some(id) = known {
-            return *id;
-        }
         let mut buf = std::mem::take(&mut self.buf);
         buf.clear();
         buf.push_str(w);
@@ -97,6 +106,7 @@ impl Cache {
     }
 
     /// Counts one word of the section (`flag`: 1 for the text, [`HEADING_BIT`] for the heading).
+    #[inline(always)]
     fn count(&mut self, word: Word<'_>, flag: u32) {
         let id = self.word_id(word);
         if id == SKIP {
@@ -126,8 +136,8 @@ thread_local! {
     static CACHE: RefCell<Cache> = RefCell::new(Cache {
         stemmer: Stemmer::create(Algorithm::English),
         ids: FxHashMap::default(),
-        short: FxHashMap::default(),
-        middle: FxHashMap::default(),
+        short: Table::default(),
+        middle: Table::default(),
         counts: Vec::new(),
         seen: Vec::new(),
         buf: String::new(),
@@ -160,19 +170,6 @@ enum Word<'a> {
     Lower(&'a str),
 }
 
-/// Packs the ASCII word `bytes[start..end]` of letters and digits (1–16 bytes) lower-cased into an
-/// integer: letters get bit 5 (0x20) set, which digits and lower-case letters have already; the bytes
-/// past the word are 0. Reads 16 bytes at once where the text has them.
-fn key(bytes: &[u8], start: usize, end: usize) -> u128 {
-    let mut k = [0u8; 16];
-    match bytes.get(start..start + 16) {
-        Some(b) => k.copy_from_slice(b),
-        None => k[..end - start].copy_from_slice(&bytes[start..end]),
-    }
-    let shift = 8 * (16 - (end - start)) as u32;
-    (u128::from_le_bytes(k) & (u128::MAX >> shift)) | (u128::from_le_bytes([0x20; 16]) >> shift)
-}
-
 /// Calls `f` with each word of `text` (letters and digits; any other character splits), as [`lower`]
 /// and then [`words`] would cut them, stop words included. ASCII text is lowered word by word, when
 /// it is looked up, without a copy of the whole text. Lower-casing is the same per piece between
@@ -192,16 +189,35 @@ fn each_word(text: &str, f: &mut impl FnMut(Word<'_>)) {
     }
 }
 
-/// [`each_word`] for ASCII text; words shorter than [`MIN_LEN`] are left out here already.
+/// [`each_word`] for ASCII text; words shorter than [`MIN_LEN`] are left out here already. The bytes
+/// that end a word are found 8 at a time ([`splits`]).
 fn ascii_words(text: &str, f: &mut impl FnMut(Word<'_>)) {
     let bytes = text.as_bytes();
     let mut start = 0;
-    for end in (0..=bytes.len()).filter(|&i| i == bytes.len() || !bytes[i].is_ascii_alphanumeric()) {
-        if end - start >= MIN_LEN {
-            f(Word::Ascii(&text[start..end], (end - start <= 16).then(|| key(bytes, start, end))));
+    let mut word = |end: usize, start: &mut usize| {
+        if end - *start >= MIN_LEN {
+            f(Word::Ascii(&text[*start..end], (end - *start <= 16).then(|| key(bytes, *start, end))));
         }
-        start = end + 1;
+        *start = end + 1;
+    };
+    let mut chunks = bytes.chunks_exact(8);
+    let mut base = 0;
+    for chunk in &mut chunks {
+        let mut m = splits(u64::from_le_bytes([
+            chunk[0], chunk[1], chunk[2], chunk[3], chunk[4], chunk[5], chunk[6], chunk[7],
+        ]));
+        while m != 0 {
+            word(base + (m.trailing_zeros() / 8) as usize, &mut start);
+            m &= m - 1;
+        }
+        base += 8;
     }
+    for (i, b) in chunks.remainder().iter().enumerate() {
+        if !b.is_ascii_alphanumeric() {
+            word(base + i, &mut start);
+        }
+    }
+    word(bytes.len(), &mut start);
 }
 
 /// Whether a word is long enough and not a stop word. A word of [`MIN_LEN`] × 4 bytes or more has at
@@ -316,6 +332,44 @@ mod tests {
         assert_eq!(key(b"abcdefgh") >> 64, 0);
         let c = counts("RETENTION Retention retention 00042 00042 Verylongwordsinatext verylongwordsinatext");
         assert_eq!((c["retent"], c["00042"], c["verylongwordsinatext"]), (3, 2, 2));
+    }
+
+    #[test]
+    fn ascii_words_split_8_bytes_at_a_time_as_byte_by_byte() {
+        let mut all = String::new();
+        for b in 0u8..0x80 {
+            all.push_str("ab");
+            all.push(b as char);
+        }
+        for text in [
+            "abcdefg hijklmno pqrstuvwx yz 1234567 12345678 123456789",
+            "exactly8 exactly8exactly8",
+            "abcdefgh ijklmno",
+            "abcdefg.",
+            "abcdefghi",
+            "a-b_c.d/e:f@g[h`i{j~k0l9m",
+            "@AZ[`az{/09:",
+            "ends-in-the-middle-of-a-chunk0",
+            "",
+            "ab",
+            "abc",
+            &all,
+        ] {
+            let mut want = Vec::new();
+            let mut start = 0;
+            for end in (0..=text.len()).filter(|&i| i == text.len() || !text.as_bytes()[i].is_ascii_alphanumeric()) {
+                if end - start >= MIN_LEN {
+                    want.push(text[start..end].to_string());
+                }
+                start = end + 1;
+            }
+            let mut got = Vec::new();
+            ascii_words(text, &mut |w| match w {
+                Word::Ascii(w, _) => got.push(w.to_string()),
+                Word::Lower(w) => got.push(format!("lower: {w}")),
+            });
+            assert_eq!(got, want, "{text:?}");
+        }
     }
 
     #[test]
