@@ -134,6 +134,14 @@ fn replacing(rel: &'static str, from: &'static str, to: &'static str) -> Edit {
 
 /// Whether `out` comes to hold exactly `expected` within 10 s, polled while serve rebuilds (a file
 /// may be moved in or out between listing and reading it, so a failed read is a retry).
+/// The files a clean build of a copy of `site` writes, as of `today`.
+fn clean_build_of(site: &TestSite, today: &str) -> Vec<(String, Vec<u8>)> {
+    let clean = TestSite::copy_of(site.path());
+    let o = clean.run(&["build", "--today", today, "--output", clean.out().to_str().expect("utf8")]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    snapshot(&clean.out())
+}
+
 fn settles_to(out: &std::path::Path, expected: &[(String, Vec<u8>)]) -> bool {
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
@@ -719,11 +727,8 @@ fn edits_of_a_policy_with_revisions_equal_a_clean_build() {
     let text = site.read(current);
     site.write(current, &text.replacen("Social media", "Social media (edited)", 1));
     wait_for(&rx, "reload");
-    let clean = TestSite::copy_of(site.path());
-    let o = clean.run(&["build", "--today", "2026-11-28", "--output", clean.out().to_str().expect("utf8")]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(
-        settles_to(&site.out(), &snapshot(&clean.out())),
+        settles_to(&site.out(), &clean_build_of(&site, "2026-11-28")),
         "after editing the current revision, serve's output differs from a clean build"
     );
 }
@@ -731,8 +736,8 @@ fn edits_of_a_policy_with_revisions_equal_a_clean_build() {
 /// A page without revisions gets its first revision file while serving, in a folder beside it that
 /// was there, empty, when serve started: the dated archive page is served and the output is what a
 /// clean build gives (the loader answers "is this a revisions folder" from its walk of content/,
-/// which said no at the start; each full rebuild walks anew). The folder exists before serve starts
-/// because a file created at once with its folder can be missed by the native watcher.
+/// which said no at the start; each full rebuild walks anew). The folder exists before serve starts,
+/// so this is the walk's test; a folder made with its file is the next test's.
 #[test]
 fn a_first_revision_added_while_serving_equals_a_clean_build() {
     let site = TestSite::minimal();
@@ -753,10 +758,7 @@ fn a_first_revision_added_while_serving_equals_a_clean_build() {
     let log = || srv.log.try_iter().collect::<Vec<_>>().join("\n");
     assert_eq!(page.status, 200, "the new revision's archive page is served; serve printed:\n{}", log());
     assert!(get(&srv.addr, "/policy/two/").body.contains(text));
-    let clean = TestSite::copy_of(site.path());
-    let o = clean.run(&["build", "--today", "2026-12-05", "--output", clean.out().to_str().expect("utf8")]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    assert!(settles_to(&site.out(), &snapshot(&clean.out())), "serve's output differs from a clean build");
+    assert!(settles_to(&site.out(), &clean_build_of(&site, "2026-12-05")), "serve's output differs from a clean build");
 }
 
 /// A folder made with its file at once while serving (`policysite revise` starts a page's first
