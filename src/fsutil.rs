@@ -21,13 +21,25 @@ pub fn check_inside(path: &Path, root: &Path) -> Result<(), Diagnostic> {
     if path.starts_with(root.join("themes")) {
         return Ok(());
     }
-    let Ok(real) = path.canonicalize() else { return Ok(()) }; // a missing file is reported when read
+    let real = match path.canonicalize() {
+        Ok(real) => real,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()), // reported when read
+        // The system may still open what it cannot resolve (a real path longer than it allows).
+        Err(e) => return Err(unresolved(display_path(root, path), &e.to_string())),
+    };
     let inside = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     if real.starts_with(&inside) {
         return Ok(());
     }
     Err(Diagnostic::new(display_path(root, path), format!("is a link to {}, outside the site folder", real.display()))
         .help("copy the file into the site folder instead of linking to it, or remove the link"))
+}
+
+/// The refusal of a site file whose real path cannot be worked out (so nobody can tell that it
+/// stays inside the site folder), `why` being the system's reason.
+pub fn unresolved(file: PathBuf, why: &str) -> Diagnostic {
+    Diagnostic::new(file, format!("cannot be resolved to check that it stays inside the site folder: {why}"))
+        .help("copy the file into the site folder instead of linking to it, or link to a shorter path")
 }
 
 /// Read a whole file as UTF-8, with errors that name the file and say what to do. A link out of the

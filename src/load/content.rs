@@ -182,13 +182,15 @@ fn load_listed(
     // A link inside content/ may point anywhere; publishing what lies outside the site folder (a
     // home folder, /etc) would surprise everyone, so it is refused. The walk worked out where each
     // file really is, resolving only the links on its way.
-    match &file.outside {
-        Some(real) => Some(Err(Diagnostic::new(
+    // One whose real path cannot be worked out is refused too: the system may still open it.
+    match (&file.outside, &file.unresolved) {
+        (Some(real), _) => Some(Err(Diagnostic::new(
             display_path(root, &file.path),
             format!("is a link to {}, outside the site folder", real.display()),
         )
         .help("copy the file into content/ instead of linking to it, or remove the link"))),
-        None => Some(read_page(root, dir, &file.path)), // a file that cannot be resolved is reported when read
+        (None, Some(why)) => Some(Err(crate::fsutil::unresolved(display_path(root, &file.path), why))),
+        (None, None) => Some(read_page(root, dir, &file.path)),
     }
 }
 

@@ -8,7 +8,9 @@
 //! Every answer is the file system's own as the walk saw it; where the walk did not see (a folder it
 //! could not list or follow, a path outside `content/`) the question goes to the file system. So
 //! does a path the walk did not see but saw in other letter case ([`fold`]): on a file system that
-//! ignores case, `Foo/` is the folder beside `foo.md`.
+//! ignores case, `Foo/` is the folder beside `foo.md`. And so does a path the walk did not see whose
+//! name is not ASCII: a file system may also ignore Unicode normalization (macOS's APFS: `café`
+//! composed and decomposed are one name), which lower-casing does not catch.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -20,6 +22,10 @@ pub struct Listed {
     /// Where it really is, when that is outside the site folder (through a link: the file's own,
     /// or a folder's on its way); then it is refused.
     pub outside: Option<PathBuf>,
+    /// Why its real path could not be worked out, when it could not (a link whose real path is
+    /// longer than the system allows, say, which the system still follows to open the file); then
+    /// it is refused too, since nobody can tell that it stays inside the site folder.
+    pub unresolved: Option<String>,
 }
 
 /// What the walk saw of the folders below `content/`.
@@ -49,7 +55,7 @@ impl Folders {
         let seen = if self.listed.contains(dir) {
             !self.unseen.contains(dir)
         } else {
-            self.saw_place_of(dir) && !self.folded.contains(&fold(dir))
+            self.saw_place_of(dir) && !self.folded.contains(&fold(dir)) && dir.as_os_str().is_ascii()
         };
         if seen { false } else { crate::layout::is_revisions_folder(dir) }
     }
@@ -78,14 +84,15 @@ pub struct Walk {
     folded_md: HashSet<PathBuf>,
 }
 
-/// The real path of a folder on the walk's current way, and whether it lies inside the site folder.
-type Real = Option<(PathBuf, bool)>;
+/// The real path of a folder on the walk's current way and whether it lies inside the site folder,
+/// or why it could not be resolved.
+type Real = Result<(PathBuf, bool), String>;
 
 impl Walk {
     /// Walk `dir` (following links, sorted by name); `inside` is the site folder's real path.
     pub fn new(dir: &Path, inside: &Path) -> Walk {
         let mut walk = Walk::default();
-        // The real path of the folder at each depth of the current way (`None`: not resolvable).
+        // The real path of the folder at each depth of the current way.
         let mut way: Vec<Real> = Vec::new();
         for entry in walkdir::WalkDir::new(dir).follow_links(true).sort_by_file_name() {
             match entry {
@@ -108,19 +115,23 @@ impl Walk {
     fn saw(&mut self, e: walkdir::DirEntry, inside: &Path, way: &mut Vec<Real>) {
         self.named(e.path());
         let depth = e.depth();
-        let parent = depth.checked_sub(1).and_then(|d| way.get(d)).and_then(Option::as_ref);
+        let parent = depth.checked_sub(1).and_then(|d| way.get(d));
         let resolve = depth == 0 || e.path_is_symlink();
-        let real = |keep: fn(bool) -> bool| -> Real {
+        // Where the entry really is; the path is built only when `keep` says it is wanted.
+        let real = |keep: fn(bool) -> bool| -> Result<Option<(PathBuf, bool)>, String> {
             if resolve {
-                let r = e.path().canonicalize().ok()?;
+                let r = e.path().canonicalize().map_err(|err| err.to_string())?;
                 let ok = r.starts_with(inside);
-                return keep(ok).then_some((r, ok));
+                return Ok(keep(ok).then_some((r, ok)));
             }
-            let (p, ok) = parent?;
-            keep(*ok).then(|| (p.join(e.file_name()), *ok))
+            match parent {
+                Some(Ok((p, ok))) => Ok(keep(*ok).then(|| (p.join(e.file_name()), *ok))),
+                Some(Err(why)) => Err(why.clone()),
+                None => Err("its folder could not be resolved".to_string()),
+            }
         };
         if e.file_type().is_dir() {
-            let real = real(|_| true);
+            let real = real(|_| true).and_then(|r| r.ok_or_else(String::new));
             way.truncate(depth);
             way.push(real);
             self.folders.folded.insert(fold(e.path()));
@@ -132,10 +143,12 @@ impl Walk {
             self.folded_md.insert(folded);
         }
         if e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "md") {
-            // Only a file outside needs its real path (for the message); one whose real path cannot
-            // be worked out is read all the same, and the read reports why.
-            let outside = real(|ok| !ok).map(|(r, _)| r);
-            self.files.push(Listed { path: e.into_path(), outside });
+            // Only a file outside needs its real path (for the message).
+            let (outside, unresolved) = match real(|ok| !ok) {
+                Ok(r) => (r.map(|(r, _)| r), None),
+                Err(why) => (None, Some(why)),
+            };
+            self.files.push(Listed { path: e.into_path(), outside, unresolved });
         }
     }
 
@@ -156,8 +169,9 @@ impl Walk {
             if md.contains(p) {
                 return true;
             }
-            // Not there unless the walk missed its place, or saw it in other letter case.
-            let seen = self.folders.saw_place_of(p) && {
+            // Not there unless the walk missed its place, or saw it in other letter case (or the
+            // name is not ASCII: see the module's doc).
+            let seen = p.as_os_str().is_ascii() && self.folders.saw_place_of(p) && {
                 let folded = fold(p);
                 !self.folded_md.contains(&folded) && !self.folders.folded.contains(&folded)
             };
@@ -297,6 +311,24 @@ mod tests {
         assert!(walk.is_revision_file(&rev, &md), "H.md asked of the file system");
         assert!(walk.folders.is_revisions_folder(&c.join("h")), "h/ asked of the file system");
         assert!(!walk.is_revision_file(&notes, &md), "K/ holds no dated file");
+    }
+
+    /// A name that is not ASCII is asked of the file system when the walk did not see it (one that
+    /// ignores Unicode normalization, as APFS does, would find `café.md` under another spelling),
+    /// shown, as above, by a file made after the walk. An ASCII name the walk did not see is not.
+    #[test]
+    fn a_name_that_is_not_ascii_is_asked_of_the_file_system() {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let c = tmp.path().join("content");
+        for f in ["café/2026-07-07.md", "plain/2026-07-07.md"] {
+            write(&c.join(f), "x");
+        }
+        let walk = Walk::new(&c, tmp.path());
+        let md: HashSet<&Path> = walk.files.iter().map(|f| f.path.as_path()).collect();
+        write(&c.join("café.md"), "x");
+        write(&c.join("plain.md"), "x");
+        assert!(walk.is_revision_file(&c.join("café/2026-07-07.md"), &md), "café.md asked of the file system");
+        assert!(!walk.is_revision_file(&c.join("plain/2026-07-07.md"), &md), "plain.md answered by the walk");
     }
 
     /// content/ itself a link: to a folder inside the site (followed), or outside it (every page

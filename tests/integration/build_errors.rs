@@ -370,6 +370,35 @@ fn content_links_are_followed_inside_the_site_and_refused_out_of_it() {
     }
 }
 
+/// A link whose real path is longer than the system's limit cannot be resolved (`realpath` gives
+/// up), yet the system still follows it to open the file: such a file is refused, never published
+/// as if it were inside the site folder (it may lead anywhere).
+#[cfg(unix)]
+#[test]
+fn a_link_too_long_to_resolve_is_refused() {
+    use std::os::unix::fs::symlink;
+    let outside = tempfile::tempdir().expect("tmp");
+    // Two links, each to 12 folders of 200-character names: 4,800 bytes of real path. Each path
+    // written here stays under the limit by going through the first link.
+    let names: Vec<String> = (0..24).map(|i| format!("{}{i}", "n".repeat(200))).collect();
+    let mkdirs = |at: std::path::PathBuf| std::fs::create_dir_all(&at).unwrap_or_else(|e| panic!("mkdir: {e}"));
+    mkdirs(names[..12].iter().fold(outside.path().to_path_buf(), |p, n| p.join(n)));
+    symlink(names[..12].join("/"), outside.path().join("first")).expect("symlink");
+    let deep = names[12..].iter().fold(outside.path().join("first"), |p, n| p.join(n));
+    mkdirs(deep.clone());
+    std::fs::write(deep.join("secret.md"), "---\ntitle: Secret\n---\nprivate\n").expect("write");
+    symlink(names[12..].join("/"), outside.path().join("first/second")).expect("symlink");
+    let site = TestSite::minimal();
+    symlink(outside.path().join("first/second"), site.path().join("content/policy/deep")).expect("symlink");
+    let err = site.build_err();
+    assert!(
+        err.contains("content/policy/deep/secret.md: cannot be resolved to check that it stays inside the site folder"),
+        "{err}"
+    );
+    assert!(!err.contains("private"), "{err}");
+    assert!(!site.out().join("policy/deep/secret/index.html").exists());
+}
+
 #[test]
 fn absurd_numbers_on_the_command_line_are_refused() {
     let site = TestSite::minimal();
