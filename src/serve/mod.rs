@@ -133,8 +133,8 @@ pub fn run(mut opts: Options) -> i32 {
     });
 
     for events in rx {
-        let Some(paths) = changed_paths(events) else { continue };
-        let paths = with_files_below(paths, &opts.root, &opts.output);
+        let Some((paths, appeared)) = changed_paths(events) else { continue };
+        let paths = with_files_below(paths, &appeared, &opts.root, &opts.output);
         watcher.watch_new_sources(&opts.root, &paths);
         if !paths.is_empty() {
             rebuild(&mut live, &hub, Some(&paths));
@@ -173,22 +173,22 @@ fn watch(opts: &Options) -> Result<(WatcherBox, mpsc::Receiver<DebounceEventResu
     Ok((watcher, rx))
 }
 
-/// The paths a batch of watch events changed. Reads (our own, and the server's) show up as access
-/// events: only changes count. `None` for a batch of watch errors, which are printed.
-fn changed_paths(events: DebounceEventResult) -> Option<Vec<PathBuf>> {
+/// The paths a batch of watch events changed, and those among them that appeared (created, or moved
+/// in). Reads (our own, and the server's) show up as access events: only changes count. `None` for
+/// a batch of watch errors, which are printed.
+fn changed_paths(events: DebounceEventResult) -> Option<(Vec<PathBuf>, Vec<PathBuf>)> {
+    use notify::EventKind::{Create, Modify, Remove};
     match events {
-        Ok(events) => Some(
-            events
-                .into_iter()
-                .filter(|e| {
-                    matches!(
-                        e.event.kind,
-                        notify::EventKind::Create(_) | notify::EventKind::Modify(_) | notify::EventKind::Remove(_)
-                    )
-                })
-                .flat_map(|e| e.event.paths)
-                .collect(),
-        ),
+        Ok(events) => {
+            let (mut paths, mut appeared) = (Vec::new(), Vec::new());
+            for e in events.into_iter().filter(|e| matches!(e.event.kind, Create(_) | Modify(_) | Remove(_))) {
+                if matches!(e.event.kind, Create(_) | Modify(notify::event::ModifyKind::Name(_))) {
+                    appeared.extend(e.event.paths.iter().cloned());
+                }
+                paths.extend(e.event.paths);
+            }
+            Some((paths, appeared))
+        }
         Err(errors) => {
             for e in errors {
                 eprintln!("watch error: {e}");
@@ -198,11 +198,14 @@ fn changed_paths(events: DebounceEventResult) -> Option<Vec<PathBuf>> {
     }
 }
 
-/// `paths` and, for each source folder among them (not the output), the files below it. A folder
-/// made with its files at once (`policysite revise` starts a page's revisions folder with its first
-/// revision; `mv` or an unzip brings in a whole section) may be reported alone: the native watcher
-/// watches a new folder only once it is told of it, so a file made in the meantime sends no event.
-fn with_files_below(paths: Vec<PathBuf>, root: &Path, output: &Path) -> Vec<PathBuf> {
+/// `paths` and, for each source folder that `appeared` (not the output), the files below it. A
+/// folder made with its files at once (`policysite revise` starts a page's revisions folder with its
+/// first revision; `mv` or an unzip brings in a whole section) may be reported alone: the native
+/// watcher watches a new folder only once it is told of it, so a file made in the meantime sends no
+/// event. Only a folder that appeared is looked into: a polling watcher (or Windows) also reports a
+/// folder whose files changed, and an editor's save by renaming is one page, not the folder's all.
+/// A link to a folder is not followed here (a full rebuild reads what it leads to, if allowed).
+fn with_files_below(paths: Vec<PathBuf>, appeared: &[PathBuf], root: &Path, output: &Path) -> Vec<PathBuf> {
     let source = |p: &Path| {
         !p.starts_with(output)
             && p.strip_prefix(root).ok().and_then(|r| r.components().next()).is_some_and(|c| {
@@ -211,10 +214,10 @@ fn with_files_below(paths: Vec<PathBuf>, root: &Path, output: &Path) -> Vec<Path
             })
     };
     let mut seen: std::collections::HashSet<PathBuf> = paths.iter().cloned().collect();
-    let mut out = paths.clone();
-    for dir in paths.iter().filter(|p| source(p) && p.is_dir()) {
-        let files = walkdir::WalkDir::new(dir).min_depth(1).into_iter().filter_map(Result::ok);
-        for f in files.filter(|e| e.file_type().is_file()).map(walkdir::DirEntry::into_path) {
+    let mut out = paths;
+    for dir in appeared.iter().filter(|p| source(p) && p.symlink_metadata().is_ok_and(|m| m.is_dir())) {
+        let walk = walkdir::WalkDir::new(dir).min_depth(1).follow_root_links(false).into_iter();
+        for f in walk.filter_map(Result::ok).filter(|e| e.file_type().is_file()).map(walkdir::DirEntry::into_path) {
             if seen.insert(f.clone()) {
                 out.push(f);
             }

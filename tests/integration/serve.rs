@@ -500,6 +500,32 @@ fn polling_watches_too() {
     assert!(get(&srv.addr, "/platforms/").body.contains("Seen by polling."));
 }
 
+/// A save by renaming a temporary file over the page (many editors save so) is one page's edit,
+/// also when polling: the poller reports the page's folder as changed too, and that folder is
+/// not looked into as if it were new (which rebuilt every page in it).
+#[test]
+fn a_save_by_rename_while_polling_rebuilds_one_page() {
+    let site = TestSite::minimal();
+    for i in 0..5 {
+        site.write(&format!("content/notes/n{i}.md"), &format!("---\ntitle: Note {i}\n---\n\nNote {i}.\n"));
+    }
+    let srv = serve_with(&site, &["--poll"]);
+    let rx = events(&srv.addr);
+    srv.log_line("(everything)");
+    // An edit in place first: once it is seen, the poller has taken stock of the folder.
+    site.write("content/notes/n1.md", "---\ntitle: Note 1\n---\n\nSaved in place.\n");
+    wait_for(&rx, "reload");
+    let line = srv.log_line("rebuilt in");
+    assert!(line.ends_with("(1 page)"), "{line}");
+    site.write("content/notes/.n3.md.new", "---\ntitle: Note 3\n---\n\nSaved by rename.\n");
+    std::fs::rename(site.path().join("content/notes/.n3.md.new"), site.path().join("content/notes/n3.md"))
+        .expect("rename");
+    wait_for(&rx, "reload");
+    let line = srv.log_line("rebuilt in");
+    assert!(line.ends_with("(1 page)"), "{line}");
+    assert!(get(&srv.addr, "/notes/n3/").body.contains("Saved by rename."));
+}
+
 #[test]
 fn edits_rebuild_only_what_they_touch() {
     let site = TestSite::bundled();
