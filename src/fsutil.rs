@@ -46,7 +46,7 @@ pub fn unresolved(file: PathBuf, why: &str) -> Diagnostic {
 /// site folder is refused ([`check_inside`]).
 pub fn read_text(path: &Path, root: &Path) -> Result<String, Diagnostic> {
     check_inside(path, root)?;
-    read_text_inside(path, &display_path(root, path)).map(|(text, _)| text)
+    read_text_inside(path, &display_path(root, path), None).map(|(text, _)| text)
 }
 
 /// Which file a path named when it was read (device and inode, from the opened file), so a later
@@ -74,12 +74,19 @@ impl FileId {
 
 /// [`read_text`] without [`check_inside`], for a file whose real path the caller has just checked
 /// (`content/`'s files are checked as they are listed), with the identity of the file read. `shown`
-/// is the path as messages show it.
-pub fn read_text_inside(path: &Path, shown: &Path) -> Result<(String, FileId), Diagnostic> {
+/// is the path as messages show it. With `inside` (the site folder's real path), the opened file
+/// itself is checked to lie there too ([`opened_inside`]), so a link on its way changed since the
+/// path was checked is noticed.
+pub fn read_text_inside(path: &Path, shown: &Path, inside: Option<&Path>) -> Result<(String, FileId), Diagnostic> {
     let cannot = |e: io::Error| {
         Diagnostic::new(shown, format!("cannot read file: {e}")).help("check that the file exists and is readable")
     };
     let file = File::open(path).map_err(cannot)?;
+    if let Some(real) = inside.and_then(|inside| opened_outside(&file, inside)) {
+        return Err(Diagnostic::new(shown, format!("leads outside the site folder, to {}", real.display())).help(
+            "a link on its way changed while the build read it: copy the file into the site folder instead of linking to it",
+        ));
+    }
     let meta = file.metadata().map_err(cannot)?;
     let bytes = read_opened(file, &meta).map_err(cannot)?;
     let id = FileId::of(&meta);
@@ -93,6 +100,22 @@ pub fn read_text_inside(path: &Path, shown: &Path) -> Result<(String, FileId), D
             .help("save the file as UTF-8 (most editors: \"Save with encoding\")")
     })?;
     Ok((text, id))
+}
+
+/// Where the opened `file` really is, when that is outside `inside` (a real path), asked of the
+/// system for the open file itself (Linux: `/proc/self/fd`), not for its path again: checking a
+/// path and then opening it are two steps, and a link on the way swapped between them would
+/// otherwise go unnoticed. `None` where the system cannot say.
+#[cfg(target_os = "linux")]
+fn opened_outside(file: &File, inside: &Path) -> Option<PathBuf> {
+    use std::os::fd::AsRawFd as _;
+    let real = std::fs::read_link(format!("/proc/self/fd/{}", file.as_raw_fd())).ok()?;
+    (!real.starts_with(inside)).then_some(real)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn opened_outside(_: &File, _: &Path) -> Option<PathBuf> {
+    None
 }
 
 /// The file at `path` again, if it is still the file `id` names (nothing is read otherwise): a
@@ -268,5 +291,27 @@ mod tests {
     #[test]
     fn slash_path_is_relative_and_slashed() {
         assert_eq!(slash_path(Path::new("/a"), &Path::new("/a").join("b").join("c.md")), "b/c.md");
+    }
+
+    /// The file read is checked where it really is, as opened: a link on its way that leads out of
+    /// the site folder by the time the file is opened (swapped after its path was checked) is
+    /// refused, and a file inside is read.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn the_opened_file_is_checked_where_it_really_is() {
+        let site = tempfile::tempdir().expect("temp dir");
+        let elsewhere = tempfile::tempdir().expect("temp dir");
+        let inside = site.path().canonicalize().expect("real path");
+        std::fs::write(site.path().join("page.md"), "inside").expect("write");
+        std::fs::write(elsewhere.path().join("page.md"), "private").expect("write");
+        std::os::unix::fs::symlink(elsewhere.path(), site.path().join("dl")).expect("link");
+        let shown = Path::new("content/dl/page.md");
+        let e = read_text_inside(&site.path().join("dl/page.md"), shown, Some(&inside)).expect_err("outside");
+        assert!(e.message.contains("leads outside the site folder"), "{e}");
+        assert!(!e.to_string().contains("private"), "{e}");
+        let (text, _) = read_text_inside(&site.path().join("page.md"), shown, Some(&inside)).expect("inside");
+        assert_eq!(text, "inside");
+        // Without a real path to check against, the caller's own check is all there is.
+        assert!(read_text_inside(&site.path().join("dl/page.md"), shown, None).is_ok());
     }
 }

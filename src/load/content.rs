@@ -132,8 +132,8 @@ pub fn load_all(root: &Path) -> Loaded {
     let dir = root.join(CONTENT_DIR);
     let mut diags = Diagnostics::default();
     let mut failed = Vec::new();
-    let inside = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
-    let walk = super::walk::Walk::new(&dir, &inside);
+    let real_root = root.canonicalize().ok();
+    let walk = super::walk::Walk::new(&dir, real_root.as_deref().unwrap_or(root));
     for e in &walk.errors {
         let p = e.path().map(|p| display_path(root, p)).unwrap_or_else(|| dir.clone());
         if let Some(path) = e.path() {
@@ -149,7 +149,7 @@ pub fn load_all(root: &Path) -> Loaded {
     // its text.
     let md: HashSet<&Path> = walk.files.iter().map(|f| f.path.as_path()).collect();
     let results: Vec<Option<Result<SourcePage, Diagnostic>>> =
-        walk.files.par_iter().map(|f| load_listed(root, &dir, &walk, &md, f)).collect();
+        walk.files.par_iter().map(|f| load_listed(root, &dir, real_root.as_deref(), &walk, &md, f)).collect();
     let folders = Arc::new(walk.folders);
     let mut pages = Vec::with_capacity(results.len());
     for (r, listed) in results.into_iter().zip(&walk.files) {
@@ -168,10 +168,11 @@ pub fn load_all(root: &Path) -> Loaded {
 
 /// A Markdown file [`load_all`] found: `None` for a revision file (`page/YYYY-MM-DD.md` beside
 /// `page.md`, read by src/policy instead), else the page or why it did not load. `md`: the paths of
-/// the walk's files.
+/// the walk's files; `real_root`: the site folder's real path, for [`read_page`].
 fn load_listed(
     root: &Path,
     dir: &Path,
+    real_root: Option<&Path>,
     walk: &Walk,
     md: &HashSet<&Path>,
     file: &Listed,
@@ -190,20 +191,22 @@ fn load_listed(
         )
         .help("copy the file into content/ instead of linking to it, or remove the link"))),
         (None, Some(why)) => Some(Err(crate::fsutil::unresolved(display_path(root, &file.path), why))),
-        (None, None) => Some(read_page(root, dir, &file.path)),
+        (None, None) => Some(read_page(root, dir, &file.path, real_root)),
     }
 }
 
 /// Load one page of `content/`, refusing a link out of the site folder.
 pub fn load_one(root: &Path, content_dir: &Path, path: &Path) -> Result<SourcePage, Diagnostic> {
     crate::fsutil::check_inside(path, root)?;
-    read_page(root, content_dir, path)
+    read_page(root, content_dir, path, root.canonicalize().ok().as_deref())
 }
 
-/// [`load_one`] for a file whose real path [`load_all`] has just checked.
-fn read_page(root: &Path, content_dir: &Path, path: &Path) -> Result<SourcePage, Diagnostic> {
+/// [`load_one`] for a file whose real path [`load_all`] has just checked; `real_root` is the site
+/// folder's real path (when it could be worked out), which the opened file is checked against
+/// once more.
+fn read_page(root: &Path, content_dir: &Path, path: &Path, real_root: Option<&Path>) -> Result<SourcePage, Diagnostic> {
     let file = display_path(root, path);
-    let (text, id) = crate::fsutil::read_text_inside(path, &file)?;
+    let (text, id) = crate::fsutil::read_text_inside(path, &file, real_root)?;
     let split = frontmatter::split(&text, &file)?;
     let front: FrontMatter = crate::yaml::parse(split.yaml, &file, split.yaml_line)?;
     let body_start = split.body.as_ptr() as usize - text.as_ptr() as usize;
