@@ -43,10 +43,12 @@ pub fn unresolved(file: PathBuf, why: &str) -> Diagnostic {
 }
 
 /// Read a whole file as UTF-8, with errors that name the file and say what to do. A link out of the
-/// site folder is refused ([`check_inside`]).
+/// site folder is refused ([`check_inside`]), and checked again where the opened file really is
+/// (as `content/`'s pages are, [`read_text_inside`]); themes may be linked from elsewhere.
 pub fn read_text(path: &Path, root: &Path) -> Result<String, Diagnostic> {
     check_inside(path, root)?;
-    read_text_inside(path, &display_path(root, path), None).map(|(text, _)| text)
+    let real_root = if path.starts_with(root.join("themes")) { None } else { root.canonicalize().ok() };
+    read_text_inside(path, &display_path(root, path), real_root.as_deref()).map(|(text, _)| text)
 }
 
 /// Which file a path named when it was read (device and inode, from the opened file), so a later
