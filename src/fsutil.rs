@@ -31,8 +31,14 @@ pub fn check_inside(path: &Path, root: &Path) -> Result<(), Diagnostic> {
     if real.starts_with(&inside) {
         return Ok(());
     }
-    Err(Diagnostic::new(display_path(root, path), format!("is a link to {}, outside the site folder", real.display()))
-        .help("copy the file into the site folder instead of linking to it, or remove the link"))
+    Err(outside(display_path(root, path), &real))
+}
+
+/// The refusal of a site file that is, or is reached through, a link out of the site folder, `real`
+/// being where it really is.
+pub fn outside(file: PathBuf, real: &Path) -> Diagnostic {
+    Diagnostic::new(file, format!("is a link to {}, outside the site folder", real.display()))
+        .help("copy the file into the site folder instead of linking to it, or remove the link")
 }
 
 /// The refusal of a site file whose real path cannot be worked out (so nobody can tell that it
@@ -47,7 +53,8 @@ pub fn unresolved(file: PathBuf, why: &str) -> Diagnostic {
 /// (as `content/`'s pages are, [`read_text_inside`]); themes may be linked from elsewhere.
 pub fn read_text(path: &Path, root: &Path) -> Result<String, Diagnostic> {
     check_inside(path, root)?;
-    let real_root = if path.starts_with(root.join("themes")) { None } else { root.canonicalize().ok() };
+    let themes = path.starts_with(root.join("themes")); // not checked: see check_inside
+    let real_root = if themes { None } else { root.canonicalize().ok() };
     read_text_inside(path, &display_path(root, path), real_root.as_deref()).map(|(text, _)| text)
 }
 
@@ -77,7 +84,7 @@ impl FileId {
 /// [`read_text`] without [`check_inside`], for a file whose real path the caller has just checked
 /// (`content/`'s files are checked as they are listed), with the identity of the file read. `shown`
 /// is the path as messages show it. With `inside` (the site folder's real path), the opened file
-/// itself is checked to lie there too ([`opened_inside`]), so a link on its way changed since the
+/// itself is checked to lie there too ([`opened_outside`]), so a link on its way changed since the
 /// path was checked is noticed.
 pub fn read_text_inside(path: &Path, shown: &Path, inside: Option<&Path>) -> Result<(String, FileId), Diagnostic> {
     let cannot = |e: io::Error| {
@@ -85,9 +92,7 @@ pub fn read_text_inside(path: &Path, shown: &Path, inside: Option<&Path>) -> Res
     };
     let file = File::open(path).map_err(cannot)?;
     if let Some(real) = inside.and_then(|inside| opened_outside(&file, inside)) {
-        return Err(Diagnostic::new(shown, format!("leads outside the site folder, to {}", real.display())).help(
-            "a link on its way changed while the build read it: copy the file into the site folder instead of linking to it",
-        ));
+        return Err(outside(shown.to_path_buf(), &real));
     }
     let meta = file.metadata().map_err(cannot)?;
     let bytes = read_opened(file, &meta).map_err(cannot)?;
@@ -309,7 +314,7 @@ mod tests {
         std::os::unix::fs::symlink(elsewhere.path(), site.path().join("dl")).expect("link");
         let shown = Path::new("content/dl/page.md");
         let e = read_text_inside(&site.path().join("dl/page.md"), shown, Some(&inside)).expect_err("outside");
-        assert!(e.message.contains("leads outside the site folder"), "{e}");
+        assert!(e.message.contains("is a link to") && e.message.contains("outside the site folder"), "{e}");
         assert!(!e.to_string().contains("private"), "{e}");
         let (text, _) = read_text_inside(&site.path().join("page.md"), shown, Some(&inside)).expect("inside");
         assert_eq!(text, "inside");

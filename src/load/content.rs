@@ -185,11 +185,7 @@ fn load_listed(
     // file really is, resolving only the links on its way.
     // One whose real path cannot be worked out is refused too: the system may still open it.
     match (&file.outside, &file.unresolved) {
-        (Some(real), _) => Some(Err(Diagnostic::new(
-            display_path(root, &file.path),
-            format!("is a link to {}, outside the site folder", real.display()),
-        )
-        .help("copy the file into content/ instead of linking to it, or remove the link"))),
+        (Some(real), _) => Some(Err(crate::fsutil::outside(display_path(root, &file.path), real))),
         (None, Some(why)) => Some(Err(crate::fsutil::unresolved(display_path(root, &file.path), why))),
         (None, None) => Some(read_page(root, dir, &file.path, real_root)),
     }
