@@ -99,5 +99,9 @@ mod tests {
             let path = root.join(dir).join(file);
             assert_ne!(classify(root, &root.join("public"), "default", &path), Change::Ignore, "{dir}");
         }
+        // A feature's own folder is a source folder too, or serve would never watch it.
+        for dir in crate::features::watches() {
+            assert!(crate::layout::SOURCE_DIRS.contains(&dir), "{dir} is not in SOURCE_DIRS");
+        }
     }
 }

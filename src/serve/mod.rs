@@ -206,16 +206,10 @@ fn changed_paths(events: DebounceEventResult) -> Option<(Vec<PathBuf>, Vec<PathB
 /// folder whose files changed, and an editor's save by renaming is one page, not the folder's all.
 /// A link to a folder is not followed here (a full rebuild reads what it leads to, if allowed).
 fn with_files_below(paths: Vec<PathBuf>, appeared: &[PathBuf], root: &Path, output: &Path) -> Vec<PathBuf> {
-    let source = |p: &Path| {
-        !p.starts_with(output)
-            && p.strip_prefix(root).ok().and_then(|r| r.components().next()).is_some_and(|c| {
-                let c = c.as_os_str();
-                SOURCE_DIRS.iter().any(|d| c == *d) || crate::features::watches().any(|w| c == w)
-            })
-    };
     let mut seen: std::collections::HashSet<PathBuf> = paths.iter().cloned().collect();
     let mut out = paths;
-    for dir in appeared.iter().filter(|p| source(p) && p.symlink_metadata().is_ok_and(|m| m.is_dir())) {
+    let source = |p: &&PathBuf| !p.starts_with(output) && in_source_folder(root, p);
+    for dir in appeared.iter().filter(source).filter(|p| p.symlink_metadata().is_ok_and(|m| m.is_dir())) {
         let walk = walkdir::WalkDir::new(dir).min_depth(1).follow_root_links(false).into_iter();
         for f in walk.filter_map(Result::ok).filter(|e| e.file_type().is_file()).map(walkdir::DirEntry::into_path) {
             if seen.insert(f.clone()) {
@@ -224,6 +218,13 @@ fn with_files_below(paths: Vec<PathBuf>, appeared: &[PathBuf], root: &Path, outp
         }
     }
     out
+}
+
+/// Whether `path` is one of the site's source folders ([`SOURCE_DIRS`], which every feature's own
+/// folder is among) or lies below one.
+fn in_source_folder(root: &Path, path: &Path) -> bool {
+    let first = path.strip_prefix(root).ok().and_then(|r| r.components().next());
+    first.is_some_and(|c| SOURCE_DIRS.iter().any(|d| c.as_os_str() == *d))
 }
 
 enum WatcherBox {
@@ -242,7 +243,7 @@ impl WatcherBox {
     /// A source folder made after serve started (`static/`, say) gets its own watch from now on.
     fn watch_new_sources(&mut self, root: &Path, paths: &[PathBuf]) {
         for p in paths.iter().filter(|p| p.parent() == Some(root) && p.is_dir()) {
-            if p.file_name().is_some_and(|n| SOURCE_DIRS.iter().any(|d| n == *d))
+            if in_source_folder(root, p)
                 && let Err(e) = self.watch(p, RecursiveMode::Recursive)
             {
                 eprintln!("warning: cannot watch {}: {e}", p.display());
