@@ -16,6 +16,19 @@ pub struct Args {
     /// and upcoming revisions. Default: SOURCE_DATE_EPOCH, else today in the site's `time_zone`.
     #[arg(long, value_parser = super::parse_date)]
     pub today: Option<crate::date::Date>,
+    /// Render every page, even those whose sources, templates and settings did not change since the
+    /// output was built (which are otherwise kept as they are: see README, "Rebuilds").
+    #[arg(long)]
+    pub render_all: bool,
+}
+
+/// What the build kept, after the count: "; 9,999 unchanged pages kept".
+fn unchanged(kept: usize) -> String {
+    match kept {
+        0 => String::new(),
+        1 => "; 1 unchanged page kept".into(),
+        n => format!("; {n} unchanged pages kept"),
+    }
 }
 
 pub fn run(root: &Path, args: &Args) -> i32 {
@@ -28,10 +41,18 @@ pub fn run(root: &Path, args: &Args) -> i32 {
             return 1;
         }
     };
-    match build::build(root, &output, today, &|w| eprintln!("{w}")) {
+    let rendering = if args.render_all { build::Rendering::All } else { build::Rendering::Changed };
+    match build::build(root, &output, today, rendering, &|w| eprintln!("{w}")) {
         Ok(r) => {
             super::show(&r.warnings);
-            eprintln!("built {} pages ({} files, {} KiB) into {}", r.pages, r.files, r.bytes / 1024, output.display());
+            eprintln!(
+                "built {} pages ({} files, {} KiB) into {}{}",
+                r.pages,
+                r.files,
+                r.bytes / 1024,
+                output.display(),
+                unchanged(r.kept)
+            );
             if timings {
                 eprintln!("timings: {}", r.timings);
             }

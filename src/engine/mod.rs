@@ -7,6 +7,7 @@
 
 pub mod changes;
 pub mod incremental;
+pub mod memo;
 mod report;
 pub mod timings;
 
@@ -33,8 +34,29 @@ use crate::render::Renderer;
 /// Every feature loads its own sources beside the content, changes the pages before the model is
 /// built, and checks the model ([`crate::features`]).
 pub fn load_site(root: &Path, today: Date) -> Result<Site, Diagnostics> {
+    model(root, load_sources(root, today)?, true)
+}
+
+/// The sources as read, before the model: what [`load_site`] builds it from, and what `build` works
+/// out its memo keys from first ([`memo::Keys`]).
+pub struct Sources {
+    config: SiteConfig,
+    data: crate::load::data::Data,
+    pub pages: Vec<crate::load::content::SourcePage>,
+    /// Content paths that did not load (links to them are not reported again).
+    failed_pages: Vec<String>,
+    features: crate::model::FeatureData,
+    /// Features whose sources did not load (their checks are skipped).
+    failed_features: Vec<&'static str>,
+    /// Problems found so far; the model goes on, so its own are reported in the same run.
+    diags: Diagnostics,
+}
+
+/// Read every source: settings, content, data and what the features load (they change the pages
+/// here: a policy page takes its revision's text).
+pub fn load_sources(root: &Path, today: Date) -> Result<Sources, Diagnostics> {
     let config = SiteConfig::load(root)?;
-    let (content, (data, (mut features, feature_diags, failed))) = rayon::join(
+    let (content, (data, (mut features, feature_diags, failed_features))) = rayon::join(
         || crate::load::content::load_all(root),
         || rayon::join(|| crate::load::data::load(root), || crate::features::load(root)),
     );
@@ -45,10 +67,17 @@ pub fn load_site(root: &Path, today: Date) -> Result<Site, Diagnostics> {
         return Err(diags.sorted());
     };
     let pages = crate::features::prepare(root, today, content.pages, &mut features, &mut diags);
+    Ok(Sources { config, data, pages, failed_pages: content.failed, features, failed_features, diags })
+}
+
+/// Build the model from `sources` and check it (with `search` false, without search sections:
+/// [`Site::new`]).
+pub fn model(root: &Path, sources: Sources, search: bool) -> Result<Site, Diagnostics> {
+    let Sources { config, data, pages, failed_pages, features, failed_features, mut diags } = sources;
     // Go on to the model even if some pages failed to load, so their neighbours' problems are
     // reported in the same run.
     let reserved = crate::emit::reserved_paths();
-    let mut site = match Site::new(config, data, pages, &content.failed, features, &reserved) {
+    let mut site = match Site::new(config, data, pages, &failed_pages, features, &reserved, search) {
         Ok(s) => s,
         Err(d) => {
             diags.extend(d);
@@ -57,7 +86,7 @@ pub fn load_site(root: &Path, today: Date) -> Result<Site, Diagnostics> {
     };
     diags.extend(crate::emit::static_collisions(root, &site));
     diags.extend(crate::emit::static_links(root, &site));
-    diags.extend(crate::features::check(root, &mut site, &failed));
+    diags.extend(crate::features::check(root, &mut site, &failed_features));
     // A load that fails after the checks still shows the checks' warnings, before its errors.
     if !diags.is_empty() {
         return Err(diags.after_warnings(&crate::features::warnings_split(&site).0));
@@ -67,12 +96,14 @@ pub fn load_site(root: &Path, today: Date) -> Result<Site, Diagnostics> {
 
 /// Render every page and site-wide file of `site` into `sink`; with `kept` (`serve`'s full rebuild),
 /// the features keep what their later cheap writes need.
+/// With `memo` (`build`), what the folder's memo shows unchanged is kept instead of rendered.
 pub fn render_site(
     root: &Path,
     site: &Site,
     renderer: &Renderer,
     sink: &dyn Sink,
     kept: Option<&mut crate::feature::Kept>,
+    memo: Option<&memo::Plan<'_>>,
 ) -> Result<usize, Diagnostics> {
     let diags = renderer.check_templates(site);
     if !diags.is_empty() {
@@ -80,14 +111,34 @@ pub fn render_site(
     }
     // Pages, and the files made from the whole site (search index, sitemap, …), side by side: the
     // search index of a large site is a long single-threaded job.
-    let site_wide = || crate::emit::site_wide(root, site, renderer, sink, kept);
-    let (mut diags, site_wide) = rayon::join(|| render_pages(root, site, renderer, sink), site_wide);
+    let site_wide = || match memo {
+        Some(m) => m.site_wide(|sink| crate::emit::site_wide(root, site, renderer, sink, None)),
+        None => crate::emit::site_wide(root, site, renderer, sink, kept),
+    };
+    let (mut diags, site_wide) = rayon::join(|| render_pages(root, site, renderer, sink, memo), site_wide);
     diags.extend(site_wide);
     diags.into_result(site.pages.len())
 }
 
-fn render_pages(root: &Path, site: &Site, renderer: &Renderer, sink: &dyn Sink) -> Diagnostics {
-    Diagnostics(site.pages.par_iter().filter_map(|page| render_page_to(root, site, renderer, page, sink)).collect())
+fn render_pages(
+    root: &Path,
+    site: &Site,
+    renderer: &Renderer,
+    sink: &dyn Sink,
+    memo: Option<&memo::Plan<'_>>,
+) -> Diagnostics {
+    Diagnostics(
+        site.pages
+            .par_iter()
+            .filter_map(|page| {
+                let render = |sink: &dyn Sink| render_page_to(root, site, renderer, page, sink);
+                match memo {
+                    Some(m) => m.page(&page.source.rel, render),
+                    None => render(sink),
+                }
+            })
+            .collect(),
+    )
 }
 
 /// Render one content page (its Markdown, then its template) into `sink`.
@@ -163,27 +214,58 @@ fn outcome(mut changed: Vec<String>) -> Outcome {
     }
 }
 
+/// How `build` uses the memo of the folder it recycles ([`memo`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rendering {
+    /// Keep the pages and site-wide files whose inputs did not change.
+    Changed,
+    /// Render everything (`build --render-all`); the memo is still written for the next build.
+    All,
+}
+
 /// `policysite build`: everything, into a staging folder, swapped in only if all went well.
 /// `waiting` is told when another build holds `output` and this one waits for it (the command prints it).
-pub fn build(root: &Path, output: &Path, today: Date, waiting: &dyn Fn(&Waiting<'_>)) -> Result<Report, Diagnostics> {
+pub fn build(
+    root: &Path,
+    output: &Path,
+    today: Date,
+    rendering: Rendering,
+    waiting: &dyn Fn(&Waiting<'_>),
+) -> Result<Report, Diagnostics> {
     let _lock = crate::output::prepare(root, output, "build", Contention::WaitForBuild(waiting))
         .map_err(|r| refused(output, r))?;
     let mut timings = Timings::default();
     let mut t = Instant::now();
-    let site = load_site(root, today)?;
+    // Before anything is read: a source edited during the build then differs from its stamp.
+    let inputs = memo::Inputs::stamp(root);
+    timings.lap("stamp", &mut t);
+    let sources = load_sources(root, today)?;
+    let keep = rendering == Rendering::Changed;
+    let keys = inputs.map(|i| memo::Keys::new(&i, root, &sources, today));
+    // The memo of the folder this build will recycle; whether its search index is kept decides
+    // whether the model makes search sections at all.
+    let old = crate::output::guard::sibling(output, "old");
+    let mut previous = if keep { crate::output::memo::Previous::read(&old) } else { Default::default() };
+    let site_wide_kept = keys.as_ref().is_some_and(|k| {
+        k.keepable(&mut previous);
+        k.site_wide_unchanged(&previous, &old)
+    });
+    let site = model(root, sources, !site_wide_kept)?;
     let warnings = crate::features::warnings(&site);
     let warned = |d: Diagnostics| d.after_warnings(&warnings);
     timings.lap("load+model", &mut t);
     let renderer = Renderer::new(root, &site).map_err(warned)?;
-    let staging = Staging::begin(output).map_err(|e| {
+    let staging = Staging::begin_with_memo(output, previous).map_err(|e| {
         warned(Diagnostics::from(
             Diagnostic::new(output, format!("cannot create the staging folder: {e}"))
                 .help("check permissions on the output's parent folder"),
         ))
     })?;
-    let pages = match render_site(root, &site, &renderer, &staging, None) {
-        Ok(n) => n,
+    let plan = keys.map(|keys| memo::Plan::new(&staging, keys, keep, site_wide_kept, old));
+    let (pages, kept) = match render_site(root, &site, &renderer, &staging, None, plan.as_ref()) {
+        Ok(n) => (n, plan.map_or(0, |p| p.kept_pages())),
         Err(d) => {
+            drop(plan);
             staging.abort();
             return Err(warned(d));
         }
@@ -195,7 +277,7 @@ pub fn build(root: &Path, output: &Path, today: Date, waiting: &dyn Fn(&Waiting<
         warned(Diagnostics::from(Diagnostic::new(output, format!("cannot replace the output folder: {e}"))))
     })?;
     timings.lap("swap", &mut t);
-    Ok(Report { pages, files, bytes, timings, warnings, leftover: Leftover::new(site, renderer) })
+    Ok(Report { pages, kept, files, bytes, timings, warnings, leftover: Leftover::new(site, renderer) })
 }
 
 /// `policysite check`: everything `build` does, nothing written, and then every internal link and
@@ -207,7 +289,7 @@ pub fn check(root: &Path, today: Date) -> Result<(usize, crate::links::LinkIndex
     let warned = |d: Diagnostics| d.after_warnings(&warnings);
     let renderer = Renderer::new(root, &site).map_err(warned)?;
     let index = crate::links::LinkIndex::default();
-    let pages = render_site(root, &site, &renderer, &index, None).map_err(warned)?;
+    let pages = render_site(root, &site, &renderer, &index, None, None).map_err(warned)?;
     let links = index.check_internal(&site.config.base_path, &crate::links::sources_by_output(&site));
     links.into_result(()).map_err(warned)?;
     Ok((pages, index, warnings))
@@ -283,7 +365,7 @@ impl Engine {
         let renderer = Renderer::new(&self.root, &site)?;
         let previous = std::mem::take(&mut self.files);
         let result = match Overlay::begin(&self.output, &previous) {
-            Ok(overlay) => match render_site(&self.root, &site, &renderer, &overlay, Some(&mut self.kept)) {
+            Ok(overlay) => match render_site(&self.root, &site, &renderer, &overlay, Some(&mut self.kept), None) {
                 Ok(_) => overlay.commit(true).map_err(|e| write_failed(&self.output, e)),
                 Err(d) => {
                     overlay.abort();

@@ -8,6 +8,8 @@ use crate::render::Renderer;
 /// What `build` did.
 pub struct Report {
     pub pages: usize,
+    /// Pages kept as the output held them: the memo showed their inputs unchanged ([`super::memo`]).
+    pub kept: usize,
     pub files: usize,
     pub bytes: u64,
     pub timings: Timings,

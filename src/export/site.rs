@@ -62,7 +62,7 @@ pub fn render(
         .map_err(|r| cannot(&out, "render the site", r.join("; ")))?;
     let staging = Staging::begin(&out).map_err(|e| cannot(&out, "create the staging folder", e))?;
     let sink = Recorded { staging: &staging, reach: Mutex::default() };
-    let rendered = crate::engine::render_site(root, site, renderer, &sink, None);
+    let rendered = crate::engine::render_site(root, site, renderer, &sink, None, None);
     let reach = sink.reach.into_inner().unwrap_or_else(|e| e.into_inner());
     if let Err(d) = rendered {
         staging.abort();

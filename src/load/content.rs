@@ -26,7 +26,7 @@ pub struct SourcePage {
     pub body: String,
     pub body_line: usize,
     /// Hash of the body, to notice a file edited between the two passes.
-    pub body_hash: u64,
+    pub body_hash: u128,
     /// Where the body was read from, for [`SourcePage::reload_body`].
     origin: Option<Origin>,
     /// What the walk of `content/` that found the page saw of its folders, for
@@ -72,6 +72,13 @@ impl SourcePage {
                 .help("build again (or let `serve` rebuild)"));
         }
         Ok(split.body.to_string())
+    }
+
+    /// Whether the page's body is the one in its own file, as loaded (not one a feature put in from
+    /// another file, as a policy page's revisions are). Such a body shows on the page alone (and in
+    /// the site-wide files); the build memo counts on it (`engine::memo`).
+    pub fn body_is_its_own(&self) -> bool {
+        self.origin.as_ref().is_some_and(|o| o.file == self.file)
     }
 
     /// URL directory of the page: `a/b.md` → `a/b/` (or `a/SLUG/`), `a/_index.md` → `a/`,
@@ -221,9 +228,10 @@ fn read_page(root: &Path, content_dir: &Path, path: &Path, real_root: Option<&Pa
 }
 
 /// A hash of a text, to notice a change (not a defence against a forger: FoldHash, fixed seed).
-pub fn hash_text(s: &str) -> u64 {
-    use std::hash::BuildHasher;
-    foldhash::fast::FixedState::default().hash_one(s)
+/// A 128-bit hash of a text (XXH3): enough to notice an edit between the two passes, and to stand
+/// for the body in the build memo's keys (`engine::memo`), where two bodies must never share one.
+pub fn hash_text(s: &str) -> u128 {
+    xxhash_rust::xxh3::xxh3_128(s.as_bytes())
 }
 
 #[cfg(test)]

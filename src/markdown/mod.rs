@@ -31,7 +31,13 @@ pub use types::{PendingAnchor, Rendered, Resolver, Source, TextSection, TocEntry
 /// anchors, links to check, search text, and every problem of the page (safety, ids, links,
 /// footnotes, shortcodes). No HTML is made: the model must not hold every page's HTML at once.
 pub fn model(src: &Source<'_>, resolver: &dyn Resolver) -> Rendered {
-    model::read(src, resolver)
+    model::read(src, resolver, true)
+}
+
+/// [`model`] without the search sections, for a build that keeps its search index as it was (the
+/// index is the only reader of `Rendered::sections`).
+pub fn model_without_search(src: &Source<'_>, resolver: &dyn Resolver) -> Rendered {
+    model::read(src, resolver, false)
 }
 
 /// The render pass, when the page's template is rendered: the page's HTML. Its problems were

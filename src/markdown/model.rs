@@ -14,7 +14,9 @@ use super::text::valid_id;
 use super::types::{Heading, Rendered, Resolver, Source, TextSection, TocEntry, options};
 use crate::diag::{Diagnostic, LineIndex};
 
-pub(super) fn read(src: &Source<'_>, resolver: &dyn Resolver) -> Rendered {
+/// `search`: whether to make the search sections ([`TextSection`], most of this pass's work); a
+/// build whose search index is kept as it was needs none.
+pub(super) fn read(src: &Source<'_>, resolver: &dyn Resolver, search: bool) -> Rendered {
     let mut out = Rendered::default();
     let (body, expansions) = expand_shortcodes(src, resolver, &mut out.diagnostics, &mut out.shortcodes);
     let mut pass = ModelPass {
@@ -29,6 +31,7 @@ pub(super) fn read(src: &Source<'_>, resolver: &dyn Resolver) -> Rendered {
         html_block: safety::HtmlBlock::default(),
         heading: None,
         section: SectionText::default(),
+        search,
     };
     for (event, range) in Parser::new_ext(&body, options()).into_offset_iter() {
         pass.event(event, range);
@@ -51,6 +54,8 @@ struct ModelPass<'s, 'a> {
     html_block: safety::HtmlBlock,
     heading: Option<Heading<'a, ()>>,
     section: SectionText,
+    /// Whether search sections are made.
+    search: bool,
 }
 
 impl<'a> ModelPass<'_, 'a> {
@@ -167,16 +172,16 @@ impl<'a> ModelPass<'_, 'a> {
             self.out.toc.push(TocEntry { level: lvl, id: id.clone(), title: title.clone() });
         }
         self.out.diagnostics.extend(self.html_block.finish(self.src.file));
-        flush_section(&mut self.out.sections, &mut self.section);
+        flush_section(&mut self.out.sections, &mut self.section, self.search);
         // The text buffer is kept (flush_section emptied it): one allocation per page, not per section.
         (self.section.id, self.section.heading) = (id.clone(), title);
         self.out.anchors.push(id);
     }
 
     fn finish(mut self) -> Rendered {
-        flush_section(&mut self.out.sections, &mut self.section);
+        flush_section(&mut self.out.sections, &mut self.section, self.search);
         for (label, text) in std::mem::take(&mut self.footnote_text) {
-            if let Some(n) = self.footnotes.number(&label) {
+            if let Some(n) = self.footnotes.number(&label).filter(|_| self.search) {
                 self.out.sections.push(TextSection::new(format!("fn-{label}"), format!("Footnote {n}"), &text));
             }
         }
@@ -193,8 +198,8 @@ struct SectionText {
     text: String,
 }
 
-fn flush_section(sections: &mut Vec<TextSection>, s: &mut SectionText) {
-    if !s.text.trim().is_empty() || !s.heading.is_empty() {
+fn flush_section(sections: &mut Vec<TextSection>, s: &mut SectionText, search: bool) {
+    if search && (!s.text.trim().is_empty() || !s.heading.is_empty()) {
         sections.push(TextSection::new(std::mem::take(&mut s.id), std::mem::take(&mut s.heading), &s.text));
     }
     s.text.clear();

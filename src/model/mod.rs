@@ -156,14 +156,16 @@ fn first_pass(
     sources: Vec<SourcePage>,
     urls: &HashMap<String, String>,
     resolver: &SiteResolver,
+    search: bool,
 ) -> (Vec<Page>, Vec<Diagnostic>) {
+    let pass = if search { markdown::model } else { markdown::model_without_search };
     let done: Vec<(Page, Vec<Diagnostic>)> = sources
         .into_par_iter()
         .filter(|s| urls.contains_key(&s.rel))
         .map(|mut src| {
             let url = urls[&src.rel].clone();
             let root = root_for(&url);
-            let r = markdown::model(
+            let r = pass(
                 &markdown::Source {
                     file: &src.file,
                     rel: &src.rel,
@@ -229,7 +231,8 @@ impl Site {
     /// Build the model. Reports every problem found, not just the first.
     /// `failed` lists content paths that exist but did not load; links to them are not reported again.
     /// `features` is what the features loaded; `reserved` the output paths they and the generator
-    /// write ([`crate::features::reserved_paths`]), which no page may take.
+    /// write ([`crate::features::reserved_paths`]), which no page may take. Without `search` the
+    /// pages have no search sections (a build that keeps its search index, `engine::memo`).
     pub fn new(
         config: SiteConfig,
         data: Data,
@@ -237,6 +240,7 @@ impl Site {
         failed: &[String],
         features: FeatureData,
         reserved: &[(&str, &str)],
+        search: bool,
     ) -> Result<Site, Diagnostics> {
         let mut diags = Diagnostics::default();
         // URLs, and no two pages (or a page and a generated file) writing the same file.
@@ -253,7 +257,7 @@ impl Site {
         // Links to pages that failed to load resolve (their own error is reported), so one broken
         // file does not also fail every page that links to it.
         let resolver = SiteResolver { urls: &link_targets, numbers: &numbers, config: &config, data: &data };
-        let (mut pages, found) = first_pass(sources, &urls, &resolver);
+        let (mut pages, found) = first_pass(sources, &urls, &resolver, search);
         diags.extend(Diagnostics(found));
         let by_rel: HashMap<String, usize> = pages.iter().enumerate().map(|(i, p)| (p.source.rel.clone(), i)).collect();
         // Anchors, now that every page's headings are known (pages side by side, in page order).

@@ -45,7 +45,7 @@ pub fn write_manifest<'a>(dir: &Path, files: impl Iterator<Item = &'a String>) -
 }
 
 fn is_marker(rel: &str) -> bool {
-    rel == MANIFEST || rel == STAGING_MARK
+    rel == MANIFEST || rel == STAGING_MARK || rel == super::memo::MEMO
 }
 
 /// Every file below `dir` (relative, `/`-separated, in no particular order), symbolic links

@@ -4,6 +4,7 @@
 //! be written at all (empty, or made by policysite) and keeps two commands out of one folder.
 
 pub mod guard;
+pub mod memo;
 pub mod overlay;
 pub mod sink;
 pub mod staging;

@@ -89,7 +89,8 @@ pub(crate) fn check_rel(rel: &str) -> io::Result<()> {
         || rel.contains('\\')
         || rel.split('/').any(|seg| seg.is_empty() || seg == "." || seg == "..")
         || rel == guard::MANIFEST
-        || rel == guard::STAGING_MARK;
+        || rel == guard::STAGING_MARK
+        || rel == super::memo::MEMO;
     if bad {
         return Err(io::Error::new(
             io::ErrorKind::InvalidInput,

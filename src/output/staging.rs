@@ -11,6 +11,7 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use rayon::prelude::*;
 
 use super::guard::{self, STAGING_MARK, sibling};
+use super::memo::{self, Key};
 use super::sink::{Sink, check_rel, remove_empty_dirs, remove_tree};
 
 /// A staging folder that becomes the output on [`Staging::commit`].
@@ -32,12 +33,24 @@ pub struct Staging {
     /// Files found in a recycled staging folder; whatever this build does not write is deleted.
     existing: HashSet<String>,
     written: Mutex<HashSet<String>>,
+    /// The recycled folder's memo: which units' files may be kept ([`Staging::keep`]).
+    memo: memo::Previous,
+    /// The memo of this build, written into the folder at [`Staging::commit`].
+    next_memo: memo::Next,
     pub files: AtomicUsize,
     pub bytes: AtomicU64,
 }
 
 impl Staging {
     pub fn begin(output: &Path) -> io::Result<Staging> {
+        Self::begin_with_memo(output, memo::Previous::default())
+    }
+
+    /// [`Staging::begin`] with the memo of the folder it recycles, `.NAME.old` (read before, by
+    /// [`memo::Previous::read`]), so the build can keep what it shows unchanged ([`Staging::keep`]).
+    /// The memo file itself is removed either way: it describes a folder about to change (the
+    /// commit writes this build's).
+    pub fn begin_with_memo(output: &Path, memo: memo::Previous) -> io::Result<Staging> {
         let staging = sibling(output, "building");
         let old = sibling(output, "old");
         if let Some(parent) = staging.parent().filter(|p| !p.as_os_str().is_empty()) {
@@ -54,6 +67,10 @@ impl Staging {
             std::fs::create_dir(&staging)?;
         }
         std::fs::write(staging.join(STAGING_MARK), "policysite is building here\n")?;
+        match std::fs::remove_file(staging.join(memo::MEMO)) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+            _ => {}
+        }
         let mut existing = HashSet::new();
         for (rel, is_link) in guard::entries_below(&staging)? {
             if is_link {
@@ -69,6 +86,8 @@ impl Staging {
             staging,
             existing,
             written: Mutex::default(),
+            memo,
+            next_memo: memo::Next::default(),
             files: AtomicUsize::new(0),
             bytes: AtomicU64::new(0),
         })
@@ -86,12 +105,43 @@ impl Staging {
             remove_empty_dirs(&self.staging);
         }
         guard::write_manifest(&self.staging, written.iter())?;
+        // Best effort: without a memo the next build renders everything, as it would anyway.
+        let _ = self.next_memo.write(&self.staging);
         std::fs::remove_file(self.staging.join(STAGING_MARK))?;
         let old = sibling(&self.output, "old");
         if std::fs::symlink_metadata(&old).is_ok() {
             remove_any(&old)?;
         }
         swap(&self.staging, &self.output, &old)
+    }
+
+    /// Keep the files of `unit` as the recycled folder holds them, when its memo says they were made
+    /// from `key` and each is untouched since ([`memo::Previous::unchanged`]); `false` (nothing
+    /// done) when the unit must be rendered. A kept unit counts as written, and goes into this
+    /// build's memo as it was.
+    pub fn keep(&self, unit: &str, key: Key) -> bool {
+        let Some(files) = self.memo.unchanged(&self.staging, unit, key) else { return false };
+        // Only files the folder listing found (a memo names no path of its own making).
+        if !files.iter().all(|(rel, _)| self.existing.contains(rel)) {
+            return false;
+        }
+        {
+            let mut written = self.written.lock().unwrap_or_else(|e| e.into_inner());
+            if files.iter().any(|(rel, _)| written.contains(rel)) {
+                return false;
+            }
+            written.extend(files.iter().map(|(rel, _)| rel.clone()));
+        }
+        self.files.fetch_add(files.len(), Ordering::Relaxed);
+        self.bytes.fetch_add(files.iter().map(|(_, s)| s.bytes()).sum(), Ordering::Relaxed);
+        let (rels, stamps) = files.iter().cloned().unzip();
+        self.next_memo.record(unit.to_string(), key, rels, Some(stamps));
+        true
+    }
+
+    /// A unit rendered by this build, from `key`, into `files` (stamped when the build commits).
+    pub fn record(&self, unit: String, key: Key, files: Vec<String>) {
+        self.next_memo.record(unit, key, files, None);
     }
 
     /// Give up: the previous output stays exactly as it was, and the half-made staging folder is

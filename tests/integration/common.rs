@@ -166,12 +166,13 @@ impl TestSite {
     }
 }
 
-/// Every file below `dir` with its bytes, for comparing whole outputs.
+/// Every file below `dir` with its bytes, for comparing whole outputs; the build memo is left out
+/// (its stamps of the files differ from build to build: `src/output/memo.rs`).
 pub fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
     let mut files: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
         .into_iter()
         .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
+        .filter(|e| e.file_type().is_file() && e.file_name() != ".policysite-memo")
         .map(|e| {
             (e.path().strip_prefix(dir).expect("prefix").display().to_string(), std::fs::read(e.path()).expect("read"))
         })

@@ -3,6 +3,7 @@
 //! one area; `cargo test --test integration AREA::` runs one of them.
 
 mod build_errors;
+mod build_memo;
 mod build_output;
 mod code_vectors;
 mod common;

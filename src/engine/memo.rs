@@ -1,0 +1,226 @@
+//! What `build` remembers between runs (the memo, kept in each output folder by
+//! [`crate::output::memo`]): the key of the inputs of each page and of the site-wide files, so a
+//! rebuild renders only what its inputs changed. After an edit of one page's text, a 10,000-page
+//! rebuild renders that page and the site-wide files (search index, feed, …); after no edit, nothing.
+//!
+//! A page's HTML is made from this program, the build date, the site folder, the site's settings,
+//! data, quizzes, templates, theme and static files, every page's path, URL and front matter, and
+//! the page's own body. Every one of those goes into the key, so none can change without the page
+//! being rendered again:
+//! - every file of the source folders and `site.yaml` (and the program) by its stamp (size, inode,
+//!   modification and change times), taken **before** the sources are read: a file edited while the
+//!   build runs gets a new stamp, so the next build renders what depends on it;
+//! - every page's path, URL and front matter as loaded;
+//! - a page's body by its hash as loaded (the second pass checks it read the same body).
+//!
+//! The body of an *ordinary* page (its own file's, which no feature owns) is the only input left out
+//! of the other pages' keys: it shows on its page and in the site-wide files only (`serve` counts on
+//! the same when it renders one edited page, [`super::incremental`]). Every other body (a policy page's
+//! revisions) is in every key, as are the files it came from.
+
+use std::collections::{HashMap, HashSet};
+use std::hash::Hash;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use xxhash_rust::xxh3::Xxh3;
+
+use crate::date::Date;
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::load::content::SourcePage;
+use crate::output::memo::{Key, Noting, Previous, Stamp};
+use crate::output::{Sink, Staging};
+
+/// The unit of the files made from the whole site.
+const SITE_WIDE: &str = "site-wide files";
+
+/// The stamps of every source file, taken before the build reads any, each with a hash of its path
+/// (below the site folder, `/`-separated): no string per file is held through the load.
+pub struct Inputs {
+    stamps: Vec<(Key, Stamp)>,
+}
+
+fn path_hash(rel: &str) -> Key {
+    xxhash_rust::xxh3::xxh3_128(rel.as_bytes())
+}
+
+impl Inputs {
+    /// Stamp this program, the files at the top of the site folder (`site.yaml`,
+    /// `policy-revisions.lock`, …; hidden ones such as the output's lock file are left out) and
+    /// every file below the source folders (links followed, as the loaders follow them). `None`
+    /// when any cannot be stamped (a file vanished mid-walk, or a system without change times):
+    /// then nothing is kept and everything is rendered.
+    pub fn stamp(root: &Path) -> Option<Inputs> {
+        let mut stamps = vec![(path_hash("(program)"), Stamp::of_target(&std::env::current_exe().ok()?)?)];
+        for entry in std::fs::read_dir(root).ok()? {
+            let entry = entry.ok()?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if !name.starts_with('.') && entry.path().is_file() {
+                stamps.push((path_hash(&name), Stamp::of_target(&entry.path())?));
+            }
+        }
+        for dir in crate::layout::SOURCE_DIRS {
+            let dir = root.join(dir);
+            if !dir.exists() {
+                continue;
+            }
+            for entry in walkdir::WalkDir::new(&dir).follow_links(true) {
+                let entry = entry.ok()?;
+                if entry.file_type().is_file() {
+                    let rel = crate::fsutil::slash_path(root, entry.path());
+                    stamps.push((path_hash(&rel), Stamp::of_target(entry.path())?));
+                }
+            }
+        }
+        // In one order whatever order the folders were listed in.
+        stamps.sort_unstable_by_key(|(path, _)| *path);
+        Some(Inputs { stamps })
+    }
+}
+
+/// The key of every page (by its path below `content/`) and of the site-wide files.
+pub struct Keys {
+    pages: HashMap<String, Key>,
+    site_wide: Key,
+}
+
+impl Keys {
+    /// Worked out from the sources as read, before the model is built: whether the search index is
+    /// kept decides whether the model makes search sections at all.
+    pub fn new(inputs: &Inputs, root: &Path, sources: &super::Sources, today: Date) -> Keys {
+        let mut pages: Vec<&SourcePage> = sources.pages.iter().collect();
+        pages.sort_unstable_by(|a, b| a.rel.cmp(&b.rel));
+        // A feature that gives a page another file's text (a policy page its revision's) gives it
+        // that file too, so the page's body is not "its own" (a test holds `owns_page_text` to it).
+        let own_files: HashSet<Key> = pages
+            .iter()
+            .filter(|p| p.body_is_its_own())
+            .map(|p| path_hash(&format!("{}/{}", crate::load::content::CONTENT_DIR, p.rel)))
+            .collect();
+        let mut h = Xxh3::new();
+        ("policysite build memo", env!("CARGO_PKG_VERSION"), today.to_string()).hash(&mut h);
+        std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf()).hash(&mut h);
+        for (rel, stamp) in inputs.stamps.iter().filter(|(rel, _)| !own_files.contains(rel)) {
+            (rel, stamp).hash(&mut h);
+        }
+        for p in &pages {
+            let ordinary = p.body_is_its_own();
+            (&p.rel, &p.file, &p.front_text, ordinary).hash(&mut h);
+            if !ordinary {
+                p.body_hash.hash(&mut h);
+            }
+        }
+        let site_key = h.digest128();
+        let keys: Vec<(String, Key)> =
+            pages.iter().map(|p| (p.rel.clone(), key_of(&(site_key, &p.rel, p.body_hash)))).collect();
+        let site_wide = key_of(&(site_key, &keys));
+        Keys { pages: keys.into_iter().collect(), site_wide }
+    }
+}
+
+fn key_of(value: &impl Hash) -> Key {
+    let mut h = Xxh3::new();
+    value.hash(&mut h);
+    h.digest128()
+}
+
+/// How a build uses the memo of the folder it recycles: keep what is unchanged (unless told to
+/// render everything), and note what it renders for the next build.
+pub struct Plan<'a> {
+    staging: &'a Staging,
+    keys: Keys,
+    keep: bool,
+    /// Whether the search index and the other site-wide files are kept: decided before the model
+    /// was built ([`Keys::site_wide_unchanged`]), which then made no search sections.
+    site_wide_kept: bool,
+    /// The folder recycled (`.NAME.old`), to name in a message.
+    old: PathBuf,
+    kept_pages: AtomicUsize,
+}
+
+impl Keys {
+    /// What of `previous` (the memo of the folder the build will recycle, `old`) may be kept:
+    /// the rest is forgotten at once, so its memory is free before anything is rendered (after a
+    /// template edit, all of it).
+    pub fn keepable(&self, previous: &mut Previous) {
+        let wanted: HashSet<Key> = self.pages.values().copied().chain([self.site_wide]).collect();
+        previous.retain(|k| wanted.contains(&k));
+    }
+
+    /// Whether the site-wide files of the folder the build will recycle (`old`) are unchanged and
+    /// will be kept: then the model needs no search sections.
+    pub fn site_wide_unchanged(&self, previous: &Previous, old: &Path) -> bool {
+        previous.unchanged(old, SITE_WIDE, self.site_wide).is_some()
+    }
+}
+
+impl<'a> Plan<'a> {
+    /// `keep` false: render every page anyway (`build --render-all`), still writing the memo.
+    pub fn new(staging: &'a Staging, keys: Keys, keep: bool, site_wide_kept: bool, old: PathBuf) -> Self {
+        Plan { staging, keys, keep, site_wide_kept, old, kept_pages: AtomicUsize::new(0) }
+    }
+
+    /// How many pages were kept as they were.
+    pub fn kept_pages(&self) -> usize {
+        self.kept_pages.load(Ordering::Relaxed)
+    }
+
+    /// A page of the site: kept, or rendered by `render` into the staging folder.
+    pub fn page(&self, rel: &str, render: impl FnOnce(&dyn Sink) -> Option<Diagnostic>) -> Option<Diagnostic> {
+        // Every page of the model came from the sources the keys were made from.
+        let Some(&key) = self.keys.pages.get(rel) else { return render(self.staging) };
+        let unit = format!("page {rel}");
+        if self.keep && self.staging.keep(&unit, key) {
+            self.kept_pages.fetch_add(1, Ordering::Relaxed);
+            return None;
+        }
+        let noting = Noting::new(self.staging);
+        let problem = render(&noting);
+        if problem.is_none() {
+            self.staging.record(unit, key, noting.into_files());
+        }
+        problem
+    }
+
+    /// The site-wide files: kept, or made by `write`.
+    pub fn site_wide(&self, write: impl FnOnce(&dyn Sink) -> Diagnostics) -> Diagnostics {
+        if self.site_wide_kept {
+            if self.staging.keep(SITE_WIDE, self.keys.site_wide) {
+                return Diagnostics::default();
+            }
+            // Found unchanged a moment ago, under this build's lock: someone edited the folder.
+            return Diagnostic::new(&self.old, "the output folder before last changed while the site was being built")
+                .help("build again (policysite keeps that folder to recycle it; leave it to policysite)")
+                .into();
+        }
+        let noting = Noting::new(self.staging);
+        let problems = write(&noting);
+        if problems.is_empty() {
+            self.staging.record(SITE_WIDE.to_string(), self.keys.site_wide, noting.into_files());
+        }
+        problems
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// The keys leave an ordinary page's body out of every other page's key, and tell a page whose
+    /// text a feature owns by its file (`body_is_its_own`): a feature that owns a page's text must
+    /// give it its file, as the policy feature gives a policy page its revision's.
+    #[test]
+    fn a_page_whose_text_a_feature_owns_is_not_ordinary() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let today = crate::date::Date::parse("2026-12-06").expect("date");
+        let site = crate::engine::load_site(root, today).expect("the bundled site loads");
+        let owned: Vec<&str> = site
+            .pages
+            .iter()
+            .filter(|p| crate::features::owns_page_text(&site, &p.source.rel))
+            .map(|p| p.source.rel.as_str())
+            .collect();
+        assert!(!owned.is_empty(), "the bundled regulation has revisions");
+        for p in site.pages.iter().filter(|p| owned.contains(&p.source.rel.as_str())) {
+            assert!(!p.source.body_is_its_own(), "{}", p.source.rel);
+        }
+    }
+}

@@ -1,0 +1,159 @@
+//! The build memo (issue 22): a rebuild keeps the pages and site-wide files whose inputs did not
+//! change, and its output is always, byte for byte, what a build that renders everything makes.
+use std::time::Duration;
+
+use crate::common::{TestSite, snapshot};
+
+/// The memo distrusts a file changed within 100 ms of the memo (the clock that stamps files ticks
+/// coarsely): the tests wait that long before a rebuild that should keep it.
+const SETTLE: Duration = Duration::from_millis(150);
+
+fn build(site: &TestSite, extra: &[&str]) -> String {
+    std::thread::sleep(SETTLE);
+    let out = site.out();
+    let mut args = vec!["build", "--output", out.to_str().expect("utf8")];
+    args.extend_from_slice(extra);
+    let o = site.run(&args);
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert!(o.status.success(), "build failed:\n{err}");
+    err
+}
+
+/// The pages a build said it kept (0 when it says nothing of it).
+fn kept(stderr: &str) -> usize {
+    stderr
+        .split("; ")
+        .find_map(|part| part.strip_suffix(" unchanged pages kept\n").or(part.strip_suffix(" unchanged page kept\n")))
+        .map_or(0, |n| n.parse().expect("count"))
+}
+
+fn pages(stderr: &str) -> usize {
+    let at = stderr.find("built ").expect("built line") + "built ".len();
+    stderr[at..].split(' ').next().expect("count").parse().expect("count")
+}
+
+/// What a build that renders everything makes of the site as it is now, in a folder of its own.
+fn rendered_whole(site: &TestSite, extra: &[&str]) -> Vec<(String, Vec<u8>)> {
+    let whole = tempfile::tempdir().expect("tempdir");
+    let out = whole.path().join("public");
+    let mut args = vec!["build", "--render-all", "--output", out.to_str().expect("utf8")];
+    args.extend_from_slice(extra);
+    let o = site.run(&args);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    snapshot(&out)
+}
+
+/// Build until the memos of both folders a build alternates between trust every file, and once
+/// more: the returned build's. A file written by a build is too new for that build's memo to trust;
+/// the next build of the folder finds it unchanged, leaves it, and its memo trusts it.
+fn settle(site: &TestSite, extra: &[&str]) -> String {
+    for _ in 0..4 {
+        build(site, extra);
+    }
+    build(site, extra)
+}
+
+fn assert_same(site: &TestSite, extra: &[&str], what: &str) {
+    let whole: std::collections::BTreeMap<String, Vec<u8>> = rendered_whole(site, extra).into_iter().collect();
+    let ours: std::collections::BTreeMap<String, Vec<u8>> = snapshot(&site.out()).into_iter().collect();
+    let differ: Vec<&String> =
+        whole.keys().chain(ours.keys()).filter(|k| whole.get(*k) != ours.get(*k)).take(5).collect();
+    assert!(differ.is_empty(), "{what}: the rebuilt output differs from a whole render in {differ:?}");
+}
+
+/// An edit of the site's sources, by name.
+type Edit<'a> = (&'a str, &'a dyn Fn(&TestSite));
+
+/// Each kind of edit, one after another on one site: the rebuild keeps what the edit did not
+/// touch, and equals a build that renders everything.
+#[test]
+fn a_rebuild_keeps_what_did_not_change_and_equals_a_whole_render() {
+    let site = TestSite::bundled();
+    let first = settle(&site, &[]);
+    let all = pages(&first);
+    assert_eq!(kept(&first), all, "an unchanged site is kept whole:\n{first}");
+    assert_same(&site, &[], "nothing changed");
+
+    // One page's text: that page is rendered (and the search index), no other.
+    let rel = "content/training/public-records.md";
+    site.write(rel, &format!("{}\nA sentence the memo has never seen: zyzzyva.\n", site.read(rel)));
+    let err = build(&site, &[]);
+    assert_eq!(kept(&err), all - 1, "one page's text changed:\n{err}");
+    assert!(site.html("training/public-records/index.html").contains("zyzzyva"));
+    assert_same(&site, &[], "one page's text");
+    // The other folder, recycled next, still holds the text before the edit.
+    let err = build(&site, &[]);
+    assert_eq!(kept(&err), all - 1, "{err}");
+    assert_same(&site, &[], "one page's text, second folder");
+
+    // A title shows in every page's navigation: nothing is kept that shows it.
+    settle(&site, &[]);
+    site.write(rel, &site.read(rel).replacen("title: Public Records Act", "title: The Public Records Act", 1));
+    let err = build(&site, &[]);
+    assert!(kept(&err) < all - 1, "a title changed, yet {} pages were kept", kept(&err));
+    assert_same(&site, &[], "a title");
+
+    // The theme's template, the platform list, a static file, a new page, a removed page.
+    let edits: [Edit<'_>; 5] = [
+        ("a template", &|s| {
+            let t = "themes/default/templates/base.html";
+            s.write(t, &s.read(t).replacen("</footer>", "<p>memo test</p></footer>", 1));
+        }),
+        ("the platform list", &|s| {
+            let p = "data/platforms.yaml";
+            s.write(p, &s.read(p).replacen("name: Facebook", "name: Facebook (Meta)", 1));
+        }),
+        ("a static file", &|s| {
+            let dir = s.path().join("themes/default/static/assets");
+            let css = walkdir::WalkDir::new(&dir)
+                .into_iter()
+                .filter_map(Result::ok)
+                .find(|e| e.path().extension().is_some_and(|x| x == "css"))
+                .expect("a stylesheet");
+            let text = std::fs::read_to_string(css.path()).expect("css");
+            std::fs::write(css.path(), format!("{text}\n/* memo test */\n")).expect("write");
+        }),
+        ("a new page", &|s| s.write("content/training/memo-test.md", "---\ntitle: Memo test\n---\nNew.\n")),
+        ("a removed page", &|s| std::fs::remove_file(s.path().join("content/training/memo-test.md")).expect("rm")),
+    ];
+    for (what, edit) in edits {
+        settle(&site, &[]);
+        edit(&site);
+        let err = build(&site, &[]);
+        assert_same(&site, &[], what);
+        assert!(kept(&err) < all, "{what}: every page was kept:\n{err}");
+    }
+}
+
+/// A file of the folder a rebuild recycles that was edited by hand (even to the same length) is
+/// noticed by its stamp and made again; so is one replaced by another file.
+#[test]
+fn a_kept_file_edited_by_hand_is_made_again() {
+    let site = TestSite::bundled();
+    let all = pages(&settle(&site, &[]));
+    build(&site, &[]); // the folder the next build recycles is now `.public.old`
+    let old = site.path().join(".public.old");
+    let page = old.join("training/public-records/index.html");
+    let bytes = std::fs::read(&page).expect("page");
+    std::fs::write(&page, vec![b'x'; bytes.len()]).expect("overwrite");
+    let index = old.join("search/index.html");
+    let replaced = old.join("search/replacement");
+    std::fs::copy(&index, &replaced).expect("copy");
+    std::fs::rename(&replaced, &index).expect("replace");
+    let err = build(&site, &[]);
+    assert_eq!(kept(&err), all - 1, "{err}");
+    assert_same(&site, &[], "files edited by hand");
+}
+
+/// `--render-all` renders every page; the build after it keeps them again; `--today` is an input.
+#[test]
+fn render_all_and_the_build_date() {
+    let site = TestSite::bundled();
+    let all = pages(&settle(&site, &[]));
+    assert_eq!(kept(&build(&site, &["--render-all"])), 0);
+    let today = ["--today", "2030-01-01"];
+    let err = build(&site, &today);
+    assert!(kept(&err) < all, "another build date kept every page:\n{err}");
+    assert_same(&site, &today, "another build date");
+    assert_eq!(kept(&settle(&site, &today)), all);
+}
