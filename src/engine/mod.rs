@@ -7,7 +7,9 @@
 
 pub mod changes;
 pub mod incremental;
+mod load;
 pub mod memo;
+mod render;
 mod report;
 pub mod timings;
 
@@ -15,162 +17,18 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use rayon::prelude::*;
-
 pub use changes::{Change, classify};
+pub use load::{Sources, load_site, load_sources, model};
+pub use render::{render_page_to, render_site};
 pub use report::{Leftover, Report};
 pub use timings::Timings;
 
-use crate::config::SiteConfig;
 use crate::date::Date;
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::model::{Page, Site};
+use crate::model::Site;
 use crate::output::overlay::FileHashes;
-use crate::output::{Contention, OutputLock, Overlay, Sink, Staging, Waiting};
+use crate::output::{Contention, OutputLock, Overlay, Staging, Waiting};
 use crate::render::Renderer;
-
-/// Load every source and build the model, collecting the problems of all files together.
-/// `today` decides which policy revisions are current and which upcoming ([`crate::policy::build_date`]).
-/// Every feature loads its own sources beside the content, changes the pages before the model is
-/// built, and checks the model ([`crate::features`]).
-pub fn load_site(root: &Path, today: Date) -> Result<Site, Diagnostics> {
-    model(root, load_sources(root, today)?, true)
-}
-
-/// The sources as read, before the model: what [`load_site`] builds it from, and what `build` works
-/// out its memo keys from first ([`memo::Keys`]).
-pub struct Sources {
-    config: SiteConfig,
-    data: crate::load::data::Data,
-    pub pages: Vec<crate::load::content::SourcePage>,
-    /// Content paths that did not load (links to them are not reported again).
-    failed_pages: Vec<String>,
-    features: crate::model::FeatureData,
-    /// Features whose sources did not load (their checks are skipped).
-    failed_features: Vec<&'static str>,
-    /// Problems found so far; the model goes on, so its own are reported in the same run.
-    diags: Diagnostics,
-}
-
-/// Read every source: settings, content, data and what the features load (they change the pages
-/// here: a policy page takes its revision's text).
-pub fn load_sources(root: &Path, today: Date) -> Result<Sources, Diagnostics> {
-    let config = SiteConfig::load(root)?;
-    let (content, (data, (mut features, feature_diags, failed_features))) = rayon::join(
-        || crate::load::content::load_all(root),
-        || rayon::join(|| crate::load::data::load(root), || crate::features::load(root)),
-    );
-    let mut diags = content.diagnostics;
-    let data = data.map_err(|d| diags.extend(d)).ok();
-    diags.extend(feature_diags);
-    let Some(data) = data else {
-        return Err(diags.sorted());
-    };
-    let pages = crate::features::prepare(root, today, content.pages, &mut features, &mut diags);
-    Ok(Sources { config, data, pages, failed_pages: content.failed, features, failed_features, diags })
-}
-
-/// Build the model from `sources` and check it (with `search` false, without search sections:
-/// [`Site::new`]).
-pub fn model(root: &Path, sources: Sources, search: bool) -> Result<Site, Diagnostics> {
-    let Sources { config, data, pages, failed_pages, features, failed_features, mut diags } = sources;
-    // Go on to the model even if some pages failed to load, so their neighbours' problems are
-    // reported in the same run.
-    let reserved = crate::emit::reserved_paths();
-    let mut site = match Site::new(config, data, pages, &failed_pages, features, &reserved, search) {
-        Ok(s) => s,
-        Err(d) => {
-            diags.extend(d);
-            return Err(diags.sorted());
-        }
-    };
-    diags.extend(crate::emit::static_collisions(root, &site));
-    diags.extend(crate::emit::static_links(root, &site));
-    diags.extend(crate::features::check(root, &mut site, &failed_features));
-    // A load that fails after the checks still shows the checks' warnings, before its errors.
-    if !diags.is_empty() {
-        return Err(diags.after_warnings(&crate::features::warnings_split(&site).0));
-    }
-    Ok(site)
-}
-
-/// Render every page and site-wide file of `site` into `sink`; with `kept` (`serve`'s full rebuild),
-/// the features keep what their later cheap writes need.
-/// With `memo` (`build`), what the folder's memo shows unchanged is kept instead of rendered.
-pub fn render_site(
-    root: &Path,
-    site: &Site,
-    renderer: &Renderer,
-    sink: &dyn Sink,
-    kept: Option<&mut crate::feature::Kept>,
-    memo: Option<&memo::Plan<'_>>,
-) -> Result<usize, Diagnostics> {
-    let diags = renderer.check_templates(site);
-    if !diags.is_empty() {
-        return Err(diags.sorted());
-    }
-    // Pages, and the files made from the whole site (search index, sitemap, …), side by side: the
-    // search index of a large site is a long single-threaded job.
-    let site_wide = || match memo {
-        Some(m) => m.site_wide(|sink| crate::emit::site_wide(root, site, renderer, sink, None)),
-        None => crate::emit::site_wide(root, site, renderer, sink, kept),
-    };
-    let (mut diags, site_wide) = rayon::join(|| render_pages(root, site, renderer, sink, memo), site_wide);
-    diags.extend(site_wide);
-    diags.into_result(site.pages.len())
-}
-
-fn render_pages(
-    root: &Path,
-    site: &Site,
-    renderer: &Renderer,
-    sink: &dyn Sink,
-    memo: Option<&memo::Plan<'_>>,
-) -> Diagnostics {
-    Diagnostics(
-        site.pages
-            .par_iter()
-            .filter_map(|page| {
-                let render = |sink: &dyn Sink| render_page_to(root, site, renderer, page, sink);
-                match memo {
-                    Some(m) => m.page(&page.source.rel, render),
-                    None => render(sink),
-                }
-            })
-            .collect(),
-    )
-}
-
-/// Render one content page (its Markdown, then its template) into `sink`.
-pub fn render_page_to(
-    root: &Path,
-    site: &Site,
-    renderer: &Renderer,
-    page: &Page,
-    sink: &dyn Sink,
-) -> Option<Diagnostic> {
-    let extra = crate::features::page_context(site, page);
-    let html = match site.markdown_html(root, page) {
-        Ok(h) => crate::features::page_html(site, page, h),
-        Err(d) => return Some(d),
-    };
-    // A long section's list continues on further pages (`page/2/`, …); the page's own text is on the
-    // first only.
-    for (k, part) in crate::render::list_parts(page).iter().enumerate() {
-        let text = if k == 0 { html.as_str() } else { "" };
-        let written = match renderer.render_page_part(site, page, text, &extra, part) {
-            Ok(out) => sink.put(&part.output, out.as_bytes()).err().map(|e| {
-                Diagnostic::new(&part.output, format!("cannot write: {e}"))
-                    .help("check the output folder's permissions and free space")
-            }),
-            Err(d) => Some(d),
-        };
-        if written.is_some() {
-            return written;
-        }
-    }
-    None
-}
 
 /// Turn "cannot use this output folder" reasons into diagnostics with advice.
 fn refused(output: &Path, reasons: Vec<String>) -> Diagnostics {

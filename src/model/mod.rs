@@ -191,15 +191,8 @@ fn first_pass(
             (page, r.diagnostics)
         })
         .collect();
-    let mut found = Vec::new();
-    let pages = done
-        .into_iter()
-        .map(|(page, d)| {
-            found.extend(d);
-            page
-        })
-        .collect();
-    (pages, found)
+    let (pages, found): (Vec<Page>, Vec<Vec<Diagnostic>>) = done.into_iter().unzip();
+    (pages, found.into_iter().flatten().collect())
 }
 
 /// Sections: each page belongs to the `_index.md` of its folder (a section's own parent is the
@@ -231,8 +224,8 @@ impl Site {
     /// Build the model. Reports every problem found, not just the first.
     /// `failed` lists content paths that exist but did not load; links to them are not reported again.
     /// `features` is what the features loaded; `reserved` the output paths they and the generator
-    /// write ([`crate::features::reserved_paths`]), which no page may take. Without `search` the
-    /// pages have no search sections (a build that keeps its search index, `engine::memo`).
+    /// write ([`crate::features::reserved_paths`]), which no page may take; `search` false: no
+    /// search sections (a build that keeps its search index, `engine::memo`).
     pub fn new(
         config: SiteConfig,
         data: Data,

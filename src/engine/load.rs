@@ -1,0 +1,75 @@
+//! Loading for every command that renders: the sources first ([`load_sources`]), then the model
+//! built and checked from them ([`model`]). `build` works out its memo keys between the two, so a
+//! build that keeps its search index makes no search sections ([`super::memo`]).
+
+use std::path::Path;
+
+use crate::config::SiteConfig;
+use crate::date::Date;
+use crate::diag::Diagnostics;
+use crate::model::Site;
+
+/// Load every source and build the model, collecting the problems of all files together.
+/// `today` decides which policy revisions are current and which upcoming ([`crate::policy::build_date`]).
+/// Every feature loads its own sources beside the content, changes the pages before the model is
+/// built, and checks the model ([`crate::features`]).
+pub fn load_site(root: &Path, today: Date) -> Result<Site, Diagnostics> {
+    model(root, load_sources(root, today)?, true)
+}
+
+/// The sources as read, before the model: what [`load_site`] builds it from, and what `build` works
+/// out its memo keys from first ([`memo::Keys`]).
+pub struct Sources {
+    config: SiteConfig,
+    data: crate::load::data::Data,
+    pub pages: Vec<crate::load::content::SourcePage>,
+    /// Content paths that did not load (links to them are not reported again).
+    failed_pages: Vec<String>,
+    features: crate::model::FeatureData,
+    /// Features whose sources did not load (their checks are skipped).
+    failed_features: Vec<&'static str>,
+    /// Problems found so far; the model goes on, so its own are reported in the same run.
+    diags: Diagnostics,
+}
+
+/// Read every source: settings, content, data and what the features load (they change the pages
+/// here: a policy page takes its revision's text).
+pub fn load_sources(root: &Path, today: Date) -> Result<Sources, Diagnostics> {
+    let config = SiteConfig::load(root)?;
+    let (content, (data, (mut features, feature_diags, failed_features))) = rayon::join(
+        || crate::load::content::load_all(root),
+        || rayon::join(|| crate::load::data::load(root), || crate::features::load(root)),
+    );
+    let mut diags = content.diagnostics;
+    let data = data.map_err(|d| diags.extend(d)).ok();
+    diags.extend(feature_diags);
+    let Some(data) = data else {
+        return Err(diags.sorted());
+    };
+    let pages = crate::features::prepare(root, today, content.pages, &mut features, &mut diags);
+    Ok(Sources { config, data, pages, failed_pages: content.failed, features, failed_features, diags })
+}
+
+/// Build the model from `sources` and check it (with `search` false, without search sections:
+/// [`Site::new`]).
+pub fn model(root: &Path, sources: Sources, search: bool) -> Result<Site, Diagnostics> {
+    let Sources { config, data, pages, failed_pages, features, failed_features, mut diags } = sources;
+    // Go on to the model even if some pages failed to load, so their neighbours' problems are
+    // reported in the same run.
+    let reserved = crate::emit::reserved_paths();
+    let mut site = match Site::new(config, data, pages, &failed_pages, features, &reserved, search) {
+        Ok(s) => s,
+        Err(d) => {
+            diags.extend(d);
+            return Err(diags.sorted());
+        }
+    };
+    diags.extend(crate::emit::static_collisions(root, &site));
+    diags.extend(crate::emit::static_links(root, &site));
+    diags.extend(crate::features::check(root, &mut site, &failed_features));
+    // A load that fails after the checks still shows the checks' warnings, before its errors.
+    if !diags.is_empty() {
+        return Err(diags.after_warnings(&crate::features::warnings_split(&site).0));
+    }
+    Ok(site)
+}
