@@ -171,9 +171,19 @@ pub fn slash_path(base: &Path, path: &Path) -> String {
 /// Write a file so that it is never seen half-written: a temporary file beside it (removed if
 /// anything fails), flushed to disk, then renamed over the original.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    write_atomic_with(path, |w| w.write_all(bytes))
+}
+
+/// [`write_atomic`], the contents written by `write` (buffered), so a large file made piece by
+/// piece (the build memo) is never held whole in memory.
+pub fn write_atomic_with(path: &Path, write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> io::Result<()> {
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let mut tmp = tempfile::Builder::new().prefix(".policysite-").suffix(".tmp").tempfile_in(dir)?;
-    tmp.write_all(bytes)?;
+    {
+        let mut buffered = io::BufWriter::new(tmp.as_file_mut());
+        write(&mut buffered)?;
+        buffered.flush()?;
+    }
     // The temporary file is private (0600); the file it replaces keeps its permissions, and a new
     // one gets a regular file's (0644 on Unix), like every other file of the output.
     if let Some(permissions) = std::fs::metadata(path).ok().map(|m| m.permissions()).or_else(regular_permissions) {

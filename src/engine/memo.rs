@@ -78,9 +78,10 @@ impl Inputs {
     }
 }
 
-/// The key of every page (by its path below `content/`) and of the site-wide files.
+/// The key of every page (by the hash of its path below `content/`: no string per page is held
+/// through the render) and of the site-wide files.
 pub struct Keys {
-    pages: HashMap<String, Key>,
+    pages: HashMap<Key, Key>,
     site_wide: Key,
 }
 
@@ -111,8 +112,8 @@ impl Keys {
             }
         }
         let site_key = h.digest128();
-        let keys: Vec<(String, Key)> =
-            pages.iter().map(|p| (p.rel.clone(), key_of(&(site_key, &p.rel, p.body_hash)))).collect();
+        let keys: Vec<(Key, Key)> =
+            pages.iter().map(|p| (path_hash(&p.rel), key_of(&(site_key, &p.rel, p.body_hash)))).collect();
         let site_wide = key_of(&(site_key, &keys));
         Keys { pages: keys.into_iter().collect(), site_wide }
     }
@@ -139,18 +140,10 @@ pub struct Plan<'a> {
 }
 
 impl Keys {
-    /// What of `previous` (the memo of the folder the build will recycle, `old`) may be kept:
-    /// the rest is forgotten at once, so its memory is free before anything is rendered (after a
-    /// template edit, all of it).
-    pub fn keepable(&self, previous: &mut Previous) {
-        let wanted: HashSet<Key> = self.pages.values().copied().chain([self.site_wide]).collect();
-        previous.retain(|k| wanted.contains(&k));
-    }
-
     /// Whether the site-wide files of the folder the build will recycle (`old`) are unchanged and
     /// will be kept: then the model needs no search sections.
     pub fn site_wide_unchanged(&self, previous: &Previous, old: &Path) -> bool {
-        previous.unchanged(old, SITE_WIDE, self.site_wide).is_some()
+        previous.unchanged(old, SITE_WIDE, self.site_wide)
     }
 }
 
@@ -168,7 +161,7 @@ impl<'a> Plan<'a> {
     /// A page of the site: kept, or rendered by `render` into the staging folder.
     pub fn page(&self, rel: &str, render: impl FnOnce(&dyn Sink) -> Option<Diagnostic>) -> Option<Diagnostic> {
         // Every page of the model came from the sources the keys were made from.
-        let Some(&key) = self.keys.pages.get(rel) else { return render(self.staging) };
+        let Some(&key) = self.keys.pages.get(&path_hash(rel)) else { return render(self.staging) };
         let unit = format!("page {rel}");
         if self.keep && self.staging.keep(&unit, key) {
             self.kept_pages.fetch_add(1, Ordering::Relaxed);

@@ -103,11 +103,8 @@ pub fn build(
     // The memo of the folder this build will recycle; whether its search index is kept decides
     // whether the model makes search sections at all.
     let old = crate::output::guard::sibling(output, "old");
-    let mut previous = if keep { crate::output::memo::Previous::read(&old) } else { Default::default() };
-    let site_wide_kept = keys.as_ref().is_some_and(|k| {
-        k.keepable(&mut previous);
-        k.site_wide_unchanged(&previous, &old)
-    });
+    let previous = if keep { crate::output::memo::Previous::read(&old) } else { Default::default() };
+    let site_wide_kept = keys.as_ref().is_some_and(|k| k.site_wide_unchanged(&previous, &old));
     let site = model(root, sources, !site_wide_kept)?;
     let warnings = crate::features::warnings(&site);
     let warned = |d: Diagnostics| d.after_warnings(&warnings);

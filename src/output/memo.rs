@@ -13,6 +13,7 @@
 
 use std::collections::HashMap;
 use std::io;
+use std::ops::Range;
 use std::path::Path;
 use std::sync::Mutex;
 
@@ -97,20 +98,36 @@ impl<'de> Deserialize<'de> for Hex {
     }
 }
 
-/// A unit's key and its files, each with its stamp.
+/// A unit's files, each with its stamp.
 type Files = Vec<(String, Stamp)>;
 
-/// The memo file: each unit by name, read straight into the map a rebuild looks units up in.
-#[derive(Serialize, Deserialize)]
+/// The memo file as written: each unit by name, with its key and files.
+#[derive(Serialize)]
 struct MemoFile<M> {
     version: u32,
     units: M,
 }
 
-/// The memo found in a recycled folder: what may be kept.
+/// The memo file as read: each unit's value left as text, parsed only when a build asks for it.
+#[derive(Deserialize)]
+struct MemoIndex<'a> {
+    version: u32,
+    #[serde(borrow)]
+    units: HashMap<std::borrow::Cow<'a, str>, &'a serde_json::value::RawValue>,
+}
+
+fn name_hash(unit: &str) -> Key {
+    xxhash_rust::xxh3::xxh3_128(unit.as_bytes())
+}
+
+/// The memo found in a recycled folder: what may be kept. It is held as the file's text and where
+/// each unit's value lies in it (one allocation and a small index: a 10,000-page memo parsed whole
+/// would hold some megabytes through the render, which the model needs).
 #[derive(Default)]
 pub struct Previous {
-    units: HashMap<String, (Hex, Files)>,
+    text: String,
+    /// Each unit not yet taken ([`Previous::take`]): where its value is in `text`, by its name's hash.
+    units: Mutex<HashMap<Key, Range<usize>>>,
     /// Files whose change time is this or later are not kept: the memo's own change time less
     /// [`RACY_NS`] (or [`RACY_WHOLE_SECONDS_NS`]).
     trusted_before_ns: i128,
@@ -124,73 +141,136 @@ impl Previous {
             return Previous::default();
         }
         let path = dir.join(MEMO);
-        let (Some(stamp), Ok(text)) = (Stamp::of(&path), std::fs::read(&path)) else { return Previous::default() };
-        match serde_json::from_slice::<MemoFile<HashMap<String, (Hex, Files)>>>(&text) {
-            Ok(memo) if memo.version == VERSION => {
-                let written = stamp.ctime_ns();
-                let racy = if written % 1_000_000_000 == 0 { RACY_WHOLE_SECONDS_NS } else { RACY_NS };
-                Previous { units: memo.units, trusted_before_ns: written - racy }
-            }
-            _ => Previous::default(),
-        }
+        let (Some(stamp), Ok(text)) = (Stamp::of(&path), std::fs::read_to_string(&path)) else {
+            return Previous::default();
+        };
+        let units = match serde_json::from_str::<MemoIndex<'_>>(&text) {
+            Ok(memo) if memo.version == VERSION => memo
+                .units
+                .into_iter()
+                .map(|(name, raw)| {
+                    let start = raw.get().as_ptr() as usize - text.as_ptr() as usize;
+                    (name_hash(&name), start..start + raw.get().len())
+                })
+                .collect(),
+            _ => return Previous::default(),
+        };
+        let written = stamp.ctime_ns();
+        let racy = if written % 1_000_000_000 == 0 { RACY_WHOLE_SECONDS_NS } else { RACY_NS };
+        Previous { text, units: Mutex::new(units), trusted_before_ns: written - racy }
     }
 
-    /// Forget every unit whose key is not `wanted`: none of them can be kept, and after a change that
-    /// touches every page (a template edited) the memory is better left to the render.
-    pub fn retain(&mut self, wanted: impl Fn(Key) -> bool) {
-        self.units.retain(|_, (key, _)| wanted(key.0));
-        self.units.shrink_to_fit();
+    fn units(&self) -> std::sync::MutexGuard<'_, HashMap<Key, Range<usize>>> {
+        self.units.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// The files of `unit` if its key is `key` and each file in `dir` is exactly as stamped and
-    /// not racy; `None` otherwise.
-    pub fn unchanged(&self, dir: &Path, unit: &str, key: Key) -> Option<&[(String, Stamp)]> {
-        let (_, files) = self.units.get(unit).filter(|(k, _)| k.0 == key)?;
-        let trusted = |s: &Stamp| s.ctime_ns() < self.trusted_before_ns;
-        files
-            .iter()
-            .all(|(rel, stamp)| trusted(stamp) && Stamp::of(&dir.join(rel)).as_ref() == Some(stamp))
-            .then_some(files.as_slice())
+    /// A unit's files if its key is `key` and each is in `dir` as stamped, and was stamped long
+    /// enough after its last change.
+    fn files_if(&self, dir: &Path, at: Range<usize>, key: Key) -> Option<Files> {
+        let (k, files): (Hex, Files) = serde_json::from_str(self.text.get(at)?).ok()?;
+        let as_stamped = files.iter().all(|(rel, stamp)| {
+            stamp.ctime_ns() < self.trusted_before_ns && Stamp::of(&dir.join(rel)).as_ref() == Some(stamp)
+        });
+        (k.0 == key && as_stamped).then_some(files)
+    }
+
+    /// Whether `unit`'s key is `key` and its files in `dir` are as stamped (the unit stays).
+    pub fn unchanged(&self, dir: &Path, unit: &str, key: Key) -> bool {
+        let at = self.units().get(&name_hash(unit)).cloned();
+        at.is_some_and(|at| self.files_if(dir, at, key).is_some())
+    }
+
+    /// Take `unit` out (each is asked for once); its files if its key is `key` and they are in `dir`
+    /// as stamped, with where its value is in the memo's text (a kept unit is written back as it was).
+    pub fn take(&self, dir: &Path, unit: &str, key: Key) -> Option<(Files, Range<usize>)> {
+        let at = self.units().remove(&name_hash(unit))?;
+        self.files_if(dir, at.clone(), key).map(|files| (files, at))
     }
 }
 
-/// A unit as this build made it: name, key, files, and their stamps when already known (kept).
-type Made = (String, Key, Vec<String>, Option<Vec<Stamp>>);
+/// A unit as this build made it.
+enum Made {
+    /// Kept: its value is the previous memo's, where it lies in that memo's text.
+    Kept(String, Range<usize>),
+    /// Rendered now, into these files (stamped when the memo is written).
+    Rendered(String, Key, Vec<String>),
+}
 
-/// The memo a build is writing: every unit it kept or rendered, with its files.
+/// The memo a build is writing: every unit it kept or rendered.
 #[derive(Default)]
 pub struct Next {
     units: Mutex<Vec<Made>>,
 }
 
+/// A unit's value in the memo being written.
+enum Value<'a> {
+    Kept(&'a serde_json::value::RawValue),
+    Rendered(Hex, Vec<String>, Vec<Stamp>),
+}
+
+impl Serialize for Value<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Value::Kept(raw) => raw.serialize(s),
+            Value::Rendered(key, files, stamps) => (key, FilesOf(files, stamps)).serialize(s),
+        }
+    }
+}
+
+/// The units of a memo being written, as the JSON map of the file (in the order given).
+struct Units<'a>(&'a [(String, Value<'a>)]);
+
+/// One unit's files with their stamps, as the JSON list of the file.
+struct FilesOf<'a>(&'a [String], &'a [Stamp]);
+
+impl Serialize for Units<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.0.iter().map(|(unit, value)| (unit, value)))
+    }
+}
+
+impl Serialize for FilesOf<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter().zip(self.1))
+    }
+}
+
 impl Next {
-    /// A unit kept as it was (its stamps are known) or rendered now (`stamps` is `None`: the files
-    /// are stamped when the memo is written).
-    pub fn record(&self, unit: String, key: Key, files: Vec<String>, stamps: Option<Vec<Stamp>>) {
-        self.units.lock().unwrap_or_else(|e| e.into_inner()).push((unit, key, files, stamps));
+    /// A unit kept as `previous` had it, its value at `at` in that memo's text.
+    pub fn kept(&self, unit: String, at: Range<usize>) {
+        self.units.lock().unwrap_or_else(|e| e.into_inner()).push(Made::Kept(unit, at));
+    }
+
+    /// A unit rendered now into `files`.
+    pub fn rendered(&self, unit: String, key: Key, files: Vec<String>) {
+        self.units.lock().unwrap_or_else(|e| e.into_inner()).push(Made::Rendered(unit, key, files));
     }
 
     /// Write the memo into `dir` once every file is in place, units in order of name (identical
-    /// builds, identical memos but for the stamps). A unit one of whose files cannot be stamped is
-    /// left out (it is rendered next time).
-    pub fn write(self, dir: &Path) -> io::Result<()> {
+    /// builds, identical memos but for the stamps), straight to the file. A unit one of whose files
+    /// cannot be stamped is left out (it is rendered next time).
+    pub fn write(self, dir: &Path, previous: &Previous) -> io::Result<()> {
         use rayon::prelude::*;
         let units = self.units.into_inner().unwrap_or_else(|e| e.into_inner());
         if units.is_empty() {
             return Ok(());
         }
-        let units: std::collections::BTreeMap<String, (Hex, Files)> = units
+        let mut units: Vec<(String, Value<'_>)> = units
             .into_par_iter()
-            .filter_map(|(unit, key, files, stamps)| {
-                let stamps = match stamps {
-                    Some(s) => s,
-                    None => files.iter().map(|f| Stamp::of(&dir.join(f))).collect::<Option<Vec<_>>>()?,
-                };
-                Some((unit, (Hex(key), files.into_iter().zip(stamps).collect())))
+            .filter_map(|made| match made {
+                Made::Kept(unit, at) => {
+                    let raw = serde_json::from_str(previous.text.get(at)?).ok()?;
+                    Some((unit, Value::Kept(raw)))
+                }
+                Made::Rendered(unit, key, files) => {
+                    let stamps = files.iter().map(|f| Stamp::of(&dir.join(f))).collect::<Option<Vec<_>>>()?;
+                    Some((unit, Value::Rendered(Hex(key), files, stamps)))
+                }
             })
             .collect();
-        let json = serde_json::to_vec(&MemoFile { version: VERSION, units }).map_err(io::Error::other)?;
-        crate::fsutil::write_atomic(&dir.join(MEMO), &json)
+        units.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let memo = MemoFile { version: VERSION, units: Units(&units) };
+        crate::fsutil::write_atomic_with(&dir.join(MEMO), |w| serde_json::to_writer(w, &memo).map_err(io::Error::other))
     }
 }
 
@@ -234,8 +314,8 @@ mod tests {
 
     fn memo_of(dir: &Path, key: Key) {
         let next = Next::default();
-        next.record("page a.md".into(), key, vec!["a.html".into()], None);
-        next.write(dir).expect("memo");
+        next.rendered("page a.md".into(), key, vec!["a.html".into()]);
+        next.write(dir, &Previous::default()).expect("memo");
     }
 
     /// A file is kept only when its unit's key is the same, it is exactly as stamped, and it was
@@ -246,17 +326,21 @@ mod tests {
         let d = dir.path();
         std::fs::write(d.join("a.html"), "<p>one</p>").expect("write");
         memo_of(d, 7);
-        assert!(Previous::read(d).unchanged(d, "page a.md", 7).is_none(), "stamped as it was written: racy");
+        assert!(!Previous::read(d).unchanged(d, "page a.md", 7), "stamped as it was written: racy");
         std::thread::sleep(std::time::Duration::from_millis(150));
         memo_of(d, 7);
         let previous = Previous::read(d);
-        assert!(previous.unchanged(d, "page a.md", 7).is_some(), "unchanged since long before the memo");
-        assert!(previous.unchanged(d, "page a.md", 8).is_none(), "another key");
-        assert!(previous.unchanged(d, "page b.md", 7).is_none(), "another unit");
+        assert!(previous.unchanged(d, "page a.md", 7), "unchanged since long before the memo");
+        assert!(!previous.unchanged(d, "page a.md", 8), "another key");
+        assert!(!previous.unchanged(d, "page b.md", 7), "another unit");
+        assert!(previous.take(d, "page a.md", 8).is_none(), "another key");
+        assert!(previous.take(d, "page a.md", 7).is_none(), "a unit is taken once, whatever its key");
+        assert_eq!(Previous::read(d).take(d, "page a.md", 7).map(|(f, _)| f.len()), Some(1));
+        let previous = Previous::read(d);
         std::fs::write(d.join("a.html"), "<p>two</p>").expect("edit, same length");
-        assert!(previous.unchanged(d, "page a.md", 7).is_none(), "edited after the memo");
+        assert!(!previous.unchanged(d, "page a.md", 7), "edited after the memo");
         std::fs::remove_file(d.join("a.html")).expect("rm");
-        assert!(previous.unchanged(d, "page a.md", 7).is_none(), "gone");
+        assert!(!previous.unchanged(d, "page a.md", 7), "gone");
     }
 
     /// A memo that is not ours (another version, damaged) is an empty one: everything is rendered.
@@ -270,7 +354,7 @@ mod tests {
         let text = std::fs::read_to_string(d.join(MEMO)).expect("memo");
         for bad in [text.replace("\"version\":1", "\"version\":2"), text[..text.len() / 2].to_string()] {
             std::fs::write(d.join(MEMO), bad).expect("write");
-            assert!(Previous::read(d).unchanged(d, "page a.md", 7).is_none());
+            assert!(!Previous::read(d).unchanged(d, "page a.md", 7));
         }
     }
 }

@@ -106,7 +106,7 @@ impl Staging {
         }
         guard::write_manifest(&self.staging, written.iter())?;
         // Best effort: without a memo the next build renders everything, as it would anyway.
-        let _ = self.next_memo.write(&self.staging);
+        let _ = self.next_memo.write(&self.staging, &self.memo);
         std::fs::remove_file(self.staging.join(STAGING_MARK))?;
         let old = sibling(&self.output, "old");
         if std::fs::symlink_metadata(&old).is_ok() {
@@ -120,7 +120,7 @@ impl Staging {
     /// done) when the unit must be rendered. A kept unit counts as written, and goes into this
     /// build's memo as it was.
     pub fn keep(&self, unit: &str, key: Key) -> bool {
-        let Some(files) = self.memo.unchanged(&self.staging, unit, key) else { return false };
+        let Some((files, at)) = self.memo.take(&self.staging, unit, key) else { return false };
         // Only files the folder listing found (a memo names no path of its own making).
         if !files.iter().all(|(rel, _)| self.existing.contains(rel)) {
             return false;
@@ -134,14 +134,13 @@ impl Staging {
         }
         self.files.fetch_add(files.len(), Ordering::Relaxed);
         self.bytes.fetch_add(files.iter().map(|(_, s)| s.bytes()).sum(), Ordering::Relaxed);
-        let (rels, stamps) = files.iter().cloned().unzip();
-        self.next_memo.record(unit.to_string(), key, rels, Some(stamps));
+        self.next_memo.kept(unit.to_string(), at);
         true
     }
 
     /// A unit rendered by this build, from `key`, into `files` (stamped when the build commits).
     pub fn record(&self, unit: String, key: Key, files: Vec<String>) {
-        self.next_memo.record(unit, key, files, None);
+        self.next_memo.rendered(unit, key, files);
     }
 
     /// Give up: the previous output stays exactly as it was, and the half-made staging folder is
