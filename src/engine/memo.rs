@@ -13,7 +13,8 @@
 //! - every page's path, URL and front matter as loaded;
 //! - a page's body by its hash as loaded (the second pass checks it read the same body).
 //!
-//! The body of an *ordinary* page (its own file's, which no feature owns) is the only input left out
+//! The body of an *ordinary* page (its own file's, which no feature owns; not the regulation's, whose
+//! headings the request form reads) is the only input left out
 //! of the other pages' keys: it shows on its page and in the site-wide files only (`serve` counts on
 //! the same when it renders one edited page, [`super::incremental`]). Every other body (a policy page's
 //! revisions) is in every key, as are the files it came from.
@@ -94,7 +95,7 @@ impl Keys {
         // that file too, so the page's body is not "its own" (a test holds `owns_page_text` to it).
         let own_files: HashSet<Key> = pages
             .iter()
-            .filter(|p| p.body_is_its_own())
+            .filter(|p| ordinary(p))
             .map(|p| path_hash(&format!("{}/{}", crate::load::content::CONTENT_DIR, p.rel)))
             .collect();
         let mut h = Xxh3::new();
@@ -104,7 +105,7 @@ impl Keys {
             (rel, stamp).hash(&mut h);
         }
         for p in &pages {
-            let ordinary = p.body_is_its_own();
+            let ordinary = ordinary(p);
             (&p.rel, &p.file, &p.front_text, ordinary).hash(&mut h);
             if !ordinary {
                 p.body_hash.hash(&mut h);
@@ -116,6 +117,13 @@ impl Keys {
         let site_wide = key_of(&(site_key, &keys));
         Keys { pages: keys.into_iter().collect(), site_wide }
     }
+}
+
+/// Whether a page's body shows on its own page alone (and in the site-wide files): its own file's
+/// body ([`SourcePage::body_is_its_own`]), and not the regulation's, whose headings every page can
+/// read (`regulation_anchors`: the request form links to a section only when the regulation has it).
+fn ordinary(p: &SourcePage) -> bool {
+    p.body_is_its_own() && crate::model::PageKind::of(p) != crate::model::PageKind::Regulation
 }
 
 fn key_of(value: &impl Hash) -> Key {

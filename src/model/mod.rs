@@ -71,7 +71,14 @@ impl Page {
         self.source.is_section_index()
     }
     pub fn kind(&self) -> PageKind {
-        match self.source.front.template.as_deref() {
+        PageKind::of(&self.source)
+    }
+}
+
+impl PageKind {
+    /// The kind of the page loaded from `source`, by its `template`.
+    pub fn of(source: &SourcePage) -> PageKind {
+        match source.front.template.as_deref() {
             Some("request.html") => PageKind::Request,
             Some("regulation.html") => PageKind::Regulation,
             Some("platforms.html") => PageKind::Platforms,

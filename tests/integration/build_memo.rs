@@ -157,3 +157,22 @@ fn render_all_and_the_build_date() {
     assert_same(&site, &today, "another build date");
     assert_eq!(kept(&settle(&site, &today)), all);
 }
+
+/// The request form links to a section of the regulation only when the regulation has that
+/// heading (`regulation_anchors`): a regulation whose text is in its own file (no revisions) is read
+/// by another page, so an edit of its headings must render the form again.
+#[test]
+fn the_request_form_follows_the_headings_of_a_regulation_without_revisions() {
+    let site = TestSite::minimal();
+    let reg = "content/policy/one.md";
+    site.write(reg, &site.read(reg).replacen("weight: 2\n", "weight: 2\ntemplate: regulation.html\n", 1));
+    site.write(reg, &format!("{}\n## Maintaining Professional Boundaries\n\nBe professional.\n", site.read(reg)));
+    site.write("content/request.md", "---\ntitle: Request\ntemplate: request.html\n---\n\nAsk.\n");
+    let link = "#maintaining-professional-boundaries";
+    settle(&site, &[]);
+    assert!(site.html("request/index.html").contains(link), "the form links to the section");
+    site.write(reg, &site.read(reg).replace("## Maintaining Professional Boundaries", "## Keeping Boundaries"));
+    build(&site, &[]);
+    assert_same(&site, &[], "a heading of the regulation");
+    assert!(!site.html("request/index.html").contains(link), "the form still links to a section that is gone");
+}
