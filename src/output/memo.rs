@@ -34,6 +34,9 @@ const VERSION: u32 = 1;
 const RACY_NS: i128 = 100_000_000;
 const RACY_WHOLE_SECONDS_NS: i128 = 2_000_000_000;
 
+/// A memo larger than this is not read (one of a 10,000-page site is about 2 MB).
+const MAX_MEMO_BYTES: u64 = 1 << 30;
+
 /// The inputs a unit was made from, as one number (a 128-bit hash the engine works out).
 pub type Key = u128;
 
@@ -123,8 +126,7 @@ impl Previous {
         if !std::fs::symlink_metadata(dir).is_ok_and(|m| m.is_dir()) {
             return Previous::default();
         }
-        let path = dir.join(MEMO);
-        let (Some(stamp), Ok(text)) = (Stamp::of(&path), std::fs::read(&path)) else { return Previous::default() };
+        let Some((stamp, text)) = read_plain(&dir.join(MEMO)) else { return Previous::default() };
         match serde_json::from_slice::<MemoFile<HashMap<String, (Hex, Files)>>>(&text) {
             Ok(memo) if memo.version == VERSION => {
                 let written = stamp.ctime_ns();
@@ -152,6 +154,22 @@ impl Previous {
             .all(|(rel, stamp)| trusted(stamp) && Stamp::of(&dir.join(rel)).as_ref() == Some(stamp))
             .then_some(files.as_slice())
     }
+}
+
+/// The bytes and stamp of the memo at `path` when it is a plain file (never through a link) of at
+/// most [`MAX_MEMO_BYTES`]: a FIFO or a device there (left in the folder by hand) is never opened,
+/// so the build neither waits for a writer nor reads without end.
+fn read_plain(path: &Path) -> Option<(Stamp, Vec<u8>)> {
+    use std::io::Read as _;
+    let stamp = Stamp::of(path).filter(|s| s.bytes() <= MAX_MEMO_BYTES)?;
+    let file = std::fs::File::open(path).ok()?;
+    // The very file looked at (not one put in its place since).
+    if Stamp::from(file.metadata().ok()?) != Some(stamp) {
+        return None;
+    }
+    let mut text = Vec::with_capacity(usize::try_from(stamp.bytes()).ok()?);
+    file.take(MAX_MEMO_BYTES).read_to_end(&mut text).ok()?;
+    Some((stamp, text))
 }
 
 /// A unit as this build made it: name, key, files, and their stamps when already known (kept).

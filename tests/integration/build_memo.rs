@@ -176,3 +176,38 @@ fn the_request_form_follows_the_headings_of_a_regulation_without_revisions() {
     assert_same(&site, &[], "a heading of the regulation");
     assert!(!site.html("request/index.html").contains(link), "the form still links to a section that is gone");
 }
+
+/// A memo that is not a plain file (a FIFO left in the folder the build recycles) is not read: the
+/// build neither waits for a writer nor fails, and renders everything.
+#[cfg(unix)]
+#[test]
+fn a_memo_that_is_a_fifo_does_not_hang_the_build() {
+    let site = TestSite::bundled();
+    let all = pages(&settle(&site, &[]));
+    let memo = site.path().join(".public.old/.policysite-memo");
+    std::fs::remove_file(&memo).expect("rm memo");
+    let made = std::process::Command::new("mkfifo").arg(&memo).status().expect("mkfifo");
+    assert!(made.success());
+    let out = site.out();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_policysite"))
+        .arg("--root")
+        .arg(site.path())
+        .args(["build", "--output", out.to_str().expect("utf8")])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("build");
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while child.try_wait().expect("wait").is_none() {
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("the build still waits on a FIFO in place of its memo after 60 s");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let o = child.wait_with_output().expect("output");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{err}");
+    assert_eq!(kept(&err), 0, "{err}");
+    assert_eq!(pages(&err), all);
+    assert_same(&site, &[], "a FIFO for a memo");
+}
