@@ -73,6 +73,15 @@ impl Stamp {
         None
     }
 
+    /// Whether the file changed so shortly before `then` (or after it) that a change made after
+    /// `then` could leave this stamp as it is: two changes within one tick of the clock that
+    /// stamps files get one change time ([`RACY_NS`]).
+    pub fn racy_at(&self, then: std::time::SystemTime) -> bool {
+        let then = then.duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos() as i128);
+        let racy = if self.ctime_ns() % 1_000_000_000 == 0 { RACY_WHOLE_SECONDS_NS } else { RACY_NS };
+        self.ctime_ns() >= then - racy
+    }
+
     /// The file's size in bytes.
     pub fn bytes(&self) -> u64 {
         self.0
