@@ -137,7 +137,7 @@ impl Previous {
         }
         let Some((stamp, text)) = read_plain(&dir.join(MEMO)) else { return Previous::default() };
         match serde_json::from_slice::<MemoFile<HashMap<String, (Hex, Files)>>>(&text) {
-            Ok(memo) if memo.version == VERSION => {
+            Ok(memo) if memo.version == VERSION && names_each_file_once(&memo.units) => {
                 let written = stamp.ctime_ns();
                 let racy = if written % 1_000_000_000 == 0 { RACY_WHOLE_SECONDS_NS } else { RACY_NS };
                 Previous { units: memo.units, trusted_before_ns: written - racy }
@@ -163,6 +163,14 @@ impl Previous {
             .all(|(rel, stamp)| trusted(stamp) && Stamp::of(&dir.join(rel)).as_ref() == Some(stamp))
             .then_some(files.as_slice())
     }
+}
+
+/// Whether every file the memo names is a path inside the folder (never a marker) and belongs to
+/// one unit only, as in every memo a build writes: a memo edited by hand to say otherwise is
+/// ignored whole, so a unit never keeps a file another unit makes (the build would fail).
+fn names_each_file_once(units: &HashMap<String, (Hex, Files)>) -> bool {
+    let mut seen = std::collections::HashSet::new();
+    units.values().flat_map(|(_, files)| files).all(|(rel, _)| super::sink::check_rel(rel).is_ok() && seen.insert(rel))
 }
 
 /// The bytes and stamp of the memo at `path` when it is a plain file (never through a link) of at

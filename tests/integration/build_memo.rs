@@ -211,3 +211,27 @@ fn a_memo_that_is_a_fifo_does_not_hang_the_build() {
     assert_eq!(pages(&err), all);
     assert_same(&site, &[], "a FIFO for a memo");
 }
+
+/// A memo that names one file in two units, or a path that leaves the folder, is not one a build
+/// wrote: it is ignored whole (everything is rendered), and the build neither fails nor keeps the
+/// file twice.
+#[test]
+fn a_memo_naming_a_file_twice_or_outside_is_ignored() {
+    let site = TestSite::bundled();
+    let all = pages(&settle(&site, &[]));
+    let memo = site.path().join(".public.old/.policysite-memo");
+    let original = std::fs::read_to_string(&memo).expect("memo");
+    let json: serde_json::Value = serde_json::from_str(&original).expect("json");
+    let home = json["units"]["page _index.md"][1][0].clone();
+    let forged = [("the home page's file", home), ("a path outside", serde_json::json!(["../outside", [1, 2, 3]]))];
+    for (what, file) in forged {
+        let mut json = json.clone();
+        json["units"]["site-wide files"][1].as_array_mut().expect("files").push(file);
+        std::fs::write(&memo, serde_json::to_vec(&json).expect("json")).expect("forge");
+        let err = build(&site, &[]);
+        assert_eq!(kept(&err), 0, "{what}: {err}");
+        assert_eq!(pages(&err), all);
+        assert_same(&site, &[], what);
+        build(&site, &[]);
+    }
+}
