@@ -235,3 +235,29 @@ fn a_memo_naming_a_file_twice_or_outside_is_ignored() {
         build(&site, &[]);
     }
 }
+
+/// Pre-existing (not the memo's): a search text chunk of the recycled folder is reused when it
+/// inflates to the text the build would deflate, even if its bytes are another deflating of it (a
+/// hand edit, or an earlier program that deflated otherwise), so the output is not byte for byte
+/// what a build into a fresh folder makes (and the memo then keeps it as its own).
+#[test]
+#[ignore = "the search index reuses a chunk that inflates to the same text, whatever its bytes: making sure of the bytes means deflating again (the cost the reuse saves); see /work/notes/memo-review.md"]
+fn a_search_chunk_deflated_otherwise_is_made_again() {
+    use base64::Engine as _;
+    use std::io::{Read as _, Write as _};
+    let site = TestSite::bundled();
+    settle(&site, &[]);
+    let chunk = site.path().join(".public.old/search/x/0.js");
+    let text = std::fs::read_to_string(&chunk).expect("chunk");
+    let (head, rest) = text.split_at(text.rfind(",\"").expect("head") + 2);
+    let b64 = rest.strip_suffix("\");\n").expect("tail");
+    let deflated = base64::engine::general_purpose::STANDARD.decode(b64).expect("base64");
+    let mut json = Vec::new();
+    flate2::read::DeflateDecoder::new(&deflated[..]).read_to_end(&mut json).expect("inflate");
+    let mut stored = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::none());
+    stored.write_all(&json).expect("deflate");
+    let stored = base64::engine::general_purpose::STANDARD.encode(stored.finish().expect("deflate"));
+    std::fs::write(&chunk, format!("{head}{stored}\");\n")).expect("write");
+    build(&site, &[]);
+    assert_same(&site, &[], "a search chunk deflated otherwise");
+}
