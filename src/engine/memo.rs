@@ -8,7 +8,7 @@
 //! the page's own body. Every one of those goes into the key, so none can change without the page
 //! being rendered again:
 //! - every file of the source folders and `site.yaml` (and the program) by its stamp (size, inode,
-//!   modification and change times), taken **before** the sources are read: a file edited while the
+//!   change time: any write, and any change of the modification time, changes it), taken **before** the sources are read: a file edited while the
 //!   build runs gets a new stamp, so the next build renders what depends on it (one changed within
 //!   100 ms before it was stamped might not, where change times are coarse: then every key of the
 //!   build is its own, and no later build keeps what it made);
