@@ -8,10 +8,11 @@
 //! the page's own body. Every one of those goes into the key, so none can change without the page
 //! being rendered again:
 //! - every file of the source folders and `site.yaml` (and the program) by its stamp (size, inode,
-//!   change time: any write, and any change of the modification time, changes it), taken **before** the sources are read: a file edited while the
-//!   build runs gets a new stamp, so the next build renders what depends on it (one changed within
-//!   100 ms before it was stamped might not, where change times are coarse: then every key of the
-//!   build is its own, and no later build keeps what it made);
+//!   change time: any write, and any change of the modification time, changes it), taken
+//!   **before** the sources are read: a file edited while the build runs gets a new stamp, so the
+//!   next build renders what depends on it (one changed within 100 ms before it was stamped might
+//!   not, where change times are coarse: then every key of the build is its own, and no later
+//!   build keeps what it made);
 //! - every page's path, URL and front matter as loaded;
 //! - a page's body by its hash as loaded (the second pass checks it read the same body).
 //!

@@ -6,10 +6,10 @@
 //!
 //! This module knows nothing of pages or inputs: keys are opaque numbers the engine works out
 //! (`engine::memo`). What it guarantees is that a kept file is the very file the build wrote: its
-//! size, inode and change time (which any write or touch changes) are as they were when the memo was written, and its
-//! change time lies far enough before the memo's own that a later edit could not have left all of
-//! them the same (a file changed within the file system's timestamp granularity of being stamped is
-//! "racy" and is rendered again, as Git treats its index).
+//! size, inode and change time (which any write or touch changes) are as they were when the memo
+//! was written, and its change time lies far enough before the memo's own that a later edit could
+//! not have left all of them the same (a file changed within the file system's timestamp
+//! granularity of being stamped is "racy" and is rendered again, as Git treats its index).
 
 use std::collections::HashMap;
 use std::io;
