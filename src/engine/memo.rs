@@ -8,12 +8,16 @@
 //! the page's own body. Every one of those goes into the key, so none can change without the page
 //! being rendered again:
 //! - every file of the source folders and `site.yaml` (and the program) by its stamp (size, inode,
-//!   modification and change times), taken **before** the sources are read: a file edited while the
-//!   build runs gets a new stamp, so the next build renders what depends on it;
+//!   change time: any write, and any change of the modification time, changes it), taken
+//!   **before** the sources are read: a file edited while the build runs gets a new stamp, so the
+//!   next build renders what depends on it (one changed within 100 ms before it was stamped might
+//!   not, where change times are coarse: then every key of the build is its own, and no later
+//!   build keeps what it made);
 //! - every page's path, URL and front matter as loaded;
 //! - a page's body by its hash as loaded (the second pass checks it read the same body).
 //!
-//! The body of an *ordinary* page (its own file's, which no feature owns) is the only input left out
+//! The body of an *ordinary* page (its own file's, which no feature owns; not the regulation's, whose
+//! headings the request form reads) is the only input left out
 //! of the other pages' keys: it shows on its page and in the site-wide files only (`serve` counts on
 //! the same when it renders one edited page, [`super::incremental`]). Every other body (a policy page's
 //! revisions) is in every key, as are the files it came from.
@@ -38,6 +42,9 @@ const SITE_WIDE: &str = "site-wide files";
 /// (below the site folder, `/`-separated): no string per file is held through the load.
 pub struct Inputs {
     stamps: Vec<(Key, Stamp)>,
+    /// When the stamping began: a file changed shortly before (or since) may change again
+    /// without a new stamp ([`Stamp::racy_at`]).
+    started: std::time::SystemTime,
 }
 
 fn path_hash(rel: &str) -> Key {
@@ -51,6 +58,7 @@ impl Inputs {
     /// when any cannot be stamped (a file vanished mid-walk, or a system without change times):
     /// then nothing is kept and everything is rendered.
     pub fn stamp(root: &Path) -> Option<Inputs> {
+        let started = std::time::SystemTime::now();
         let mut stamps = vec![(path_hash("(program)"), Stamp::of_target(&std::env::current_exe().ok()?)?)];
         for entry in std::fs::read_dir(root).ok()? {
             let entry = entry.ok()?;
@@ -74,7 +82,7 @@ impl Inputs {
         }
         // In one order whatever order the folders were listed in.
         stamps.sort_unstable_by_key(|(path, _)| *path);
-        Some(Inputs { stamps })
+        Some(Inputs { stamps, started })
     }
 }
 
@@ -95,17 +103,24 @@ impl Keys {
         // that file too, so the page's body is not "its own" (a test holds `owns_page_text` to it).
         let own_files: HashSet<Key> = pages
             .iter()
-            .filter(|p| p.body_is_its_own())
+            .filter(|p| ordinary(p))
             .map(|p| path_hash(&format!("{}/{}", crate::load::content::CONTENT_DIR, p.rel)))
             .collect();
         let mut h = Xxh3::new();
         ("policysite build memo", env!("CARGO_PKG_VERSION"), today.to_string()).hash(&mut h);
         std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf()).hash(&mut h);
+        let mut racy = false;
         for (rel, stamp) in inputs.stamps.iter().filter(|(rel, _)| !own_files.contains(rel)) {
             (rel, stamp).hash(&mut h);
+            racy |= stamp.racy_at(inputs.started);
+        }
+        // A file changed within a tick of the clock that stamps files before it was stamped could
+        // change again unseen: nothing this build makes is kept by another (every key is new).
+        if racy {
+            inputs.started.hash(&mut h);
         }
         for p in &pages {
-            let ordinary = p.body_is_its_own();
+            let ordinary = ordinary(p);
             (&p.rel, &p.file, &p.front_text, ordinary).hash(&mut h);
             if !ordinary {
                 p.body_hash.hash(&mut h);
@@ -117,6 +132,13 @@ impl Keys {
         let site_wide = key_of(&(site_key, &keys));
         Keys { pages: keys.into_iter().collect(), site_wide }
     }
+}
+
+/// Whether a page's body shows on its own page alone (and in the site-wide files): its own file's
+/// body ([`SourcePage::body_is_its_own`]), and not the regulation's, whose headings every page can
+/// read (`regulation_anchors`: the request form links to a section only when the regulation has it).
+fn ordinary(p: &SourcePage) -> bool {
+    p.body_is_its_own() && crate::model::PageKind::of(p) != crate::model::PageKind::Regulation
 }
 
 fn key_of(value: &impl Hash) -> Key {
@@ -197,6 +219,42 @@ impl<'a> Plan<'a> {
 
 #[cfg(test)]
 mod tests {
+    /// The keys of the site in `root` now (stamped, loaded, keyed).
+    fn keys(root: &std::path::Path, today: crate::date::Date) -> super::Keys {
+        let inputs = super::Inputs::stamp(root).expect("stamps");
+        let sources = crate::engine::load_sources(root, today).unwrap_or_else(|d| panic!("{d:?}"));
+        super::Keys::new(&inputs, root, &sources, today)
+    }
+
+    /// A source file changed within a tick of the clock that stamps files before the build stamped
+    /// it could change again, to the same size, without a new stamp (where change times are coarse:
+    /// Linux before 6.13, …): the build's keys are then its own, so no later build keeps what it
+    /// made from the text it read. Once the file is older, the keys are the same build to build.
+    #[test]
+    fn a_source_changed_just_before_the_build_gives_keys_no_other_build_has() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path();
+        let today = crate::date::Date::parse("2026-12-06").expect("date");
+        let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        std::fs::copy(repo.join("site.yaml"), root.join("site.yaml")).expect("site.yaml");
+        std::fs::create_dir_all(root.join("content")).expect("content");
+        std::fs::write(root.join("content/_index.md"), "---\ntitle: Home\n---\nHello.\n").expect("page");
+        std::fs::create_dir_all(root.join("data")).expect("data");
+        for f in ["platforms.yaml", "directory.yaml"] {
+            std::fs::copy(repo.join("data").join(f), root.join("data").join(f)).expect("data");
+        }
+        let data = root.join("data/directory.yaml");
+        let text = std::fs::read(&data).expect("data");
+        std::thread::sleep(std::time::Duration::from_millis(150));
+        let settled = keys(root, today).site_wide;
+        assert_eq!(keys(root, today).site_wide, settled, "nothing changed");
+        std::fs::write(&data, &text).expect("the same text again: a change all the same");
+        let racy = keys(root, today).site_wide;
+        assert_ne!(keys(root, today).site_wide, racy, "a file changed just now: each build's keys are its own");
+        std::thread::sleep(std::time::Duration::from_millis(150));
+        assert_eq!(keys(root, today).site_wide, keys(root, today).site_wide, "settled again");
+    }
+
     /// The keys leave an ordinary page's body out of every other page's key, and tell a page whose
     /// text a feature owns by its file (`body_is_its_own`): a feature that owns a page's text must
     /// give it its file, as the policy feature gives a policy page its revision's.

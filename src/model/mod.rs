@@ -16,7 +16,10 @@ use crate::load::content::SourcePage;
 use crate::load::data::{Data, join_and};
 use crate::markdown::{self, PendingAnchor, Rendered, Resolver, TextSection, TocEntry};
 
+mod kind;
 mod urls;
+
+pub use kind::PageKind;
 
 use urls::assign_urls;
 pub use urls::{reserved_by, root_for, url_for, valid_slug};
@@ -27,19 +30,6 @@ pub use urls::{reserved_by, root_for, url_for, valid_slug};
 pub struct FeatureData {
     pub quizzes: crate::quiz::Quizzes,
     pub policy: crate::policy::revisions::Policies,
-}
-
-/// What a page is, for the features that look for one page of a kind (the request form, the
-/// regulation, the platform list). Decided by the page's `template`, here only.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PageKind {
-    /// `template: request.html`: the account request form.
-    Request,
-    /// `template: regulation.html`: the regulation.
-    Regulation,
-    /// `template: platforms.html`: the approved-platform list.
-    Platforms,
-    Other,
 }
 
 /// A page ready for templating.
@@ -71,12 +61,7 @@ impl Page {
         self.source.is_section_index()
     }
     pub fn kind(&self) -> PageKind {
-        match self.source.front.template.as_deref() {
-            Some("request.html") => PageKind::Request,
-            Some("regulation.html") => PageKind::Regulation,
-            Some("platforms.html") => PageKind::Platforms,
-            _ => PageKind::Other,
-        }
+        PageKind::of(&self.source)
     }
 }
 

@@ -6,10 +6,10 @@
 //!
 //! This module knows nothing of pages or inputs: keys are opaque numbers the engine works out
 //! (`engine::memo`). What it guarantees is that a kept file is the very file the build wrote: its
-//! size, inode, modification and change times are as they were when the memo was written, and its
-//! change time lies far enough before the memo's own that a later edit could not have left all of
-//! them the same (a file changed within the file system's timestamp granularity of being stamped is
-//! "racy" and is rendered again, as Git treats its index).
+//! size, inode and change time (which any write or touch changes) are as they were when the memo
+//! was written, and its change time lies far enough before the memo's own that a later edit could
+//! not have left all of them the same (a file changed within the file system's timestamp
+//! granularity of being stamped is "racy" and is rendered again, as Git treats its index).
 
 use std::collections::HashMap;
 use std::io;
@@ -34,6 +34,9 @@ const VERSION: u32 = 1;
 /// time is a whole second (FAT, HFS+ keep whole or even seconds), 2 s.
 const RACY_NS: i128 = 100_000_000;
 const RACY_WHOLE_SECONDS_NS: i128 = 2_000_000_000;
+
+/// A memo larger than this is not read (one of a 10,000-page site is about 2 MB).
+const MAX_MEMO_BYTES: u64 = 1 << 30;
 
 /// The inputs a unit was made from, as one number (a 128-bit hash the engine works out).
 pub type Key = u128;
@@ -69,6 +72,15 @@ impl Stamp {
     #[cfg(not(unix))]
     fn from(_m: std::fs::Metadata) -> Option<Stamp> {
         None
+    }
+
+    /// Whether the file changed so shortly before `then` (or after it) that a change made after
+    /// `then` could leave this stamp as it is: two changes within one tick of the clock that
+    /// stamps files get one change time ([`RACY_NS`]).
+    pub fn racy_at(&self, then: std::time::SystemTime) -> bool {
+        let then = then.duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos() as i128);
+        let racy = if self.ctime_ns() % 1_000_000_000 == 0 { RACY_WHOLE_SECONDS_NS } else { RACY_NS };
+        self.ctime_ns() >= then - racy
     }
 
     /// The file's size in bytes.
@@ -140,12 +152,10 @@ impl Previous {
         if !std::fs::symlink_metadata(dir).is_ok_and(|m| m.is_dir()) {
             return Previous::default();
         }
-        let path = dir.join(MEMO);
-        let (Some(stamp), Ok(text)) = (Stamp::of(&path), std::fs::read_to_string(&path)) else {
-            return Previous::default();
-        };
+        let Some((stamp, text)) = read_plain(&dir.join(MEMO)) else { return Previous::default() };
+        let Ok(text) = String::from_utf8(text) else { return Previous::default() };
         let units = match serde_json::from_str::<MemoIndex<'_>>(&text) {
-            Ok(memo) if memo.version == VERSION => memo
+            Ok(memo) if memo.version == VERSION && names_each_file_once(&memo) => memo
                 .units
                 .into_iter()
                 .map(|(name, raw)| {
@@ -186,6 +196,35 @@ impl Previous {
         let at = self.units().remove(&name_hash(unit))?;
         self.files_if(dir, at.clone(), key).map(|files| (files, at))
     }
+}
+
+/// Whether every unit's value reads, and every file the memo names is a path inside the folder
+/// (never a marker) and belongs to one unit only, as in every memo a build writes: a memo edited by
+/// hand to say otherwise is ignored whole, so a unit never keeps a file another unit makes (the
+/// build would fail). Each unit is read and dropped in turn; only a hash of each path is held.
+fn names_each_file_once(memo: &MemoIndex<'_>) -> bool {
+    let mut seen = std::collections::HashSet::new();
+    memo.units.values().all(|raw| {
+        serde_json::from_str::<(Hex, Files)>(raw.get()).is_ok_and(|(_, files)| {
+            files.iter().all(|(rel, _)| super::sink::check_rel(rel).is_ok() && seen.insert(name_hash(rel)))
+        })
+    })
+}
+
+/// The bytes and stamp of the memo at `path` when it is a plain file (never through a link) of at
+/// most [`MAX_MEMO_BYTES`]: a FIFO or a device there (left in the folder by hand) is never opened,
+/// so the build neither waits for a writer nor reads without end.
+fn read_plain(path: &Path) -> Option<(Stamp, Vec<u8>)> {
+    use std::io::Read as _;
+    let stamp = Stamp::of(path).filter(|s| s.bytes() <= MAX_MEMO_BYTES)?;
+    let file = std::fs::File::open(path).ok()?;
+    // The very file looked at (not one put in its place since).
+    if Stamp::from(file.metadata().ok()?) != Some(stamp) {
+        return None;
+    }
+    let mut text = Vec::with_capacity(usize::try_from(stamp.bytes()).ok()?);
+    file.take(MAX_MEMO_BYTES).read_to_end(&mut text).ok()?;
+    Some((stamp, text))
 }
 
 /// A unit as this build made it.

@@ -157,3 +157,149 @@ fn render_all_and_the_build_date() {
     assert_same(&site, &today, "another build date");
     assert_eq!(kept(&settle(&site, &today)), all);
 }
+
+/// A small site whose regulation (`content/policy/one.md`) has its text in its own file, with the
+/// heading "Maintaining Professional Boundaries", and a request form.
+fn regulation_without_revisions() -> TestSite {
+    let site = TestSite::minimal();
+    let reg = "content/policy/one.md";
+    site.write(reg, &site.read(reg).replacen("weight: 2\n", "weight: 2\ntemplate: regulation.html\n", 1));
+    site.write(reg, &format!("{}\n## Maintaining Professional Boundaries\n\nBe professional.\n", site.read(reg)));
+    site.write("content/request.md", "---\ntitle: Request\ntemplate: request.html\n---\n\nAsk.\n");
+    site
+}
+
+/// The request form links to a section of the regulation only when the regulation has that
+/// heading (`regulation_anchors`): a regulation whose text is in its own file (no revisions) is read
+/// by another page, so an edit of its headings must render the form again.
+#[test]
+fn the_request_form_follows_the_headings_of_a_regulation_without_revisions() {
+    let site = regulation_without_revisions();
+    let reg = "content/policy/one.md";
+    let link = "#maintaining-professional-boundaries";
+    settle(&site, &[]);
+    assert!(site.html("request/index.html").contains(link), "the form links to the section");
+    site.write(reg, &site.read(reg).replace("## Maintaining Professional Boundaries", "## Keeping Boundaries"));
+    build(&site, &[]);
+    assert_same(&site, &[], "a heading of the regulation");
+    assert!(!site.html("request/index.html").contains(link), "the form still links to a section that is gone");
+}
+
+/// `serve` reads one edited page again alone when its body is all that changed; the regulation's
+/// headings show on the request form too, so a heading added there reaches the form (serve's own
+/// assumption, the one the memo's keys make; pre-existing in serve).
+#[test]
+fn serve_follows_the_headings_of_a_regulation_without_revisions() {
+    use std::io::BufRead as _;
+    let site = regulation_without_revisions();
+    let reg = "content/policy/one.md";
+    site.write(reg, &site.read(reg).replace("## Maintaining Professional Boundaries", "## Keeping Boundaries"));
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_policysite"))
+        .arg("--root")
+        .arg(site.path())
+        .args(["serve", "--port", "0"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("serve");
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut line).expect("address");
+    let form = site.out().join("request/index.html");
+    let link = "#maintaining-professional-boundaries";
+    assert!(!std::fs::read_to_string(&form).expect("form").contains(link));
+    site.write(reg, &format!("{}\n## Maintaining Professional Boundaries\n\nAgain.\n", site.read(reg)));
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    let mut linked = false;
+    while !linked && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+        linked = std::fs::read_to_string(&form).is_ok_and(|f| f.contains(link));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(linked, "serve left the request form without the link to the new heading");
+}
+
+/// A memo that is not a plain file (a FIFO left in the folder the build recycles) is not read: the
+/// build neither waits for a writer nor fails, and renders everything.
+#[cfg(unix)]
+#[test]
+fn a_memo_that_is_a_fifo_does_not_hang_the_build() {
+    let site = TestSite::bundled();
+    let all = pages(&settle(&site, &[]));
+    let memo = site.path().join(".public.old/.policysite-memo");
+    std::fs::remove_file(&memo).expect("rm memo");
+    let made = std::process::Command::new("mkfifo").arg(&memo).status().expect("mkfifo");
+    assert!(made.success());
+    let out = site.out();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_policysite"))
+        .arg("--root")
+        .arg(site.path())
+        .args(["build", "--output", out.to_str().expect("utf8")])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("build");
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while child.try_wait().expect("wait").is_none() {
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("the build still waits on a FIFO in place of its memo after 60 s");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let o = child.wait_with_output().expect("output");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{err}");
+    assert_eq!(kept(&err), 0, "{err}");
+    assert_eq!(pages(&err), all);
+    assert_same(&site, &[], "a FIFO for a memo");
+}
+
+/// A memo that names one file in two units, or a path that leaves the folder, is not one a build
+/// wrote: it is ignored whole (everything is rendered), and the build neither fails nor keeps the
+/// file twice.
+#[test]
+fn a_memo_naming_a_file_twice_or_outside_is_ignored() {
+    let site = TestSite::bundled();
+    let all = pages(&settle(&site, &[]));
+    let memo = site.path().join(".public.old/.policysite-memo");
+    let original = std::fs::read_to_string(&memo).expect("memo");
+    let json: serde_json::Value = serde_json::from_str(&original).expect("json");
+    let home = json["units"]["page _index.md"][1][0].clone();
+    let forged = [("the home page's file", home), ("a path outside", serde_json::json!(["../outside", [1, 2, 3]]))];
+    for (what, file) in forged {
+        let mut json = json.clone();
+        json["units"]["site-wide files"][1].as_array_mut().expect("files").push(file);
+        std::fs::write(&memo, serde_json::to_vec(&json).expect("json")).expect("forge");
+        let err = build(&site, &[]);
+        assert_eq!(kept(&err), 0, "{what}: {err}");
+        assert_eq!(pages(&err), all);
+        assert_same(&site, &[], what);
+        build(&site, &[]);
+    }
+}
+
+/// Pre-existing (not the memo's): a search text chunk of the recycled folder is reused when it
+/// inflates to the text the build would deflate, even if its bytes are another deflating of it (a
+/// hand edit, or an earlier program that deflated otherwise), so the output is not byte for byte
+/// what a build into a fresh folder makes (and the memo then keeps it as its own).
+#[test]
+#[ignore = "by design so far (unit test search_index::files a_chunk_deflated_at_another_level_is_kept): a chunk is kept when it inflates to the same text, whatever its bytes; making sure of the bytes means deflating again. The integrator decides; see /work/notes/memo-review.md"]
+fn a_search_chunk_deflated_otherwise_is_made_again() {
+    use base64::Engine as _;
+    use std::io::{Read as _, Write as _};
+    let site = TestSite::bundled();
+    settle(&site, &[]);
+    let chunk = site.path().join(".public.old/search/x/0.js");
+    let text = std::fs::read_to_string(&chunk).expect("chunk");
+    let (head, rest) = text.split_at(text.rfind(",\"").expect("head") + 2);
+    let b64 = rest.strip_suffix("\");\n").expect("tail");
+    let deflated = base64::engine::general_purpose::STANDARD.decode(b64).expect("base64");
+    let mut json = Vec::new();
+    flate2::read::DeflateDecoder::new(&deflated[..]).read_to_end(&mut json).expect("inflate");
+    let mut stored = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::none());
+    stored.write_all(&json).expect("deflate");
+    let stored = base64::engine::general_purpose::STANDARD.encode(stored.finish().expect("deflate"));
+    std::fs::write(&chunk, format!("{head}{stored}\");\n")).expect("write");
+    build(&site, &[]);
+    assert_same(&site, &[], "a search chunk deflated otherwise");
+}
