@@ -98,6 +98,7 @@ pub fn build(
     let inputs = memo::Inputs::stamp(root);
     timings.lap("stamp", &mut t);
     let sources = load_sources(root, today)?;
+    timings.lap("load", &mut t);
     let keep = rendering == Rendering::Changed;
     let keys = inputs.map(|i| memo::Keys::new(&i, root, &sources, today));
     // The memo of the folder this build will recycle; whether its search index is kept decides
@@ -105,10 +106,11 @@ pub fn build(
     let old = crate::output::guard::sibling(output, "old");
     let previous = if keep { crate::output::memo::Previous::read(&old) } else { Default::default() };
     let site_wide_kept = keys.as_ref().is_some_and(|k| k.site_wide_unchanged(&previous, &old));
+    timings.lap("memo", &mut t);
     let site = model(root, sources, !site_wide_kept)?;
     let warnings = crate::features::warnings(&site);
     let warned = |d: Diagnostics| d.after_warnings(&warnings);
-    timings.lap("load+model", &mut t);
+    timings.lap("model", &mut t);
     let renderer = Renderer::new(root, &site).map_err(warned)?;
     let staging = Staging::begin_with_memo(output, previous).map_err(|e| {
         warned(Diagnostics::from(
