@@ -172,6 +172,13 @@ pub(crate) trait Feature: Sync {
         false
     }
 
+    /// Whether this feature shows something of `page`'s own text (its headings, say) on other pages:
+    /// an edit of that text then renders every page, in `serve` and in a rebuild (`engine::memo`),
+    /// instead of that page alone.
+    fn shows_text_of(&self, _page: &SourcePage) -> bool {
+        false
+    }
+
     /// Template variables of [`Feature::globals`] that change with the data files `changed`.
     fn data_vars(&self, _changed: &[&str]) -> Vec<&'static str> {
         Vec::new()

@@ -115,9 +115,9 @@ fn update_pages(root: &Path, site: &mut Site, rels: &HashSet<&String>) -> Result
     for rel in rels {
         let path = content.join(rel);
         let Some(&idx) = site.by_rel.get(*rel) else { return Ok(None) };
-        // A page whose text a feature supplies (a policy page's revision files), or whose headings
-        // other pages read (the regulation's, on the request form): rebuild all.
-        if crate::features::owns_page_text(site, rel) || site.pages[idx].kind() == crate::model::PageKind::Regulation {
+        // A page whose text a feature supplies (a policy page's revision files), or shows on other
+        // pages (the regulation's headings, on the request form): rebuild all.
+        if crate::features::owns_page_text(site, rel) || crate::features::shows_text_of(&site.pages[idx].source) {
             return Ok(None);
         }
         if !path.is_file() {

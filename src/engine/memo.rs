@@ -16,11 +16,11 @@
 //! - every page's path, URL and front matter as loaded;
 //! - a page's body by its hash as loaded (the second pass checks it read the same body).
 //!
-//! The body of an *ordinary* page (its own file's, which no feature owns; not the regulation's, whose
-//! headings the request form reads) is the only input left out
-//! of the other pages' keys: it shows on its page and in the site-wide files only (`serve` counts on
-//! the same when it renders one edited page, [`super::incremental`]). Every other body (a policy page's
-//! revisions) is in every key, as are the files it came from.
+//! The body of an *ordinary* page (its own file's, which no feature shows on another page) is the
+//! only input left out of the other pages' keys: it shows on its page and in the site-wide files
+//! only (`serve` counts on the same when it renders one edited page, [`super::incremental`]). Every
+//! other body (a policy page's revisions, the regulation's) is in every key, as are the files it
+//! came from.
 
 use std::collections::{HashMap, HashSet};
 use std::hash::Hash;
@@ -135,10 +135,10 @@ impl Keys {
 }
 
 /// Whether a page's body shows on its own page alone (and in the site-wide files): its own file's
-/// body ([`SourcePage::body_is_its_own`]), and not the regulation's, whose headings every page can
-/// read (`regulation_anchors`: the request form links to a section only when the regulation has it).
+/// body ([`SourcePage::body_is_its_own`]), which no feature shows elsewhere
+/// ([`crate::features::shows_text_of`]: the regulation's headings on the request form).
 fn ordinary(p: &SourcePage) -> bool {
-    p.body_is_its_own() && crate::model::PageKind::of(p) != crate::model::PageKind::Regulation
+    p.body_is_its_own() && !crate::features::shows_text_of(p)
 }
 
 fn key_of(value: &impl Hash) -> Key {

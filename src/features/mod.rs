@@ -178,6 +178,11 @@ pub(crate) fn owns_page_text(site: &Site, rel: &str) -> bool {
     all().iter().any(|f| f.owns_page_text(site, rel))
 }
 
+/// Whether a feature shows something of `page`'s own text on other pages ([`Feature::shows_text_of`]).
+pub(crate) fn shows_text_of(page: &crate::load::content::SourcePage) -> bool {
+    all().iter().any(|f| f.shows_text_of(page))
+}
+
 /// Template variables of the features that change with the data files `changed`.
 pub(crate) fn data_vars(changed: &[&str]) -> Vec<&'static str> {
     all().iter().flat_map(|f| f.data_vars(changed)).collect()

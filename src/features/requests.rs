@@ -30,6 +30,12 @@ impl Feature for Requests {
         &[("directory/accounts.json", "the directory export")]
     }
 
+    /// The request form links to the regulation's sections only when it has them
+    /// (`regulation_anchors`, below), so the regulation's headings show on the form.
+    fn shows_text_of(&self, page: &crate::load::content::SourcePage) -> bool {
+        PageKind::of(page) == PageKind::Regulation
+    }
+
     fn globals(&self, site: &Site) -> Vars {
         let account_types: Vec<AccountType> = ACCOUNT_TYPES
             .iter()
