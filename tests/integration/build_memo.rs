@@ -158,23 +158,12 @@ fn render_all_and_the_build_date() {
     assert_eq!(kept(&settle(&site, &today)), all);
 }
 
-/// A small site whose regulation (`content/policy/one.md`) has its text in its own file, with the
-/// heading "Maintaining Professional Boundaries", and a request form.
-fn regulation_without_revisions() -> TestSite {
-    let site = TestSite::minimal();
-    let reg = "content/policy/one.md";
-    site.write(reg, &site.read(reg).replacen("weight: 2\n", "weight: 2\ntemplate: regulation.html\n", 1));
-    site.write(reg, &format!("{}\n## Maintaining Professional Boundaries\n\nBe professional.\n", site.read(reg)));
-    site.write("content/request.md", "---\ntitle: Request\ntemplate: request.html\n---\n\nAsk.\n");
-    site
-}
-
 /// The request form links to a section of the regulation only when the regulation has that
 /// heading (`regulation_anchors`): a regulation whose text is in its own file (no revisions) is read
 /// by another page, so an edit of its headings must render the form again.
 #[test]
 fn the_request_form_follows_the_headings_of_a_regulation_without_revisions() {
-    let site = regulation_without_revisions();
+    let site = TestSite::regulation_without_revisions();
     let reg = "content/policy/one.md";
     let link = "#maintaining-professional-boundaries";
     settle(&site, &[]);
@@ -183,40 +172,6 @@ fn the_request_form_follows_the_headings_of_a_regulation_without_revisions() {
     build(&site, &[]);
     assert_same(&site, &[], "a heading of the regulation");
     assert!(!site.html("request/index.html").contains(link), "the form still links to a section that is gone");
-}
-
-/// `serve` reads one edited page again alone when its body is all that changed; the regulation's
-/// headings show on the request form too, so a heading added there reaches the form (serve's own
-/// assumption, the one the memo's keys make; pre-existing in serve).
-#[test]
-fn serve_follows_the_headings_of_a_regulation_without_revisions() {
-    use std::io::BufRead as _;
-    let site = regulation_without_revisions();
-    let reg = "content/policy/one.md";
-    site.write(reg, &site.read(reg).replace("## Maintaining Professional Boundaries", "## Keeping Boundaries"));
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_policysite"))
-        .arg("--root")
-        .arg(site.path())
-        .args(["serve", "--port", "0"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("serve");
-    let mut line = String::new();
-    std::io::BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut line).expect("address");
-    let form = site.out().join("request/index.html");
-    let link = "#maintaining-professional-boundaries";
-    assert!(!std::fs::read_to_string(&form).expect("form").contains(link));
-    site.write(reg, &format!("{}\n## Maintaining Professional Boundaries\n\nAgain.\n", site.read(reg)));
-    let deadline = std::time::Instant::now() + Duration::from_secs(10);
-    let mut linked = false;
-    while !linked && std::time::Instant::now() < deadline {
-        std::thread::sleep(Duration::from_millis(100));
-        linked = std::fs::read_to_string(&form).is_ok_and(|f| f.contains(link));
-    }
-    let _ = child.kill();
-    let _ = child.wait();
-    assert!(linked, "serve left the request form without the link to the new heading");
 }
 
 /// A memo that is not a plain file (a FIFO left in the folder the build recycles) is not read: the

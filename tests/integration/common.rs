@@ -99,6 +99,17 @@ impl TestSite {
         site
     }
 
+    /// [`TestSite::minimal`] whose regulation (`content/policy/one.md`) has its text in its own
+    /// file, with the heading "Maintaining Professional Boundaries", and a request form.
+    pub fn regulation_without_revisions() -> TestSite {
+        let site = TestSite::minimal();
+        let reg = "content/policy/one.md";
+        site.write(reg, &site.read(reg).replacen("weight: 2\n", "weight: 2\ntemplate: regulation.html\n", 1));
+        site.write(reg, &format!("{}\n## Maintaining Professional Boundaries\n\nBe professional.\n", site.read(reg)));
+        site.write("content/request.md", "---\ntitle: Request\ntemplate: request.html\n---\n\nAsk.\n");
+        site
+    }
+
     pub fn path(&self) -> &Path {
         self.dir.path()
     }

@@ -968,3 +968,23 @@ fn build_while_serving_names_serve_and_suggests_check() {
     assert!(err.contains("run `policysite check`"), "{err}");
     assert!(!err.contains("choose an empty or new --output folder"), "{err}");
 }
+
+/// `serve` reads one edited page again alone when its body is all that changed; the regulation's
+/// headings show on the request form too (`Feature::shows_text_of`), so a heading added there
+/// reaches the form.
+#[test]
+fn serve_follows_the_headings_of_a_regulation_without_revisions() {
+    let site = TestSite::regulation_without_revisions();
+    let reg = "content/policy/one.md";
+    let link = "#maintaining-professional-boundaries";
+    site.write(reg, &site.read(reg).replace("## Maintaining Professional Boundaries", "## Keeping Boundaries"));
+    let srv = serve(&site);
+    let rx = events(&srv.addr);
+    assert!(!get(&srv.addr, "/request/").body.contains(link));
+    site.write(reg, &format!("{}\n## Maintaining Professional Boundaries\n\nAgain.\n", site.read(reg)));
+    wait_for(&rx, "reload");
+    assert!(
+        get(&srv.addr, "/request/").body.contains(link),
+        "serve left the request form without the link to the new heading"
+    );
+}
