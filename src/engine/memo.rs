@@ -13,7 +13,7 @@
 //!   next build renders what depends on it (one changed within 100 ms before it was stamped might
 //!   not, where change times are coarse: then every key of the build is its own, and no later
 //!   build keeps what it made);
-//! - every page's path, URL and front matter as loaded;
+//! - every page's path and front matter as loaded (its URL follows from them and the settings);
 //! - a page's body by its hash as loaded (the second pass checks it read the same body).
 //!
 //! The body of an *ordinary* page (its own file's, which no feature shows on another page) is the
@@ -47,8 +47,9 @@ pub struct Inputs {
     started: std::time::SystemTime,
 }
 
+/// A path below the site folder as a number ([`crate::load::content::hash_text`]).
 fn path_hash(rel: &str) -> Key {
-    xxhash_rust::xxh3::xxh3_128(rel.as_bytes())
+    crate::load::content::hash_text(rel)
 }
 
 impl Inputs {
@@ -132,6 +133,12 @@ impl Keys {
         let site_wide = key_of(&(site_key, &keys));
         Keys { pages: keys.into_iter().collect(), site_wide }
     }
+
+    /// Whether the site-wide files of the folder the build will recycle (`old`) are unchanged and
+    /// will be kept: then the model needs no search sections.
+    pub fn site_wide_unchanged(&self, previous: &Previous, old: &Path) -> bool {
+        previous.unchanged(old, SITE_WIDE, self.site_wide)
+    }
 }
 
 /// Whether a page's body shows on its own page alone (and in the site-wide files): its own file's
@@ -159,14 +166,6 @@ pub struct Plan<'a> {
     /// The folder recycled (`.NAME.old`), to name in a message.
     old: PathBuf,
     kept_pages: AtomicUsize,
-}
-
-impl Keys {
-    /// Whether the site-wide files of the folder the build will recycle (`old`) are unchanged and
-    /// will be kept: then the model needs no search sections.
-    pub fn site_wide_unchanged(&self, previous: &Previous, old: &Path) -> bool {
-        previous.unchanged(old, SITE_WIDE, self.site_wide)
-    }
 }
 
 impl<'a> Plan<'a> {

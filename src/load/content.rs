@@ -227,7 +227,6 @@ fn read_page(root: &Path, content_dir: &Path, path: &Path, real_root: Option<&Pa
     })
 }
 
-/// A hash of a text, to notice a change (not a defence against a forger: FoldHash, fixed seed).
 /// A 128-bit hash of a text (XXH3): enough to notice an edit between the two passes, and to stand
 /// for the body in the build memo's keys (`engine::memo`), where two bodies must never share one.
 pub fn hash_text(s: &str) -> u128 {

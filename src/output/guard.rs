@@ -44,7 +44,8 @@ pub fn write_manifest<'a>(dir: &Path, files: impl Iterator<Item = &'a String>) -
     crate::fsutil::write_atomic(&dir.join(MANIFEST), text.as_bytes())
 }
 
-fn is_marker(rel: &str) -> bool {
+/// Whether `rel` is one of the files policysite keeps in an output folder for itself (never a page).
+pub(crate) fn is_marker(rel: &str) -> bool {
     rel == MANIFEST || rel == STAGING_MARK || rel == super::memo::MEMO
 }
 

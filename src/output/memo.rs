@@ -35,6 +35,12 @@ const VERSION: u32 = 1;
 const RACY_NS: i128 = 100_000_000;
 const RACY_WHOLE_SECONDS_NS: i128 = 2_000_000_000;
 
+/// How long after a change time (in ns) another change may still get the same one: [`RACY_NS`],
+/// or [`RACY_WHOLE_SECONDS_NS`] when the time is a whole second.
+fn racy_window(ctime_ns: i128) -> i128 {
+    if ctime_ns % 1_000_000_000 == 0 { RACY_WHOLE_SECONDS_NS } else { RACY_NS }
+}
+
 /// A memo larger than this is not read (one of a 10,000-page site is about 2 MB).
 const MAX_MEMO_BYTES: u64 = 1 << 30;
 
@@ -79,8 +85,7 @@ impl Stamp {
     /// stamps files get one change time ([`RACY_NS`]).
     pub fn racy_at(&self, then: std::time::SystemTime) -> bool {
         let then = then.duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos() as i128);
-        let racy = if self.ctime_ns() % 1_000_000_000 == 0 { RACY_WHOLE_SECONDS_NS } else { RACY_NS };
-        self.ctime_ns() >= then - racy
+        self.ctime_ns() >= then - racy_window(self.ctime_ns())
     }
 
     /// The file's size in bytes.
@@ -141,7 +146,7 @@ pub struct Previous {
     /// Each unit not yet taken ([`Previous::take`]): where its value is in `text`, by its name's hash.
     units: Mutex<HashMap<Key, Range<usize>>>,
     /// Files whose change time is this or later are not kept: the memo's own change time less
-    /// [`RACY_NS`] (or [`RACY_WHOLE_SECONDS_NS`]).
+    /// [`racy_window`].
     trusted_before_ns: i128,
 }
 
@@ -166,8 +171,7 @@ impl Previous {
             _ => return Previous::default(),
         };
         let written = stamp.ctime_ns();
-        let racy = if written % 1_000_000_000 == 0 { RACY_WHOLE_SECONDS_NS } else { RACY_NS };
-        Previous { text, units: Mutex::new(units), trusted_before_ns: written - racy }
+        Previous { text, units: Mutex::new(units), trusted_before_ns: written - racy_window(written) }
     }
 
     fn units(&self) -> std::sync::MutexGuard<'_, HashMap<Key, Range<usize>>> {

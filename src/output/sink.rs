@@ -88,9 +88,7 @@ pub(crate) fn check_rel(rel: &str) -> io::Result<()> {
         || rel.starts_with('/')
         || rel.contains('\\')
         || rel.split('/').any(|seg| seg.is_empty() || seg == "." || seg == "..")
-        || rel == guard::MANIFEST
-        || rel == guard::STAGING_MARK
-        || rel == super::memo::MEMO;
+        || guard::is_marker(rel);
     if bad {
         return Err(io::Error::new(
             io::ErrorKind::InvalidInput,

@@ -116,8 +116,8 @@ impl Staging {
     }
 
     /// Keep the files of `unit` as the recycled folder holds them, when its memo says they were made
-    /// from `key` and each is untouched since ([`memo::Previous::unchanged`]); `false` (nothing
-    /// done) when the unit must be rendered. A kept unit counts as written, and goes into this
+    /// from `key` and each is untouched since ([`memo::Previous::take`]); `false` (nothing done but
+    /// forgetting the unit, which is asked for once) when the unit must be rendered. A kept unit counts as written, and goes into this
     /// build's memo as it was.
     pub fn keep(&self, unit: &str, key: Key) -> bool {
         let Some((files, at)) = self.memo.take(&self.staging, unit, key) else { return false };
