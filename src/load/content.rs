@@ -7,7 +7,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use super::frontmatter::{self, FrontMatter};
-use super::walk::{Folders, Listed, Walk};
+use super::walk::{Folders, Listed, Place, Walk};
 use crate::diag::{Diagnostic, Diagnostics, display_path};
 
 /// A Markdown file as read from disk: parsed front matter, raw body.
@@ -191,10 +191,10 @@ fn load_listed(
     // home folder, /etc) would surprise everyone, so it is refused. The walk worked out where each
     // file really is, resolving only the links on its way.
     // One whose real path cannot be worked out is refused too: the system may still open it.
-    match (&file.outside, &file.unresolved) {
-        (Some(real), _) => Some(Err(crate::fsutil::outside(display_path(root, &file.path), real))),
-        (None, Some(why)) => Some(Err(crate::fsutil::unresolved(display_path(root, &file.path), why))),
-        (None, None) => Some(read_page(root, dir, &file.path, real_root)),
+    match &file.place {
+        Place::Outside(real) => Some(Err(crate::fsutil::outside(display_path(root, &file.path), real))),
+        Place::Unresolved(why) => Some(Err(crate::fsutil::unresolved(display_path(root, &file.path), why))),
+        Place::Inside => Some(read_page(root, dir, &file.path, real_root)),
     }
 }
 

@@ -19,13 +19,19 @@ use std::path::{Path, PathBuf};
 #[derive(Debug)]
 pub struct Listed {
     pub path: PathBuf,
-    /// Where it really is, when that is outside the site folder (through a link: the file's own,
-    /// or a folder's on its way); then it is refused.
-    pub outside: Option<PathBuf>,
-    /// Why its real path could not be worked out, when it could not (a link whose real path is
-    /// longer than the system allows, say, which the system still follows to open the file); then
-    /// it is refused too, since nobody can tell that it stays inside the site folder.
-    pub unresolved: Option<String>,
+    pub place: Place,
+}
+
+/// Where a listed file really is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Place {
+    Inside,
+    /// Outside the site folder (through a link: the file's own, or a folder's on its way), at this
+    /// real path; it is refused.
+    Outside(PathBuf),
+    /// Nobody can tell, for this reason (a link whose real path is longer than the system allows,
+    /// say, which the system still follows to open the file); it is refused too.
+    Unresolved(String),
 }
 
 /// What the walk saw of the folders below `content/`.
@@ -144,11 +150,12 @@ impl Walk {
         }
         if e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "md") {
             // Only a file outside needs its real path (for the message).
-            let (outside, unresolved) = match real(|ok| !ok) {
-                Ok(r) => (r.map(|(r, _)| r), None),
-                Err(why) => (None, Some(why)),
+            let place = match real(|ok| !ok) {
+                Ok(Some((r, _))) => Place::Outside(r),
+                Ok(None) => Place::Inside,
+                Err(why) => Place::Unresolved(why),
             };
-            self.files.push(Listed { path: e.into_path(), outside, unresolved });
+            self.files.push(Listed { path: e.into_path(), place });
         }
     }
 
@@ -201,7 +208,11 @@ mod tests {
         let md: HashSet<&Path> = walk.files.iter().map(|f| f.path.as_path()).collect();
         let mut seen = Vec::new();
         for f in &walk.files {
-            let answer = (f.outside.clone(), walk.is_revision_file(&f.path, &md));
+            let outside = match &f.place {
+                Place::Outside(r) => Some(r.clone()),
+                _ => None,
+            };
+            let answer = (outside, walk.is_revision_file(&f.path, &md));
             assert_eq!(answer, asked(&f.path, &inside), "{}", f.path.display());
             let stem = f.path.with_extension("");
             for folder in [stem.as_path(), f.path.as_path(), f.path.parent().expect("parent")] {
