@@ -32,8 +32,8 @@ use xxhash_rust::xxh3::Xxh3;
 use crate::date::Date;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::load::content::SourcePage;
-use crate::output::memo::{Key, Noting, Previous, Stamp};
-use crate::output::{Sink, Staging};
+use crate::output::memo::{Key, Previous, Stamp};
+use crate::output::{Noting, Sink, Staging};
 
 /// The unit of the files made from the whole site.
 const SITE_WIDE: &str = "site-wide files";

@@ -19,8 +19,6 @@ use std::sync::Mutex;
 
 use serde::{Deserialize, Serialize};
 
-use super::sink::Sink;
-
 /// The memo, at the root of an output folder (a marker, like the manifest: not listed in it).
 pub const MEMO: &str = ".policysite-memo";
 
@@ -314,40 +312,6 @@ impl Next {
         units.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
         let memo = MemoFile { version: VERSION, units: Units(&units) };
         crate::fsutil::write_atomic_with(&dir.join(MEMO), |w| serde_json::to_writer(w, &memo).map_err(io::Error::other))
-    }
-}
-
-/// A sink that passes every file on to `inner` and notes its path, so a unit's files are known.
-pub struct Noting<'a> {
-    inner: &'a dyn Sink,
-    files: Mutex<Vec<String>>,
-}
-
-impl<'a> Noting<'a> {
-    pub fn new(inner: &'a dyn Sink) -> Self {
-        Noting { inner, files: Mutex::default() }
-    }
-
-    pub fn into_files(self) -> Vec<String> {
-        self.files.into_inner().unwrap_or_else(|e| e.into_inner())
-    }
-}
-
-impl Sink for Noting<'_> {
-    fn put(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
-        self.inner.put(rel, bytes)?;
-        self.files.lock().unwrap_or_else(|e| e.into_inner()).push(rel.to_string());
-        Ok(())
-    }
-
-    fn put_for(&self, rel: &str, bytes: &[u8], reach: super::Reach) -> io::Result<()> {
-        self.inner.put_for(rel, bytes, reach)?;
-        self.files.lock().unwrap_or_else(|e| e.into_inner()).push(rel.to_string());
-        Ok(())
-    }
-
-    fn previous(&self, rel: &str) -> Option<Vec<u8>> {
-        self.inner.previous(rel)
     }
 }
 

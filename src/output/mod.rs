@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 pub use guard::{Contention, OutputLock, Waiting};
 pub use overlay::Overlay;
 pub(crate) use sink::written_twice;
-pub use sink::{Reach, Sink, remove_empty_dirs, remove_tree, unlink_planted};
+pub use sink::{Noting, Reach, Sink, remove_empty_dirs, remove_tree, unlink_planted};
 pub use staging::Staging;
 
 /// Refuse outputs that would replace the sources: `--output .`, `--output content`, or a parent folder.

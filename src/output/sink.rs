@@ -4,6 +4,7 @@
 
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use rayon::prelude::*;
 
@@ -103,4 +104,38 @@ pub(crate) fn written_twice(rel: &str) -> io::Error {
         io::ErrorKind::AlreadyExists,
         format!("`{rel}` was written twice in one build (two sources make the same file)"),
     )
+}
+
+/// A sink that passes every file on to `inner` and notes its path, so a unit's files are known.
+pub struct Noting<'a> {
+    inner: &'a dyn Sink,
+    files: Mutex<Vec<String>>,
+}
+
+impl<'a> Noting<'a> {
+    pub fn new(inner: &'a dyn Sink) -> Self {
+        Noting { inner, files: Mutex::default() }
+    }
+
+    pub fn into_files(self) -> Vec<String> {
+        self.files.into_inner().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl Sink for Noting<'_> {
+    fn put(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
+        self.inner.put(rel, bytes)?;
+        self.files.lock().unwrap_or_else(|e| e.into_inner()).push(rel.to_string());
+        Ok(())
+    }
+
+    fn put_for(&self, rel: &str, bytes: &[u8], reach: Reach) -> io::Result<()> {
+        self.inner.put_for(rel, bytes, reach)?;
+        self.files.lock().unwrap_or_else(|e| e.into_inner()).push(rel.to_string());
+        Ok(())
+    }
+
+    fn previous(&self, rel: &str) -> Option<Vec<u8>> {
+        self.inner.previous(rel)
+    }
 }
