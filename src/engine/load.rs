@@ -7,14 +7,14 @@ use std::path::Path;
 use crate::config::SiteConfig;
 use crate::date::Date;
 use crate::diag::Diagnostics;
-use crate::model::Site;
+use crate::model::{Reading, Site};
 
 /// Load every source and build the model, collecting the problems of all files together.
 /// `today` decides which policy revisions are current and which upcoming ([`crate::policy::build_date`]).
 /// Every feature loads its own sources beside the content, changes the pages before the model is
 /// built, and checks the model ([`crate::features`]).
 pub fn load_site(root: &Path, today: Date) -> Result<Site, Diagnostics> {
-    model(root, load_sources(root, today)?, true)
+    model(root, load_sources(root, today)?, Reading::Full)
 }
 
 /// The sources as read, before the model: what [`load_site`] builds it from, and what `build` works
@@ -50,14 +50,14 @@ pub fn load_sources(root: &Path, today: Date) -> Result<Sources, Diagnostics> {
     Ok(Sources { config, data, pages, failed_pages: content.failed, features, failed_features, diags })
 }
 
-/// Build the model from `sources` and check it (with `search` false, without search sections:
-/// [`Site::new`]).
-pub fn model(root: &Path, sources: Sources, search: bool) -> Result<Site, Diagnostics> {
+/// Build the model from `sources` and check it; `reading` says whether the first pass makes search
+/// sections, and which pages' outlines a build before noted ([`Reading`]).
+pub fn model(root: &Path, sources: Sources, reading: Reading<'_>) -> Result<Site, Diagnostics> {
     let Sources { config, data, pages, failed_pages, features, failed_features, mut diags } = sources;
     // Go on to the model even if some pages failed to load, so their neighbours' problems are
     // reported in the same run.
     let reserved = crate::emit::reserved_paths();
-    let mut site = match Site::new(config, data, pages, &failed_pages, features, &reserved, search) {
+    let mut site = match Site::new(config, data, pages, &failed_pages, features, &reserved, reading) {
         Ok(s) => s,
         Err(d) => {
             diags.extend(d);

@@ -32,7 +32,9 @@ use xxhash_rust::xxh3::Xxh3;
 use crate::date::Date;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::load::content::SourcePage;
+use crate::model::{Outline, Site};
 use crate::output::memo::{Key, Previous, Stamp};
+use crate::output::notes::Notes;
 use crate::output::{Noting, Sink, Staging};
 
 /// The unit of the files made from the whole site.
@@ -134,6 +136,16 @@ impl Keys {
         Keys { pages: keys.into_iter().collect(), site_wide }
     }
 
+    /// The key of the page at `rel` (below `content/`), if it is one of the sources keyed.
+    fn page(&self, rel: &str) -> Option<Key> {
+        self.pages.get(&path_hash(rel)).copied()
+    }
+
+    /// The outline the build before noted for `page`, if it read the same inputs (the same key).
+    pub fn known_outline(&self, notes: &Notes, page: &SourcePage) -> Option<Outline> {
+        notes.get(&page_unit(&page.rel), self.page(&page.rel)?)
+    }
+
     /// Whether the site-wide files of the folder the build will recycle (`old`) are unchanged and
     /// will be kept: then the model needs no search sections.
     pub fn site_wide_unchanged(&self, previous: &Previous, old: &Path) -> bool {
@@ -146,6 +158,11 @@ impl Keys {
 /// ([`crate::features::shows_text_of`]: the regulation's headings on the request form).
 fn ordinary(p: &SourcePage) -> bool {
     p.body_is_its_own() && !crate::features::shows_text_of(p)
+}
+
+/// A page's unit, in the memo and the notes.
+fn page_unit(rel: &str) -> String {
+    format!("page {rel}")
 }
 
 fn key_of(value: &impl Hash) -> Key {
@@ -182,8 +199,8 @@ impl<'a> Plan<'a> {
     /// A page of the site: kept, or rendered by `render` into the staging folder.
     pub fn page(&self, rel: &str, render: impl FnOnce(&dyn Sink) -> Option<Diagnostic>) -> Option<Diagnostic> {
         // Every page of the model came from the sources the keys were made from.
-        let Some(&key) = self.keys.pages.get(&path_hash(rel)) else { return render(self.staging) };
-        let unit = format!("page {rel}");
+        let Some(key) = self.keys.page(rel) else { return render(self.staging) };
+        let unit = page_unit(rel);
         if self.keep && self.staging.keep(&unit, key) {
             self.kept_pages.fetch_add(1, Ordering::Relaxed);
             return None;
@@ -194,6 +211,13 @@ impl<'a> Plan<'a> {
             self.staging.record(unit, key, noting.into_files());
         }
         problem
+    }
+
+    /// Note every page's outline in the folder for the next build ([`Keys::known_outline`]): after
+    /// the pages are rendered (a page whose render failed fails the build, and nothing is noted).
+    pub fn note_outlines(&self, site: &Site) {
+        let keyed = site.pages.iter().filter_map(|p| Some((p, self.keys.page(&p.source.rel)?)));
+        self.staging.note(keyed.map(|(p, key)| (page_unit(&p.source.rel), key, p.outline())));
     }
 
     /// The site-wide files: kept, or made by `write`.

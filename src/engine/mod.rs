@@ -25,7 +25,7 @@ pub use timings::Timings;
 
 use crate::date::Date;
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::model::Site;
+use crate::model::{Reading, Site};
 use crate::output::overlay::FileHashes;
 use crate::output::{Contention, OutputLock, Overlay, Staging, Waiting};
 use crate::render::Renderer;
@@ -106,8 +106,14 @@ pub fn build(
     let old = crate::output::guard::sibling(output, "old");
     let previous = if keep { crate::output::memo::Previous::read(&old) } else { Default::default() };
     let site_wide_kept = keys.as_ref().is_some_and(|k| k.site_wide_unchanged(&previous, &old));
+    // Then no page needs its search sections, and a page whose outline the last build noted from
+    // the same inputs is not read again.
+    let notes = if site_wide_kept { crate::output::notes::Notes::read(&old) } else { Default::default() };
     timings.lap("memo", &mut t);
-    let site = model(root, sources, !site_wide_kept)?;
+    let known = |page: &_| keys.as_ref().and_then(|k| k.known_outline(&notes, page));
+    let reading = if site_wide_kept { Reading::Outline(&known) } else { Reading::Full };
+    let site = model(root, sources, reading)?;
+    drop(notes);
     let warnings = crate::features::warnings(&site);
     let warned = |d: Diagnostics| d.after_warnings(&warnings);
     timings.lap("model", &mut t);
@@ -120,7 +126,11 @@ pub fn build(
     })?;
     let plan = keys.map(|keys| memo::Plan::new(&staging, keys, keep, site_wide_kept, old));
     let (pages, kept) = match render_site(root, &site, &renderer, &staging, None, plan.as_ref()) {
-        Ok(n) => (n, plan.map_or(0, |p| p.kept_pages())),
+        Ok(n) => {
+            // For the next build: every page's outline (its files are in place).
+            plan.as_ref().inspect(|p| p.note_outlines(&site));
+            (n, plan.map_or(0, |p| p.kept_pages()))
+        }
         Err(d) => {
             drop(plan);
             staging.abort();

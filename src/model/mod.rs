@@ -16,11 +16,14 @@ use crate::load::content::SourcePage;
 use crate::load::data::{Data, join_and};
 use crate::markdown::{self, PendingAnchor, Rendered, Resolver, TextSection, TocEntry};
 
+mod first_pass;
 mod kind;
 mod urls;
 
+pub use first_pass::{Outline, OutlineOf, Reading};
 pub use kind::PageKind;
 
+use first_pass::first_pass;
 use urls::assign_urls;
 pub use urls::{reserved_by, root_for, url_for, valid_slug};
 
@@ -135,51 +138,6 @@ fn link_targets(urls: &HashMap<String, String>, failed: &[String]) -> LinkTarget
     link_targets
 }
 
-/// The first Markdown pass of every placed page, in parallel: headings, anchors, links, search text;
-/// with the problems it found.
-fn first_pass(
-    sources: Vec<SourcePage>,
-    urls: &HashMap<String, String>,
-    resolver: &SiteResolver,
-    search: bool,
-) -> (Vec<Page>, Vec<Diagnostic>) {
-    let pass = if search { markdown::model } else { markdown::model_without_search };
-    let done: Vec<(Page, Vec<Diagnostic>)> = sources
-        .into_par_iter()
-        .filter(|s| urls.contains_key(&s.rel))
-        .map(|mut src| {
-            let url = urls[&src.rel].clone();
-            let root = root_for(&url);
-            let r = pass(
-                &markdown::Source {
-                    file: &src.file,
-                    rel: &src.rel,
-                    body: &src.body,
-                    first_line: src.body_line,
-                    root: &root,
-                },
-                resolver,
-            );
-            src.body = String::new(); // read again for the second pass
-            let page = Page {
-                root,
-                url,
-                toc: r.toc,
-                anchors: r.anchors.into_iter().collect(),
-                sections: r.sections,
-                children: Vec::new(),
-                parent: None,
-                links: r.pending,
-                shortcodes: r.shortcodes,
-                source: src,
-            };
-            (page, r.diagnostics)
-        })
-        .collect();
-    let (pages, found): (Vec<Page>, Vec<Vec<Diagnostic>>) = done.into_iter().unzip();
-    (pages, found.into_iter().flatten().collect())
-}
-
 /// Sections: each page belongs to the `_index.md` of its folder (a section's own parent is the
 /// folder above); a section's children are sorted by weight, then title.
 fn link_sections(pages: &mut [Page], by_rel: &HashMap<String, usize>) {
@@ -209,8 +167,8 @@ impl Site {
     /// Build the model. Reports every problem found, not just the first.
     /// `failed` lists content paths that exist but did not load; links to them are not reported again.
     /// `features` is what the features loaded; `reserved` the output paths they and the generator
-    /// write ([`crate::features::reserved_paths`]), which no page may take; `search` false: no
-    /// search sections (a build that keeps its search index, `engine::memo`).
+    /// write ([`crate::features::reserved_paths`]), which no page may take; `reading` whether the
+    /// first pass makes search sections, and which pages' outlines are known ([`Reading`]).
     pub fn new(
         config: SiteConfig,
         data: Data,
@@ -218,7 +176,7 @@ impl Site {
         failed: &[String],
         features: FeatureData,
         reserved: &[(&str, &str)],
-        search: bool,
+        reading: Reading<'_>,
     ) -> Result<Site, Diagnostics> {
         let mut diags = Diagnostics::default();
         // URLs, and no two pages (or a page and a generated file) writing the same file.
@@ -235,7 +193,7 @@ impl Site {
         // Links to pages that failed to load resolve (their own error is reported), so one broken
         // file does not also fail every page that links to it.
         let resolver = SiteResolver { urls: &link_targets, numbers: &numbers, config: &config, data: &data };
-        let (mut pages, found) = first_pass(sources, &urls, &resolver, search);
+        let (mut pages, found) = first_pass(sources, &urls, &resolver, reading);
         diags.extend(Diagnostics(found));
         let by_rel: HashMap<String, usize> = pages.iter().enumerate().map(|(i, p)| (p.source.rel.clone(), i)).collect();
         // Anchors, now that every page's headings are known (pages side by side, in page order).

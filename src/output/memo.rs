@@ -98,7 +98,7 @@ impl Stamp {
 
 /// A key in the memo file: 32 hex digits (a JSON number does not hold 128 bits everywhere).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Hex(Key);
+pub(super) struct Hex(pub(super) Key);
 
 impl Serialize for Hex {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -216,7 +216,7 @@ fn names_each_file_once(memo: &MemoIndex<'_>) -> bool {
 /// The bytes and stamp of the memo at `path` when it is a plain file (never through a link) of at
 /// most [`MAX_MEMO_BYTES`]: a FIFO or a device there (left in the folder by hand) is never opened,
 /// so the build neither waits for a writer nor reads without end.
-fn read_plain(path: &Path) -> Option<(Stamp, Vec<u8>)> {
+pub(super) fn read_plain(path: &Path) -> Option<(Stamp, Vec<u8>)> {
     use std::io::Read as _;
     let stamp = Stamp::of(path).filter(|s| s.bytes() <= MAX_MEMO_BYTES)?;
     let file = std::fs::File::open(path).ok()?;

@@ -5,6 +5,7 @@
 
 pub mod guard;
 pub mod memo;
+pub mod notes;
 pub mod overlay;
 pub mod sink;
 pub mod staging;

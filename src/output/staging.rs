@@ -67,9 +67,11 @@ impl Staging {
             std::fs::create_dir(&staging)?;
         }
         std::fs::write(staging.join(STAGING_MARK), "policysite is building here\n")?;
-        match std::fs::remove_file(staging.join(memo::MEMO)) {
-            Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
-            _ => {}
+        for marker in [memo::MEMO, super::notes::NOTES] {
+            match std::fs::remove_file(staging.join(marker)) {
+                Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+                _ => {}
+            }
         }
         let mut existing = HashSet::new();
         for (rel, is_link) in guard::entries_below(&staging)? {
@@ -141,6 +143,13 @@ impl Staging {
     /// A unit rendered by this build, from `key`, into `files` (stamped when the build commits).
     pub fn record(&self, unit: String, key: Key, files: Vec<String>) {
         self.next_memo.rendered(unit, key, files);
+    }
+
+    /// Leave this build's notes in the folder, for the next build that recycles it
+    /// ([`super::notes`]). Best effort, as the memo: without them the next build works everything
+    /// out again.
+    pub fn note<T: serde::Serialize>(&self, units: impl Iterator<Item = (String, Key, T)>) {
+        let _ = super::notes::write(&self.staging, units);
     }
 
     /// Give up: the previous output stays exactly as it was, and the half-made staging folder is

@@ -177,13 +177,17 @@ impl TestSite {
     }
 }
 
-/// Every file below `dir` with its bytes, for comparing whole outputs; the build memo is left out
-/// (its stamps of the files differ from build to build: `src/output/memo.rs`).
+/// Every file below `dir` with its bytes, for comparing whole outputs; the build memo and notes are
+/// left out (the memo's stamps of the files differ from build to build, `src/output/memo.rs`; the
+/// notes hold keys of the inputs, and only `build` writes either).
 pub fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
     let mut files: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
         .into_iter()
         .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file() && e.file_name() != ".policysite-memo")
+        .filter(|e| {
+            e.file_type().is_file()
+                && ![".policysite-memo", ".policysite-notes"].contains(&e.file_name().to_str().unwrap_or(""))
+        })
         .map(|e| {
             (e.path().strip_prefix(dir).expect("prefix").display().to_string(), std::fs::read(e.path()).expect("read"))
         })

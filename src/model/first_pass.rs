@@ -1,0 +1,122 @@
+//! The first Markdown pass over every page ([`first_pass`]), and what a build may take from the one
+//! before instead of reading a page again: its [`Outline`].
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::{Page, SiteResolver, root_for};
+use crate::diag::Diagnostic;
+use crate::load::content::SourcePage;
+use crate::markdown::{self, PendingAnchor, Rendered, TocEntry};
+
+/// How the first pass reads the pages.
+#[derive(Clone, Copy)]
+pub enum Reading<'a> {
+    /// Every page, search sections included.
+    Full,
+    /// Without search sections (a build that keeps its search index): a page whose outline `known`
+    /// gives (a build before read the same inputs: `engine::memo`) is not read at all.
+    Outline(&'a (dyn Fn(&SourcePage) -> Option<Outline> + Sync)),
+}
+
+/// What the first pass learns of a page when it makes no search sections and finds no problem: the
+/// page's table of contents, anchors, links to check and shortcodes. Every check of the model
+/// (links, anchors across pages, the features') still runs on it. Stored as tuples: a build of
+/// 10,000 pages keeps one per page.
+#[derive(Serialize, Deserialize)]
+pub struct Outline {
+    toc: Vec<(u8, String, String)>,
+    anchors: Vec<String>,
+    links: Vec<(String, String, usize, usize)>,
+    shortcodes: Vec<String>,
+}
+
+/// An [`Outline`] as it is written, borrowed from its page.
+#[derive(Serialize)]
+pub struct OutlineOf<'a> {
+    toc: Vec<(u8, &'a str, &'a str)>,
+    anchors: Vec<&'a str>,
+    links: Vec<(&'a str, &'a str, usize, usize)>,
+    shortcodes: &'a [String],
+}
+
+impl Page {
+    /// This page's outline, to be noted for the next build.
+    pub fn outline(&self) -> OutlineOf<'_> {
+        let mut anchors: Vec<&str> = self.anchors.iter().map(String::as_str).collect();
+        anchors.sort_unstable(); // identical builds, identical notes
+        OutlineOf {
+            toc: self.toc.iter().map(|t| (t.level, t.id.as_str(), t.title.as_str())).collect(),
+            anchors,
+            links: self.links.iter().map(|l| (l.target.as_str(), l.anchor.as_str(), l.line, l.column)).collect(),
+            shortcodes: &self.shortcodes,
+        }
+    }
+}
+
+impl Outline {
+    fn into_rendered(self) -> Rendered {
+        Rendered {
+            toc: self.toc.into_iter().map(|(level, id, title)| TocEntry { level, id, title }).collect(),
+            anchors: self.anchors,
+            pending: self
+                .links
+                .into_iter()
+                .map(|(target, anchor, line, column)| PendingAnchor { target, anchor, line, column })
+                .collect(),
+            sections: Vec::new(),
+            diagnostics: Vec::new(),
+            shortcodes: self.shortcodes,
+        }
+    }
+}
+
+/// The first Markdown pass of every placed page, in parallel: headings, anchors, links, search text;
+/// with the problems it found.
+pub(super) fn first_pass(
+    sources: Vec<SourcePage>,
+    urls: &HashMap<String, String>,
+    resolver: &SiteResolver,
+    reading: Reading<'_>,
+) -> (Vec<Page>, Vec<Diagnostic>) {
+    let done: Vec<(Page, Vec<Diagnostic>)> = sources
+        .into_par_iter()
+        .filter(|s| urls.contains_key(&s.rel))
+        .map(|mut src| {
+            let url = urls[&src.rel].clone();
+            let root = root_for(&url);
+            let md = || markdown::Source {
+                file: &src.file,
+                rel: &src.rel,
+                body: &src.body,
+                first_line: src.body_line,
+                root: &root,
+            };
+            let r = match reading {
+                Reading::Full => markdown::model(&md(), resolver),
+                Reading::Outline(known) => match known(&src) {
+                    Some(outline) => outline.into_rendered(),
+                    None => markdown::model_without_search(&md(), resolver),
+                },
+            };
+            src.body = String::new(); // read again for the second pass
+            let page = Page {
+                root,
+                url,
+                toc: r.toc,
+                anchors: r.anchors.into_iter().collect(),
+                sections: r.sections,
+                children: Vec::new(),
+                parent: None,
+                links: r.pending,
+                shortcodes: r.shortcodes,
+                source: src,
+            };
+            (page, r.diagnostics)
+        })
+        .collect();
+    let (pages, found): (Vec<Page>, Vec<Vec<Diagnostic>>) = done.into_iter().unzip();
+    (pages, found.into_iter().flatten().collect())
+}

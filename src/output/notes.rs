@@ -1,0 +1,118 @@
+//! The build's notes: what a build worked out from each unit's inputs (a page's outline: headings,
+//! anchors, links) that the next build may take instead of working it out again, when the unit's
+//! key is unchanged. Unlike the memo ([`super::memo`]), a note vouches for no file of the output:
+//! it is a function of the key's inputs alone, so the key is all that is checked.
+//!
+//! This module knows nothing of pages: a note is any serde value, stored under its unit's name with
+//! its key. The file is held as its text and where each unit's value lies in it; a value is parsed
+//! only when asked for, so notes a build does not need cost a scan, not a tree of allocations.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::io;
+use std::ops::Range;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use super::memo::{Hex, Key, read_plain};
+
+/// The notes, at the root of an output folder (a marker, like the memo: not listed in the manifest).
+pub const NOTES: &str = ".policysite-notes";
+
+/// The notes' format: notes of another version are ignored (everything is worked out again).
+const VERSION: u32 = 1;
+
+/// The notes as written: each unit by name, with its key and value.
+#[derive(Serialize)]
+struct NotesFile<U> {
+    version: u32,
+    units: U,
+}
+
+/// The notes as read: each unit's value left as text.
+#[derive(Deserialize)]
+struct NotesIndex<'a> {
+    version: u32,
+    #[serde(borrow)]
+    units: HashMap<Cow<'a, str>, (Hex, &'a serde_json::value::RawValue)>,
+}
+
+/// Notes found in a folder.
+#[derive(Default)]
+pub struct Notes {
+    text: String,
+    /// Each unit's key and where its value is in `text`, by name.
+    units: HashMap<String, (Key, Range<usize>)>,
+}
+
+impl Notes {
+    /// Read the notes of the folder `dir` (a folder, not a link to one). Missing, unreadable or
+    /// foreign-version notes are empty ones.
+    pub fn read(dir: &Path) -> Notes {
+        if !std::fs::symlink_metadata(dir).is_ok_and(|m| m.is_dir()) {
+            return Notes::default();
+        }
+        let Some((_, bytes)) = read_plain(&dir.join(NOTES)) else { return Notes::default() };
+        let Ok(text) = String::from_utf8(bytes) else { return Notes::default() };
+        let units = match serde_json::from_str::<NotesIndex<'_>>(&text) {
+            Ok(index) if index.version == VERSION => index
+                .units
+                .into_iter()
+                .map(|(name, (key, raw))| {
+                    let start = raw.get().as_ptr() as usize - text.as_ptr() as usize;
+                    (name.into_owned(), (key.0, start..start + raw.get().len()))
+                })
+                .collect(),
+            _ => return Notes::default(),
+        };
+        Notes { text, units }
+    }
+
+    /// The note of `unit` if it was made from `key`, parsed; `None` if there is none, or it does not
+    /// read as a `T`.
+    pub fn get<T: serde::de::DeserializeOwned>(&self, unit: &str, key: Key) -> Option<T> {
+        let (k, at) = self.units.get(unit)?;
+        let text = self.text.get(at.clone()).filter(|_| *k == key)?;
+        serde_json::from_str(text).ok()
+    }
+}
+
+/// Write the notes `units` (each unit's name, key and value, in the order given) into `dir`, whole
+/// or not at all. Each note is made as it is written: none is held after.
+pub fn write<T: Serialize>(dir: &Path, units: impl Iterator<Item = (String, Key, T)>) -> io::Result<()> {
+    /// The units, taken when serialized (once).
+    struct Units<I>(std::cell::Cell<Option<I>>);
+    impl<T: Serialize, I: Iterator<Item = (String, Key, T)>> Serialize for Units<I> {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let units = self.0.take().into_iter().flatten();
+            s.collect_map(units.map(|(name, key, value)| (name, (Hex(key), value))))
+        }
+    }
+    let notes = NotesFile { version: VERSION, units: Units(std::cell::Cell::new(Some(units))) };
+    crate::fsutil::write_atomic_with(&dir.join(NOTES), |w| serde_json::to_writer(w, &notes).map_err(io::Error::other))
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+
+    /// A note is given back only for its unit and its key; damaged or foreign notes are none.
+    #[test]
+    fn a_note_is_given_back_for_its_key_only() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let d = dir.path();
+        let units = [("page a.md", 7, vec!["x", "y"]), ("page b.md", 8, vec![])];
+        write(d, units.iter().map(|(name, key, value)| (name.to_string(), *key, value))).expect("write");
+        let notes = Notes::read(d);
+        assert_eq!(notes.get::<Vec<String>>("page a.md", 7), Some(vec!["x".to_string(), "y".to_string()]));
+        assert_eq!(notes.get::<Vec<String>>("page a.md", 8), None, "another key");
+        assert_eq!(notes.get::<Vec<String>>("page c.md", 7), None, "another unit");
+        assert_eq!(notes.get::<u32>("page a.md", 7), None, "not a value of that type");
+        let text = std::fs::read_to_string(d.join(NOTES)).expect("notes");
+        for bad in [text.replace("\"version\":1", "\"version\":2"), text[..text.len() / 2].to_string()] {
+            std::fs::write(d.join(NOTES), bad).expect("write");
+            assert_eq!(Notes::read(d).get::<Vec<String>>("page a.md", 7), None);
+        }
+    }
+}
