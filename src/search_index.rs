@@ -177,7 +177,7 @@ struct Extra {
 impl Extra {
     fn of(site: &Site, p: &Page) -> Extra {
         let synthetic = match p.sections.first() {
-            Some(s) if s.id.is_empty() => None,
+            Some(s) if s.id().is_empty() => None,
             _ => Some(TextSection::new(String::new(), String::new(), &p.source.front.description)),
         };
         let title = terms::weighted(&p.source.front.title, "", |stem, _, _| stem);
@@ -217,7 +217,7 @@ fn shown_sections<'a>(p: &'a Page, extra: &'a Extra) -> impl Iterator<Item = (us
 
 /// One section as the search page shows it.
 fn row<'a>(p: &'a Page, s: &'a TextSection) -> Shown<'a> {
-    (&p.source.front.title, &p.url, &s.heading, &s.id, &s.text)
+    (&p.source.front.title, &p.url, s.heading(), s.id(), s.text())
 }
 
 fn page_docs<'a>(p: &'a Page, extra: &'a Extra) -> PageDocs<'a> {

@@ -123,8 +123,8 @@ fn footnotes_are_indexed_as_their_own_sections() {
         },
         &R,
     );
-    let ids: Vec<(&str, &str)> = out.sections.iter().map(|s| (s.id.as_str(), s.heading.as_str())).collect();
+    let ids: Vec<(&str, &str)> = out.sections.iter().map(|s| (s.id(), s.heading())).collect();
     assert_eq!(ids, vec![("rules", "Rules"), ("fn-p", "Footnote 1")]);
-    assert!(out.sections[1].text.contains("Yik Yak"));
-    assert!(!out.sections[0].text.contains("Yik Yak"));
+    assert!(out.sections[1].text().contains("Yik Yak"));
+    assert!(!out.sections[0].text().contains("Yik Yak"));
 }

@@ -37,15 +37,31 @@ pub(crate) const IN_HEADING: u8 = 4;
 pub(crate) const IN_TITLE: u8 = 8;
 
 /// What the index keeps of one section.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct TextSection {
-    pub id: String,
-    pub heading: String,
-    /// The section's text, white space folded, at most [`TEXT_CHARS`] characters.
-    pub text: String,
+    /// The anchor, the heading and the text, one after the other ([`TextSection::id`],
+    /// [`TextSection::heading`], [`TextSection::text`]): held for every section of the site (some
+    /// 130,000 at 10,000 pages) until the index is written, so one allocation each, at its size,
+    /// instead of three strings (23 MB less at the build's peak).
+    parts: Box<str>,
+    /// Where the heading and the text start in `parts`.
+    heading_at: u32,
+    text_at: u32,
     /// Distinct terms, in order of first occurrence. Held for every section of the site until the
     /// index is written: 4 bytes a term, allocated at its size.
     pub terms: Box<[Term]>,
+}
+
+impl Serialize for TextSection {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        let mut out = s.serialize_struct("TextSection", 4)?;
+        out.serialize_field("id", self.id())?;
+        out.serialize_field("heading", self.heading())?;
+        out.serialize_field("text", self.text())?;
+        out.serialize_field("terms", &self.terms)?;
+        out.end()
+    }
 }
 
 /// One distinct term of a section: its stem's number ([`names`]) and its weight: [`IN_HEADING`] plus
@@ -71,10 +87,28 @@ impl TextSection {
         let terms = terms::weighted(text, &heading, |stem, n, in_heading| {
             Term::new(stem, tf_bucket(n) | if in_heading { IN_HEADING } else { 0 })
         });
-        // Held for every section of the site until the index is written: no spare capacity.
-        let mut text = fold(text, TEXT_CHARS);
-        text.shrink_to_fit();
-        TextSection { id, heading, text, terms }
+        let text = fold(text, TEXT_CHARS);
+        let mut parts = String::with_capacity(id.len() + heading.len() + text.len());
+        for part in [&id, &heading, &text] {
+            parts.push_str(part);
+        }
+        // A section's anchor and heading are short, and its text at most TEXT_CHARS characters.
+        let (heading_at, text_at) = (id.len() as u32, (id.len() + heading.len()) as u32);
+        TextSection { parts: parts.into_boxed_str(), heading_at, text_at, terms }
+    }
+
+    /// The section's anchor (empty for a page's text before its first heading).
+    pub fn id(&self) -> &str {
+        &self.parts[..self.heading_at as usize]
+    }
+
+    pub fn heading(&self) -> &str {
+        &self.parts[self.heading_at as usize..self.text_at as usize]
+    }
+
+    /// The section's text, white space folded, at most [`TEXT_CHARS`] characters.
+    pub fn text(&self) -> &str {
+        &self.parts[self.text_at as usize..]
     }
 
     /// Whether the section has anything to find.
@@ -236,7 +270,7 @@ mod tests {
         let mut terms: Vec<String> = s.terms.iter().map(|t| format!("{}{}", names.get(t.stem()), t.weight())).collect();
         terms.sort();
         assert_eq!(terms.join(" "), "public4 record6 tag1");
-        assert_eq!(s.text, "The records, the RECORDS and a <b> tag");
+        assert_eq!(s.text(), "The records, the RECORDS and a <b> tag");
     }
 
     #[test]
