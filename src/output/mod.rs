@@ -9,6 +9,7 @@ pub mod notes;
 pub mod overlay;
 pub mod sink;
 pub mod staging;
+pub mod swap;
 
 use std::path::{Path, PathBuf};
 
