@@ -12,7 +12,7 @@
 //! [`Feature::write_page_text`] what a change re-renders.
 
 use std::any::Any;
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 
 use serde::Serialize;
@@ -165,6 +165,42 @@ pub(crate) trait Feature: Sync {
     /// `changed` (indices into `site.pages`) changed; `kept` is what [`Feature::write_keeping`] kept.
     fn write_page_text(&self, _site: &Site, _changed: &[usize], _sink: &dyn Sink, _kept: &mut Kept) -> Diagnostics {
         Diagnostics::default()
+    }
+
+    /// The files [`Feature::write_page_text`] keeps up to date, as `kept` describes them: a build that
+    /// updates them in the folder it recycles keeps these (and writes those that changed).
+    fn page_text_files(&self, _kept: &mut Kept) -> Vec<String> {
+        Vec::new()
+    }
+
+    /// Whether [`Feature::write_page_text`] can update its files in place for an edit of the pages
+    /// `changed` (or would write them whole, from every page's text, which a build that read only
+    /// some pages cannot give it).
+    fn page_text_fits(&self, _site: &Site, _changed: &[usize], _kept: &mut Kept) -> bool {
+        true
+    }
+
+    /// The pages (below `content/`) whose text [`Feature::write_page_text`] reads after an edit of the
+    /// pages `changed`, besides them, when it is also to write again its files `redo` (a build cannot
+    /// trust them as they are); `None` when it cannot update in place.
+    fn page_text_reads(
+        &self,
+        _changed: &BTreeSet<String>,
+        _redo: &BTreeSet<String>,
+        _kept: &mut Kept,
+    ) -> Option<BTreeSet<String>> {
+        Some(BTreeSet::new())
+    }
+
+    /// Write what `kept` holds, as JSON, for the next build (`null` when this feature keeps nothing).
+    fn write_kept_note(&self, _kept: &mut Kept, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        out.write_all(b"null")
+    }
+
+    /// Take back what [`Feature::write_kept_note`] wrote (`note`, when the notes hold one); `false` when this
+    /// feature needs a note and has none that reads.
+    fn restore_kept(&self, _note: Option<&str>, _kept: &mut Kept) -> bool {
+        true
     }
 
     /// Whether this feature supplies the text of the page at `rel` (an edit there rebuilds everything).

@@ -14,8 +14,6 @@
 //! proxy that kept an older `entry.js` or shard across a rebuild is noticed (the versions differ) and
 //! the page reloads the index instead of mixing two. An edit rewrites only the shards it changes.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
-
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::{Page, Site};
 use crate::output::Sink;
@@ -23,11 +21,14 @@ use crate::search::terms;
 use crate::search::{IN_TITLE, TextSection};
 
 mod files;
+mod kept;
 mod postings;
 
 pub use files::{BLOCK, CHUNK};
-use files::{File, Previous, ShardsFrom, Shown, block_files, block_version, put_block, put_shards_and_entry};
-use postings::{Postings, splice};
+use files::{File, Previous, ShardsFrom, Shown, block_files, block_version, put_shards_and_entry};
+use kept::KeptPage;
+pub use kept::{Kept, fits, put_pages};
+use postings::Postings;
 
 /// Every file of the search index, as (path below the output folder, contents).
 pub fn emit(site: &Site) -> Vec<(String, Vec<u8>)> {
@@ -82,7 +83,7 @@ fn emit_each(site: &Site, out_fn: &mut dyn FnMut(String, Vec<u8>), previous: Pre
         }
         let count = docs.rows.len() as u32;
         if keep {
-            kept_pages.push(KeptPage { url: p.url.clone(), first: docs_total, count, terms: docs.terms() });
+            kept_pages.push(KeptPage { url: p.url.clone(), rel: p.source.rel.clone(), first: docs_total, count });
         }
         spans.push((docs_total, count));
         docs_total += count;
@@ -94,13 +95,9 @@ fn emit_each(site: &Site, out_fn: &mut dyn FnMut(String, Vec<u8>), previous: Pre
     let docs = docs_total as usize;
     let shard_versions =
         put_shards_and_entry(&lists, &text_versions, docs, &ShardsFrom { previous, written: &[] }, out_fn);
-    keep.then(|| Kept {
-        by_url: kept_pages.iter().enumerate().map(|(i, p)| (p.url.clone(), i)).collect(),
-        pages: kept_pages,
-        postings: postings.into_iter().map(|(t, p)| (t.to_string(), p.bytes)).collect(),
-        text_versions,
-        shard_versions,
-        docs,
+    keep.then(|| {
+        let postings = postings.into_iter().map(|(t, p)| (t.to_string(), p.bytes)).collect();
+        Kept::new(kept_pages, postings, text_versions, shard_versions, docs)
     })
 }
 
@@ -192,16 +189,6 @@ struct PageDocs<'a> {
     postings: Vec<(&'a str, u32, u8)>,
 }
 
-impl PageDocs<'_> {
-    /// The distinct terms of the page, sorted.
-    fn terms(&self) -> Vec<String> {
-        let mut terms: Vec<&str> = self.postings.iter().map(|p| p.0).collect();
-        terms.sort_unstable();
-        terms.dedup();
-        terms.into_iter().map(str::to_string).collect()
-    }
-}
-
 /// The sections of a page the index shows, in order, each with its place in the page's chain (the
 /// title section, the Markdown sections, the data sections): a section with nothing to find is
 /// left out, except the first, which carries the title.
@@ -249,120 +236,6 @@ fn block_rows<'a>(pages: impl Iterator<Item = (&'a Page, &'a Extra, u32)>, start
         rows.extend(numbered.filter(|(doc, _)| (start..end).contains(doc)).map(|(_, (_, s))| row(p, s)));
     }
     rows
-}
-
-/// What `serve` keeps of the index it last wrote, so that an edit of a page's text rewrites what that
-/// page touches (its terms' postings, its block of text chunks, the shards and the entry) instead of
-/// the whole index. `serve`'s full rebuild keeps it while writing ([`put_keeping`]); the engine drops it on
-/// a change of data (which changes data sections; the next page edit then writes the index whole and
-/// keeps it again), so it never outlives the model it came from.
-#[derive(Default)]
-pub struct Kept {
-    /// Pages in index order: URL, first section number, section count, distinct terms.
-    pages: Vec<KeptPage>,
-    by_url: HashMap<String, usize>,
-    /// Every term's encoded postings, in term order.
-    postings: BTreeMap<String, Vec<u8>>,
-    text_versions: Vec<String>,
-    /// Each shard's version as written (a page edit writes only the shards whose version changes).
-    shard_versions: Vec<String>,
-    docs: usize,
-}
-
-struct KeptPage {
-    url: String,
-    first: u32,
-    count: u32,
-    terms: Vec<String>,
-}
-
-/// Writes the index after the pages `changed` (indices into `site.pages`) had their text edited,
-/// updating `kept`: only the files that can differ are handed to `sink` (the text chunks of the
-/// edited pages' blocks, the shards, the entry); the output holds the same bytes as after [`put`].
-/// Falls back to writing everything (and keeping it) when nothing is kept yet or an edit changed
-/// how many sections a page has (the sections after it are numbered anew).
-pub fn put_pages(site: &Site, changed: &[usize], sink: &dyn Sink, kept: &mut Kept) -> Diagnostics {
-    let mut diags = Diagnostics::default();
-    let mut out = |name: String, bytes: Vec<u8>| put_one(sink, &mut diags, name, &bytes);
-    if !update(site, changed, kept, &mut out) {
-        *kept = emit_each(site, &mut out, &|rel| sink.previous(rel), true).unwrap_or_default();
-    }
-    diags
-}
-
-/// [`put_pages`]'s update in place; `false` (nothing written, `kept` untouched) when it cannot be.
-fn update(site: &Site, changed: &[usize], kept: &mut Kept, out_fn: &mut dyn FnMut(String, Vec<u8>)) -> bool {
-    if kept.pages.len() != site.pages.len() || kept.pages.is_empty() {
-        return false;
-    }
-    let mut edited = Vec::new();
-    for &i in changed {
-        let Some(p) = site.pages.get(i) else { return false };
-        let Some(&at) = kept.by_url.get(&p.url) else { return false };
-        edited.push((at, p, Extra::of(site, p)));
-    }
-    let mut blocks = BTreeSet::new();
-    let mut fresh: BTreeMap<&str, Vec<(u32, u8)>> = BTreeMap::new();
-    let mut terms = Vec::new();
-    for (at, p, extra) in &edited {
-        let docs = page_docs(p, extra);
-        let kp = &kept.pages[*at];
-        if docs.rows.len() as u32 != kp.count {
-            return false;
-        }
-        for &(t, doc, w) in &docs.postings {
-            fresh.entry(t).or_default().push((kp.first + doc, w));
-        }
-        let span = CHUNK as u32 * BLOCK as u32;
-        blocks.extend((kp.first / span)..=((kp.first + kp.count).max(1) - 1) / span);
-        terms.push((*at, docs.terms()));
-    }
-    // Every term the edited pages held before or hold now: their postings for those pages, anew.
-    let mut touched: BTreeSet<String> =
-        terms.iter().flat_map(|(at, _)| kept.pages[*at].terms.iter().cloned()).collect();
-    touched.extend(fresh.keys().map(|t| t.to_string()));
-    let ranges: Vec<(u32, u32)> =
-        edited.iter().map(|(at, ..)| (kept.pages[*at].first, kept.pages[*at].first + kept.pages[*at].count)).collect();
-    for t in touched {
-        let old = kept.postings.remove(&t).unwrap_or_default();
-        let new = fresh.get(t.as_str()).map_or(&[][..], Vec::as_slice);
-        let list = ranges.iter().fold(old, |list, &(a, b)| {
-            let within: Vec<(u32, u8)> = new.iter().copied().filter(|(d, _)| *d >= a && *d < b).collect();
-            splice(&list, a, b, &within)
-        });
-        if !list.is_empty() {
-            kept.postings.insert(t, list);
-        }
-    }
-    for (at, t) in terms {
-        kept.pages[at].terms = t;
-    }
-    put_blocks(site, kept, &blocks, out_fn);
-    let lists: Vec<(&str, &[u8])> = kept.postings.iter().map(|(t, p)| (t.as_str(), p.as_slice())).collect();
-    let from = ShardsFrom { previous: &|_| None, written: &kept.shard_versions };
-    let versions = put_shards_and_entry(&lists, &kept.text_versions, kept.docs, &from, out_fn);
-    kept.shard_versions = versions;
-    true
-}
-
-/// Writes the text chunks of `blocks` anew from the site (and their versions into `kept`).
-fn put_blocks(site: &Site, kept: &mut Kept, blocks: &BTreeSet<u32>, out_fn: &mut dyn FnMut(String, Vec<u8>)) {
-    let span = (CHUNK * BLOCK) as u32;
-    let by_url: HashMap<&str, &Page> = site.pages.iter().map(|p| (p.url.as_str(), p)).collect();
-    for &b in blocks {
-        let (start, end) = (b * span, ((b + 1) * span).min(kept.docs as u32));
-        // The pages whose sections fall in the block, and their sections as shown.
-        let from = kept.pages.partition_point(|p| p.first + p.count <= start);
-        let to = kept.pages.partition_point(|p| p.first < end);
-        let pages: Vec<(&Page, Extra, u32)> = kept.pages[from..to]
-            .iter()
-            .filter_map(|kp| by_url.get(kp.url.as_str()).map(|p| (*p, Extra::of(site, p), kp.first)))
-            .collect();
-        let rows = block_rows(pages.iter().map(|(p, extra, first)| (*p, extra, *first)), start, end);
-        let v = block_version(b as usize, &rows);
-        put_block(b as usize, &rows, &v, out_fn);
-        kept.text_versions[b as usize] = v;
-    }
 }
 
 /// Sections for what a page shows from `data/` rather than from its Markdown: on the platform list

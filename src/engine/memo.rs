@@ -25,19 +25,23 @@
 use std::collections::{HashMap, HashSet};
 use std::hash::Hash;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use xxhash_rust::xxh3::Xxh3;
 
 use crate::date::Date;
 use crate::diag::{Diagnostic, Diagnostics};
+use crate::feature::Kept;
 use crate::load::content::SourcePage;
 use crate::model::{Outline, Site};
 use crate::output::memo::{Key, Previous, Stamp};
 use crate::output::notes::Notes;
 use crate::output::{Noting, Sink, Staging};
 
-/// The unit of the files made from the whole site.
+use super::page_text::{self, TextUpdate};
+
+/// The unit of the files made from the whole site but the pages' text ([`page_text::TEXT`]).
 const SITE_WIDE: &str = "site-wide files";
 
 /// The stamps of every source file, taken before the build reads any, each with a hash of its path
@@ -93,7 +97,11 @@ impl Inputs {
 /// through the render) and of the site-wide files.
 pub struct Keys {
     pages: HashMap<Key, Key>,
-    site_wide: Key,
+    /// Everything but ordinary pages' bodies: the key of the site-wide files other than those made
+    /// from the pages' text ([`super::page_text`]).
+    structure: Key,
+    /// The key of the files made from the pages' text: the structure and every page's key.
+    pub(super) site_wide: Key,
 }
 
 impl Keys {
@@ -133,11 +141,16 @@ impl Keys {
         let keys: Vec<(Key, Key)> =
             pages.iter().map(|p| (path_hash(&p.rel), key_of(&(site_key, &p.rel, p.body_hash)))).collect();
         let site_wide = key_of(&(site_key, &keys));
-        Keys { pages: keys.into_iter().collect(), site_wide }
+        Keys { pages: keys.into_iter().collect(), structure: site_key, site_wide }
+    }
+
+    /// The key of everything but ordinary pages' bodies.
+    pub fn structure(&self) -> Key {
+        self.structure
     }
 
     /// The key of the page at `rel` (below `content/`), if it is one of the sources keyed.
-    fn page(&self, rel: &str) -> Option<Key> {
+    pub(super) fn page(&self, rel: &str) -> Option<Key> {
         self.pages.get(&path_hash(rel)).copied()
     }
 
@@ -146,10 +159,16 @@ impl Keys {
         notes.get(&page_unit(&page.rel), self.page(&page.rel)?)
     }
 
-    /// Whether the site-wide files of the folder the build will recycle (`old`) are unchanged and
-    /// will be kept: then the model needs no search sections.
+    /// Whether the site-wide files of the folder the build will recycle (`old`), those made from the
+    /// pages' text included, are unchanged and will be kept: then the model needs no search sections.
     pub fn site_wide_unchanged(&self, previous: &Previous, old: &Path) -> bool {
-        previous.unchanged(old, SITE_WIDE, self.site_wide)
+        self.structure_unchanged(previous, old) && previous.unchanged(old, page_text::TEXT, self.site_wide)
+    }
+
+    /// Whether the site-wide files but those made from the pages' text are unchanged: nothing but
+    /// ordinary pages' text changed ([`super::page_text`]).
+    pub fn structure_unchanged(&self, previous: &Previous, old: &Path) -> bool {
+        previous.unchanged(old, SITE_WIDE, self.structure)
     }
 }
 
@@ -161,7 +180,7 @@ fn ordinary(p: &SourcePage) -> bool {
 }
 
 /// A page's unit, in the memo and the notes.
-fn page_unit(rel: &str) -> String {
+pub(super) fn page_unit(rel: &str) -> String {
     format!("page {rel}")
 }
 
@@ -183,12 +202,20 @@ pub struct Plan<'a> {
     /// The folder recycled (`.NAME.old`), to name in a message.
     old: PathBuf,
     kept_pages: AtomicUsize,
+    /// The update of the page-text files, when only ordinary pages' text changed (taken once).
+    text: Mutex<Option<TextUpdate>>,
 }
 
 impl<'a> Plan<'a> {
     /// `keep` false: render every page anyway (`build --render-all`), still writing the memo.
     pub fn new(staging: &'a Staging, keys: Keys, keep: bool, site_wide_kept: bool, old: PathBuf) -> Self {
-        Plan { staging, keys, keep, site_wide_kept, old, kept_pages: AtomicUsize::new(0) }
+        Plan { staging, keys, keep, site_wide_kept, old, kept_pages: AtomicUsize::new(0), text: Mutex::default() }
+    }
+
+    /// With the update of the page-text files to make ([`TextUpdate::plan`]).
+    pub fn with_text(self, text: Option<TextUpdate>) -> Self {
+        *self.text.lock().unwrap_or_else(|e| e.into_inner()) = text;
+        self
     }
 
     /// How many pages were kept as they were.
@@ -220,24 +247,41 @@ impl<'a> Plan<'a> {
         self.staging.note(keyed.map(|(p, key)| (page_unit(&p.source.rel), key, p.outline())));
     }
 
-    /// The site-wide files: kept, or made by `write`.
-    pub fn site_wide(&self, write: impl FnOnce(&dyn Sink) -> Diagnostics) -> Diagnostics {
+    /// The site-wide files: kept, updated where only the pages' text changed ([`page_text`]), or made
+    /// by `write` (which gives the features somewhere to keep what the next build's update needs).
+    pub fn site_wide(&self, site: &Site, write: impl FnOnce(&dyn Sink, &mut Kept) -> Diagnostics) -> Diagnostics {
         if self.site_wide_kept {
-            if self.staging.keep(SITE_WIDE, self.keys.site_wide) {
-                return Diagnostics::default();
-            }
-            // Found unchanged a moment ago, under this build's lock: someone edited the folder.
-            return Diagnostic::new(&self.old, "the output folder before last changed while the site was being built")
-                .help("build again (policysite keeps that folder to recycle it; leave it to policysite)")
-                .into();
+            let kept = self.staging.keep(SITE_WIDE, self.keys.structure)
+                && self.staging.keep(page_text::TEXT, self.keys.site_wide);
+            return if kept { Diagnostics::default() } else { changed_meanwhile(&self.old) };
         }
+        if let Some(text) = self.text.lock().unwrap_or_else(|e| e.into_inner()).take() {
+            if !self.staging.keep(SITE_WIDE, self.keys.structure) {
+                return changed_meanwhile(&self.old);
+            }
+            return text.write(site, self.staging, &self.keys, &self.old);
+        }
+        let mut kept = Kept::default();
         let noting = Noting::new(self.staging);
-        let problems = write(&noting);
+        let problems = write(&noting, &mut kept);
         if problems.is_empty() {
-            self.staging.record(SITE_WIDE.to_string(), self.keys.site_wide, noting.into_files());
+            let text: HashSet<String> = crate::features::page_text_files(&mut kept).into_iter().collect();
+            let (text_files, others): (Vec<String>, Vec<String>) =
+                noting.into_files().into_iter().partition(|f| text.contains(f));
+            self.staging.record(SITE_WIDE.to_string(), self.keys.structure, others);
+            self.staging.record(page_text::TEXT.to_string(), self.keys.site_wide, text_files);
+            page_text::note_state(self.staging, &self.keys, &mut kept);
         }
         problems
     }
+}
+
+/// A build found the folder it recycles (`old`) unchanged a moment ago, under its lock, and now it
+/// is not: someone edited it.
+pub(super) fn changed_meanwhile(old: &Path) -> Diagnostics {
+    Diagnostic::new(old, "the output folder before last changed while the site was being built")
+        .help("build again (policysite keeps that folder to recycle it; leave it to policysite)")
+        .into()
 }
 
 #[cfg(test)]

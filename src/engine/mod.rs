@@ -9,6 +9,8 @@ pub mod changes;
 pub mod incremental;
 mod load;
 pub mod memo;
+mod page_text;
+mod recycled;
 mod render;
 mod report;
 pub mod timings;
@@ -25,7 +27,7 @@ pub use timings::Timings;
 
 use crate::date::Date;
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::model::{Reading, Site};
+use crate::model::Site;
 use crate::output::overlay::FileHashes;
 use crate::output::{Contention, OutputLock, Overlay, Staging, Waiting};
 use crate::render::Renderer;
@@ -100,20 +102,8 @@ pub fn build(
     let sources = load_sources(root, today)?;
     timings.lap("load", &mut t);
     let keep = rendering == Rendering::Changed;
-    let keys = inputs.map(|i| memo::Keys::new(&i, root, &sources, today));
-    // The memo of the folder this build will recycle; whether its search index is kept decides
-    // whether the model makes search sections at all.
-    let old = crate::output::guard::sibling(output, "old");
-    let previous = if keep { crate::output::memo::Previous::read(&old) } else { Default::default() };
-    let site_wide_kept = keys.as_ref().is_some_and(|k| k.site_wide_unchanged(&previous, &old));
-    // Then no page needs its search sections, and a page whose outline the last build noted from
-    // the same inputs is not read again.
-    let notes = if site_wide_kept { crate::output::notes::Notes::read(&old) } else { Default::default() };
-    timings.lap("memo", &mut t);
-    let known = |page: &_| keys.as_ref().and_then(|k| k.known_outline(&notes, page));
-    let reading = if site_wide_kept { Reading::Outline(&known) } else { Reading::Full };
-    let site = model(root, sources, reading)?;
-    drop(notes);
+    let recycled::Recycled { site, keys, previous, site_wide_kept, text, old } =
+        recycled::model(root, output, today, keep, inputs.as_ref(), sources, &mut timings, &mut t)?;
     let warnings = crate::features::warnings(&site);
     let warned = |d: Diagnostics| d.after_warnings(&warnings);
     timings.lap("model", &mut t);
@@ -124,7 +114,7 @@ pub fn build(
                 .help("check permissions on the output's parent folder"),
         ))
     })?;
-    let plan = keys.map(|keys| memo::Plan::new(&staging, keys, keep, site_wide_kept, old));
+    let plan = keys.map(|keys| memo::Plan::new(&staging, keys, keep, site_wide_kept, old).with_text(text));
     let (pages, kept) = match render_site(root, &site, &renderer, &staging, None, plan.as_ref()) {
         Ok(n) => {
             // For the next build: every page's outline (its files are in place).

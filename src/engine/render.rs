@@ -30,7 +30,7 @@ pub fn render_site(
     // Pages, and the files made from the whole site (search index, sitemap, …), side by side: the
     // search index of a large site is a long single-threaded job.
     let site_wide = || match memo {
-        Some(m) => m.site_wide(|sink| crate::emit::site_wide(root, site, renderer, sink, None)),
+        Some(m) => m.site_wide(site, |sink, kept| crate::emit::site_wide(root, site, renderer, sink, Some(kept))),
         None => crate::emit::site_wide(root, site, renderer, sink, kept),
     };
     let (mut diags, site_wide) = rayon::join(|| render_pages(root, site, renderer, sink, memo), site_wide);

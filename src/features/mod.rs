@@ -12,6 +12,7 @@ pub mod requests;
 pub mod search;
 pub mod sitemap;
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use crate::date::Date;
@@ -171,6 +172,47 @@ pub(crate) fn write_page_text(site: &Site, changed: &[usize], sink: &dyn Sink, k
         diags.extend(f.write_page_text(site, changed, sink, kept));
     }
     diags
+}
+
+/// The files the features keep up to date from the pages' text ([`Feature::page_text_files`]).
+pub(crate) fn page_text_files(kept: &mut Kept) -> Vec<String> {
+    all().iter().flat_map(|f| f.page_text_files(kept)).collect()
+}
+
+/// Whether every feature can update its page-text files in place after an edit of `changed`.
+pub(crate) fn page_text_fits(site: &Site, changed: &[usize], kept: &mut Kept) -> bool {
+    all().iter().all(|f| f.page_text_fits(site, changed, kept))
+}
+
+/// The pages whose text the features read to update their files after an edit of `changed`
+/// (those pages included), writing again their files `redo`; `None` when one cannot update in place.
+pub(crate) fn page_text_reads(
+    changed: &BTreeSet<String>,
+    redo: &BTreeSet<String>,
+    kept: &mut Kept,
+) -> Option<BTreeSet<String>> {
+    let mut read = changed.clone();
+    for f in all() {
+        read.extend(f.page_text_reads(changed, redo, kept)?);
+    }
+    Some(read)
+}
+
+/// Write what the features keep, as a JSON object by feature, for the next build
+/// ([`Feature::write_kept_note`]).
+pub(crate) fn write_kept_notes(kept: &mut Kept, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    out.write_all(b"{")?;
+    for (i, f) in all().iter().enumerate() {
+        let name = serde_json::to_string(f.name()).map_err(std::io::Error::other)?;
+        write!(out, "{}{name}:", if i > 0 { "," } else { "" })?;
+        f.write_kept_note(kept, out)?;
+    }
+    out.write_all(b"}")
+}
+
+/// Take back what [`write_kept_notes`] wrote; `false` when a feature that needs its note has none.
+pub(crate) fn restore_kept(notes: &BTreeMap<String, String>, kept: &mut Kept) -> bool {
+    all().iter().all(|f| f.restore_kept(notes.get(f.name()).map(String::as_str), kept))
 }
 
 /// Whether a feature supplies the text of the page at `rel` (an edit there rebuilds everything).

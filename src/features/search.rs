@@ -1,10 +1,13 @@
 //! The search feature: the search page (`search.html`, when the theme has it) and the index of every
 //! page's text ([`crate::search_index`]), written again when only page bodies changed.
 
+use std::collections::BTreeSet;
+
 use crate::diag::Diagnostics;
 use crate::feature::{Feature, Kept, Reserved, Templates, write_error};
 use crate::model::{PageKind, Site};
 use crate::output::Sink;
+use crate::search_index::Kept as Index;
 
 pub(crate) struct Search;
 
@@ -55,6 +58,34 @@ impl Feature for Search {
 
     fn write_page_text(&self, site: &Site, changed: &[usize], sink: &dyn Sink, kept: &mut Kept) -> Diagnostics {
         crate::search_index::put_pages(site, changed, sink, kept.entry(self.name()))
+    }
+
+    fn page_text_files(&self, kept: &mut Kept) -> Vec<String> {
+        kept.entry::<Index>(self.name()).files()
+    }
+
+    fn page_text_fits(&self, site: &Site, changed: &[usize], kept: &mut Kept) -> bool {
+        crate::search_index::fits(site, changed, kept.entry(self.name()))
+    }
+
+    /// The edited pages' blocks of text chunks are written again whole, from every page in them.
+    fn page_text_reads(
+        &self,
+        changed: &BTreeSet<String>,
+        redo: &BTreeSet<String>,
+        kept: &mut Kept,
+    ) -> Option<BTreeSet<String>> {
+        kept.entry::<Index>(self.name()).pages_to_read(changed, redo)
+    }
+
+    fn write_kept_note(&self, kept: &mut Kept, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        kept.entry::<Index>(self.name()).write_note(out)
+    }
+
+    fn restore_kept(&self, note: Option<&str>, kept: &mut Kept) -> bool {
+        let Some(index) = note.and_then(Index::from_note) else { return false };
+        *kept.entry(self.name()) = index;
+        true
     }
 }
 

@@ -16,9 +16,19 @@ use crate::markdown::{self, PendingAnchor, Rendered, TocEntry};
 pub enum Reading<'a> {
     /// Every page, search sections included.
     Full,
-    /// Without search sections (a build that keeps its search index): a page whose outline `known`
-    /// gives (a build before read the same inputs: `engine::memo`) is not read at all.
-    Outline(&'a (dyn Fn(&SourcePage) -> Option<Outline> + Sync)),
+    /// Each page as the function says (a build that keeps its search index, or updates it from the
+    /// pages that changed: `engine::memo`).
+    Partly(&'a (dyn Fn(&SourcePage) -> PageReading + Sync)),
+}
+
+/// How the first pass reads one page ([`Reading::Partly`]).
+pub enum PageReading {
+    /// Not at all: a build before read the same inputs and noted its outline.
+    Noted(Outline),
+    /// Without search sections.
+    WithoutSearch,
+    /// Search sections included.
+    Full,
 }
 
 /// What the first pass learns of a page when it makes no search sections and finds no problem: the
@@ -94,12 +104,14 @@ pub(super) fn first_pass(
                 first_line: src.body_line,
                 root: &root,
             };
-            let r = match reading {
-                Reading::Full => markdown::model(&md(), resolver),
-                Reading::Outline(known) => match known(&src) {
-                    Some(outline) => outline.into_rendered(),
-                    None => markdown::model_without_search(&md(), resolver),
-                },
+            let how = match reading {
+                Reading::Full => PageReading::Full,
+                Reading::Partly(how) => how(&src),
+            };
+            let r = match how {
+                PageReading::Full => markdown::model(&md(), resolver),
+                PageReading::WithoutSearch => markdown::model_without_search(&md(), resolver),
+                PageReading::Noted(outline) => outline.into_rendered(),
             };
             src.body = String::new(); // read again for the second pass
             let page = Page {

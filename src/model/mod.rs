@@ -20,7 +20,7 @@ mod first_pass;
 mod kind;
 mod urls;
 
-pub use first_pass::{Outline, OutlineOf, Reading};
+pub use first_pass::{Outline, OutlineOf, PageReading, Reading};
 pub use kind::PageKind;
 
 use first_pass::first_pass;

@@ -46,7 +46,11 @@ pub fn write_manifest<'a>(dir: &Path, files: impl Iterator<Item = &'a String>) -
 
 /// Whether `rel` is one of the files policysite keeps in an output folder for itself (never a page).
 pub(crate) fn is_marker(rel: &str) -> bool {
-    rel == MANIFEST || rel == STAGING_MARK || rel == super::memo::MEMO || rel == super::notes::NOTES
+    rel == MANIFEST
+        || rel == STAGING_MARK
+        || rel == super::memo::MEMO
+        || rel == super::notes::NOTES
+        || rel == super::notes::STATE
 }
 
 /// Every file below `dir` (relative, `/`-separated, in no particular order), symbolic links

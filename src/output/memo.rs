@@ -98,7 +98,7 @@ impl Stamp {
 
 /// A key in the memo file: 32 hex digits (a JSON number does not hold 128 bits everywhere).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) struct Hex(pub(super) Key);
+pub struct Hex(pub Key);
 
 impl Serialize for Hex {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -179,11 +179,41 @@ impl Previous {
     /// A unit's files if its key is `key` and each is in `dir` as stamped, and was stamped long
     /// enough after its last change.
     fn files_if(&self, dir: &Path, at: Range<usize>, key: Key) -> Option<Files> {
+        let files = self.files_of(at, key)?;
+        files.iter().all(|(rel, stamp)| self.trusted(dir, rel, stamp)).then_some(files)
+    }
+
+    /// A unit's files if its key is `key`, whatever their state.
+    fn files_of(&self, at: Range<usize>, key: Key) -> Option<Files> {
         let (k, files): (Hex, Files) = serde_json::from_str(self.text.get(at)?).ok()?;
-        let as_stamped = files.iter().all(|(rel, stamp)| {
-            stamp.ctime_ns() < self.trusted_before_ns && Stamp::of(&dir.join(rel)).as_ref() == Some(stamp)
-        });
-        (k.0 == key && as_stamped).then_some(files)
+        (k.0 == key).then_some(files)
+    }
+
+    /// Whether the file `rel` is in `dir` as `stamp`, which was taken long enough after its last change.
+    fn trusted(&self, dir: &Path, rel: &str, stamp: &Stamp) -> bool {
+        stamp.ctime_ns() < self.trusted_before_ns && Stamp::of(&dir.join(rel)).as_ref() == Some(stamp)
+    }
+
+    /// A unit's files if its key is `key` (the unit stays), each with whether it is in `dir` as
+    /// stamped, long enough after its last change: a build that updates the unit in place writes
+    /// again each file that is not ([`crate::engine`]'s page-text update).
+    pub fn files_trusted(&self, dir: &Path, unit: &str, key: Key) -> Option<Vec<(String, bool)>> {
+        let at = self.units().get(&name_hash(unit)).cloned()?;
+        let files = self.files_of(at, key)?;
+        Some(
+            files
+                .into_iter()
+                .map(|(rel, stamp)| (self.trusted(dir, &rel, &stamp), rel))
+                .map(|(ok, rel)| (rel, ok))
+                .collect(),
+        )
+    }
+
+    /// [`Previous::files_trusted`], taking the unit out.
+    pub fn take_files_trusted(&self, dir: &Path, unit: &str, key: Key) -> Option<Vec<(String, bool)>> {
+        let files = self.files_trusted(dir, unit, key);
+        self.units().remove(&name_hash(unit));
+        files
     }
 
     /// Whether `unit`'s key is `key` and its files in `dir` are as stamped (the unit stays).

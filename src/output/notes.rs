@@ -20,6 +20,11 @@ use super::memo::{Hex, Key, read_plain};
 /// The notes, at the root of an output folder (a marker, like the memo: not listed in the manifest).
 pub const NOTES: &str = ".policysite-notes";
 
+/// Notes of one large unit, in a file of their own, written as soon as they are made (not held
+/// until the others are) and left in place by a build that keeps what they describe: the state of
+/// the files made from the pages' text (`engine::page_text`).
+pub const STATE: &str = ".policysite-state";
+
 /// The notes' format: notes of another version are ignored (everything is worked out again).
 const VERSION: u32 = 1;
 
@@ -50,10 +55,15 @@ impl Notes {
     /// Read the notes of the folder `dir` (a folder, not a link to one). Missing, unreadable or
     /// foreign-version notes are empty ones.
     pub fn read(dir: &Path) -> Notes {
+        Notes::read_file(dir, NOTES)
+    }
+
+    /// Read the notes file `name` of the folder `dir` ([`NOTES`], [`STATE`]).
+    pub fn read_file(dir: &Path, name: &str) -> Notes {
         if !std::fs::symlink_metadata(dir).is_ok_and(|m| m.is_dir()) {
             return Notes::default();
         }
-        let Some((_, bytes)) = read_plain(&dir.join(NOTES)) else { return Notes::default() };
+        let Some((_, bytes)) = read_plain(&dir.join(name)) else { return Notes::default() };
         let Ok(text) = String::from_utf8(bytes) else { return Notes::default() };
         let units = match serde_json::from_str::<NotesIndex<'_>>(&text) {
             Ok(index) if index.version == VERSION => index
@@ -67,6 +77,11 @@ impl Notes {
             _ => return Notes::default(),
         };
         Notes { text, units }
+    }
+
+    /// Whether there is a note of `unit` made from `key` (not parsed).
+    pub fn has(&self, unit: &str, key: Key) -> bool {
+        self.units.get(unit).is_some_and(|(k, _)| *k == key)
     }
 
     /// The note of `unit` if it was made from `key`, parsed; `None` if there is none, or it does not
@@ -93,6 +108,24 @@ pub fn write<T: Serialize>(dir: &Path, units: impl Iterator<Item = (String, Key,
     crate::fsutil::write_atomic_with(&dir.join(NOTES), |w| serde_json::to_writer(w, &notes).map_err(io::Error::other))
 }
 
+/// Write the notes file `name` into `dir` holding one unit, whose value `write` writes (as JSON):
+/// a large value goes to the file as it is made.
+pub fn write_one(
+    dir: &Path,
+    name: &str,
+    unit: &str,
+    key: Key,
+    write: impl FnOnce(&mut dyn io::Write) -> io::Result<()>,
+) -> io::Result<()> {
+    crate::fsutil::write_atomic_with(&dir.join(name), |w| {
+        // As `write` writes them: {"version":…,"units":{unit:[key, value]}}, the key as `Hex`.
+        let unit = serde_json::to_string(unit).map_err(io::Error::other)?;
+        write!(w, "{{\"version\":{VERSION},\"units\":{{{unit}:[\"{key:032x}\",")?;
+        write(w)?;
+        w.write_all(b"]}}")
+    })
+}
+
 #[cfg(all(test, unix))]
 mod tests {
     use super::*;
@@ -109,6 +142,10 @@ mod tests {
         assert_eq!(notes.get::<Vec<String>>("page a.md", 8), None, "another key");
         assert_eq!(notes.get::<Vec<String>>("page c.md", 7), None, "another unit");
         assert_eq!(notes.get::<u32>("page a.md", 7), None, "not a value of that type");
+        write_one(d, STATE, "state \"x\"", 9, |w| w.write_all(b"{\"a\":[1,2]}")).expect("write one");
+        let state = Notes::read_file(d, STATE);
+        assert_eq!(state.get::<serde_json::Value>("state \"x\"", 9), Some(serde_json::json!({"a": [1, 2]})));
+        assert_eq!(state.get::<serde_json::Value>("state \"x\"", 8), None, "another key");
         let text = std::fs::read_to_string(d.join(NOTES)).expect("notes");
         for bad in [text.replace("\"version\":1", "\"version\":2"), text[..text.len() / 2].to_string()] {
             std::fs::write(d.join(NOTES), bad).expect("write");

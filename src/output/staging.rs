@@ -141,6 +141,32 @@ impl Staging {
         true
     }
 
+    /// The files of `unit` the recycled folder holds as its memo stamped them, when it says they were
+    /// made from `key`, to be updated in place: the caller writes those that change and every other
+    /// (not given: changed, or too recently changed to be trusted), and [`Staging::retain`]s the
+    /// rest. The unit is forgotten (the caller records it anew).
+    pub fn adopt(&self, unit: &str, key: Key) -> Option<HashSet<String>> {
+        let files = self.memo.take_files_trusted(&self.staging, unit, key)?;
+        let written = self.written.lock().unwrap_or_else(|e| e.into_inner());
+        let ours = |rel: &String| self.existing.contains(rel) && !written.contains(rel);
+        Some(files.into_iter().filter(|(rel, trusted)| *trusted && ours(rel)).map(|(rel, _)| rel).collect())
+    }
+
+    /// Keep `files` of the recycled folder as they are (adopted by [`Staging::adopt`] and not written
+    /// again): they count as written. `false` if one is not there or was written already.
+    pub fn retain(&self, files: &[String]) -> bool {
+        let mut written = self.written.lock().unwrap_or_else(|e| e.into_inner());
+        if files.iter().any(|rel| !self.existing.contains(rel) || written.contains(rel)) {
+            return false;
+        }
+        let bytes: u64 =
+            files.iter().filter_map(|rel| std::fs::metadata(self.staging.join(rel)).ok()).map(|m| m.len()).sum();
+        written.extend(files.iter().cloned());
+        self.files.fetch_add(files.len(), Ordering::Relaxed);
+        self.bytes.fetch_add(bytes, Ordering::Relaxed);
+        true
+    }
+
     /// A unit rendered by this build, from `key`, into `files` (stamped when the build commits).
     pub fn record(&self, unit: String, key: Key, files: Vec<String>) {
         self.next_memo.rendered(unit, key, files);
@@ -151,6 +177,13 @@ impl Staging {
     /// out again.
     pub fn note<T: serde::Serialize>(&self, units: impl Iterator<Item = (String, Key, T)>) {
         let _ = super::notes::write(&self.staging, units);
+    }
+
+    /// Leave the notes of one large unit in their own file ([`super::notes::STATE`]), written by
+    /// `write` as they are made. Best effort: a file not written leaves the one before, which
+    /// names other files (by its key) and so is not used.
+    pub fn note_state(&self, unit: &str, key: Key, write: impl FnOnce(&mut dyn io::Write) -> io::Result<()>) {
+        let _ = super::notes::write_one(&self.staging, super::notes::STATE, unit, key, write);
     }
 
     /// Give up: the previous output stays exactly as it was, and the half-made staging folder is

@@ -46,6 +46,29 @@ const DIGITS: [(u8, bool); 256] = {
     t
 };
 
+/// Whether `list` (one term's encoded postings) holds a section numbered `a..b`. Reads up to the
+/// first posting at `b` or after (an edit near the end of the index reads most of each list).
+pub(super) fn holds_any(list: &[u8], a: u32, b: u32) -> bool {
+    let (mut n, mut doc) = (0u64, -1i64);
+    for &c in list {
+        let (d, last) = DIGITS[c as usize];
+        if !last {
+            n = n * 27 + u64::from(d);
+            continue;
+        }
+        n = n * 64 + u64::from(d);
+        doc += (n / 16) as i64 + 1;
+        n = 0;
+        if doc >= i64::from(b) {
+            return false;
+        }
+        if doc >= i64::from(a) {
+            return true;
+        }
+    }
+    false
+}
+
 /// `list` (one term's encoded postings) with its postings for sections `a..b` replaced by `new`
 /// (sorted, all within `a..b`). The postings before `a` are copied as they are, and those after `b`
 /// too but for the first (its gap is from a new predecessor).
@@ -143,5 +166,18 @@ mod tests {
         }
         assert!(splice(&list(&[(7, 1)]), 7, 8, &[]).is_empty());
         assert_eq!(splice(&[], 7, 8, &[(7, 1)]), list(&[(7, 1)]));
+    }
+
+    /// An edit finds the terms that held its page by reading the postings: a term holds a range
+    /// exactly when one of its sections falls in it.
+    #[test]
+    fn a_list_holds_a_range_when_a_section_falls_in_it() {
+        let docs = [0u32, 3, 40, 41, 900, 5000];
+        let l = list(&docs.iter().map(|&d| (d, 2)).collect::<Vec<_>>());
+        for (a, b) in [(0, 1), (1, 3), (1, 4), (4, 40), (42, 900), (42, 901), (901, 5000), (5000, 5001), (5001, 9000)] {
+            let want = docs.iter().any(|&d| d >= a && d < b);
+            assert_eq!(holds_any(&l, a, b), want, "{a}..{b}");
+        }
+        assert!(!holds_any(&[], 0, 10));
     }
 }

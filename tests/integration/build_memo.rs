@@ -303,6 +303,9 @@ fn a_search_chunk_deflated_otherwise_keeps_its_text() {
     stored.write_all(&chunk_text(text.as_bytes())).expect("deflate");
     let stored = base64::engine::general_purpose::STANDARD.encode(stored.finish().expect("deflate"));
     std::fs::write(&chunk, format!("{head}{stored}\");\n")).expect("write");
+    // Without the index's state the build makes the index whole (with it, a chunk the memo no longer
+    // vouches for is written again: `a_page_edit_updates_the_search_index_in_place`).
+    std::fs::remove_file(site.path().join(".public.old/.policysite-state")).expect("state");
     build(&site, &[]);
     let mut whole: std::collections::BTreeMap<String, Vec<u8>> = rendered_whole(&site, &[]).into_iter().collect();
     let mut ours: std::collections::BTreeMap<String, Vec<u8>> = snapshot(&site.out()).into_iter().collect();
@@ -310,4 +313,68 @@ fn a_search_chunk_deflated_otherwise_keeps_its_text() {
     assert_ne!(a, b, "the chunk was made again (then this exception is gone: drop it from the README)");
     assert_eq!(chunk_text(&a), chunk_text(&b), "the kept chunk holds the text the build would write");
     assert!(whole == ours, "every other file is the whole render's");
+}
+
+/// The inode of the file `rel` of `dir`: the same after a build when the build left the file as it
+/// was (the recycled folder's files are its output's).
+#[cfg(unix)]
+fn inode(dir: &std::path::Path, rel: &str) -> u64 {
+    use std::os::unix::fs::MetadataExt as _;
+    std::fs::metadata(dir.join(rel)).expect(rel).ino()
+}
+
+/// After an edit of some pages' text, the build updates the search index of the folder it recycles,
+/// from the state the build that wrote it noted (`.policysite-state`): the edited pages' blocks of
+/// text chunks, the shards whose postings changed and the entry are written, every other file of
+/// the index is left as it was, and the output equals a whole render. So over edits in a row (each
+/// folder of the pair updated from its own state); after an edit that adds a heading (every later
+/// section is numbered anew: every page is read again and the index made whole); with the state
+/// damaged (made whole); and with a file of the index edited by hand (written again).
+#[cfg(unix)]
+#[test]
+fn a_page_edit_updates_the_search_index_in_place() {
+    let site = TestSite::bundled();
+    // Enough sections for several blocks of text chunks (32 chunks of 32 sections each).
+    site.write("content/bulk/_index.md", "---\ntitle: Bulk\n---\nMany pages.\n");
+    for i in 0..240 {
+        let sections: String = (0..8)
+            .map(|k| format!("## Part {k} of bulk {i}\n\nWords about bulk {i} part {k}: alpha{i} beta{k}.\n\n"))
+            .collect();
+        site.write(&format!("content/bulk/p{i:03}.md"), &format!("---\ntitle: Bulk {i}\n---\n{sections}"));
+    }
+    let all = pages(&settle(&site, &[]));
+    let old = site.path().join(".public.old");
+    let chunks = std::fs::read_dir(old.join("search/x")).expect("chunks").count();
+    assert!(chunks > 2 * 32, "the index has three blocks or more ({chunks} chunks)");
+    let far = format!("search/x/{}.js", chunks - 1); // the last block: no bulk page is in it
+    let edited = "content/bulk/p003.md";
+
+    for round in 0..3 {
+        site.write(edited, &format!("{}\nAn edit the index has never seen: zyzzyva{round}.\n", site.read(edited)));
+        let (far_before, first_before) = (inode(&old, &far), std::fs::read(old.join("search/x/0.js")).expect("chunk"));
+        let err = build(&site, &[]);
+        assert_eq!(kept(&err), all - 1, "round {round}: the edited page alone is rendered:\n{err}");
+        assert_same(&site, &[], &format!("edit {round}"));
+        assert_eq!(inode(&site.out(), &far), far_before, "round {round}: a chunk the edit does not touch is left");
+        let first = std::fs::read(site.out().join("search/x/0.js")).expect("chunk");
+        assert_ne!(first, first_before, "round {round}: the edited page's chunk is written anew");
+    }
+
+    site.write(edited, &format!("{}\n## A new heading\n\nAnd its text.\n", site.read(edited)));
+    build(&site, &[]);
+    assert_same(&site, &[], "an edit that adds a section");
+
+    build(&site, &[]);
+    std::fs::write(old.join(".policysite-state"), "{\"version\":1,\"units\":{\"page-text state\":").expect("damage");
+    site.write(edited, &format!("{}\nAgain.\n", site.read(edited)));
+    build(&site, &[]);
+    assert_same(&site, &[], "damaged state");
+
+    settle(&site, &[]);
+    let chunk = old.join(&far);
+    let bytes = std::fs::read(&chunk).expect("chunk");
+    std::fs::write(&chunk, vec![b'x'; bytes.len()]).expect("overwrite");
+    site.write(edited, &format!("{}\nOnce more.\n", site.read(edited)));
+    build(&site, &[]);
+    assert_same(&site, &[], "a chunk of the index edited by hand");
 }

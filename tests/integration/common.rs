@@ -186,7 +186,8 @@ pub fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
         .filter_map(Result::ok)
         .filter(|e| {
             e.file_type().is_file()
-                && ![".policysite-memo", ".policysite-notes"].contains(&e.file_name().to_str().unwrap_or(""))
+                && ![".policysite-memo", ".policysite-notes", ".policysite-state"]
+                    .contains(&e.file_name().to_str().unwrap_or(""))
         })
         .map(|e| {
             (e.path().strip_prefix(dir).expect("prefix").display().to_string(), std::fs::read(e.path()).expect("read"))

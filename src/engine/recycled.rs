@@ -1,0 +1,84 @@
+//! What `build` takes from the folder it recycles before it renders ([`model`]): the memo (what of
+//! the site-wide files is kept, [`super::memo`]), the notes (pages' outlines, the page-text files'
+//! state, [`super::page_text`]), and the model, each page read as they allow.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use super::memo::{self, Inputs, Keys};
+use super::page_text::{self, TextUpdate};
+use super::{Sources, Timings, load_sources, model as read_model};
+use crate::date::Date;
+use crate::diag::Diagnostics;
+use crate::load::content::SourcePage;
+use crate::model::{PageReading, Reading, Site};
+use crate::output::memo::Previous;
+
+/// The model, and what the build's plan needs of the recycled folder.
+pub(super) struct Recycled {
+    pub site: Site,
+    pub keys: Option<Keys>,
+    pub previous: Previous,
+    /// Whether every site-wide file is kept ([`Keys::site_wide_unchanged`]).
+    pub site_wide_kept: bool,
+    /// The update of the page-text files, when only ordinary pages' text changed.
+    pub text: Option<TextUpdate>,
+    /// The recycled folder, `.NAME.old`.
+    pub old: PathBuf,
+}
+
+/// Read the memo and notes of the folder `output`'s build recycles (with `keep`; `build
+/// --render-all` uses neither) and build the model from `sources`: with the site-wide files kept,
+/// no page needs its search sections, and a page whose outline the last build noted from the same
+/// inputs is not read again; with only ordinary pages' text changed, the edited pages (and those
+/// sharing a block of the search index with one) are read in full and the index is updated.
+#[allow(clippy::too_many_arguments)] // the build's steps, handed on as they are
+pub(super) fn model(
+    root: &Path,
+    output: &Path,
+    today: Date,
+    keep: bool,
+    inputs: Option<&Inputs>,
+    sources: Sources,
+    timings: &mut Timings,
+    t: &mut Instant,
+) -> Result<Recycled, Diagnostics> {
+    let mut keys = inputs.map(|i| memo::Keys::new(i, root, &sources, today));
+    // The memo of the folder this build will recycle; what of it is kept decides how the model
+    // reads each page.
+    let old = crate::output::guard::sibling(output, "old");
+    let previous = if keep { crate::output::memo::Previous::read(&old) } else { Default::default() };
+    let site_wide_kept = keys.as_ref().is_some_and(|k| k.site_wide_unchanged(&previous, &old));
+    let structure_kept = site_wide_kept || keys.as_ref().is_some_and(|k| k.structure_unchanged(&previous, &old));
+    // With the site-wide files kept, no page needs its search sections, and a page whose outline the
+    // last build noted from the same inputs is not read again; with only ordinary pages' text
+    // changed, the search index is updated from the pages that changed ([`page_text`]).
+    let notes = if structure_kept { crate::output::notes::Notes::read(&old) } else { Default::default() };
+    let mut text = match &keys {
+        Some(k) if structure_kept && !site_wide_kept => {
+            page_text::TextUpdate::plan(k, &notes, &previous, &old, &sources.pages)
+        }
+        _ => None,
+    };
+    timings.lap("memo", t);
+    let mut site = {
+        let read = text.as_ref().map(page_text::TextUpdate::read);
+        let how = |page: &SourcePage| match (&keys, read) {
+            (Some(k), Some(read)) => page_text::reading(read, k, &notes, page),
+            (Some(k), None) => k.known_outline(&notes, page).map_or(PageReading::WithoutSearch, PageReading::Noted),
+            (None, _) => PageReading::Full,
+        };
+        let reading = if site_wide_kept || text.is_some() { Reading::Partly(&how) } else { Reading::Full };
+        read_model(root, sources, reading)?
+    };
+    drop(notes);
+    if text.as_mut().is_some_and(|t| !t.fits(&site)) {
+        // An edit changed how many sections a page has: every later section is numbered anew, so
+        // the index is made whole, from every page read again.
+        text = None;
+        let sources = load_sources(root, today)?;
+        keys = inputs.map(|i| memo::Keys::new(i, root, &sources, today));
+        site = read_model(root, sources, Reading::Full)?;
+    }
+    Ok(Recycled { site, keys, previous, site_wide_kept, text, old })
+}
