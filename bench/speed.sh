@@ -4,8 +4,9 @@
 #   floor   – examples/bare_render: rayon + pulldown-cmark render of the same files, written into an
 #             existing folder (its previous output left in place)
 #   rebuild – `policysite build` into an existing output, nothing changed (the memo keeps every page)
-#   edit    – the same after one page's text changed (that page and the site-wide files are made
-#             again), on a copy of the site with its own output
+#   edit    – the same after one page's text changed (that page is rendered and the search index
+#             updated in place, README "After an edit of page text"), on a copy of the site with
+#             its own output
 #   all     – `policysite build --render-all` into an existing output: every page rendered and
 #             compared with what the output holds (what `rebuild` was before the memo)
 #   clean   – `policysite build` after removing the old output (the removal is inside the timer)
