@@ -166,6 +166,8 @@ fn in_index_order(site: &Site) -> Vec<&Page> {
 /// terms of its title.
 struct Extra {
     synthetic: Option<TextSection>,
+    /// Whether the page's Markdown sections stay out of the index (an archived policy revision).
+    archived: bool,
     data: Vec<TextSection>,
     /// Stem numbers ([`crate::search::names`]).
     title: Box<[u32]>,
@@ -173,12 +175,21 @@ struct Extra {
 
 impl Extra {
     fn of(site: &Site, p: &Page) -> Extra {
-        let synthetic = match p.sections.first() {
+        // A policy's archived revision pages are found by their title only: their outdated text
+        // would compete with the current page's.
+        let archived = site.policy.archive.contains_key(&p.source.rel);
+        let sections: &[TextSection] = if archived { &[] } else { &p.sections };
+        let synthetic = match sections.first() {
             Some(s) if s.id().is_empty() => None,
             _ => Some(TextSection::new(String::new(), String::new(), &p.source.front.description)),
         };
         let title = terms::weighted(&p.source.front.title, "", |stem, _, _| stem);
-        Extra { synthetic, data: data_sections(site, p), title }
+        Extra { synthetic, archived, data: data_sections(site, p), title }
+    }
+
+    /// The page's Markdown sections the index holds.
+    fn sections<'a>(&self, p: &'a Page) -> &'a [TextSection] {
+        if self.archived { &[] } else { &p.sections }
     }
 }
 
@@ -196,7 +207,7 @@ fn shown_sections<'a>(p: &'a Page, extra: &'a Extra) -> impl Iterator<Item = (us
     extra
         .synthetic
         .iter()
-        .chain(p.sections.iter())
+        .chain(extra.sections(p).iter())
         .chain(extra.data.iter())
         .enumerate()
         .filter(|(i, s)| *i == 0 || !s.is_empty())

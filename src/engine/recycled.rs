@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use super::memo::{self, Inputs, Keys};
 use super::page_text::{self, TextUpdate};
-use super::{Sources, Timings, load_sources, model as read_model};
+use super::{Sources, Timings, model as read_model};
 use crate::date::Date;
 use crate::diag::Diagnostics;
 use crate::load::content::SourcePage;
@@ -43,7 +43,7 @@ pub(super) fn model(
     timings: &mut Timings,
     t: &mut Instant,
 ) -> Result<Recycled, Diagnostics> {
-    let mut keys = inputs.map(|i| memo::Keys::new(i, root, &sources, today));
+    let keys = inputs.map(|i| memo::Keys::new(i, root, &sources, today));
     // The memo of the folder this build will recycle; what of it is kept decides how the model
     // reads each page.
     let old = crate::output::guard::sibling(output, "old");
@@ -61,7 +61,7 @@ pub(super) fn model(
         _ => None,
     };
     timings.lap("memo", t);
-    let mut site = {
+    let site = {
         let read = text.as_ref().map(page_text::TextUpdate::read);
         let how = |page: &SourcePage| match (&keys, read) {
             (Some(k), Some(read)) => page_text::reading(read, k, &notes, page),
@@ -72,13 +72,13 @@ pub(super) fn model(
         read_model(root, sources, reading)?
     };
     drop(notes);
+    let mut site = site;
     if text.as_mut().is_some_and(|t| !t.fits(&site)) {
         // An edit changed how many sections a page has: every later section is numbered anew, so
-        // the index is made whole, from every page read again.
-        text = None;
-        let sources = load_sources(root, today)?;
-        keys = inputs.map(|i| memo::Keys::new(i, root, &sources, today));
-        site = read_model(root, sources, Reading::Full)?;
+        // the index is made whole, from every page's sections (those not read yet are read now).
+        let read = text.take().map(|t| t.read().clone()).unwrap_or_default();
+        let unread: Vec<usize> = (0..site.pages.len()).filter(|&i| !read.contains(&site.pages[i].source.rel)).collect();
+        site.read_search_sections(root, &unread)?;
     }
     Ok(Recycled { site, keys, previous, site_wide_kept, text, old })
 }

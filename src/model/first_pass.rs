@@ -7,9 +7,9 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::{Page, SiteResolver, root_for};
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, Diagnostics};
 use crate::load::content::SourcePage;
-use crate::markdown::{self, PendingAnchor, Rendered, TocEntry};
+use crate::markdown::{self, PendingAnchor, Rendered, TextSection, TocEntry};
 
 /// How the first pass reads the pages.
 #[derive(Clone, Copy)]
@@ -131,4 +131,41 @@ pub(super) fn first_pass(
         .collect();
     let (pages, found): (Vec<Page>, Vec<Vec<Diagnostic>>) = done.into_iter().unzip();
     (pages, found.into_iter().flatten().collect())
+}
+
+impl super::Site {
+    /// Read again, with their search sections, the pages `which` that a partial first pass
+    /// ([`Reading::Partly`]) took from their notes or read without them, so the whole search index
+    /// can be made: each page's body from its file, checked against its hash as loaded (as the
+    /// second pass does). Their outlines came from the same text, so only the sections are taken.
+    pub fn read_search_sections(&mut self, root: &std::path::Path, which: &[usize]) -> Result<(), Diagnostics> {
+        let resolver =
+            SiteResolver { urls: &self.link_targets, numbers: &self.numbers, config: &self.config, data: &self.data };
+        let pages = &self.pages;
+        let read: Vec<(usize, Result<Vec<TextSection>, Diagnostic>)> = which
+            .par_iter()
+            .filter_map(|&i| Some((i, pages.get(i)?)))
+            .map(|(i, p)| {
+                let sections = p.source.reload_body(root).map(|body| {
+                    let md = markdown::Source {
+                        file: &p.source.file,
+                        rel: &p.source.rel,
+                        body: &body,
+                        first_line: p.source.body_line,
+                        root: &p.root,
+                    };
+                    markdown::model(&md, &resolver).sections
+                });
+                (i, sections)
+            })
+            .collect();
+        let mut problems = Diagnostics::default();
+        for (i, sections) in read {
+            match sections {
+                Ok(sections) => self.pages[i].sections = sections,
+                Err(d) => problems.push(d),
+            }
+        }
+        problems.into_result(())
+    }
 }

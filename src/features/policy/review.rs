@@ -8,16 +8,10 @@ use std::collections::BTreeSet;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::Site;
 
-/// Attach-time checks: archive pages stay out of the search index (outdated text would compete with
-/// the current page), `teaches:` names real sections (an error otherwise), and modules whose
+/// Attach-time checks: `teaches:` names real sections (an error otherwise), and modules whose
 /// sections changed since their last review are kept as warnings (`site.policy.warnings`) for the
-/// command to show.
+/// command to show. (Archive pages' text stays out of the search index: `search_index`'s `Extra`.)
 pub(crate) fn check(site: &mut Site) -> Diagnostics {
-    for (rel, _) in site.policy.archive.iter() {
-        if let Some(&i) = site.by_rel.get(rel) {
-            site.pages[i].sections.clear();
-        }
-    }
     let mut diags = Diagnostics::default();
     // Sections a module may name: headings of pages that publish a policy number.
     let known: BTreeSet<&str> = site
