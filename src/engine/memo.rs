@@ -101,7 +101,7 @@ pub struct Keys {
     /// from the pages' text ([`super::page_text`]).
     structure: Key,
     /// The key of the files made from the pages' text: the structure and every page's key.
-    pub(super) site_wide: Key,
+    pub(super) page_text: Key,
 }
 
 impl Keys {
@@ -140,8 +140,8 @@ impl Keys {
         let site_key = h.digest128();
         let keys: Vec<(Key, Key)> =
             pages.iter().map(|p| (path_hash(&p.rel), key_of(&(site_key, &p.rel, p.body_hash)))).collect();
-        let site_wide = key_of(&(site_key, &keys));
-        Keys { pages: keys.into_iter().collect(), structure: site_key, site_wide }
+        let page_text = key_of(&(site_key, &keys));
+        Keys { pages: keys.into_iter().collect(), structure: site_key, page_text }
     }
 
     /// The key of everything but ordinary pages' bodies.
@@ -162,7 +162,7 @@ impl Keys {
     /// Whether the site-wide files of the folder the build will recycle (`old`), those made from the
     /// pages' text included, are unchanged and will be kept: then the model needs no search sections.
     pub fn site_wide_unchanged(&self, previous: &Previous, old: &Path) -> bool {
-        self.structure_unchanged(previous, old) && previous.unchanged(old, page_text::TEXT, self.site_wide)
+        self.structure_unchanged(previous, old) && previous.unchanged(old, page_text::TEXT, self.page_text)
     }
 
     /// Whether the site-wide files but those made from the pages' text are unchanged: nothing but
@@ -251,9 +251,9 @@ impl<'a> Plan<'a> {
     /// by `write` (which gives the features somewhere to keep what the next build's update needs).
     pub fn site_wide(&self, site: &Site, write: impl FnOnce(&dyn Sink, &mut Kept) -> Diagnostics) -> Diagnostics {
         if self.site_wide_kept {
-            let kept = self.staging.keep(SITE_WIDE, self.keys.structure)
-                && self.staging.keep(page_text::TEXT, self.keys.site_wide);
-            return if kept { Diagnostics::default() } else { changed_meanwhile(&self.old) };
+            let both = self.staging.keep(SITE_WIDE, self.keys.structure)
+                && self.staging.keep(page_text::TEXT, self.keys.page_text);
+            return if both { Diagnostics::default() } else { changed_meanwhile(&self.old) };
         }
         if let Some(text) = self.text.lock().unwrap_or_else(|e| e.into_inner()).take() {
             if !self.staging.keep(SITE_WIDE, self.keys.structure) {
@@ -261,16 +261,16 @@ impl<'a> Plan<'a> {
             }
             return text.write(site, self.staging, &self.keys, &self.old);
         }
-        let mut kept = Kept::default();
+        let mut state = Kept::default();
         let noting = Noting::new(self.staging);
-        let problems = write(&noting, &mut kept);
+        let problems = write(&noting, &mut state);
         if problems.is_empty() {
-            let text: HashSet<String> = crate::features::page_text_files(&mut kept).into_iter().collect();
+            let text: HashSet<String> = crate::features::page_text_files(&mut state).into_iter().collect();
             let (text_files, others): (Vec<String>, Vec<String>) =
                 noting.into_files().into_iter().partition(|f| text.contains(f));
             self.staging.record(SITE_WIDE.to_string(), self.keys.structure, others);
-            self.staging.record(page_text::TEXT.to_string(), self.keys.site_wide, text_files);
-            page_text::note_state(self.staging, &self.keys, &mut kept);
+            self.staging.record(page_text::TEXT.to_string(), self.keys.page_text, text_files);
+            page_text::note_state(self.staging, &self.keys, &mut state);
         }
         problems
     }
@@ -313,13 +313,13 @@ mod tests {
         let data = root.join("data/directory.yaml");
         let text = std::fs::read(&data).expect("data");
         std::thread::sleep(std::time::Duration::from_millis(150));
-        let settled = keys(root, today).site_wide;
-        assert_eq!(keys(root, today).site_wide, settled, "nothing changed");
+        let settled = keys(root, today).page_text;
+        assert_eq!(keys(root, today).page_text, settled, "nothing changed");
         std::fs::write(&data, &text).expect("the same text again: a change all the same");
-        let racy = keys(root, today).site_wide;
-        assert_ne!(keys(root, today).site_wide, racy, "a file changed just now: each build's keys are its own");
+        let racy = keys(root, today).page_text;
+        assert_ne!(keys(root, today).page_text, racy, "a file changed just now: each build's keys are its own");
         std::thread::sleep(std::time::Duration::from_millis(150));
-        assert_eq!(keys(root, today).site_wide, keys(root, today).site_wide, "settled again");
+        assert_eq!(keys(root, today).page_text, keys(root, today).page_text, "settled again");
     }
 
     /// The keys leave an ordinary page's body out of every other page's key, and tell a page whose

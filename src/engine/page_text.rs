@@ -7,10 +7,12 @@
 //! every other page's outline from the notes, and writes what the edit touches.
 //!
 //! The state is used only when everything but ordinary pages' text is as it was (the memo's
-//! site-wide unit is unchanged, so the other site-wide files are kept too) and the page-text files
-//! it describes are exactly as that build left them (the memo's page-text unit, by its key and its
-//! files' stamps). An edit that changes how many sections a page has numbers every later section
-//! anew: then every page is read again and the index is made whole.
+//! site-wide unit is unchanged, so the other site-wide files are kept too) and it describes the
+//! page-text files of the memo's page-text unit (the same key); each of those files the memo cannot
+//! vouch for (changed, or written too shortly before that memo) is written again. An edit that
+//! changes how many sections a page has numbers every later section anew: then the search text of
+//! every page not read yet is read ([`crate::model::Site::read_search_sections`]) and the index is
+//! made whole.
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::Path;
@@ -19,7 +21,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
 use super::memo::{Keys, changed_meanwhile, page_unit};
-use crate::diag::Diagnostics;
+use crate::diag::{Diagnostic, Diagnostics};
 use crate::feature::Kept;
 use crate::load::content::SourcePage;
 use crate::model::{PageReading, Site};
@@ -52,7 +54,8 @@ pub struct TextUpdate {
     old_key: Key,
     /// The pages edited since (by source, below `content/`).
     edited: BTreeSet<String>,
-    /// The pages read in full: edited, or sharing a block of the index with one.
+    /// The pages read in full: edited, or in a block of the index written again (an edited page's,
+    /// or one holding a file the memo cannot vouch for).
     read: BTreeSet<String>,
 }
 
@@ -60,19 +63,18 @@ impl TextUpdate {
     /// The update, when the notes of the recycled folder (`old`) allow one; `None` when the
     /// page-text files must be made whole.
     pub fn plan(keys: &Keys, notes: &Notes, previous: &Previous, old: &Path, pages: &[SourcePage]) -> Option<Self> {
+        let noted = |p: &SourcePage| keys.page(&p.rel).is_some_and(|k| notes.has(&page_unit(&p.rel), k));
+        let edited: BTreeSet<String> = pages.iter().filter(|p| !noted(p)).map(|p| p.rel.clone()).collect();
+        if edited.len() > MAX_EDITED.max(pages.len() / 20) {
+            return None;
+        }
         let note: StateNote = Notes::read_file(old, crate::output::notes::STATE).get(STATE, keys.structure())?;
         // Files written shortly before that build's memo cannot be trusted as they are: written again.
         let files = previous.files_trusted(old, TEXT, note.key.0)?;
         let redo: BTreeSet<String> = files.into_iter().filter(|(_, trusted)| !trusted).map(|(rel, _)| rel).collect();
-        let states: BTreeMap<String, String> =
-            note.kept.iter().map(|(k, v)| (k.clone(), v.get().to_string())).collect();
+        let states: BTreeMap<&str, &str> = note.kept.iter().map(|(k, v)| (k.as_str(), v.get())).collect();
         let mut kept = Kept::default();
         if !crate::features::restore_kept(&states, &mut kept) {
-            return None;
-        }
-        let noted = |p: &SourcePage| keys.page(&p.rel).is_some_and(|k| notes.has(&page_unit(&p.rel), k));
-        let edited: BTreeSet<String> = pages.iter().filter(|p| !noted(p)).map(|p| p.rel.clone()).collect();
-        if edited.len() > MAX_EDITED.max(pages.len() / 20) {
             return None;
         }
         let read = crate::features::page_text_reads(&edited, &redo, &mut kept)?;
@@ -80,12 +82,12 @@ impl TextUpdate {
     }
 
     /// The pages the first pass reads in full ([`reading`]).
-    pub fn read(&self) -> &BTreeSet<String> {
+    pub fn pages_read(&self) -> &BTreeSet<String> {
         &self.read
     }
 
     /// Whether the model lets the files be updated in place (each edited page has as many sections
-    /// as before); if not, the build reads every page again and makes them whole.
+    /// as before); if not, the build reads every page's search text and makes them whole.
     pub fn fits(&mut self, site: &Site) -> bool {
         let edited = self.edited_pages(site);
         crate::features::page_text_fits(site, &edited, &mut self.kept)
@@ -96,11 +98,20 @@ impl TextUpdate {
     }
 
     /// Update the page-text files in `staging`: write what changed, keep the rest as they are, and
-    /// record them as made from the keys' `site_wide`; then note the state.
+    /// record them as made from the keys' `page_text`; then note the state.
     pub fn write(mut self, site: &Site, staging: &Staging, keys: &Keys, old: &Path) -> Diagnostics {
         let Some(adopted) = staging.adopt(TEXT, self.old_key) else { return changed_meanwhile(old) };
+        let edited = self.edited_pages(site);
+        // `write_page_text` makes the files whole when it cannot update them, from every page's
+        // sections, which this model does not hold: `recycled` checked `fits` on this model; a
+        // disagreement is a bug, refused rather than written.
+        if !crate::features::page_text_fits(site, &edited, &mut self.kept) {
+            return Diagnostic::new(old, "the search index could not be updated in place")
+                .help("build again with --render-all, and report this")
+                .into();
+        }
         let noting = Noting::new(staging);
-        let problems = crate::features::write_page_text(site, &self.edited_pages(site), &noting, &mut self.kept);
+        let problems = crate::features::write_page_text(site, &edited, &noting, &mut self.kept);
         if !problems.is_empty() {
             return problems;
         }
@@ -110,7 +121,7 @@ impl TextUpdate {
         if !rest.iter().all(|f| adopted.contains(f)) || !staging.retain(&rest) {
             return changed_meanwhile(old);
         }
-        staging.record(TEXT.to_string(), keys.site_wide, files);
+        staging.record(TEXT.to_string(), keys.page_text, files);
         note_state(staging, keys, &mut self.kept);
         Diagnostics::default()
     }
@@ -125,11 +136,11 @@ pub fn reading(read: &BTreeSet<String>, keys: &Keys, notes: &Notes, page: &Sourc
     }
 }
 
-/// Note the features' state, which describes the page-text files made from the keys' `site_wide`,
+/// Note the features' state, which describes the page-text files made from the keys' `page_text`,
 /// for the next build (a build that keeps those files leaves the note as it is).
 pub(super) fn note_state(staging: &Staging, keys: &Keys, kept: &mut Kept) {
     staging.note_state(STATE, keys.structure(), |w| {
-        write!(w, "{{\"key\":\"{:032x}\",\"kept\":", keys.site_wide)?;
+        write!(w, "{{\"key\":\"{:032x}\",\"kept\":", keys.page_text)?;
         crate::features::write_kept_notes(kept, w)?;
         w.write_all(b"}")
     });

@@ -49,20 +49,20 @@ pub(super) fn model(
     let old = crate::output::guard::sibling(output, "old");
     let previous = if keep { crate::output::memo::Previous::read(&old) } else { Default::default() };
     let site_wide_kept = keys.as_ref().is_some_and(|k| k.site_wide_unchanged(&previous, &old));
-    let structure_kept = site_wide_kept || keys.as_ref().is_some_and(|k| k.structure_unchanged(&previous, &old));
+    let structure_unchanged = site_wide_kept || keys.as_ref().is_some_and(|k| k.structure_unchanged(&previous, &old));
     // With the site-wide files kept, no page needs its search sections, and a page whose outline the
     // last build noted from the same inputs is not read again; with only ordinary pages' text
     // changed, the search index is updated from the pages that changed ([`page_text`]).
-    let notes = if structure_kept { crate::output::notes::Notes::read(&old) } else { Default::default() };
+    let notes = if structure_unchanged { crate::output::notes::Notes::read(&old) } else { Default::default() };
     let mut text = match &keys {
-        Some(k) if structure_kept && !site_wide_kept => {
+        Some(k) if structure_unchanged && !site_wide_kept => {
             page_text::TextUpdate::plan(k, &notes, &previous, &old, &sources.pages)
         }
         _ => None,
     };
     timings.lap("memo", t);
     let site = {
-        let read = text.as_ref().map(page_text::TextUpdate::read);
+        let read = text.as_ref().map(page_text::TextUpdate::pages_read);
         let how = |page: &SourcePage| match (&keys, read) {
             (Some(k), Some(read)) => page_text::reading(read, k, &notes, page),
             (Some(k), None) => k.known_outline(&notes, page).map_or(PageReading::WithoutSearch, PageReading::Noted),
@@ -76,7 +76,7 @@ pub(super) fn model(
     if text.as_mut().is_some_and(|t| !t.fits(&site)) {
         // An edit changed how many sections a page has: every later section is numbered anew, so
         // the index is made whole, from every page's sections (those not read yet are read now).
-        let read = text.take().map(|t| t.read().clone()).unwrap_or_default();
+        let read = text.take().map(|t| t.pages_read().clone()).unwrap_or_default();
         let unread: Vec<usize> = (0..site.pages.len()).filter(|&i| !read.contains(&site.pages[i].source.rel)).collect();
         site.read_search_sections(root, &unread)?;
     }

@@ -211,8 +211,8 @@ pub(crate) fn write_kept_notes(kept: &mut Kept, out: &mut dyn std::io::Write) ->
 }
 
 /// Take back what [`write_kept_notes`] wrote; `false` when a feature that needs its note has none.
-pub(crate) fn restore_kept(notes: &BTreeMap<String, String>, kept: &mut Kept) -> bool {
-    all().iter().all(|f| f.restore_kept(notes.get(f.name()).map(String::as_str), kept))
+pub(crate) fn restore_kept(notes: &BTreeMap<&str, &str>, kept: &mut Kept) -> bool {
+    all().iter().all(|f| f.restore_kept(notes.get(f.name()).copied(), kept))
 }
 
 /// Whether a feature supplies the text of the page at `rel` (an edit there rebuilds everything).

@@ -17,7 +17,7 @@ pub enum Reading<'a> {
     /// Every page, search sections included.
     Full,
     /// Each page as the function says (a build that keeps its search index, or updates it from the
-    /// pages that changed: `engine::memo`).
+    /// pages that changed: `engine::recycled`, `engine::page_text`).
     Partly(&'a (dyn Fn(&SourcePage) -> PageReading + Sync)),
 }
 

@@ -155,12 +155,13 @@ impl Staging {
     /// Keep `files` of the recycled folder as they are (adopted by [`Staging::adopt`] and not written
     /// again): they count as written. `false` if one is not there or was written already.
     pub fn retain(&self, files: &[String]) -> bool {
+        // Sizes first: the pages render meanwhile, and each of their writes takes the lock.
+        let bytes: u64 =
+            files.iter().filter_map(|rel| std::fs::metadata(self.staging.join(rel)).ok()).map(|m| m.len()).sum();
         let mut written = self.written.lock().unwrap_or_else(|e| e.into_inner());
         if files.iter().any(|rel| !self.existing.contains(rel) || written.contains(rel)) {
             return false;
         }
-        let bytes: u64 =
-            files.iter().filter_map(|rel| std::fs::metadata(self.staging.join(rel)).ok()).map(|m| m.len()).sum();
         written.extend(files.iter().cloned());
         self.files.fetch_add(files.len(), Ordering::Relaxed);
         self.bytes.fetch_add(bytes, Ordering::Relaxed);
@@ -180,8 +181,8 @@ impl Staging {
     }
 
     /// Leave the notes of one large unit in their own file ([`super::notes::STATE`]), written by
-    /// `write` as they are made. Best effort: a file not written leaves the one before, which
-    /// names other files (by its key) and so is not used.
+    /// `write` as they are made. Best effort: a file not written leaves the one before, whose key
+    /// is then another build's (not used), or this one's (it describes the same files).
     pub fn note_state(&self, unit: &str, key: Key, write: impl FnOnce(&mut dyn io::Write) -> io::Result<()>) {
         let _ = super::notes::write_one(&self.staging, super::notes::STATE, unit, key, write);
     }

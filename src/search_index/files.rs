@@ -21,7 +21,8 @@ pub const BLOCK: usize = 32;
 /// level 2 takes a third of level 6's time (0.5 against 1.5 s of CPU) for 18 % more bytes (18.9
 /// against 16.1 MB; the index on disk 27 against 23 MB, Pagefind's 33); level 4 takes two thirds
 /// for 4 % more, level 1 a fifth for 55 % more. A query loads a few chunks, so a few kilobytes
-/// more. A chunk deflated at another level is still kept: it is checked by what it inflates to.
+/// more. When the index is made whole, a chunk deflated at another level is still kept: it is
+/// checked by what it inflates to (an update in place writes again a chunk the memo cannot vouch for).
 pub(super) const DEFLATE_LEVEL: u32 = 2;
 /// A shard is closed once it holds this many bytes (a single very common term may make one larger).
 pub(super) const SHARD_BYTES: usize = 32 * 1024;

@@ -1,7 +1,8 @@
 //! What the index's writer keeps so that an edit of a page's text rewrites what that page touches
 //! (its terms' postings, its block of text chunks, the shards and the entry) instead of the whole
-//! index: `serve` holds it between rebuilds, and `build` leaves it in the output folder's notes
-//! ([`Kept::write_note`]) for the next build, which updates the index of the folder it recycles.
+//! index: `serve` holds it between rebuilds, and `build` leaves it in the output folder
+//! (`.policysite-state`, [`Kept::write_note`]) for the next build, which updates the index of the
+//! folder it recycles.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -156,7 +157,8 @@ impl Kept {
 /// edited pages' blocks, the shards whose postings changed, the entry); the output holds the same
 /// bytes as after [`super::put`]. Falls back to writing everything (and keeping it) when nothing
 /// is kept yet or an edit changed how many sections a page has (the sections after it are numbered
-/// anew); [`fits`] tells beforehand.
+/// anew); [`fits`] tells beforehand. A build whose model holds only some pages' sections must
+/// check [`fits`] first: the fallback reads every page's (`engine::page_text`).
 pub fn put_pages(site: &Site, changed: &[usize], sink: &dyn Sink, kept: &mut Kept) -> Diagnostics {
     let mut diags = Diagnostics::default();
     let mut out = |name: String, bytes: Vec<u8>| put_one(sink, &mut diags, name, &bytes);

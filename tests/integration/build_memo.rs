@@ -360,6 +360,22 @@ fn a_page_edit_updates_the_search_index_in_place() {
         assert_ne!(first, first_before, "round {round}: the edited page's chunk is written anew");
     }
 
+    // Two pages at once, one in the last block (partly filled), then both back as they were: each
+    // folder of the pair is updated from its own state.
+    let last = "content/training/running-an-account.md";
+    let (before_edited, before_last) = (site.read(edited), site.read(last));
+    site.write(edited, &format!("{before_edited}\nTwo at once: quokka.\n"));
+    site.write(last, &format!("{before_last}\nTwo at once: quokka.\n"));
+    let err = build(&site, &[]);
+    assert_eq!(kept(&err), all - 2, "two pages edited:\n{err}");
+    assert_same(&site, &[], "two pages in different blocks");
+    site.write(edited, &before_edited);
+    site.write(last, &before_last);
+    for round in 0..2 {
+        build(&site, &[]);
+        assert_same(&site, &[], &format!("reverted, build {round}"));
+    }
+
     site.write(edited, &format!("{}\n## A new heading\n\nAnd its text.\n", site.read(edited)));
     build(&site, &[]);
     assert_same(&site, &[], "an edit that adds a section");
