@@ -71,7 +71,7 @@ impl TextUpdate {
         let note: StateNote = Notes::read_file(old, crate::output::notes::STATE).get(STATE, keys.structure())?;
         // Files written shortly before that build's memo cannot be trusted as they are: written again.
         let files = previous.files_trusted(old, TEXT, note.key.0)?;
-        let redo: BTreeSet<String> = files.into_iter().filter(|(_, trusted)| !trusted).map(|(rel, _)| rel).collect();
+        let redo: BTreeSet<String> = files.into_iter().filter(|(_, size)| size.is_none()).map(|(rel, _)| rel).collect();
         let states: BTreeMap<&str, &str> = note.kept.iter().map(|(k, v)| (k.as_str(), v.get())).collect();
         let mut kept = Kept::default();
         if !crate::features::restore_kept(&states, &mut kept) {
@@ -117,8 +117,10 @@ impl TextUpdate {
         }
         let written: HashSet<String> = noting.into_files().into_iter().collect();
         let files = crate::features::page_text_files(&mut self.kept);
-        let rest: Vec<String> = files.iter().filter(|f| !written.contains(*f)).cloned().collect();
-        if !rest.iter().all(|f| adopted.contains(f)) || !staging.retain(&rest) {
+        // Every file not written again must be one the memo vouched for.
+        let rest: Option<Vec<(String, u64)>> =
+            files.iter().filter(|f| !written.contains(*f)).map(|f| Some((f.clone(), *adopted.get(f)?))).collect();
+        if !rest.is_some_and(|rest| staging.retain(&rest)) {
             return changed_meanwhile(old);
         }
         staging.record(TEXT.to_string(), keys.page_text, files);

@@ -194,23 +194,18 @@ impl Previous {
         stamp.ctime_ns() < self.trusted_before_ns && Stamp::of(&dir.join(rel)).as_ref() == Some(stamp)
     }
 
-    /// A unit's files if its key is `key` (the unit stays), each with whether it is in `dir` as
-    /// stamped, long enough after its last change: a build that updates the unit in place writes
-    /// again each file that is not ([`crate::engine`]'s page-text update).
-    pub fn files_trusted(&self, dir: &Path, unit: &str, key: Key) -> Option<Vec<(String, bool)>> {
+    /// A unit's files if its key is `key` (the unit stays), each with its size when it is in `dir`
+    /// as stamped, long enough after its last change (`None` when not): a build that updates the
+    /// unit in place writes again each file that is not ([`crate::engine`]'s page-text update).
+    pub fn files_trusted(&self, dir: &Path, unit: &str, key: Key) -> Option<Vec<(String, Option<u64>)>> {
         let at = self.units().get(&name_hash(unit)).cloned()?;
         let files = self.files_of(at, key)?;
-        Some(
-            files
-                .into_iter()
-                .map(|(rel, stamp)| (self.trusted(dir, &rel, &stamp), rel))
-                .map(|(ok, rel)| (rel, ok))
-                .collect(),
-        )
+        let size = |rel: &str, stamp: &Stamp| self.trusted(dir, rel, stamp).then(|| stamp.bytes());
+        Some(files.into_iter().map(|(rel, stamp)| (size(&rel, &stamp), rel)).map(|(s, rel)| (rel, s)).collect())
     }
 
     /// [`Previous::files_trusted`], taking the unit out.
-    pub fn take_files_trusted(&self, dir: &Path, unit: &str, key: Key) -> Option<Vec<(String, bool)>> {
+    pub fn take_files_trusted(&self, dir: &Path, unit: &str, key: Key) -> Option<Vec<(String, Option<u64>)>> {
         let files = self.files_trusted(dir, unit, key);
         self.units().remove(&name_hash(unit));
         files

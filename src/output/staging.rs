@@ -2,7 +2,7 @@
 //! the output only when the whole build succeeded. A failed build leaves the previous site untouched,
 //! and files of removed pages never survive a rebuild.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -145,24 +145,23 @@ impl Staging {
     /// made from `key`, to be updated in place: the caller writes those that change and every other
     /// (not given: changed, or too recently changed to be trusted), and [`Staging::retain`]s the
     /// rest. The unit is forgotten (the caller records it anew).
-    pub fn adopt(&self, unit: &str, key: Key) -> Option<HashSet<String>> {
+    pub fn adopt(&self, unit: &str, key: Key) -> Option<HashMap<String, u64>> {
         let files = self.memo.take_files_trusted(&self.staging, unit, key)?;
         let written = self.written.lock().unwrap_or_else(|e| e.into_inner());
         let ours = |rel: &String| self.existing.contains(rel) && !written.contains(rel);
-        Some(files.into_iter().filter(|(rel, trusted)| *trusted && ours(rel)).map(|(rel, _)| rel).collect())
+        Some(files.into_iter().filter_map(|(rel, size)| Some((rel, size?))).filter(|(rel, _)| ours(rel)).collect())
     }
 
-    /// Keep `files` of the recycled folder as they are (adopted by [`Staging::adopt`] and not written
-    /// again): they count as written. `false` if one is not there or was written already.
-    pub fn retain(&self, files: &[String]) -> bool {
-        // Sizes first: the pages render meanwhile, and each of their writes takes the lock.
-        let bytes: u64 =
-            files.iter().filter_map(|rel| std::fs::metadata(self.staging.join(rel)).ok()).map(|m| m.len()).sum();
+    /// Keep `files` of the recycled folder as they are (adopted by [`Staging::adopt`], with their
+    /// sizes as stamped, and not written again): they count as written. `false` if one is not there
+    /// or was written already.
+    pub fn retain(&self, files: &[(String, u64)]) -> bool {
         let mut written = self.written.lock().unwrap_or_else(|e| e.into_inner());
-        if files.iter().any(|rel| !self.existing.contains(rel) || written.contains(rel)) {
+        if files.iter().any(|(rel, _)| !self.existing.contains(rel) || written.contains(rel)) {
             return false;
         }
-        written.extend(files.iter().cloned());
+        written.extend(files.iter().map(|(rel, _)| rel.clone()));
+        let bytes: u64 = files.iter().map(|(_, size)| size).sum();
         self.files.fetch_add(files.len(), Ordering::Relaxed);
         self.bytes.fetch_add(bytes, Ordering::Relaxed);
         true
