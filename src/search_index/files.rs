@@ -27,6 +27,22 @@ pub(super) const DEFLATE_LEVEL: u32 = 2;
 /// A shard is closed once it holds this many bytes (a single very common term may make one larger).
 pub(super) const SHARD_BYTES: usize = 32 * 1024;
 
+/// The entry's path below the output folder.
+pub(super) const ENTRY: &str = "search/entry.js";
+/// The folders of the text chunks and of the shards, below the output folder.
+pub(super) const CHUNKS: &str = "search/x";
+pub(super) const SHARDS: &str = "search/s";
+
+/// The path of file `n` of `dir` ([`CHUNKS`], [`SHARDS`]).
+pub(super) fn numbered(dir: &str, n: usize) -> String {
+    format!("{dir}/{n}.js")
+}
+
+/// Which file of `dir` the path `rel` is ([`numbered`]), if it is one.
+pub(super) fn number_in(dir: &str, rel: &str) -> Option<usize> {
+    rel.strip_prefix(dir)?.strip_prefix('/')?.strip_suffix(".js")?.parse().ok()
+}
+
 /// A file of the index: path below the output folder, contents.
 pub(super) type File = (String, Vec<u8>);
 
@@ -70,7 +86,7 @@ pub(super) fn block_files(b: usize, rows: &[Shown<'_>], version: &str, previous:
         .enumerate()
         .map(|(k, chunk)| {
             let json = serde_json::to_vec(chunk).unwrap_or_default();
-            deflated_file("text", "x", b * BLOCK + k, version, &json, previous)
+            deflated_file("text", CHUNKS, b * BLOCK + k, version, &json, previous)
         })
         .collect()
 }
@@ -85,7 +101,7 @@ pub(super) fn block_files(b: usize, rows: &[Shown<'_>], version: &str, previous:
 /// is made again). Inflating and comparing costs a fraction of deflating.
 fn deflated_file(kind: &str, dir: &str, n: usize, version: &str, json: &[u8], previous: Previous<'_>) -> File {
     use base64::Engine as _;
-    let name = format!("search/{dir}/{n}.js");
+    let name = numbered(dir, n);
     let head = format!("POLICYSITE_SEARCH.{kind}({n},\"{version}\",\"");
     if let Some(old) = previous(&name).filter(|old| holds(old, &head, json)) {
         return (name, old);
@@ -175,7 +191,7 @@ pub(super) fn put_shards_and_entry(
         let n = versions.len();
         let (json, v) = shard_json(n, current);
         if from.written.get(n) != Some(&v) {
-            let (name, bytes) = deflated_file("shard", "s", n, &v, &json, from.previous);
+            let (name, bytes) = deflated_file("shard", SHARDS, n, &v, &json, from.previous);
             out_fn(name, bytes);
         }
         versions.push(v);
@@ -213,7 +229,7 @@ pub(super) fn put_shards_and_entry(
     let mut out = b"POLICYSITE_SEARCH.entry(".to_vec();
     let _ = serde_json::to_writer(ScriptSafe(&mut out), &entry);
     out.extend_from_slice(b");\n");
-    out_fn("search/entry.js".into(), out);
+    out_fn(ENTRY.into(), out);
     versions
 }
 
@@ -281,6 +297,17 @@ pub(super) fn block_version(b: usize, rows: &[Shown<'_>]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A file's path names its folder and number, and nothing else does.
+    #[test]
+    fn numbered_files_are_named_and_read_back() {
+        assert_eq!(numbered(CHUNKS, 7), "search/x/7.js");
+        assert_eq!(number_in(CHUNKS, &numbered(CHUNKS, 7)), Some(7));
+        assert_eq!(number_in(SHARDS, &numbered(CHUNKS, 7)), None);
+        for other in [ENTRY, "search/x/7.jsx", "search/x/a.js", "search/xx/7.js", "search/x/"] {
+            assert_eq!(number_in(CHUNKS, other), None, "{other}");
+        }
+    }
 
     /// The deflater and inflater are reused between files: each file still comes out whole, and a
     /// file is kept only when it inflates to exactly what would be written.

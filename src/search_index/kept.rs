@@ -8,7 +8,10 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::{Deserialize, Serialize};
 
-use super::files::{BLOCK, CHUNK, ShardsFrom, block_version, put_block, put_shards_and_entry};
+use super::files::{
+    BLOCK, CHUNK, CHUNKS, ENTRY, SHARDS, ShardsFrom, block_version, number_in, numbered, put_block,
+    put_shards_and_entry,
+};
 use super::postings::{holds_any, splice};
 use super::{Extra, block_rows, emit_each, page_docs, put_one};
 use crate::diag::Diagnostics;
@@ -71,9 +74,9 @@ impl Kept {
     /// The index's files as this describes them: the entry, every text chunk and every shard.
     pub fn files(&self) -> Vec<String> {
         let chunks = self.docs.div_ceil(CHUNK);
-        let mut files = vec!["search/entry.js".to_string()];
-        files.extend((0..chunks).map(|n| format!("search/x/{n}.js")));
-        files.extend((0..self.shard_versions.len()).map(|n| format!("search/s/{n}.js")));
+        let mut files = vec![ENTRY.to_string()];
+        files.extend((0..chunks).map(|n| numbered(CHUNKS, n)));
+        files.extend((0..self.shard_versions.len()).map(|n| numbered(SHARDS, n)));
         files
     }
 
@@ -91,14 +94,14 @@ impl Kept {
             let p = by_rel.get(rel.as_str())?;
             blocks.extend((p.first / span)..=((p.first + p.count).max(1) - 1) / span);
         }
-        for file in redo.iter().filter(|f| *f != "search/entry.js") {
-            let number = |dir: &str| file.strip_prefix(dir)?.strip_suffix(".js")?.parse::<usize>().ok();
-            if let Some(n) = number("search/x/") {
+        // The entry is written by every update.
+        for file in redo.iter().filter(|f| *f != ENTRY) {
+            if let Some(n) = number_in(CHUNKS, file) {
                 let b = u32::try_from(n / BLOCK).ok()?;
                 blocks.insert(b);
                 self.redo_blocks.insert(b);
             } else {
-                self.shard_versions.get_mut(number("search/s/")?)?.clear();
+                self.shard_versions.get_mut(number_in(SHARDS, file)?)?.clear();
             }
         }
         let mut read = changed.clone();
