@@ -49,24 +49,24 @@ const DIGITS: [(u8, bool); 256] = {
 /// Whether `list` (one term's encoded postings) holds a section numbered `a..b`. Reads up to the
 /// first posting at `b` or after (an edit near the end of the index reads most of each list).
 pub(super) fn holds_any(list: &[u8], a: u32, b: u32) -> bool {
+    decoded(list).map(|(doc, ..)| doc).take_while(|&doc| doc < b).any(|doc| doc >= a)
+}
+
+/// The postings of `list` in order, each as (section, weight, the offset just after its number).
+fn decoded(list: &[u8]) -> impl Iterator<Item = (u32, u8, usize)> + '_ {
     let (mut n, mut doc) = (0u64, -1i64);
-    for &c in list {
+    list.iter().enumerate().filter_map(move |(i, &c)| {
         let (d, last) = DIGITS[c as usize];
         if !last {
             n = n * 27 + u64::from(d);
-            continue;
+            return None;
         }
         n = n * 64 + u64::from(d);
         doc += (n / 16) as i64 + 1;
+        let weight = (n % 16) as u8;
         n = 0;
-        if doc >= i64::from(b) {
-            return false;
-        }
-        if doc >= i64::from(a) {
-            return true;
-        }
-    }
-    false
+        Some((doc as u32, weight, i + 1))
+    })
 }
 
 /// `list` (one term's encoded postings) with its postings for sections `a..b` replaced by `new`
@@ -74,26 +74,15 @@ pub(super) fn holds_any(list: &[u8], a: u32, b: u32) -> bool {
 /// too but for the first (its gap is from a new predecessor).
 pub(super) fn splice(list: &[u8], a: u32, b: u32, new: &[(u32, u8)]) -> Vec<u8> {
     let mut p = Postings { last: None, bytes: Vec::with_capacity(list.len() + 2 * new.len()) };
-    let (mut n, mut doc, mut start) = (0u64, -1i64, 0usize);
-    let mut i = 0;
-    // Postings before `a`: copied whole.
+    // Where the postings before `a` end, and the first posting at `b` or after.
+    let mut start = 0;
     let mut next: Option<(u32, u8, usize)> = None;
-    while i < list.len() {
-        let (d, last) = DIGITS[list[i] as usize];
-        i += 1;
-        if !last {
-            n = n * 27 + u64::from(d);
-            continue;
-        }
-        n = n * 64 + u64::from(d);
-        doc += (n / 16) as i64 + 1;
-        let (at, w) = (doc as u32, (n % 16) as u8);
-        n = 0;
+    for (at, w, end) in decoded(list) {
         if at < a {
-            start = i;
+            start = end;
             p.last = Some(at);
         } else if at >= b {
-            next = Some((at, w, i));
+            next = Some((at, w, end));
             break;
         }
     }
