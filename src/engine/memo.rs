@@ -25,8 +25,8 @@
 use std::collections::{HashMap, HashSet};
 use std::hash::Hash;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, OnceLock};
 
 use xxhash_rust::xxh3::Xxh3;
 
@@ -204,12 +204,15 @@ pub struct Plan<'a> {
     kept_pages: AtomicUsize,
     /// The update of the page-text files, when only ordinary pages' text changed (taken once).
     text: Mutex<Option<TextUpdate>>,
+    /// How many edited pages the page-text files were updated for in place, once they were.
+    text_updated: OnceLock<usize>,
 }
 
 impl<'a> Plan<'a> {
     /// `keep` false: render every page anyway (`build --render-all`), still writing the memo.
     pub fn new(staging: &'a Staging, keys: Keys, keep: bool, site_wide_kept: bool, old: PathBuf) -> Self {
-        Plan { staging, keys, keep, site_wide_kept, old, kept_pages: AtomicUsize::new(0), text: Mutex::default() }
+        let (kept_pages, text, text_updated) = (AtomicUsize::new(0), Mutex::default(), OnceLock::new());
+        Plan { staging, keys, keep, site_wide_kept, old, kept_pages, text, text_updated }
     }
 
     /// With the update of the page-text files to make ([`TextUpdate::plan`]).
@@ -221,6 +224,12 @@ impl<'a> Plan<'a> {
     /// How many pages were kept as they were.
     pub fn kept_pages(&self) -> usize {
         self.kept_pages.load(Ordering::Relaxed)
+    }
+
+    /// For how many edited pages the page-text files were updated in place (`None`: kept, or made
+    /// whole), for the build to say so.
+    pub fn text_updated(&self) -> Option<usize> {
+        self.text_updated.get().copied()
     }
 
     /// A page of the site: kept, or rendered by `render` into the staging folder.
@@ -259,7 +268,12 @@ impl<'a> Plan<'a> {
             if !self.staging.keep(SITE_WIDE, self.keys.structure) {
                 return changed_meanwhile(&self.old);
             }
-            return text.write(site, self.staging, &self.keys, &self.old);
+            let edited = text.edited_count();
+            let problems = text.write(site, self.staging, &self.keys, &self.old);
+            if problems.is_empty() {
+                let _ = self.text_updated.set(edited);
+            }
+            return problems;
         }
         let mut state = Kept::default();
         let noting = Noting::new(self.staging);

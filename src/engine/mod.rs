@@ -115,11 +115,11 @@ pub fn build(
         ))
     })?;
     let plan = keys.map(|keys| memo::Plan::new(&staging, keys, keep, site_wide_kept, old).with_text(text));
-    let (pages, kept) = match render_site(root, &site, &renderer, &staging, None, plan.as_ref()) {
+    let (pages, kept, text_updated) = match render_site(root, &site, &renderer, &staging, None, plan.as_ref()) {
         Ok(n) => {
             // For the next build: every page's outline (its files are in place).
             plan.as_ref().inspect(|p| p.note_outlines(&site));
-            (n, plan.map_or(0, |p| p.kept_pages()))
+            (n, plan.as_ref().map_or(0, |p| p.kept_pages()), plan.and_then(|p| p.text_updated()))
         }
         Err(d) => {
             drop(plan);
@@ -134,7 +134,7 @@ pub fn build(
         warned(Diagnostics::from(Diagnostic::new(output, format!("cannot replace the output folder: {e}"))))
     })?;
     timings.lap("swap", &mut t);
-    Ok(Report { pages, kept, files, bytes, timings, warnings, leftover: Leftover::new(site, renderer) })
+    Ok(Report { pages, kept, text_updated, files, bytes, timings, warnings, leftover: Leftover::new(site, renderer) })
 }
 
 /// `policysite check`: everything `build` does, nothing written, and then every internal link and

@@ -93,6 +93,11 @@ impl TextUpdate {
         crate::features::page_text_fits(site, &edited, &mut self.kept)
     }
 
+    /// How many pages were edited since the files were made.
+    pub fn edited_count(&self) -> usize {
+        self.edited.len()
+    }
+
     fn edited_pages(&self, site: &Site) -> Vec<usize> {
         (0..site.pages.len()).filter(|&i| self.edited.contains(&site.pages[i].source.rel)).collect()
     }

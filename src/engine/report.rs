@@ -10,6 +10,10 @@ pub struct Report {
     pub pages: usize,
     /// Pages kept as the output held them: the memo showed their inputs unchanged ([`super::memo`]).
     pub kept: usize,
+    /// For how many edited pages the files made from the pages' text (the search index) were
+    /// updated in place (README, "After an edit of page text"); `None` when they were kept as
+    /// they were or made whole.
+    pub text_updated: Option<usize>,
     pub files: usize,
     pub bytes: u64,
     pub timings: Timings,

@@ -23,8 +23,19 @@ fn build(site: &TestSite, extra: &[&str]) -> String {
 fn kept(stderr: &str) -> usize {
     stderr
         .split("; ")
-        .find_map(|part| part.strip_suffix(" unchanged pages kept\n").or(part.strip_suffix(" unchanged page kept\n")))
+        .map(str::trim_end)
+        .find_map(|part| part.strip_suffix(" unchanged pages kept").or(part.strip_suffix(" unchanged page kept")))
         .map_or(0, |n| n.parse().expect("count"))
+}
+
+/// For how many edited pages the build said it updated the search index in place (`None`: it did
+/// not say so: the index was kept, or made whole).
+fn updated(stderr: &str) -> Option<usize> {
+    if stderr.contains("; search index repaired in place") {
+        return Some(0);
+    }
+    let at = stderr.find("; search index updated for ")? + "; search index updated for ".len();
+    Some(stderr[at..].split(' ').next()?.parse().expect("count"))
 }
 
 fn pages(stderr: &str) -> usize {
@@ -323,6 +334,21 @@ fn inode(dir: &std::path::Path, rel: &str) -> u64 {
     std::fs::metadata(dir.join(rel)).expect(rel).ino()
 }
 
+/// The bundled site with 240 pages more, of 8 sections each: enough sections for several blocks of
+/// text chunks (32 chunks of 32 sections each). Settled; with its page count.
+fn bulk_site() -> (TestSite, usize) {
+    let site = TestSite::bundled();
+    site.write("content/bulk/_index.md", "---\ntitle: Bulk\n---\nMany pages.\n");
+    for i in 0..240 {
+        let sections: String = (0..8)
+            .map(|k| format!("## Part {k} of bulk {i}\n\nWords about bulk {i} part {k}: alpha{i} beta{k}.\n\n"))
+            .collect();
+        site.write(&format!("content/bulk/p{i:03}.md"), &format!("---\ntitle: Bulk {i}\n---\n{sections}"));
+    }
+    let all = pages(&settle(&site, &[]));
+    (site, all)
+}
+
 /// After an edit of some pages' text, the build updates the search index of the folder it recycles,
 /// from the state the build that wrote it noted (`.policysite-state`): the edited pages' blocks of
 /// text chunks, the shards whose postings changed and the entry are written, every other file of
@@ -333,16 +359,7 @@ fn inode(dir: &std::path::Path, rel: &str) -> u64 {
 #[cfg(unix)]
 #[test]
 fn a_page_edit_updates_the_search_index_in_place() {
-    let site = TestSite::bundled();
-    // Enough sections for several blocks of text chunks (32 chunks of 32 sections each).
-    site.write("content/bulk/_index.md", "---\ntitle: Bulk\n---\nMany pages.\n");
-    for i in 0..240 {
-        let sections: String = (0..8)
-            .map(|k| format!("## Part {k} of bulk {i}\n\nWords about bulk {i} part {k}: alpha{i} beta{k}.\n\n"))
-            .collect();
-        site.write(&format!("content/bulk/p{i:03}.md"), &format!("---\ntitle: Bulk {i}\n---\n{sections}"));
-    }
-    let all = pages(&settle(&site, &[]));
+    let (site, all) = bulk_site();
     let old = site.path().join(".public.old");
     let chunks = std::fs::read_dir(old.join("search/x")).expect("chunks").count();
     assert!(chunks > 2 * 32, "the index has three blocks or more ({chunks} chunks)");
@@ -354,6 +371,7 @@ fn a_page_edit_updates_the_search_index_in_place() {
         let (far_before, first_before) = (inode(&old, &far), std::fs::read(old.join("search/x/0.js")).expect("chunk"));
         let err = build(&site, &[]);
         assert_eq!(kept(&err), all - 1, "round {round}: the edited page alone is rendered:\n{err}");
+        assert_eq!(updated(&err), Some(1), "round {round}: the index is updated in place:\n{err}");
         assert_same(&site, &[], &format!("edit {round}"));
         assert_eq!(inode(&site.out(), &far), far_before, "round {round}: a chunk the edit does not touch is left");
         let first = std::fs::read(site.out().join("search/x/0.js")).expect("chunk");
@@ -368,22 +386,30 @@ fn a_page_edit_updates_the_search_index_in_place() {
     site.write(last, &format!("{before_last}\nTwo at once: quokka.\n"));
     let err = build(&site, &[]);
     assert_eq!(kept(&err), all - 2, "two pages edited:\n{err}");
+    assert_eq!(updated(&err), Some(2), "two pages edited:\n{err}");
     assert_same(&site, &[], "two pages in different blocks");
     site.write(edited, &before_edited);
     site.write(last, &before_last);
-    for round in 0..2 {
-        build(&site, &[]);
+    // The first folder recycled holds both pages as they are again (at most its own files written
+    // just before its memo are made again); the second holds both edits.
+    for (round, edits) in [(0, None), (1, Some(2))] {
+        let err = build(&site, &[]);
+        assert!(updated(&err).is_some(), "reverted, build {round}: in place:\n{err}");
+        assert!(edits.is_none() || updated(&err) == edits, "reverted, build {round}:\n{err}");
         assert_same(&site, &[], &format!("reverted, build {round}"));
     }
 
     site.write(edited, &format!("{}\n## A new heading\n\nAnd its text.\n", site.read(edited)));
-    build(&site, &[]);
+    let err = build(&site, &[]);
+    assert_eq!(updated(&err), None, "a section more numbers every later one anew: made whole:\n{err}");
     assert_same(&site, &[], "an edit that adds a section");
 
-    build(&site, &[]);
+    let err = build(&site, &[]);
+    assert_eq!(updated(&err), None, "the other folder, made whole too:\n{err}");
     std::fs::write(old.join(".policysite-state"), "{\"version\":1,\"units\":{\"page-text state\":").expect("damage");
     site.write(edited, &format!("{}\nAgain.\n", site.read(edited)));
-    build(&site, &[]);
+    let err = build(&site, &[]);
+    assert_eq!(updated(&err), None, "damaged state: made whole:\n{err}");
     assert_same(&site, &[], "damaged state");
 
     // No page edited, one chunk rewritten as it was (its stamp changed): the memo cannot vouch for
@@ -395,11 +421,66 @@ fn a_page_edit_updates_the_search_index_in_place() {
     std::fs::write(&chunk, &bytes).expect("the same bytes, a new file");
     let err = build(&site, &[]);
     assert_eq!(kept(&err), all, "nothing edited:\n{err}");
+    assert_eq!(updated(&err), Some(0), "nothing edited, one block made again:\n{err}");
     assert_same(&site, &[], "a chunk the memo cannot vouch for, nothing edited");
 
     settle(&site, &[]);
     std::fs::write(&chunk, vec![b'x'; bytes.len()]).expect("overwrite");
     site.write(edited, &format!("{}\nOnce more.\n", site.read(edited)));
-    build(&site, &[]);
+    let err = build(&site, &[]);
+    assert_eq!(updated(&err), Some(1), "a chunk edited by hand is written again, in place:\n{err}");
     assert_same(&site, &[], "a chunk of the index edited by hand");
+}
+
+/// The search feature's state as the folder `dir` noted it: each page's `rel`, first section
+/// number and section count.
+fn noted_pages(dir: &std::path::Path) -> Vec<(String, u64, u64)> {
+    let text = std::fs::read_to_string(dir.join(".policysite-state")).expect("state");
+    let state: serde_json::Value = serde_json::from_str(&text).expect("json");
+    let pages = &state["units"]["page-text state"][1]["kept"]["search"]["pages"];
+    let field = |p: &serde_json::Value, k: &str| p[k].as_u64().expect("number");
+    let rel = |p: &serde_json::Value| p["rel"].as_str().expect("rel").to_string();
+    pages.as_array().expect("pages").iter().map(|p| (rel(p), field(p, "first"), field(p, "count"))).collect()
+}
+
+/// Edits the update in place must carry whole: a page whose sections run from one block of text
+/// chunks into the next (both blocks are written again), and an edit that adds enough new terms
+/// for another shard of postings, then takes them away (the shard count grows and shrinks: the
+/// shard no longer written is not left behind). Each equals a whole render.
+#[cfg(unix)]
+#[test]
+fn an_edit_across_two_blocks_or_that_changes_the_shard_count_is_updated_in_place() {
+    let (site, _) = bulk_site();
+    let old = site.path().join(".public.old");
+    let span = 32 * 32;
+    let across = noted_pages(&old)
+        .into_iter()
+        .find(|(rel, first, count)| rel.starts_with("bulk/") && first / span != (first + count - 1) / span)
+        .map(|(rel, ..)| format!("content/{rel}"))
+        .expect("a bulk page across a block boundary");
+    let before = site.read(&across);
+    site.write(&across, &before.replace(": alpha", ": gamma delta alpha"));
+    let err = build(&site, &[]);
+    assert_eq!(updated(&err), Some(1), "a page across two blocks:\n{err}");
+    assert_same(&site, &[], "a page across two blocks");
+
+    // About 3,000 words no page holds: some 50 KB of postings more, past one shard's 32 KB.
+    settle(&site, &[]);
+    let shards = || std::fs::read_dir(site.out().join("search/s")).expect("shards").count();
+    let (edited, fewer) = ("content/bulk/p100.md", shards());
+    let text = site.read(edited);
+    let words: String = (0..3000).map(|n| format!(" zq{n:04}x")).collect();
+    site.write(edited, &format!("{text}\nNew words:{words}.\n"));
+    let err = build(&site, &[]);
+    assert_eq!(updated(&err), Some(1), "many new terms:\n{err}");
+    assert!(shards() > fewer, "another shard ({} > {fewer})", shards());
+    assert_same(&site, &[], "a shard more");
+    // The first folder recycled was made before the words came (kept as it is); the second after.
+    site.write(edited, &text);
+    for (round, expected) in [(0, None), (1, Some(1))] {
+        let err = build(&site, &[]);
+        assert_eq!(updated(&err), expected, "round {round}, the terms taken away:\n{err}");
+        assert_same(&site, &[], &format!("round {round}, the terms taken away"));
+    }
+    assert_eq!(shards(), fewer, "as many shards as before");
 }
