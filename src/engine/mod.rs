@@ -92,7 +92,7 @@ pub fn build(
     rendering: Rendering,
     waiting: &dyn Fn(&Waiting<'_>),
 ) -> Result<Report, Diagnostics> {
-    let _lock = crate::output::prepare(root, output, "build", Contention::WaitForBuild(waiting))
+    let mut lock = crate::output::prepare(root, output, "build", Contention::WaitForBuild(waiting))
         .map_err(|r| refused(output, r))?;
     let mut timings = Timings::default();
     let mut t = Instant::now();
@@ -108,7 +108,7 @@ pub fn build(
     let warned = |d: Diagnostics| d.after_warnings(&warnings);
     timings.lap("model", &mut t);
     let renderer = Renderer::new(root, &site).map_err(warned)?;
-    let staging = Staging::begin_with_memo(output, previous).map_err(|e| {
+    let staging = Staging::begin_with_memo(output, previous, lock.take_recycled()).map_err(|e| {
         warned(Diagnostics::from(
             Diagnostic::new(output, format!("cannot create the staging folder: {e}"))
                 .help("check permissions on the output's parent folder"),

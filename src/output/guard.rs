@@ -95,43 +95,42 @@ fn list_folder(dir: &Path, rel: &str) -> io::Result<Vec<(String, bool)>> {
     Ok(files)
 }
 
-/// Why a folder may not be replaced; `None` when it may (it is missing, empty, or all ours).
-pub fn foreign_files(dir: &Path, shown_as: &str, every_file: bool) -> Option<String> {
+/// Why a folder may not be replaced (`Err`); `Ok` when it may: it is missing, empty, or all ours.
+/// With `every_file`, a folder with a manifest is listed, and the listing ([`entries_below`]) is
+/// returned, for the build that recycles it not to list it again.
+fn foreign_files(dir: &Path, shown_as: &str, every_file: bool) -> Result<Option<Vec<(String, bool)>>, String> {
     let meta = match std::fs::symlink_metadata(dir) {
         Ok(m) => m,
-        Err(_) => return None,
+        Err(_) => return Ok(None),
     };
     if !meta.is_dir() {
-        return Some(format!("`{shown_as}` exists and is not a folder; policysite writes its output into a folder"));
+        return Err(format!("`{shown_as}` exists and is not a folder; policysite writes its output into a folder"));
     }
     if dir.join(STAGING_MARK).is_file() {
-        return None; // a staging folder of ours, left by a build that was stopped
+        return Ok(None); // a staging folder of ours, left by a build that was stopped
     }
     let Some(listed) = read_manifest(dir) else {
         return match std::fs::read_dir(dir).map(|mut d| d.next().is_none()) {
-            Ok(true) => None,
-            Ok(false) => Some(format!(
+            Ok(true) => Ok(None),
+            Ok(false) => Err(format!(
                 "`{shown_as}` is not empty and policysite did not make it (it has no {MANIFEST}); a build replaces \
                  its whole output folder, so it only writes into an empty folder or one it made"
             )),
-            Err(e) => Some(format!("cannot look inside `{shown_as}`: {e}")),
+            Err(e) => Err(format!("cannot look inside `{shown_as}`: {e}")),
         };
     };
     if !every_file {
-        return None;
+        return Ok(None);
     }
-    let files = match files_below(dir) {
-        Ok(f) => f,
-        Err(e) => return Some(format!("cannot look inside `{shown_as}`: {e}")),
-    };
-    let mut foreign: Vec<&String> = files.iter().filter(|f| !listed.contains(*f)).collect();
+    let entries = entries_below(dir).map_err(|e| format!("cannot look inside `{shown_as}`: {e}"))?;
+    let mut foreign: Vec<&String> = entries.iter().map(|(f, _)| f).filter(|f| !listed.contains(*f)).collect();
     if foreign.is_empty() {
-        return None;
+        return Ok(Some(entries));
     }
     foreign.sort();
     let n = foreign.len();
     let shown: Vec<String> = foreign.iter().take(5).map(|f| format!("{shown_as}/{f}")).collect();
-    Some(format!(
+    Err(format!(
         "{} file{} in `{shown_as}` {} not written by policysite ({}{}); a build would delete {}",
         n,
         if n == 1 { "" } else { "s" },
@@ -151,6 +150,8 @@ pub const SERVE_HOLDS: &str = "stop `serve` (Ctrl-C in its terminal) to build he
 /// files. The lock file stays beside the output; the lock itself dies with the process.
 pub struct OutputLock {
     _lock: FileLock,
+    /// The files of `.NAME.old` as the check under this lock listed them ([`check_replaceable`]).
+    recycled: Option<Vec<(String, bool)>>,
 }
 
 /// What to do when another policysite holds the output.
@@ -202,7 +203,19 @@ impl OutputLock {
             }
             return Err(held_by(output, &holder));
         }
-        Ok(OutputLock { _lock: lock })
+        Ok(OutputLock { _lock: lock, recycled: None })
+    }
+
+    /// The files of the folder a build recycles (`.NAME.old`), each with whether it is a symbolic
+    /// link, as the check under this lock found them all ours ([`check_replaceable`]): the staging
+    /// folder starts from this listing ([`super::Staging::begin_with_memo`]) rather than walking
+    /// 20,000 entries again. `None` when it was not listed (missing, empty, or a staging folder).
+    pub fn take_recycled(&mut self) -> Option<Vec<(String, bool)>> {
+        self.recycled.take()
+    }
+
+    pub(super) fn set_recycled(&mut self, listing: Option<Vec<(String, bool)>>) {
+        self.recycled = listing;
     }
 }
 
@@ -222,22 +235,22 @@ fn held_by(output: &Path, holder: &str) -> String {
 }
 
 /// Check that `output` and the folders policysite keeps beside it may be replaced, before anything
-/// is written. Returns every reason they may not, together.
+/// is written. Returns every reason they may not, together; or, when they may, the listing of the
+/// folder a build recycles (`.NAME.old`, [`OutputLock::take_recycled`]), when it was listed.
 /// With `every_file` false only the folders' markers are read (no walk): the quick look `prepare`
 /// takes before it creates a lock file; the full one runs under the lock.
-pub fn check_replaceable(output: &Path, every_file: bool) -> Result<(), Vec<String>> {
-    let shown = output.display().to_string();
+pub fn check_replaceable(output: &Path, every_file: bool) -> Result<Option<Vec<(String, bool)>>, Vec<String>> {
     let mut problems = Vec::new();
-    for (dir, label) in [
-        (output.to_path_buf(), shown.clone()),
-        (sibling(output, "old"), sibling(output, "old").display().to_string()),
-        (sibling(output, "building"), sibling(output, "building").display().to_string()),
-    ] {
-        if let Some(p) = foreign_files(&dir, &label, every_file) {
-            problems.push(p);
+    let mut recycled = None;
+    for suffix in [None, Some("old"), Some("building")] {
+        let dir = suffix.map_or_else(|| output.to_path_buf(), |s| sibling(output, s));
+        match foreign_files(&dir, &dir.display().to_string(), every_file) {
+            Err(p) => problems.push(p),
+            Ok(listing) if suffix == Some("old") => recycled = listing,
+            Ok(_) => {}
         }
     }
-    if problems.is_empty() { Ok(()) } else { Err(problems) }
+    if problems.is_empty() { Ok(recycled) } else { Err(problems) }
 }
 
 #[cfg(test)]

@@ -81,7 +81,7 @@ pub fn prepare(
     // A quick look before the lock, so a folder policysite did not make gets no lock file beside
     // it; the full check (every file against the manifest) under the lock, where it counts.
     guard::check_replaceable(output, false)?;
-    let lock = OutputLock::acquire(output, command, contention).map_err(|m| vec![m])?;
-    guard::check_replaceable(output, true)?;
+    let mut lock = OutputLock::acquire(output, command, contention).map_err(|m| vec![m])?;
+    lock.set_recycled(guard::check_replaceable(output, true)?);
     Ok(lock)
 }

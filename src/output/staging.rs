@@ -44,14 +44,21 @@ pub struct Staging {
 
 impl Staging {
     pub fn begin(output: &Path) -> io::Result<Staging> {
-        Self::begin_with_memo(output, memo::Previous::default())
+        Self::begin_with_memo(output, memo::Previous::default(), None)
     }
 
     /// [`Staging::begin`] with the memo of the folder it recycles, `.NAME.old` (read before, by
     /// [`memo::Previous::read`]), so the build can keep what it shows unchanged ([`Staging::keep`]).
     /// The memo file itself is removed either way: it describes a folder about to change (the
-    /// commit writes this build's).
-    pub fn begin_with_memo(output: &Path, memo: memo::Previous) -> io::Result<Staging> {
+    /// commit writes this build's). `listed` is `.NAME.old` as the output's lock listed it
+    /// ([`super::OutputLock::take_recycled`]); without it the folder is listed here. A file that
+    /// appears in it after that listing is not one this build deletes (it is left, unlisted in
+    /// the manifest, for the next build to refuse).
+    pub fn begin_with_memo(
+        output: &Path,
+        memo: memo::Previous,
+        listed: Option<Vec<(String, bool)>>,
+    ) -> io::Result<Staging> {
         let staging = sibling(output, "building");
         let old = sibling(output, "old");
         if let Some(parent) = staging.parent().filter(|p| !p.as_os_str().is_empty()) {
@@ -62,11 +69,13 @@ impl Staging {
         if std::fs::symlink_metadata(&staging).is_ok() {
             remove_any(&staging)?;
         }
-        if old.is_dir() && !old.is_symlink() {
+        let listed = if old.is_dir() && !old.is_symlink() {
             std::fs::rename(&old, &staging)?;
+            listed
         } else {
             std::fs::create_dir(&staging)?;
-        }
+            Some(Vec::new())
+        };
         std::fs::write(staging.join(STAGING_MARK), "policysite is building here\n")?;
         for marker in [memo::MEMO, super::notes::NOTES] {
             match std::fs::remove_file(staging.join(marker)) {
@@ -75,7 +84,11 @@ impl Staging {
             }
         }
         let mut existing = HashSet::new();
-        for (rel, is_link) in guard::entries_below(&staging)? {
+        let entries = match listed {
+            Some(entries) => entries,
+            None => guard::entries_below(&staging)?,
+        };
+        for (rel, is_link) in entries {
             if is_link {
                 let path = staging.join(&rel);
                 // Never write through a link planted in the output.
@@ -290,6 +303,29 @@ mod tests {
         assert_eq!(read("c.html"), b"much longer");
         assert_eq!(read("b.html"), b"same");
         assert_eq!(inode("b.html"), b_first, "an unchanged file is not rewritten");
+    }
+
+    /// The build starts from the listing of `.NAME.old` its lock's check made (every file ours), not
+    /// a second walk; a file that appears in that folder after the check is not in the listing, so
+    /// the build neither deletes it nor lists it in its manifest: the next build refuses the folder
+    /// and names the file, instead of deleting what it did not make.
+    #[test]
+    fn a_file_that_appears_after_the_check_is_not_deleted() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let out = dir.path().join("public");
+        build(&out, &[("index.html", b"one"), ("gone.html", b"g")]);
+        build(&out, &[("index.html", b"two"), ("gone.html", b"g")]);
+        let old = sibling(&out, "old");
+        let listed = guard::check_replaceable(&out, true).expect("all ours").expect("the old output listed");
+        assert_eq!(listed.len(), 2, "{listed:?}");
+        std::fs::write(old.join("theirs.txt"), "a file of someone else").expect("write");
+        let s = Staging::begin_with_memo(&out, memo::Previous::default(), Some(listed)).expect("begin");
+        s.put("index.html", b"three").expect("put");
+        s.commit().expect("commit");
+        assert!(!out.join("gone.html").exists(), "a file the build made and no longer writes is removed");
+        assert_eq!(std::fs::read_to_string(out.join("theirs.txt")).ok().as_deref(), Some("a file of someone else"));
+        let refused = guard::check_replaceable(&out, true).expect_err("the next build refuses");
+        assert!(refused.iter().any(|p| p.contains("theirs.txt")), "{refused:?}");
     }
 
     /// Issue 17: a build that failed (a full disk) or was killed leaves files in `.NAME.building`
