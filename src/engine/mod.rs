@@ -92,7 +92,7 @@ pub fn build(
     rendering: Rendering,
     waiting: &dyn Fn(&Waiting<'_>),
 ) -> Result<Report, Diagnostics> {
-    let mut lock = crate::output::prepare(root, output, "build", Contention::WaitForBuild(waiting))
+    let _lock = crate::output::prepare(root, output, "build", Contention::WaitForBuild(waiting))
         .map_err(|r| refused(output, r))?;
     let mut timings = Timings::default();
     let mut t = Instant::now();
@@ -108,7 +108,10 @@ pub fn build(
     let warned = |d: Diagnostics| d.after_warnings(&warnings);
     timings.lap("model", &mut t);
     let renderer = Renderer::new(root, &site).map_err(warned)?;
-    let staging = Staging::begin_with_memo(output, previous, lock.take_recycled()).map_err(|e| {
+    // The folder to recycle, checked whole (every file ours) right before it is: a file that
+    // appears in it later is not in the listing, so this build never deletes it.
+    let listed = crate::output::guard::recycled_files(output).map_err(|r| warned(refused(output, r)))?;
+    let staging = Staging::begin_with_memo(output, previous, listed).map_err(|e| {
         warned(Diagnostics::from(
             Diagnostic::new(output, format!("cannot create the staging folder: {e}"))
                 .help("check permissions on the output's parent folder"),

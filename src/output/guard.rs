@@ -97,8 +97,9 @@ fn list_folder(dir: &Path, rel: &str) -> io::Result<Vec<(String, bool)>> {
 
 /// Why a folder may not be replaced (`Err`); `Ok` when it may: it is missing, empty, or all ours.
 /// With `every_file`, a folder with a manifest is listed, and the listing ([`entries_below`]) is
-/// returned, for the build that recycles it not to list it again.
-fn foreign_files(dir: &Path, shown_as: &str, every_file: bool) -> Result<Option<Vec<(String, bool)>>, String> {
+/// returned (`None` when it was not listed: missing, a staging folder, or without a manifest and
+/// empty), for the build that recycles it not to list it again.
+fn check_folder(dir: &Path, shown_as: &str, every_file: bool) -> Result<Option<Vec<(String, bool)>>, String> {
     let meta = match std::fs::symlink_metadata(dir) {
         Ok(m) => m,
         Err(_) => return Ok(None),
@@ -150,8 +151,6 @@ pub const SERVE_HOLDS: &str = "stop `serve` (Ctrl-C in its terminal) to build he
 /// files. The lock file stays beside the output; the lock itself dies with the process.
 pub struct OutputLock {
     _lock: FileLock,
-    /// The files of `.NAME.old` as the check under this lock listed them ([`check_replaceable`]).
-    recycled: Option<Vec<(String, bool)>>,
 }
 
 /// What to do when another policysite holds the output.
@@ -203,19 +202,7 @@ impl OutputLock {
             }
             return Err(held_by(output, &holder));
         }
-        Ok(OutputLock { _lock: lock, recycled: None })
-    }
-
-    /// The files of the folder a build recycles (`.NAME.old`), each with whether it is a symbolic
-    /// link, as the check under this lock found them all ours ([`check_replaceable`]): the staging
-    /// folder starts from this listing ([`super::Staging::begin_with_memo`]) rather than walking
-    /// 20,000 entries again. `None` when it was not listed (missing, empty, or a staging folder).
-    pub fn take_recycled(&mut self) -> Option<Vec<(String, bool)>> {
-        self.recycled.take()
-    }
-
-    pub(super) fn set_recycled(&mut self, listing: Option<Vec<(String, bool)>>) {
-        self.recycled = listing;
+        Ok(OutputLock { _lock: lock })
     }
 }
 
@@ -235,22 +222,30 @@ fn held_by(output: &Path, holder: &str) -> String {
 }
 
 /// Check that `output` and the folders policysite keeps beside it may be replaced, before anything
-/// is written. Returns every reason they may not, together; or, when they may, the listing of the
-/// folder a build recycles (`.NAME.old`, [`OutputLock::take_recycled`]), when it was listed.
+/// is written. Returns every reason they may not, together.
 /// With `every_file` false only the folders' markers are read (no walk): the quick look `prepare`
-/// takes before it creates a lock file; the full one runs under the lock.
-pub fn check_replaceable(output: &Path, every_file: bool) -> Result<Option<Vec<(String, bool)>>, Vec<String>> {
+/// takes before it creates a lock file; the full one runs under the lock. The folder a build
+/// recycles, `.NAME.old`, gets the quick look only: a build checks it whole with
+/// [`recycled_files`], under the same lock, right before it starts recycling it.
+pub fn check_replaceable(output: &Path, every_file: bool) -> Result<(), Vec<String>> {
     let mut problems = Vec::new();
-    let mut recycled = None;
-    for suffix in [None, Some("old"), Some("building")] {
+    for (suffix, every_file) in [(None, every_file), (Some("old"), false), (Some("building"), every_file)] {
         let dir = suffix.map_or_else(|| output.to_path_buf(), |s| sibling(output, s));
-        match foreign_files(&dir, &dir.display().to_string(), every_file) {
-            Err(p) => problems.push(p),
-            Ok(listing) if suffix == Some("old") => recycled = listing,
-            Ok(_) => {}
+        if let Err(p) = check_folder(&dir, &dir.display().to_string(), every_file) {
+            problems.push(p);
         }
     }
-    if problems.is_empty() { Ok(recycled) } else { Err(problems) }
+    if problems.is_empty() { Ok(()) } else { Err(problems) }
+}
+
+/// The full check of the folder a build recycles (`.NAME.old`: every file listed in its
+/// manifest), made under the output's lock right before [`super::Staging::begin_with_memo`], which
+/// starts from the listing it returns (each file with whether it is a symbolic link) instead of
+/// walking its ~20,000 entries again. `None` when it was not listed (missing, a staging folder
+/// left by a stopped build, or empty without a manifest): the staging folder lists it itself.
+pub fn recycled_files(output: &Path) -> Result<Option<Vec<(String, bool)>>, Vec<String>> {
+    let old = sibling(output, "old");
+    check_folder(&old, &old.display().to_string(), true).map_err(|p| vec![p])
 }
 
 #[cfg(test)]

@@ -69,7 +69,8 @@ fn check_location(root: &Path, out: &Path, output: &Path) -> Result<(), String> 
 pub use crate::fsutil::write_atomic;
 
 /// Everything that must hold before a command writes `output`: it is not among the sources, it is
-/// empty or made by policysite, and no other policysite writes it. The lock is held as long as the
+/// empty or made by policysite, and no other policysite writes it (the folder a build recycles,
+/// `.NAME.old`, is checked whole by `build` right before it recycles it: [`guard::recycled_files`]). The lock is held as long as the
 /// returned value lives.
 pub fn prepare(
     root: &Path,
@@ -81,7 +82,7 @@ pub fn prepare(
     // A quick look before the lock, so a folder policysite did not make gets no lock file beside
     // it; the full check (every file against the manifest) under the lock, where it counts.
     guard::check_replaceable(output, false)?;
-    let mut lock = OutputLock::acquire(output, command, contention).map_err(|m| vec![m])?;
-    lock.set_recycled(guard::check_replaceable(output, true)?);
+    let lock = OutputLock::acquire(output, command, contention).map_err(|m| vec![m])?;
+    guard::check_replaceable(output, true)?;
     Ok(lock)
 }

@@ -50,10 +50,10 @@ impl Staging {
     /// [`Staging::begin`] with the memo of the folder it recycles, `.NAME.old` (read before, by
     /// [`memo::Previous::read`]), so the build can keep what it shows unchanged ([`Staging::keep`]).
     /// The memo file itself is removed either way: it describes a folder about to change (the
-    /// commit writes this build's). `listed` is `.NAME.old` as the output's lock listed it
-    /// ([`super::OutputLock::take_recycled`]); without it the folder is listed here. A file that
-    /// appears in it after that listing is not one this build deletes (it is left, unlisted in
-    /// the manifest, for the next build to refuse).
+    /// commit writes this build's). `listed` is `.NAME.old` as [`guard::recycled_files`] listed it
+    /// just before (found all ours); without it the folder is listed here. A file that appears in
+    /// it after that listing, at a path this build does not write, is not deleted: it is left,
+    /// unlisted in the manifest, for the next build to refuse.
     pub fn begin_with_memo(
         output: &Path,
         memo: memo::Previous,
@@ -212,7 +212,7 @@ impl Staging {
 /// allocated per file).
 fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
     use std::io::Read as _;
-    let Ok(mut file) = std::fs::File::open(path) else { return false };
+    let Ok(mut file) = no_follow(std::fs::OpenOptions::new().read(true)).open(path) else { return false };
     if !file.metadata().is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64) {
         return false;
     }
@@ -227,6 +227,50 @@ fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
             Err(_) => return false,
         }
     }
+}
+
+/// `options` made to refuse a path whose last part is a symbolic link (`O_NOFOLLOW`, where the
+/// system has it), so a link planted in the staging folder while the build runs is neither read
+/// nor written through ([`write_file`]). [`Staging::begin`] removed the links there were then.
+fn no_follow(options: &mut std::fs::OpenOptions) -> &mut std::fs::OpenOptions {
+    #[cfg(any(target_os = "linux", target_os = "android", target_vendor = "apple"))]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32);
+    }
+    options
+}
+
+/// Whether `e` is an open refused by [`no_follow`] (the path is a symbolic link).
+fn is_link(e: &io::Error) -> bool {
+    #[cfg(any(target_os = "linux", target_os = "android", target_vendor = "apple"))]
+    {
+        e.raw_os_error() == Some(rustix::io::Errno::LOOP.raw_os_error())
+    }
+    #[cfg(not(any(target_os = "linux", target_os = "android", target_vendor = "apple")))]
+    {
+        let _ = e;
+        false
+    }
+}
+
+/// Write `bytes` to `path` whole, never through a symbolic link at its last part: one planted there
+/// is removed (not followed) and the file written in its place. A partial file (a full disk) is
+/// removed.
+fn write_file(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    use std::io::Write as _;
+    let mut options = std::fs::OpenOptions::new();
+    no_follow(options.write(true).create(true).truncate(true));
+    let mut file = match options.open(path) {
+        Err(e) if is_link(&e) => {
+            std::fs::remove_file(path)?;
+            options.open(path)?
+        }
+        opened => opened?,
+    };
+    file.write_all(bytes).inspect_err(|_| {
+        let _ = std::fs::remove_file(path);
+    })
 }
 
 /// Remove a folder (or whatever else is at `path`: a link is removed, never followed).
@@ -247,24 +291,24 @@ impl Sink for Staging {
             if let Some(parent) = path.parent() {
                 std::fs::create_dir_all(parent)?;
             }
-            if let Err(e) = std::fs::write(&path, bytes) {
-                let _ = std::fs::remove_file(&path); // never leave a partial file (a full disk)
-                return Err(e);
-            }
+            write_file(&path, bytes)?;
         }
         self.files.fetch_add(1, Ordering::Relaxed);
         self.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
         Ok(())
     }
 
-    /// A file of the recycled output, as [`Staging::begin`] found it (links were removed there):
-    /// never one this build has written already.
+    /// A file of the recycled output, as [`Staging::begin`] listed it (the links listed were removed
+    /// there): never one this build has written already.
     fn previous(&self, rel: &str) -> Option<Vec<u8>> {
         check_rel(rel).ok()?;
         if !self.existing.contains(rel) || self.written.lock().unwrap_or_else(|e| e.into_inner()).contains(rel) {
             return None;
         }
-        std::fs::read(self.staging.join(rel)).ok()
+        let mut file = no_follow(std::fs::OpenOptions::new().read(true)).open(self.staging.join(rel)).ok()?;
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut file, &mut bytes).ok()?;
+        Some(bytes)
     }
 }
 
@@ -305,8 +349,8 @@ mod tests {
         assert_eq!(inode("b.html"), b_first, "an unchanged file is not rewritten");
     }
 
-    /// The build starts from the listing of `.NAME.old` its lock's check made (every file ours), not
-    /// a second walk; a file that appears in that folder after the check is not in the listing, so
+    /// The build starts from the listing of `.NAME.old` that its check made (every file ours), not a
+    /// second walk; a file that appears in that folder after the check is not in the listing, so
     /// the build neither deletes it nor lists it in its manifest: the next build refuses the folder
     /// and names the file, instead of deleting what it did not make.
     #[test]
@@ -314,10 +358,12 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let out = dir.path().join("public");
         build(&out, &[("index.html", b"one"), ("gone.html", b"g")]);
-        build(&out, &[("index.html", b"two"), ("gone.html", b"g")]);
+        build(&out, &[("index.html", b"two"), ("other.html", b"o")]);
         let old = sibling(&out, "old");
-        let listed = guard::check_replaceable(&out, true).expect("all ours").expect("the old output listed");
-        assert_eq!(listed.len(), 2, "{listed:?}");
+        let mut listed = guard::recycled_files(&out).expect("all ours").expect("the old output listed");
+        listed.sort();
+        let names: Vec<&str> = listed.iter().map(|(f, _)| f.as_str()).collect();
+        assert_eq!(names, ["gone.html", "index.html"], "the folder recycled, not the output");
         std::fs::write(old.join("theirs.txt"), "a file of someone else").expect("write");
         let s = Staging::begin_with_memo(&out, memo::Previous::default(), Some(listed)).expect("begin");
         s.put("index.html", b"three").expect("put");
@@ -326,6 +372,36 @@ mod tests {
         assert_eq!(std::fs::read_to_string(out.join("theirs.txt")).ok().as_deref(), Some("a file of someone else"));
         let refused = guard::check_replaceable(&out, true).expect_err("the next build refuses");
         assert!(refused.iter().any(|p| p.contains("theirs.txt")), "{refused:?}");
+    }
+
+    /// A symbolic link planted in the staging folder while the build runs (after
+    /// [`Staging::begin`] removed those it found), in place of a file the build recycles or at a
+    /// path it writes anew, is not read or written through: the link is replaced by the file.
+    #[cfg(any(target_os = "linux", target_os = "android", target_vendor = "apple"))]
+    #[test]
+    fn a_link_planted_during_the_build_is_not_written_through() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let out = dir.path().join("public");
+        build(&out, &[("a.html", b"one")]);
+        build(&out, &[("a.html", b"one")]);
+        let (victim, other) = (dir.path().join("victim.txt"), dir.path().join("other.txt"));
+        std::fs::write(&victim, "keep me").expect("write");
+        std::fs::write(&other, "keep me too").expect("write");
+        let s = Staging::begin(&out).expect("begin");
+        let building = sibling(&out, "building");
+        std::fs::remove_file(building.join("a.html")).expect("rm");
+        std::os::unix::fs::symlink(&victim, building.join("a.html")).expect("link");
+        std::os::unix::fs::symlink(&other, building.join("new.html")).expect("link");
+        assert_eq!(s.previous("a.html"), None, "a link is not read");
+        s.put("a.html", b"two").expect("put");
+        s.put("new.html", b"new").expect("put");
+        s.commit().expect("commit");
+        assert_eq!(std::fs::read_to_string(&victim).expect("victim"), "keep me");
+        assert_eq!(std::fs::read_to_string(&other).expect("other"), "keep me too");
+        for (rel, text) in [("a.html", "two"), ("new.html", "new")] {
+            assert!(!out.join(rel).is_symlink(), "{rel} is a file");
+            assert_eq!(std::fs::read_to_string(out.join(rel)).expect(rel), text);
+        }
     }
 
     /// Issue 17: a build that failed (a full disk) or was killed leaves files in `.NAME.building`
