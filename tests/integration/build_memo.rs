@@ -484,3 +484,54 @@ fn an_edit_across_two_blocks_or_that_changes_the_shard_count_is_updated_in_place
     }
     assert_eq!(shards(), fewer, "as many shards as before");
 }
+
+/// A page edited while a build runs (an editor saving by rename): again and again every 2 ms, or
+/// once, at one of several moments of the build. That build succeeds or refuses ("changed while the
+/// site was being built"), and the next one shows the last text and equals a whole render: nothing
+/// read before or during the edit is kept as if it were the text the page has now.
+#[test]
+fn a_page_edited_during_a_build_is_seen_by_the_next_build() {
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    let site = TestSite::bundled();
+    settle(&site, &[]);
+    let rel = "content/training/public-records.md";
+    let (page, original) = (site.path().join(rel), site.read(rel));
+    // (delay before the first edit in ms, edits): every 2 ms, then once at moments across a build.
+    let rounds = [(0, usize::MAX), (0, 1), (15, 1), (40, 1), (80, 1), (150, 1)];
+    let (mut refused, mut built) = (0, 0);
+    for (round, (delay, edits)) in rounds.into_iter().enumerate() {
+        let (stop, last) = (AtomicBool::new(false), AtomicUsize::new(usize::MAX));
+        let (ok, err) = std::thread::scope(|scope| {
+            scope.spawn(|| {
+                std::thread::sleep(Duration::from_millis(delay));
+                let temp = page.with_extension("md.saving");
+                for n in 0..edits {
+                    if stop.load(Ordering::Relaxed) {
+                        break;
+                    }
+                    std::fs::write(&temp, format!("{original}\nEdit {round}.{n}: quagga{round}x{n}.\n"))
+                        .expect("write");
+                    std::fs::rename(&temp, &page).expect("rename");
+                    last.store(n, Ordering::Relaxed);
+                    std::thread::sleep(Duration::from_millis(2));
+                }
+            });
+            let out = site.out();
+            let o = site.run(&["build", "--output", out.to_str().expect("utf8")]);
+            stop.store(true, Ordering::Relaxed);
+            (o.status.success(), String::from_utf8_lossy(&o.stderr).into_owned())
+        });
+        assert!(ok || err.contains("changed while the site was being built"), "round {round}:\n{err}");
+        if ok {
+            built += 1
+        } else {
+            refused += 1
+        }
+        let n = last.load(Ordering::Relaxed);
+        build(&site, &[]);
+        let html = site.html("training/public-records/index.html");
+        assert!(n == usize::MAX || html.contains(&format!("quagga{round}x{n}")), "round {round}: the last edit shows");
+        assert_same(&site, &[], &format!("round {round}: after a build during an edit"));
+    }
+    eprintln!("builds during edits: {built} built, {refused} refused");
+}
