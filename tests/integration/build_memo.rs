@@ -504,7 +504,8 @@ fn a_page_edited_during_a_build_is_seen_by_the_next_build() {
         let (ok, err) = std::thread::scope(|scope| {
             scope.spawn(|| {
                 std::thread::sleep(Duration::from_millis(delay));
-                let temp = page.with_extension("md.saving");
+                // Saved beside the site's folders, not in `content/` (where a build would list it).
+                let temp = site.path().join(".editor-save");
                 for n in 0..edits {
                     if stop.load(Ordering::Relaxed) {
                         break;
