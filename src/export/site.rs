@@ -60,7 +60,11 @@ pub fn render(
     let out = dir.path().join("site");
     let _lock = crate::output::prepare(root, &out, "export", Contention::Refuse)
         .map_err(|r| cannot(&out, "render the site", r.join("; ")))?;
-    let staging = Staging::begin(&out).map_err(|e| cannot(&out, "create the staging folder", e))?;
+    // A fresh folder: nothing to recycle, but checked as a build checks the folder it recycles.
+    let listed =
+        crate::output::guard::recycled_files(&out).map_err(|r| cannot(&out, "render the site", r.join("; ")))?;
+    let staging = Staging::begin_with_memo(&out, Default::default(), listed)
+        .map_err(|e| cannot(&out, "create the staging folder", e))?;
     let sink = Recorded { staging: &staging, reach: Mutex::default() };
     let rendered = crate::engine::render_site(root, site, renderer, &sink, None, None);
     let reach = sink.reach.into_inner().unwrap_or_else(|e| e.into_inner());

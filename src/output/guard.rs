@@ -97,8 +97,8 @@ fn list_folder(dir: &Path, rel: &str) -> io::Result<Vec<(String, bool)>> {
 
 /// Why a folder may not be replaced (`Err`); `Ok` when it may: it is missing, empty, or all ours.
 /// With `every_file`, a folder with a manifest is listed, and the listing ([`entries_below`]) is
-/// returned (`None` when it was not listed: missing, a staging folder, or without a manifest and
-/// empty), for the build that recycles it not to list it again.
+/// returned, for the build that recycles it not to list it again (`None` when it was not listed:
+/// without `every_file`, missing, a staging folder, or without a manifest and empty).
 fn check_folder(dir: &Path, shown_as: &str, every_file: bool) -> Result<Option<Vec<(String, bool)>>, String> {
     let meta = match std::fs::symlink_metadata(dir) {
         Ok(m) => m,

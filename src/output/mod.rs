@@ -80,7 +80,9 @@ pub fn prepare(
 ) -> Result<OutputLock, Vec<String>> {
     check_output_location(root, output).map_err(|m| vec![m])?;
     // A quick look before the lock, so a folder policysite did not make gets no lock file beside
-    // it; the full check (every file against the manifest) under the lock, where it counts.
+    // it; the full check (every file against the manifest) under the lock, where it counts: of the
+    // output and a leftover staging folder here, of `.NAME.old` by the build that recycles it,
+    // right before it does (`guard::recycled_files`).
     guard::check_replaceable(output, false)?;
     let lock = OutputLock::acquire(output, command, contention).map_err(|m| vec![m])?;
     guard::check_replaceable(output, true)?;

@@ -21,7 +21,8 @@ use super::swap::swap;
 /// only the files whose bytes changed and deletes only the files that are gone, instead of deleting
 /// and re-creating the whole tree: on a 10,000-page site that file-system work costs more than
 /// rendering. Only folders whose manifest accounts for every file are recycled
-/// ([`guard::check_replaceable`] runs first); the output itself is not touched until the swap.
+/// ([`guard::check_replaceable`] checks the output, [`guard::recycled_files`] the folder recycled,
+/// right before [`Staging::begin_with_memo`]); the output itself is not touched until the swap.
 ///
 /// A staging folder left by a build that failed or was stopped is never recycled: its files may be
 /// partial, and a file the new build does not write (a large static file since removed, say) would
@@ -43,6 +44,9 @@ pub struct Staging {
 }
 
 impl Staging {
+    /// [`Staging::begin_with_memo`] without a memo, listing `.NAME.old` itself: it does not check
+    /// that every file there is ours, so a command that recycles a folder a user could have written
+    /// in calls [`guard::recycled_files`] and `begin_with_memo` instead.
     pub fn begin(output: &Path) -> io::Result<Staging> {
         Self::begin_with_memo(output, memo::Previous::default(), None)
     }
@@ -71,7 +75,14 @@ impl Staging {
         }
         let listed = if old.is_dir() && !old.is_symlink() {
             std::fs::rename(&old, &staging)?;
-            listed
+            // A link swapped in for `.NAME.old` between the look and the rename is not written through.
+            if std::fs::symlink_metadata(&staging)?.is_symlink() {
+                std::fs::remove_file(&staging)?;
+                std::fs::create_dir(&staging)?;
+                Some(Vec::new())
+            } else {
+                listed
+            }
         } else {
             std::fs::create_dir(&staging)?;
             Some(Vec::new())
@@ -263,7 +274,10 @@ fn write_file(path: &Path, bytes: &[u8]) -> io::Result<()> {
     no_follow(options.write(true).create(true).truncate(true));
     let mut file = match options.open(path) {
         Err(e) if is_link(&e) => {
-            std::fs::remove_file(path)?;
+            match std::fs::remove_file(path) {
+                Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+                _ => {}
+            }
             options.open(path)?
         }
         opened => opened?,
