@@ -5,6 +5,7 @@
 
 pub mod guard;
 pub mod memo;
+mod no_follow;
 pub mod notes;
 pub mod overlay;
 pub mod sink;

@@ -12,6 +12,7 @@ use rayon::prelude::*;
 
 use super::guard::{self, STAGING_MARK, sibling};
 use super::memo::{self, Key};
+use super::no_follow;
 use super::sink::{Sink, check_rel, remove_empty_dirs, remove_tree};
 use super::swap::swap;
 
@@ -218,75 +219,6 @@ impl Staging {
     }
 }
 
-/// Whether the file at `path` holds exactly `bytes`: opened once, its length checked first, then
-/// read a piece at a time into one buffer (a rebuild compares every file it writes: nothing is
-/// allocated per file).
-fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
-    use std::io::Read as _;
-    let Ok(mut file) = no_follow(std::fs::OpenOptions::new().read(true)).open(path) else { return false };
-    if !file.metadata().is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64) {
-        return false;
-    }
-    let mut buf = [0u8; 64 * 1024];
-    let mut rest = bytes;
-    loop {
-        match file.read(&mut buf) {
-            Ok(0) => return rest.is_empty(),
-            Ok(n) if n <= rest.len() && buf[..n] == rest[..n] => rest = &rest[n..],
-            Ok(_) => return false,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(_) => return false,
-        }
-    }
-}
-
-/// `options` made to refuse a path whose last part is a symbolic link (`O_NOFOLLOW`, where the
-/// system has it), so a link planted in the staging folder while the build runs is neither read
-/// nor written through ([`write_file`]). [`Staging::begin`] removed the links there were then.
-fn no_follow(options: &mut std::fs::OpenOptions) -> &mut std::fs::OpenOptions {
-    #[cfg(any(target_os = "linux", target_os = "android", target_vendor = "apple"))]
-    {
-        use std::os::unix::fs::OpenOptionsExt as _;
-        options.custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32);
-    }
-    options
-}
-
-/// Whether `e` is an open refused by [`no_follow`] (the path is a symbolic link).
-fn is_link(e: &io::Error) -> bool {
-    #[cfg(any(target_os = "linux", target_os = "android", target_vendor = "apple"))]
-    {
-        e.raw_os_error() == Some(rustix::io::Errno::LOOP.raw_os_error())
-    }
-    #[cfg(not(any(target_os = "linux", target_os = "android", target_vendor = "apple")))]
-    {
-        let _ = e;
-        false
-    }
-}
-
-/// Write `bytes` to `path` whole, never through a symbolic link at its last part: one planted there
-/// is removed (not followed) and the file written in its place. A partial file (a full disk) is
-/// removed.
-fn write_file(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    use std::io::Write as _;
-    let mut options = std::fs::OpenOptions::new();
-    no_follow(options.write(true).create(true).truncate(true));
-    let mut file = match options.open(path) {
-        Err(e) if is_link(&e) => {
-            match std::fs::remove_file(path) {
-                Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
-                _ => {}
-            }
-            options.open(path)?
-        }
-        opened => opened?,
-    };
-    file.write_all(bytes).inspect_err(|_| {
-        let _ = std::fs::remove_file(path);
-    })
-}
-
 /// Remove a folder (or whatever else is at `path`: a link is removed, never followed).
 fn remove_any(path: &Path) -> io::Result<()> {
     let meta = std::fs::symlink_metadata(path)?;
@@ -300,12 +232,12 @@ impl Sink for Staging {
             return Err(super::sink::written_twice(rel));
         }
         let path = self.staging.join(rel);
-        let unchanged = self.existing.contains(rel) && same_bytes(&path, bytes);
+        let unchanged = self.existing.contains(rel) && no_follow::same_bytes(&path, bytes);
         if !unchanged {
             if let Some(parent) = path.parent() {
                 std::fs::create_dir_all(parent)?;
             }
-            write_file(&path, bytes)?;
+            no_follow::write(&path, bytes)?;
         }
         self.files.fetch_add(1, Ordering::Relaxed);
         self.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
@@ -319,171 +251,9 @@ impl Sink for Staging {
         if !self.existing.contains(rel) || self.written.lock().unwrap_or_else(|e| e.into_inner()).contains(rel) {
             return None;
         }
-        let mut file = no_follow(std::fs::OpenOptions::new().read(true)).open(self.staging.join(rel)).ok()?;
-        let mut bytes = Vec::new();
-        std::io::Read::read_to_end(&mut file, &mut bytes).ok()?;
-        Some(bytes)
+        no_follow::read(&self.staging.join(rel)).ok()
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use std::sync::Arc;
-    use std::sync::atomic::AtomicBool;
-
-    fn build(output: &Path, files: &[(&str, &[u8])]) {
-        let s = Staging::begin(output).expect("begin");
-        for (rel, bytes) in files {
-            s.put(rel, bytes).expect("put");
-        }
-        s.commit().expect("commit");
-    }
-
-    /// A rebuild recycles the output before last: a file whose bytes changed is written even when its
-    /// length did not (the comparison reads the contents), one that grew or shrank too, and an
-    /// unchanged file is left as it was (same inode: not rewritten).
-    #[cfg(unix)]
-    #[test]
-    fn a_rebuild_rewrites_changed_files_and_leaves_the_others() {
-        use std::os::unix::fs::MetadataExt as _;
-        let dir = tempfile::tempdir().expect("tempdir");
-        let out = dir.path().join("site");
-        let first: &[(&str, &[u8])] = &[("a.html", b"hello"), ("b.html", b"same"), ("c.html", b"short")];
-        build(&out, first);
-        let inode = |rel: &str| std::fs::metadata(out.join(rel)).expect("file").ino();
-        let b_first = inode("b.html");
-        build(&out, first);
-        // The third build recycles the first one's folder.
-        build(&out, &[("a.html", b"jello"), ("b.html", b"same"), ("c.html", b"much longer")]);
-        let read = |rel: &str| std::fs::read(out.join(rel)).expect("file");
-        assert_eq!(read("a.html"), b"jello", "same length, other bytes: written");
-        assert_eq!(read("c.html"), b"much longer");
-        assert_eq!(read("b.html"), b"same");
-        assert_eq!(inode("b.html"), b_first, "an unchanged file is not rewritten");
-    }
-
-    /// The build starts from the listing of `.NAME.old` that its check made (every file ours), not a
-    /// second walk; a file that appears in that folder after the check is not in the listing, so
-    /// the build neither deletes it nor lists it in its manifest: the next build refuses the folder
-    /// and names the file, instead of deleting what it did not make.
-    #[test]
-    fn a_file_that_appears_after_the_check_is_not_deleted() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let out = dir.path().join("public");
-        build(&out, &[("index.html", b"one"), ("gone.html", b"g")]);
-        build(&out, &[("index.html", b"two"), ("other.html", b"o")]);
-        let old = sibling(&out, "old");
-        let mut listed = guard::recycled_files(&out).expect("all ours").expect("the old output listed");
-        listed.sort();
-        let names: Vec<&str> = listed.iter().map(|(f, _)| f.as_str()).collect();
-        assert_eq!(names, ["gone.html", "index.html"], "the folder recycled, not the output");
-        std::fs::write(old.join("theirs.txt"), "a file of someone else").expect("write");
-        let s = Staging::begin_with_memo(&out, memo::Previous::default(), Some(listed)).expect("begin");
-        s.put("index.html", b"three").expect("put");
-        s.commit().expect("commit");
-        assert!(!out.join("gone.html").exists(), "a file the build made and no longer writes is removed");
-        assert_eq!(std::fs::read_to_string(out.join("theirs.txt")).ok().as_deref(), Some("a file of someone else"));
-        let refused = guard::check_replaceable(&out, true).expect_err("the next build refuses");
-        assert!(refused.iter().any(|p| p.contains("theirs.txt")), "{refused:?}");
-    }
-
-    /// A symbolic link planted in the staging folder while the build runs (after
-    /// [`Staging::begin`] removed those it found), in place of a file the build recycles or at a
-    /// path it writes anew, is not read or written through: the link is replaced by the file.
-    #[cfg(any(target_os = "linux", target_os = "android", target_vendor = "apple"))]
-    #[test]
-    fn a_link_planted_during_the_build_is_not_written_through() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let out = dir.path().join("public");
-        build(&out, &[("a.html", b"one")]);
-        build(&out, &[("a.html", b"one")]);
-        let (victim, other) = (dir.path().join("victim.txt"), dir.path().join("other.txt"));
-        std::fs::write(&victim, "keep me").expect("write");
-        std::fs::write(&other, "keep me too").expect("write");
-        let s = Staging::begin(&out).expect("begin");
-        let building = sibling(&out, "building");
-        std::fs::remove_file(building.join("a.html")).expect("rm");
-        std::os::unix::fs::symlink(&victim, building.join("a.html")).expect("link");
-        std::os::unix::fs::symlink(&other, building.join("new.html")).expect("link");
-        assert_eq!(s.previous("a.html"), None, "a link is not read");
-        s.put("a.html", b"two").expect("put");
-        s.put("new.html", b"new").expect("put");
-        s.commit().expect("commit");
-        assert_eq!(std::fs::read_to_string(&victim).expect("victim"), "keep me");
-        assert_eq!(std::fs::read_to_string(&other).expect("other"), "keep me too");
-        for (rel, text) in [("a.html", "two"), ("new.html", "new")] {
-            assert!(!out.join(rel).is_symlink(), "{rel} is a file");
-            assert_eq!(std::fs::read_to_string(out.join(rel)).expect(rel), text);
-        }
-    }
-
-    /// Issue 17: a build that failed (a full disk) or was killed leaves files in `.NAME.building`
-    /// that the next build would keep, holding their space, until its commit. The next build starts
-    /// without them.
-    #[test]
-    fn a_failed_or_killed_build_leaves_nothing_the_next_one_keeps() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let out = dir.path().join("public");
-        build(&out, &[("index.html", b"one"), ("a/b.html", b"b")]);
-        build(&out, &[("index.html", b"two"), ("a/b.html", b"b")]);
-        let building = sibling(&out, "building");
-        // A build that fails after writing part of a large file.
-        let s = Staging::begin(&out).expect("begin");
-        s.put("big.bin", &vec![7u8; 100_000]).expect("put");
-        s.abort();
-        assert!(!building.exists(), "an aborted build left its staging folder");
-        // A build killed after writing it: the next build's staging folder does not have it.
-        let s = Staging::begin(&out).expect("begin");
-        s.put("big.bin", &vec![7u8; 100_000]).expect("put");
-        drop(s);
-        let s = Staging::begin(&out).expect("begin");
-        assert!(!building.join("big.bin").exists(), "a killed build's file was recycled");
-        assert!(!s.existing.contains("big.bin"));
-        s.put("index.html", b"three").expect("put");
-        s.commit().expect("commit");
-        assert_eq!(std::fs::read(out.join("index.html")).ok().as_deref(), Some(&b"three"[..]));
-        assert!(!out.join("big.bin").exists() && !out.join("a/b.html").exists());
-        // The swap kept the previous output aside for the next build to recycle.
-        assert!(sibling(&out, "old").join("index.html").is_file());
-    }
-
-    /// Issue 17: the swap must not leave a moment when the output path does not exist (a web
-    /// server serving it would answer 404). A reader polls it during 100 builds and then 20,000
-    /// bare swaps (a build's swap is a few microseconds among milliseconds of work, so the bare
-    /// swaps are what make a gap, if there is one, all but certain to be seen).
-    #[cfg(any(target_os = "linux", target_os = "android", target_vendor = "apple"))]
-    #[test]
-    fn the_output_never_disappears_during_a_swap() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let out = dir.path().join("public");
-        build(&out, &[("index.html", b"first")]);
-        let stop = Arc::new(AtomicBool::new(false));
-        let reader = {
-            let (out, stop) = (out.join("index.html"), Arc::clone(&stop));
-            std::thread::spawn(move || {
-                let (mut looks, mut missing) = (0u64, 0u64);
-                while !stop.load(Ordering::Relaxed) {
-                    looks += 1;
-                    if std::fs::symlink_metadata(&out).is_err() {
-                        missing += 1;
-                    }
-                }
-                (looks, missing)
-            })
-        };
-        for i in 0..100 {
-            build(&out, &[("index.html", format!("build {i}").as_bytes())]);
-        }
-        let (staging, old) = (sibling(&out, "building"), sibling(&out, "old"));
-        for _ in 0..20_000 {
-            std::fs::rename(&old, &staging).expect("recycle");
-            swap(&staging, &out, &old).expect("swap");
-        }
-        stop.store(true, Ordering::Relaxed);
-        let (looks, missing) = reader.join().expect("reader");
-        assert!(looks > 0);
-        assert_eq!(missing, 0, "the output was missing {missing} times of {looks} looks");
-        assert_eq!(std::fs::read(out.join("index.html")).ok().as_deref(), Some(&b"build 99"[..]));
-    }
-}
+mod tests;
