@@ -29,7 +29,7 @@ use crate::date::Date;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::Site;
 use crate::output::overlay::FileHashes;
-use crate::output::{Contention, OutputLock, Overlay, Staging, Waiting};
+use crate::output::{BeginError, Contention, OutputLock, Overlay, Staging, Waiting};
 use crate::render::Renderer;
 
 /// Turn "cannot use this output folder" reasons into diagnostics with advice.
@@ -108,14 +108,12 @@ pub fn build(
     let warned = |d: Diagnostics| d.after_warnings(&warnings);
     timings.lap("model", &mut t);
     let renderer = Renderer::new(root, &site).map_err(warned)?;
-    // The folder to recycle, checked whole (every file ours) right before it is: a file that
-    // appears in it later is not in the listing, so this build never deletes it.
-    let listed = crate::output::guard::recycled_files(output).map_err(|r| warned(refused(output, r)))?;
-    let staging = Staging::begin_with_memo(output, previous, listed).map_err(|e| {
-        warned(Diagnostics::from(
+    let staging = Staging::begin_with_memo(output, previous).map_err(|e| match e {
+        BeginError::Refused(reasons) => warned(refused(output, reasons)),
+        BeginError::Io(e) => warned(Diagnostics::from(
             Diagnostic::new(output, format!("cannot create the staging folder: {e}"))
                 .help("check permissions on the output's parent folder"),
-        ))
+        )),
     })?;
     let plan = keys.map(|keys| memo::Plan::new(&staging, keys, keep, site_wide_kept, old).with_text(text));
     let (pages, kept, text_updated) = match render_site(root, &site, &renderer, &staging, None, plan.as_ref()) {

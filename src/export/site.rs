@@ -12,7 +12,7 @@ use std::sync::Mutex;
 use super::exporter::Exporter;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::Site;
-use crate::output::{Contention, Reach, Sink, Staging};
+use crate::output::{BeginError, Contention, Reach, Sink, Staging};
 use crate::render::Renderer;
 
 /// The staging sink, with where each file it took means something.
@@ -60,11 +60,10 @@ pub fn render(
     let out = dir.path().join("site");
     let _lock = crate::output::prepare(root, &out, "export", Contention::Refuse)
         .map_err(|r| cannot(&out, "render the site", r.join("; ")))?;
-    // A fresh folder: nothing to recycle, but checked as a build checks the folder it recycles.
-    let listed =
-        crate::output::guard::recycled_files(&out).map_err(|r| cannot(&out, "render the site", r.join("; ")))?;
-    let staging = Staging::begin_with_memo(&out, Default::default(), listed)
-        .map_err(|e| cannot(&out, "create the staging folder", e))?;
+    let staging = Staging::begin(&out).map_err(|e| match e {
+        BeginError::Refused(reasons) => cannot(&out, "render the site", reasons.join("; ")),
+        BeginError::Io(e) => cannot(&out, "create the staging folder", e),
+    })?;
     let sink = Recorded { staging: &staging, reach: Mutex::default() };
     let rendered = crate::engine::render_site(root, site, renderer, &sink, None, None);
     let reach = sink.reach.into_inner().unwrap_or_else(|e| e.into_inner());

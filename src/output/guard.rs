@@ -225,8 +225,8 @@ fn held_by(output: &Path, holder: &str) -> String {
 /// is written. Returns every reason they may not, together.
 /// With `every_file` false only the folders' markers are read (no walk): the quick look `prepare`
 /// takes before it creates a lock file; the full one runs under the lock. The folder a build
-/// recycles, `.NAME.old`, gets the quick look only: a build checks it whole with
-/// [`recycled_files`], under the same lock, right before it starts recycling it.
+/// recycles, `.NAME.old`, gets the quick look only: the staging folder that recycles
+/// it checks it whole ([`recycled_files`]), under the same lock, right before it does.
 pub fn check_replaceable(output: &Path, every_file: bool) -> Result<(), Vec<String>> {
     let mut problems = Vec::new();
     for (suffix, every_file) in [(None, every_file), (Some("old"), false), (Some("building"), every_file)] {
@@ -239,7 +239,7 @@ pub fn check_replaceable(output: &Path, every_file: bool) -> Result<(), Vec<Stri
 }
 
 /// The full check of the folder a build recycles (`.NAME.old`: every file listed in its
-/// manifest), made under the output's lock right before [`super::Staging::begin_with_memo`], which
+/// manifest), made under the output's lock by [`super::Staging::begin_with_memo`], which
 /// starts from the listing it returns (each file with whether it is a symbolic link) instead of
 /// walking its ~20,000 entries again. `None` when it was not listed (missing, a staging folder
 /// left by a stopped build, or empty without a manifest): the staging folder lists it itself.

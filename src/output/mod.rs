@@ -18,7 +18,7 @@ pub use guard::{Contention, OutputLock, Waiting};
 pub use overlay::Overlay;
 pub(crate) use sink::written_twice;
 pub use sink::{Noting, Reach, Sink, remove_empty_dirs, remove_tree, unlink_planted};
-pub use staging::Staging;
+pub use staging::{BeginError, Staging};
 
 /// Refuse outputs that would replace the sources: `--output .`, `--output content`, or a parent folder.
 /// Checked both as written and with symbolic links resolved, so `--output link-to-content/x` is refused too.
@@ -71,8 +71,8 @@ pub use crate::fsutil::write_atomic;
 
 /// Everything that must hold before a command writes `output`: it is not among the sources, it is
 /// empty or made by policysite, and no other policysite writes it (the folder a build recycles,
-/// `.NAME.old`, is checked whole by `build` right before it recycles it: [`guard::recycled_files`]). The lock is held as long as the
-/// returned value lives.
+/// `.NAME.old`, is checked whole right before it is recycled: [`Staging::begin_with_memo`]). The
+/// lock is held as long as the returned value lives.
 pub fn prepare(
     root: &Path,
     output: &Path,
@@ -82,8 +82,8 @@ pub fn prepare(
     check_output_location(root, output).map_err(|m| vec![m])?;
     // A quick look before the lock, so a folder policysite did not make gets no lock file beside
     // it; the full check (every file against the manifest) under the lock, where it counts: of the
-    // output and a leftover staging folder here, of `.NAME.old` by the build that recycles it,
-    // right before it does (`guard::recycled_files`).
+    // output and a leftover staging folder here, of `.NAME.old` by the staging folder that
+    // recycles it, right before it does (`Staging::begin_with_memo`).
     guard::check_replaceable(output, false)?;
     let lock = OutputLock::acquire(output, command, contention).map_err(|m| vec![m])?;
     guard::check_replaceable(output, true)?;

@@ -44,26 +44,35 @@ pub struct Staging {
     pub bytes: AtomicU64,
 }
 
+/// Why a staging folder could not begin.
+#[derive(Debug)]
+pub enum BeginError {
+    /// The folder to recycle, `.NAME.old`, holds files policysite did not write (the reasons, as
+    /// [`guard::check_replaceable`] gives them): nothing was touched.
+    Refused(Vec<String>),
+    Io(io::Error),
+}
+
 impl Staging {
-    /// [`Staging::begin_with_memo`] without a memo, listing `.NAME.old` itself: it does not check
-    /// that every file there is ours, so a command that recycles a folder a user could have written
-    /// in calls [`guard::recycled_files`] and `begin_with_memo` instead.
-    pub fn begin(output: &Path) -> io::Result<Staging> {
-        Self::begin_with_memo(output, memo::Previous::default(), None)
+    /// [`Staging::begin_with_memo`] without a memo.
+    pub fn begin(output: &Path) -> Result<Staging, BeginError> {
+        Self::begin_with_memo(output, memo::Previous::default())
     }
 
-    /// [`Staging::begin`] with the memo of the folder it recycles, `.NAME.old` (read before, by
+    /// A staging folder recycled from `.NAME.old`, with the memo of that folder (read before, by
     /// [`memo::Previous::read`]), so the build can keep what it shows unchanged ([`Staging::keep`]).
     /// The memo file itself is removed either way: it describes a folder about to change (the
-    /// commit writes this build's). `listed` is `.NAME.old` as [`guard::recycled_files`] listed it
-    /// just before (found all ours); without it the folder is listed here. A file that appears in
-    /// it after that listing, at a path this build does not write, is not deleted: it is left,
-    /// unlisted in the manifest, for the next build to refuse.
-    pub fn begin_with_memo(
-        output: &Path,
-        memo: memo::Previous,
-        listed: Option<Vec<(String, bool)>>,
-    ) -> io::Result<Staging> {
+    /// commit writes this build's). The folder is checked whole first ([`guard::recycled_files`]:
+    /// every file ours, or refused), and that listing is what it starts from.
+    pub fn begin_with_memo(output: &Path, memo: memo::Previous) -> Result<Staging, BeginError> {
+        let listed = guard::recycled_files(output).map_err(BeginError::Refused)?;
+        Self::begin_listed(output, memo, listed).map_err(BeginError::Io)
+    }
+
+    /// [`Staging::begin_with_memo`] from `listed`, `.NAME.old` as it was checked just before (listed
+    /// here when `None`). A file that appears in it after that listing, at a path this build does
+    /// not write, is not deleted: it is left, unlisted in the manifest, for the next build to refuse.
+    fn begin_listed(output: &Path, memo: memo::Previous, listed: Option<Vec<(String, bool)>>) -> io::Result<Staging> {
         let staging = sibling(output, "building");
         let old = sibling(output, "old");
         if let Some(parent) = staging.parent().filter(|p| !p.as_os_str().is_empty()) {
