@@ -12,7 +12,7 @@ use rayon::prelude::*;
 
 use super::guard::{self, STAGING_MARK, sibling};
 use super::memo::{self, Key};
-use super::no_follow;
+use super::no_follow::Beneath;
 use super::sink::{Sink, check_rel, remove_empty_dirs, remove_tree};
 use super::swap::swap;
 
@@ -33,6 +33,8 @@ use super::swap::swap;
 pub struct Staging {
     output: PathBuf,
     staging: PathBuf,
+    /// The staging folder as its files are reached: never through a link ([`Beneath`]).
+    dir: Beneath,
     /// Files found in a recycled staging folder; whatever this build does not write is deleted.
     existing: HashSet<String>,
     written: Mutex<HashSet<String>>,
@@ -104,6 +106,7 @@ impl Staging {
                 _ => {}
             }
         }
+        let dir = Beneath::new(&staging);
         let mut existing = HashSet::new();
         let entries = match listed {
             Some(entries) => entries,
@@ -111,9 +114,8 @@ impl Staging {
         };
         for (rel, is_link) in entries {
             if is_link {
-                let path = staging.join(&rel);
                 // Never write through a link planted in the output.
-                std::fs::remove_file(&path)?;
+                dir.remove(&rel)?;
             } else {
                 existing.insert(rel);
             }
@@ -121,6 +123,7 @@ impl Staging {
         Ok(Staging {
             output: output.to_path_buf(),
             staging,
+            dir,
             existing,
             written: Mutex::default(),
             memo,
@@ -137,7 +140,7 @@ impl Staging {
     pub fn commit(self) -> io::Result<()> {
         let written = self.written.into_inner().unwrap_or_else(|e| e.into_inner());
         let stale: Vec<&String> = self.existing.iter().filter(|f| !written.contains(*f)).collect();
-        stale.par_iter().try_for_each(|f| std::fs::remove_file(self.staging.join(f)))?;
+        stale.par_iter().try_for_each(|f| self.dir.remove(f))?;
         if !stale.is_empty() {
             remove_empty_dirs(&self.staging);
         }
@@ -240,13 +243,9 @@ impl Sink for Staging {
         if !self.written.lock().unwrap_or_else(|e| e.into_inner()).insert(rel.to_string()) {
             return Err(super::sink::written_twice(rel));
         }
-        let path = self.staging.join(rel);
-        let unchanged = self.existing.contains(rel) && no_follow::same_bytes(&path, bytes);
+        let unchanged = self.existing.contains(rel) && self.dir.same_bytes(rel, bytes);
         if !unchanged {
-            if let Some(parent) = path.parent() {
-                std::fs::create_dir_all(parent)?;
-            }
-            no_follow::write(&path, bytes)?;
+            self.dir.write(rel, bytes)?;
         }
         self.files.fetch_add(1, Ordering::Relaxed);
         self.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
@@ -260,7 +259,7 @@ impl Sink for Staging {
         if !self.existing.contains(rel) || self.written.lock().unwrap_or_else(|e| e.into_inner()).contains(rel) {
             return None;
         }
-        no_follow::read(&self.staging.join(rel)).ok()
+        self.dir.read(rel).ok()
     }
 }
 

@@ -90,6 +90,47 @@ fn a_link_planted_during_the_build_is_not_written_through() {
     }
 }
 
+/// A folder of the staging folder swapped for a link to a folder outside while the build runs
+/// (after [`Staging::begin`] looked) is not written or deleted through: the link is removed and a
+/// real folder made for the file written there, and a stale file "below" a link is not looked for
+/// beyond it. `openat2` beneath the staging folder does this (Linux); elsewhere only a link at a
+/// path's last part is refused.
+#[cfg(any(target_os = "linux", target_os = "android"))]
+#[test]
+fn a_folder_swapped_for_a_link_during_the_build_is_not_written_or_deleted_through() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("public");
+    let files: &[(&str, &[u8])] =
+        &[("a/x.html", b"one"), ("a/y.html", b"y"), ("a/stale.html", b"s"), ("b/old.html", b"o")];
+    build(&out, files);
+    build(&out, files);
+    let (victim, victim2) = (dir.path().join("victim"), dir.path().join("victim2"));
+    let outside = [(&victim, "x.html"), (&victim, "y.html"), (&victim, "stale.html"), (&victim2, "old.html")];
+    for (folder, name) in outside {
+        std::fs::create_dir_all(folder).expect("mkdir");
+        std::fs::write(folder.join(name), "keep me").expect("write");
+    }
+    let s = Staging::begin(&out).expect("begin");
+    let building = sibling(&out, "building");
+    for (name, target) in [("a", &victim), ("b", &victim2)] {
+        std::fs::remove_dir_all(building.join(name)).expect("rm");
+        std::os::unix::fs::symlink(target, building.join(name)).expect("link");
+    }
+    assert_eq!(s.previous("a/x.html"), None, "a file beyond a link is not read");
+    // The same bytes as the file beyond the link: compared there, it would not be written.
+    s.put("a/x.html", b"keep me").expect("put");
+    s.put("a/y.html", b"two").expect("put");
+    s.commit().expect("commit");
+    for (folder, name) in outside {
+        assert_eq!(std::fs::read_to_string(folder.join(name)).expect(name), "keep me", "{name} outside");
+    }
+    assert!(!out.join("a").is_symlink() && out.join("a").is_dir(), "a real folder");
+    assert_eq!(std::fs::read_to_string(out.join("a/x.html")).expect("x"), "keep me");
+    assert_eq!(std::fs::read_to_string(out.join("a/y.html")).expect("y"), "two");
+    assert!(!out.join("a/stale.html").exists(), "the stale file is gone with the link");
+    assert!(std::fs::symlink_metadata(out.join("b")).is_err(), "the link is removed, not followed");
+}
+
 /// Issue 17: a build that failed (a full disk) or was killed leaves files in `.NAME.building`
 /// that the next build would keep, holding their space, until its commit. The next build starts
 /// without them.
