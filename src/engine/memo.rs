@@ -36,7 +36,7 @@ use crate::feature::Kept;
 use crate::load::content::SourcePage;
 use crate::model::{Outline, Site};
 use crate::output::memo::{Key, Previous, Stamp};
-use crate::output::notes::Notes;
+use crate::output::notes::{Note, Notes};
 use crate::output::{Noting, Sink, Staging};
 
 use super::page_text::{self, TextUpdate};
@@ -206,13 +206,22 @@ pub struct Plan<'a> {
     text: Mutex<Option<TextUpdate>>,
     /// How many edited pages the page-text files were updated for in place, once they were.
     text_updated: OnceLock<usize>,
+    /// The recycled folder's notes: a page's outline noted from the same key is written again as
+    /// its text ([`Plan::note_outlines`]).
+    notes: Notes,
 }
 
 impl<'a> Plan<'a> {
     /// `keep` false: render every page anyway (`build --render-all`), still writing the memo.
     pub fn new(staging: &'a Staging, keys: Keys, keep: bool, site_wide_kept: bool, old: PathBuf) -> Self {
         let (kept_pages, text, text_updated) = (AtomicUsize::new(0), Mutex::default(), OnceLock::new());
-        Plan { staging, keys, keep, site_wide_kept, old, kept_pages, text, text_updated }
+        Plan { staging, keys, keep, site_wide_kept, old, kept_pages, text, text_updated, notes: Notes::default() }
+    }
+
+    /// With the notes of the folder recycled (read by `engine::recycled`).
+    pub fn with_notes(mut self, notes: Notes) -> Self {
+        self.notes = notes;
+        self
     }
 
     /// With the update of the page-text files to make ([`TextUpdate::plan`]).
@@ -249,11 +258,20 @@ impl<'a> Plan<'a> {
         problem
     }
 
-    /// Note every page's outline in the folder for the next build ([`Keys::known_outline`]): after
-    /// the pages are rendered (a page whose render failed fails the build, and nothing is noted).
+    /// Note every page's outline in the folder for the next build ([`Keys::known_outline`]), while
+    /// the pages render (a page whose render fails fails the build, which is aborted, notes and
+    /// all). A page whose outline the recycled folder's notes hold for the same key gets that
+    /// note's text again: same inputs, same outline, and a copy costs a fraction of making it.
     pub fn note_outlines(&self, site: &Site) {
         let keyed = site.pages.iter().filter_map(|p| Some((p, self.keys.page(&p.source.rel)?)));
-        self.staging.note(keyed.map(|(p, key)| (page_unit(&p.source.rel), key, p.outline())));
+        self.staging.note(keyed.map(|(p, key)| {
+            let unit = page_unit(&p.source.rel);
+            let note = match self.notes.text_of(&unit, key) {
+                Some(text) => Note::Same(text),
+                None => Note::New(p.outline()),
+            };
+            (unit, key, note)
+        }));
     }
 
     /// The site-wide files: kept, updated where only the pages' text changed ([`page_text`]), or made

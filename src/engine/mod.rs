@@ -102,7 +102,7 @@ pub fn build(
     let sources = load_sources(root, today)?;
     timings.lap("load", &mut t);
     let keep = rendering == Rendering::Changed;
-    let recycled::Recycled { site, keys, previous, site_wide_kept, text, old } =
+    let recycled::Recycled { site, keys, previous, site_wide_kept, text, old, notes } =
         recycled::model(root, output, today, keep, inputs.as_ref(), sources, &mut timings, &mut t)?;
     let warnings = crate::features::warnings(&site);
     let warned = |d: Diagnostics| d.after_warnings(&warnings);
@@ -115,13 +115,10 @@ pub fn build(
                 .help("check permissions on the output's parent folder"),
         )),
     })?;
-    let plan = keys.map(|keys| memo::Plan::new(&staging, keys, keep, site_wide_kept, old).with_text(text));
+    let plan =
+        keys.map(|keys| memo::Plan::new(&staging, keys, keep, site_wide_kept, old).with_text(text).with_notes(notes));
     let (pages, kept, text_updated) = match render_site(root, &site, &renderer, &staging, None, plan.as_ref()) {
-        Ok(n) => {
-            // For the next build: every page's outline (its files are in place).
-            plan.as_ref().inspect(|p| p.note_outlines(&site));
-            (n, plan.as_ref().map_or(0, |p| p.kept_pages()), plan.and_then(|p| p.text_updated()))
-        }
+        Ok(n) => (n, plan.as_ref().map_or(0, |p| p.kept_pages()), plan.and_then(|p| p.text_updated())),
         Err(d) => {
             drop(plan);
             staging.abort();

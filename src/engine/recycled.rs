@@ -25,6 +25,8 @@ pub(super) struct Recycled {
     pub text: Option<TextUpdate>,
     /// The recycled folder, `.NAME.old`.
     pub old: PathBuf,
+    /// Its notes (empty when not read): an outline noted from the same key is noted again as it is.
+    pub notes: crate::output::notes::Notes,
 }
 
 /// Read the memo and notes of the folder `output`'s build recycles (with `keep`; `build
@@ -71,7 +73,6 @@ pub(super) fn model(
         let reading = if site_wide_kept || text.is_some() { Reading::Partly(&how) } else { Reading::Full };
         read_model(root, sources, reading)?
     };
-    drop(notes);
     let mut site = site;
     if text.as_mut().is_some_and(|t| !t.fits(&site)) {
         // An edit changed how many sections a page has: every later section is numbered anew, so
@@ -80,5 +81,5 @@ pub(super) fn model(
         let unread: Vec<usize> = (0..site.pages.len()).filter(|&i| !read.contains(&site.pages[i].source.rel)).collect();
         site.read_search_sections(root, &unread)?;
     }
-    Ok(Recycled { site, keys, previous, site_wide_kept, text, old })
+    Ok(Recycled { site, keys, previous, site_wide_kept, text, old, notes })
 }

@@ -28,13 +28,6 @@ pub const STATE: &str = ".policysite-state";
 /// The notes' format: notes of another version are ignored (everything is worked out again).
 const VERSION: u32 = 1;
 
-/// The notes as written: each unit by name, with its key and value.
-#[derive(Serialize)]
-struct NotesFile<U> {
-    version: u32,
-    units: U,
-}
-
 /// The notes as read: each unit's value left as text.
 #[derive(Deserialize)]
 struct NotesIndex<'a> {
@@ -84,6 +77,13 @@ impl Notes {
         self.units.get(unit).is_some_and(|(k, _)| *k == key)
     }
 
+    /// The text of the note of `unit` if it was made from `key` (JSON, checked when read), to be
+    /// written again as it is ([`Note::Same`]).
+    pub fn text_of(&self, unit: &str, key: Key) -> Option<&str> {
+        let (k, at) = self.units.get(unit)?;
+        self.text.get(at.clone()).filter(|_| *k == key)
+    }
+
     /// The note of `unit` if it was made from `key`, parsed; `None` if there is none, or it does not
     /// read as a `T`.
     pub fn get<T: serde::de::DeserializeOwned>(&self, unit: &str, key: Key) -> Option<T> {
@@ -93,19 +93,33 @@ impl Notes {
     }
 }
 
+/// A note to write: made now, or the same text as a note read before ([`Notes::text_of`]).
+pub enum Note<'a, T> {
+    New(T),
+    /// A note's JSON as [`Notes::text_of`] gave it (read, so valid): copied, not parsed and made again.
+    Same(&'a str),
+}
+
 /// Write the notes `units` (each unit's name, key and value, in the order given) into `dir`, whole
 /// or not at all. Each note is made as it is written: none is held after.
-pub fn write<T: Serialize>(dir: &Path, units: impl Iterator<Item = (String, Key, T)>) -> io::Result<()> {
-    /// The units, taken when serialized (once).
-    struct Units<I>(std::cell::Cell<Option<I>>);
-    impl<T: Serialize, I: Iterator<Item = (String, Key, T)>> Serialize for Units<I> {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let units = self.0.take().into_iter().flatten();
-            s.collect_map(units.map(|(name, key, value)| (name, (Hex(key), value))))
+pub fn write<'a, T: Serialize>(dir: &Path, units: impl Iterator<Item = (String, Key, Note<'a, T>)>) -> io::Result<()> {
+    crate::fsutil::write_atomic_with(&dir.join(NOTES), |w| {
+        // As `NotesIndex` reads them: {"version":…,"units":{name:[key, value],…}}, the key as `Hex`.
+        write!(w, "{{\"version\":{VERSION},\"units\":{{")?;
+        for (n, (name, key, note)) in units.enumerate() {
+            if n > 0 {
+                w.write_all(b",")?;
+            }
+            serde_json::to_writer(&mut *w, &name).map_err(io::Error::other)?;
+            write!(w, ":[\"{key:032x}\",")?;
+            match note {
+                Note::New(value) => serde_json::to_writer(&mut *w, &value).map_err(io::Error::other)?,
+                Note::Same(text) => w.write_all(text.as_bytes())?,
+            }
+            w.write_all(b"]")?;
         }
-    }
-    let notes = NotesFile { version: VERSION, units: Units(std::cell::Cell::new(Some(units))) };
-    crate::fsutil::write_atomic_with(&dir.join(NOTES), |w| serde_json::to_writer(w, &notes).map_err(io::Error::other))
+        w.write_all(b"}}")
+    })
 }
 
 /// Write the notes file `name` into `dir` holding one unit, whose value `write` writes (as JSON):
@@ -136,7 +150,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let d = dir.path();
         let units = [("page a.md", 7, vec!["x", "y"]), ("page b.md", 8, vec![])];
-        write(d, units.iter().map(|(name, key, value)| (name.to_string(), *key, value))).expect("write");
+        write(d, units.iter().map(|(name, key, value)| (name.to_string(), *key, Note::New(value)))).expect("write");
         let notes = Notes::read(d);
         assert_eq!(notes.get::<Vec<String>>("page a.md", 7), Some(vec!["x".to_string(), "y".to_string()]));
         assert_eq!(notes.get::<Vec<String>>("page a.md", 8), None, "another key");
@@ -146,6 +160,18 @@ mod tests {
         let state = Notes::read_file(d, STATE);
         assert_eq!(state.get::<serde_json::Value>("state \"x\"", 9), Some(serde_json::json!({"a": [1, 2]})));
         assert_eq!(state.get::<serde_json::Value>("state \"x\"", 8), None, "another key");
+        // A note written again from its text reads as it did.
+        let again = Notes::read(d);
+        let same = [("page a.md", 7), ("page b.md", 8)].map(|(name, key)| (name.to_string(), key));
+        write::<()>(
+            d,
+            same.iter().map(|(name, key)| (name.clone(), *key, Note::Same(again.text_of(name, *key).expect("text")))),
+        )
+        .expect("write again");
+        let notes = Notes::read(d);
+        assert_eq!(notes.get::<Vec<String>>("page a.md", 7), Some(vec!["x".to_string(), "y".to_string()]));
+        assert_eq!(notes.get::<Vec<String>>("page b.md", 8), Some(vec![]));
+        assert_eq!(notes.text_of("page a.md", 8), None, "another key");
         let text = std::fs::read_to_string(d.join(NOTES)).expect("notes");
         for bad in [text.replace("\"version\":1", "\"version\":2"), text[..text.len() / 2].to_string()] {
             std::fs::write(d.join(NOTES), bad).expect("write");

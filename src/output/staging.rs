@@ -212,7 +212,7 @@ impl Staging {
     /// Leave this build's notes in the folder, for the next build that recycles it
     /// ([`super::notes`]). Best effort, as the memo: without them the next build works everything
     /// out again.
-    pub fn note<T: serde::Serialize>(&self, units: impl Iterator<Item = (String, Key, T)>) {
+    pub fn note<'n, T: serde::Serialize>(&self, units: impl Iterator<Item = (String, Key, super::notes::Note<'n, T>)>) {
         let _ = super::notes::write(&self.staging, units);
     }
 

@@ -172,12 +172,18 @@ fn an_unchanged_rebuild_takes_outlines_from_notes_of_the_same_inputs() {
     let entry = &mut json["units"]["page training/public-records.md"][1]["toc"][0][2];
     assert_eq!(entry.as_str(), Some("Why this training"), "the note holds the page's first heading");
     *entry = "A heading only the note has".into();
-    std::fs::write(&notes, serde_json::to_vec(&json).expect("json")).expect("mark the note");
+    // Written with line breaks, which a note made again (compact JSON) never has.
+    std::fs::write(&notes, serde_json::to_vec_pretty(&json).expect("json")).expect("mark the note");
     // The page's file edited by hand, so it is rendered again: from the marked note.
     std::fs::write(old.join(html), "x").expect("edit");
     let err = build(&site, &[]);
     assert_eq!(kept(&err), all - 1, "{err}");
     assert!(site.html(html).contains("A heading only the note has"), "the outline was read again");
+    // This build's notes carry each note of an unchanged key over as its text, not made again.
+    let carried = std::fs::read_to_string(site.path().join("public/.policysite-notes")).expect("notes");
+    let carried_json: serde_json::Value = serde_json::from_str(&carried).expect("the notes read as JSON");
+    assert_eq!(carried_json["units"]["page training/public-records.md"][1]["toc"][0][2], "A heading only the note has");
+    assert!(carried.contains("\n    "), "the notes were made again, not carried over");
 
     // The page edited: its note no longer serves, its Markdown is read.
     site.write(rel, &format!("{}\nOne more sentence.\n", site.read(rel)));
