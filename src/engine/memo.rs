@@ -260,13 +260,14 @@ impl<'a> Plan<'a> {
 
     /// Note every page's outline in the folder for the next build ([`Keys::known_outline`]), while
     /// the pages render (a page whose render fails fails the build, which is aborted, notes and
-    /// all). A page whose outline the recycled folder's notes hold for the same key gets that
-    /// note's text again: same inputs, same outline, and a copy costs a fraction of making it.
+    /// all). A page whose outline was taken from the recycled folder's notes (same key) gets that
+    /// note's text again: same inputs, same outline, and a copy costs a fraction of making it. A
+    /// note the model could not take (not an outline) is made anew from the page as read.
     pub fn note_outlines(&self, site: &Site) {
         let keyed = site.pages.iter().filter_map(|p| Some((p, self.keys.page(&p.source.rel)?)));
         self.staging.note(keyed.map(|(p, key)| {
             let unit = page_unit(&p.source.rel);
-            let note = match self.notes.text_of(&unit, key) {
+            let note = match self.notes.text_of(&unit, key).filter(|_| p.noted) {
                 Some(text) => Note::Same(text),
                 None => Note::New(p.outline()),
             };

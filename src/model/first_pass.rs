@@ -108,6 +108,7 @@ pub(super) fn first_pass(
                 Reading::Full => PageReading::Full,
                 Reading::Partly(how) => how(&src),
             };
+            let noted = matches!(how, PageReading::Noted(_));
             let r = match how {
                 PageReading::Full => markdown::model(&md(), resolver),
                 PageReading::WithoutSearch => markdown::model_without_search(&md(), resolver),
@@ -124,6 +125,7 @@ pub(super) fn first_pass(
                 parent: None,
                 links: r.pending,
                 shortcodes: r.shortcodes,
+                noted,
                 source: src,
             };
             (page, r.diagnostics)

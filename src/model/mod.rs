@@ -54,6 +54,9 @@ pub struct Page {
     pub links: Vec<PendingAnchor>,
     /// Shortcodes in the page's Markdown (`platforms.approved_sentence`, …).
     pub shortcodes: Vec<String>,
+    /// Whether the outline (table of contents, anchors, links, shortcodes) came from the notes of a
+    /// build before ([`PageReading::Noted`]) rather than from reading the page.
+    pub noted: bool,
 }
 
 impl Page {

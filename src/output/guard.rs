@@ -107,7 +107,9 @@ fn check_folder(dir: &Path, shown_as: &str, every_file: bool) -> Result<Option<V
     if !meta.is_dir() {
         return Err(format!("`{shown_as}` exists and is not a folder; policysite writes its output into a folder"));
     }
-    if dir.join(STAGING_MARK).is_file() {
+    // The marker itself, not what a link under its name points at (a planted link must not pass
+    // for it and skip the check).
+    if std::fs::symlink_metadata(dir.join(STAGING_MARK)).is_ok_and(|m| m.is_file()) {
         return Ok(None); // a staging folder of ours, left by a build that was stopped
     }
     let Some(listed) = read_manifest(dir) else {

@@ -6,7 +6,8 @@
 //! swapped for a link to `~/Documents` halfway through a build, say) is refused by the kernel, never
 //! followed, and removal goes through the folder's own descriptor (`unlinkat`). Elsewhere (and on a
 //! Linux older than 5.6, or one whose sandbox refuses `openat2`) only a link at a path's last part is
-//! refused (`O_NOFOLLOW`); the README says so.
+//! refused (`O_NOFOLLOW`): a folder swapped for a link while the build runs is then written and
+//! deleted through; the README says so.
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -20,13 +21,24 @@ pub(super) struct Beneath {
 }
 
 impl Beneath {
-    /// `root` must be a folder this build made or recycled (not a link: `Staging::begin` made sure).
-    pub(super) fn new(root: &Path) -> Beneath {
-        Beneath {
+    /// `root` must be a folder this build made or recycled (not a link: `Staging::begin` made sure;
+    /// one swapped in since is an error, not followed).
+    pub(super) fn new(root: &Path) -> io::Result<Beneath> {
+        Ok(Beneath {
             root: root.to_path_buf(),
             #[cfg(any(target_os = "linux", target_os = "android"))]
-            fd: beneath::open_root(root),
-        }
+            fd: beneath::open_root(root)?,
+        })
+    }
+
+    /// Whether no link anywhere on a path is followed (`openat2` works here), rather than only one
+    /// at its last part.
+    #[cfg(test)]
+    pub(super) fn resolves_beneath(&self) -> bool {
+        #[cfg(any(target_os = "linux", target_os = "android"))]
+        return self.fd.is_some();
+        #[cfg(not(any(target_os = "linux", target_os = "android")))]
+        false
     }
 
     /// Whether the file at `rel` holds exactly `bytes` (false if it is missing or not reached).
@@ -52,9 +64,9 @@ impl Beneath {
         Ok(bytes)
     }
 
-    /// Write `bytes` to `rel` whole, making the folders on its path. A link found where a file or
-    /// folder of the path belongs is removed (not followed) and the real thing made in its place. A
-    /// partial file (a full disk) is removed.
+    /// Write `bytes` to `rel` whole, making the folders on its path. A link found where the file
+    /// belongs (or, with `openat2`, a folder of its path) is removed, not followed, and the real
+    /// thing made in its place. A partial file (a full disk) is removed.
     pub(super) fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
         #[cfg(any(target_os = "linux", target_os = "android"))]
         let file = match &self.fd {
@@ -68,8 +80,8 @@ impl Beneath {
         })
     }
 
-    /// Remove the file (or link) at `rel`, never through a link on its path; one already gone is no
-    /// error.
+    /// Remove the file (or link) at `rel`, never through a link on its path with `openat2` (else
+    /// through a folder's link, as `remove_file` does); one already gone is no error.
     pub(super) fn remove(&self, rel: &str) -> io::Result<()> {
         #[cfg(any(target_os = "linux", target_os = "android"))]
         if let Some(fd) = &self.fd {
@@ -79,6 +91,16 @@ impl Beneath {
             Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
             done => done,
         }
+    }
+
+    /// Remove the folders left empty, deepest first; with `openat2` each is opened from its parent's
+    /// descriptor, so a folder swapped for a link is not walked (else [`super::sink::remove_empty_dirs`]).
+    pub(super) fn remove_empty_dirs(&self) {
+        #[cfg(any(target_os = "linux", target_os = "android"))]
+        if let Some(fd) = &self.fd {
+            return beneath::prune(fd);
+        }
+        super::sink::remove_empty_dirs(&self.root)
     }
 }
 
@@ -111,7 +133,7 @@ mod beneath {
     use std::os::fd::{AsFd, OwnedFd};
     use std::path::Path;
 
-    use rustix::fs::{AtFlags, Mode, OFlags, ResolveFlags, mkdirat, openat2, unlinkat};
+    use rustix::fs::{AtFlags, FileType, Mode, OFlags, ResolveFlags, mkdirat, openat2, unlinkat};
     use rustix::io::Errno;
 
     const RESOLVE: ResolveFlags = ResolveFlags::BENEATH.union(ResolveFlags::NO_SYMLINKS);
@@ -122,15 +144,20 @@ mod beneath {
     /// planting them.
     const TRIES: usize = 8;
 
-    /// The folder, if `openat2` works here (Linux 5.6 and later, and not refused by a sandbox).
-    pub(super) fn open_root(root: &Path) -> Option<OwnedFd> {
-        let flags = FOLDER | OFlags::NOFOLLOW | OFlags::CLOEXEC;
-        let fd = rustix::fs::open(root, flags, Mode::empty()).ok()?;
-        at(&fd, ".", FOLDER).ok()?;
-        Some(fd)
+    /// The folder, if `openat2` works here (Linux 5.6 and later, and not refused by a sandbox:
+    /// ENOSYS or EPERM, the only answers that choose the path-based fallback; any other failure is
+    /// an error).
+    pub(super) fn open_root(root: &Path) -> io::Result<Option<OwnedFd>> {
+        // Not a link (O_NOFOLLOW with O_PATH|O_DIRECTORY: a link is ENOTDIR).
+        let fd = rustix::fs::open(root, FOLDER | OFlags::NOFOLLOW | OFlags::CLOEXEC, Mode::empty())?;
+        match at(&fd, ".", FOLDER) {
+            Ok(_) => Ok(Some(fd)),
+            Err(Errno::NOSYS | Errno::PERM) => Ok(None),
+            Err(e) => Err(e.into()),
+        }
     }
 
-    fn at(dir: &impl AsFd, path: &str, flags: OFlags) -> Result<OwnedFd, Errno> {
+    fn at<P: rustix::path::Arg + Copy>(dir: &impl AsFd, path: P, flags: OFlags) -> Result<OwnedFd, Errno> {
         // A mode only with O_CREAT: `openat2` refuses one otherwise (EINVAL).
         let mode = if flags.contains(OFlags::CREATE) { Mode::from_raw_mode(0o666) } else { Mode::empty() };
         // EAGAIN: the kernel could not rule out a race on the path; asking again settles it.
@@ -212,8 +239,9 @@ mod beneath {
                         break;
                     }
                     Err(Errno::LOOP) => {
+                        // EISDIR: another thread removed the link and made the folder meanwhile.
                         match unlinkat(&dir, part, AtFlags::empty()) {
-                            Ok(()) | Err(Errno::NOENT) => {}
+                            Ok(()) | Err(Errno::NOENT | Errno::ISDIR) => {}
                             Err(e) => return Err(e.into()),
                         }
                         if !make {
@@ -231,6 +259,42 @@ mod beneath {
             dir = next.ok_or_else(|| planted(folder))?;
         }
         Ok(Some(dir))
+    }
+
+    /// Remove the empty folders below `root`, deepest first, each opened from its parent without
+    /// following a link (best effort, as the path-based walk).
+    pub(super) fn prune(root: &OwnedFd) {
+        if let Ok(dir) = at(root, ".", OFlags::RDONLY | OFlags::DIRECTORY) {
+            let _ = prune_below(&dir);
+        }
+    }
+
+    /// Whether `dir` (opened for reading) is empty once its empty folders are removed.
+    fn prune_below(dir: &OwnedFd) -> io::Result<bool> {
+        let mut folders = Vec::new();
+        let mut empty = true;
+        for entry in rustix::fs::Dir::read_from(dir)? {
+            let entry = entry?;
+            if matches!(entry.file_name().to_bytes(), b"." | b"..") {
+                continue;
+            }
+            match entry.file_type() {
+                // A file system that does not say is asked by opening the entry as a folder.
+                FileType::Directory | FileType::Unknown => folders.push(entry.file_name().to_owned()),
+                _ => empty = false,
+            }
+        }
+        for name in &folders {
+            let Ok(sub) = at(dir, name.as_c_str(), OFlags::RDONLY | OFlags::DIRECTORY) else {
+                empty = false; // a file, or a link (refused, left for the next build's check)
+                continue;
+            };
+            // ENOTEMPTY: something was written there meanwhile; it stays.
+            if !(prune_below(&sub)? && unlinkat(dir, name.as_c_str(), AtFlags::REMOVEDIR).is_ok()) {
+                empty = false;
+            }
+        }
+        Ok(empty)
     }
 }
 

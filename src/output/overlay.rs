@@ -40,11 +40,22 @@ impl<'a> Overlay<'a> {
     /// Start a rebuild of `output`, whose files are `previous`.
     pub fn begin(output: &Path, previous: &'a FileHashes) -> io::Result<Overlay<'a>> {
         let dir = sibling(output, "building");
-        if dir.exists() {
-            remove_tree(&dir)?; // ours: checked by guard::check_replaceable when serve started
+        match std::fs::symlink_metadata(&dir) {
+            // A link is removed, never followed.
+            Ok(m) if m.is_symlink() => std::fs::remove_file(&dir)?,
+            Ok(_) => remove_tree(&dir)?, // ours: checked by guard::check_replaceable when serve started
+            Err(_) => {}
         }
-        std::fs::create_dir_all(&dir)?;
-        std::fs::write(dir.join(STAGING_MARK), "policysite is building here\n")?;
+        if let Some(parent) = dir.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::create_dir(&dir)?; // not one a link made appear meanwhile
+        // A new file: nothing planted under its name is written through.
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(dir.join(STAGING_MARK))
+            .and_then(|mut f| std::io::Write::write_all(&mut f, b"policysite is building here\n"))?;
         Ok(Overlay {
             output: output.to_path_buf(),
             dir,

@@ -13,7 +13,7 @@ use rayon::prelude::*;
 use super::guard::{self, STAGING_MARK, sibling};
 use super::memo::{self, Key};
 use super::no_follow::Beneath;
-use super::sink::{Sink, check_rel, remove_empty_dirs, remove_tree};
+use super::sink::{Sink, check_rel, remove_tree};
 use super::swap::swap;
 
 /// A staging folder that becomes the output on [`Staging::commit`].
@@ -99,14 +99,15 @@ impl Staging {
             std::fs::create_dir(&staging)?;
             Some(Vec::new())
         };
-        std::fs::write(staging.join(STAGING_MARK), "policysite is building here\n")?;
+        let dir = Beneath::new(&staging)?;
+        // Not through a link planted in the recycled folder under the marker's name.
+        dir.write(STAGING_MARK, b"policysite is building here\n")?;
         for marker in [memo::MEMO, super::notes::NOTES] {
             match std::fs::remove_file(staging.join(marker)) {
                 Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
                 _ => {}
             }
         }
-        let dir = Beneath::new(&staging);
         let mut existing = HashSet::new();
         let entries = match listed {
             Some(entries) => entries,
@@ -142,7 +143,7 @@ impl Staging {
         let stale: Vec<&String> = self.existing.iter().filter(|f| !written.contains(*f)).collect();
         stale.par_iter().try_for_each(|f| self.dir.remove(f))?;
         if !stale.is_empty() {
-            remove_empty_dirs(&self.staging);
+            self.dir.remove_empty_dirs();
         }
         guard::write_manifest(&self.staging, written.iter())?;
         // Best effort: without a memo the next build renders everything, as it would anyway.

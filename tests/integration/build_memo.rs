@@ -185,6 +185,19 @@ fn an_unchanged_rebuild_takes_outlines_from_notes_of_the_same_inputs() {
     assert_eq!(carried_json["units"]["page training/public-records.md"][1]["toc"][0][2], "A heading only the note has");
     assert!(carried.contains("\n    "), "the notes were made again, not carried over");
 
+    // A note of the same key that is not an outline is not carried over: the page is read and its
+    // outline noted anew.
+    settle(&site, &[]);
+    let mut json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&notes).expect("notes")).expect("json");
+    json["units"]["page training/public-records.md"][1] = "not an outline".into();
+    std::fs::write(&notes, serde_json::to_vec(&json).expect("json")).expect("spoil the note");
+    build(&site, &[]);
+    let renoted: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(site.path().join("public/.policysite-notes")).expect("notes"))
+            .expect("json");
+    assert_eq!(renoted["units"]["page training/public-records.md"][1]["toc"][0][2], "Why this training");
+
     // The page edited: its note no longer serves, its Markdown is read.
     site.write(rel, &format!("{}\nOne more sentence.\n", site.read(rel)));
     build(&site, &[]);
