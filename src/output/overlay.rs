@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use super::guard::{self, STAGING_MARK, sibling};
+use super::no_follow::Beneath;
 use super::sink::{Sink, check_rel, remove_empty_dirs, remove_tree, unlink_planted};
 
 /// Output path → hash of the bytes policysite last wrote there (0 when unknown).
@@ -23,6 +24,8 @@ pub fn hash(bytes: &[u8]) -> u64 {
 pub struct Overlay<'a> {
     output: PathBuf,
     dir: PathBuf,
+    /// `dir` as its files are written and moved out: never through a link planted meanwhile.
+    beneath: Beneath,
     previous: &'a FileHashes,
     written: Mutex<FileHashes>,
     changed: Mutex<Vec<String>>,
@@ -58,6 +61,7 @@ impl<'a> Overlay<'a> {
             .and_then(|mut f| std::io::Write::write_all(&mut f, b"policysite is building here\n"))?;
         Ok(Overlay {
             output: output.to_path_buf(),
+            beneath: Beneath::new(&dir)?,
             dir,
             previous,
             written: Mutex::default(),
@@ -77,7 +81,7 @@ impl<'a> Overlay<'a> {
             if let Some(parent) = to.parent() {
                 std::fs::create_dir_all(parent)?;
             }
-            std::fs::rename(self.dir.join(rel), &to)?;
+            self.beneath.rename_out(rel, &to)?;
         }
         let mut files = if complete { FileHashes::new() } else { self.previous.clone() };
         if complete {
@@ -114,11 +118,7 @@ impl Sink for Overlay<'_> {
             return Err(super::sink::written_twice(rel));
         }
         if self.previous.get(rel) != Some(&h) {
-            let path = self.dir.join(rel);
-            if let Some(parent) = path.parent() {
-                std::fs::create_dir_all(parent)?;
-            }
-            std::fs::write(&path, bytes)?;
+            self.beneath.write(rel, bytes)?;
             self.changed.lock().unwrap_or_else(|e| e.into_inner()).push(rel.to_string());
         }
         Ok(())

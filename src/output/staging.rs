@@ -232,6 +232,31 @@ impl Staging {
     }
 }
 
+impl Staging {
+    /// Delete what of the recycled output is in the way of writing `rel`: a file where `rel` needs
+    /// a folder (a static `docs` that became `docs/guide.pdf`), or the files below a folder where
+    /// `rel` is now a file (the other way round). They are files of this build's recycled output
+    /// that it has not written (they would go at the commit anyway); nothing else is touched.
+    /// Whether anything was in the way.
+    fn clear_way(&self, rel: &str) -> bool {
+        let in_way: Vec<String> = {
+            let written = self.written.lock().unwrap_or_else(|e| e.into_inner());
+            let ours = |p: &str| self.existing.contains(p) && !written.contains(p);
+            let below = format!("{rel}/");
+            let folders = rel.match_indices('/').map(|(i, _)| &rel[..i]).filter(|p| ours(p));
+            let files = self.existing.iter().map(String::as_str).filter(|f| f.starts_with(&below) && ours(f));
+            folders.chain(files).map(str::to_string).collect()
+        };
+        for f in &in_way {
+            let _ = self.dir.remove(f);
+        }
+        if !in_way.is_empty() {
+            self.dir.remove_empty_folder(rel);
+        }
+        !in_way.is_empty()
+    }
+}
+
 /// Remove a folder (or whatever else is at `path`: a link is removed, never followed).
 fn remove_any(path: &Path) -> io::Result<()> {
     let meta = std::fs::symlink_metadata(path)?;
@@ -245,7 +270,10 @@ impl Sink for Staging {
             return Err(super::sink::written_twice(rel));
         }
         let unchanged = self.existing.contains(rel) && self.dir.same_bytes(rel, bytes);
-        if !unchanged {
+        if !unchanged && let Err(e) = self.dir.write(rel, bytes) {
+            if !self.clear_way(rel) {
+                return Err(e);
+            }
             self.dir.write(rel, bytes)?;
         }
         self.files.fetch_add(1, Ordering::Relaxed);

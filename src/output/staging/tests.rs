@@ -159,6 +159,26 @@ fn a_link_planted_as_the_staging_marker_is_not_written_through() {
     assert_eq!(std::fs::read_to_string(out.join("index.html")).expect("page"), "three");
 }
 
+/// A file of the recycled output where a build now needs a folder (a static `docs` that became
+/// `docs/a.html`), or a folder where it now needs a file, is no error: what is in the way is the
+/// build's own stale output, deleted at once.
+#[test]
+fn a_file_that_became_a_folder_and_back_is_written() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("public");
+    let as_file: &[(&str, &[u8])] = &[("index.html", b"1"), ("docs", b"a file")];
+    let as_folder: &[(&str, &[u8])] = &[("index.html", b"1"), ("docs/a.html", b"a"), ("docs/b/c.html", b"c")];
+    build(&out, as_file);
+    build(&out, as_file);
+    build(&out, as_folder); // recycles a folder where `docs` is a file
+    build(&out, as_folder);
+    assert_eq!(std::fs::read_to_string(out.join("docs/b/c.html")).expect("c"), "c");
+    build(&out, as_file); // recycles a folder where `docs` is a folder
+    assert_eq!(std::fs::read_to_string(out.join("docs")).expect("docs"), "a file");
+    build(&out, as_folder);
+    assert_eq!(std::fs::read_to_string(out.join("docs/a.html")).expect("a"), "a");
+}
+
 /// Folders whose files all went with a page are removed, deepest first.
 #[test]
 fn folders_left_empty_are_removed() {
