@@ -59,6 +59,9 @@ impl Beneath {
         };
         #[cfg(not(any(target_os = "linux", target_os = "android")))]
         let file = path_based::open(&self.root.join(rel))?;
+        if !file.metadata()?.is_file() {
+            return Err(io::Error::new(io::ErrorKind::InvalidInput, format!("{rel} is not a file")));
+        }
         let mut bytes = Vec::new();
         io::Read::read_to_end(&mut &file, &mut bytes)?;
         Ok(bytes)
@@ -166,7 +169,8 @@ mod path_based {
         no_follow(OpenOptions::new().read(true)).open(path)
     }
 
-    /// `path` opened for writing, its folders made; a link at its last part is removed first.
+    /// `path` opened for writing, its folders made; a link (or anything but a regular file) at
+    /// its last part is removed first.
     pub(super) fn create(path: &Path) -> io::Result<File> {
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)?;
@@ -174,22 +178,38 @@ mod path_based {
         let mut options = OpenOptions::new();
         no_follow(options.write(true).create(true).truncate(true));
         match options.open(path) {
-            Err(e) if is_link(&e) => {
-                match std::fs::remove_file(path) {
-                    Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
-                    _ => {}
-                }
-                options.open(path)
-            }
-            opened => opened,
+            Ok(file) if file.metadata()?.is_file() => return Ok(file),
+            Ok(_) => {}
+            Err(e) if is_link(&e) || is_fifo_without_reader(&e) => {}
+            Err(e) => return Err(e),
+        }
+        match std::fs::remove_file(path) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+            _ => {}
+        }
+        options.open(path)
+    }
+
+    /// ENXIO: a FIFO opened for writing without blocking, with no reader.
+    fn is_fifo_without_reader(e: &io::Error) -> bool {
+        #[cfg(any(target_os = "linux", target_os = "android", target_vendor = "apple"))]
+        {
+            e.raw_os_error() == Some(rustix::io::Errno::NXIO.raw_os_error())
+        }
+        #[cfg(not(any(target_os = "linux", target_os = "android", target_vendor = "apple")))]
+        {
+            let _ = e;
+            false
         }
     }
 
+    /// `O_NOFOLLOW`, and `O_NONBLOCK` so a FIFO planted at the path does not hang the open.
     fn no_follow(options: &mut OpenOptions) -> &mut OpenOptions {
         #[cfg(any(target_os = "linux", target_os = "android", target_vendor = "apple"))]
         {
+            use rustix::fs::OFlags;
             use std::os::unix::fs::OpenOptionsExt as _;
-            options.custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32);
+            options.custom_flags((OFlags::NOFOLLOW | OFlags::NONBLOCK).bits() as i32);
         }
         options
     }

@@ -11,8 +11,10 @@ use rustix::fs::{AtFlags, FileType, Mode, OFlags, ResolveFlags, mkdirat, openat2
 use rustix::io::Errno;
 
 const RESOLVE: ResolveFlags = ResolveFlags::BENEATH.union(ResolveFlags::NO_SYMLINKS);
-pub(super) const READ: OFlags = OFlags::RDONLY;
-const WRITE: OFlags = OFlags::WRONLY.union(OFlags::CREATE).union(OFlags::TRUNC);
+/// `O_NONBLOCK`: a FIFO planted in the folder does not hang the open (nothing but a regular
+/// file is read or written; on one, the flag does nothing).
+pub(super) const READ: OFlags = OFlags::RDONLY.union(OFlags::NONBLOCK);
+const WRITE: OFlags = OFlags::WRONLY.union(OFlags::CREATE).union(OFlags::TRUNC).union(OFlags::NONBLOCK);
 const FOLDER: OFlags = OFlags::PATH.union(OFlags::DIRECTORY);
 /// How often a link is removed from one place before the build gives up: something keeps
 /// planting them.
@@ -49,7 +51,7 @@ fn at<P: rustix::path::Arg + Copy>(dir: &impl AsFd, path: P, flags: OFlags) -> R
 
 fn planted(rel: &str) -> io::Error {
     io::Error::other(format!(
-        "links keep appearing at {rel} in the staging folder while the build runs; stop whatever makes them"
+        "links or other non-files keep appearing at {rel} in the staging folder while the build runs; stop whatever makes them"
     ))
 }
 
@@ -57,23 +59,40 @@ pub(super) fn open(root: &OwnedFd, rel: &str, flags: OFlags) -> io::Result<File>
     Ok(File::from(at(root, rel, flags)?))
 }
 
+/// A regular file opened, or `None` for anything else at its name (a FIFO, a device).
+fn regular(fd: OwnedFd) -> io::Result<Option<File>> {
+    let file = File::from(fd);
+    Ok(file.metadata()?.is_file().then_some(file))
+}
+
 /// The file at `rel` opened for writing, created with the folders on its path; a link on the
-/// path is removed and the folder or file made in its place.
+/// path (or anything but a regular file at its name) is removed and the folder or file made in
+/// its place.
 pub(super) fn create(root: &OwnedFd, rel: &str) -> io::Result<File> {
     match at(root, rel, WRITE) {
-        Ok(fd) => return Ok(File::from(fd)),
-        Err(Errno::NOENT | Errno::LOOP) => {}
+        Ok(fd) => {
+            if let Some(file) = regular(fd)? {
+                return Ok(file);
+            }
+        }
+        // ENXIO: a FIFO without a reader.
+        Err(Errno::NOENT | Errno::LOOP | Errno::NXIO) => {}
         Err(e) => return Err(e.into()),
     }
     let (folder, name) = split(rel);
     let Some(dir) = folder_of(root, folder, true)? else { return Err(Errno::NOENT.into()) };
     for _ in 0..TRIES {
         match at(&dir, name, WRITE | OFlags::NOFOLLOW) {
-            Ok(fd) => return Ok(File::from(fd)),
-            Err(Errno::LOOP) => match unlinkat(&dir, name, AtFlags::empty()) {
-                Ok(()) | Err(Errno::NOENT) => {}
-                Err(e) => return Err(e.into()),
-            },
+            Ok(fd) => {
+                if let Some(file) = regular(fd)? {
+                    return Ok(file);
+                }
+            }
+            Err(Errno::LOOP | Errno::NXIO) => {}
+            Err(e) => return Err(e.into()),
+        }
+        match unlinkat(&dir, name, AtFlags::empty()) {
+            Ok(()) | Err(Errno::NOENT) => {}
             Err(e) => return Err(e.into()),
         }
     }

@@ -193,6 +193,40 @@ fn folders_left_empty_are_removed() {
     assert!(out.join("a/keep/d.html").is_file());
 }
 
+/// A FIFO planted in the staging folder while the build runs, at a file it recycles, neither hangs
+/// the build (reading or comparing it would wait for a writer forever) nor is written into: it is
+/// replaced by the file.
+#[cfg(any(target_os = "linux", target_os = "android", target_vendor = "apple"))]
+#[test]
+fn a_fifo_planted_during_the_build_does_not_hang_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("public");
+    build(&out, &[("a.html", b"one"), ("b.html", b"b")]);
+    build(&out, &[("a.html", b"one"), ("b.html", b"b")]);
+    let s = Staging::begin(&out).expect("begin");
+    let building = sibling(&out, "building");
+    for name in ["a.html", "b.html"] {
+        std::fs::remove_file(building.join(name)).expect("rm");
+        let made = std::process::Command::new("mkfifo").arg(building.join(name)).status().expect("mkfifo");
+        assert!(made.success());
+    }
+    let (tx, rx) = std::sync::mpsc::channel();
+    let worker = std::thread::spawn(move || {
+        let read = s.previous("a.html");
+        s.put("a.html", b"one").expect("put the same bytes");
+        s.put("b.html", b"new").expect("put");
+        s.commit().expect("commit");
+        let _ = tx.send(read);
+    });
+    let read = rx.recv_timeout(std::time::Duration::from_secs(20)).expect("the build hung on a FIFO");
+    worker.join().expect("worker");
+    assert_eq!(read, None, "a FIFO is not read");
+    for (name, text) in [("a.html", "one"), ("b.html", "new")] {
+        assert!(std::fs::symlink_metadata(out.join(name)).expect(name).is_file(), "{name} is a file");
+        assert_eq!(std::fs::read_to_string(out.join(name)).expect(name), text);
+    }
+}
+
 /// Issue 17: a build that failed (a full disk) or was killed leaves files in `.NAME.building`
 /// that the next build would keep, holding their space, until its commit. The next build starts
 /// without them.
