@@ -59,8 +59,11 @@ impl Beneath {
         };
         #[cfg(not(any(target_os = "linux", target_os = "android")))]
         let file = path_based::open(&self.root.join(rel))?;
-        if !file.metadata()?.is_file() {
-            return Err(io::Error::new(io::ErrorKind::InvalidInput, format!("{rel} is not a file")));
+        if !ours_alone(&file.metadata()?) {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("{rel} is not a file of this folder alone"),
+            ));
         }
         let mut bytes = Vec::new();
         io::Read::read_to_end(&mut &file, &mut bytes)?;
@@ -134,11 +137,25 @@ impl Beneath {
     }
 }
 
+/// Whether `meta` is of a regular file with no other name (a hard link planted in the folder to a
+/// file elsewhere is neither read nor written: writing would change that file).
+fn ours_alone(meta: &std::fs::Metadata) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt as _;
+        meta.is_file() && meta.nlink() == 1
+    }
+    #[cfg(not(unix))]
+    {
+        meta.is_file()
+    }
+}
+
 /// Whether `file` holds exactly `bytes`: its length checked first, then read a piece at a time into
 /// one buffer (a rebuild compares every file it writes: nothing is allocated per file).
 fn file_holds(file: std::fs::File, bytes: &[u8]) -> bool {
     use std::io::Read as _;
-    if !file.metadata().is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64) {
+    if !file.metadata().is_ok_and(|m| ours_alone(&m) && m.len() == bytes.len() as u64) {
         return false;
     }
     let mut buf = [0u8; 64 * 1024];
@@ -175,11 +192,19 @@ mod path_based {
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)?;
         }
+        // Not truncated on opening: emptied only once it is known to be this folder's alone.
         let mut options = OpenOptions::new();
-        no_follow(options.write(true).create(true).truncate(true));
+        no_follow(options.write(true).create(true));
         match options.open(path) {
-            Ok(file) if file.metadata()?.is_file() => return Ok(file),
-            Ok(_) => {}
+            Ok(file) => {
+                let meta = file.metadata()?;
+                if super::ours_alone(&meta) {
+                    if meta.len() > 0 {
+                        file.set_len(0)?;
+                    }
+                    return Ok(file);
+                }
+            }
             Err(e) if is_link(&e) || is_fifo_without_reader(&e) => {}
             Err(e) => return Err(e),
         }
@@ -187,7 +212,7 @@ mod path_based {
             Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
             _ => {}
         }
-        options.open(path)
+        options.create_new(true).open(path)
     }
 
     /// ENXIO: a FIFO opened for writing without blocking, with no reader.

@@ -14,7 +14,8 @@ const RESOLVE: ResolveFlags = ResolveFlags::BENEATH.union(ResolveFlags::NO_SYMLI
 /// `O_NONBLOCK`: a FIFO planted in the folder does not hang the open (nothing but a regular
 /// file is read or written; on one, the flag does nothing).
 pub(super) const READ: OFlags = OFlags::RDONLY.union(OFlags::NONBLOCK);
-const WRITE: OFlags = OFlags::WRONLY.union(OFlags::CREATE).union(OFlags::TRUNC).union(OFlags::NONBLOCK);
+/// Not `O_TRUNC`: a file is emptied only once it is known to be ours alone ([`regular`]).
+const WRITE: OFlags = OFlags::WRONLY.union(OFlags::CREATE).union(OFlags::NONBLOCK);
 const FOLDER: OFlags = OFlags::PATH.union(OFlags::DIRECTORY);
 /// How often a link is removed from one place before the build gives up: something keeps
 /// planting them.
@@ -59,10 +60,18 @@ pub(super) fn open(root: &OwnedFd, rel: &str, flags: OFlags) -> io::Result<File>
     Ok(File::from(at(root, rel, flags)?))
 }
 
-/// A regular file opened, or `None` for anything else at its name (a FIFO, a device).
+/// A regular file of the folder's alone opened for writing, and emptied; `None` for anything else
+/// at its name (a FIFO, a device, or a hard link to a file elsewhere, which writing would change).
 fn regular(fd: OwnedFd) -> io::Result<Option<File>> {
     let file = File::from(fd);
-    Ok(file.metadata()?.is_file().then_some(file))
+    let meta = file.metadata()?;
+    if !super::ours_alone(&meta) {
+        return Ok(None);
+    }
+    if meta.len() > 0 {
+        file.set_len(0)?;
+    }
+    Ok(Some(file))
 }
 
 /// The file at `rel` opened for writing, created with the folders on its path; a link on the

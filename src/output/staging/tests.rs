@@ -227,6 +227,38 @@ fn a_fifo_planted_during_the_build_does_not_hang_it() {
     }
 }
 
+/// A hard link planted in the staging folder while the build runs, in place of a file it recycles,
+/// to a file elsewhere on the same disk, is neither read nor written: writing into it would change
+/// that file. It is replaced by a file of the folder's own.
+#[cfg(unix)]
+#[test]
+fn a_hard_link_planted_during_the_build_is_not_written_through() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("public");
+    build(&out, &[("a.html", b"one"), ("b.html", b"keep me")]);
+    build(&out, &[("a.html", b"one"), ("b.html", b"keep me")]);
+    let (victim, same) = (dir.path().join("victim.txt"), dir.path().join("same.txt"));
+    std::fs::write(&victim, "keep me").expect("write");
+    std::fs::write(&same, "keep me").expect("write");
+    let s = Staging::begin(&out).expect("begin");
+    let building = sibling(&out, "building");
+    for (name, target) in [("a.html", &victim), ("b.html", &same)] {
+        std::fs::remove_file(building.join(name)).expect("rm");
+        std::fs::hard_link(target, building.join(name)).expect("hard link");
+    }
+    assert_eq!(s.previous("a.html"), None, "a hard link is not read");
+    s.put("a.html", b"two").expect("put");
+    // The same bytes as the file linked to: compared there, it would be kept, link and all.
+    s.put("b.html", b"keep me").expect("put");
+    s.commit().expect("commit");
+    assert_eq!(std::fs::read_to_string(&victim).expect("victim"), "keep me");
+    use std::os::unix::fs::MetadataExt as _;
+    for (name, text, target) in [("a.html", "two", &victim), ("b.html", "keep me", &same)] {
+        assert_eq!(std::fs::read_to_string(out.join(name)).expect(name), text);
+        assert_eq!(std::fs::metadata(target).expect("target").nlink(), 1, "{name}: the link was replaced");
+    }
+}
+
 /// Issue 17: a build that failed (a full disk) or was killed leaves files in `.NAME.building`
 /// that the next build would keep, holding their space, until its commit. The next build starts
 /// without them.
