@@ -28,12 +28,15 @@ pub const STATE: &str = ".policysite-state";
 /// The notes' format: notes of another version are ignored (everything is worked out again).
 const VERSION: u32 = 1;
 
-/// The notes as read: each unit's value left as text.
+/// The notes as read: each unit's value left as text; a file of one unit ([`write_one`]) also
+/// carries the hash of that value's text (`sum`, [`Notes::read_sealed`]).
 #[derive(Deserialize)]
 struct NotesIndex<'a> {
     version: u32,
     #[serde(borrow)]
     units: HashMap<Cow<'a, str>, (Hex, &'a serde_json::value::RawValue)>,
+    #[serde(default)]
+    sum: Option<Hex>,
 }
 
 /// Notes found in a folder.
@@ -51,15 +54,31 @@ impl Notes {
         Notes::read_file(dir, NOTES)
     }
 
-    /// Read the notes file `name` of the folder `dir` ([`NOTES`], [`STATE`]).
+    /// Read the notes file `name` of the folder `dir` ([`NOTES`]).
     pub fn read_file(dir: &Path, name: &str) -> Notes {
+        Notes::read_checked(dir, name, false)
+    }
+
+    /// Read the notes file `name` of `dir` written by [`write_one`], only if its one value's text
+    /// hashes to the sum written after it: a state that still reads as JSON but was changed since
+    /// (a bit flipped on disk, an edit by hand) would make the files it describes wrong, so it is
+    /// none ([`STATE`]).
+    pub fn read_sealed(dir: &Path, name: &str) -> Notes {
+        Notes::read_checked(dir, name, true)
+    }
+
+    fn read_checked(dir: &Path, name: &str, sealed: bool) -> Notes {
         if !std::fs::symlink_metadata(dir).is_ok_and(|m| m.is_dir()) {
             return Notes::default();
         }
         let Some((_, bytes)) = read_plain(&dir.join(name)) else { return Notes::default() };
         let Ok(text) = String::from_utf8(bytes) else { return Notes::default() };
+        let intact = |index: &NotesIndex<'_>| match (index.sum, index.units.values().next()) {
+            (Some(Hex(sum)), Some((_, raw))) => index.units.len() == 1 && value_sum(raw.get().as_bytes()) == sum,
+            _ => false,
+        };
         let units = match serde_json::from_str::<NotesIndex<'_>>(&text) {
-            Ok(index) if index.version == VERSION => index
+            Ok(index) if index.version == VERSION && (!sealed || intact(&index)) => index
                 .units
                 .into_iter()
                 .map(|(name, (key, raw))| {
@@ -132,12 +151,38 @@ pub fn write_one(
     write: impl FnOnce(&mut dyn io::Write) -> io::Result<()>,
 ) -> io::Result<()> {
     crate::fsutil::write_atomic_with(&dir.join(name), |w| {
-        // As `write` writes them: {"version":…,"units":{unit:[key, value]}}, the key as `Hex`.
+        // As `write` writes them: {"version":…,"units":{unit:[key, value]},"sum":…}, the key and
+        // the hash of the value's text as `Hex` ([`Notes::read_sealed`]).
         let unit = serde_json::to_string(unit).map_err(io::Error::other)?;
         write!(w, "{{\"version\":{VERSION},\"units\":{{{unit}:[\"{key:032x}\",")?;
-        write(w)?;
-        w.write_all(b"]}}")
+        let mut hashing = Hashing { inner: w, sum: xxhash_rust::xxh3::Xxh3::new() };
+        write(&mut hashing)?;
+        let sum = hashing.sum.digest128();
+        write!(w, "]}},\"sum\":\"{sum:032x}\"}}")
     })
+}
+
+/// The hash a sealed note's value text carries ([`write_one`]).
+fn value_sum(text: &[u8]) -> Key {
+    xxhash_rust::xxh3::xxh3_128(text)
+}
+
+/// A writer that hashes what passes through it (as [`value_sum`] does, piece by piece).
+struct Hashing<'w> {
+    inner: &'w mut dyn io::Write,
+    sum: xxhash_rust::xxh3::Xxh3,
+}
+
+impl io::Write for Hashing<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.sum.update(&buf[..n]);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
 }
 
 #[cfg(all(test, unix))]
@@ -157,9 +202,13 @@ mod tests {
         assert_eq!(notes.get::<Vec<String>>("page c.md", 7), None, "another unit");
         assert_eq!(notes.get::<u32>("page a.md", 7), None, "not a value of that type");
         write_one(d, STATE, "state \"x\"", 9, |w| w.write_all(b"{\"a\":[1,2]}")).expect("write one");
-        let state = Notes::read_file(d, STATE);
+        let state = Notes::read_sealed(d, STATE);
         assert_eq!(state.get::<serde_json::Value>("state \"x\"", 9), Some(serde_json::json!({"a": [1, 2]})));
         assert_eq!(state.get::<serde_json::Value>("state \"x\"", 8), None, "another key");
+        // Changed since, still JSON: none.
+        let sealed = std::fs::read_to_string(d.join(STATE)).expect("state");
+        std::fs::write(d.join(STATE), sealed.replace("[1,2]", "[1,3]")).expect("write");
+        assert_eq!(Notes::read_sealed(d, STATE).get::<serde_json::Value>("state \"x\"", 9), None);
         // A note written again from its text reads as it did.
         let again = Notes::read(d);
         let same = [("page a.md", 7), ("page b.md", 8)].map(|(name, key)| (name.to_string(), key));

@@ -431,6 +431,21 @@ fn a_page_edit_updates_the_search_index_in_place() {
     assert_eq!(updated(&err), None, "damaged state: made whole:\n{err}");
     assert_same(&site, &[], "damaged state");
 
+    // A state changed since that still reads as JSON and as a state (the last block's version, which
+    // the update would write into the entry as it is): its sum no longer holds, so it is not used,
+    // and the index is made whole.
+    let state_path = old.join(".policysite-state");
+    let mut state: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&state_path).expect("state")).expect("json");
+    let versions = &mut state["units"]["page-text state"][1]["kept"]["search"]["text_versions"];
+    let last = versions.as_array_mut().and_then(|v| v.last_mut()).expect("a block version");
+    *last = "000000000000".into();
+    std::fs::write(&state_path, serde_json::to_vec(&state).expect("json")).expect("change");
+    site.write(edited, &format!("{}\nOnce more.\n", site.read(edited)));
+    let err = build(&site, &[]);
+    assert_eq!(updated(&err), None, "changed state: made whole:\n{err}");
+    assert_same(&site, &[], "changed state");
+
     // No page edited, one chunk rewritten as it was (its stamp changed): the memo cannot vouch for
     // it, so its block is made again, and every page is kept.
     settle(&site, &[]);
