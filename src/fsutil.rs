@@ -159,6 +159,26 @@ fn read_opened(mut file: File, meta: &std::fs::Metadata) -> io::Result<Vec<u8>> 
 
 /// `path` below `base` as a `/`-separated string (`regulation/6973-1r.md`), the form used for
 /// content paths, template names and output paths on every platform.
+/// A plain file of an output folder opened for reading: never through a link at its last part
+/// (`O_NOFOLLOW`), and without waiting (`O_NONBLOCK`) for a FIFO found there, which is refused as
+/// anything but a regular file is: a file put there by hand, or by another process while a build
+/// runs, neither hangs nor misleads the build.
+pub fn open_plain(path: &Path) -> io::Result<File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(any(target_os = "linux", target_os = "android", target_vendor = "apple"))]
+    {
+        use rustix::fs::OFlags;
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.custom_flags((OFlags::NOFOLLOW | OFlags::NONBLOCK).bits() as i32);
+    }
+    let file = options.open(path)?;
+    if !file.metadata()?.is_file() {
+        return Err(io::Error::new(io::ErrorKind::InvalidInput, format!("{} is not a file", path.display())));
+    }
+    Ok(file)
+}
+
 pub fn slash_path(base: &Path, path: &Path) -> String {
     path.strip_prefix(base)
         .unwrap_or(path)

@@ -28,7 +28,8 @@ pub fn sibling(output: &Path, suffix: &str) -> PathBuf {
 
 /// The files listed in `dir`'s manifest, or `None` when it has none.
 pub fn read_manifest(dir: &Path) -> Option<HashSet<String>> {
-    let text = std::fs::read_to_string(dir.join(MANIFEST)).ok()?;
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut crate::fsutil::open_plain(&dir.join(MANIFEST)).ok()?, &mut text).ok()?;
     Some(text.lines().filter(|l| !l.is_empty() && !l.starts_with('#')).map(str::to_string).collect())
 }
 

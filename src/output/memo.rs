@@ -244,7 +244,7 @@ fn names_each_file_once(memo: &MemoIndex<'_>) -> bool {
 pub(super) fn read_plain(path: &Path) -> Option<(Stamp, Vec<u8>)> {
     use std::io::Read as _;
     let stamp = Stamp::of(path).filter(|s| s.bytes() <= MAX_MEMO_BYTES)?;
-    let file = std::fs::File::open(path).ok()?;
+    let file = crate::fsutil::open_plain(path).ok()?;
     // The very file looked at (not one put in its place since).
     if Stamp::from(file.metadata().ok()?) != Some(stamp) {
         return None;

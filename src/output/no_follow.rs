@@ -205,7 +205,8 @@ mod path_based {
                     return Ok(file);
                 }
             }
-            Err(e) if is_link(&e) || is_fifo_without_reader(&e) => {}
+            // A file under another host's lease (EAGAIN without blocking) is made anew too.
+            Err(e) if is_link(&e) || is_fifo_without_reader(&e) || e.kind() == io::ErrorKind::WouldBlock => {}
             Err(e) => return Err(e),
         }
         match std::fs::remove_file(path) {

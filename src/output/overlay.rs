@@ -132,8 +132,8 @@ impl Sink for Overlay<'_> {
         {
             return None;
         }
-        let path = self.output.join(rel);
-        std::fs::symlink_metadata(&path).ok().filter(std::fs::Metadata::is_file)?;
-        std::fs::read(path).ok()
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut crate::fsutil::open_plain(&self.output.join(rel)).ok()?, &mut bytes).ok()?;
+        Some(bytes)
     }
 }

@@ -84,8 +84,10 @@ pub(super) fn create(root: &OwnedFd, rel: &str) -> io::Result<File> {
                 return Ok(file);
             }
         }
-        // ENXIO: a FIFO without a reader.
-        Err(Errno::NOENT | Errno::LOOP | Errno::NXIO) => {}
+        // ENXIO: a FIFO without a reader; EAGAIN: a file another host holds a lease on (an NFS
+        // delegation), which a non-blocking open does not wait for: it is made anew (the removal
+        // waits for the lease instead).
+        Err(Errno::NOENT | Errno::LOOP | Errno::NXIO | Errno::AGAIN) => {}
         Err(e) => return Err(e.into()),
     }
     let (folder, name) = split(rel);
@@ -97,7 +99,7 @@ pub(super) fn create(root: &OwnedFd, rel: &str) -> io::Result<File> {
                     return Ok(file);
                 }
             }
-            Err(Errno::LOOP | Errno::NXIO) => {}
+            Err(Errno::LOOP | Errno::NXIO | Errno::AGAIN) => {}
             Err(e) => return Err(e.into()),
         }
         match unlinkat(&dir, name, AtFlags::empty()) {
