@@ -99,8 +99,16 @@ fn list_folder(dir: &Path, rel: &str) -> io::Result<Vec<(String, bool)>> {
 /// Why a folder may not be replaced (`Err`); `Ok` when it may: it is missing, empty, or all ours.
 /// With `every_file`, a folder with a manifest is listed, and the listing ([`entries_below`]) is
 /// returned, for the build that recycles it not to list it again (`None` when it was not listed:
-/// without `every_file`, missing, a staging folder, or without a manifest and empty).
-fn check_folder(dir: &Path, shown_as: &str, every_file: bool) -> Result<Option<Vec<(String, bool)>>, String> {
+/// without `every_file`, missing, a staging folder, or without a manifest and empty). Only the
+/// staging folder (`staging`) may be passed as one by its marker: a build never leaves the marker in
+/// the output or in `.NAME.old`, so one found there is a file like another, not a reason to skip
+/// the check (and have a build recycle a folder of someone else's files).
+fn check_folder(
+    dir: &Path,
+    shown_as: &str,
+    every_file: bool,
+    staging: bool,
+) -> Result<Option<Vec<(String, bool)>>, String> {
     let meta = match std::fs::symlink_metadata(dir) {
         Ok(m) => m,
         Err(_) => return Ok(None),
@@ -110,7 +118,7 @@ fn check_folder(dir: &Path, shown_as: &str, every_file: bool) -> Result<Option<V
     }
     // The marker itself, not what a link under its name points at (a planted link must not pass
     // for it and skip the check).
-    if std::fs::symlink_metadata(dir.join(STAGING_MARK)).is_ok_and(|m| m.is_file()) {
+    if staging && std::fs::symlink_metadata(dir.join(STAGING_MARK)).is_ok_and(|m| m.is_file()) {
         return Ok(None); // a staging folder of ours, left by a build that was stopped
     }
     let Some(listed) = read_manifest(dir) else {
@@ -234,7 +242,7 @@ pub fn check_replaceable(output: &Path, every_file: bool) -> Result<(), Vec<Stri
     let mut problems = Vec::new();
     for (suffix, every_file) in [(None, every_file), (Some("old"), false), (Some("building"), every_file)] {
         let dir = suffix.map_or_else(|| output.to_path_buf(), |s| sibling(output, s));
-        if let Err(p) = check_folder(&dir, &dir.display().to_string(), every_file) {
+        if let Err(p) = check_folder(&dir, &dir.display().to_string(), every_file, suffix == Some("building")) {
             problems.push(p);
         }
     }
@@ -248,7 +256,7 @@ pub fn check_replaceable(output: &Path, every_file: bool) -> Result<(), Vec<Stri
 /// left by a stopped build, or empty without a manifest): the staging folder lists it itself.
 pub fn recycled_files(output: &Path) -> Result<Option<Vec<(String, bool)>>, Vec<String>> {
     let old = sibling(output, "old");
-    check_folder(&old, &old.display().to_string(), true).map_err(|p| vec![p])
+    check_folder(&old, &old.display().to_string(), true, false).map_err(|p| vec![p])
 }
 
 #[cfg(test)]

@@ -153,6 +153,16 @@ fn a_link_planted_as_the_staging_marker_is_not_written_through() {
     assert!(refused.iter().any(|r| r.contains("theirs.txt")), "{refused:?}");
     std::fs::remove_file(out.join("theirs.txt")).expect("rm");
     guard::check_replaceable(&out, true).expect("every file but the marker's link is ours");
+    // Nor does a plain file under the marker's name pass the output for a staging folder.
+    let marker = std::fs::read_link(out.join(STAGING_MARK)).expect("the link");
+    std::fs::remove_file(out.join(STAGING_MARK)).expect("rm");
+    std::fs::write(out.join(STAGING_MARK), "").expect("a plain marker");
+    std::fs::write(out.join("theirs.txt"), "x").expect("write");
+    let refused = guard::check_replaceable(&out, true).expect_err("a foreign file beside a marker");
+    assert!(refused.iter().any(|r| r.contains("theirs.txt")), "{refused:?}");
+    std::fs::remove_file(out.join("theirs.txt")).expect("rm");
+    std::fs::remove_file(out.join(STAGING_MARK)).expect("rm");
+    std::os::unix::fs::symlink(&marker, out.join(STAGING_MARK)).expect("link again");
     build(&out, &[("index.html", b"two")]); // the output with the link becomes `.public.old`
     build(&out, &[("index.html", b"three")]); // which is recycled and marked
     assert_eq!(std::fs::read_to_string(&victim).expect("victim"), "precious");
