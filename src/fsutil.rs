@@ -157,28 +157,38 @@ fn read_opened(mut file: File, meta: &std::fs::Metadata) -> io::Result<Vec<u8>> 
     Ok(bytes)
 }
 
-/// `path` below `base` as a `/`-separated string (`regulation/6973-1r.md`), the form used for
-/// content paths, template names and output paths on every platform.
-/// A plain file of an output folder opened for reading: never through a link at its last part
-/// (`O_NOFOLLOW`), and without waiting (`O_NONBLOCK`) for a FIFO found there, which is refused as
-/// anything but a regular file is: a file put there by hand, or by another process while a build
-/// runs, neither hangs nor misleads the build.
-pub fn open_plain(path: &Path) -> io::Result<File> {
-    let mut options = std::fs::OpenOptions::new();
-    options.read(true);
+/// `options` made to open no link at a path's last part (`O_NOFOLLOW`) and not to wait
+/// (`O_NONBLOCK`) for a FIFO found there, where the system has both: a file of an output folder put
+/// there by hand, or by another process while a build runs, neither hangs nor misleads the build.
+pub fn no_follow_nor_wait(options: &mut std::fs::OpenOptions) -> &mut std::fs::OpenOptions {
     #[cfg(any(target_os = "linux", target_os = "android", target_vendor = "apple"))]
     {
         use rustix::fs::OFlags;
         use std::os::unix::fs::OpenOptionsExt as _;
         options.custom_flags((OFlags::NOFOLLOW | OFlags::NONBLOCK).bits() as i32);
     }
-    let file = options.open(path)?;
+    options
+}
+
+/// A plain file of an output folder opened for reading ([`no_follow_nor_wait`]); anything but a
+/// regular file is refused.
+pub fn open_plain(path: &Path) -> io::Result<File> {
+    let file = no_follow_nor_wait(std::fs::OpenOptions::new().read(true)).open(path)?;
     if !file.metadata()?.is_file() {
         return Err(io::Error::new(io::ErrorKind::InvalidInput, format!("{} is not a file", path.display())));
     }
     Ok(file)
 }
 
+/// [`open_plain`], read whole.
+pub fn read_plain(path: &Path) -> io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    open_plain(path)?.read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+/// `path` below `base` as a `/`-separated string (`regulation/6973-1r.md`), the form used for
+/// content paths, template names and output paths on every platform.
 pub fn slash_path(base: &Path, path: &Path) -> String {
     path.strip_prefix(base)
         .unwrap_or(path)

@@ -28,8 +28,7 @@ pub fn sibling(output: &Path, suffix: &str) -> PathBuf {
 
 /// The files listed in `dir`'s manifest, or `None` when it has none.
 pub fn read_manifest(dir: &Path) -> Option<HashSet<String>> {
-    let mut text = String::new();
-    std::io::Read::read_to_string(&mut crate::fsutil::open_plain(&dir.join(MANIFEST)).ok()?, &mut text).ok()?;
+    let text = String::from_utf8(crate::fsutil::read_plain(&dir.join(MANIFEST)).ok()?).ok()?;
     Some(text.lines().filter(|l| !l.is_empty() && !l.starts_with('#')).map(str::to_string).collect())
 }
 

@@ -41,24 +41,23 @@ impl Beneath {
         false
     }
 
-    /// Whether the file at `rel` holds exactly `bytes` (false if it is missing or not reached).
-    pub(super) fn same_bytes(&self, rel: &str, bytes: &[u8]) -> bool {
+    /// The file at `rel` opened for reading (a regular file or nothing: a FIFO is not waited for).
+    fn open(&self, rel: &str) -> io::Result<std::fs::File> {
         #[cfg(any(target_os = "linux", target_os = "android"))]
         if let Some(fd) = &self.fd {
-            return beneath::open(fd, rel, beneath::READ).is_ok_and(|file| file_holds(file, bytes));
+            return beneath::open(fd, rel);
         }
-        path_based::open(&self.root.join(rel)).is_ok_and(|file| file_holds(file, bytes))
+        crate::fsutil::open_plain(&self.root.join(rel))
+    }
+
+    /// Whether the file at `rel` holds exactly `bytes` (false if it is missing or not reached).
+    pub(super) fn same_bytes(&self, rel: &str, bytes: &[u8]) -> bool {
+        self.open(rel).is_ok_and(|file| file_holds(file, bytes))
     }
 
     /// The file at `rel`, read whole.
     pub(super) fn read(&self, rel: &str) -> io::Result<Vec<u8>> {
-        #[cfg(any(target_os = "linux", target_os = "android"))]
-        let file = match &self.fd {
-            Some(fd) => beneath::open(fd, rel, beneath::READ)?,
-            None => path_based::open(&self.root.join(rel))?,
-        };
-        #[cfg(not(any(target_os = "linux", target_os = "android")))]
-        let file = path_based::open(&self.root.join(rel))?;
+        let file = self.open(rel)?;
         if !ours_alone(&file.metadata()?) {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidInput,
@@ -74,16 +73,19 @@ impl Beneath {
     /// belongs (or, with `openat2`, a folder of its path) is removed, not followed, and the real
     /// thing made in its place. A partial file (a full disk) is removed.
     pub(super) fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
-        #[cfg(any(target_os = "linux", target_os = "android"))]
-        let file = match &self.fd {
-            Some(fd) => beneath::create(fd, rel)?,
-            None => path_based::create(&self.root.join(rel))?,
-        };
-        #[cfg(not(any(target_os = "linux", target_os = "android")))]
-        let file = path_based::create(&self.root.join(rel))?;
+        let file = self.create(rel)?;
         io::Write::write_all(&mut &file, bytes).inspect_err(|_| {
             let _ = self.remove(rel);
         })
+    }
+
+    /// The file at `rel` opened for writing and emptied ([`Beneath::write`]).
+    fn create(&self, rel: &str) -> io::Result<std::fs::File> {
+        #[cfg(any(target_os = "linux", target_os = "android"))]
+        if let Some(fd) = &self.fd {
+            return beneath::create(fd, rel);
+        }
+        path_based::create(&self.root.join(rel))
     }
 
     /// Remove the file (or link) at `rel`, never through a link on its path with `openat2` (else
@@ -175,16 +177,12 @@ fn file_holds(file: std::fs::File, bytes: &[u8]) -> bool {
 #[cfg(any(target_os = "linux", target_os = "android"))]
 mod beneath;
 
-/// Paths opened from the staging folder's path, refusing a link at the last part only
-/// (`O_NOFOLLOW`, where the system has it).
+/// Paths written from the staging folder's path, refusing a link at the last part only
+/// (`O_NOFOLLOW`, where the system has it; reads are [`crate::fsutil::open_plain`]).
 mod path_based {
     use std::fs::{File, OpenOptions};
     use std::io;
     use std::path::Path;
-
-    pub(super) fn open(path: &Path) -> io::Result<File> {
-        no_follow(OpenOptions::new().read(true)).open(path)
-    }
 
     /// `path` opened for writing, its folders made; a link (or anything but a regular file) at
     /// its last part is removed first.
@@ -194,7 +192,7 @@ mod path_based {
         }
         // Not truncated on opening: emptied only once it is known to be this folder's alone.
         let mut options = OpenOptions::new();
-        no_follow(options.write(true).create(true));
+        crate::fsutil::no_follow_nor_wait(options.write(true).create(true));
         match options.open(path) {
             Ok(file) => {
                 let meta = file.metadata()?;
@@ -205,8 +203,9 @@ mod path_based {
                     return Ok(file);
                 }
             }
-            // A file under another host's lease (EAGAIN without blocking) is made anew too.
-            Err(e) if is_link(&e) || is_fifo_without_reader(&e) || e.kind() == io::ErrorKind::WouldBlock => {}
+            // ELOOP: a link; ENXIO: a FIFO without a reader; a file under another host's lease
+            // (EAGAIN without blocking) is made anew too.
+            Err(e) if refused_not_a_file(&e) || e.kind() == io::ErrorKind::WouldBlock => {}
             Err(e) => return Err(e),
         }
         match std::fs::remove_file(path) {
@@ -216,35 +215,13 @@ mod path_based {
         options.create_new(true).open(path)
     }
 
-    /// ENXIO: a FIFO opened for writing without blocking, with no reader.
-    fn is_fifo_without_reader(e: &io::Error) -> bool {
+    /// Whether an open with `O_NOFOLLOW | O_NONBLOCK` was refused for what is at the path: a link
+    /// (ELOOP) or a FIFO with no reader (ENXIO).
+    fn refused_not_a_file(e: &io::Error) -> bool {
         #[cfg(any(target_os = "linux", target_os = "android", target_vendor = "apple"))]
         {
-            e.raw_os_error() == Some(rustix::io::Errno::NXIO.raw_os_error())
-        }
-        #[cfg(not(any(target_os = "linux", target_os = "android", target_vendor = "apple")))]
-        {
-            let _ = e;
-            false
-        }
-    }
-
-    /// `O_NOFOLLOW`, and `O_NONBLOCK` so a FIFO planted at the path does not hang the open.
-    fn no_follow(options: &mut OpenOptions) -> &mut OpenOptions {
-        #[cfg(any(target_os = "linux", target_os = "android", target_vendor = "apple"))]
-        {
-            use rustix::fs::OFlags;
-            use std::os::unix::fs::OpenOptionsExt as _;
-            options.custom_flags((OFlags::NOFOLLOW | OFlags::NONBLOCK).bits() as i32);
-        }
-        options
-    }
-
-    /// Whether `e` is an open refused by `O_NOFOLLOW` (the path is a symbolic link).
-    fn is_link(e: &io::Error) -> bool {
-        #[cfg(any(target_os = "linux", target_os = "android", target_vendor = "apple"))]
-        {
-            e.raw_os_error() == Some(rustix::io::Errno::LOOP.raw_os_error())
+            use rustix::io::Errno;
+            [Errno::LOOP, Errno::NXIO].iter().any(|n| e.raw_os_error() == Some(n.raw_os_error()))
         }
         #[cfg(not(any(target_os = "linux", target_os = "android", target_vendor = "apple")))]
         {

@@ -10,7 +10,7 @@ use std::sync::Mutex;
 
 use super::guard::{self, STAGING_MARK, sibling};
 use super::no_follow::Beneath;
-use super::sink::{Sink, check_rel, remove_empty_dirs, remove_tree, unlink_planted};
+use super::sink::{Sink, check_rel, remove_any, remove_empty_dirs, remove_tree, unlink_planted};
 
 /// Output path → hash of the bytes policysite last wrote there (0 when unknown).
 pub type FileHashes = HashMap<String, u64>;
@@ -43,25 +43,17 @@ impl<'a> Overlay<'a> {
     /// Start a rebuild of `output`, whose files are `previous`.
     pub fn begin(output: &Path, previous: &'a FileHashes) -> io::Result<Overlay<'a>> {
         let dir = sibling(output, "building");
-        match std::fs::symlink_metadata(&dir) {
-            // A link is removed, never followed.
-            Ok(m) if m.is_symlink() => std::fs::remove_file(&dir)?,
-            Ok(_) => remove_tree(&dir)?, // ours: checked by guard::check_replaceable when serve started
-            Err(_) => {}
-        }
+        // Ours (checked by guard::check_replaceable when serve started); a link is removed, never followed.
+        remove_any(&dir)?;
         if let Some(parent) = dir.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent)?;
         }
         std::fs::create_dir(&dir)?; // not one a link made appear meanwhile
-        // A new file: nothing planted under its name is written through.
-        std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(dir.join(STAGING_MARK))
-            .and_then(|mut f| std::io::Write::write_all(&mut f, b"policysite is building here\n"))?;
+        let beneath = Beneath::new(&dir)?;
+        beneath.write(STAGING_MARK, b"policysite is building here\n")?;
         Ok(Overlay {
             output: output.to_path_buf(),
-            beneath: Beneath::new(&dir)?,
+            beneath,
             dir,
             previous,
             written: Mutex::default(),
@@ -132,8 +124,6 @@ impl Sink for Overlay<'_> {
         {
             return None;
         }
-        let mut bytes = Vec::new();
-        std::io::Read::read_to_end(&mut crate::fsutil::open_plain(&self.output.join(rel)).ok()?, &mut bytes).ok()?;
-        Some(bytes)
+        crate::fsutil::read_plain(&self.output.join(rel)).ok()
     }
 }

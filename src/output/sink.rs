@@ -73,6 +73,17 @@ pub fn unlink_planted<'a>(output: &Path, rels: impl IntoIterator<Item = &'a Stri
     Ok(())
 }
 
+/// Remove a folder (or whatever else is at `path`: a link is removed, never followed); nothing
+/// there is no error.
+pub(super) fn remove_any(path: &Path) -> io::Result<()> {
+    match std::fs::symlink_metadata(path) {
+        Ok(meta) if meta.is_dir() => remove_tree(path),
+        Ok(_) => std::fs::remove_file(path),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
 /// Remove a tree using both cores: deleting 10,000 files one by one is as slow as writing them.
 pub fn remove_tree(dir: &Path) -> io::Result<()> {
     let entries: Vec<PathBuf> = std::fs::read_dir(dir)?.filter_map(Result::ok).map(|e| e.path()).collect();

@@ -13,7 +13,7 @@ use rayon::prelude::*;
 use super::guard::{self, STAGING_MARK, sibling};
 use super::memo::{self, Key};
 use super::no_follow::Beneath;
-use super::sink::{Sink, check_rel, remove_tree};
+use super::sink::{Sink, check_rel, remove_any};
 use super::swap::swap;
 
 /// A staging folder that becomes the output on [`Staging::commit`].
@@ -82,9 +82,7 @@ impl Staging {
         }
         // A staging folder left behind (a failed or killed build, or a swap stopped halfway) is
         // removed whole: only a complete earlier output, `.NAME.old`, is recycled.
-        if std::fs::symlink_metadata(&staging).is_ok() {
-            remove_any(&staging)?;
-        }
+        remove_any(&staging)?;
         let listed = if old.is_dir() && !old.is_symlink() {
             std::fs::rename(&old, &staging)?;
             // A link swapped in for `.NAME.old` between the look and the rename is not written through.
@@ -150,9 +148,7 @@ impl Staging {
         let _ = self.next_memo.write(&self.staging, &self.memo);
         std::fs::remove_file(self.staging.join(STAGING_MARK))?;
         let old = sibling(&self.output, "old");
-        if std::fs::symlink_metadata(&old).is_ok() {
-            remove_any(&old)?;
-        }
+        remove_any(&old)?;
         swap(&self.staging, &self.output, &old)
     }
 
@@ -255,12 +251,6 @@ impl Staging {
         }
         !in_way.is_empty()
     }
-}
-
-/// Remove a folder (or whatever else is at `path`: a link is removed, never followed).
-fn remove_any(path: &Path) -> io::Result<()> {
-    let meta = std::fs::symlink_metadata(path)?;
-    if meta.is_dir() { remove_tree(path) } else { std::fs::remove_file(path) }
 }
 
 impl Sink for Staging {

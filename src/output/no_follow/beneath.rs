@@ -13,7 +13,7 @@ use rustix::io::Errno;
 const RESOLVE: ResolveFlags = ResolveFlags::BENEATH.union(ResolveFlags::NO_SYMLINKS);
 /// `O_NONBLOCK`: a FIFO planted in the folder does not hang the open (nothing but a regular
 /// file is read or written; on one, the flag does nothing).
-pub(super) const READ: OFlags = OFlags::RDONLY.union(OFlags::NONBLOCK);
+const READ: OFlags = OFlags::RDONLY.union(OFlags::NONBLOCK);
 /// Not `O_TRUNC`: a file is emptied only once it is known to be ours alone ([`regular`]).
 const WRITE: OFlags = OFlags::WRONLY.union(OFlags::CREATE).union(OFlags::NONBLOCK);
 const FOLDER: OFlags = OFlags::PATH.union(OFlags::DIRECTORY);
@@ -56,8 +56,9 @@ fn planted(rel: &str) -> io::Error {
     ))
 }
 
-pub(super) fn open(root: &OwnedFd, rel: &str, flags: OFlags) -> io::Result<File> {
-    Ok(File::from(at(root, rel, flags)?))
+/// The file at `rel` opened for reading (whatever it is: the caller looks).
+pub(super) fn open(root: &OwnedFd, rel: &str) -> io::Result<File> {
+    Ok(File::from(at(root, rel, READ)?))
 }
 
 /// A regular file of the folder's alone opened for writing, and emptied; `None` for anything else
