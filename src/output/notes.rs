@@ -51,12 +51,7 @@ impl Notes {
     /// Read the notes of the folder `dir` (a folder, not a link to one). Missing, unreadable or
     /// foreign-version notes are empty ones.
     pub fn read(dir: &Path) -> Notes {
-        Notes::read_file(dir, NOTES)
-    }
-
-    /// Read the notes file `name` of the folder `dir` ([`NOTES`]).
-    pub fn read_file(dir: &Path, name: &str) -> Notes {
-        Notes::read_checked(dir, name, false)
+        Notes::read_checked(dir, NOTES, false)
     }
 
     /// Read the notes file `name` of `dir` written by [`write_one`], only if its one value's text
@@ -106,9 +101,7 @@ impl Notes {
     /// The note of `unit` if it was made from `key`, parsed; `None` if there is none, or it does not
     /// read as a `T`.
     pub fn get<T: serde::de::DeserializeOwned>(&self, unit: &str, key: Key) -> Option<T> {
-        let (k, at) = self.units.get(unit)?;
-        let text = self.text.get(at.clone()).filter(|_| *k == key)?;
-        serde_json::from_str(text).ok()
+        serde_json::from_str(self.text_of(unit, key)?).ok()
     }
 }
 
@@ -129,8 +122,7 @@ pub fn write<'a, T: Serialize>(dir: &Path, units: impl Iterator<Item = (String, 
             if n > 0 {
                 w.write_all(b",")?;
             }
-            serde_json::to_writer(&mut *w, &name).map_err(io::Error::other)?;
-            write!(w, ":[\"{key:032x}\",")?;
+            unit_head(w, &name, key)?;
             match note {
                 Note::New(value) => serde_json::to_writer(&mut *w, &value).map_err(io::Error::other)?,
                 Note::Same(text) => w.write_all(text.as_bytes())?,
@@ -153,13 +145,19 @@ pub fn write_one(
     crate::fsutil::write_atomic_with(&dir.join(name), |w| {
         // As `write` writes them: {"version":…,"units":{unit:[key, value]},"sum":…}, the key and
         // the hash of the value's text as `Hex` ([`Notes::read_sealed`]).
-        let unit = serde_json::to_string(unit).map_err(io::Error::other)?;
-        write!(w, "{{\"version\":{VERSION},\"units\":{{{unit}:[\"{key:032x}\",")?;
+        write!(w, "{{\"version\":{VERSION},\"units\":{{")?;
+        unit_head(w, unit, key)?;
         let mut hashing = Hashing { inner: w, sum: xxhash_rust::xxh3::Xxh3::new() };
         write(&mut hashing)?;
         let sum = hashing.sum.digest128();
         write!(w, "]}},\"sum\":\"{sum:032x}\"}}")
     })
+}
+
+/// A unit's name and key as the notes hold them, up to its value: `"name":["key",`.
+fn unit_head(w: &mut dyn io::Write, name: &str, key: Key) -> io::Result<()> {
+    serde_json::to_writer(&mut *w, name).map_err(io::Error::other)?;
+    write!(w, ":[\"{key:032x}\",")
 }
 
 /// The hash a sealed note's value text carries ([`write_one`]).
