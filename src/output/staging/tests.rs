@@ -12,6 +12,16 @@ fn build(output: &Path, files: &[(&str, &[u8])]) {
     s.commit().expect("commit");
 }
 
+/// An output `public` in a new temporary folder, built twice from `files`: the next build recycles
+/// the first one's folder (`.public.old`), which holds them.
+fn built_twice(files: &[(&str, &[u8])]) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("public");
+    build(&out, files);
+    build(&out, files);
+    (dir, out)
+}
+
 /// A rebuild recycles the output before last: a file whose bytes changed is written even when its
 /// length did not (the comparison reads the contents), one that grew or shrank too, and an
 /// unchanged file is left as it was (same inode: not rewritten).
@@ -66,10 +76,7 @@ fn a_file_that_appears_after_the_check_is_not_deleted() {
 #[cfg(any(target_os = "linux", target_os = "android", target_vendor = "apple"))]
 #[test]
 fn a_link_planted_during_the_build_is_not_written_through() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let out = dir.path().join("public");
-    build(&out, &[("a.html", b"one")]);
-    build(&out, &[("a.html", b"one")]);
+    let (dir, out) = built_twice(&[("a.html", b"one")]);
     let (victim, other) = (dir.path().join("victim.txt"), dir.path().join("other.txt"));
     std::fs::write(&victim, "keep me").expect("write");
     std::fs::write(&other, "keep me too").expect("write");
@@ -98,16 +105,12 @@ fn a_link_planted_during_the_build_is_not_written_through() {
 #[cfg(any(target_os = "linux", target_os = "android"))]
 #[test]
 fn a_folder_swapped_for_a_link_during_the_build_is_not_written_or_deleted_through() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let (dir, out) =
+        built_twice(&[("a/x.html", b"one"), ("a/y.html", b"y"), ("a/stale.html", b"s"), ("b/old.html", b"o")]);
     if !Beneath::new(dir.path()).expect("open").resolves_beneath() {
         eprintln!("skipped: this system refuses openat2 (a sandbox); only a link at a path's last part is caught");
         return;
     }
-    let out = dir.path().join("public");
-    let files: &[(&str, &[u8])] =
-        &[("a/x.html", b"one"), ("a/y.html", b"y"), ("a/stale.html", b"s"), ("b/old.html", b"o")];
-    build(&out, files);
-    build(&out, files);
     let (victim, victim2) = (dir.path().join("victim"), dir.path().join("victim2"));
     let outside = [(&victim, "x.html"), (&victim, "y.html"), (&victim, "stale.html"), (&victim2, "old.html")];
     for (folder, name) in outside {
@@ -192,11 +195,7 @@ fn a_file_that_became_a_folder_and_back_is_written() {
 /// Folders whose files all went with a page are removed, deepest first.
 #[test]
 fn folders_left_empty_are_removed() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let out = dir.path().join("public");
-    let first: &[(&str, &[u8])] = &[("index.html", b"1"), ("a/b/c.html", b"c"), ("a/keep/d.html", b"d")];
-    build(&out, first);
-    build(&out, first);
+    let (_dir, out) = built_twice(&[("index.html", b"1"), ("a/b/c.html", b"c"), ("a/keep/d.html", b"d")]);
     // Recycles the first build's folder, where `a/b/c.html` is now stale.
     build(&out, &[("index.html", b"2"), ("a/keep/d.html", b"d")]);
     assert!(!out.join("a/b").exists(), "an emptied folder is removed");
@@ -209,10 +208,7 @@ fn folders_left_empty_are_removed() {
 #[cfg(any(target_os = "linux", target_os = "android"))]
 #[test]
 fn a_fifo_planted_during_the_build_does_not_hang_it() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let out = dir.path().join("public");
-    build(&out, &[("a.html", b"one"), ("b.html", b"b")]);
-    build(&out, &[("a.html", b"one"), ("b.html", b"b")]);
+    let (_dir, out) = built_twice(&[("a.html", b"one"), ("b.html", b"b")]);
     let s = Staging::begin(&out).expect("begin");
     let building = sibling(&out, "building");
     for name in ["a.html", "b.html"] {
@@ -252,10 +248,7 @@ fn a_fifo_planted_during_the_build_does_not_hang_it() {
 #[cfg(unix)]
 #[test]
 fn a_hard_link_planted_during_the_build_is_not_written_through() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let out = dir.path().join("public");
-    build(&out, &[("a.html", b"one"), ("b.html", b"keep me")]);
-    build(&out, &[("a.html", b"one"), ("b.html", b"keep me")]);
+    let (dir, out) = built_twice(&[("a.html", b"one"), ("b.html", b"keep me")]);
     let (victim, same) = (dir.path().join("victim.txt"), dir.path().join("same.txt"));
     std::fs::write(&victim, "keep me").expect("write");
     std::fs::write(&same, "keep me").expect("write");
