@@ -20,10 +20,25 @@ pub(super) struct Beneath {
     fd: Option<std::os::fd::OwnedFd>,
 }
 
+#[cfg(test)]
+thread_local! {
+    /// Set by a test on its own thread: [`Beneath::new`] there takes the path-based way, as on a
+    /// system without `openat2`, so the fallback is tested where `openat2` works too.
+    pub(super) static PATH_BASED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
 impl Beneath {
     /// `root` must be a folder this build made or recycled (not a link: `Staging::begin` made sure;
     /// one swapped in since is an error, not followed).
     pub(super) fn new(root: &Path) -> io::Result<Beneath> {
+        #[cfg(test)]
+        if PATH_BASED.with(std::cell::Cell::get) {
+            return Ok(Beneath {
+                root: root.to_path_buf(),
+                #[cfg(any(target_os = "linux", target_os = "android"))]
+                fd: None,
+            });
+        }
         Ok(Beneath {
             root: root.to_path_buf(),
             #[cfg(any(target_os = "linux", target_os = "android"))]

@@ -22,27 +22,50 @@ fn built_twice(files: &[(&str, &[u8])]) -> (tempfile::TempDir, PathBuf) {
     (dir, out)
 }
 
+/// Runs `test` twice: with the staging folder's files reached as the system allows (`openat2`
+/// beneath the folder on Linux), then by path, the fallback of systems without `openat2`
+/// ([`super::super::no_follow`]), which must keep every promise but the one about a folder of a
+/// path swapped for a link. Checks that the second run did take the fallback.
+fn both_ways(test: impl Fn()) {
+    use super::super::no_follow::PATH_BASED;
+    test();
+    /// Back to the system's way when the test is done, failed or not.
+    struct Reset;
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            PATH_BASED.with(|p| p.set(false));
+        }
+    }
+    let _reset = Reset;
+    PATH_BASED.with(|p| p.set(true));
+    let dir = tempfile::tempdir().expect("tempdir");
+    assert!(!Beneath::new(dir.path()).expect("open").resolves_beneath(), "the fallback is taken");
+    test();
+}
+
 /// A rebuild recycles the output before last: a file whose bytes changed is written even when its
 /// length did not (the comparison reads the contents), one that grew or shrank too, and an
 /// unchanged file is left as it was (same inode: not rewritten).
 #[cfg(unix)]
 #[test]
 fn a_rebuild_rewrites_changed_files_and_leaves_the_others() {
-    use std::os::unix::fs::MetadataExt as _;
-    let dir = tempfile::tempdir().expect("tempdir");
-    let out = dir.path().join("site");
-    let first: &[(&str, &[u8])] = &[("a.html", b"hello"), ("b.html", b"same"), ("c.html", b"short")];
-    build(&out, first);
-    let inode = |rel: &str| std::fs::metadata(out.join(rel)).expect("file").ino();
-    let b_first = inode("b.html");
-    build(&out, first);
-    // The third build recycles the first one's folder.
-    build(&out, &[("a.html", b"jello"), ("b.html", b"same"), ("c.html", b"much longer")]);
-    let read = |rel: &str| std::fs::read(out.join(rel)).expect("file");
-    assert_eq!(read("a.html"), b"jello", "same length, other bytes: written");
-    assert_eq!(read("c.html"), b"much longer");
-    assert_eq!(read("b.html"), b"same");
-    assert_eq!(inode("b.html"), b_first, "an unchanged file is not rewritten");
+    both_ways(|| {
+        use std::os::unix::fs::MetadataExt as _;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let out = dir.path().join("site");
+        let first: &[(&str, &[u8])] = &[("a.html", b"hello"), ("b.html", b"same"), ("c.html", b"short")];
+        build(&out, first);
+        let inode = |rel: &str| std::fs::metadata(out.join(rel)).expect("file").ino();
+        let b_first = inode("b.html");
+        build(&out, first);
+        // The third build recycles the first one's folder.
+        build(&out, &[("a.html", b"jello"), ("b.html", b"same"), ("c.html", b"much longer")]);
+        let read = |rel: &str| std::fs::read(out.join(rel)).expect("file");
+        assert_eq!(read("a.html"), b"jello", "same length, other bytes: written");
+        assert_eq!(read("c.html"), b"much longer");
+        assert_eq!(read("b.html"), b"same");
+        assert_eq!(inode("b.html"), b_first, "an unchanged file is not rewritten");
+    });
 }
 
 /// The build starts from the listing of `.NAME.old` that its check made (every file ours), not a
@@ -76,25 +99,27 @@ fn a_file_that_appears_after_the_check_is_not_deleted() {
 #[cfg(any(target_os = "linux", target_os = "android", target_vendor = "apple"))]
 #[test]
 fn a_link_planted_during_the_build_is_not_written_through() {
-    let (dir, out) = built_twice(&[("a.html", b"one")]);
-    let (victim, other) = (dir.path().join("victim.txt"), dir.path().join("other.txt"));
-    std::fs::write(&victim, "keep me").expect("write");
-    std::fs::write(&other, "keep me too").expect("write");
-    let s = Staging::begin(&out).expect("begin");
-    let building = sibling(&out, "building");
-    std::fs::remove_file(building.join("a.html")).expect("rm");
-    std::os::unix::fs::symlink(&victim, building.join("a.html")).expect("link");
-    std::os::unix::fs::symlink(&other, building.join("new.html")).expect("link");
-    assert_eq!(s.previous("a.html"), None, "a link is not read");
-    s.put("a.html", b"two").expect("put");
-    s.put("new.html", b"new").expect("put");
-    s.commit().expect("commit");
-    assert_eq!(std::fs::read_to_string(&victim).expect("victim"), "keep me");
-    assert_eq!(std::fs::read_to_string(&other).expect("other"), "keep me too");
-    for (rel, text) in [("a.html", "two"), ("new.html", "new")] {
-        assert!(!out.join(rel).is_symlink(), "{rel} is a file");
-        assert_eq!(std::fs::read_to_string(out.join(rel)).expect(rel), text);
-    }
+    both_ways(|| {
+        let (dir, out) = built_twice(&[("a.html", b"one")]);
+        let (victim, other) = (dir.path().join("victim.txt"), dir.path().join("other.txt"));
+        std::fs::write(&victim, "keep me").expect("write");
+        std::fs::write(&other, "keep me too").expect("write");
+        let s = Staging::begin(&out).expect("begin");
+        let building = sibling(&out, "building");
+        std::fs::remove_file(building.join("a.html")).expect("rm");
+        std::os::unix::fs::symlink(&victim, building.join("a.html")).expect("link");
+        std::os::unix::fs::symlink(&other, building.join("new.html")).expect("link");
+        assert_eq!(s.previous("a.html"), None, "a link is not read");
+        s.put("a.html", b"two").expect("put");
+        s.put("new.html", b"new").expect("put");
+        s.commit().expect("commit");
+        assert_eq!(std::fs::read_to_string(&victim).expect("victim"), "keep me");
+        assert_eq!(std::fs::read_to_string(&other).expect("other"), "keep me too");
+        for (rel, text) in [("a.html", "two"), ("new.html", "new")] {
+            assert!(!out.join(rel).is_symlink(), "{rel} is a file");
+            assert_eq!(std::fs::read_to_string(out.join(rel)).expect(rel), text);
+        }
+    });
 }
 
 /// A folder of the staging folder swapped for a link to a folder outside while the build runs
@@ -144,32 +169,34 @@ fn a_folder_swapped_for_a_link_during_the_build_is_not_written_or_deleted_throug
 #[cfg(unix)]
 #[test]
 fn a_link_planted_as_the_staging_marker_is_not_written_through() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let out = dir.path().join("public");
-    build(&out, &[("index.html", b"one")]);
-    let victim = dir.path().join("victim.txt");
-    std::fs::write(&victim, "precious").expect("write");
-    std::os::unix::fs::symlink(&victim, out.join(STAGING_MARK)).expect("link");
-    // Not taken for a staging folder of ours, whose files go unchecked: a file of someone else is seen.
-    std::fs::write(out.join("theirs.txt"), "x").expect("write");
-    let refused = guard::check_replaceable(&out, true).expect_err("a foreign file");
-    assert!(refused.iter().any(|r| r.contains("theirs.txt")), "{refused:?}");
-    std::fs::remove_file(out.join("theirs.txt")).expect("rm");
-    guard::check_replaceable(&out, true).expect("every file but the marker's link is ours");
-    // Nor does a plain file under the marker's name pass the output for a staging folder.
-    let marker = std::fs::read_link(out.join(STAGING_MARK)).expect("the link");
-    std::fs::remove_file(out.join(STAGING_MARK)).expect("rm");
-    std::fs::write(out.join(STAGING_MARK), "").expect("a plain marker");
-    std::fs::write(out.join("theirs.txt"), "x").expect("write");
-    let refused = guard::check_replaceable(&out, true).expect_err("a foreign file beside a marker");
-    assert!(refused.iter().any(|r| r.contains("theirs.txt")), "{refused:?}");
-    std::fs::remove_file(out.join("theirs.txt")).expect("rm");
-    std::fs::remove_file(out.join(STAGING_MARK)).expect("rm");
-    std::os::unix::fs::symlink(&marker, out.join(STAGING_MARK)).expect("link again");
-    build(&out, &[("index.html", b"two")]); // the output with the link becomes `.public.old`
-    build(&out, &[("index.html", b"three")]); // which is recycled and marked
-    assert_eq!(std::fs::read_to_string(&victim).expect("victim"), "precious");
-    assert_eq!(std::fs::read_to_string(out.join("index.html")).expect("page"), "three");
+    both_ways(|| {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let out = dir.path().join("public");
+        build(&out, &[("index.html", b"one")]);
+        let victim = dir.path().join("victim.txt");
+        std::fs::write(&victim, "precious").expect("write");
+        std::os::unix::fs::symlink(&victim, out.join(STAGING_MARK)).expect("link");
+        // Not taken for a staging folder of ours, whose files go unchecked: a file of someone else is seen.
+        std::fs::write(out.join("theirs.txt"), "x").expect("write");
+        let refused = guard::check_replaceable(&out, true).expect_err("a foreign file");
+        assert!(refused.iter().any(|r| r.contains("theirs.txt")), "{refused:?}");
+        std::fs::remove_file(out.join("theirs.txt")).expect("rm");
+        guard::check_replaceable(&out, true).expect("every file but the marker's link is ours");
+        // Nor does a plain file under the marker's name pass the output for a staging folder.
+        let marker = std::fs::read_link(out.join(STAGING_MARK)).expect("the link");
+        std::fs::remove_file(out.join(STAGING_MARK)).expect("rm");
+        std::fs::write(out.join(STAGING_MARK), "").expect("a plain marker");
+        std::fs::write(out.join("theirs.txt"), "x").expect("write");
+        let refused = guard::check_replaceable(&out, true).expect_err("a foreign file beside a marker");
+        assert!(refused.iter().any(|r| r.contains("theirs.txt")), "{refused:?}");
+        std::fs::remove_file(out.join("theirs.txt")).expect("rm");
+        std::fs::remove_file(out.join(STAGING_MARK)).expect("rm");
+        std::os::unix::fs::symlink(&marker, out.join(STAGING_MARK)).expect("link again");
+        build(&out, &[("index.html", b"two")]); // the output with the link becomes `.public.old`
+        build(&out, &[("index.html", b"three")]); // which is recycled and marked
+        assert_eq!(std::fs::read_to_string(&victim).expect("victim"), "precious");
+        assert_eq!(std::fs::read_to_string(out.join("index.html")).expect("page"), "three");
+    });
 }
 
 /// A file of the recycled output where a build now needs a folder (a static `docs` that became
@@ -177,29 +204,33 @@ fn a_link_planted_as_the_staging_marker_is_not_written_through() {
 /// build's own stale output, deleted at once.
 #[test]
 fn a_file_that_became_a_folder_and_back_is_written() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let out = dir.path().join("public");
-    let as_file: &[(&str, &[u8])] = &[("index.html", b"1"), ("docs", b"a file")];
-    let as_folder: &[(&str, &[u8])] = &[("index.html", b"1"), ("docs/a.html", b"a"), ("docs/b/c.html", b"c")];
-    build(&out, as_file);
-    build(&out, as_file);
-    build(&out, as_folder); // recycles a folder where `docs` is a file
-    build(&out, as_folder);
-    assert_eq!(std::fs::read_to_string(out.join("docs/b/c.html")).expect("c"), "c");
-    build(&out, as_file); // recycles a folder where `docs` is a folder
-    assert_eq!(std::fs::read_to_string(out.join("docs")).expect("docs"), "a file");
-    build(&out, as_folder);
-    assert_eq!(std::fs::read_to_string(out.join("docs/a.html")).expect("a"), "a");
+    both_ways(|| {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let out = dir.path().join("public");
+        let as_file: &[(&str, &[u8])] = &[("index.html", b"1"), ("docs", b"a file")];
+        let as_folder: &[(&str, &[u8])] = &[("index.html", b"1"), ("docs/a.html", b"a"), ("docs/b/c.html", b"c")];
+        build(&out, as_file);
+        build(&out, as_file);
+        build(&out, as_folder); // recycles a folder where `docs` is a file
+        build(&out, as_folder);
+        assert_eq!(std::fs::read_to_string(out.join("docs/b/c.html")).expect("c"), "c");
+        build(&out, as_file); // recycles a folder where `docs` is a folder
+        assert_eq!(std::fs::read_to_string(out.join("docs")).expect("docs"), "a file");
+        build(&out, as_folder);
+        assert_eq!(std::fs::read_to_string(out.join("docs/a.html")).expect("a"), "a");
+    });
 }
 
 /// Folders whose files all went with a page are removed, deepest first.
 #[test]
 fn folders_left_empty_are_removed() {
-    let (_dir, out) = built_twice(&[("index.html", b"1"), ("a/b/c.html", b"c"), ("a/keep/d.html", b"d")]);
-    // Recycles the first build's folder, where `a/b/c.html` is now stale.
-    build(&out, &[("index.html", b"2"), ("a/keep/d.html", b"d")]);
-    assert!(!out.join("a/b").exists(), "an emptied folder is removed");
-    assert!(out.join("a/keep/d.html").is_file());
+    both_ways(|| {
+        let (_dir, out) = built_twice(&[("index.html", b"1"), ("a/b/c.html", b"c"), ("a/keep/d.html", b"d")]);
+        // Recycles the first build's folder, where `a/b/c.html` is now stale.
+        build(&out, &[("index.html", b"2"), ("a/keep/d.html", b"d")]);
+        assert!(!out.join("a/b").exists(), "an emptied folder is removed");
+        assert!(out.join("a/keep/d.html").is_file());
+    });
 }
 
 /// A FIFO planted in the staging folder while the build runs, at a file it recycles, neither hangs
@@ -208,38 +239,40 @@ fn folders_left_empty_are_removed() {
 #[cfg(any(target_os = "linux", target_os = "android"))]
 #[test]
 fn a_fifo_planted_during_the_build_does_not_hang_it() {
-    let (_dir, out) = built_twice(&[("a.html", b"one"), ("b.html", b"b")]);
-    let s = Staging::begin(&out).expect("begin");
-    let building = sibling(&out, "building");
-    for name in ["a.html", "b.html"] {
-        std::fs::remove_file(building.join(name)).expect("rm");
-        let fifo = rustix::fs::FileType::Fifo;
-        rustix::fs::mknodat(rustix::fs::CWD, building.join(name), fifo, rustix::fs::Mode::from_raw_mode(0o644), 0)
-            .expect("mkfifo");
-    }
-    let (tx, rx) = std::sync::mpsc::channel();
-    let worker = std::thread::spawn(move || {
-        let read = s.previous("a.html");
-        s.put("a.html", b"one").expect("put the same bytes");
-        s.put("b.html", b"new").expect("put");
-        s.commit().expect("commit");
-        let _ = tx.send(read);
+    both_ways(|| {
+        let (_dir, out) = built_twice(&[("a.html", b"one"), ("b.html", b"b")]);
+        let s = Staging::begin(&out).expect("begin");
+        let building = sibling(&out, "building");
+        for name in ["a.html", "b.html"] {
+            std::fs::remove_file(building.join(name)).expect("rm");
+            let fifo = rustix::fs::FileType::Fifo;
+            rustix::fs::mknodat(rustix::fs::CWD, building.join(name), fifo, rustix::fs::Mode::from_raw_mode(0o644), 0)
+                .expect("mkfifo");
+        }
+        let (tx, rx) = std::sync::mpsc::channel();
+        let worker = std::thread::spawn(move || {
+            let read = s.previous("a.html");
+            s.put("a.html", b"one").expect("put the same bytes");
+            s.put("b.html", b"new").expect("put");
+            s.commit().expect("commit");
+            let _ = tx.send(read);
+        });
+        let read = match rx.recv_timeout(std::time::Duration::from_secs(20)) {
+            Ok(read) => read,
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => panic!("the build hung on a FIFO"),
+            // The worker failed: its own message.
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => match worker.join() {
+                Err(panic) => std::panic::resume_unwind(panic),
+                Ok(()) => unreachable!("the worker sends before it ends"),
+            },
+        };
+        worker.join().expect("worker");
+        assert_eq!(read, None, "a FIFO is not read");
+        for (name, text) in [("a.html", "one"), ("b.html", "new")] {
+            assert!(std::fs::symlink_metadata(out.join(name)).expect(name).is_file(), "{name} is a file");
+            assert_eq!(std::fs::read_to_string(out.join(name)).expect(name), text);
+        }
     });
-    let read = match rx.recv_timeout(std::time::Duration::from_secs(20)) {
-        Ok(read) => read,
-        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => panic!("the build hung on a FIFO"),
-        // The worker failed: its own message.
-        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => match worker.join() {
-            Err(panic) => std::panic::resume_unwind(panic),
-            Ok(()) => unreachable!("the worker sends before it ends"),
-        },
-    };
-    worker.join().expect("worker");
-    assert_eq!(read, None, "a FIFO is not read");
-    for (name, text) in [("a.html", "one"), ("b.html", "new")] {
-        assert!(std::fs::symlink_metadata(out.join(name)).expect(name).is_file(), "{name} is a file");
-        assert_eq!(std::fs::read_to_string(out.join(name)).expect(name), text);
-    }
 }
 
 /// A hard link planted in the staging folder while the build runs, in place of a file it recycles,
@@ -248,27 +281,29 @@ fn a_fifo_planted_during_the_build_does_not_hang_it() {
 #[cfg(unix)]
 #[test]
 fn a_hard_link_planted_during_the_build_is_not_written_through() {
-    let (dir, out) = built_twice(&[("a.html", b"one"), ("b.html", b"keep me")]);
-    let (victim, same) = (dir.path().join("victim.txt"), dir.path().join("same.txt"));
-    std::fs::write(&victim, "keep me").expect("write");
-    std::fs::write(&same, "keep me").expect("write");
-    let s = Staging::begin(&out).expect("begin");
-    let building = sibling(&out, "building");
-    for (name, target) in [("a.html", &victim), ("b.html", &same)] {
-        std::fs::remove_file(building.join(name)).expect("rm");
-        std::fs::hard_link(target, building.join(name)).expect("hard link");
-    }
-    assert_eq!(s.previous("a.html"), None, "a hard link is not read");
-    s.put("a.html", b"two").expect("put");
-    // The same bytes as the file linked to: compared there, it would be kept, link and all.
-    s.put("b.html", b"keep me").expect("put");
-    s.commit().expect("commit");
-    assert_eq!(std::fs::read_to_string(&victim).expect("victim"), "keep me");
-    use std::os::unix::fs::MetadataExt as _;
-    for (name, text, target) in [("a.html", "two", &victim), ("b.html", "keep me", &same)] {
-        assert_eq!(std::fs::read_to_string(out.join(name)).expect(name), text);
-        assert_eq!(std::fs::metadata(target).expect("target").nlink(), 1, "{name}: the link was replaced");
-    }
+    both_ways(|| {
+        let (dir, out) = built_twice(&[("a.html", b"one"), ("b.html", b"keep me")]);
+        let (victim, same) = (dir.path().join("victim.txt"), dir.path().join("same.txt"));
+        std::fs::write(&victim, "keep me").expect("write");
+        std::fs::write(&same, "keep me").expect("write");
+        let s = Staging::begin(&out).expect("begin");
+        let building = sibling(&out, "building");
+        for (name, target) in [("a.html", &victim), ("b.html", &same)] {
+            std::fs::remove_file(building.join(name)).expect("rm");
+            std::fs::hard_link(target, building.join(name)).expect("hard link");
+        }
+        assert_eq!(s.previous("a.html"), None, "a hard link is not read");
+        s.put("a.html", b"two").expect("put");
+        // The same bytes as the file linked to: compared there, it would be kept, link and all.
+        s.put("b.html", b"keep me").expect("put");
+        s.commit().expect("commit");
+        assert_eq!(std::fs::read_to_string(&victim).expect("victim"), "keep me");
+        use std::os::unix::fs::MetadataExt as _;
+        for (name, text, target) in [("a.html", "two", &victim), ("b.html", "keep me", &same)] {
+            assert_eq!(std::fs::read_to_string(out.join(name)).expect(name), text);
+            assert_eq!(std::fs::metadata(target).expect("target").nlink(), 1, "{name}: the link was replaced");
+        }
+    });
 }
 
 /// Issue 17: a build that failed (a full disk) or was killed leaves files in `.NAME.building`
