@@ -12,6 +12,8 @@ echo "==> disk: $(df -h . | awk 'NR==2 {print $4 " free of " $2}')"
 need_apt=()
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 command -v pdftotext >/dev/null 2>&1 || need_apt+=(poppler-utils)
+command -v make >/dev/null 2>&1 || need_apt+=(make) # jemalloc's C build (tikv-jemalloc-sys runs configure and make)
+command -v cc >/dev/null 2>&1 || need_apt+=(gcc)
 command -v xmllint >/dev/null 2>&1 || need_apt+=(libxml2-utils) # SCORM manifest validation (tests/integration/scorm_export.rs)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "==> installing ${need_apt[*]} (Debian packages)"

@@ -7,16 +7,16 @@ use policysite::cmd;
 /// small strings (Markdown events, search terms, template values) on every core, which glibc's
 /// malloc spent about a tenth of the build's CPU on (`perf record`); with jemalloc a one-page edit
 /// and a clean build take about 10 % less (README: Benchmarks).
-#[cfg(not(target_env = "msvc"))]
+#[cfg(all(unix, target_arch = "x86_64"))]
 #[global_allocator]
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
 /// jemalloc's settings, read at its start (`_RJEM_MALLOC_CONF` in the environment still overrides
 /// them). One arena instead of four per core: each arena holds on to the pages its threads freed,
-/// and with one the peak memory of a 10,000-page build stays where glibc's was (185 MB against 194
-/// MB with the default, under the 200 MB the benchmark allows) for the same speed on two cores;
-/// each thread's own cache serves most allocations without touching the arena's lock.
-#[cfg(not(target_env = "msvc"))]
+/// and with one the peak memory of a 10,000-page build stays where glibc's was (185 MiB, 194 MB,
+/// against 194 MiB, 203 MB, with the default: the benchmark's goal is 200 MB) for the same speed on
+/// two cores; each thread's own cache serves most allocations without touching the arena's lock.
+#[cfg(all(unix, target_arch = "x86_64"))]
 #[unsafe(export_name = "_rjem_malloc_conf")]
 static ALLOCATOR_SETTINGS: &[u8; 10] = b"narenas:1\0";
 
