@@ -22,13 +22,22 @@ fn built_twice(files: &[(&str, &[u8])]) -> (tempfile::TempDir, PathBuf) {
     (dir, out)
 }
 
-/// Runs `test` twice: with the staging folder's files reached as the system allows (`openat2`
-/// beneath the folder on Linux), then by path, the fallback of systems without `openat2`
-/// ([`super::super::no_follow`]), which must keep every promise but the one about a folder of a
-/// path swapped for a link. Checks that the second run did take the fallback.
+/// Runs `test` with the staging folder's files reached as the system allows, and on Linux again by
+/// path: the fallback of systems without `openat2` ([`super::super::no_follow`]), which must keep
+/// every promise but the one about a folder of a path swapped for a link. Elsewhere the first run
+/// already is the fallback.
 fn both_ways(test: impl Fn()) {
     use super::super::no_follow::PATH_BASED;
+    let dir = tempfile::tempdir().expect("tempdir");
+    if cfg!(any(target_os = "linux", target_os = "android"))
+        && !Beneath::new(dir.path()).expect("open").resolves_beneath()
+    {
+        eprintln!("openat2 is refused here: both runs take the path-based fallback");
+    }
     test();
+    if !cfg!(any(target_os = "linux", target_os = "android")) {
+        return;
+    }
     /// Back to the system's way when the test is done, failed or not.
     struct Reset;
     impl Drop for Reset {
@@ -38,7 +47,6 @@ fn both_ways(test: impl Fn()) {
     }
     let _reset = Reset;
     PATH_BASED.with(|p| p.set(true));
-    let dir = tempfile::tempdir().expect("tempdir");
     assert!(!Beneath::new(dir.path()).expect("open").resolves_beneath(), "the fallback is taken");
     test();
 }
