@@ -27,6 +27,35 @@ thread_local! {
     pub(super) static PATH_BASED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
+/// Runs `test` with the files of a folder being built reached as the system allows, and on Linux
+/// again by path: the fallback of systems without `openat2` (this module's), which must keep
+/// every promise but the one about a folder of a path swapped for a link. Elsewhere the first run
+/// already is the fallback.
+#[cfg(test)]
+pub(super) fn both_ways(test: impl Fn()) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    if cfg!(any(target_os = "linux", target_os = "android"))
+        && !Beneath::new(dir.path()).expect("open").resolves_beneath()
+    {
+        eprintln!("openat2 is refused here: both runs take the path-based fallback");
+    }
+    test();
+    if !cfg!(any(target_os = "linux", target_os = "android")) {
+        return;
+    }
+    /// Back to the system's way when the test is done, failed or not.
+    struct Reset;
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            PATH_BASED.with(|p| p.set(false));
+        }
+    }
+    let _reset = Reset;
+    PATH_BASED.with(|p| p.set(true));
+    assert!(!Beneath::new(dir.path()).expect("open").resolves_beneath(), "the fallback is taken");
+    test();
+}
+
 impl Beneath {
     /// `root` must be a folder this build made or recycled (not a link: `Staging::begin` made sure;
     /// one swapped in since is an error, not followed).

@@ -127,3 +127,41 @@ impl Sink for Overlay<'_> {
         crate::fsutil::read_plain(&self.output.join(rel)).ok()
     }
 }
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::super::no_follow::both_ways;
+    use super::*;
+
+    /// A link or a hard link planted in `serve`'s overlay folder while it rebuilds, where a file is
+    /// about to be written, is not written through (with `openat2`, and by path where a system has
+    /// none): the files it points at keep their bytes, and the output gets the page as a file.
+    #[test]
+    fn a_link_planted_during_a_rebuild_is_not_written_through() {
+        both_ways(|| {
+            let dir = tempfile::tempdir().expect("tempdir");
+            let out = dir.path().join("public");
+            std::fs::create_dir(&out).expect("mkdir");
+            let (victim, other) = (dir.path().join("victim.txt"), dir.path().join("other.txt"));
+            std::fs::write(&victim, "keep me").expect("write");
+            std::fs::write(&other, "keep me too").expect("write");
+            let previous = FileHashes::new();
+            let overlay = Overlay::begin(&out, &previous).expect("begin");
+            let building = sibling(&out, "building");
+            std::os::unix::fs::symlink(&victim, building.join("a.html")).expect("link");
+            std::fs::hard_link(&other, building.join("b.html")).expect("hard link");
+            overlay.put("a.html", b"page a").expect("put");
+            overlay.put("b.html", b"page b").expect("put");
+            let mut changed = overlay.commit(true).expect("commit").changed;
+            changed.sort();
+            assert_eq!(changed, ["a.html", "b.html"]);
+            assert_eq!(std::fs::read_to_string(&victim).expect("victim"), "keep me");
+            assert_eq!(std::fs::read_to_string(&other).expect("other"), "keep me too");
+            for (rel, text) in [("a.html", "page a"), ("b.html", "page b")] {
+                assert!(std::fs::symlink_metadata(out.join(rel)).expect(rel).is_file(), "{rel} is a file");
+                assert_eq!(std::fs::read_to_string(out.join(rel)).expect(rel), text);
+            }
+            assert!(!building.exists(), "the overlay folder is gone after the commit");
+        });
+    }
+}

@@ -1,5 +1,6 @@
 //! The staging folder: recycling, failed builds, the swap, and what others plant in it.
 
+use super::super::no_follow::both_ways;
 use super::*;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
@@ -20,35 +21,6 @@ fn built_twice(files: &[(&str, &[u8])]) -> (tempfile::TempDir, PathBuf) {
     build(&out, files);
     build(&out, files);
     (dir, out)
-}
-
-/// Runs `test` with the staging folder's files reached as the system allows, and on Linux again by
-/// path: the fallback of systems without `openat2` ([`super::super::no_follow`]), which must keep
-/// every promise but the one about a folder of a path swapped for a link. Elsewhere the first run
-/// already is the fallback.
-fn both_ways(test: impl Fn()) {
-    use super::super::no_follow::PATH_BASED;
-    let dir = tempfile::tempdir().expect("tempdir");
-    if cfg!(any(target_os = "linux", target_os = "android"))
-        && !Beneath::new(dir.path()).expect("open").resolves_beneath()
-    {
-        eprintln!("openat2 is refused here: both runs take the path-based fallback");
-    }
-    test();
-    if !cfg!(any(target_os = "linux", target_os = "android")) {
-        return;
-    }
-    /// Back to the system's way when the test is done, failed or not.
-    struct Reset;
-    impl Drop for Reset {
-        fn drop(&mut self) {
-            PATH_BASED.with(|p| p.set(false));
-        }
-    }
-    let _reset = Reset;
-    PATH_BASED.with(|p| p.set(true));
-    assert!(!Beneath::new(dir.path()).expect("open").resolves_beneath(), "the fallback is taken");
-    test();
 }
 
 /// A rebuild recycles the output before last: a file whose bytes changed is written even when its
