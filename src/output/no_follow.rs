@@ -60,19 +60,22 @@ impl Beneath {
     /// `root` must be a folder this build made or recycled (not a link: `Staging::begin` made sure;
     /// one swapped in since is an error, not followed).
     pub(super) fn new(root: &Path) -> io::Result<Beneath> {
-        #[cfg(test)]
-        if PATH_BASED.with(std::cell::Cell::get) {
-            return Ok(Beneath {
-                root: root.to_path_buf(),
-                #[cfg(any(target_os = "linux", target_os = "android"))]
-                fd: None,
-            });
-        }
         Ok(Beneath {
             root: root.to_path_buf(),
             #[cfg(any(target_os = "linux", target_os = "android"))]
-            fd: beneath::open_root(root)?,
+            fd: Self::open_root(root)?,
         })
+    }
+
+    /// The folder for `openat2`, or `None` for the path-based way ([`beneath::open_root`]; and on
+    /// a test's thread that asked for the fallback, [`PATH_BASED`]).
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    fn open_root(root: &Path) -> io::Result<Option<std::os::fd::OwnedFd>> {
+        #[cfg(test)]
+        if PATH_BASED.with(std::cell::Cell::get) {
+            return Ok(None);
+        }
+        beneath::open_root(root)
     }
 
     /// Whether no link anywhere on a path is followed (`openat2` works here), rather than only one

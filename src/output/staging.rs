@@ -226,9 +226,7 @@ impl Staging {
     pub fn abort(self) {
         let _ = remove_any(&self.staging);
     }
-}
 
-impl Staging {
     /// Delete what of the recycled output is in the way of writing `rel`: a file where `rel` needs
     /// a folder (a static `docs` that became `docs/guide.pdf`), or the files below a folder where
     /// `rel` is now a file (the other way round). They are files of this build's recycled output
