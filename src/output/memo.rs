@@ -155,7 +155,7 @@ impl Previous {
         if !std::fs::symlink_metadata(dir).is_ok_and(|m| m.is_dir()) {
             return Previous::default();
         }
-        let Some((stamp, text)) = read_plain(&dir.join(MEMO)) else { return Previous::default() };
+        let Some((stamp, text)) = read_stamped(&dir.join(MEMO)) else { return Previous::default() };
         let Ok(text) = String::from_utf8(text) else { return Previous::default() };
         let units = match serde_json::from_str::<MemoIndex<'_>>(&text) {
             Ok(memo) if memo.version == VERSION && names_each_file_once(&memo) => memo
@@ -241,7 +241,7 @@ fn names_each_file_once(memo: &MemoIndex<'_>) -> bool {
 /// The bytes and stamp of the memo at `path` when it is a plain file (never through a link) of at
 /// most [`MAX_MEMO_BYTES`]: a FIFO or a device there (left in the folder by hand) is never opened,
 /// so the build neither waits for a writer nor reads without end.
-pub(super) fn read_plain(path: &Path) -> Option<(Stamp, Vec<u8>)> {
+pub(super) fn read_stamped(path: &Path) -> Option<(Stamp, Vec<u8>)> {
     use std::io::Read as _;
     let stamp = Stamp::of(path).filter(|s| s.bytes() <= MAX_MEMO_BYTES)?;
     let file = crate::fsutil::open_plain(path).ok()?;

@@ -15,7 +15,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use super::memo::{Hex, Key, read_plain};
+use super::memo::{Hex, Key, read_stamped};
 
 /// The notes, at the root of an output folder (a marker, like the memo: not listed in the manifest).
 pub const NOTES: &str = ".policysite-notes";
@@ -66,7 +66,7 @@ impl Notes {
         if !std::fs::symlink_metadata(dir).is_ok_and(|m| m.is_dir()) {
             return Notes::default();
         }
-        let Some((_, bytes)) = read_plain(&dir.join(name)) else { return Notes::default() };
+        let Some((_, bytes)) = read_stamped(&dir.join(name)) else { return Notes::default() };
         let Ok(text) = String::from_utf8(bytes) else { return Notes::default() };
         let intact = |index: &NotesIndex<'_>| match (index.sum, index.units.values().next()) {
             (Some(Hex(sum)), Some((_, raw))) => index.units.len() == 1 && value_sum(raw.get().as_bytes()) == sum,
