@@ -7,6 +7,7 @@ use std::path::Path;
 use crate::config::SiteConfig;
 use crate::date::Date;
 use crate::diag::Diagnostics;
+use crate::load::content::Bodies;
 use crate::model::{Reading, Site};
 
 /// Load every source and build the model, collecting the problems of all files together.
@@ -14,7 +15,7 @@ use crate::model::{Reading, Site};
 /// Every feature loads its own sources beside the content, changes the pages before the model is
 /// built, and checks the model ([`crate::features`]).
 pub fn load_site(root: &Path, today: Date) -> Result<Site, Diagnostics> {
-    model(root, load_sources(root, today)?, Reading::Full)
+    model(root, load_sources(root, today, Bodies::Kept)?, Reading::Full)
 }
 
 /// The sources as read, before the model: what [`load_site`] builds it from, and what `build` works
@@ -33,11 +34,12 @@ pub struct Sources {
 }
 
 /// Read every source: settings, content, data and what the features load (they change the pages
-/// here: a policy page takes its revision's text).
-pub fn load_sources(root: &Path, today: Date) -> Result<Sources, Diagnostics> {
+/// here: a policy page takes its revision's text). `bodies`: whether the pages' bodies are kept for
+/// the model's first pass, or only hashed (a build that will take most pages from its notes).
+pub fn load_sources(root: &Path, today: Date, bodies: Bodies) -> Result<Sources, Diagnostics> {
     let config = SiteConfig::load(root)?;
     let (content, (data, (mut features, feature_diags, failed_features))) = rayon::join(
-        || crate::load::content::load_all(root),
+        || crate::load::content::load_all(root, bodies),
         || rayon::join(|| crate::load::data::load(root), || crate::features::load(root)),
     );
     let mut diags = content.diagnostics;
@@ -57,7 +59,7 @@ pub fn model(root: &Path, sources: Sources, reading: Reading<'_>) -> Result<Site
     // Go on to the model even if some pages failed to load, so their neighbours' problems are
     // reported in the same run.
     let reserved = crate::emit::reserved_paths();
-    let mut site = match Site::new(config, data, pages, &failed_pages, features, &reserved, reading) {
+    let mut site = match Site::new(root, config, data, pages, &failed_pages, features, &reserved, reading) {
         Ok(s) => s,
         Err(d) => {
             diags.extend(d);

@@ -322,7 +322,8 @@ mod tests {
     /// The keys of the site in `root` now (stamped, loaded, keyed).
     fn keys(root: &std::path::Path, today: crate::date::Date) -> super::Keys {
         let inputs = super::Inputs::stamp(root).expect("stamps");
-        let sources = crate::engine::load_sources(root, today).unwrap_or_else(|d| panic!("{d:?}"));
+        let sources = crate::engine::load_sources(root, today, crate::load::content::Bodies::Kept)
+            .unwrap_or_else(|d| panic!("{d:?}"));
         super::Keys::new(&inputs, root, &sources, today)
     }
 

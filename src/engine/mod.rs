@@ -99,9 +99,9 @@ pub fn build(
     // Before anything is read: a source edited during the build then differs from its stamp.
     let inputs = memo::Inputs::stamp(root);
     timings.lap("stamp", &mut t);
-    let sources = load_sources(root, today)?;
-    timings.lap("load", &mut t);
     let keep = rendering == Rendering::Changed;
+    let sources = load_sources(root, today, recycled::bodies(output, keep))?;
+    timings.lap("load", &mut t);
     let recycled::Recycled { site, keys, previous, site_wide_kept, text, old, notes } =
         recycled::model(root, output, today, keep, inputs.as_ref(), sources, &mut timings, &mut t)?;
     let warnings = crate::features::warnings(&site);

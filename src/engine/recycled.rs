@@ -10,7 +10,7 @@ use super::page_text::{self, TextUpdate};
 use super::{Sources, Timings, model as read_model};
 use crate::date::Date;
 use crate::diag::Diagnostics;
-use crate::load::content::SourcePage;
+use crate::load::content::{Bodies, SourcePage};
 use crate::model::{PageReading, Reading, Site};
 use crate::output::memo::Previous;
 
@@ -27,6 +27,19 @@ pub(super) struct Recycled {
     pub old: PathBuf,
     /// Its notes (empty when not read): an outline noted from the same key is noted again as it is.
     pub notes: crate::output::notes::Notes,
+}
+
+/// Whether loading keeps the pages' bodies for the model ([`Bodies`]). A build that keeps what it can
+/// (`keep`) from a recycled folder with notes (`.NAME.old`, the output before last) takes most
+/// pages' outlines from them: it only hashes
+/// each body, and reads again the few pages it reads (holding 10,000 bodies it will not read costs
+/// more than reading a few twice). One that reads every page (`--render-all`, a first build) keeps
+/// them, so each is read once for the first pass. Only speed depends on it: a page is read again
+/// whenever its body is needed and not held.
+pub(super) fn bodies(output: &Path, keep: bool) -> Bodies {
+    let old = crate::output::guard::sibling(output, "old");
+    let noted = std::fs::symlink_metadata(old.join(crate::output::notes::NOTES)).is_ok_and(|m| m.is_file());
+    if keep && noted { Bodies::Hashed } else { Bodies::Kept }
 }
 
 /// Read the memo and notes of the folder `output`'s build recycles (with `keep`; `build

@@ -21,8 +21,9 @@ pub struct SourcePage {
     /// Raw front matter, kept to find the line of a key for errors found later.
     pub front_text: String,
     pub front_line: usize,
-    /// The Markdown body. The model empties it after its first pass and reads the file again for the
-    /// second ([`SourcePage::reload_body`]), so a large site's sources are not all held in memory.
+    /// The Markdown body, when it is held ([`Bodies`]); the model empties it after its first pass
+    /// and reads the file again when it needs it ([`SourcePage::reload_body`]), so a large site's
+    /// sources are not all held in memory.
     pub body: String,
     pub body_line: usize,
     /// Hash of the body, to notice a file edited between the two passes.
@@ -133,9 +134,10 @@ pub struct Loaded {
     pub diagnostics: Diagnostics,
 }
 
-/// All Markdown files below `root/content`, sorted by path, drafts dropped. Problems with some files
-/// do not stop the others from loading, so one build reports them all.
-pub fn load_all(root: &Path) -> Loaded {
+/// All Markdown files below `root/content`, sorted by path, drafts dropped, each body kept or only
+/// hashed as `bodies` says. Problems with some files do not stop the others from loading, so one
+/// build reports them all.
+pub fn load_all(root: &Path, bodies: Bodies) -> Loaded {
     let dir = root.join(CONTENT_DIR);
     let mut diags = Diagnostics::default();
     let mut failed = Vec::new();
@@ -156,7 +158,7 @@ pub fn load_all(root: &Path) -> Loaded {
     // its text.
     let md: HashSet<&Path> = walk.files.iter().map(|f| f.path.as_path()).collect();
     let results: Vec<Option<Result<SourcePage, Diagnostic>>> =
-        walk.files.par_iter().map(|f| load_listed(root, &dir, real_root.as_deref(), &walk, &md, f)).collect();
+        walk.files.par_iter().map(|f| load_listed(root, &dir, real_root.as_deref(), &walk, &md, f, bodies)).collect();
     let folders = Arc::new(walk.folders);
     let mut pages = Vec::with_capacity(results.len());
     for (r, listed) in results.into_iter().zip(&walk.files) {
@@ -183,6 +185,7 @@ fn load_listed(
     walk: &Walk,
     md: &HashSet<&Path>,
     file: &Listed,
+    bodies: Bodies,
 ) -> Option<Result<SourcePage, Diagnostic>> {
     if walk.is_revision_file(&file.path, md) {
         return None;
@@ -194,20 +197,35 @@ fn load_listed(
     match &file.place {
         Place::Outside(real) => Some(Err(crate::fsutil::outside(display_path(root, &file.path), real))),
         Place::Unresolved(why) => Some(Err(crate::fsutil::unresolved(display_path(root, &file.path), why))),
-        Place::Inside => Some(read_page(root, dir, &file.path, real_root)),
+        Place::Inside => Some(read_page(root, dir, &file.path, real_root, bodies)),
     }
 }
 
 /// Load one page of `content/`, refusing a link out of the site folder.
 pub fn load_one(root: &Path, content_dir: &Path, path: &Path) -> Result<SourcePage, Diagnostic> {
     crate::fsutil::check_inside(path, root)?;
-    read_page(root, content_dir, path, root.canonicalize().ok().as_deref())
+    read_page(root, content_dir, path, root.canonicalize().ok().as_deref(), Bodies::Kept)
+}
+
+/// Whether loading keeps each page's body, or only its hash ([`SourcePage::body`]).
+#[derive(Clone, Copy, PartialEq, Debug)]
+pub enum Bodies {
+    /// Kept: the model's first pass will read (nearly) every page.
+    Kept,
+    /// Only hashed: the first pass will read few pages, each read again from its file.
+    Hashed,
 }
 
 /// [`load_one`] for a file whose real path [`load_all`] has just checked; `real_root` is the site
 /// folder's real path (when it could be worked out), which the opened file is checked against
 /// once more.
-fn read_page(root: &Path, content_dir: &Path, path: &Path, real_root: Option<&Path>) -> Result<SourcePage, Diagnostic> {
+fn read_page(
+    root: &Path,
+    content_dir: &Path,
+    path: &Path,
+    real_root: Option<&Path>,
+    keep: Bodies,
+) -> Result<SourcePage, Diagnostic> {
     let file = display_path(root, path);
     let (text, id) = crate::fsutil::read_text_inside(path, &file, real_root)?;
     let split = frontmatter::split(&text, &file)?;
@@ -217,7 +235,7 @@ fn read_page(root: &Path, content_dir: &Path, path: &Path, real_root: Option<&Pa
         rel: crate::fsutil::slash_path(content_dir, path),
         front_text: split.yaml.to_string(),
         front_line: split.yaml_line,
-        body: split.body.to_string(),
+        body: if keep == Bodies::Kept { split.body.to_string() } else { String::new() },
         body_line: split.body_line,
         body_hash: hash_text(split.body),
         front,
@@ -247,6 +265,29 @@ mod tests {
         let mut page = load_one(&root, &root.join("content"), &path).expect("load");
         page.body = String::new();
         (dir, root, page)
+    }
+
+    /// A site loaded for a build that takes most pages from its notes holds no body, only its hash,
+    /// and each body is read again as it was; an edit since the load is refused.
+    #[test]
+    fn a_site_loaded_with_hashed_bodies_holds_none_and_reads_each_again() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let root = dir.path().join("site");
+        std::fs::create_dir_all(root.join("content/s")).expect("content folder");
+        std::fs::write(root.join("content/a.md"), "---\ntitle: A\n---\nBody of a\n").expect("write a");
+        std::fs::write(root.join("content/s/b.md"), "---\ntitle: B\n---\n").expect("write b");
+        let kept = load_all(&root, Bodies::Kept);
+        let hashed = load_all(&root, Bodies::Hashed);
+        assert!(kept.diagnostics.is_empty() && hashed.diagnostics.is_empty());
+        assert_eq!(kept.pages[0].body, "Body of a\n");
+        for (k, h) in kept.pages.iter().zip(&hashed.pages) {
+            assert!(h.body.is_empty(), "{}", h.rel);
+            assert_eq!((&k.rel, k.body_hash, k.body_line), (&h.rel, h.body_hash, h.body_line));
+            assert_eq!(h.reload_body(&root).expect("read again"), k.body);
+        }
+        std::fs::write(root.join("content/a.md"), "---\ntitle: A\n---\nBody of A\n").expect("edit a");
+        let e = hashed.pages[0].reload_body(&root).expect_err("edited since the load");
+        assert!(e.message.contains("changed while the site was being built"), "{e}");
     }
 
     #[test]

@@ -86,6 +86,7 @@ impl Outline {
 /// The first Markdown pass of every placed page, in parallel: headings, anchors, links, search text;
 /// with the problems it found.
 pub(super) fn first_pass(
+    root_dir: &std::path::Path,
     sources: Vec<SourcePage>,
     urls: &HashMap<String, String>,
     resolver: &SiteResolver,
@@ -97,23 +98,33 @@ pub(super) fn first_pass(
         .map(|mut src| {
             let url = urls[&src.rel].clone();
             let root = root_for(&url);
-            let md = || markdown::Source {
-                file: &src.file,
-                rel: &src.rel,
-                body: &src.body,
-                first_line: src.body_line,
-                root: &root,
-            };
             let how = match reading {
                 Reading::Full => PageReading::Full,
                 Reading::Partly(how) => how(&src),
             };
             let noted = matches!(how, PageReading::Noted(_));
-            let r = match how {
+            // The body, when this pass reads the page (a loaded site holds only its hash).
+            let body = match how {
+                PageReading::Noted(_) => Ok(String::new()),
+                _ => src.reload_body(root_dir),
+            };
+            let (body, unread) = match body {
+                Ok(body) => (body, None),
+                Err(d) => (String::new(), Some(d)),
+            };
+            let md = || markdown::Source {
+                file: &src.file,
+                rel: &src.rel,
+                body: &body,
+                first_line: src.body_line,
+                root: &root,
+            };
+            let mut r = match how {
                 PageReading::Full => markdown::model(&md(), resolver),
                 PageReading::WithoutSearch => markdown::model_without_search(&md(), resolver),
                 PageReading::Noted(outline) => outline.into_rendered(),
             };
+            r.diagnostics.extend(unread);
             src.body = String::new(); // read again for the second pass
             let page = Page {
                 root,

@@ -167,12 +167,15 @@ fn link_sections(pages: &mut [Page], by_rel: &HashMap<String, usize>) {
 }
 
 impl Site {
-    /// Build the model. Reports every problem found, not just the first.
+    /// Build the model. Reports every problem found, not just the first. `root` is the site folder,
+    /// from which the first pass reads each page's body ([`SourcePage::reload_body`]).
     /// `failed` lists content paths that exist but did not load; links to them are not reported again.
     /// `features` is what the features loaded; `reserved` the output paths they and the generator
     /// write ([`crate::features::reserved_paths`]), which no page may take; `reading` whether the
     /// first pass makes search sections, and which pages' outlines are known ([`Reading`]).
+    #[allow(clippy::too_many_arguments)] // the loaded sources' parts, as `engine::load::model` hands them on
     pub fn new(
+        root: &std::path::Path,
         config: SiteConfig,
         data: Data,
         sources: Vec<SourcePage>,
@@ -196,7 +199,7 @@ impl Site {
         // Links to pages that failed to load resolve (their own error is reported), so one broken
         // file does not also fail every page that links to it.
         let resolver = SiteResolver { urls: &link_targets, numbers: &numbers, config: &config, data: &data };
-        let (mut pages, found) = first_pass(sources, &urls, &resolver, reading);
+        let (mut pages, found) = first_pass(root, sources, &urls, &resolver, reading);
         diags.extend(Diagnostics(found));
         let by_rel: HashMap<String, usize> = pages.iter().enumerate().map(|(i, p)| (p.source.rel.clone(), i)).collect();
         // Anchors, now that every page's headings are known (pages side by side, in page order).

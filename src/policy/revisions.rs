@@ -156,7 +156,12 @@ pub fn prepare(
         if revisions.is_empty() {
             continue;
         }
-        if !strip_comments(&page.body).trim().is_empty() {
+        // The page's own body (a loaded site holds only its hash).
+        let own = page.reload_body(root).unwrap_or_else(|d| {
+            diags.push(d);
+            String::new()
+        });
+        if !strip_comments(&own).trim().is_empty() {
             diags.push(
                 Diagnostic::new(&page.file, "this page has revisions, so its text must live in the revision files")
                     .at(page.body_line, Some(1))

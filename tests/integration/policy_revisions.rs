@@ -207,6 +207,24 @@ fn revision_source_errors_name_the_file_and_leave_the_output() {
     assert_eq!(common::snapshot(&site.out()), before, "a failed build keeps the previous output");
 }
 
+/// A rebuild that takes most pages from the notes of the folder it recycles holds only each body's
+/// hash (src/engine/recycled.rs, `bodies`): a policy page's own stray text is still found, read
+/// from its file again.
+#[test]
+fn stray_text_in_a_policy_page_is_found_by_a_rebuild_that_takes_pages_from_its_notes() {
+    let site = TestSite::revised_example();
+    // The third build is the first that recycles a folder (`.public.old`) with notes.
+    for _ in 0..3 {
+        build_ok_on(&site, "2026-11-28");
+    }
+    let page = site.read("content/regulation/6973-1r.md");
+    site.write("content/regulation/6973-1r.md", &format!("{page}\nStray text.\n"));
+    let (ok, err) = build_on(&site, "2026-11-28");
+    assert!(!ok, "built with stray text in a policy page:\n{err}");
+    assert!(err.contains("content/regulation/6973-1r.md:"), "{err}");
+    assert!(err.contains("this page has revisions, so its text must live in the revision files"), "{err}");
+}
+
 #[test]
 fn the_oldest_revision_is_the_seed_text_word_for_word() {
     let site = TestSite::revised_example();
