@@ -75,3 +75,47 @@ pub fn model(root: &Path, sources: Sources, reading: Reading<'_>) -> Result<Site
     }
     Ok(site)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A page edited after a build loaded only its hash, before the first pass read it again, fails
+    /// the build with its own error alone: the pages that link to its headings are not reported as
+    /// linking to missing anchors as well.
+    #[test]
+    fn a_page_edited_after_loading_its_hash_fails_alone() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path();
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+        // The bundled site (its settings name its quizzes, whose modules are its pages).
+        std::fs::copy(repo.join("site.yaml"), root.join("site.yaml")).expect("site.yaml");
+        for folder in ["content", "data", "quizzes"] {
+            for entry in walkdir::WalkDir::new(repo.join(folder)) {
+                let entry = entry.expect("bundled site");
+                let to = root.join(entry.path().strip_prefix(repo).expect("below the repository"));
+                if entry.file_type().is_dir() {
+                    std::fs::create_dir_all(&to).expect("folder");
+                } else {
+                    std::fs::copy(entry.path(), &to).expect("file");
+                }
+            }
+        }
+        for linking in ["b", "c"] {
+            let page = format!("---\ntitle: {linking}\n---\nSee [the rules](@/a.md#rules).\n");
+            std::fs::write(root.join(format!("content/{linking}.md")), page).expect("a page linking to a");
+        }
+        let a = root.join("content/a.md");
+        std::fs::write(&a, "---\ntitle: A\n---\n## Rules\n\nText.\n").expect("a");
+        let today = Date::parse("2026-12-06").expect("date");
+        // Every body read in the first pass.
+        let kept = load_sources(root, today, Bodies::Kept).unwrap_or_else(|d| panic!("{d:?}"));
+        model(root, kept, Reading::Full).unwrap_or_else(|d| panic!("{d:?}"));
+        let sources = load_sources(root, today, Bodies::Hashed).unwrap_or_else(|d| panic!("{d:?}"));
+        std::fs::write(&a, "---\ntitle: A\n---\n## Rulez\n\nText.\n").expect("edit a, the same length");
+        let Err(problems) = model(root, sources, Reading::Full) else { panic!("built from a page edited meanwhile") };
+        assert_eq!(problems.0.len(), 1, "{problems:?}");
+        assert!(problems.0[0].message.contains("changed while the site was being built"), "{problems:?}");
+        assert!(problems.0[0].file.ends_with("content/a.md"), "{problems:?}");
+    }
+}

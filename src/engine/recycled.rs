@@ -30,12 +30,15 @@ pub(super) struct Recycled {
 }
 
 /// Whether loading keeps the pages' bodies for the model ([`Bodies`]). A build that keeps what it can
-/// (`keep`) from a recycled folder with notes (`.NAME.old`, the output before last) takes most
-/// pages' outlines from them: it only hashes
-/// each body, and reads again the few pages it reads (holding 10,000 bodies it will not read costs
-/// more than reading a few twice). One that reads every page (`--render-all`, a first build) keeps
-/// them, so each is read once for the first pass. Only speed depends on it: a page is read again
-/// whenever its body is needed and not held.
+/// (`keep`) from a recycled folder with notes (`.NAME.old`, the output before last) usually takes
+/// most pages' outlines from them: it only hashes each body, and reads again the few pages it reads
+/// (holding 10,000 bodies it will not read costs more than reading a few twice). Whether it can is
+/// known only after loading (the structure's key needs every page's front matter): when the
+/// structure changed (a template, data, front matter, the date), every body is read twice. One that
+/// reads every page (`--render-all`, the first two builds, before there is a `.NAME.old`) keeps them.
+/// What a build makes does not depend on it: a body not held is read again and checked against its
+/// hash, so a page edited after loading fails the build ("build again") instead of being built from
+/// the text loaded, as `reload_body` does for the second pass.
 pub(super) fn bodies(output: &Path, keep: bool) -> Bodies {
     let old = crate::output::guard::sibling(output, "old");
     let noted = std::fs::symlink_metadata(old.join(crate::output::notes::NOTES)).is_ok_and(|m| m.is_file());

@@ -21,12 +21,14 @@ pub struct SourcePage {
     /// Raw front matter, kept to find the line of a key for errors found later.
     pub front_text: String,
     pub front_line: usize,
-    /// The Markdown body, when it is held ([`Bodies`]); the model empties it after its first pass
-    /// and reads the file again when it needs it ([`SourcePage::reload_body`]), so a large site's
+    /// The Markdown body, when it is held ([`Bodies`]; a body a feature puts in from another file,
+    /// as a policy page's revision text, always is). The model empties it after its first pass and
+    /// reads the file again when it needs it ([`SourcePage::reload_body`]), so a large site's
     /// sources are not all held in memory.
     pub body: String,
     pub body_line: usize,
-    /// Hash of the body, to notice a file edited between the two passes.
+    /// Hash of the body, to notice a file edited after it was loaded (when the first pass or the
+    /// second reads it again).
     pub body_hash: u128,
     /// Where the body was read from, for [`SourcePage::reload_body`].
     origin: Option<Origin>,

@@ -83,16 +83,24 @@ impl Outline {
     }
 }
 
+/// What the first pass made: the pages, the problems it found, and the pages whose body could not be
+/// read again (each with its own error), whose anchors are unknown.
+pub(super) struct FirstPass {
+    pub pages: Vec<Page>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub unread: Vec<String>,
+}
+
 /// The first Markdown pass of every placed page, in parallel: headings, anchors, links, search text;
-/// with the problems it found.
+/// with the problems it found. A body not held is read from `root_dir` ([`SourcePage::reload_body`]).
 pub(super) fn first_pass(
     root_dir: &std::path::Path,
     sources: Vec<SourcePage>,
     urls: &HashMap<String, String>,
     resolver: &SiteResolver,
     reading: Reading<'_>,
-) -> (Vec<Page>, Vec<Diagnostic>) {
-    let done: Vec<(Page, Vec<Diagnostic>)> = sources
+) -> FirstPass {
+    let done: Vec<(Page, Vec<Diagnostic>, bool)> = sources
         .into_par_iter()
         .filter(|s| urls.contains_key(&s.rel))
         .map(|mut src| {
@@ -103,9 +111,11 @@ pub(super) fn first_pass(
                 Reading::Partly(how) => how(&src),
             };
             let noted = matches!(how, PageReading::Noted(_));
-            // The body, when this pass reads the page (a loaded site holds only its hash).
+            // The body, when this pass reads the page: the one held, else read again (a build that
+            // takes most pages from its notes loads only each body's hash).
             let body = match how {
                 PageReading::Noted(_) => Ok(String::new()),
+                _ if !src.body.is_empty() => Ok(std::mem::take(&mut src.body)),
                 _ => src.reload_body(root_dir),
             };
             let (body, unread) = match body {
@@ -124,6 +134,7 @@ pub(super) fn first_pass(
                 PageReading::WithoutSearch => markdown::model_without_search(&md(), resolver),
                 PageReading::Noted(outline) => outline.into_rendered(),
             };
+            let was_read = unread.is_none();
             r.diagnostics.extend(unread);
             src.body = String::new(); // read again for the second pass
             let page = Page {
@@ -139,11 +150,18 @@ pub(super) fn first_pass(
                 noted,
                 source: src,
             };
-            (page, r.diagnostics)
+            (page, r.diagnostics, was_read)
         })
         .collect();
-    let (pages, found): (Vec<Page>, Vec<Vec<Diagnostic>>) = done.into_iter().unzip();
-    (pages, found.into_iter().flatten().collect())
+    let mut pass = FirstPass { pages: Vec::with_capacity(done.len()), diagnostics: Vec::new(), unread: Vec::new() };
+    for (page, found, was_read) in done {
+        if !was_read {
+            pass.unread.push(page.source.rel.clone());
+        }
+        pass.diagnostics.extend(found);
+        pass.pages.push(page);
+    }
+    pass
 }
 
 impl super::Site {

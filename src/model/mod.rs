@@ -168,7 +168,7 @@ fn link_sections(pages: &mut [Page], by_rel: &HashMap<String, usize>) {
 
 impl Site {
     /// Build the model. Reports every problem found, not just the first. `root` is the site folder,
-    /// from which the first pass reads each page's body ([`SourcePage::reload_body`]).
+    /// from which the first pass reads again a body not held ([`SourcePage::reload_body`]).
     /// `failed` lists content paths that exist but did not load; links to them are not reported again.
     /// `features` is what the features loaded; `reserved` the output paths they and the generator
     /// write ([`crate::features::reserved_paths`]), which no page may take; `reading` whether the
@@ -199,8 +199,13 @@ impl Site {
         // Links to pages that failed to load resolve (their own error is reported), so one broken
         // file does not also fail every page that links to it.
         let resolver = SiteResolver { urls: &link_targets, numbers: &numbers, config: &config, data: &data };
-        let (mut pages, found) = first_pass(root, sources, &urls, &resolver, reading);
-        diags.extend(Diagnostics(found));
+        let first_pass::FirstPass { mut pages, diagnostics, unread } =
+            first_pass(root, sources, &urls, &resolver, reading);
+        diags.extend(Diagnostics(diagnostics));
+        // A page whose body could not be read again has its own error; its anchors are unknown, so
+        // links into it are not reported as well (as for a page that did not load).
+        let failed: Vec<String> = failed.iter().cloned().chain(unread).collect();
+        let failed = failed.as_slice();
         let by_rel: HashMap<String, usize> = pages.iter().enumerate().map(|(i, p)| (p.source.rel.clone(), i)).collect();
         // Anchors, now that every page's headings are known (pages side by side, in page order).
         let (all, index) = (&pages, &by_rel);

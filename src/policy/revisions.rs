@@ -156,7 +156,8 @@ pub fn prepare(
         if revisions.is_empty() {
             continue;
         }
-        // The page's own body (a loaded site holds only its hash).
+        // The page's own body: held, or read again (a build that takes most pages from its notes
+        // loads only each body's hash).
         let own = page.reload_body(root).unwrap_or_else(|d| {
             diags.push(d);
             String::new()

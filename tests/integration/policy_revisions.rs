@@ -217,6 +217,8 @@ fn stray_text_in_a_policy_page_is_found_by_a_rebuild_that_takes_pages_from_its_n
     for _ in 0..3 {
         build_ok_on(&site, "2026-11-28");
     }
+    let recycled = site.path().join(".public.old/.policysite-notes");
+    assert!(recycled.is_file(), "the next build recycles a folder with notes: {}", recycled.display());
     let page = site.read("content/regulation/6973-1r.md");
     site.write("content/regulation/6973-1r.md", &format!("{page}\nStray text.\n"));
     let (ok, err) = build_on(&site, "2026-11-28");
