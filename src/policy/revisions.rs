@@ -156,22 +156,7 @@ pub fn prepare(
         if revisions.is_empty() {
             continue;
         }
-        // The page's own body: held, or read again (a build that takes most pages from its notes
-        // loads only each body's hash).
-        let own = page.reload_body(root).unwrap_or_else(|d| {
-            diags.push(d);
-            String::new()
-        });
-        if !strip_comments(&own).trim().is_empty() {
-            diags.push(
-                Diagnostic::new(&page.file, "this page has revisions, so its text must live in the revision files")
-                    .at(page.body_line, Some(1))
-                    .help(format!(
-                        "move the text into {} (one file per revision) and leave only the front matter here",
-                        display_path(root, &folder).display()
-                    )),
-            );
-        }
+        check_no_text_of_its_own(root, page, &folder, diags);
         if !page.front.history.is_empty() {
             diags.push(
                 Diagnostic::new(&page.file, "this page has both a front-matter `history:` and revision files")
@@ -254,6 +239,26 @@ fn strip_comments(text: &str) -> String {
         }
     }
     out + rest
+}
+
+/// A page with revisions has its text in them: text of its own (comments aside) is an error. Its
+/// body is the one held, or read again (a build that takes most pages from its notes loads only
+/// each body's hash).
+fn check_no_text_of_its_own(root: &Path, page: &SourcePage, folder: &Path, diags: &mut Diagnostics) {
+    let own = page.reload_body(root).unwrap_or_else(|d| {
+        diags.push(d);
+        String::new()
+    });
+    if !strip_comments(&own).trim().is_empty() {
+        diags.push(
+            Diagnostic::new(&page.file, "this page has revisions, so its text must live in the revision files")
+                .at(page.body_line, Some(1))
+                .help(format!(
+                    "move the text into {} (one file per revision) and leave only the front matter here",
+                    display_path(root, folder).display()
+                )),
+        );
+    }
 }
 
 fn set_body(page: &mut SourcePage, rev: &Revision) {
