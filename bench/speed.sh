@@ -33,14 +33,16 @@ WORK=${BENCH_DIR:-/tmp/policysite-bench}
 mkdir -p "$WORK"
 echo "machine: $(nproc) cores, $(awk '/model name/ {sub(/.*: /, ""); print; exit}' /proc/cpuinfo), load $(cut -d' ' -f1-3 /proc/loadavg); $(git rev-parse --short HEAD)"
 # The file system decides the clean build: ext4 without a journal checks every inode it hands out
-# against those deleted in the last ~35 s (recently_deleted), so creating 24,000 files right after
+# against those deleted in the last minute or so (recently_deleted), so creating 24,000 files right after
 # removing as many scans them over and over. BENCH_DIR on another file system compares the two.
-dev=$(findmnt -no SOURCE -T "$WORK" 2>/dev/null || true)
+# The top mount only (a folder mounted over twice, as /dev/shm can be, lists each).
+dev=$(findmnt -no SOURCE -T "$WORK" 2>/dev/null | tail -n 1 || true)
+fstype=$(findmnt -no FSTYPE -T "$WORK" 2>/dev/null | tail -n 1 || true)
 journal=
-if [ -n "$dev" ] && [ -d /proc/fs/jbd2 ]; then
+if [ "$fstype" = ext4 ] && [ -n "$dev" ] && [ -d /proc/fs/jbd2 ]; then
   if ls /proc/fs/jbd2 | grep -q "^$(basename "$dev")-"; then journal=", journal"; else journal=", no journal"; fi
 fi
-echo "file system: $(findmnt -no FSTYPE -T "$WORK" 2>/dev/null || echo unknown) on ${dev:-?}$journal ($WORK)"
+echo "file system: ${fstype:-unknown} on ${dev:-?}$journal ($WORK)"
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a/b}'; }
