@@ -87,26 +87,17 @@ mod tests {
     fn a_page_edited_after_loading_its_hash_fails_alone() {
         let dir = tempfile::tempdir().expect("tempdir");
         let root = dir.path();
-        let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-        // The bundled site (its settings name its quizzes, whose modules are its pages).
-        std::fs::copy(repo.join("site.yaml"), root.join("site.yaml")).expect("site.yaml");
-        for folder in ["content", "data", "quizzes"] {
-            for entry in walkdir::WalkDir::new(repo.join(folder)) {
-                let entry = entry.expect("bundled site");
-                let to = root.join(entry.path().strip_prefix(repo).expect("below the repository"));
-                if entry.file_type().is_dir() {
-                    std::fs::create_dir_all(&to).expect("folder");
-                } else {
-                    std::fs::copy(entry.path(), &to).expect("file");
-                }
-            }
-        }
-        for linking in ["b", "c"] {
-            let page = format!("---\ntitle: {linking}\n---\nSee [the rules](@/a.md#rules).\n");
-            std::fs::write(root.join(format!("content/{linking}.md")), page).expect("a page linking to a");
-        }
+        let link = "See [the rules](@/a.md#rules).\n";
+        crate::engine::test_site(
+            root,
+            &[
+                ("_index.md", "---\ntitle: Home\n---\n"),
+                ("a.md", "---\ntitle: A\n---\n## Rules\n\nText.\n"),
+                ("b.md", &format!("---\ntitle: B\n---\n{link}")),
+                ("c.md", &format!("---\ntitle: C\n---\n{link}")),
+            ],
+        );
         let a = root.join("content/a.md");
-        std::fs::write(&a, "---\ntitle: A\n---\n## Rules\n\nText.\n").expect("a");
         let today = Date::parse("2026-12-06").expect("date");
         // Every body read in the first pass.
         let kept = load_sources(root, today, Bodies::Kept).unwrap_or_else(|d| panic!("{d:?}"));

@@ -336,14 +336,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let root = dir.path();
         let today = crate::date::Date::parse("2026-12-06").expect("date");
-        let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        std::fs::copy(repo.join("site.yaml"), root.join("site.yaml")).expect("site.yaml");
-        std::fs::create_dir_all(root.join("content")).expect("content");
-        std::fs::write(root.join("content/_index.md"), "---\ntitle: Home\n---\nHello.\n").expect("page");
-        std::fs::create_dir_all(root.join("data")).expect("data");
-        for f in ["platforms.yaml", "directory.yaml"] {
-            std::fs::copy(repo.join("data").join(f), root.join("data").join(f)).expect("data");
-        }
+        crate::engine::test_site(root, &[("_index.md", "---\ntitle: Home\n---\nHello.\n")]);
         let data = root.join("data/directory.yaml");
         let text = std::fs::read(&data).expect("data");
         std::thread::sleep(std::time::Duration::from_millis(150));

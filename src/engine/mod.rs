@@ -326,3 +326,23 @@ fn write_failed(output: &Path, e: std::io::Error) -> Diagnostics {
             .help("check the output folder's permissions and free space"),
     )
 }
+
+/// A small site for the engine's tests in `root`: the bundled settings (without their required
+/// training, so no quiz or training module is needed, as the integration tests' minimal site), the
+/// bundled data, and the pages `pages` (path below `content/`, text).
+#[cfg(test)]
+pub(crate) fn test_site(root: &Path, pages: &[(&str, &str)]) {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let settings = std::fs::read_to_string(repo.join("site.yaml")).expect("site.yaml");
+    let settings = settings.split("required_training:").next().unwrap_or_default();
+    std::fs::write(root.join("site.yaml"), settings).expect("site.yaml");
+    std::fs::create_dir_all(root.join("data")).expect("data");
+    for f in ["platforms.yaml", "directory.yaml"] {
+        std::fs::copy(repo.join("data").join(f), root.join("data").join(f)).expect("data");
+    }
+    for (rel, text) in pages {
+        let path = root.join(crate::load::content::CONTENT_DIR).join(rel);
+        std::fs::create_dir_all(path.parent().expect("a folder")).expect("content");
+        std::fs::write(path, text).expect("page");
+    }
+}

@@ -226,7 +226,7 @@ fn read_page(
     content_dir: &Path,
     path: &Path,
     real_root: Option<&Path>,
-    keep: Bodies,
+    bodies: Bodies,
 ) -> Result<SourcePage, Diagnostic> {
     let file = display_path(root, path);
     let (text, id) = crate::fsutil::read_text_inside(path, &file, real_root)?;
@@ -237,7 +237,7 @@ fn read_page(
         rel: crate::fsutil::slash_path(content_dir, path),
         front_text: split.yaml.to_string(),
         front_line: split.yaml_line,
-        body: if keep == Bodies::Kept { split.body.to_string() } else { String::new() },
+        body: if bodies == Bodies::Kept { split.body.to_string() } else { String::new() },
         body_line: split.body_line,
         body_hash: hash_text(split.body),
         front,
