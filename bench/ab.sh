@@ -72,7 +72,7 @@ for _ in $(seq "$RUNS"); do
     one "$t.clean" "rm -rf $O/clean-$(q "$t") $O/.clean-$(q "$t").*; $B --root $S build --output $O/clean-$(q "$t")"
   done
 done
-median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+source bench/lib.sh # median
 echo "medians of $RUNS, interleaved, 10,000 pages in $W ($(findmnt -no FSTYPE -T "$W" | tail -n 1)); seconds (peak MiB)"
 for b in "${BINS[@]}"; do
   t=$(basename "$b")

@@ -17,7 +17,7 @@ WORK=${BENCH_DIR:-/tmp/policysite-bench}
 mkdir -p "$WORK"
 
 # median of a list of numbers
-median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+source bench/lib.sh # median
 
 # time one run of a command: prints "seconds peak_kib"
 once() {

@@ -28,7 +28,7 @@ WORK=${BENCH_DIR:-/tmp/policysite-bench-compare-$SHAPE}
 rm -rf "$WORK" && mkdir -p "$WORK"
 python3 bench/gen_revisions.py "$WORK" "$PWD" "$SHAPE" "$SECTIONS" "$WORDS_PER" "$REVISIONS" "$EDITS"
 
-median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+source bench/lib.sh # median
 : > "$WORK/t.revisions"; : > "$WORK/t.newest-only"
 for _ in $(seq "$RUNS"); do
   for s in revisions newest-only; do

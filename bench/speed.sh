@@ -44,7 +44,7 @@ if [ "$fstype" = ext4 ] && [ -n "$dev" ] && [ -d /proc/fs/jbd2 ]; then
 fi
 echo "file system: ${fstype:-unknown} on ${dev:-?}$journal ($WORK)"
 
-median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+source bench/lib.sh # median
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a/b}'; }
 mib() { awk -v k="$1" 'BEGIN {printf "%.0f", k/1024}'; }
 
