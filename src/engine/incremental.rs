@@ -95,7 +95,7 @@ fn update_data(root: &Path, site: &mut Site, renderer: &mut Renderer) -> Result<
     for &i in &shortcode_pages {
         let path = content.join(&site.pages[i].source.rel);
         let src = crate::load::content::load_one(root, &content, &path).map_err(Diagnostics::from)?;
-        site.replace_body(i, src)?;
+        site.replace_body(root, i, src)?;
     }
     Ok(Some(
         (0..site.pages.len())
@@ -128,7 +128,7 @@ fn update_pages(root: &Path, site: &mut Site, rels: &HashSet<&String>) -> Result
         if src.front_text != old.front_text || src.front.draft {
             return Ok(None);
         }
-        site.replace_body(idx, src)?;
+        site.replace_body(root, idx, src)?;
         updated.push(idx);
     }
     // What the features check between pages (a module page's headings are its quiz's targets).

@@ -22,10 +22,11 @@ pub struct SourcePage {
     pub front_text: String,
     pub front_line: usize,
     /// The Markdown body, when it is held ([`Bodies`]; a body a feature puts in from another file,
-    /// as a policy page's revision text, always is). The model empties it after its first pass and
-    /// reads the file again when it needs it ([`SourcePage::reload_body`]), so a large site's
+    /// as a policy page's revision text, always is). Private, so no reader can take an empty body
+    /// for the page's text: [`SourcePage::take_body`] and [`SourcePage::reload_body`] read the file
+    /// again when it is not held. The model lets it go after its first pass, so a large site's
     /// sources are not all held in memory.
-    pub body: String,
+    body: String,
     pub body_line: usize,
     /// Hash of the body, to notice a file edited after it was loaded (when the first pass or the
     /// second reads it again).
@@ -50,6 +51,26 @@ impl SourcePage {
     /// Line of a front-matter key, or the first line of the front matter.
     pub fn key_line(&self, key: &str) -> usize {
         crate::yaml::key_line(&self.front_text, key, self.front_line).unwrap_or(1)
+    }
+
+    /// The body for a pass that reads the page: the one held (taken: it is not held twice), else
+    /// read again ([`SourcePage::reload_body`]).
+    pub fn take_body(&mut self, root: &Path) -> Result<String, Diagnostic> {
+        if self.body.is_empty() { self.reload_body(root) } else { Ok(std::mem::take(&mut self.body)) }
+    }
+
+    /// Let go of a held body (a pass that needs it again reads it from the file).
+    pub fn drop_body(&mut self) {
+        self.body = String::new();
+    }
+
+    /// Give the page a body from another file (a policy page's text from its revision file): held,
+    /// with its hash and first line, and `file` named as where it comes from.
+    pub fn set_body_from(&mut self, file: PathBuf, body: String, body_line: usize) {
+        self.body_hash = hash_text(&body);
+        self.body = body;
+        self.body_line = body_line;
+        self.file = file;
     }
 
     /// The body again, from disk, checked against the hash taken when the page was loaded.

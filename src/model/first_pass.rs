@@ -115,8 +115,7 @@ pub(super) fn first_pass(
             // takes most pages from its notes loads only each body's hash).
             let body = match how {
                 PageReading::Noted(_) => Ok(String::new()),
-                _ if !src.body.is_empty() => Ok(std::mem::take(&mut src.body)),
-                _ => src.reload_body(root_dir),
+                _ => src.take_body(root_dir),
             };
             let (body, unread) = match body {
                 Ok(body) => (body, None),
@@ -136,7 +135,7 @@ pub(super) fn first_pass(
             };
             let was_read = unread.is_none();
             r.diagnostics.extend(unread);
-            src.body = String::new(); // read again for the second pass
+            src.drop_body(); // read again for the second pass
             let page = Page {
                 root,
                 url,

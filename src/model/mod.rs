@@ -220,10 +220,11 @@ impl Site {
 
     /// Replace the body of one page whose front matter did not change, re-rendering only its Markdown.
     /// Links from the page, and links from other pages into it, are checked again. On error the site
-    /// is left as it was. Used by `serve` for fast rebuilds.
-    pub fn replace_body(&mut self, idx: usize, src: SourcePage) -> Result<(), Diagnostics> {
-        let page = &self.pages[idx];
-        let r = self.markdown_model(&src, &src.body, &page.root);
+    /// is left as it was. Used by `serve` for fast rebuilds; `root` is the site folder (a body not
+    /// held is read from it).
+    pub fn replace_body(&mut self, root: &std::path::Path, idx: usize, mut src: SourcePage) -> Result<(), Diagnostics> {
+        let body = src.take_body(root)?;
+        let r = self.markdown_model(&src, &body, &self.pages[idx].root);
         let mut diags = Diagnostics::default();
         r.diagnostics.into_iter().for_each(|d| diags.push(d));
         // Check against the page with its new anchors.
@@ -245,8 +246,6 @@ impl Site {
             self.pages[idx].anchors = old_anchors;
             return Err(diags.sorted());
         }
-        let mut src = src;
-        src.body = String::new();
         let page = &mut self.pages[idx];
         page.toc = r.toc;
         page.sections = r.sections;

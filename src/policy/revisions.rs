@@ -23,7 +23,7 @@ use serde::Deserialize;
 
 use crate::date::Date;
 use crate::diag::{Diagnostic, Diagnostics, display_path};
-use crate::load::content::{CONTENT_DIR, SourcePage, hash_text};
+use crate::load::content::{CONTENT_DIR, SourcePage};
 
 /// Front matter of a revision file (`content/<page>/YYYY-MM-DD.md`). The adoption date is the file
 /// name; the text below the front matter is the policy as adopted that day.
@@ -262,10 +262,7 @@ fn check_no_text_of_its_own(root: &Path, page: &SourcePage, folder: &Path, diags
 }
 
 fn set_body(page: &mut SourcePage, rev: &Revision) {
-    page.file = rev.file.clone();
-    page.body = rev.body.clone();
-    page.body_line = rev.body_line;
-    page.body_hash = hash_text(&rev.body);
+    page.set_body_from(rev.file.clone(), rev.body.clone(), rev.body_line);
 }
 
 /// The revision files of one folder that loaded, oldest first, and the problems with the others.
