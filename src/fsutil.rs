@@ -61,7 +61,8 @@ pub fn read_text(path: &Path, root: &Path) -> Result<String, Diagnostic> {
 /// Which file a path named when it was read (device and inode, from the opened file), so a later
 /// read can tell that the path still names that same file. Never equal to another where the system
 /// gives no such identity.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(test, derive(Default))]
 pub struct FileId(Option<(u64, u64)>);
 
 impl FileId {
@@ -78,6 +79,11 @@ impl FileId {
     /// Whether both name one file.
     pub fn same(self, other: FileId) -> bool {
         self.0.is_some() && self.0 == other.0
+    }
+
+    /// The inode number, where the system gives one.
+    pub fn inode(self) -> Option<u64> {
+        self.0.map(|(_, ino)| ino)
     }
 }
 

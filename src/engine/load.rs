@@ -8,6 +8,7 @@ use crate::config::SiteConfig;
 use crate::date::Date;
 use crate::diag::Diagnostics;
 use crate::load::content::Bodies;
+use crate::load::noted::{Read, ReadBefore};
 use crate::model::{Reading, Site};
 
 /// Load every source and build the model, collecting the problems of all files together.
@@ -15,7 +16,7 @@ use crate::model::{Reading, Site};
 /// Every feature loads its own sources beside the content, changes the pages before the model is
 /// built, and checks the model ([`crate::features`]).
 pub fn load_site(root: &Path, today: Date) -> Result<Site, Diagnostics> {
-    model(root, load_sources(root, today, Bodies::Kept)?, Reading::Full)
+    model(root, load_sources(root, today, Bodies::Kept, None)?, Reading::Full)
 }
 
 /// The sources as read, before the model: what [`load_site`] builds it from, and what `build` works
@@ -31,15 +32,25 @@ pub struct Sources {
     failed_features: Vec<&'static str>,
     /// Problems found so far; the model goes on, so its own are reported in the same run.
     diags: Diagnostics,
+    /// How each page was loaded, when loading was given what the build before read
+    /// ([`crate::load::content::Loaded::reads`]), for the build to note.
+    pub reads: Vec<(String, Read)>,
 }
 
 /// Read every source: settings, content, data and what the features load (they change the pages
 /// here: a policy page takes its revision's text). `bodies`: whether the pages' bodies are kept for
-/// the model's first pass, or only hashed (a build that will take most pages from its notes).
-pub fn load_sources(root: &Path, today: Date, bodies: Bodies) -> Result<Sources, Diagnostics> {
+/// the model's first pass, or only hashed (a build that will take most pages from its notes);
+/// `before`: what the build before read of each page's file, to take where the file is unchanged
+/// ([`crate::load::content::load_all`]).
+pub fn load_sources(
+    root: &Path,
+    today: Date,
+    bodies: Bodies,
+    before: Option<&dyn ReadBefore>,
+) -> Result<Sources, Diagnostics> {
     let config = SiteConfig::load(root)?;
     let (content, (data, (mut features, feature_diags, failed_features))) = rayon::join(
-        || crate::load::content::load_all(root, bodies),
+        || crate::load::content::load_all(root, bodies, before),
         || rayon::join(|| crate::load::data::load(root), || crate::features::load(root)),
     );
     let mut diags = content.diagnostics;
@@ -49,13 +60,22 @@ pub fn load_sources(root: &Path, today: Date, bodies: Bodies) -> Result<Sources,
         return Err(diags.sorted());
     };
     let pages = crate::features::prepare(root, today, content.pages, &mut features, &mut diags);
-    Ok(Sources { config, data, pages, failed_pages: content.failed, features, failed_features, diags })
+    Ok(Sources {
+        config,
+        data,
+        pages,
+        failed_pages: content.failed,
+        features,
+        failed_features,
+        diags,
+        reads: content.reads,
+    })
 }
 
 /// Build the model from `sources` and check it; `reading` says whether the first pass makes search
 /// sections, and which pages' outlines a build before noted ([`Reading`]).
 pub fn model(root: &Path, sources: Sources, reading: Reading<'_>) -> Result<Site, Diagnostics> {
-    let Sources { config, data, pages, failed_pages, features, failed_features, mut diags } = sources;
+    let Sources { config, data, pages, failed_pages, features, failed_features, mut diags, reads: _ } = sources;
     // Go on to the model even if some pages failed to load, so their neighbours' problems are
     // reported in the same run.
     let reserved = crate::emit::reserved_paths();
@@ -100,9 +120,9 @@ mod tests {
         let a = root.join("content/a.md");
         let today = Date::parse("2026-12-06").expect("date");
         // Every body read in the first pass.
-        let kept = load_sources(root, today, Bodies::Kept).unwrap_or_else(|d| panic!("{d:?}"));
+        let kept = load_sources(root, today, Bodies::Kept, None).unwrap_or_else(|d| panic!("{d:?}"));
         model(root, kept, Reading::Full).unwrap_or_else(|d| panic!("{d:?}"));
-        let sources = load_sources(root, today, Bodies::Hashed).unwrap_or_else(|d| panic!("{d:?}"));
+        let sources = load_sources(root, today, Bodies::Hashed, None).unwrap_or_else(|d| panic!("{d:?}"));
         std::fs::write(&a, "---\ntitle: A\n---\n## Rulez\n\nText.\n").expect("edit a, the same length");
         let Err(problems) = model(root, sources, Reading::Full) else { panic!("built from a page edited meanwhile") };
         assert_eq!(problems.0.len(), 1, "{problems:?}");

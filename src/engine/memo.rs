@@ -36,10 +36,11 @@ use crate::feature::Kept;
 use crate::load::content::SourcePage;
 use crate::model::{Outline, Site};
 use crate::output::memo::{Key, Previous, Stamp};
-use crate::output::notes::{Note, Notes};
+use crate::output::notes::{NOTES, Note, Notes, READS};
 use crate::output::{Noting, Sink, Staging};
 
 use super::page_text::{self, TextUpdate};
+use super::reads::PageReads;
 
 /// The unit of the files made from the whole site but the pages' text ([`page_text::TEXT`]).
 const SITE_WIDE: &str = "site-wide files";
@@ -48,6 +49,7 @@ const SITE_WIDE: &str = "site-wide files";
 /// (below the site folder, `/`-separated): no string per file is held through the load.
 pub struct Inputs {
     stamps: Vec<(Key, Stamp)>,
+    program: Stamp,
     /// When the stamping began: a file changed shortly before (or since) may change again
     /// without a new stamp ([`Stamp::racy_at`]).
     started: std::time::SystemTime,
@@ -66,7 +68,8 @@ impl Inputs {
     /// then nothing is kept and everything is rendered.
     pub fn stamp(root: &Path) -> Option<Inputs> {
         let started = std::time::SystemTime::now();
-        let mut stamps = vec![(path_hash("(program)"), Stamp::of_target(&std::env::current_exe().ok()?)?)];
+        let program = Stamp::of_target(&std::env::current_exe().ok()?)?;
+        let mut stamps = vec![(path_hash("(program)"), program)];
         for entry in std::fs::read_dir(root).ok()? {
             let entry = entry.ok()?;
             let name = entry.file_name().to_string_lossy().into_owned();
@@ -89,7 +92,19 @@ impl Inputs {
         }
         // In one order whatever order the folders were listed in.
         stamps.sort_unstable_by_key(|(path, _)| *path);
-        Some(Inputs { stamps, started })
+        Some(Inputs { stamps, program, started })
+    }
+
+    /// The stamp of the source `file` (below the site folder, `/`-separated) taken before loading,
+    /// unless it is racy ([`Stamp::racy_at`]: a later change might have kept it) or missing.
+    pub fn settled(&self, file: &str) -> Option<Stamp> {
+        let at = self.stamps.binary_search_by_key(&path_hash(file), |(path, _)| *path).ok()?;
+        Some(self.stamps[at].1).filter(|stamp| !stamp.racy_at(self.started))
+    }
+
+    /// This program's stamp (also among the others): what one policysite noted, another does not take.
+    pub fn program(&self) -> Stamp {
+        self.program
     }
 }
 
@@ -184,7 +199,7 @@ pub(super) fn page_unit(rel: &str) -> String {
     format!("page {rel}")
 }
 
-fn key_of(value: &impl Hash) -> Key {
+pub(super) fn key_of(value: &impl Hash) -> Key {
     let mut h = Xxh3::new();
     value.hash(&mut h);
     h.digest128()
@@ -209,13 +224,22 @@ pub struct Plan<'a> {
     /// The recycled folder's notes: a page's outline noted from the same key is written again as
     /// its text ([`Plan::note_outlines`]).
     notes: Notes,
+    /// How each page was read: noted for the next build ([`super::reads`]).
+    reads: Option<PageReads>,
 }
 
 impl<'a> Plan<'a> {
     /// `keep` false: render every page anyway (`build --render-all`), still writing the memo.
     pub fn new(staging: &'a Staging, keys: Keys, keep: bool, site_wide_kept: bool, old: PathBuf) -> Self {
         let (kept_pages, text, text_updated) = (AtomicUsize::new(0), Mutex::default(), OnceLock::new());
-        Plan { staging, keys, keep, site_wide_kept, old, kept_pages, text, text_updated, notes: Notes::default() }
+        let notes = Notes::default();
+        Plan { staging, keys, keep, site_wide_kept, old, kept_pages, text, text_updated, notes, reads: None }
+    }
+
+    /// With how each page was read, to note for the next build.
+    pub(super) fn with_reads(mut self, reads: PageReads) -> Self {
+        self.reads = Some(reads);
+        self
     }
 
     /// With the notes of the folder recycled (read by `engine::recycled`).
@@ -262,17 +286,22 @@ impl<'a> Plan<'a> {
     /// the pages render (a page whose render fails fails the build, which is aborted, notes and
     /// all). A page whose outline was taken from the recycled folder's notes (same key) gets that
     /// note's text again: same inputs, same outline, and a copy costs a fraction of making it. A
-    /// note the model could not take (not an outline) is made anew from the page as read.
+    /// note the model could not take (not an outline) is made anew from the page as read. How each
+    /// page's file was read is noted beside ([`super::reads`]).
     pub fn note_outlines(&self, site: &Site) {
         let keyed = site.pages.iter().filter_map(|p| Some((p, self.keys.page(&p.source.rel)?)));
-        self.staging.note(keyed.map(|(p, key)| {
+        let outlines = keyed.map(|(p, key)| {
             let unit = page_unit(&p.source.rel);
             let note = match self.notes.text_of(&unit, key).filter(|_| p.noted) {
                 Some(text) => Note::Same(text),
                 None => Note::New(p.outline()),
             };
             (unit, key, note)
-        }));
+        });
+        self.staging.note(NOTES, outlines);
+        if let Some(reads) = &self.reads {
+            self.staging.note(READS, reads.notes());
+        }
     }
 
     /// The site-wide files: kept, updated where only the pages' text changed ([`page_text`]), or made
@@ -322,7 +351,7 @@ mod tests {
     /// The keys of the site in `root` now (stamped, loaded, keyed).
     fn keys(root: &std::path::Path, today: crate::date::Date) -> super::Keys {
         let inputs = super::Inputs::stamp(root).expect("stamps");
-        let sources = crate::engine::load_sources(root, today, crate::load::content::Bodies::Kept)
+        let sources = crate::engine::load_sources(root, today, crate::load::content::Bodies::Kept, None)
             .unwrap_or_else(|d| panic!("{d:?}"));
         super::Keys::new(&inputs, root, &sources, today)
     }

@@ -10,6 +10,7 @@ pub mod incremental;
 mod load;
 pub mod memo;
 mod page_text;
+mod reads;
 mod recycled;
 mod render;
 mod report;
@@ -100,7 +101,11 @@ pub fn build(
     let inputs = memo::Inputs::stamp(root);
     timings.lap("stamp", &mut t);
     let keep = rendering == Rendering::Changed;
-    let sources = load_sources(root, today, recycled::bodies(output, keep))?;
+    let noted_reads = recycled::reads(output, keep);
+    let before = inputs.as_ref().map(|inputs| reads::Before { inputs, notes: &noted_reads });
+    let before = before.as_ref().map(|b| b as &dyn crate::load::noted::ReadBefore);
+    let mut sources = load_sources(root, today, recycled::bodies(&noted_reads, keep), before)?;
+    let page_reads = std::mem::take(&mut sources.reads);
     timings.lap("load", &mut t);
     let recycled::Recycled { site, keys, previous, site_wide_kept, text, old, notes } =
         recycled::model(root, output, today, keep, inputs.as_ref(), sources, &mut timings, &mut t)?;
@@ -115,8 +120,11 @@ pub fn build(
                 .help("check permissions on the output's parent folder"),
         )),
     })?;
-    let plan =
-        keys.map(|keys| memo::Plan::new(&staging, keys, keep, site_wide_kept, old).with_text(text).with_notes(notes));
+    let plan = keys.zip(inputs).map(|(keys, inputs)| {
+        let plan = memo::Plan::new(&staging, keys, keep, site_wide_kept, old);
+        let reads = reads::PageReads { inputs, reads: page_reads, noted: noted_reads };
+        plan.with_text(text).with_notes(notes).with_reads(reads)
+    });
     let (pages, kept, text_updated) = match render_site(root, &site, &renderer, &staging, None, plan.as_ref()) {
         Ok(n) => (n, plan.as_ref().map_or(0, |p| p.kept_pages()), plan.and_then(|p| p.text_updated())),
         Err(d) => {

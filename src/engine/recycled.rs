@@ -13,6 +13,7 @@ use crate::diag::Diagnostics;
 use crate::load::content::{Bodies, SourcePage};
 use crate::model::{PageReading, Reading, Site};
 use crate::output::memo::Previous;
+use crate::output::notes::{NOTES, Notes, READS};
 
 /// The model, and what the build's plan needs of the recycled folder.
 pub(super) struct Recycled {
@@ -26,23 +27,29 @@ pub(super) struct Recycled {
     /// The recycled folder, `.NAME.old`.
     pub old: PathBuf,
     /// Its notes (empty when not read): an outline noted from the same key is noted again as it is.
-    pub notes: crate::output::notes::Notes,
+    pub notes: Notes,
+}
+
+/// The notes of how each page's file was read ([`super::reads`]) in the folder a build recycles
+/// (`.NAME.old`, the output before last), read before loading. None when the build keeps nothing
+/// (`--render-all`).
+pub(super) fn reads(output: &Path, keep: bool) -> Notes {
+    if keep { Notes::read(&crate::output::guard::sibling(output, "old"), READS) } else { Notes::default() }
 }
 
 /// Whether loading keeps the pages' bodies for the model ([`Bodies`]). A build that keeps what it can
-/// (`keep`) from a recycled folder with notes (`.NAME.old`, the output before last) usually takes
-/// most pages' outlines from them: it only hashes each body, and reads again the few pages it reads
-/// (holding 10,000 bodies it will not read costs more than reading a few twice). Whether it can is
-/// known only after loading (the structure's key needs every page's front matter): when the
-/// structure changed (a template, data, front matter, the date), every body is read twice. One that
-/// reads every page (`--render-all`, the first two builds, before there is a `.NAME.old`) keeps them.
-/// What a build makes does not depend on it: a body not held is read again and checked against its
-/// hash, so a page edited after loading fails the build ("build again") instead of being built from
-/// the text loaded, as `reload_body` does for the second pass.
-pub(super) fn bodies(output: &Path, keep: bool) -> Bodies {
-    let old = crate::output::guard::sibling(output, "old");
-    let noted = std::fs::symlink_metadata(old.join(crate::output::notes::NOTES)).is_ok_and(|m| m.is_file());
-    if keep && noted { Bodies::Hashed } else { Bodies::Kept }
+/// from a recycled folder with notes (`reads`, noted beside the others) usually takes most pages' outlines from them: it only hashes
+/// each body it reads, and reads again the few pages the model reads (holding 10,000 bodies it will
+/// not read costs more than reading a few twice); a page whose file is unchanged since it was noted
+/// is not read at all. Whether the outlines can be taken is known only after loading (the
+/// structure's key needs every page's front matter): when the structure changed (a template, data,
+/// front matter, the date), the bodies of the files read are read twice. One that reads every page
+/// (`--render-all`, the first two builds, before there is a `.NAME.old`) keeps them. What a build
+/// makes does not depend on it: a body not held is read again and checked against its hash, so a
+/// page edited after loading fails the build ("build again") instead of being built from the text
+/// loaded, as `reload_body` does for the second pass.
+pub(super) fn bodies(reads: &Notes, keep: bool) -> Bodies {
+    if keep && !reads.is_empty() { Bodies::Hashed } else { Bodies::Kept }
 }
 
 /// Read the memo and notes of the folder `output`'s build recycles (with `keep`; `build
@@ -68,10 +75,10 @@ pub(super) fn model(
     let previous = if keep { crate::output::memo::Previous::read(&old) } else { Default::default() };
     let site_wide_kept = keys.as_ref().is_some_and(|k| k.site_wide_unchanged(&previous, &old));
     let structure_unchanged = site_wide_kept || keys.as_ref().is_some_and(|k| k.structure_unchanged(&previous, &old));
+    let notes = if structure_unchanged { Notes::read(&old, NOTES) } else { Notes::default() };
     // With the site-wide files kept, no page needs its search sections, and a page whose outline the
     // last build noted from the same inputs is not read again; with only ordinary pages' text
     // changed, the search index is updated from the pages that changed ([`page_text`]).
-    let notes = if structure_unchanged { crate::output::notes::Notes::read(&old) } else { Default::default() };
     let mut text = match &keys {
         Some(k) if structure_unchanged && !site_wide_kept => {
             page_text::TextUpdate::plan(k, &notes, &previous, &old, &sources.pages)

@@ -7,8 +7,12 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use super::frontmatter::{self, FrontMatter};
-use super::walk::{Folders, Listed, Place, Walk};
+use super::noted::{Read, ReadBefore};
+use super::walk::Folders;
 use crate::diag::{Diagnostic, Diagnostics, display_path};
+
+mod read;
+use read::{How, Listing, load_listed, read_page};
 
 /// A Markdown file as read from disk: parsed front matter, raw body.
 #[derive(Debug, Clone)]
@@ -155,12 +159,17 @@ pub struct Loaded {
     /// reported as broken, since the real problem is already reported.
     pub failed: Vec<String>,
     pub diagnostics: Diagnostics,
+    /// How each page (drafts too) was loaded, by its path below `content/`, when loading was given
+    /// what the build before read ([`load_all`]'s `before`): for the build to note.
+    pub reads: Vec<(String, Read)>,
 }
 
 /// All Markdown files below `root/content`, sorted by path, drafts dropped, each body kept or only
 /// hashed as `bodies` says. Problems with some files do not stop the others from loading, so one
-/// build reports them all.
-pub fn load_all(root: &Path, bodies: Bodies) -> Loaded {
+/// build reports them all. With `before`, a page whose file the build before read, and which is
+/// the same file unchanged since, is taken as it was read then (its body not held), and how each
+/// page was loaded is handed on ([`Loaded::reads`]).
+pub fn load_all(root: &Path, bodies: Bodies, before: Option<&dyn ReadBefore>) -> Loaded {
     let dir = root.join(CONTENT_DIR);
     let mut diags = Diagnostics::default();
     let mut failed = Vec::new();
@@ -180,54 +189,35 @@ pub fn load_all(root: &Path, bodies: Bodies) -> Loaded {
     // Each file in parallel: whether it is a revision, where it really is (both from the walk), then
     // its text.
     let md: HashSet<&Path> = walk.files.iter().map(|f| f.path.as_path()).collect();
-    let results: Vec<Option<Result<SourcePage, Diagnostic>>> =
-        walk.files.par_iter().map(|f| load_listed(root, &dir, real_root.as_deref(), &walk, &md, f, bodies)).collect();
+    let how = How { root, dir: &dir, real_root: real_root.as_deref(), bodies, before };
+    let results: Vec<Option<Listing>> = walk.files.par_iter().map(|f| load_listed(&how, &walk, &md, f)).collect();
     let folders = Arc::new(walk.folders);
     let mut pages = Vec::with_capacity(results.len());
+    let mut reads = Vec::new();
     for (r, listed) in results.into_iter().zip(&walk.files) {
         match r {
             None => {}
-            Some(Ok(p)) if p.front.draft => {}
-            Some(Ok(p)) => pages.push(SourcePage { walk: Some(Arc::clone(&folders)), ..p }),
+            Some(Ok((p, read))) => {
+                if let Some(read) = read {
+                    reads.push((p.rel.clone(), read));
+                }
+                if !p.front.draft {
+                    pages.push(SourcePage { walk: Some(Arc::clone(&folders)), ..p });
+                }
+            }
             Some(Err(d)) => {
                 failed.push(crate::fsutil::slash_path(&dir, &listed.path));
                 diags.push(d);
             }
         }
     }
-    Loaded { pages, failed, diagnostics: diags }
-}
-
-/// A Markdown file [`load_all`] found: `None` for a revision file (`page/YYYY-MM-DD.md` beside
-/// `page.md`, read by src/policy instead), else the page or why it did not load. `md`: the paths of
-/// the walk's files; `real_root`: the site folder's real path, for [`read_page`].
-fn load_listed(
-    root: &Path,
-    dir: &Path,
-    real_root: Option<&Path>,
-    walk: &Walk,
-    md: &HashSet<&Path>,
-    file: &Listed,
-    bodies: Bodies,
-) -> Option<Result<SourcePage, Diagnostic>> {
-    if walk.is_revision_file(&file.path, md) {
-        return None;
-    }
-    // A link inside content/ may point anywhere; publishing what lies outside the site folder (a
-    // home folder, /etc) would surprise everyone, so it is refused. The walk worked out where each
-    // file really is, resolving only the links on its way.
-    // One whose real path cannot be worked out is refused too: the system may still open it.
-    match &file.place {
-        Place::Outside(real) => Some(Err(crate::fsutil::outside(display_path(root, &file.path), real))),
-        Place::Unresolved(why) => Some(Err(crate::fsutil::unresolved(display_path(root, &file.path), why))),
-        Place::Inside => Some(read_page(root, dir, &file.path, real_root, bodies)),
-    }
+    Loaded { pages, failed, diagnostics: diags, reads }
 }
 
 /// Load one page of `content/`, refusing a link out of the site folder.
 pub fn load_one(root: &Path, content_dir: &Path, path: &Path) -> Result<SourcePage, Diagnostic> {
     crate::fsutil::check_inside(path, root)?;
-    read_page(root, content_dir, path, root.canonicalize().ok().as_deref(), Bodies::Kept)
+    read_page(root, content_dir, path, root.canonicalize().ok().as_deref(), Bodies::Kept, false).map(|(page, _)| page)
 }
 
 /// Whether loading keeps each page's body, or only its hash ([`SourcePage::body`]).
@@ -237,35 +227,6 @@ pub enum Bodies {
     Kept,
     /// Only hashed: the first pass will read few pages, each read again from its file.
     Hashed,
-}
-
-/// [`load_one`] for a file whose real path [`load_all`] has just checked; `real_root` is the site
-/// folder's real path (when it could be worked out), which the opened file is checked against
-/// once more.
-fn read_page(
-    root: &Path,
-    content_dir: &Path,
-    path: &Path,
-    real_root: Option<&Path>,
-    bodies: Bodies,
-) -> Result<SourcePage, Diagnostic> {
-    let file = display_path(root, path);
-    let (text, id) = crate::fsutil::read_text_inside(path, &file, real_root)?;
-    let split = frontmatter::split(&text, &file)?;
-    let front: FrontMatter = crate::yaml::parse(split.yaml, &file, split.yaml_line)?;
-    let body_start = split.body.as_ptr() as usize - text.as_ptr() as usize;
-    Ok(SourcePage {
-        rel: crate::fsutil::slash_path(content_dir, path),
-        front_text: split.yaml.to_string(),
-        front_line: split.yaml_line,
-        body: if bodies == Bodies::Kept { split.body.to_string() } else { String::new() },
-        body_line: split.body_line,
-        body_hash: hash_text(split.body),
-        front,
-        origin: Some(Origin { file: file.clone(), id, body_start }),
-        file,
-        walk: None,
-    })
 }
 
 /// A 128-bit hash of a text (XXH3): enough to notice an edit between the two passes, and to stand
@@ -299,8 +260,8 @@ mod tests {
         std::fs::create_dir_all(root.join("content/s")).expect("content folder");
         std::fs::write(root.join("content/a.md"), "---\ntitle: A\n---\nBody of a\n").expect("write a");
         std::fs::write(root.join("content/s/b.md"), "---\ntitle: B\n---\n").expect("write b");
-        let kept = load_all(&root, Bodies::Kept);
-        let hashed = load_all(&root, Bodies::Hashed);
+        let kept = load_all(&root, Bodies::Kept, None);
+        let hashed = load_all(&root, Bodies::Hashed, None);
         assert!(kept.diagnostics.is_empty() && hashed.diagnostics.is_empty());
         assert_eq!(kept.pages[0].body, "Body of a\n");
         for (k, h) in kept.pages.iter().zip(&hashed.pages) {

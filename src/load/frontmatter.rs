@@ -9,6 +9,10 @@ use crate::diag::Diagnostic;
 
 /// Front matter keys. Unknown keys are errors: they are nearly always typos that would otherwise be
 /// silently ignored.
+// A key left unset (`None`, or an empty list) is not written out when the front matter is: a build
+// notes every page's front matter for the next (`load::noted`). `extend("default")` keeps those
+// keys' defaults in the JSON Schema, which schemars leaves out for keys skipped so. (Not a doc
+// comment: that would become the schema's description.)
 #[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FrontMatter {
@@ -22,49 +26,62 @@ pub struct FrontMatter {
     pub weight: i64,
     /// Template to render with, instead of `page.html` / `section.html`: `regulation.html`,
     /// `module.html`, `platforms.html`, `request.html`, `directory.html` or one of the site's own.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("default" = null))]
     pub template: Option<String>,
     /// Replaces the file name in the URL.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("default" = null))]
     pub slug: Option<String>,
     /// Draft pages are not built.
     #[serde(default)]
     pub draft: bool,
     /// Hide from the top navigation (sections only).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("default" = null))]
     pub in_nav: Option<bool>,
     /// Policy or regulation number this page publishes, e.g. `6973.1R`. Cross-references to it link here.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("default" = null))]
     pub number: Option<String>,
     /// Policy pages: the day the policy was approved (YYYY-MM-DD).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("default" = null))]
     pub approved: Option<Date>,
     /// Policy pages: the day of the latest revision (YYYY-MM-DD).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("default" = null))]
     pub revised: Option<Date>,
     /// Related policy numbers, linked like cross-references.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(extend("default" = []))]
     pub related: Vec<String>,
     /// Policy pages: keywords, shown with the policy and used by search.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(extend("default" = []))]
     pub keywords: Vec<String>,
     /// Revision history, newest last.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(extend("default" = []))]
     pub history: Vec<HistoryEntry>,
     /// Training modules: id of the quiz (in `quizzes/`) that follows the module.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("default" = null))]
     pub quiz: Option<String>,
     /// Training modules: sources cited, shown at the end of the module.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(extend("default" = []))]
     pub sources: Vec<String>,
     /// Training modules: heading ids of the policy sections the module teaches (`[authorization]`).
     /// When a newer revision of a policy page changes one of them, the build warns that the module
     /// and its quiz need review (src/policy/review.rs).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(extend("default" = []))]
     pub teaches: Vec<String>,
     /// Training modules: the day an author last checked the module against the policy. Silences the
     /// review warning for policy revisions adopted on or before it.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("default" = null))]
     pub reviewed: Option<Date>,
 }
 

@@ -5,6 +5,7 @@ pub mod content;
 pub mod data;
 pub mod directory;
 pub mod frontmatter;
+pub mod noted;
 pub mod platforms;
 pub mod walk;
 

@@ -50,6 +50,7 @@ pub(crate) fn is_marker(rel: &str) -> bool {
         || rel == STAGING_MARK
         || rel == super::memo::MEMO
         || rel == super::notes::NOTES
+        || rel == super::notes::READS
         || rel == super::notes::STATE
 }
 

@@ -91,6 +91,11 @@ impl Stamp {
         self.0
     }
 
+    /// The file's inode number.
+    pub fn inode(&self) -> u64 {
+        self.1
+    }
+
     fn ctime_ns(&self) -> i128 {
         self.2
     }

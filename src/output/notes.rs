@@ -20,6 +20,10 @@ use super::memo::{Hex, Key, read_stamped};
 /// The notes, at the root of an output folder (a marker, like the memo: not listed in the manifest).
 pub const NOTES: &str = ".policysite-notes";
 
+/// How each page's file was read (`engine::reads`), in a file of its own: read before the sources
+/// are, where the other notes are read only when the site's structure is unchanged.
+pub const READS: &str = ".policysite-reads";
+
 /// Notes of one large unit, in a file of their own, written as soon as they are made (not held
 /// until the others are) and left in place by a build that keeps what they describe: the state of
 /// the files made from the pages' text (`engine::page_text`).
@@ -48,10 +52,10 @@ pub struct Notes {
 }
 
 impl Notes {
-    /// Read the notes of the folder `dir` (a folder, not a link to one). Missing, unreadable or
-    /// foreign-version notes are empty ones.
-    pub fn read(dir: &Path) -> Notes {
-        Notes::read_checked(dir, NOTES, false)
+    /// Read the notes file `name` ([`NOTES`], [`READS`]) of the folder `dir` (a folder, not a link
+    /// to one). Missing, unreadable or foreign-version notes are empty ones.
+    pub fn read(dir: &Path, name: &str) -> Notes {
+        Notes::read_checked(dir, name, false)
     }
 
     /// Read the notes file `name` of `dir` written by [`write_one`], only if its one value's text
@@ -86,6 +90,11 @@ impl Notes {
         Notes { text, units }
     }
 
+    /// Whether there are no notes (none were found, or none could be read).
+    pub fn is_empty(&self) -> bool {
+        self.units.is_empty()
+    }
+
     /// Whether there is a note of `unit` made from `key` (not parsed).
     pub fn has(&self, unit: &str, key: Key) -> bool {
         self.units.get(unit).is_some_and(|(k, _)| *k == key)
@@ -108,14 +117,19 @@ impl Notes {
 /// A note to write: made now, or the same text as a note read before ([`Notes::text_of`]).
 pub enum Note<'a, T> {
     New(T),
-    /// A note's JSON as [`Notes::text_of`] gave it (read, so valid): copied, not parsed and made again.
+    /// A note's JSON as [`Notes::text_of`] gave it (read, so valid), or as serde made it: copied,
+    /// not parsed and made again.
     Same(&'a str),
 }
 
-/// Write the notes `units` (each unit's name, key and value, in the order given) into `dir`, whole
-/// or not at all. Each note is made as it is written: none is held after.
-pub fn write<'a, T: Serialize>(dir: &Path, units: impl Iterator<Item = (String, Key, Note<'a, T>)>) -> io::Result<()> {
-    crate::fsutil::write_atomic_with(&dir.join(NOTES), |w| {
+/// Write the notes `units` (each unit's name, key and value, in the order given) into the notes
+/// file `name` of `dir`, whole or not at all. Each note is made as it is written: none is held after.
+pub fn write<'a, T: Serialize>(
+    dir: &Path,
+    name: &str,
+    units: impl Iterator<Item = (String, Key, Note<'a, T>)>,
+) -> io::Result<()> {
+    crate::fsutil::write_atomic_with(&dir.join(name), |w| {
         // As `NotesIndex` reads them: {"version":…,"units":{name:[key, value],…}}, the key as `Hex`.
         write!(w, "{{\"version\":{VERSION},\"units\":{{")?;
         for (n, (name, key, note)) in units.enumerate() {
@@ -193,8 +207,9 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let d = dir.path();
         let units = [("page a.md", 7, vec!["x", "y"]), ("page b.md", 8, vec![])];
-        write(d, units.iter().map(|(name, key, value)| (name.to_string(), *key, Note::New(value)))).expect("write");
-        let notes = Notes::read(d);
+        let new = units.iter().map(|(name, key, value)| (name.to_string(), *key, Note::New(value)));
+        write(d, NOTES, new).expect("write");
+        let notes = Notes::read(d, NOTES);
         assert_eq!(notes.get::<Vec<String>>("page a.md", 7), Some(vec!["x".to_string(), "y".to_string()]));
         assert_eq!(notes.get::<Vec<String>>("page a.md", 8), None, "another key");
         assert_eq!(notes.get::<Vec<String>>("page c.md", 7), None, "another unit");
@@ -208,21 +223,22 @@ mod tests {
         std::fs::write(d.join(STATE), sealed.replace("[1,2]", "[1,3]")).expect("write");
         assert_eq!(Notes::read_sealed(d, STATE).get::<serde_json::Value>("state \"x\"", 9), None);
         // A note written again from its text reads as it did.
-        let again = Notes::read(d);
+        let again = Notes::read(d, NOTES);
         let same = [("page a.md", 7), ("page b.md", 8)].map(|(name, key)| (name.to_string(), key));
         write::<()>(
             d,
+            NOTES,
             same.iter().map(|(name, key)| (name.clone(), *key, Note::Same(again.text_of(name, *key).expect("text")))),
         )
         .expect("write again");
-        let notes = Notes::read(d);
+        let notes = Notes::read(d, NOTES);
         assert_eq!(notes.get::<Vec<String>>("page a.md", 7), Some(vec!["x".to_string(), "y".to_string()]));
         assert_eq!(notes.get::<Vec<String>>("page b.md", 8), Some(vec![]));
         assert_eq!(notes.text_of("page a.md", 8), None, "another key");
         let text = std::fs::read_to_string(d.join(NOTES)).expect("notes");
         for bad in [text.replace("\"version\":1", "\"version\":2"), text[..text.len() / 2].to_string()] {
             std::fs::write(d.join(NOTES), bad).expect("write");
-            assert_eq!(Notes::read(d).get::<Vec<String>>("page a.md", 7), None);
+            assert_eq!(Notes::read(d, NOTES).get::<Vec<String>>("page a.md", 7), None);
         }
     }
 }

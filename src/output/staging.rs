@@ -100,7 +100,7 @@ impl Staging {
         let dir = Beneath::new(&staging)?;
         // Not through a link planted in the recycled folder under the marker's name.
         dir.write(STAGING_MARK, b"policysite is building here\n")?;
-        for marker in [memo::MEMO, super::notes::NOTES] {
+        for marker in [memo::MEMO, super::notes::NOTES, super::notes::READS] {
             match std::fs::remove_file(staging.join(marker)) {
                 Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
                 _ => {}
@@ -206,11 +206,15 @@ impl Staging {
         self.next_memo.rendered(unit, key, files);
     }
 
-    /// Leave this build's notes in the folder, for the next build that recycles it
-    /// ([`super::notes`]). Best effort, as the memo: without them the next build works everything
+    /// Leave this build's notes in the folder's notes file `name`, for the next build that recycles
+    /// it ([`super::notes`]). Best effort, as the memo: without them the next build works everything
     /// out again.
-    pub fn note<'n, T: serde::Serialize>(&self, units: impl Iterator<Item = (String, Key, super::notes::Note<'n, T>)>) {
-        let _ = super::notes::write(&self.staging, units);
+    pub fn note<'n, T: serde::Serialize>(
+        &self,
+        name: &str,
+        units: impl Iterator<Item = (String, Key, super::notes::Note<'n, T>)>,
+    ) {
+        let _ = super::notes::write(&self.staging, name, units);
     }
 
     /// Leave the notes of one large unit in their own file ([`super::notes::STATE`]), written by

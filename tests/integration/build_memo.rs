@@ -8,7 +8,7 @@ use crate::common::{TestSite, snapshot};
 /// coarsely): the tests wait that long before a rebuild that should keep it.
 const SETTLE: Duration = Duration::from_millis(150);
 
-fn build(site: &TestSite, extra: &[&str]) -> String {
+pub(crate) fn build(site: &TestSite, extra: &[&str]) -> String {
     std::thread::sleep(SETTLE);
     let out = site.out();
     let mut args = vec!["build", "--output", out.to_str().expect("utf8")];
@@ -57,14 +57,14 @@ fn rendered_whole(site: &TestSite, extra: &[&str]) -> Vec<(String, Vec<u8>)> {
 /// Build until the memos of both folders a build alternates between trust every file, and once
 /// more: the returned build's. A file written by a build is too new for that build's memo to trust;
 /// the next build of the folder finds it unchanged, leaves it, and its memo trusts it.
-fn settle(site: &TestSite, extra: &[&str]) -> String {
+pub(crate) fn settle(site: &TestSite, extra: &[&str]) -> String {
     for _ in 0..4 {
         build(site, extra);
     }
     build(site, extra)
 }
 
-fn assert_same(site: &TestSite, extra: &[&str], what: &str) {
+pub(crate) fn assert_same(site: &TestSite, extra: &[&str], what: &str) {
     let whole: std::collections::BTreeMap<String, Vec<u8>> = rendered_whole(site, extra).into_iter().collect();
     let ours: std::collections::BTreeMap<String, Vec<u8>> = snapshot(&site.out()).into_iter().collect();
     let differ: Vec<&String> =

@@ -186,7 +186,7 @@ pub fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
         .filter_map(Result::ok)
         .filter(|e| {
             e.file_type().is_file()
-                && ![".policysite-memo", ".policysite-notes", ".policysite-state"]
+                && ![".policysite-memo", ".policysite-notes", ".policysite-reads", ".policysite-state"]
                     .contains(&e.file_name().to_str().unwrap_or(""))
         })
         .map(|e| {

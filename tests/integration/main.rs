@@ -5,6 +5,7 @@
 mod build_errors;
 mod build_memo;
 mod build_output;
+mod build_reads;
 mod code_vectors;
 mod common;
 mod content;

@@ -1,0 +1,69 @@
+//! A rebuild takes each page whose file is unchanged since the build before read it as that build
+//! read it, without reading it again (issue 22, `src/engine/reads.rs`). Unchanged means the same
+//! stamp (size, inode, change time): an edit that leaves the file's size and modification time as
+//! they were is seen all the same, in its front matter and in its body.
+use crate::build_memo::{assert_same, build, settle};
+use crate::common::TestSite;
+
+/// Write `text` into the file at `path` in place (its inode kept), then set its modification time
+/// back to what it was: only the change time tells the edit.
+fn edit_in_place_keeping_time(path: &std::path::Path, text: &str) {
+    let before = std::fs::metadata(path).expect("page");
+    assert_eq!(before.len(), text.len() as u64, "the edit keeps the size");
+    let mtime = before.modified().expect("modification time");
+    std::fs::write(path, text).expect("edit in place");
+    std::fs::File::options().write(true).open(path).expect("open").set_modified(mtime).expect("set time back");
+    let after = std::fs::metadata(path).expect("page");
+    assert_eq!((after.len(), after.modified().expect("time")), (before.len(), mtime));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt as _;
+        assert_eq!(after.ino(), before.ino(), "the same file");
+    }
+}
+
+#[test]
+fn an_edit_that_keeps_a_pages_size_and_modification_time_is_built() {
+    let site = TestSite::bundled();
+    let (rel, html) = ("content/training/public-records.md", "training/public-records/index.html");
+    settle(&site, &[]);
+    let reads = std::fs::read_to_string(site.path().join(".public.old/.policysite-reads")).expect("reads noted");
+    assert!(reads.contains("\"read training/public-records.md\""), "the page's read is noted");
+
+    // The front matter: a title of the same length.
+    let (old_title, new_title) =
+        ("Public Records Act and records retention", "Public Records Act and Records Retention");
+    assert_eq!(old_title.len(), new_title.len());
+    let text = site.read(rel);
+    assert!(text.contains(old_title));
+    edit_in_place_keeping_time(&site.path().join(rel), &text.replacen(old_title, new_title, 1));
+    build(&site, &[]);
+    assert!(site.html(html).contains(new_title), "the new title is built");
+    assert_same(&site, &[], "after a front matter edit that kept the file's size and time");
+    // The build after recycles the folder of a build before the edit, whose read is older still.
+    build(&site, &[]);
+    assert!(site.html(html).contains(new_title), "and built again");
+
+    // The body: a word of the same length.
+    settle(&site, &[]);
+    let text = site.read(rel);
+    let (old_word, new_word) = ("Why this training", "Why this learning");
+    assert!(text.contains(old_word), "the page has its first heading");
+    edit_in_place_keeping_time(&site.path().join(rel), &text.replacen(old_word, new_word, 1));
+    build(&site, &[]);
+    assert!(site.html(html).contains(new_word), "the new heading is built");
+    assert_same(&site, &[], "after a body edit that kept the file's size and time");
+    build(&site, &[]);
+    assert!(site.html(html).contains(new_word), "and built again");
+}
+
+/// After a change of the site's structure (here the build date), every page is read from the notes
+/// of its file and its body from the file: the output is a whole render's.
+#[test]
+fn a_structure_change_over_noted_reads_equals_a_whole_render() {
+    let site = TestSite::bundled();
+    settle(&site, &[]);
+    let today = ["--today", "2031-02-03"];
+    build(&site, &today);
+    assert_same(&site, &today, "another build date, every page taken from the notes of its read");
+}
