@@ -55,7 +55,7 @@ pub fn read_text(path: &Path, root: &Path) -> Result<String, Diagnostic> {
     check_inside(path, root)?;
     let themes = path.starts_with(root.join("themes")); // not checked: see check_inside
     let real_root = if themes { None } else { root.canonicalize().ok() };
-    read_text_inside(path, &display_path(root, path), real_root.as_deref()).map(|(text, _)| text)
+    read_text_inside(path, &display_path(root, path), real_root.as_deref()).map(|(text, ..)| text)
 }
 
 /// Which file a path named when it was read (device and inode, from the opened file), so a later
@@ -66,13 +66,14 @@ pub fn read_text(path: &Path, root: &Path) -> Result<String, Diagnostic> {
 pub struct FileId(Option<(u64, u64)>);
 
 impl FileId {
+    /// The identity of the file `meta` was taken of.
     #[cfg(unix)]
-    fn of(meta: &std::fs::Metadata) -> FileId {
+    pub fn of(meta: &std::fs::Metadata) -> FileId {
         use std::os::unix::fs::MetadataExt;
         FileId(Some((meta.dev(), meta.ino())))
     }
     #[cfg(not(unix))]
-    fn of(_: &std::fs::Metadata) -> FileId {
+    pub fn of(_: &std::fs::Metadata) -> FileId {
         FileId(None)
     }
 
@@ -88,11 +89,16 @@ impl FileId {
 }
 
 /// [`read_text`] without [`check_inside`], for a file whose real path the caller has just checked
-/// (`content/`'s files are checked as they are listed), with the identity of the file read. `shown`
-/// is the path as messages show it. With `inside` (the site folder's real path), the opened file
-/// itself is checked to lie there too ([`opened_outside`]), so a link on its way changed since the
-/// path was checked is noticed.
-pub fn read_text_inside(path: &Path, shown: &Path, inside: Option<&Path>) -> Result<(String, FileId), Diagnostic> {
+/// (`content/`'s files are checked as they are listed), with the identity of the file read and its
+/// metadata as it was once read (a change during the read shows in its change time). `shown` is the
+/// path as messages show it. With `inside` (the site folder's real path), the opened file itself is
+/// checked to lie there too ([`opened_outside`]), so a link on its way changed since the path was
+/// checked is noticed.
+pub fn read_text_inside(
+    path: &Path,
+    shown: &Path,
+    inside: Option<&Path>,
+) -> Result<(String, FileId, std::fs::Metadata), Diagnostic> {
     let cannot = |e: io::Error| {
         Diagnostic::new(shown, format!("cannot read file: {e}")).help("check that the file exists and is readable")
     };
@@ -100,9 +106,11 @@ pub fn read_text_inside(path: &Path, shown: &Path, inside: Option<&Path>) -> Res
     if let Some(real) = inside.and_then(|inside| opened_outside(&file, inside)) {
         return Err(outside(shown.to_path_buf(), &real));
     }
+    let mut file = file;
     let meta = file.metadata().map_err(cannot)?;
-    let bytes = read_opened(file, &meta).map_err(cannot)?;
+    let bytes = read_opened(&mut file, &meta).map_err(cannot)?;
     let id = FileId::of(&meta);
+    let after = file.metadata().map_err(cannot)?;
     let text = String::from_utf8(bytes).map_err(|e| {
         let offset = e.utf8_error().valid_up_to();
         let valid = &e.as_bytes()[..offset];
@@ -112,7 +120,7 @@ pub fn read_text_inside(path: &Path, shown: &Path, inside: Option<&Path>) -> Res
             .at(line, Some(col))
             .help("save the file as UTF-8 (most editors: \"Save with encoding\")")
     })?;
-    Ok((text, id))
+    Ok((text, id, after))
 }
 
 /// Where the opened `file` really is, when that is outside `inside` (a real path), asked of the
@@ -141,13 +149,13 @@ pub fn read_again(path: &Path, id: FileId) -> Option<String> {
     if !FileId::of(&meta).same(id) {
         return None;
     }
-    String::from_utf8(read_opened(file, &meta).ok()?).ok()
+    String::from_utf8(read_opened(&mut { file }, &meta).ok()?).ok()
 }
 
 /// The bytes of an opened file whose metadata is known: one read of the file's size into a buffer
 /// of that size, and one more to find its end (or what was added since). `std::fs::read` asks the
 /// system for the size again, and `read_to_end` alone reads in 8 KiB steps.
-fn read_opened(mut file: File, meta: &std::fs::Metadata) -> io::Result<Vec<u8>> {
+fn read_opened(file: &mut File, meta: &std::fs::Metadata) -> io::Result<Vec<u8>> {
     let mut bytes = vec![0; usize::try_from(meta.len()).unwrap_or(0)];
     let mut filled = 0;
     while filled < bytes.len() {
@@ -159,7 +167,7 @@ fn read_opened(mut file: File, meta: &std::fs::Metadata) -> io::Result<Vec<u8>> 
         }
     }
     bytes.truncate(filled);
-    file.take(u64::MAX).read_to_end(&mut bytes)?;
+    file.read_to_end(&mut bytes)?;
     Ok(bytes)
 }
 
@@ -362,7 +370,7 @@ mod tests {
         let e = read_text_inside(&site.path().join("dl/page.md"), shown, Some(&inside)).expect_err("outside");
         assert!(e.message.contains("is a link to") && e.message.contains("outside the site folder"), "{e}");
         assert!(!e.to_string().contains("private"), "{e}");
-        let (text, _) = read_text_inside(&site.path().join("page.md"), shown, Some(&inside)).expect("inside");
+        let (text, ..) = read_text_inside(&site.path().join("page.md"), shown, Some(&inside)).expect("inside");
         assert_eq!(text, "inside");
         // Without a real path to check against, the caller's own check is all there is.
         assert!(read_text_inside(&site.path().join("dl/page.md"), shown, None).is_ok());

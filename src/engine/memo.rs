@@ -49,11 +49,12 @@ const SITE_WIDE: &str = "site-wide files";
 /// (below the site folder, `/`-separated): no string per file is held through the load.
 pub struct Inputs {
     stamps: Vec<(Key, Stamp)>,
-    program: Stamp,
     /// When the stamping began: a file changed shortly before (or since) may change again
     /// without a new stamp ([`Stamp::racy_at`]).
     started: std::time::SystemTime,
 }
+
+const PROGRAM: &str = "(program)"; // this program, among the stamps
 
 /// A path below the site folder as a number ([`crate::load::content::hash_text`]).
 fn path_hash(rel: &str) -> Key {
@@ -68,8 +69,7 @@ impl Inputs {
     /// then nothing is kept and everything is rendered.
     pub fn stamp(root: &Path) -> Option<Inputs> {
         let started = std::time::SystemTime::now();
-        let program = Stamp::of_target(&std::env::current_exe().ok()?)?;
-        let mut stamps = vec![(path_hash("(program)"), program)];
+        let mut stamps = vec![(path_hash(PROGRAM), Stamp::of_target(&std::env::current_exe().ok()?)?)];
         for entry in std::fs::read_dir(root).ok()? {
             let entry = entry.ok()?;
             let name = entry.file_name().to_string_lossy().into_owned();
@@ -92,7 +92,7 @@ impl Inputs {
         }
         // In one order whatever order the folders were listed in.
         stamps.sort_unstable_by_key(|(path, _)| *path);
-        Some(Inputs { stamps, program, started })
+        Some(Inputs { stamps, started })
     }
 
     /// The stamp of the source `file` (below the site folder, `/`-separated) taken before loading,
@@ -102,9 +102,9 @@ impl Inputs {
         Some(self.stamps[at].1).filter(|stamp| !stamp.racy_at(self.started))
     }
 
-    /// This program's stamp (also among the others): what one policysite noted, another does not take.
-    pub fn program(&self) -> Stamp {
-        self.program
+    /// This program's stamp, settled: what one policysite noted, another does not take.
+    pub fn program(&self) -> Option<Stamp> {
+        self.settled(PROGRAM)
     }
 }
 

@@ -33,10 +33,11 @@ fn unit(rel: &str) -> String {
     format!("read {rel}")
 }
 
-/// The stamp of a page's file (settled), and the key its read is noted with: the program and that stamp.
+/// The stamp of a page's file, and the key its read is noted with: the program and that stamp (both
+/// settled).
 fn key(inputs: &Inputs, rel: &str) -> Option<(Stamp, Key)> {
     let stamp = inputs.settled(&format!("{CONTENT_DIR}/{rel}"))?;
-    Some((stamp, key_of(&("page read", inputs.program(), stamp))))
+    Some((stamp, key_of(&("page read", inputs.program()?, stamp))))
 }
 
 /// How a build read each page, to note for the next build ([`PageReads::notes`]).
@@ -57,9 +58,9 @@ impl PageReads {
 }
 
 /// The notes of how each page was read (`reads`, as loading gave them), for the next build: a page
-/// read from its file now, when the stamp taken before is settled and of the file read (its size and
-/// inode: a file changed or replaced between the two is not noted); one taken from `notes`, that
-/// note's text again.
+/// read from its file now, when the stamp taken before loading is settled and is the file's once
+/// read (a file changed or replaced between the two, or while it was read, is not noted); one taken
+/// from `notes`, that note's text again.
 fn noted<'a>(
     inputs: &'a Inputs,
     reads: &'a [(String, Read)],
@@ -69,9 +70,7 @@ fn noted<'a>(
         let (stamp, key) = key(inputs, rel)?;
         let unit = unit(rel);
         let note = match read {
-            Read::Fresh { note, bytes, inode } if (*bytes, *inode) == (stamp.bytes(), Some(stamp.inode())) => {
-                Note::Same(note)
-            }
+            Read::Fresh { note, seen } if *seen == Some(stamp) => Note::Same(note),
             Read::Fresh { .. } => return None,
             Read::Before => Note::Same(notes.text_of(&unit, key)?),
         };
@@ -98,7 +97,8 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let root = dir.path();
         let page = |title: &str| format!("---\ntitle: {title}\n---\nText.\n");
-        crate::engine::test_site(root, &[("_index.md", &page("Home")), ("a.md", &page("A")), ("b.md", &page("B"))]);
+        let pages = [("_index.md", page("Home")), ("a.md", page("A")), ("b.md", page("B")), ("c.md", page("C"))];
+        crate::engine::test_site(root, &pages.each_ref().map(|(rel, text)| (*rel, text.as_str())));
         let none = Notes::default();
         let racy = Inputs::stamp(root).expect("stamps");
         assert_eq!(noted_after_load(root, &racy, &none), Vec::<String>::new(), "every file was written just now");
@@ -109,6 +109,7 @@ mod tests {
         let temp = root.join("b.tmp");
         std::fs::write(&temp, page("C")).expect("write");
         std::fs::rename(&temp, root.join("content/b.md")).expect("b replaced after the stamp, the same size");
+        std::fs::write(root.join("content/c.md"), page("D")).expect("c edited in place, the same size");
         let noted = noted_after_load(root, &inputs, &none);
         assert_eq!(noted, vec!["_index.md".to_string()], "only the page unchanged since its stamp");
     }

@@ -31,14 +31,14 @@ pub(super) struct Recycled {
 }
 
 /// The notes of how each page's file was read ([`super::reads`]) in the folder a build recycles
-/// (`.NAME.old`, the output before last), read before loading. None when the build keeps nothing
+/// (`.NAME.old`, the output before last), read before loading; empty when the build keeps nothing
 /// (`--render-all`).
 pub(super) fn reads(output: &Path, keep: bool) -> Notes {
     if keep { Notes::read(&crate::output::guard::sibling(output, "old"), READS) } else { Notes::default() }
 }
 
 /// Whether loading keeps the pages' bodies for the model ([`Bodies`]). A build that keeps what it can
-/// from a recycled folder with notes (`reads`, noted beside the others) usually takes most pages' outlines from them: it only hashes
+/// from a recycled folder with notes (`reads` stands for them all: one build writes them together) usually takes most pages' outlines from them: it only hashes
 /// each body it reads, and reads again the few pages the model reads (holding 10,000 bodies it will
 /// not read costs more than reading a few twice); a page whose file is unchanged since it was noted
 /// is not read at all. Whether the outlines can be taken is known only after loading (the

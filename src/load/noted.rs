@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::frontmatter::FrontMatter;
 use crate::fsutil::FileId;
+use crate::output::memo::Stamp;
 
 /// What loading took from a page's file: all a `SourcePage` holds of it but the body, of which its
 /// hash, its first line and where it starts in the file (to read it again when a pass needs it).
@@ -27,28 +28,27 @@ pub struct PageRead<'a> {
     pub(super) body_hash: u128,
     pub(super) body_start: usize,
     pub(super) id: FileId,
-    /// The file's length as read.
-    pub(super) bytes: u64,
 }
 
 /// How each page was loaded, for the build to note for the next one.
 #[derive(Debug)]
 pub enum Read {
     /// From its file, now: the note of it (a [`PageRead`] as JSON, made as the page loaded, in
-    /// parallel, and smaller than the read it notes), and the file's length and inode (where the
-    /// system gives one) as read: a stamp that does not show both was taken of another file, or of
-    /// this one before a change.
-    Fresh { note: String, bytes: u64, inode: Option<u64> },
+    /// parallel, and smaller than the read it notes), and the file's stamp once read (`None` where
+    /// there is none): a stamp taken before that is another was of another file, or of this one
+    /// before a change.
+    Fresh { note: String, seen: Option<Stamp> },
     /// Taken from what the build before read ([`ReadBefore`]).
     Before,
 }
 
 impl Read {
-    /// A page's read from its file, noted (`None` if it does not serialize, which a `PageRead`
-    /// always does: its maps have string keys, and the writer is a string).
-    pub(super) fn fresh(read: &PageRead<'_>) -> Option<Read> {
+    /// A page's read from its file, noted, with the file's metadata once read (`None` if it does not
+    /// serialize, which a `PageRead` always does: its maps have string keys, and the writer is a
+    /// string).
+    pub(super) fn fresh(read: &PageRead<'_>, after: std::fs::Metadata) -> Option<Read> {
         let note = serde_json::to_string(read).ok()?;
-        Some(Read::Fresh { note, bytes: read.bytes, inode: read.id.inode() })
+        Some(Read::Fresh { note, seen: Stamp::from(after) })
     }
 }
 
@@ -89,7 +89,6 @@ mod tests {
             body_hash: u128::MAX - 7,
             body_start: 140,
             id: crate::fsutil::FileId::default(),
-            bytes: 150,
         };
         let json = serde_json::to_string(&read).expect("noted");
         let front = serde_json::to_string(&serde_json::from_str::<serde_json::Value>(&json).expect("JSON")["front"])

@@ -62,8 +62,9 @@ impl Stamp {
         Self::from(std::fs::metadata(path).ok()?)
     }
 
+    /// The stamp of a plain file from its metadata (`None` for anything else).
     #[cfg(unix)]
-    fn from(m: std::fs::Metadata) -> Option<Stamp> {
+    pub fn from(m: std::fs::Metadata) -> Option<Stamp> {
         use std::os::unix::fs::MetadataExt as _;
         if !m.file_type().is_file() {
             return None;
@@ -74,7 +75,7 @@ impl Stamp {
     /// Without a change time a hand edit that restores the modification time cannot be told from no
     /// edit: the memo is not used on such systems (everything is rendered, as before it existed).
     #[cfg(not(unix))]
-    fn from(_m: std::fs::Metadata) -> Option<Stamp> {
+    pub fn from(_m: std::fs::Metadata) -> Option<Stamp> {
         None
     }
 
@@ -89,11 +90,6 @@ impl Stamp {
     /// The file's size in bytes.
     pub fn bytes(&self) -> u64 {
         self.0
-    }
-
-    /// The file's inode number.
-    pub fn inode(&self) -> u64 {
-        self.1
     }
 
     fn ctime_ns(&self) -> i128 {

@@ -57,6 +57,37 @@ fn an_edit_that_keeps_a_pages_size_and_modification_time_is_built() {
     assert!(site.html(html).contains(new_word), "and built again");
 }
 
+/// A rebuild takes an unchanged page as the build before read it: a note marked by hand (a title
+/// only the note has) shows once the page is rendered again, and an edit of the file reads the
+/// file again.
+#[test]
+fn an_unchanged_page_is_taken_from_the_note_of_its_read() {
+    let site = TestSite::bundled();
+    let (rel, html) = ("content/training/public-records.md", "training/public-records/index.html");
+    settle(&site, &[]);
+    let old = site.path().join(".public.old");
+    let reads = old.join(".policysite-reads");
+    let mut json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&reads).expect("reads")).expect("json");
+    let title = &mut json["units"]["read training/public-records.md"][1]["front"]["title"];
+    assert_eq!(title.as_str(), Some("Public Records Act and records retention"), "the note holds the title");
+    *title = "A title only the note has".into();
+    std::fs::write(&reads, serde_json::to_vec(&json).expect("json")).expect("mark the note");
+    // The page's output edited by hand, so it is rendered again: from the marked note.
+    std::fs::write(old.join(html), "x").expect("edit");
+    build(&site, &[]);
+    assert!(
+        site.html(html).contains("A title only the note has"),
+        "the page was taken from the note of its read, not from its file"
+    );
+
+    // The file edited: read again, the note no longer serves.
+    site.write(rel, &format!("{}\nOne more sentence.\n", site.read(rel)));
+    build(&site, &[]);
+    assert!(!site.html(html).contains("A title only the note has"));
+    assert_same(&site, &[], "after the file was read again");
+}
+
 /// After a change of the site's structure (here the build date), every page is read from the notes
 /// of its file and its body from the file: the output is a whole render's.
 #[test]

@@ -66,7 +66,7 @@ pub(super) fn read_page(
     noting: bool,
 ) -> Result<(SourcePage, Option<Read>), Diagnostic> {
     let file = display_path(root, path);
-    let (text, id) = crate::fsutil::read_text_inside(path, &file, real_root)?;
+    let (text, id, after) = crate::fsutil::read_text_inside(path, &file, real_root)?;
     let split = frontmatter::split(&text, &file)?;
     let front: FrontMatter = crate::yaml::parse(split.yaml, &file, split.yaml_line)?;
     let body_start = split.body.as_ptr() as usize - text.as_ptr() as usize;
@@ -85,16 +85,18 @@ pub(super) fn read_page(
     if !noting {
         return Ok((page, None));
     }
-    let read = Read::fresh(&PageRead {
-        front: Cow::Borrowed(&page.front),
-        front_text: Cow::Borrowed(&page.front_text),
-        front_line: page.front_line,
-        body_line: page.body_line,
-        body_hash: page.body_hash,
-        body_start,
-        id,
-        bytes: text.len() as u64,
-    });
+    let read = Read::fresh(
+        &PageRead {
+            front: Cow::Borrowed(&page.front),
+            front_text: Cow::Borrowed(&page.front_text),
+            front_line: page.front_line,
+            body_line: page.body_line,
+            body_hash: page.body_hash,
+            body_start,
+            id,
+        },
+        after,
+    );
     Ok((page, read))
 }
 
