@@ -68,7 +68,7 @@ impl TextUpdate {
         if edited.len() > MAX_EDITED.max(pages.len() / 20) {
             return None;
         }
-        let note: StateNote = Notes::read_sealed(old, crate::output::notes::STATE).get(STATE, keys.structure())?;
+        let note: StateNote = Notes::read(old, crate::output::notes::STATE).get(STATE, keys.structure())?;
         // Files written shortly before that build's memo cannot be trusted as they are: written again.
         let files = previous.files_trusted(old, TEXT, note.key.0)?;
         let redo: BTreeSet<String> = files.into_iter().filter(|(_, size)| size.is_none()).map(|(rel, _)| rel).collect();

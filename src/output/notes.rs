@@ -6,6 +6,11 @@
 //! This module knows nothing of pages: a note is any serde value, stored under its unit's name with
 //! its key. The file is held as its text and where each unit's value lies in it; a value is parsed
 //! only when asked for, so notes a build does not need cost a scan, not a tree of allocations.
+//!
+//! Every notes file ends with a hash of all its text before it (`sum`): notes that still read as
+//! JSON but changed since they were written (a bit flipped on disk, an edit by hand) would make the
+//! output wrong, and a note taken is written again as it is, so they are none. The hash is a check,
+//! not a signature.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -32,15 +37,12 @@ pub const STATE: &str = ".policysite-state";
 /// The notes' format: notes of another version are ignored (everything is worked out again).
 const VERSION: u32 = 1;
 
-/// The notes as read: each unit's value left as text; a file of one unit ([`write_one`]) also
-/// carries the hash of that value's text (`sum`, [`Notes::read_sealed`]).
+/// The notes as read: each unit's value left as text (the `sum` is checked on the text, [`sealed`]).
 #[derive(Deserialize)]
 struct NotesIndex<'a> {
     version: u32,
     #[serde(borrow)]
     units: HashMap<Cow<'a, str>, (Hex, &'a serde_json::value::RawValue)>,
-    #[serde(default)]
-    sum: Option<Hex>,
 }
 
 /// Notes found in a folder.
@@ -52,32 +54,20 @@ pub struct Notes {
 }
 
 impl Notes {
-    /// Read the notes file `name` ([`NOTES`], [`READS`]) of the folder `dir` (a folder, not a link
-    /// to one). Missing, unreadable or foreign-version notes are empty ones.
+    /// Read the notes file `name` ([`NOTES`], [`READS`], [`STATE`]) of the folder `dir` (a folder,
+    /// not a link to one). Missing, unreadable, unsealed ([`sealed`]) or foreign-version notes are
+    /// empty ones.
     pub fn read(dir: &Path, name: &str) -> Notes {
-        Notes::read_checked(dir, name, false)
-    }
-
-    /// Read the notes file `name` of `dir` written by [`write_one`], only if its one value's text
-    /// hashes to the sum written after it: a state that still reads as JSON but was changed since
-    /// (a bit flipped on disk, an edit by hand) would make the files it describes wrong, so it is
-    /// none ([`STATE`]).
-    pub fn read_sealed(dir: &Path, name: &str) -> Notes {
-        Notes::read_checked(dir, name, true)
-    }
-
-    fn read_checked(dir: &Path, name: &str, sealed: bool) -> Notes {
         if !std::fs::symlink_metadata(dir).is_ok_and(|m| m.is_dir()) {
             return Notes::default();
         }
         let Some((_, bytes)) = read_stamped(&dir.join(name)) else { return Notes::default() };
         let Ok(text) = String::from_utf8(bytes) else { return Notes::default() };
-        let intact = |index: &NotesIndex<'_>| match (index.sum, index.units.values().next()) {
-            (Some(Hex(sum)), Some((_, raw))) => index.units.len() == 1 && value_sum(raw.get().as_bytes()) == sum,
-            _ => false,
-        };
+        if !sealed(&text) {
+            return Notes::default();
+        }
         let units = match serde_json::from_str::<NotesIndex<'_>>(&text) {
-            Ok(index) if index.version == VERSION && (!sealed || intact(&index)) => index
+            Ok(index) if index.version == VERSION => index
                 .units
                 .into_iter()
                 .map(|(name, (key, raw))| {
@@ -129,9 +119,7 @@ pub fn write<'a, T: Serialize>(
     name: &str,
     units: impl Iterator<Item = (String, Key, Note<'a, T>)>,
 ) -> io::Result<()> {
-    crate::fsutil::write_atomic_with(&dir.join(name), |w| {
-        // As `NotesIndex` reads them: {"version":…,"units":{name:[key, value],…}}, the key as `Hex`.
-        write!(w, "{{\"version\":{VERSION},\"units\":{{")?;
+    write_sealed(dir, name, |w| {
         for (n, (name, key, note)) in units.enumerate() {
             if n > 0 {
                 w.write_all(b",")?;
@@ -143,7 +131,7 @@ pub fn write<'a, T: Serialize>(
             }
             w.write_all(b"]")?;
         }
-        w.write_all(b"}}")
+        Ok(())
     })
 }
 
@@ -156,16 +144,38 @@ pub fn write_one(
     key: Key,
     write: impl FnOnce(&mut dyn io::Write) -> io::Result<()>,
 ) -> io::Result<()> {
-    crate::fsutil::write_atomic_with(&dir.join(name), |w| {
-        // As `write` writes them: {"version":…,"units":{unit:[key, value]},"sum":…}, the key and
-        // the hash of the value's text as `Hex` ([`Notes::read_sealed`]).
-        write!(w, "{{\"version\":{VERSION},\"units\":{{")?;
+    write_sealed(dir, name, |w| {
         unit_head(w, unit, key)?;
-        let mut hashing = Hashing { inner: w, sum: xxhash_rust::xxh3::Xxh3::new() };
-        write(&mut hashing)?;
-        let sum = hashing.sum.digest128();
-        write!(w, "]}},\"sum\":\"{sum:032x}\"}}")
+        write(w)?;
+        w.write_all(b"]")
     })
+}
+
+/// Write the notes file `name` into `dir`, whole or not at all, as [`Notes::read`] reads it:
+/// `{"version":…,"units":{` and what `units` writes (`name:[key, value],…`, the key as `Hex`), `}`,
+/// then the hash of all that ([`sealed`]).
+fn write_sealed(dir: &Path, name: &str, units: impl FnOnce(&mut dyn io::Write) -> io::Result<()>) -> io::Result<()> {
+    use io::Write as _;
+    crate::fsutil::write_atomic_with(&dir.join(name), |w| {
+        let mut hashing = Hashing { inner: w, sum: xxhash_rust::xxh3::Xxh3::new() };
+        write!(hashing, "{{\"version\":{VERSION},\"units\":{{")?;
+        units(&mut hashing)?;
+        hashing.write_all(b"}")?;
+        let sum = hashing.sum.digest128();
+        write!(w, "{SUM}{sum:032x}\"}}")
+    })
+}
+
+/// What comes between a notes file's text and its hash, at its end.
+const SUM: &str = ",\"sum\":\"";
+
+/// Whether `text` ends with the hash of all of it before, as [`write_sealed`] writes it:
+/// `,"sum":"` and 32 hex digits, then `"}`.
+fn sealed(text: &str) -> bool {
+    let Some(at) = text.len().checked_sub(SUM.len() + 32 + 2) else { return false };
+    let hex = text.get(at..).and_then(|tail| tail.strip_prefix(SUM)?.strip_suffix("\"}"));
+    let sum = hex.filter(|hex| hex.bytes().all(|b| b.is_ascii_hexdigit())).map(|hex| Key::from_str_radix(hex, 16));
+    matches!(sum, Some(Ok(sum)) if xxhash_rust::xxh3::xxh3_128(&text.as_bytes()[..at]) == sum)
 }
 
 /// A unit's name and key as the notes hold them, up to its value: `"name":["key",`.
@@ -174,12 +184,7 @@ fn unit_head(w: &mut dyn io::Write, name: &str, key: Key) -> io::Result<()> {
     write!(w, ":[\"{key:032x}\",")
 }
 
-/// The hash a sealed note's value text carries ([`write_one`]).
-fn value_sum(text: &[u8]) -> Key {
-    xxhash_rust::xxh3::xxh3_128(text)
-}
-
-/// A writer that hashes what passes through it (as [`value_sum`] does, piece by piece).
+/// A writer that hashes what passes through it (piece by piece, as XXH3 hashes the whole).
 struct Hashing<'w> {
     inner: &'w mut dyn io::Write,
     sum: xxhash_rust::xxh3::Xxh3,
@@ -215,13 +220,13 @@ mod tests {
         assert_eq!(notes.get::<Vec<String>>("page c.md", 7), None, "another unit");
         assert_eq!(notes.get::<u32>("page a.md", 7), None, "not a value of that type");
         write_one(d, STATE, "state \"x\"", 9, |w| w.write_all(b"{\"a\":[1,2]}")).expect("write one");
-        let state = Notes::read_sealed(d, STATE);
+        let state = Notes::read(d, STATE);
         assert_eq!(state.get::<serde_json::Value>("state \"x\"", 9), Some(serde_json::json!({"a": [1, 2]})));
         assert_eq!(state.get::<serde_json::Value>("state \"x\"", 8), None, "another key");
         // Changed since, still JSON: none.
         let sealed = std::fs::read_to_string(d.join(STATE)).expect("state");
         std::fs::write(d.join(STATE), sealed.replace("[1,2]", "[1,3]")).expect("write");
-        assert_eq!(Notes::read_sealed(d, STATE).get::<serde_json::Value>("state \"x\"", 9), None);
+        assert_eq!(Notes::read(d, STATE).get::<serde_json::Value>("state \"x\"", 9), None);
         // A note written again from its text reads as it did.
         let again = Notes::read(d, NOTES);
         let same = [("page a.md", 7), ("page b.md", 8)].map(|(name, key)| (name.to_string(), key));
@@ -236,7 +241,10 @@ mod tests {
         assert_eq!(notes.get::<Vec<String>>("page b.md", 8), Some(vec![]));
         assert_eq!(notes.text_of("page a.md", 8), None, "another key");
         let text = std::fs::read_to_string(d.join(NOTES)).expect("notes");
-        for bad in [text.replace("\"version\":1", "\"version\":2"), text[..text.len() / 2].to_string()] {
+        // Another version, half the file, a value changed (still JSON, the same length): none.
+        let changed = text.replace("[\"x\",", "[\"z\",");
+        assert_ne!(changed, text);
+        for bad in [text.replace("\"version\":1", "\"version\":2"), text[..text.len() / 2].to_string(), changed] {
             std::fs::write(d.join(NOTES), bad).expect("write");
             assert_eq!(Notes::read(d, NOTES).get::<Vec<String>>("page a.md", 7), None);
         }

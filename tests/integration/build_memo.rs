@@ -2,7 +2,7 @@
 //! change, and its output is always, byte for byte, what a build that renders everything makes.
 use std::time::Duration;
 
-use crate::common::{TestSite, snapshot};
+use crate::common::{TestSite, snapshot, write_sealed_notes};
 
 /// The memo distrusts a file changed within 100 ms of the memo (the clock that stamps files ticks
 /// coarsely): the tests wait that long before a rebuild that should keep it.
@@ -173,7 +173,7 @@ fn an_unchanged_rebuild_takes_outlines_from_notes_of_the_same_inputs() {
     assert_eq!(entry.as_str(), Some("Why this training"), "the note holds the page's first heading");
     *entry = "A heading only the note has".into();
     // Written with line breaks, which a note made again (compact JSON) never has.
-    std::fs::write(&notes, serde_json::to_vec_pretty(&json).expect("json")).expect("mark the note");
+    write_sealed_notes(&notes, &json, true);
     // The page's file edited by hand, so it is rendered again: from the marked note.
     std::fs::write(old.join(html), "x").expect("edit");
     let err = build(&site, &[]);
@@ -191,7 +191,7 @@ fn an_unchanged_rebuild_takes_outlines_from_notes_of_the_same_inputs() {
     let mut json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&notes).expect("notes")).expect("json");
     json["units"]["page training/public-records.md"][1] = "not an outline".into();
-    std::fs::write(&notes, serde_json::to_vec(&json).expect("json")).expect("spoil the note");
+    write_sealed_notes(&notes, &json, false);
     build(&site, &[]);
     let renoted: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(site.path().join("public/.policysite-notes")).expect("notes"))

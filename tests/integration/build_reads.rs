@@ -3,7 +3,7 @@
 //! stamp (size, inode, change time): an edit that leaves the file's size and modification time as
 //! they were is seen all the same, in its front matter and in its body.
 use crate::build_memo::{assert_same, build, settle};
-use crate::common::TestSite;
+use crate::common::{TestSite, write_sealed_notes};
 
 /// Write `text` into the file at `path` in place (its inode kept), then set its modification time
 /// back to what it was: only the change time tells the edit.
@@ -72,8 +72,18 @@ fn an_unchanged_page_is_taken_from_the_note_of_its_read() {
     let title = &mut json["units"]["read training/public-records.md"][1]["front"]["title"];
     assert_eq!(title.as_str(), Some("Public Records Act and records retention"), "the note holds the title");
     *title = "A title only the note has".into();
-    std::fs::write(&reads, serde_json::to_vec(&json).expect("json")).expect("mark the note");
-    // The page's output edited by hand, so it is rendered again: from the marked note.
+    // Not sealed again: the notes no longer hash to their sum, and none is taken.
+    std::fs::write(&reads, serde_json::to_vec(&json).expect("json")).expect("change the note");
+    std::fs::write(old.join(html), "x").expect("edit");
+    build(&site, &[]);
+    assert!(!site.html(html).contains("A title only the note has"), "a note changed since it was written is taken");
+    settle(&site, &[]);
+    // Sealed again, as a build would have written it; the page's output edited by hand, so it is
+    // rendered again: from the marked note.
+    let mut json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&reads).expect("reads")).expect("json");
+    json["units"]["read training/public-records.md"][1]["front"]["title"] = "A title only the note has".into();
+    write_sealed_notes(&reads, &json, false);
     std::fs::write(old.join(html), "x").expect("edit");
     build(&site, &[]);
     assert!(

@@ -177,6 +177,20 @@ impl TestSite {
     }
 }
 
+/// Write a notes file of an output folder (`.policysite-notes`, `-reads`, `-state`), read as JSON
+/// and changed by a test, sealed as policysite seals notes (`src/output/notes.rs`): the text ends
+/// with `,"sum":"…"}`, the hash of all before it. `pretty`: with line breaks, as policysite never
+/// writes a note.
+pub fn write_sealed_notes(path: &Path, json: &serde_json::Value, pretty: bool) {
+    let mut json = json.clone();
+    json.as_object_mut().expect("notes are an object").remove("sum");
+    let text = if pretty { serde_json::to_string_pretty(&json) } else { serde_json::to_string(&json) };
+    let text = text.expect("json");
+    let body = text.strip_suffix('}').expect("an object");
+    let sum = xxhash_rust::xxh3::xxh3_128(body.as_bytes());
+    std::fs::write(path, format!("{body},\"sum\":\"{sum:032x}\"}}")).expect("write notes");
+}
+
 /// Every file below `dir` with its bytes, for comparing whole outputs; the build memo and notes are
 /// left out (the memo's stamps of the files differ from build to build, `src/output/memo.rs`; the
 /// notes hold keys of the inputs, and only `build` writes either).
