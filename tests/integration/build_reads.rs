@@ -30,31 +30,24 @@ fn an_edit_that_keeps_a_pages_size_and_modification_time_is_built() {
     let reads = std::fs::read_to_string(site.path().join(".public.old/.policysite-reads")).expect("reads noted");
     assert!(reads.contains("\"read training/public-records.md\""), "the page's read is noted");
 
-    // The front matter: a title of the same length.
-    let (old_title, new_title) =
-        ("Public Records Act and records retention", "Public Records Act and Records Retention");
-    assert_eq!(old_title.len(), new_title.len());
-    let text = site.read(rel);
-    assert!(text.contains(old_title));
-    edit_in_place_keeping_time(&site.path().join(rel), &text.replacen(old_title, new_title, 1));
-    build(&site, &[]);
-    assert!(site.html(html).contains(new_title), "the new title is built");
-    assert_same(&site, &[], "after a front matter edit that kept the file's size and time");
-    // The build after recycles the folder of a build before the edit, whose read is older still.
-    build(&site, &[]);
-    assert!(site.html(html).contains(new_title), "and built again");
-
-    // The body: a word of the same length.
-    settle(&site, &[]);
-    let text = site.read(rel);
-    let (old_word, new_word) = ("Why this training", "Why this learning");
-    assert!(text.contains(old_word), "the page has its first heading");
-    edit_in_place_keeping_time(&site.path().join(rel), &text.replacen(old_word, new_word, 1));
-    build(&site, &[]);
-    assert!(site.html(html).contains(new_word), "the new heading is built");
-    assert_same(&site, &[], "after a body edit that kept the file's size and time");
-    build(&site, &[]);
-    assert!(site.html(html).contains(new_word), "and built again");
+    // The front matter (a title), then the body (a heading): each replaced by text of the same length.
+    let edits = [
+        ("front matter", "Public Records Act and records retention", "Public Records Act and Records Retention"),
+        ("body", "Why this training", "Why this learning"),
+    ];
+    for (what, old, new) in edits {
+        settle(&site, &[]);
+        assert_eq!(old.len(), new.len());
+        let text = site.read(rel);
+        assert!(text.contains(old), "{what}: the page holds {old:?}");
+        edit_in_place_keeping_time(&site.path().join(rel), &text.replacen(old, new, 1));
+        build(&site, &[]);
+        assert!(site.html(html).contains(new), "{what}: the edit is built");
+        assert_same(&site, &[], &format!("after a {what} edit that kept the file's size and time"));
+        // The build after recycles the folder of a build before the edit, whose read is older still.
+        build(&site, &[]);
+        assert!(site.html(html).contains(new), "{what}: and built again");
+    }
 }
 
 /// A rebuild takes an unchanged page as the build before read it: a note marked by hand (a title
