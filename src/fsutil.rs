@@ -55,7 +55,7 @@ pub fn read_text(path: &Path, root: &Path) -> Result<String, Diagnostic> {
     check_inside(path, root)?;
     let themes = path.starts_with(root.join("themes")); // not checked: see check_inside
     let real_root = if themes { None } else { root.canonicalize().ok() };
-    read_text_inside(path, &display_path(root, path), real_root.as_deref()).map(|(text, ..)| text)
+    read_text_inside(path, &display_path(root, path), real_root.as_deref()).map(|(text, _)| text)
 }
 
 /// Which file a path named when it was read (device and inode, from the opened file), so a later
@@ -81,16 +81,11 @@ impl FileId {
     pub fn same(self, other: FileId) -> bool {
         self.0.is_some() && self.0 == other.0
     }
-
-    /// The inode number, where the system gives one.
-    pub fn inode(self) -> Option<u64> {
-        self.0.map(|(_, ino)| ino)
-    }
 }
 
 /// [`read_text`] without [`check_inside`], for a file whose real path the caller has just checked
-/// (`content/`'s files are checked as they are listed), with the identity of the file read and its
-/// metadata as it was once read (a change during the read shows in its change time). `shown` is the
+/// (`content/`'s files are checked as they are listed), with the file's metadata as it was once read
+/// (its identity, [`FileId::of`]; a change during the read shows in its change time). `shown` is the
 /// path as messages show it. With `inside` (the site folder's real path), the opened file itself is
 /// checked to lie there too ([`opened_outside`]), so a link on its way changed since the path was
 /// checked is noticed.
@@ -98,7 +93,7 @@ pub fn read_text_inside(
     path: &Path,
     shown: &Path,
     inside: Option<&Path>,
-) -> Result<(String, FileId, std::fs::Metadata), Diagnostic> {
+) -> Result<(String, std::fs::Metadata), Diagnostic> {
     let cannot = |e: io::Error| {
         Diagnostic::new(shown, format!("cannot read file: {e}")).help("check that the file exists and is readable")
     };
@@ -109,7 +104,6 @@ pub fn read_text_inside(
     let mut file = file;
     let meta = file.metadata().map_err(cannot)?;
     let bytes = read_opened(&mut file, &meta).map_err(cannot)?;
-    let id = FileId::of(&meta);
     let after = file.metadata().map_err(cannot)?;
     let text = String::from_utf8(bytes).map_err(|e| {
         let offset = e.utf8_error().valid_up_to();
@@ -120,7 +114,7 @@ pub fn read_text_inside(
             .at(line, Some(col))
             .help("save the file as UTF-8 (most editors: \"Save with encoding\")")
     })?;
-    Ok((text, id, after))
+    Ok((text, after))
 }
 
 /// Where the opened `file` really is, when that is outside `inside` (a real path), asked of the
@@ -370,7 +364,7 @@ mod tests {
         let e = read_text_inside(&site.path().join("dl/page.md"), shown, Some(&inside)).expect_err("outside");
         assert!(e.message.contains("is a link to") && e.message.contains("outside the site folder"), "{e}");
         assert!(!e.to_string().contains("private"), "{e}");
-        let (text, ..) = read_text_inside(&site.path().join("page.md"), shown, Some(&inside)).expect("inside");
+        let (text, _) = read_text_inside(&site.path().join("page.md"), shown, Some(&inside)).expect("inside");
         assert_eq!(text, "inside");
         // Without a real path to check against, the caller's own check is all there is.
         assert!(read_text_inside(&site.path().join("dl/page.md"), shown, None).is_ok());

@@ -38,16 +38,17 @@ pub(super) fn reads(output: &Path, keep: bool) -> Notes {
 }
 
 /// Whether loading keeps the pages' bodies for the model ([`Bodies`]). A build that keeps what it can
-/// from a recycled folder with notes (`reads` stands for them all: one build writes them together) usually takes most pages' outlines from them: it only hashes
-/// each body it reads, and reads again the few pages the model reads (holding 10,000 bodies it will
-/// not read costs more than reading a few twice); a page whose file is unchanged since it was noted
-/// is not read at all. Whether the outlines can be taken is known only after loading (the
-/// structure's key needs every page's front matter): when the structure changed (a template, data,
-/// front matter, the date), the bodies of the files read are read twice. One that reads every page
-/// (`--render-all`, the first two builds, before there is a `.NAME.old`) keeps them. What a build
-/// makes does not depend on it: a body not held is read again and checked against its hash, so a
-/// page edited after loading fails the build ("build again") instead of being built from the text
-/// loaded, as `reload_body` does for the second pass.
+/// from a recycled folder with notes (`reads` stands for them all: one build writes them together)
+/// usually takes most pages' outlines from them: it only hashes each body it reads, and reads again
+/// the few pages the model reads (holding 10,000 bodies it will not read costs more than reading a
+/// few twice); a page whose file is unchanged since it was noted is not read at all. Whether the
+/// outlines can be taken is known only after loading (the structure's key needs every page's front
+/// matter): when the structure changed (a template, data, front matter, the date), the bodies of the
+/// files read are read twice. One that reads every page (`--render-all`, the first two builds,
+/// before there is a `.NAME.old`) keeps them. What a build makes does not depend on it: a body not
+/// held is read again and checked against its hash, so a page edited after loading fails the build
+/// ("build again") instead of being built from the text loaded, as `reload_body` does for the second
+/// pass.
 pub(super) fn bodies(reads: &Notes, keep: bool) -> Bodies {
     if keep && !reads.is_empty() { Bodies::Hashed } else { Bodies::Kept }
 }

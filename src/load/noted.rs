@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::frontmatter::FrontMatter;
 use crate::fsutil::FileId;
-use crate::output::memo::Stamp;
+use crate::output::memo::{Hex, Stamp};
 
 /// What loading took from a page's file: all a `SourcePage` holds of it but the body, of which its
 /// hash, its first line and where it starts in the file (to read it again when a pass needs it).
@@ -24,8 +24,7 @@ pub struct PageRead<'a> {
     pub(super) front_line: usize,
     pub(super) body_line: usize,
     /// As 32 hex digits: a JSON number does not hold 128 bits everywhere.
-    #[serde(with = "hex128")]
-    pub(super) body_hash: u128,
+    pub(super) body_hash: Hex,
     pub(super) body_start: usize,
     pub(super) id: FileId,
 }
@@ -59,17 +58,6 @@ pub trait ReadBefore: Sync {
     fn read_before(&self, rel: &str) -> Option<PageRead<'static>>;
 }
 
-mod hex128 {
-    pub fn serialize<S: serde::Serializer>(value: &u128, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&format!("{value:032x}"))
-    }
-
-    pub fn deserialize<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u128, D::Error> {
-        let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
-        u128::from_str_radix(&text, 16).map_err(serde::de::Error::custom)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -86,7 +74,7 @@ mod tests {
             front_text: Cow::Borrowed(yaml),
             front_line: 2,
             body_line: 12,
-            body_hash: u128::MAX - 7,
+            body_hash: Hex(u128::MAX - 7),
             body_start: 140,
             id: crate::fsutil::FileId::default(),
         };

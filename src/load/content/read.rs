@@ -10,6 +10,7 @@ use crate::diag::{Diagnostic, display_path};
 use crate::load::frontmatter::{self, FrontMatter};
 use crate::load::noted::{PageRead, Read, ReadBefore};
 use crate::load::walk::{Listed, Place, Walk};
+use crate::output::memo::Hex;
 
 /// How [`super::load_all`] loads each page: `real_root` is the site folder's real path, for
 /// [`read_page`].
@@ -66,7 +67,8 @@ pub(super) fn read_page(
     noting: bool,
 ) -> Result<(SourcePage, Option<Read>), Diagnostic> {
     let file = display_path(root, path);
-    let (text, id, after) = crate::fsutil::read_text_inside(path, &file, real_root)?;
+    let (text, after) = crate::fsutil::read_text_inside(path, &file, real_root)?;
+    let id = crate::fsutil::FileId::of(&after);
     let split = frontmatter::split(&text, &file)?;
     let front: FrontMatter = crate::yaml::parse(split.yaml, &file, split.yaml_line)?;
     let body_start = split.body.as_ptr() as usize - text.as_ptr() as usize;
@@ -91,7 +93,7 @@ pub(super) fn read_page(
             front_text: Cow::Borrowed(&page.front_text),
             front_line: page.front_line,
             body_line: page.body_line,
-            body_hash: page.body_hash,
+            body_hash: Hex(page.body_hash),
             body_start,
             id,
         },
@@ -112,7 +114,7 @@ impl SourcePage {
             front_line: read.front_line,
             body: String::new(),
             body_line: read.body_line,
-            body_hash: read.body_hash,
+            body_hash: read.body_hash.0,
             origin: Some(Origin { file: file.clone(), id: read.id, body_start: read.body_start }),
             file,
             walk: None,
