@@ -51,43 +51,51 @@ fn an_edit_that_keeps_a_pages_size_and_modification_time_is_built() {
 }
 
 /// A rebuild takes an unchanged page as the build before read it: a note marked by hand (a title
-/// only the note has) shows once the page is rendered again, and an edit of the file reads the
-/// file again.
+/// only the note has) shows once the page is rendered again, unless the notes no longer hash to
+/// their seal; `--render-all` takes nothing from them, and an edit of the file reads it again.
 #[test]
 fn an_unchanged_page_is_taken_from_the_note_of_its_read() {
     let site = TestSite::bundled();
     let (rel, html) = ("content/training/public-records.md", "training/public-records/index.html");
-    settle(&site, &[]);
+    let marked = "A title only the note has";
     let old = site.path().join(".public.old");
     let reads = old.join(".policysite-reads");
-    let mut json: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&reads).expect("reads")).expect("json");
-    let title = &mut json["units"]["read training/public-records.md"][1]["front"]["title"];
-    assert_eq!(title.as_str(), Some("Public Records Act and records retention"), "the note holds the title");
-    *title = "A title only the note has".into();
-    // Not sealed again: the notes no longer hash to their sum, and none is taken.
-    std::fs::write(&reads, serde_json::to_vec(&json).expect("json")).expect("change the note");
-    std::fs::write(old.join(html), "x").expect("edit");
-    build(&site, &[]);
-    assert!(!site.html(html).contains("A title only the note has"), "a note changed since it was written is taken");
+    // The recycled folder's note of the page's read given a title only it has (sealed again or not),
+    // and the page's output there edited by hand, so the next build renders the page again.
+    let mark = |seal: bool| {
+        let mut json: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&reads).expect("reads")).expect("json");
+        let title = &mut json["units"]["read training/public-records.md"][1]["front"]["title"];
+        assert_eq!(title.as_str(), Some("Public Records Act and records retention"), "the note holds the title");
+        *title = marked.into();
+        if seal {
+            write_sealed_notes(&reads, &json, false);
+        } else {
+            std::fs::write(&reads, serde_json::to_vec(&json).expect("json")).expect("change the note");
+        }
+        std::fs::write(old.join(html), "x").expect("edit");
+    };
     settle(&site, &[]);
-    // Sealed again, as a build would have written it; the page's output edited by hand, so it is
-    // rendered again: from the marked note.
-    let mut json: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&reads).expect("reads")).expect("json");
-    json["units"]["read training/public-records.md"][1]["front"]["title"] = "A title only the note has".into();
-    write_sealed_notes(&reads, &json, false);
-    std::fs::write(old.join(html), "x").expect("edit");
+    // Not sealed again: the notes no longer hash to their sum, and none is taken.
+    mark(false);
     build(&site, &[]);
-    assert!(
-        site.html(html).contains("A title only the note has"),
-        "the page was taken from the note of its read, not from its file"
-    );
+    assert!(!site.html(html).contains(marked), "a note changed since it was written is taken");
+    settle(&site, &[]);
+    mark(true);
+    build(&site, &[]);
+    assert!(site.html(html).contains(marked), "the page was taken from the note of its read, not from its file");
+    // `--render-all` takes nothing from the notes: the page as its file has it. (One build more, so
+    // the folder it recycles is the one whose notes hold the marked read: a read taken from the notes
+    // is noted again as it is.)
+    build(&site, &[]);
+    assert!(std::fs::read_to_string(&reads).expect("reads").contains(marked), "the marked read was noted again");
+    build(&site, &["--render-all"]);
+    assert!(!site.html(html).contains(marked), "--render-all took a read from the notes");
 
     // The file edited: read again, the note no longer serves.
     site.write(rel, &format!("{}\nOne more sentence.\n", site.read(rel)));
     build(&site, &[]);
-    assert!(!site.html(html).contains("A title only the note has"));
+    assert!(!site.html(html).contains(marked));
     assert_same(&site, &[], "after the file was read again");
 }
 
