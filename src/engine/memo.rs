@@ -222,29 +222,29 @@ pub struct Plan<'a> {
     /// How many edited pages the page-text files were updated for in place, once they were.
     text_updated: OnceLock<usize>,
     /// The recycled folder's notes: a page's outline noted from the same key is written again as
-    /// its text ([`Plan::note_outlines`]).
-    notes: Notes,
-    /// How each page was read: noted for the next build ([`super::reads`]).
-    reads: Option<PageReads>,
+    /// its text ([`Plan::note_outlines`], which lets them go once written).
+    notes: Mutex<Notes>,
+    /// How each page was read: noted for the next build ([`super::reads`]), then let go.
+    reads: Mutex<Option<PageReads>>,
 }
 
 impl<'a> Plan<'a> {
     /// `keep` false: render every page anyway (`build --render-all`), still writing the memo.
     pub fn new(staging: &'a Staging, keys: Keys, keep: bool, site_wide_kept: bool, old: PathBuf) -> Self {
         let (kept_pages, text, text_updated) = (AtomicUsize::new(0), Mutex::default(), OnceLock::new());
-        let notes = Notes::default();
-        Plan { staging, keys, keep, site_wide_kept, old, kept_pages, text, text_updated, notes, reads: None }
+        let (notes, reads) = (Mutex::default(), Mutex::default());
+        Plan { staging, keys, keep, site_wide_kept, old, kept_pages, text, text_updated, notes, reads }
     }
 
     /// With how each page was read, to note for the next build.
-    pub(super) fn with_reads(mut self, reads: PageReads) -> Self {
-        self.reads = Some(reads);
+    pub(super) fn with_reads(self, reads: PageReads) -> Self {
+        *self.reads.lock().unwrap_or_else(|e| e.into_inner()) = Some(reads);
         self
     }
 
     /// With the notes of the folder recycled (read by `engine::recycled`).
-    pub fn with_notes(mut self, notes: Notes) -> Self {
-        self.notes = notes;
+    pub fn with_notes(self, notes: Notes) -> Self {
+        *self.notes.lock().unwrap_or_else(|e| e.into_inner()) = notes;
         self
     }
 
@@ -287,19 +287,23 @@ impl<'a> Plan<'a> {
     /// all). A page whose outline was taken from the recycled folder's notes (same key) gets that
     /// note's text again: same inputs, same outline, and a copy costs a fraction of making it. A
     /// note the model could not take (not an outline) is made anew from the page as read. How each
-    /// page's file was read is noted beside ([`super::reads`]).
+    /// page's file was read is noted beside ([`super::reads`]). Once written, the recycled folder's
+    /// notes and the reads are let go: the render goes on without them (13 MB at 10,000 pages,
+    /// held until the end, made the peak of an edit that adds a heading: the index made whole).
     pub fn note_outlines(&self, site: &Site) {
+        let notes = std::mem::take(&mut *self.notes.lock().unwrap_or_else(|e| e.into_inner()));
         let keyed = site.pages.iter().filter_map(|p| Some((p, self.keys.page(&p.source.rel)?)));
         let outlines = keyed.map(|(p, key)| {
             let unit = page_unit(&p.source.rel);
-            let note = match self.notes.text_of(&unit, key).filter(|_| p.noted) {
+            let note = match notes.text_of(&unit, key).filter(|_| p.noted) {
                 Some(text) => Note::Same(text),
                 None => Note::New(p.outline()),
             };
             (unit, key, note)
         });
         self.staging.note(NOTES, outlines);
-        if let Some(reads) = &self.reads {
+        drop(notes);
+        if let Some(reads) = self.reads.lock().unwrap_or_else(|e| e.into_inner()).take() {
             self.staging.note(READS, reads.notes());
         }
     }

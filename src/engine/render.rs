@@ -33,8 +33,9 @@ pub fn render_site(
         Some(m) => m.site_wide(site, |sink, kept| crate::emit::site_wide(root, site, renderer, sink, Some(kept))),
         None => crate::emit::site_wide(root, site, renderer, sink, kept),
     };
-    // For the next build, every page's outline, beside them (`build` only).
-    let site_wide = || rayon::join(site_wide, || memo.inspect(|m| m.note_outlines(site))).0;
+    // For the next build, every page's outline, beside them (`build` only); first, so the notes it
+    // copies are let go before the search index is made.
+    let site_wide = || rayon::join(|| memo.inspect(|m| m.note_outlines(site)), site_wide).1;
     let (mut diags, site_wide) = rayon::join(|| render_pages(root, site, renderer, sink, memo), site_wide);
     diags.extend(site_wide);
     diags.into_result(site.pages.len())
