@@ -48,11 +48,14 @@ source bench/lib.sh # median
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a/b}'; }
 mib() { awk -v k="$1" 'BEGIN {printf "%.0f", k/1024}'; }
 
-# One timed run: "seconds peak_kib". The command is a bash string (so a removal can be inside the timer).
+# One timed run: "seconds peak_kib user_s system_s". The command is a bash string (so a removal can be
+# inside the timer). The CPU times show where a slow run went: on ext4 without a journal a clean
+# build's time is mostly the kernel's (system time), for Hugo as for policysite.
 once() {
   /usr/bin/time -v -o "$WORK/time.txt" bash -c "$1" >/dev/null 2>"$WORK/stderr.txt" || { cat "$WORK/stderr.txt" >&2; exit 1; }
   awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2,p,":"); s=0; for(i=1;i<=n;i++) s=s*60+p[i]; t=s}
-              /Maximum resident set size/ {m=$2} END {print t, m}' "$WORK/time.txt"
+              /Maximum resident set size/ {m=$2} /User time/ {u=$2} /System time/ {y=$2}
+              END {print t, m, u, y}' "$WORK/time.txt"
 }
 
 for n in "${SIZES[@]}"; do
@@ -86,17 +89,18 @@ for n in "${SIZES[@]}"; do
     [ -d "$WORK/clean-$n" ] || "$BIN" --root "$site" build --output "$WORK/clean-$n" >/dev/null 2>&1
     [ -d "$WORK/hugo-clean-$n" ] || hugo --quiet --source "$WORK/site-$n/hugo" --destination "$WORK/hugo-clean-$n" >/dev/null 2>&1
   fi
-  for k in "${keys[@]}"; do : > "$WORK/t.$k"; : > "$WORK/m.$k"; done
+  for k in "${keys[@]}"; do : > "$WORK/t.$k"; : > "$WORK/m.$k"; : > "$WORK/u.$k"; : > "$WORK/y.$k"; done
   for _ in $(seq "$RUNS"); do
     for k in "${keys[@]}"; do
-      read -r t m < <(once "${CMD[$k]}")
-      echo "$t" >> "$WORK/t.$k"; echo "$m" >> "$WORK/m.$k"
+      read -r t m u y < <(once "${CMD[$k]}")
+      echo "$t" >> "$WORK/t.$k"; echo "$m" >> "$WORK/m.$k"; echo "$u" >> "$WORK/u.$k"; echo "$y" >> "$WORK/y.$k"
     done
   done
   declare -A MED MEM
   for k in "${keys[@]}"; do
     MED[$k]=$(median < "$WORK/t.$k"); MEM[$k]=$(sort -n "$WORK/m.$k" | tail -1)
-    printf '%-9s median %6.2f s  peak %5s MiB   (runs: %s)\n' "$k" "${MED[$k]}" "$(mib "${MEM[$k]}")" "$(tr '\n' ' ' < "$WORK/t.$k")"
+    printf '%-9s median %6.2f s  peak %5s MiB  cpu user %5.2f sys %5.2f s   (runs: %s)\n' "$k" "${MED[$k]}" \
+      "$(mib "${MEM[$k]}")" "$(median < "$WORK/u.$k")" "$(median < "$WORK/y.$k")" "$(tr '\n' ' ' < "$WORK/t.$k")"
   done
   for k in rebuild edit all; do
     echo "$k / floor: $(ratio "${MED[$k]}" "${MED[floor]}")x   (goal <= 1.5)"
