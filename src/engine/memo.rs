@@ -111,7 +111,7 @@ impl Inputs {
 /// The key of every page (by the hash of its path below `content/`: no string per page is held
 /// through the render) and of the site-wide files.
 pub struct Keys {
-    pages: HashMap<Key, Key>,
+    pages: HashMap<Key, Key, foldhash::fast::RandomState>,
     /// Everything but ordinary pages' bodies: the key of the site-wide files other than those made
     /// from the pages' text ([`super::page_text`]).
     structure: Key,

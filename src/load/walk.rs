@@ -38,14 +38,18 @@ pub enum Place {
 #[derive(Debug, Default)]
 pub struct Folders {
     /// Folders whose every entry the walk saw.
-    listed: HashSet<PathBuf>,
+    listed: Paths,
     /// Paths the walk could not follow or list (a broken link, a loop, a folder it may not read).
-    unseen: HashSet<PathBuf>,
+    unseen: Paths,
     /// Folders holding an entry named like a revision ([`crate::layout::is_revision_name`]).
-    revisions: HashSet<PathBuf>,
+    revisions: Paths,
     /// [`fold`] of every path in `listed` and `unseen`.
-    folded: HashSet<PathBuf>,
+    folded: Paths,
 }
+
+/// Looked up a few times for every page of every build: FoldHash (seeded per process), not the
+/// standard SipHash, which showed in an unchanged rebuild's profile.
+type Paths = HashSet<PathBuf, foldhash::fast::RandomState>;
 
 /// A path in lower case, to notice a path the walk saw in other letter case.
 fn fold(path: &Path) -> PathBuf {

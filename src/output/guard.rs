@@ -27,7 +27,7 @@ pub fn sibling(output: &Path, suffix: &str) -> PathBuf {
 }
 
 /// The files listed in `dir`'s manifest, or `None` when it has none.
-pub fn read_manifest(dir: &Path) -> Option<HashSet<String>> {
+pub fn read_manifest(dir: &Path) -> Option<HashSet<String, foldhash::fast::RandomState>> {
     let text = String::from_utf8(crate::fsutil::read_plain(&dir.join(MANIFEST)).ok()?).ok()?;
     Some(text.lines().filter(|l| !l.is_empty() && !l.starts_with('#')).map(str::to_string).collect())
 }

@@ -129,7 +129,7 @@ struct MemoFile<M> {
 struct MemoIndex<'a> {
     version: u32,
     #[serde(borrow)]
-    units: HashMap<std::borrow::Cow<'a, str>, &'a serde_json::value::RawValue>,
+    units: HashMap<std::borrow::Cow<'a, str>, &'a serde_json::value::RawValue, foldhash::fast::RandomState>,
 }
 
 fn name_hash(unit: &str) -> Key {
@@ -143,7 +143,7 @@ fn name_hash(unit: &str) -> Key {
 pub struct Previous {
     text: String,
     /// Each unit not yet taken ([`Previous::take`]): where its value is in `text`, by its name's hash.
-    units: Mutex<HashMap<Key, Range<usize>>>,
+    units: Mutex<HashMap<Key, Range<usize>, foldhash::fast::RandomState>>,
     /// Files whose change time is this or later are not kept: the memo's own change time less
     /// [`racy_window`].
     trusted_before_ns: i128,
@@ -173,7 +173,7 @@ impl Previous {
         Previous { text, units: Mutex::new(units), trusted_before_ns: written - racy_window(written) }
     }
 
-    fn units(&self) -> std::sync::MutexGuard<'_, HashMap<Key, Range<usize>>> {
+    fn units(&self) -> std::sync::MutexGuard<'_, HashMap<Key, Range<usize>, foldhash::fast::RandomState>> {
         self.units.lock().unwrap_or_else(|e| e.into_inner())
     }
 

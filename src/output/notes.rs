@@ -42,7 +42,7 @@ const VERSION: u32 = 1;
 struct NotesIndex<'a> {
     version: u32,
     #[serde(borrow)]
-    units: HashMap<Cow<'a, str>, (Hex, &'a serde_json::value::RawValue)>,
+    units: HashMap<Cow<'a, str>, (Hex, &'a serde_json::value::RawValue), foldhash::fast::RandomState>,
 }
 
 /// Notes found in a folder.
@@ -50,7 +50,7 @@ struct NotesIndex<'a> {
 pub struct Notes {
     text: String,
     /// Each unit's key and where its value is in `text`, by name.
-    units: HashMap<String, (Key, Range<usize>)>,
+    units: HashMap<String, (Key, Range<usize>), foldhash::fast::RandomState>,
 }
 
 impl Notes {

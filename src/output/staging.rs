@@ -36,8 +36,8 @@ pub struct Staging {
     /// The staging folder as its files are reached: never through a link ([`Beneath`]).
     dir: Beneath,
     /// Files found in a recycled staging folder; whatever this build does not write is deleted.
-    existing: HashSet<String>,
-    written: Mutex<HashSet<String>>,
+    existing: HashSet<String, foldhash::fast::RandomState>,
+    written: Mutex<HashSet<String, foldhash::fast::RandomState>>,
     /// The recycled folder's memo: which units' files may be kept ([`Staging::keep`]).
     memo: memo::Previous,
     /// The memo of this build, written into the folder at [`Staging::commit`].
@@ -106,7 +106,7 @@ impl Staging {
                 _ => {}
             }
         }
-        let mut existing = HashSet::new();
+        let mut existing = HashSet::default();
         let entries = match listed {
             Some(entries) => entries,
             None => guard::entries_below(&staging)?,
