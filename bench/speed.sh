@@ -7,6 +7,9 @@
 #   edit    – the same after one page's text changed (that page is rendered and the search index
 #             updated in place, README "After an edit of page text"), on a copy of the site with
 #             its own output
+#   heading – the same after a heading was added to one page (its sections are numbered anew, so
+#             the search index is made whole, README "After an edit of page text"), on a third
+#             copy: the costliest one-page edit, shown for its time and peak memory
 #   all     – `policysite build --render-all` into an existing output: every page rendered and
 #             compared with what the output holds (what `rebuild` was before the memo)
 #   clean   – `policysite build` after removing the old output (the removal is inside the timer)
@@ -64,13 +67,17 @@ for n in "${SIZES[@]}"; do
   site=$WORK/site-$n/policysite
   rm -rf "$WORK/out-$n" "$WORK/.out-$n".* "$WORK/clean-$n" "$WORK/.clean-$n".* "$WORK/all-$n" "$WORK/.all-$n".*
   rm -rf "$WORK/edit-$n" "$WORK/.edit-$n".* "$WORK/site-$n-edit"
+  rm -rf "$WORK/heading-$n" "$WORK/.heading-$n".* "$WORK/site-$n-heading"
   cp -r "$site" "$WORK/site-$n-edit"
+  cp -r "$site" "$WORK/site-$n-heading"
   edited=$WORK/site-$n-edit/content/s000/p00001.md
+  headed=$WORK/site-$n-heading/content/s000/p00001.md
   # Warm the page cache, and let each folder's memo settle: a file is trusted once a build after the
   # one that wrote it found it unchanged (src/output/memo.rs), so the timed rebuilds are steady.
   for _ in 1 2 3 4; do
     "$BIN" --root "$site" build --output "$WORK/out-$n" >/dev/null 2>&1
     "$BIN" --root "$WORK/site-$n-edit" build --output "$WORK/edit-$n" >/dev/null 2>&1
+    "$BIN" --root "$WORK/site-$n-heading" build --output "$WORK/heading-$n" >/dev/null 2>&1
   done
   "$BIN" --root "$site" build --render-all --output "$WORK/all-$n" >/dev/null 2>&1
   "$BARE" "$site/content" "$WORK/bare-$n"                          # the floor writes into an existing folder
@@ -78,10 +85,11 @@ for n in "${SIZES[@]}"; do
     [floor]="$BARE $site/content $WORK/bare-$n"
     [rebuild]="$BIN --root $site build --output $WORK/out-$n"
     [edit]="echo \"Edited at \$(date +%s%N).\" >> $edited; $BIN --root $WORK/site-$n-edit build --output $WORK/edit-$n"
+    [heading]="printf '\\n## Added at %s\\n\\nText.\\n' \$(date +%s%N) >> $headed; $BIN --root $WORK/site-$n-heading build --output $WORK/heading-$n"
     [all]="$BIN --root $site build --render-all --output $WORK/all-$n"
     [clean]="rm -rf $WORK/clean-$n $WORK/.clean-$n.old $WORK/.clean-$n.building $WORK/.clean-$n.lock; $BIN --root $site build --output $WORK/clean-$n"
   )
-  keys=(floor rebuild edit all clean)
+  keys=(floor rebuild edit heading all clean)
   if command -v hugo >/dev/null 2>&1; then
     CMD[hugo]="hugo --quiet --source $WORK/site-$n/hugo --destination $WORK/hugo-out-$n"
     CMD[hugoclean]="rm -rf $WORK/hugo-clean-$n; hugo --quiet --source $WORK/site-$n/hugo --destination $WORK/hugo-clean-$n"
@@ -113,7 +121,7 @@ for n in "${SIZES[@]}"; do
   else
     echo "hugo: not installed (apt-get install -y hugo)"
   fi
-  echo "peak RSS: rebuild $(mib "${MEM[rebuild]}"), edit $(mib "${MEM[edit]}"), all $(mib "${MEM[all]}"), clean $(mib "${MEM[clean]}") MiB   (goal <= 200 MB)"
+  echo "peak RSS: rebuild $(mib "${MEM[rebuild]}"), edit $(mib "${MEM[edit]}"), heading $(mib "${MEM[heading]}"), all $(mib "${MEM[all]}"), clean $(mib "${MEM[clean]}") MiB   (goal <= 200 MB)"
   "$BIN" --root "$site" build --output "$WORK/out-$n" --timings 2>&1 | tail -1
   "$BIN" --root "$site" build --render-all --output "$WORK/all-$n" --timings 2>&1 | tail -1
   out=$WORK/out-$n
