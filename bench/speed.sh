@@ -129,7 +129,7 @@ for n in "${SIZES[@]}"; do
   ps_kib=$(du -sk --apparent-size "$out"/search | cut -f1)
   if [ "${PAGEFIND:-0}" = 1 ] && (cd bench && npm ci --no-audit --no-fund --loglevel=error >/dev/null 2>&1); then
     pf=$WORK/pf-$n; rm -rf "$pf"; cp -r "$out" "$pf"
-    read -r pft pfm < <(once "npx --prefix bench pagefind --site $pf --output-subdir pagefind")
+    read -r pft pfm _ < <(once "npx --prefix bench pagefind --site $pf --output-subdir pagefind")
     echo "search index on disk: policysite $((ps_kib / 1024)) MiB, pagefind $(( $(du -sk --apparent-size "$pf/pagefind" | cut -f1) / 1024 )) MiB (pagefind indexing ${pft} s, $(mib "$pfm") MiB)"
   else
     echo "search index on disk: policysite $((ps_kib / 1024)) MiB (pagefind not run; PAGEFIND=1)"

@@ -33,8 +33,9 @@ pub fn render_site(
         Some(m) => m.site_wide(site, |sink, kept| crate::emit::site_wide(root, site, renderer, sink, Some(kept))),
         None => crate::emit::site_wide(root, site, renderer, sink, kept),
     };
-    // For the next build, every page's outline, beside them (`build` only); first, so the notes it
-    // copies are let go before the search index is made.
+    // For the next build, every page's outline, beside them (`build` only); started first, so the
+    // notes it copies are let go early, not held while the search index is made (when the other
+    // thread takes the index at once, the two overlap only while the notes are written).
     let site_wide = || rayon::join(|| memo.inspect(|m| m.note_outlines(site)), site_wide).1;
     let (mut diags, site_wide) = rayon::join(|| render_pages(root, site, renderer, sink, memo), site_wide);
     diags.extend(site_wide);
