@@ -25,8 +25,7 @@
 use std::collections::{HashMap, HashSet};
 use std::hash::Hash;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Mutex, OnceLock, atomic::AtomicUsize, atomic::Ordering};
 
 use xxhash_rust::xxh3::Xxh3;
 
@@ -221,18 +220,17 @@ pub struct Plan<'a> {
     text: Mutex<Option<TextUpdate>>,
     /// How many edited pages the page-text files were updated for in place, once they were.
     text_updated: OnceLock<usize>,
-    /// The recycled folder's notes: a page's outline noted from the same key is written again as
-    /// its text ([`Plan::note_outlines`], which lets them go once written).
+    /// The recycled folder's notes (an outline noted from the same key is written again as its text)
+    /// and how each page was read ([`super::reads`]): noted by [`Plan::note_outlines`], then let go.
     notes: Mutex<Notes>,
-    /// How each page was read: noted for the next build ([`super::reads`]), then let go.
     reads: Mutex<Option<PageReads>>,
 }
 
 impl<'a> Plan<'a> {
     /// `keep` false: render every page anyway (`build --render-all`), still writing the memo.
     pub fn new(staging: &'a Staging, keys: Keys, keep: bool, site_wide_kept: bool, old: PathBuf) -> Self {
-        let (kept_pages, text, text_updated) = (AtomicUsize::new(0), Mutex::default(), OnceLock::new());
-        let (notes, reads) = (Mutex::default(), Mutex::default());
+        let (kept_pages, text_updated, (text, notes, reads)) =
+            (AtomicUsize::new(0), OnceLock::new(), Default::default());
         Plan { staging, keys, keep, site_wide_kept, old, kept_pages, text, text_updated, notes, reads }
     }
 
@@ -287,9 +285,8 @@ impl<'a> Plan<'a> {
     /// all). A page whose outline was taken from the recycled folder's notes (same key) gets that
     /// note's text again: same inputs, same outline, and a copy costs a fraction of making it. A
     /// note the model could not take (not an outline) is made anew from the page as read. How each
-    /// page's file was read is noted beside ([`super::reads`]). Once written, the recycled folder's
-    /// notes and the reads are let go: the render goes on without them (13 MB at 10,000 pages,
-    /// held until the end, made the peak of an edit that adds a heading: the index made whole).
+    /// page's file was read is noted beside ([`super::reads`]). Both are then let go: held to the end
+    /// (13 MB at 10,000 pages), they made the peak of an edit adding a heading (index made whole).
     pub fn note_outlines(&self, site: &Site) {
         let notes = std::mem::take(&mut *self.notes.lock().unwrap_or_else(|e| e.into_inner()));
         let keyed = site.pages.iter().filter_map(|p| Some((p, self.keys.page(&p.source.rel)?)));
@@ -302,7 +299,6 @@ impl<'a> Plan<'a> {
             (unit, key, note)
         });
         self.staging.note(NOTES, outlines);
-        drop(notes);
         if let Some(reads) = self.reads.lock().unwrap_or_else(|e| e.into_inner()).take() {
             self.staging.note(READS, reads.notes());
         }
