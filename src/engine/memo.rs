@@ -22,7 +22,7 @@
 //! other body (a policy page's revisions, the regulation's) is in every key, as are the files it
 //! came from.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::hash::Hash;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock, atomic::AtomicUsize, atomic::Ordering};
@@ -109,7 +109,7 @@ impl Inputs {
 /// The key of every page (by the hash of its path below `content/`: no string per page is held
 /// through the render) and of the site-wide files.
 pub struct Keys {
-    pages: HashMap<Key, Key, foldhash::fast::RandomState>,
+    pages: foldhash::HashMap<Key, Key>,
     /// Everything but ordinary pages' bodies: the key of the site-wide files other than those made
     /// from the pages' text ([`super::page_text`]).
     structure: Key,

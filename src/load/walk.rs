@@ -49,7 +49,7 @@ pub struct Folders {
 
 /// Looked up a few times for every page of every build: FoldHash (seeded per process), not the
 /// standard SipHash, which showed in an unchanged rebuild's profile.
-type Paths = HashSet<PathBuf, foldhash::fast::RandomState>;
+type Paths = foldhash::HashSet<PathBuf>;
 
 /// A path in lower case, to notice a path the walk saw in other letter case.
 fn fold(path: &Path) -> PathBuf {

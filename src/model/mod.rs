@@ -5,7 +5,7 @@
 //! (no HTML kept), and again when the page's template is rendered ([`Site::markdown_html`]). Holding
 //! every page's HTML between the two would cost as much memory as the whole output.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -93,9 +93,9 @@ type LinkTargets = HashMap<String, String, foldhash::fast::FixedState>;
 /// checked after an unchanged rebuild too: 7 % of its samples at 10,000 pages): FoldHash rather
 /// than the standard SipHash (with [`ByRel`], the model stage of that rebuild 121 → 111 ms, medians
 /// of 10, interleaved). Seeded per process, as the standard hasher is.
-pub type Anchors = HashSet<String, foldhash::fast::RandomState>;
+pub type Anchors = foldhash::HashSet<String>;
 /// Content path → index in [`Site::pages`] (FoldHash, as [`Anchors`]).
-pub type ByRel = HashMap<String, usize, foldhash::fast::RandomState>;
+pub type ByRel = foldhash::HashMap<String, usize>;
 
 struct SiteResolver<'a> {
     urls: &'a LinkTargets,

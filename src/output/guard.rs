@@ -6,7 +6,6 @@
 //! folder policysite writes carries a manifest listing the files it wrote; a file that is not listed
 //! is someone else's, and its folder is never replaced or recycled.
 
-use std::collections::HashSet;
 use std::io;
 use std::path::{Path, PathBuf};
 
@@ -27,7 +26,7 @@ pub fn sibling(output: &Path, suffix: &str) -> PathBuf {
 }
 
 /// The files listed in `dir`'s manifest, or `None` when it has none.
-pub fn read_manifest(dir: &Path) -> Option<HashSet<String, foldhash::fast::RandomState>> {
+pub fn read_manifest(dir: &Path) -> Option<foldhash::HashSet<String>> {
     let text = String::from_utf8(crate::fsutil::read_plain(&dir.join(MANIFEST)).ok()?).ok()?;
     Some(text.lines().filter(|l| !l.is_empty() && !l.starts_with('#')).map(str::to_string).collect())
 }

@@ -11,7 +11,6 @@
 //! not have left all of them the same (a file changed within the file system's timestamp
 //! granularity of being stamped is "racy" and is rendered again, as Git treats its index).
 
-use std::collections::HashMap;
 use std::io;
 use std::ops::Range;
 use std::path::Path;
@@ -129,7 +128,7 @@ struct MemoFile<M> {
 struct MemoIndex<'a> {
     version: u32,
     #[serde(borrow)]
-    units: HashMap<std::borrow::Cow<'a, str>, &'a serde_json::value::RawValue, foldhash::fast::RandomState>,
+    units: foldhash::HashMap<std::borrow::Cow<'a, str>, &'a serde_json::value::RawValue>,
 }
 
 fn name_hash(unit: &str) -> Key {
@@ -143,7 +142,7 @@ fn name_hash(unit: &str) -> Key {
 pub struct Previous {
     text: String,
     /// Each unit not yet taken ([`Previous::take`]): where its value is in `text`, by its name's hash.
-    units: Mutex<HashMap<Key, Range<usize>, foldhash::fast::RandomState>>,
+    units: Mutex<foldhash::HashMap<Key, Range<usize>>>,
     /// Files whose change time is this or later are not kept: the memo's own change time less
     /// [`racy_window`].
     trusted_before_ns: i128,
@@ -173,7 +172,7 @@ impl Previous {
         Previous { text, units: Mutex::new(units), trusted_before_ns: written - racy_window(written) }
     }
 
-    fn units(&self) -> std::sync::MutexGuard<'_, HashMap<Key, Range<usize>, foldhash::fast::RandomState>> {
+    fn units(&self) -> std::sync::MutexGuard<'_, foldhash::HashMap<Key, Range<usize>>> {
         self.units.lock().unwrap_or_else(|e| e.into_inner())
     }
 

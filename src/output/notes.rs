@@ -13,7 +13,6 @@
 //! not a signature.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::io;
 use std::ops::Range;
 use std::path::Path;
@@ -42,7 +41,7 @@ const VERSION: u32 = 1;
 struct NotesIndex<'a> {
     version: u32,
     #[serde(borrow)]
-    units: HashMap<Cow<'a, str>, (Hex, &'a serde_json::value::RawValue), foldhash::fast::RandomState>,
+    units: foldhash::HashMap<Cow<'a, str>, (Hex, &'a serde_json::value::RawValue)>,
 }
 
 /// Notes found in a folder.
@@ -50,7 +49,7 @@ struct NotesIndex<'a> {
 pub struct Notes {
     text: String,
     /// Each unit's key and where its value is in `text`, by name.
-    units: HashMap<String, (Key, Range<usize>), foldhash::fast::RandomState>,
+    units: foldhash::HashMap<String, (Key, Range<usize>)>,
 }
 
 impl Notes {

@@ -36,8 +36,8 @@ pub struct Staging {
     /// The staging folder as its files are reached: never through a link ([`Beneath`]).
     dir: Beneath,
     /// Files found in a recycled staging folder; whatever this build does not write is deleted.
-    existing: HashSet<String, foldhash::fast::RandomState>,
-    written: Mutex<HashSet<String, foldhash::fast::RandomState>>,
+    existing: foldhash::HashSet<String>,
+    written: Mutex<foldhash::HashSet<String>>,
     /// The recycled folder's memo: which units' files may be kept ([`Staging::keep`]).
     memo: memo::Previous,
     /// The memo of this build, written into the folder at [`Staging::commit`].
