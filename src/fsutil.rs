@@ -97,11 +97,10 @@ pub fn read_text_inside(
     let cannot = |e: io::Error| {
         Diagnostic::new(shown, format!("cannot read file: {e}")).help("check that the file exists and is readable")
     };
-    let file = File::open(path).map_err(cannot)?;
+    let mut file = File::open(path).map_err(cannot)?;
     if let Some(real) = inside.and_then(|inside| opened_outside(&file, inside)) {
         return Err(outside(shown.to_path_buf(), &real));
     }
-    let mut file = file;
     let meta = file.metadata().map_err(cannot)?;
     let bytes = read_opened(&mut file, &meta).map_err(cannot)?;
     let after = file.metadata().map_err(cannot)?;
