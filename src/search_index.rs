@@ -1,5 +1,5 @@
 //! Writing the sharded index: postings per term, cut into shards by term order, and the section texts
-//! in chunks of [`CHUNK`] sections, each as a small script the search page loads on demand.
+//! in chunks of [`CHUNK`] section numbers, each as a small script the search page loads on demand.
 //!
 //! A posting is one number per section holding a term: `(gap − 1) × 16 + weight`, where `gap` is the
 //! distance from the previous section holding it and `weight` is [`IN_TITLE`] + [`IN_HEADING`] + the
@@ -8,6 +8,12 @@
 //! the two alphabets are the printable ASCII characters but `"`, `\` and `<`, so a list is a plain
 //! JavaScript string. A word in every fourth section or more often costs one byte per section; one in
 //! every 1,700 sections, two.
+//!
+//! Each page holds a range of section numbers with room to spare ([`slots`]): a page's sections are
+//! numbered from the start of its range, and the numbers left over are gaps no posting names (a
+//! text chunk holds `null` there). So an edit that adds or takes away a heading renumbers only that
+//! page's sections, as long as they still fit its range, and the update in place writes its block of
+//! text chunks as for any other text edit, instead of every chunk after it.
 //!
 //! Every shard and every block of text chunks carries its own version, a hash of its contents, listed
 //! in the entry, and the search page asks for shards and chunks with `?v=` that version: a browser or
@@ -75,30 +81,48 @@ fn emit_each(site: &Site, out_fn: &mut dyn FnMut(String, Vec<u8>), previous: Pre
     // made again block by block when the text is written (holding every section's row at once cost
     // ~10 MB at 10,000 pages, at the build's peak).
     let mut spans: Vec<(u32, u32)> = Vec::with_capacity(pages.len());
-    let mut docs_total = 0;
+    let (mut next, mut sections) = (0, 0);
     for (p, extra) in pages.iter().zip(&extras) {
         let docs = page_docs(p, extra);
         for &(t, doc, w) in &docs.postings {
-            postings.entry(t).or_insert_with(|| Postings { last: None, bytes: Vec::new() }).add(docs_total + doc, w);
+            postings.entry(t).or_insert_with(|| Postings { last: None, bytes: Vec::new() }).add(next + doc, w);
         }
         let count = docs.rows.len() as u32;
         if keep {
-            kept_pages.push(KeptPage { url: p.url.clone(), rel: p.source.rel.clone(), first: docs_total, count });
+            kept_pages.push(KeptPage { url: p.url.clone(), rel: p.source.rel.clone(), first: next, count });
         }
-        spans.push((docs_total, count));
-        docs_total += count;
+        spans.push((next, count));
+        next += slots(count);
+        sections += count as usize;
     }
     let mut postings: Vec<(&str, Postings)> = postings.into_iter().collect();
     postings.sort_unstable_by(|a, b| a.0.cmp(b.0));
     let text_versions = put_text(&InOrder { pages: &pages, extras: &extras, spans: &spans }, out_fn, previous);
     let lists: Vec<(&str, &[u8])> = postings.iter().map(|(t, p)| (*t, p.bytes.as_slice())).collect();
-    let docs = docs_total as usize;
+    let numbers = Numbers { sections, ids: next as usize };
     let shard_versions =
-        put_shards_and_entry(&lists, &text_versions, docs, &ShardsFrom { previous, written: &[] }, out_fn);
+        put_shards_and_entry(&lists, &text_versions, numbers, &ShardsFrom { previous, written: &[] }, out_fn);
     keep.then(|| {
         let postings = postings.into_iter().map(|(t, p)| (t.to_string(), p.bytes)).collect();
-        Kept::new(kept_pages, postings, text_versions, shard_versions, docs)
+        Kept::new(kept_pages, postings, text_versions, shard_versions, numbers)
     })
+}
+
+/// Sections a page's range of numbers holds room for: its `count` sections and at least one more,
+/// rounded up to a multiple of 4. A pure function of the count, so an index updated in place is
+/// numbered as one made whole; an edit that changes the count but not the range (three times in
+/// four for a heading added or taken away) renumbers that page's sections alone. The spare numbers
+/// cost little: a posting's gap across them, and `null`s in a text chunk (deflated to almost nothing).
+pub(crate) fn slots(count: u32) -> u32 {
+    (count + 1).next_multiple_of(4)
+}
+
+/// How many sections the index holds (what a word's rarity is measured against), and how many
+/// section numbers it uses (its sections and the room left in each page's range, [`slots`]).
+#[derive(Clone, Copy, Default, PartialEq, Eq, Debug)]
+pub(crate) struct Numbers {
+    pub(crate) sections: usize,
+    pub(crate) ids: usize,
 }
 
 /// The pages in index order, what the index adds to each, and where each page's sections stand
@@ -110,12 +134,13 @@ struct InOrder<'a> {
 }
 
 impl InOrder<'_> {
-    fn docs(&self) -> u32 {
-        self.spans.last().map_or(0, |(first, count)| first + count)
+    /// How many section numbers the index uses.
+    fn ids(&self) -> u32 {
+        self.spans.last().map_or(0, |(first, count)| first + slots(*count))
     }
 
-    /// The rows (sections as shown) numbered `start..end`.
-    fn rows(&self, start: u32, end: u32) -> Vec<Shown<'_>> {
+    /// The rows (sections as shown, `None` for a number no section holds) numbered `start..end`.
+    fn rows(&self, start: u32, end: u32) -> Vec<Option<Shown<'_>>> {
         let from = self.spans.partition_point(|(first, count)| first + count <= start);
         let to = self.spans.partition_point(|(first, _)| *first < end);
         let pages = (from..to).map(|i| (self.pages[i], &self.extras[i], self.spans[i].0));
@@ -132,13 +157,13 @@ const GROUP: usize = 4;
 fn put_text(index: &InOrder<'_>, out_fn: &mut dyn FnMut(String, Vec<u8>), previous: Previous<'_>) -> Vec<String> {
     use rayon::prelude::*;
     let span = (CHUNK * BLOCK) as u32;
-    let blocks = index.docs().div_ceil(span) as usize;
+    let blocks = index.ids().div_ceil(span) as usize;
     let mut versions = Vec::with_capacity(blocks);
     for g in (0..blocks).step_by(GROUP) {
         let done: Vec<(String, Vec<File>)> = (g..blocks.min(g + GROUP))
             .into_par_iter()
             .map(|b| {
-                let rows = index.rows(b as u32 * span, ((b as u32 + 1) * span).min(index.docs()));
+                let rows = index.rows(b as u32 * span, ((b as u32 + 1) * span).min(index.ids()));
                 let v = block_version(b, &rows);
                 let files = block_files(b, &rows, &v, previous);
                 (v, files)
@@ -238,13 +263,20 @@ fn page_docs<'a>(p: &'a Page, extra: &'a Extra) -> PageDocs<'a> {
     docs
 }
 
-/// The rows numbered `start..end` of the index, from the pages that hold them: each page with what
-/// the index adds to it and the number of its first section.
-fn block_rows<'a>(pages: impl Iterator<Item = (&'a Page, &'a Extra, u32)>, start: u32, end: u32) -> Vec<Shown<'a>> {
-    let mut rows = Vec::with_capacity(end.saturating_sub(start) as usize);
+/// The rows numbered `start..end` of the index, from the pages that hold them (each page with what
+/// the index adds to it and the number of its first section): `None` where no section is numbered.
+fn block_rows<'a>(
+    pages: impl Iterator<Item = (&'a Page, &'a Extra, u32)>,
+    start: u32,
+    end: u32,
+) -> Vec<Option<Shown<'a>>> {
+    let mut rows = vec![None; end.saturating_sub(start) as usize];
     for (p, extra, first) in pages {
-        let numbered = (first..).zip(shown_sections(p, extra));
-        rows.extend(numbered.filter(|(doc, _)| (start..end).contains(doc)).map(|(_, (_, s))| row(p, s)));
+        for (doc, (_, s)) in (first..).zip(shown_sections(p, extra)) {
+            if let Some(at) = doc.checked_sub(start).filter(|_| doc < end) {
+                rows[at as usize] = Some(row(p, s));
+            }
+        }
     }
     rows
 }

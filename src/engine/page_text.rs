@@ -9,10 +9,11 @@
 //! The state is used only when everything but ordinary pages' text is as it was (the memo's
 //! site-wide unit is unchanged, so the other site-wide files are kept too) and it describes the
 //! page-text files of the memo's page-text unit (the same key); each of those files the memo cannot
-//! vouch for (changed, or written too shortly before that memo) is written again. An edit that
-//! changes how many sections a page has numbers every later section anew: then the search text of
-//! every page not read yet is read ([`crate::model::Site::read_search_sections`]) and the index is
-//! made whole.
+//! vouch for (changed, or written too shortly before that memo) is written again. A heading added
+//! or taken away is updated in place too, while the page's sections fit the range of section
+//! numbers it had ([`crate::search_index::slots`]); past it, every later section is numbered anew:
+//! then the search text of every page not read yet is read
+//! ([`crate::model::Site::read_search_sections`]) and the index is made whole.
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::Path;
@@ -86,8 +87,9 @@ impl TextUpdate {
         &self.read
     }
 
-    /// Whether the model lets the files be updated in place (each edited page has as many sections
-    /// as before); if not, the build reads every page's search text and makes them whole.
+    /// Whether the model lets the files be updated in place (each edited page's sections fit the
+    /// range of numbers it had); if not, the build reads every page's search text and makes them
+    /// whole.
     pub fn fits(&mut self, site: &Site) -> bool {
         let edited = self.edited_pages(site);
         crate::features::page_text_fits(site, &edited, &mut self.kept)

@@ -99,8 +99,9 @@ pub(super) fn model(
     };
     let mut site = site;
     if text.as_mut().is_some_and(|t| !t.fits(&site)) {
-        // An edit changed how many sections a page has: every later section is numbered anew, so
-        // the index is made whole, from every page's sections (those not read yet are read now).
+        // An edited page's sections no longer fit its range of section numbers: every later section
+        // is numbered anew, so the index is made whole, from every page's sections (those not read
+        // yet are read now).
         let read = text.take().map(|t| t.pages_read().clone()).unwrap_or_default();
         let unread: Vec<usize> = (0..site.pages.len()).filter(|&i| !read.contains(&site.pages[i].source.rel)).collect();
         site.read_search_sections(root, &unread)?;

@@ -10,8 +10,9 @@
 //!   starts with.
 //! - `search/s/N.js`: index shards: terms (stemmed, [`terms`]) in sorted order, each with its postings
 //!   (sections and a weight) compactly encoded, deflated. A query loads only the shards of its words.
-//! - `search/x/N.js`: the text of 32 sections each, for the excerpts of the results shown (deflated,
-//!   in Base64).
+//! - `search/x/N.js`: the text of 40 section numbers each (about 32 sections: each page's range of
+//!   numbers keeps room for a heading more), for the excerpts of the results shown (deflated, in
+//!   Base64).
 //!
 //! Each names the index version (a text chunk its block's version, listed in the entry; see
 //! [`crate::search_index`]), so the page never mixes two builds.

@@ -8,9 +8,12 @@ use serde::Serialize;
 use crate::encode::ScriptSafe;
 use crate::search::terms::{MIN_LEN, STOP_WORDS};
 
-/// Sections per text chunk (`search/x/N.js`): a few pages of text, deflated to a few kilobytes, so
-/// showing ten results loads at most ten small files.
-pub const CHUNK: usize = 32;
+/// Section numbers per text chunk (`search/x/N.js`): a few pages of text, deflated to a few
+/// kilobytes, so showing ten results loads at most ten small files. With the room each page's range
+/// keeps ([`super::slots`]), about one number in five holds no section on the 10,000-page bench
+/// site, so a chunk holds about 32 sections (as many as it held when numbers had no gaps, with as
+/// many files and bytes per result).
+pub const CHUNK: usize = 40;
 /// Text chunks per text version (`entry.xv`): a chunk names the version of its block of chunks, not
 /// the whole index's, so an edit that leaves the section numbering as it was rewrites one block of
 /// chunks (at most this many files) instead of every chunk of the site (`serve`'s one-page edit).
@@ -49,6 +52,10 @@ pub(super) type File = (String, Vec<u8>);
 /// One section as the search page shows it: [page title, page URL, heading, anchor, text].
 pub(super) type Shown<'a> = (&'a str, &'a str, &'a str, &'a str, &'a str);
 
+/// A text chunk's rows: one per section number, `None` (`null`) for a number no section holds (the
+/// room left in a page's range, [`super::slots`]).
+pub(super) type Rows<'a> = [Option<Shown<'a>>];
+
 #[derive(Serialize)]
 struct Entry<'a> {
     /// The index's version (a hash of every file's contents).
@@ -57,8 +64,10 @@ struct Entry<'a> {
     /// rewrites only the shards whose postings changed, and a cached shard from another build is
     /// still refused unless its bytes are the same.
     sv: &'a [String],
-    /// Sections in the index, and how many share a text chunk.
+    /// Sections in the index (what a word's rarity is measured against), section numbers it uses
+    /// (the search page's arrays are that long), and how many numbers share a text chunk.
     docs: usize,
+    ids: usize,
     chunk: usize,
     /// Text chunks per text version, and each block's version (`search/x/N.js` names `xv[N / block]`).
     block: usize,
@@ -73,7 +82,7 @@ struct Entry<'a> {
 pub(super) type Previous<'a> = &'a (dyn Fn(&str) -> Option<Vec<u8>> + Sync);
 
 /// Writes the text chunks of block `b` (its rows, whose version is `version`).
-pub(super) fn put_block(b: usize, rows: &[Shown<'_>], version: &str, out_fn: &mut dyn FnMut(String, Vec<u8>)) {
+pub(super) fn put_block(b: usize, rows: &Rows<'_>, version: &str, out_fn: &mut dyn FnMut(String, Vec<u8>)) {
     for (name, bytes) in block_files(b, rows, version, &|_| None) {
         out_fn(name, bytes);
     }
@@ -81,7 +90,7 @@ pub(super) fn put_block(b: usize, rows: &[Shown<'_>], version: &str, out_fn: &mu
 
 /// The text chunks of block `b`: each chunk's rows as JSON, made into a file by [`deflated_file`]
 /// (or kept from `previous`).
-pub(super) fn block_files(b: usize, rows: &[Shown<'_>], version: &str, previous: Previous<'_>) -> Vec<File> {
+pub(super) fn block_files(b: usize, rows: &Rows<'_>, version: &str, previous: Previous<'_>) -> Vec<File> {
     rows.chunks(CHUNK)
         .enumerate()
         .map(|(k, chunk)| {
@@ -178,7 +187,7 @@ pub(super) struct ShardsFrom<'a> {
 pub(super) fn put_shards_and_entry(
     postings: &[(&str, &[u8])],
     text_versions: &[String],
-    docs: usize,
+    numbers: super::Numbers,
     from: &ShardsFrom<'_>,
     out_fn: &mut dyn FnMut(String, Vec<u8>),
 ) -> Vec<String> {
@@ -218,7 +227,8 @@ pub(super) fn put_shards_and_entry(
     let entry = Entry {
         v: &version,
         sv: &versions,
-        docs,
+        docs: numbers.sections,
+        ids: numbers.ids,
         chunk: CHUNK,
         block: BLOCK,
         xv: text_versions,
@@ -281,11 +291,16 @@ fn version_of(postings: &[(&str, &[u8])], text_versions: &[String]) -> String {
 /// foldhash (its quality variant, fixed seed, so a version is the same in every run) instead of
 /// std's SipHash: this hashes every section's text on every build, and SipHash took 2 % of a
 /// 10,000-page rebuild. Only a change has to show; keeping a chunk never trusts the version alone.
-pub(super) fn block_version(b: usize, rows: &[Shown<'_>]) -> String {
+pub(super) fn block_version(b: usize, rows: &Rows<'_>) -> String {
     use std::hash::BuildHasher as _;
     let mut hash = foldhash::quality::FixedState::with_seed(0x706f_6c69_6379).build_hasher();
     hash.write(format!("{CHUNK} {BLOCK} {b}\0").as_bytes());
-    for (title, url, heading, anchor, text) in rows {
+    for row in rows {
+        // A number no section holds hashes as a 1; a section, as its fields each followed by a 0.
+        let Some((title, url, heading, anchor, text)) = row else {
+            hash.write_u8(1);
+            continue;
+        };
         for field in [title, url, heading, anchor, text] {
             hash.write(field.as_bytes());
             hash.write_u8(0);

@@ -13,7 +13,7 @@ use super::files::{
     put_shards_and_entry,
 };
 use super::postings::{holds_any, splice};
-use super::{Extra, block_rows, emit_each, page_docs, put_one};
+use super::{Extra, Numbers, block_rows, emit_each, page_docs, put_one, slots};
 use crate::diag::Diagnostics;
 use crate::model::{Page, Site};
 use crate::output::Sink;
@@ -32,14 +32,15 @@ pub struct Kept {
     text_versions: Vec<String>,
     /// Each shard's version as written (a page edit writes only the shards whose version changes).
     shard_versions: Vec<String>,
-    docs: usize,
+    numbers: Numbers,
     /// Blocks of text chunks the next update writes again whatever it changes
     /// ([`Kept::pages_to_read`]).
     redo_blocks: BTreeSet<u32>,
 }
 
 /// A page's place in the index: its URL, its source (below `content/`), its first section number
-/// and section count. Its terms are not kept (some megabytes at 10,000 pages): an edit finds the
+/// and section count (its range of numbers is [`slots`] long). Its terms are not kept (some
+/// megabytes at 10,000 pages): an edit finds the
 /// terms that held the page in the postings themselves.
 #[derive(Serialize, Deserialize)]
 pub(super) struct KeptPage {
@@ -49,6 +50,19 @@ pub(super) struct KeptPage {
     pub(super) count: u32,
 }
 
+impl KeptPage {
+    /// The end of the page's range of section numbers.
+    fn end(&self) -> u32 {
+        self.first + slots(self.count)
+    }
+
+    /// The blocks of text chunks the page's range of numbers falls in.
+    fn blocks(&self) -> std::ops::RangeInclusive<u32> {
+        let span = (CHUNK * BLOCK) as u32;
+        (self.first / span)..=((self.end() - 1) / span)
+    }
+}
+
 /// [`Kept`] as noted: the postings as text (they are printable ASCII without `"` or `\`).
 #[derive(Serialize, Deserialize)]
 struct Note {
@@ -56,7 +70,8 @@ struct Note {
     postings: Vec<(String, String)>,
     text_versions: Vec<String>,
     shard_versions: Vec<String>,
-    docs: usize,
+    sections: usize,
+    ids: usize,
 }
 
 impl Kept {
@@ -65,15 +80,15 @@ impl Kept {
         postings: BTreeMap<String, Vec<u8>>,
         text_versions: Vec<String>,
         shard_versions: Vec<String>,
-        docs: usize,
+        numbers: Numbers,
     ) -> Kept {
         let by_url = pages.iter().enumerate().map(|(i, p)| (p.url.clone(), i)).collect();
-        Kept { pages, by_url, postings, text_versions, shard_versions, docs, redo_blocks: BTreeSet::new() }
+        Kept { pages, by_url, postings, text_versions, shard_versions, numbers, redo_blocks: BTreeSet::new() }
     }
 
     /// The index's files as this describes them: the entry, every text chunk and every shard.
     pub fn files(&self) -> Vec<String> {
-        let chunks = self.docs.div_ceil(CHUNK);
+        let chunks = self.numbers.ids.div_ceil(CHUNK);
         let mut files = vec![ENTRY.to_string()];
         files.extend((0..chunks).map(|n| numbered(CHUNKS, n)));
         files.extend((0..self.shard_versions.len()).map(|n| numbered(SHARDS, n)));
@@ -82,8 +97,8 @@ impl Kept {
 
     /// The pages whose sections an update after an edit of the pages `changed` (by source, below
     /// `content/`) reads: those pages and every page that shares a block of text chunks with one
-    /// (the block is written again whole, from its pages' sections; only the edited pages' postings
-    /// change). The index's files `redo` are written again too (a build cannot trust them as they
+    /// (the block of an edited page's range of numbers is written again whole, from its pages'
+    /// sections; only the edited pages' postings change). The index's files `redo` are written again too (a build cannot trust them as they
     /// are): a text chunk's block with its pages, a shard by forgetting its version. `None` if a
     /// page or file is not in the index.
     pub fn pages_to_read(&mut self, changed: &BTreeSet<String>, redo: &BTreeSet<String>) -> Option<BTreeSet<String>> {
@@ -92,7 +107,7 @@ impl Kept {
         let mut blocks = BTreeSet::new();
         for rel in changed {
             let p = by_rel.get(rel.as_str())?;
-            blocks.extend((p.first / span)..=((p.first + p.count).max(1) - 1) / span);
+            blocks.extend(p.blocks());
         }
         // The entry is written by every update.
         for file in redo.iter().filter(|f| *f != ENTRY) {
@@ -107,7 +122,7 @@ impl Kept {
         let mut read = changed.clone();
         for b in blocks {
             let (start, end) = (b * span, (b + 1) * span);
-            let from = self.pages.partition_point(|p| p.first + p.count <= start);
+            let from = self.pages.partition_point(|p| p.end() <= start);
             let to = self.pages.partition_point(|p| p.first < end);
             read.extend(self.pages[from..to].iter().map(|p| p.rel.clone()));
         }
@@ -129,14 +144,16 @@ impl Kept {
             postings: Lists<'a>,
             text_versions: &'a [String],
             shard_versions: &'a [String],
-            docs: usize,
+            sections: usize,
+            ids: usize,
         }
         let note = NoteOf {
             pages: &self.pages,
             postings: Lists(&self.postings),
             text_versions: &self.text_versions,
             shard_versions: &self.shard_versions,
-            docs: self.docs,
+            sections: self.numbers.sections,
+            ids: self.numbers.ids,
         };
         serde_json::to_writer(out, &note).map_err(std::io::Error::other)
     }
@@ -144,14 +161,20 @@ impl Kept {
     /// What [`Kept::write_note`] wrote; `None` if it does not read as one.
     pub fn from_note(json: &str) -> Option<Kept> {
         let note: Note = serde_json::from_str(json).ok()?;
-        let in_order = note.pages.windows(2).all(|w| w[0].first + w[0].count == w[1].first);
-        let docs = note.pages.last().map_or(0, |p| p.first + p.count) as usize;
-        let blocks = docs.div_ceil(CHUNK * BLOCK);
-        if !in_order || docs != note.docs || note.text_versions.len() != blocks || note.shard_versions.is_empty() {
+        let in_order =
+            note.pages.first().is_none_or(|p| p.first == 0) && note.pages.windows(2).all(|w| w[0].end() == w[1].first);
+        let ids = note.pages.last().map_or(0, KeptPage::end) as usize;
+        let sections = note.pages.iter().map(|p| p.count as usize).sum::<usize>();
+        let blocks = ids.div_ceil(CHUNK * BLOCK);
+        if !in_order
+            || (sections, ids) != (note.sections, note.ids)
+            || note.text_versions.len() != blocks
+            || note.shard_versions.is_empty()
+        {
             return None;
         }
         let postings = note.postings.into_iter().map(|(t, p)| (t, p.into_bytes())).collect();
-        Some(Kept::new(note.pages, postings, note.text_versions, note.shard_versions, note.docs))
+        Some(Kept::new(note.pages, postings, note.text_versions, note.shard_versions, Numbers { sections, ids }))
     }
 }
 
@@ -159,8 +182,8 @@ impl Kept {
 /// updating `kept`: only the files that can differ are handed to `sink` (the text chunks of the
 /// edited pages' blocks, the shards whose postings changed, the entry); the output holds the same
 /// bytes as after [`super::put`]. Falls back to writing everything (and keeping it) when nothing
-/// is kept yet or an edit changed how many sections a page has (the sections after it are numbered
-/// anew); [`fits`] tells beforehand. A build whose model holds only some pages' sections must
+/// is kept yet or an edited page's sections no longer fit its range of numbers ([`slots`]: the
+/// pages after it are numbered anew); [`fits`] tells beforehand. A build whose model holds only some pages' sections must
 /// check [`fits`] first: the fallback reads every page's (`engine::page_text`).
 pub fn put_pages(site: &Site, changed: &[usize], sink: &dyn Sink, kept: &mut Kept) -> Diagnostics {
     let mut diags = Diagnostics::default();
@@ -174,7 +197,8 @@ pub fn put_pages(site: &Site, changed: &[usize], sink: &dyn Sink, kept: &mut Kep
 }
 
 /// Whether the index `kept` can be updated in place for an edit of the pages `changed`: it holds
-/// every page of the site and each edited page's section count is as it was.
+/// every page of the site and each edited page's sections fit the range of numbers it had (the
+/// count may have changed: a heading added or taken away).
 pub fn fits(site: &Site, changed: &[usize], kept: &Kept) -> bool {
     if kept.pages.len() != site.pages.len() || kept.pages.is_empty() {
         return false;
@@ -182,7 +206,7 @@ pub fn fits(site: &Site, changed: &[usize], kept: &Kept) -> bool {
     changed.iter().all(|&i| {
         let Some(p) = site.pages.get(i) else { return false };
         let Some(&at) = kept.by_url.get(&p.url) else { return false };
-        page_docs(p, &Extra::of(site, p)).rows.len() as u32 == kept.pages[at].count
+        slots(page_docs(p, &Extra::of(site, p)).rows.len() as u32) == slots(kept.pages[at].count)
     })
 }
 
@@ -193,19 +217,22 @@ fn update(site: &Site, changed: &[usize], kept: &mut Kept, out_fn: &mut dyn FnMu
         .filter_map(|&i| site.pages.get(i))
         .filter_map(|p| Some((*kept.by_url.get(&p.url)?, p, Extra::of(site, p))))
         .collect();
-    let span = CHUNK as u32 * BLOCK as u32;
     let mut blocks = BTreeSet::new();
     let mut fresh: BTreeMap<&str, Vec<(u32, u8)>> = BTreeMap::new();
+    // Each edited page's range of numbers: its postings there are replaced, whatever its count was.
+    let mut ranges: Vec<(u32, u32)> = Vec::with_capacity(edited.len());
     for (at, p, extra) in &edited {
-        let kp = &kept.pages[*at];
-        for &(t, doc, w) in &page_docs(p, extra).postings {
+        let docs = page_docs(p, extra);
+        let kp = &mut kept.pages[*at];
+        for &(t, doc, w) in &docs.postings {
             fresh.entry(t).or_default().push((kp.first + doc, w));
         }
-        blocks.extend((kp.first / span)..=((kp.first + kp.count).max(1) - 1) / span);
+        kept.numbers.sections = kept.numbers.sections + docs.rows.len() - kp.count as usize;
+        kp.count = docs.rows.len() as u32;
+        blocks.extend(kp.blocks());
+        ranges.push((kp.first, kp.end()));
     }
     blocks.extend(std::mem::take(&mut kept.redo_blocks));
-    let ranges: Vec<(u32, u32)> =
-        edited.iter().map(|(at, ..)| (kept.pages[*at].first, kept.pages[*at].first + kept.pages[*at].count)).collect();
     // Every term the edited pages held before (found in the postings) or hold now: their postings
     // for those pages, anew.
     let mut touched: BTreeSet<String> = kept
@@ -229,7 +256,7 @@ fn update(site: &Site, changed: &[usize], kept: &mut Kept, out_fn: &mut dyn FnMu
     put_blocks(site, kept, &blocks, out_fn);
     let lists: Vec<(&str, &[u8])> = kept.postings.iter().map(|(t, p)| (t.as_str(), p.as_slice())).collect();
     let from = ShardsFrom { previous: &|_| None, written: &kept.shard_versions };
-    let versions = put_shards_and_entry(&lists, &kept.text_versions, kept.docs, &from, out_fn);
+    let versions = put_shards_and_entry(&lists, &kept.text_versions, kept.numbers, &from, out_fn);
     kept.shard_versions = versions;
 }
 
@@ -238,9 +265,9 @@ fn put_blocks(site: &Site, kept: &mut Kept, blocks: &BTreeSet<u32>, out_fn: &mut
     let span = (CHUNK * BLOCK) as u32;
     let by_url: HashMap<&str, &Page> = site.pages.iter().map(|p| (p.url.as_str(), p)).collect();
     for &b in blocks {
-        let (start, end) = (b * span, ((b + 1) * span).min(kept.docs as u32));
+        let (start, end) = (b * span, ((b + 1) * span).min(kept.numbers.ids as u32));
         // The pages whose sections fall in the block, and their sections as shown.
-        let from = kept.pages.partition_point(|p| p.first + p.count <= start);
+        let from = kept.pages.partition_point(|p| p.end() <= start);
         let to = kept.pages.partition_point(|p| p.first < end);
         let pages: Vec<(&Page, Extra, u32)> = kept.pages[from..to]
             .iter()

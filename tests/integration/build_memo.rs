@@ -353,8 +353,9 @@ fn inode(dir: &std::path::Path, rel: &str) -> u64 {
     std::fs::metadata(dir.join(rel)).expect(rel).ino()
 }
 
-/// The bundled site with 240 pages more, of 8 sections each: enough sections for several blocks of
-/// text chunks (32 chunks of 32 sections each). Settled; with its page count.
+/// The bundled site with 240 pages more, of 8 sections each (and the title's: a range of 12
+/// numbers, `search_index::slots`): enough sections for several blocks of text chunks (`BLOCK`
+/// chunks of `CHUNK` section numbers each). Settled; with its page count.
 fn bulk_site() -> (TestSite, usize) {
     let site = TestSite::bundled();
     site.write("content/bulk/_index.md", "---\ntitle: Bulk\n---\nMany pages.\n");
@@ -372,16 +373,17 @@ fn bulk_site() -> (TestSite, usize) {
 /// from the state the build that wrote it noted (`.policysite-state`): the edited pages' blocks of
 /// text chunks, the shards whose postings changed and the entry are written, every other file of
 /// the index is left as it was, and the output equals a whole render. So over edits in a row (each
-/// folder of the pair updated from its own state); after an edit that adds a heading (every later
-/// section is numbered anew: every page is read again and the index made whole); with the state
-/// damaged (made whole); and with a file of the index edited by hand (written again).
+/// folder of the pair updated from its own state); after an edit that adds a heading (in place
+/// while the page's sections fit its range of numbers; past it, every later section is numbered
+/// anew: every page is read again and the index made whole); with the state damaged (made whole);
+/// and with a file of the index edited by hand (written again).
 #[cfg(unix)]
 #[test]
 fn a_page_edit_updates_the_search_index_in_place() {
     let (site, all) = bulk_site();
     let old = site.path().join(".public.old");
     let chunks = std::fs::read_dir(old.join("search/x")).expect("chunks").count();
-    assert!(chunks > 2 * 32, "the index has three blocks or more ({chunks} chunks)");
+    assert!(chunks > 2 * policysite::search_index::BLOCK, "the index has three blocks or more ({chunks} chunks)");
     let far = format!("search/x/{}.js", chunks - 1); // the last block: no bulk page is in it
     let edited = "content/bulk/p003.md";
 
@@ -418,10 +420,22 @@ fn a_page_edit_updates_the_search_index_in_place() {
         assert_same(&site, &[], &format!("reverted, build {round}"));
     }
 
+    // A heading added: the page's 10 sections still fit its range of 12 numbers, so only its own
+    // are numbered anew, in place, in both folders of the pair.
     site.write(edited, &format!("{}\n## A new heading\n\nAnd its text.\n", site.read(edited)));
+    for round in 0..2 {
+        let far_before = inode(&old, &far);
+        let err = build(&site, &[]);
+        assert_eq!(updated(&err), Some(1), "round {round}: a section more, within the page's range:\n{err}");
+        assert_same(&site, &[], &format!("round {round}: an edit that adds a section"));
+        assert_eq!(inode(&site.out(), &far), far_before, "round {round}: a chunk the edit does not touch is left");
+    }
+    // Two more: 12 sections need a range of 16, so every later page is numbered anew: made whole.
+    let two = "## Another heading\n\nText.\n\n## And another\n\nMore text.\n";
+    site.write(edited, &format!("{}\n{two}", site.read(edited)));
     let err = build(&site, &[]);
-    assert_eq!(updated(&err), None, "a section more numbers every later one anew: made whole:\n{err}");
-    assert_same(&site, &[], "an edit that adds a section");
+    assert_eq!(updated(&err), None, "sections past the page's range number every later one anew: made whole:\n{err}");
+    assert_same(&site, &[], "an edit that adds sections past the page's range");
 
     let err = build(&site, &[]);
     assert_eq!(updated(&err), None, "the other folder, made whole too:\n{err}");
@@ -489,7 +503,7 @@ fn noted_pages(dir: &std::path::Path) -> Vec<(String, u64, u64)> {
 fn an_edit_across_two_blocks_or_that_changes_the_shard_count_is_updated_in_place() {
     let (site, _) = bulk_site();
     let old = site.path().join(".public.old");
-    let span = 32 * 32;
+    let span = (policysite::search_index::CHUNK * policysite::search_index::BLOCK) as u64;
     let across = noted_pages(&old)
         .into_iter()
         .find(|(rel, first, count)| rel.starts_with("bulk/") && first / span != (first + count - 1) / span)

@@ -365,10 +365,10 @@ fn incremental_rebuilds_equal_a_clean_build() {
     }
 }
 
-/// Text edits that keep each page's sections: after the first, serve updates the search index in
-/// place (the edited pages' postings, their block of text chunks, the shards and the entry) instead of
-/// writing it whole. Words come and go, a page's term moves between sections, two pages change at
-/// once; after each, the output is the clean build's, byte for byte.
+/// Text edits: after the first, serve updates the search index in place (the edited pages' postings,
+/// their block of text chunks, the shards and the entry) instead of writing it whole. Words come and
+/// go, a page's term moves between sections, a heading comes and goes, two pages change at once;
+/// after each, the output is the clean build's, byte for byte.
 #[test]
 fn text_edits_update_the_search_index_as_a_clean_build_writes_it() {
     let site = TestSite::bundled();
@@ -391,6 +391,15 @@ fn text_edits_update_the_search_index_as_a_clean_build_writes_it() {
         ),
         ("an alias removed", replacing("data/platforms.yaml", "aliases: [fb, meta]", "aliases: [fb]")),
         ("a heading word", replacing(records, "period ends {#when", "period ends for quokkas {#when")),
+        // A section more, then one fewer: the page's sections are numbered anew within its range of
+        // numbers (`search_index::slots`), every other page's stay where they were.
+        (
+            "a heading added",
+            Box::new(move |s: &TestSite| {
+                s.write(records, &format!("{}\n## Quokka rules\n\nWombats too.\n", s.read(records)))
+            }),
+        ),
+        ("the heading taken away", replacing(records, "\n## Quokka rules\n\nWombats too.\n", "")),
         (
             "two pages",
             Box::new(move |s: &TestSite| {

@@ -108,7 +108,9 @@
    * then how often the words occur, each weighted by how rare the word is. A word the index
    * holds only as the start of longer words (a prefix) counts half. */
   function rank(terms) {
-    var docs = entry.docs, score = new Float64Array(docs), found = new Uint8Array(docs), seen = [], idfs = [];
+    // docs: the sections a word's rarity is measured against; ids: the section numbers in use (each
+    // page's range has room for a heading more, so some numbers hold no section).
+    var docs = entry.docs, ids = entry.ids, score = new Float64Array(ids), found = new Uint8Array(ids), seen = [], idfs = [];
     terms.forEach(function (t, qi) {
       var n = shardOf(t), shard = shards[n + '@' + versionOf('s', n)] || {};
       var lists = [];
