@@ -6,8 +6,8 @@
 //! from the site model by [`crate::search_index`] (`emit`, `put`), which the build calls.
 //!
 //! What the build writes:
-//! - `search/entry.js`: a few hundred bytes: how many sections there are and which term each index shard
-//!   starts with.
+//! - `search/entry.js`: a few kilobytes: how many sections and section numbers there are, which
+//!   term each index shard starts with, and each shard's and block of text chunks' version.
 //! - `search/s/N.js`: index shards: terms (stemmed, [`terms`]) in sorted order, each with its postings
 //!   (sections and a weight) compactly encoded, deflated. A query loads only the shards of its words.
 //! - `search/x/N.js`: the text of 40 section numbers each (about 32 sections: each page's range of

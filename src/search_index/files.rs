@@ -64,10 +64,11 @@ struct Entry<'a> {
     /// rewrites only the shards whose postings changed, and a cached shard from another build is
     /// still refused unless its bytes are the same.
     sv: &'a [String],
-    /// Sections in the index (what a word's rarity is measured against), section numbers it uses
-    /// (the search page's arrays are that long), and how many numbers share a text chunk.
+    /// Section numbers the index uses (the search page's arrays are that long; named as when
+    /// numbers had no gaps, so a search page cached from then still finds every section), sections
+    /// it holds (what a word's rarity is measured against), and how many numbers share a text chunk.
     docs: usize,
-    ids: usize,
+    sections: usize,
     chunk: usize,
     /// Text chunks per text version, and each block's version (`search/x/N.js` names `xv[N / block]`).
     block: usize,
@@ -227,8 +228,8 @@ pub(super) fn put_shards_and_entry(
     let entry = Entry {
         v: &version,
         sv: &versions,
-        docs: numbers.sections,
-        ids: numbers.ids,
+        docs: numbers.ids,
+        sections: numbers.sections,
         chunk: CHUNK,
         block: BLOCK,
         xv: text_versions,

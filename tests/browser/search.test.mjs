@@ -144,3 +144,17 @@ test('the JavaScript stemmer gives the build’s stems (tests/vectors/stems.json
   assert.ok(Object.keys(vectors).length > 500);
   assert.deepEqual(wrong, []);
 });
+
+// A word's rarity is measured by how many sections hold it: the postings counted, not the
+// characters of their list (a long gap between two sections, as across a page's spare section
+// numbers, takes two characters for one posting). The lists are the Rust encoder's
+// (src/search_index/postings.rs: 0, 5, 63 → "05_"; 64, 1025, 1728 → "#0>1#!0").
+test('a postings list counts its postings, not its characters', () => {
+  const core = require(join(REPO, 'themes/default/static/assets/search-core.js'));
+  for (const [list, docs] of [['05_', [0, 1, 5]], ['#0>1#!0', [4, 69, 178]], ['', []]]) {
+    const got = [];
+    core.decode(list, (doc) => got.push(doc));
+    assert.deepEqual(got, docs, list);
+    assert.equal(core.count(list), docs.length, list);
+  }
+});

@@ -420,19 +420,22 @@ fn a_page_edit_updates_the_search_index_in_place() {
         assert_same(&site, &[], &format!("reverted, build {round}"));
     }
 
-    // A heading added: the page's 10 sections still fit its range of 12 numbers, so only its own
-    // are numbered anew, in place, in both folders of the pair.
-    site.write(edited, &format!("{}\n## A new heading\n\nAnd its text.\n", site.read(edited)));
-    for round in 0..2 {
-        let far_before = inode(&old, &far);
-        let err = build(&site, &[]);
-        assert_eq!(updated(&err), Some(1), "round {round}: a section more, within the page's range:\n{err}");
-        assert_same(&site, &[], &format!("round {round}: an edit that adds a section"));
-        assert_eq!(inode(&site.out(), &far), far_before, "round {round}: a chunk the edit does not touch is left");
+    // A heading added, then taken away: the page's 10 sections, then 9 again, fit its range of 12
+    // numbers, so only its own are numbered anew, in place, in both folders of the pair.
+    let nine = site.read(edited);
+    for (what, text) in [("added", format!("{nine}\n## A new heading\n\nAnd its text.\n")), ("taken away", nine)] {
+        site.write(edited, &text);
+        for round in 0..2 {
+            let far_before = inode(&old, &far);
+            let err = build(&site, &[]);
+            assert_eq!(updated(&err), Some(1), "heading {what}, round {round}: within the page's range:\n{err}");
+            assert_same(&site, &[], &format!("heading {what}, round {round}"));
+            assert_eq!(inode(&site.out(), &far), far_before, "heading {what}, round {round}: a far chunk is left");
+        }
     }
-    // Two more: 12 sections need a range of 16, so every later page is numbered anew: made whole.
-    let two = "## Another heading\n\nText.\n\n## And another\n\nMore text.\n";
-    site.write(edited, &format!("{}\n{two}", site.read(edited)));
+    // Three more: 12 sections need a range of 16, so every later page is numbered anew: made whole.
+    let three: String = (0..3).map(|k| format!("\n## Another heading {k}\n\nText {k}.\n")).collect();
+    site.write(edited, &format!("{}{three}", site.read(edited)));
     let err = build(&site, &[]);
     assert_eq!(updated(&err), None, "sections past the page's range number every later one anew: made whole:\n{err}");
     assert_same(&site, &[], "an edit that adds sections past the page's range");

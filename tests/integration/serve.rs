@@ -127,6 +127,16 @@ fn events_with_status(addr: &str) -> ((String, String), mpsc::Receiver<(String, 
 
 type Edit = Box<dyn Fn(&TestSite)>;
 
+/// An edit that adds `text` at the end of the site's file `rel`.
+fn appending(rel: &'static str, text: &'static str) -> Edit {
+    Box::new(move |s| s.write(rel, &format!("{}{text}", s.read(rel))))
+}
+
+/// Sections to add to a page and take away again.
+const ONE_HEADING: &str = "\n## Quokka rules\n\nWombats too.\n";
+const SIX_HEADINGS: &str =
+    "\n## Six a\n\nA.\n\n## Six b\n\nB.\n\n## Six c\n\nC.\n\n## Six d\n\nD.\n\n## Six e\n\nE.\n\n## Six f\n\nF.\n";
+
 /// An edit that replaces `from` with `to` in the site's file `rel`.
 fn replacing(rel: &'static str, from: &'static str, to: &'static str) -> Edit {
     Box::new(move |s| s.write(rel, &s.read(rel).replace(from, to)))
@@ -391,15 +401,13 @@ fn text_edits_update_the_search_index_as_a_clean_build_writes_it() {
         ),
         ("an alias removed", replacing("data/platforms.yaml", "aliases: [fb, meta]", "aliases: [fb]")),
         ("a heading word", replacing(records, "period ends {#when", "period ends for quokkas {#when")),
-        // A section more, then one fewer: the page's sections are numbered anew within its range of
-        // numbers (`search_index::slots`), every other page's stay where they were.
-        (
-            "a heading added",
-            Box::new(move |s: &TestSite| {
-                s.write(records, &format!("{}\n## Quokka rules\n\nWombats too.\n", s.read(records)))
-            }),
-        ),
-        ("the heading taken away", replacing(records, "\n## Quokka rules\n\nWombats too.\n", "")),
+        // A section more, then one fewer: the page's 6 sections, then 7, fit its range of 8 numbers
+        // (`search_index::slots`), so only its own are numbered anew; then 12, past it, for the
+        // index made whole, and back.
+        ("a heading added", appending(comments, ONE_HEADING)),
+        ("the heading taken away", replacing(comments, ONE_HEADING, "")),
+        ("six headings added", appending(comments, SIX_HEADINGS)),
+        ("six headings taken away", replacing(comments, SIX_HEADINGS, "")),
         (
             "two pages",
             Box::new(move |s: &TestSite| {

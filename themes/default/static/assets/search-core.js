@@ -139,6 +139,13 @@
     }
   }
 
+  /* How many postings an encoded list holds (one last digit each). */
+  function count(s) {
+    var n = 0;
+    for (var i = 0; i < s.length; i++) if (DIGIT[s.charCodeAt(i) & 127] >= 0) n++;
+    return n;
+  }
+
   /* ---- excerpts ---- */
   function escapeHtml(s) {
     return s.replace(/[&<>"']/g, function (c) { return { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]; });
@@ -176,7 +183,7 @@
     return (start > 0 ? '…' : '') + html + (end < text.length && !/…$/.test(text.slice(0, end)) ? '…' : '');
   }
 
-  var core = { stem: stem, tokens: tokens, queryTerms: queryTerms, decode: decode, excerpt: excerpt, escapeHtml: escapeHtml };
+  var core = { stem: stem, tokens: tokens, queryTerms: queryTerms, decode: decode, count: count, excerpt: excerpt, escapeHtml: escapeHtml };
   g.POLICYSITE_SEARCH_CORE = core;
   if (typeof module === 'object' && module.exports) module.exports = core;
 })(typeof window !== 'undefined' ? window : globalThis);

@@ -108,9 +108,11 @@
    * then how often the words occur, each weighted by how rare the word is. A word the index
    * holds only as the start of longer words (a prefix) counts half. */
   function rank(terms) {
-    // docs: the sections a word's rarity is measured against; ids: the section numbers in use (each
-    // page's range has room for a heading more, so some numbers hold no section).
-    var docs = entry.docs, ids = entry.ids, score = new Float64Array(ids), found = new Uint8Array(ids), seen = [], idfs = [];
+    // entry.docs: the section numbers in use (each page's range has room for a heading more, so some
+    // numbers hold no section); entry.sections: the sections, what a word's rarity is measured
+    // against (an entry from before the gaps has only docs, and then they are the same).
+    var ids = entry.docs, docs = entry.sections || entry.docs;
+    var score = new Float64Array(ids), found = new Uint8Array(ids), seen = [], idfs = [];
     terms.forEach(function (t, qi) {
       var n = shardOf(t), shard = shards[n + '@' + versionOf('s', n)] || {};
       var lists = [];
@@ -119,7 +121,7 @@
         else if (t.length >= 3 && k.lastIndexOf(t, 0) === 0) lists.push([shard[k], 0.5]);
       });
       var bit = 1 << qi, df = 0;
-      lists.forEach(function (l) { df += l[0].length; });
+      lists.forEach(function (l) { df += core.count(l[0]); });
       var idf = Math.log(1 + docs / Math.max(1, df));
       idfs.push(idf);
       lists.forEach(function (l) {
