@@ -22,7 +22,8 @@
 # Prints medians, peak RSS (/usr/bin/time -v "Maximum resident set size") and the ratios; then
 # the search index on disk beside Pagefind's (PAGEFIND=1, needs `npm ci` in bench/ or the npm registry),
 # the bytes one query loads (bench/search-measure.mjs in headless Chromium; QUERY=0 skips it), and the
-# serve one-page-edit latency at 10,000 pages (examples/serve_bench, EDITS edits).
+# serve one-page-edit latency at 10,000 pages (examples/serve_bench, EDITS edits), then the same for
+# edits that add a heading and take it away again (EDIT=heading).
 #
 # usage: bench/speed.sh [SIZES...]   (default: 1000 10000; RUNS=5 EDITS=20 PAGEFIND=0|1 SERVE=1|0 QUERY=1|0)
 set -euo pipefail
@@ -151,4 +152,6 @@ if [ "${SERVE:-1}" = 1 ]; then
   n=${SIZES[-1]}
   echo "== serve, $n pages: one-page edit to reload event, $EDITS edits"
   target/release/examples/serve_bench "$WORK/site-$n/policysite" s050/p05000.md "$EDITS" 1 | grep latency
+  echo "== serve, $n pages: a heading added to one page, then taken away, $EDITS edits"
+  EDIT=heading target/release/examples/serve_bench "$WORK/site-$n/policysite" s050/p05000.md "$EDITS" 1 | grep latency
 fi

@@ -9,6 +9,9 @@
 //!   PAGE_REL is a page below content/, e.g. `training/public-records.md`, or a data file
 //!   (`data/platforms.yaml`): then each edit adds a name to the first `aliases: [` list (the data is
 //!   reloaded and what reads it rebuilt) and the throughput part is skipped.
+//!   With `EDIT=heading` in the environment, a page edit adds a heading (and the next takes it away
+//!   again): the page's section count changes with every edit, and the search index is updated in
+//!   place while its sections fit the page's range of section numbers (`search_index::slots`).
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -64,6 +67,7 @@ fn main() {
         std::path::Path::new(site).join("content").join(page)
     };
     let original = std::fs::read_to_string(&path).expect("page");
+    let heading = std::env::var("EDIT").is_ok_and(|e| e == "heading");
     let mut lat = Vec::new();
     for i in 0..edits {
         std::thread::sleep(Duration::from_millis(150));
@@ -73,6 +77,9 @@ fn main() {
         // first alias list gets one more name.
         let text = if data_edit && original.contains("aliases: [") {
             original.replacen("aliases: [", &format!("aliases: [bench{i}, "), 1)
+        } else if heading {
+            let added = if i % 2 == 0 { format!("\n## Benchmark heading {i}\n\nIts text.\n") } else { String::new() };
+            format!("{original}{added}")
         } else {
             format!("{original}\nEdit number {i} for the benchmark.\n")
         };
