@@ -73,6 +73,7 @@ pub fn entries_below(dir: &Path) -> io::Result<Vec<(String, bool)>> {
 
 /// The files below `dir`, whose relative path (with a trailing `/`, or empty at the top) is `rel`,
 /// each with whether it is a link.
+#[cfg(not(unix))]
 fn list_folder(dir: &Path, rel: &str) -> io::Result<Vec<(String, bool)>> {
     use rayon::prelude::*;
     let mut files = Vec::new();
@@ -91,6 +92,58 @@ fn list_folder(dir: &Path, rel: &str) -> io::Result<Vec<(String, bool)>> {
     }
     let below: Vec<Vec<(String, bool)>> =
         folders.par_iter().map(|(d, r)| list_folder(d, r)).collect::<io::Result<_>>()?;
+    files.extend(below.into_iter().flatten());
+    Ok(files)
+}
+
+/// The files below `dir`, whose relative path (with a trailing `/`, or empty at the top) is `rel`,
+/// each with whether it is a link.
+#[cfg(unix)]
+fn list_folder(dir: &Path, rel: &str) -> io::Result<Vec<(String, bool)>> {
+    use rustix::fs::{CWD, Mode, OFlags};
+    list_open(rustix::fs::openat(CWD, dir, OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC, Mode::empty())?, rel)
+}
+
+/// [`list_folder`] of the folder open as `fd`. Each folder below is opened by its name from its
+/// parent's descriptor (`openat`), not by its whole path: a listing of 10,000 page folders looked
+/// each path up again from the root, and that was most of what listing cost. A folder swapped for
+/// a link meanwhile is refused (`O_NOFOLLOW`), not followed. Only the folders being listed are
+/// held open (their depth, times the threads), never every folder of a level at once.
+#[cfg(unix)]
+fn list_open(fd: std::os::fd::OwnedFd, rel: &str) -> io::Result<Vec<(String, bool)>> {
+    use rayon::prelude::*;
+    use rustix::fs::{AtFlags, FileType, Mode, OFlags};
+    let mut dir = rustix::fs::Dir::new(fd)?;
+    let mut files = Vec::new();
+    let mut folders = Vec::new();
+    while let Some(entry) = dir.read() {
+        let entry = entry?;
+        let name = entry.file_name();
+        if name == c"." || name == c".." {
+            continue;
+        }
+        let path = format!("{rel}{}", String::from_utf8_lossy(name.to_bytes()));
+        // The entry's own type (a link is a link, not what it points at); a file system that does
+        // not say is asked.
+        let kind = match entry.file_type() {
+            FileType::Unknown => {
+                let stat = rustix::fs::statat(dir.fd()?, name, AtFlags::SYMLINK_NOFOLLOW)?;
+                FileType::from_raw_mode(stat.st_mode as rustix::fs::RawMode)
+            }
+            kind => kind,
+        };
+        if kind == FileType::Directory {
+            folders.push((name.to_owned(), path + "/"));
+        } else {
+            files.push((path, kind == FileType::Symlink));
+        }
+    }
+    let parent = dir.fd()?;
+    let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC;
+    let below: Vec<Vec<(String, bool)>> = folders
+        .par_iter()
+        .map(|(name, r)| list_open(rustix::fs::openat(parent, name.as_c_str(), flags, Mode::empty())?, r))
+        .collect::<io::Result<_>>()?;
     files.extend(below.into_iter().flatten());
     Ok(files)
 }
@@ -282,5 +335,33 @@ mod tests {
         let expected =
             format!("waiting for another build of `{}` (policysite build (process {pid})) to finish", output.display());
         assert_eq!(told.into_inner(), vec![expected]);
+    }
+
+    /// The listing names every file below a folder, at any depth, with whether it is a link; a link
+    /// to a folder is a file of the listing (a link), not a folder to go into; markers are left out.
+    #[cfg(unix)]
+    #[test]
+    fn a_listing_names_every_file_and_link_and_never_follows_one() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (out, elsewhere) = (dir.path().join("out"), dir.path().join("elsewhere"));
+        for folder in [out.join("a/b/c"), out.join("empty"), elsewhere.clone()] {
+            std::fs::create_dir_all(folder).expect("mkdir");
+        }
+        for (file, text) in [("index.html", "1"), ("a/index.html", "2"), ("a/b/c/deep.txt", "3"), (MANIFEST, "")] {
+            std::fs::write(out.join(file), text).expect("write");
+        }
+        std::fs::write(elsewhere.join("secret.txt"), "not ours").expect("write");
+        std::os::unix::fs::symlink(&elsewhere, out.join("a/to-folder")).expect("link");
+        std::os::unix::fs::symlink(out.join("index.html"), out.join("a/b/to-file")).expect("link");
+        let mut listed = entries_below(&out).expect("list");
+        listed.sort();
+        let expected = [
+            ("a/b/c/deep.txt", false),
+            ("a/b/to-file", true),
+            ("a/index.html", false),
+            ("a/to-folder", true),
+            ("index.html", false),
+        ];
+        assert_eq!(listed, expected.map(|(f, link)| (f.to_string(), link)).to_vec());
     }
 }
