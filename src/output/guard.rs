@@ -105,9 +105,10 @@ fn list_folder(dir: &Path, rel: &str) -> io::Result<Vec<(String, bool)>> {
 }
 
 /// [`list_folder`] of the folder open as `fd`. Each folder below is opened by its name from its
-/// parent's descriptor (`openat`), not by its whole path: a listing of 10,000 page folders looked
-/// each path up again from the root, and that was most of what listing cost. A folder swapped for
-/// a link meanwhile is refused (`O_NOFOLLOW`), not followed. Only the folders being listed are
+/// parent's descriptor (`openat`), not by its whole path, which the system would look up again from
+/// the root for each of 10,000 page folders (the unchanged 10,000-page rebuild in memory went from
+/// 261 to 256 ms, medians of 25). A folder swapped for a link meanwhile is refused (`O_NOFOLLOW`),
+/// not followed. Only the folders being listed are
 /// held open (their depth, times the threads), never every folder of a level at once.
 #[cfg(unix)]
 fn list_open(fd: std::os::fd::OwnedFd, rel: &str) -> io::Result<Vec<(String, bool)>> {
