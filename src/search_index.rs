@@ -6,9 +6,9 @@
 //! term's frequency bucket (0–3). A number is written as its last digit in base 64 from [`LAST`],
 //! preceded by the rest (`n / 64`, when not 0) in base 27 from [`MORE`], most significant digit first:
 //! the two alphabets are the printable ASCII characters but `"`, `\` and `<`, so a list is a plain
-//! JavaScript string. A word in every fourth section number or more often costs one byte per
-//! section; one in every 1,700 numbers, two. (The spare numbers of each page's range, below, make a
-//! gap across pages a little longer: the index's postings are about 3 % larger for them.)
+//! JavaScript string. A gap of up to 4 section numbers costs one byte, up to 108 two, a longer one
+//! three. (The spare numbers of each page's range, below, make a gap across pages a little longer:
+//! the index's postings are about 3 % larger for them.)
 //!
 //! Each page holds a range of section numbers with room to spare ([`slots`]): a page's sections are
 //! numbered from the start of its range, and the numbers left over are gaps no posting names (a

@@ -121,7 +121,8 @@
         else if (t.length >= 3 && k.lastIndexOf(t, 0) === 0) lists.push([shard[k], 0.5]);
       });
       var bit = 1 << qi, df = 0;
-      lists.forEach(function (l) { df += core.count(l[0]); });
+      // A search-core.js cached from before count() counts characters, as it did then.
+      lists.forEach(function (l) { df += core.count ? core.count(l[0]) : l[0].length; });
       var idf = Math.log(1 + docs / Math.max(1, df));
       idfs.push(idf);
       lists.forEach(function (l) {
