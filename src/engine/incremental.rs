@@ -56,7 +56,11 @@ pub fn apply(
         // that kept state writes only what the pages that read the data (and any edited pages) touch.
         diags.extend(crate::emit::generated_after_data(site, renderer, sink, &targets, kept));
     } else if !rels.is_empty() {
-        // The search index holds every page's text: only what the edited pages touch is written anew.
+        // The search index holds every page's text: only what the edited pages touch is written
+        // anew, unless an edit numbers the sections after it anew (said, as it takes longer).
+        if !crate::features::page_text_fits(site, &targets, kept) {
+            scope.push("search index made whole".into());
+        }
         diags.extend(crate::features::write_page_text(site, &targets, sink, kept));
     }
     if changes.contains(&Change::Static) {

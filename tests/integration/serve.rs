@@ -561,6 +561,28 @@ fn a_save_by_rename_while_polling_rebuilds_one_page() {
     assert!(get(&srv.addr, "/notes/n3/").body.contains("Saved by rename."));
 }
 
+/// A heading added to a page updates the search index in place while the page's sections fit its
+/// range of section numbers (`search_index::slots`: 6 sections, then 7, in a range of 8); past it
+/// (12), the index is made whole, and serve says so. Either way the output is a clean build's.
+#[test]
+fn a_heading_edit_updates_the_search_index_in_place_until_the_page_outgrows_its_range() {
+    let site = TestSite::bundled();
+    let srv = serve(&site);
+    let rx = events(&srv.addr);
+    srv.log_line("(everything)");
+    let comments = "content/training/moderating-comments.md";
+    for (edit, whole) in [(appending(comments, ONE_HEADING), false), (appending(comments, SIX_HEADINGS), true)] {
+        edit(&site);
+        wait_for(&rx, "reload");
+        let line = srv.log_line("rebuilt in");
+        let said = if whole { "(1 page, search index made whole)" } else { "(1 page)" };
+        assert!(line.ends_with(said), "{line}");
+        let clean = TestSite::copy_of(site.path());
+        clean.build_ok();
+        assert!(settles_to(&site.out(), &snapshot(&clean.out())), "serve's output differs from a clean build: {line}");
+    }
+}
+
 #[test]
 fn edits_rebuild_only_what_they_touch() {
     let site = TestSite::bundled();
