@@ -40,8 +40,7 @@ pub struct Kept {
 
 /// A page's place in the index: its URL, its source (below `content/`), its first section number
 /// and section count (its range of numbers is [`slots`] long). Its terms are not kept (some
-/// megabytes at 10,000 pages): an edit finds the
-/// terms that held the page in the postings themselves.
+/// megabytes at 10,000 pages): an edit finds the terms that held the page in the postings themselves.
 #[derive(Serialize, Deserialize)]
 pub(super) struct KeptPage {
     pub(super) url: String,
@@ -98,9 +97,9 @@ impl Kept {
     /// The pages whose sections an update after an edit of the pages `changed` (by source, below
     /// `content/`) reads: those pages and every page that shares a block of text chunks with one
     /// (the block of an edited page's range of numbers is written again whole, from its pages'
-    /// sections; only the edited pages' postings change). The index's files `redo` are written again too (a build cannot trust them as they
-    /// are): a text chunk's block with its pages, a shard by forgetting its version. `None` if a
-    /// page or file is not in the index.
+    /// sections; only the edited pages' postings change). The index's files `redo` are written
+    /// again too (a build cannot trust them as they are): a text chunk's block with its pages, a
+    /// shard by forgetting its version. `None` if a page or file is not in the index.
     pub fn pages_to_read(&mut self, changed: &BTreeSet<String>, redo: &BTreeSet<String>) -> Option<BTreeSet<String>> {
         let span = (CHUNK * BLOCK) as u32;
         let by_rel: HashMap<&str, &KeptPage> = self.pages.iter().map(|p| (p.rel.as_str(), p)).collect();
@@ -183,8 +182,9 @@ impl Kept {
 /// edited pages' blocks, the shards whose postings changed, the entry); the output holds the same
 /// bytes as after [`super::put`]. Falls back to writing everything (and keeping it) when nothing
 /// is kept yet or an edited page's sections no longer fit its range of numbers ([`slots`]: the
-/// pages after it are numbered anew); [`fits`] tells beforehand. A build whose model holds only some pages' sections must
-/// check [`fits`] first: the fallback reads every page's (`engine::page_text`).
+/// pages after it are numbered anew); [`fits`] tells beforehand. A build whose model holds only
+/// some pages' sections must check [`fits`] first: the fallback reads every page's
+/// (`engine::page_text`).
 pub fn put_pages(site: &Site, changed: &[usize], sink: &dyn Sink, kept: &mut Kept) -> Diagnostics {
     let mut diags = Diagnostics::default();
     let mut out = |name: String, bytes: Vec<u8>| put_one(sink, &mut diags, name, &bytes);
