@@ -73,7 +73,6 @@ pub fn entries_below(dir: &Path) -> io::Result<Vec<(String, bool)>> {
 
 /// The files below `dir`, whose relative path (with a trailing `/`, or empty at the top) is `rel`,
 /// each with whether it is a link.
-#[cfg(not(any(target_os = "linux", target_os = "android", target_vendor = "apple")))]
 fn list_folder(dir: &Path, rel: &str) -> io::Result<Vec<(String, bool)>> {
     use rayon::prelude::*;
     let mut files = Vec::new();
@@ -92,61 +91,6 @@ fn list_folder(dir: &Path, rel: &str) -> io::Result<Vec<(String, bool)>> {
     }
     let below: Vec<Vec<(String, bool)>> =
         folders.par_iter().map(|(d, r)| list_folder(d, r)).collect::<io::Result<_>>()?;
-    files.extend(below.into_iter().flatten());
-    Ok(files)
-}
-
-/// The files below `dir`, whose relative path (with a trailing `/`, or empty at the top) is `rel`,
-/// each with whether it is a link.
-#[cfg(any(target_os = "linux", target_os = "android", target_vendor = "apple"))]
-fn list_folder(dir: &Path, rel: &str) -> io::Result<Vec<(String, bool)>> {
-    use rustix::fs::{CWD, Mode, OFlags};
-    list_open(rustix::fs::openat(CWD, dir, OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC, Mode::empty())?, rel)
-}
-
-/// [`list_folder`] of the folder open as `fd`. Each folder below is opened by its name from its
-/// parent's descriptor (`openat`), not by its whole path, which the system would look up again from
-/// the root for each of 10,000 page folders (the unchanged 10,000-page rebuild in memory went from
-/// 261 to 256 ms, medians of 25, interleaved: about 2 %, near the noise). A folder swapped for a
-/// link between being listed and being read is refused (`O_NOFOLLOW`), not followed (the listing
-/// used to follow it, and list the files it points at as the folder's). A folder stays open while the folders below it
-/// are listed, never every folder of a level at once; a folder that cannot be opened, for lack of
-/// descriptors or anything else, fails the listing, and the build refuses rather than guess.
-#[cfg(any(target_os = "linux", target_os = "android", target_vendor = "apple"))]
-fn list_open(fd: std::os::fd::OwnedFd, rel: &str) -> io::Result<Vec<(String, bool)>> {
-    use rayon::prelude::*;
-    use rustix::fs::{AtFlags, FileType, Mode, OFlags};
-    let mut dir = rustix::fs::Dir::new(fd)?;
-    let mut files = Vec::new();
-    let mut folders = Vec::new();
-    while let Some(entry) = dir.read() {
-        let entry = entry?;
-        let name = entry.file_name();
-        if name == c"." || name == c".." {
-            continue;
-        }
-        let path = format!("{rel}{}", String::from_utf8_lossy(name.to_bytes()));
-        // The entry's own type (a link is a link, not what it points at); a file system that does
-        // not say is asked.
-        let kind = match entry.file_type() {
-            FileType::Unknown => {
-                let stat = rustix::fs::statat(dir.fd()?, name, AtFlags::SYMLINK_NOFOLLOW)?;
-                FileType::from_raw_mode(stat.st_mode as rustix::fs::RawMode)
-            }
-            kind => kind,
-        };
-        if kind == FileType::Directory {
-            folders.push((name.to_owned(), path + "/"));
-        } else {
-            files.push((path, kind == FileType::Symlink));
-        }
-    }
-    let parent = dir.fd()?;
-    let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC;
-    let below: Vec<Vec<(String, bool)>> = folders
-        .par_iter()
-        .map(|(name, r)| list_open(rustix::fs::openat(parent, name.as_c_str(), flags, Mode::empty())?, r))
-        .collect::<io::Result<_>>()?;
     files.extend(below.into_iter().flatten());
     Ok(files)
 }
