@@ -105,7 +105,7 @@ fn emit_each(site: &Site, out_fn: &mut dyn FnMut(String, Vec<u8>), previous: Pre
         put_shards_and_entry(&lists, &text_versions, numbers, &ShardsFrom { previous, written: &[] }, out_fn);
     keep.then(|| {
         let postings = postings.into_iter().map(|(t, p)| (t.to_string(), p.bytes)).collect();
-        Kept::new(kept_pages, postings, text_versions, shard_versions, numbers)
+        Kept::new(kept_pages, postings, text_versions, shard_versions)
     })
 }
 
@@ -120,7 +120,7 @@ pub(crate) fn slots(count: u32) -> u32 {
 
 /// How many sections the index holds (what a word's rarity is measured against), and how many
 /// section numbers it uses (its sections and the room left in each page's range, [`slots`]).
-#[derive(Clone, Copy, Default, PartialEq, Eq, Debug)]
+#[derive(Clone, Copy)]
 pub(crate) struct Numbers {
     pub(crate) sections: usize,
     pub(crate) ids: usize,

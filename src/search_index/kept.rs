@@ -32,7 +32,6 @@ pub struct Kept {
     text_versions: Vec<String>,
     /// Each shard's version as written (a page edit writes only the shards whose version changes).
     shard_versions: Vec<String>,
-    numbers: Numbers,
     /// Blocks of text chunks the next update writes again whatever it changes
     /// ([`Kept::pages_to_read`]).
     redo_blocks: BTreeSet<u32>,
@@ -69,8 +68,6 @@ struct Note {
     postings: Vec<(String, String)>,
     text_versions: Vec<String>,
     shard_versions: Vec<String>,
-    sections: usize,
-    ids: usize,
 }
 
 impl Kept {
@@ -79,15 +76,20 @@ impl Kept {
         postings: BTreeMap<String, Vec<u8>>,
         text_versions: Vec<String>,
         shard_versions: Vec<String>,
-        numbers: Numbers,
     ) -> Kept {
         let by_url = pages.iter().enumerate().map(|(i, p)| (p.url.clone(), i)).collect();
-        Kept { pages, by_url, postings, text_versions, shard_versions, numbers, redo_blocks: BTreeSet::new() }
+        Kept { pages, by_url, postings, text_versions, shard_versions, redo_blocks: BTreeSet::new() }
+    }
+
+    /// How many sections the index holds and how many section numbers it uses, from its pages.
+    fn numbers(&self) -> Numbers {
+        let sections = self.pages.iter().map(|p| p.count as usize).sum();
+        Numbers { sections, ids: self.pages.last().map_or(0, KeptPage::end) as usize }
     }
 
     /// The index's files as this describes them: the entry, every text chunk and every shard.
     pub fn files(&self) -> Vec<String> {
-        let chunks = self.numbers.ids.div_ceil(CHUNK);
+        let chunks = self.numbers().ids.div_ceil(CHUNK);
         let mut files = vec![ENTRY.to_string()];
         files.extend((0..chunks).map(|n| numbered(CHUNKS, n)));
         files.extend((0..self.shard_versions.len()).map(|n| numbered(SHARDS, n)));
@@ -143,16 +145,12 @@ impl Kept {
             postings: Lists<'a>,
             text_versions: &'a [String],
             shard_versions: &'a [String],
-            sections: usize,
-            ids: usize,
         }
         let note = NoteOf {
             pages: &self.pages,
             postings: Lists(&self.postings),
             text_versions: &self.text_versions,
             shard_versions: &self.shard_versions,
-            sections: self.numbers.sections,
-            ids: self.numbers.ids,
         };
         serde_json::to_writer(out, &note).map_err(std::io::Error::other)
     }
@@ -163,17 +161,11 @@ impl Kept {
         let in_order =
             note.pages.first().is_none_or(|p| p.first == 0) && note.pages.windows(2).all(|w| w[0].end() == w[1].first);
         let ids = note.pages.last().map_or(0, KeptPage::end) as usize;
-        let sections = note.pages.iter().map(|p| p.count as usize).sum::<usize>();
-        let blocks = ids.div_ceil(CHUNK * BLOCK);
-        if !in_order
-            || (sections, ids) != (note.sections, note.ids)
-            || note.text_versions.len() != blocks
-            || note.shard_versions.is_empty()
-        {
+        if !in_order || note.text_versions.len() != ids.div_ceil(CHUNK * BLOCK) || note.shard_versions.is_empty() {
             return None;
         }
         let postings = note.postings.into_iter().map(|(t, p)| (t, p.into_bytes())).collect();
-        Some(Kept::new(note.pages, postings, note.text_versions, note.shard_versions, Numbers { sections, ids }))
+        Some(Kept::new(note.pages, postings, note.text_versions, note.shard_versions))
     }
 }
 
@@ -227,7 +219,6 @@ fn update(site: &Site, changed: &[usize], kept: &mut Kept, out_fn: &mut dyn FnMu
         for &(t, doc, w) in &docs.postings {
             fresh.entry(t).or_default().push((kp.first + doc, w));
         }
-        kept.numbers.sections = kept.numbers.sections + docs.rows.len() - kp.count as usize;
         kp.count = docs.rows.len() as u32;
         blocks.extend(kp.blocks());
         ranges.push((kp.first, kp.end()));
@@ -256,7 +247,7 @@ fn update(site: &Site, changed: &[usize], kept: &mut Kept, out_fn: &mut dyn FnMu
     put_blocks(site, kept, &blocks, out_fn);
     let lists: Vec<(&str, &[u8])> = kept.postings.iter().map(|(t, p)| (t.as_str(), p.as_slice())).collect();
     let from = ShardsFrom { previous: &|_| None, written: &kept.shard_versions };
-    let versions = put_shards_and_entry(&lists, &kept.text_versions, kept.numbers, &from, out_fn);
+    let versions = put_shards_and_entry(&lists, &kept.text_versions, kept.numbers(), &from, out_fn);
     kept.shard_versions = versions;
 }
 
@@ -264,8 +255,9 @@ fn update(site: &Site, changed: &[usize], kept: &mut Kept, out_fn: &mut dyn FnMu
 fn put_blocks(site: &Site, kept: &mut Kept, blocks: &BTreeSet<u32>, out_fn: &mut dyn FnMut(String, Vec<u8>)) {
     let span = (CHUNK * BLOCK) as u32;
     let by_url: HashMap<&str, &Page> = site.pages.iter().map(|p| (p.url.as_str(), p)).collect();
+    let ids = kept.numbers().ids as u32;
     for &b in blocks {
-        let (start, end) = (b * span, ((b + 1) * span).min(kept.numbers.ids as u32));
+        let (start, end) = (b * span, ((b + 1) * span).min(ids));
         // The pages whose sections fall in the block, and their sections as shown.
         let from = kept.pages.partition_point(|p| p.end() <= start);
         let to = kept.pages.partition_point(|p| p.first < end);
