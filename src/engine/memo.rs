@@ -79,7 +79,10 @@ impl Inputs {
         let mut files = Vec::new();
         for dir in crate::layout::SOURCE_DIRS.iter().map(|d| root.join(d)).filter(|d| d.exists()) {
             for entry in walkdir::WalkDir::new(&dir).follow_links(true) {
-                files.extend(Some(entry.ok()?).filter(|e| e.file_type().is_file()).map(walkdir::DirEntry::into_path));
+                let entry = entry.ok()?;
+                if entry.file_type().is_file() {
+                    files.push(entry.into_path());
+                }
             }
         }
         // One `stat` per file, on both cores: most of the stamping of a large site.
@@ -228,27 +231,24 @@ pub struct Plan<'a> {
 impl<'a> Plan<'a> {
     /// `keep` false: render every page anyway (`build --render-all`), still writing the memo.
     pub fn new(staging: &'a Staging, keys: Keys, keep: bool, site_wide_kept: bool, old: PathBuf) -> Self {
-        let (kept_pages, text_updated, (text, notes, reads)) =
-            (AtomicUsize::new(0), OnceLock::new(), Default::default());
+        // What the plan fills in as the build goes starts empty.
+        let (kept_pages, text, text_updated, notes, reads) = Default::default();
         Plan { staging, keys, keep, site_wide_kept, old, kept_pages, text, text_updated, notes, reads }
     }
 
     /// With how each page was read, to note for the next build.
     pub(super) fn with_reads(self, reads: PageReads) -> Self {
-        *self.reads.lock().unwrap_or_else(|e| e.into_inner()) = Some(reads);
-        self
+        Plan { reads: Mutex::new(Some(reads)), ..self }
     }
 
     /// With the notes of the folder recycled (read by `engine::recycled`).
     pub fn with_notes(self, notes: Notes) -> Self {
-        *self.notes.lock().unwrap_or_else(|e| e.into_inner()) = notes;
-        self
+        Plan { notes: Mutex::new(notes), ..self }
     }
 
     /// With the update of the page-text files to make ([`TextUpdate::plan`]).
     pub fn with_text(self, text: Option<TextUpdate>) -> Self {
-        *self.text.lock().unwrap_or_else(|e| e.into_inner()) = text;
-        self
+        Plan { text: Mutex::new(text), ..self }
     }
 
     /// How many pages were kept as they were.
