@@ -121,9 +121,9 @@ pub(crate) fn slots(count: u32) -> u32 {
 /// How many sections the index holds (what a word's rarity is measured against), and how many
 /// section numbers it uses (its sections and the room left in each page's range, [`slots`]).
 #[derive(Clone, Copy)]
-pub(crate) struct Numbers {
-    pub(crate) sections: usize,
-    pub(crate) ids: usize,
+struct Numbers {
+    sections: usize,
+    ids: usize,
 }
 
 /// The pages in index order, what the index adds to each, and where each page's sections stand
