@@ -60,26 +60,47 @@ pub struct TextUpdate {
     read: BTreeSet<String>,
 }
 
+/// The state the recycled folder noted, read and taken back into each feature's kept state: read
+/// beside the memo and the outlines (`recycled`), before the update is planned.
+pub struct NotedState {
+    kept: Kept,
+    /// The key of the page-text unit the state describes.
+    key: Key,
+}
+
+impl NotedState {
+    /// The state noted in `old` for the keys' structure; `None` when there is none of it, or a
+    /// feature that needs its part finds none.
+    pub fn read(keys: &Keys, old: &Path) -> Option<Self> {
+        let note: StateNote = Notes::read(old, crate::output::notes::STATE).get(STATE, keys.structure())?;
+        let states: BTreeMap<&str, &str> = note.kept.iter().map(|(k, v)| (k.as_str(), v.get())).collect();
+        let mut kept = Kept::default();
+        crate::features::restore_kept(&states, &mut kept).then_some(NotedState { kept, key: note.key.0 })
+    }
+}
+
 impl TextUpdate {
-    /// The update, when the notes of the recycled folder (`old`) allow one; `None` when the
-    /// page-text files must be made whole.
-    pub fn plan(keys: &Keys, notes: &Notes, previous: &Previous, old: &Path, pages: &[SourcePage]) -> Option<Self> {
+    /// The update, when the notes of the recycled folder (`old`) and its noted `state` allow one;
+    /// `None` when the page-text files must be made whole.
+    pub fn plan(
+        keys: &Keys,
+        notes: &Notes,
+        previous: &Previous,
+        old: &Path,
+        pages: &[SourcePage],
+        state: Option<NotedState>,
+    ) -> Option<Self> {
         let noted = |p: &SourcePage| keys.page(&p.rel).is_some_and(|k| notes.has(&page_unit(&p.rel), k));
         let edited: BTreeSet<String> = pages.iter().filter(|p| !noted(p)).map(|p| p.rel.clone()).collect();
         if edited.len() > MAX_EDITED.max(pages.len() / 20) {
             return None;
         }
-        let note: StateNote = Notes::read(old, crate::output::notes::STATE).get(STATE, keys.structure())?;
+        let NotedState { mut kept, key } = state?;
         // Files written shortly before that build's memo cannot be trusted as they are: written again.
-        let files = previous.files_trusted(old, TEXT, note.key.0)?;
+        let files = previous.files_trusted(old, TEXT, key)?;
         let redo: BTreeSet<String> = files.into_iter().filter(|(_, size)| size.is_none()).map(|(rel, _)| rel).collect();
-        let states: BTreeMap<&str, &str> = note.kept.iter().map(|(k, v)| (k.as_str(), v.get())).collect();
-        let mut kept = Kept::default();
-        if !crate::features::restore_kept(&states, &mut kept) {
-            return None;
-        }
         let read = crate::features::page_text_reads(&edited, &redo, &mut kept)?;
-        Some(TextUpdate { kept, old_key: note.key.0, edited, read })
+        Some(TextUpdate { kept, old_key: key, edited, read })
     }
 
     /// The pages the first pass reads in full ([`reading`]).

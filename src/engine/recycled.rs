@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use super::memo::{self, Inputs, Keys};
-use super::page_text::{self, TextUpdate};
+use super::page_text::{self, NotedState, TextUpdate};
 use super::{Sources, Timings, model as read_model};
 use crate::date::Date;
 use crate::diag::Diagnostics;
@@ -53,6 +53,27 @@ pub(super) fn bodies(reads: &Notes, keep: bool) -> Bodies {
     if keep && !reads.is_empty() { Bodies::Hashed } else { Bodies::Kept }
 }
 
+/// The recycled folder's memo, and what it says is kept.
+struct Memo {
+    previous: Previous,
+    /// Every site-wide file is kept ([`Keys::site_wide_unchanged`]).
+    site_wide_kept: bool,
+    /// Nothing but ordinary pages' text changed, or nothing at all ([`Keys::structure_unchanged`]).
+    structure_unchanged: bool,
+    /// The page-text files' noted state, read when they are to be updated (only the text changed).
+    state: Option<NotedState>,
+}
+
+/// Read the memo of the recycled folder `old` (with `keep`: `--render-all` uses none), and, when
+/// only ordinary pages' text changed, the state its page-text files were written with.
+fn read_memo(keys: Option<&Keys>, keep: bool, old: &Path) -> Memo {
+    let previous = if keep { Previous::read(old) } else { Default::default() };
+    let site_wide_kept = keys.is_some_and(|k| k.site_wide_unchanged(&previous, old));
+    let structure_unchanged = site_wide_kept || keys.is_some_and(|k| k.structure_unchanged(&previous, old));
+    let state = keys.filter(|_| structure_unchanged && !site_wide_kept).and_then(|k| NotedState::read(k, old));
+    Memo { previous, site_wide_kept, structure_unchanged, state }
+}
+
 /// Read the memo and notes of the folder `output`'s build recycles (with `keep`; `build
 /// --render-all` uses neither) and build the model from `sources`: with the site-wide files kept,
 /// no page needs its search sections, and a page whose outline the last build noted from the same
@@ -73,16 +94,20 @@ pub(super) fn model(
     // The memo of the folder this build will recycle; what of it is kept decides how the model
     // reads each page.
     let old = crate::output::guard::sibling(output, "old");
-    let previous = if keep { crate::output::memo::Previous::read(&old) } else { Default::default() };
-    let site_wide_kept = keys.as_ref().is_some_and(|k| k.site_wide_unchanged(&previous, &old));
-    let structure_unchanged = site_wide_kept || keys.as_ref().is_some_and(|k| k.structure_unchanged(&previous, &old));
-    let notes = if structure_unchanged { Notes::read(&old, NOTES) } else { Notes::default() };
+    let (memo, notes) = rayon::join(
+        || read_memo(keys.as_ref(), keep, &old),
+        // The outlines, read beside the memo (on the other core) in case the structure is unchanged,
+        // as it usually is: each file is read in one pass, and neither needs the other.
+        || if keep && keys.is_some() { Notes::read(&old, NOTES) } else { Notes::default() },
+    );
+    let Memo { previous, site_wide_kept, structure_unchanged, state } = memo;
+    let notes = if structure_unchanged { notes } else { Notes::default() };
     // With the site-wide files kept, no page needs its search sections, and a page whose outline the
     // last build noted from the same inputs is not read again; with only ordinary pages' text
     // changed, the search index is updated from the pages that changed ([`page_text`]).
     let mut text = match &keys {
         Some(k) if structure_unchanged && !site_wide_kept => {
-            page_text::TextUpdate::plan(k, &notes, &previous, &old, &sources.pages)
+            page_text::TextUpdate::plan(k, &notes, &previous, &old, &sources.pages, state)
         }
         _ => None,
     };
