@@ -131,9 +131,12 @@ pub fn static_collisions(root: &Path, site: &Site) -> Diagnostics {
     let pages: BTreeMap<String, &crate::model::Page> = site.pages.iter().map(|p| (p.output_path(), p)).collect();
     let mut diags = Diagnostics::default();
     for (rel, path) in static_files(root, site) {
+        // A page below the file's name, taken as a folder: the first output path from `rel/` on, in
+        // the map's order, starts with it if any does.
+        let below = format!("{rel}/");
         let hit = pages
             .get(&rel)
-            .or_else(|| pages.iter().find(|(out, _)| out.starts_with(&format!("{rel}/"))).map(|(_, p)| p));
+            .or_else(|| pages.range(below.clone()..).next().filter(|(out, _)| out.starts_with(&below)).map(|(_, p)| p));
         if let Some(page) = hit {
             diags.push(
                 Diagnostic::new(

@@ -16,6 +16,7 @@ use std::ops::Range;
 use std::path::Path;
 use std::sync::Mutex;
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// The memo, at the root of an output folder (a marker, like the manifest: not listed in it).
@@ -116,6 +117,10 @@ impl<'de> Deserialize<'de> for Hex {
 /// A unit's files, each with its stamp.
 type Files = Vec<(String, Stamp)>;
 
+/// The fewest files whose stamps one task checks (one `stat` each): a unit of one file (a page) is
+/// checked where it is asked for, one of thousands (the page-text files) on every core.
+const STATS_PER_TASK: usize = 256;
+
 /// The memo file as written: each unit by name, with its key and files.
 #[derive(Serialize)]
 struct MemoFile<M> {
@@ -180,7 +185,7 @@ impl Previous {
     /// enough after its last change.
     fn files_if(&self, dir: &Path, at: Range<usize>, key: Key) -> Option<Files> {
         let files = self.files_of(at, key)?;
-        files.iter().all(|(rel, stamp)| self.trusted(dir, rel, stamp)).then_some(files)
+        files.par_iter().with_min_len(STATS_PER_TASK).all(|(rel, stamp)| self.trusted(dir, rel, stamp)).then_some(files)
     }
 
     /// A unit's files if its key is `key`, whatever their state.
@@ -200,8 +205,8 @@ impl Previous {
     pub fn files_trusted(&self, dir: &Path, unit: &str, key: Key) -> Option<Vec<(String, Option<u64>)>> {
         let at = self.units().get(&name_hash(unit)).cloned()?;
         let files = self.files_of(at, key)?;
-        let size = |rel: &str, stamp: &Stamp| self.trusted(dir, rel, stamp).then(|| stamp.bytes());
-        Some(files.into_iter().map(|(rel, stamp)| (size(&rel, &stamp), rel)).map(|(s, rel)| (rel, s)).collect())
+        let size = |(rel, stamp): (String, Stamp)| (self.trusted(dir, &rel, &stamp).then(|| stamp.bytes()), rel);
+        Some(files.into_par_iter().with_min_len(STATS_PER_TASK).map(size).map(|(s, rel)| (rel, s)).collect())
     }
 
     /// [`Previous::files_trusted`], taking the unit out.
