@@ -30,7 +30,7 @@ use crate::date::Date;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::Site;
 use crate::output::overlay::FileHashes;
-use crate::output::{BeginError, Contention, OutputLock, Overlay, Staging, Waiting};
+use crate::output::{Contention, OutputLock, Overlay, Staging, Waiting};
 use crate::render::Renderer;
 
 /// Turn "cannot use this output folder" reasons into diagnostics with advice.
@@ -93,32 +93,30 @@ pub fn build(
     rendering: Rendering,
     waiting: &dyn Fn(&Waiting<'_>),
 ) -> Result<Report, Diagnostics> {
-    let _lock = crate::output::prepare(root, output, "build", Contention::WaitForBuild(waiting))
+    let _lock = crate::output::lock(root, output, "build", Contention::WaitForBuild(waiting))
         .map_err(|r| refused(output, r))?;
     let mut timings = Timings::default();
     let mut t = Instant::now();
-    // Before anything is read: a source edited during the build then differs from its stamp.
-    let inputs = memo::Inputs::stamp(root);
-    timings.lap("stamp", &mut t);
     let keep = rendering == Rendering::Changed;
-    let noted_reads = recycled::reads(output, keep);
-    let before = inputs.as_ref().map(|inputs| reads::Before { inputs, notes: &noted_reads });
-    let before = before.as_ref().map(|b| b as &dyn crate::load::noted::ReadBefore);
-    let mut sources = load_sources(root, today, recycled::bodies(&noted_reads, keep), before)?;
-    let page_reads = std::mem::take(&mut sources.reads);
-    timings.lap("load", &mut t);
-    let recycled::Recycled { site, keys, previous, site_wide_kept, text, old, notes } =
-        recycled::model(root, output, today, keep, inputs.as_ref(), sources, &mut timings, &mut t)?;
+    // Every file of the output folders checked against their manifests while the sources load and
+    // the model is built, on whichever core they leave idle: nothing is written before both are done,
+    // and a folder that may not be replaced is refused before any error of the sources is shown.
+    let (checked, loaded) = rayon::join(
+        || crate::output::check_under_lock(output),
+        || load_and_model(root, output, today, keep, &mut timings, &mut t),
+    );
+    let listed = checked.map_err(|r| refused(output, r))?;
+    let Loaded { inputs, page_reads, noted_reads, recycled } = loaded?;
+    let recycled::Recycled { site, keys, previous, site_wide_kept, text, old, notes } = recycled;
     let warnings = crate::features::warnings(&site);
     let warned = |d: Diagnostics| d.after_warnings(&warnings);
     timings.lap("model", &mut t);
     let renderer = Renderer::new(root, &site).map_err(warned)?;
-    let staging = Staging::begin_with_memo(output, previous).map_err(|e| match e {
-        BeginError::Refused(reasons) => warned(refused(output, reasons)),
-        BeginError::Io(e) => warned(Diagnostics::from(
+    let staging = Staging::begin_recycling(output, previous, listed).map_err(|e| {
+        warned(Diagnostics::from(
             Diagnostic::new(output, format!("cannot create the staging folder: {e}"))
                 .help("check permissions on the output's parent folder"),
-        )),
+        ))
     })?;
     let plan = keys.zip(inputs).map(|(keys, inputs)| {
         let plan = memo::Plan::new(&staging, keys, keep, site_wide_kept, old);
@@ -141,6 +139,37 @@ pub fn build(
     })?;
     timings.lap("swap", &mut t);
     Ok(Report { pages, kept, text_updated, files, bytes, timings, warnings, leftover: Leftover::new(site, renderer) })
+}
+
+/// What a build read before it renders: the sources' stamps, how each page's file was read (now and
+/// as the recycled folder noted it), and the model with what the recycled folder lets it keep.
+struct Loaded {
+    inputs: Option<memo::Inputs>,
+    page_reads: Vec<(String, crate::load::noted::Read)>,
+    noted_reads: crate::output::notes::Notes,
+    recycled: recycled::Recycled,
+}
+
+/// Stamp, load and model the site for a build (the stages `stamp`, `load`, `memo` of `timings`).
+fn load_and_model(
+    root: &Path,
+    output: &Path,
+    today: Date,
+    keep: bool,
+    timings: &mut Timings,
+    t: &mut Instant,
+) -> Result<Loaded, Diagnostics> {
+    // The sources stamped before any is read (a source edited during the build then differs from
+    // its stamp); the notes of how the recycled folder read them, beside the stamping.
+    let (inputs, noted_reads) = rayon::join(|| memo::Inputs::stamp(root), || recycled::reads(output, keep));
+    timings.lap("stamp", t);
+    let before = inputs.as_ref().map(|inputs| reads::Before { inputs, notes: &noted_reads });
+    let before = before.as_ref().map(|b| b as &dyn crate::load::noted::ReadBefore);
+    let mut sources = load_sources(root, today, recycled::bodies(&noted_reads, keep), before)?;
+    let page_reads = std::mem::take(&mut sources.reads);
+    timings.lap("load", t);
+    let recycled = recycled::model(root, output, today, keep, inputs.as_ref(), sources, timings, t)?;
+    Ok(Loaded { inputs, page_reads, noted_reads, recycled })
 }
 
 /// `policysite check`: everything `build` does, nothing written, and then every internal link and

@@ -249,8 +249,8 @@ pub fn check_replaceable(output: &Path, every_file: bool) -> Result<(), Vec<Stri
 }
 
 /// The full check of the folder a build recycles (`.NAME.old`: every file listed in its
-/// manifest), made under the output's lock by [`super::Staging::begin_with_memo`], which
-/// starts from the listing it returns (each file with whether it is a symbolic link) instead of
+/// manifest), made under the output's lock ([`super::check_under_lock`], [`super::Staging::begin`])
+/// before the staging folder recycles it, which starts from the listing it returns (each file with whether it is a symbolic link) instead of
 /// walking its ~20,000 entries again. `None` when it was not listed (missing, a staging folder
 /// left by a stopped build, or empty without a manifest): the staging folder lists it itself.
 pub fn recycled_files(output: &Path) -> Result<Option<Vec<(String, bool)>>, Vec<String>> {

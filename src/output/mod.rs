@@ -71,21 +71,42 @@ pub use crate::fsutil::write_atomic;
 
 /// Everything that must hold before a command writes `output`: it is not among the sources, it is
 /// empty or made by policysite, and no other policysite writes it (the folder a build recycles,
-/// `.NAME.old`, is checked whole right before it is recycled: [`Staging::begin_with_memo`]). The
-/// lock is held as long as the returned value lives.
+/// `.NAME.old`, is checked whole before it is recycled: [`Staging::begin`], or [`check_under_lock`]
+/// for a build). The lock is held as long as the returned value lives.
 pub fn prepare(
     root: &Path,
     output: &Path,
     command: &str,
     contention: Contention<'_>,
 ) -> Result<OutputLock, Vec<String>> {
-    check_output_location(root, output).map_err(|m| vec![m])?;
-    // A quick look before the lock, so a folder policysite did not make gets no lock file beside
-    // it; the full check (every file against the manifest) under the lock, where it counts: of the
-    // output and a leftover staging folder here, of `.NAME.old` by the staging folder that
-    // recycles it, right before it does (`Staging::begin_with_memo`).
-    guard::check_replaceable(output, false)?;
-    let lock = OutputLock::acquire(output, command, contention).map_err(|m| vec![m])?;
+    let lock = lock(root, output, command, contention)?;
     guard::check_replaceable(output, true)?;
     Ok(lock)
+}
+
+/// The first half of [`prepare`]: `output` is not among the sources, a quick look finds it empty or
+/// made by policysite (so a folder policysite did not make gets no lock file beside it), and the
+/// lock. The full check (every file against the manifest) is made under the lock, where it counts:
+/// by [`prepare`], or by a build, beside its loading, with [`check_under_lock`].
+pub fn lock(root: &Path, output: &Path, command: &str, contention: Contention<'_>) -> Result<OutputLock, Vec<String>> {
+    check_output_location(root, output).map_err(|m| vec![m])?;
+    guard::check_replaceable(output, false)?;
+    OutputLock::acquire(output, command, contention).map_err(|m| vec![m])
+}
+
+/// The full check a build makes under the lock ([`lock`]) before it writes anything: every file of
+/// the output and of a leftover staging folder against their manifests ([`guard::check_replaceable`]),
+/// and of `.NAME.old`, which the staging folder recycles ([`guard::recycled_files`]); the listing
+/// of `.NAME.old` is what [`Staging::begin_recycling`] starts from.
+pub fn check_under_lock(output: &Path) -> Result<Option<Vec<(String, bool)>>, Vec<String>> {
+    let checked = guard::check_replaceable(output, true);
+    let recycled = guard::recycled_files(output);
+    match (checked, recycled) {
+        (Ok(()), recycled) => recycled,
+        (Err(mut problems), Err(more)) => {
+            problems.extend(more);
+            Err(problems)
+        }
+        (Err(problems), Ok(_)) => Err(problems),
+    }
 }

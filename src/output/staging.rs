@@ -23,7 +23,8 @@ use super::swap::swap;
 /// and re-creating the whole tree: on a 10,000-page site that file-system work costs more than
 /// rendering. Only folders whose manifest accounts for every file are recycled
 /// ([`guard::check_replaceable`] checks the output, [`guard::recycled_files`] the folder recycled,
-/// right before [`Staging::begin_with_memo`]); the output itself is not touched until the swap.
+/// under the output's lock before the staging folder begins); the output itself is not touched
+/// until the swap.
 ///
 /// A staging folder left by a build that failed or was stopped is never recycled: its files may be
 /// partial, and a file the new build does not write (a large static file since removed, say) would
@@ -56,25 +57,26 @@ pub enum BeginError {
 }
 
 impl Staging {
-    /// [`Staging::begin_with_memo`] without a memo.
+    /// A staging folder recycled from `.NAME.old` without a memo (`export`): the folder is checked
+    /// whole first ([`guard::recycled_files`]: every file ours, or refused), and that listing is what
+    /// it starts from ([`Staging::begin_recycling`]).
     pub fn begin(output: &Path) -> Result<Staging, BeginError> {
-        Self::begin_with_memo(output, memo::Previous::default())
+        let listed = guard::recycled_files(output).map_err(BeginError::Refused)?;
+        Self::begin_recycling(output, memo::Previous::default(), listed).map_err(BeginError::Io)
     }
 
     /// A staging folder recycled from `.NAME.old`, with the memo of that folder (read before, by
     /// [`memo::Previous::read`]), so the build can keep what it shows unchanged ([`Staging::keep`]).
     /// The memo file itself is removed either way: it describes a folder about to change (the
-    /// commit writes this build's). The folder is checked whole first ([`guard::recycled_files`]:
-    /// every file ours, or refused), and that listing is what it starts from.
-    pub fn begin_with_memo(output: &Path, memo: memo::Previous) -> Result<Staging, BeginError> {
-        let listed = guard::recycled_files(output).map_err(BeginError::Refused)?;
-        Self::begin_listed(output, memo, listed).map_err(BeginError::Io)
-    }
-
-    /// [`Staging::begin_with_memo`] from `listed`, `.NAME.old` as it was checked just before (listed
-    /// here when `None`). A file that appears in it after that listing, at a path this build does
-    /// not write, is not deleted: it is left, unlisted in the manifest, for the next build to refuse.
-    fn begin_listed(output: &Path, memo: memo::Previous, listed: Option<Vec<(String, bool)>>) -> io::Result<Staging> {
+    /// commit writes this build's). It starts from `listed`, `.NAME.old` as it was checked whole
+    /// under the output's lock ([`super::check_under_lock`]; listed here when `None`). A file that
+    /// appears in it after that listing, at a path this build does not write, is not deleted: it is
+    /// left, unlisted in the manifest, for the next build to refuse.
+    pub fn begin_recycling(
+        output: &Path,
+        memo: memo::Previous,
+        listed: Option<Vec<(String, bool)>>,
+    ) -> io::Result<Staging> {
         let staging = sibling(output, "building");
         let old = sibling(output, "old");
         if let Some(parent) = staging.parent().filter(|p| !p.as_os_str().is_empty()) {

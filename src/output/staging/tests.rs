@@ -64,7 +64,7 @@ fn a_file_that_appears_after_the_check_is_not_deleted() {
     let names: Vec<&str> = listed.iter().map(|(f, _)| f.as_str()).collect();
     assert_eq!(names, ["gone.html", "index.html"], "the folder recycled, not the output");
     std::fs::write(old.join("theirs.txt"), "a file of someone else").expect("write");
-    let s = Staging::begin_listed(&out, memo::Previous::default(), Some(listed)).expect("begin");
+    let s = Staging::begin_recycling(&out, memo::Previous::default(), Some(listed)).expect("begin");
     s.put("index.html", b"three").expect("put");
     s.commit().expect("commit");
     assert!(!out.join("gone.html").exists(), "a file the build made and no longer writes is removed");
