@@ -158,3 +158,39 @@ test('a postings list counts its postings, not its characters', () => {
     assert.equal(core.count(list), docs.length, list);
   }
 });
+
+// The search page measures each query word's rarity with that count: every postings list the query
+// reads is counted by search-core.js's count() (so a rank() gone back to the lists' length fails
+// here, though the relevance tests above might not notice), and the results are the same.
+test('the search page measures a word’s rarity by counting its postings', async () => {
+  const page = await newPage(fx.browser);
+  await page.addInitScript(() => {
+    // Wrap count() as search-core.js publishes it, before search.js reads it.
+    let core;
+    window.__counted = [];
+    Object.defineProperty(window, 'POLICYSITE_SEARCH_CORE', {
+      configurable: true,
+      get: () => core,
+      set: (c) => {
+        const count = c.count;
+        c.count = (list) => { const n = count(list); window.__counted.push([list, n]); return n; };
+        core = c;
+      },
+    });
+  });
+  const { results } = await search(page, 'records request');
+  const top = results.slice(0, 3).map((r) => r.href.replace(/^(\.\.\/)+/, ''));
+  assert.ok(top.includes('training/public-records/index.html#when-someone-asks-for-records'), top.join(' | '));
+  const counted = await page.evaluate(() => window.__counted);
+  assert.ok(counted.length >= 2, `each word's lists counted: ${counted.length}`);
+  const core = require(join(REPO, 'themes/default/static/assets/search-core.js'));
+  for (const [list, n] of counted) {
+    let docs = 0;
+    core.decode(list, () => { docs += 1; });
+    assert.equal(n, docs, 'a list counted by its postings');
+  }
+  // A gap of more than four numbers takes two characters: some list here is longer than its count.
+  assert.ok(counted.some(([list, n]) => list.length > n), 'a list with a long gap among those counted');
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
