@@ -79,6 +79,26 @@ fn a_file_added_to_a_built_output_is_never_deleted() {
     assert_eq!(site.read(".public.old/keep.txt"), "mine");
 }
 
+/// A build checks every file of the output folders while it loads the sources: a folder it may not
+/// replace is refused with every problem found (in the output and in the folder it recycles), before
+/// and instead of the sources' errors, and nothing is changed.
+#[test]
+fn a_refused_output_is_reported_whole_and_before_the_sources_errors() {
+    let site = TestSite::minimal();
+    site.build_ok();
+    site.build_ok(); // the output before last, which the next build recycles, is `.public.old`
+    site.write("public/notes.txt", "mine");
+    site.write(".public.old/keep.txt", "mine too");
+    site.write("content/broken.md", "---\ntitle: [unclosed\n---\nText.\n");
+    let before = snapshot(&site.out());
+    let err = site.build_err();
+    assert!(err.contains("public/notes.txt") && err.contains("keep.txt"), "both folders' files named:\n{err}");
+    assert!(!err.contains("broken.md"), "the sources' errors wait for a folder that may be written:\n{err}");
+    assert_eq!(snapshot(&site.out()), before, "the output unchanged");
+    assert_eq!(site.read(".public.old/keep.txt"), "mine too");
+    assert!(!site.path().join(".public.building").exists(), "no staging folder begun");
+}
+
 #[test]
 fn git_folders_and_files_are_never_outputs() {
     let site = TestSite::minimal();
