@@ -30,7 +30,7 @@ use crate::date::Date;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::Site;
 use crate::output::overlay::FileHashes;
-use crate::output::{Contention, OutputLock, Overlay, Staging, Waiting};
+use crate::output::{BeginError, Contention, OutputLock, Overlay, Staging, Waiting};
 use crate::render::Renderer;
 
 /// Turn "cannot use this output folder" reasons into diagnostics with advice.
@@ -105,18 +105,29 @@ pub fn build(
         || crate::output::check_under_lock(output),
         || load_and_model(root, output, today, keep, &mut timings, &mut t),
     );
-    let listed = checked.map_err(|r| refused(output, r))?;
-    let Loaded { inputs, page_reads, noted_reads, recycled } = loaded?;
+    // What the check added to the loading's time (nothing, when it ended first).
+    timings.lap("check", &mut t);
+    // A refused folder and the sources' errors, together (the warnings first, when it loaded).
+    let (checked, loaded) = match (checked, loaded) {
+        (Ok(checked), Ok(loaded)) => (checked, loaded),
+        (Ok(_), Err(d)) => return Err(d),
+        (Err(r), Ok(l)) => return Err(refused(output, r).after_warnings(&crate::features::warnings(&l.recycled.site))),
+        (Err(r), Err(mut d)) => {
+            d.extend(refused(output, r));
+            return Err(d.sorted());
+        }
+    };
+    let Loaded { inputs, page_reads, noted_reads, recycled } = loaded;
     let recycled::Recycled { site, keys, previous, site_wide_kept, text, old, notes } = recycled;
     let warnings = crate::features::warnings(&site);
     let warned = |d: Diagnostics| d.after_warnings(&warnings);
-    timings.lap("model", &mut t);
     let renderer = Renderer::new(root, &site).map_err(warned)?;
-    let staging = Staging::begin_recycling(output, previous, listed).map_err(|e| {
-        warned(Diagnostics::from(
+    let staging = Staging::begin_recycling(output, previous, checked).map_err(|e| match e {
+        BeginError::Refused(reasons) => warned(refused(output, reasons)),
+        BeginError::Io(e) => warned(Diagnostics::from(
             Diagnostic::new(output, format!("cannot create the staging folder: {e}"))
                 .help("check permissions on the output's parent folder"),
-        ))
+        )),
     })?;
     let plan = keys.zip(inputs).map(|(keys, inputs)| {
         let plan = memo::Plan::new(&staging, keys, keep, site_wide_kept, old);
@@ -150,7 +161,8 @@ struct Loaded {
     recycled: recycled::Recycled,
 }
 
-/// Stamp, load and model the site for a build (the stages `stamp`, `load`, `memo` of `timings`).
+/// Stamp, load and model the site for a build (the stages `stamp`, `load`, `memo`, `model` of
+/// `timings`).
 fn load_and_model(
     root: &Path,
     output: &Path,
@@ -169,6 +181,7 @@ fn load_and_model(
     let page_reads = std::mem::take(&mut sources.reads);
     timings.lap("load", t);
     let recycled = recycled::model(root, output, today, keep, inputs.as_ref(), sources, timings, t)?;
+    timings.lap("model", t);
     Ok(Loaded { inputs, page_reads, noted_reads, recycled })
 }
 

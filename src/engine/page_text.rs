@@ -61,7 +61,7 @@ pub struct TextUpdate {
 }
 
 /// The state the recycled folder noted, read and taken back into each feature's kept state: read
-/// beside the memo and the outlines (`recycled`), before the update is planned.
+/// right after the memo, beside the outlines (`recycled`), before the update is planned.
 pub struct NotedState {
     kept: Kept,
     /// The key of the page-text unit the state describes.

@@ -235,8 +235,8 @@ fn held_by(output: &Path, holder: &str) -> String {
 /// is written. Returns every reason they may not, together.
 /// With `every_file` false only the folders' markers are read (no walk): the quick look `prepare`
 /// takes before it creates a lock file; the full one runs under the lock. The folder a build
-/// recycles, `.NAME.old`, gets the quick look only: the staging folder that recycles
-/// it checks it whole ([`recycled_files`]), under the same lock, right before it does.
+/// recycles, `.NAME.old`, gets the quick look only: it is checked whole ([`recycled_files`]) under
+/// the same lock before it is recycled ([`CheckedOld`], [`super::Staging::begin`]).
 pub fn check_replaceable(output: &Path, every_file: bool) -> Result<(), Vec<String>> {
     let mut problems = Vec::new();
     for (suffix, every_file) in [(None, every_file), (Some("old"), false), (Some("building"), every_file)] {
@@ -249,13 +249,63 @@ pub fn check_replaceable(output: &Path, every_file: bool) -> Result<(), Vec<Stri
 }
 
 /// The full check of the folder a build recycles (`.NAME.old`: every file listed in its
-/// manifest), made under the output's lock ([`super::check_under_lock`], [`super::Staging::begin`])
-/// before the staging folder recycles it, which starts from the listing it returns (each file with whether it is a symbolic link) instead of
-/// walking its ~20,000 entries again. `None` when it was not listed (missing, a staging folder
-/// left by a stopped build, or empty without a manifest): the staging folder lists it itself.
+/// manifest), made under the output's lock before the staging folder recycles it, which starts
+/// from the listing it returns (each file with whether it is a symbolic link) instead of walking
+/// its ~20,000 entries again. `None` when it was not listed (missing, or empty without a manifest):
+/// the staging folder lists it itself.
 pub fn recycled_files(output: &Path) -> Result<Option<Vec<(String, bool)>>, Vec<String>> {
     let old = sibling(output, "old");
     check_folder(&old, &old.display().to_string(), true, false).map_err(|p| vec![p])
+}
+
+/// `.NAME.old` as a build checked it under the lock while it loaded ([`super::check_under_lock`]),
+/// seconds before its staging folder recycles it: the listing, and which folder was listed, so that
+/// only that folder is recycled from it ([`CheckedOld::listing_now`]).
+pub struct CheckedOld {
+    listed: Option<Vec<(String, bool)>>,
+    folder: Option<FolderId>,
+}
+
+impl CheckedOld {
+    /// Check `.NAME.old` whole ([`recycled_files`]), noting which folder it is.
+    pub fn check(output: &Path) -> Result<CheckedOld, Vec<String>> {
+        let old = sibling(output, "old");
+        let before = folder_id(&old);
+        let listed = recycled_files(output)?;
+        // A folder put in its place while it was listed is not the one listed.
+        let folder = before.filter(|id| folder_id(&old).as_ref() == Some(id));
+        Ok(CheckedOld { listed, folder })
+    }
+
+    /// The listing to recycle `.NAME.old` from, right before the staging folder does: the one made
+    /// by [`CheckedOld::check`] while it is still the folder then listed; otherwise (a folder put
+    /// there since, one where none was, or no way to tell) it is checked again now, as
+    /// [`super::Staging::begin`] checks it, so no folder is recycled unchecked. Files added to the
+    /// same folder since are not in the listing, so they are not deleted.
+    pub fn listing_now(self, output: &Path) -> Result<Option<Vec<(String, bool)>>, Vec<String>> {
+        let now = folder_id(&sibling(output, "old"));
+        if now.is_some() && now == self.folder { Ok(self.listed) } else { recycled_files(output) }
+    }
+}
+
+/// Which folder a path names: device, inode and change time (a folder put in its place has another
+/// inode, or the same inode number reused, with a later change time). An entry added at its top
+/// changes the change time too (within the clock's tick), and the folder is then checked again;
+/// one the check does not see is not in the listing, so it is not deleted either way. `None` for no
+/// folder, or where the system does not tell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct FolderId(u64, u64, i64, i64);
+
+#[cfg(unix)]
+fn folder_id(dir: &Path) -> Option<FolderId> {
+    use std::os::unix::fs::MetadataExt as _;
+    let m = std::fs::symlink_metadata(dir).ok().filter(|m| m.is_dir())?;
+    Some(FolderId(m.dev(), m.ino(), m.ctime(), m.ctime_nsec()))
+}
+
+#[cfg(not(unix))]
+fn folder_id(_dir: &Path) -> Option<FolderId> {
+    None
 }
 
 #[cfg(test)]

@@ -96,11 +96,12 @@ pub fn lock(root: &Path, output: &Path, command: &str, contention: Contention<'_
 
 /// The full check a build makes under the lock ([`lock`]) before it writes anything: every file of
 /// the output and of a leftover staging folder against their manifests ([`guard::check_replaceable`]),
-/// and of `.NAME.old`, which the staging folder recycles ([`guard::recycled_files`]); the listing
-/// of `.NAME.old` is what [`Staging::begin_recycling`] starts from.
-pub fn check_under_lock(output: &Path) -> Result<Option<Vec<(String, bool)>>, Vec<String>> {
+/// and of `.NAME.old`, which the staging folder recycles ([`guard::CheckedOld`]: the listing
+/// [`Staging::begin_recycling`] starts from while it is still the folder checked). Every problem
+/// found, together.
+pub fn check_under_lock(output: &Path) -> Result<guard::CheckedOld, Vec<String>> {
     let checked = guard::check_replaceable(output, true);
-    let recycled = guard::recycled_files(output);
+    let recycled = guard::CheckedOld::check(output);
     match (checked, recycled) {
         (Ok(()), recycled) => recycled,
         (Err(mut problems), Err(more)) => {

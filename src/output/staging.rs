@@ -30,7 +30,7 @@ use super::swap::swap;
 /// partial, and a file the new build does not write (a large static file since removed, say) would
 /// hold its disk space until the commit, so a build that ran out of space would fail the same way
 /// every time after the cause was removed. It is removed before anything is written ([`Staging::abort`]
-/// removes it already; a killed build leaves it for the next [`Staging::begin`]).
+/// removes it already; a killed build leaves it for the next staging folder to remove).
 pub struct Staging {
     output: PathBuf,
     staging: PathBuf,
@@ -59,24 +59,32 @@ pub enum BeginError {
 impl Staging {
     /// A staging folder recycled from `.NAME.old` without a memo (`export`): the folder is checked
     /// whole first ([`guard::recycled_files`]: every file ours, or refused), and that listing is what
-    /// it starts from ([`Staging::begin_recycling`]).
+    /// it starts from.
     pub fn begin(output: &Path) -> Result<Staging, BeginError> {
         let listed = guard::recycled_files(output).map_err(BeginError::Refused)?;
-        Self::begin_recycling(output, memo::Previous::default(), listed).map_err(BeginError::Io)
+        Self::begin_listed(output, memo::Previous::default(), listed).map_err(BeginError::Io)
     }
 
     /// A staging folder recycled from `.NAME.old`, with the memo of that folder (read before, by
     /// [`memo::Previous::read`]), so the build can keep what it shows unchanged ([`Staging::keep`]).
     /// The memo file itself is removed either way: it describes a folder about to change (the
-    /// commit writes this build's). It starts from `listed`, `.NAME.old` as it was checked whole
-    /// under the output's lock ([`super::check_under_lock`]; listed here when `None`). A file that
-    /// appears in it after that listing, at a path this build does not write, is not deleted: it is
-    /// left, unlisted in the manifest, for the next build to refuse.
+    /// commit writes this build's). It starts from the listing `checked` under the output's lock
+    /// ([`super::check_under_lock`]) while `.NAME.old` is still the folder listed; one put there
+    /// since is checked again now ([`guard::CheckedOld::listing_now`]), or refused.
     pub fn begin_recycling(
         output: &Path,
         memo: memo::Previous,
-        listed: Option<Vec<(String, bool)>>,
-    ) -> io::Result<Staging> {
+        checked: guard::CheckedOld,
+    ) -> Result<Staging, BeginError> {
+        let listed = checked.listing_now(output).map_err(BeginError::Refused)?;
+        Self::begin_listed(output, memo, listed).map_err(BeginError::Io)
+    }
+
+    /// The staging folder, recycled from `.NAME.old` as `listed` (checked just before; listed here
+    /// when `None`, a folder that was missing or empty). A file that appears in it after that
+    /// listing, at a path this build does not write, is not deleted: it is left, unlisted in the
+    /// manifest, for the next build to refuse.
+    fn begin_listed(output: &Path, memo: memo::Previous, listed: Option<Vec<(String, bool)>>) -> io::Result<Staging> {
         let staging = sibling(output, "building");
         let old = sibling(output, "old");
         if let Some(parent) = staging.parent().filter(|p| !p.as_os_str().is_empty()) {
@@ -228,7 +236,7 @@ impl Staging {
 
     /// Give up: the previous output stays exactly as it was, and the half-made staging folder is
     /// removed, so its partial files do not hold disk space (after a full disk, say) until the next
-    /// build. Best effort: what cannot be removed now, the next [`Staging::begin`] removes.
+    /// build. Best effort: what cannot be removed now, the next staging folder removes.
     pub fn abort(self) {
         let _ = remove_any(&self.staging);
     }
@@ -275,7 +283,7 @@ impl Sink for Staging {
         Ok(())
     }
 
-    /// A file of the recycled output, as [`Staging::begin`] listed it (the links listed were removed
+    /// A file of the recycled output, as the staging folder's beginning listed it (the links listed were removed
     /// there): never one this build has written already.
     fn previous(&self, rel: &str) -> Option<Vec<u8>> {
         check_rel(rel).ok()?;

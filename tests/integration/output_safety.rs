@@ -80,10 +80,10 @@ fn a_file_added_to_a_built_output_is_never_deleted() {
 }
 
 /// A build checks every file of the output folders while it loads the sources: a folder it may not
-/// replace is refused with every problem found (in the output and in the folder it recycles), before
-/// and instead of the sources' errors, and nothing is changed.
+/// replace is refused with every problem found (in the output and in the folder it recycles), shown
+/// with the sources' errors (all of one build's problems together), and nothing is changed.
 #[test]
-fn a_refused_output_is_reported_whole_and_before_the_sources_errors() {
+fn a_refused_output_is_reported_whole_with_the_sources_errors() {
     let site = TestSite::minimal();
     site.build_ok();
     site.build_ok(); // the output before last, which the next build recycles, is `.public.old`
@@ -93,7 +93,7 @@ fn a_refused_output_is_reported_whole_and_before_the_sources_errors() {
     let before = snapshot(&site.out());
     let err = site.build_err();
     assert!(err.contains("public/notes.txt") && err.contains("keep.txt"), "both folders' files named:\n{err}");
-    assert!(!err.contains("broken.md"), "the sources' errors wait for a folder that may be written:\n{err}");
+    assert!(err.contains("broken.md"), "the sources' errors too:\n{err}");
     assert_eq!(snapshot(&site.out()), before, "the output unchanged");
     assert_eq!(site.read(".public.old/keep.txt"), "mine too");
     assert!(!site.path().join(".public.building").exists(), "no staging folder begun");

@@ -56,21 +56,50 @@ fn a_rebuild_rewrites_changed_files_and_leaves_the_others() {
 fn a_file_that_appears_after_the_check_is_not_deleted() {
     let dir = tempfile::tempdir().expect("tempdir");
     let out = dir.path().join("public");
-    build(&out, &[("index.html", b"one"), ("gone.html", b"g")]);
+    build(&out, &[("index.html", b"one"), ("gone.html", b"g"), ("docs/a.html", b"a")]);
     build(&out, &[("index.html", b"two"), ("other.html", b"o")]);
     let old = sibling(&out, "old");
-    let mut listed = guard::recycled_files(&out).expect("all ours").expect("the old output listed");
-    listed.sort();
-    let names: Vec<&str> = listed.iter().map(|(f, _)| f.as_str()).collect();
-    assert_eq!(names, ["gone.html", "index.html"], "the folder recycled, not the output");
-    std::fs::write(old.join("theirs.txt"), "a file of someone else").expect("write");
-    let s = Staging::begin_recycling(&out, memo::Previous::default(), Some(listed)).expect("begin");
+    let checked = guard::CheckedOld::check(&out).expect("all ours");
+    // Below the top of the folder checked (which stays the same folder): left out of the listing.
+    std::fs::write(old.join("docs/theirs.txt"), "a file of someone else").expect("write");
+    let s = Staging::begin_recycling(&out, memo::Previous::default(), checked).expect("begin");
     s.put("index.html", b"three").expect("put");
     s.commit().expect("commit");
     assert!(!out.join("gone.html").exists(), "a file the build made and no longer writes is removed");
-    assert_eq!(std::fs::read_to_string(out.join("theirs.txt")).ok().as_deref(), Some("a file of someone else"));
+    assert_eq!(std::fs::read_to_string(out.join("docs/theirs.txt")).ok().as_deref(), Some("a file of someone else"));
     let refused = guard::check_replaceable(&out, true).expect_err("the next build refuses");
     assert!(refused.iter().any(|p| p.contains("theirs.txt")), "{refused:?}");
+}
+
+/// A build checks `.NAME.old` while it loads, seconds before it recycles it: a folder put there in
+/// between (where there was none, or in place of the one checked) is checked again before it is
+/// recycled, and refused when it is not all ours. Nothing of theirs is deleted.
+#[test]
+fn a_folder_put_in_place_of_the_one_checked_is_checked_again() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("public");
+    build(&out, &[("index.html", b"one")]);
+    let old = sibling(&out, "old");
+    // None when checked; one of someone else's since.
+    let checked = guard::CheckedOld::check(&out).expect("nothing to check");
+    std::fs::create_dir(&old).expect("mkdir");
+    std::fs::write(old.join("mine.txt"), "mine").expect("write");
+    let refused = Staging::begin_recycling(&out, memo::Previous::default(), checked).err().expect("refused");
+    assert!(matches!(&refused, BeginError::Refused(p) if p.iter().any(|p| p.contains("policysite did not make it"))));
+    assert_eq!(std::fs::read_to_string(old.join("mine.txt")).ok().as_deref(), Some("mine"));
+    std::fs::remove_dir_all(&old).expect("rm");
+
+    // One of ours when checked, another folder of someone else's since.
+    build(&out, &[("index.html", b"two")]);
+    let checked = guard::CheckedOld::check(&out).expect("all ours");
+    std::fs::rename(&old, dir.path().join("moved")).expect("move away");
+    std::fs::create_dir(&old).expect("mkdir");
+    std::fs::write(old.join("index.html"), "theirs, at a path the build writes").expect("write");
+    assert!(Staging::begin_recycling(&out, memo::Previous::default(), checked).is_err(), "refused");
+    assert_eq!(
+        std::fs::read_to_string(old.join("index.html")).ok().as_deref(),
+        Some("theirs, at a path the build writes")
+    );
 }
 
 /// A symbolic link planted in the staging folder while the build runs (after
