@@ -258,6 +258,14 @@ pub fn recycled_files(output: &Path) -> Result<Option<Vec<(String, bool)>>, Vec<
     check_folder(&old, &old.display().to_string(), true, false).map_err(|p| vec![p])
 }
 
+/// A staging folder left by a build that failed or was stopped, checked again right before the
+/// next staging folder removes it (the check under the lock may have been seconds before): it must
+/// be ours (our marker, or a manifest listing every file) or empty; someone else's is refused.
+pub fn check_leftover_staging(output: &Path) -> Result<(), Vec<String>> {
+    let dir = sibling(output, "building");
+    check_folder(&dir, &dir.display().to_string(), true, true).map(|_| ()).map_err(|p| vec![p])
+}
+
 /// `.NAME.old` as a build checked it under the lock while it loaded ([`super::check_under_lock`]),
 /// seconds before its staging folder recycles it: the listing, and which folder was listed, so that
 /// only that folder is recycled from it ([`CheckedOld::listing_now`]).
@@ -289,7 +297,8 @@ impl CheckedOld {
 }
 
 /// Which folder a path names: device, inode and change time (a folder put in its place has another
-/// inode, or the same inode number reused, with a later change time). An entry added at its top
+/// inode, or the same inode number reused, with a later change time unless within one tick of the
+/// clock). An entry added at its top
 /// changes the change time too (within the clock's tick), and the folder is then checked again;
 /// one the check does not see is not in the listing, so it is not deleted either way. `None` for no
 /// folder, or where the system does not tell.

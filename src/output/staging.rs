@@ -56,11 +56,24 @@ pub enum BeginError {
     Io(io::Error),
 }
 
+/// Remove a staging folder left behind (a failed or killed build, or a swap stopped halfway), whole,
+/// once checked again right before ([`guard::check_leftover_staging`]: ours or empty; someone
+/// else's is refused): only a complete earlier output, `.NAME.old`, is recycled.
+fn remove_leftover(output: &Path) -> Result<(), BeginError> {
+    let staging = sibling(output, "building");
+    if let Some(parent) = staging.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(BeginError::Io)?;
+    }
+    guard::check_leftover_staging(output).map_err(BeginError::Refused)?;
+    remove_any(&staging).map_err(BeginError::Io)
+}
+
 impl Staging {
     /// A staging folder recycled from `.NAME.old` without a memo (`export`): the folder is checked
     /// whole first ([`guard::recycled_files`]: every file ours, or refused), and that listing is what
     /// it starts from.
     pub fn begin(output: &Path) -> Result<Staging, BeginError> {
+        remove_leftover(output)?;
         let listed = guard::recycled_files(output).map_err(BeginError::Refused)?;
         Self::begin_listed(output, memo::Previous::default(), listed).map_err(BeginError::Io)
     }
@@ -76,23 +89,19 @@ impl Staging {
         memo: memo::Previous,
         checked: guard::CheckedOld,
     ) -> Result<Staging, BeginError> {
+        // The leftover first, so `.NAME.old` is looked at right before it is moved.
+        remove_leftover(output)?;
         let listed = checked.listing_now(output).map_err(BeginError::Refused)?;
         Self::begin_listed(output, memo, listed).map_err(BeginError::Io)
     }
 
-    /// The staging folder, recycled from `.NAME.old` as `listed` (checked just before; listed here
-    /// when `None`, a folder that was missing or empty). A file that appears in it after that
-    /// listing, at a path this build does not write, is not deleted: it is left, unlisted in the
-    /// manifest, for the next build to refuse.
+    /// The staging folder, recycled from `.NAME.old` as `listed`, checked just before (`None`: a
+    /// folder that was missing or empty, so nothing of it is listed). A file that appears in it
+    /// after that listing is not in it, so it is not deleted: it is left, unlisted in the manifest,
+    /// for the next build to refuse (unless this build writes its path).
     fn begin_listed(output: &Path, memo: memo::Previous, listed: Option<Vec<(String, bool)>>) -> io::Result<Staging> {
         let staging = sibling(output, "building");
         let old = sibling(output, "old");
-        if let Some(parent) = staging.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent)?;
-        }
-        // A staging folder left behind (a failed or killed build, or a swap stopped halfway) is
-        // removed whole: only a complete earlier output, `.NAME.old`, is recycled.
-        remove_any(&staging)?;
         let listed = if old.is_dir() && !old.is_symlink() {
             std::fs::rename(&old, &staging)?;
             // A link swapped in for `.NAME.old` between the look and the rename is not written through.
@@ -117,11 +126,9 @@ impl Staging {
             }
         }
         let mut existing = HashSet::default();
-        let entries = match listed {
-            Some(entries) => entries,
-            None => guard::entries_below(&staging)?,
-        };
-        for (rel, is_link) in entries {
+        // Never listed here, after the move: a folder that was missing or empty when it was checked
+        // and holds files now got them from someone else.
+        for (rel, is_link) in listed.unwrap_or_default() {
             if is_link {
                 // Never write through a link planted in the output.
                 dir.remove(&rel)?;
@@ -156,8 +163,11 @@ impl Staging {
         guard::write_manifest(&self.staging, written.iter())?;
         // Best effort: without a memo the next build renders everything, as it would anyway.
         let _ = self.next_memo.write(&self.staging, &self.memo);
-        std::fs::remove_file(self.staging.join(STAGING_MARK))?;
+        // `.NAME.old` became the staging folder when it began: a folder there now was put there
+        // during the build, and is removed only if it is ours or empty (checked right before).
         let old = sibling(&self.output, "old");
+        guard::recycled_files(&self.output).map_err(|p| io::Error::other(p.join("; ")))?;
+        std::fs::remove_file(self.staging.join(STAGING_MARK))?;
         remove_any(&old)?;
         swap(&self.staging, &self.output, &old)
     }
@@ -294,5 +304,7 @@ impl Sink for Staging {
     }
 }
 
+#[cfg(test)]
+mod check_window_tests;
 #[cfg(test)]
 mod tests;

@@ -5,7 +5,7 @@ use super::*;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
-fn build(output: &Path, files: &[(&str, &[u8])]) {
+pub(super) fn build(output: &Path, files: &[(&str, &[u8])]) {
     let s = Staging::begin(output).expect("begin");
     for (rel, bytes) in files {
         s.put(rel, bytes).expect("put");
@@ -15,7 +15,7 @@ fn build(output: &Path, files: &[(&str, &[u8])]) {
 
 /// An output `public` in a new temporary folder, built twice from `files`: the next build recycles
 /// the first one's folder (`.public.old`), which holds them.
-fn built_twice(files: &[(&str, &[u8])]) -> (tempfile::TempDir, PathBuf) {
+pub(super) fn built_twice(files: &[(&str, &[u8])]) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().expect("tempdir");
     let out = dir.path().join("public");
     build(&out, files);
@@ -69,37 +69,6 @@ fn a_file_that_appears_after_the_check_is_not_deleted() {
     assert_eq!(std::fs::read_to_string(out.join("docs/theirs.txt")).ok().as_deref(), Some("a file of someone else"));
     let refused = guard::check_replaceable(&out, true).expect_err("the next build refuses");
     assert!(refused.iter().any(|p| p.contains("theirs.txt")), "{refused:?}");
-}
-
-/// A build checks `.NAME.old` while it loads, seconds before it recycles it: a folder put there in
-/// between (where there was none, or in place of the one checked) is checked again before it is
-/// recycled, and refused when it is not all ours. Nothing of theirs is deleted.
-#[test]
-fn a_folder_put_in_place_of_the_one_checked_is_checked_again() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let out = dir.path().join("public");
-    build(&out, &[("index.html", b"one")]);
-    let old = sibling(&out, "old");
-    // None when checked; one of someone else's since.
-    let checked = guard::CheckedOld::check(&out).expect("nothing to check");
-    std::fs::create_dir(&old).expect("mkdir");
-    std::fs::write(old.join("mine.txt"), "mine").expect("write");
-    let refused = Staging::begin_recycling(&out, memo::Previous::default(), checked).err().expect("refused");
-    assert!(matches!(&refused, BeginError::Refused(p) if p.iter().any(|p| p.contains("policysite did not make it"))));
-    assert_eq!(std::fs::read_to_string(old.join("mine.txt")).ok().as_deref(), Some("mine"));
-    std::fs::remove_dir_all(&old).expect("rm");
-
-    // One of ours when checked, another folder of someone else's since.
-    build(&out, &[("index.html", b"two")]);
-    let checked = guard::CheckedOld::check(&out).expect("all ours");
-    std::fs::rename(&old, dir.path().join("moved")).expect("move away");
-    std::fs::create_dir(&old).expect("mkdir");
-    std::fs::write(old.join("index.html"), "theirs, at a path the build writes").expect("write");
-    assert!(Staging::begin_recycling(&out, memo::Previous::default(), checked).is_err(), "refused");
-    assert_eq!(
-        std::fs::read_to_string(old.join("index.html")).ok().as_deref(),
-        Some("theirs, at a path the build writes")
-    );
 }
 
 /// A symbolic link planted in the staging folder while the build runs (after
