@@ -75,7 +75,7 @@ impl Staging {
     pub fn begin(output: &Path) -> Result<Staging, BeginError> {
         remove_leftover(output)?;
         let listed = guard::recycled_files(output).map_err(BeginError::Refused)?;
-        Self::begin_listed(output, memo::Previous::default(), listed).map_err(BeginError::Io)
+        Self::begin_listed(output, memo::Previous::default(), listed.unwrap_or_default()).map_err(BeginError::Io)
     }
 
     /// A staging folder recycled from `.NAME.old`, with the memo of that folder (read before, by
@@ -92,14 +92,15 @@ impl Staging {
         // The leftover first, so `.NAME.old` is looked at right before it is moved.
         remove_leftover(output)?;
         let listed = checked.listing_now(output).map_err(BeginError::Refused)?;
-        Self::begin_listed(output, memo, listed).map_err(BeginError::Io)
+        Self::begin_listed(output, memo, listed.unwrap_or_default()).map_err(BeginError::Io)
     }
 
-    /// The staging folder, recycled from `.NAME.old` as `listed`, checked just before (`None`: a
-    /// folder that was missing or empty, so nothing of it is listed). A file that appears in it
-    /// after that listing is not in it, so it is not deleted: it is left, unlisted in the manifest,
-    /// for the next build to refuse (unless this build writes its path).
-    fn begin_listed(output: &Path, memo: memo::Previous, listed: Option<Vec<(String, bool)>>) -> io::Result<Staging> {
+    /// The staging folder, recycled from `.NAME.old` as `listed`, checked just before (empty for a
+    /// folder that was missing or empty: it is never listed after the move, when what it holds is
+    /// someone else's). A file that appears in it after that listing is not in it, so it is not
+    /// deleted: it is left, unlisted in the manifest, for the next build to refuse (unless this
+    /// build writes its path).
+    fn begin_listed(output: &Path, memo: memo::Previous, listed: Vec<(String, bool)>) -> io::Result<Staging> {
         let staging = sibling(output, "building");
         let old = sibling(output, "old");
         let listed = if old.is_dir() && !old.is_symlink() {
@@ -108,13 +109,13 @@ impl Staging {
             if std::fs::symlink_metadata(&staging)?.is_symlink() {
                 std::fs::remove_file(&staging)?;
                 std::fs::create_dir(&staging)?;
-                Some(Vec::new())
+                Vec::new()
             } else {
                 listed
             }
         } else {
             std::fs::create_dir(&staging)?;
-            Some(Vec::new())
+            Vec::new()
         };
         let dir = Beneath::new(&staging)?;
         // Not through a link planted in the recycled folder under the marker's name.
@@ -126,9 +127,7 @@ impl Staging {
             }
         }
         let mut existing = HashSet::default();
-        // Never listed here, after the move: a folder that was missing or empty when it was checked
-        // and holds files now got them from someone else.
-        for (rel, is_link) in listed.unwrap_or_default() {
+        for (rel, is_link) in listed {
             if is_link {
                 // Never write through a link planted in the output.
                 dir.remove(&rel)?;

@@ -76,7 +76,7 @@ fn a_folder_checked_as_missing_or_empty_is_not_listed_after_the_move() {
     std::fs::remove_dir_all(&old).expect("rm");
     std::fs::create_dir(&old).expect("mkdir");
     std::fs::write(old.join("theirs.txt"), "theirs").expect("write");
-    let s = Staging::begin_listed(&out, memo::Previous::default(), None).expect("begin");
+    let s = Staging::begin_listed(&out, memo::Previous::default(), Vec::new()).expect("begin");
     s.put("index.html", b"two").expect("put");
     s.commit().expect("commit");
     assert_eq!(std::fs::read_to_string(out.join("theirs.txt")).ok().as_deref(), Some("theirs"), "not deleted");
