@@ -88,14 +88,14 @@ impl TextUpdate {
         previous: &Previous,
         old: &Path,
         pages: &[SourcePage],
-        state: Option<NotedState>,
+        state: NotedState,
     ) -> Option<Self> {
         let noted = |p: &SourcePage| keys.page(&p.rel).is_some_and(|k| notes.has(&page_unit(&p.rel), k));
         let edited: BTreeSet<String> = pages.iter().filter(|p| !noted(p)).map(|p| p.rel.clone()).collect();
         if edited.len() > MAX_EDITED.max(pages.len() / 20) {
             return None;
         }
-        let NotedState { mut kept, key } = state?;
+        let NotedState { mut kept, key } = state;
         // Files written shortly before that build's memo cannot be trusted as they are: written again.
         let files = previous.files_trusted(old, TEXT, key)?;
         let redo: BTreeSet<String> = files.into_iter().filter(|(_, size)| size.is_none()).map(|(rel, _)| rel).collect();

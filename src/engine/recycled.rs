@@ -105,10 +105,9 @@ pub(super) fn model(
     // With the site-wide files kept, no page needs its search sections, and a page whose outline the
     // last build noted from the same inputs is not read again; with only ordinary pages' text
     // changed, the search index is updated from the pages that changed ([`page_text`]).
-    let mut text = match &keys {
-        Some(k) if structure_unchanged && !site_wide_kept => {
-            page_text::TextUpdate::plan(k, &notes, &previous, &old, &sources.pages, state)
-        }
+    // (The state is read only when nothing but ordinary pages' text changed: `read_memo`.)
+    let mut text = match (&keys, state) {
+        (Some(k), Some(state)) => page_text::TextUpdate::plan(k, &notes, &previous, &old, &sources.pages, state),
         _ => None,
     };
     timings.lap("memo", t);
