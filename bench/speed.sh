@@ -12,6 +12,9 @@
 #             anew and the search index is made whole (README "After an edit of page text"; one
 #             heading more or fewer usually fits the range and costs what `edit` does): the
 #             costliest one-page edit, shown for its time and peak memory
+#   template – the same after an edit of the theme's page template, on a fourth copy: the structure
+#             changed, so every page is rendered again and the search index made whole; no note of
+#             the recycled folder is read (README "The build memo"): its time and peak memory
 #   all     – `policysite build --render-all` into an existing output: every page rendered and
 #             compared with what the output holds (what `rebuild` was before the memo)
 #   clean   – `policysite build` after removing the old output (the removal is inside the timer)
@@ -71,8 +74,12 @@ for n in "${SIZES[@]}"; do
   rm -rf "$WORK/out-$n" "$WORK/.out-$n".* "$WORK/clean-$n" "$WORK/.clean-$n".* "$WORK/all-$n" "$WORK/.all-$n".*
   rm -rf "$WORK/edit-$n" "$WORK/.edit-$n".* "$WORK/site-$n-edit"
   rm -rf "$WORK/heading-$n" "$WORK/.heading-$n".* "$WORK/site-$n-heading"
+  rm -rf "$WORK/template-$n" "$WORK/.template-$n".* "$WORK/site-$n-template"
   cp -r "$site" "$WORK/site-$n-edit"
   cp -r "$site" "$WORK/site-$n-heading"
+  cp -r "$site" "$WORK/site-$n-template"
+  templ=$WORK/site-$n-template/themes/default/templates/page.html
+  sed -i 's|</article>|<!-- edited --></article>|' "$templ"
   edited=$WORK/site-$n-edit/content/s000/p00001.md
   headed=$WORK/site-$n-heading/content/s000/p00001.md
   # Warm the page cache, and let each folder's memo settle: a file is trusted once a build after the
@@ -81,6 +88,7 @@ for n in "${SIZES[@]}"; do
     "$BIN" --root "$site" build --output "$WORK/out-$n" >/dev/null 2>&1
     "$BIN" --root "$WORK/site-$n-edit" build --output "$WORK/edit-$n" >/dev/null 2>&1
     "$BIN" --root "$WORK/site-$n-heading" build --output "$WORK/heading-$n" >/dev/null 2>&1
+    "$BIN" --root "$WORK/site-$n-template" build --output "$WORK/template-$n" >/dev/null 2>&1
   done
   "$BIN" --root "$site" build --render-all --output "$WORK/all-$n" >/dev/null 2>&1
   "$BARE" "$site/content" "$WORK/bare-$n"                          # the floor writes into an existing folder
@@ -89,10 +97,11 @@ for n in "${SIZES[@]}"; do
     [rebuild]="$BIN --root $site build --output $WORK/out-$n"
     [edit]="echo \"Edited at \$(date +%s%N).\" >> $edited; $BIN --root $WORK/site-$n-edit build --output $WORK/edit-$n"
     [heading]="for k in 1 2 3 4; do printf '\\n## Added at %s\\n\\nText.\\n' \$(date +%s%N) >> $headed; done; $BIN --root $WORK/site-$n-heading build --output $WORK/heading-$n"
+    [template]="sed -i \"s|<!-- edited[^>]*-->|<!-- edited \$(date +%s%N) -->|\" $templ; $BIN --root $WORK/site-$n-template build --output $WORK/template-$n"
     [all]="$BIN --root $site build --render-all --output $WORK/all-$n"
     [clean]="rm -rf $WORK/clean-$n $WORK/.clean-$n.old $WORK/.clean-$n.building $WORK/.clean-$n.lock; $BIN --root $site build --output $WORK/clean-$n"
   )
-  keys=(floor rebuild edit heading all clean)
+  keys=(floor rebuild edit heading template all clean)
   if command -v hugo >/dev/null 2>&1; then
     CMD[hugo]="hugo --quiet --source $WORK/site-$n/hugo --destination $WORK/hugo-out-$n"
     CMD[hugoclean]="rm -rf $WORK/hugo-clean-$n; hugo --quiet --source $WORK/site-$n/hugo --destination $WORK/hugo-clean-$n"
@@ -124,7 +133,7 @@ for n in "${SIZES[@]}"; do
   else
     echo "hugo: not installed (apt-get install -y hugo)"
   fi
-  echo "peak RSS: rebuild $(mib "${MEM[rebuild]}"), edit $(mib "${MEM[edit]}"), heading $(mib "${MEM[heading]}"), all $(mib "${MEM[all]}"), clean $(mib "${MEM[clean]}") MiB   (goal <= 200 MB)"
+  echo "peak RSS: rebuild $(mib "${MEM[rebuild]}"), edit $(mib "${MEM[edit]}"), heading $(mib "${MEM[heading]}"), template $(mib "${MEM[template]}"), all $(mib "${MEM[all]}"), clean $(mib "${MEM[clean]}") MiB   (goal <= 200 MB)"
   "$BIN" --root "$site" build --output "$WORK/out-$n" --timings 2>&1 | tail -1
   "$BIN" --root "$site" build --render-all --output "$WORK/all-$n" --timings 2>&1 | tail -1
   out=$WORK/out-$n

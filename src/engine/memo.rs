@@ -175,10 +175,11 @@ impl Keys {
         notes.get(&page_unit(&page.rel), self.page(&page.rel)?)
     }
 
-    /// Whether the site-wide files of the folder the build will recycle (`old`), those made from the
-    /// pages' text included, are unchanged and will be kept: then the model needs no search sections.
-    pub fn site_wide_unchanged(&self, previous: &Previous, old: &Path) -> bool {
-        self.structure_unchanged(previous, old) && previous.unchanged(old, page_text::TEXT, self.page_text)
+    /// Whether the files made from the pages' text in the folder the build will recycle (`old`) are
+    /// unchanged. With the structure unchanged too ([`Keys::structure_unchanged`]), every site-wide
+    /// file is kept: then the model needs no search sections.
+    pub fn text_unchanged(&self, previous: &Previous, old: &Path) -> bool {
+        previous.unchanged(old, page_text::TEXT, self.page_text)
     }
 
     /// Whether the site-wide files but those made from the pages' text are unchanged: nothing but
@@ -213,7 +214,7 @@ pub struct Plan<'a> {
     keys: Keys,
     keep: bool,
     /// Whether the search index and the other site-wide files are kept: decided before the model
-    /// was built ([`Keys::site_wide_unchanged`]), which then made no search sections.
+    /// was built ([`Keys::structure_unchanged`] and [`Keys::text_unchanged`]), which then made no search sections.
     site_wide_kept: bool,
     /// The folder recycled (`.NAME.old`), to name in a message.
     old: PathBuf,

@@ -20,7 +20,7 @@ pub(super) struct Recycled {
     pub site: Site,
     pub keys: Option<Keys>,
     pub previous: Previous,
-    /// Whether every site-wide file is kept ([`Keys::site_wide_unchanged`]).
+    /// Whether every site-wide file is kept ([`Keys::structure_unchanged`] and [`Keys::text_unchanged`]).
     pub site_wide_kept: bool,
     /// The update of the page-text files, when only ordinary pages' text changed.
     pub text: Option<TextUpdate>,
@@ -56,22 +56,35 @@ pub(super) fn bodies(reads: &Notes, keep: bool) -> Bodies {
 /// The recycled folder's memo, and what it says is kept.
 struct Memo {
     previous: Previous,
-    /// Every site-wide file is kept ([`Keys::site_wide_unchanged`]).
+    /// Every site-wide file is kept ([`Keys::structure_unchanged`] and [`Keys::text_unchanged`]).
     site_wide_kept: bool,
-    /// Nothing but ordinary pages' text changed, or nothing at all ([`Keys::structure_unchanged`]).
-    structure_unchanged: bool,
     /// The page-text files' noted state, read when they are to be updated (only the text changed).
     state: Option<NotedState>,
 }
 
-/// Read the memo of the recycled folder `old` (with `keep`: `--render-all` uses none), and, when
-/// only ordinary pages' text changed, the state its page-text files were written with.
-fn read_memo(keys: Option<&Keys>, keep: bool, old: &Path) -> Memo {
+/// Read the memo of the recycled folder `old` (with `keep`: `--render-all` uses none), then, when
+/// the structure is unchanged, its outline notes beside the state its page-text files were written
+/// with (when only ordinary pages' text changed). After a change of structure (a template, data,
+/// front matter, the date) neither is read: the model reads every page, and notes read for
+/// nothing would be freed just before its peak, when the allocator cannot yet give their pages
+/// back (a template edit's build peaked 14 MiB higher).
+fn read_memo(keys: Option<&Keys>, keep: bool, old: &Path) -> (Memo, Notes) {
     let previous = if keep { Previous::read(old) } else { Default::default() };
-    let site_wide_kept = keys.is_some_and(|k| k.site_wide_unchanged(&previous, old));
-    let structure_unchanged = site_wide_kept || keys.is_some_and(|k| k.structure_unchanged(&previous, old));
-    let state = keys.filter(|_| structure_unchanged && !site_wide_kept).and_then(|k| NotedState::read(k, old));
-    Memo { previous, site_wide_kept, structure_unchanged, state }
+    let structure_unchanged = keys.is_some_and(|k| k.structure_unchanged(&previous, old));
+    if !structure_unchanged {
+        return (Memo { previous, site_wide_kept: false, state: None }, Notes::default());
+    }
+    // Each file is read in one pass, and neither needs the other: side by side.
+    let (text, notes) = rayon::join(
+        || {
+            let site_wide_kept = keys.is_some_and(|k| k.text_unchanged(&previous, old));
+            let state = keys.filter(|_| !site_wide_kept).and_then(|k| NotedState::read(k, old));
+            (site_wide_kept, state)
+        },
+        || Notes::read(old, NOTES),
+    );
+    let (site_wide_kept, state) = text;
+    (Memo { previous, site_wide_kept, state }, notes)
 }
 
 /// Read the memo and notes of the folder `output`'s build recycles (with `keep`; `build
@@ -94,14 +107,8 @@ pub(super) fn model(
     // The memo of the folder this build will recycle; what of it is kept decides how the model
     // reads each page.
     let old = crate::output::guard::sibling(output, "old");
-    let (memo, notes) = rayon::join(
-        || read_memo(keys.as_ref(), keep, &old),
-        // The outlines, read beside the memo (on the other core) in case the structure is unchanged,
-        // as it usually is: each file is read in one pass, and neither needs the other.
-        || if keep && keys.is_some() { Notes::read(&old, NOTES) } else { Notes::default() },
-    );
-    let Memo { previous, site_wide_kept, structure_unchanged, state } = memo;
-    let notes = if structure_unchanged { notes } else { Notes::default() };
+    let (memo, notes) = read_memo(keys.as_ref(), keep, &old);
+    let Memo { previous, site_wide_kept, state } = memo;
     // With the site-wide files kept, no page needs its search sections, and a page whose outline the
     // last build noted from the same inputs is not read again; with only ordinary pages' text
     // changed, the search index is updated from the pages that changed ([`page_text`]).
