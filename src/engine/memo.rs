@@ -182,6 +182,12 @@ impl Keys {
         previous.unchanged(old, page_text::TEXT, self.page_text)
     }
 
+    /// Whether `previous` is the memo of a folder made from another structure than this one's (not
+    /// one whose files changed since, or without a memo).
+    pub fn other_structure(&self, previous: &Previous) -> bool {
+        previous.key_of(SITE_WIDE).is_some_and(|key| key != self.structure)
+    }
+
     /// Whether the site-wide files but those made from the pages' text are unchanged: nothing but
     /// ordinary pages' text changed ([`super::page_text`]).
     pub fn structure_unchanged(&self, previous: &Previous, old: &Path) -> bool {
@@ -268,9 +274,15 @@ impl<'a> Plan<'a> {
         // Every page of the model came from the sources the keys were made from.
         let Some(key) = self.keys.page(rel) else { return render(self.staging) };
         let unit = page_unit(rel);
-        if self.keep && self.staging.keep(&unit, key) {
-            self.kept_pages.fetch_add(1, Ordering::Relaxed);
-            return None;
+        if self.keep {
+            match self.staging.keep(&unit, key) {
+                Ok(true) => {
+                    self.kept_pages.fetch_add(1, Ordering::Relaxed);
+                    return None;
+                }
+                Ok(false) => {}
+                Err(e) => return Some(cannot_write(rel, &e)),
+            }
         }
         let noting = Noting::new(self.staging);
         let problem = render(&noting);
@@ -307,14 +319,22 @@ impl<'a> Plan<'a> {
     /// The site-wide files: kept, updated where only the pages' text changed ([`page_text`]), or made
     /// by `write` (which gives the features somewhere to keep what the next build's update needs).
     pub fn site_wide(&self, site: &Site, write: impl FnOnce(&dyn Sink, &mut Kept) -> Diagnostics) -> Diagnostics {
+        let keep = |unit: &str, key: Key| match self.staging.keep(unit, key) {
+            Ok(true) => Diagnostics::default(),
+            Ok(false) => changed_meanwhile(&self.old),
+            Err(e) => cannot_write(unit, &e).into(),
+        };
         if self.site_wide_kept {
-            let both = self.staging.keep(SITE_WIDE, self.keys.structure)
-                && self.staging.keep(page_text::TEXT, self.keys.page_text);
-            return if both { Diagnostics::default() } else { changed_meanwhile(&self.old) };
+            let mut problems = keep(SITE_WIDE, self.keys.structure);
+            if problems.is_empty() {
+                problems = keep(page_text::TEXT, self.keys.page_text);
+            }
+            return problems;
         }
         if let Some(text) = self.text.lock().unwrap_or_else(|e| e.into_inner()).take() {
-            if !self.staging.keep(SITE_WIDE, self.keys.structure) {
-                return changed_meanwhile(&self.old);
+            let problems = keep(SITE_WIDE, self.keys.structure);
+            if !problems.is_empty() {
+                return problems;
             }
             let edited = text.edited_count();
             let problems = text.write(site, self.staging, &self.keys, &self.old);
@@ -338,63 +358,20 @@ impl<'a> Plan<'a> {
     }
 }
 
-/// A build found the folder it recycles (`old`) unchanged a moment ago, under its lock, and now it
-/// is not: someone edited it.
+/// A build found the folder it keeps files from (`old`: the one it recycles, or the output as it is
+/// now) unchanged a moment ago, under its lock, and now it is not: someone edited it.
 pub(super) fn changed_meanwhile(old: &Path) -> Diagnostics {
-    Diagnostic::new(old, "the output folder before last changed while the site was being built")
-        .help("build again (policysite keeps that folder to recycle it; leave it to policysite)")
+    Diagnostic::new(old, "a folder this build keeps files from changed while the site was being built")
+        .help("build again (policysite recycles its output folders; leave them to policysite)")
         .into()
 }
 
-#[cfg(test)]
-mod tests {
-    /// The keys of the site in `root` now (stamped, loaded, keyed).
-    fn keys(root: &std::path::Path, today: crate::date::Date) -> super::Keys {
-        let inputs = super::Inputs::stamp(root).expect("stamps");
-        let sources = crate::engine::load_sources(root, today, crate::load::content::Bodies::Kept, None)
-            .unwrap_or_else(|d| panic!("{d:?}"));
-        super::Keys::new(&inputs, root, &sources, today)
-    }
-
-    /// A source file changed within a tick of the clock that stamps files before the build stamped
-    /// it could change again, to the same size, without a new stamp (where change times are coarse:
-    /// Linux before 6.13, …): the build's keys are then its own, so no later build keeps what it
-    /// made from the text it read. Once the file is older, the keys are the same build to build.
-    #[test]
-    fn a_source_changed_just_before_the_build_gives_keys_no_other_build_has() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let root = dir.path();
-        let today = crate::date::Date::parse("2026-12-06").expect("date");
-        crate::engine::test_site(root, &[("_index.md", "---\ntitle: Home\n---\nHello.\n")]);
-        let data = root.join("data/directory.yaml");
-        let text = std::fs::read(&data).expect("data");
-        std::thread::sleep(std::time::Duration::from_millis(150));
-        let settled = keys(root, today).page_text;
-        assert_eq!(keys(root, today).page_text, settled, "nothing changed");
-        std::fs::write(&data, &text).expect("the same text again: a change all the same");
-        let racy = keys(root, today).page_text;
-        assert_ne!(keys(root, today).page_text, racy, "a file changed just now: each build's keys are its own");
-        std::thread::sleep(std::time::Duration::from_millis(150));
-        assert_eq!(keys(root, today).page_text, keys(root, today).page_text, "settled again");
-    }
-
-    /// The keys leave an ordinary page's body out of every other page's key, and tell a page whose
-    /// text a feature owns by its file (`body_is_its_own`): a feature that owns a page's text must
-    /// give it its file, as the policy feature gives a policy page its revision's.
-    #[test]
-    fn a_page_whose_text_a_feature_owns_is_not_ordinary() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let today = crate::date::Date::parse("2026-12-06").expect("date");
-        let site = crate::engine::load_site(root, today).expect("the bundled site loads");
-        let owned: Vec<&str> = site
-            .pages
-            .iter()
-            .filter(|p| crate::features::owns_page_text(&site, &p.source.rel))
-            .map(|p| p.source.rel.as_str())
-            .collect();
-        assert!(!owned.is_empty(), "the bundled regulation has revisions");
-        for p in site.pages.iter().filter(|p| owned.contains(&p.source.rel.as_str())) {
-            assert!(!p.source.body_is_its_own(), "{}", p.source.rel);
-        }
-    }
+/// What of `unit` (a page's source, or a unit of site-wide files) could not be copied into the
+/// staging folder, and why.
+fn cannot_write(unit: &str, e: &std::io::Error) -> Diagnostic {
+    Diagnostic::new(unit, format!("cannot write what this build keeps of it: {e}"))
+        .help("check the output folder's permissions and free space")
 }
+
+#[cfg(test)]
+mod tests;

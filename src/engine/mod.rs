@@ -118,11 +118,11 @@ pub fn build(
         }
     };
     let Loaded { inputs, page_reads, noted_reads, recycled } = loaded;
-    let recycled::Recycled { site, keys, previous, site_wide_kept, text, old, notes } = recycled;
+    let recycled::Recycled { site, keys, previous, site_wide_kept, text, from, from_output, notes } = recycled;
     let warnings = crate::features::warnings(&site);
     let warned = |d: Diagnostics| d.after_warnings(&warnings);
     let renderer = Renderer::new(root, &site).map_err(warned)?;
-    let staging = Staging::begin_recycling(output, previous, checked).map_err(|e| match e {
+    let staging = Staging::begin_recycling(output, previous, checked, from_output).map_err(|e| match e {
         BeginError::Refused(reasons) => warned(refused(output, reasons)),
         BeginError::Io(e) => warned(Diagnostics::from(
             Diagnostic::new(output, format!("cannot create the staging folder: {e}"))
@@ -130,7 +130,7 @@ pub fn build(
         )),
     })?;
     let plan = keys.zip(inputs).map(|(keys, inputs)| {
-        let plan = memo::Plan::new(&staging, keys, keep, site_wide_kept, old);
+        let plan = memo::Plan::new(&staging, keys, keep, site_wide_kept, from);
         let reads = reads::PageReads { inputs, reads: page_reads, noted: noted_reads };
         plan.with_text(text).with_notes(notes).with_reads(reads)
     });

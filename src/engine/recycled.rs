@@ -24,8 +24,10 @@ pub(super) struct Recycled {
     pub site_wide_kept: bool,
     /// The update of the page-text files, when only ordinary pages' text changed.
     pub text: Option<TextUpdate>,
-    /// The recycled folder, `.NAME.old`.
-    pub old: PathBuf,
+    /// The folder kept from: the recycled one, `.NAME.old`, or the output as it is now.
+    pub from: PathBuf,
+    /// Whether that is the output as it is now: what is kept is copied from it.
+    pub from_output: bool,
     /// Its notes (empty when not read): an outline noted from the same key is noted again as it is.
     pub notes: Notes,
 }
@@ -53,9 +55,12 @@ pub(super) fn bodies(reads: &Notes, keep: bool) -> Bodies {
     if keep && !reads.is_empty() { Bodies::Hashed } else { Bodies::Kept }
 }
 
-/// The recycled folder's memo, and what it says is kept.
+/// The memo of the folder kept from, and what it says is kept.
 struct Memo {
     previous: Previous,
+    /// The folder: the recycled one, or the output as it is now ([`read_memo`]).
+    from: PathBuf,
+    from_output: bool,
     /// Every site-wide file is kept ([`Keys::structure_unchanged`] and [`Keys::text_unchanged`]).
     site_wide_kept: bool,
     /// The page-text files' noted state, read when they are to be updated (only the text changed).
@@ -68,23 +73,40 @@ struct Memo {
 /// front matter, the date) neither is read: the model reads every page, and notes read for
 /// nothing would be freed just before its peak, when the allocator cannot yet give their pages
 /// back (a template edit's build peaked 14 MiB higher).
-fn read_memo(keys: Option<&Keys>, keep: bool, old: &Path) -> (Memo, Notes) {
+///
+/// The recycled folder is the output before last: the build after one that changed the structure
+/// finds it made from another (its memo says so), when the output as it is now (`output`) was made
+/// from this one.
+/// Then that output's memo and notes are read instead, and what they show unchanged is copied
+/// from it rather than made again: a template edit costs one build that renders every page, not
+/// two.
+fn read_memo(keys: Option<&Keys>, keep: bool, old: &Path, output: &Path) -> (Memo, Notes) {
     let previous = if keep { Previous::read(old) } else { Default::default() };
-    let structure_unchanged = keys.is_some_and(|k| k.structure_unchanged(&previous, old));
-    if !structure_unchanged {
-        return (Memo { previous, site_wide_kept: false, state: None }, Notes::default());
-    }
+    let unchanged = |previous: &Previous, from: &Path| keys.is_some_and(|k| k.structure_unchanged(previous, from));
+    let (previous, from, from_output) = if unchanged(&previous, old) {
+        (previous, old, false)
+    } else {
+        // Only for a folder made from another structure: one whose files changed since (a hand
+        // edit) still keeps its pages in place.
+        let other = keys.is_some_and(|k| k.other_structure(&previous));
+        let current = if other { Previous::read(output) } else { Default::default() };
+        if !unchanged(&current, output) {
+            let from = old.to_path_buf();
+            return (Memo { previous, from, from_output: false, site_wide_kept: false, state: None }, Notes::default());
+        }
+        (current, output, true)
+    };
     // Each file is read in one pass, and neither needs the other: side by side.
     let (text, notes) = rayon::join(
         || {
-            let site_wide_kept = keys.is_some_and(|k| k.text_unchanged(&previous, old));
-            let state = keys.filter(|_| !site_wide_kept).and_then(|k| NotedState::read(k, old));
+            let site_wide_kept = keys.is_some_and(|k| k.text_unchanged(&previous, from));
+            let state = keys.filter(|_| !site_wide_kept).and_then(|k| NotedState::read(k, from));
             (site_wide_kept, state)
         },
-        || Notes::read(old, NOTES),
+        || Notes::read(from, NOTES),
     );
     let (site_wide_kept, state) = text;
-    (Memo { previous, site_wide_kept, state }, notes)
+    (Memo { previous, from: from.to_path_buf(), from_output, site_wide_kept, state }, notes)
 }
 
 /// Read the memo and notes of the folder `output`'s build recycles (with `keep`; `build
@@ -107,14 +129,14 @@ pub(super) fn model(
     // The memo of the folder this build will recycle; what of it is kept decides how the model
     // reads each page.
     let old = crate::output::guard::sibling(output, "old");
-    let (memo, notes) = read_memo(keys.as_ref(), keep, &old);
-    let Memo { previous, site_wide_kept, state } = memo;
+    let (memo, notes) = read_memo(keys.as_ref(), keep, &old, output);
+    let Memo { previous, from, from_output, site_wide_kept, state } = memo;
     // With the site-wide files kept, no page needs its search sections, and a page whose outline the
     // last build noted from the same inputs is not read again; with only ordinary pages' text
     // changed, the search index is updated from the pages that changed ([`page_text`]).
     // (The state is read only when nothing but ordinary pages' text changed: `read_memo`.)
     let mut text = match (&keys, state) {
-        (Some(k), Some(state)) => page_text::TextUpdate::plan(k, &notes, &previous, &old, &sources.pages, state),
+        (Some(k), Some(state)) => page_text::TextUpdate::plan(k, &notes, &previous, &from, &sources.pages, state),
         _ => None,
     };
     timings.lap("memo", t);
@@ -137,5 +159,5 @@ pub(super) fn model(
         let unread: Vec<usize> = (0..site.pages.len()).filter(|&i| !read.contains(&site.pages[i].source.rel)).collect();
         site.read_search_sections(root, &unread)?;
     }
-    Ok(Recycled { site, keys, previous, site_wide_kept, text, old, notes })
+    Ok(Recycled { site, keys, previous, site_wide_kept, text, from, from_output, notes })
 }

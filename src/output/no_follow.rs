@@ -116,6 +116,23 @@ impl Beneath {
         Ok(bytes)
     }
 
+    /// The file at `rel`, read whole, if it is the file `stamp` describes (same size, inode and
+    /// change time) before and after the read, and this folder's alone: what a memo vouched for,
+    /// not a file put in its place or changed since.
+    pub(super) fn read_as(&self, rel: &str, stamp: &super::memo::Stamp) -> io::Result<Vec<u8>> {
+        let file = self.open(rel)?;
+        let as_stamped = |m: std::fs::Metadata| ours_alone(&m) && super::memo::Stamp::from(m).as_ref() == Some(stamp);
+        if !as_stamped(file.metadata()?) {
+            return Err(io::Error::other(format!("{rel} changed since it was stamped")));
+        }
+        let mut bytes = Vec::with_capacity(stamp.bytes() as usize);
+        io::Read::read_to_end(&mut &file, &mut bytes)?;
+        if !as_stamped(file.metadata()?) || bytes.len() as u64 != stamp.bytes() {
+            return Err(io::Error::other(format!("{rel} changed while it was read")));
+        }
+        Ok(bytes)
+    }
+
     /// Write `bytes` to `rel` whole, making the folders on its path. A link found where the file
     /// belongs (or, with `openat2`, a folder of its path) is removed, not followed, and the real
     /// thing made in its place. A partial file (a full disk) is removed.

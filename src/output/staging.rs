@@ -15,6 +15,9 @@ use super::memo::{self, Key};
 use super::no_follow::Beneath;
 use super::sink::{Sink, check_rel, remove_any};
 use super::swap::swap;
+use current::Current;
+
+mod current;
 
 /// A staging folder that becomes the output on [`Staging::commit`].
 ///
@@ -39,8 +42,10 @@ pub struct Staging {
     /// Files found in a recycled staging folder; whatever this build does not write is deleted.
     existing: foldhash::HashSet<String>,
     written: Mutex<foldhash::HashSet<String>>,
-    /// The recycled folder's memo: which units' files may be kept ([`Staging::keep`]).
+    /// The memo of the folder kept from: which units' files may be kept ([`Staging::keep`]).
     memo: memo::Previous,
+    /// The output as it is now, when what is kept is copied from it instead of kept in place.
+    current: Option<Current>,
     /// The memo of this build, written into the folder at [`Staging::commit`].
     next_memo: memo::Next,
     pub files: AtomicUsize,
@@ -75,7 +80,7 @@ impl Staging {
     pub fn begin(output: &Path) -> Result<Staging, BeginError> {
         remove_leftover(output)?;
         let listed = guard::recycled_files(output).map_err(BeginError::Refused)?;
-        Self::begin_listed(output, memo::Previous::default(), listed.unwrap_or_default()).map_err(BeginError::Io)
+        Self::begin_listed(output, memo::Previous::default(), listed.unwrap_or_default(), None).map_err(BeginError::Io)
     }
 
     /// A staging folder recycled from `.NAME.old`, with the memo of that folder (read before, by
@@ -84,15 +89,22 @@ impl Staging {
     /// commit writes this build's). It starts from the listing `checked` under the output's lock
     /// ([`super::check_under_lock`]) while `.NAME.old` is still the folder listed; one put there
     /// since is checked again now ([`guard::CheckedOld::listing_now`]), or refused.
+    ///
+    /// With `from_output`, `memo` is the output's (the output as it is now, checked under the same
+    /// lock, [`guard::check_replaceable`]): the folder recycled was made from another structure (a
+    /// template or data edited since), the output was not, and what it shows unchanged is copied
+    /// from the output ([`Staging::keep`]) rather than made again.
     pub fn begin_recycling(
         output: &Path,
         memo: memo::Previous,
         checked: guard::CheckedOld,
+        from_output: bool,
     ) -> Result<Staging, BeginError> {
         // The leftover first, so `.NAME.old` is looked at right before it is moved.
         remove_leftover(output)?;
         let listed = checked.listing_now(output).map_err(BeginError::Refused)?;
-        Self::begin_listed(output, memo, listed.unwrap_or_default()).map_err(BeginError::Io)
+        let current = if from_output { Some(Current::open(output).map_err(BeginError::Io)?) } else { None };
+        Self::begin_listed(output, memo, listed.unwrap_or_default(), current).map_err(BeginError::Io)
     }
 
     /// The staging folder, recycled from `.NAME.old` as `listed`, checked just before (empty for a
@@ -100,7 +112,12 @@ impl Staging {
     /// someone else's). A file that appears in it after that listing is not in it, so it is not
     /// deleted: it is left, unlisted in the manifest, for the next build to refuse (unless this
     /// build writes its path).
-    fn begin_listed(output: &Path, memo: memo::Previous, listed: Vec<(String, bool)>) -> io::Result<Staging> {
+    fn begin_listed(
+        output: &Path,
+        memo: memo::Previous,
+        listed: Vec<(String, bool)>,
+        current: Option<Current>,
+    ) -> io::Result<Staging> {
         let staging = sibling(output, "building");
         let old = sibling(output, "old");
         let listed = if old.is_dir() && !old.is_symlink() {
@@ -142,6 +159,7 @@ impl Staging {
             existing,
             written: Mutex::default(),
             memo,
+            current,
             next_memo: memo::Next::default(),
             files: AtomicUsize::new(0),
             bytes: AtomicU64::new(0),
@@ -175,40 +193,82 @@ impl Staging {
     /// from `key` and each is untouched since ([`memo::Previous::take`]); `false` (nothing done but
     /// forgetting the unit, which is asked for once) when the unit must be rendered. A kept unit counts as written, and goes into this
     /// build's memo as it was.
-    pub fn keep(&self, unit: &str, key: Key) -> bool {
-        let Some((files, at)) = self.memo.take(&self.staging, unit, key) else { return false };
+    ///
+    /// Kept from the output as it is now (`from_output`), the unit's files are read from it as
+    /// stamped and written into the staging folder where they differ, all or none (an error only
+    /// when a file cannot be written), and the unit goes into this build's memo as made now.
+    pub fn keep(&self, unit: &str, key: Key) -> io::Result<bool> {
+        if let Some(current) = &self.current {
+            let Some((files, _)) = self.memo.take(current.path(), unit, key) else { return Ok(false) };
+            if !self.copy_in(current, &files)? {
+                return Ok(false);
+            }
+            self.next_memo.rendered(unit.to_string(), key, files.into_iter().map(|(rel, _)| rel).collect());
+            return Ok(true);
+        }
+        let Some((files, at)) = self.memo.take(&self.staging, unit, key) else { return Ok(false) };
         // Only files the folder listing found (a memo names no path of its own making).
         if !files.iter().all(|(rel, _)| self.existing.contains(rel)) {
-            return false;
+            return Ok(false);
         }
         {
             let mut written = self.written.lock().unwrap_or_else(|e| e.into_inner());
             if files.iter().any(|(rel, _)| written.contains(rel)) {
-                return false;
+                return Ok(false);
             }
             written.extend(files.iter().map(|(rel, _)| rel.clone()));
         }
         self.files.fetch_add(files.len(), Ordering::Relaxed);
         self.bytes.fetch_add(files.iter().map(|(_, s)| s.bytes()).sum(), Ordering::Relaxed);
         self.next_memo.kept(unit.to_string(), at);
-        true
+        Ok(true)
+    }
+
+    /// Copy `files` from the output as it is now into the staging folder: each read first, as the
+    /// output's memo stamped it ([`Current::read`]), then written where the staging folder's
+    /// bytes differ. `false`, with nothing written, when one is not as stamped or was written
+    /// already; an error when one cannot be written.
+    fn copy_in(&self, current: &Current, files: &[(String, memo::Stamp)]) -> io::Result<bool> {
+        let Some(read) = current.read(files) else { return Ok(false) };
+        {
+            let written = self.written.lock().unwrap_or_else(|e| e.into_inner());
+            if files.iter().any(|(rel, _)| written.contains(rel)) {
+                return Ok(false);
+            }
+        }
+        files
+            .par_iter()
+            .zip(read)
+            .with_min_len(current::COPIES_PER_TASK)
+            .try_for_each(|((rel, _), bytes)| self.put(rel, &bytes))?;
+        Ok(true)
     }
 
     /// The files of `unit` the recycled folder holds as its memo stamped them, when it says they were
     /// made from `key`, to be updated in place: the caller writes those that change and every other
     /// (not given: changed, or too recently changed to be trusted), and [`Staging::retain`]s the
-    /// rest. The unit is forgotten (the caller records it anew).
+    /// rest. The unit is forgotten (the caller records it anew). Kept from the output as it is
+    /// now, they are the output's files, which [`Staging::retain`] copies.
     pub fn adopt(&self, unit: &str, key: Key) -> Option<HashMap<String, u64>> {
-        let files = self.memo.take_files_trusted(&self.staging, unit, key)?;
+        let from = self.current.as_ref().map_or(self.staging.as_path(), Current::path);
+        let files = self.memo.take_files_trusted(from, unit, key)?;
         let written = self.written.lock().unwrap_or_else(|e| e.into_inner());
-        let ours = |rel: &String| self.existing.contains(rel) && !written.contains(rel);
-        Some(files.into_iter().filter_map(|(rel, size)| Some((rel, size?))).filter(|(rel, _)| ours(rel)).collect())
+        let ours = |rel: &String| (self.current.is_some() || self.existing.contains(rel)) && !written.contains(rel);
+        let files = files.into_iter().filter_map(|(rel, stamp)| Some((rel, stamp?))).filter(|(rel, _)| ours(rel));
+        match &self.current {
+            Some(current) => Some(current.adopt(files)),
+            None => Some(files.map(|(rel, stamp)| (rel, stamp.bytes())).collect()),
+        }
     }
 
     /// Keep `files` of the recycled folder as they are (adopted by [`Staging::adopt`], with their
     /// sizes as stamped, and not written again): they count as written. `false` if one is not there
-    /// or was written already.
+    /// or was written already. Adopted from the output as it is now, they are copied from it
+    /// ([`Staging::copy_in`]).
     pub fn retain(&self, files: &[(String, u64)]) -> bool {
+        if let Some(current) = &self.current {
+            return current.adopted(files).is_some_and(|files| self.copy_in(current, &files).unwrap_or(false));
+        }
         let mut written = self.written.lock().unwrap_or_else(|e| e.into_inner());
         if files.iter().any(|(rel, _)| !self.existing.contains(rel) || written.contains(rel)) {
             return false;

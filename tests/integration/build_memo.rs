@@ -590,3 +590,41 @@ fn a_page_edited_during_a_build_is_seen_by_the_next_build() {
     }
     eprintln!("builds during edits: {built} built, {refused} refused");
 }
+
+/// The build after one that changed the structure recycles the output before last, made from the
+/// structure before: what the output as it is now shows unchanged is copied from it (each file as
+/// its memo stamped it) instead of made again; a file of it edited by hand is made again; an edit of
+/// a page's text then updates the search index copied from it. Each time the output is what a
+/// whole render makes. (A template comment changes the structure and no page.)
+#[test]
+fn the_build_after_a_template_edit_copies_what_the_output_shows_unchanged() {
+    let site = TestSite::bundled();
+    let all = pages(&settle(&site, &[]));
+    let template = "themes/default/templates/page.html";
+    let comment = |n: usize| {
+        let text = site.read(template);
+        let at = text.find("{% endblock content %}").expect("the content block ends");
+        site.write(template, &format!("{}{{# edit {n} #}}{}", &text[..at], &text[at..]));
+    };
+    comment(1);
+    let err = build(&site, &[]);
+    assert_eq!(kept(&err), 0, "the structure changed: every page is made again:\n{err}");
+    let html = "training/public-records/index.html";
+    std::fs::write(site.out().join(html), "edited by hand").expect("edit");
+    let err = build(&site, &[]);
+    assert_eq!(kept(&err), all - 1, "every page but the one edited by hand is copied from the output:\n{err}");
+    assert_same(&site, &[], "copied from the output");
+    // The build after that recycles the output the hand edit was made in, of this structure.
+    let err = build(&site, &[]);
+    assert_eq!(kept(&err), all - 1, "{err}");
+    assert_same(&site, &[], "recycled after the copy");
+
+    comment(2);
+    build(&site, &[]);
+    let edited = "content/training/public-records.md";
+    site.write(edited, &format!("{}\nA sentence the index has never seen: zyzzyva.\n", site.read(edited)));
+    let err = build(&site, &[]);
+    assert_eq!(kept(&err), all - 1, "the edited page alone is rendered:\n{err}");
+    assert_eq!(updated(&err), Some(1), "the index copied from the output is updated in place:\n{err}");
+    assert_same(&site, &[], "an edit after a template edit");
+}

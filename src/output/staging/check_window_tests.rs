@@ -18,7 +18,7 @@ fn a_folder_put_in_place_of_the_one_checked_is_checked_again() {
     let checked = guard::CheckedOld::check(&out).expect("nothing to check");
     std::fs::create_dir(&old).expect("mkdir");
     std::fs::write(old.join("mine.txt"), "mine").expect("write");
-    let refused = Staging::begin_recycling(&out, memo::Previous::default(), checked).err().expect("refused");
+    let refused = Staging::begin_recycling(&out, memo::Previous::default(), checked, false).err().expect("refused");
     assert!(matches!(&refused, BeginError::Refused(p) if p.iter().any(|p| p.contains("policysite did not make it"))));
     assert_eq!(std::fs::read_to_string(old.join("mine.txt")).ok().as_deref(), Some("mine"));
     std::fs::remove_dir_all(&old).expect("rm");
@@ -29,7 +29,7 @@ fn a_folder_put_in_place_of_the_one_checked_is_checked_again() {
     std::fs::rename(&old, dir.path().join("moved")).expect("move away");
     std::fs::create_dir(&old).expect("mkdir");
     std::fs::write(old.join("index.html"), "theirs, at a path the build writes").expect("write");
-    assert!(Staging::begin_recycling(&out, memo::Previous::default(), checked).is_err(), "refused");
+    assert!(Staging::begin_recycling(&out, memo::Previous::default(), checked, false).is_err(), "refused");
     assert_eq!(
         std::fs::read_to_string(old.join("index.html")).ok().as_deref(),
         Some("theirs, at a path the build writes")
@@ -62,7 +62,7 @@ fn a_leftover_staging_folder_made_after_the_check_is_checked_again() {
     let building = sibling(&out, "building");
     std::fs::create_dir(&building).expect("mkdir");
     std::fs::write(building.join("theirs.txt"), "theirs").expect("write");
-    let refused = Staging::begin_recycling(&out, memo::Previous::default(), checked).err().expect("refused");
+    let refused = Staging::begin_recycling(&out, memo::Previous::default(), checked, false).err().expect("refused");
     assert!(matches!(&refused, BeginError::Refused(p) if p.iter().any(|p| p.contains("policysite did not make it"))));
     assert_eq!(std::fs::read_to_string(building.join("theirs.txt")).ok().as_deref(), Some("theirs"));
 }
@@ -76,7 +76,7 @@ fn a_folder_checked_as_missing_or_empty_is_not_listed_after_the_move() {
     std::fs::remove_dir_all(&old).expect("rm");
     std::fs::create_dir(&old).expect("mkdir");
     std::fs::write(old.join("theirs.txt"), "theirs").expect("write");
-    let s = Staging::begin_listed(&out, memo::Previous::default(), Vec::new()).expect("begin");
+    let s = Staging::begin_listed(&out, memo::Previous::default(), Vec::new(), None).expect("begin");
     s.put("index.html", b"two").expect("put");
     s.commit().expect("commit");
     assert_eq!(std::fs::read_to_string(out.join("theirs.txt")).ok().as_deref(), Some("theirs"), "not deleted");

@@ -1,0 +1,54 @@
+//! The output as it is now, as the source of what a build keeps when the folder it recycles (the
+//! output before last) was made from another structure and the output was not
+//! ([`super::Staging::begin_recycling`]): its files, as its memo stamped them, are copied into the
+//! staging folder instead of made again.
+
+use std::collections::HashMap;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use rayon::prelude::*;
+
+use super::super::memo::Stamp;
+use super::super::no_follow::Beneath;
+
+/// Files read from the output per task when copied.
+pub(super) const COPIES_PER_TASK: usize = 32;
+
+pub(super) struct Current {
+    path: PathBuf,
+    /// Its files, never reached through a link.
+    dir: Beneath,
+    /// The files [`super::Staging::adopt`] gave out, as the output's memo stamped them.
+    adopted: Mutex<HashMap<String, Stamp>>,
+}
+
+impl Current {
+    /// The output at `output` (checked under the build's lock: every file in it is ours).
+    pub(super) fn open(output: &Path) -> io::Result<Current> {
+        Ok(Current { path: output.to_path_buf(), dir: Beneath::new(output)?, adopted: Mutex::default() })
+    }
+
+    pub(super) fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Each of `files` read whole, if each is as stamped before and after its read
+    /// ([`Beneath::read_as`]); `None` if one is not.
+    pub(super) fn read(&self, files: &[(String, Stamp)]) -> Option<Vec<Vec<u8>>> {
+        files.par_iter().with_min_len(COPIES_PER_TASK).map(|(rel, stamp)| self.dir.read_as(rel, stamp).ok()).collect()
+    }
+
+    /// Hold the stamps of `files`, given out to be updated in place; their sizes.
+    pub(super) fn adopt(&self, files: impl Iterator<Item = (String, Stamp)>) -> HashMap<String, u64> {
+        let mut adopted = self.adopted.lock().unwrap_or_else(|e| e.into_inner());
+        files.map(|(rel, stamp)| (adopted.entry(rel).insert_entry(stamp).key().clone(), stamp.bytes())).collect()
+    }
+
+    /// The stamps of `files`, each given out by [`Current::adopt`]; `None` if one was not.
+    pub(super) fn adopted(&self, files: &[(String, u64)]) -> Option<Vec<(String, Stamp)>> {
+        let adopted = self.adopted.lock().unwrap_or_else(|e| e.into_inner());
+        files.iter().map(|(rel, _)| Some((rel.clone(), *adopted.get(rel)?))).collect()
+    }
+}
