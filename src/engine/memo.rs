@@ -329,6 +329,9 @@ impl<'a> Plan<'a> {
             if problems.is_empty() {
                 problems = keep(page_text::TEXT, self.keys.page_text);
             }
+            // Kept, the page-text files keep the state noted beside them (copied with them from
+            // the output as it is now).
+            self.staging.copy_noted_state();
             return problems;
         }
         if let Some(text) = self.text.lock().unwrap_or_else(|e| e.into_inner()).take() {
@@ -370,7 +373,7 @@ pub(super) fn changed_meanwhile(old: &Path) -> Diagnostics {
 /// staging folder, and why.
 fn cannot_write(unit: &str, e: &std::io::Error) -> Diagnostic {
     Diagnostic::new(unit, format!("cannot write what this build keeps of it: {e}"))
-        .help("check the output folder's permissions and free space")
+        .help("check the output folder's permissions and free space, and build again")
 }
 
 #[cfg(test)]

@@ -148,8 +148,14 @@ impl TextUpdate {
         // Every file not written again must be one the memo vouched for.
         let rest: Option<Vec<(String, u64)>> =
             files.iter().filter(|f| !written.contains(*f)).map(|f| Some((f.clone(), *adopted.get(f)?))).collect();
-        if !rest.is_some_and(|rest| staging.retain(&rest)) {
-            return changed_meanwhile(old);
+        match rest.map(|rest| staging.retain(&rest)) {
+            Some(Ok(true)) => {}
+            Some(Err(e)) => {
+                return Diagnostic::new(old, format!("cannot write the search index's files: {e}"))
+                    .help("check the output folder's permissions and free space, and build again")
+                    .into();
+            }
+            _ => return changed_meanwhile(old),
         }
         staging.record(TEXT.to_string(), keys.page_text, files);
         note_state(staging, keys, &mut self.kept);

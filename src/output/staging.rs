@@ -195,8 +195,9 @@ impl Staging {
     /// build's memo as it was.
     ///
     /// Kept from the output as it is now (`from_output`), the unit's files are read from it as
-    /// stamped and written into the staging folder where they differ, all or none (an error only
-    /// when a file cannot be written), and the unit goes into this build's memo as made now.
+    /// stamped and written into the staging folder where they differ (an error when one changed
+    /// since its stamp was checked, or cannot be written), and the unit goes into this build's
+    /// memo as made now.
     pub fn keep(&self, unit: &str, key: Key) -> io::Result<bool> {
         if let Some(current) = &self.current {
             let Some((files, _)) = self.memo.take(current.path(), unit, key) else { return Ok(false) };
@@ -224,24 +225,35 @@ impl Staging {
         Ok(true)
     }
 
-    /// Copy `files` from the output as it is now into the staging folder: each read first, as the
-    /// output's memo stamped it ([`Current::read`]), then written where the staging folder's
-    /// bytes differ. `false`, with nothing written, when one is not as stamped or was written
-    /// already; an error when one cannot be written.
+    /// Copy `files` from the output as it is now into the staging folder, one at a time on each
+    /// core (a site's static files may be large): each read as the output's memo stamped it
+    /// ([`Current::read`]), then written where the staging folder's bytes differ. `false`, with
+    /// nothing written, when one was written already; an error when one is no longer as stamped
+    /// (their stamps were checked a moment before: someone is changing the output) or cannot be
+    /// written.
     fn copy_in(&self, current: &Current, files: &[(String, memo::Stamp)]) -> io::Result<bool> {
-        let Some(read) = current.read(files) else { return Ok(false) };
         {
             let written = self.written.lock().unwrap_or_else(|e| e.into_inner());
             if files.iter().any(|(rel, _)| written.contains(rel)) {
                 return Ok(false);
             }
         }
-        files
-            .par_iter()
-            .zip(read)
-            .with_min_len(current::COPIES_PER_TASK)
-            .try_for_each(|((rel, _), bytes)| self.put(rel, &bytes))?;
+        files.par_iter().try_for_each(|(rel, stamp)| self.put(rel, &current.read(rel, stamp)?))?;
         Ok(true)
+    }
+
+    /// With the page-text files copied from the output as it is now, the state the output noted of
+    /// them is copied too ([`super::notes::STATE`]): the folder recycled holds its own, of another
+    /// structure. Best effort, as every note: without it the next build that recycles this folder
+    /// makes the index whole.
+    pub fn copy_noted_state(&self) {
+        let Some(current) = self.current.as_ref() else { return };
+        let copied = current.read_marker(super::notes::STATE).and_then(|bytes| {
+            crate::fsutil::write_atomic_with(&self.staging.join(super::notes::STATE), |w| w.write_all(&bytes))
+        });
+        if copied.is_err() {
+            let _ = std::fs::remove_file(self.staging.join(super::notes::STATE));
+        }
     }
 
     /// The files of `unit` the recycled folder holds as its memo stamped them, when it says they were
@@ -264,20 +276,21 @@ impl Staging {
     /// Keep `files` of the recycled folder as they are (adopted by [`Staging::adopt`], with their
     /// sizes as stamped, and not written again): they count as written. `false` if one is not there
     /// or was written already. Adopted from the output as it is now, they are copied from it
-    /// ([`Staging::copy_in`]).
-    pub fn retain(&self, files: &[(String, u64)]) -> bool {
+    /// ([`Staging::copy_in`]; an error when one cannot be).
+    pub fn retain(&self, files: &[(String, u64)]) -> io::Result<bool> {
         if let Some(current) = &self.current {
-            return current.adopted(files).is_some_and(|files| self.copy_in(current, &files).unwrap_or(false));
+            let Some(files) = current.adopted(files) else { return Ok(false) };
+            return self.copy_in(current, &files);
         }
         let mut written = self.written.lock().unwrap_or_else(|e| e.into_inner());
         if files.iter().any(|(rel, _)| !self.existing.contains(rel) || written.contains(rel)) {
-            return false;
+            return Ok(false);
         }
         written.extend(files.iter().map(|(rel, _)| rel.clone()));
         let bytes: u64 = files.iter().map(|(_, size)| size).sum();
         self.files.fetch_add(files.len(), Ordering::Relaxed);
         self.bytes.fetch_add(bytes, Ordering::Relaxed);
-        true
+        Ok(true)
     }
 
     /// A unit rendered by this build, from `key`, into `files` (stamped when the build commits).

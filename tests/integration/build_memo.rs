@@ -618,10 +618,15 @@ fn the_build_after_a_template_edit_copies_what_the_output_shows_unchanged() {
     let err = build(&site, &[]);
     assert_eq!(kept(&err), all - 1, "{err}");
     assert_same(&site, &[], "recycled after the copy");
+    // The next recycles the folder the search index was copied into, with the state noted of it.
+    let edited = "content/training/public-records.md";
+    site.write(edited, &format!("{}\nA sentence the index has never seen: quokka.\n", site.read(edited)));
+    let err = build(&site, &[]);
+    assert_eq!(updated(&err), Some(1), "the copied index is updated in place, from the state copied with it:\n{err}");
+    assert_same(&site, &[], "an edit of the folder the index was copied into");
 
     comment(2);
     build(&site, &[]);
-    let edited = "content/training/public-records.md";
     site.write(edited, &format!("{}\nA sentence the index has never seen: zyzzyva.\n", site.read(edited)));
     let err = build(&site, &[]);
     assert_eq!(kept(&err), all - 1, "the edited page alone is rendered:\n{err}");

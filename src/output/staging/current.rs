@@ -8,13 +8,8 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use rayon::prelude::*;
-
 use super::super::memo::Stamp;
 use super::super::no_follow::Beneath;
-
-/// Files read from the output per task when copied.
-pub(super) const COPIES_PER_TASK: usize = 32;
 
 pub(super) struct Current {
     path: PathBuf,
@@ -34,10 +29,15 @@ impl Current {
         &self.path
     }
 
-    /// Each of `files` read whole, if each is as stamped before and after its read
-    /// ([`Beneath::read_as`]); `None` if one is not.
-    pub(super) fn read(&self, files: &[(String, Stamp)]) -> Option<Vec<Vec<u8>>> {
-        files.par_iter().with_min_len(COPIES_PER_TASK).map(|(rel, stamp)| self.dir.read_as(rel, stamp).ok()).collect()
+    /// The file `rel` read whole, if it is as stamped before and after its read
+    /// ([`Beneath::read_as`]).
+    pub(super) fn read(&self, rel: &str, stamp: &Stamp) -> io::Result<Vec<u8>> {
+        self.dir.read_as(rel, stamp).map_err(|e| io::Error::new(e.kind(), format!("copying it from the output: {e}")))
+    }
+
+    /// The output's marker file `name` (a note of the build that wrote it), read whole.
+    pub(super) fn read_marker(&self, name: &str) -> io::Result<Vec<u8>> {
+        self.dir.read(name)
     }
 
     /// Hold the stamps of `files`, given out to be updated in place; their sizes.
