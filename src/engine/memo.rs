@@ -36,7 +36,7 @@ use crate::load::content::SourcePage;
 use crate::model::{Outline, Site};
 use crate::output::memo::{Key, Previous, Stamp};
 use crate::output::notes::{NOTES, Note, Notes, READS};
-use crate::output::{Noting, Sink, Staging};
+use crate::output::{CopyError, Noting, Sink, Staging};
 
 use super::page_text::{self, TextUpdate};
 use super::reads::PageReads;
@@ -281,7 +281,8 @@ impl<'a> Plan<'a> {
                     return None;
                 }
                 Ok(false) => {}
-                Err(e) => return Some(cannot_write(rel, &e)),
+                Err(CopyError::Changed(_)) => return Some(changed_in(&self.old)),
+                Err(CopyError::Write(e)) => return Some(cannot_write(rel, &e)),
             }
         }
         let noting = Noting::new(self.staging);
@@ -321,8 +322,8 @@ impl<'a> Plan<'a> {
     pub fn site_wide(&self, site: &Site, write: impl FnOnce(&dyn Sink, &mut Kept) -> Diagnostics) -> Diagnostics {
         let keep = |unit: &str, key: Key| match self.staging.keep(unit, key) {
             Ok(true) => Diagnostics::default(),
-            Ok(false) => changed_meanwhile(&self.old),
-            Err(e) => cannot_write(unit, &e).into(),
+            Ok(false) | Err(CopyError::Changed(_)) => changed_meanwhile(&self.old),
+            Err(CopyError::Write(e)) => cannot_write(unit, &e).into(),
         };
         if self.site_wide_kept {
             let mut problems = keep(SITE_WIDE, self.keys.structure);
@@ -364,9 +365,13 @@ impl<'a> Plan<'a> {
 /// A build found the folder it keeps files from (`old`: the one it recycles, or the output as it is
 /// now) unchanged a moment ago, under its lock, and now it is not: someone edited it.
 pub(super) fn changed_meanwhile(old: &Path) -> Diagnostics {
+    changed_in(old).into()
+}
+
+/// [`changed_meanwhile`], as one diagnostic.
+fn changed_in(old: &Path) -> Diagnostic {
     Diagnostic::new(old, "a folder this build keeps files from changed while the site was being built")
         .help("build again (policysite recycles its output folders; leave them to policysite)")
-        .into()
 }
 
 /// What of `unit` (a page's source, or a unit of site-wide files) could not be copied into the

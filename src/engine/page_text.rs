@@ -28,7 +28,7 @@ use crate::load::content::SourcePage;
 use crate::model::{PageReading, Site};
 use crate::output::memo::{Hex, Key, Previous};
 use crate::output::notes::Notes;
-use crate::output::{Noting, Staging};
+use crate::output::{CopyError, Noting, Staging};
 
 /// The memo's unit of the files made from the pages' text.
 pub(super) const TEXT: &str = "page-text files";
@@ -150,7 +150,7 @@ impl TextUpdate {
             files.iter().filter(|f| !written.contains(*f)).map(|f| Some((f.clone(), *adopted.get(f)?))).collect();
         match rest.map(|rest| staging.retain(&rest)) {
             Some(Ok(true)) => {}
-            Some(Err(e)) => {
+            Some(Err(CopyError::Write(e))) => {
                 return Diagnostic::new(old, format!("cannot write the search index's files: {e}"))
                     .help("check the output folder's permissions and free space, and build again")
                     .into();

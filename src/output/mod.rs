@@ -18,7 +18,7 @@ pub use guard::{Contention, OutputLock, Waiting};
 pub use overlay::Overlay;
 pub(crate) use sink::written_twice;
 pub use sink::{Noting, Reach, Sink, remove_empty_dirs, remove_tree, unlink_planted};
-pub use staging::{BeginError, Staging};
+pub use staging::{BeginError, CopyError, Staging};
 
 /// Refuse outputs that would replace the sources: `--output .`, `--output content`, or a parent folder.
 /// Checked both as written and with symbolic links resolved, so `--output link-to-content/x` is refused too.

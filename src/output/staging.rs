@@ -52,6 +52,16 @@ pub struct Staging {
     pub bytes: AtomicU64,
 }
 
+/// Why what a build keeps could not be copied from the output as it is now ([`FromOutput`]).
+#[derive(Debug)]
+pub enum CopyError {
+    /// A file is no longer as the output's memo stamped it a moment before: someone is changing
+    /// the output while the site is built.
+    Changed(io::Error),
+    /// A file could not be written into the staging folder.
+    Write(io::Error),
+}
+
 /// Why a staging folder could not begin.
 #[derive(Debug)]
 pub enum BeginError {
@@ -198,7 +208,7 @@ impl Staging {
     /// stamped and written into the staging folder where they differ (an error when one changed
     /// since its stamp was checked, or cannot be written), and the unit goes into this build's
     /// memo as made now.
-    pub fn keep(&self, unit: &str, key: Key) -> io::Result<bool> {
+    pub fn keep(&self, unit: &str, key: Key) -> Result<bool, CopyError> {
         if let Some(current) = &self.current {
             let Some((files, _)) = self.memo.take(current.path(), unit, key) else { return Ok(false) };
             if !self.copy_in(current, &files)? {
@@ -231,14 +241,17 @@ impl Staging {
     /// nothing written, when one was written already; an error when one is no longer as stamped
     /// (their stamps were checked a moment before: someone is changing the output) or cannot be
     /// written.
-    fn copy_in(&self, current: &Current, files: &[(String, memo::Stamp)]) -> io::Result<bool> {
+    fn copy_in(&self, current: &Current, files: &[(String, memo::Stamp)]) -> Result<bool, CopyError> {
         {
             let written = self.written.lock().unwrap_or_else(|e| e.into_inner());
             if files.iter().any(|(rel, _)| written.contains(rel)) {
                 return Ok(false);
             }
         }
-        files.par_iter().try_for_each(|(rel, stamp)| self.put(rel, &current.read(rel, stamp)?))?;
+        files.par_iter().try_for_each(|(rel, stamp)| {
+            let bytes = current.read(rel, stamp).map_err(CopyError::Changed)?;
+            self.put(rel, &bytes).map_err(CopyError::Write)
+        })?;
         Ok(true)
     }
 
@@ -277,7 +290,7 @@ impl Staging {
     /// sizes as stamped, and not written again): they count as written. `false` if one is not there
     /// or was written already. Adopted from the output as it is now, they are copied from it
     /// ([`Staging::copy_in`]; an error when one cannot be).
-    pub fn retain(&self, files: &[(String, u64)]) -> io::Result<bool> {
+    pub fn retain(&self, files: &[(String, u64)]) -> Result<bool, CopyError> {
         if let Some(current) = &self.current {
             let Some(files) = current.adopted(files) else { return Ok(false) };
             return self.copy_in(current, &files);
