@@ -8,7 +8,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use super::super::memo::Stamp;
+use super::super::memo::{Stamp, read_stamped};
 use super::super::no_follow::Beneath;
 
 pub(super) struct Current {
@@ -35,9 +35,11 @@ impl Current {
         self.dir.read_as(rel, stamp).map_err(|e| io::Error::new(e.kind(), format!("copying it from the output: {e}")))
     }
 
-    /// The output's marker file `name` (a note of the build that wrote it), read whole.
+    /// The output's marker file `name` (a note of the build that wrote it), read whole as the memo
+    /// and notes are ([`read_stamped`]: a plain file, never a link, of at most 1 GiB).
     pub(super) fn read_marker(&self, name: &str) -> io::Result<Vec<u8>> {
-        self.dir.read(name)
+        let read = read_stamped(&self.path.join(name)).map(|(_, bytes)| bytes);
+        read.ok_or_else(|| io::Error::new(io::ErrorKind::NotFound, format!("{name} is not a note to copy")))
     }
 
     /// Hold the stamps of `files`, given out to be updated in place; their sizes.
