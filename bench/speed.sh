@@ -80,6 +80,7 @@ for n in "${SIZES[@]}"; do
   cp -r "$site" "$WORK/site-$n-template"
   templ=$WORK/site-$n-template/themes/default/templates/page.html
   sed -i 's|</article>|<!-- edited --></article>|' "$templ"
+  grep -q '<!-- edited -->' "$templ" || { echo "error: $templ has no </article> to mark: the template row would edit nothing" >&2; exit 1; }
   edited=$WORK/site-$n-edit/content/s000/p00001.md
   headed=$WORK/site-$n-heading/content/s000/p00001.md
   # Warm the page cache, and let each folder's memo settle: a file is trusted once a build after the
