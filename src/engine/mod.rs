@@ -118,11 +118,13 @@ pub fn build(
         }
     };
     let Loaded { inputs, page_reads, noted_reads, recycled } = loaded;
-    let recycled::Recycled { site, keys, previous, site_wide_kept, text, from, from_output, notes } = recycled;
+    let recycled::Recycled { site, keys, previous, site_wide_kept, text, from, notes } = recycled;
     let warnings = crate::features::warnings(&site);
     let warned = |d: Diagnostics| d.after_warnings(&warnings);
     let renderer = Renderer::new(root, &site).map_err(warned)?;
-    let staging = Staging::begin_recycling(output, previous, checked, from_output).map_err(|e| match e {
+    // Kept from the output as it is now (the recycled folder was made from another structure):
+    // copied from it.
+    let staging = Staging::begin_recycling(output, previous, checked, from == output).map_err(|e| match e {
         BeginError::Refused(reasons) => warned(refused(output, reasons)),
         BeginError::Io(e) => warned(Diagnostics::from(
             Diagnostic::new(output, format!("cannot create the staging folder: {e}"))

@@ -24,10 +24,9 @@ pub(super) struct Recycled {
     pub site_wide_kept: bool,
     /// The update of the page-text files, when only ordinary pages' text changed.
     pub text: Option<TextUpdate>,
-    /// The folder kept from: the recycled one, `.NAME.old`, or the output as it is now.
+    /// The folder kept from: the recycled one, `.NAME.old`, or the output as it is now (what is
+    /// kept is then copied from it).
     pub from: PathBuf,
-    /// Whether that is the output as it is now: what is kept is copied from it.
-    pub from_output: bool,
     /// Its notes (empty when not read): an outline noted from the same key is noted again as it is.
     pub notes: Notes,
 }
@@ -60,7 +59,6 @@ struct Memo {
     previous: Previous,
     /// The folder: the recycled one, or the output as it is now ([`read_memo`]).
     from: PathBuf,
-    from_output: bool,
     /// Every site-wide file is kept ([`Keys::structure_unchanged`] and [`Keys::text_unchanged`]).
     site_wide_kept: bool,
     /// The page-text files' noted state, read when they are to be updated (only the text changed).
@@ -83,8 +81,8 @@ struct Memo {
 fn read_memo(keys: Option<&Keys>, keep: bool, old: &Path, output: &Path) -> (Memo, Notes) {
     let previous = if keep { Previous::read(old) } else { Default::default() };
     let unchanged = |previous: &Previous, from: &Path| keys.is_some_and(|k| k.structure_unchanged(previous, from));
-    let (previous, from, from_output) = if unchanged(&previous, old) {
-        (previous, old, false)
+    let (previous, from) = if unchanged(&previous, old) {
+        (previous, old)
     } else {
         // Only for a folder made from another structure: one whose files changed since (a hand
         // edit) still keeps its pages in place.
@@ -92,9 +90,9 @@ fn read_memo(keys: Option<&Keys>, keep: bool, old: &Path, output: &Path) -> (Mem
         let current = if other { Previous::read(output) } else { Default::default() };
         if !unchanged(&current, output) {
             let from = old.to_path_buf();
-            return (Memo { previous, from, from_output: false, site_wide_kept: false, state: None }, Notes::default());
+            return (Memo { previous, from, site_wide_kept: false, state: None }, Notes::default());
         }
-        (current, output, true)
+        (current, output)
     };
     // Each file is read in one pass, and neither needs the other: side by side.
     let (text, notes) = rayon::join(
@@ -106,7 +104,7 @@ fn read_memo(keys: Option<&Keys>, keep: bool, old: &Path, output: &Path) -> (Mem
         || Notes::read(from, NOTES),
     );
     let (site_wide_kept, state) = text;
-    (Memo { previous, from: from.to_path_buf(), from_output, site_wide_kept, state }, notes)
+    (Memo { previous, from: from.to_path_buf(), site_wide_kept, state }, notes)
 }
 
 /// Read the memo and notes of the folder `output`'s build recycles (with `keep`; `build
@@ -130,7 +128,7 @@ pub(super) fn model(
     // reads each page.
     let old = crate::output::guard::sibling(output, "old");
     let (memo, notes) = read_memo(keys.as_ref(), keep, &old, output);
-    let Memo { previous, from, from_output, site_wide_kept, state } = memo;
+    let Memo { previous, from, site_wide_kept, state } = memo;
     // With the site-wide files kept, no page needs its search sections, and a page whose outline the
     // last build noted from the same inputs is not read again; with only ordinary pages' text
     // changed, the search index is updated from the pages that changed ([`page_text`]).
@@ -159,5 +157,5 @@ pub(super) fn model(
         let unread: Vec<usize> = (0..site.pages.len()).filter(|&i| !read.contains(&site.pages[i].source.rel)).collect();
         site.read_search_sections(root, &unread)?;
     }
-    Ok(Recycled { site, keys, previous, site_wide_kept, text, from, from_output, notes })
+    Ok(Recycled { site, keys, previous, site_wide_kept, text, from, notes })
 }
