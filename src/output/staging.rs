@@ -274,33 +274,28 @@ impl Staging {
     /// (not given: changed, or too recently changed to be trusted), and [`Staging::retain`]s the
     /// rest. The unit is forgotten (the caller records it anew). Kept from the output as it is
     /// now, they are the output's files, which [`Staging::retain`] copies.
-    pub fn adopt(&self, unit: &str, key: Key) -> Option<HashMap<String, u64>> {
+    pub fn adopt(&self, unit: &str, key: Key) -> Option<HashMap<String, memo::Stamp>> {
         let from = self.current.as_ref().map_or(self.staging.as_path(), Current::path);
         let files = self.memo.take_files_trusted(from, unit, key)?;
         let written = self.written.lock().unwrap_or_else(|e| e.into_inner());
         let ours = |rel: &String| (self.current.is_some() || self.existing.contains(rel)) && !written.contains(rel);
-        let files = files.into_iter().filter_map(|(rel, stamp)| Some((rel, stamp?))).filter(|(rel, _)| ours(rel));
-        match &self.current {
-            Some(current) => Some(current.adopt(files)),
-            None => Some(files.map(|(rel, stamp)| (rel, stamp.bytes())).collect()),
-        }
+        Some(files.into_iter().filter_map(|(rel, stamp)| Some((rel, stamp?))).filter(|(rel, _)| ours(rel)).collect())
     }
 
     /// Keep `files` of the recycled folder as they are (adopted by [`Staging::adopt`], with their
-    /// sizes as stamped, and not written again): they count as written. `false` if one is not there
-    /// or was written already. Adopted from the output as it is now, they are copied from it
+    /// stamps, and not written again): they count as written. `false` if one is not there or was
+    /// written already. Adopted from the output as it is now, they are copied from it
     /// ([`Staging::copy_in`]; an error when one cannot be).
-    pub fn retain(&self, files: &[(String, u64)]) -> Result<bool, CopyError> {
+    pub fn retain(&self, files: &[(String, memo::Stamp)]) -> Result<bool, CopyError> {
         if let Some(current) = &self.current {
-            let Some(files) = current.adopted(files) else { return Ok(false) };
-            return self.copy_in(current, &files);
+            return self.copy_in(current, files);
         }
         let mut written = self.written.lock().unwrap_or_else(|e| e.into_inner());
         if files.iter().any(|(rel, _)| !self.existing.contains(rel) || written.contains(rel)) {
             return Ok(false);
         }
         written.extend(files.iter().map(|(rel, _)| rel.clone()));
-        let bytes: u64 = files.iter().map(|(_, size)| size).sum();
+        let bytes: u64 = files.iter().map(|(_, stamp)| stamp.bytes()).sum();
         self.files.fetch_add(files.len(), Ordering::Relaxed);
         self.bytes.fetch_add(bytes, Ordering::Relaxed);
         Ok(true)

@@ -3,10 +3,8 @@
 //! ([`super::Staging::begin_recycling`]): its files, as its memo stamped them, are copied into the
 //! staging folder instead of made again.
 
-use std::collections::HashMap;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 
 use super::super::memo::{Stamp, read_stamped};
 use super::super::no_follow::Beneath;
@@ -15,14 +13,12 @@ pub(super) struct Current {
     path: PathBuf,
     /// Its files, never reached through a link.
     dir: Beneath,
-    /// The files [`super::Staging::adopt`] gave out, as the output's memo stamped them.
-    adopted: Mutex<HashMap<String, Stamp>>,
 }
 
 impl Current {
     /// The output at `output` (checked under the build's lock: every file in it is ours).
     pub(super) fn open(output: &Path) -> io::Result<Current> {
-        Ok(Current { path: output.to_path_buf(), dir: Beneath::new(output)?, adopted: Mutex::default() })
+        Ok(Current { path: output.to_path_buf(), dir: Beneath::new(output)? })
     }
 
     pub(super) fn path(&self) -> &Path {
@@ -40,17 +36,5 @@ impl Current {
     pub(super) fn read_marker(&self, name: &str) -> io::Result<Vec<u8>> {
         let read = read_stamped(&self.path.join(name)).map(|(_, bytes)| bytes);
         read.ok_or_else(|| io::Error::new(io::ErrorKind::NotFound, format!("{name} is not a note to copy")))
-    }
-
-    /// Hold the stamps of `files`, given out to be updated in place; their sizes.
-    pub(super) fn adopt(&self, files: impl Iterator<Item = (String, Stamp)>) -> HashMap<String, u64> {
-        let mut adopted = self.adopted.lock().unwrap_or_else(|e| e.into_inner());
-        files.map(|(rel, stamp)| (adopted.entry(rel).insert_entry(stamp).key().clone(), stamp.bytes())).collect()
-    }
-
-    /// The stamps of `files`, each given out by [`Current::adopt`]; `None` if one was not.
-    pub(super) fn adopted(&self, files: &[(String, u64)]) -> Option<Vec<(String, Stamp)>> {
-        let adopted = self.adopted.lock().unwrap_or_else(|e| e.into_inner());
-        files.iter().map(|(rel, _)| Some((rel.clone(), *adopted.get(rel)?))).collect()
     }
 }
