@@ -326,14 +326,8 @@ impl<'a> Plan<'a> {
             Err(CopyError::Write(e)) => cannot_write(unit, &e).into(),
         };
         if self.site_wide_kept {
-            let mut problems = keep(SITE_WIDE, self.keys.structure);
-            if problems.is_empty() {
-                problems = keep(page_text::TEXT, self.keys.page_text);
-            }
-            // Kept, the page-text files keep the state noted beside them (copied with them from
-            // the output as it is now).
-            self.staging.copy_noted_state();
-            return problems;
+            let problems = keep(SITE_WIDE, self.keys.structure);
+            return if problems.is_empty() { keep(page_text::TEXT, self.keys.page_text) } else { problems };
         }
         if let Some(text) = self.text.lock().unwrap_or_else(|e| e.into_inner()).take() {
             let problems = keep(SITE_WIDE, self.keys.structure);

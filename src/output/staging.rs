@@ -114,7 +114,9 @@ impl Staging {
         remove_leftover(output)?;
         let listed = checked.listing_now(output).map_err(BeginError::Refused)?;
         let current = if from_output { Some(Current::open(output).map_err(BeginError::Io)?) } else { None };
-        Self::begin_listed(output, memo, listed.unwrap_or_default(), current).map_err(BeginError::Io)
+        let staging = Self::begin_listed(output, memo, listed.unwrap_or_default(), current).map_err(BeginError::Io)?;
+        staging.copy_noted_state();
+        Ok(staging)
     }
 
     /// The staging folder, recycled from `.NAME.old` as `listed`, checked just before (empty for a
@@ -255,11 +257,12 @@ impl Staging {
         Ok(true)
     }
 
-    /// With the page-text files copied from the output as it is now, the state the output noted of
-    /// them is copied too ([`super::notes::STATE`]): the folder recycled holds its own, of another
-    /// structure. Best effort, as every note: without it the next build that recycles this folder
-    /// makes the index whole.
-    pub fn copy_noted_state(&self) {
+    /// Kept from the output as it is now, the staging folder starts with the state the output noted
+    /// of its page-text files ([`super::notes::STATE`]) instead of the recycled folder's, of another
+    /// structure: it describes those files when they are copied, and a build that writes them
+    /// notes their state anew. Best effort, as every note: without it the next build that
+    /// recycles this folder makes the index whole.
+    fn copy_noted_state(&self) {
         let Some(current) = self.current.as_ref() else { return };
         let copied = current.read_marker(super::notes::STATE).and_then(|bytes| {
             crate::fsutil::write_atomic_with(&self.staging.join(super::notes::STATE), |w| w.write_all(&bytes))
