@@ -390,4 +390,6 @@ impl Sink for Staging {
 #[cfg(test)]
 mod check_window_tests;
 #[cfg(test)]
+mod copy_tests;
+#[cfg(test)]
 mod tests;

@@ -352,31 +352,3 @@ fn the_output_never_disappears_during_a_swap() {
     assert_eq!(missing, 0, "the output was missing {missing} times of {looks} looks");
     assert_eq!(std::fs::read(out.join("index.html")).ok().as_deref(), Some(&b"build 99"[..]));
 }
-
-/// What a build copies from the output as it is now is read only as the output's memo stamped it:
-/// not once it changed (to the same size), was replaced by another file of the same bytes, or by a
-/// link to a file elsewhere.
-#[cfg(unix)]
-#[test]
-fn a_file_copied_from_the_output_is_read_as_stamped_or_not_at_all() {
-    both_ways(|| {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let (path, secret) = (dir.path().join("a.html"), dir.path().join("secret.txt"));
-        std::fs::write(&path, "one").expect("write");
-        std::fs::write(&secret, "one").expect("write");
-        let stamp = memo::Stamp::of(&path).expect("stamp");
-        let b = Beneath::new(dir.path()).expect("open");
-        assert_eq!(b.read_as("a.html", &stamp).expect("as stamped"), b"one");
-        // The clock that stamps files ticks coarsely: a change right after could keep the stamp.
-        std::thread::sleep(std::time::Duration::from_millis(30));
-        std::fs::write(&path, "two").expect("write");
-        assert!(b.read_as("a.html", &stamp).is_err(), "changed to the same size");
-        std::fs::remove_file(&path).expect("rm");
-        std::fs::write(&path, "one").expect("write");
-        assert!(b.read_as("a.html", &stamp).is_err(), "another file of the same bytes");
-        std::fs::remove_file(&path).expect("rm");
-        std::os::unix::fs::symlink(&secret, &path).expect("link");
-        let linked = memo::Stamp::of_target(&path).expect("stamp");
-        assert!(b.read_as("a.html", &linked).is_err(), "a link is not followed");
-    });
-}
