@@ -136,15 +136,23 @@ impl Beneath {
     /// Write `bytes` to `rel` whole, making the folders on its path. A link found where the file
     /// belongs (or, with `openat2`, a folder of its path) is removed, not followed, and the real
     /// thing made in its place. A partial file (a full disk) is removed.
+    ///
+    /// A file there already is written over from its start and then cut to length, not emptied
+    /// first: ext4 writes out at once, on closing, a file that was emptied and written again
+    /// (`auto_da_alloc`, its guard for programs that rewrite a file in place without `fsync`),
+    /// which made rewriting 10,000 pages of 16 KB take 1 s instead of 0.1 s. Nothing reads these
+    /// files meanwhile: they are a staging folder's, private until it becomes the output.
     pub(super) fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
-        let file = self.create(rel)?;
-        io::Write::write_all(&mut &file, bytes).inspect_err(|_| {
+        let (file, len) = self.create(rel)?;
+        let written = io::Write::write_all(&mut &file, bytes);
+        let cut = |()| if len > bytes.len() as u64 { file.set_len(bytes.len() as u64) } else { Ok(()) };
+        written.and_then(cut).inspect_err(|_| {
             let _ = self.remove(rel);
         })
     }
 
-    /// The file at `rel` opened for writing and emptied ([`Beneath::write`]).
-    fn create(&self, rel: &str) -> io::Result<std::fs::File> {
+    /// The file at `rel` opened for writing, and its length ([`Beneath::write`]).
+    fn create(&self, rel: &str) -> io::Result<(std::fs::File, u64)> {
         #[cfg(any(target_os = "linux", target_os = "android"))]
         if let Some(fd) = &self.fd {
             return beneath::create(fd, rel);
@@ -248,23 +256,20 @@ mod path_based {
     use std::io;
     use std::path::Path;
 
-    /// `path` opened for writing, its folders made; a link (or anything but a regular file) at
-    /// its last part is removed first.
-    pub(super) fn create(path: &Path) -> io::Result<File> {
+    /// `path` opened for writing, and its length, its folders made; a link (or anything but a
+    /// regular file) at its last part is removed first.
+    pub(super) fn create(path: &Path) -> io::Result<(File, u64)> {
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)?;
         }
-        // Not truncated on opening: emptied only once it is known to be this folder's alone.
+        // Not truncated on opening: written over only once it is known to be this folder's alone.
         let mut options = OpenOptions::new();
         crate::fsutil::no_follow_nor_wait(options.write(true).create(true));
         match options.open(path) {
             Ok(file) => {
                 let meta = file.metadata()?;
                 if super::ours_alone(&meta) {
-                    if meta.len() > 0 {
-                        file.set_len(0)?;
-                    }
-                    return Ok(file);
+                    return Ok((file, meta.len()));
                 }
             }
             // ELOOP: a link; ENXIO: a FIFO without a reader; a file under another host's lease
@@ -276,7 +281,7 @@ mod path_based {
             Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
             _ => {}
         }
-        options.create_new(true).open(path)
+        Ok((options.create_new(true).open(path)?, 0))
     }
 
     /// Whether an open with `O_NOFOLLOW | O_NONBLOCK` was refused for what is at the path: a link

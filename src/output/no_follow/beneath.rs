@@ -61,24 +61,19 @@ pub(super) fn open(root: &OwnedFd, rel: &str) -> io::Result<File> {
     Ok(File::from(at(root, rel, READ)?))
 }
 
-/// A regular file of the folder's alone opened for writing, and emptied; `None` for anything else
-/// at its name (a FIFO, a device, or a hard link to a file elsewhere, which writing would change).
-fn regular(fd: OwnedFd) -> io::Result<Option<File>> {
+/// A regular file of the folder's alone opened for writing, with its length (written over by
+/// [`super::Beneath::write`]); `None` for anything else at its name (a FIFO, a device, or a hard
+/// link to a file elsewhere, which writing would change).
+fn regular(fd: OwnedFd) -> io::Result<Option<(File, u64)>> {
     let file = File::from(fd);
     let meta = file.metadata()?;
-    if !super::ours_alone(&meta) {
-        return Ok(None);
-    }
-    if meta.len() > 0 {
-        file.set_len(0)?;
-    }
-    Ok(Some(file))
+    Ok(super::ours_alone(&meta).then_some((file, meta.len())))
 }
 
-/// The file at `rel` opened for writing, created with the folders on its path; a link on the
-/// path (or anything but a regular file at its name) is removed and the folder or file made in
-/// its place.
-pub(super) fn create(root: &OwnedFd, rel: &str) -> io::Result<File> {
+/// The file at `rel` opened for writing, with its length, created with the folders on its path; a
+/// link on the path (or anything but a regular file at its name) is removed and the folder or file
+/// made in its place.
+pub(super) fn create(root: &OwnedFd, rel: &str) -> io::Result<(File, u64)> {
     match at(root, rel, WRITE) {
         Ok(fd) => {
             if let Some(file) = regular(fd)? {

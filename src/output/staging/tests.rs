@@ -24,7 +24,8 @@ pub(super) fn built_twice(files: &[(&str, &[u8])]) -> (tempfile::TempDir, PathBu
 }
 
 /// A rebuild recycles the output before last: a file whose bytes changed is written even when its
-/// length did not (the comparison reads the contents), one that grew or shrank too, and an
+/// length did not (the comparison reads the contents), one that grew or shrank too (written over,
+/// then cut to its new length: nothing of the longer old text is left at its end), and an
 /// unchanged file is left as it was (same inode: not rewritten).
 #[cfg(unix)]
 #[test]
@@ -33,16 +34,18 @@ fn a_rebuild_rewrites_changed_files_and_leaves_the_others() {
         use std::os::unix::fs::MetadataExt as _;
         let dir = tempfile::tempdir().expect("tempdir");
         let out = dir.path().join("site");
-        let first: &[(&str, &[u8])] = &[("a.html", b"hello"), ("b.html", b"same"), ("c.html", b"short")];
+        let first: &[(&str, &[u8])] =
+            &[("a.html", b"hello"), ("b.html", b"same"), ("c.html", b"short"), ("d.html", b"a longer first text")];
         build(&out, first);
         let inode = |rel: &str| std::fs::metadata(out.join(rel)).expect("file").ino();
         let b_first = inode("b.html");
         build(&out, first);
         // The third build recycles the first one's folder.
-        build(&out, &[("a.html", b"jello"), ("b.html", b"same"), ("c.html", b"much longer")]);
+        build(&out, &[("a.html", b"jello"), ("b.html", b"same"), ("c.html", b"much longer"), ("d.html", b"tiny")]);
         let read = |rel: &str| std::fs::read(out.join(rel)).expect("file");
         assert_eq!(read("a.html"), b"jello", "same length, other bytes: written");
         assert_eq!(read("c.html"), b"much longer");
+        assert_eq!(read("d.html"), b"tiny", "shorter: nothing of the old text after it");
         assert_eq!(read("b.html"), b"same");
         assert_eq!(inode("b.html"), b_first, "an unchanged file is not rewritten");
     });
