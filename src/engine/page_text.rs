@@ -26,7 +26,7 @@ use crate::diag::{Diagnostic, Diagnostics};
 use crate::feature::Kept;
 use crate::load::content::SourcePage;
 use crate::model::{PageReading, Site};
-use crate::output::memo::{Hex, Key, Previous, Stamp};
+use crate::output::memo::{Hex, Key, Previous, Written};
 use crate::output::notes::Notes;
 use crate::output::{CopyError, Noting, Staging};
 
@@ -146,7 +146,7 @@ impl TextUpdate {
         let written: HashSet<String> = noting.into_files().into_iter().collect();
         let files = crate::features::page_text_files(&mut self.kept);
         // Every file not written again must be one the memo vouched for.
-        let rest: Option<Vec<(String, Stamp)>> =
+        let rest: Option<Vec<(String, Written)>> =
             files.iter().filter(|f| !written.contains(*f)).map(|f| Some((f.clone(), *adopted.get(f)?))).collect();
         match rest.map(|rest| staging.retain(&rest)) {
             Some(Ok(true)) => {}

@@ -8,8 +8,9 @@
 //! (`engine::memo`). What it guarantees is that a kept file is the very file the build wrote: its
 //! size, inode and change time (which any write or touch changes) are as they were when the memo
 //! was written, and its change time lies far enough before the memo's own that a later edit could
-//! not have left all of them the same (a file changed within the file system's timestamp
-//! granularity of being stamped is "racy" and is rendered again, as Git treats its index).
+//! not have left all of them the same. A file changed within the file system's timestamp
+//! granularity of being stamped is "racy": as Git treats its index, it is trusted only if its bytes
+//! still hash to what the build wrote ([`Written`]), and otherwise rendered again.
 
 use std::io;
 use std::ops::Range;
@@ -23,21 +24,8 @@ use serde::{Deserialize, Serialize};
 pub const MEMO: &str = ".policysite-memo";
 
 /// The memo's format; a memo of another version is ignored (everything is rendered once).
-const VERSION: u32 = 1;
-
-/// A file whose change time is this close to the memo's (or later) is not trusted: two changes within
-/// one tick of the clock that stamps files get one change time, so an edit made right after the
-/// build stamped the file could go unseen. Where times have parts of a second (ext4, XFS, APFS,
-/// NTFS, …: the tick is the kernel's, at most 10 ms) 100 ms is far beyond it; where the memo's own
-/// time is a whole second (FAT, HFS+ keep whole or even seconds), 2 s.
-const RACY_NS: i128 = 100_000_000;
-const RACY_WHOLE_SECONDS_NS: i128 = 2_000_000_000;
-
-/// How long after a change time (in ns) another change may still get the same one: [`RACY_NS`],
-/// or [`RACY_WHOLE_SECONDS_NS`] when the time is a whole second.
-fn racy_window(ctime_ns: i128) -> i128 {
-    if ctime_ns % 1_000_000_000 == 0 { RACY_WHOLE_SECONDS_NS } else { RACY_NS }
-}
+/// 2: each file with a hash of its bytes ([`Written`]).
+const VERSION: u32 = 2;
 
 /// A memo larger than this is not read (one of a 10,000-page site is about 2 MB).
 const MAX_MEMO_BYTES: u64 = 1 << 30;
@@ -45,57 +33,10 @@ const MAX_MEMO_BYTES: u64 = 1 << 30;
 /// The inputs a unit was made from, as one number (a 128-bit hash the engine works out).
 pub type Key = u128;
 
-/// A file as the build left it: size, inode and change time (ns). Any write changes the change
-/// time, and so does setting the modification time back by hand, so a file edited after the memo was
-/// written is noticed. Written as a JSON array, the memo's bulk.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub struct Stamp(u64, u64, i128);
+pub(super) use stamp::racy_window;
+pub use stamp::{Stamp, Written, hash};
 
-impl Stamp {
-    /// The stamp of a plain file (never through a link), or `None`.
-    pub fn of(path: &Path) -> Option<Stamp> {
-        Self::from(std::fs::symlink_metadata(path).ok()?)
-    }
-
-    /// The stamp of a file or of what a link to a file points at (a source file), or `None`.
-    pub fn of_target(path: &Path) -> Option<Stamp> {
-        Self::from(std::fs::metadata(path).ok()?)
-    }
-
-    /// The stamp of a plain file from its metadata (`None` for anything else).
-    #[cfg(unix)]
-    pub fn from(m: std::fs::Metadata) -> Option<Stamp> {
-        use std::os::unix::fs::MetadataExt as _;
-        if !m.file_type().is_file() {
-            return None;
-        }
-        Some(Stamp(m.len(), m.ino(), i128::from(m.ctime()) * 1_000_000_000 + i128::from(m.ctime_nsec())))
-    }
-
-    /// Without a change time a hand edit that restores the modification time cannot be told from no
-    /// edit: the memo is not used on such systems (everything is rendered, as before it existed).
-    #[cfg(not(unix))]
-    pub fn from(_m: std::fs::Metadata) -> Option<Stamp> {
-        None
-    }
-
-    /// Whether the file changed so shortly before `then` (or after it) that a change made after
-    /// `then` could leave this stamp as it is: two changes within one tick of the clock that
-    /// stamps files get one change time ([`RACY_NS`]).
-    pub fn racy_at(&self, then: std::time::SystemTime) -> bool {
-        let then = then.duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos() as i128);
-        self.ctime_ns() >= then - racy_window(self.ctime_ns())
-    }
-
-    /// The file's size in bytes.
-    pub fn bytes(&self) -> u64 {
-        self.0
-    }
-
-    fn ctime_ns(&self) -> i128 {
-        self.2
-    }
-}
+mod stamp;
 
 /// A key in the memo file: 32 hex digits (a JSON number does not hold 128 bits everywhere).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -114,8 +55,8 @@ impl<'de> Deserialize<'de> for Hex {
     }
 }
 
-/// A unit's files, each with its stamp.
-type Files = Vec<(String, Stamp)>;
+/// A unit's files, each with its stamp and hash.
+type Files = Vec<(String, Written)>;
 
 /// The fewest files whose stamps one task checks (one `stat` each): a unit of one file (a page) is
 /// checked where it is asked for, one of thousands (the page-text files) on every core.
@@ -148,8 +89,8 @@ pub struct Previous {
     text: String,
     /// Each unit not yet taken ([`Previous::take`]): where its value is in `text`, by its name's hash.
     units: Mutex<foldhash::HashMap<Key, Range<usize>>>,
-    /// Files whose change time is this or later are not kept: the memo's own change time less
-    /// [`racy_window`].
+    /// Files whose change time is this or later are not trusted by their stamp alone, but by their
+    /// bytes ([`Written::holds_at`]): the memo's own change time less [`racy_window`].
     trusted_before_ns: i128,
 }
 
@@ -181,8 +122,7 @@ impl Previous {
         self.units.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// A unit's files if its key is `key` and each is in `dir` as stamped, and was stamped long
-    /// enough after its last change.
+    /// A unit's files if its key is `key` and each is in `dir` as written ([`Previous::trusted`]).
     fn files_if(&self, dir: &Path, at: Range<usize>, key: Key) -> Option<Files> {
         let files = self.files_of(at, key)?;
         files.par_iter().with_min_len(STATS_PER_TASK).all(|(rel, stamp)| self.trusted(dir, rel, stamp)).then_some(files)
@@ -194,32 +134,38 @@ impl Previous {
         (k.0 == key).then_some(files)
     }
 
-    /// Whether the file `rel` is in `dir` as `stamp`, which was taken long enough after its last change.
-    fn trusted(&self, dir: &Path, rel: &str, stamp: &Stamp) -> bool {
-        stamp.ctime_ns() < self.trusted_before_ns && Stamp::of(&dir.join(rel)).as_ref() == Some(stamp)
+    /// Whether the file `rel` is in `dir` as the build wrote it: as stamped, if the stamp was taken
+    /// long enough after its last change; else (racy) by its bytes as well.
+    fn trusted(&self, dir: &Path, rel: &str, written: &Written) -> bool {
+        let path = dir.join(rel);
+        if written.stamp().ctime_ns() < self.trusted_before_ns {
+            Stamp::of(&path).as_ref() == Some(written.stamp())
+        } else {
+            written.holds_at(&path)
+        }
     }
 
     /// A unit's files if its key is `key` (the unit stays), each with its size when it is in `dir`
-    /// as stamped, long enough after its last change (`None` when not): a build that updates the
-    /// unit in place writes again each file that is not ([`crate::engine`]'s page-text update).
+    /// as written (`None` when not): a build that updates the unit in place writes again each file
+    /// that is not ([`crate::engine`]'s page-text update).
     pub fn files_trusted(&self, dir: &Path, unit: &str, key: Key) -> Option<Vec<(String, Option<u64>)>> {
         let files = self.stamps_trusted(dir, unit, key)?;
-        Some(files.into_iter().map(|(rel, stamp)| (rel, stamp.map(|s| s.bytes()))).collect())
+        Some(files.into_iter().map(|(rel, written)| (rel, written.map(|w| w.bytes()))).collect())
     }
 
-    /// [`Previous::files_trusted`] with each trusted file's stamp, not only its size.
-    fn stamps_trusted(&self, dir: &Path, unit: &str, key: Key) -> Option<Vec<(String, Option<Stamp>)>> {
+    /// [`Previous::files_trusted`] with each trusted file's stamp and hash, not only its size.
+    fn stamps_trusted(&self, dir: &Path, unit: &str, key: Key) -> Option<Vec<(String, Option<Written>)>> {
         let at = self.units().get(&name_hash(unit)).cloned()?;
         let files = self.files_of(at, key)?;
-        let trusted = |(rel, stamp): (String, Stamp)| {
-            let trusted = self.trusted(dir, &rel, &stamp).then_some(stamp);
+        let trusted = |(rel, written): (String, Written)| {
+            let trusted = self.trusted(dir, &rel, &written).then_some(written);
             (rel, trusted)
         };
         Some(files.into_par_iter().with_min_len(STATS_PER_TASK).map(trusted).collect())
     }
 
     /// [`Previous::stamps_trusted`], taking the unit out.
-    pub fn take_files_trusted(&self, dir: &Path, unit: &str, key: Key) -> Option<Vec<(String, Option<Stamp>)>> {
+    pub fn take_files_trusted(&self, dir: &Path, unit: &str, key: Key) -> Option<Vec<(String, Option<Written>)>> {
         let files = self.stamps_trusted(dir, unit, key);
         self.units().remove(&name_hash(unit));
         files
@@ -233,14 +179,14 @@ impl Previous {
         Some(key.0)
     }
 
-    /// Whether `unit`'s key is `key` and its files in `dir` are as stamped (the unit stays).
+    /// Whether `unit`'s key is `key` and its files in `dir` are as written (the unit stays).
     pub fn unchanged(&self, dir: &Path, unit: &str, key: Key) -> bool {
         let at = self.units().get(&name_hash(unit)).cloned();
         at.is_some_and(|at| self.files_if(dir, at, key).is_some())
     }
 
     /// Take `unit` out (each is asked for once); its files if its key is `key` and they are in `dir`
-    /// as stamped, with where its value is in the memo's text (a kept unit is written back as it was).
+    /// as written, with where its value is in the memo's text (a kept unit is written back as it was).
     pub fn take(&self, dir: &Path, unit: &str, key: Key) -> Option<(Files, Range<usize>)> {
         let at = self.units().remove(&name_hash(unit))?;
         self.files_if(dir, at.clone(), key).map(|files| (files, at))
@@ -293,7 +239,7 @@ pub struct Next {
 /// A unit's value in the memo being written.
 enum Value<'a> {
     Kept(&'a serde_json::value::RawValue),
-    Rendered(Hex, Vec<String>, Vec<Stamp>),
+    Rendered(Hex, Vec<String>, Vec<Written>),
 }
 
 impl Serialize for Value<'_> {
@@ -308,8 +254,8 @@ impl Serialize for Value<'_> {
 /// The units of a memo being written, as the JSON map of the file (in the order given).
 struct Units<'a>(&'a [(String, Value<'a>)]);
 
-/// One unit's files with their stamps, as the JSON list of the file.
-struct FilesOf<'a>(&'a [String], &'a [Stamp]);
+/// One unit's files with their stamps and hashes, as the JSON list of the file.
+struct FilesOf<'a>(&'a [String], &'a [Written]);
 
 impl Serialize for Units<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -335,9 +281,15 @@ impl Next {
     }
 
     /// Write the memo into `dir` once every file is in place, units in order of name (identical
-    /// builds, identical memos but for the stamps), straight to the file. A unit one of whose files
-    /// cannot be stamped is left out (it is rendered next time).
-    pub fn write(self, dir: &Path, previous: &Previous) -> io::Result<()> {
+    /// builds, identical memos but for the stamps), straight to the file, each file of a unit
+    /// rendered now with the hash `hash_of` gives of the bytes written ([`Written`]). A unit one of
+    /// whose files cannot be stamped, or has no hash, is left out (it is rendered next time).
+    pub fn write(
+        self,
+        dir: &Path,
+        previous: &Previous,
+        hash_of: &(dyn Fn(&str) -> Option<u64> + Sync),
+    ) -> io::Result<()> {
         use rayon::prelude::*;
         let units = self.units.into_inner().unwrap_or_else(|e| e.into_inner());
         if units.is_empty() {
@@ -351,8 +303,9 @@ impl Next {
                     Some((unit, Value::Kept(raw)))
                 }
                 Made::Rendered(unit, key, files) => {
-                    let stamps = files.iter().map(|f| Stamp::of(&dir.join(f))).collect::<Option<Vec<_>>>()?;
-                    Some((unit, Value::Rendered(Hex(key), files, stamps)))
+                    let written = |f: &String| Some(Written::new(Stamp::of(&dir.join(f))?, hash_of(f)?));
+                    let written = files.iter().map(written).collect::<Option<Vec<_>>>()?;
+                    Some((unit, Value::Rendered(Hex(key), files, written)))
                 }
             })
             .collect();

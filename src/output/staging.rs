@@ -41,7 +41,8 @@ pub struct Staging {
     dir: Beneath,
     /// Files found in a recycled staging folder; whatever this build does not write is deleted.
     existing: foldhash::HashSet<String>,
-    written: Mutex<foldhash::HashSet<String>>,
+    /// Each file this build wrote or kept, with the hash of its bytes ([`memo::hash`]) for the memo.
+    written: Mutex<foldhash::HashMap<String, u64>>,
     /// The memo of the folder kept from: which units' files may be kept ([`Staging::keep`]).
     memo: memo::Previous,
     /// The output as it is now, when what is kept is copied from it instead of kept in place.
@@ -184,14 +185,14 @@ impl Staging {
     /// recycled by the next build.
     pub fn commit(self) -> io::Result<()> {
         let written = self.written.into_inner().unwrap_or_else(|e| e.into_inner());
-        let stale: Vec<&String> = self.existing.iter().filter(|f| !written.contains(*f)).collect();
+        let stale: Vec<&String> = self.existing.iter().filter(|f| !written.contains_key(*f)).collect();
         stale.par_iter().try_for_each(|f| self.dir.remove(f))?;
         if !stale.is_empty() {
             self.dir.remove_empty_dirs();
         }
-        guard::write_manifest(&self.staging, written.iter())?;
+        guard::write_manifest(&self.staging, written.keys())?;
         // Best effort: without a memo the next build renders everything, as it would anyway.
-        let _ = self.next_memo.write(&self.staging, &self.memo);
+        let _ = self.next_memo.write(&self.staging, &self.memo, &|rel| written.get(rel).copied());
         // `.NAME.old` became the staging folder when it began: a folder there now was put there
         // during the build, and is removed only if it is ours or empty (checked right before).
         let old = sibling(&self.output, "old");
@@ -226,10 +227,10 @@ impl Staging {
         }
         {
             let mut written = self.written.lock().unwrap_or_else(|e| e.into_inner());
-            if files.iter().any(|(rel, _)| written.contains(rel)) {
+            if files.iter().any(|(rel, _)| written.contains_key(rel)) {
                 return Ok(false);
             }
-            written.extend(files.iter().map(|(rel, _)| rel.clone()));
+            written.extend(files.iter().map(|(rel, w)| (rel.clone(), w.hash())));
         }
         self.files.fetch_add(files.len(), Ordering::Relaxed);
         self.bytes.fetch_add(files.iter().map(|(_, s)| s.bytes()).sum(), Ordering::Relaxed);
@@ -239,19 +240,19 @@ impl Staging {
 
     /// Copy `files` from the output as it is now into the staging folder, one at a time on each
     /// core (a site's static files may be large): each read as the output's memo stamped it
-    /// ([`Current::read`]), then written where the staging folder's bytes differ. `false`, with
-    /// nothing written, when one was written already; an error when one is no longer as stamped
-    /// (their stamps were checked a moment before: someone is changing the output) or cannot be
-    /// written.
-    fn copy_in(&self, current: &Current, files: &[(String, memo::Stamp)]) -> Result<bool, CopyError> {
+    /// ([`Current::read`]: as stamped, and its bytes as written), then written where the staging
+    /// folder's bytes differ. `false`, with nothing written, when one was written already; an error
+    /// when one is no longer as the memo has it (checked a moment before: someone is changing the
+    /// output) or cannot be written.
+    fn copy_in(&self, current: &Current, files: &[(String, memo::Written)]) -> Result<bool, CopyError> {
         {
             let written = self.written.lock().unwrap_or_else(|e| e.into_inner());
-            if files.iter().any(|(rel, _)| written.contains(rel)) {
+            if files.iter().any(|(rel, _)| written.contains_key(rel)) {
                 return Ok(false);
             }
         }
-        files.par_iter().try_for_each(|(rel, stamp)| {
-            let bytes = current.read(rel, stamp).map_err(CopyError::Changed)?;
+        files.par_iter().try_for_each(|(rel, written)| {
+            let bytes = current.read(rel, written).map_err(CopyError::Changed)?;
             self.put(rel, &bytes).map_err(CopyError::Write)
         })?;
         Ok(true)
@@ -277,11 +278,11 @@ impl Staging {
     /// (not given: changed, or too recently changed to be trusted), and [`Staging::retain`]s the
     /// rest. The unit is forgotten (the caller records it anew). Kept from the output as it is
     /// now, they are the output's files, which [`Staging::retain`] copies.
-    pub fn adopt(&self, unit: &str, key: Key) -> Option<HashMap<String, memo::Stamp>> {
+    pub fn adopt(&self, unit: &str, key: Key) -> Option<HashMap<String, memo::Written>> {
         let from = self.current.as_ref().map_or(self.staging.as_path(), Current::path);
         let files = self.memo.take_files_trusted(from, unit, key)?;
         let written = self.written.lock().unwrap_or_else(|e| e.into_inner());
-        let ours = |rel: &String| (self.current.is_some() || self.existing.contains(rel)) && !written.contains(rel);
+        let ours = |rel: &String| (self.current.is_some() || self.existing.contains(rel)) && !written.contains_key(rel);
         Some(files.into_iter().filter_map(|(rel, stamp)| Some((rel, stamp?))).filter(|(rel, _)| ours(rel)).collect())
     }
 
@@ -289,16 +290,16 @@ impl Staging {
     /// stamps, and not written again): they count as written. `false` if one is not there or was
     /// written already. Adopted from the output as it is now, they are copied from it
     /// ([`Staging::copy_in`]; an error when one cannot be).
-    pub fn retain(&self, files: &[(String, memo::Stamp)]) -> Result<bool, CopyError> {
+    pub fn retain(&self, files: &[(String, memo::Written)]) -> Result<bool, CopyError> {
         if let Some(current) = &self.current {
             return self.copy_in(current, files);
         }
         let mut written = self.written.lock().unwrap_or_else(|e| e.into_inner());
-        if files.iter().any(|(rel, _)| !self.existing.contains(rel) || written.contains(rel)) {
+        if files.iter().any(|(rel, _)| !self.existing.contains(rel) || written.contains_key(rel)) {
             return Ok(false);
         }
-        written.extend(files.iter().map(|(rel, _)| rel.clone()));
-        let bytes: u64 = files.iter().map(|(_, stamp)| stamp.bytes()).sum();
+        written.extend(files.iter().map(|(rel, w)| (rel.clone(), w.hash())));
+        let bytes: u64 = files.iter().map(|(_, w)| w.bytes()).sum();
         self.files.fetch_add(files.len(), Ordering::Relaxed);
         self.bytes.fetch_add(bytes, Ordering::Relaxed);
         Ok(true)
@@ -342,7 +343,7 @@ impl Staging {
     fn clear_way(&self, rel: &str) -> bool {
         let in_way: Vec<String> = {
             let written = self.written.lock().unwrap_or_else(|e| e.into_inner());
-            let ours = |p: &str| self.existing.contains(p) && !written.contains(p);
+            let ours = |p: &str| self.existing.contains(p) && !written.contains_key(p);
             let below = format!("{rel}/");
             let folders = rel.match_indices('/').map(|(i, _)| &rel[..i]).filter(|p| ours(p));
             let files = self.existing.iter().map(String::as_str).filter(|f| f.starts_with(&below) && ours(f));
@@ -361,7 +362,8 @@ impl Staging {
 impl Sink for Staging {
     fn put(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
         check_rel(rel)?;
-        if !self.written.lock().unwrap_or_else(|e| e.into_inner()).insert(rel.to_string()) {
+        let hash = memo::hash(bytes);
+        if self.written.lock().unwrap_or_else(|e| e.into_inner()).insert(rel.to_string(), hash).is_some() {
             return Err(super::sink::written_twice(rel));
         }
         let unchanged = self.existing.contains(rel) && self.dir.same_bytes(rel, bytes);
@@ -380,7 +382,7 @@ impl Sink for Staging {
     /// there): never one this build has written already.
     fn previous(&self, rel: &str) -> Option<Vec<u8>> {
         check_rel(rel).ok()?;
-        if !self.existing.contains(rel) || self.written.lock().unwrap_or_else(|e| e.into_inner()).contains(rel) {
+        if !self.existing.contains(rel) || self.written.lock().unwrap_or_else(|e| e.into_inner()).contains_key(rel) {
             return None;
         }
         self.dir.read(rel).ok()

@@ -136,6 +136,32 @@ fn a_rebuild_keeps_what_did_not_change_and_equals_a_whole_render() {
     }
 }
 
+/// A new output keeps every page from its third build on: the first build's files were all written
+/// less than 100 ms before its memo (racy: a change within one tick of the clock could hide from
+/// their stamps), and the third build, which recycles that folder, keeps them by their bytes, which
+/// still hash to what the first build wrote. A page edited by hand to the same length is still
+/// made again.
+#[test]
+fn a_new_output_keeps_every_page_from_its_third_build_on() {
+    let site = TestSite::bundled();
+    let pause = || std::thread::sleep(SETTLE);
+    let err = build(&site, &[]);
+    assert_eq!(kept(&err), 0, "{err}");
+    pause();
+    build(&site, &[]);
+    pause();
+    let err = build(&site, &[]);
+    assert_eq!(kept(&err), pages(&err), "the third build keeps every page:\n{err}");
+    assert_same(&site, &[], "kept by their bytes");
+    let page = site.path().join(".public.old/training/public-records/index.html");
+    let bytes = std::fs::read(&page).expect("page");
+    std::fs::write(&page, vec![b'x'; bytes.len()]).expect("overwrite");
+    pause();
+    let err = build(&site, &[]);
+    assert_eq!(kept(&err), pages(&err) - 1, "the page edited by hand is made again:\n{err}");
+    assert_same(&site, &[], "a page edited by hand");
+}
+
 /// A file of the folder a rebuild recycles that was edited by hand (even to the same length) is
 /// noticed by its stamp and made again; so is one replaced by another file.
 #[test]
@@ -411,11 +437,11 @@ fn a_page_edit_updates_the_search_index_in_place() {
     assert_same(&site, &[], "two pages in different blocks");
     site.write(edited, &before_edited);
     site.write(last, &before_last);
-    // The first folder recycled holds both pages as they are again (at most its own files written
-    // just before its memo are made again); the second holds both edits.
+    // The first folder recycled holds both pages as they are again: nothing to update, unless its
+    // files written just before its memo are looked at too soon to be trusted by their bytes (then
+    // they are made again, in place); the second holds both edits.
     for (round, edits) in [(0, None), (1, Some(2))] {
         let err = build(&site, &[]);
-        assert!(updated(&err).is_some(), "reverted, build {round}: in place:\n{err}");
         assert!(edits.is_none() || updated(&err) == edits, "reverted, build {round}:\n{err}");
         assert_same(&site, &[], &format!("reverted, build {round}"));
     }

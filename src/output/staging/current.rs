@@ -6,7 +6,7 @@
 use std::io;
 use std::path::{Path, PathBuf};
 
-use super::super::memo::{Stamp, read_stamped};
+use super::super::memo::{Written, read_stamped};
 use super::super::no_follow::Beneath;
 
 pub(super) struct Current {
@@ -26,9 +26,14 @@ impl Current {
     }
 
     /// The file `rel` read whole, if it is as stamped before and after its read
-    /// ([`Beneath::read_as`]).
-    pub(super) fn read(&self, rel: &str, stamp: &Stamp) -> io::Result<Vec<u8>> {
-        self.dir.read_as(rel, stamp).map_err(|e| io::Error::new(e.kind(), format!("copying it from the output: {e}")))
+    /// ([`Beneath::read_as`]) and its bytes are the ones its build wrote ([`Written::holds`]).
+    pub(super) fn read(&self, rel: &str, written: &Written) -> io::Result<Vec<u8>> {
+        let copying = |e: io::Error| io::Error::new(e.kind(), format!("copying it from the output: {e}"));
+        let bytes = self.dir.read_as(rel, written.stamp()).map_err(copying)?;
+        if !written.holds(&bytes) {
+            return Err(copying(io::Error::other(format!("{rel} is not what its build wrote"))));
+        }
+        Ok(bytes)
     }
 
     /// The output's marker file `name` (a note of the build that wrote it), read whole as the memo
