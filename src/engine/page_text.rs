@@ -9,7 +9,7 @@
 //! The state is used only when everything but ordinary pages' text is as it was (the memo's
 //! site-wide unit is unchanged, so the other site-wide files are kept too) and it describes the
 //! page-text files of the memo's page-text unit (the same key); each of those files the memo cannot
-//! vouch for (changed, or written too shortly before that memo) is written again. A heading added
+//! vouch for (changed, or written within a tick of the clock before that memo) is written again. A heading added
 //! or taken away is updated in place too, while the page's sections fit the range of section
 //! numbers it had ([`crate::search_index::slots`]); past it, every later section is numbered anew:
 //! then the search text of every page not read yet is read
@@ -96,7 +96,8 @@ impl TextUpdate {
             return None;
         }
         let NotedState { mut kept, key } = state;
-        // Files written shortly before that build's memo cannot be trusted as they are: written again.
+        // Files the memo cannot vouch for (changed since, or written within a tick of the clock
+        // before it, or racy and not as written) are written again.
         let files = previous.files_trusted(old, TEXT, key)?;
         let redo: BTreeSet<String> = files.into_iter().filter(|(_, size)| size.is_none()).map(|(rel, _)| rel).collect();
         let read = crate::features::page_text_reads(&edited, &redo, &mut kept)?;

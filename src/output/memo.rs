@@ -34,7 +34,8 @@ const MAX_MEMO_BYTES: u64 = 1 << 30;
 pub type Key = u128;
 
 pub(super) use stamp::racy_window;
-pub use stamp::{Stamp, Written, hash};
+use stamp::tick;
+pub use stamp::{Stamp, Written, boot_id, hash};
 
 mod stamp;
 
@@ -66,6 +67,8 @@ const STATS_PER_TASK: usize = 256;
 #[derive(Serialize)]
 struct MemoFile<M> {
     version: u32,
+    /// The system's boot the memo was written in ([`boot_id`]).
+    boot: Option<&'static str>,
     units: M,
 }
 
@@ -73,6 +76,8 @@ struct MemoFile<M> {
 #[derive(Deserialize)]
 struct MemoIndex<'a> {
     version: u32,
+    #[serde(borrow, default)]
+    boot: Option<std::borrow::Cow<'a, str>>,
     #[serde(borrow)]
     units: foldhash::HashMap<std::borrow::Cow<'a, str>, &'a serde_json::value::RawValue>,
 }
@@ -90,8 +95,14 @@ pub struct Previous {
     /// Each unit not yet taken ([`Previous::take`]): where its value is in `text`, by its name's hash.
     units: Mutex<foldhash::HashMap<Key, Range<usize>>>,
     /// Files whose change time is this or later are not trusted by their stamp alone, but by their
-    /// bytes ([`Written::holds_at`]): the memo's own change time less [`racy_window`].
+    /// bytes ([`Written::holds_at`]): the memo's own change time less [`racy_window`]. Every file,
+    /// when the memo was written before the system last started: an overwrite in place the build
+    /// made may not have reached the disk before the stamp did ([`boot_id`]).
     trusted_before_ns: i128,
+    /// Files whose change time is this or later are not trusted at all: the memo's own change time
+    /// less one tick of the file system's clock ([`tick`]). An edit after the build's look gets a
+    /// later change time than these, so their bytes, once checked, stay as checked.
+    bytes_before_ns: i128,
 }
 
 impl Previous {
@@ -103,19 +114,20 @@ impl Previous {
         }
         let Some((stamp, text)) = read_stamped(&dir.join(MEMO)) else { return Previous::default() };
         let Ok(text) = String::from_utf8(text) else { return Previous::default() };
-        let units = match serde_json::from_str::<MemoIndex<'_>>(&text) {
-            Ok(memo) if memo.version == VERSION && names_each_file_once(&memo) => memo
-                .units
-                .into_iter()
-                .map(|(name, raw)| {
+        let (units, same_boot) = match serde_json::from_str::<MemoIndex<'_>>(&text) {
+            Ok(memo) if memo.version == VERSION && names_each_file_once(&memo) => {
+                let same_boot = memo.boot.as_deref() == boot_id();
+                let at = |(name, raw): (std::borrow::Cow<'_, str>, &serde_json::value::RawValue)| {
                     let start = raw.get().as_ptr() as usize - text.as_ptr() as usize;
                     (name_hash(&name), start..start + raw.get().len())
-                })
-                .collect(),
+                };
+                (memo.units.into_iter().map(at).collect(), same_boot)
+            }
             _ => return Previous::default(),
         };
         let written = stamp.ctime_ns();
-        Previous { text, units: Mutex::new(units), trusted_before_ns: written - racy_window(written) }
+        let trusted_before_ns = if same_boot { written - racy_window(written) } else { i128::MIN };
+        Previous { text, units: Mutex::new(units), trusted_before_ns, bytes_before_ns: written - tick(written) }
     }
 
     fn units(&self) -> std::sync::MutexGuard<'_, foldhash::HashMap<Key, Range<usize>>> {
@@ -135,13 +147,15 @@ impl Previous {
     }
 
     /// Whether the file `rel` is in `dir` as the build wrote it: as stamped, if the stamp was taken
-    /// long enough after its last change; else (racy) by its bytes as well.
+    /// long enough after its last change; else (racy) by its bytes as well, if it changed at least
+    /// one tick of the file system's clock before the memo was written.
     fn trusted(&self, dir: &Path, rel: &str, written: &Written) -> bool {
         let path = dir.join(rel);
-        if written.stamp().ctime_ns() < self.trusted_before_ns {
+        let changed = written.stamp().ctime_ns();
+        if changed < self.trusted_before_ns {
             Stamp::of(&path).as_ref() == Some(written.stamp())
         } else {
-            written.holds_at(&path)
+            changed < self.bytes_before_ns && written.holds_at(&path)
         }
     }
 
@@ -310,7 +324,7 @@ impl Next {
             })
             .collect();
         units.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        let memo = MemoFile { version: VERSION, units: Units(&units) };
+        let memo = MemoFile { version: VERSION, boot: boot_id(), units: Units(&units) };
         crate::fsutil::write_atomic_with(&dir.join(MEMO), |w| serde_json::to_writer(w, &memo).map_err(io::Error::other))
     }
 }

@@ -20,6 +20,32 @@ pub(in crate::output) fn racy_window(ctime_ns: i128) -> i128 {
     if ctime_ns % 1_000_000_000 == 0 { RACY_WHOLE_SECONDS_NS } else { RACY_NS }
 }
 
+/// One tick of the file system's clock, at most, for a change time (in ns): two changes this far
+/// apart get different change times. Where times have parts of a second the clock is the kernel's
+/// coarse one (a jiffy: at most 10 ms), so 20 ms; where the time is a whole second (FAT keeps even
+/// seconds), 2 s.
+pub(super) fn tick(ctime_ns: i128) -> i128 {
+    if ctime_ns % 1_000_000_000 == 0 { 2_000_000_000 } else { 20_000_000 }
+}
+
+/// The system's boot, where it has a name for it (Linux: `/proc/sys/kernel/random/boot_id`).
+///
+/// A file a build wrote over in place (`Beneath::write`) may reach the disk after its new size and
+/// change time do: ext4 orders only new blocks before the metadata that names them. After a crash
+/// right after a build, such a file could hold its old bytes under the stamp of its new ones, so a
+/// memo written in another boot vouches for no file by its stamp alone: each is checked by its
+/// bytes ([`Written::holds_at`]). Where the system has no such name, files are emptied before they
+/// are written, as before, and stamps are trusted as they are.
+pub fn boot_id() -> Option<&'static str> {
+    static BOOT: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+    BOOT.get_or_init(|| {
+        let id = std::fs::read_to_string("/proc/sys/kernel/random/boot_id").ok()?;
+        let id = id.trim();
+        (id.len() == 36 && id.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-')).then(|| id.to_string())
+    })
+    .as_deref()
+}
+
 /// A file as the build left it: size, inode and change time (ns). Any write changes the change
 /// time, and so does setting the modification time back by hand, so a file edited after the memo was
 /// written is noticed. Written as a JSON array, the memo's bulk.
@@ -114,13 +140,10 @@ impl Written {
     }
 
     /// Whether the plain file at `path` (never read through a link at its last part) is this one by
-    /// its bytes: as stamped before and after they are read, hashing as written, and changed long
-    /// enough before now that a change after this look would get another change time (the racy
-    /// rule again, against the clock instead of the memo's time).
+    /// its bytes: as stamped before and after they are read, and hashing as written. The caller
+    /// makes sure a change after this look would get another change time (the file changed a tick
+    /// before the memo was written: [`tick`]).
     pub fn holds_at(&self, path: &Path) -> bool {
-        if self.0.racy_at(std::time::SystemTime::now()) {
-            return false;
-        }
         let Ok(file) = crate::fsutil::open_plain(path) else { return false };
         let as_stamped = |file: &std::fs::File| file.metadata().ok().and_then(Stamp::from) == Some(self.0);
         if !as_stamped(&file) {

@@ -22,8 +22,6 @@ fn a_file_is_kept_only_as_stamped_and_not_racy() {
     let dir = tempfile::tempdir().expect("tempdir");
     let d = dir.path();
     std::fs::write(d.join("a.html"), "<p>one</p>").expect("write");
-    memo_of(d, 7);
-    assert!(!Previous::read(d).unchanged(d, "page a.md", 7), "stamped as it was written, and just now: racy");
     std::thread::sleep(std::time::Duration::from_millis(150));
     memo_of(d, 7);
     let previous = Previous::read(d);
@@ -40,26 +38,60 @@ fn a_file_is_kept_only_as_stamped_and_not_racy() {
     assert!(!previous.unchanged(d, "page a.md", 7), "gone");
 }
 
+/// The memo `dir` holds, read as if it had been written less than 100 ms after `a.html` last
+/// changed (racy: its stamp alone cannot vouch for it), and `after_ns` after that change.
+fn read_racy(dir: &Path, after_ns: i128) -> Previous {
+    let changed = Stamp::of(&dir.join("a.html")).expect("stamp").ctime_ns();
+    let mut previous = Previous::read(dir);
+    previous.trusted_before_ns = changed;
+    previous.bytes_before_ns = changed + after_ns - tick(changed + after_ns);
+    previous
+}
+
 /// A file changed so shortly before its memo was written that its stamp alone cannot vouch for it
-/// (racy) is kept when its bytes are still the ones its build wrote, once it is old enough that a
-/// change after this look would get another change time; not when they differ (a change within one
-/// tick of the clock that stamps files, which leaves the stamp as it was).
+/// (racy) is kept when its bytes are still the ones its build wrote, if it changed a tick of the
+/// clock before the memo (so a change after this look gets another change time); not when they
+/// differ (a change within one tick of the clock that stamps files, which leaves the stamp as it
+/// was), nor when the memo was written within the same tick.
 #[test]
 fn a_racy_file_is_kept_by_its_bytes() {
     let dir = tempfile::tempdir().expect("tempdir");
     let d = dir.path();
     std::fs::write(d.join("a.html"), "<p>one</p>").expect("write");
     memo_of(d, 7);
-    std::thread::sleep(std::time::Duration::from_millis(150));
-    assert!(Previous::read(d).unchanged(d, "page a.md", 7), "racy for its memo, and its bytes as written");
+    assert!(read_racy(d, 50_000_000).unchanged(d, "page a.md", 7), "50 ms before the memo, its bytes as written");
+    assert!(!read_racy(d, 5_000_000).unchanged(d, "page a.md", 7), "5 ms before the memo: within a tick");
     std::fs::write(d.join("a.html"), "<p>two</p>").expect("edit, same length");
     // As if the build had written "one" and the edit had kept its stamp: the stamp matches now.
     memo_written(d, 7, b"<p>one</p>");
-    std::thread::sleep(std::time::Duration::from_millis(150));
-    assert!(!Previous::read(d).unchanged(d, "page a.md", 7), "as stamped, but other bytes than written");
-    let previous = Previous::read(d);
-    let files = previous.files_trusted(d, "page a.md", 7).expect("the unit");
+    assert!(!read_racy(d, 50_000_000).unchanged(d, "page a.md", 7), "as stamped, but other bytes than written");
+    let files = read_racy(d, 50_000_000).files_trusted(d, "page a.md", 7).expect("the unit");
     assert_eq!(files, vec![("a.html".to_string(), None)], "not trusted for an update in place either");
+}
+
+/// A memo written before the system last started vouches for no file by its stamp alone: an
+/// overwrite in place may not have reached the disk before its new stamp did, so each file is
+/// checked by its bytes. (Where the system cannot name its boot, files are emptied before they are
+/// written, and stamps are trusted as before.)
+#[test]
+fn a_memo_of_another_boot_vouches_by_bytes_only() {
+    let Some(boot) = boot_id() else { return };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    std::fs::write(d.join("a.html"), "<p>two</p>").expect("write");
+    std::thread::sleep(std::time::Duration::from_millis(150));
+    // As if the build had written "one" over the file and a crash had kept the old bytes.
+    memo_written(d, 7, b"<p>one</p>");
+    assert!(Previous::read(d).unchanged(d, "page a.md", 7), "this boot: its stamp vouches for it, unread");
+    let text = std::fs::read_to_string(d.join(MEMO)).expect("memo");
+    let other = text.replace(boot, "00000000-0000-0000-0000-000000000000");
+    assert_ne!(text, other, "the memo names the boot");
+    std::fs::write(d.join(MEMO), &other).expect("write");
+    assert!(!Previous::read(d).unchanged(d, "page a.md", 7), "another boot: its bytes are not the ones written");
+    memo_written(d, 7, b"<p>two</p>");
+    let text = std::fs::read_to_string(d.join(MEMO)).expect("memo");
+    std::fs::write(d.join(MEMO), text.replace(boot, "00000000-0000-0000-0000-000000000000")).expect("write");
+    assert!(Previous::read(d).unchanged(d, "page a.md", 7), "another boot: its bytes are the ones written");
 }
 
 /// A memo that is not ours (another version, damaged) is an empty one: everything is rendered.
