@@ -6,9 +6,10 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-/// A file whose change time is this close to the memo's (or later) is not trusted: two changes within
-/// one tick of the clock that stamps files get one change time, so an edit made right after the
-/// build stamped the file could go unseen. Where times have parts of a second (ext4, XFS, APFS,
+/// A file whose change time is this close to the memo's (or later) is not trusted by its stamp
+/// alone (only by its bytes, [`Written::holds_at`]): two changes within one tick of the clock that
+/// stamps files get one change time, so an edit made right after the build stamped the file could
+/// go unseen. Where times have parts of a second (ext4, XFS, APFS,
 /// NTFS, …: the tick is the kernel's, at most 10 ms) 100 ms is far beyond it; where the memo's own
 /// time is a whole second (FAT, HFS+ keep whole or even seconds), 2 s.
 const RACY_NS: i128 = 100_000_000;
