@@ -35,7 +35,7 @@ pub type Key = u128;
 
 pub(super) use stamp::racy_window;
 use stamp::tick;
-pub use stamp::{Stamp, Written, boot_id, hash};
+pub use stamp::{Stamp, Written, hash, written_in};
 
 mod stamp;
 
@@ -67,8 +67,8 @@ const STATS_PER_TASK: usize = 256;
 #[derive(Serialize)]
 struct MemoFile<M> {
     version: u32,
-    /// The system's boot the memo was written in ([`boot_id`]).
-    boot: Option<&'static str>,
+    /// The boot and mount the folder's files were written in ([`written_in`]).
+    written_in: Option<String>,
     units: M,
 }
 
@@ -77,7 +77,7 @@ struct MemoFile<M> {
 struct MemoIndex<'a> {
     version: u32,
     #[serde(borrow, default)]
-    boot: Option<std::borrow::Cow<'a, str>>,
+    written_in: Option<std::borrow::Cow<'a, str>>,
     #[serde(borrow)]
     units: foldhash::HashMap<std::borrow::Cow<'a, str>, &'a serde_json::value::RawValue>,
 }
@@ -96,8 +96,8 @@ pub struct Previous {
     units: Mutex<foldhash::HashMap<Key, Range<usize>>>,
     /// Files whose change time is this or later are not trusted by their stamp alone, but by their
     /// bytes ([`Written::holds_at`]): the memo's own change time less [`racy_window`]. Every file,
-    /// when the memo was written before the system last started: an overwrite in place the build
-    /// made may not have reached the disk before the stamp did ([`boot_id`]).
+    /// when the memo was written in another boot or mount: an overwrite in place the build made may
+    /// not have reached the disk before the stamp did ([`written_in`]).
     trusted_before_ns: i128,
     /// Files whose change time is this or later are not trusted at all: the memo's own change time
     /// less one tick of the file system's clock ([`tick`]). An edit after the build's look gets a
@@ -114,19 +114,19 @@ impl Previous {
         }
         let Some((stamp, text)) = read_stamped(&dir.join(MEMO)) else { return Previous::default() };
         let Ok(text) = String::from_utf8(text) else { return Previous::default() };
-        let (units, same_boot) = match serde_json::from_str::<MemoIndex<'_>>(&text) {
+        let (units, written_here) = match serde_json::from_str::<MemoIndex<'_>>(&text) {
             Ok(memo) if memo.version == VERSION && names_each_file_once(&memo) => {
-                let same_boot = memo.boot.as_deref() == boot_id();
+                let written_here = memo.written_in.as_deref() == written_in(dir).as_deref();
                 let at = |(name, raw): (std::borrow::Cow<'_, str>, &serde_json::value::RawValue)| {
                     let start = raw.get().as_ptr() as usize - text.as_ptr() as usize;
                     (name_hash(&name), start..start + raw.get().len())
                 };
-                (memo.units.into_iter().map(at).collect(), same_boot)
+                (memo.units.into_iter().map(at).collect(), written_here)
             }
             _ => return Previous::default(),
         };
         let written = stamp.ctime_ns();
-        let trusted_before_ns = if same_boot { written - racy_window(written) } else { i128::MIN };
+        let trusted_before_ns = if written_here { written - racy_window(written) } else { i128::MIN };
         Previous { text, units: Mutex::new(units), trusted_before_ns, bytes_before_ns: written - tick(written) }
     }
 
@@ -324,7 +324,7 @@ impl Next {
             })
             .collect();
         units.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        let memo = MemoFile { version: VERSION, boot: boot_id(), units: Units(&units) };
+        let memo = MemoFile { version: VERSION, written_in: written_in(dir), units: Units(&units) };
         crate::fsutil::write_atomic_with(&dir.join(MEMO), |w| serde_json::to_writer(w, &memo).map_err(io::Error::other))
     }
 }

@@ -18,6 +18,9 @@ pub(super) struct Beneath {
     /// The folder opened once, when the system resolves paths beneath it without links.
     #[cfg(any(target_os = "linux", target_os = "android"))]
     fd: Option<std::os::fd::OwnedFd>,
+    /// Whether a file is written over in place ([`Beneath::write`]): where the folder's boot and
+    /// mount have names a memo can record ([`super::memo::written_in`]).
+    in_place: bool,
 }
 
 #[cfg(test)]
@@ -64,6 +67,7 @@ impl Beneath {
             root: root.to_path_buf(),
             #[cfg(any(target_os = "linux", target_os = "android"))]
             fd: Self::open_root(root)?,
+            in_place: super::memo::written_in(root).is_some(),
         })
     }
 
@@ -143,12 +147,12 @@ impl Beneath {
     /// which made rewriting 10,000 pages of 16 KB take 1 s instead of 0.1 s. These files are a
     /// staging folder's, private until it becomes the output (a reader still holding one open from
     /// when the folder was the output before last reads a mix either way). Overwritten blocks may
-    /// reach the disk after the file's new stamp does, so a memo written before the system last
-    /// started vouches for no file by its stamp alone ([`super::memo::boot_id`]); where the system
-    /// cannot name its boot, the file is emptied first, as before.
+    /// reach the disk after the file's new stamp does, so a memo written in another boot or mount
+    /// vouches for no file by its stamp alone ([`super::memo::written_in`]); where the system cannot
+    /// name both, the file is emptied first, as before.
     pub(super) fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
         let (file, mut len) = self.create(rel)?;
-        if len > 0 && super::memo::boot_id().is_none() {
+        if len > 0 && !self.in_place {
             file.set_len(0)?;
             len = 0;
         }
@@ -305,5 +309,28 @@ mod path_based {
             let _ = e;
             false
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A file written again holds exactly its new bytes, shorter or longer, whether it is written
+    /// over in place or emptied first (where the folder's boot and mount have no names).
+    #[test]
+    fn a_file_written_again_holds_exactly_its_new_bytes() {
+        both_ways(|| {
+            for in_place in [true, false] {
+                let dir = tempfile::tempdir().expect("tempdir");
+                let mut b = Beneath::new(dir.path()).expect("open");
+                b.in_place = in_place;
+                let read = || std::fs::read(dir.path().join("a/b.html")).expect("read");
+                for bytes in [&b"a longer first text"[..], b"tiny", b"longer again"] {
+                    b.write("a/b.html", bytes).expect("write");
+                    assert_eq!(read(), bytes, "in place: {in_place}");
+                }
+            }
+        });
     }
 }

@@ -29,15 +29,23 @@ pub(super) fn tick(ctime_ns: i128) -> i128 {
     if ctime_ns % 1_000_000_000 == 0 { 2_000_000_000 } else { 20_000_000 }
 }
 
-/// The system's boot, where it has a name for it (Linux: `/proc/sys/kernel/random/boot_id`).
+/// Where the files of the folder `dir` are written: the system's boot and the mount the folder is
+/// on, as `BOOT/MOUNT`, where the system names both (Linux: `/proc/sys/kernel/random/boot_id`, and
+/// the mount's id, which no other mount gets while the system runs: `statx`'s
+/// `STATX_MNT_ID_UNIQUE`, Linux 6.8 and later).
 ///
 /// A file a build wrote over in place (`Beneath::write`) may reach the disk after its new size and
 /// change time do: ext4 orders only new blocks before the metadata that names them. After a crash
-/// right after a build, such a file could hold its old bytes under the stamp of its new ones, so a
-/// memo written in another boot vouches for no file by its stamp alone: each is checked by its
-/// bytes ([`Written::holds_at`]). Where the system has no such name, files are emptied before they
-/// are written, as before, and stamps are trusted as they are.
-pub fn boot_id() -> Option<&'static str> {
+/// right after a build, or a disk pulled out and mounted again, such a file could hold its old
+/// bytes under the stamp of its new ones. So a memo written in another boot or mount vouches for no
+/// file by its stamp alone: each is checked by its bytes ([`Written::holds_at`]). Where the system
+/// cannot say, files are emptied before they are written, as before, and stamps are trusted as
+/// they are.
+pub fn written_in(dir: &Path) -> Option<String> {
+    Some(format!("{}/{}", boot_id()?, mount_id(dir)?))
+}
+
+fn boot_id() -> Option<&'static str> {
     static BOOT: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
     BOOT.get_or_init(|| {
         let id = std::fs::read_to_string("/proc/sys/kernel/random/boot_id").ok()?;
@@ -45,6 +53,21 @@ pub fn boot_id() -> Option<&'static str> {
         (id.len() == 36 && id.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-')).then(|| id.to_string())
     })
     .as_deref()
+}
+
+#[cfg(any(target_os = "linux", target_os = "android"))]
+fn mount_id(dir: &Path) -> Option<u64> {
+    use rustix::fs::{AtFlags, CWD, StatxFlags, statx};
+    /// `STATX_MNT_ID_UNIQUE` (Linux 6.8), which rustix does not name yet; an older kernel leaves it
+    /// out of the answer's mask.
+    const MNT_ID_UNIQUE: u32 = 0x4000;
+    let answer = statx(CWD, dir, AtFlags::SYMLINK_NOFOLLOW, StatxFlags::from_bits_retain(MNT_ID_UNIQUE)).ok()?;
+    (answer.stx_mask & MNT_ID_UNIQUE != 0).then_some(answer.stx_mnt_id)
+}
+
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+fn mount_id(_dir: &Path) -> Option<u64> {
+    None
 }
 
 /// A file as the build left it: size, inode and change time (ns). Any write changes the change

@@ -69,29 +69,39 @@ fn a_racy_file_is_kept_by_its_bytes() {
     assert_eq!(files, vec![("a.html".to_string(), None)], "not trusted for an update in place either");
 }
 
-/// A memo written before the system last started vouches for no file by its stamp alone: an
-/// overwrite in place may not have reached the disk before its new stamp did, so each file is
-/// checked by its bytes. (Where the system cannot name its boot, files are emptied before they are
-/// written, and stamps are trusted as before.)
+/// A memo written in another boot or mount (the folder's disk pulled out and mounted again)
+/// vouches for no file by its stamp alone: an overwrite in place may not have reached the disk
+/// before its new stamp did, so each file is checked by its bytes. (Where the system cannot name
+/// both, files are emptied before they are written, and stamps are trusted as before.)
 #[test]
-fn a_memo_of_another_boot_vouches_by_bytes_only() {
-    let Some(boot) = boot_id() else { return };
+fn a_memo_of_another_boot_or_mount_vouches_by_bytes_only() {
     let dir = tempfile::tempdir().expect("tempdir");
     let d = dir.path();
+    let Some(here) = written_in(d) else { return };
+    let elsewhere = |text: &str, other: &str| {
+        let changed = text.replace(&here, other);
+        assert_ne!(text, changed, "the memo names where it was written");
+        std::fs::write(d.join(MEMO), changed).expect("write");
+    };
+    let (boot, mount) = here.split_once('/').expect("boot/mount");
+    let other_boot = format!("00000000-0000-0000-0000-000000000000/{mount}");
+    let other_mount = format!("{boot}/{}", mount.parse::<u64>().expect("a number") + 1);
     std::fs::write(d.join("a.html"), "<p>two</p>").expect("write");
     std::thread::sleep(std::time::Duration::from_millis(150));
     // As if the build had written "one" over the file and a crash had kept the old bytes.
     memo_written(d, 7, b"<p>one</p>");
-    assert!(Previous::read(d).unchanged(d, "page a.md", 7), "this boot: its stamp vouches for it, unread");
+    assert!(Previous::read(d).unchanged(d, "page a.md", 7), "here: its stamp vouches for it, unread");
     let text = std::fs::read_to_string(d.join(MEMO)).expect("memo");
-    let other = text.replace(boot, "00000000-0000-0000-0000-000000000000");
-    assert_ne!(text, other, "the memo names the boot");
-    std::fs::write(d.join(MEMO), &other).expect("write");
-    assert!(!Previous::read(d).unchanged(d, "page a.md", 7), "another boot: its bytes are not the ones written");
+    for other in [&other_boot, &other_mount] {
+        elsewhere(&text, other);
+        assert!(!Previous::read(d).unchanged(d, "page a.md", 7), "{other}: its bytes are not the ones written");
+    }
     memo_written(d, 7, b"<p>two</p>");
     let text = std::fs::read_to_string(d.join(MEMO)).expect("memo");
-    std::fs::write(d.join(MEMO), text.replace(boot, "00000000-0000-0000-0000-000000000000")).expect("write");
-    assert!(Previous::read(d).unchanged(d, "page a.md", 7), "another boot: its bytes are the ones written");
+    for other in [&other_boot, &other_mount] {
+        elsewhere(&text, other);
+        assert!(Previous::read(d).unchanged(d, "page a.md", 7), "{other}: its bytes are the ones written");
+    }
 }
 
 /// A memo that is not ours (another version, damaged) is an empty one: everything is rendered.
