@@ -220,20 +220,12 @@ fn names_each_file_once(memo: &MemoIndex<'_>) -> bool {
     })
 }
 
-/// The bytes and stamp of the memo at `path` when it is a plain file (never through a link) of at
-/// most [`MAX_MEMO_BYTES`]: a FIFO or a device there (left in the folder by hand) is never opened,
-/// so the build neither waits for a writer nor reads without end.
+/// The bytes and stamp of the memo (or a notes file) at `path` when it is a plain file of at most
+/// [`MAX_MEMO_BYTES`], and the very file looked at, as it was before and after the read
+/// ([`Stamp::read`]: not one put in its place, nor changed, since).
 pub(super) fn read_stamped(path: &Path) -> Option<(Stamp, Vec<u8>)> {
-    use std::io::Read as _;
     let stamp = Stamp::of(path).filter(|s| s.bytes() <= MAX_MEMO_BYTES)?;
-    let file = crate::fsutil::open_plain(path).ok()?;
-    // The very file looked at (not one put in its place since).
-    if Stamp::from(file.metadata().ok()?) != Some(stamp) {
-        return None;
-    }
-    let mut text = Vec::with_capacity(usize::try_from(stamp.bytes()).ok()?);
-    file.take(MAX_MEMO_BYTES).read_to_end(&mut text).ok()?;
-    Some((stamp, text))
+    Some((stamp, stamp.read(path)?))
 }
 
 /// A unit as this build made it.

@@ -117,6 +117,21 @@ impl Stamp {
         self.0
     }
 
+    /// The plain file at `path` read whole, if it is the file this stamp describes before and after
+    /// the read: never through a link at its last part, and a FIFO or a device there (left in the
+    /// folder by hand) is never waited for nor read without end ([`crate::fsutil::open_plain`]).
+    pub fn read(&self, path: &Path) -> Option<Vec<u8>> {
+        let file = crate::fsutil::open_plain(path).ok()?;
+        let as_stamped = |file: &std::fs::File| file.metadata().ok().and_then(Stamp::from) == Some(*self);
+        if !as_stamped(&file) {
+            return None;
+        }
+        let mut bytes = Vec::with_capacity(usize::try_from(self.bytes()).ok()?);
+        // One byte more than stamped: a longer file is told without being read to its end.
+        (&file).take(self.bytes().saturating_add(1)).read_to_end(&mut bytes).ok()?;
+        (as_stamped(&file) && bytes.len() as u64 == self.bytes()).then_some(bytes)
+    }
+
     pub(super) fn ctime_ns(&self) -> i128 {
         self.2
     }
@@ -168,14 +183,6 @@ impl Written {
     /// makes sure a change after this look would get another change time (the file changed a tick
     /// before the memo was written: [`tick`]).
     pub fn holds_at(&self, path: &Path) -> bool {
-        let Ok(file) = crate::fsutil::open_plain(path) else { return false };
-        let as_stamped = |file: &std::fs::File| file.metadata().ok().and_then(Stamp::from) == Some(self.0);
-        if !as_stamped(&file) {
-            return false;
-        }
-        let mut bytes = Vec::with_capacity(usize::try_from(self.bytes()).unwrap_or(0));
-        // One byte more than stamped: a longer file fails `holds` without being read to its end.
-        let read = (&file).take(self.bytes().saturating_add(1)).read_to_end(&mut bytes);
-        read.is_ok() && as_stamped(&file) && self.holds(&bytes)
+        self.0.read(path).is_some_and(|bytes| self.holds(&bytes))
     }
 }
