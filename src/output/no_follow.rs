@@ -71,6 +71,11 @@ impl Beneath {
         })
     }
 
+    /// The folder, by its path.
+    pub(super) fn root(&self) -> &Path {
+        &self.root
+    }
+
     /// The folder for `openat2`, or `None` for the path-based way ([`beneath::open_root`]; and on
     /// a test's thread that asked for the fallback, [`PATH_BASED`]).
     #[cfg(any(target_os = "linux", target_os = "android"))]

@@ -53,7 +53,8 @@ pub struct Staging {
     pub bytes: AtomicU64,
 }
 
-/// Why what a build keeps could not be copied from the output as it is now ([`FromOutput`]).
+/// Why what a build keeps could not be copied from the output as it is now ([`Staging::keep`],
+/// [`Staging::retain`]).
 #[derive(Debug)]
 pub enum CopyError {
     /// A file is no longer as the output's memo stamped it a moment before: someone is changing

@@ -4,13 +4,12 @@
 //! staging folder instead of made again.
 
 use std::io;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use super::super::memo::{Written, read_stamped};
 use super::super::no_follow::Beneath;
 
 pub(super) struct Current {
-    path: PathBuf,
     /// Its files, never reached through a link.
     dir: Beneath,
 }
@@ -18,11 +17,11 @@ pub(super) struct Current {
 impl Current {
     /// The output at `output` (checked under the build's lock: every file in it is ours).
     pub(super) fn open(output: &Path) -> io::Result<Current> {
-        Ok(Current { path: output.to_path_buf(), dir: Beneath::new(output)? })
+        Ok(Current { dir: Beneath::new(output)? })
     }
 
     pub(super) fn path(&self) -> &Path {
-        &self.path
+        self.dir.root()
     }
 
     /// The file `rel` read whole, if it is as stamped before and after its read
@@ -39,7 +38,7 @@ impl Current {
     /// The output's marker file `name` (a note of the build that wrote it), read whole as the memo
     /// and notes are ([`read_stamped`]: a plain file, never a link, of at most 1 GiB).
     pub(super) fn read_marker(&self, name: &str) -> io::Result<Vec<u8>> {
-        let read = read_stamped(&self.path.join(name)).map(|(_, bytes)| bytes);
+        let read = read_stamped(&self.path().join(name)).map(|(_, bytes)| bytes);
         read.ok_or_else(|| io::Error::new(io::ErrorKind::NotFound, format!("{name} is not a note to copy")))
     }
 }
