@@ -275,14 +275,13 @@ impl<'a> Plan<'a> {
         let Some(key) = self.keys.page(rel) else { return render(self.staging) };
         let unit = page_unit(rel);
         if self.keep {
-            match self.staging.keep(&unit, key) {
+            match kept(self.staging.keep(&unit, key), &self.old, rel) {
                 Ok(true) => {
                     self.kept_pages.fetch_add(1, Ordering::Relaxed);
                     return None;
                 }
                 Ok(false) => {}
-                Err(CopyError::Changed(_)) => return Some(changed_in(&self.old)),
-                Err(CopyError::Write(e)) => return Some(cannot_write(rel, &e)),
+                Err(problem) => return Some(problem),
             }
         }
         let noting = Noting::new(self.staging);
@@ -320,10 +319,10 @@ impl<'a> Plan<'a> {
     /// The site-wide files: kept, updated where only the pages' text changed ([`page_text`]), or made
     /// by `write` (which gives the features somewhere to keep what the next build's update needs).
     pub fn site_wide(&self, site: &Site, write: impl FnOnce(&dyn Sink, &mut Kept) -> Diagnostics) -> Diagnostics {
-        let keep = |unit: &str, key: Key| match self.staging.keep(unit, key) {
+        let keep = |unit: &str, key: Key| match kept(self.staging.keep(unit, key), &self.old, unit) {
             Ok(true) => Diagnostics::default(),
-            Ok(false) | Err(CopyError::Changed(_)) => changed_meanwhile(&self.old),
-            Err(CopyError::Write(e)) => cannot_write(unit, &e).into(),
+            Ok(false) => changed_meanwhile(&self.old),
+            Err(problem) => problem.into(),
         };
         if self.site_wide_kept {
             let problems = keep(SITE_WIDE, self.keys.structure);
@@ -368,11 +367,15 @@ fn changed_in(old: &Path) -> Diagnostic {
         .help("build again (policysite recycles its output folders; leave them to policysite)")
 }
 
-/// What of `unit` (a page's source, or a unit of site-wide files) could not be copied into the
-/// staging folder, and why.
-fn cannot_write(unit: &str, e: &std::io::Error) -> Diagnostic {
-    Diagnostic::new(unit, format!("cannot write what this build keeps of it: {e}"))
-        .help("check the output folder's permissions and free space, and build again")
+/// Whether the files of `unit` (a page's source, or a unit of site-wide files) were kept from
+/// `old` ([`Staging::keep`], [`Staging::retain`]), or the problem that stopped it: `old` changed
+/// meanwhile, or what is kept could not be written into the staging folder.
+pub(super) fn kept(keeping: Result<bool, CopyError>, old: &Path, unit: &str) -> Result<bool, Diagnostic> {
+    keeping.map_err(|e| match e {
+        CopyError::Changed(_) => changed_in(old),
+        CopyError::Write(e) => Diagnostic::new(unit, format!("cannot write what this build keeps of it: {e}"))
+            .help("check the output folder's permissions and free space, and build again"),
+    })
 }
 
 #[cfg(test)]

@@ -21,14 +21,14 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
-use super::memo::{Keys, changed_meanwhile, page_unit};
+use super::memo::{Keys, changed_meanwhile, kept, page_unit};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::feature::Kept;
 use crate::load::content::SourcePage;
 use crate::model::{PageReading, Site};
 use crate::output::memo::{Hex, Key, Previous, Written};
 use crate::output::notes::Notes;
-use crate::output::{CopyError, Noting, Staging};
+use crate::output::{Noting, Staging};
 
 /// The memo's unit of the files made from the pages' text.
 pub(super) const TEXT: &str = "page-text files";
@@ -149,14 +149,10 @@ impl TextUpdate {
         // Every file not written again must be one the memo vouched for.
         let rest: Option<Vec<(String, Written)>> =
             files.iter().filter(|f| !written.contains(*f)).map(|f| Some((f.clone(), *adopted.get(f)?))).collect();
-        match rest.map(|rest| staging.retain(&rest)) {
+        match rest.map(|rest| kept(staging.retain(&rest), old, TEXT)) {
             Some(Ok(true)) => {}
-            Some(Err(CopyError::Write(e))) => {
-                return Diagnostic::new(old, format!("cannot write the search index's files: {e}"))
-                    .help("check the output folder's permissions and free space, and build again")
-                    .into();
-            }
-            _ => return changed_meanwhile(old),
+            Some(Err(problem)) => return problem.into(),
+            Some(Ok(false)) | None => return changed_meanwhile(old),
         }
         staging.record(TEXT.to_string(), keys.page_text, files);
         note_state(staging, keys, &mut self.kept);
