@@ -14,16 +14,23 @@ fn memo_written(dir: &Path, key: Key, bytes: &[u8]) {
     next.write(dir, &Previous::default(), &|_| Some(hash(bytes))).expect("memo");
 }
 
+/// A folder holding `a.html` with the bytes `on_disk`, changed long before its memo (so its stamp
+/// alone vouches for it), and that memo: its unit `page a.md`, made from key 7, wrote `written`.
+fn settled(on_disk: &[u8], written: &[u8]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("a.html"), on_disk).expect("write");
+    std::thread::sleep(std::time::Duration::from_millis(150));
+    memo_written(dir.path(), 7, written);
+    dir
+}
+
 /// A file is kept only when its unit's key is the same, it is exactly as stamped, and it was
 /// stamped long enough after its last change that an edit since could not hide in one tick (or, by
 /// its bytes, once that long ago: `a_racy_file_is_kept_by_its_bytes`).
 #[test]
 fn a_file_is_kept_only_as_stamped_and_not_racy() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = settled(b"<p>one</p>", b"<p>one</p>");
     let d = dir.path();
-    std::fs::write(d.join("a.html"), "<p>one</p>").expect("write");
-    std::thread::sleep(std::time::Duration::from_millis(150));
-    memo_of(d, 7);
     let previous = Previous::read(d);
     assert!(previous.unchanged(d, "page a.md", 7), "unchanged since long before the memo");
     assert!(!previous.unchanged(d, "page a.md", 8), "another key");
@@ -75,7 +82,8 @@ fn a_racy_file_is_kept_by_its_bytes() {
 /// both, files are emptied before they are written, and stamps are trusted as before.)
 #[test]
 fn a_memo_of_another_boot_or_mount_vouches_by_bytes_only() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    // As if the build had written "one" over the file and a crash had kept the old bytes.
+    let dir = settled(b"<p>two</p>", b"<p>one</p>");
     let d = dir.path();
     let Some(here) = written_in(d) else { return };
     let elsewhere = |text: &str, other: &str| {
@@ -86,10 +94,6 @@ fn a_memo_of_another_boot_or_mount_vouches_by_bytes_only() {
     let (boot, mount) = here.split_once('/').expect("boot/mount");
     let other_boot = format!("00000000-0000-0000-0000-000000000000/{mount}");
     let other_mount = format!("{boot}/{}", mount.parse::<u64>().expect("a number") + 1);
-    std::fs::write(d.join("a.html"), "<p>two</p>").expect("write");
-    std::thread::sleep(std::time::Duration::from_millis(150));
-    // As if the build had written "one" over the file and a crash had kept the old bytes.
-    memo_written(d, 7, b"<p>one</p>");
     assert!(Previous::read(d).unchanged(d, "page a.md", 7), "here: its stamp vouches for it, unread");
     let text = std::fs::read_to_string(d.join(MEMO)).expect("memo");
     for other in [&other_boot, &other_mount] {
@@ -107,13 +111,12 @@ fn a_memo_of_another_boot_or_mount_vouches_by_bytes_only() {
 /// A memo that is not ours (another version, damaged) is an empty one: everything is rendered.
 #[test]
 fn a_damaged_memo_keeps_nothing() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = settled(b"x", b"x");
     let d = dir.path();
-    std::fs::write(d.join("a.html"), "x").expect("write");
-    std::thread::sleep(std::time::Duration::from_millis(150));
-    memo_of(d, 7);
+    assert!(Previous::read(d).unchanged(d, "page a.md", 7), "the memo as written keeps the file");
     let text = std::fs::read_to_string(d.join(MEMO)).expect("memo");
     for bad in [text.replace("\"version\":2", "\"version\":3"), text[..text.len() / 2].to_string()] {
+        assert_ne!(bad, text, "damaged");
         std::fs::write(d.join(MEMO), bad).expect("write");
         assert!(!Previous::read(d).unchanged(d, "page a.md", 7));
     }
