@@ -130,16 +130,8 @@ impl Beneath {
     /// not a file put in its place or changed since.
     pub(super) fn read_as(&self, rel: &str, stamp: &super::memo::Stamp) -> io::Result<Vec<u8>> {
         let file = self.open(rel)?;
-        let as_stamped = |m: std::fs::Metadata| ours_alone(&m) && super::memo::Stamp::from(m).as_ref() == Some(stamp);
-        if !as_stamped(file.metadata()?) {
-            return Err(io::Error::other(format!("{rel} changed since it was stamped")));
-        }
-        let mut bytes = Vec::with_capacity(stamp.bytes() as usize);
-        io::Read::read_to_end(&mut &file, &mut bytes)?;
-        if !as_stamped(file.metadata()?) || bytes.len() as u64 != stamp.bytes() {
-            return Err(io::Error::other(format!("{rel} changed while it was read")));
-        }
-        Ok(bytes)
+        let read = ours_alone(&file.metadata()?).then(|| stamp.read_opened(&file)).flatten();
+        read.ok_or_else(|| io::Error::other(format!("{rel} is not as it was stamped")))
     }
 
     /// Write `bytes` to `rel` whole, making the folders on its path. A link found where the file

@@ -121,15 +121,20 @@ impl Stamp {
     /// the read: never through a link at its last part, and a FIFO or a device there (left in the
     /// folder by hand) is never waited for nor read without end ([`crate::fsutil::open_plain`]).
     pub fn read(&self, path: &Path) -> Option<Vec<u8>> {
-        let file = crate::fsutil::open_plain(path).ok()?;
+        self.read_opened(&crate::fsutil::open_plain(path).ok()?)
+    }
+
+    /// The opened `file` read whole, if it is the file this stamp describes before and after the
+    /// read (not one put in its place, nor changed, since it was stamped).
+    pub fn read_opened(&self, file: &std::fs::File) -> Option<Vec<u8>> {
         let as_stamped = |file: &std::fs::File| file.metadata().ok().and_then(Stamp::from) == Some(*self);
-        if !as_stamped(&file) {
+        if !as_stamped(file) {
             return None;
         }
         let mut bytes = Vec::with_capacity(usize::try_from(self.bytes()).ok()?);
         // One byte more than stamped: a longer file is told without being read to its end.
-        (&file).take(self.bytes().saturating_add(1)).read_to_end(&mut bytes).ok()?;
-        (as_stamped(&file) && bytes.len() as u64 == self.bytes()).then_some(bytes)
+        file.take(self.bytes().saturating_add(1)).read_to_end(&mut bytes).ok()?;
+        (as_stamped(file) && bytes.len() as u64 == self.bytes()).then_some(bytes)
     }
 
     pub(super) fn ctime_ns(&self) -> i128 {
