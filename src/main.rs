@@ -5,8 +5,8 @@ use policysite::cmd;
 
 /// jemalloc instead of the system allocator: a 10,000-page build allocates and frees millions of
 /// small strings (Markdown events, search terms, template values) on every core, which glibc's
-/// malloc spent about a tenth of the build's CPU on (`perf record`); with jemalloc a one-page edit
-/// and a clean build take about 10 % less (README: Benchmarks).
+/// malloc spent about a tenth of the build's CPU on (`perf record`); with jemalloc an unchanged
+/// rebuild takes 17 % less, a one-page edit 14 %, a full build 7–10 % (bench/RESULTS.md).
 #[cfg(all(unix, target_arch = "x86_64"))]
 #[global_allocator]
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
