@@ -12,7 +12,7 @@
 # lines and folders, so two binaries may not share one.
 #
 # usage: bench/ab.sh RUNS BIN...   (WORK=/tmp/policysite-ab: where the site and outputs go; its file
-#                                    system decides much, see README "Benchmarks")
+#                                    system decides much, see README "Benchmarks" and bench/RESULTS.md)
 set -euo pipefail
 usage() { echo "usage: bench/ab.sh RUNS BIN...   (RUNS a number from 1, each BIN a policysite binary)" >&2; exit 2; }
 [ $# -ge 2 ] || usage

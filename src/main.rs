@@ -6,7 +6,7 @@ use policysite::cmd;
 /// jemalloc instead of the system allocator: a 10,000-page build allocates and frees millions of
 /// small strings (Markdown events, search terms, template values) on every core, which glibc's
 /// malloc spent about a tenth of the build's CPU on (`perf record`); with jemalloc an unchanged
-/// rebuild takes 17 % less, a one-page edit 14 %, a full build 7–10 % (bench/RESULTS.md).
+/// rebuild takes 17 % less time, a one-page edit 14 %, a full build 6.5–10 % (bench/RESULTS.md).
 #[cfg(all(unix, target_arch = "x86_64"))]
 #[global_allocator]
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
@@ -19,7 +19,7 @@ static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 /// Freed pages go back to the system after 0.3 s instead of 10: a build that adds a heading to one
 /// page (the search index made whole while the folder is checked beside the loading) peaked at
 /// 189 MiB (198 MB) with pages freed seconds before still held, 184 MiB with them given back, at
-/// the same speed (medians of 11 at 10,000 pages, README: Benchmarks).
+/// the same speed (medians of 11 at 10,000 pages, bench/RESULTS.md).
 #[cfg(all(unix, target_arch = "x86_64"))]
 #[unsafe(export_name = "_rjem_malloc_conf")]
 static ALLOCATOR_SETTINGS: &[u8; 29] = b"narenas:1,dirty_decay_ms:300\0";
