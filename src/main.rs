@@ -47,12 +47,14 @@ enum Command {
     Serve(cmd::serve::Args),
     /// Check training completion codes for a staff member, offline.
     Verify(cmd::verify::Args),
-    /// Record the quizzes' current revisions as published (quizzes/revisions.lock), so they cannot
-    /// change silently and their codes can be verified after the next revision.
+    /// Record the quizzes' current revisions (quizzes/revisions.lock) and the policies' revisions
+    /// (policy-revisions.lock) as published, so they cannot change silently and codes can be verified
+    /// after the next revision.
     Publish(cmd::publish::Args),
     /// Start a new revision of a policy page (the first time, move its text into revision files).
     Revise(cmd::revise::Args),
-    /// Check, approve or retire Social Media Account Requests (the Communications Department's tools).
+    /// Social Media Account Requests and the directory of accounts (the Communications Department's
+    /// tools): check, approve, update, renew, review, revoke, history and audit.
     Request(cmd::request::Args),
     /// Export training modules for other systems: `export scorm` makes SCORM packages for an LMS.
     Export(cmd::export::Args),

@@ -11,7 +11,7 @@ pub struct Args {
     /// LMS such as Canvas or Moodle).
     #[arg(value_parser = parse_format)]
     pub format: String,
-    /// The format's edition: for SCORM, 1.2 or 2004 (4th Edition).
+    /// The format's edition, required for SCORM: 1.2 or 2004 (4th Edition).
     #[arg(long)]
     pub version: Option<String>,
     /// Folder for the packages (created if missing); each is `<quiz>-scorm12.zip` or `<quiz>-scorm2004.zip`.
