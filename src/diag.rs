@@ -2,6 +2,16 @@
 //!
 //! A build never stops at the first problem. Each stage pushes what it finds into a [`Diagnostics`]
 //! list and the build fails at the end with all of them, so an admin fixes a batch in one go.
+//!
+//! Warnings found while loading travel with the site (`site.policy.warnings`,
+//! `site.quizzes.warnings`) and are one list, `features::warnings(&site)`. They come back in each
+//! command's result (`engine::Report.warnings`, `engine::check`'s, `export::export`'s,
+//! `revise::Started.warnings`, `Engine::take_warnings` for serve). A run that fails after loading
+//! returns its warnings first in the same `Diagnostics` (`Diagnostics::after_warnings`); the count
+//! line ("2 errors found") counts errors only. The library never prints: reports are made as lines
+//! for the command to print, and a message that must be shown while the library blocks goes to an
+//! observer the command supplies (`build` waiting for another build's lock:
+//! `Contention::WaitForBuild`).
 
 use std::fmt;
 use std::path::{Path, PathBuf};

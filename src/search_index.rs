@@ -20,6 +20,13 @@
 //! in the entry, and the search page asks for shards and chunks with `?v=` that version: a browser or
 //! proxy that kept an older `entry.js` or shard across a rebuild is noticed (the versions differ) and
 //! the page reloads the index instead of mixing two. An edit rewrites only the shards it changes.
+//!
+//! Beside the pages' text: `data_sections` adds one section per platform of `data/platforms.yaml`
+//! (approved, barred, not listed, with aliases and notes) to the page whose template is
+//! `platforms.html`, and the Markdown layer gives each footnote a section of its own. In the browser,
+//! `assets/search.js` maps platform names and aliases in a query to the platform's id, shows a notice
+//! for one that is not approved, spells out a few abbreviations, and after the sections holding every
+//! word lists those holding at least half of a question's words.
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::{Page, Site};

@@ -2,6 +2,15 @@
 //!
 //! We use `serde-saphyr` (pure Rust, no unsafe, budgets against hostile input) rather than the archived
 //! `serde_yaml` or the unsound `serde_yml`.
+//!
+//! Line numbers: a parse error carries serde-saphyr's location; values checked after the parse use
+//! `serde_saphyr::Spanned` or `KeyPositions` (`yaml/positions.rs`), which reads a text once into
+//! every mapping's keys with line and column (`key_line` for one top-level key, `KeyLines` when
+//! several keys of one text are asked, `in_map_at` for the keys of a list item, `item_key` for an
+//! entry of `data/directory.yaml`, `at_path` for the policy lock). Only a text the parser refuses is
+//! still searched line by line. `site.yaml` is read by `parse_fixing_keys`: each unknown key is
+//! reported with the known key it is near (`strsim`) and read as that key, so one run reports every
+//! problem. The reader's limits are in `yaml/limits.rs`.
 
 use std::path::Path;
 

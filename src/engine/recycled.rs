@@ -1,6 +1,30 @@
 //! What `build` takes from the folder it recycles before it renders ([`model`]): the memo (what of
 //! the site-wide files is kept, [`super::memo`]), the notes (pages' outlines, the page-text files'
 //! state, [`super::page_text`]), and the model, each page read as they allow.
+//!
+//! The build memo from start to end:
+//! - `build` stamps every source file before reading any (`memo::Inputs`), loads the sources, and
+//!   works out a key per page, one for the site-wide files but the search index (`Keys::structure`:
+//!   the stamps of everything but the pages' own Markdown, every page's path and front matter; a body
+//!   other pages read goes into every key), and one for the files made from the pages' text (the
+//!   index: the structure and every page's key).
+//! - Before loading, it reads how the build that wrote the folder it will recycle read each page's
+//!   file (`.policysite-reads`, `super::reads`): a page whose file has the stamp noted is taken as
+//!   read then, not opened. When that folder holds notes, loading keeps only each page's body hash
+//!   and the first pass reads again the few bodies it needs; `--render-all` and the first two builds
+//!   keep the bodies.
+//! - It reads the memo of the folder it will recycle (`.NAME.old`), or, when that memo names another
+//!   structure (the build before changed it) and the output's names this one, the output's, whose
+//!   notes it then reads and whose files it copies. The notes are read only when the structure is
+//!   unchanged.
+//! - When both site-wide units are unchanged, the model is built without search sections, and each
+//!   page whose outline the last build noted with the same key is not read again; every link and
+//!   anchor is still checked on the outlines.
+//! - Rendering goes through `memo::Plan`: a unit whose key and files are unchanged is kept, any other
+//!   is rendered through `output::Noting` and recorded; every page's outline and read is noted beside
+//!   the render (a note of an unchanged key copied as its text), and the commit writes the new memo.
+//! - When only ordinary pages' text changed, `super::page_text` updates the search index in place
+//!   from the state the last build noted, instead of making it whole.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;

@@ -1,4 +1,13 @@
 //! Load `content/**/*.md`.
+//!
+//! Each file of `content/` comes from the one walk of the folder (`super::walk::Walk`), which knows
+//! which entries are links, so only `content/` itself and a link met on the way are resolved, and
+//! answers whether a path is a revision file. A file is opened once, checked to lie inside the site
+//! where it really is (`fsutil::read_text_inside`), and read; one whose real path cannot be worked
+//! out is refused like one outside. The second Markdown pass reads the same file back
+//! (`SourcePage::reload_body`: its device and inode from the opened file, `fsutil::read_again`) and
+//! checks the body against the hash the first pass took; a replaced file, or one whose body a feature
+//! swapped in, is read the checked way.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};

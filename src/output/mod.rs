@@ -2,6 +2,39 @@
 //! transactions: `build`'s [`Staging`] folder is swapped in whole, `serve`'s [`Overlay`] moves its
 //! changed files in; either only when everything succeeded. [`guard`] decides whether a folder may
 //! be written at all (empty, or made by policysite) and keeps two commands out of one folder.
+//!
+//! How the pieces fit:
+//! - `staging.rs`: `build` writes `.NAME.building`, recycled from `.NAME.old` (rewriting only the
+//!   files whose bytes changed), and swaps it in with one atomic exchange
+//!   (`renameat2(RENAME_EXCHANGE)` on Linux, `RENAME_SWAP` on macOS, through `rustix`, in `swap.rs`;
+//!   two renames elsewhere, with a moment when the output path is missing). A leftover staging folder
+//!   of a failed or killed build is removed, never recycled, so its partial files cannot keep a full
+//!   disk full.
+//! - `overlay.rs`: a `serve` rebuild writes its changed files to an overlay and moves them in only if
+//!   the whole rebuild succeeded.
+//! - `no_follow.rs`: `Beneath`, the files of the staging folder (and of the overlay) read, compared,
+//!   written, moved out and removed without following a link planted while a build runs (on Linux
+//!   `openat2(RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS)` and the `*at` calls from a folder's descriptor;
+//!   elsewhere `O_NOFOLLOW`, the last part only). A file that exists is written over in place, then
+//!   cut to length, where the memo can tell the boot and mount it was written in.
+//! - `guard.rs`: a folder is written only if it is empty or its `.policysite-manifest` lists every
+//!   file in it; one lock file per output (`.NAME.lock`) so two commands never interleave. `build`
+//!   takes the lock, then checks the output and `.NAME.old` under it while it loads the sources on
+//!   the other core, and writes nothing before both are done; the staging folder starts from that
+//!   listing while `.NAME.old` is still the folder listed (`CheckedOld::listing_now`). A leftover
+//!   staging folder is checked again right before it is removed.
+//! - `memo.rs` (with `memo/stamp.rs`): the build memo file, `.policysite-memo`: each unit's key and,
+//!   for each file it wrote, its stamp (size, inode, change time) and the hash of its bytes; a file
+//!   changed too shortly before the memo is trusted by its bytes only, and a memo of another boot or
+//!   mount by bytes only. The units a staging folder keeps are kept in place, or copied from the
+//!   output as it is now when the recycled folder was made from another structure
+//!   (`staging/current.rs`).
+//! - `notes.rs`: the build's notes (`.policysite-notes`, `.policysite-reads`, `.policysite-state`): a
+//!   value per unit and key for the next build to take instead of working it out again, each file
+//!   sealed by a hash of its text.
+//! - `sink.rs`: the `Sink` trait (with `put_for` and `Reach`: a 404 page or sitemap is a web server's
+//!   file, which exporters leave out) and `Noting`, a sink that notes the files passing through it
+//!   for the memo. Every sink refuses a path written twice or leaving the output.
 
 pub mod guard;
 pub mod memo;
