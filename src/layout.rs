@@ -1,7 +1,8 @@
-//! Ground floor: the layout of a site and of its output — which folders hold sources, which output
-//! paths the generator keeps for itself, what a slug, a revision file or an email domain may look
-//! like. Plain values and checks on names only (it imports only [`crate::date`]), so `config`, `load`,
-//! `model` and the features can all ask without depending on each other.
+//! Ground floor: the layout of a site — which folders hold sources (and so where the output may not
+//! go), what a slug, a revision file or an email domain may look like (the output paths the generator
+//! keeps for itself are `emit::RESERVED`). Plain values and checks on names only (it imports only
+//! [`crate::date`]), so `config`, `load`, `model` and the features can all ask without depending on
+//! each other.
 
 use std::path::Path;
 
