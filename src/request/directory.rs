@@ -58,6 +58,32 @@ pub fn describe_training(t: &Training) -> String {
     format!("{} {kind} (revision {}, completed {}, counts until {})", t.quiz, t.revision, t.completed, t.counts_until)
 }
 
+/// For each quiz, the newer of the record on file (`old`) and the evidence a request brings (`new`):
+/// the one that counts longer, then the later pass; on a tie the record on file, so the same evidence
+/// accepted again changes nothing. A quiz only one of them has is kept.
+fn newest_training(old: &[Training], new: Vec<Training>) -> Vec<Training> {
+    let mut kept: Vec<Training> = old.to_vec();
+    for t in new {
+        match kept.iter_mut().find(|k| k.quiz == t.quiz) {
+            Some(k) if (t.counts_until, t.completed) > (k.counts_until, k.completed) => *k = t,
+            Some(_) => {}
+            None => kept.push(t),
+        }
+    }
+    kept.sort_by(|x, y| x.quiz.cmp(&y.quiz));
+    kept
+}
+
+/// Managers with each one's training in quiz order, to compare two lists whatever order the
+/// evidence came in.
+fn by_quiz(managers: &[Manager]) -> Vec<Manager> {
+    let mut sorted = managers.to_vec();
+    for m in &mut sorted {
+        m.training.sort_by(|x, y| x.quiz.cmp(&y.quiz));
+    }
+    sorted
+}
+
 impl Directory {
     /// Add the account of a checked request with the evidence its check accepted. Refuses a
     /// different request for an account that is already active; approving the same request twice
@@ -123,7 +149,10 @@ impl Directory {
     }
 
     /// Apply a checked update request to the account at `index`: administrators (the request's list
-    /// replaces the old one), handle, address, unit and name. Returns what changed.
+    /// replaces the old one), handle, address, unit and name. An administrator who stays keeps, for
+    /// each quiz, the newer of the record on file and the request's evidence: an update written
+    /// before a renewal but applied after it never shortens the training on record. Returns what
+    /// changed; `None` when nothing would (the same update applied again), and then writes nothing.
     pub fn update(
         &mut self,
         index: usize,
@@ -131,7 +160,7 @@ impl Directory {
         platforms: &crate::load::data::Platforms,
         evidence: &[Evidence],
         actor: &Actor<'_>,
-    ) -> Result<Vec<String>, String> {
+    ) -> Result<Option<Vec<String>>, String> {
         let what = super::check::describe_update(&self.accounts[index], req);
         let platform = self.accounts[index].platform.clone();
         let url = match req.account.url.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
@@ -152,8 +181,17 @@ impl Directory {
         if req.administrators.is_empty() {
             return Err("an account keeps at least one administrator".into());
         }
-        let managers = managers(req, evidence);
+        let mut managers = managers(req, evidence);
+        for m in &mut managers {
+            if let Some(old) = self.accounts[index].managers.iter().find(|o| o.email == m.email) {
+                m.training = newest_training(&old.training, std::mem::take(&mut m.training));
+            }
+        }
         let a = &mut self.accounts[index];
+        if what.is_empty() && by_quiz(&managers) == by_quiz(&a.managers) {
+            return Ok(None);
+        }
+        let old_training: Vec<Training> = a.managers.iter().flat_map(|m| m.training.iter().cloned()).collect();
         a.handle = req.account.handle.trim().to_string();
         a.url = url;
         a.unit = req.account.unit.trim().to_string();
@@ -166,13 +204,13 @@ impl Directory {
             a.managers
                 .iter()
                 .flat_map(|m| {
-                    m.training.iter().filter(|t| t.accepted == actor.today).map(|t| {
+                    m.training.iter().filter(|t| !old_training.contains(t)).map(|t| {
                         actor.change("evidence", format!("{} <{}>: {}", m.name, m.email, describe_training(t)))
                     })
                 })
                 .collect();
         a.history.extend(newly);
-        Ok(what)
+        Ok(Some(what))
     }
 
     /// Record new training evidence for `email` on every active account they administer: each quiz's

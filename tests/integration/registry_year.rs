@@ -388,6 +388,36 @@ fn an_update_keeps_the_training_on_record_and_changes_the_handle() {
     assert!(out.contains("note: update of @stadiumtigers on instagram"), "{out}");
 }
 
+/// An update written before a renewal but applied after it keeps the renewed training (the newer
+/// record for each quiz), and the same update applied again changes nothing: no write, no history.
+#[test]
+fn an_update_never_shortens_renewed_training_and_applies_once() {
+    let site = TestSite::bundled();
+    assert_eq!(approve(&site, "req.json", &good_request(&site)).0, 0);
+    let codes = json!({
+        "public-records": code_for(&site, "public-records", ADMIN, "2027-02-01", None),
+        "ferpa-student-records": code_for(&site, "ferpa-student-records", ADMIN, "2027-02-01", None) });
+    site.write("kim.json", &renewal("Kim Coach", ADMIN, codes));
+    let (s, out) = run(&site, &["request", "renew", "--today", "2027-02-02", &path(&site, "kim.json")]);
+    assert_eq!(s, 0, "{out}");
+    // Written before the renewal: it carries Kim's codes of November 2026.
+    let mut upd = good_request(&site);
+    upd["id"] = json!("req-20270115-00000003");
+    upd["update_of"] = json!("req-20261128-abcdef01");
+    upd["account"]["handle"] = json!("@stadiumtigers");
+    let f = write_request(&site, "upd.json", &upd);
+    let (s, out) = run(&site, &["request", "update", "--today", "2027-02-03", &f]);
+    assert_eq!(s, 0, "{out}");
+    assert!(out.contains("handle @stadiumtigersfb → @stadiumtigers"), "{out}");
+    let dir = site.read("data/directory.yaml");
+    assert!(dir.contains("counts_until: \"2028-02-01\""), "the renewal stays on record:\n{dir}");
+    assert!(!dir.contains("counts_until: \"2027-11-2"), "the older codes do not come back:\n{dir}");
+    let (s, out) = run(&site, &["request", "update", "--today", "2027-02-03", &f]);
+    assert_eq!(s, 0, "{out}");
+    assert!(out.contains("not changed: @stadiumtigers on instagram"), "{out}");
+    assert_eq!(site.read("data/directory.yaml"), dir, "the same update applied again writes nothing");
+}
+
 /// A platform's note in data/platforms.yaml (e.g. "ask the Communications Department before
 /// requesting it") is printed by `request check`.
 #[test]

@@ -32,7 +32,18 @@ pub fn update(root: &Path, file: &Path, today: Option<Date>, by: Option<&str>, l
     let by = who(by);
     let actor = Actor { by: &by, today, source: Some(file_name(file)) };
     match src.data.directory.update(index, &req, &src.data.platforms, &report.evidence, &actor) {
-        Ok(what) => {
+        Ok(None) => {
+            let a = &src.data.directory.accounts[index];
+            println!(
+                "not changed: {} on {} ({}) already has what {} asks for, and training on record as new or newer",
+                a.handle,
+                a.platform,
+                a.unit,
+                file.display()
+            );
+            0
+        }
+        Ok(Some(what)) => {
             let a = &src.data.directory.accounts[index];
             let done = format!(
                 "updated by {by} on {today}: {} on {} ({}): {}\nrebuild the site to publish the change",
