@@ -31,6 +31,18 @@ pub fn visible(s: &str) -> String {
     out
 }
 
+/// Why `value`, a text a request puts on the site (a name, a unit, a description), is refused: a
+/// control or invisible character that would reorder or hide what the directory page shows (a
+/// right-to-left override makes "Evil\u{202e}Name" read otherwise). Line breaks and tabs are
+/// allowed where `multiline` (a description). `None` when it is plain text.
+pub fn hidden_in(value: &str, multiline: bool) -> Option<String> {
+    let bad = value.chars().find(|&c| hidden(c) && !(multiline && matches!(c, '\n' | '\r' | '\t')))?;
+    Some(format!(
+        "holds the invisible or control character U+{:04X}, which would hide or reorder text on the site; type the text again without it (often pasted along from another document)",
+        bad as u32
+    ))
+}
+
 /// Print one line to stdout, made [`visible`].
 #[macro_export]
 macro_rules! say {
@@ -53,5 +65,16 @@ mod tests {
         assert_eq!(visible("a\u{202e}b\u{200b}"), "a\\u{202e}b\\u{200b}");
         assert_eq!(visible("plain é\ttab"), "plain é\ttab");
         assert_eq!(visible("line\nnext"), "line\\u{a}next");
+    }
+
+    #[test]
+    fn refuses_hidden_characters_in_text_for_the_site() {
+        use super::hidden_in;
+        assert!(hidden_in("Stadium High School", false).is_none());
+        assert!(hidden_in("Evil\u{202e}Name", false).is_some_and(|m| m.contains("U+202E")));
+        assert!(hidden_in("Kim\x1b]0;t\x07", false).is_some_and(|m| m.contains("U+001B")));
+        assert!(hidden_in("two\nlines", false).is_some());
+        assert!(hidden_in("two\nlines\tand a tab", true).is_none());
+        assert!(hidden_in("zero\u{200b}width", true).is_some());
     }
 }

@@ -15,6 +15,33 @@ fn assert_rejected(site: &TestSite, req: &Value, expected: &[&str]) {
     }
 }
 
+/// A right-to-left override or a control character in a name, unit or description would reach the
+/// public directory page as it is (it showed "Evil\u{202e}Name" reordered): refused, naming the
+/// field and the character; approve writes nothing.
+#[test]
+fn hidden_characters_in_names_are_refused() {
+    let site = TestSite::bundled();
+    let mut req = good_request(&site);
+    req["account"]["name"] = json!("Tigers\u{202e}lanoitan");
+    req["account"]["unit"] = json!("Stadium\u{1b}]0;title\u{7}");
+    req["account"]["description"] = json!("Schedules\nand team news.");
+    req["administrators"][0]["name"] = json!("Kim\u{0}Coach");
+    assert_rejected(
+        &site,
+        &req,
+        &[
+            "account.name: holds the invisible or control character U+202E",
+            "account.unit: holds the invisible or control character U+001B",
+            "Administrator 1, name: holds the invisible or control character U+0000",
+        ],
+    );
+    let (_, out) = check(&site, &req);
+    assert!(!out.contains("account.description"), "a description may hold line breaks:\n{out}");
+    let before = site.read("data/directory.yaml");
+    assert_eq!(approve(&site, "req.json", &req).0, 1);
+    assert_eq!(site.read("data/directory.yaml"), before);
+}
+
 /// Defect 3: `"url": "javascript:alert(document.domain)"` was accepted, stored and linked.
 #[test]
 fn javascript_url_is_rejected_by_check_and_approve() {
