@@ -75,6 +75,9 @@ fn main() {
         );
         std::process::exit(1);
     }
+    if !matches!(cli.command, Command::Serve(_) | Command::New(_)) {
+        end_quietly_on_a_closed_pipe();
+    }
     let code = match &cli.command {
         Command::Build(args) => cmd::build::run(root, args),
         Command::Check(args) => cmd::check::run(root, args),
@@ -88,4 +91,17 @@ fn main() {
         Command::Schema(args) => cmd::schema::run(root, args),
     };
     std::process::exit(code);
+}
+
+/// A command whose output is piped into one that stops reading (`policysite request audit | head`)
+/// ends as Unix tools do, killed by SIGPIPE, instead of panicking with "failed printing to stdout".
+/// Rust ignores SIGPIPE so that a write to a closed socket returns an error instead: `serve` and
+/// `new` (which serves) keep that, and a closed browser connection never ends them. Every file a
+/// command writes is written atomically, so ending it at any point loses nothing.
+fn end_quietly_on_a_closed_pipe() {
+    #[cfg(unix)]
+    // SAFETY: setting a signal's disposition to its default, before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
 }

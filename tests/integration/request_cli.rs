@@ -224,3 +224,27 @@ fn check_reports_json_for_scripts() {
     assert_eq!(report[1]["problems"][0]["field"], "account.platform");
     assert!(report[1]["problems"][0]["message"].as_str().is_some_and(|m| m.contains("Snapchat is not allowed")));
 }
+
+/// `policysite request audit | head -1`: the reader stops, and the command ends as Unix tools do
+/// (killed by SIGPIPE) instead of panicking with "failed printing to stdout: Broken pipe".
+#[cfg(unix)]
+#[test]
+fn output_into_a_closed_pipe_ends_quietly() {
+    use std::os::unix::process::ExitStatusExt;
+    use std::process::{Command, Stdio};
+    let site = TestSite::bundled();
+    assert_eq!(request_common::approve(&site, "req.json", &good_request(&site)).0, 0);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_policysite"))
+        .arg("--root")
+        .arg(site.path())
+        .args(["request", "audit", "--today", "2030-01-01"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run policysite");
+    drop(child.stdout.take()); // the reader is gone before the first line is written
+    let out = child.wait_with_output().expect("wait");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(out.status.signal(), Some(13), "ended by SIGPIPE: {:?}\n{stderr}", out.status);
+}
