@@ -74,7 +74,11 @@ pub fn run(root: &Path, args: &Args) -> i32 {
         }
         Err(d) => {
             super::report(&d);
-            eprintln!("build failed; the previous output in {} was left as it was", output.display());
+            if std::fs::symlink_metadata(&output).is_ok() {
+                eprintln!("build failed; the previous output in {} was left as it was", output.display());
+            } else {
+                eprintln!("build failed; {} was not created", output.display());
+            }
             1
         }
     }
