@@ -186,16 +186,36 @@ impl Directory {
     }
 }
 
-/// A handle as platforms write them: an optional `@`, then ASCII letters, digits, `.`, `_` and `-`.
-/// Anything else could look like an existing official account (`＠team1`, `team\u{200b}1`) while
-/// being a different string, and so slip past the duplicate check.
+/// A handle as platforms write them: an optional `@`, then ASCII letters, digits, `.`, `_` and `-`,
+/// at least one a letter or digit (`@.` and `@..` name nothing), at most 100. Anything else could
+/// look like an existing official account (`＠team1`, `team\u{200b}1`) while being a different
+/// string, and so slip past the duplicate check.
 /// The request form checks the same pattern (`site-data.js` carries it).
 pub fn valid_handle(handle: &str) -> bool {
     static HANDLE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
         regex::Regex::new(HANDLE_PATTERN).unwrap_or_else(|e| panic!("bad handle pattern: {e}"))
     });
-    HANDLE.is_match(handle)
+    HANDLE.is_match(handle) && handle.trim_start_matches('@').len() <= 100
 }
 
-/// What [`valid_handle`] accepts, as a regular expression both Rust and JavaScript read alike.
-pub const HANDLE_PATTERN: &str = "^@?[A-Za-z0-9._-]{1,100}$";
+/// What [`valid_handle`] accepts, as a regular expression both Rust and JavaScript read alike (it
+/// does not bound the length, which `valid_handle` and the request's field limits do: neither
+/// reads a lookahead).
+pub const HANDLE_PATTERN: &str = "^@?[._-]*[A-Za-z0-9][A-Za-z0-9._-]*$";
+
+#[cfg(test)]
+mod tests {
+    use super::valid_handle;
+
+    #[test]
+    fn a_handle_names_something_as_platforms_write_it() {
+        for ok in ["@stadiumtigersfb", "tps_acct41", "@a", "@.tps", "@x-1.y_2"] {
+            assert!(valid_handle(ok), "{ok}");
+        }
+        let long = format!("@{}", "a".repeat(101));
+        for bad in ["@.", "@..", "@-_.", "@", "", "＠team1", "team\u{200b}1", "@team 1", long.as_str()] {
+            assert!(!valid_handle(bad), "{bad}");
+        }
+        assert!(valid_handle(&format!("@{}", "a".repeat(100))));
+    }
+}
