@@ -219,12 +219,19 @@ fn terminal_escapes_in_a_request_are_shown_not_obeyed() {
     let site = TestSite::bundled();
     let mut req = good_request(&site);
     req["account"]["unit"] = json!(HOSTILE);
+    // Such a unit is refused (it would reach the site); the refusal shows it inert.
     let (s, out) = check(&site, &req);
-    assert_eq!(s, 0, "{out}");
+    assert_eq!(s, 1, "{out}");
+    assert!(out.contains("account.unit: holds the invisible or control character U+001B"), "{out}");
     assert_inert("check", &out);
     let (s, out) = approve(&site, "hostile.json", &req);
-    assert_eq!(s, 0, "{out}");
+    assert_eq!(s, 1, "{out}");
     assert_inert("approve", &out);
+    // One edited into the directory by hand is printed inert by every command that shows it.
+    assert_eq!(approve(&site, "req.json", &good_request(&site)).0, 0);
+    let dir = site.read("data/directory.yaml");
+    let quoted = serde_json::to_string(HOSTILE).expect("json string");
+    site.write("data/directory.yaml", &dir.replacen("unit: Stadium High School", &format!("unit: {quoted}"), 1));
     let (s, out) = run(&site, &["request", "audit", "--today", "2028-01-01"]);
     assert_eq!(s, 1, "{out}");
     assert_inert("audit", &out);
