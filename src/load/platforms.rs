@@ -126,6 +126,17 @@ impl Platform {
     }
 }
 
+impl Platform {
+    /// Whether `what` (trimmed) names this platform: its id, name or the regulation's spelling
+    /// (letter case aside), or one of its aliases as search compares them ([`alias_key`]).
+    fn is_named(&self, what: &str) -> bool {
+        self.id.eq_ignore_ascii_case(what)
+            || self.name.eq_ignore_ascii_case(what)
+            || self.as_written.as_deref().is_some_and(|w| w.eq_ignore_ascii_case(what))
+            || self.aliases.iter().any(|a| alias_key(a) == alias_key(what))
+    }
+}
+
 /// How search compares platform names and aliases: lower case, runs of spaces and hyphens as one space.
 pub fn alias_key(name: &str) -> String {
     name.to_lowercase()
@@ -142,15 +153,13 @@ impl Platforms {
         format!("{} {}.", self.approved_intro.trim_end(), join_and(&names))
     }
 
-    /// A platform by id, name or the regulation's spelling ("Blogs", "blog", "Snap Chat"), and
-    /// whether it is approved. Callers store `platform.id`, never what the user typed.
+    /// A platform by id, name, the regulation's spelling ("Blogs", "blog", "Snap Chat") or one of its
+    /// aliases ("x", "ig": each names one platform, `validate_aliases`), and whether it is
+    /// approved. Callers store `platform.id`, never what the user typed.
     pub fn find(&self, id: &str) -> Option<(&Platform, bool)> {
         let id = id.trim();
-        self.approved.iter().map(|p| (p, true)).chain(self.barred.iter().map(|p| (p, false))).find(|(p, _)| {
-            p.id.eq_ignore_ascii_case(id)
-                || p.name.eq_ignore_ascii_case(id)
-                || p.as_written.as_deref().is_some_and(|w| w.eq_ignore_ascii_case(id))
-        })
+        let approved = self.approved.iter().map(|p| (p, true));
+        approved.chain(self.barred.iter().map(|p| (p, false))).find(|(p, _)| p.is_named(id))
     }
 
     /// Any platform of the file by its exact id: approved, barred or former.
@@ -158,14 +167,9 @@ impl Platforms {
         self.approved.iter().chain(&self.barred).chain(&self.former).find(|p| p.id == id)
     }
 
-    /// A former platform by id, name or the regulation's spelling.
+    /// A former platform by id, name, the regulation's spelling or an alias.
     pub fn find_former(&self, id: &str) -> Option<&Platform> {
-        let id = id.trim();
-        self.former.iter().find(|p| {
-            p.id.eq_ignore_ascii_case(id)
-                || p.name.eq_ignore_ascii_case(id)
-                || p.as_written.as_deref().is_some_and(|w| w.eq_ignore_ascii_case(id))
-        })
+        self.former.iter().find(|p| p.is_named(id.trim()))
     }
 
     /// The dated changes of the approved list, oldest first (for the change feed and `/platforms/`).

@@ -32,6 +32,23 @@ fn barred_platform() {
     );
 }
 
+/// A platform's alias in data/platforms.yaml (`snap`, `ig`) names it in a request as its name does:
+/// `snap` gets Snapchat's reason, not "not on the approved platform list"; `ig` is Instagram, and
+/// the directory stores the id.
+#[test]
+fn a_platform_alias_names_its_platform() {
+    rejected(
+        |_, r| r["account"]["platform"] = json!("snap"),
+        "account.platform: Snapchat is not allowed: The District does not allow Snap Chat accounts",
+    );
+    let site = TestSite::bundled();
+    let mut req = good_request(&site);
+    req["account"]["platform"] = json!("IG");
+    let (s, out) = request_common::approve(&site, "ig.json", &req);
+    assert_eq!(s, 0, "{out}");
+    assert!(site.read("data/directory.yaml").contains("platform: instagram"), "{out}");
+}
+
 #[test]
 fn code_for_another_email() {
     rejected(
