@@ -342,7 +342,11 @@ fn check_anchor(
             format!("link to a missing anchor `#{}` in {}", link.anchor, link.target),
         )
         .at(link.line, Some(link.column))
-        .help(format!("anchors there: {}", known.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", "))),
+        .help(if known.is_empty() {
+            format!("{} has no headings or ids to link to: link to the page itself, without `#…`", link.target)
+        } else {
+            format!("anchors there: {}", known.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", "))
+        }),
     )
 }
 

@@ -127,6 +127,21 @@ fn broken_anchor() {
     );
 }
 
+/// A page without headings has no anchors: the help says so instead of listing none.
+#[test]
+fn anchor_on_a_page_without_headings() {
+    fails_with(
+        |s| {
+            s.write("content/policy/three.md", "---\ntitle: Three\n---\n\nNo headings here.\n");
+            s.write("content/policy/two.md", "---\ntitle: Two\n---\n\nSee [x](@/policy/three.md#part).\n");
+        },
+        &[
+            "link to a missing anchor `#part` in policy/three.md",
+            "policy/three.md has no headings or ids to link to: link to the page itself, without `#…`",
+        ],
+    );
+}
+
 #[test]
 fn unknown_shortcode() {
     fails_with(
