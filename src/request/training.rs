@@ -112,6 +112,14 @@ pub fn check_admin(
             notes.push(format!("administrators[{i}].codes.{quiz}: code {code}: {}", v.status()));
         }
     }
+    // A code under a key no required quiz has is not used: often a misspelt quiz id.
+    for quiz in admin.codes.keys().filter(|q| !cx.config.required_training.contains(q)) {
+        let why = match cx.quizzes.get(quiz) {
+            Some(_) => "a quiz this site does not require (required_training); the code is not needed",
+            None => "not a quiz of this site; the code is not used (is the quiz id misspelt?)",
+        };
+        notes.push(format!("administrators[{i}].codes.{quiz}: {why}"));
+    }
     let one = OneAdmin { i, admin, cx, recorded, verdicts };
     cx.config.required_training.iter().map(|quiz_id| one.evidence(quiz_id, problems, notes)).collect()
 }

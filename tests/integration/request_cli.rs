@@ -49,6 +49,19 @@ fn a_platform_alias_names_its_platform() {
     assert!(site.read("data/directory.yaml").contains("platform: instagram"), "{out}");
 }
 
+/// A code under a misspelt quiz id is not used, and the check says so beside the missing code.
+#[test]
+fn a_code_under_an_unknown_quiz_id_is_named() {
+    rejected(
+        |s, r| {
+            let code = code_for(s, "public-records", ADMIN, "2026-11-20", None);
+            r["administrators"][0]["codes"] = json!({ "public-record": code,
+                "ferpa-student-records": r["administrators"][0]["codes"]["ferpa-student-records"].clone() });
+        },
+        "note: Administrator 1, codes.public-record: not a quiz of this site; the code is not used (is the quiz id misspelt?)",
+    );
+}
+
 #[test]
 fn code_for_another_email() {
     rejected(
