@@ -194,7 +194,11 @@ impl Site {
         let mut diags = Diagnostics::default();
         // URLs, and no two pages (or a page and a generated file) writing the same file.
         let urls = assign_urls(&sources, reserved, &mut diags);
-        let link_targets = link_targets(&urls, failed);
+        // A page refused an address (two pages on one output, say) has its own error: links to it
+        // are not reported as well, as for a page that did not load.
+        let unplaced = sources.iter().filter(|s| !urls.contains_key(&s.rel)).map(|s| s.rel.clone());
+        let failed: Vec<String> = failed.iter().cloned().chain(unplaced).collect();
+        let link_targets = link_targets(&urls, &failed);
         // Policy numbers published here.
         let numbers: HashMap<String, String> = sources
             .iter()

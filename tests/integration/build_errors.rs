@@ -107,6 +107,24 @@ fn duplicate_output_path() {
     );
 }
 
+/// The page refused its address has that error alone: links to it are not also "a page that does
+/// not exist" (it exists).
+#[test]
+fn links_to_a_page_refused_its_address_are_not_reported_again() {
+    let stderr = fails_with(
+        |s| {
+            s.write("content/policy/three.md", "---\ntitle: Three\nslug: two\n---\nx\n");
+            s.write(
+                "content/policy/four.md",
+                "---\ntitle: Four\n---\n\nSee [two](@/policy/two.md#x) and [three](@/policy/three.md).\n",
+            );
+        },
+        &["two pages write the same output `policy/two/index.html`"],
+    );
+    assert!(!stderr.contains("does not exist") && !stderr.contains("missing anchor"), "{stderr}");
+    assert!(stderr.contains("1 error found"), "{stderr}");
+}
+
 #[test]
 fn broken_internal_link() {
     fails_with(
