@@ -4,7 +4,7 @@ use crate::common;
 use crate::request_common;
 
 use common::TestSite;
-use request_common::{ADMIN, TODAY, check, code_for, good_request};
+use request_common::{ADMIN, TODAY, check, code_for, good_request, run};
 use serde_json::{Value, json};
 
 fn rejected(mutate: impl FnOnce(&TestSite, &mut Value), expected: &str) {
@@ -151,6 +151,28 @@ fn malformed_json() {
     assert_eq!(o.status.code(), Some(1));
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(out.contains("line 4, column 3: not a valid request file"), "{out}");
+    assert!(!out.contains(" at line "), "one position, the file's: {out}");
+}
+
+/// A request pasted into a text file with lines before it: the problem names the file's line, once
+/// (it also said "at line 3 column 15", the line inside the request block).
+#[test]
+fn a_pasted_request_names_one_position() {
+    let site = TestSite::bundled();
+    let json = "{\n  \"schema\": \"policysite/account-request\",\n  \"version\": \"1\"\n}";
+    site.write(
+        "pasted.txt",
+        &format!(
+            "Hello,\nplease see below.\n-----BEGIN POLICYSITE REQUEST-----\n{json}\n-----END POLICYSITE REQUEST-----\n"
+        ),
+    );
+    let (s, out) = run(&site, &["request", "check", site.path().join("pasted.txt").to_str().expect("utf8")]);
+    assert_eq!(s, 1, "{out}");
+    assert!(
+        out.contains("line 6, column 16: not a valid request file: invalid type: string \"1\", expected u32"),
+        "{out}"
+    );
+    assert!(!out.contains(" at line "), "{out}");
 }
 
 #[test]
