@@ -88,16 +88,18 @@ pub fn parse(text: &str) -> Result<Request, Problem> {
             "the file starts with a byte-order mark (BOM, the invisible character U+FEFF some editors add), which JSON does not allow; save it as \"UTF-8\" without BOM (in Notepad: Save As, Encoding \"UTF-8\"), or download it from the form again".into(),
         ));
     }
-    serde_json::from_str(text).map_err(|e| {
-        // The position goes in the field, where an email's request block moves it to the email's line
-        // (`envelope::parse`): serde_json's own "at line L column C" would name a second place.
-        let full = e.to_string();
-        let at = format!(" at line {} column {}", e.line(), e.column());
-        Problem {
-            field: format!("line {}, column {}", e.line(), e.column()),
-            message: format!("not a valid request file: {}", full.strip_suffix(&at).unwrap_or(&full)),
-        }
+    serde_json::from_str(text).map_err(|e| Problem {
+        field: format!("line {}, column {}", e.line(), e.column()),
+        message: format!("not a valid request file: {}", json_message(&e)),
     })
+}
+
+/// What a JSON error says, without serde_json's "at line L column C": the caller names the position
+/// once, where an email's request block moves it to the email's line (`envelope::parse`).
+pub fn json_message(e: &serde_json::Error) -> String {
+    let full = e.to_string();
+    let at = format!(" at line {} column {}", e.line(), e.column());
+    full.strip_suffix(&at).map_or(full.clone(), str::to_string)
 }
 
 /// Every field over its limit.

@@ -64,8 +64,10 @@ pub fn update(root: &Path, file: &Path, today: Option<Date>, by: Option<&str>, l
 /// Read a training renewal file; JSON errors name line and column.
 fn read_renewal(path: &Path) -> Result<crate::request::schema::Renewal, String> {
     let text = crate::request::file::read(path).map_err(|p| format!("{}: {}", p.field, p.message))?;
-    let r: crate::request::schema::Renewal = serde_json::from_str(&text)
-        .map_err(|e| format!("line {}, column {}: not a training renewal file: {e}", e.line(), e.column()))?;
+    let r: crate::request::schema::Renewal = serde_json::from_str(&text).map_err(|e| {
+        let why = crate::request::file::json_message(&e);
+        format!("line {}, column {}: not a training renewal file: {why}", e.line(), e.column())
+    })?;
     if r.schema != crate::request::schema::RENEWAL_SCHEMA || r.version != crate::request::schema::VERSION {
         return Err(format!(
             "schema: expected `{}` version {}, found `{}` version {}",
