@@ -131,7 +131,7 @@ impl SiteConfig {
                 .into());
         }
         let text = crate::fsutil::read_text(&path, root)?;
-        let fixed = crate::yaml::parse_fixing_keys::<SiteConfig>(&text, Path::new(CONFIG_FILE));
+        let fixed = crate::yaml::parse_fixing_keys::<SiteConfig>(&text, Path::new(CONFIG_FILE), 1);
         let mut diags = fixed.diags;
         let Some(mut cfg) = fixed.value else { return Err(diags.sorted()) };
         cfg.normalise();

@@ -4,13 +4,11 @@
 //! `serde_yaml` or the unsound `serde_yml`.
 //!
 //! Line numbers: a parse error carries serde-saphyr's location; values checked after the parse use
-//! `serde_saphyr::Spanned` or `KeyPositions` (`yaml/positions.rs`), which reads a text once into
-//! every mapping's keys with line and column (`key_line` for one top-level key, `KeyLines` when
-//! several keys of one text are asked, `in_map_at` for the keys of a list item, `item_key` for an
-//! entry of `data/directory.yaml`, `at_path` for the policy lock). Only a text the parser refuses is
-//! still searched line by line. `site.yaml` is read by `parse_fixing_keys`: each unknown key is
-//! reported with the known key it is near (`strsim`) and read as that key, so one run reports every
-//! problem. The reader's limits are in `yaml/limits.rs`.
+//! `serde_saphyr::Spanned` or `KeyPositions` (`yaml/positions.rs`: every mapping's keys with line
+//! and column, read once; `key_line`, `KeyLines`, `in_map_at`, `item_key`, `at_path`). Only a text
+//! the parser refuses is searched line by line. `site.yaml` and front matter are read by
+//! `parse_fixing_keys`, so one run reports every unknown key (with the one it is near) and every
+//! refused value. The reader's limits are in `yaml/limits.rs`.
 
 use std::path::Path;
 
@@ -53,40 +51,72 @@ pub struct Fixed<T> {
     pub diags: Diagnostics,
 }
 
-/// Parse a whole file, reporting every unknown key with the nearest known key ("did you mean
-/// `district`?"). After an unknown key the parse goes on: a key near a known one is read as that
-/// key (so a misspelt required key does not hide the rest of the file), any other is left out with
-/// the more indented block under it (blanked, so line numbers stay). The first problem of another
-/// kind ends the search.
-pub fn parse_fixing_keys<T: DeserializeOwned>(text: &str, file: &Path) -> Fixed<T> {
+/// Parse a whole file (its first line is `first_line` of the file named), reporting every unknown
+/// key with the nearest known key ("did you mean `district`?") and every value of the wrong type
+/// at a `key:` line. After either the parse goes on: a key near a known one is read as that key (so
+/// a misspelt required key does not hide the rest of the file); an unknown key far from every known
+/// one, or one whose value is refused, is left out with the more indented block under it (blanked,
+/// so line numbers stay). Any other problem ends the search: reported when it is the first, left
+/// out when it may be the consequence of a key taken out (a required key then missing).
+pub fn parse_fixing_keys<T: DeserializeOwned>(text: &str, file: &Path, first_line: usize) -> Fixed<T> {
+    let parse = |t: &str| serde_saphyr::from_str_with_options::<T>(t, options(MAX_NODES, MAX_EVENTS));
     let mut diags = Diagnostics::default();
+    let mut e = match parse(text) {
+        Ok(v) => return Fixed { value: Some(v), text: text.to_string(), diags },
+        Err(e) => e,
+    };
     let mut lines: Vec<String> = text.split('\n').map(String::from).collect();
-    // Each round fixes one key; a file has only so many lines.
+    // Each round takes out or renames one key; a file has only so many lines.
     for _ in 0..=lines.len() {
+        let d = diagnostic_within(&e, file, first_line, MAX_NODES, MAX_EVENTS);
+        let row = e.location().map(|loc| (loc.line() as usize).saturating_sub(1));
+        let raw = e.without_snippet().to_string();
+        let fixed = match (unknown_key(&d.message), row) {
+            (Some((key, near)), Some(row)) => {
+                // Read as the near key unless the file has that key too (two would be a new error).
+                let at = lines.get(row).map_or(0, |l| indent(l));
+                let taken = |n: &String| lines.iter().any(|l| indent(l) == at && key_of_line(l).as_ref() == Some(n));
+                let near_free = near.as_ref().filter(|n| !taken(n)).cloned();
+                let fixed = fix_key(&mut lines, row, &key, near_free.as_deref());
+                let help =
+                    near.map(|n| format!("did you mean `{n}`? (keys are listed in the README's authoring guide)"));
+                diags.push(help.into_iter().fold(d, Diagnostic::help));
+                fixed
+            }
+            (None, Some(row)) if raw.starts_with("invalid") => {
+                let key = lines.get(row).and_then(|l| key_of_line(l));
+                let fixed = key.is_some_and(|k| fix_key(&mut lines, row, &k, None));
+                if fixed || diags.is_empty() {
+                    diags.push(d);
+                }
+                fixed
+            }
+            _ => {
+                diags.is_empty().then(|| diags.push(d));
+                false
+            }
+        };
         let current = lines.join("\n");
-        let e = match serde_saphyr::from_str_with_options::<T>(&current, options(MAX_NODES, MAX_EVENTS)) {
+        if !fixed {
+            return Fixed { value: None, text: current, diags };
+        }
+        e = match parse(&current) {
             Ok(v) => return Fixed { value: Some(v), text: current, diags },
             Err(e) => e,
         };
-        let d = diagnostic_within(&e, file, 1, MAX_NODES, MAX_EVENTS);
-        let (Some((key, near)), Some(loc)) = (unknown_key(&d.message), e.location()) else {
-            // After a key was taken out, another problem may be its consequence (a required key
-            // misspelt is now missing, a block emptied): the next run, with the keys fixed, says.
-            if diags.is_empty() {
-                diags.push(d);
-            }
-            return Fixed { value: None, text: current, diags };
-        };
-        diags.push(match &near {
-            Some(n) => d.help(format!("did you mean `{n}`? (keys are listed in the README's authoring guide)")),
-            None => d,
-        });
-        let row = (loc.line() as usize).saturating_sub(1);
-        if !fix_key(&mut lines, row, &key, near.as_deref()) {
-            break;
-        }
     }
     Fixed { value: None, text: lines.join("\n"), diags }
+}
+
+fn indent(line: &str) -> usize {
+    line.len() - line.trim_start().len()
+}
+
+/// The key a `key: value` line starts with (not a list item, not a flow mapping).
+fn key_of_line(line: &str) -> Option<String> {
+    let (key, _) = line.trim_start().split_once(':')?;
+    let plain = !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    plain.then(|| key.to_string())
 }
 
 /// The unknown key of serde's "unknown field `distrct`, expected one of title, district, …", and the
@@ -218,6 +248,8 @@ fn hint_for(message: &str) -> Option<String> {
         "add the required key".into()
     } else if message.ends_with("` appears twice") {
         "remove one of the two entries".into()
+    } else if message.starts_with("invalid boolean") {
+        "write `true` or `false`".into()
     } else if message.starts_with("invalid type") || message.starts_with("expected") {
         "the value has the wrong type here; quote text that looks like a number or date, and write lists as `- item` lines".into()
     } else if message.starts_with("unknown variant") {

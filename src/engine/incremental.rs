@@ -98,7 +98,7 @@ fn update_data(root: &Path, site: &mut Site, renderer: &mut Renderer) -> Result<
         .collect();
     for &i in &shortcode_pages {
         let path = content.join(&site.pages[i].source.rel);
-        let src = crate::load::content::load_one(root, &content, &path).map_err(Diagnostics::from)?;
+        let src = crate::load::content::load_one(root, &content, &path)?;
         site.replace_body(root, i, src)?;
     }
     Ok(Some(
@@ -127,7 +127,7 @@ fn update_pages(root: &Path, site: &mut Site, rels: &HashSet<&String>) -> Result
         if !path.is_file() {
             return Ok(None);
         }
-        let src = crate::load::content::load_one(root, &content, &path).map_err(Diagnostics::from)?;
+        let src = crate::load::content::load_one(root, &content, &path)?;
         let old = &site.pages[idx].source;
         if src.front_text != old.front_text || src.front.draft {
             return Ok(None);

@@ -216,7 +216,7 @@ pub fn load_all(root: &Path, bodies: Bodies, before: Option<&dyn ReadBefore>) ->
             }
             Some(Err(d)) => {
                 failed.push(crate::fsutil::slash_path(&dir, &listed.path));
-                diags.push(d);
+                diags.extend(d);
             }
         }
     }
@@ -224,7 +224,7 @@ pub fn load_all(root: &Path, bodies: Bodies, before: Option<&dyn ReadBefore>) ->
 }
 
 /// Load one page of `content/`, refusing a link out of the site folder.
-pub fn load_one(root: &Path, content_dir: &Path, path: &Path) -> Result<SourcePage, Diagnostic> {
+pub fn load_one(root: &Path, content_dir: &Path, path: &Path) -> Result<SourcePage, Diagnostics> {
     crate::fsutil::check_inside(path, root)?;
     read_page(root, content_dir, path, root.canonicalize().ok().as_deref(), Bodies::Kept, false).map(|(page, _)| page)
 }

@@ -31,8 +31,31 @@ fn malformed_yaml() {
 fn unknown_front_matter_key() {
     fails_with(
         |s| s.write("content/policy/two.md", "---\ntitle: Two\ntemplat: page.html\n---\nx\n"),
-        &["content/policy/two.md:3:1: unknown field `templat`", "help: this key is not recognised"],
+        &["content/policy/two.md:3:1: unknown field `templat`", "help: did you mean `template`?"],
     );
+}
+
+/// Every problem of one front matter in one run: a value of the wrong type no longer hides the
+/// misspelt key after it, nor a second misspelt key that is near a key the page has already.
+#[test]
+fn every_front_matter_problem_at_once() {
+    let stderr = fails_with(
+        |s| {
+            s.write(
+                "content/policy/two.md",
+                "---\ntitle: Two\nweight: twenty\ntitel: x\ndraft: maybe\nslugg: y\n---\nx\n",
+            )
+        },
+        &[
+            "content/policy/two.md:3:9: expected a whole number",
+            "content/policy/two.md:4:1: unknown field `titel`",
+            "content/policy/two.md:5:8: invalid boolean",
+            "help: write `true` or `false`",
+            "content/policy/two.md:6:1: unknown field `slugg`",
+            "help: did you mean `slug`?",
+        ],
+    );
+    assert!(stderr.contains("4 errors found"), "{stderr}");
 }
 
 #[test]

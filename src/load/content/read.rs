@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use super::{Bodies, Origin, SourcePage, hash_text};
-use crate::diag::{Diagnostic, display_path};
+use crate::diag::{Diagnostics, display_path};
 use crate::load::frontmatter::{self, FrontMatter};
 use crate::load::noted::{PageRead, Read, ReadBefore};
 use crate::load::walk::{Listed, Place, Walk};
@@ -23,7 +23,7 @@ pub(super) struct How<'a> {
 }
 
 /// A listed page as loaded, and how (when asked), or why it did not load.
-pub(super) type Listing = Result<(SourcePage, Option<Read>), Diagnostic>;
+pub(super) type Listing = Result<(SourcePage, Option<Read>), Diagnostics>;
 
 /// A Markdown file [`super::load_all`] found: `None` for a revision file (`page/YYYY-MM-DD.md`
 /// beside `page.md`, read by src/policy instead), else the page and how it was loaded (when
@@ -38,8 +38,8 @@ pub(super) fn load_listed(how: &How<'_>, walk: &Walk, md: &HashSet<&Path>, file:
     // file really is, resolving only the links on its way.
     // One whose real path cannot be worked out is refused too: the system may still open it.
     match &file.place {
-        Place::Outside(real) => Some(Err(crate::fsutil::outside(display_path(root, &file.path), real))),
-        Place::Unresolved(why) => Some(Err(crate::fsutil::unresolved(display_path(root, &file.path), why))),
+        Place::Outside(real) => Some(Err(crate::fsutil::outside(display_path(root, &file.path), real).into())),
+        Place::Unresolved(why) => Some(Err(crate::fsutil::unresolved(display_path(root, &file.path), why).into())),
         Place::Inside => {
             let rel = crate::fsutil::slash_path(how.dir, &file.path);
             if let Some(read) = how.before.and_then(|b| b.read_before(&rel)) {
@@ -65,12 +65,17 @@ pub(super) fn read_page(
     real_root: Option<&Path>,
     bodies: Bodies,
     noting: bool,
-) -> Result<(SourcePage, Option<Read>), Diagnostic> {
+) -> Result<(SourcePage, Option<Read>), Diagnostics> {
     let file = display_path(root, path);
     let (text, after) = crate::fsutil::read_text_inside(path, &file, real_root)?;
     let id = crate::fsutil::FileId::of(&after);
     let split = frontmatter::split(&text, &file)?;
-    let front: FrontMatter = crate::yaml::parse(split.yaml, &file, split.yaml_line)?;
+    // Every unknown key and refused value of the front matter in one run, not the first alone.
+    let fixed = crate::yaml::parse_fixing_keys::<FrontMatter>(split.yaml, &file, split.yaml_line);
+    let front = match fixed.value {
+        Some(front) if fixed.diags.is_empty() => front,
+        _ => return Err(fixed.diags),
+    };
     let body_start = split.body.as_ptr() as usize - text.as_ptr() as usize;
     let page = SourcePage {
         rel: crate::fsutil::slash_path(content_dir, path),
