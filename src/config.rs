@@ -135,8 +135,9 @@ impl SiteConfig {
         let mut diags = fixed.diags;
         let Some(mut cfg) = fixed.value else { return Err(diags.sorted()) };
         cfg.normalise();
-        diags.extend(cfg.validate(&fixed.text));
-        if let Some(keys) = crate::yaml::KeyPositions::read(&fixed.text) {
+        let text = fixed.text.unwrap_or(text);
+        diags.extend(cfg.validate(&text));
+        if let Some(keys) = crate::yaml::KeyPositions::read(&text) {
             cfg.key_lines = keys.top_level().map(|(k, (line, _))| (k.to_string(), line)).collect();
         }
         diags.into_result(cfg)

@@ -44,9 +44,10 @@ pub struct Fixed<T> {
     /// The value, when the file parses once its unknown keys are fixed: the checks that follow the
     /// parse can run on it, so one run reports their problems too.
     pub value: Option<T>,
-    /// The text that gave `value`: each unknown key renamed to its nearest known key, or blanked.
+    /// The text that gave `value` when it is not the text given (`None`: the text parsed as it was,
+    /// and no copy of it is made): each unknown key renamed to its nearest known key, or blanked.
     /// Its lines are the file's lines.
-    pub text: String,
+    pub text: Option<String>,
     /// One error for each unknown key (or the one problem of another kind that ended the search).
     pub diags: Diagnostics,
 }
@@ -62,7 +63,7 @@ pub fn parse_fixing_keys<T: DeserializeOwned>(text: &str, file: &Path, first_lin
     let parse = |t: &str| serde_saphyr::from_str_with_options::<T>(t, options(MAX_NODES, MAX_EVENTS));
     let mut diags = Diagnostics::default();
     let mut e = match parse(text) {
-        Ok(v) => return Fixed { value: Some(v), text: text.to_string(), diags },
+        Ok(v) => return Fixed { value: Some(v), text: None, diags },
         Err(e) => e,
     };
     let mut lines: Vec<String> = text.split('\n').map(String::from).collect();
@@ -98,14 +99,14 @@ pub fn parse_fixing_keys<T: DeserializeOwned>(text: &str, file: &Path, first_lin
         };
         let current = lines.join("\n");
         if !fixed {
-            return Fixed { value: None, text: current, diags };
+            return Fixed { value: None, text: Some(current), diags };
         }
         e = match parse(&current) {
-            Ok(v) => return Fixed { value: Some(v), text: current, diags },
+            Ok(v) => return Fixed { value: Some(v), text: Some(current), diags },
             Err(e) => e,
         };
     }
-    Fixed { value: None, text: lines.join("\n"), diags }
+    Fixed { value: None, text: Some(lines.join("\n")), diags }
 }
 
 fn indent(line: &str) -> usize {
