@@ -58,18 +58,18 @@ pub fn describe_training(t: &Training) -> String {
     format!("{} {kind} (revision {}, completed {}, counts until {})", t.quiz, t.revision, t.completed, t.counts_until)
 }
 
-/// For each quiz, the newer of the record on file (`old`) and the evidence a request brings (`new`):
-/// the one that counts longer, then the later pass; on a tie the record on file, so the same evidence
-/// accepted again changes nothing. A quiz only one of them has is kept.
+/// For each quiz of the request's evidence (`new`: the quizzes required now), the newer of it and the
+/// record on file (`old`): the one that counts longer, then the later pass; on a tie the record on
+/// file, so the same evidence accepted again changes nothing. A quiz only the record has (no longer
+/// required) is dropped, as an update always dropped it.
 fn newest_training(old: &[Training], new: Vec<Training>) -> Vec<Training> {
-    let mut kept: Vec<Training> = old.to_vec();
-    for t in new {
-        match kept.iter_mut().find(|k| k.quiz == t.quiz) {
-            Some(k) if (t.counts_until, t.completed) > (k.counts_until, k.completed) => *k = t,
-            Some(_) => {}
-            None => kept.push(t),
-        }
-    }
+    let mut kept: Vec<Training> = new
+        .into_iter()
+        .map(|t| match old.iter().find(|o| o.quiz == t.quiz) {
+            Some(o) if (o.counts_until, o.completed) >= (t.counts_until, t.completed) => o.clone(),
+            _ => t,
+        })
+        .collect();
     kept.sort_by(|x, y| x.quiz.cmp(&y.quiz));
     kept
 }
@@ -188,7 +188,11 @@ impl Directory {
             }
         }
         let a = &mut self.accounts[index];
-        if what.is_empty() && by_quiz(&managers) == by_quiz(&a.managers) {
+        // Compared as they would be stored (the address as the `url` crate writes it), not as
+        // `what` describes the request: the same update applied again changes nothing.
+        let (handle, unit, name) = (req.account.handle.trim(), req.account.unit.trim(), req.account.name.trim());
+        let same = a.handle == handle && a.url == url && a.unit == unit && a.name.as_deref() == Some(name);
+        if same && by_quiz(&managers) == by_quiz(&a.managers) {
             return Ok(None);
         }
         let old_training: Vec<Training> = a.managers.iter().flat_map(|m| m.training.iter().cloned()).collect();
@@ -198,7 +202,7 @@ impl Directory {
         a.name = Some(req.account.name.trim().to_string());
         a.managers = managers;
         let summary =
-            if what.is_empty() { "administrators' training re-recorded".to_string() } else { what.join("; ") };
+            if what.is_empty() { "administrators' names or training re-recorded".to_string() } else { what.join("; ") };
         a.history.push(actor.change("updated", format!("{summary} (update request {})", req.id)));
         let newly: Vec<Change> =
             a.managers
@@ -282,5 +286,44 @@ impl Directory {
                 });
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(quiz: &str, completed: &str, counts_until: &str, accepted: &str) -> Training {
+        let d = |s: &str| Date::parse(s).expect("date");
+        Training {
+            quiz: quiz.into(),
+            kind: EvidenceKind::Code,
+            revision: 1,
+            completed: d(completed),
+            counts_until: d(counts_until),
+            code: Some(format!("{quiz}-{completed}")),
+            lms: None,
+            accepted: d(accepted),
+        }
+    }
+
+    #[test]
+    fn an_update_keeps_the_newer_record_of_each_required_quiz_only() {
+        let old = vec![
+            record("a", "2027-02-01", "2028-02-01", "2027-02-02"), // renewed: newer than the update's
+            record("b", "2026-11-20", "2027-11-20", "2026-11-28"), // older than the update's
+            record("dropped", "2026-11-20", "2027-11-20", "2026-11-28"), // no longer required
+        ];
+        let new = vec![
+            record("a", "2026-11-20", "2027-11-20", "2027-02-03"),
+            record("b", "2027-01-10", "2028-01-10", "2027-02-03"),
+        ];
+        let kept = newest_training(&old, new.clone());
+        assert_eq!(kept, vec![old[0].clone(), new[1].clone()]);
+        // The same evidence again: the records on file, unchanged (their acceptance dates too).
+        assert_eq!(
+            newest_training(&kept, kept.iter().map(|t| Training { accepted: t.completed, ..t.clone() }).collect()),
+            kept
+        );
     }
 }

@@ -405,6 +405,8 @@ fn an_update_never_shortens_renewed_training_and_applies_once() {
     upd["id"] = json!("req-20270115-00000003");
     upd["update_of"] = json!("req-20261128-abcdef01");
     upd["account"]["handle"] = json!("@stadiumtigers");
+    // An address as typed, which the directory stores as the `url` crate writes it.
+    upd["account"]["url"] = json!("https://WWW.Instagram.com/stadiumtigers");
     let f = write_request(&site, "upd.json", &upd);
     let (s, out) = run(&site, &["request", "update", "--today", "2027-02-03", &f]);
     assert_eq!(s, 0, "{out}");
