@@ -201,12 +201,8 @@ fn check_account(req: &Request, cx: &Context<'_>, updated: Option<usize>, p: &mu
     p.required("account.unit", &a.unit, "the school or department");
     p.required("account.name", &a.name, "the account's name");
     p.required("account.description", &a.description, "the account's purpose");
-    for (field, value, multiline) in [
-        ("account.unit", &a.unit, false),
-        ("account.name", &a.name, false),
-        ("account.description", &a.description, true),
-    ] {
-        super::text::hidden_in(value, multiline).into_iter().for_each(|why| p.add(field, why));
+    for (field, value) in [("account.unit", &a.unit), ("account.name", &a.name)] {
+        super::text::hidden_in(value).into_iter().for_each(|why| p.add(field, why));
     }
     p.required("account.handle", &a.handle, "the proposed handle");
     if !a.handle.trim().is_empty() && !crate::load::directory::valid_handle(&a.handle) {
@@ -322,7 +318,6 @@ fn check_people(
 ) -> Vec<super::training::Evidence> {
     let domains = &cx.config.email_domains;
     p.required("requester.name", &req.requester.name, "the requester's name");
-    super::text::hidden_in(&req.requester.name, false).into_iter().for_each(|why| p.add("requester.name", why));
     if let Err(why) = district_email(&req.requester.email, domains) {
         p.add("requester.email", why);
     }
@@ -332,7 +327,7 @@ fn check_people(
     for (i, admin) in req.administrators.iter().enumerate() {
         let f = |name: &str| format!("administrators[{i}].{name}");
         p.required(&f("name"), &admin.name, "the administrator's name");
-        super::text::hidden_in(&admin.name, false).into_iter().for_each(|why| p.add(&f("name"), why));
+        super::text::hidden_in(&admin.name).into_iter().for_each(|why| p.add(&f("name"), why));
         if let Err(why) = district_email(&admin.email, domains) {
             p.add(&f("email"), why);
         }

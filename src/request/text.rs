@@ -31,12 +31,14 @@ pub fn visible(s: &str) -> String {
     out
 }
 
-/// Why `value`, a text a request puts on the site (a name, a unit, a description), is refused: a
-/// control or invisible character that would reorder or hide what the directory page shows (a
-/// right-to-left override makes "Evil\u{202e}Name" read otherwise). Line breaks and tabs are
-/// allowed where `multiline` (a description). `None` when it is plain text.
-pub fn hidden_in(value: &str, multiline: bool) -> Option<String> {
-    let bad = value.chars().find(|&c| hidden(c) && !(multiline && matches!(c, '\n' | '\r' | '\t')))?;
+/// Why `value`, a text a request puts on the site (an account's unit or name, an administrator's
+/// name), is refused: a control character, or one that overrides the direction of the text or hides
+/// in it (a right-to-left override makes "Evil\u{202e}Name" read otherwise; a zero-width space makes
+/// a lookalike). The joiners and direction marks that Persian, Arabic, Hebrew or an emoji sequence
+/// need (U+200C, U+200D, U+200E, U+200F, U+061C) are text and pass. `None` when it is plain text.
+pub fn hidden_in(value: &str) -> Option<String> {
+    let text_needs = |c: char| matches!(c, '\u{200c}'..='\u{200f}' | '\u{061c}');
+    let bad = value.chars().find(|&c| hidden(c) && !text_needs(c))?;
     Some(format!(
         "holds the invisible or control character U+{:04X}, which would hide or reorder text on the site; type the text again without it (often pasted along from another document)",
         bad as u32
@@ -70,11 +72,17 @@ mod tests {
     #[test]
     fn refuses_hidden_characters_in_text_for_the_site() {
         use super::hidden_in;
-        assert!(hidden_in("Stadium High School", false).is_none());
-        assert!(hidden_in("Evil\u{202e}Name", false).is_some_and(|m| m.contains("U+202E")));
-        assert!(hidden_in("Kim\x1b]0;t\x07", false).is_some_and(|m| m.contains("U+001B")));
-        assert!(hidden_in("two\nlines", false).is_some());
-        assert!(hidden_in("two\nlines\tand a tab", true).is_none());
-        assert!(hidden_in("zero\u{200b}width", true).is_some());
+        assert!(hidden_in("Stadium High School").is_none());
+        assert!(hidden_in("Evil\u{202e}Name").is_some_and(|m| m.contains("U+202E")));
+        assert!(hidden_in("a\u{2067}b\u{2069}").is_some());
+        assert!(hidden_in("Kim\x1b]0;t\x07").is_some_and(|m| m.contains("U+001B")));
+        assert!(hidden_in("two\nlines").is_some());
+        assert!(hidden_in("team\u{200b}1").is_some());
+        // What scripts and emoji need is text: Persian with a zero-width non-joiner, Hebrew and
+        // Arabic with direction marks, a family emoji joined by zero-width joiners, a no-break space.
+        for ok in ["دانش\u{200c}آموزان", "בית\u{200f} ספר", "مدرسة\u{061c}", "👨\u{200d}👩\u{200d}👧", "Ms.\u{a0}Lee"]
+        {
+            assert!(hidden_in(ok).is_none(), "{ok}");
+        }
     }
 }
