@@ -267,10 +267,18 @@ impl Platforms {
         }
     }
 
-    /// An alias names one platform: search would otherwise not know which entry a query means.
+    /// An alias names one platform: search would otherwise not know which entry a query means, and a
+    /// request naming its platform by an alias would get another platform than the one meant (an
+    /// approved `x` with the alias `twitter` beside a former `twitter`).
     fn validate_aliases(&self, line_of: &dyn Fn(&str) -> usize, diags: &mut Diagnostics) {
         let mut names: std::collections::BTreeMap<String, &str> = std::collections::BTreeMap::new();
-        for p in self.approved.iter().chain(&self.barred).chain(&self.former).chain(&self.not_listed) {
+        let all = || self.approved.iter().chain(&self.barred).chain(&self.former).chain(&self.not_listed);
+        for p in all() {
+            for own in [Some(&p.id), Some(&p.name), p.as_written.as_ref()].into_iter().flatten() {
+                names.insert(alias_key(own), &p.id);
+            }
+        }
+        for p in all() {
             for alias in &p.aliases {
                 let key = alias_key(alias);
                 if let Some(other) = names.insert(key, &p.id)
@@ -278,8 +286,8 @@ impl Platforms {
                 {
                     diags.push(err(
                         line_of(alias),
-                        format!("alias `{alias}` is given to both `{other}` and `{}`", p.id),
-                        "give each alias to one platform only",
+                        format!("alias `{alias}` of `{}` also names `{other}`", p.id),
+                        "give each alias to one platform only, and none that is another platform's id or name",
                     ));
                 }
             }

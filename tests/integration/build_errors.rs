@@ -474,3 +474,16 @@ fn check_fails_where_build_fails_on_a_file_written_twice() {
     assert_eq!(o.status.code(), Some(1), "{err}");
     assert!(err.contains("`feed.xml` was written twice"), "{err}");
 }
+
+/// An alias that is another platform's id or name would make a request naming its platform by that
+/// word get the wrong platform: refused at its line.
+#[test]
+fn an_alias_naming_another_platform_is_refused() {
+    let site = TestSite::bundled();
+    let list = site.read("data/platforms.yaml");
+    assert!(list.contains("aliases: [insta, ig]"), "the bundled list changed");
+    site.write("data/platforms.yaml", &list.replacen("aliases: [insta, ig]", "aliases: [insta, ig, Yik Yak]", 1));
+    let stderr = site.build_err();
+    assert!(stderr.contains("alias `Yik Yak` of `instagram` also names `yik-yak`"), "{stderr}");
+    assert!(stderr.contains("data/platforms.yaml:"), "{stderr}");
+}
