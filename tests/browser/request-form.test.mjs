@@ -72,10 +72,10 @@ for (const viewport of VIEWPORTS) {
     await page.context().close();
   });
 
-  test(`${at}: a handle with a lookalike character is refused as request check refuses it`, async () => {
+  test(`${at}: a handle with a lookalike character, no letter or digit, or over 100 characters is refused as request check refuses it`, async () => {
     const page = await formPage(viewport);
     await fillValid(page);
-    for (const handle of ['＠stadiumtigersfb', '@stadium\u200btigersfb', '@stadium tigers']) {
+    for (const handle of ['＠stadiumtigersfb', '@stadium\u200btigersfb', '@stadium tigers', '@..', '@' + 'a'.repeat(101)]) {
       await page.locator('#account-handle').fill(handle);
       await submit(page);
       assert.match(await page.locator('#account-handle-error').textContent(), /as the platform shows it/, handle);

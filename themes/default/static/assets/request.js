@@ -199,7 +199,7 @@
     if (!req.account.platform) err(field('account.platform'), 'Choose a platform.');
     else if (approved.indexOf(req.account.platform) < 0) err(field('account.platform'), 'That platform is not approved.');
     if (!req.account.handle) err(field('account.handle'), 'Enter the proposed handle or username.');
-    else if (!new RegExp(site.handle_pattern).test(req.account.handle)) err(field('account.handle'), 'Write the handle as the platform shows it: an optional @, then letters, digits, dots, underscores and hyphens (no spaces or lookalike characters).');
+    else if (!new RegExp(site.handle_pattern).test(req.account.handle) || req.account.handle.replace(/^@/, '').length > 100) err(field('account.handle'), 'Write the handle as the platform shows it: an optional @, then letters, digits, dots, underscores and hyphens, at least one letter or digit, at most 100 (no spaces or lookalike characters).');
     if (req.account.url && !/^https?:\/\/\S+$/.test(req.account.url)) err(field('account.url'), 'Enter an address starting with https://, or leave it empty.');
     adminList.querySelectorAll('[data-admin]').forEach(function (a, i) {
       var ad = req.administrators[i], n = i + 1;
