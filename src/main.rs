@@ -96,8 +96,9 @@ fn main() {
 /// A command whose output is piped into one that stops reading (`policysite request audit | head`)
 /// ends as Unix tools do, killed by SIGPIPE, instead of panicking with "failed printing to stdout".
 /// Rust ignores SIGPIPE so that a write to a closed socket returns an error instead: `serve` and
-/// `new` (which serves) keep that, and a closed browser connection never ends them. Every file a
-/// command writes is written atomically, so ending it at any point loses nothing.
+/// `new` (which serves) keep that, and a closed browser connection never ends them. Each file a
+/// command writes is written atomically (a record under its lock, a build into its staging folder),
+/// so ending it at any point leaves every file whole; `publish` may have written one lock of two.
 fn end_quietly_on_a_closed_pipe() {
     #[cfg(unix)]
     // SAFETY: setting a signal's disposition to its default, before any thread starts.

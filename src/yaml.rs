@@ -53,8 +53,8 @@ pub struct Fixed<T> {
 }
 
 /// Parse a whole file (its first line is `first_line` of the file named), reporting every unknown
-/// key with the nearest known key ("did you mean `district`?") and every value of the wrong type
-/// at a `key:` line. After either the parse goes on: a key near a known one is read as that key (so
+/// key with the nearest known key ("did you mean `district`?") and every value refused at a `key:`
+/// line (of the wrong type, or a scalar the scanner refuses there, e.g. text after a quoted one). After either the parse goes on: a key near a known one is read as that key (so
 /// a misspelt required key does not hide the rest of the file); an unknown key far from every known
 /// one, or one whose value is refused, is left out with the more indented block under it (blanked,
 /// so line numbers stay). Any other problem ends the search: reported when it is the first, left
