@@ -475,3 +475,14 @@ fn the_intranet_directory_follows_a_quiz_revision() {
     assert_eq!(s, 1, "{out}");
     assert!(out.contains("counts until 2027-01-31"), "the audit and the page agree: {out}");
 }
+
+/// A renewal file that is not valid JSON for its schema names the file's position once.
+#[test]
+fn a_malformed_renewal_names_one_position() {
+    let site = TestSite::bundled();
+    site.write("bad.json", "{\n  \"schema\": \"policysite/training-renewal\",\n  \"version\": \"1\"\n}");
+    let (s, out) = run(&site, &["request", "renew", "--today", TODAY, &path(&site, "bad.json")]);
+    assert_eq!(s, 1, "{out}");
+    assert!(out.contains("line 3, column 16: not a training renewal file: invalid type: string \"1\""), "{out}");
+    assert!(!out.contains(" at line "), "{out}");
+}
