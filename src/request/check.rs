@@ -141,7 +141,7 @@ fn check_update(req: &Request, cx: &Context<'_>, p: &mut Problems, notes: &mut V
             ),
         );
     }
-    let what = describe_update(old, req);
+    let what = super::directory::describe_update(old, req, &cx.data.platforms);
     notes.push(format!(
         "update of {} on {} (request {}, approved {}): {}",
         old.handle,
@@ -151,44 +151,6 @@ fn check_update(req: &Request, cx: &Context<'_>, p: &mut Problems, notes: &mut V
         if what.is_empty() { "nothing changes".to_string() } else { what.join("; ") }
     ));
     Some(i)
-}
-
-/// What an update request changes on `old`, in words.
-pub fn describe_update(old: &crate::load::directory::Account, req: &Request) -> Vec<String> {
-    let norm = |e: &str| crate::quiz::code::normalize_email(e);
-    let mut what = Vec::new();
-    let added: Vec<String> = req
-        .administrators
-        .iter()
-        .filter(|a| !old.managers.iter().any(|m| m.email == norm(&a.email)))
-        .map(|a| format!("{} <{}>", a.name.trim(), norm(&a.email)))
-        .collect();
-    let removed: Vec<String> = old
-        .managers
-        .iter()
-        .filter(|m| !req.administrators.iter().any(|a| norm(&a.email) == m.email))
-        .map(|m| format!("{} <{}>", m.name, m.email))
-        .collect();
-    if !added.is_empty() {
-        what.push(format!("administrators added: {}", added.join(", ")));
-    }
-    if !removed.is_empty() {
-        what.push(format!("administrators removed: {}", removed.join(", ")));
-    }
-    if req.account.handle.trim() != old.handle {
-        what.push(format!("handle {} → {}", old.handle, req.account.handle.trim()));
-    }
-    let url = req.account.url.as_deref().map(str::trim).filter(|u| !u.is_empty());
-    if url != old.url.as_deref() && !(url.is_none() && old.url.is_none()) {
-        what.push(format!("address {} → {}", old.url.as_deref().unwrap_or("(none)"), url.unwrap_or("(none)")));
-    }
-    if req.account.unit.trim() != old.unit {
-        what.push(format!("unit {} → {}", old.unit, req.account.unit.trim()));
-    }
-    if Some(req.account.name.trim()) != old.name.as_deref() {
-        what.push(format!("name {} → {}", old.name.as_deref().unwrap_or("(none)"), req.account.name.trim()));
-    }
-    what
 }
 
 /// The account: type, purpose, platform (approved, by id), address on the platform, duplicates.

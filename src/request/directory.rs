@@ -58,6 +58,62 @@ pub fn describe_training(t: &Training) -> String {
     format!("{} {kind} (revision {}, completed {}, counts until {})", t.quiz, t.revision, t.completed, t.counts_until)
 }
 
+/// What an update request changes on `old`, in words; empty when applying it would change nothing
+/// but, perhaps, the training on record. The address is compared as the directory would store it
+/// (as the `url` crate writes it: `WWW.Instagram.com` is `www.instagram.com`).
+pub fn describe_update(
+    old: &Account,
+    req: &super::schema::Request,
+    platforms: &crate::load::data::Platforms,
+) -> Vec<String> {
+    let norm = |e: &str| crate::quiz::code::normalize_email(e);
+    let mut what = Vec::new();
+    let added: Vec<String> = req
+        .administrators
+        .iter()
+        .filter(|a| !old.managers.iter().any(|m| m.email == norm(&a.email)))
+        .map(|a| format!("{} <{}>", a.name.trim(), norm(&a.email)))
+        .collect();
+    let removed: Vec<String> = old
+        .managers
+        .iter()
+        .filter(|m| !req.administrators.iter().any(|a| norm(&a.email) == m.email))
+        .map(|m| format!("{} <{}>", m.name, m.email))
+        .collect();
+    if !added.is_empty() {
+        what.push(format!("administrators added: {}", added.join(", ")));
+    }
+    if !removed.is_empty() {
+        what.push(format!("administrators removed: {}", removed.join(", ")));
+    }
+    for m in &old.managers {
+        let renamed = req.administrators.iter().find(|a| norm(&a.email) == m.email && a.name.trim() != m.name);
+        if let Some(a) = renamed {
+            what.push(format!("administrator {} <{}> renamed {}", m.name, m.email, a.name.trim()));
+        }
+    }
+    if req.account.handle.trim() != old.handle {
+        what.push(format!("handle {} → {}", old.handle, req.account.handle.trim()));
+    }
+    let url = req.account.url.as_deref().map(str::trim).filter(|u| !u.is_empty());
+    let stored = |u: &str| platforms.by_id(&old.platform).and_then(|p| p.check_account_url(u).ok());
+    let url = url.map(|u| stored(u).unwrap_or_else(|| u.to_string()));
+    if url != old.url {
+        what.push(format!(
+            "address {} → {}",
+            old.url.as_deref().unwrap_or("(none)"),
+            url.as_deref().unwrap_or("(none)")
+        ));
+    }
+    if req.account.unit.trim() != old.unit {
+        what.push(format!("unit {} → {}", old.unit, req.account.unit.trim()));
+    }
+    if Some(req.account.name.trim()) != old.name.as_deref() {
+        what.push(format!("name {} → {}", old.name.as_deref().unwrap_or("(none)"), req.account.name.trim()));
+    }
+    what
+}
+
 /// For each quiz of the request's evidence (`new`: the quizzes required now), the newer of it and the
 /// record on file (`old`): the one that counts longer, then the later pass; on a tie the record on
 /// file, so the same evidence accepted again changes nothing. A quiz only the record has (no longer
@@ -161,7 +217,7 @@ impl Directory {
         evidence: &[Evidence],
         actor: &Actor<'_>,
     ) -> Result<Option<Vec<String>>, String> {
-        let what = super::check::describe_update(&self.accounts[index], req);
+        let what = describe_update(&self.accounts[index], req, platforms);
         let platform = self.accounts[index].platform.clone();
         let url = match req.account.url.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
             Some(u) => match platforms.find(&platform) {
@@ -188,11 +244,8 @@ impl Directory {
             }
         }
         let a = &mut self.accounts[index];
-        // Compared as they would be stored (the address as the `url` crate writes it), not as
-        // `what` describes the request: the same update applied again changes nothing.
-        let (handle, unit, name) = (req.account.handle.trim(), req.account.unit.trim(), req.account.name.trim());
-        let same = a.handle == handle && a.url == url && a.unit == unit && a.name.as_deref() == Some(name);
-        if same && by_quiz(&managers) == by_quiz(&a.managers) {
+        // Nothing described, and the training on record as new or newer: the same update applied again.
+        if what.is_empty() && by_quiz(&managers) == by_quiz(&a.managers) {
             return Ok(None);
         }
         let old_training: Vec<Training> = a.managers.iter().flat_map(|m| m.training.iter().cloned()).collect();
@@ -202,7 +255,7 @@ impl Directory {
         a.name = Some(req.account.name.trim().to_string());
         a.managers = managers;
         let summary =
-            if what.is_empty() { "administrators' names or training re-recorded".to_string() } else { what.join("; ") };
+            if what.is_empty() { "administrators' training re-recorded".to_string() } else { what.join("; ") };
         a.history.push(actor.change("updated", format!("{summary} (update request {})", req.id)));
         let newly: Vec<Change> =
             a.managers

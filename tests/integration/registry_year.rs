@@ -418,6 +418,13 @@ fn an_update_never_shortens_renewed_training_and_applies_once() {
     assert_eq!(s, 0, "{out}");
     assert!(out.contains("not changed: @stadiumtigers on instagram"), "{out}");
     assert_eq!(site.read("data/directory.yaml"), dir, "the same update applied again writes nothing");
+    // A name put right is a change, and said as one.
+    upd["administrators"][0]["name"] = json!("Kim A. Coach");
+    let f = write_request(&site, "upd.json", &upd);
+    let (s, out) = run(&site, &["request", "update", "--today", "2027-02-03", &f]);
+    assert_eq!(s, 0, "{out}");
+    assert!(out.contains(&format!("administrator Kim Coach <{ADMIN}> renamed Kim A. Coach")), "{out}");
+    assert!(site.read("data/directory.yaml").contains("name: Kim A. Coach"));
 }
 
 /// A platform's note in data/platforms.yaml (e.g. "ask the Communications Department before
