@@ -3,12 +3,9 @@
 //! We use `serde-saphyr` (pure Rust, no unsafe, budgets against hostile input) rather than the archived
 //! `serde_yaml` or the unsound `serde_yml`.
 //!
-//! Line numbers: a parse error carries serde-saphyr's location; values checked after the parse use
-//! `serde_saphyr::Spanned` or `KeyPositions` (`yaml/positions.rs`: every mapping's keys with line
-//! and column, read once; `key_line`, `KeyLines`, `in_map_at`, `item_key`, `at_path`). Only a text
-//! the parser refuses is searched line by line. `site.yaml` and front matter are read by
-//! `parse_fixing_keys`, so one run reports every unknown key (with the one it is near) and every
-//! refused value. The reader's limits are in `yaml/limits.rs`.
+//! Line numbers come from the parser, or from `KeyPositions` (`yaml/positions.rs`) for values
+//! checked after it; `site.yaml` and front matter are read by [`parse_fixing_keys`], which reports
+//! every problem of a file in one run. The reader's limits are in `yaml/limits.rs`.
 
 use std::path::Path;
 
@@ -44,9 +41,9 @@ pub struct Fixed<T> {
     /// The value, when the file parses once its unknown keys are fixed: the checks that follow the
     /// parse can run on it, so one run reports their problems too.
     pub value: Option<T>,
-    /// The text that gave `value` when it is not the text given (`None`: the text parsed as it was,
-    /// and no copy of it is made): each unknown key renamed to its nearest known key, or blanked.
-    /// Its lines are the file's lines.
+    /// The text that gave `value`, when it is not the text given (`None`: the text parsed as it
+    /// was, or nothing parsed): each unknown key renamed to its nearest known key, or blanked. Its
+    /// lines are the file's lines.
     pub text: Option<String>,
     /// One error for each unknown key (or the one problem of another kind that ended the search).
     pub diags: Diagnostics,
@@ -54,11 +51,12 @@ pub struct Fixed<T> {
 
 /// Parse a whole file (its first line is `first_line` of the file named), reporting every unknown
 /// key with the nearest known key ("did you mean `district`?") and every value refused at a `key:`
-/// line (of the wrong type, or a scalar the scanner refuses there, e.g. text after a quoted one). After either the parse goes on: a key near a known one is read as that key (so
-/// a misspelt required key does not hide the rest of the file); an unknown key far from every known
-/// one, or one whose value is refused, is left out with the more indented block under it (blanked,
-/// so line numbers stay). Any other problem ends the search: reported when it is the first, left
-/// out when it may be the consequence of a key taken out (a required key then missing).
+/// line (of the wrong type, or a scalar the scanner refuses there, e.g. text after a quoted one).
+/// After either the parse goes on: a key near a known one is read as that key (so a misspelt
+/// required key does not hide the rest of the file); an unknown key far from every known one, or
+/// one whose value is refused, is left out with the more indented block under it (blanked, so line
+/// numbers stay). Any other problem ends the search: reported when it is the first, left out when
+/// it may be the consequence of a key taken out (a required key then missing).
 pub fn parse_fixing_keys<T: DeserializeOwned>(text: &str, file: &Path, first_line: usize) -> Fixed<T> {
     let parse = |t: &str| serde_saphyr::from_str_with_options::<T>(t, options(MAX_NODES, MAX_EVENTS));
     let mut diags = Diagnostics::default();
@@ -93,20 +91,22 @@ pub fn parse_fixing_keys<T: DeserializeOwned>(text: &str, file: &Path, first_lin
                 fixed
             }
             _ => {
-                diags.is_empty().then(|| diags.push(d));
+                if diags.is_empty() {
+                    diags.push(d);
+                }
                 false
             }
         };
-        let current = lines.join("\n");
         if !fixed {
-            return Fixed { value: None, text: Some(current), diags };
+            break;
         }
+        let current = lines.join("\n");
         e = match parse(&current) {
             Ok(v) => return Fixed { value: Some(v), text: Some(current), diags },
             Err(e) => e,
         };
     }
-    Fixed { value: None, text: Some(lines.join("\n")), diags }
+    Fixed { value: None, text: None, diags }
 }
 
 fn indent(line: &str) -> usize {
@@ -136,19 +136,19 @@ fn unknown_key(message: &str) -> Option<(String, Option<String>)> {
 /// the structure, so the search stops.
 fn fix_key(lines: &mut [String], row: usize, key: &str, near: Option<&str>) -> bool {
     let Some(line) = lines.get_mut(row) else { return false };
-    let indent = line.len() - line.trim_start().len();
-    let rest = &line[indent..];
+    let at = indent(line);
+    let rest = &line[at..];
     if !rest.strip_prefix(key).is_some_and(|r| r.trim_start().starts_with(':')) {
         return false;
     }
     if let Some(near) = near {
-        line.replace_range(indent..indent + key.len(), near);
+        line.replace_range(at..at + key.len(), near);
         return true;
     }
     line.clear();
     for l in lines.iter_mut().skip(row + 1) {
         let t = l.trim_start();
-        if t.is_empty() || t.starts_with('#') || l.len() - t.len() > indent {
+        if t.is_empty() || t.starts_with('#') || indent(l) > at {
             l.clear();
         } else {
             break;
