@@ -487,3 +487,14 @@ fn an_alias_naming_another_platform_is_refused() {
     assert!(stderr.contains("alias `Yik Yak` of `instagram` also names `yik-yak`"), "{stderr}");
     assert!(stderr.contains("data/platforms.yaml:"), "{stderr}");
 }
+
+/// A failed first build says the output was not created (not that a previous one was kept).
+#[test]
+fn a_failed_first_build_says_nothing_was_created() {
+    let site = TestSite::minimal();
+    site.write("content/policy/two.md", "---\ntitle: Two\nweight: twenty\n---\nx\n");
+    let stderr = site.build_err();
+    assert!(stderr.contains("public was not created"), "{stderr}");
+    assert!(!stderr.contains("previous output"), "{stderr}");
+    assert!(!site.out().exists());
+}
